@@ -1,1 +1,289 @@
-//! TODO
+//! The daemon: drives the pipeline from the schedule, reloads the feed list
+//! when its file changes or on SIGHUP, and shuts down cleanly on SIGTERM/SIGINT.
+//!
+//! Shutdown stops scheduling at once, gives in-flight feeds a few seconds to
+//! finish, then drops the rest; each feed's write is one transaction, so a
+//! dropped feed leaves nothing half-written. An invalid config edit is logged
+//! and the last good config keeps running. It never exits on a feed's error.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use crate::clean::Cleaner;
+use crate::config::{self, Config};
+use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError};
+use crate::scheduler::Schedule;
+
+/// How long in-flight fetches may run on after SIGTERM.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error("cannot install signal handler: {0}")]
+    Signal(std::io::Error),
+}
+
+/// Totals of a `run --once`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OnceSummary {
+    pub feeds: usize,
+    pub failed: usize,
+    pub inserted: usize,
+    pub updated: usize,
+}
+
+/// Fetches every enabled feed once and returns. Feed failures are recorded
+/// per feed and counted; only an unusable config or database is an error.
+pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
+    let pipeline = Arc::new(Pipeline::new(config).await?);
+    let jobs = sync(&pipeline, config).await?;
+    let mut tasks = JoinSet::new();
+    for job in jobs.into_values() {
+        let pipeline = pipeline.clone();
+        tasks.spawn(async move { pipeline.run_feed(&job).await });
+    }
+    let mut summary = OnceSummary::default();
+    while let Some(joined) = tasks.join_next().await {
+        summary.feeds += 1;
+        match joined {
+            Ok(Ok(report)) => {
+                log_report(&report);
+                summary.failed += usize::from(report.error.is_some());
+                summary.inserted += report.inserted;
+                summary.updated += report.updated;
+            }
+            Ok(Err(e)) => return Err(e.into()),
+            Err(e) => {
+                summary.failed += 1;
+                tracing::error!(error = %e, "feed task crashed");
+            }
+        }
+    }
+    pipeline.store.pool.close().await;
+    Ok(summary)
+}
+
+/// Brings the database's feed list in step with the config; returns a job per enabled feed.
+async fn sync(
+    pipeline: &Pipeline,
+    config: &Config,
+) -> Result<HashMap<i64, FeedJob>, PipelineError> {
+    let states = pipeline.store.sync_feeds(&config.feeds).await?;
+    let by_url: HashMap<&str, &config::FeedConfig> =
+        config.feeds.iter().map(|f| (f.url.as_str(), f)).collect();
+    Ok(states
+        .iter()
+        .filter_map(|s| {
+            by_url
+                .get(s.url.as_str())
+                .map(|f| (s.id, FeedJob::new(s.id, f, config)))
+        })
+        .collect())
+}
+
+fn log_report(report: &FeedReport) {
+    let ms = report.duration.as_millis() as u64;
+    match &report.error {
+        Some(error) => tracing::warn!(
+            feed = %report.url, status = report.status, duration_ms = ms, %error, "fetch failed"
+        ),
+        None => tracing::debug!(
+            feed = %report.url, status = report.status, duration_ms = ms,
+            new = report.inserted, updated = report.updated, not_modified = report.not_modified,
+            "fetched"
+        ),
+    }
+}
+
+/// Runs until SIGTERM or SIGINT.
+pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut config = config::load(&config_path)?;
+    let pipeline = Arc::new(Pipeline::new(&config).await?);
+    let mut jobs = sync(&pipeline, &config).await?;
+    let mut schedule = Schedule::default();
+    let now = Utc::now();
+    for job in jobs.values() {
+        schedule.set(
+            job.id,
+            stored_due(&pipeline, job.id)
+                .await
+                .unwrap_or(now)
+                .min(now + job.interval_chrono()),
+        );
+    }
+
+    let mut sigterm = signal(SignalKind::terminate()).map_err(DaemonError::Signal)?;
+    let mut sigint = signal(SignalKind::interrupt()).map_err(DaemonError::Signal)?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
+    let (reload_tx, mut reload_rx) = mpsc::channel::<()>(1);
+    // Held for its lifetime: dropping the watcher stops it.
+    let _watcher = watch_config(&config_path, reload_tx.clone());
+
+    let watchdog = sd_notify::watchdog_enabled();
+    let mut watchdog_tick =
+        tokio::time::interval(watchdog.map(|d| d / 2).unwrap_or(Duration::from_secs(3600)));
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    tracing::info!(
+        config = %config_path.display(), database = %config.storage.database.display(),
+        feeds = jobs.len(), "feedsieve running"
+    );
+
+    let mut in_flight: JoinSet<(i64, Result<FeedReport, PipelineError>)> = JoinSet::new();
+    loop {
+        let sleep_for = schedule
+            .next_due()
+            .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(Duration::from_secs(3600));
+        tokio::select! {
+            _ = sigterm.recv() => break,
+            _ = sigint.recv() => break,
+            _ = sighup.recv() => { let _ = reload_tx.try_send(()); }
+            Some(()) = reload_rx.recv() => {
+                // Editors write in several steps; let the file settle.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                while reload_rx.try_recv().is_ok() {}
+                match reload(&config_path, &pipeline, &mut jobs, &mut schedule).await {
+                    Ok(new_config) => config = new_config,
+                    Err(e) => tracing::warn!("config not reloaded, the last good config keeps running:\n{e}"),
+                }
+            }
+            _ = watchdog_tick.tick(), if watchdog.is_some() => {
+                let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
+            }
+            _ = tokio::time::sleep(sleep_for) => {
+                for id in schedule.take_due(Utc::now()) {
+                    let Some(job) = jobs.get(&id).cloned() else { continue };
+                    let pipeline = pipeline.clone();
+                    in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });
+                }
+            }
+            Some(joined) = in_flight.join_next() => match joined {
+                Ok((id, Ok(report))) => {
+                    log_report(&report);
+                    if jobs.contains_key(&id) {
+                        schedule.set(id, report.next_due);
+                    }
+                }
+                Ok((id, Err(e))) => {
+                    // The database refused a write (disk full, read-only): keep
+                    // the feed and try again later rather than exit.
+                    tracing::error!(feed_id = id, error = %e, "cannot store fetch; retrying in a minute");
+                    if jobs.contains_key(&id) {
+                        schedule.set(id, Utc::now() + chrono::Duration::seconds(60));
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "feed task crashed"),
+            },
+        }
+    }
+
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
+    tracing::info!(in_flight = in_flight.len(), "shutting down");
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while let Some(joined) = in_flight.join_next().await {
+            if let Ok((_, Ok(report))) = joined {
+                log_report(&report);
+            }
+        }
+    })
+    .await;
+    in_flight.shutdown().await;
+    drop(config);
+    pipeline.store.pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+impl FeedJob {
+    fn interval_chrono(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::days(1))
+    }
+}
+
+async fn stored_due(pipeline: &Pipeline, id: i64) -> Option<DateTime<Utc>> {
+    let due: Option<String> = sqlx::query_scalar("SELECT next_fetch_at FROM feeds WHERE id = ?")
+        .bind(id)
+        .fetch_one(&pipeline.store.pool)
+        .await
+        .ok()
+        .flatten();
+    DateTime::parse_from_rfc3339(&due?)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// Loads the config again and applies it: new feeds are due at once, removed
+/// ones leave the schedule (a fetch in flight finishes but is not rescheduled),
+/// changed intervals apply from the next fetch.
+async fn reload(
+    path: &Path,
+    pipeline: &Pipeline,
+    jobs: &mut HashMap<i64, FeedJob>,
+    schedule: &mut Schedule,
+) -> Result<Config, DaemonError> {
+    let config = config::load(path)?;
+    let cleaner = Cleaner::new(&config.clean).map_err(PipelineError::from)?;
+    let new_jobs = sync(pipeline, &config).await?;
+    pipeline.set_cleaner(cleaner);
+    let now = Utc::now();
+    let (mut added, mut removed) = (0, 0);
+    for id in new_jobs.keys() {
+        if !jobs.contains_key(id) {
+            schedule.set(*id, now);
+            added += 1;
+        }
+    }
+    for id in jobs.keys() {
+        if !new_jobs.contains_key(id) {
+            schedule.remove(*id);
+            removed += 1;
+        }
+    }
+    *jobs = new_jobs;
+    tracing::info!(feeds = jobs.len(), added, removed, "config reloaded");
+    Ok(config)
+}
+
+/// Watches the config file's folder (editors often replace the file by a
+/// rename, which a watch on the file itself would miss).
+fn watch_config(path: &Path, tx: mpsc::Sender<()>) -> Option<notify::RecommendedWatcher> {
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let watched = path.file_name()?.to_os_string();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let relevant = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) && event
+            .paths
+            .iter()
+            .any(|p| p.file_name() == Some(watched.as_os_str()));
+        if relevant {
+            let _ = tx.try_send(());
+        }
+    })
+    .map_err(
+        |e| tracing::warn!(error = %e, "cannot watch the config file; SIGHUP still reloads it"),
+    )
+    .ok()?;
+    if let Err(e) = watcher.watch(&dir, RecursiveMode::NonRecursive) {
+        tracing::warn!(error = %e, dir = %dir.display(), "cannot watch the config folder; SIGHUP still reloads it");
+        return None;
+    }
+    Some(watcher)
+}

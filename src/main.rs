@@ -1,1 +1,202 @@
-fn main() {}
+//! The `feedsieve` command line: a thin edge over the library. Errors become
+//! one readable message and a non-zero exit; nothing here parses feeds.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use feedsieve::config::{self, Config};
+use feedsieve::store::Store;
+
+#[derive(Parser)]
+#[command(
+    name = "feedsieve",
+    version,
+    about = "Fetches feeds, strips boilerplate, collapses syndicated copies, stores it all in SQLite"
+)]
+struct Cli {
+    /// The feed list [default: $FEEDSIEVE_CONFIG, else /etc/feedsieve/feedsieve.toml]
+    #[arg(long, short, global = true, env = "FEEDSIEVE_CONFIG")]
+    config: Option<PathBuf>,
+    /// More logging (-v: one line per fetch, -vv: everything); RUST_LOG overrides.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon: fetch every feed on its schedule until SIGTERM.
+    Run {
+        /// Fetch every enabled feed once, store, and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Validate the config; print each problem as file:line:col: message.
+    Check,
+    /// List the feeds: name, URL, last fetch, HTTP status, last error, entries, next due.
+    Feeds {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("feedsieve: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("feedsieve: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn,feedsieve=info",
+        1 => "warn,feedsieve=debug",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        // journald stamps each line itself.
+        .with_ansi(false)
+        .init();
+}
+
+fn load_config(cli_path: Option<PathBuf>) -> Result<Config> {
+    let path = config::resolve_path(cli_path);
+    Ok(config::load(&path)?)
+}
+
+async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run { once: true } => {
+            let config = load_config(cli.config)?;
+            let summary = feedsieve::daemon::run_once(&config).await?;
+            println!(
+                "fetched {} feeds: {} failed, {} new entries, {} updated",
+                summary.feeds, summary.failed, summary.inserted, summary.updated
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run { once: false } => {
+            let path = config::resolve_path(cli.config);
+            feedsieve::daemon::run(path).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => {
+            let path = config::resolve_path(cli.config);
+            match config::load(&path) {
+                Ok(c) => {
+                    println!(
+                        "{}: ok ({} feeds, {} enabled; database {})",
+                        path.display(),
+                        c.feeds.len(),
+                        c.enabled_feeds().count(),
+                        c.storage.database.display()
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Command::Feeds { json } => {
+            let config = load_config(cli.config)?;
+            let store = Store::open(&config.storage.database).await?;
+            let feeds = store.feed_overview().await.context("reading feeds")?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&feeds)?);
+            } else {
+                print_feeds(&feeds);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) {
+    let rows: Vec<[String; 7]> = feeds
+        .iter()
+        .map(|f| {
+            let url = match &f.fetch_url {
+                Some(moved) => format!("{moved} (moved from {})", f.url),
+                None => f.url.clone(),
+            };
+            [
+                format!(
+                    "{}{}",
+                    f.name.clone().unwrap_or_else(|| "-".into()),
+                    if f.enabled { "" } else { " (disabled)" }
+                ),
+                url,
+                f.last_fetched_at.clone().unwrap_or_else(|| "never".into()),
+                f.last_status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".into()),
+                f.last_error.clone().unwrap_or_else(|| "-".into()),
+                f.entries.to_string(),
+                f.next_fetch_at.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    print_table(
+        &[
+            "NAME",
+            "URL",
+            "LAST FETCH",
+            "STATUS",
+            "LAST ERROR",
+            "ENTRIES",
+            "NEXT DUE",
+        ],
+        &rows,
+    );
+}
+
+fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+    const MAX: usize = 60;
+    let clip = |s: &str| -> String {
+        if s.chars().count() > MAX {
+            format!("{}…", s.chars().take(MAX - 1).collect::<String>())
+        } else {
+            s.to_string()
+        }
+    };
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(clip(cell).chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    for row in rows {
+        line(row.iter().map(|c| clip(c)).collect());
+    }
+}

@@ -1,1 +1,289 @@
-//! TODO
+//! Parsing: turns the bytes of an RSS 0.9x/1.0/2.0, Atom or JSON Feed document
+//! into feed metadata and entries, whatever the character encoding.
+//!
+//! It decodes to UTF-8 first (BOM, then the HTTP charset, then the XML prolog,
+//! then UTF-8 with replacement), so feed-rs always sees UTF-8. It gives every
+//! entry a stable identity within its feed. It never cleans, sanitises or
+//! stores; the content is passed on exactly as the feed had it.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use encoding_rs::Encoding;
+use siphasher::sip::SipHasher13;
+use std::hash::Hasher;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ParseError {
+    #[error("empty document")]
+    Empty,
+    #[error("not a feed: the server sent an HTML page, not RSS, Atom or JSON Feed")]
+    HtmlPage,
+    #[error("not a valid feed: {0}")]
+    Invalid(String),
+}
+
+/// A parsed feed: its own metadata and its entries.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+    /// RSS `<ttl>`: the publisher's hint of how long to cache the feed.
+    pub ttl: Option<Duration>,
+    pub entries: Vec<ParsedEntry>,
+}
+
+/// One entry as the feed had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedEntry {
+    /// Identity within the feed: id/guid, else link, else a hash of title and content.
+    pub guid: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The entry's HTML body (content, else summary), as received.
+    pub content_html: String,
+}
+
+/// Parses a feed document. `content_type` is the HTTP Content-Type header, if
+/// any; `base_url` resolves relative links.
+pub fn parse(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    base_url: Option<&str>,
+) -> Result<ParsedFeed, ParseError> {
+    let text = decode(bytes, content_type);
+    let text = text.trim_start_matches('\u{feff}');
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if looks_like_html(trimmed) {
+        return Err(ParseError::HtmlPage);
+    }
+    let parser = feed_rs::parser::Builder::new()
+        .sanitize_content(false)
+        .base_uri(base_url)
+        // An empty id tells us the feed had none, so our own rule applies below.
+        .id_generator(|_, _, _| String::new())
+        .build();
+    let feed = parser
+        .parse(strip_xml_declaration(trimmed).as_bytes())
+        .map_err(|e| ParseError::Invalid(e.to_string()))?;
+
+    let site_url = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .map(|l| l.href.clone());
+    let entries = feed.entries.into_iter().map(convert_entry).collect();
+    Ok(ParsedFeed {
+        title: feed
+            .title
+            .map(|t| t.content.trim().to_string())
+            .filter(|t| !t.is_empty()),
+        site_url,
+        ttl: feed
+            .ttl
+            .map(|minutes| Duration::from_secs(u64::from(minutes) * 60)),
+        entries,
+    })
+}
+
+fn convert_entry(entry: feed_rs::model::Entry) -> ParsedEntry {
+    let url = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| entry.links.first())
+        .map(|l| l.href.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let title = entry
+        .title
+        .map(|t| t.content.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let content_html = entry
+        .content
+        .and_then(|c| c.body)
+        .filter(|b| !b.trim().is_empty())
+        .or_else(|| entry.summary.map(|s| s.content))
+        .unwrap_or_default();
+    let author = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .map(str::trim)
+        .find(|n| !n.is_empty())
+        .map(str::to_string);
+    let id = entry.id.trim();
+    let guid = if !id.is_empty() {
+        id.to_string()
+    } else if let Some(url) = &url {
+        url.clone()
+    } else {
+        content_guid(title.as_deref(), &content_html)
+    };
+    ParsedEntry {
+        guid,
+        url,
+        title,
+        author,
+        published_at: entry.published.or(entry.updated),
+        updated_at: entry.updated,
+        content_html,
+    }
+}
+
+/// A stable identity for an entry with neither id nor link. Fixed keys, so the
+/// same entry hashes the same in every build and run.
+fn content_guid(title: Option<&str>, content: &str) -> String {
+    let mut h = SipHasher13::new_with_keys(0x6665_6564_7369_6576, 0x6775_6964_7631_0000);
+    h.write(title.unwrap_or("").as_bytes());
+    h.write_u8(0xff);
+    h.write(content.as_bytes());
+    format!("sha:{:016x}", h.finish())
+}
+
+/// Decodes to UTF-8: a BOM wins, then the HTTP charset, then the XML prolog's
+/// encoding, else UTF-8; invalid sequences become U+FFFD rather than errors.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
+    let encoding = Encoding::for_bom(bytes)
+        .map(|(e, _)| e)
+        .or_else(|| {
+            content_type
+                .and_then(charset_of)
+                .and_then(Encoding::for_label)
+        })
+        .or_else(|| prolog_encoding(bytes).and_then(Encoding::for_label))
+        .unwrap_or(encoding_rs::UTF_8);
+    // A prolog saying UTF-16 in a byte stream that has no BOM is almost always
+    // a mislabelled ASCII-compatible document (the bytes parsed as ASCII to get here).
+    let encoding = if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+        if Encoding::for_bom(bytes).is_some() {
+            encoding
+        } else {
+            encoding_rs::UTF_8
+        }
+    } else {
+        encoding
+    };
+    let (text, _, _) = encoding.decode(bytes);
+    text.into_owned()
+}
+
+fn charset_of(content_type: &str) -> Option<&[u8]> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| value.trim().trim_matches('"').trim_matches('\'').as_bytes())
+    })
+}
+
+/// The `encoding="…"` of an XML declaration at the start of the document.
+fn prolog_encoding(bytes: &[u8]) -> Option<&[u8]> {
+    let head = &bytes[..bytes.len().min(512)];
+    let start = head.windows(5).position(|w| w == b"<?xml")?;
+    let end = start + head[start..].windows(2).position(|w| w == b"?>")?;
+    let decl = &head[start..end];
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let rest = &decl[at + 8..];
+    let quote_at = rest.iter().position(|&c| c == b'"' || c == b'\'')?;
+    let quote = rest[quote_at];
+    let value = &rest[quote_at + 1..];
+    let close = value.iter().position(|&c| c == quote)?;
+    Some(&value[..close])
+}
+
+/// Drops a leading XML declaration: the text is UTF-8 now, whatever it said.
+fn strip_xml_declaration(text: &str) -> &str {
+    if text.starts_with("<?xml")
+        && let Some(end) = text.find("?>")
+    {
+        return text[end + 2..].trim_start();
+    }
+    text
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let head = strip_xml_declaration(&head);
+    let head = head.trim_start();
+    let head = if head.starts_with("<!--") {
+        head.find("-->")
+            .map(|i| head[i + 3..].trim_start())
+            .unwrap_or(head)
+    } else {
+        head
+    };
+    head.starts_with("<!doctype html") || head.starts_with("<html")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>T</title><link>https://s.example/</link><ttl>90</ttl>
+<item><guid>g1</guid><title>One</title><link>https://s.example/1</link><description>&lt;p&gt;Body&lt;/p&gt;</description></item>
+<item><title>Two</title><link>https://s.example/2</link><description>B2</description></item>
+<item><title>Three</title><description>B3</description></item>
+</channel></rss>"#;
+
+    #[test]
+    fn identity_prefers_guid_then_link_then_hash() {
+        let feed = parse(RSS.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("T"));
+        assert_eq!(feed.ttl, Some(Duration::from_secs(90 * 60)));
+        let guids: Vec<_> = feed.entries.iter().map(|e| e.guid.as_str()).collect();
+        assert_eq!(guids[0], "g1");
+        assert_eq!(guids[1], "https://s.example/2");
+        assert!(guids[2].starts_with("sha:"));
+        assert_eq!(feed.entries[0].content_html, "<p>Body</p>");
+        // The hash is stable: parse again, same identity.
+        let again = parse(RSS.as_bytes(), None, None).unwrap();
+        assert_eq!(again.entries[2].guid, feed.entries[2].guid);
+    }
+
+    #[test]
+    fn latin1_by_prolog_and_by_header() {
+        let mut doc = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Cr".to_vec();
+        doc.extend_from_slice(&[0xe8, b'm', b'e', b' ', b'b', b'r', 0xfb, b'l', 0xe9, b'e']);
+        doc.extend_from_slice(b"</title></channel></rss>");
+        let feed = parse(&doc, None, None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Crème brûlée"));
+        // The same bytes without a prolog, labelled only by the HTTP header.
+        let bare = &doc[doc.iter().position(|&c| c == b'>').unwrap() + 1..];
+        let feed = parse(bare, Some("application/rss+xml; charset=iso-8859-1"), None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Crème brûlée"));
+    }
+
+    #[test]
+    fn html_and_garbage_are_errors() {
+        let html = "<!DOCTYPE html><html><body>hi</body></html>";
+        assert!(matches!(
+            parse(html.as_bytes(), None, None),
+            Err(ParseError::HtmlPage)
+        ));
+        assert!(matches!(parse(b"  ", None, None), Err(ParseError::Empty)));
+        assert!(matches!(
+            parse(b"<rss><channel><item>", None, None),
+            Err(ParseError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn json_feed() {
+        let doc = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":"1","content_html":"<p>x</p>","url":"https://j.example/1","title":"A"}]}"#;
+        let feed = parse(doc.as_bytes(), Some("application/feed+json"), None).unwrap();
+        assert_eq!(feed.entries.len(), 1);
+        assert_eq!(feed.entries[0].content_html, "<p>x</p>");
+        assert_eq!(feed.entries[0].url.as_deref(), Some("https://j.example/1"));
+    }
+}

@@ -1,1 +1,335 @@
-//! TODO
+//! The pipeline: runs one feed through fetch → parse → clean → store (dedup
+//! runs inside the store's transaction) and decides when it is due next.
+//!
+//! Any failure of a feed (network, HTTP status, malformed document) becomes
+//! that feed's recorded error and a backoff; it is never returned as an error
+//! that could stop other feeds. Only a database failure is returned.
+
+use std::collections::HashSet;
+use std::hash::Hasher;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use siphasher::sip::SipHasher13;
+use url::Url;
+
+use crate::clean::{Cleaner, FeedTemplate};
+use crate::config::{CleanRules, Config, FeedConfig};
+use crate::dedup::Deduper;
+use crate::fetch::{FetchError, Fetcher, Validators};
+use crate::parse::{self, ParsedEntry, ParsedFeed};
+use crate::scheduler;
+use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
+
+/// Everything needed to run feeds; shared by all fetch tasks.
+pub struct Pipeline {
+    pub store: Store,
+    pub fetcher: Fetcher,
+    cleaner: RwLock<Arc<Cleaner>>,
+    pub deduper: Deduper,
+}
+
+/// Per-feed settings from the config, resolved.
+#[derive(Debug, Clone)]
+pub struct FeedJob {
+    pub id: i64,
+    pub feed: FeedConfig,
+    pub interval: Duration,
+    pub max_backoff: Duration,
+}
+
+impl FeedJob {
+    pub fn new(id: i64, feed: &FeedConfig, config: &Config) -> FeedJob {
+        FeedJob {
+            id,
+            feed: feed.clone(),
+            interval: config.interval_of(feed),
+            max_backoff: config.fetch.max_backoff,
+        }
+    }
+}
+
+/// What happened to one feed in one run.
+#[derive(Debug, Clone)]
+pub struct FeedReport {
+    pub feed_id: i64,
+    pub url: String,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub not_modified: bool,
+    pub inserted: usize,
+    pub updated: usize,
+    pub duration: Duration,
+    pub next_due: chrono::DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Client(#[from] crate::fetch::ClientError),
+    #[error(transparent)]
+    Clean(#[from] crate::clean::CleanError),
+    #[error(transparent)]
+    Dedup(#[from] crate::dedup::DedupError),
+}
+
+impl Pipeline {
+    /// Opens the database and builds every stage from the config.
+    pub async fn new(config: &Config) -> Result<Pipeline, PipelineError> {
+        let store = Store::open(&config.storage.database).await?;
+        let deduper = Deduper::load(&store.pool, &config.dedup).await?;
+        Ok(Pipeline {
+            fetcher: Fetcher::new(&config.fetch)?,
+            cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
+            deduper,
+            store,
+        })
+    }
+
+    /// Swaps in a cleaner built from a reloaded config's rules.
+    pub fn set_cleaner(&self, cleaner: Cleaner) {
+        let mut slot = self.cleaner.write().unwrap_or_else(|p| p.into_inner());
+        *slot = Arc::new(cleaner);
+    }
+
+    pub fn cleaner(&self) -> Arc<Cleaner> {
+        self.cleaner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Fetches, parses, cleans and stores one feed.
+    pub async fn run_feed(&self, job: &FeedJob) -> Result<FeedReport, PipelineError> {
+        let started = Instant::now();
+        let fetched_at = Utc::now();
+        let state = sqlx::query_as::<_, store::FeedState>(
+            "SELECT id, url, fetch_url, name, title, etag, last_modified, consecutive_failures,
+                    next_fetch_at, min_interval_secs FROM feeds WHERE id = ?",
+        )
+        .bind(job.id)
+        .fetch_one(&self.store.pool)
+        .await
+        .map_err(StoreError::from)?;
+        let url = state
+            .fetch_url
+            .as_deref()
+            .and_then(|u| Url::parse(u).ok())
+            .unwrap_or_else(|| job.feed.url.clone());
+        let validators = Validators {
+            etag: state.etag.clone(),
+            last_modified: state.last_modified.clone(),
+        };
+        let mut record = FetchRecord {
+            fetched_at: store::timestamp(fetched_at),
+            ..FetchRecord::default()
+        };
+        let mut report = FeedReport {
+            feed_id: job.id,
+            url: job.feed.url.to_string(),
+            status: None,
+            error: None,
+            not_modified: false,
+            inserted: 0,
+            updated: 0,
+            duration: Duration::ZERO,
+            next_due: fetched_at,
+        };
+        let failures = u32::try_from(state.consecutive_failures).unwrap_or(u32::MAX);
+        let fail = |record: &mut FetchRecord, message: String, retry_after: Option<Duration>| {
+            let delay = scheduler::delay_after_failure(
+                job.interval,
+                failures.saturating_add(1),
+                retry_after,
+                job.max_backoff,
+            );
+            record.error = Some(message);
+            fetched_at
+                + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
+        };
+
+        let mut entries = Vec::new();
+        let mut template = None;
+        let response = self.fetcher.fetch(&url, &validators).await;
+        let next_due = match response {
+            Err(e) => {
+                record.status = e.status();
+                let retry_after = e.retry_after();
+                fail(&mut record, describe_fetch_error(&e), retry_after)
+            }
+            Ok(response) => {
+                record.status = response.status;
+                record.etag = response.etag.clone();
+                record.last_modified = response.last_modified.clone();
+                record.moved_to = response.permanent_redirect.as_ref().map(Url::to_string);
+                let mut hint = response.cache_for;
+                match response.body {
+                    None => {
+                        report.not_modified = true;
+                        hint = hint.or(state
+                            .min_interval_secs
+                            .map(|s| Duration::from_secs(s.max(0) as u64)));
+                        self.success(&mut record, job, hint, fetched_at)
+                    }
+                    Some(body) => {
+                        let content_type = response.content_type.clone();
+                        let base = url.to_string();
+                        let parsed = tokio::task::spawn_blocking(move || {
+                            parse::parse(&body, content_type.as_deref(), Some(&base))
+                        })
+                        .await;
+                        match parsed {
+                            Ok(Ok(feed)) => {
+                                record.title = feed.title.clone();
+                                record.site_url = feed.site_url.clone();
+                                record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
+                                let hint = hint.max(feed.ttl);
+                                let prepared = self.prepare_entries(job, feed).await?;
+                                entries = prepared.0;
+                                template = prepared.1;
+                                self.success(&mut record, job, hint, fetched_at)
+                            }
+                            Ok(Err(e)) => {
+                                record.etag = None;
+                                record.last_modified = None;
+                                fail(&mut record, e.to_string(), None)
+                            }
+                            Err(join) => {
+                                record.etag = None;
+                                record.last_modified = None;
+                                fail(&mut record, format!("parser crashed: {join}"), None)
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        record.next_fetch_at = store::timestamp(next_due);
+        record.duration_ms = started.elapsed().as_millis() as i64;
+        let summary = self
+            .store
+            .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
+            .await?;
+        report.status = record.status;
+        report.error = record.error;
+        report.inserted = summary.inserted;
+        report.updated = summary.updated;
+        report.duration = started.elapsed();
+        report.next_due = next_due;
+        Ok(report)
+    }
+
+    fn success(
+        &self,
+        record: &mut FetchRecord,
+        job: &FeedJob,
+        hint: Option<Duration>,
+        fetched_at: chrono::DateTime<Utc>,
+    ) -> chrono::DateTime<Utc> {
+        record.error = None;
+        let delay = scheduler::delay_after_success(job.interval, hint, job.max_backoff);
+        fetched_at + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
+    }
+
+    /// Keeps the entries that are new or changed since they were stored and
+    /// cleans them (with the feed's learned template, which they also teach).
+    async fn prepare_entries(
+        &self,
+        job: &FeedJob,
+        feed: ParsedFeed,
+    ) -> Result<(Vec<EntryWrite>, Option<FeedTemplate>), PipelineError> {
+        let mut seen = HashSet::new();
+        let entries: Vec<(ParsedEntry, i64)> = feed
+            .entries
+            .into_iter()
+            // A feed that repeats a guid: the first copy wins, as readers show it.
+            .filter(|e| seen.insert(e.guid.clone()))
+            .map(|e| {
+                let hash = raw_hash(&e);
+                (e, hash)
+            })
+            .collect();
+        let guids: Vec<&str> = entries.iter().map(|(e, _)| e.guid.as_str()).collect();
+        let known = self.store.known_hashes(job.id, &guids).await?;
+        let changed: Vec<(ParsedEntry, i64)> = entries
+            .into_iter()
+            .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
+            .collect();
+        if changed.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
+        let mut template = FeedTemplate::load(&mut conn, job.id)
+            .await
+            .map_err(StoreError::from)?;
+        drop(conn);
+        let cleaner = self.cleaner();
+        let rules = job.feed.clean.clone();
+        let cleaned = tokio::task::spawn_blocking(move || {
+            let writes: Vec<EntryWrite> = changed
+                .into_iter()
+                .map(|(e, raw_hash)| {
+                    let cleaned =
+                        cleaner.clean(&e.content_html, rules_ref(&rules), Some(&template));
+                    template.observe(&e.content_html, &cleaned);
+                    EntryWrite {
+                        guid: e.guid,
+                        url: e.url,
+                        title: e.title,
+                        author: e.author,
+                        published_at: e.published_at.map(store::timestamp),
+                        updated_at: e.updated_at.map(store::timestamp),
+                        content_raw: e.content_html,
+                        content_html: cleaned.html,
+                        content_text: cleaned.text,
+                        raw_hash,
+                    }
+                })
+                .collect();
+            (writes, template)
+        })
+        .await;
+        match cleaned {
+            Ok((writes, template)) => Ok((writes, Some(template))),
+            // The cleaner panicked on this feed's input: store nothing new, keep going.
+            Err(join) => {
+                tracing::error!(feed = %job.feed.url, error = %join, "cleaner crashed; entries skipped");
+                Ok((Vec::new(), None))
+            }
+        }
+    }
+}
+
+fn rules_ref(rules: &CleanRules) -> Option<&CleanRules> {
+    (rules != &CleanRules::default()).then_some(rules)
+}
+
+/// A hash of what a reader sees of an entry: an edit to any of it is an update.
+fn raw_hash(e: &ParsedEntry) -> i64 {
+    let mut h = SipHasher13::new_with_keys(0x7261_7768_6173_6831, 0x6665_6564_7369_6576);
+    for part in [
+        e.title.as_deref(),
+        e.url.as_deref(),
+        Some(e.content_html.as_str()),
+    ] {
+        h.write(part.unwrap_or("").as_bytes());
+        h.write_u8(0xff);
+    }
+    h.finish() as i64
+}
+
+fn describe_fetch_error(e: &FetchError) -> String {
+    match e {
+        FetchError::Status { status, .. } => {
+            let reason = reqwest::StatusCode::from_u16(*status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("");
+            format!("HTTP {status} {reason}").trim_end().to_string()
+        }
+        other => other.to_string(),
+    }
+}

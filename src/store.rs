@@ -7,8 +7,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -21,6 +21,8 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("de-duplication failed: {0}")]
+    Dedup(String),
 }
 
 /// Opens (creating if needed) the database and applies migrations.
@@ -55,6 +57,269 @@ pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
-        .map_err(|source| StoreError::Migrate { path: shown, source })?;
+        .map_err(|source| StoreError::Migrate {
+            path: shown,
+            source,
+        })?;
     Ok(pool)
+}
+
+/// The database handle: a pool for reads and one writer at a time, so feeds
+/// finishing together queue in-process instead of failing on SQLITE_BUSY.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub pool: SqlitePool,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A feed's stored state, as the scheduler and fetcher need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedState {
+    pub id: i64,
+    pub url: String,
+    pub fetch_url: Option<String>,
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub consecutive_failures: i64,
+    pub next_fetch_at: Option<String>,
+    pub min_interval_secs: Option<i64>,
+}
+
+/// The outcome of one fetch attempt, for the feed's row.
+#[derive(Debug, Clone, Default)]
+pub struct FetchRecord {
+    pub fetched_at: String,
+    pub status: Option<u16>,
+    /// `None` on success.
+    pub error: Option<String>,
+    pub duration_ms: i64,
+    /// New validators (only set on success).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// A permanent redirect's target, remembered for later fetches.
+    pub moved_to: Option<String>,
+    pub next_fetch_at: String,
+    pub min_interval_secs: Option<i64>,
+    /// The feed's own title and home page, when the fetch parsed.
+    pub title: Option<String>,
+    pub site_url: Option<String>,
+}
+
+/// One new or changed entry, cleaned, ready to write.
+#[derive(Debug, Clone)]
+pub struct EntryWrite {
+    pub guid: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub content_raw: String,
+    pub content_html: String,
+    pub content_text: String,
+    pub raw_hash: i64,
+}
+
+/// What one write changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub inserted: usize,
+    pub updated: usize,
+}
+
+/// RFC 3339 UTC with whole seconds: the one timestamp format in the database.
+pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn now() -> String {
+    timestamp(chrono::Utc::now())
+}
+
+impl Store {
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        Ok(Store {
+            pool: open(path).await?,
+            writer: Default::default(),
+        })
+    }
+
+    /// Makes the feeds table match the feed list: adds new feeds, updates
+    /// names, marks feeds no longer listed (or disabled) as disabled. Rows are
+    /// never deleted here: a feed removed by mistake keeps its history.
+    pub async fn sync_feeds(
+        &self,
+        feeds: &[crate::config::FeedConfig],
+    ) -> Result<Vec<FeedState>, StoreError> {
+        let _w = self.writer.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let added_at = now();
+        sqlx::query("UPDATE feeds SET enabled = 0")
+            .execute(&mut *tx)
+            .await?;
+        for feed in feeds {
+            sqlx::query(
+                "INSERT INTO feeds (url, name, enabled, added_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled",
+            )
+            .bind(feed.url.as_str())
+            .bind(feed.name.as_deref())
+            .bind(feed.enabled)
+            .bind(&added_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(sqlx::query_as::<_, FeedState>(
+            "SELECT id, url, fetch_url, name, title, etag, last_modified, consecutive_failures,
+                    next_fetch_at, min_interval_secs
+             FROM feeds WHERE enabled = 1",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The stored raw hash of each given guid of a feed, to skip entries that
+    /// did not change since they were stored.
+    pub async fn known_hashes(
+        &self,
+        feed_id: i64,
+        guids: &[&str],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let mut known = std::collections::HashMap::new();
+        for chunk in guids.chunks(500) {
+            let placeholders = vec!["?"; chunk.len()].join(",");
+            let sql = format!(
+                "SELECT guid, raw_hash FROM entries WHERE feed_id = ? AND guid IN ({placeholders})"
+            );
+            // Only "?" placeholders are formatted in; every value is bound.
+            let mut query =
+                sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(feed_id);
+            for guid in chunk {
+                query = query.bind(*guid);
+            }
+            known.extend(query.fetch_all(&self.pool).await?);
+        }
+        Ok(known)
+    }
+
+    /// Writes one fetch in a single transaction: new and changed entries,
+    /// their stories (through `dedup`), the cleaner's learned template, and
+    /// the feed's fetch record. Either all of it lands or none.
+    pub async fn write_fetch(
+        &self,
+        feed_id: i64,
+        record: &FetchRecord,
+        entries: &[EntryWrite],
+        template: Option<&crate::clean::FeedTemplate>,
+        dedup: &crate::dedup::Deduper,
+    ) -> Result<WriteSummary, StoreError> {
+        let _w = self.writer.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let mut summary = WriteSummary::default();
+        let mut changed = Vec::with_capacity(entries.len());
+        for e in entries {
+            let (id, inserted): (i64, bool) = sqlx::query_as(
+                "INSERT INTO entries (feed_id, guid, url, title, author, published_at, updated_at,
+                                      fetched_at, changed_at, content_raw, content_html, content_text, raw_hash)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT(feed_id, guid) DO UPDATE SET
+                    url = excluded.url, title = excluded.title, author = excluded.author,
+                    published_at = excluded.published_at, updated_at = excluded.updated_at,
+                    changed_at = excluded.changed_at, content_raw = excluded.content_raw,
+                    content_html = excluded.content_html, content_text = excluded.content_text,
+                    raw_hash = excluded.raw_hash
+                 RETURNING id, fetched_at = changed_at",
+            )
+            .bind(feed_id)
+            .bind(&e.guid)
+            .bind(&e.url)
+            .bind(&e.title)
+            .bind(&e.author)
+            .bind(&e.published_at)
+            .bind(&e.updated_at)
+            .bind(&record.fetched_at)
+            .bind(&record.fetched_at)
+            .bind(&e.content_raw)
+            .bind(&e.content_html)
+            .bind(&e.content_text)
+            .bind(e.raw_hash)
+            .fetch_one(&mut *tx)
+            .await?;
+            if inserted {
+                summary.inserted += 1;
+            } else {
+                summary.updated += 1;
+            }
+            changed.push(id);
+        }
+        if !changed.is_empty() {
+            dedup
+                .assign(&mut tx, &changed)
+                .await
+                .map_err(|e| StoreError::Dedup(e.to_string()))?;
+        }
+        if let Some(template) = template {
+            template.save(&mut tx, feed_id).await?;
+        }
+        let ok = record.error.is_none();
+        sqlx::query(
+            "UPDATE feeds SET
+                last_fetched_at = ?1, last_status = ?2, last_error = ?3, last_duration_ms = ?4,
+                last_success_at = CASE WHEN ?5 THEN ?1 ELSE last_success_at END,
+                consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
+                etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
+                last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
+                fetch_url = COALESCE(?8, fetch_url),
+                next_fetch_at = ?9, min_interval_secs = ?10,
+                title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
+             WHERE id = ?13",
+        )
+        .bind(&record.fetched_at)
+        .bind(record.status.map(i64::from))
+        .bind(&record.error)
+        .bind(record.duration_ms)
+        .bind(ok)
+        .bind(&record.etag)
+        .bind(&record.last_modified)
+        .bind(&record.moved_to)
+        .bind(&record.next_fetch_at)
+        .bind(record.min_interval_secs)
+        .bind(&record.title)
+        .bind(&record.site_url)
+        .bind(feed_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// The feed overview that `feedsieve feeds` prints.
+    pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
+        Ok(sqlx::query_as::<_, FeedOverview>(
+            "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,
+                    f.last_fetched_at, f.last_status, f.last_error, f.next_fetch_at,
+                    (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries
+             FROM feeds f ORDER BY f.enabled DESC, f.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
+
+/// One row of `feedsieve feeds`.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct FeedOverview {
+    pub id: i64,
+    pub url: String,
+    pub fetch_url: Option<String>,
+    pub name: Option<String>,
+    pub enabled: bool,
+    pub last_fetched_at: Option<String>,
+    pub last_status: Option<i64>,
+    pub last_error: Option<String>,
+    pub next_fetch_at: Option<String>,
+    pub entries: i64,
 }

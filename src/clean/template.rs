@@ -23,7 +23,11 @@ impl FeedTemplate {
         Ok(FeedTemplate::default())
     }
 
-    pub async fn save(&self, _conn: &mut SqliteConnection, _feed_id: i64) -> Result<(), sqlx::Error> {
+    pub async fn save(
+        &self,
+        _conn: &mut SqliteConnection,
+        _feed_id: i64,
+    ) -> Result<(), sqlx::Error> {
         Ok(())
     }
 }
