@@ -163,6 +163,17 @@ pub fn resolve_path(flag: Option<PathBuf>) -> PathBuf {
     flag.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
 }
 
+/// Reads and validates the config file, then applies `database_override`
+/// (`--database` / `$FEEDSIEVE_DATABASE`: how the systemd unit puts the
+/// database in its StateDirectory while the config stays read-only in /etc).
+pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config, ConfigError> {
+    let mut config = load(path)?;
+    if let Some(db) = database_override {
+        config.storage.database = db.to_path_buf();
+    }
+    Ok(config)
+}
+
 /// Reads and validates the config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {

@@ -106,9 +106,9 @@ fn log_report(report: &FeedReport) {
 }
 
 /// Runs until SIGTERM or SIGINT.
-pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
+pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), DaemonError> {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut config = config::load(&config_path)?;
+    let mut config = config::load_with(&config_path, database.as_deref())?;
     let pipeline = Arc::new(Pipeline::new(&config).await?);
     let mut jobs = sync(&pipeline, &config).await?;
     let mut schedule = Schedule::default();
@@ -153,7 +153,7 @@ pub async fn run(config_path: PathBuf) -> Result<(), DaemonError> {
                 // Editors write in several steps; let the file settle.
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 while reload_rx.try_recv().is_ok() {}
-                match reload(&config_path, &pipeline, &mut jobs, &mut schedule).await {
+                match reload(&config_path, database.as_deref(), &pipeline, &mut jobs, &mut schedule).await {
                     Ok(new_config) => config = new_config,
                     Err(e) => tracing::warn!("config not reloaded, the last good config keeps running:\n{e}"),
                 }
@@ -228,11 +228,18 @@ async fn stored_due(pipeline: &Pipeline, id: i64) -> Option<DateTime<Utc>> {
 /// changed intervals apply from the next fetch.
 async fn reload(
     path: &Path,
+    database: Option<&Path>,
     pipeline: &Pipeline,
     jobs: &mut HashMap<i64, FeedJob>,
     schedule: &mut Schedule,
 ) -> Result<Config, DaemonError> {
-    let config = config::load(path)?;
+    let config = config::load_with(path, database)?;
+    if config.storage.database != pipeline.store.path() {
+        tracing::warn!(
+            database = %config.storage.database.display(),
+            "the database path changed; it takes effect at the next restart"
+        );
+    }
     let cleaner = Cleaner::new(&config.clean).map_err(PipelineError::from)?;
     let new_jobs = sync(pipeline, &config).await?;
     pipeline.set_cleaner(cleaner);

@@ -20,6 +20,9 @@ struct Cli {
     /// The feed list [default: $FEEDSIEVE_CONFIG, else /etc/feedsieve/feedsieve.toml]
     #[arg(long, short, global = true, env = "FEEDSIEVE_CONFIG")]
     config: Option<PathBuf>,
+    /// The SQLite database, overriding [storage] database of the config.
+    #[arg(long, global = true, env = "FEEDSIEVE_DATABASE")]
+    database: Option<PathBuf>,
     /// More logging (-v: one line per fetch, -vv: everything); RUST_LOG overrides.
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
@@ -79,15 +82,15 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
-fn load_config(cli_path: Option<PathBuf>) -> Result<Config> {
-    let path = config::resolve_path(cli_path);
-    Ok(config::load(&path)?)
+fn load_config(cli: &Cli) -> Result<Config> {
+    let path = config::resolve_path(cli.config.clone());
+    Ok(config::load_with(&path, cli.database.as_deref())?)
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
+    match &cli.command {
         Command::Run { once: true } => {
-            let config = load_config(cli.config)?;
+            let config = load_config(&cli)?;
             let summary = feedsieve::daemon::run_once(&config).await?;
             println!(
                 "fetched {} feeds: {} failed, {} new entries, {} updated",
@@ -97,12 +100,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Run { once: false } => {
             let path = config::resolve_path(cli.config);
-            feedsieve::daemon::run(path).await?;
+            feedsieve::daemon::run(path, cli.database).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => {
-            let path = config::resolve_path(cli.config);
-            match config::load(&path) {
+            let path = config::resolve_path(cli.config.clone());
+            match config::load_with(&path, cli.database.as_deref()) {
                 Ok(c) => {
                     println!(
                         "{}: ok ({} feeds, {} enabled; database {})",
@@ -120,10 +123,10 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Feeds { json } => {
-            let config = load_config(cli.config)?;
+            let config = load_config(&cli)?;
             let store = Store::open(&config.storage.database).await?;
             let feeds = store.feed_overview().await.context("reading feeds")?;
-            if json {
+            if *json {
                 println!("{}", serde_json::to_string_pretty(&feeds)?);
             } else {
                 print_feeds(&feeds);

@@ -69,6 +69,7 @@ pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
 #[derive(Debug, Clone)]
 pub struct Store {
     pub pool: SqlitePool,
+    path: std::path::PathBuf,
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -142,8 +143,14 @@ impl Store {
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
         Ok(Store {
             pool: open(path).await?,
+            path: path.to_path_buf(),
             writer: Default::default(),
         })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// Makes the feeds table match the feed list: adds new feeds, updates

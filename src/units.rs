@@ -6,6 +6,13 @@
 use std::time::Duration;
 
 /// Parses a duration such as "30s", "15m", "2h", "7d" or "1h30m".
+///
+/// ```
+/// use std::time::Duration;
+/// use feedsieve::units::parse_duration;
+/// assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+/// assert!(parse_duration("30").is_err()); // a unit is required
+/// ```
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let s = text.trim();
     if s.is_empty() {
@@ -58,6 +65,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Parses a byte size such as "16MiB", "512KB", "2 GiB" or "1000".
+///
+/// ```
+/// assert_eq!(feedsieve::units::parse_size("16MiB"), Ok(16 * 1024 * 1024));
+/// ```
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let s = text.trim();
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());

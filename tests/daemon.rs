@@ -1,0 +1,305 @@
+//! End-to-end tests of the real `feedsieve` binary: the command line, the
+//! daemon's reload of an edited feed list, and a clean exit on SIGTERM.
+//! Feeds are local files, so these tests need no server.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
+
+fn rss(title: &str, items: &[(&str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .map(|(guid, body)| {
+            format!("<item><guid>{guid}</guid><title>{guid}</title><description>&lt;p&gt;{body}&lt;/p&gt;</description></item>")
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>{title}</title>{items}</channel></rss>"
+    )
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        Setup {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.path(name), text).unwrap();
+    }
+    fn config(&self, feeds: &[&str]) {
+        let mut text = String::from(
+            "[storage]\ndatabase = \"state/f.db\"\n[fetch]\ndefault_interval = \"1h\"\n",
+        );
+        for f in feeds {
+            text.push_str(&format!("[[feed]]\nurl = \"file://{f}\"\n"));
+        }
+        // Write then rename, as editors do, so the daemon never reads half a file.
+        self.write("feedsieve.toml.tmp", &text);
+        std::fs::rename(self.path("feedsieve.toml.tmp"), self.path("feedsieve.toml")).unwrap();
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--config")
+            .arg(self.path("feedsieve.toml"))
+            .args(args);
+        c.env_remove("FEEDSIEVE_CONFIG").env_remove("RUST_LOG");
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap()
+    }
+    fn spawn_daemon(&self) -> Child {
+        self.cmd(&["-v", "run"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+    /// Runs a one-column query the way `sqlite3` would print it (rows on
+    /// lines), through sqlx so the tests need no sqlite3 binary.
+    fn query(&self, sql: &str) -> String {
+        use sqlx::Row;
+        let db = self.path("state/f.db");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(&db)
+                .read_only(true);
+            let Ok(mut conn) = sqlx::ConnectOptions::connect(&options).await else {
+                return String::new();
+            };
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&mut conn)
+                .await
+                .unwrap_or_default();
+            rows.iter()
+                .map(|row| match row.try_get::<i64, _>(0) {
+                    Ok(n) => n.to_string(),
+                    Err(_) => row
+                        .try_get::<Option<String>, _>(0)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+    }
+}
+
+fn wait_for(what: &str, timeout: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn signal(child: &Child, sig: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn stderr_of(child: Child) -> (std::process::ExitStatus, String) {
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn wait_exit(child: &mut Child, timeout: Duration) -> std::process::ExitStatus {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            panic!("daemon did not exit within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn check_reports_each_problem_with_file_line_col() {
+    let s = Setup::new();
+    s.write(
+        "feedsieve.toml",
+        "[fetch]\ntimeout = \"soon\"\n\n[[feed]]\nurl = \"gopher://x.example/\"\n",
+    );
+    let out = s.run(&["check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let file = s.path("feedsieve.toml").display().to_string();
+    assert!(err.contains(&format!("{file}:2:11: timeout")), "{err}");
+    assert!(
+        err.contains(&format!("{file}:5:7: unsupported scheme")),
+        "{err}"
+    );
+
+    s.config(&["a.xml"]);
+    let out = s.run(&["check"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (1 feeds"));
+}
+
+#[test]
+fn run_once_stores_entries_and_exits_zero_even_when_a_feed_fails() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "first"), ("a2", "second")]));
+    s.write("broken.xml", "<rss><channel><item><title>cut off");
+    s.config(&["a.xml", "broken.xml", "missing.xml"]);
+    let out = s.run(&["run", "--once"]);
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("fetched 3 feeds: 2 failed, 2 new entries"),
+        "{stdout}"
+    );
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "2");
+    assert_eq!(
+        s.query("SELECT COUNT(*) FROM entries WHERE story_id IS NULL"),
+        "0"
+    );
+    let errors = s.query(
+        "SELECT url || ' => ' || last_error FROM feeds WHERE last_error IS NOT NULL ORDER BY url",
+    );
+    assert!(
+        errors.contains("broken.xml => not a valid feed"),
+        "{errors}"
+    );
+    assert!(errors.contains("missing.xml => cannot read"), "{errors}");
+
+    // `feeds` shows the same from the user's side.
+    let out = s.run(&["feeds"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.lines().next().unwrap().starts_with("NAME"), "{table}");
+    assert!(table.contains("not a valid feed"), "{table}");
+    let out = s.run(&["feeds", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn unusable_config_or_database_is_a_nonzero_exit_with_a_message() {
+    let s = Setup::new();
+    let out = s.run(&["run", "--once"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read config file"));
+
+    // The database path is a directory: it cannot be opened.
+    s.write("feedsieve.toml", "[storage]\ndatabase = \"dbdir\"\n");
+    std::fs::create_dir(s.path("dbdir")).unwrap();
+    let out = s.run(&["run", "--once"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot open database"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn config_falls_back_to_the_environment_variable() {
+    let s = Setup::new();
+    s.config(&[]);
+    let out = Command::new(BIN)
+        .arg("check")
+        .env("FEEDSIEVE_CONFIG", s.path("feedsieve.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn daemon_follows_edits_of_the_feed_list_and_exits_zero_on_sigterm() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "one")]));
+    s.write("b.xml", &rss("B", &[("b1", "two"), ("b2", "three")]));
+    s.config(&["a.xml"]);
+    let mut daemon = s.spawn_daemon();
+    let db = s.path("state/f.db");
+    wait_for("feed a", Duration::from_secs(20), || {
+        db.exists() && s.query("SELECT COUNT(*) FROM entries") == "1"
+    });
+
+    // Added while running: fetched within seconds, without a restart.
+    s.config(&["a.xml", "b.xml"]);
+    wait_for("feed b after the edit", Duration::from_secs(10), || {
+        s.query("SELECT COUNT(*) FROM entries") == "3"
+    });
+
+    // An invalid edit keeps the last good config running.
+    s.write(
+        "feedsieve.toml",
+        "[[feed]]\nurl = \"file://a.xml\"\nintervall = \"5m\"\n",
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        daemon.try_wait().unwrap().is_none(),
+        "daemon exited on a bad edit"
+    );
+    assert_eq!(s.query("SELECT COUNT(*) FROM feeds WHERE enabled = 1"), "2");
+
+    // Removed: the feed is disabled (its history kept).
+    s.config(&["b.xml"]);
+    wait_for("feed a disabled", Duration::from_secs(10), || {
+        s.query("SELECT enabled FROM feeds WHERE url LIKE '%a.xml'") == "0"
+    });
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "3");
+
+    signal(&daemon, "TERM");
+    let status = wait_exit(&mut daemon, Duration::from_secs(10));
+    assert!(status.success(), "{status:?}");
+    let (_, log) = stderr_of(daemon);
+    assert!(
+        log.contains("intervall"),
+        "bad edit not logged with its key:\n{log}"
+    );
+    assert!(
+        log.contains(":3:1"),
+        "bad edit not logged with line:col:\n{log}"
+    );
+    assert!(log.contains("stopped"), "{log}");
+}
+
+#[test]
+fn sighup_reloads_and_sigint_stops() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "one")]));
+    s.config(&[]);
+    let mut daemon = s.spawn_daemon();
+    let db = s.path("state/f.db");
+    wait_for("database", Duration::from_secs(20), || db.exists());
+    // Change the file behind the watcher's back: write it elsewhere, then
+    // signal. (The watcher would also see this; SIGHUP must work alone too.)
+    let text = format!(
+        "[storage]\ndatabase = \"state/f.db\"\n[[feed]]\nurl = \"file://{}\"\n",
+        Path::new("a.xml").display()
+    );
+    s.write("feedsieve.toml", &text);
+    signal(&daemon, "HUP");
+    wait_for("feed a after SIGHUP", Duration::from_secs(10), || {
+        s.query("SELECT COUNT(*) FROM entries") == "1"
+    });
+    signal(&daemon, "INT");
+    assert!(wait_exit(&mut daemon, Duration::from_secs(10)).success());
+}
