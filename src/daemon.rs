@@ -69,8 +69,61 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             }
         }
     }
+    maintain_once(&pipeline, config.storage.keep).await;
     pipeline.store.pool.close().await;
     Ok(summary)
+}
+
+/// Brings the search index up to date and applies retention. Failures are
+/// logged, not fatal: the next round retries.
+async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) {
+    if let Some(keep) = keep {
+        match crate::maintain::prune(&pipeline.store.pool, keep).await {
+            Ok(r) if r.entries > 0 => tracing::info!(
+                entries = r.entries,
+                stories = r.stories,
+                "pruned old entries"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "pruning failed"),
+        }
+    }
+    if let Err(e) = crate::search::catch_up(&pipeline.store.pool).await {
+        tracing::warn!(error = %e, "search indexing failed");
+    }
+}
+
+/// How often queued stories are indexed for search.
+const INDEX_EVERY: Duration = Duration::from_secs(2);
+/// How often retention runs.
+const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
+
+/// The background maintenance task: search indexing every few seconds,
+/// retention daily. `keep` follows config reloads; `stop` ends it.
+async fn maintenance(
+    pipeline: Arc<Pipeline>,
+    mut keep: tokio::sync::watch::Receiver<Option<Duration>>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut index_tick = tokio::time::interval(INDEX_EVERY);
+    let mut prune_tick = tokio::time::interval(PRUNE_EVERY);
+    index_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.changed() => return,
+            _ = index_tick.tick() => {
+                if let Err(e) = crate::search::catch_up(&pipeline.store.pool).await {
+                    tracing::warn!(error = %e, "search indexing failed");
+                }
+            }
+            _ = prune_tick.tick() => {
+                let keep = *keep.borrow_and_update();
+                if keep.is_some() {
+                    maintain_once(&pipeline, keep).await;
+                }
+            }
+        }
+    }
 }
 
 /// Brings the database's feed list in step with the config; returns a job per enabled feed.
@@ -139,6 +192,10 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
         feeds = jobs.len(), "feedsieve running"
     );
 
+    let (keep_tx, keep_rx) = tokio::sync::watch::channel(config.storage.keep);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let maintenance = tokio::spawn(maintenance(pipeline.clone(), keep_rx, stop_rx));
+
     let mut in_flight: JoinSet<(i64, Result<FeedReport, PipelineError>)> = JoinSet::new();
     loop {
         let sleep_for = schedule
@@ -154,7 +211,10 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 while reload_rx.try_recv().is_ok() {}
                 match reload(&config_path, database.as_deref(), &pipeline, &mut jobs, &mut schedule).await {
-                    Ok(new_config) => config = new_config,
+                    Ok(new_config) => {
+                        let _ = keep_tx.send(new_config.storage.keep);
+                        config = new_config;
+                    }
                     Err(e) => tracing::warn!("config not reloaded, the last good config keeps running:\n{e}"),
                 }
             }
@@ -199,6 +259,8 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     })
     .await;
     in_flight.shutdown().await;
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, maintenance).await;
     drop(config);
     pipeline.store.pool.close().await;
     tracing::info!("stopped");

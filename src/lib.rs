@@ -8,15 +8,19 @@
 //!
 //! [`pipeline`] runs one feed through fetch → parse → clean → store (dedup runs
 //! inside the store's transaction); [`daemon`] drives the pipeline from the
-//! scheduler and handles signals, reloads and shutdown. See ARCHITECTURE.md.
+//! scheduler and handles signals, reloads and shutdown. [`search`] and
+//! [`maintain`] serve the stored data: full-text search, retention, vacuum.
+//! See ARCHITECTURE.md.
 
 pub mod clean;
 pub mod config;
 pub mod daemon;
 pub mod dedup;
 pub mod fetch;
+pub mod maintain;
 pub mod parse;
 pub mod pipeline;
 pub mod scheduler;
+pub mod search;
 pub mod store;
 pub mod units;

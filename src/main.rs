@@ -45,6 +45,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Full-text search over stories, best first, one hit per story.
+    Search {
+        /// Words (all must match); "a phrase", OR, NOT and prefix* work too.
+        query: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply retention ([storage] keep), merge the search index and compact the database.
+    Vacuum,
 }
 
 fn main() -> ExitCode {
@@ -133,7 +144,58 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search { query, limit, json } => search(&cli, query, *limit, *json).await,
+        Command::Vacuum => vacuum(&cli).await,
     }
+}
+
+async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let store = Store::open(&config.storage.database).await?;
+    let hits = feedsieve::search::search(&store.pool, &query.join(" "), limit).await?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&hits)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        println!("no stories match");
+    }
+    for hit in &hits {
+        println!(
+            "{}  {}  ({} {})",
+            hit.first_seen_at.get(..10).unwrap_or(&hit.first_seen_at),
+            hit.title.as_deref().unwrap_or("(untitled)"),
+            hit.copies,
+            if hit.copies == 1 { "copy" } else { "copies" }
+        );
+        if let Some(url) = &hit.url {
+            println!("    {url}");
+        }
+        println!("    {}\n", hit.snippet);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn vacuum(cli: &Cli) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let store = Store::open(&config.storage.database).await?;
+    if let Some(keep) = config.storage.keep {
+        let pruned = feedsieve::maintain::prune(&store.pool, keep).await?;
+        println!(
+            "pruned {} entries and {} stories older than {}",
+            pruned.entries,
+            pruned.stories,
+            feedsieve::units::format_duration(keep)
+        );
+    }
+    let report = feedsieve::maintain::vacuum(&store.pool, store.path()).await?;
+    println!(
+        "database {}: {:.1} MB -> {:.1} MB",
+        store.path().display(),
+        report.bytes_before as f64 / 1e6,
+        report.bytes_after as f64 / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) {

@@ -130,6 +130,16 @@ pub struct WriteSummary {
     pub updated: usize,
 }
 
+/// Starts a write transaction. IMMEDIATE takes the write lock up front: a
+/// deferred transaction that reads and then writes fails at once with
+/// SQLITE_BUSY_SNAPSHOT (not retried by the busy timeout) when another
+/// process committed in between, such as the daemon and `feedsieve search`.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// RFC 3339 UTC with whole seconds: the one timestamp format in the database.
 pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -161,7 +171,7 @@ impl Store {
         feeds: &[crate::config::FeedConfig],
     ) -> Result<Vec<FeedState>, StoreError> {
         let _w = self.writer.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let added_at = now();
         sqlx::query("UPDATE feeds SET enabled = 0")
             .execute(&mut *tx)
@@ -224,7 +234,7 @@ impl Store {
         dedup: &crate::dedup::Deduper,
     ) -> Result<WriteSummary, StoreError> {
         let _w = self.writer.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = begin_write(&self.pool).await?;
         let mut summary = WriteSummary::default();
         let mut changed = Vec::with_capacity(entries.len());
         for e in entries {

@@ -1,0 +1,260 @@
+//! Full-text search over stories (SQLite FTS5), ranked by bm25, one hit per
+//! story.
+//!
+//! Writers never touch the index directly: triggers queue changed stories in
+//! `search_dirty`, and [`catch_up`] indexes the queue in large batches (the
+//! daemon calls it every few seconds; `search` calls it before querying, so
+//! results are never stale). It never changes entries or stories.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use crate::store::StoreError;
+
+/// Stories indexed per transaction: large batches tokenize faster and keep
+/// the write lock for well under a second.
+const BATCH: i64 = 2000;
+
+/// Indexes every queued story; returns how many were (re)indexed.
+pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
+    let mut total = 0;
+    loop {
+        let mut tx = crate::store::begin_write(pool).await?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")
+                .bind(BATCH)
+                .fetch_all(&mut *tx)
+                .await?;
+        if ids.is_empty() {
+            tx.commit().await?;
+            return Ok(total);
+        }
+        let (first, last) = (ids[0], ids[ids.len() - 1]);
+        // Delete then insert: a story whose canonical entry changed, or that
+        // was deleted, leaves no stale tokens behind.
+        sqlx::query(
+            "DELETE FROM story_search WHERE rowid IN
+                (SELECT story_id FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2)",
+        )
+        .bind(first)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO story_search (rowid, title, body)
+             SELECT s.id, COALESCE(e.title, s.title, ''), COALESCE(e.content_text, '')
+             FROM search_dirty d
+             JOIN stories s ON s.id = d.story_id
+             LEFT JOIN entries e ON e.id = s.canonical_entry_id
+             WHERE d.story_id BETWEEN ?1 AND ?2",
+        )
+        .bind(first)
+        .bind(last)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")
+            .bind(first)
+            .bind(last)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        total += ids.len();
+    }
+}
+
+/// One search result: a story.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SearchHit {
+    pub story_id: i64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub first_seen_at: String,
+    /// bm25 score (lower is better, as SQLite reports it).
+    pub score: f64,
+    pub copies: i64,
+    #[sqlx(skip)]
+    pub snippet: String,
+    #[serde(skip)]
+    body: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("empty search query")]
+    EmptyQuery,
+    #[error("invalid search query {query:?}: {message}")]
+    BadQuery { query: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Searches titles and cleaned text. `query` is plain words (all must match);
+/// `"a phrase"`, `OR`, `NOT` and `prefix*` work as in FTS5, and anything else
+/// is taken literally, so "covid-19" or "AT&T" need no escaping.
+pub async fn search(
+    pool: &SqlitePool,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<SearchHit>, SearchError> {
+    let expr = to_fts_query(query).ok_or(SearchError::EmptyQuery)?;
+    catch_up(pool).await?;
+    let hits = sqlx::query_as::<_, SearchHit>(
+        "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at,
+                bm25(story_search, 10.0, 1.0) AS score,
+                (SELECT COUNT(*) FROM entries c WHERE c.story_id = s.id) AS copies,
+                e.content_text AS body
+         FROM story_search
+         JOIN stories s ON s.id = story_search.rowid
+         LEFT JOIN entries e ON e.id = s.canonical_entry_id
+         WHERE story_search MATCH ?
+         ORDER BY score LIMIT ?",
+    )
+    .bind(&expr)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+    .map_err(|e| match e {
+        sqlx::Error::Database(db) => SearchError::BadQuery {
+            query: query.to_string(),
+            message: db.message().to_string(),
+        },
+        other => SearchError::Store(other.into()),
+    })?;
+    let terms = query_terms(query);
+    Ok(hits
+        .into_iter()
+        .map(|mut hit| {
+            hit.snippet = snippet(hit.body.as_deref().unwrap_or(""), &terms, 30);
+            hit.body = None;
+            hit
+        })
+        .collect())
+}
+
+/// Turns user input into an FTS5 expression: words are quoted (so
+/// punctuation is literal), quoted phrases stay phrases, `OR`/`NOT`/`AND`
+/// stay operators, a trailing `*` stays a prefix search.
+pub fn to_fts_query(input: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut rest = input.trim();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('"') {
+            let end = after.find('"').unwrap_or(after.len());
+            let phrase = after[..end].trim();
+            if !phrase.is_empty() {
+                parts.push(format!("\"{}\"", phrase.replace('"', "")));
+            }
+            rest = after.get(end + 1..).unwrap_or("").trim_start();
+            continue;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = rest[end..].trim_start();
+        match word {
+            "OR" | "NOT" | "AND" if !parts.is_empty() && !rest.is_empty() => {
+                parts.push(word.to_string())
+            }
+            _ => {
+                let (stem, prefix) = match word.strip_suffix('*') {
+                    Some(stem) if !stem.is_empty() => (stem, "*"),
+                    _ => (word, ""),
+                };
+                let stem = stem.replace('"', "");
+                if stem.chars().any(char::is_alphanumeric) {
+                    parts.push(format!("\"{stem}\"{prefix}"));
+                }
+            }
+        }
+    }
+    // A query that ended in an operator, or was all punctuation, has no terms.
+    while matches!(parts.last().map(String::as_str), Some("OR" | "NOT" | "AND")) {
+        parts.pop();
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn query_terms(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !matches!(*w, "OR" | "NOT" | "AND"))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// About `words` words of `body` around the first query term, the terms in
+/// [brackets].
+pub fn snippet(body: &str, terms: &[String], words: usize) -> String {
+    let tokens: Vec<&str> = body.split_whitespace().collect();
+    let is_term = |token: &str| {
+        let bare: String = token
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        !bare.is_empty() && terms.iter().any(|t| bare.starts_with(t.as_str()))
+    };
+    let first = tokens.iter().position(|t| is_term(t)).unwrap_or(0);
+    let start = first.saturating_sub(words / 3);
+    let end = (start + words).min(tokens.len());
+    let mut out: Vec<String> = tokens[start..end]
+        .iter()
+        .map(|t| {
+            if is_term(t) {
+                format!("[{t}]")
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    if start > 0 {
+        out.insert(0, "…".into());
+    }
+    if end < tokens.len() {
+        out.push("…".into());
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_queries_become_safe_fts_expressions() {
+        assert_eq!(
+            to_fts_query("parking garages").as_deref(),
+            Some("\"parking\" \"garages\"")
+        );
+        assert_eq!(
+            to_fts_query("covid-19 AT&T").as_deref(),
+            Some("\"covid-19\" \"AT&T\"")
+        );
+        assert_eq!(
+            to_fts_query("\"city council\" OR mayor").as_deref(),
+            Some("\"city council\" OR \"mayor\"")
+        );
+        assert_eq!(to_fts_query("garage*").as_deref(), Some("\"garage\"*"));
+        assert_eq!(
+            to_fts_query("OR mayor OR").as_deref(),
+            Some("\"OR\" \"mayor\"")
+        );
+        assert_eq!(to_fts_query(" -- ** "), None);
+        assert_eq!(
+            to_fts_query("\"unclosed phrase").as_deref(),
+            Some("\"unclosed phrase\"")
+        );
+    }
+
+    #[test]
+    fn snippets_centre_on_the_first_term() {
+        let body = (1..=100)
+            .map(|i| format!("w{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + " garages here";
+        let s = snippet(&body, &["garages".into()], 12);
+        assert!(s.contains("[garages]"), "{s}");
+        assert!(s.starts_with('…'), "{s}");
+        assert_eq!(snippet("short text", &["absent".into()], 12), "short text");
+    }
+}
