@@ -151,8 +151,11 @@ pub fn to_fts_query(input: &str) -> Option<String> {
         let word = &rest[..end];
         rest = rest[end..].trim_start();
         match word {
-            "OR" | "NOT" | "AND" if !parts.is_empty() && !rest.is_empty() => {
-                parts.push(word.to_string())
+            // An operator between terms; a dangling one is dropped, not searched for.
+            "OR" | "NOT" | "AND" => {
+                if !parts.is_empty() && !rest.is_empty() {
+                    parts.push(word.to_string());
+                }
             }
             _ => {
                 let (stem, prefix) = match word.strip_suffix('*') {
@@ -236,7 +239,7 @@ mod tests {
         assert_eq!(to_fts_query("garage*").as_deref(), Some("\"garage\"*"));
         assert_eq!(
             to_fts_query("OR mayor OR").as_deref(),
-            Some("\"OR\" \"mayor\"")
+            Some("\"mayor\"")
         );
         assert_eq!(to_fts_query(" -- ** "), None);
         assert_eq!(
