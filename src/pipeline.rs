@@ -147,8 +147,10 @@ impl Pipeline {
                 job.max_backoff,
             );
             record.error = Some(message);
-            fetched_at
-                + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
+            // Jitter spreads retries out, but never before the server's Retry-After.
+            let floor = retry_after.map_or(Duration::ZERO, |asked| asked.min(delay));
+            let wait = scheduler::with_jitter(delay).max(floor);
+            fetched_at + chrono::Duration::from_std(wait).unwrap_or_default()
         };
 
         let mut entries = Vec::new();
