@@ -655,8 +655,17 @@ async fn invalid_utf8_and_a_bom_still_parse() {
     bom.extend_from_slice(
         rss("BOM", &[("b1", "Caf\u{e9} with BOM", "<p>bom body</p>")]).as_bytes(),
     );
+    // UTF-16 with a BOM, its prolog saying so.
+    let utf16_text = rss("UTF-16", &[("w1", "Wide caf\u{e9}", "<p>wide body</p>")])
+        .replace("encoding=\"utf-8\"", "encoding=\"UTF-16\"");
+    let mut utf16 = vec![0xff, 0xfe];
+    utf16.extend(utf16_text.encode_utf16().flat_map(u16::to_le_bytes));
     let (server, env) = setup(
-        vec![("/broken", Route::rss(broken)), ("/bom", Route::rss(bom))],
+        vec![
+            ("/broken", Route::rss(broken)),
+            ("/bom", Route::rss(bom)),
+            ("/utf16", Route::ok("text/xml", utf16)),
+        ],
         &[],
     )
     .await;
@@ -682,6 +691,9 @@ async fn invalid_utf8_and_a_bom_still_parse() {
     let bom = db.entries(&server.url("/bom")).await;
     assert_eq!(bom.len(), 1, "{:?}", db.feed(&server.url("/bom")).await);
     assert_eq!(bom[0].title.as_deref(), Some("Café with BOM"));
+    let wide = db.entries(&server.url("/utf16")).await;
+    assert_eq!(wide.len(), 1, "{:?}", db.feed(&server.url("/utf16")).await);
+    assert_eq!(wide[0].title.as_deref(), Some("Wide café"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -708,7 +720,11 @@ async fn billion_laughs_does_not_expand() {
     let url = server.url("/lol");
     let feed = db.feed(&url).await;
     // Either refused, or parsed without expanding (a billion "lol"s is 3 GB).
-    for e in db.entries(&url).await {
+    let entries = db.entries(&url).await;
+    if feed.last_error.is_none() {
+        assert_eq!(entries.len(), 1);
+    }
+    for e in entries {
         let len =
             e.content_raw.as_deref().unwrap_or("").len() + e.title.as_deref().unwrap_or("").len();
         assert!(len < 100_000, "entity expanded to {len} bytes");
@@ -728,7 +744,7 @@ async fn a_hundred_thousand_items_are_all_stored() {
     }
     doc.push_str("</channel></rss>");
     let (server, env) = setup(vec![("/big", Route::rss(doc))], &[("timeout", "\"30s\"")]).await;
-    let summary = env.run(SECS(50)).await;
+    let summary = env.run(SECS(120)).await;
     assert_eq!(summary.failed, 0);
     assert_eq!(summary.inserted, N + 2);
     let db = env.db().await;
@@ -754,7 +770,7 @@ async fn a_twenty_megabyte_entry_fits_under_max_body() {
         &[("max_body", "\"32MiB\""), ("timeout", "\"30s\"")],
     )
     .await;
-    env.run(SECS(50)).await;
+    env.run(SECS(90)).await;
     let db = env.db().await;
     assert_healthy(&db, &server).await;
     let feed = db.feed(&server.url("/huge")).await;
@@ -787,4 +803,50 @@ async fn invalid_dates_leave_published_at_null() {
         entries[2].published_at.as_deref(),
         Some("2024-05-01T10:00:00Z")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_file_feed_is_read_and_not_reparsed_when_unchanged() {
+    let server = Server::start().await;
+    server.route(HEALTHY, Route::rss(healthy_doc()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.xml");
+    std::fs::write(
+        &path,
+        rss("Local", &[("f1", "Local entry", "<p>From disk.</p>")]),
+    )
+    .unwrap();
+    let file_url = url::Url::from_file_path(&path).unwrap().to_string();
+    let env = Env::new(&[server.url(HEALTHY), file_url.clone()], &[]);
+    env.run(SECS(10)).await;
+    let db = env.db().await;
+    assert_healthy(&db, &server).await;
+    let feed = db.feed(&file_url).await;
+    assert_eq!(feed.last_error, None);
+    assert!(feed.last_modified.is_some(), "mtime not kept: {feed:?}");
+    let entries = db.entries(&file_url).await;
+    assert_eq!(entries.len(), 1);
+    assert_complete(&entries);
+    let second = env.run(SECS(10)).await;
+    assert_eq!((second.inserted, second.updated), (0, 0));
+    assert_eq!(db.entries(&file_url).await, entries);
+    assert_eq!(db.feed(&file_url).await.last_error, None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_local_file_is_a_clear_error() {
+    let server = Server::start().await;
+    server.route(HEALTHY, Route::rss(healthy_doc()));
+    let dir = tempfile::tempdir().unwrap();
+    let missing = url::Url::from_file_path(dir.path().join("nope.xml"))
+        .unwrap()
+        .to_string();
+    let env = Env::new(&[server.url(HEALTHY), missing.clone()], &[]);
+    env.run(SECS(10)).await;
+    let db = env.db().await;
+    assert_healthy(&db, &server).await;
+    let feed = db.feed(&missing).await;
+    assert_error_contains(&feed, "cannot read");
+    assert_error_contains(&feed, "nope.xml");
+    assert_eq!(feed.consecutive_failures, 1);
 }
