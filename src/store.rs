@@ -98,7 +98,8 @@ pub struct FetchRecord {
     /// New validators (only set on success).
     pub etag: Option<String>,
     pub last_modified: Option<String>,
-    /// A permanent redirect's target, remembered for later fetches.
+    /// A permanent redirect's target, remembered for later fetches (only
+    /// when the fetch succeeded: a feed "moved" to a parking page has not moved).
     pub moved_to: Option<String>,
     pub next_fetch_at: String,
     pub min_interval_secs: Option<i64>,
@@ -298,7 +299,7 @@ impl Store {
                 consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
                 etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
                 last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
-                fetch_url = COALESCE(?8, fetch_url),
+                fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
                 next_fetch_at = ?9, min_interval_secs = ?10,
                 title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
              WHERE id = ?13",
