@@ -850,3 +850,53 @@ async fn a_missing_local_file_is_a_clear_error() {
     assert_error_contains(&feed, "nope.xml");
     assert_eq!(feed.consecutive_failures, 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_permanent_redirect_to_something_not_a_feed_is_not_remembered() {
+    // A lapsed domain: the feed moves "permanently" to a parking page.
+    let page = "<!DOCTYPE html><html><body>This domain is for sale</body></html>";
+    let (server, env) = setup(
+        vec![
+            ("/lapsed", Route::redirect(301, "/parked")),
+            ("/parked", Route::ok("text/html", page)),
+        ],
+        &[],
+    )
+    .await;
+    let url = server.url("/lapsed");
+    env.run(SECS(10)).await;
+    let db = env.db().await;
+    assert_healthy(&db, &server).await;
+    let feed = db.feed(&url).await;
+    assert_error_contains(&feed, "not a feed");
+    assert_eq!(feed.fetch_url, None, "a failed fetch moved the feed");
+    // The domain is renewed: the feed is back at its own address.
+    server.route(
+        "/lapsed",
+        Route::rss(rss("Back", &[("b1", "Back", "<p>back</p>")])),
+    );
+    env.run(SECS(10)).await;
+    assert_eq!(server.hits("/lapsed"), 2);
+    let feed = db.feed(&url).await;
+    assert_eq!(feed.last_error, None);
+    assert_eq!(db.count_entries(&url).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_redirects_are_clear_errors() {
+    let (server, env) = setup(
+        vec![
+            ("/to-ftp", Route::redirect(302, "ftp://127.0.0.1/feed")),
+            ("/no-location", Route::status(302)),
+        ],
+        &[],
+    )
+    .await;
+    env.run(SECS(10)).await;
+    let db = env.db().await;
+    assert_healthy(&db, &server).await;
+    let ftp = db.feed(&server.url("/to-ftp")).await;
+    assert_error_contains(&ftp, "refusing to follow to ftp://127.0.0.1/feed");
+    let none = db.feed(&server.url("/no-location")).await;
+    assert_error_contains(&none, "no Location header");
+}
