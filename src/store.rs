@@ -300,7 +300,8 @@ impl Store {
                 etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
                 last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
                 fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
-                next_fetch_at = ?9, min_interval_secs = ?10,
+                next_fetch_at = ?9,
+                min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
                 title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
              WHERE id = ?13",
         )
