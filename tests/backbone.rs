@@ -296,11 +296,10 @@ async fn http_404_and_500_are_recorded_per_feed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_never_answers_times_out() {
     let started = Instant::now();
-    let (_s, _e, db, feed) = failing(Route::Hang, &[("timeout", "\"1s\"")], SECS(5)).await;
+    let (_s, _e, _db, feed) = failing(Route::Hang, &[("timeout", "\"1s\"")], SECS(5)).await;
     assert!(started.elapsed() < SECS(5));
     assert_error_contains(&feed, "timed out after 1s");
     assert_eq!(feed.last_status, None);
-    drop(db);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -899,4 +898,28 @@ async fn bad_redirects_are_clear_errors() {
     assert_error_contains(&ftp, "refusing to follow to ftp://127.0.0.1/feed");
     let none = db.feed(&server.url("/no-location")).await;
     assert_error_contains(&none, "no Location header");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failure_between_fetches_keeps_the_ttl_for_the_next_304() {
+    let good = Route::rss(ttl_doc()).header("ETag", "\"v1\"");
+    let (server, env) = setup(
+        vec![("/ttl", good.clone())],
+        &[("default_interval", "\"1m\"")],
+    )
+    .await;
+    let url = server.url("/ttl");
+    env.run(SECS(10)).await;
+    server.route("/ttl", Route::status(503));
+    env.run(SECS(10)).await;
+    server.route("/ttl", good);
+    env.run(SECS(10)).await;
+    let db = env.db().await;
+    let feed = db.feed(&url).await;
+    assert_eq!(feed.last_status, Some(304));
+    let wait = feed.wait_secs();
+    assert!(
+        (6479..=7921).contains(&wait),
+        "waits {wait}s, not the 2h ttl"
+    );
 }
