@@ -147,8 +147,10 @@ impl Pipeline {
                 job.max_backoff,
             );
             record.error = Some(message);
-            fetched_at
-                + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
+            // Jitter spreads retries out, but never before the server's Retry-After.
+            let floor = retry_after.map_or(Duration::ZERO, |asked| asked.min(delay));
+            let wait = scheduler::with_jitter(delay).max(floor);
+            fetched_at + chrono::Duration::from_std(wait).unwrap_or_default()
         };
 
         let mut entries = Vec::new();
@@ -169,6 +171,16 @@ impl Pipeline {
                 match response.body {
                     None => {
                         report.not_modified = true;
+                        // A 304 need not repeat the validators (RFC 9110 §15.4.5
+                        // lists ETag but not Last-Modified): keep the stored ones,
+                        // or the next fetch would be unconditional.
+                        record.etag = record.etag.take().or_else(|| state.etag.clone());
+                        record.last_modified = record
+                            .last_modified
+                            .take()
+                            .or_else(|| state.last_modified.clone());
+                        // Nor is the feed's <ttl> repeated: keep it for the next 304 too.
+                        record.min_interval_secs = state.min_interval_secs;
                         hint = hint.or(state
                             .min_interval_secs
                             .map(|s| Duration::from_secs(s.max(0) as u64)));

@@ -99,7 +99,8 @@ pub struct FetchRecord {
     /// New validators (only set on success).
     pub etag: Option<String>,
     pub last_modified: Option<String>,
-    /// A permanent redirect's target, remembered for later fetches.
+    /// A permanent redirect's target, remembered for later fetches (only
+    /// when the fetch succeeded: a feed "moved" to a parking page has not moved).
     pub moved_to: Option<String>,
     pub next_fetch_at: String,
     pub min_interval_secs: Option<i64>,
@@ -238,17 +239,15 @@ impl Store {
         let mut summary = WriteSummary::default();
         let mut changed = Vec::with_capacity(entries.len());
         for e in entries {
-            let (id, inserted): (i64, bool) = sqlx::query_as(
+            // Insert, else update: one upsert cannot tell which happened (its
+            // old test, fetched_at = changed_at, is also true for an entry
+            // edited within the second it was first stored).
+            let new_id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO entries (feed_id, guid, url, title, author, published_at, updated_at,
                                       fetched_at, changed_at, content_raw, content_html, content_text, raw_hash)
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(feed_id, guid) DO UPDATE SET
-                    url = excluded.url, title = excluded.title, author = excluded.author,
-                    published_at = excluded.published_at, updated_at = excluded.updated_at,
-                    changed_at = excluded.changed_at, content_raw = excluded.content_raw,
-                    content_html = excluded.content_html, content_text = excluded.content_text,
-                    raw_hash = excluded.raw_hash
-                 RETURNING id, fetched_at = changed_at",
+                 ON CONFLICT(feed_id, guid) DO NOTHING
+                 RETURNING id",
             )
             .bind(feed_id)
             .bind(&e.guid)
@@ -263,8 +262,36 @@ impl Store {
             .bind(&e.content_html)
             .bind(&e.content_text)
             .bind(e.raw_hash)
-            .fetch_one(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            let inserted = new_id.is_some();
+            let id = match new_id {
+                Some(id) => id,
+                None => {
+                    sqlx::query_scalar(
+                        "UPDATE entries SET
+                            url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+                            changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+                            raw_hash = ?
+                         WHERE feed_id = ? AND guid = ?
+                         RETURNING id",
+                    )
+                    .bind(&e.url)
+                    .bind(&e.title)
+                    .bind(&e.author)
+                    .bind(&e.published_at)
+                    .bind(&e.updated_at)
+                    .bind(&record.fetched_at)
+                    .bind(&e.content_raw)
+                    .bind(&e.content_html)
+                    .bind(&e.content_text)
+                    .bind(e.raw_hash)
+                    .bind(feed_id)
+                    .bind(&e.guid)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
             if inserted {
                 summary.inserted += 1;
             } else {
@@ -289,8 +316,9 @@ impl Store {
                 consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
                 etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
                 last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
-                fetch_url = COALESCE(?8, fetch_url),
-                next_fetch_at = ?9, min_interval_secs = ?10,
+                fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
+                next_fetch_at = ?9,
+                min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
                 title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
              WHERE id = ?13",
         )
