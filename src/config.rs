@@ -481,7 +481,7 @@ impl Validator<'_> {
 
 /// Turns a feed URL from the config into an absolute URL. `file://` URLs whose
 /// path does not start with `/` are relative to the config file's folder.
-fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
+pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix("file://") {
         let path = Path::new(rest);

@@ -45,6 +45,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Add the feeds of an OPML file to the config (keeping its comments); skip those already listed.
+    ImportOpml {
+        /// The OPML subscription list.
+        file: PathBuf,
+    },
+    /// Print the feed list as OPML 2.0 (disabled feeds as commented-out outlines).
+    ExportOpml,
 }
 
 fn main() -> ExitCode {
@@ -133,7 +140,40 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::ImportOpml { file } => import_opml(&cli, file),
+        Command::ExportOpml => {
+            let config = load_config(&cli)?;
+            let feeds = feedsieve::opml::feeds_of(&config);
+            print!(
+                "{}",
+                feedsieve::opml::render(&feeds, "feedsieve feeds", chrono::Utc::now())
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
+    use feedsieve::opml::SkipReason;
+    let path = config::resolve_path(cli.config.clone());
+    let summary = feedsieve::opml::import_file(&path, file)?;
+    let count =
+        |want: fn(&SkipReason) -> bool| summary.skipped.iter().filter(|s| want(&s.reason)).count();
+    for skipped in &summary.skipped {
+        if let SkipReason::BadUrl(why) = &skipped.reason {
+            eprintln!("feedsieve: skipped {}: {why}", skipped.url);
+        }
+    }
+    println!(
+        "{}: added {} feeds, skipped {} ({} already listed, {} repeated in the file, {} unusable URLs)",
+        path.display(),
+        summary.added.len(),
+        summary.skipped.len(),
+        count(|r| *r == SkipReason::AlreadyListed),
+        count(|r| *r == SkipReason::Repeated),
+        count(|r| matches!(r, SkipReason::BadUrl(_))),
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) {
