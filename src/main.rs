@@ -52,6 +52,25 @@ enum Command {
     },
     /// Print the feed list as OPML 2.0 (disabled feeds as commented-out outlines).
     ExportOpml,
+    /// Write the de-duplicated, cleaned stories as one Atom feed or JSON Feed.
+    Export {
+        #[arg(long, value_enum, default_value = "atom")]
+        format: ExportFormat,
+        /// Only stories first seen within this long, e.g. 24h or 7d.
+        #[arg(long, value_parser = feedsieve::units::parse_duration)]
+        since: Option<std::time::Duration>,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Atom 1.0
+    Atom,
+    /// JSON Feed 1.1
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -144,13 +163,39 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::ExportOpml => {
             let config = load_config(&cli)?;
             let feeds = feedsieve::opml::feeds_of(&config);
-            print!(
-                "{}",
-                feedsieve::opml::render(&feeds, "feedsieve feeds", chrono::Utc::now())
-            );
+            let text = feedsieve::opml::render(&feeds, "feedsieve feeds", chrono::Utc::now());
+            write_stdout(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, since, out } => {
+            use feedsieve::export;
+            let config = load_config(&cli)?;
+            let store = Store::open(&config.storage.database).await?;
+            let now = chrono::Utc::now();
+            let cutoff = since.and_then(|d| export::cutoff(d, now));
+            let stories = export::load_stories(&store.pool, cutoff).await?;
+            let format = match format {
+                ExportFormat::Atom => export::Format::Atom,
+                ExportFormat::Json => export::Format::Json,
+            };
+            let text = export::render(format, &stories, now);
+            match out {
+                Some(path) => feedsieve::output::write_atomic(path, text.as_bytes())?,
+                None => write_stdout(&text)?,
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes a document to stdout; a closed pipe is an error, not a panic.
+fn write_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing to stdout")
 }
 
 fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
