@@ -21,5 +21,6 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod scheduler;
+pub mod serve;
 pub mod store;
 pub mod units;

@@ -423,3 +423,75 @@ fn export_opml_round_trips_through_import() {
     assert_eq!(feeds_of("empty.toml"), feeds_of("feedsieve.toml"));
     assert!(s.read("empty.toml").starts_with("# nothing yet\n"));
 }
+
+/// One HTTP/1.1 request over a plain socket: (status, headers, body).
+async fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
+    let status = head[9..12].parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+fn get(path: &str, extra: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{extra}\r\n")
+}
+
+#[test]
+fn serve_answers_both_feeds_with_etags() {
+    let s = Setup::fetched();
+    let stories = s.count("SELECT COUNT(*) FROM stories");
+    Setup::rt().block_on(async {
+        let store = feedsieve::store::Store::open(&s.path("state/f.db"))
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(feedsieve::serve::serve(listener, store.clone()));
+
+        let (status, head, body) = http(addr, &get("/feed.atom", "")).await;
+        assert_eq!(status, 200, "{head}");
+        assert!(
+            head.contains("content-type: application/atom+xml"),
+            "{head}"
+        );
+        let feed = feed_rs::parser::parse(body.as_slice()).unwrap();
+        assert_eq!(feed.entries.len(), stories);
+        let etag = head
+            .lines()
+            .find_map(|l| l.strip_prefix("etag: "))
+            .unwrap()
+            .to_string();
+        let (status, _, body) = http(
+            addr,
+            &get("/feed.atom", &format!("If-None-Match: {etag}\r\n")),
+        )
+        .await;
+        assert_eq!(status, 304);
+        assert!(body.is_empty());
+
+        let (status, head, body) = http(addr, &get("/feed.json?since=24h", "")).await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("application/feed+json"), "{head}");
+        let feed = feed_rs::parser::parse(body.as_slice()).unwrap();
+        assert_eq!(feed.entries.len(), stories);
+
+        assert_eq!(http(addr, &get("/etc/passwd", "")).await.0, 404);
+        assert_eq!(http(addr, &get("/feed.json?since=soon", "")).await.0, 400);
+        let post =
+            "POST /feed.atom HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        assert_eq!(http(addr, post).await.0, 405);
+
+        // spawn reports an address it cannot bind.
+        let taken = feedsieve::serve::spawn(addr, store).await.unwrap();
+        assert!(
+            matches!(taken, Err(feedsieve::serve::ServeError::Bind { .. })),
+            "{taken:?}"
+        );
+        server.abort();
+    });
+}
