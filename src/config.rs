@@ -58,7 +58,14 @@ pub struct Config {
     pub fetch: FetchConfig,
     pub clean: CleanRules,
     pub dedup: DedupConfig,
+    pub serve: ServeConfig,
     pub feeds: Vec<FeedConfig>,
+}
+
+/// `[serve]`: the merged feed over HTTP (off unless `listen` is set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServeConfig {
+    pub listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +251,8 @@ struct RawConfig {
     clean: CleanRules,
     #[serde(default)]
     dedup: RawDedup,
+    #[serde(default)]
+    serve: RawServe,
     #[serde(default, rename = "feed")]
     feeds: Vec<RawFeed>,
 }
@@ -275,6 +284,12 @@ struct RawDedup {
     max_distance: Option<Spanned<i64>>,
     window: Option<Spanned<String>>,
     min_words: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    listen: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -420,6 +435,25 @@ impl Validator<'_> {
             min_words: self.count(raw.dedup.min_words, "min_words", 0..100_001, dd.min_words),
         };
 
+        let serve = ServeConfig {
+            listen: raw
+                .serve
+                .listen
+                .and_then(|l| match l.get_ref().trim().parse() {
+                    Ok(addr) => Some(addr),
+                    Err(_) => {
+                        self.problem(
+                            l.span(),
+                            format!(
+                                "listen: {:?} is not an address and port, e.g. \"127.0.0.1:8080\"",
+                                l.get_ref()
+                            ),
+                        );
+                        None
+                    }
+                }),
+        };
+
         for (rules, span) in std::iter::once((&raw.clean, None))
             .chain(raw.feeds.iter().map(|f| (&f.clean, Some(f.url.span()))))
         {
@@ -474,6 +508,7 @@ impl Validator<'_> {
             fetch,
             clean: raw.clean,
             dedup,
+            serve,
             feeds,
         }
     }
@@ -481,7 +516,7 @@ impl Validator<'_> {
 
 /// Turns a feed URL from the config into an absolute URL. `file://` URLs whose
 /// path does not start with `/` are relative to the config file's folder.
-fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
+pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
     let text = text.trim();
     if let Some(rest) = text.strip_prefix("file://") {
         let path = Path::new(rest);
@@ -560,6 +595,16 @@ remove = ["^Sponsored by"]
         );
         assert_eq!(c.feeds[1].clean.remove, vec!["^Sponsored by".to_string()]);
         assert_eq!(c.enabled_feeds().count(), 1);
+    }
+
+    #[test]
+    fn serve_listen_is_off_by_default_and_validated() {
+        let path = Path::new("/etc/f.toml");
+        assert_eq!(parse("", path).unwrap().serve.listen, None);
+        let c = parse("[serve]\nlisten = \"127.0.0.1:8080\"\n", path).unwrap();
+        assert_eq!(c.serve.listen, Some("127.0.0.1:8080".parse().unwrap()));
+        let p = problems("[serve]\nlisten = \"localhost\"\n");
+        assert!(p.len() == 1 && p[0].starts_with("2:10: listen"), "{p:?}");
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub enum DaemonError {
     Pipeline(#[from] PipelineError),
     #[error("cannot install signal handler: {0}")]
     Signal(std::io::Error),
+    #[error("[serve] listen: cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 /// Totals of a `run --once`.
@@ -192,6 +197,22 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
         feeds = jobs.len(), "feedsieve running"
     );
 
+    // Bound before READY=1: a port already taken is a startup error, not a silent background failure.
+    let server = match config.serve.listen {
+        Some(addr) => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|source| DaemonError::Listen { addr, source })?;
+            tracing::info!(listen = %addr, "serving /feed.atom and /feed.json");
+            let store = pipeline.store.clone();
+            Some(tokio::spawn(async move {
+                if let Err(e) = crate::serve::serve(listener, store).await {
+                    tracing::error!(error = %e, "feed server stopped");
+                }
+            }))
+        }
+        None => None,
+    };
     let (keep_tx, keep_rx) = tokio::sync::watch::channel(config.storage.keep);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let maintenance = tokio::spawn(maintenance(pipeline.clone(), keep_rx, stop_rx));
@@ -212,6 +233,9 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 while reload_rx.try_recv().is_ok() {}
                 match reload(&config_path, database.as_deref(), &pipeline, &mut jobs, &mut schedule).await {
                     Ok(new_config) => {
+                        if new_config.serve != config.serve {
+                            tracing::warn!("[serve] changed; it takes effect at the next restart");
+                        }
                         let _ = keep_tx.send(new_config.storage.keep);
                         config = new_config;
                     }
@@ -260,6 +284,9 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     .await;
     in_flight.shutdown().await;
     let _ = stop_tx.send(true);
+    if let Some(server) = server {
+        server.abort();
+    }
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, maintenance).await;
     drop(config);
     pipeline.store.pool.close().await;

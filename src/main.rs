@@ -56,6 +56,32 @@ enum Command {
     },
     /// Apply retention ([storage] keep), merge the search index and compact the database.
     Vacuum,
+    /// Add the feeds of an OPML file to the config (keeping its comments); skip those already listed.
+    ImportOpml {
+        /// The OPML subscription list.
+        file: PathBuf,
+    },
+    /// Print the feed list as OPML 2.0 (disabled feeds as commented-out outlines).
+    ExportOpml,
+    /// Write the de-duplicated, cleaned stories as one Atom feed or JSON Feed.
+    Export {
+        #[arg(long, value_enum, default_value = "atom")]
+        format: ExportFormat,
+        /// Only stories first seen within this long, e.g. 24h or 7d.
+        #[arg(long, value_parser = feedsieve::units::parse_duration)]
+        since: Option<std::time::Duration>,
+        /// Write to this file (atomically) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Atom 1.0
+    Atom,
+    /// JSON Feed 1.1
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -146,6 +172,32 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, limit, json } => search(&cli, query, *limit, *json).await,
         Command::Vacuum => vacuum(&cli).await,
+        Command::ImportOpml { file } => import_opml(&cli, file),
+        Command::ExportOpml => {
+            let config = load_config(&cli)?;
+            let feeds = feedsieve::opml::feeds_of(&config);
+            let text = feedsieve::opml::render(&feeds, "feedsieve feeds", chrono::Utc::now());
+            write_stdout(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, since, out } => {
+            use feedsieve::export;
+            let config = load_config(&cli)?;
+            let store = Store::open(&config.storage.database).await?;
+            let now = chrono::Utc::now();
+            let cutoff = since.and_then(|d| export::cutoff(d, now));
+            let stories = export::load_stories(&store.pool, cutoff).await?;
+            let format = match format {
+                ExportFormat::Atom => export::Format::Atom,
+                ExportFormat::Json => export::Format::Json,
+            };
+            let text = export::render(format, &stories, now);
+            match out {
+                Some(path) => feedsieve::output::write_atomic(path, text.as_bytes())?,
+                None => write_stdout(&text)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -194,6 +246,39 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
         store.path().display(),
         report.bytes_before as f64 / 1e6,
         report.bytes_after as f64 / 1e6
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a document to stdout; a closed pipe is an error, not a panic.
+fn write_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .context("writing to stdout")
+}
+
+fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
+    use feedsieve::opml::SkipReason;
+    let path = config::resolve_path(cli.config.clone());
+    let summary = feedsieve::opml::import_file(&path, file)?;
+    let count =
+        |want: fn(&SkipReason) -> bool| summary.skipped.iter().filter(|s| want(&s.reason)).count();
+    for skipped in &summary.skipped {
+        if let SkipReason::BadUrl(why) = &skipped.reason {
+            eprintln!("feedsieve: skipped {}: {why}", skipped.url);
+        }
+    }
+    println!(
+        "{}: added {} feeds, skipped {} ({} already listed, {} repeated in the file, {} unusable URLs)",
+        path.display(),
+        summary.added.len(),
+        summary.skipped.len(),
+        count(|r| *r == SkipReason::AlreadyListed),
+        count(|r| *r == SkipReason::Repeated),
+        count(|r| matches!(r, SkipReason::BadUrl(_))),
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -237,10 +237,7 @@ mod tests {
             Some("\"city council\" OR \"mayor\"")
         );
         assert_eq!(to_fts_query("garage*").as_deref(), Some("\"garage\"*"));
-        assert_eq!(
-            to_fts_query("OR mayor OR").as_deref(),
-            Some("\"mayor\"")
-        );
+        assert_eq!(to_fts_query("OR mayor OR").as_deref(), Some("\"mayor\""));
         assert_eq!(to_fts_query(" -- ** "), None);
         assert_eq!(
             to_fts_query("\"unclosed phrase").as_deref(),

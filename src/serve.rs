@@ -1,0 +1,218 @@
+//! The merged clean feed over HTTP (`[serve] listen`): `GET /feed.atom` and
+//! `GET /feed.json` (optionally `?since=24h`) render the same documents as
+//! `feedsieve export`, fresh from the database on each request, with an ETag
+//! so unchanged feeds cost readers a 304.
+//!
+//! It only reads the database and serves exactly those two paths: it must
+//! never write, never serve files, and never let one slow or hostile client
+//! hold more than a connection slot (bounded connections, header timeout).
+
+use std::convert::Infallible;
+use std::hash::Hasher;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::export::{self, Format};
+use crate::store::Store;
+
+/// Connections served at once; more wait in the listen backlog.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a client may take to send its request headers.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot accept connections: {0}")]
+    Accept(std::io::Error),
+}
+
+/// Binds `listen` and serves the merged feed until the task is aborted.
+/// A bind failure ends the task with [`ServeError::Bind`] (also logged).
+pub fn spawn(listen: SocketAddr, store: Store) -> JoinHandle<Result<(), ServeError>> {
+    tokio::spawn(async move {
+        let result = match TcpListener::bind(listen).await {
+            Ok(listener) => {
+                tracing::info!(%listen, "serving /feed.atom and /feed.json");
+                serve(listener, store).await
+            }
+            Err(source) => Err(ServeError::Bind {
+                addr: listen,
+                source,
+            }),
+        };
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "the feed server stopped");
+        }
+        result
+    })
+}
+
+/// Serves the merged feed on an already bound listener (tests bind port 0).
+pub async fn serve(listener: TcpListener, store: Store) -> Result<(), ServeError> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, peer) = match listener.accept().await {
+            Ok(conn) => conn,
+            // Per-connection failures (a reset before accept, too many open
+            // files for a moment) must not stop the server.
+            Err(e) if is_transient(&e) => {
+                tracing::debug!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            Err(e) => return Err(ServeError::Accept(e)),
+        };
+        let store = store.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let store = store.clone();
+                async move { Ok::<_, Infallible>(respond(&store, &req).await) }
+            });
+            let result = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+            if let Err(e) = result {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+}
+
+fn is_transient(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionReset | Interrupted | WouldBlock
+    ) || e.raw_os_error() == Some(24) // EMFILE
+        || e.raw_os_error() == Some(23) // ENFILE
+}
+
+async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>> {
+    let format = match req.uri().path() {
+        "/feed.atom" => Format::Atom,
+        "/feed.json" => Format::Json,
+        _ => {
+            return plain(
+                StatusCode::NOT_FOUND,
+                "not found; try /feed.atom or /feed.json\n",
+            );
+        }
+    };
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let now = chrono::Utc::now();
+    let since = match since_param(req.uri().query()) {
+        Ok(since) => since.and_then(|d| export::cutoff(d, now)),
+        Err(message) => return plain(StatusCode::BAD_REQUEST, &format!("{message}\n")),
+    };
+    let stories = match export::load_stories(&store.pool, since).await {
+        Ok(stories) => stories,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot serve the merged feed");
+            return plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the database cannot be read right now\n",
+            );
+        }
+    };
+    let body = export::render(format, &stories, now);
+    let etag = etag_of(&body);
+    let fresh = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let content_type = match format {
+        Format::Atom => "application/atom+xml; charset=utf-8",
+        Format::Json => "application/feed+json; charset=utf-8",
+    };
+    let mut response = if fresh {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        r
+    } else if req.method() == Method::HEAD {
+        // hyper sends no body for HEAD; the length is the GET's.
+        let mut r = Response::new(Full::new(Bytes::new()));
+        if let Ok(v) = HeaderValue::from_str(&body.len().to_string()) {
+            r.headers_mut().insert(header::CONTENT_LENGTH, v);
+        }
+        r
+    } else {
+        Response::new(Full::new(Bytes::from(body)))
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `since=24h` from a query string; absent is no limit.
+fn since_param(query: Option<&str>) -> Result<Option<Duration>, String> {
+    let Some(query) = query else { return Ok(None) };
+    for pair in query.split('&') {
+        if let Some(value) = pair.strip_prefix("since=") {
+            return crate::units::parse_duration(value).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+fn etag_of(body: &str) -> String {
+    let mut h = siphasher::sip::SipHasher13::new();
+    h.write(body.as_bytes());
+    format!("\"{:016x}\"", h.finish())
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(text.to_string())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_comes_from_the_query() {
+        assert_eq!(since_param(None), Ok(None));
+        assert_eq!(since_param(Some("x=1")), Ok(None));
+        assert_eq!(
+            since_param(Some("x=1&since=2h")),
+            Ok(Some(Duration::from_secs(7200)))
+        );
+        assert!(since_param(Some("since=soon")).is_err());
+    }
+}
