@@ -20,17 +20,19 @@ use std::collections::{BTreeSet, HashMap};
 /// (first bit, width) of each block.
 const BLOCKS: [(u32, u32); 5] = [(0, 13), (13, 13), (26, 13), (39, 13), (52, 12)];
 
-#[derive(Debug, Clone, Copy)]
-struct Item {
-    fingerprint: u64,
-    id: i64,
+/// One bucket: fingerprints and their ids in parallel, so a lookup scans a
+/// dense array of 8-byte fingerprints and touches ids only on a hit.
+#[derive(Debug, Clone, Default)]
+struct Bucket {
+    fingerprints: Vec<u64>,
+    ids: Vec<i64>,
 }
 
 /// Fingerprints of the window, with the time (unix seconds) of each entry.
 #[derive(Debug)]
 pub struct FingerprintIndex {
-    /// `tables[b][block value]`: the items whose block `b` has that value.
-    tables: Vec<Vec<Vec<Item>>>,
+    /// `tables[b][block value]`: the entries whose block `b` has that value.
+    tables: Vec<Vec<Bucket>>,
     stored: HashMap<i64, (u64, i64)>,
     by_time: BTreeSet<(i64, i64)>,
 }
@@ -46,7 +48,7 @@ impl FingerprintIndex {
         FingerprintIndex {
             tables: BLOCKS
                 .iter()
-                .map(|&(_, width)| vec![Vec::new(); 1 << width])
+                .map(|&(_, width)| vec![Bucket::default(); 1 << width])
                 .collect(),
             stored: HashMap::new(),
             by_time: BTreeSet::new(),
@@ -65,7 +67,9 @@ impl FingerprintIndex {
     pub fn insert(&mut self, id: i64, fingerprint: u64, time: i64) {
         self.remove(id);
         for (table, &(shift, width)) in self.tables.iter_mut().zip(BLOCKS.iter()) {
-            table[block(fingerprint, shift, width)].push(Item { fingerprint, id });
+            let bucket = &mut table[block(fingerprint, shift, width)];
+            bucket.fingerprints.push(fingerprint);
+            bucket.ids.push(id);
         }
         self.stored.insert(id, (fingerprint, time));
         self.by_time.insert((time, id));
@@ -78,8 +82,9 @@ impl FingerprintIndex {
         self.by_time.remove(&(time, id));
         for (table, &(shift, width)) in self.tables.iter_mut().zip(BLOCKS.iter()) {
             let bucket = &mut table[block(fingerprint, shift, width)];
-            if let Some(pos) = bucket.iter().position(|item| item.id == id) {
-                bucket.swap_remove(pos);
+            if let Some(pos) = bucket.ids.iter().position(|&other| other == id) {
+                bucket.ids.swap_remove(pos);
+                bucket.fingerprints.swap_remove(pos);
             }
         }
     }
@@ -115,25 +120,27 @@ impl FingerprintIndex {
         for (b, (table, &(shift, width))) in self.tables.iter().zip(BLOCKS.iter()).enumerate() {
             let q = block(query, shift, width);
             for_each_within(q, width, radius, &mut |bucket| {
-                for item in &table[bucket] {
-                    let d = (item.fingerprint ^ query).count_ones();
+                let bucket = &table[bucket];
+                for (pos, &fingerprint) in bucket.fingerprints.iter().enumerate() {
+                    let d = (fingerprint ^ query).count_ones();
                     if d > max_distance {
                         continue;
                     }
                     // Reported by the first table whose block is within the
-                    // radius, so no item is reported twice without a set.
+                    // radius, so no entry is reported twice without a set.
                     let seen_earlier = BLOCKS[..b].iter().any(|&(s, w)| {
-                        (block(item.fingerprint, s, w) ^ block(query, s, w)).count_ones() <= radius
+                        (block(fingerprint, s, w) ^ block(query, s, w)).count_ones() <= radius
                     });
                     if seen_earlier {
                         continue;
                     }
+                    let id = bucket.ids[pos];
                     if self
                         .stored
-                        .get(&item.id)
+                        .get(&id)
                         .is_some_and(|&(_, t)| times.contains(&t))
                     {
-                        out.push((item.id, d));
+                        out.push((id, d));
                     }
                 }
             });
@@ -142,12 +149,16 @@ impl FingerprintIndex {
 
     /// Approximate heap bytes in use, for the benchmark's memory figure.
     pub fn approx_bytes(&self) -> usize {
-        let item = std::mem::size_of::<Item>();
-        let vec_header = std::mem::size_of::<Vec<Item>>();
+        let header = std::mem::size_of::<Bucket>();
         let tables: usize = self
             .tables
             .iter()
-            .map(|t| t.len() * vec_header + t.iter().map(|b| b.capacity() * item).sum::<usize>())
+            .map(|t| {
+                t.len() * header
+                    + t.iter()
+                        .map(|b| (b.fingerprints.capacity() + b.ids.capacity()) * 8)
+                        .sum::<usize>()
+            })
             .sum();
         // HashMap: key + value + 1 control byte per slot; BTreeSet: the pair
         // plus roughly a third again for node overhead.

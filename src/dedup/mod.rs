@@ -122,6 +122,9 @@ enum Standing {
     Leaves,
 }
 
+/// id, simhash, fetched_at, title, url of an entry in the window.
+type WindowRow = (i64, i64, String, Option<String>, Option<String>);
+
 type RowTuple = (
     i64,
     Option<String>,
@@ -178,7 +181,7 @@ impl Deduper {
         let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
-        let rows: Vec<(i64, i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        let rows: Vec<WindowRow> = sqlx::query_as(
             "SELECT id, simhash, fetched_at, title, url FROM entries
              WHERE fetched_at >= ? AND simhash IS NOT NULL",
         )
