@@ -17,6 +17,19 @@ use feedsieve::config::DedupConfig;
 use feedsieve::dedup::fingerprint::{Analysis, hamming, similarity};
 use feedsieve::dedup::index::FingerprintIndex;
 
+/// The settings under test: the defaults, or `max_distance` from
+/// `DEDUP_BENCH_K` to measure another threshold without editing code.
+fn bench_config() -> DedupConfig {
+    let mut config = DedupConfig::default();
+    if let Some(k) = std::env::var("DEDUP_BENCH_K")
+        .ok()
+        .and_then(|k| k.parse().ok())
+    {
+        config.max_distance = k;
+    }
+    config
+}
+
 fn main() {
     let corpus = corpus::build(&corpus::bodies(), usize::MAX);
     quality(&corpus);
@@ -34,7 +47,7 @@ fn stories(corpus: &corpus::Corpus) {
         .unwrap();
     runtime.block_on(async {
         let db = db::open().await;
-        let config = DedupConfig::default();
+        let config = bench_config();
         let deduper = feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
         let mut feeds = Vec::new();
         for f in 0..12 {
@@ -79,7 +92,7 @@ fn stories(corpus: &corpus::Corpus) {
 /// Isolated pair decisions: fingerprint distance within `max_distance` and
 /// verification, for every pair of documents.
 fn quality(corpus: &corpus::Corpus) {
-    let config = DedupConfig::default();
+    let config = bench_config();
     let analyses: Vec<Analysis> = corpus.docs.iter().map(|d| Analysis::of(&d.text)).collect();
     let fps: Vec<u64> = analyses.iter().map(Analysis::fingerprint).collect();
     let n = corpus.docs.len();
@@ -220,7 +233,7 @@ fn quality(corpus: &corpus::Corpus) {
 }
 
 fn lookup_latency() {
-    let k = DedupConfig::default().max_distance;
+    let k = bench_config().max_distance;
     println!("\n== candidate lookup, k = {k}: multi-index vs linear scan of the same fingerprints");
     let mut rng = fastrand::Rng::with_seed(42);
     for n in [10_000usize, 100_000, 1_000_000] {
