@@ -3,65 +3,635 @@
 //!
 //! It runs inside the store's transaction for one feed, so an entry is never
 //! committed without its story. It must never glue two different stories
-//! together: a candidate found by fingerprint is verified before joining.
+//! together: a candidate found by fingerprint is verified on its shingles, and
+//! an entry joins a story only if it also matches the story's canonical entry,
+//! so a chain of pairwise resemblances cannot merge stories.
+//!
+//! Flow for one entry: [`fingerprint::Analysis`] of its text; candidates from
+//! the in-memory [`index`] of the window (fingerprints within `max_distance`
+//! bits, or for entries under `min_words` words the same normalised title or
+//! link); one query loads the candidates' rows; verify; join the best story or
+//! start one; [`stories`] keeps the story rows consistent.
 
-use sqlx::SqliteConnection;
+pub mod fingerprint;
+pub mod index;
+mod stories;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+// SQL built with format! below only splices constants and `?` placeholders.
+use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 use crate::config::DedupConfig;
+use fingerprint::{Analysis, similarity};
+use index::{FingerprintIndex, KeyIndex};
+
+pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
+pub use stories::{StorySummary, list_stories};
+
+/// `meta` key holding the [`FINGERPRINT_VERSION`] the stored fingerprints
+/// and stories were computed with.
+pub const META_FINGERPRINT_VERSION: &str = "dedup.fingerprint_version";
+/// `meta` key holding the settings the stories were last rebuilt with.
+pub const META_SETTINGS: &str = "dedup.settings";
+
+/// Rows loaded per `IN (...)` query; well under SQLite's variable limit.
+const ROWS_PER_QUERY: usize = 500;
+/// Entries assigned per batch during [`rededup`].
+const REDEDUP_BATCH: usize = 500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DedupError {
     #[error("database error during de-duplication: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("cannot read the feed list of a story: {0}")]
+    FeedList(serde_json::Error),
 }
 
-/// Holds the in-memory candidate index and the settings.
+/// What [`rededup`] did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RededupReport {
+    pub entries: u64,
+    pub stories: u64,
+    pub fingerprint_version: u32,
+    pub elapsed_ms: u64,
+}
+
+/// Holds the in-memory candidate index of the window and the settings.
 #[derive(Debug)]
 pub struct Deduper {
-    _config: DedupConfig,
+    config: DedupConfig,
+    window: Mutex<Window>,
 }
 
+#[derive(Debug, Default)]
+struct Window {
+    fingerprints: FingerprintIndex,
+    keys: KeyIndex,
+    /// Latest entry time seen; the window reaches back from here.
+    newest: i64,
+}
+
+/// One entry row as the matcher needs it, with its text analysed.
+#[derive(Debug)]
+struct Loaded {
+    title: Option<String>,
+    url: Option<String>,
+    fetched_at: String,
+    changed_at: String,
+    story_id: Option<i64>,
+    /// `fetched_at` in unix seconds; `None` if it does not parse.
+    time: Option<i64>,
+    analysis: Analysis,
+}
+
+impl Loaded {
+    fn keys(&self) -> Vec<String> {
+        keys_of(self.title.as_deref(), self.url.as_deref())
+    }
+}
+
+/// The exact-match keys of an entry: its normalised title and link.
+fn keys_of(title: Option<&str>, url: Option<&str>) -> Vec<String> {
+    let title = title.and_then(fingerprint::title_key);
+    let url = url.and_then(fingerprint::url_key);
+    title
+        .map(|t| format!("t:{t}"))
+        .into_iter()
+        .chain(url.map(|u| format!("u:{u}")))
+        .collect()
+}
+
+/// Rows and story canonicals read during one `assign` call, so nothing is
+/// read twice and earlier entries of the batch are seen by later ones.
+#[derive(Default)]
+struct Batch {
+    rows: HashMap<i64, Loaded>,
+    canonical: HashMap<i64, Option<i64>>,
+}
+
+/// Where an edited entry stands with the story it is in.
+#[derive(Debug, Clone, Copy)]
+enum Standing {
+    Belongs,
+    /// It is the story's only entry: free to join another story.
+    Alone,
+    Leaves,
+}
+
+/// id, simhash, fetched_at, title, url of an entry in the window.
+type WindowRow = (i64, i64, String, Option<String>, Option<String>);
+
+type RowTuple = (
+    i64,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
 impl Deduper {
-    /// Builds the deduper, loading the recent window of fingerprints.
-    pub async fn load(_pool: &sqlx::SqlitePool, config: &DedupConfig) -> Result<Self, DedupError> {
-        Ok(Deduper {
-            _config: config.clone(),
-        })
+    /// Builds the deduper, loading the recent window of fingerprints. If the
+    /// stored fingerprints were made by another [`FINGERPRINT_VERSION`], it
+    /// first recomputes them all with [`rededup`].
+    pub async fn load(pool: &SqlitePool, config: &DedupConfig) -> Result<Self, DedupError> {
+        let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+            .bind(META_FINGERPRINT_VERSION)
+            .fetch_optional(pool)
+            .await?;
+        if stored.as_deref() != Some(FINGERPRINT_VERSION.to_string().as_str()) {
+            let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM entries)")
+                .fetch_one(pool)
+                .await?;
+            if any {
+                tracing::info!(
+                    stored = stored.as_deref().unwrap_or("none"),
+                    current = FINGERPRINT_VERSION,
+                    "fingerprint version changed: recomputing fingerprints and stories"
+                );
+                rededup(pool, config).await?;
+            } else {
+                let mut conn = pool.acquire().await?;
+                write_meta(&mut conn, config).await?;
+            }
+        } else {
+            let settings: Option<String> =
+                sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+                    .bind(META_SETTINGS)
+                    .fetch_optional(pool)
+                    .await?;
+            if settings.as_deref() != Some(settings_text(config).as_str()) {
+                // Not automatic: regrouping a large database takes a while,
+                // and old stories grouped with other settings stay valid.
+                tracing::info!(
+                    "[dedup] settings differ from those the stories were built with; \
+                     run `feedsieve rededup` to regroup existing entries"
+                );
+            }
+        }
+
+        let deduper = Deduper::empty(config);
+        let now = Utc::now().timestamp();
+        let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
+            .unwrap_or(DateTime::UNIX_EPOCH)
+            .to_rfc3339_opts(SecondsFormat::Secs, true);
+        let rows: Vec<WindowRow> = sqlx::query_as(
+            "SELECT id, simhash, fetched_at, title, url FROM entries
+             WHERE fetched_at >= ? AND simhash IS NOT NULL",
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await?;
+        {
+            let mut window = deduper.lock();
+            window.newest = now;
+            for (id, simhash, fetched_at, title, url) in rows {
+                let Some(time) = parse_time(&fetched_at) else {
+                    continue;
+                };
+                let keys = keys_of(title.as_deref(), url.as_deref());
+                window.add(id, simhash as u64, time, keys);
+            }
+        }
+        Ok(deduper)
+    }
+
+    fn empty(config: &DedupConfig) -> Self {
+        Deduper {
+            config: config.clone(),
+            window: Mutex::new(Window::default()),
+        }
+    }
+
+    /// Locks the window. A panic elsewhere while it was held may have left it
+    /// half-updated, which is harmless: it only proposes candidates, and every
+    /// candidate is verified against the database.
+    fn lock(&self) -> MutexGuard<'_, Window> {
+        self.window.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Number of fingerprints currently in the window's index.
+    pub fn indexed(&self) -> usize {
+        self.lock().fingerprints.len()
     }
 
     /// Assigns fingerprints and stories to entries just inserted or changed in
     /// the current transaction. The entries' rows (title, url, published_at,
     /// content_text) are already written; this fills `simhash` and `story_id`
-    /// and keeps `stories` consistent.
+    /// and keeps `stories` consistent. Ids whose rows do not exist are skipped.
     pub async fn assign(
         &self,
         conn: &mut SqliteConnection,
         entry_ids: &[i64],
     ) -> Result<(), DedupError> {
-        // Placeholder until de-duplication lands: one story per entry.
-        for &id in entry_ids {
-            let existing: Option<i64> =
-                sqlx::query_scalar("SELECT story_id FROM entries WHERE id = ?")
-                    .bind(id)
-                    .fetch_one(&mut *conn)
-                    .await?;
-            if existing.is_some() {
-                continue;
+        let mut batch = Batch::default();
+        load_rows(conn, &mut batch, entry_ids).await?;
+        let mut order: Vec<(&str, i64)> = entry_ids
+            .iter()
+            .filter_map(|id| batch.rows.get(id).map(|r| (r.fetched_at.as_str(), *id)))
+            .collect();
+        order.sort_unstable();
+        order.dedup();
+        let order: Vec<i64> = order.into_iter().map(|(_, id)| id).collect();
+        for id in order {
+            self.assign_one(conn, &mut batch, id).await?;
+        }
+        let mut window = self.lock();
+        let newest = batch.rows.values().filter_map(|r| r.time).max();
+        if let Some(newest) = newest {
+            window.newest = window.newest.max(newest);
+        }
+        let horizon = window.newest.saturating_sub(window_secs(&self.config));
+        window.prune_before(horizon);
+        Ok(())
+    }
+
+    async fn assign_one(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &mut Batch,
+        id: i64,
+    ) -> Result<(), DedupError> {
+        let Some(entry) = batch.rows.get(&id) else {
+            return Ok(());
+        };
+        let fingerprint = entry.analysis.fingerprint();
+        let previous = entry.story_id;
+        let standing = match previous {
+            Some(story) => Some(self.standing(conn, batch, id, story).await?),
+            None => None,
+        };
+        let story = match (previous, standing) {
+            (Some(story), Some(Standing::Belongs)) => {
+                write_entry(conn, id, fingerprint, story).await?;
+                let canonical = stories::refresh(conn, story).await?;
+                batch.canonical.insert(story, canonical);
+                story
             }
-            let story_id: i64 = sqlx::query_scalar(
-                "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
-                 SELECT id, title, url, fetched_at, fetched_at FROM entries WHERE id = ?
-                 RETURNING id",
-            )
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-            sqlx::query("UPDATE entries SET story_id = ? WHERE id = ?")
-                .bind(story_id)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
+            _ => match self.find_story(conn, batch, id, previous).await? {
+                Some(story) => {
+                    write_entry(conn, id, fingerprint, story).await?;
+                    let canonical = stories::refresh(conn, story).await?;
+                    batch.canonical.insert(story, canonical);
+                    story
+                }
+                None => match (previous, standing) {
+                    // Alone and matching nothing else: keep its story (and id).
+                    (Some(story), Some(Standing::Alone)) => {
+                        write_entry(conn, id, fingerprint, story).await?;
+                        let canonical = stories::refresh(conn, story).await?;
+                        batch.canonical.insert(story, canonical);
+                        story
+                    }
+                    _ => {
+                        let story = new_story(conn, batch, id).await?;
+                        write_entry(conn, id, fingerprint, story).await?;
+                        batch.canonical.insert(story, Some(id));
+                        story
+                    }
+                },
+            },
+        };
+        if let Some(entry) = batch.rows.get_mut(&id) {
+            entry.story_id = Some(story);
+        }
+        if let Some(old) = previous.filter(|&old| old != story) {
+            // Re-chooses the canonical if it left; deletes the story if empty.
+            let canonical = stories::refresh(conn, old).await?;
+            batch.canonical.insert(old, canonical);
+        }
+        if let Some(entry) = batch.rows.get(&id)
+            && let Some(time) = entry.time
+        {
+            let keys = entry.keys();
+            self.lock().add(id, fingerprint, time, keys);
         }
         Ok(())
+    }
+
+    /// Whether an entry that changed still belongs to its story: it must
+    /// still match the canonical entry, or, if it is the canonical itself,
+    /// the entry that would become canonical without it.
+    async fn standing(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &mut Batch,
+        id: i64,
+        story: i64,
+    ) -> Result<Standing, DedupError> {
+        let canonical = batch.canonical.get(&story).copied().flatten();
+        let other = if canonical == Some(id) || canonical.is_none() {
+            let sql = format!(
+                "SELECT id FROM entries WHERE story_id = ? AND id != ?
+                 ORDER BY {} LIMIT 1",
+                stories::CANONICAL_ORDER
+            );
+            let next: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+                .bind(story)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match next {
+                Some(next) => next,
+                None => return Ok(Standing::Alone),
+            }
+        } else {
+            canonical.unwrap_or(id)
+        };
+        load_rows(conn, batch, &[other]).await?;
+        let (Some(entry), Some(other)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
+            return Ok(Standing::Leaves);
+        };
+        Ok(match self.score(entry, other) {
+            Some(_) => Standing::Belongs,
+            None => Standing::Leaves,
+        })
+    }
+
+    /// The story an entry should join, other than `exclude`: one with a
+    /// verified candidate in the window whose canonical entry the entry also
+    /// matches; the best-matching such story if several.
+    async fn find_story(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &mut Batch,
+        id: i64,
+        exclude: Option<i64>,
+    ) -> Result<Option<i64>, DedupError> {
+        let Some(entry) = batch.rows.get(&id) else {
+            return Ok(None);
+        };
+        let Some(time) = entry.time else {
+            return Ok(None);
+        };
+        let window = window_secs(&self.config);
+        let times = time.saturating_sub(window)..=time.saturating_add(window);
+        let mut candidates: Vec<i64> = if self.is_long(entry) {
+            let mut found = Vec::new();
+            self.lock().fingerprints.candidates(
+                entry.analysis.fingerprint(),
+                self.config.max_distance,
+                times.clone(),
+                &mut found,
+            );
+            found.into_iter().map(|(id, _)| id).collect()
+        } else {
+            let keys = entry.keys();
+            self.lock().keys.lookup(&keys)
+        };
+        candidates.retain(|&c| c != id);
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        load_rows(conn, batch, &candidates).await?;
+
+        let Some(entry) = batch.rows.get(&id) else {
+            return Ok(None);
+        };
+        let mut stories: Vec<i64> = candidates
+            .iter()
+            .filter_map(|c| batch.rows.get(c))
+            .filter(|c| c.time.is_some_and(|t| times.contains(&t)))
+            .filter_map(|c| {
+                c.story_id
+                    .filter(|&s| Some(s) != exclude)
+                    .zip(self.score(entry, c))
+            })
+            .map(|(story, _)| story)
+            .collect();
+        stories.sort_unstable();
+        stories.dedup();
+        let canonicals: Vec<i64> = stories
+            .iter()
+            .filter_map(|s| batch.canonical.get(s).copied().flatten())
+            .collect();
+        load_rows(conn, batch, &canonicals).await?;
+
+        let Some(entry) = batch.rows.get(&id) else {
+            return Ok(None);
+        };
+        let mut best: Option<(f64, i64)> = None;
+        for story in stories {
+            let Some(canonical) = batch.canonical.get(&story).copied().flatten() else {
+                continue;
+            };
+            let Some(canonical) = batch.rows.get(&canonical) else {
+                continue; // rolled back or deleted under us: not a match
+            };
+            if let Some(score) = self.score(entry, canonical)
+                && best.is_none_or(|(b, _)| score > b)
+            {
+                best = Some((score, story));
+            }
+        }
+        Ok(best.map(|(_, story)| story))
+    }
+
+    fn is_long(&self, entry: &Loaded) -> bool {
+        entry.analysis.words >= self.config.min_words
+    }
+
+    /// How well two entries match as copies of one story (higher is better),
+    /// or `None` if they are not copies. Texts of at least `min_words` words
+    /// are compared on shingles; shorter ones on normalised title or link.
+    fn score(&self, a: &Loaded, b: &Loaded) -> Option<f64> {
+        if self.is_long(a) && self.is_long(b) {
+            let s = similarity(&a.analysis.shingles, &b.analysis.shingles);
+            s.is_same_story().then_some(s.containment + s.jaccard)
+        } else {
+            let keys = b.keys();
+            a.keys().iter().any(|k| keys.contains(k)).then_some(0.0)
+        }
+    }
+}
+
+impl Window {
+    fn add(&mut self, id: i64, fingerprint: u64, time: i64, keys: Vec<String>) {
+        // An empty text's fingerprint is 0: indexing it would make all empty
+        // entries candidates of each other for nothing.
+        if fingerprint != 0 {
+            self.fingerprints.insert(id, fingerprint, time);
+        } else {
+            self.fingerprints.remove(id);
+        }
+        self.keys.insert(id, keys, time);
+    }
+
+    fn prune_before(&mut self, horizon: i64) {
+        self.fingerprints.prune_before(horizon);
+        self.keys.prune_before(horizon);
+    }
+}
+
+/// Recomputes fingerprints and stories over all stored entries, in the
+/// order they were fetched, in one transaction: after a change of
+/// `[dedup]` settings or of [`FINGERPRINT_VERSION`].
+pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
+    let started = Instant::now();
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE entries SET story_id = NULL, simhash = NULL")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM entries ORDER BY fetched_at, id")
+        .fetch_all(&mut *tx)
+        .await?;
+    let deduper = Deduper::empty(config);
+    for chunk in ids.chunks(REDEDUP_BATCH) {
+        deduper.assign(&mut tx, chunk).await?;
+    }
+    write_meta(&mut tx, config).await?;
+    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(RededupReport {
+        entries: ids.len() as u64,
+        stories: stories.max(0) as u64,
+        fingerprint_version: FINGERPRINT_VERSION,
+        elapsed_ms: started.elapsed().as_millis().min(u64::MAX as u128) as u64,
+    })
+}
+
+async fn write_meta(conn: &mut SqliteConnection, config: &DedupConfig) -> Result<(), DedupError> {
+    for (key, value) in [
+        (META_FINGERPRINT_VERSION, FINGERPRINT_VERSION.to_string()),
+        (META_SETTINGS, settings_text(config)),
+    ] {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES (?, ?)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn settings_text(config: &DedupConfig) -> String {
+    format!(
+        "max_distance={} window={}s min_words={}",
+        config.max_distance,
+        config.window.as_secs(),
+        config.min_words
+    )
+}
+
+fn window_secs(config: &DedupConfig) -> i64 {
+    i64::try_from(config.window.as_secs()).unwrap_or(i64::MAX / 4)
+}
+
+fn parse_time(text: &str) -> Option<i64> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp())
+}
+
+/// Loads (and analyses) the rows of `ids` not loaded yet, with the canonical
+/// entry of their stories: one query per [`ROWS_PER_QUERY`] ids. Ids without
+/// a row are silently absent from the batch.
+async fn load_rows(
+    conn: &mut SqliteConnection,
+    batch: &mut Batch,
+    ids: &[i64],
+) -> Result<(), DedupError> {
+    let mut missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !batch.rows.contains_key(id))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    for chunk in missing.chunks(ROWS_PER_QUERY) {
+        let placeholders = vec!["?"; chunk.len()].join(", ");
+        let sql = format!(
+            "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.content_text,
+                    e.story_id, s.canonical_entry_id
+             FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+             WHERE e.id IN ({placeholders})"
+        );
+        let mut query = sqlx::query_as::<_, RowTuple>(AssertSqlSafe(sql));
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (id, title, url, fetched_at, changed_at, text, story_id, canonical) in
+            query.fetch_all(&mut *conn).await?
+        {
+            if let Some(story) = story_id {
+                batch.canonical.insert(story, canonical);
+            }
+            batch.rows.insert(
+                id,
+                Loaded {
+                    title,
+                    url,
+                    time: parse_time(&fetched_at),
+                    fetched_at,
+                    changed_at,
+                    story_id,
+                    analysis: Analysis::of(text.as_deref().unwrap_or("")),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn write_entry(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fingerprint: u64,
+    story: i64,
+) -> Result<(), DedupError> {
+    // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
+    sqlx::query("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")
+        .bind(fingerprint as i64)
+        .bind(story)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
+    let (title, url, first_seen, updated) = match batch.rows.get(&id) {
+        Some(e) => (
+            e.title.clone(),
+            e.url.clone(),
+            e.fetched_at.clone(),
+            e.changed_at.clone(),
+        ),
+        None => (None, None, String::new(), String::new()),
+    };
+    let story: i64 = sqlx::query_scalar(
+        "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(url)
+    .bind(first_seen)
+    .bind(updated)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(story)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deduper_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Deduper>();
     }
 }

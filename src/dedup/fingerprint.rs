@@ -1,0 +1,283 @@
+//! Fingerprints and similarity of an entry's cleaned text: normalisation into
+//! words, word 3-shingles, the 64-bit simhash kept in `entries.simhash`, the
+//! precise shingle-set measure that verifies a candidate, and the keys that
+//! short entries are matched on.
+//!
+//! Pure functions only: it never touches the database or the index. Its output
+//! is stored on disk, so it must never change what it computes without bumping
+//! [`FINGERPRINT_VERSION`] (a bump makes the next load re-fingerprint and
+//! re-group everything). It hashes explicit bytes with fixed keys and never
+//! goes through `std::hash::Hash`, whose byte stream is not promised stable
+//! across compiler versions.
+
+use std::hash::Hasher;
+
+use siphasher::sip::SipHasher13;
+
+/// Version of the fingerprint and shingle format stored in `entries.simhash`.
+/// Bump it whenever anything in this module changes the value of
+/// [`fingerprint`] for some text.
+pub const FINGERPRINT_VERSION: u32 = 1;
+
+/// Fixed SipHash keys: the fingerprint must be the same on every machine and
+/// in every build, so the keys are constants and not secrets.
+const KEY0: u64 = 0x6665_6564_7369_6576; // "feedsiev"
+const KEY1: u64 = 0x6465_6475_7073_6831; // "dedupsh1"
+
+/// Words per shingle. Three keeps word order (two articles about one event
+/// share vocabulary, not three-word runs) while one changed word only spoils
+/// three shingles.
+const SHINGLE_WORDS: usize = 3;
+
+/// Verification thresholds, tuned on the labelled corpus (`cargo bench --bench
+/// dedup`). Containment (shared shingles over the smaller set) tolerates a cut
+/// ending, an added lead and boilerplate leftovers; the Jaccard floor stops a
+/// short text that is wholly quoted inside a much longer one (a follow-up)
+/// from counting as a copy of it.
+pub const MIN_CONTAINMENT: f64 = 0.6;
+pub const MIN_JACCARD: f64 = 0.3;
+
+/// Titles with fewer words are too generic ("Weather", "Daily briefing") to
+/// join short entries on.
+const MIN_TITLE_WORDS: usize = 4;
+
+/// What the de-duplicator needs to know about one text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Number of normalised words.
+    pub words: usize,
+    /// Distinct shingle hashes, sorted ascending.
+    pub shingles: Vec<u64>,
+}
+
+impl Analysis {
+    pub fn of(text: &str) -> Self {
+        let mut words = Vec::new();
+        for_each_word(text, |w| words.push(hash_bytes(w.as_bytes())));
+        let mut shingles: Vec<u64> = if words.is_empty() {
+            Vec::new()
+        } else if words.len() < SHINGLE_WORDS {
+            vec![hash_words(&words)]
+        } else {
+            words.windows(SHINGLE_WORDS).map(hash_words).collect()
+        };
+        shingles.sort_unstable();
+        shingles.dedup();
+        Analysis {
+            words: words.len(),
+            shingles,
+        }
+    }
+
+    pub fn fingerprint(&self) -> u64 {
+        simhash(&self.shingles)
+    }
+}
+
+/// The stable 64-bit simhash of a cleaned text (0 for a text without words).
+pub fn fingerprint(text: &str) -> u64 {
+    Analysis::of(text).fingerprint()
+}
+
+/// Number of bits in which two fingerprints differ.
+pub fn hamming(a: u64, b: u64) -> u32 {
+    (a ^ b).count_ones()
+}
+
+/// Charikar's simhash over a set of feature hashes, each weighing one: a
+/// shingle repeated in the text (a boilerplate line printed twice) counts once.
+pub fn simhash(features: &[u64]) -> u64 {
+    if features.is_empty() {
+        return 0;
+    }
+    let mut counts = [0i32; 64];
+    for &h in features {
+        for (bit, count) in counts.iter_mut().enumerate() {
+            if (h >> bit) & 1 == 1 {
+                *count += 1;
+            } else {
+                *count -= 1;
+            }
+        }
+    }
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .fold(0u64, |acc, (bit, _)| acc | (1 << bit))
+}
+
+/// Overlap of two shingle sets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    pub shared: usize,
+    /// Shared shingles over the smaller set's size.
+    pub containment: f64,
+    /// Shared shingles over the union's size.
+    pub jaccard: f64,
+}
+
+impl Similarity {
+    /// Whether two texts are copies of one story.
+    pub fn is_same_story(&self) -> bool {
+        self.containment >= MIN_CONTAINMENT && self.jaccard >= MIN_JACCARD
+    }
+}
+
+/// Compares two sorted, de-duplicated shingle sets by merging them.
+pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let smaller = a.len().min(b.len());
+    let union = a.len() + b.len() - shared;
+    Similarity {
+        shared,
+        containment: if smaller == 0 {
+            0.0
+        } else {
+            shared as f64 / smaller as f64
+        },
+        jaccard: if union == 0 {
+            0.0
+        } else {
+            shared as f64 / union as f64
+        },
+    }
+}
+
+/// Normalised title for exact matching of short entries: lower-cased words
+/// joined by single spaces; `None` when too short to be specific.
+pub fn title_key(title: &str) -> Option<String> {
+    let mut words = Vec::new();
+    for_each_word(title, |w| words.push(w.to_string()));
+    (words.len() >= MIN_TITLE_WORDS).then(|| words.join(" "))
+}
+
+/// Normalised link for exact matching of short entries: scheme, `www.`,
+/// fragment, trailing slash and `utm_*` tracking parameters do not count.
+pub fn url_key(link: &str) -> Option<String> {
+    let url = url::Url::parse(link.trim()).ok()?;
+    let host = url.host_str()?;
+    let host = host
+        .strip_prefix("www.")
+        .unwrap_or(host)
+        .to_ascii_lowercase();
+    let path = url.path().trim_end_matches('/');
+    let query: Vec<String> = url
+        .query_pairs()
+        .filter(|(k, _)| !k.starts_with("utm_"))
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let mut key = format!("{host}{path}");
+    if !query.is_empty() {
+        key.push('?');
+        key.push_str(&query.join("&"));
+    }
+    Some(key)
+}
+
+/// Calls `f` with each normalised word: maximal runs of letters and digits,
+/// lower-cased. Han and kana characters are words on their own, since Chinese
+/// and Japanese text has no spaces to split on.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    for ch in text.chars() {
+        if is_ideographic(ch) {
+            if !word.is_empty() {
+                f(&word);
+                word.clear();
+            }
+            word.push(ch);
+            f(&word);
+            word.clear();
+        } else if ch.is_alphanumeric() {
+            word.extend(ch.to_lowercase());
+        } else if !word.is_empty() {
+            f(&word);
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        f(&word);
+    }
+}
+
+fn is_ideographic(ch: char) -> bool {
+    matches!(ch as u32,
+        0x3040..=0x30FF     // hiragana, katakana
+        | 0x3400..=0x4DBF   // CJK extension A
+        | 0x4E00..=0x9FFF   // CJK unified ideographs
+        | 0xF900..=0xFAFF   // compatibility ideographs
+        | 0x20000..=0x2FA1F)
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = SipHasher13::new_with_keys(KEY0, KEY1);
+    h.write(bytes);
+    h.finish()
+}
+
+/// Hashes a run of word hashes as little-endian bytes (never `write_u64`,
+/// whose bytes follow the machine's endianness).
+fn hash_words(words: &[u64]) -> u64 {
+    let mut h = SipHasher13::new_with_keys(KEY0, KEY1);
+    for w in words {
+        h.write(&w.to_le_bytes());
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_ignores_case_punctuation_and_spacing() {
+        assert_eq!(
+            fingerprint("The cat sat on the mat."),
+            fingerprint("  the CAT sat\n\non  the mat ")
+        );
+        assert_eq!(fingerprint(""), 0);
+        assert_eq!(Analysis::of("日本語").words, 3);
+    }
+
+    #[test]
+    fn short_texts_still_get_a_shingle() {
+        assert_eq!(Analysis::of("hello world").shingles.len(), 1);
+        assert_eq!(Analysis::of("a b c d").shingles.len(), 2);
+    }
+
+    #[test]
+    fn similarity_counts_shared_shingles() {
+        let a = Analysis::of("one two three four five six");
+        let b = Analysis::of("one two three four five six seven eight");
+        let s = similarity(&a.shingles, &b.shingles);
+        assert_eq!(s.shared, 4);
+        assert!((s.containment - 1.0).abs() < 1e-9);
+        assert!((s.jaccard - 4.0 / 6.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn keys_normalise_titles_and_links() {
+        assert_eq!(
+            title_key("Storm hits the COAST, again!"),
+            Some("storm hits the coast again".into())
+        );
+        assert_eq!(title_key("Weather"), None);
+        assert_eq!(
+            url_key("https://www.Example.org/a/b/?utm_source=x&id=3#top"),
+            url_key("http://example.org/a/b?id=3")
+        );
+        assert_eq!(url_key("not a url"), None);
+    }
+}

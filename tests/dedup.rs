@@ -1,0 +1,445 @@
+//! De-duplication against a real SQLite file: story grouping of generated
+//! syndicated variants and hard negatives, edits, canonical choice, the
+//! min_words fallback, the window, rededup, list_stories and the on-disk
+//! fingerprint format.
+
+#[path = "support/dedup_corpus.rs"]
+mod corpus;
+#[path = "support/dedup_db.rs"]
+mod db;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use db::{NewEntry, edit, insert, story_of, ts};
+use feedsieve::config::DedupConfig;
+use feedsieve::dedup::{self, Deduper, FINGERPRINT_VERSION, fingerprint};
+
+fn config() -> DedupConfig {
+    DedupConfig::default()
+}
+
+fn article(n: usize) -> String {
+    let bodies = corpus::bodies();
+    bodies
+        .iter()
+        .filter(|b| b.split_whitespace().count() >= 200)
+        .nth(n)
+        .unwrap()
+        .clone()
+}
+
+/// Drops the last paragraph and adds a dateline: a typical wire copy.
+fn wire_copy(body: &str) -> String {
+    let paras = corpus::paragraphs(body);
+    format!(
+        "NEW YORK (Wire) — {}",
+        paras[..paras.len() - 1].join("\n\n")
+    )
+}
+
+#[tokio::test]
+async fn variants_join_and_hard_negatives_do_not() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let corpus = corpus::build(&corpus::bodies(), 25);
+    let mut feeds = Vec::new();
+    for f in 0..5 {
+        feeds.push(db::feed(&db.pool, &format!("f{f}")).await);
+    }
+    let mut entry_of = Vec::new();
+    for (i, doc) in corpus.docs.iter().enumerate() {
+        let e = NewEntry::new(
+            feeds[i % 5],
+            &format!("d{i}"),
+            &doc.title,
+            &doc.text,
+            ts(i as i64),
+        );
+        entry_of.push(insert(&db.pool, &deduper, &[e]).await[0]);
+    }
+    let story: HashMap<i64, Option<i64>> = db::grouping(&db.pool).await.into_iter().collect();
+    let story_of_doc = |d: usize| story[&entry_of[d]].unwrap();
+    // Originals come first in the corpus, so each group's story is the
+    // original's; count variants that reached it.
+    let (mut joined, mut variants) = (0, 0);
+    for (i, doc) in corpus.docs.iter().enumerate() {
+        if doc.kind != "original"
+            && corpus.docs.iter().position(|d| d.group == doc.group) != Some(i)
+        {
+            variants += 1;
+            let first = corpus
+                .docs
+                .iter()
+                .position(|d| d.group == doc.group)
+                .unwrap();
+            if story_of_doc(first) == story_of_doc(i) {
+                joined += 1;
+            }
+        }
+    }
+    assert!(
+        joined as f64 >= 0.85 * variants as f64,
+        "only {joined} of {variants} variants joined their story"
+    );
+    for &(a, b) in &corpus.hard_negatives {
+        assert_ne!(
+            story_of_doc(a),
+            story_of_doc(b),
+            "{} and {} must not be one story",
+            corpus.docs[a].kind,
+            corpus.docs[b].kind
+        );
+    }
+    // No story mixes groups.
+    let mut group_of_story = HashMap::new();
+    for (i, doc) in corpus.docs.iter().enumerate() {
+        let g = *group_of_story.entry(story_of_doc(i)).or_insert(doc.group);
+        assert_eq!(g, doc.group, "story {} mixes groups", story_of_doc(i));
+    }
+}
+
+#[tokio::test]
+async fn edit_moves_entry_and_deletes_empty_story() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let (x, y) = (article(0), article(1));
+    let a = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f1, "a", "A story about x", &x, ts(0))],
+    )
+    .await[0];
+    let b = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f1, "b", "B story about y", &y, ts(1))],
+    )
+    .await[0];
+    let c = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f2, "c", "copy", &wire_copy(&x), ts(2))],
+    )
+    .await[0];
+    let (sa, sb) = (story_of(&db.pool, a).await, story_of(&db.pool, b).await);
+    assert_eq!(story_of(&db.pool, c).await, sa, "wire copy joins");
+    assert_ne!(sa, sb);
+
+    // B's body is replaced by a copy of X: it moves to X's story, and its
+    // old story, left empty, is deleted.
+    edit(&db.pool, &deduper, b, &wire_copy(&x), ts(3)).await;
+    assert_eq!(story_of(&db.pool, b).await, sa);
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
+        .bind(sb)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "empty story deleted");
+
+    // The canonical (A) is rewritten into Y's text: it leaves, and the story
+    // keeps its other copies with a new canonical among them.
+    edit(&db.pool, &deduper, a, &y, ts(4)).await;
+    assert_ne!(story_of(&db.pool, a).await, sa);
+    assert_eq!(story_of(&db.pool, c).await, sa);
+    let canonical: Option<i64> =
+        sqlx::query_scalar("SELECT canonical_entry_id FROM stories WHERE id = ?")
+            .bind(sa)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert!(
+        canonical == Some(b) || canonical == Some(c),
+        "{canonical:?}"
+    );
+
+    // A small edit keeps an entry where it is.
+    let mut tweaked = wire_copy(&x);
+    tweaked.push_str("\n\nCorrection: an earlier version misspelled a name.");
+    edit(&db.pool, &deduper, c, &tweaked, ts(5)).await;
+    assert_eq!(story_of(&db.pool, c).await, sa);
+}
+
+#[tokio::test]
+async fn canonical_is_earliest_published_then_longest() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    let x = article(2);
+    let short = wire_copy(&x);
+    let mut first = NewEntry::new(f, "1", "Late copy", &x, ts(0));
+    first.published = Some(ts(60));
+    let mut second = NewEntry::new(f, "2", "Earliest copy", &short, ts(1));
+    second.published = Some(ts(10));
+    let mut third = NewEntry::new(
+        f,
+        "3",
+        "Same time, longer",
+        &format!("{x}\n\nMore text at the end."),
+        ts(2),
+    );
+    third.published = Some(ts(10));
+    let ids = [
+        insert(&db.pool, &deduper, &[first]).await[0],
+        insert(&db.pool, &deduper, &[second]).await[0],
+        insert(&db.pool, &deduper, &[third]).await[0],
+    ];
+    let story = story_of(&db.pool, ids[0]).await;
+    for id in ids {
+        assert_eq!(story_of(&db.pool, id).await, story);
+    }
+    let (canonical, title): (i64, String) =
+        sqlx::query_as("SELECT canonical_entry_id, title FROM stories WHERE id = ?")
+            .bind(story)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        canonical, ids[2],
+        "earliest published, tie to the longest body"
+    );
+    assert_eq!(title, "Same time, longer");
+}
+
+#[tokio::test]
+async fn short_entries_match_on_title_or_link_only() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let template = "Posted by Staff | Share: Facebook Twitter";
+    let mut a = NewEntry::new(
+        f1,
+        "a",
+        "Council approves new bridge budget",
+        &format!("{template} The council voted."),
+        ts(0),
+    );
+    a.url = "https://news.example/bridge?utm_source=rss".into();
+    let b = NewEntry::new(
+        f2,
+        "b",
+        "Council Approves New Bridge Budget!",
+        "Short wire brief.",
+        ts(1),
+    );
+    let mut c = NewEntry::new(
+        f2,
+        "c",
+        "Another headline entirely here",
+        "Different brief.",
+        ts(2),
+    );
+    c.url = "http://www.news.example/bridge/".into();
+    let d = NewEntry::new(
+        f1,
+        "d",
+        "Mayor opens the city library",
+        &format!("{template} The mayor spoke."),
+        ts(3),
+    );
+    let ids = insert(&db.pool, &deduper, &[a, b, c, d]).await;
+    let s: Vec<_> = [ids[0], ids[1], ids[2], ids[3]]
+        .iter()
+        .map(|&i| (i, 0))
+        .collect();
+    let mut stories = Vec::new();
+    for (id, _) in s {
+        stories.push(story_of(&db.pool, id).await);
+    }
+    assert_eq!(stories[1], stories[0], "same normalised title");
+    assert_eq!(stories[2], stories[0], "same normalised link");
+    assert_ne!(
+        stories[3], stories[0],
+        "shared site template is not a match"
+    );
+}
+
+#[tokio::test]
+async fn window_is_respected() {
+    let db = db::open().await;
+    let cfg = DedupConfig {
+        window: Duration::from_secs(3600),
+        ..config()
+    };
+    let deduper = Deduper::load(&db.pool, &cfg).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    let x = article(3);
+    // Times from now on (ts(1440) is now): the window reaches back from the
+    // newest entry seen, as it does live.
+    let a = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f, "a", "t", &x, ts(1440))],
+    )
+    .await[0];
+    let b = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f, "b", "t", &wire_copy(&x), ts(1470))],
+    )
+    .await[0];
+    let c = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f, "c", "t", &wire_copy(&x), ts(1640))],
+    )
+    .await[0];
+    assert_eq!(story_of(&db.pool, b).await, story_of(&db.pool, a).await);
+    // 200 minutes after A, 170 after B: outside a one-hour window of both.
+    assert_ne!(story_of(&db.pool, c).await, story_of(&db.pool, a).await);
+}
+
+#[tokio::test]
+async fn rolled_back_candidates_are_skipped() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    let x = article(4);
+    // Assigned, then rolled back: the index keeps an id with no row.
+    let mut tx = db.pool.begin().await.unwrap();
+    let ghost: i64 = sqlx::query_scalar(
+        "INSERT INTO entries (feed_id, guid, fetched_at, changed_at, content_text, raw_hash)
+         VALUES (?, 'ghost', ?, ?, ?, 0) RETURNING id",
+    )
+    .bind(f)
+    .bind(ts(0))
+    .bind(ts(0))
+    .bind(&x)
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    deduper.assign(&mut tx, &[ghost]).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(deduper.indexed(), 1);
+    let a = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f, "a", "t", &wire_copy(&x), ts(1))],
+    )
+    .await[0];
+    assert!(story_of(&db.pool, a).await.is_some());
+    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stories, 1);
+    // Unknown ids passed to assign are skipped too.
+    let mut conn = db.pool.acquire().await.unwrap();
+    deduper.assign(&mut conn, &[999_999]).await.unwrap();
+}
+
+#[tokio::test]
+async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let corpus = corpus::build(&corpus::bodies(), 12);
+    let feeds = [db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await];
+    for (i, doc) in corpus.docs.iter().enumerate() {
+        let e = NewEntry::new(
+            feeds[i % 2],
+            &format!("d{i}"),
+            &doc.title,
+            &doc.text,
+            ts(i as i64),
+        );
+        insert(&db.pool, &deduper, &[e]).await;
+    }
+    let before = db::partition(&db.pool).await;
+    let report = dedup::rededup(&db.pool, &config()).await.unwrap();
+    assert_eq!(report.entries, corpus.docs.len() as u64);
+    assert_eq!(report.stories, before.len() as u64);
+    assert_eq!(db::partition(&db.pool).await, before);
+
+    // A database written by another fingerprint version is regrouped at load.
+    sqlx::query("UPDATE meta SET value = '0' WHERE key = ?")
+        .bind(dedup::META_FINGERPRINT_VERSION)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE entries SET simhash = NULL, story_id = NULL")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM stories")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let reloaded = Deduper::load(&db.pool, &config()).await.unwrap();
+    assert_eq!(db::partition(&db.pool).await, before);
+    assert_eq!(reloaded.indexed(), corpus.docs.len());
+    let version: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        .bind(dedup::META_FINGERPRINT_VERSION)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(version, FINGERPRINT_VERSION.to_string());
+    let unfilled: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM entries WHERE simhash IS NULL OR story_id IS NULL",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(unfilled, 0);
+}
+
+#[tokio::test]
+async fn list_stories_counts_copies_and_feeds() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let (f1, f2) = (
+        db::feed(&db.pool, "alpha").await,
+        db::feed(&db.pool, "beta").await,
+    );
+    let x = article(5);
+    insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f1, "1", "Wire story", &x, ts(0))],
+    )
+    .await;
+    insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(
+            f2,
+            "2",
+            "Wire story (copy)",
+            &wire_copy(&x),
+            ts(1),
+        )],
+    )
+    .await;
+    insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f2, "3", "Other", &article(6), ts(2))],
+    )
+    .await;
+    let all = dedup::list_stories(&db.pool, None).await.unwrap();
+    assert_eq!(all.len(), 2);
+    let wire = all.iter().find(|s| s.copies == 2).unwrap();
+    assert_eq!(wire.feeds, vec!["alpha".to_string(), "beta".to_string()]);
+    assert_eq!(wire.title.as_deref(), Some("Wire story"));
+    let json = serde_json::to_value(wire).unwrap();
+    assert_eq!(json["copies"], 2);
+    let future = chrono::Utc::now() + chrono::Duration::days(2);
+    assert!(
+        dedup::list_stories(&db.pool, Some(future))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn fingerprint_is_stable() {
+    // Guards the on-disk format: this value was computed once by this
+    // implementation and is stored in users' databases. If it changes, bump
+    // FINGERPRINT_VERSION (which regroups stored entries at load) and update
+    // the value here.
+    let text =
+        "The quick brown fox jumps over the lazy dog.\n\nIt was not amused, said a spokesman.";
+    assert_eq!(fingerprint(text), 10_021_162_290_941_837_352);
+    assert_eq!(FINGERPRINT_VERSION, 1);
+}
