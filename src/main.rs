@@ -8,6 +8,15 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use feedsieve::config::{self, Config};
+
+/// Like `println!`, but a closed stdout (`feedsieve stories | head`) is an
+/// error to return, not a panic; `main` ends quietly on a broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
 use feedsieve::store::Store;
 
 #[derive(Parser)]
@@ -56,6 +65,16 @@ enum Command {
     },
     /// Apply retention ([storage] keep), merge the search index and compact the database.
     Vacuum,
+    /// List stories (syndicated copies collapsed), newest first, with the feeds that carried each.
+    Stories {
+        /// Only stories first seen within this long, e.g. 24h or 7d.
+        #[arg(long, value_parser = feedsieve::units::parse_duration)]
+        since: Option<std::time::Duration>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute fingerprints and stories over all stored entries (after changing [dedup]).
+    Rededup,
     /// Add the feeds of an OPML file to the config (keeping its comments); skip those already listed.
     ImportOpml {
         /// The OPML subscription list.
@@ -96,11 +115,20 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(dispatch(cli)) {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("feedsieve: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_logging(verbose: u8) {
@@ -129,9 +157,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Run { once: true } => {
             let config = load_config(&cli)?;
             let summary = feedsieve::daemon::run_once(&config).await?;
-            println!(
+            out!(
                 "fetched {} feeds: {} failed, {} new entries, {} updated",
-                summary.feeds, summary.failed, summary.inserted, summary.updated
+                summary.feeds,
+                summary.failed,
+                summary.inserted,
+                summary.updated
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -144,7 +175,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let path = config::resolve_path(cli.config.clone());
             match config::load_with(&path, cli.database.as_deref()) {
                 Ok(c) => {
-                    println!(
+                    out!(
                         "{}: ok ({} feeds, {} enabled; database {})",
                         path.display(),
                         c.feeds.len(),
@@ -164,14 +195,29 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let store = Store::open(&config.storage.database).await?;
             let feeds = store.feed_overview().await.context("reading feeds")?;
             if *json {
-                println!("{}", serde_json::to_string_pretty(&feeds)?);
+                out!("{}", serde_json::to_string_pretty(&feeds)?);
             } else {
-                print_feeds(&feeds);
+                print_feeds(&feeds)?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, limit, json } => search(&cli, query, *limit, *json).await,
         Command::Vacuum => vacuum(&cli).await,
+        Command::Stories { since, json } => stories(&cli, *since, *json).await,
+        Command::Rededup => {
+            let config = load_config(&cli)?;
+            let store = Store::open(&config.storage.database).await?;
+            let report = feedsieve::dedup::rededup(&store.pool, &config.dedup).await?;
+            feedsieve::search::catch_up(&store.pool).await?;
+            out!(
+                "regrouped {} entries into {} stories (fingerprint v{}) in {:.1} s",
+                report.entries,
+                report.stories,
+                report.fingerprint_version,
+                report.elapsed_ms as f64 / 1000.0
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ImportOpml { file } => import_opml(&cli, file),
         Command::ExportOpml => {
             let config = load_config(&cli)?;
@@ -206,14 +252,14 @@ async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<E
     let store = Store::open(&config.storage.database).await?;
     let hits = feedsieve::search::search(&store.pool, &query.join(" "), limit).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&hits)?);
+        out!("{}", serde_json::to_string_pretty(&hits)?);
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        println!("no stories match");
+        out!("no stories match");
     }
     for hit in &hits {
-        println!(
+        out!(
             "{}  {}  ({} {})",
             hit.first_seen_at.get(..10).unwrap_or(&hit.first_seen_at),
             hit.title.as_deref().unwrap_or("(untitled)"),
@@ -221,10 +267,35 @@ async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<E
             if hit.copies == 1 { "copy" } else { "copies" }
         );
         if let Some(url) = &hit.url {
-            println!("    {url}");
+            out!("    {url}");
         }
-        println!("    {}\n", hit.snippet);
+        out!("    {}\n", hit.snippet);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let store = Store::open(&config.storage.database).await?;
+    let now = chrono::Utc::now();
+    let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
+    let stories = feedsieve::dedup::list_stories(&store.pool, cutoff).await?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&stories)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<[String; 4]> = stories
+        .iter()
+        .map(|s| {
+            [
+                s.first_seen_at.clone(),
+                s.feeds.len().to_string(),
+                s.title.clone().unwrap_or_else(|| "(untitled)".into()),
+                s.feeds.join(", "),
+            ]
+        })
+        .collect();
+    print_table(&["FIRST SEEN", "FEEDS", "TITLE", "CARRIED BY"], &rows)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -233,7 +304,7 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
     let store = Store::open(&config.storage.database).await?;
     if let Some(keep) = config.storage.keep {
         let pruned = feedsieve::maintain::prune(&store.pool, keep).await?;
-        println!(
+        out!(
             "pruned {} entries and {} stories older than {}",
             pruned.entries,
             pruned.stories,
@@ -241,7 +312,7 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
         );
     }
     let report = feedsieve::maintain::vacuum(&store.pool, store.path()).await?;
-    println!(
+    out!(
         "database {}: {:.1} MB -> {:.1} MB",
         store.path().display(),
         report.bytes_before as f64 / 1e6,
@@ -271,7 +342,7 @@ fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
             eprintln!("feedsieve: skipped {}: {why}", skipped.url);
         }
     }
-    println!(
+    out!(
         "{}: added {} feeds, skipped {} ({} already listed, {} repeated in the file, {} unusable URLs)",
         path.display(),
         summary.added.len(),
@@ -283,7 +354,7 @@ fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) {
+fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
     let rows: Vec<[String; 7]> = feeds
         .iter()
         .map(|f| {
@@ -319,10 +390,10 @@ fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) {
             "NEXT DUE",
         ],
         &rows,
-    );
+    )
 }
 
-fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
+fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> Result<()> {
     const MAX: usize = 60;
     let clip = |s: &str| -> String {
         if s.chars().count() > MAX {
@@ -337,16 +408,18 @@ fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
             *w = (*w).max(clip(cell).chars().count());
         }
     }
-    let line = |cells: Vec<String>| {
+    let line = |cells: Vec<String>| -> Result<()> {
         let padded: Vec<String> = cells
             .iter()
             .zip(widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        out!("{}", padded.join("  ").trim_end());
+        Ok(())
     };
-    line(header.iter().map(|h| h.to_string()).collect());
+    line(header.iter().map(|h| h.to_string()).collect())?;
     for row in rows {
-        line(row.iter().map(|c| clip(c)).collect());
+        line(row.iter().map(|c| clip(c)).collect())?;
     }
+    Ok(())
 }

@@ -303,3 +303,46 @@ fn sighup_reloads_and_sigint_stops() {
     signal(&daemon, "INT");
     assert!(wait_exit(&mut daemon, Duration::from_secs(10)).success());
 }
+
+#[test]
+fn stories_lists_each_story_with_the_feeds_that_carried_it_and_rededup_regroups() {
+    let s = Setup::new();
+    let wire = "The city council voted on Tuesday to convert three downtown parking garages into year-round housing, \
+                a plan that supporters say will add nearly four hundred apartments within five years. The garages, \
+                built in the seventies, have averaged less than half occupancy since the pandemic, according to a \
+                report by the planning office. Converting them will cost an estimated ninety million dollars.";
+    let other = "A storm expected to bring up to a foot of snow to inland towns on Thursday prompted school closures \
+                 in three counties, the weather service said. Forecasters said coastal towns would see mostly rain, \
+                 though gusts could reach fifty miles per hour along exposed shores and bridges may close.";
+    s.write("a.xml", &rss("A", &[("a1", wire)]));
+    s.write("b.xml", &rss("B", &[("b1", wire), ("b2", other)]));
+    s.config(&["a.xml", "b.xml"]);
+    assert!(s.run(&["run", "--once"]).status.success());
+
+    let out = s.run(&["stories", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let stories: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stories = stories.as_array().unwrap();
+    assert_eq!(stories.len(), 2, "{stories:?}");
+    let carried: Vec<usize> = stories
+        .iter()
+        .map(|s| s["feeds"].as_array().unwrap().len())
+        .collect();
+    assert!(carried.contains(&2) && carried.contains(&1), "{stories:?}");
+
+    let out = s.run(&["stories", "--since", "1h"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(table.lines().count(), 3, "{table}");
+    assert!(table.lines().next().unwrap().contains("CARRIED BY"));
+
+    let out = s.run(&["rededup"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("regrouped 3 entries into 2 stories"),
+        "{out:?}"
+    );
+    assert_eq!(
+        s.query("SELECT COUNT(*) FROM entries WHERE story_id IS NULL OR simhash IS NULL"),
+        "0"
+    );
+}

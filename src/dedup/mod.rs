@@ -474,7 +474,8 @@ impl Window {
 /// `[dedup]` settings or of [`FINGERPRINT_VERSION`].
 pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
-    let mut tx = pool.begin().await?;
+    // IMMEDIATE: the daemon may be writing; see store::begin_write.
+    let mut tx = crate::store::begin_write(pool).await?;
     sqlx::query("UPDATE entries SET story_id = NULL, simhash = NULL")
         .execute(&mut *tx)
         .await?;
