@@ -35,7 +35,10 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     #[error("{}", format_problems(path, problems))]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
 }
 
 fn format_problems(path: &Path, problems: &[Problem]) -> String {
@@ -176,10 +179,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         problems,
     };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let (line, col) = e
-            .span()
-            .map(|s| line_col(text, s.start))
-            .unwrap_or((1, 1));
+        let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
         invalid(vec![Problem {
             line,
             col,
@@ -214,7 +214,11 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .get(line_start..)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -289,7 +293,12 @@ impl Validator<'_> {
         self.problems.push(Problem { line, col, message });
     }
 
-    fn duration(&mut self, value: Option<Spanned<String>>, key: &str, default: Duration) -> Duration {
+    fn duration(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
         let Some(value) = value else { return default };
         match parse_duration(value.get_ref()) {
             Ok(d) if d.is_zero() => {
@@ -304,7 +313,13 @@ impl Validator<'_> {
         }
     }
 
-    fn count(&mut self, value: Option<Spanned<i64>>, key: &str, range: Range<i64>, default: usize) -> usize {
+    fn count(
+        &mut self,
+        value: Option<Spanned<i64>>,
+        key: &str,
+        range: Range<i64>,
+        default: usize,
+    ) -> usize {
         let Some(value) = value else { return default };
         let n = *value.get_ref();
         if range.contains(&n) {
@@ -312,7 +327,11 @@ impl Validator<'_> {
         } else {
             self.problem(
                 value.span(),
-                format!("{key} must be between {} and {}, not {n}", range.start, range.end - 1),
+                format!(
+                    "{key} must be between {} and {}, not {n}",
+                    range.start,
+                    range.end - 1
+                ),
             );
             default
         }
@@ -323,7 +342,11 @@ impl Validator<'_> {
         let f = raw.fetch;
         let fetch = FetchConfig {
             timeout: self.duration(f.timeout, "timeout", defaults.timeout),
-            connect_timeout: self.duration(f.connect_timeout, "connect_timeout", defaults.connect_timeout),
+            connect_timeout: self.duration(
+                f.connect_timeout,
+                "connect_timeout",
+                defaults.connect_timeout,
+            ),
             user_agent: f.user_agent.unwrap_or(defaults.user_agent),
             max_body: match f.max_body {
                 None => defaults.max_body,
@@ -339,11 +362,25 @@ impl Validator<'_> {
                     }
                 },
             },
-            concurrency: self.count(f.concurrency, "concurrency", 1..10_001, defaults.concurrency),
+            concurrency: self.count(
+                f.concurrency,
+                "concurrency",
+                1..10_001,
+                defaults.concurrency,
+            ),
             per_host: self.count(f.per_host, "per_host", 1..1001, defaults.per_host),
-            default_interval: self.duration(f.default_interval, "default_interval", defaults.default_interval),
+            default_interval: self.duration(
+                f.default_interval,
+                "default_interval",
+                defaults.default_interval,
+            ),
             max_backoff: self.duration(f.max_backoff, "max_backoff", defaults.max_backoff),
-            max_redirects: self.count(f.max_redirects, "max_redirects", 0..101, defaults.max_redirects),
+            max_redirects: self.count(
+                f.max_redirects,
+                "max_redirects",
+                0..101,
+                defaults.max_redirects,
+            ),
         };
 
         let database = match raw.storage.database {
@@ -362,7 +399,12 @@ impl Validator<'_> {
 
         let dd = DedupConfig::default();
         let dedup = DedupConfig {
-            max_distance: self.count(raw.dedup.max_distance, "max_distance", 0..65, dd.max_distance as usize) as u32,
+            max_distance: self.count(
+                raw.dedup.max_distance,
+                "max_distance",
+                0..65,
+                dd.max_distance as usize,
+            ) as u32,
             window: self.duration(raw.dedup.window, "window", dd.window),
             min_words: self.count(raw.dedup.min_words, "min_words", 0..100_001, dd.min_words),
         };
@@ -491,14 +533,20 @@ remove = ["^Sponsored by"]
             Path::new("/etc/feedsieve/feedsieve.toml"),
         )
         .unwrap();
-        assert_eq!(c.storage.database, PathBuf::from("/etc/feedsieve/db/feeds.db"));
+        assert_eq!(
+            c.storage.database,
+            PathBuf::from("/etc/feedsieve/db/feeds.db")
+        );
         assert_eq!(c.fetch.timeout, Duration::from_secs(5));
         assert_eq!(c.fetch.max_body, 1 << 20);
         assert_eq!(c.fetch.per_host, 2);
         assert_eq!(c.feeds.len(), 2);
         assert_eq!(c.interval_of(&c.feeds[0]), Duration::from_secs(900));
         assert_eq!(c.interval_of(&c.feeds[1]), Duration::from_secs(1800));
-        assert_eq!(c.feeds[1].url.as_str(), "file:///etc/feedsieve/samples/a.xml");
+        assert_eq!(
+            c.feeds[1].url.as_str(),
+            "file:///etc/feedsieve/samples/a.xml"
+        );
         assert_eq!(c.feeds[1].clean.remove, vec!["^Sponsored by".to_string()]);
         assert_eq!(c.enabled_feeds().count(), 1);
     }
@@ -526,8 +574,14 @@ remove = ["^Sponsored by"]
         assert!(p[0].starts_with("2:11: timeout"), "{p:?}");
         assert!(p[1].starts_with("3:15: concurrency"), "{p:?}");
         assert!(p[2].starts_with("6:7: unsupported scheme"), "{p:?}");
-        assert!(p[3].starts_with("10:12: interval") && p[3].contains("lacks a unit"), "{p:?}");
-        assert!(p[4].starts_with("12:7: duplicate feed") && p[4].contains("line 9"), "{p:?}");
+        assert!(
+            p[3].starts_with("10:12: interval") && p[3].contains("lacks a unit"),
+            "{p:?}"
+        );
+        assert!(
+            p[4].starts_with("12:7: duplicate feed") && p[4].contains("line 9"),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -541,6 +595,10 @@ remove = ["^Sponsored by"]
     #[test]
     fn error_display_is_file_line_col() {
         let e = parse("bogus = 1\n", Path::new("conf/f.toml")).unwrap_err();
-        assert!(e.to_string().starts_with("conf/f.toml:1:1: unknown field `bogus`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("conf/f.toml:1:1: unknown field `bogus`"),
+            "{e}"
+        );
     }
 }

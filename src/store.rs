@@ -7,8 +7,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -55,6 +55,9 @@ pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
-        .map_err(|source| StoreError::Migrate { path: shown, source })?;
+        .map_err(|source| StoreError::Migrate {
+            path: shown,
+            source,
+        })?;
     Ok(pool)
 }

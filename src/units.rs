@@ -34,7 +34,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "h" | "hr" | "hrs" => 3600,
             "d" | "day" | "days" => 86_400,
             "w" => 7 * 86_400,
-            _ => return Err(format!("unknown unit {unit:?} in duration {text:?}; use s, m, h, d or w")),
+            _ => {
+                return Err(format!(
+                    "unknown unit {unit:?} in duration {text:?}; use s, m, h, d or w"
+                ));
+            }
         };
         let n: u64 = digits
             .parse()
@@ -69,7 +73,11 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mib" | "m" => 1024 * 1024,
         "gb" => 1000 * 1000 * 1000,
         "gib" | "g" => 1024 * 1024 * 1024,
-        other => return Err(format!("unknown size unit {other:?} in {text:?}; use B, KiB, MiB or GiB")),
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?} in {text:?}; use B, KiB, MiB or GiB"
+            ));
+        }
     };
     n.checked_mul(scale)
         .ok_or_else(|| format!("size {text:?} is too large"))

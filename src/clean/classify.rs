@@ -8,7 +8,6 @@
 //! empty on soft evidence alone (repeats, template, edge heuristics).
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 
 use siphasher::sip::SipHasher13;
 
@@ -25,10 +24,8 @@ const KEY1: u64 = 0x636c_6561_6e65_7231;
 /// the edges of the article lie before the first and after the last one.
 const SUBSTANTIAL_WORDS: u32 = 20;
 
-pub(crate) fn hash(s: &str) -> u64 {
-    let mut h = SipHasher13::new_with_keys(KEY0, KEY1);
-    h.write(s.as_bytes());
-    h.finish()
+pub(crate) fn hasher() -> SipHasher13 {
+    SipHasher13::new_with_keys(KEY0, KEY1)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +45,9 @@ pub(crate) struct Block {
     pub words: u32,
     pub link_words: u32,
     pub tag: &'static str,
-    /// Template key (digits and URLs masked) and exact-text key.
+    /// Template key (lower case, digits and URLs masked); also what
+    /// "repeated within the entry" compares.
     pub key: u64,
-    pub exact: u64,
     pub sample: String,
     pub protected: bool,
     pub verdict: Option<(String, Strength)>,
@@ -120,8 +117,7 @@ fn flush(
     }
     let text = text.trim().to_string();
     let lower = rules::lower(&text);
-    let key = hash(&builtin.template_key(&lower));
-    let exact = hash(&lower);
+    let key = builtin.key_hash(&lower);
     out.push(Block {
         nodes,
         sample: dom::collapse_ws(&text, 100),
@@ -131,7 +127,6 @@ fn flush(
         link_words: links,
         tag,
         key,
-        exact,
         protected: false,
         verdict: None,
     });
@@ -171,8 +166,7 @@ pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
             b.verdict = Some((reason, Strength::Hard));
             continue;
         }
-        let bare = rules::bare(&b.lower);
-        if let Some(v) = cx.builtin.phrase(&b.lower, &bare, b.words, b.link_words) {
+        if let Some(v) = cx.builtin.phrase(&b.lower, b.words, b.link_words) {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
         }
     }
@@ -188,10 +182,10 @@ pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
         .iter()
         .filter(|b| b.words >= 3 && !matches!(b.tag, "td" | "th"))
     {
-        *seen.entry(b.exact).or_default() += 1;
+        *seen.entry(b.key).or_default() += 1;
     }
     for (i, b) in blocks.iter_mut().enumerate() {
-        let n = seen.get(&b.exact).copied().unwrap_or(0);
+        let n = seen.get(&b.key).copied().unwrap_or(0);
         if n < 2 || b.protected || b.verdict.is_some() {
             continue;
         }

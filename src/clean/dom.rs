@@ -286,6 +286,13 @@ pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
 pub(crate) fn count_words(s: &str) -> u32 {
     let mut words = 0u32;
     for w in s.split_whitespace() {
+        // ASCII fast path: the common case, and the hot loop of a clean.
+        if w.is_ascii() {
+            if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
+                words = words.saturating_add(1);
+            }
+            continue;
+        }
         if !w.chars().any(char::is_alphanumeric) {
             continue;
         }
@@ -566,15 +573,24 @@ fn allowed_attrs(tag: &'static str, el: &Element) -> Option<Vec<(&'static str, S
 }
 
 pub(crate) fn escape_text(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            _ => out.push(c),
-        }
+    // Copies runs of plain text whole; only the few special bytes are
+    // rewritten (U+00A0 is 0xC2 0xA0, and 0xA0 is never a first byte).
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            0xA0 if i > 0 && bytes[i - 1] == 0xC2 => "&nbsp;",
+            _ => continue,
+        };
+        let end = if b == 0xA0 { i - 1 } else { i };
+        out.push_str(s.get(start..end).unwrap_or(""));
+        out.push_str(rep);
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or(""));
 }
 
 fn escape_attr(s: &str, out: &mut String) {
@@ -603,17 +619,17 @@ impl TextOut {
             self.line.push_str(s);
             return;
         }
-        for c in s.chars() {
-            if c.is_whitespace() {
-                self.space = true;
-            } else {
-                if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
-                    self.line.push(' ');
-                }
-                self.space = false;
-                self.line.push(c);
-            }
+        if s.starts_with(char::is_whitespace) {
+            self.space = true;
         }
+        for w in s.split_whitespace() {
+            if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
+                self.line.push(' ');
+            }
+            self.line.push_str(w);
+            self.space = true;
+        }
+        self.space = s.ends_with(char::is_whitespace) || (self.space && s.trim().is_empty());
     }
 
     /// A line break; two in a row end the paragraph.

@@ -6,6 +6,8 @@
 //! never removes anything (the classifier decides) and must stay general:
 //! patterns describe a class of boilerplate, never one site's exact string.
 
+use std::hash::Hasher;
+
 use regex::{Regex, RegexSet};
 use scraper::node::Element;
 
@@ -14,6 +16,8 @@ use super::CleanError;
 /// Blocks longer than this are article text as far as phrase rules go: the
 /// boilerplate classes below are all short.
 pub(crate) const PHRASE_MAX_WORDS: u32 = 80;
+/// The longest block a whole-block label rule ([`LONE`]) may remove.
+const LONE_MAX_WORDS: u32 = 20;
 
 /// A phrase rule: its reason, its pattern, and the longest block it may remove.
 struct Rule {
@@ -128,7 +132,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "share/follow call",
-        r"^(follow|like|find|connect with|join) (us|me|him|her|them|@\S+|\S+) (on|at|via) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|bluesky|mastodon|google news|telegram|whatsapp|flipboard|social media)\b",
+        r"^(follow|like|find|connect with|join) .{1,40}? (on|at|via) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|bluesky|mastodon|google news|telegram|whatsapp|flipboard|social media)\b",
         30,
     ),
     rule("share/follow call", r"^follow us\b", 20),
@@ -200,23 +204,35 @@ impl Builtin {
             rule: "built-in".to_string(),
             message: e.to_string(),
         };
+        // ASCII word boundaries: a Unicode `\b` can stop the regex crate's
+        // lazy DFA on non-ASCII text. The patterns' words are ASCII, so
+        // nothing is lost.
+        let ascii = |p: &str| p.replace(r"\b", r"(?-u:\b)");
+        let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
         Ok(Builtin {
-            lone: RegexSet::new(LONE.iter().map(|r| r.pattern)).map_err(err)?,
-            phrases: RegexSet::new(PHRASES.iter().map(|r| r.pattern)).map_err(err)?,
-            calls: RegexSet::new(NEWSLETTER_CALLS).map_err(err)?,
-            terms: RegexSet::new(NEWSLETTER_TERMS).map_err(err)?,
-            topics: RegexSet::new(NEWSLETTER_TOPICS).map_err(err)?,
-            related: Regex::new(RELATED).map_err(err)?,
-            edge_hint: Regex::new(EDGE_HINT).map_err(err)?,
+            lone: set(&mut LONE.iter().map(|r| r.pattern))?,
+            phrases: set(&mut PHRASES.iter().map(|r| r.pattern))?,
+            calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
+            terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
+            topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
+            related: Regex::new(&ascii(RELATED)).map_err(err)?,
+            edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
         })
     }
 
     /// The phrase rule a short block breaks, if any.
-    pub fn phrase(&self, lower: &str, bare: &str, words: u32, link_words: u32) -> Option<Verdict> {
+    pub fn phrase(&self, lower: &str, words: u32, link_words: u32) -> Option<Verdict> {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
+        // Whole-block labels are short; most blocks skip this pass.
+        let bare = if words <= LONE_MAX_WORDS {
+            bare(lower)
+        } else {
+            String::new()
+        };
+        let bare = bare.as_str();
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             set.matches(text)
                 .iter()
@@ -274,32 +290,51 @@ impl Builtin {
             || self.related.is_match(lower)
     }
 
-    /// The key a block is known by across entries: lower case, URLs and
-    /// digits masked, so "© 2024" and "© 2025" or a per-entry link count
-    /// as the same block.
-    pub fn template_key(&self, lower: &str) -> String {
+    /// The hash a block is known by across entries (and within one): its
+    /// lower-cased text with URLs masked and each run of ASCII digits
+    /// replaced by one "0", so "© 2024" and "© 2025", "2 min read" and
+    /// "12 min read", or a per-entry link are the same block.
+    pub fn key_hash(&self, lower: &str) -> u64 {
         let masked = if lower.contains("http") || lower.contains("www.") {
             self.url.replace_all(lower, "<url>")
         } else {
             std::borrow::Cow::Borrowed(lower)
         };
-        masked
-            .chars()
-            .map(|c| if c.is_numeric() { '0' } else { c })
-            .collect()
+        let bytes = masked.as_bytes();
+        let mut h = super::classify::hasher();
+        let (mut i, mut start) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                h.write(&bytes[start..i]);
+                h.write(b"0");
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        h.write(&bytes[start..]);
+        std::hash::Hasher::finish(&h)
     }
 }
 
 /// Lower case with typographic quotes folded, for phrase patterns.
 pub(crate) fn lower(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
-            '\u{201c}' | '\u{201d}' => '"',
-            _ => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' => out.push('"'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
