@@ -120,7 +120,12 @@ fn flush(
     let key = builtin.key_hash(&lower);
     out.push(Block {
         nodes,
-        sample: dom::collapse_ws(&text, 100),
+        // `gather` already collapsed the whitespace: cut at a char boundary.
+        sample: text
+            .char_indices()
+            .nth(100)
+            .map_or(text.as_str(), |(i, _)| &text[..i])
+            .to_string(),
         text,
         lower,
         words,

@@ -268,8 +268,9 @@ fn plain_text_to_html(text: &str) -> String {
 
 pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
     let mut out = String::new();
+    let mut chars = 0;
     for (n, w) in s.split_whitespace().enumerate() {
-        if out.chars().count() >= max_chars {
+        if chars >= max_chars {
             out.push('…');
             break;
         }
@@ -277,6 +278,7 @@ pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
             out.push(' ');
         }
         out.push_str(w);
+        chars += w.len() + 1;
     }
     out
 }
@@ -776,10 +778,8 @@ pub(crate) fn gather(
             *links = links.saturating_add(node.link_words);
         }
         Kind::Element { tag, .. } => {
-            if is_block(tag) || *tag == "br" {
-                if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
+            if (is_block(tag) || *tag == "br") && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
             }
             for &c in &node.children {
                 gather(arena, c, out, words, links);

@@ -105,7 +105,7 @@ impl FeedTemplate {
                 .iter()
                 .map(|(h, s)| (*h, s.count, s.last_seen))
                 .collect();
-            ranked.sort_unstable_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)));
+            ranked.sort_unstable_by_key(|&(_, count, last)| std::cmp::Reverse((count, last)));
             for (h, _, _) in ranked.into_iter().skip(MAX_BLOCKS * 3 / 4) {
                 self.blocks.remove(&h);
             }
