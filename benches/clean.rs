@@ -414,11 +414,14 @@ fn quality(feeds: &[Vec<Entry>], outs: &[Vec<CleanedEntry>]) -> Quality {
                     removed += 1;
                     c.0 += 1;
                 } else if missed.len() < 12 {
-                    missed.push(format!(
-                        "{}: {}",
-                        b.class,
-                        b.html.chars().take(140).collect::<String>()
-                    ));
+                    let probes: Vec<&str> = b
+                        .probes
+                        .iter()
+                        .map(|p| match p {
+                            Probe::Text(t) | Probe::Html(t) => t.as_str(),
+                        })
+                        .collect();
+                    missed.push(format!("{}: {probes:?}", b.class));
                 }
             }
             let (p, r, has) = score(&e.truth, &out.text, &re);
