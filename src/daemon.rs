@@ -166,6 +166,11 @@ fn log_report(report: &FeedReport) {
 /// Runs until SIGTERM or SIGINT.
 pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), DaemonError> {
     use tokio::signal::unix::{SignalKind, signal};
+    // Handlers first: SIGHUP's default action is to terminate, so a reload
+    // sent while the database opens would otherwise kill the daemon.
+    let mut sigterm = signal(SignalKind::terminate()).map_err(DaemonError::Signal)?;
+    let mut sigint = signal(SignalKind::interrupt()).map_err(DaemonError::Signal)?;
+    let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let mut config = config::load_with(&config_path, database.as_deref())?;
     let pipeline = Arc::new(Pipeline::new(&config).await?);
     let mut jobs = sync(&pipeline, &config).await?;
@@ -181,9 +186,6 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
         );
     }
 
-    let mut sigterm = signal(SignalKind::terminate()).map_err(DaemonError::Signal)?;
-    let mut sigint = signal(SignalKind::interrupt()).map_err(DaemonError::Signal)?;
-    let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let (reload_tx, mut reload_rx) = mpsc::channel::<()>(1);
     // Held for its lifetime: dropping the watcher stops it.
     let _watcher = watch_config(&config_path, reload_tx.clone());

@@ -14,7 +14,7 @@ use chrono::Utc;
 use siphasher::sip::SipHasher13;
 use url::Url;
 
-use crate::clean::{Cleaner, FeedTemplate};
+use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
 use crate::config::{CleanRules, Config, FeedConfig};
 use crate::dedup::Deduper;
 use crate::fetch::{FetchError, Fetcher, Validators};
@@ -35,15 +35,28 @@ pub struct Pipeline {
 pub struct FeedJob {
     pub id: i64,
     pub feed: FeedConfig,
+    /// The feed's own cleaning rules, compiled once per config load.
+    pub rules: Option<Arc<CompiledRules>>,
     pub interval: Duration,
     pub max_backoff: Duration,
 }
 
 impl FeedJob {
     pub fn new(id: i64, feed: &FeedConfig, config: &Config) -> FeedJob {
+        // The config was validated, so the rules compile; should one not, the
+        // feed is cleaned by the global rules alone rather than not at all.
+        let rules = (feed.clean != CleanRules::default())
+            .then(|| CompiledRules::compile(&feed.clean))
+            .and_then(|compiled| {
+                compiled
+                    .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed clean rules ignored"))
+                    .ok()
+            })
+            .map(Arc::new);
         FeedJob {
             id,
             feed: feed.clone(),
+            rules,
             interval: config.interval_of(feed),
             max_backoff: config.fetch.max_backoff,
         }
@@ -199,10 +212,18 @@ impl Pipeline {
                                 record.site_url = feed.site_url.clone();
                                 record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
                                 let hint = hint.max(feed.ttl);
-                                let prepared = self.prepare_entries(job, feed).await?;
-                                entries = prepared.0;
-                                template = prepared.1;
-                                self.success(&mut record, job, hint, fetched_at)
+                                match self.prepare_entries(job, feed).await? {
+                                    Ok((writes, learned)) => {
+                                        entries = writes;
+                                        template = learned;
+                                        self.success(&mut record, job, hint, fetched_at)
+                                    }
+                                    Err(message) => {
+                                        record.etag = None;
+                                        record.last_modified = None;
+                                        fail(&mut record, message, None)
+                                    }
+                                }
                             }
                             Ok(Err(e)) => {
                                 record.etag = None;
@@ -252,7 +273,7 @@ impl Pipeline {
         &self,
         job: &FeedJob,
         feed: ParsedFeed,
-    ) -> Result<(Vec<EntryWrite>, Option<FeedTemplate>), PipelineError> {
+    ) -> Result<Result<Prepared, String>, PipelineError> {
         let mut seen = HashSet::new();
         let entries: Vec<(ParsedEntry, i64)> = feed
             .entries
@@ -271,7 +292,7 @@ impl Pipeline {
             .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
             .collect();
         if changed.is_empty() {
-            return Ok((Vec::new(), None));
+            return Ok(Ok((Vec::new(), None)));
         }
         let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
         let mut template = FeedTemplate::load(&mut conn, job.id)
@@ -279,45 +300,48 @@ impl Pipeline {
             .map_err(StoreError::from)?;
         drop(conn);
         let cleaner = self.cleaner();
-        let rules = job.feed.clean.clone();
+        let rules = job.rules.clone();
         let cleaned = tokio::task::spawn_blocking(move || {
+            // One batch: the template learns from all new entries of this
+            // fetch (a new feed's first 30 entries teach it its footer) before
+            // any of them is cleaned.
+            let htmls: Vec<&str> = changed
+                .iter()
+                .map(|(e, _)| e.content_html.as_str())
+                .collect();
+            let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
             let writes: Vec<EntryWrite> = changed
                 .into_iter()
-                .map(|(e, raw_hash)| {
-                    let cleaned =
-                        cleaner.clean(&e.content_html, rules_ref(&rules), Some(&template));
-                    template.observe(&e.content_html, &cleaned);
-                    EntryWrite {
-                        guid: e.guid,
-                        url: e.url,
-                        title: e.title,
-                        author: e.author,
-                        published_at: e.published_at.map(store::timestamp),
-                        updated_at: e.updated_at.map(store::timestamp),
-                        content_raw: e.content_html,
-                        content_html: cleaned.html,
-                        content_text: cleaned.text,
-                        raw_hash,
-                    }
+                .zip(cleaned)
+                .map(|((e, raw_hash), cleaned)| EntryWrite {
+                    guid: e.guid,
+                    url: e.url,
+                    title: e.title,
+                    author: e.author,
+                    published_at: e.published_at.map(store::timestamp),
+                    updated_at: e.updated_at.map(store::timestamp),
+                    content_raw: e.content_html,
+                    content_html: cleaned.html,
+                    content_text: cleaned.text,
+                    raw_hash,
                 })
                 .collect();
             (writes, template)
         })
         .await;
         match cleaned {
-            Ok((writes, template)) => Ok((writes, Some(template))),
-            // The cleaner panicked on this feed's input: store nothing new, keep going.
-            Err(join) => {
-                tracing::error!(feed = %job.feed.url, error = %join, "cleaner crashed; entries skipped");
-                Ok((Vec::new(), None))
-            }
+            Ok((writes, template)) => Ok(Ok((writes, Some(template)))),
+            // The cleaner panicked on this feed's input: store nothing new and
+            // record it as the feed's error, so the next fetch retries in full.
+            Err(join) => Ok(Err(format!(
+                "cleaner crashed on this feed's entries: {join}"
+            ))),
         }
     }
 }
 
-fn rules_ref(rules: &CleanRules) -> Option<&CleanRules> {
-    (rules != &CleanRules::default()).then_some(rules)
-}
+/// New or changed entries ready to write, and the feed's template that learned from them.
+type Prepared = (Vec<EntryWrite>, Option<FeedTemplate>);
 
 /// A hash of what a reader sees of an entry: an edit to any of it is an update.
 fn raw_hash(e: &ParsedEntry) -> i64 {

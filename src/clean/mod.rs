@@ -1,15 +1,29 @@
 //! The cleaner: turns an entry's HTML as received into clean, safe HTML and
 //! plain text, removing ads, newsletter blocks, share widgets, syndication
-//! footers, tracking pixels and unsafe markup.
+//! footers, related links, tracking pixels and unsafe markup, and saying why
+//! for every block it removes.
 //!
-//! It must never drop a sentence of the article itself: when in doubt, keep.
-//! It never touches the network or the database directly (template counts are
-//! loaded and saved by the caller through [`template`]).
+//! One html5ever parse per entry: [`dom`] applies the allowlist while
+//! building a small arena, [`classify`] splits it into blocks and decides with
+//! the rules of [`rules`], the user's rules and the feed's learned
+//! [`template`], and [`dom`] writes what is kept.
+//!
+//! It must never drop a sentence of the article itself (when in doubt, keep)
+//! and never panic on any input. It never touches the network or the database
+//! directly (template counts are loaded and saved by the caller through
+//! [`template`]).
 
+mod classify;
+mod dom;
+mod rules;
 pub mod template;
 
+use regex::{Regex, RegexSet};
+use scraper::Selector;
+
 use crate::config::CleanRules;
-pub use template::FeedTemplate;
+use classify::{Block, Context};
+pub use template::{FeedTemplate, Fingerprint};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
 #[derive(Debug, thiserror::Error)]
@@ -33,37 +47,266 @@ pub struct CleanedEntry {
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
     pub removed: Vec<RemovedBlock>,
+    /// The entry's blocks as the feed template counts them; `None` when this
+    /// value did not come from the cleaner.
+    #[serde(skip)]
+    pub(crate) fingerprints: Option<Vec<Fingerprint>>,
+}
+
+/// User rules compiled once: `[clean]` into the [`Cleaner`], each
+/// `[feed.clean]` through [`Cleaner::feed_rules`].
+#[derive(Debug, Default)]
+pub struct CompiledRules {
+    remove: Vec<Regex>,
+    selectors: Vec<(Selector, String)>,
+    keep: Option<RegexSet>,
+}
+
+impl CompiledRules {
+    pub fn compile(rules: &CleanRules) -> Result<Self, CleanError> {
+        let bad = |rule: &str, message: String| CleanError::InvalidRule {
+            rule: rule.to_string(),
+            message,
+        };
+        let remove = rules
+            .remove
+            .iter()
+            .map(|p| Regex::new(p).map_err(|e| bad(p, e.to_string())))
+            .collect::<Result<_, _>>()?;
+        let selectors = rules
+            .remove_selectors
+            .iter()
+            .map(|s| {
+                Selector::parse(s)
+                    .map(|sel| (sel, format!("rule remove_selectors {s:?}")))
+                    .map_err(|e| bad(s, e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        let keep = if rules.keep.is_empty() {
+            None
+        } else {
+            for p in &rules.keep {
+                Regex::new(p).map_err(|e| bad(p, e.to_string()))?;
+            }
+            Some(RegexSet::new(&rules.keep).map_err(|e| bad("keep", e.to_string()))?)
+        };
+        Ok(CompiledRules {
+            remove,
+            selectors,
+            keep,
+        })
+    }
+
+    fn keeps(&self, text: &str) -> bool {
+        self.keep.as_ref().is_some_and(|k| k.is_match(text))
+    }
+
+    fn removes(&self, text: &str) -> Option<String> {
+        self.remove
+            .iter()
+            .find(|r| r.is_match(text))
+            .map(|r| format!("rule remove {:?}", r.as_str()))
+    }
 }
 
 /// A cleaner compiled from the global rules of the config.
 #[derive(Debug)]
 pub struct Cleaner {
-    _global: CleanRules,
+    global: CompiledRules,
+    builtin: rules::Builtin,
+}
+
+/// One entry parsed and split into blocks, before any block decision.
+struct Analysis {
+    arena: dom::Arena,
+    blocks: Vec<Block>,
+    removed: Vec<RemovedBlock>,
+}
+
+/// Each distinct block of an entry once, as the template counts them.
+fn fingerprints_of(blocks: &[Block]) -> Vec<Fingerprint> {
+    let mut seen = std::collections::HashSet::new();
+    blocks
+        .iter()
+        .filter(|b| seen.insert(b.key))
+        .map(|b| Fingerprint {
+            hash: b.key,
+            sample: b.sample.clone(),
+        })
+        .collect()
 }
 
 impl Cleaner {
     pub fn new(global: &CleanRules) -> Result<Self, CleanError> {
         Ok(Cleaner {
-            _global: global.clone(),
+            global: CompiledRules::compile(global)?,
+            builtin: rules::Builtin::new()?,
         })
     }
 
-    /// Cleans one entry. `feed_rules` are the feed's own rules from the config;
-    /// `template` is what was learned from earlier entries of the same feed.
+    /// Compiles a feed's own rules; do it once per config load, not per entry.
+    pub fn feed_rules(&self, rules: &CleanRules) -> Result<CompiledRules, CleanError> {
+        CompiledRules::compile(rules)
+    }
+
+    /// Cleans one entry. `feed` are the feed's own compiled rules; `template`
+    /// is what was learned from earlier entries of the same feed. Afterwards
+    /// the pipeline passes the result to [`FeedTemplate::observe`] if the
+    /// entry is new or changed.
     pub fn clean(
         &self,
         html: &str,
-        _feed_rules: Option<&CleanRules>,
-        _template: Option<&FeedTemplate>,
+        feed: Option<&CompiledRules>,
+        template: Option<&FeedTemplate>,
     ) -> CleanedEntry {
-        // Placeholder until the cleaner lands: sanitise and extract text.
-        let safe = ammonia::clean(html);
-        let doc = scraper::Html::parse_fragment(&safe);
-        let text = doc.root_element().text().collect::<Vec<_>>().join(" ");
-        CleanedEntry {
-            html: safe,
-            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-            removed: Vec::new(),
+        let analysis = self.analyze(html, feed);
+        self.finish(analysis, feed, template)
+    }
+
+    /// Cleans the new or changed entries of one fetch: observes them all into
+    /// `template` first, then cleans each with it, so a feed's first fetch
+    /// already loses its template. The results are observed already: do not
+    /// pass them to [`FeedTemplate::observe`] again.
+    pub fn clean_batch(
+        &self,
+        htmls: &[&str],
+        feed: Option<&CompiledRules>,
+        template: &mut FeedTemplate,
+    ) -> Vec<CleanedEntry> {
+        let analyses: Vec<Analysis> = htmls.iter().map(|h| self.analyze(h, feed)).collect();
+        for a in &analyses {
+            template.observe_fingerprints(&fingerprints_of(&a.blocks));
+        }
+        analyses
+            .into_iter()
+            .map(|a| {
+                let mut out = self.finish(a, feed, Some(template));
+                // Already counted above.
+                out.fingerprints = None;
+                out
+            })
+            .collect()
+    }
+
+    fn analyze(&self, html: &str, feed: Option<&CompiledRules>) -> Analysis {
+        let selectors: Vec<&(Selector, String)> = self
+            .global
+            .selectors
+            .iter()
+            .chain(feed.map(|f| f.selectors.as_slice()).unwrap_or_default())
+            .collect();
+        let mut removed = Vec::new();
+        let mut arena = dom::build(html, &selectors, &mut removed);
+        let keep = |t: &str| self.global.keeps(t) || feed.is_some_and(|f| f.keeps(t));
+        resolve_tentative(&mut arena, &keep, &mut removed);
+        let blocks = classify::segment(&arena, &self.builtin);
+        Analysis {
+            arena,
+            blocks,
+            removed,
         }
     }
+
+    fn finish(
+        &self,
+        a: Analysis,
+        feed: Option<&CompiledRules>,
+        template: Option<&FeedTemplate>,
+    ) -> CleanedEntry {
+        let Analysis {
+            mut arena,
+            mut blocks,
+            mut removed,
+        } = a;
+        let prints = fingerprints_of(&blocks);
+        let keep = |t: &str| self.global.keeps(t) || feed.is_some_and(|f| f.keeps(t));
+        let remove = |t: &str| {
+            self.global
+                .removes(t)
+                .or_else(|| feed.and_then(|f| f.removes(t)))
+        };
+        let cx = Context {
+            builtin: &self.builtin,
+            keep: &keep,
+            remove: &remove,
+            template,
+        };
+        classify::decide(&mut blocks, &cx);
+        for b in blocks {
+            if let Some((reason, _)) = b.verdict {
+                for &n in &b.nodes {
+                    if let Some(node) = arena.nodes.get_mut(n) {
+                        node.removed = true;
+                    }
+                }
+                removed.push(RemovedBlock {
+                    text: dom::collapse_ws(&b.text, 300),
+                    reason,
+                });
+            }
+        }
+        let (html, text) = dom::write(&arena);
+        CleanedEntry {
+            html,
+            text,
+            removed,
+            fingerprints: Some(prints),
+        }
+    }
+}
+
+/// Decides the removals class/id tokens suggested. An element holding most
+/// of a long entry is the article's own wrapper, whatever its class says.
+fn resolve_tentative(
+    arena: &mut dom::Arena,
+    keep: &dyn Fn(&str) -> bool,
+    removed: &mut Vec<RemovedBlock>,
+) {
+    let total = arena.nodes.first().map_or(0, |n| n.words);
+    for i in 1..arena.nodes.len() {
+        let Some(reason) = arena.nodes[i].tentative.take() else {
+            continue;
+        };
+        let n = &arena.nodes[i];
+        if n.words >= 80 && u64::from(n.words) * 10 >= u64::from(total) * 4 {
+            continue;
+        }
+        // Inside something already removed: recorded there.
+        let mut p = n.parent;
+        let mut inside_removed = false;
+        while p != 0 {
+            if arena.nodes[p].removed {
+                inside_removed = true;
+                break;
+            }
+            p = arena.nodes[p].parent;
+        }
+        if inside_removed {
+            continue;
+        }
+        let (mut text, mut w, mut l) = (String::new(), 0, 0);
+        dom::gather(arena, i, &mut text, &mut w, &mut l);
+        if keep(&text) {
+            continue;
+        }
+        arena.nodes[i].removed = true;
+        removed.push(RemovedBlock {
+            text: dom::collapse_ws(&text, 300),
+            reason,
+        });
+    }
+}
+
+/// The block fingerprints of an entry, without any user rule: what
+/// [`FeedTemplate::observe`] counts when given a `CleanedEntry` the cleaner
+/// did not make.
+pub(crate) fn fingerprints(html: &str) -> Vec<Fingerprint> {
+    let Ok(builtin) = rules::Builtin::new() else {
+        return Vec::new();
+    };
+    let cleaner = Cleaner {
+        global: CompiledRules::default(),
+        builtin,
+    };
+    fingerprints_of(&cleaner.analyze(html, None).blocks)
 }

@@ -1,33 +1,202 @@
 //! Per-feed template learning: blocks that recur across many entries of one
-//! feed are that feed's boilerplate. Counts persist in SQLite.
+//! feed are that feed's boilerplate. Counts persist in SQLite
+//! (`clean_templates`, `clean_template_blocks`, migration 0002).
 //!
-//! Never removes a block on too little evidence.
+//! Never removes a block on too little evidence: a block must appear in at
+//! least [`MIN_COUNT`] entries and in at least half of the entries seen since
+//! it first appeared. The stored template is bounded ([`MAX_BLOCKS`] rows per
+//! feed, rare and stale blocks pruned).
+
+use std::collections::HashMap;
 
 use sqlx::SqliteConnection;
 
 use super::CleanedEntry;
 
+/// Fewest entries a block must appear in to count as template: a quote or a
+/// phrase repeated in a few articles is not boilerplate.
+pub const MIN_COUNT: u32 = 5;
+/// Most blocks remembered per feed.
+pub const MAX_BLOCKS: usize = 2000;
+/// A block seen once is forgotten after this many further entries.
+const FORGET_SINGLE_AFTER: u64 = 60;
+/// Any block is forgotten after this many entries without it.
+const FORGET_ANY_AFTER: u64 = 1000;
+/// Rows per INSERT statement (5 parameters each, far under SQLite's limit).
+const INSERT_CHUNK: usize = 100;
+
+/// One block of one entry, as the template counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// Hash of the block's normalised text (lower case, digits and URLs masked).
+    pub hash: u64,
+    /// The start of the block's text, stored so the table reads well in sqlite3.
+    pub sample: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockStat {
+    /// Entries the block appeared in.
+    pub count: u32,
+    /// `entries_seen` (1-based) when it first and last appeared.
+    pub first_seen: u64,
+    pub last_seen: u64,
+    pub sample: String,
+}
+
 /// What the cleaner has learned about one feed's recurring blocks.
 #[derive(Debug, Clone, Default)]
 pub struct FeedTemplate {
     pub entries_seen: u64,
+    pub blocks: HashMap<u64, BlockStat>,
 }
 
 impl FeedTemplate {
-    /// Records the blocks of one new or changed entry.
-    pub fn observe(&mut self, _raw_html: &str, _cleaned: &CleanedEntry) {
+    /// Records the blocks of one new or changed entry. `cleaned` must be the
+    /// cleaner's output for `raw_html` (it carries the entry's block
+    /// fingerprints); for any other `CleanedEntry` the raw HTML is analysed
+    /// again.
+    pub fn observe(&mut self, raw_html: &str, cleaned: &CleanedEntry) {
+        match &cleaned.fingerprints {
+            Some(f) => self.observe_fingerprints(f),
+            None => {
+                let f = super::fingerprints(raw_html);
+                self.observe_fingerprints(&f);
+            }
+        }
+    }
+
+    pub(crate) fn observe_fingerprints(&mut self, fingerprints: &[Fingerprint]) {
         self.entries_seen += 1;
+        let now = self.entries_seen;
+        for f in fingerprints {
+            let stat = self.blocks.entry(f.hash).or_insert_with(|| BlockStat {
+                count: 0,
+                first_seen: now,
+                last_seen: 0,
+                sample: f.sample.clone(),
+            });
+            // Each block counts once per entry (repeats inside one entry are
+            // the within-entry rule's business).
+            if stat.last_seen != now {
+                stat.count = stat.count.saturating_add(1);
+                stat.last_seen = now;
+            }
+        }
+        if self.blocks.len() > MAX_BLOCKS {
+            self.prune();
+        }
     }
 
-    pub async fn load(_conn: &mut SqliteConnection, _feed_id: i64) -> Result<Self, sqlx::Error> {
-        Ok(FeedTemplate::default())
+    /// Drops stale and rare blocks, then the least seen, down to 3/4 of the cap.
+    fn prune(&mut self) {
+        let now = self.entries_seen;
+        self.blocks.retain(|_, s| {
+            let age = now.saturating_sub(s.last_seen);
+            if s.count <= 1 {
+                age <= FORGET_SINGLE_AFTER
+            } else {
+                age <= FORGET_ANY_AFTER
+            }
+        });
+        if self.blocks.len() > MAX_BLOCKS * 3 / 4 {
+            let mut ranked: Vec<(u64, u32, u64)> = self
+                .blocks
+                .iter()
+                .map(|(h, s)| (*h, s.count, s.last_seen))
+                .collect();
+            ranked.sort_unstable_by_key(|&(_, count, last)| std::cmp::Reverse((count, last)));
+            for (h, _, _) in ranked.into_iter().skip(MAX_BLOCKS * 3 / 4) {
+                self.blocks.remove(&h);
+            }
+        }
     }
 
-    pub async fn save(
-        &self,
-        _conn: &mut SqliteConnection,
-        _feed_id: i64,
-    ) -> Result<(), sqlx::Error> {
+    /// `Some((n, m))` if the block is template: seen in `n` of the `m`
+    /// entries since it first appeared, with `n >= MIN_COUNT` and `2n >= m`.
+    pub fn recurring(&self, hash: u64) -> Option<(u32, u64)> {
+        let s = self.blocks.get(&hash)?;
+        let span = self.entries_seen.saturating_sub(s.first_seen) + 1;
+        (s.count >= MIN_COUNT && u64::from(s.count) * 2 >= span).then_some((s.count, span))
+    }
+
+    pub async fn load(conn: &mut SqliteConnection, feed_id: i64) -> Result<Self, sqlx::Error> {
+        let seen: Option<(i64,)> =
+            sqlx::query_as("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")
+                .bind(feed_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((seen,)) = seen else {
+            return Ok(FeedTemplate::default());
+        };
+        let rows: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT block_hash, seen_count, first_seen, last_seen, sample
+             FROM clean_template_blocks WHERE feed_id = ?",
+        )
+        .bind(feed_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
+        let blocks = rows
+            .into_iter()
+            .map(|(hash, count, first, last, sample)| {
+                let stat = BlockStat {
+                    count: u32::try_from(count).unwrap_or(0),
+                    first_seen: clamp(first),
+                    last_seen: clamp(last),
+                    sample,
+                };
+                (hash as u64, stat)
+            })
+            .collect();
+        Ok(FeedTemplate {
+            entries_seen: clamp(seen),
+            blocks,
+        })
+    }
+
+    /// Replaces the feed's stored template. Run it inside the caller's
+    /// transaction so a crash never leaves half a template.
+    pub async fn save(&self, conn: &mut SqliteConnection, feed_id: i64) -> Result<(), sqlx::Error> {
+        let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        sqlx::query(
+            "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (?, ?)
+             ON CONFLICT (feed_id) DO UPDATE SET entries_seen = excluded.entries_seen",
+        )
+        .bind(feed_id)
+        .bind(to_i64(self.entries_seen))
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM clean_template_blocks WHERE feed_id = ?")
+            .bind(feed_id)
+            .execute(&mut *conn)
+            .await?;
+        let rows: Vec<(&u64, &BlockStat)> = self.blocks.iter().collect();
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO clean_template_blocks (feed_id, block_hash, seen_count, first_seen, last_seen, sample) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 {
+                    "(?, ?, ?, ?, ?, ?)"
+                } else {
+                    ", (?, ?, ?, ?, ?, ?)"
+                });
+            }
+            // Built from constant pieces only; every value is a bound parameter.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (hash, s) in chunk {
+                q = q
+                    .bind(feed_id)
+                    // u64 hashes are stored as i64 bit patterns.
+                    .bind(**hash as i64)
+                    .bind(i64::from(s.count))
+                    .bind(to_i64(s.first_seen))
+                    .bind(to_i64(s.last_seen))
+                    .bind(s.sample.as_str());
+            }
+            q.execute(&mut *conn).await?;
+        }
         Ok(())
     }
 }

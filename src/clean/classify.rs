@@ -1,0 +1,275 @@
+//! Blocks and decisions: splits the sanitised arena into text blocks
+//! (paragraphs, list items, lines between `<br>`s) and decides, block by
+//! block, what is boilerplate, combining user rules, phrase rules, repeats
+//! within the entry, the feed's learned template, related-link runs and
+//! short link-heavy blocks at the article's edges.
+//!
+//! It must never drop a block without a reason, and never leave an entry
+//! empty on soft evidence alone (repeats, template, edge heuristics).
+
+use std::collections::HashMap;
+
+use siphasher::sip::SipHasher13;
+
+use super::dom::{self, Arena, Kind};
+use super::rules::{self, Builtin};
+use super::template::FeedTemplate;
+
+/// Fixed hash keys: template keys are stored on disk, so they must not change
+/// between runs or releases.
+const KEY0: u64 = 0x6665_6564_7369_6576;
+const KEY1: u64 = 0x636c_6561_6e65_7231;
+
+/// A block with at least this many words, not link-heavy, is article body:
+/// the edges of the article lie before the first and after the last one.
+const SUBSTANTIAL_WORDS: u32 = 20;
+
+pub(crate) fn hasher() -> SipHasher13 {
+    SipHasher13::new_with_keys(KEY0, KEY1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Strength {
+    /// A rule about the block itself: it stands even if the entry ends empty.
+    Hard,
+    /// Evidence from elsewhere (repeats, template, position): withdrawn if
+    /// the entry would be left without text.
+    Soft,
+}
+
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub nodes: Vec<usize>,
+    pub text: String,
+    pub lower: String,
+    pub words: u32,
+    pub link_words: u32,
+    pub tag: &'static str,
+    /// Template key (lower case, digits and URLs masked); also what
+    /// "repeated within the entry" compares.
+    pub key: u64,
+    pub sample: String,
+    pub protected: bool,
+    pub verdict: Option<(String, Strength)>,
+}
+
+impl Block {
+    fn link_heavy(&self) -> bool {
+        self.link_words * 2 >= self.words
+    }
+}
+
+/// Splits the arena's kept nodes into text blocks, in document order.
+pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Vec<Block> {
+    let mut out = Vec::new();
+    segment_into(arena, 0, builtin, &mut out);
+    out
+}
+
+fn segment_into(arena: &Arena, idx: usize, builtin: &Builtin, out: &mut Vec<Block>) {
+    let mut run: Vec<usize> = Vec::new();
+    let Some(node) = arena.nodes.get(idx) else {
+        return;
+    };
+    for &c in &node.children {
+        let n = &arena.nodes[c];
+        if n.removed {
+            continue;
+        }
+        match &n.kind {
+            Kind::Element { tag, .. } if dom::is_block(tag) || n.has_block => {
+                flush(arena, &mut run, "", builtin, out);
+                if n.has_block || n.has_br {
+                    segment_into(arena, c, builtin, out);
+                } else {
+                    let mut one = vec![c];
+                    flush(arena, &mut one, tag, builtin, out);
+                }
+            }
+            Kind::Element { tag: "br", .. } => {
+                run.push(c);
+                flush(arena, &mut run, "", builtin, out);
+            }
+            _ => run.push(c),
+        }
+    }
+    flush(arena, &mut run, "", builtin, out);
+}
+
+fn flush(
+    arena: &Arena,
+    run: &mut Vec<usize>,
+    tag: &'static str,
+    builtin: &Builtin,
+    out: &mut Vec<Block>,
+) {
+    if run.is_empty() {
+        return;
+    }
+    let (mut text, mut words, mut links) = (String::new(), 0u32, 0u32);
+    for &i in run.iter() {
+        dom::gather(arena, i, &mut text, &mut words, &mut links);
+    }
+    let nodes = std::mem::take(run);
+    if words == 0 {
+        // Whitespace or images only: nothing to judge, nothing to learn.
+        return;
+    }
+    let text = text.trim().to_string();
+    let lower = rules::lower(&text);
+    let key = builtin.key_hash(&lower);
+    out.push(Block {
+        nodes,
+        // `gather` already collapsed the whitespace: cut at a char boundary.
+        sample: text
+            .char_indices()
+            .nth(100)
+            .map_or(text.as_str(), |(i, _)| &text[..i])
+            .to_string(),
+        text,
+        lower,
+        words,
+        link_words: links,
+        tag,
+        key,
+        protected: false,
+        verdict: None,
+    });
+}
+
+/// What the decisions need besides the blocks.
+pub(crate) struct Context<'a> {
+    pub builtin: &'a Builtin,
+    pub keep: &'a dyn Fn(&str) -> bool,
+    pub remove: &'a dyn Fn(&str) -> Option<String>,
+    pub template: Option<&'a FeedTemplate>,
+}
+
+/// The article's core: from the first to the last substantial block not yet
+/// removed (`(1, 0)`, an empty range, when there is none).
+fn core(blocks: &[Block]) -> (usize, usize) {
+    let substantial =
+        |b: &Block| b.verdict.is_none() && b.words >= SUBSTANTIAL_WORDS && !b.link_heavy();
+    match (
+        blocks.iter().position(substantial),
+        blocks.iter().rposition(substantial),
+    ) {
+        (Some(first), Some(last)) => (first, last),
+        _ => (1, 0),
+    }
+}
+
+/// Decides every block's verdict.
+pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
+    // 1. Rules about the block's own text.
+    for b in blocks.iter_mut() {
+        if (cx.keep)(&b.text) {
+            b.protected = true;
+            continue;
+        }
+        if let Some(reason) = (cx.remove)(&b.text) {
+            b.verdict = Some((reason, Strength::Hard));
+            continue;
+        }
+        if let Some(v) = cx.builtin.phrase(&b.lower, b.words, b.link_words) {
+            b.verdict = Some((v.reason.to_string(), Strength::Hard));
+        }
+    }
+
+    // 2. Repeated verbatim within this entry, where it is also at the
+    // article's edge or mostly links, and is links or has a boilerplate word:
+    // a signup box printed twice. Other repeats are kept: interviews repeat
+    // their questions, recipes their steps, and both are article text
+    // (measured on the benchmark's real bodies).
+    let (first, last) = core(blocks);
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    for b in blocks
+        .iter()
+        .filter(|b| b.words >= 3 && !matches!(b.tag, "td" | "th"))
+    {
+        *seen.entry(b.key).or_default() += 1;
+    }
+    for (i, b) in blocks.iter_mut().enumerate() {
+        let n = seen.get(&b.key).copied().unwrap_or(0);
+        if n < 2 || b.protected || b.verdict.is_some() {
+            continue;
+        }
+        let placed = !(first..=last).contains(&i) || b.link_heavy();
+        if placed && (b.link_heavy() || cx.builtin.weak_hint(&b.lower)) {
+            b.verdict = Some((
+                format!("repeated verbatim in this entry ({n} times)"),
+                Strength::Soft,
+            ));
+        }
+    }
+
+    // 3. The feed's learned template.
+    if let Some(t) = cx.template {
+        for b in blocks
+            .iter_mut()
+            .filter(|b| !b.protected && b.verdict.is_none())
+        {
+            if let Some((n, m)) = t.recurring(b.key) {
+                b.verdict = Some((
+                    format!("repeats in {n} of {m} entries of this feed"),
+                    Strength::Soft,
+                ));
+            }
+        }
+    }
+
+    // 4. Link lists under a related-links head.
+    let mut under_related = false;
+    for b in blocks.iter_mut() {
+        match &b.verdict {
+            Some((r, _)) if r == "related links" => under_related = true,
+            Some(_) => {}
+            None if b.protected => under_related = false,
+            None if under_related && b.link_heavy() && b.words <= 40 => {
+                b.verdict = Some((
+                    "related links (list under a related heading)".into(),
+                    Strength::Soft,
+                ));
+            }
+            None if b.words <= 6
+                && cx.builtin.is_related_head(&b.lower)
+                && b.tag.starts_with('h') =>
+            {
+                b.verdict = Some(("related links".into(), Strength::Hard));
+                under_related = true;
+            }
+            None => under_related = false,
+        }
+    }
+
+    // 5. Short blocks at the edges of the article.
+    let (first, last) = core(blocks);
+    if first <= last {
+        for (i, b) in blocks.iter_mut().enumerate() {
+            if (first..=last).contains(&i) || b.protected || b.verdict.is_some() {
+                continue;
+            }
+            if b.link_heavy() && b.words <= 40 {
+                b.verdict = Some((
+                    "link-heavy block at the edge of the article".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= 12 && cx.builtin.edge_hint(&b.lower) {
+                b.verdict = Some((
+                    "short block at the edge of the article with a boilerplate word".into(),
+                    Strength::Soft,
+                ));
+            }
+        }
+    }
+
+    // 6. Guard: soft evidence never empties an entry (an entry's only
+    // paragraph may well look like its feed's other entries).
+    if blocks.iter().all(|b| b.verdict.is_some()) {
+        for b in blocks.iter_mut() {
+            if matches!(b.verdict, Some((_, Strength::Soft))) {
+                b.verdict = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,750 @@
+//! The built-in boilerplate knowledge: phrase patterns per boilerplate class,
+//! class/id tokens of ad, share, newsletter and related containers, tracking
+//! images, URL schemes and tracking parameters.
+//!
+//! Each rule judges one element or one block on its own and names itself; it
+//! never removes anything (the classifier decides) and must stay general:
+//! patterns describe a class of boilerplate, never one site's exact string.
+
+use std::hash::Hasher;
+
+use regex::{Regex, RegexSet};
+use scraper::node::Element;
+
+use super::CleanError;
+
+/// Blocks longer than this are article text as far as phrase rules go: the
+/// boilerplate classes below are all short.
+pub(crate) const PHRASE_MAX_WORDS: u32 = 80;
+/// The longest block a whole-block label rule ([`LONE`]) may remove.
+const LONE_MAX_WORDS: u32 = 20;
+
+/// A phrase rule: its reason, its pattern, and the longest block it may remove.
+struct Rule {
+    name: &'static str,
+    pattern: &'static str,
+    max_words: u32,
+}
+
+const fn rule(name: &'static str, pattern: &'static str, max_words: u32) -> Rule {
+    Rule {
+        name,
+        pattern,
+        max_words,
+    }
+}
+
+/// Whole-block labels, matched against the block's "bare" text (lower case,
+/// only letters, digits and single spaces).
+const LONE: &[Rule] = &[
+    rule(
+        "ad marker",
+        r"^(advertisement|advertisements|advertising|advertorial|ad|ads|anzeige|werbung|publicit[eé]|publicidad|publicidade|pubblicit[aà]|reklama|реклама|広告|광고|sponsored|sponsored (content|post|posts|links?|stories|by)|paid (content|post|partner content)|promoted|promoted (content|stories)|partner content|(story|article|content|text) continues (below|after)( (this|the))?( (advertisement|ad))?|continue reading (the main story|below)|scroll (down )?to continue( with content)?|skip (this )?ad|remove ads|ad feedback|report (this )?ad|ad choices|adchoices)$",
+        12,
+    ),
+    rule(
+        "share buttons",
+        r"^((share|share this|share on|share via|shares|tweet|email|e mail|mail|print|pin|pin it|save|copy|copy link|link|facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|x|messenger|flipboard|pocket|tumblr|mastodon|threads|bluesky|sms|more|this|article|story|post|page|opens in new window|on|it|comments?|\d+)( |$))+$",
+        20,
+    ),
+    rule(
+        "like button",
+        r"^(like this|like loading|loading|be the first to like this|\d+ (likes?|bloggers like this))$",
+        10,
+    ),
+    rule(
+        "logo or icon label",
+        r"^((site|company|brand|header|footer|the|our|main|\w+) )?(logo|favicon|icon|avatar)( (logo|favicon|icon|image|img|png|jpg|svg|small|large))*$",
+        4,
+    ),
+];
+
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "telegram",
+    "flipboard",
+    "tumblr",
+    "mastodon",
+    "bluesky",
+    "messenger",
+    "pocket",
+    "email",
+    "print",
+];
+
+/// Phrase patterns, matched against the block's lower-cased text.
+const PHRASES: &[Rule] = &[
+    rule(
+        "syndication footer",
+        r"^the post .+ (appeared|was published) first on .+",
+        80,
+    ),
+    rule(
+        "syndication footer",
+        r"^(this|the) (post|article|story|piece|content|entry|report|item|blog post|column)( was| is| has been| had been)?( originally| first)? (published|appeared|posted|syndicated|republished|reposted)\b",
+        40,
+    ),
+    rule(
+        "syndication footer",
+        r"^(originally|first) (published|appeared|posted) (on|at|in|by|here)\b",
+        30,
+    ),
+    rule(
+        "syndication footer",
+        r"\b(republished|reprinted|reproduced|reposted|published|used|shared) (here )?with (the )?(kind |express )?permission\b",
+        40,
+    ),
+    rule(
+        "syndication footer",
+        r"\bbe sure to check out (more|the rest) of\b",
+        40,
+    ),
+    rule(
+        "read-more link",
+        r"^(read|see|view|get) (the )?(full|original|complete|entire|whole|rest of (the|this))\b",
+        20,
+    ),
+    rule("read-more link", r"^read more\b", 15),
+    rule("read-more link", r"^(continue|keep) reading\b", 20),
+    rule("copyright notice", r"^(©|\(c\)|copyright\b)", 50),
+    rule("copyright notice", r"\ball rights reserved\b", 50),
+    rule(
+        "copyright notice",
+        r"\bmay not be (re)?(published|reproduced|distributed|redistributed|rewritten|broadcast|copied|reposted)\b",
+        50,
+    ),
+    rule(
+        "share/follow call",
+        r"^share (this|the|on|via|with)\b.*(facebook|twitter|linkedin|email|friends?|article|story|post)",
+        15,
+    ),
+    rule(
+        "share/follow call",
+        r"^(click|tap) to (share|email|print|tweet|pin)\b",
+        15,
+    ),
+    rule(
+        "share/follow call",
+        r"^(follow|like|find|connect with|join) .{1,40}? (on|at|via) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|bluesky|mastodon|google news|telegram|whatsapp|flipboard|social media)\b",
+        30,
+    ),
+    rule("share/follow call", r"^follow us\b", 20),
+];
+
+/// Calls to act that mark a subscription block (second person, imperative).
+const NEWSLETTER_CALLS: &[&str] = &[
+    r"^(sign up|signup|subscribe|join|register|get|enter|don't miss|never miss|stay (informed|updated|in the know|up to date|connected)|want (more|the latest))\b",
+    r"\byour (inbox|e-?mail)\b",
+    r"\bwe('ll| will)? (don't|do not|never|won't|will not|hate) (spam|share your)",
+    r"\bno spam\b",
+    r"\b(our|the) privacy (policy|notice|statement)\b",
+    r"\bunsubscribe (at any time|anytime)\b",
+    r"\bby (signing up|subscribing|clicking|entering)\b",
+    r"\bthanks?( you)? for (signing up|subscribing)\b",
+    r"\b(sign up|subscribe) (for|to|today|now|here|free)\b",
+];
+
+/// Topic words of a subscription block.
+const NEWSLETTER_TERMS: &[&str] = &[
+    r"\bsign(ing)? ?up\b",
+    r"\bsubscri(be|bed|bing|ption|ptions)\b",
+    r"\b(get|receive) (the latest|our|daily|weekly|breaking)\b",
+    r"\bterms (of (use|service)|and conditions)\b",
+    r"\bopt[- ]?(in|out)\b",
+];
+
+/// Words only a subscription block uses: "sign up for a free trial" is
+/// article text about a product, "sign up ... in your inbox" is not.
+const NEWSLETTER_TOPICS: &[&str] = &[
+    r"\bnewsletters?\b",
+    r"\binbox(es)?\b",
+    r"\bspam\b",
+    r"\bprivacy (policy|notice|statement)\b",
+    r"\bmailing list\b",
+    r"\bunsubscribe\b",
+    r"\be-?mail (address|updates|alerts?|list)\b|\byour e-?mail\b",
+    r"\bdelivered (straight |directly )?to your\b",
+    r"\b(daily|weekly|morning|evening) (digest|briefing|roundup|email|newsletter)\b",
+];
+
+/// Heads of related-link blocks; a match counts only for a lone label, a
+/// block with a colon near the start, or a link-heavy block.
+const RELATED: &str = r"^(more from|more on|more about|more stories|more news|more coverage|more like this|more in|you (may|might|will) (also )?(like|enjoy|be interested)|we recommend|recommended( for you| reading| stories| articles| videos)?|related( stories| articles| posts| coverage| content| reading| news| links| topics| videos)?|see also|also (read|see|on|watch)|read (also|next)|what to read next|don't miss|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|top stories|popular (posts|stories)|in case you missed it|editor'?s picks|up next|watch next|suggested (reading|articles|stories)|previous (post|article)|next (post|article))\b";
+
+/// Weak hints that make a short block at the article's edge boilerplate.
+/// Anchored at the start: "request for comment" ends many news stories.
+const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recommended|comments|leave a comment|tags?|tagged|filed under|posted in|categor(y|ies)|click here|read more|more from|sign up|sponsored|advert\w*|promo\w*|photo credit|image credit|source|via)\b";
+
+#[derive(Debug)]
+pub(crate) struct Builtin {
+    lone: RegexSet,
+    phrases: RegexSet,
+    calls: RegexSet,
+    terms: RegexSet,
+    topics: RegexSet,
+    related: Regex,
+    edge_hint: Regex,
+    url: Regex,
+}
+
+pub(crate) struct Verdict {
+    pub reason: &'static str,
+}
+
+impl Builtin {
+    pub fn new() -> Result<Self, CleanError> {
+        let err = |e: regex::Error| CleanError::InvalidRule {
+            rule: "built-in".to_string(),
+            message: e.to_string(),
+        };
+        // ASCII word boundaries: a Unicode `\b` can stop the regex crate's
+        // lazy DFA on non-ASCII text. The patterns' words are ASCII, so
+        // nothing is lost.
+        let ascii = |p: &str| p.replace(r"\b", r"(?-u:\b)");
+        let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
+        Ok(Builtin {
+            lone: set(&mut LONE.iter().map(|r| r.pattern))?,
+            phrases: set(&mut PHRASES.iter().map(|r| r.pattern))?,
+            calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
+            terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
+            topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
+            related: Regex::new(&ascii(RELATED)).map_err(err)?,
+            edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
+            url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
+        })
+    }
+
+    /// The phrase rule a short block breaks, if any.
+    pub fn phrase(&self, lower: &str, words: u32, link_words: u32) -> Option<Verdict> {
+        if words > PHRASE_MAX_WORDS {
+            return None;
+        }
+        // Whole-block labels are short; most blocks skip this pass.
+        let bare = if words <= LONE_MAX_WORDS {
+            bare(lower)
+        } else {
+            String::new()
+        };
+        let bare = bare.as_str();
+        let first = |set: &RegexSet, rules: &[Rule], text: &str| {
+            set.matches(text)
+                .iter()
+                .find(|&i| rules.get(i).is_some_and(|r| words <= r.max_words))
+                .and_then(|i| rules.get(i))
+                .map(|r| Verdict { reason: r.name })
+        };
+        if let Some(v) =
+            first(&self.lone, LONE, bare).or_else(|| first(&self.phrases, PHRASES, lower))
+        {
+            // The button list pattern accepts filler words ("more", "this",
+            // "post") so it also needs one word that names a button.
+            if v.reason != "share buttons" || bare.split(' ').any(|w| SHARE_WORDS.contains(&w)) {
+                return Some(v);
+            }
+        }
+        if words <= 60 && self.calls.is_match(lower) && self.topics.is_match(lower) {
+            let hits = self.terms.matches(lower).iter().count()
+                + self.calls.matches(lower).iter().count()
+                + self.topics.matches(lower).iter().count();
+            if hits >= 3 {
+                return Some(Verdict {
+                    reason: "newsletter signup",
+                });
+            }
+        }
+        if words <= 25 && self.related.is_match(lower) {
+            let colon = lower
+                .char_indices()
+                .take_while(|(i, _)| *i < 40)
+                .any(|(_, c)| c == ':');
+            if words <= 6 || colon || link_words * 2 >= words {
+                return Some(Verdict {
+                    reason: "related links",
+                });
+            }
+        }
+        None
+    }
+
+    pub fn is_related_head(&self, lower: &str) -> bool {
+        self.related.is_match(lower)
+    }
+
+    pub fn edge_hint(&self, lower: &str) -> bool {
+        self.edge_hint.is_match(lower)
+    }
+
+    /// Any word of the boilerplate classes: what makes a repeated block
+    /// suspicious rather than a refrain of the article.
+    pub fn weak_hint(&self, lower: &str) -> bool {
+        self.edge_hint.is_match(lower)
+            || self.calls.is_match(lower)
+            || self.topics.is_match(lower)
+            || self.related.is_match(lower)
+    }
+
+    /// The hash a block is known by across entries (and within one): its
+    /// lower-cased text with URLs masked and each run of ASCII digits
+    /// replaced by one "0", so "© 2024" and "© 2025", "2 min read" and
+    /// "12 min read", or a per-entry link are the same block.
+    pub fn key_hash(&self, lower: &str) -> u64 {
+        let masked = if lower.contains("http") || lower.contains("www.") {
+            self.url.replace_all(lower, "<url>")
+        } else {
+            std::borrow::Cow::Borrowed(lower)
+        };
+        let bytes = masked.as_bytes();
+        let mut h = super::classify::hasher();
+        let (mut i, mut start) = (0, 0);
+        while i < bytes.len() {
+            if bytes[i].is_ascii_digit() {
+                h.write(&bytes[start..i]);
+                h.write(b"0");
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+                start = i;
+            } else {
+                i += 1;
+            }
+        }
+        h.write(&bytes[start..]);
+        std::hash::Hasher::finish(&h)
+    }
+}
+
+/// Lower case with typographic quotes folded, for phrase patterns.
+pub(crate) fn lower(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
+            '\u{201c}' | '\u{201d}' => out.push('"'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Only letters and digits, single-spaced: for whole-block labels, where
+/// decoration ("— ADVERTISEMENT —", "Share:") must not matter.
+pub(crate) fn bare(lower: &str) -> String {
+    let mut out = String::with_capacity(lower.len());
+    let mut space = false;
+    for c in lower.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Splits class and id values into lower-case parts: on punctuation and at
+/// camelCase humps ("adSlot-2" → ad, slot, 2).
+fn parts(value: &str, out: &mut Vec<String>) {
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in value.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+}
+
+const AD_PARTS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertisements",
+    "advertising",
+    "adslot",
+    "adunit",
+    "adsense",
+    "adsbygoogle",
+    "adbox",
+    "adwrap",
+    "adcontainer",
+    "sponsor",
+    "sponsors",
+    "sponsored",
+    "promo",
+    "promos",
+    "promoted",
+    "dfp",
+    "gpt",
+    "doubleclick",
+    "taboola",
+    "outbrain",
+    "feedflare",
+    "dianomi",
+    "zergnet",
+    "revcontent",
+    "mgid",
+];
+const NEWSLETTER_PARTS: &[&str] = &[
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "optin",
+    "mailchimp",
+    "mc4wp",
+    "convertkit",
+    "mailerlite",
+];
+const SOCIAL_PARTS: &[&str] = &[
+    "share",
+    "shares",
+    "sharing",
+    "sharedaddy",
+    "sharethis",
+    "addthis",
+    "addtoany",
+    "a2a",
+    "social",
+    "sociable",
+    "shareaholic",
+    "likebox",
+    "likes",
+    "follow",
+];
+const RELATED_PARTS: &[&str] = &[
+    "related",
+    "relatedposts",
+    "recommended",
+    "recommendations",
+    "yarpp",
+    "crp",
+    "readnext",
+];
+const OTHER_PARTS: &[&str] = &[
+    "comments",
+    "disqus",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "navigation",
+];
+const HIDDEN_TOKENS: &[&str] = &[
+    "screen-reader-text",
+    "sr-only",
+    "visually-hidden",
+    "hidden",
+    "d-none",
+];
+
+/// The boilerplate class an element's class/id tokens name, if any.
+pub(crate) fn class_reason(el: &Element) -> Option<String> {
+    let mut ps = Vec::new();
+    for attr in ["class", "id"] {
+        let Some(value) = el.attr(attr) else { continue };
+        for token in value.split_whitespace() {
+            let low = token.to_ascii_lowercase();
+            if HIDDEN_TOKENS.contains(&low.as_str()) {
+                return Some(format!("hidden element ({attr} {token:?})"));
+            }
+            ps.clear();
+            parts(token, &mut ps);
+            for (set, what) in [
+                (AD_PARTS, "ad container"),
+                (NEWSLETTER_PARTS, "newsletter block"),
+                (SOCIAL_PARTS, "share/follow block"),
+                (RELATED_PARTS, "related links"),
+                (OTHER_PARTS, "navigation/comments"),
+            ] {
+                if ps.iter().any(|p| set.contains(&p.as_str())) {
+                    return Some(format!("{what} ({attr} {token:?})"));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `style="display:none"` or the `hidden` attribute: text no reader sees.
+pub(crate) fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    el.attr("style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Path and host fragments of tracking pixels and feed-ad images.
+const TRACKER_PATHS: &[&str] = &[
+    "/~r/",
+    "/~ff/",
+    "/~a/",
+    "feedsportal.com",
+    "pixel.wp.com",
+    "stats.wordpress.com",
+    "doubleclick.net",
+    "google-analytics.com",
+    "googlesyndication.com",
+    "scorecardresearch.com",
+    "quantserve.com",
+    "pheedo.com",
+    "feedblitz.com/_/",
+    "list-manage.com/track",
+    "/track/open",
+    "/tracking/",
+    "/beacon",
+    "/1x1.",
+    "spacer.gif",
+    "blank.gif",
+    "transparent.gif",
+    "clear.gif",
+    "pixel.gif",
+    "/open.aspx",
+    "analytics.",
+    "counter.",
+    "amazon-adsystem.com",
+    "adservice.",
+    "/ads/",
+    "/pixel?",
+    "/pixel/",
+];
+const TRACKER_HOST_PREFIXES: &[&str] = &[
+    "pixel.",
+    "stats.",
+    "beacon.",
+    "track.",
+    "tracking.",
+    "tracker.",
+    "counter.",
+];
+
+/// Why an image is not content: a tracking pixel, a feed ad, a logo or icon.
+pub(crate) fn image_reason(el: &Element) -> Option<&'static str> {
+    let tiny = |a: &str| {
+        el.attr(a).is_some_and(|v| {
+            let digits: String = v.trim().chars().take_while(char::is_ascii_digit).collect();
+            !digits.is_empty() && digits.parse::<u32>().is_ok_and(|n| n <= 2)
+        })
+    };
+    if tiny("width") || tiny("height") {
+        return Some("tracking pixel (1×1 image)");
+    }
+    if let Some(style) = el.attr("style") {
+        let s: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if ["width:0", "height:0", "width:1px", "height:1px"]
+            .iter()
+            .any(|p| s.contains(p))
+        {
+            return Some("tracking pixel (1×1 image)");
+        }
+    }
+    let src = el.attr("src").unwrap_or("").trim().to_ascii_lowercase();
+    if TRACKER_PATHS.iter().any(|p| src.contains(p)) {
+        return Some("tracking pixel (tracker host)");
+    }
+    if let Some(host) = src
+        .split("//")
+        .nth(1)
+        .and_then(|r| r.split(['/', '?', '#']).next())
+    {
+        if TRACKER_HOST_PREFIXES.iter().any(|p| host.starts_with(p)) {
+            return Some("tracking pixel (tracker host)");
+        }
+        if host.ends_with("gravatar.com") {
+            return Some("logo or icon image");
+        }
+    }
+    let file = src
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let icon_word = |s: &str| {
+        let mut ps = Vec::new();
+        parts(s, &mut ps);
+        ps.iter().any(|p| {
+            matches!(
+                p.as_str(),
+                "logo" | "logos" | "favicon" | "icon" | "icons" | "avatar" | "sprite"
+            )
+        })
+    };
+    if file.ends_with(".ico") || icon_word(file) {
+        return Some("logo or icon image");
+    }
+    if el.attr("alt").is_some_and(icon_word) || el.attr("class").is_some_and(icon_word) {
+        return Some("logo or icon image");
+    }
+    None
+}
+
+/// Feedburner's feedflare and ad links (`/~ff/`, `/~a/`).
+pub(crate) fn is_feed_ad_link(href: &str) -> bool {
+    href.contains("/~ff/") || href.contains("/~a/")
+}
+
+/// The URL if its scheme is safe: http, https, (for links) mailto, or a
+/// relative URL. Browsers ignore tabs, newlines and leading control
+/// characters in a scheme ("java\tscript:"), so they are ignored here too.
+pub(crate) fn safe_url(value: &str, allow_mailto: bool) -> Option<String> {
+    let cleaned: String = value
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if cleaned.as_bytes().get(i) == Some(&b':') => {
+            let scheme = cleaned[..i].to_ascii_lowercase();
+            let ok = match scheme.as_str() {
+                "http" | "https" => true,
+                "mailto" => allow_mailto,
+                _ => false,
+            };
+            ok.then_some(cleaned)
+        }
+        _ => {
+            // No scheme: relative. Still refuse anything with control
+            // characters a browser might strip into a scheme.
+            (!cleaned.chars().any(char::is_control)).then_some(cleaned)
+        }
+    }
+}
+
+/// Query parameters that only track the reader.
+fn is_tracking_param(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_")
+        || matches!(
+            n.as_str(),
+            "fbclid"
+                | "gclid"
+                | "dclid"
+                | "gbraid"
+                | "wbraid"
+                | "msclkid"
+                | "yclid"
+                | "twclid"
+                | "igshid"
+                | "mc_cid"
+                | "mc_eid"
+                | "_hsenc"
+                | "_hsmi"
+                | "mkt_tok"
+                | "oly_anon_id"
+                | "oly_enc_id"
+                | "vero_id"
+                | "rb_clickid"
+                | "s_cid"
+                | "ncid"
+                | "cmpid"
+                | "__s"
+                | "_ga"
+                | "_gl"
+                | "spm"
+        )
+}
+
+/// Removes tracking parameters from a URL's query, leaving every other part
+/// byte for byte as it was (no re-encoding).
+pub(crate) fn strip_tracking(url: &str) -> String {
+    let (before_frag, frag) = match url.find('#') {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    };
+    let Some(q) = before_frag.find('?') else {
+        return url.to_string();
+    };
+    let (base, query) = (&before_frag[..q], &before_frag[q + 1..]);
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !is_tracking_param(p.split('=').next().unwrap_or("")))
+        .collect();
+    let mut out = base.to_string();
+    if !kept.is_empty() {
+        out.push('?');
+        out.push_str(&kept.join("&"));
+    }
+    out.push_str(frag);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tracking_params_only() {
+        assert_eq!(
+            strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top"),
+            "https://a.b/x?id=3#top"
+        );
+        assert_eq!(strip_tracking("/p?utm_medium=rss"), "/p");
+        assert_eq!(
+            strip_tracking("https://a.b/x?q=a%20b"),
+            "https://a.b/x?q=a%20b"
+        );
+    }
+
+    #[test]
+    fn refuses_unsafe_schemes() {
+        assert!(safe_url("javascript:alert(1)", true).is_none());
+        assert!(safe_url(" JaVa\tScRiPt:alert(1)", true).is_none());
+        assert!(safe_url("data:text/html,x", true).is_none());
+        assert!(safe_url("vbscript:x", true).is_none());
+        assert!(safe_url("mailto:a@b.c", false).is_none());
+        assert_eq!(safe_url("/a/b:c", false).as_deref(), Some("/a/b:c"));
+        assert_eq!(
+            safe_url("https://x.y/", false).as_deref(),
+            Some("https://x.y/")
+        );
+    }
+
+    #[test]
+    fn splits_class_parts() {
+        let mut ps = Vec::new();
+        parts("adSlot-2 header", &mut ps);
+        assert_eq!(ps, ["ad", "slot", "2", "header"]);
+    }
+}
