@@ -27,4 +27,5 @@ pub mod scheduler;
 pub mod search;
 pub mod serve;
 pub mod store;
+pub mod tune;
 pub mod units;

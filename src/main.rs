@@ -75,6 +75,15 @@ enum Command {
     },
     /// Recompute fingerprints and stories over all stored entries (after changing [dedup]).
     Rededup,
+    /// Fetch, parse and clean a feed without storing it: each entry's text and every removed block with its reason.
+    Preview {
+        /// A feed URL (http, https, file) or a local file.
+        target: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Clean every stored entry again from its raw HTML (after changing [clean] rules).
+    Reclean,
     /// Add the feeds of an OPML file to the config (keeping its comments); skip those already listed.
     ImportOpml {
         /// The OPML subscription list.
@@ -203,6 +212,18 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Search { query, limit, json } => search(&cli, query, *limit, *json).await,
         Command::Vacuum => vacuum(&cli).await,
+        Command::Preview { target, json } => preview(&cli, target, *json).await,
+        Command::Reclean => {
+            let config = load_config(&cli)?;
+            let store = Store::open(&config.storage.database).await?;
+            let report = feedsieve::tune::reclean(&store, &config).await?;
+            out!(
+                "recleaned {} entries: {} changed",
+                report.entries,
+                report.changed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stories { since, json } => stories(&cli, *since, *json).await,
         Command::Rededup => {
             let config = load_config(&cli)?;
@@ -270,6 +291,35 @@ async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<E
             out!("    {url}");
         }
         out!("    {}\n", hit.snippet);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let url = feedsieve::tune::resolve_target(target)?;
+    let preview = feedsieve::tune::preview(&config, &url).await?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&preview)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!(
+        "{}: {} entries (template: {})\n",
+        preview.url,
+        preview.entries.len(),
+        preview.template
+    );
+    for entry in &preview.entries {
+        out!("== {}", entry.title.as_deref().unwrap_or("(untitled)"));
+        if let Some(url) = &entry.url {
+            out!("   {url}");
+        }
+        out!("\n{}\n", entry.text);
+        for block in &entry.removed {
+            let text: String = block.text.chars().take(100).collect();
+            out!("   - removed ({}): {}", block.reason, text);
+        }
+        out!("");
     }
     Ok(ExitCode::SUCCESS)
 }

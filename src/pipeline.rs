@@ -15,7 +15,7 @@ use siphasher::sip::SipHasher13;
 use url::Url;
 
 use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
-use crate::config::{CleanRules, Config, FeedConfig};
+use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
 use crate::fetch::{FetchError, Fetcher, Validators};
 use crate::parse::{self, ParsedEntry, ParsedFeed};
@@ -45,13 +45,10 @@ impl FeedJob {
     pub fn new(id: i64, feed: &FeedConfig, config: &Config) -> FeedJob {
         // The config was validated, so the rules compile; should one not, the
         // feed is cleaned by the global rules alone rather than not at all.
-        let rules = (feed.clean != CleanRules::default())
-            .then(|| CompiledRules::compile(&feed.clean))
-            .and_then(|compiled| {
-                compiled
-                    .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed clean rules ignored"))
-                    .ok()
-            })
+        let rules = CompiledRules::for_feed(&feed.clean)
+            .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed clean rules ignored"))
+            .ok()
+            .flatten()
             .map(Arc::new);
         FeedJob {
             id,

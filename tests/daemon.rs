@@ -346,3 +346,113 @@ fn stories_lists_each_story_with_the_feeds_that_carried_it_and_rededup_regroups(
         "0"
     );
 }
+
+#[test]
+fn preview_shows_removed_blocks_with_reasons_and_writes_nothing() {
+    let s = Setup::new();
+    let body = "The harbor commission approved a new ferry schedule on Monday after months of complaints from island residents. \
+                &lt;/p&gt;&lt;p&gt;Advertisement&lt;/p&gt;&lt;p&gt;The new schedule adds an early crossing for commuters.";
+    s.write("a.xml", &rss("A", &[("a1", body)]));
+    s.config(&["a.xml"]);
+    let out = s.run(&["preview", "--json", s.path("a.xml").to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        !s.path("state/f.db").exists(),
+        "preview created the database"
+    );
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = &preview["entries"][0];
+    let text = entry["text"].as_str().unwrap();
+    assert!(text.contains("early crossing for commuters"), "{text}");
+    assert!(!text.contains("Advertisement"), "{text}");
+    let removed = entry["removed"].as_array().unwrap();
+    assert!(
+        removed
+            .iter()
+            .any(|r| r["text"] == "Advertisement"
+                && r["reason"].as_str().is_some_and(|x| !x.is_empty())),
+        "{removed:?}"
+    );
+
+    // With a database, preview leaves it as it was.
+    assert!(s.run(&["run", "--once"]).status.success());
+    let before = s.query("SELECT group_concat(id || content_text) FROM entries");
+    let out = s.run(&["preview", "file://".to_owned().as_str()]);
+    assert!(!out.status.success(), "a bad target must fail");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("file://"),
+        "{out:?}"
+    );
+    let out = s.run(&["preview", s.path("a.xml").to_str().unwrap()]);
+    assert!(out.status.success());
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("removed (") && shown.contains("Advertisement"),
+        "{shown}"
+    );
+    assert_eq!(
+        s.query("SELECT group_concat(id || content_text) FROM entries"),
+        before
+    );
+}
+
+#[test]
+fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
+    let s = Setup::new();
+    let body = "The harbor commission approved a new ferry schedule on Monday after months of complaints from island residents. \
+                &lt;/p&gt;&lt;p&gt;Brought to you by Acme Boats, the island's favourite dealer.";
+    s.write("a.xml", &rss("A", &[("a1", body)]));
+    s.config(&["a.xml"]);
+    assert!(s.run(&["run", "--once"]).status.success());
+    assert!(
+        s.query("SELECT content_text FROM entries")
+            .contains("Acme Boats")
+    );
+    let out = s.run(&["search", "--json", "acme"]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // A user rule added later reaches the entries already stored.
+    let config = std::fs::read_to_string(s.path("feedsieve.toml")).unwrap();
+    s.write(
+        "feedsieve.toml",
+        &format!("[clean]\nremove = [\"^Brought to you by\"]\n{config}"),
+    );
+    let out = s.run(&["reclean"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("recleaned 1 entries: 1 changed"),
+        "{out:?}"
+    );
+    let text = s.query("SELECT content_text FROM entries");
+    assert!(
+        !text.contains("Acme Boats") && text.contains("ferry schedule"),
+        "{text}"
+    );
+    assert!(
+        s.query("SELECT content_raw FROM entries")
+            .contains("Acme Boats"),
+        "the raw HTML is kept"
+    );
+    let out = s.run(&["search", "--json", "acme"]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // Nothing more to change the second time.
+    let out = s.run(&["reclean"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 changed"),
+        "{out:?}"
+    );
+}

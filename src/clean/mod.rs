@@ -63,6 +63,14 @@ pub struct CompiledRules {
 }
 
 impl CompiledRules {
+    /// A feed's own rules, compiled; `None` when it has none (the common case).
+    pub fn for_feed(rules: &CleanRules) -> Result<Option<Self>, CleanError> {
+        if rules == &CleanRules::default() {
+            return Ok(None);
+        }
+        Self::compile(rules).map(Some)
+    }
+
     pub fn compile(rules: &CleanRules) -> Result<Self, CleanError> {
         let bad = |rule: &str, message: String| CleanError::InvalidRule {
             rule: rule.to_string(),
