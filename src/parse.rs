@@ -69,9 +69,23 @@ pub fn parse(
         // An empty id tells us the feed had none, so our own rule applies below.
         .id_generator(|_, _, _| String::new())
         .build();
-    let feed = parser
-        .parse(strip_xml_declaration(trimmed).as_bytes())
-        .map_err(|e| ParseError::Invalid(e.to_string()))?;
+    let document = strip_xml_declaration(trimmed);
+    let is_json = document.starts_with('{');
+    let document = if is_json {
+        std::borrow::Cow::Borrowed(document)
+    } else {
+        match repair_xml_entities(document) {
+            std::borrow::Cow::Borrowed(d) => add_rss_version(d),
+            std::borrow::Cow::Owned(d) => std::borrow::Cow::Owned(add_rss_version(&d).into_owned()),
+        }
+    };
+    let feed = match parse_guarded(&parser, &document) {
+        Err(first) if is_json => match repair_json_feed(&document) {
+            Some(repaired) => parse_guarded(&parser, &repaired).map_err(|_| first)?,
+            None => return Err(first),
+        },
+        other => other?,
+    };
 
     let site_url = feed
         .links
@@ -90,6 +104,149 @@ pub fn parse(
             .map(|minutes| Duration::from_secs(u64::from(minutes) * 60)),
         entries,
     })
+}
+
+/// feed-rs behind a panic guard: a panic deep in its XML reader (seen on
+/// odd encodings in the feedparser corpus) becomes this feed's parse error.
+fn parse_guarded(
+    parser: &feed_rs::parser::Parser,
+    document: &str,
+) -> Result<feed_rs::model::Feed, ParseError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parser.parse(document.as_bytes())
+    }))
+    .map_err(|_| ParseError::Invalid("the feed parser crashed on this document".into()))?
+    .map_err(|e| ParseError::Invalid(e.to_string()))
+}
+
+/// Repairs what real feeds get wrong about XML entities: a bare `&` (as in
+/// "AT&T") becomes `&amp;`, and an HTML entity XML does not define (`&nbsp;`,
+/// `&eacute;`) becomes its numeric reference, so the feed parses and the
+/// text reads right. CDATA sections, comments and processing instructions
+/// are left alone. Allocates only when something needs repair.
+pub fn repair_xml_entities(xml: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = xml.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `xml` already in `out`
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {
+                let skip_to = |close: &str| {
+                    xml[i..]
+                        .find(close)
+                        .map(|p| i + p + close.len())
+                        .unwrap_or(bytes.len())
+                };
+                i = if xml[i..].starts_with("<![CDATA[") {
+                    skip_to("]]>")
+                } else if xml[i..].starts_with("<!--") {
+                    skip_to("-->")
+                } else if xml[i..].starts_with("<?") {
+                    skip_to("?>")
+                } else {
+                    i + 1
+                };
+            }
+            b'&' => {
+                let (replacement, len) = entity_fix(&xml[i..]);
+                if let Some(replacement) = replacement {
+                    let buf = out.get_or_insert_with(|| String::with_capacity(xml.len() + 64));
+                    buf.push_str(&xml[copied..i]);
+                    buf.push_str(&replacement);
+                    copied = i + len;
+                }
+                i += len.max(1);
+            }
+            _ => i += 1,
+        }
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(xml),
+        Some(mut buf) => {
+            buf.push_str(&xml[copied..]);
+            std::borrow::Cow::Owned(buf)
+        }
+    }
+}
+
+/// For text starting at `&`: the replacement (None if it is fine as it is)
+/// and how many bytes the reference spans.
+fn entity_fix(text: &str) -> (Option<String>, usize) {
+    let body = &text[1..];
+    let end = body
+        .char_indices()
+        .take(40)
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '#'))
+        .map(|(i, c)| (i, c == ';'));
+    let Some((name_len, true)) = end else {
+        return (Some("&amp;".into()), 1);
+    };
+    let name = &body[..name_len];
+    let span = name_len + 2;
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => num.parse().ok(),
+        };
+        return match code.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
+            // XML writes hexadecimal references with a lowercase x only.
+            Some(c) if num.starts_with('X') => (Some(format!("&#x{:x};", u32::from(c))), span),
+            Some(_) => (None, span),
+            None => (Some("&#xFFFD;".into()), span),
+        };
+    }
+    if matches!(name, "amp" | "lt" | "gt" | "quot" | "apos") {
+        return (None, span);
+    }
+    match html5ever::data::NAMED_ENTITIES.get(&format!("{name};")) {
+        Some(&(first, second)) if first != 0 => {
+            let mut refs = format!("&#{first};");
+            if second != 0 {
+                refs.push_str(&format!("&#{second};"));
+            }
+            (Some(refs), span)
+        }
+        _ => (Some("&amp;".into()), 1),
+    }
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// feed-rs recognises RSS only by its `version` attribute; old and
+/// hand-written feeds leave it out (`<rss>`). They are read as RSS 2.0.
+fn add_rss_version(xml: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = xml.find("<rss") else {
+        return std::borrow::Cow::Borrowed(xml);
+    };
+    let tag_end = xml[at..].find('>').map(|e| at + e).unwrap_or(xml.len());
+    let tag = &xml[at..tag_end];
+    let is_rss_tag = tag.len() == 4 || tag[4..].starts_with(char::is_whitespace);
+    if !is_rss_tag || tag.contains("version") {
+        return std::borrow::Cow::Borrowed(xml);
+    }
+    std::borrow::Cow::Owned(format!(
+        "{} version=\"2.0\"{}",
+        &xml[..at + 4],
+        &xml[at + 4..]
+    ))
+}
+
+/// JSON Feeds in the wild write item ids as numbers; the spec says strings.
+fn repair_json_feed(text: &str) -> Option<String> {
+    let mut doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut changed = false;
+    for item in doc.get_mut("items")?.as_array_mut()? {
+        if let Some(id) = item.get_mut("id")
+            && id.is_number()
+        {
+            *id = serde_json::Value::String(id.to_string());
+            changed = true;
+        }
+    }
+    changed.then(|| doc.to_string())
 }
 
 fn convert_entry(entry: feed_rs::model::Entry) -> ParsedEntry {
@@ -215,13 +372,13 @@ fn looks_like_html(text: &str) -> bool {
         .to_ascii_lowercase();
     let head = strip_xml_declaration(&head);
     let head = head.trim_start();
-    let head = if head.starts_with("<!--") {
-        head.find("-->")
-            .map(|i| head[i + 3..].trim_start())
-            .unwrap_or(head)
-    } else {
-        head
-    };
+    let mut head = head;
+    while let Some(rest) = head.strip_prefix("<!--") {
+        head = rest
+            .find("-->")
+            .map(|i| rest[i + 3..].trim_start())
+            .unwrap_or("");
+    }
     head.starts_with("<!doctype html") || head.starts_with("<html")
 }
 
@@ -276,6 +433,58 @@ mod tests {
             parse(b"<rss><channel><item>", None, None),
             Err(ParseError::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn entities_that_break_real_feeds_are_repaired() {
+        let doc = "<rss version=\"2.0\"><channel><title>AT&T &amp; Caf&eacute;&nbsp;news &copy; &#169; &bogus; &#0;</title>\
+                   <item><title>Q&A</title><description><![CDATA[<p>keep &nbsp; & raw</p>]]></description></item></channel></rss>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(
+            feed.title.as_deref(),
+            Some("AT&T & Café\u{a0}news © © &bogus; \u{fffd}")
+        );
+        assert_eq!(feed.entries[0].title.as_deref(), Some("Q&A"));
+        assert_eq!(feed.entries[0].content_html, "<p>keep &nbsp; & raw</p>");
+        assert_eq!(repair_xml_entities("<t>&#X41;</t>"), "<t>&#x41;</t>");
+        let clean = "<a>&amp;&lt;&#x41;<!-- & --></a>";
+        assert!(matches!(
+            repair_xml_entities(clean),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn rss_without_version_is_read_as_rss() {
+        let doc =
+            "<!-- c --><rss>\n<channel><title>testing &hellip; entity</title></channel></rss>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("testing \u{2026} entity"));
+        assert!(matches!(
+            add_rss_version("<rss version=\"0.91\">"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            add_rss_version("<rssfeed>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn html_after_several_comments_is_recognised() {
+        let page = "<!-- a --> <!-- b -->\n<!DOCTYPE html><html></html>";
+        assert!(matches!(
+            parse(page.as_bytes(), None, None),
+            Err(ParseError::HtmlPage)
+        ));
+    }
+
+    #[test]
+    fn json_feed_with_numeric_ids() {
+        let doc = r#"{"version":"https://jsonfeed.org/version/1.1","title":"J","items":[{"id":42,"content_text":"x"},{"id":"b","content_text":"y"}]}"#;
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        let ids: Vec<_> = feed.entries.iter().map(|e| e.guid.as_str()).collect();
+        assert_eq!(ids, vec!["42", "b"]);
     }
 
     #[test]
