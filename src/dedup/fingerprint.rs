@@ -37,6 +37,11 @@ const SHINGLE_WORDS: usize = 3;
 pub const MIN_CONTAINMENT: f64 = 0.6;
 pub const MIN_JACCARD: f64 = 0.3;
 
+/// Anchors computed and stored per entry: more than the index uses, so it
+/// can skip anchors that turned out to be common phrases and still index
+/// enough of the rest.
+pub const ANCHOR_POOL: usize = 24;
+
 /// Titles with fewer words are too generic ("Weather", "Daily briefing") to
 /// join short entries on.
 const MIN_TITLE_WORDS: usize = 4;
@@ -48,29 +53,54 @@ pub struct Analysis {
     pub words: usize,
     /// Distinct shingle hashes, sorted ascending.
     pub shingles: Vec<u64>,
+    /// Shingle hashes in text order, repeats included.
+    pub order: Vec<u64>,
 }
 
 impl Analysis {
     pub fn of(text: &str) -> Self {
         let mut words = Vec::new();
         for_each_word(text, |w| words.push(hash_bytes(w.as_bytes())));
-        let mut shingles: Vec<u64> = if words.is_empty() {
+        let order: Vec<u64> = if words.is_empty() {
             Vec::new()
         } else if words.len() < SHINGLE_WORDS {
             vec![hash_words(&words)]
         } else {
             words.windows(SHINGLE_WORDS).map(hash_words).collect()
         };
+        let mut shingles = order.clone();
         shingles.sort_unstable();
         shingles.dedup();
         Analysis {
             words: words.len(),
             shingles,
+            order,
         }
     }
 
     pub fn fingerprint(&self) -> u64 {
         simhash(&self.shingles)
+    }
+
+    /// The text's anchor shingles: a bottom-k sketch, the [`ANCHOR_POOL`]
+    /// smallest shingle hashes, cut to their low 32 bits. Two texts with
+    /// Jaccard similarity J share none of the bottom k of their union with
+    /// probability about (1 - J)^k, so copies almost always share an anchor
+    /// while unrelated texts share one only through a common phrase. The
+    /// low bits are kept because the smallest hashes all have zero high bits.
+    pub fn anchors(&self) -> Vec<u32> {
+        let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
+        for &h in &self.shingles {
+            if anchors.len() == ANCHOR_POOL {
+                break;
+            }
+            let a = h as u32;
+            // Two shingles can share their low bits; an anchor counts once.
+            if !anchors.contains(&a) {
+                anchors.push(a);
+            }
+        }
+        anchors
     }
 }
 
@@ -153,6 +183,27 @@ pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
             shared as f64 / union as f64
         },
     }
+}
+
+/// Lengths of the runs of consecutive shingles of `a` (in text order) that
+/// `b` lacks: passages of its own.
+pub fn novel_runs(a: &Analysis, b: &Analysis) -> Vec<usize> {
+    let mut runs = Vec::new();
+    let mut run = 0;
+    for h in &a.order {
+        if b.shingles.binary_search(h).is_ok() {
+            if run > 0 {
+                runs.push(run);
+            }
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    if run > 0 {
+        runs.push(run);
+    }
+    runs
 }
 
 /// Normalised title for exact matching of short entries: lower-cased words
