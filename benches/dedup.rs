@@ -1,7 +1,8 @@
 //! De-duplication benchmark: pairwise precision/recall/F1 of the matcher on
-//! the labelled corpus (with the distance distributions behind it), and
-//! candidate-lookup latency of the multi-index against a linear scan of the
-//! same fingerprints, measured in the same run.
+//! the labelled corpus (pairs in isolation, and the whole stage through
+//! `Deduper::assign` on SQLite), candidates per lookup, and candidate-lookup
+//! latency of the anchor index against a linear scan of the same anchors,
+//! measured in the same run, with the index's memory per entry.
 //!
 //! It only reads `shared/` and prints; it never writes into the repository.
 
@@ -14,26 +15,19 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use feedsieve::config::DedupConfig;
-use feedsieve::dedup::fingerprint::{Analysis, hamming, similarity};
-use feedsieve::dedup::index::FingerprintIndex;
+use feedsieve::dedup::fingerprint::{Analysis, hamming, same_story, similarity};
+use feedsieve::dedup::index::{ANCHORS, AnchorIndex, STOP_AFTER};
 
-/// The settings under test: the defaults, or `max_distance` from
-/// `DEDUP_BENCH_K` to measure another threshold without editing code.
+/// The settings under test: the defaults.
 fn bench_config() -> DedupConfig {
-    let mut config = DedupConfig::default();
-    if let Some(k) = std::env::var("DEDUP_BENCH_K")
-        .ok()
-        .and_then(|k| k.parse().ok())
-    {
-        config.max_distance = k;
-    }
-    config
+    DedupConfig::default()
 }
 
 fn main() {
     let corpus = corpus::build(&corpus::bodies(), usize::MAX);
     quality(&corpus);
     stories(&corpus);
+    load_time();
     lookup_latency();
 }
 
@@ -89,15 +83,66 @@ fn stories(corpus: &corpus::Corpus) {
     });
 }
 
-/// Isolated pair decisions: fingerprint distance within `max_distance` and
-/// verification, for every pair of documents.
+/// `Deduper::load` of a window of 10^5 entries with stored anchors (rows
+/// written directly, as `assign` leaves them).
+fn load_time() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let db = db::open().await;
+        let config = bench_config();
+        feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
+        let feed = db::feed(&db.pool, "load").await;
+        let mut rng = fastrand::Rng::with_seed(5);
+        let n = 100_000usize;
+        let mut tx = db.pool.begin().await.unwrap();
+        for i in 0..n {
+            let at = db::ts((i / 100) as i64);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO entries (feed_id, guid, url, title, fetched_at, changed_at, content_text, raw_hash, simhash)
+                 VALUES (?, ?, ?, ?, ?, ?, '', 0, ?) RETURNING id",
+            )
+            .bind(feed)
+            .bind(format!("g{i}"))
+            .bind(format!("https://load.example/{i}"))
+            .bind(format!("A headline for entry number {i}"))
+            .bind(&at)
+            .bind(&at)
+            .bind(rng.i64(..))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            let anchors: Vec<u8> = (0..24).flat_map(|_| rng.u32(..).to_le_bytes()).collect();
+            sqlx::query("INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)")
+                .bind(id)
+                .bind(anchors)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let t = Instant::now();
+        let deduper = feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
+        println!(
+            "\n== load: Deduper::load of {} window entries with stored anchors: {:.0} ms",
+            deduper.indexed(),
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    });
+}
+
+/// Isolated pair decisions: a shared anchor (with the stop-anchors that the
+/// whole corpus makes) and verification, for every pair of documents; the
+/// simhash distances are printed to show why they no longer pick candidates.
 fn quality(corpus: &corpus::Corpus) {
     let config = bench_config();
     let analyses: Vec<Analysis> = corpus.docs.iter().map(|d| Analysis::of(&d.text)).collect();
     let fps: Vec<u64> = analyses.iter().map(Analysis::fingerprint).collect();
     let n = corpus.docs.len();
     println!(
-        "== matcher quality: {n} documents, {} groups, {} hard-negative pairs (max_distance {}, min_words {})",
+        "== matcher quality: {n} documents, {} groups, {} hard-negative pairs ({ANCHORS} anchors, stop-anchor after {STOP_AFTER}, min_words {})",
         corpus
             .docs
             .iter()
@@ -105,51 +150,60 @@ fn quality(corpus: &corpus::Corpus) {
             .max()
             .map_or(0, |g| g + 1),
         corpus.hard_negatives.len(),
-        config.max_distance,
         config.min_words
     );
+    let mut index = AnchorIndex::new();
+    for (i, a) in analyses.iter().enumerate() {
+        index.insert(i as i64, &a.anchors(), 0);
+    }
+    let chosen: Vec<Vec<u32>> = analyses
+        .iter()
+        .map(|a| index.choose(&a.anchors()))
+        .collect();
+    let mut per_lookup: Vec<usize> = (0..n)
+        .map(|i| {
+            let mut out = Vec::new();
+            index.candidates(&analyses[i].anchors(), 0..=0, i as i64, &mut out);
+            out.len()
+        })
+        .collect();
+    per_lookup.sort_unstable();
 
     let mut positive_distances = Vec::new();
-    let mut negative_min = u32::MAX;
-    let mut negative_close = 0usize; // negatives within max_distance
     let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
-    let mut verify_only_fn = 0usize;
+    let (mut verify_only_fn, mut candidate_pairs) = (0usize, 0usize);
     let mut misses: Vec<String> = Vec::new();
     let mut false_hits: Vec<String> = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
-            let d = hamming(fps[i], fps[j]);
             let positive = corpus.is_positive(i, j);
             let long =
                 analyses[i].words >= config.min_words && analyses[j].words >= config.min_words;
-            let verified =
-                || similarity(&analyses[i].shingles, &analyses[j].shingles).is_same_story();
-            let predicted = long && d <= config.max_distance && verified();
+            let candidate = long && chosen[i].iter().any(|a| chosen[j].contains(a));
+            candidate_pairs += usize::from(candidate);
+            let verified = || same_story(&analyses[i], &analyses[j]).is_some();
+            let predicted = candidate && verified();
             if positive {
-                positive_distances.push(d);
+                positive_distances.push(hamming(fps[i], fps[j]));
                 if !verified() {
                     verify_only_fn += 1;
-                }
-            } else {
-                negative_min = negative_min.min(d);
-                if d <= config.max_distance {
-                    negative_close += 1;
                 }
             }
             match (positive, predicted) {
                 (true, true) => tp += 1,
                 (false, true) => {
                     fp += 1;
+                    let s = similarity(&analyses[i].shingles, &analyses[j].shingles);
                     false_hits.push(format!(
-                        "{} vs {} (d={d})",
-                        corpus.docs[i].kind, corpus.docs[j].kind
+                        "{} vs {} containment={:.2} jaccard={:.2}",
+                        corpus.docs[i].kind, corpus.docs[j].kind, s.containment, s.jaccard
                     ));
                 }
                 (true, false) => {
                     fn_ += 1;
                     let s = similarity(&analyses[i].shingles, &analyses[j].shingles);
                     misses.push(format!(
-                        "{} vs {} d={d} containment={:.2} jaccard={:.2} words={}/{}",
+                        "{} vs {} candidate={candidate} containment={:.2} jaccard={:.2} words={}/{}",
                         corpus.docs[i].kind,
                         corpus.docs[j].kind,
                         s.containment,
@@ -166,21 +220,25 @@ fn quality(corpus: &corpus::Corpus) {
     let recall = tp as f64 / (tp + fn_).max(1) as f64;
     let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
     println!(
-        "pairs in isolation: precision {precision:.4}  recall {recall:.4}  F1 {f1:.4}  (tp {tp}, fp {fp}, fn {fn_}; of the fn, {verify_only_fn} rejected by verification, the rest beyond max_distance)"
+        "pairs in isolation: precision {precision:.4}  recall {recall:.4}  F1 {f1:.4}  (tp {tp}, fp {fp}, fn {fn_}; of the fn, {verify_only_fn} rejected by verification, the rest share no anchor)"
+    );
+    let pct = |v: &[usize], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
+    println!(
+        "candidates per lookup over the corpus: mean {:.2} p50 {} p99 {} max {}; {candidate_pairs} candidate pairs of {} (verification rejects the rest); {} stop-anchors",
+        per_lookup.iter().sum::<usize>() as f64 / n as f64,
+        pct(&per_lookup, 0.5),
+        pct(&per_lookup, 0.99),
+        per_lookup[n - 1],
+        n * (n - 1) / 2,
+        (0..n)
+            .flat_map(|i| analyses[i].anchors())
+            .filter(|&a| index.is_stop(a))
+            .collect::<std::collections::HashSet<u32>>()
+            .len()
     );
 
     positive_distances.sort_unstable();
-    let pct = |v: &[u32], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
-    println!(
-        "positive pairs ({}): Hamming min {} p10 {} median {} p90 {} p99 {} max {}",
-        positive_distances.len(),
-        positive_distances[0],
-        pct(&positive_distances, 0.10),
-        pct(&positive_distances, 0.5),
-        pct(&positive_distances, 0.9),
-        pct(&positive_distances, 0.99),
-        positive_distances[positive_distances.len() - 1]
-    );
+    let pctu = |v: &[u32], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
     let mut hard: Vec<u32> = corpus
         .hard_negatives
         .iter()
@@ -188,41 +246,16 @@ fn quality(corpus: &corpus::Corpus) {
         .collect();
     hard.sort_unstable();
     println!(
-        "hard negatives ({}): Hamming min {} p10 {} median {}; all negative pairs: min {negative_min}, {negative_close} within max_distance (verification rejects them)",
-        hard.len(),
+        "simhash (not a candidate source): copies Hamming min {} p10 {} median {} p90 {} p99 {} max {}; hard negatives min {} p10 {} median {}",
+        positive_distances[0],
+        pctu(&positive_distances, 0.10),
+        pctu(&positive_distances, 0.5),
+        pctu(&positive_distances, 0.9),
+        pctu(&positive_distances, 0.99),
+        positive_distances[positive_distances.len() - 1],
         hard[0],
-        pct(&hard, 0.10),
-        pct(&hard, 0.5)
-    );
-    // Recall at other distances, to show where the default sits.
-    let row: Vec<String> = [3u32, 6, 8, 10, 12, 14, 16]
-        .iter()
-        .map(|&k| {
-            let within = positive_distances.iter().filter(|&&d| d <= k).count();
-            format!(
-                "k={k}: {:.3}",
-                within as f64 / positive_distances.len() as f64
-            )
-        })
-        .collect();
-    println!("share of positive pairs within k: {}", row.join("  "));
-    let mut hard_sims: Vec<(f64, f64, &str)> = corpus
-        .hard_negatives
-        .iter()
-        .map(|&(a, b)| {
-            let s = similarity(&analyses[a].shingles, &analyses[b].shingles);
-            (s.containment, s.jaccard, corpus.docs[b].kind)
-        })
-        .collect();
-    hard_sims.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!(
-        "highest hard-negative containments: {}",
-        hard_sims
-            .iter()
-            .take(5)
-            .map(|(c, j, k)| format!("{k} c={c:.2} j={j:.2}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        pctu(&hard, 0.10),
+        pctu(&hard, 0.5)
     );
     for m in misses.iter().take(8) {
         println!("  missed: {m}");
@@ -232,30 +265,63 @@ fn quality(corpus: &corpus::Corpus) {
     }
 }
 
+/// A synthetic entry's anchor pool: mostly hashes of its own shingles, and
+/// one in twenty drawn from 2,000 common phrases, most often from the first
+/// ones (what makes stop-anchors).
+fn synthetic_pool(rng: &mut fastrand::Rng) -> Vec<u32> {
+    (0..24)
+        .map(|_| {
+            if rng.u32(0..20) == 0 {
+                let r = rng.f64();
+                (r * r * 2000.0) as u32
+            } else {
+                rng.u32(2000..u32::MAX)
+            }
+        })
+        .collect()
+}
+
 fn lookup_latency() {
-    let k = bench_config().max_distance;
-    println!("\n== candidate lookup, k = {k}: multi-index vs linear scan of the same fingerprints");
+    println!(
+        "\n== candidate lookup: anchor index vs linear scan of the same anchors ({ANCHORS} anchors an entry)"
+    );
     let mut rng = fastrand::Rng::with_seed(42);
     for n in [10_000usize, 100_000, 1_000_000] {
-        let fps: Vec<u64> = (0..n).map(|_| rng.u64(..)).collect();
-        let mut index = FingerprintIndex::new();
+        let pools: Vec<Vec<u32>> = (0..n).map(|_| synthetic_pool(&mut rng)).collect();
+        let mut index = AnchorIndex::new();
         let t = Instant::now();
-        for (i, &fp) in fps.iter().enumerate() {
-            index.insert(i as i64, fp, 0);
+        for (i, pool) in pools.iter().enumerate() {
+            index.insert(i as i64, pool, 0);
         }
         let build = t.elapsed();
-        // Half the queries are near a stored fingerprint (a copy arriving),
-        // half random (a new story).
-        let queries: Vec<u64> = (0..3000)
+        // What the index holds for each entry: its anchors chosen when it was
+        // inserted, less those that became stop-anchors since.
+        let mut at_insert = AnchorIndex::new();
+        let mut flat = vec![u32::MAX; n * ANCHORS];
+        for (i, pool) in pools.iter().enumerate() {
+            for (k, a) in at_insert.choose(pool).into_iter().enumerate() {
+                if !index.is_stop(a) {
+                    flat[i * ANCHORS + k] = a;
+                }
+            }
+            at_insert.insert(i as i64, pool, 0);
+        }
+        drop(at_insert);
+        // Half the queries are copies of a stored entry (a third of their
+        // anchors changed), half new stories.
+        // Fewer at 10^6, where each scan takes tens of milliseconds.
+        let queries: Vec<Vec<u32>> = (0..(30_000_000 / n).min(3000))
             .map(|q| {
                 if q % 2 == 0 {
-                    let mut fp = fps[rng.usize(..n)];
-                    for _ in 0..rng.u32(0..=k) {
-                        fp ^= 1 << rng.u32(0..64);
+                    let mut pool = pools[rng.usize(..n)].clone();
+                    for a in pool.iter_mut() {
+                        if rng.u32(0..3) == 0 {
+                            *a = rng.u32(2000..u32::MAX);
+                        }
                     }
-                    fp
+                    pool
                 } else {
-                    rng.u64(..)
+                    synthetic_pool(&mut rng)
                 }
             })
             .collect();
@@ -264,18 +330,21 @@ fn lookup_latency() {
         let mut out = Vec::new();
         let mut index_times = Vec::with_capacity(queries.len());
         let mut scan_times = Vec::with_capacity(queries.len());
+        let mut counts = Vec::with_capacity(queries.len());
         let (mut found_index, mut found_scan) = (0usize, 0usize);
-        for &q in &queries {
+        for pool in &queries {
             out.clear();
             let t = Instant::now();
-            index.candidates(q, k, 0..=0, &mut out);
+            index.candidates(pool, 0..=0, -1, &mut out);
             index_times.push(t.elapsed().as_nanos() as u64);
             found_index += black_box(&out).len();
+            counts.push(out.len());
             let t = Instant::now();
-            let hits = black_box(&fps)
-                .iter()
+            let query = index.choose(pool);
+            let hits = black_box(&flat)
+                .chunks_exact(ANCHORS)
                 .enumerate()
-                .filter(|(_, fp)| (**fp ^ q).count_ones() <= k)
+                .filter(|(_, anchors)| anchors.iter().any(|a| *a != u32::MAX && query.contains(a)))
                 .map(|(i, _)| i)
                 .collect::<Vec<_>>();
             scan_times.push(t.elapsed().as_nanos() as u64);
@@ -287,6 +356,7 @@ fn lookup_latency() {
         );
         index_times.sort_unstable();
         scan_times.sort_unstable();
+        counts.sort_unstable();
         let p = |v: &[u64], q: f64| v[((v.len() - 1) as f64 * q).round() as usize] as f64 / 1000.0;
         let (ip50, ip99, sp50, sp99) = (
             p(&index_times, 0.5),
@@ -295,9 +365,11 @@ fn lookup_latency() {
             p(&scan_times, 0.99),
         );
         println!(
-            "n={n:>9}: index p50 {ip50:>8.1} µs p99 {ip99:>8.1} µs | scan p50 {sp50:>8.1} µs p99 {sp99:>8.1} µs | speed-up p50 {:.1}x p99 {:.1}x | build {:.0} ms, ~{} bytes/fingerprint, {found_index} hits",
-            sp50 / ip50,
-            sp99 / ip99,
+            "n={n:>9}: index p50 {ip50:>7.1} µs p99 {ip99:>7.1} µs | scan p50 {sp50:>8.1} µs p99 {sp99:>8.1} µs | index/scan p50 {:.4} p99 {:.4} | candidates/lookup mean {:.2} p99 {} | build {:.0} ms, ~{} bytes/entry",
+            ip50 / sp50,
+            ip99 / sp99,
+            found_index as f64 / queries.len() as f64,
+            counts[(counts.len() - 1) * 99 / 100],
             build.as_secs_f64() * 1000.0,
             index.approx_bytes() / n
         );

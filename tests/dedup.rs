@@ -78,8 +78,10 @@ async fn variants_join_and_hard_negatives_do_not() {
             }
         }
     }
+    // Every copy pair of the corpus shares an anchor; the 3 pairs of the full
+    // corpus that verification rejects are short, heavily edited ones.
     assert!(
-        joined as f64 >= 0.85 * variants as f64,
+        joined as f64 >= 0.97 * variants as f64,
         "only {joined} of {variants} variants joined their story"
     );
     for &(a, b) in &corpus.hard_negatives {
@@ -441,5 +443,5 @@ fn fingerprint_is_stable() {
     let text =
         "The quick brown fox jumps over the lazy dog.\n\nIt was not amused, said a spokesman.";
     assert_eq!(fingerprint(text), 10_021_162_290_941_837_352);
-    assert_eq!(FINGERPRINT_VERSION, 1);
+    assert_eq!(FINGERPRINT_VERSION, 2);
 }

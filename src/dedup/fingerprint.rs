@@ -14,10 +14,11 @@ use std::hash::Hasher;
 
 use siphasher::sip::SipHasher13;
 
-/// Version of the fingerprint and shingle format stored in `entries.simhash`.
-/// Bump it whenever anything in this module changes the value of
-/// [`fingerprint`] for some text.
-pub const FINGERPRINT_VERSION: u32 = 1;
+/// Version of the fingerprint and shingle format stored in `entries.simhash`
+/// and `entry_anchors`. Bump it whenever anything in this module changes the
+/// value of [`fingerprint`] or of [`Analysis::anchors`] for some text.
+/// 2: anchors added (the simhash itself is unchanged since 1).
+pub const FINGERPRINT_VERSION: u32 = 2;
 
 /// Fixed SipHash keys: the fingerprint must be the same on every machine and
 /// in every build, so the keys are constants and not secrets.
@@ -37,6 +38,25 @@ const SHINGLE_WORDS: usize = 3;
 pub const MIN_CONTAINMENT: f64 = 0.6;
 pub const MIN_JACCARD: f64 = 0.3;
 
+/// Below this Jaccard similarity, two texts that pass the floors above are
+/// copies only if at most one of them has a passage of its own longer than
+/// [`MAX_OWN_PASSAGE`] shingles. A copy cuts the ending or adds a lead, a
+/// dateline, a boilerplate line: one side's extra text is short. A splice,
+/// digest or follow-up that reproduces most of an article also carries long
+/// passages the article lacks, while the article keeps a part that was left
+/// out: both sides have long passages of their own. Above this similarity
+/// the texts are too alike for that to matter. On the labelled corpus no
+/// hard negative reaches J 0.54, and no copy pair has both sides' longest own
+/// passage over 24 shingles, while 35 of the 38 splices that pass the floors
+/// have.
+pub const CLEAR_JACCARD: f64 = 0.6;
+pub const MAX_OWN_PASSAGE: usize = 24;
+
+/// Anchors computed and stored per entry: more than the index uses, so it
+/// can skip anchors that turned out to be common phrases and still index
+/// enough of the rest.
+pub const ANCHOR_POOL: usize = 24;
+
 /// Titles with fewer words are too generic ("Weather", "Daily briefing") to
 /// join short entries on.
 const MIN_TITLE_WORDS: usize = 4;
@@ -48,29 +68,54 @@ pub struct Analysis {
     pub words: usize,
     /// Distinct shingle hashes, sorted ascending.
     pub shingles: Vec<u64>,
+    /// Shingle hashes in text order, repeats included.
+    pub order: Vec<u64>,
 }
 
 impl Analysis {
     pub fn of(text: &str) -> Self {
         let mut words = Vec::new();
         for_each_word(text, |w| words.push(hash_bytes(w.as_bytes())));
-        let mut shingles: Vec<u64> = if words.is_empty() {
+        let order: Vec<u64> = if words.is_empty() {
             Vec::new()
         } else if words.len() < SHINGLE_WORDS {
             vec![hash_words(&words)]
         } else {
             words.windows(SHINGLE_WORDS).map(hash_words).collect()
         };
+        let mut shingles = order.clone();
         shingles.sort_unstable();
         shingles.dedup();
         Analysis {
             words: words.len(),
             shingles,
+            order,
         }
     }
 
     pub fn fingerprint(&self) -> u64 {
         simhash(&self.shingles)
+    }
+
+    /// The text's anchor shingles: a bottom-k sketch, the [`ANCHOR_POOL`]
+    /// smallest shingle hashes, cut to their low 32 bits. Two texts with
+    /// Jaccard similarity J share none of the bottom k of their union with
+    /// probability about (1 - J)^k, so copies almost always share an anchor
+    /// while unrelated texts share one only through a common phrase. The
+    /// low bits are kept because the smallest hashes all have zero high bits.
+    pub fn anchors(&self) -> Vec<u32> {
+        let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
+        for &h in &self.shingles {
+            if anchors.len() == ANCHOR_POOL {
+                break;
+            }
+            let a = h as u32;
+            // Two shingles can share their low bits; an anchor counts once.
+            if !anchors.contains(&a) {
+                anchors.push(a);
+            }
+        }
+        anchors
     }
 }
 
@@ -124,6 +169,21 @@ impl Similarity {
     }
 }
 
+/// Whether two analysed texts are copies of one story; their overlap if so.
+pub fn same_story(a: &Analysis, b: &Analysis) -> Option<Similarity> {
+    let s = similarity(&a.shingles, &b.shingles);
+    if !s.is_same_story() {
+        return None;
+    }
+    if s.jaccard < CLEAR_JACCARD {
+        let longest = |x, y| novel_runs(x, y).into_iter().max().unwrap_or(0);
+        if longest(a, b).min(longest(b, a)) > MAX_OWN_PASSAGE {
+            return None;
+        }
+    }
+    Some(s)
+}
+
 /// Compares two sorted, de-duplicated shingle sets by merging them.
 pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
     let (mut i, mut j, mut shared) = (0, 0, 0);
@@ -153,6 +213,27 @@ pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
             shared as f64 / union as f64
         },
     }
+}
+
+/// Lengths of the runs of consecutive shingles of `a` (in text order) that
+/// `b` lacks: passages of its own.
+pub fn novel_runs(a: &Analysis, b: &Analysis) -> Vec<usize> {
+    let mut runs = Vec::new();
+    let mut run = 0;
+    for h in &a.order {
+        if b.shingles.binary_search(h).is_ok() {
+            if run > 0 {
+                runs.push(run);
+            }
+            run = 0;
+        } else {
+            run += 1;
+        }
+    }
+    if run > 0 {
+        runs.push(run);
+    }
+    runs
 }
 
 /// Normalised title for exact matching of short entries: lower-cased words

@@ -1,189 +1,341 @@
 //! The in-memory candidate index of the recent window: finds the stored
-//! fingerprints within a Hamming distance of a query without scanning them
-//! all, and the short entries sharing a normalised title or link.
+//! entries sharing an anchor shingle with a query without scanning them all,
+//! and the short entries sharing a normalised title or link.
 //!
-//! Fingerprint lookup is a multi-index (Manku et al. 2007, Norouzi et al.
-//! 2012): the 64 bits are cut into 5 blocks of 13/13/13/13/12 bits, and each
-//! block has a table of 2^13 buckets holding the fingerprints whose block has
-//! that value. By pigeonhole, two fingerprints at most `k` bits apart differ
-//! in at most `k / 5` bits in at least one block, so a lookup visits, in every
-//! table, the buckets within radius `r = k / 5` of the query's block (92
-//! buckets per table for k = 12) and checks the full distance of what it finds
-//! there. Exact: it finds every stored fingerprint within `k`.
+//! Anchors are each entry's bottom-k shingle hashes
+//! ([`crate::dedup::fingerprint::Analysis::anchors`]). The index keeps, for
+//! each entry, the first [`ANCHORS`] of them that are not stop-anchors, in one
+//! open-addressing table of (anchor, slot) pairs: 8 bytes a posting and no
+//! allocation per anchor, which matters at a million entries times a dozen
+//! anchors. An anchor whose posting list reaches [`STOP_AFTER`] entries is a
+//! common phrase ("according to the", a site's footer), not evidence of a
+//! copy: it becomes a stop-anchor, its postings are dropped, and it is
+//! skipped when anchors are chosen, for queries and for later entries alike.
 //!
-//! It only ever holds ids, fingerprints and times, never decides a match (the
-//! caller verifies every candidate against the database), and it may hold ids
-//! whose rows were rolled back: callers must tolerate that.
+//! It only ever holds ids, anchors and times, never decides a match (the
+//! caller verifies every candidate against the database), and it may hold
+//! ids whose rows were rolled back: callers must tolerate that.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-/// (first bit, width) of each block.
-const BLOCKS: [(u32, u32); 5] = [(0, 13), (13, 13), (26, 13), (39, 13), (52, 12)];
+/// Anchors indexed per entry. Copies with Jaccard similarity J share none of
+/// them with probability about (1 - J)^ANCHORS: 1.4% at J = 0.3 (the
+/// verification floor), 0.02% at J = 0.5. On the labelled corpus every
+/// copy pair shares one from 6 anchors on.
+pub const ANCHORS: usize = 12;
 
-/// One bucket: fingerprints and their ids in parallel, so a lookup scans a
-/// dense array of 8-byte fingerprints and touches ids only on a hit.
-#[derive(Debug, Clone, Default)]
-struct Bucket {
-    fingerprints: Vec<u64>,
-    ids: Vec<i64>,
+/// Posting-list length at which an anchor becomes a stop-anchor. It also
+/// bounds the candidates one anchor can bring to ANCHORS * STOP_AFTER.
+pub const STOP_AFTER: usize = 64;
+
+/// Marks a vacant table cell (no slot has this number).
+const VACANT: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    anchor: u32,
+    slot: u32,
 }
 
-/// Fingerprints of the window, with the time (unix seconds) of each entry.
+const EMPTY: Posting = Posting {
+    anchor: 0,
+    slot: VACANT,
+};
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    id: i64,
+    time: i64,
+}
+
+/// Anchors of the window's entries, with the time (unix seconds) of each.
 #[derive(Debug)]
-pub struct FingerprintIndex {
-    /// `tables[b][block value]`: the entries whose block `b` has that value.
-    tables: Vec<Vec<Bucket>>,
-    stored: HashMap<i64, (u64, i64)>,
-    by_time: BTreeSet<(i64, i64)>,
+pub struct AnchorIndex {
+    /// Linear probing; a power of two long, at most 3/4 full.
+    table: Vec<Posting>,
+    postings: usize,
+    /// Entry of each slot; `id` is -1 for a free slot.
+    slots: Vec<Slot>,
+    /// The anchors indexed for each slot, [`ANCHORS`] per slot, the unused
+    /// ones [`VACANT`]: removal needs them.
+    slot_anchors: Vec<u32>,
+    free: Vec<u32>,
+    slot_of: HashMap<i64, u32>,
+    stop: HashSet<u32>,
+    /// Oldest time that may still be stored: pruning is a scan of the
+    /// slots, done only once the horizon has moved by `prune_step`.
+    pruned_to: i64,
 }
 
-impl Default for FingerprintIndex {
+impl Default for AnchorIndex {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl FingerprintIndex {
+impl AnchorIndex {
     pub fn new() -> Self {
-        FingerprintIndex {
-            tables: BLOCKS
-                .iter()
-                .map(|&(_, width)| vec![Bucket::default(); 1 << width])
-                .collect(),
-            stored: HashMap::new(),
-            by_time: BTreeSet::new(),
+        AnchorIndex {
+            table: vec![EMPTY; 1024],
+            postings: 0,
+            slots: Vec::new(),
+            slot_anchors: Vec::new(),
+            free: Vec::new(),
+            slot_of: HashMap::new(),
+            stop: HashSet::new(),
+            pruned_to: i64::MIN,
         }
     }
 
+    /// Number of entries stored.
     pub fn len(&self) -> usize {
-        self.stored.len()
+        self.slot_of.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.stored.is_empty()
+        self.slot_of.is_empty()
     }
 
-    /// Adds or replaces the fingerprint of entry `id`.
-    pub fn insert(&mut self, id: i64, fingerprint: u64, time: i64) {
+    /// Whether `anchor` is a stop-anchor.
+    pub fn is_stop(&self, anchor: u32) -> bool {
+        self.stop.contains(&anchor)
+    }
+
+    /// The first [`ANCHORS`] of `pool` that are not stop-anchors: the ones an
+    /// entry with that pool is indexed and looked up under.
+    pub fn choose(&self, pool: &[u32]) -> Vec<u32> {
+        pool.iter()
+            .copied()
+            // VACANT marks unused anchor cells, so it is never indexed.
+            .filter(|&a| a != VACANT && !self.stop.contains(&a))
+            .take(ANCHORS)
+            .collect()
+    }
+
+    /// Adds or replaces entry `id` with the anchors chosen from `pool`.
+    pub fn insert(&mut self, id: i64, pool: &[u32], time: i64) {
         self.remove(id);
-        for (table, &(shift, width)) in self.tables.iter_mut().zip(BLOCKS.iter()) {
-            let bucket = &mut table[block(fingerprint, shift, width)];
-            bucket.fingerprints.push(fingerprint);
-            bucket.ids.push(id);
+        let chosen = self.choose(pool);
+        if chosen.is_empty() {
+            return;
         }
-        self.stored.insert(id, (fingerprint, time));
-        self.by_time.insert((time, id));
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Slot { id, time };
+                slot
+            }
+            None => {
+                self.slots.push(Slot { id, time });
+                self.slot_anchors.extend([VACANT; ANCHORS]);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.slot_of.insert(id, slot);
+        let base = slot as usize * ANCHORS;
+        let mut kept = 0;
+        for anchor in chosen {
+            if self.add_posting(anchor, slot) {
+                self.slot_anchors[base + kept] = anchor;
+                kept += 1;
+            }
+        }
+        for cell in &mut self.slot_anchors[base + kept..base + ANCHORS] {
+            *cell = VACANT;
+        }
     }
 
     pub fn remove(&mut self, id: i64) {
-        let Some((fingerprint, time)) = self.stored.remove(&id) else {
+        let Some(slot) = self.slot_of.remove(&id) else {
             return;
         };
-        self.by_time.remove(&(time, id));
-        for (table, &(shift, width)) in self.tables.iter_mut().zip(BLOCKS.iter()) {
-            let bucket = &mut table[block(fingerprint, shift, width)];
-            if let Some(pos) = bucket.ids.iter().position(|&other| other == id) {
-                bucket.ids.swap_remove(pos);
-                bucket.fingerprints.swap_remove(pos);
+        let base = slot as usize * ANCHORS;
+        for i in base..base + ANCHORS {
+            let anchor = std::mem::replace(&mut self.slot_anchors[i], VACANT);
+            if anchor != VACANT {
+                self.remove_posting(anchor, slot);
             }
         }
+        self.slots[slot as usize].id = -1;
+        self.free.push(slot);
     }
 
-    /// Drops every entry older than `time`; returns their ids.
-    pub fn prune_before(&mut self, time: i64) -> Vec<i64> {
+    /// Drops every entry older than `time`. Lookups filter on time anyway, so
+    /// this only bounds memory: it scans the slots once the horizon has moved
+    /// by a 64th of `window` seconds since the last scan, not on every call.
+    pub fn prune_before(&mut self, time: i64, window: i64) {
+        if time < self.pruned_to.saturating_add(window / 64) {
+            return;
+        }
+        self.pruned_to = time;
         let old: Vec<i64> = self
-            .by_time
-            .range(..(time, i64::MIN))
-            .map(|&(_, id)| id)
+            .slots
+            .iter()
+            .filter(|s| s.id >= 0 && s.time < time)
+            .map(|s| s.id)
             .collect();
-        for &id in &old {
+        for id in old {
             self.remove(id);
         }
-        old
     }
 
-    /// The time stored with `id`.
-    pub fn time_of(&self, id: i64) -> Option<i64> {
-        self.stored.get(&id).map(|&(_, t)| t)
-    }
-
-    /// Appends to `out` every stored `(id, distance)` within `max_distance`
-    /// bits of `query` whose time lies in `times`, each once.
+    /// Appends to `out` every stored id, other than `exclude`, whose time lies
+    /// in `times` and that shares at least one of the anchors chosen from
+    /// `pool`, each once (sorted).
     pub fn candidates(
         &self,
-        query: u64,
-        max_distance: u32,
+        pool: &[u32],
         times: std::ops::RangeInclusive<i64>,
-        out: &mut Vec<(i64, u32)>,
+        exclude: i64,
+        out: &mut Vec<i64>,
     ) {
-        let radius = max_distance / BLOCKS.len() as u32;
-        for (b, (table, &(shift, width))) in self.tables.iter().zip(BLOCKS.iter()).enumerate() {
-            let q = block(query, shift, width);
-            for_each_within(q, width, radius, &mut |bucket| {
-                let bucket = &table[bucket];
-                for (pos, &fingerprint) in bucket.fingerprints.iter().enumerate() {
-                    let d = (fingerprint ^ query).count_ones();
-                    if d > max_distance {
-                        continue;
-                    }
-                    // Reported by the first table whose block is within the
-                    // radius, so no entry is reported twice without a set.
-                    let seen_earlier = BLOCKS[..b].iter().any(|&(s, w)| {
-                        (block(fingerprint, s, w) ^ block(query, s, w)).count_ones() <= radius
-                    });
-                    if seen_earlier {
-                        continue;
-                    }
-                    let id = bucket.ids[pos];
-                    if self
-                        .stored
-                        .get(&id)
-                        .is_some_and(|&(_, t)| times.contains(&t))
-                    {
-                        out.push((id, d));
-                    }
+        let start = out.len();
+        for anchor in self.choose(pool) {
+            self.for_each_posting(anchor, |slot| {
+                let s = self.slots[slot as usize];
+                if s.id != exclude && times.contains(&s.time) {
+                    out.push(s.id);
                 }
             });
         }
+        out[start..].sort_unstable();
+        let mut kept = start;
+        for i in start..out.len() {
+            if i == start || out[i] != out[kept - 1] {
+                out[kept] = out[i];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 
     /// Approximate heap bytes in use, for the benchmark's memory figure.
     pub fn approx_bytes(&self) -> usize {
-        let header = std::mem::size_of::<Bucket>();
-        let tables: usize = self
-            .tables
-            .iter()
-            .map(|t| {
-                t.len() * header
-                    + t.iter()
-                        .map(|b| (b.fingerprints.capacity() + b.ids.capacity()) * 8)
-                        .sum::<usize>()
-            })
-            .sum();
-        // HashMap: key + value + 1 control byte per slot; BTreeSet: the pair
-        // plus roughly a third again for node overhead.
-        let stored = self.stored.capacity() * (8 + 16 + 1);
-        let by_time = self.by_time.len() * 16 * 4 / 3;
-        tables + stored + by_time
+        self.table.capacity() * std::mem::size_of::<Posting>()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.slot_anchors.capacity() * 4
+            + self.free.capacity() * 4
+            // hashbrown: key + value + 1 control byte per bucket.
+            + self.slot_of.capacity() * (8 + 4 + 1) * 8 / 7
+            + self.stop.capacity() * (4 + 1) * 8 / 7
     }
-}
 
-fn block(fingerprint: u64, shift: u32, width: u32) -> usize {
-    ((fingerprint >> shift) & ((1u64 << width) - 1)) as usize
-}
+    fn home(&self, anchor: u32) -> usize {
+        // Fibonacci hashing: anchors are hash bits already, but the bottom-k
+        // choice skews them, so they are mixed once more.
+        let bits = self.table.len().trailing_zeros();
+        ((u64::from(anchor).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> (64 - bits)) as usize
+    }
 
-/// Calls `f` with every `width`-bit value within `radius` bits of `value`.
-fn for_each_within(value: usize, width: u32, radius: u32, f: &mut impl FnMut(usize)) {
-    fn flip(value: usize, from: u32, width: u32, left: u32, f: &mut impl FnMut(usize)) {
-        f(value);
-        if left == 0 {
-            return;
-        }
-        for bit in from..width {
-            flip(value ^ (1 << bit), bit + 1, width, left - 1, f);
+    fn for_each_posting(&self, anchor: u32, mut f: impl FnMut(u32)) {
+        let mask = self.table.len() - 1;
+        let mut i = self.home(anchor);
+        loop {
+            let p = self.table[i];
+            if p.slot == VACANT {
+                return;
+            }
+            if p.anchor == anchor {
+                f(p.slot);
+            }
+            i = (i + 1) & mask;
         }
     }
-    flip(value, 0, width, radius.min(width), f);
+
+    /// Adds a posting, unless the anchor is or now becomes a stop-anchor;
+    /// returns whether it was added.
+    fn add_posting(&mut self, anchor: u32, slot: u32) -> bool {
+        if self.stop.contains(&anchor) {
+            return false;
+        }
+        if (self.postings + 1) * 4 > self.table.len() * 3 {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut i = self.home(anchor);
+        let mut count = 0;
+        while self.table[i].slot != VACANT {
+            if self.table[i].anchor == anchor {
+                count += 1;
+            }
+            i = (i + 1) & mask;
+        }
+        if count + 1 >= STOP_AFTER {
+            self.make_stop(anchor);
+            return false;
+        }
+        self.table[i] = Posting { anchor, slot };
+        self.postings += 1;
+        true
+    }
+
+    /// Turns `anchor` into a stop-anchor: drops its postings, and its entry
+    /// in the anchor lists of the slots that had it.
+    fn make_stop(&mut self, anchor: u32) {
+        let mut slots = Vec::new();
+        self.for_each_posting(anchor, |slot| slots.push(slot));
+        for slot in slots {
+            self.remove_posting(anchor, slot);
+            let base = slot as usize * ANCHORS;
+            let list = &mut self.slot_anchors[base..base + ANCHORS];
+            if let Some(pos) = list.iter().position(|&a| a == anchor) {
+                list[pos..].rotate_left(1);
+                list[ANCHORS - 1] = VACANT;
+            }
+        }
+        self.stop.insert(anchor);
+    }
+
+    /// Removes one posting; backward-shift deletion keeps every other
+    /// posting reachable from its home cell without tombstones.
+    fn remove_posting(&mut self, anchor: u32, slot: u32) {
+        let mask = self.table.len() - 1;
+        let mut i = self.home(anchor);
+        loop {
+            let p = self.table[i];
+            if p.slot == VACANT {
+                return;
+            }
+            if p.anchor == anchor && p.slot == slot {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        let mut hole = i;
+        let mut j = i;
+        loop {
+            j = (j + 1) & mask;
+            let p = self.table[j];
+            if p.slot == VACANT {
+                break;
+            }
+            let home = self.home(p.anchor);
+            // Move p into the hole if its home is not cyclically in (hole, j].
+            let in_between = if hole <= j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !in_between {
+                self.table[hole] = p;
+                hole = j;
+            }
+        }
+        self.table[hole] = EMPTY;
+        self.postings -= 1;
+    }
+
+    fn grow(&mut self) {
+        let doubled = vec![EMPTY; self.table.len() * 2];
+        let old = std::mem::replace(&mut self.table, doubled);
+        let mask = self.table.len() - 1;
+        for p in old.into_iter().filter(|p| p.slot != VACANT) {
+            let mut i = self.home(p.anchor);
+            while self.table[i].slot != VACANT {
+                i = (i + 1) & mask;
+            }
+            self.table[i] = p;
+        }
+    }
 }
 
 /// Short entries of the window by normalised title and link.
@@ -253,55 +405,94 @@ impl KeyIndex {
 mod tests {
     use super::*;
 
-    #[test]
-    fn finds_exactly_what_a_linear_scan_finds() {
-        let mut rng = fastrand::Rng::with_seed(7);
-        let mut index = FingerprintIndex::new();
-        let stored: Vec<u64> = (0..5000).map(|_| rng.u64(..)).collect();
-        for (i, &fp) in stored.iter().enumerate() {
-            index.insert(i as i64, fp, 0);
-        }
-        for k in [0, 3, 7, 12, 17] {
-            for q in 0..50 {
-                // Queries near stored fingerprints, so there is something to find.
-                let mut query = stored[q * 7];
-                for _ in 0..rng.u32(0..=k) {
-                    query ^= 1 << rng.u32(0..64);
-                }
-                let mut got = Vec::new();
-                index.candidates(query, k, 0..=0, &mut got);
-                got.sort_unstable();
-                let want: Vec<(i64, u32)> = stored
+    /// Brute force: the ids among `stored` (anchors as chosen when each was
+    /// inserted) sharing one of the query's chosen anchors, stop-anchors
+    /// ignored on both sides.
+    fn brute(index: &AnchorIndex, stored: &HashMap<i64, Vec<u32>>, pool: &[u32]) -> Vec<i64> {
+        let query = index.choose(pool);
+        let mut want: Vec<i64> = stored
+            .iter()
+            .filter(|(_, chosen)| {
+                chosen
                     .iter()
-                    .enumerate()
-                    .map(|(i, &fp)| (i as i64, hamming(fp, query)))
-                    .filter(|&(_, d)| d <= k)
-                    .collect();
-                assert_eq!(got, want, "k = {k}");
-            }
-        }
+                    .any(|a| !index.is_stop(*a) && query.contains(a))
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        want.sort_unstable();
+        want
     }
 
-    fn hamming(a: u64, b: u64) -> u32 {
-        (a ^ b).count_ones()
+    #[test]
+    fn finds_every_entry_sharing_an_anchor_and_ignores_stop_anchors() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut index = AnchorIndex::new();
+        let mut stored: HashMap<i64, Vec<u32>> = HashMap::new();
+        // Anchors from a small universe, so entries share them; anchor 7 is
+        // in every pool and must become a stop-anchor.
+        for id in 0..3000i64 {
+            let mut pool = vec![7u32];
+            while pool.len() < 20 {
+                let a = rng.u32(0..40_000);
+                if !pool.contains(&a) {
+                    pool.push(a);
+                }
+            }
+            stored.insert(id, index.choose(&pool));
+            index.insert(id, &pool, id);
+        }
+        // Removals and replacements, so backward-shift deletion is exercised.
+        for id in (0..3000i64).step_by(7) {
+            index.remove(id);
+            stored.remove(&id);
+        }
+        for id in (1..3000i64).step_by(11) {
+            let pool: Vec<u32> = (0..20).map(|_| rng.u32(0..40_000)).collect();
+            stored.insert(id, index.choose(&pool));
+            index.insert(id, &pool, id);
+        }
+        assert!(index.is_stop(7));
+        assert!(!index.choose(&[7, 1, 2]).contains(&7));
+        for q in 0..300 {
+            let pool: Vec<u32> = if q % 2 == 0 {
+                let (_, p) = stored.iter().nth(q).unwrap();
+                p.clone()
+            } else {
+                (0..20).map(|_| rng.u32(0..40_000)).collect()
+            };
+            let mut got = Vec::new();
+            index.candidates(&pool, i64::MIN..=i64::MAX, -1, &mut got);
+            assert_eq!(got, brute(&index, &stored, &pool), "query {q}");
+        }
+        // Only anchor 7 is shared by all: a query with nothing else finds
+        // nothing.
+        let mut got = Vec::new();
+        index.candidates(&[7], i64::MIN..=i64::MAX, -1, &mut got);
+        assert!(got.is_empty());
     }
 
     #[test]
     fn remove_prune_and_time_filter() {
-        let mut index = FingerprintIndex::new();
-        index.insert(1, 0xFF, 100);
-        index.insert(2, 0xFE, 200);
-        index.insert(1, 0xFF, 150); // replacing keeps one copy
+        let mut index = AnchorIndex::new();
+        index.insert(1, &[10, 11], 100);
+        index.insert(2, &[11, 12], 200);
+        index.insert(1, &[10, 11], 150); // replacing keeps one copy
         let mut got = Vec::new();
-        index.candidates(0xFF, 2, 0..=1000, &mut got);
-        assert_eq!(got.len(), 2);
+        index.candidates(&[11], 0..=1000, -1, &mut got);
+        assert_eq!(got, vec![1, 2]);
         got.clear();
-        index.candidates(0xFF, 2, 160..=1000, &mut got);
-        assert_eq!(got, vec![(2, 1)]);
-        assert_eq!(index.prune_before(160), vec![1]);
+        index.candidates(&[11], 160..=1000, -1, &mut got);
+        assert_eq!(got, vec![2]);
+        got.clear();
+        index.candidates(&[11], 0..=1000, 2, &mut got);
+        assert_eq!(got, vec![1]);
+        index.prune_before(160, 0);
         assert_eq!(index.len(), 1);
         index.remove(2);
         assert!(index.is_empty());
+        got.clear();
+        index.candidates(&[10, 11, 12], 0..=1000, -1, &mut got);
+        assert!(got.is_empty());
     }
 
     #[test]

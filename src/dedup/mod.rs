@@ -8,10 +8,14 @@
 //! so a chain of pairwise resemblances cannot merge stories.
 //!
 //! Flow for one entry: [`fingerprint::Analysis`] of its text; candidates from
-//! the in-memory [`index`] of the window (fingerprints within `max_distance`
-//! bits, or for entries under `min_words` words the same normalised title or
-//! link); one query loads the candidates' rows; verify; join the best story or
-//! start one; [`stories`] keeps the story rows consistent.
+//! the in-memory [`index`] of the window (entries sharing an anchor shingle,
+//! or for entries under `min_words` words the same normalised title or link);
+//! one query loads the candidates' rows; verify; join the best story or start
+//! one; [`stories`] keeps the story rows consistent. The simhash is still
+//! computed and stored in `entries.simhash` (the schema's fingerprint), but
+//! it no longer proposes candidates: copies lie up to 26 bits apart while
+//! hard negatives start at 13, so no radius gives both recall and a fast
+//! index, and every copy pair of the labelled corpus shares an anchor.
 
 pub mod fingerprint;
 pub mod index;
@@ -26,8 +30,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
 
 use crate::config::DedupConfig;
-use fingerprint::{Analysis, similarity};
-use index::{FingerprintIndex, KeyIndex};
+use fingerprint::{Analysis, same_story};
+use index::{AnchorIndex, KeyIndex};
 
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
 pub use stories::{StorySummary, list_stories};
@@ -69,7 +73,7 @@ pub struct Deduper {
 
 #[derive(Debug, Default)]
 struct Window {
-    fingerprints: FingerprintIndex,
+    anchors: AnchorIndex,
     keys: KeyIndex,
     /// Latest entry time seen; the window reaches back from here.
     newest: i64,
@@ -122,8 +126,8 @@ enum Standing {
     Leaves,
 }
 
-/// id, simhash, fetched_at, title, url of an entry in the window.
-type WindowRow = (i64, i64, String, Option<String>, Option<String>);
+/// id, fetched_at, title, url, stored anchors of an entry in the window.
+type WindowRow = (i64, String, Option<String>, Option<String>, Option<Vec<u8>>);
 
 type RowTuple = (
     i64,
@@ -182,8 +186,9 @@ impl Deduper {
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
         let rows: Vec<WindowRow> = sqlx::query_as(
-            "SELECT id, simhash, fetched_at, title, url FROM entries
-             WHERE fetched_at >= ? AND simhash IS NOT NULL",
+            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors
+             FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+             WHERE e.fetched_at >= ? AND e.simhash IS NOT NULL",
         )
         .bind(since)
         .fetch_all(pool)
@@ -191,12 +196,13 @@ impl Deduper {
         {
             let mut window = deduper.lock();
             window.newest = now;
-            for (id, simhash, fetched_at, title, url) in rows {
+            for (id, fetched_at, title, url, anchors) in rows {
                 let Some(time) = parse_time(&fetched_at) else {
                     continue;
                 };
                 let keys = keys_of(title.as_deref(), url.as_deref());
-                window.add(id, simhash as u64, time, keys);
+                let anchors = anchors.as_deref().map(decode_anchors).unwrap_or_default();
+                window.add(id, &anchors, time, keys);
             }
         }
         Ok(deduper)
@@ -216,9 +222,9 @@ impl Deduper {
         self.window.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Number of fingerprints currently in the window's index.
+    /// Number of entries currently in the window's anchor index.
     pub fn indexed(&self) -> usize {
-        self.lock().fingerprints.len()
+        self.lock().anchors.len()
     }
 
     /// Assigns fingerprints and stories to entries just inserted or changed in
@@ -248,7 +254,7 @@ impl Deduper {
             window.newest = window.newest.max(newest);
         }
         let horizon = window.newest.saturating_sub(window_secs(&self.config));
-        window.prune_before(horizon);
+        window.prune_before(horizon, window_secs(&self.config));
         Ok(())
     }
 
@@ -262,6 +268,7 @@ impl Deduper {
             return Ok(());
         };
         let fingerprint = entry.analysis.fingerprint();
+        let anchors = entry.analysis.anchors();
         let previous = entry.story_id;
         let standing = match previous {
             Some(story) => Some(self.standing(conn, batch, id, story).await?),
@@ -269,14 +276,14 @@ impl Deduper {
         };
         let story = match (previous, standing) {
             (Some(story), Some(Standing::Belongs)) => {
-                write_entry(conn, id, fingerprint, story).await?;
+                write_entry(conn, id, fingerprint, &anchors, story).await?;
                 let canonical = stories::refresh(conn, story).await?;
                 batch.canonical.insert(story, canonical);
                 story
             }
             _ => match self.find_story(conn, batch, id, previous).await? {
                 Some(story) => {
-                    write_entry(conn, id, fingerprint, story).await?;
+                    write_entry(conn, id, fingerprint, &anchors, story).await?;
                     let canonical = stories::refresh(conn, story).await?;
                     batch.canonical.insert(story, canonical);
                     story
@@ -284,14 +291,14 @@ impl Deduper {
                 None => match (previous, standing) {
                     // Alone and matching nothing else: keep its story (and id).
                     (Some(story), Some(Standing::Alone)) => {
-                        write_entry(conn, id, fingerprint, story).await?;
+                        write_entry(conn, id, fingerprint, &anchors, story).await?;
                         let canonical = stories::refresh(conn, story).await?;
                         batch.canonical.insert(story, canonical);
                         story
                     }
                     _ => {
                         let story = new_story(conn, batch, id).await?;
-                        write_entry(conn, id, fingerprint, story).await?;
+                        write_entry(conn, id, fingerprint, &anchors, story).await?;
                         batch.canonical.insert(story, Some(id));
                         story
                     }
@@ -310,7 +317,7 @@ impl Deduper {
             && let Some(time) = entry.time
         {
             let keys = entry.keys();
-            self.lock().add(id, fingerprint, time, keys);
+            self.lock().add(id, &anchors, time, keys);
         }
         Ok(())
     }
@@ -373,14 +380,12 @@ impl Deduper {
         let window = window_secs(&self.config);
         let times = time.saturating_sub(window)..=time.saturating_add(window);
         let mut candidates: Vec<i64> = if self.is_long(entry) {
+            let anchors = entry.analysis.anchors();
             let mut found = Vec::new();
-            self.lock().fingerprints.candidates(
-                entry.analysis.fingerprint(),
-                self.config.max_distance,
-                times.clone(),
-                &mut found,
-            );
-            found.into_iter().map(|(id, _)| id).collect()
+            self.lock()
+                .anchors
+                .candidates(&anchors, times.clone(), id, &mut found);
+            found
         } else {
             let keys = entry.keys();
             self.lock().keys.lookup(&keys)
@@ -442,8 +447,7 @@ impl Deduper {
     /// are compared on shingles; shorter ones on normalised title or link.
     fn score(&self, a: &Loaded, b: &Loaded) -> Option<f64> {
         if self.is_long(a) && self.is_long(b) {
-            let s = similarity(&a.analysis.shingles, &b.analysis.shingles);
-            s.is_same_story().then_some(s.containment + s.jaccard)
+            same_story(&a.analysis, &b.analysis).map(|s| s.containment + s.jaccard)
         } else {
             let keys = b.keys();
             a.keys().iter().any(|k| keys.contains(k)).then_some(0.0)
@@ -452,19 +456,14 @@ impl Deduper {
 }
 
 impl Window {
-    fn add(&mut self, id: i64, fingerprint: u64, time: i64, keys: Vec<String>) {
-        // An empty text's fingerprint is 0: indexing it would make all empty
-        // entries candidates of each other for nothing.
-        if fingerprint != 0 {
-            self.fingerprints.insert(id, fingerprint, time);
-        } else {
-            self.fingerprints.remove(id);
-        }
+    fn add(&mut self, id: i64, anchors: &[u32], time: i64, keys: Vec<String>) {
+        // An empty text has no anchors and is only removed (if it was there).
+        self.anchors.insert(id, anchors, time);
         self.keys.insert(id, keys, time);
     }
 
-    fn prune_before(&mut self, horizon: i64) {
-        self.fingerprints.prune_before(horizon);
+    fn prune_before(&mut self, horizon: i64, window: i64) {
+        self.anchors.prune_before(horizon, window);
         self.keys.prune_before(horizon);
     }
 }
@@ -480,6 +479,9 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM entry_anchors")
+        .execute(&mut *tx)
+        .await?;
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM entries ORDER BY fetched_at, id")
         .fetch_all(&mut *tx)
         .await?;
@@ -590,8 +592,17 @@ async fn write_entry(
     conn: &mut SqliteConnection,
     id: i64,
     fingerprint: u64,
+    anchors: &[u32],
     story: i64,
 ) -> Result<(), DedupError> {
+    sqlx::query(
+        "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
+    )
+    .bind(id)
+    .bind(encode_anchors(anchors))
+    .execute(&mut *conn)
+    .await?;
     // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
     sqlx::query("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")
         .bind(fingerprint as i64)
@@ -600,6 +611,19 @@ async fn write_entry(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Anchors as stored in `entry_anchors.anchors`: 4 bytes little-endian each.
+fn encode_anchors(anchors: &[u32]) -> Vec<u8> {
+    anchors.iter().flat_map(|a| a.to_le_bytes()).collect()
+}
+
+/// Reads stored anchors; a trailing partial value (a damaged row) is ignored.
+fn decode_anchors(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
@@ -629,6 +653,13 @@ async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn anchors_round_trip_through_their_stored_form() {
+        let anchors = vec![0, 1, u32::MAX, 0x0102_0304];
+        assert_eq!(decode_anchors(&encode_anchors(&anchors)), anchors);
+        assert_eq!(decode_anchors(&[1, 0, 0, 0, 9]), vec![1]);
+    }
 
     #[test]
     fn deduper_is_send_and_sync() {
