@@ -19,16 +19,32 @@ use feedsieve::dedup::fingerprint::{Analysis, hamming, same_story, similarity};
 use feedsieve::dedup::index::{ANCHORS, AnchorIndex, STOP_AFTER};
 
 /// The settings under test: the defaults.
+/// The default settings; `DEDUP_BENCH_MAX_DISTANCE` overrides the simhash
+/// filter to measure its effect on recall and time.
 fn bench_config() -> DedupConfig {
-    DedupConfig::default()
+    let mut config = DedupConfig::default();
+    if let Some(k) = std::env::var("DEDUP_BENCH_MAX_DISTANCE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.max_distance = k;
+    }
+    println!("max_distance = {}", config.max_distance);
+    config
 }
 
 fn main() {
     let corpus = corpus::build(&corpus::bodies(), usize::MAX);
-    quality(&corpus);
+    // DEDUP_BENCH_ONLY=stories runs just the story-level part (for sweeps).
+    let only = std::env::var("DEDUP_BENCH_ONLY").unwrap_or_default();
+    if only.is_empty() {
+        quality(&corpus);
+    }
     stories(&corpus);
-    load_time();
-    lookup_latency();
+    if only.is_empty() {
+        load_time();
+        lookup_latency();
+    }
 }
 
 /// The whole stage on the corpus: every document stored as an entry (in a

@@ -125,7 +125,8 @@ pub struct CleanRules {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DedupConfig {
-    /// Largest Hamming distance between fingerprints for a candidate.
+    /// Largest simhash Hamming distance at which an anchor candidate is
+    /// still read and verified (64: no filter).
     pub max_distance: u32,
     /// How far back candidates are looked for.
     pub window: Duration,
@@ -136,7 +137,7 @@ pub struct DedupConfig {
 impl Default for DedupConfig {
     fn default() -> Self {
         DedupConfig {
-            max_distance: 12,
+            max_distance: 28,
             window: Duration::from_secs(3 * 86_400),
             min_words: 40,
         }

@@ -445,3 +445,39 @@ fn fingerprint_is_stable() {
     assert_eq!(fingerprint(text), 10_021_162_290_941_837_352);
     assert_eq!(FINGERPRINT_VERSION, 2);
 }
+
+#[tokio::test]
+async fn max_distance_filters_candidates_by_simhash() {
+    let x = article(5);
+    let copy = wire_copy(&x);
+    let apart = (fingerprint(&x) ^ fingerprint(&copy)).count_ones();
+    assert!(
+        apart > 0,
+        "the copy must differ from the original for this test"
+    );
+    for (max_distance, joins) in [
+        (config().max_distance, true),
+        (apart - 1, false),
+        (apart, true),
+    ] {
+        let db = db::open().await;
+        let cfg = DedupConfig {
+            max_distance,
+            ..config()
+        };
+        let deduper = Deduper::load(&db.pool, &cfg).await.unwrap();
+        let f = db::feed(&db.pool, "a").await;
+        let a = insert(&db.pool, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(1))]).await[0];
+        let b = insert(
+            &db.pool,
+            &deduper,
+            &[NewEntry::new(f, "b", "t", &copy, ts(2))],
+        )
+        .await[0];
+        let same = story_of(&db.pool, a).await == story_of(&db.pool, b).await;
+        assert_eq!(
+            same, joins,
+            "max_distance {max_distance}, copies {apart} bits apart"
+        );
+    }
+}

@@ -75,6 +75,10 @@ pub struct Deduper {
 struct Window {
     anchors: AnchorIndex,
     keys: KeyIndex,
+    /// Each windowed entry's simhash and time: `max_distance` rejects an
+    /// anchor candidate on these 16 bytes before its row is read.
+    simhashes: HashMap<i64, (u64, i64)>,
+    simhashes_pruned_to: i64,
     /// Latest entry time seen; the window reaches back from here.
     newest: i64,
 }
@@ -127,7 +131,14 @@ enum Standing {
 }
 
 /// id, fetched_at, title, url, stored anchors of an entry in the window.
-type WindowRow = (i64, String, Option<String>, Option<String>, Option<Vec<u8>>);
+type WindowRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<Vec<u8>>,
+    i64,
+);
 
 type RowTuple = (
     i64,
@@ -186,7 +197,7 @@ impl Deduper {
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
         let rows: Vec<WindowRow> = sqlx::query_as(
-            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors
+            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash
              FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
              WHERE e.fetched_at >= ? AND e.simhash IS NOT NULL",
         )
@@ -196,13 +207,13 @@ impl Deduper {
         {
             let mut window = deduper.lock();
             window.newest = now;
-            for (id, fetched_at, title, url, anchors) in rows {
+            for (id, fetched_at, title, url, anchors, simhash) in rows {
                 let Some(time) = parse_time(&fetched_at) else {
                     continue;
                 };
                 let keys = keys_of(title.as_deref(), url.as_deref());
                 let anchors = anchors.as_deref().map(decode_anchors).unwrap_or_default();
-                window.add(id, &anchors, time, keys);
+                window.add(id, &anchors, time, keys, simhash as u64);
             }
         }
         Ok(deduper)
@@ -317,7 +328,8 @@ impl Deduper {
             && let Some(time) = entry.time
         {
             let keys = entry.keys();
-            self.lock().add(id, &anchors, time, keys);
+            let simhash = entry.analysis.fingerprint();
+            self.lock().add(id, &anchors, time, keys, simhash);
         }
         Ok(())
     }
@@ -391,6 +403,18 @@ impl Deduper {
             self.lock().keys.lookup(&keys)
         };
         candidates.retain(|&c| c != id);
+        if self.is_long(entry) {
+            // The fast filter: a candidate whose simhash is further than
+            // max_distance bits cannot be a copy worth reading from disk.
+            let own = entry.analysis.fingerprint();
+            let window = self.lock();
+            candidates.retain(|c| {
+                window
+                    .simhashes
+                    .get(c)
+                    .is_none_or(|(other, _)| (own ^ other).count_ones() <= self.config.max_distance)
+            });
+        }
         if candidates.is_empty() {
             return Ok(None);
         }
@@ -456,15 +480,21 @@ impl Deduper {
 }
 
 impl Window {
-    fn add(&mut self, id: i64, anchors: &[u32], time: i64, keys: Vec<String>) {
+    fn add(&mut self, id: i64, anchors: &[u32], time: i64, keys: Vec<String>, simhash: u64) {
         // An empty text has no anchors and is only removed (if it was there).
         self.anchors.insert(id, anchors, time);
         self.keys.insert(id, keys, time);
+        self.simhashes.insert(id, (simhash, time));
     }
 
     fn prune_before(&mut self, horizon: i64, window: i64) {
         self.anchors.prune_before(horizon, window);
         self.keys.prune_before(horizon);
+        // Like the anchors, in steps of 1/64 of the window: a full pass per call would cost O(window).
+        if horizon >= self.simhashes_pruned_to.saturating_add(window / 64) {
+            self.simhashes_pruned_to = horizon;
+            self.simhashes.retain(|_, (_, time)| *time >= horizon);
+        }
     }
 }
 
