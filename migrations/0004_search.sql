@@ -5,12 +5,14 @@
 -- is the costliest write in the database (benches/fts.rs measures it at
 -- about a tenth of the insert rate). Triggers only queue changed stories in
 -- search_dirty (cheap); search::catch_up indexes the queue in large batches,
--- outside the per-feed write transactions. contentless_delete lets a story be
--- re-indexed by rowid without knowing the text it was indexed with.
+-- outside the per-feed write transactions. The table keeps its own copy of
+-- the indexed text, so a story is re-indexed by rowid without knowing what it
+-- was indexed with, and snippet()/highlight() work in any sqlite3 (the
+-- contentless_delete option would save that space but needs SQLite 3.43,
+-- newer than the sqlite3 of many distributions).
 
 CREATE VIRTUAL TABLE story_search USING fts5(
     title, body,
-    content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
 
