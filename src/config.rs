@@ -186,9 +186,26 @@ pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
-        source,
+        source: explain_read_error(path, source),
     })?;
     parse(&text, path)
+}
+
+/// "No such file" for a path that `ls` shows is puzzling: when it is a
+/// symbolic link whose target is missing, say so and name the target.
+fn explain_read_error(path: &Path, error: std::io::Error) -> std::io::Error {
+    if error.kind() == std::io::ErrorKind::NotFound
+        && let Ok(target) = std::fs::read_link(path)
+    {
+        return std::io::Error::new(
+            error.kind(),
+            format!(
+                "it is a symbolic link to {}, which does not exist",
+                target.display()
+            ),
+        );
+    }
+    error
 }
 
 /// Validates config text as if read from `path`.

@@ -98,6 +98,10 @@ async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) {
     }
 }
 
+/// How long a feed waits after the database refused its write (at most;
+/// a feed with a shorter interval retries at its interval).
+const STORE_RETRY: Duration = Duration::from_secs(60);
+
 /// How often queued stories are indexed for search.
 const INDEX_EVERY: Duration = Duration::from_secs(2);
 /// How often retention runs.
@@ -263,10 +267,17 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 }
                 Ok((id, Err(e))) => {
                     // The database refused a write (disk full, read-only): keep
-                    // the feed and try again later rather than exit.
-                    tracing::error!(feed_id = id, error = %e, "cannot store fetch; retrying in a minute");
-                    if jobs.contains_key(&id) {
-                        schedule.set(id, Utc::now() + chrono::Duration::seconds(60));
+                    // the feed and try again later rather than exit. The error
+                    // cannot be stored in the feed's row, so the log is its record.
+                    if let Some(job) = jobs.get(&id) {
+                        let retry = job.interval.min(STORE_RETRY);
+                        tracing::error!(
+                            feed = %job.feed.url, error = %e, retry_in_secs = retry.as_secs(),
+                            "cannot store fetch; will retry"
+                        );
+                        schedule.set(id, Utc::now() + chrono::Duration::from_std(retry).unwrap_or_default());
+                    } else {
+                        tracing::error!(feed_id = id, error = %e, "cannot store fetch");
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "feed task crashed"),

@@ -70,6 +70,14 @@ pub fn parse(
         .id_generator(|_, _, _| String::new())
         .build();
     let document = strip_xml_declaration(trimmed);
+    // quick-xml (under feed-rs) panics on a second XML declaration naming an
+    // encoding once it is past its first buffer (found by fuzzing). XML allows
+    // the declaration only at the very start, so such a document is not XML.
+    if has_inner_xml_declaration(document) {
+        return Err(ParseError::Invalid(
+            "an XML declaration (<?xml …?>) in the middle of the document".into(),
+        ));
+    }
     let is_json = document.starts_with('{');
     let document = if is_json {
         std::borrow::Cow::Borrowed(document)
@@ -364,6 +372,33 @@ fn strip_xml_declaration(text: &str) -> &str {
     text
 }
 
+/// Whether `<?xml` opens a processing instruction (an XML declaration, not
+/// `<?xml-stylesheet`) outside comments and CDATA sections.
+fn has_inner_xml_declaration(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let skip_to = |rest: &str, end: &str| rest.find(end).map(|j| j + end.len());
+        let next = if rest.starts_with("<!--") {
+            skip_to(rest, "-->")
+        } else if rest.starts_with("<![CDATA[") {
+            skip_to(rest, "]]>")
+        } else if let Some(after) = rest.strip_prefix("<?xml") {
+            if after.is_empty() || after.starts_with(|c: char| c.is_whitespace() || c == '?') {
+                return true;
+            }
+            Some(1)
+        } else {
+            Some(1)
+        };
+        match next {
+            Some(n) => rest = &rest[n..],
+            None => return false,
+        }
+    }
+    false
+}
+
 fn looks_like_html(text: &str) -> bool {
     let head: String = text
         .chars()
@@ -385,6 +420,22 @@ fn looks_like_html(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_second_xml_declaration_is_an_error_not_a_panic() {
+        // Minimised from a cargo-fuzz crash (fuzz/corpus/parse_clean/regression-inner-decl.xml).
+        let doc = format!(
+            "<rss version=\"2.0\"><channel>{}<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><title>T</title></channel></rss>",
+            "\u{fffd}".repeat(4000)
+        );
+        let err = parse(doc.as_bytes(), None, None).unwrap_err();
+        assert!(err.to_string().contains("XML declaration"), "{err}");
+        // In CDATA or a comment it is text, and a stylesheet PI is fine.
+        let ok = "<?xml version=\"1.0\"?><?xml-stylesheet href=\"s.xsl\"?><rss version=\"2.0\"><channel><title>T</title><!-- <?xml version=\"1.0\"?> --><item><guid>a</guid><description><![CDATA[<?xml version=\"1.0\" encoding=\"utf-8\"?>]]></description></item></channel></rss>";
+        let feed = parse(ok.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.entries.len(), 1);
+        assert!(feed.entries[0].content_html.contains("<?xml"));
+    }
 
     const RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>T</title><link>https://s.example/</link><ttl>90</ttl>

@@ -48,6 +48,25 @@ pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         .busy_timeout(Duration::from_secs(30));
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
+        // When SQLite itself ends a transaction on an error (SQLITE_FULL,
+        // SQLITE_IOERR), sqlx's ROLLBACK on drop then fails and the connection
+        // goes back to the pool still counting an open transaction: every later
+        // `begin_with` on it fails ("non-zero transaction depth"), so the daemon
+        // never recovered from a full disk. Such a connection is discarded.
+        .before_acquire(|conn, _| {
+            Box::pin(async move {
+                use sqlx::Connection;
+                // Any queued ROLLBACK from a dropped transaction runs first.
+                conn.ping().await?;
+                if conn.is_in_transaction() {
+                    tracing::warn!(
+                        "discarding a database connection left inside a failed transaction"
+                    );
+                    return Ok(false);
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|source| StoreError::Open {
