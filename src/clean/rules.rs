@@ -234,6 +234,11 @@ impl Builtin {
         };
         let bare = bare.as_str();
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
+            // Most blocks match nothing: a plain `is_match` stops early,
+            // the overlapping search runs only on a hit.
+            if !set.is_match(text) {
+                return None;
+            }
             set.matches(text)
                 .iter()
                 .find(|&i| rules.get(i).is_some_and(|r| words <= r.max_words))
@@ -320,9 +325,17 @@ impl Builtin {
     }
 }
 
-/// Lower case with typographic quotes folded, for phrase patterns.
-pub(crate) fn lower(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// Lower case with typographic quotes folded, for phrase patterns, appended
+/// to `out`: byte-wise for ASCII text.
+pub(crate) fn lower_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        if let Some(tail) = out.get_mut(start..) {
+            tail.make_ascii_lowercase();
+        }
+        return;
+    }
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -334,7 +347,6 @@ pub(crate) fn lower(text: &str) -> String {
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
