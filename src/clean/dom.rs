@@ -371,43 +371,56 @@ pub(crate) fn is_ascii_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
+/// The whitespace-separated words of `s` as byte ranges, like
+/// `str::split_whitespace`: byte by byte on ASCII, decoding only the
+/// non-ASCII characters (feeds' text is mostly ASCII with a few curly quotes
+/// or no-break spaces, which must not send a whole node down the slow path).
+#[inline]
+fn for_each_range(s: &str, mut f: impl FnMut(usize, usize)) {
+    let b = s.as_bytes();
+    let (mut i, mut start) = (0, None);
+    while i < b.len() {
+        let (ws, len) = if b[i] < 0x80 {
+            (is_ascii_ws(b[i]), 1)
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        match (ws, start) {
+            (true, Some(st)) => {
+                f(st, i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(st) = start {
+        f(st, b.len());
+    }
+}
+
 /// Words of a text: whitespace-separated runs, where ideographic scripts
 /// (which use no spaces) count about one word per two characters.
 pub(crate) fn count_words(s: &str) -> u32 {
-    if s.is_ascii() {
-        // The common case, and the hot loop of a clean: one pass over bytes.
-        let (mut words, mut in_word, mut alnum) = (0u32, false, false);
-        for &b in s.as_bytes() {
-            if is_ascii_ws(b) {
-                if in_word && alnum {
-                    words = words.saturating_add(1);
-                }
-                in_word = false;
-                alnum = false;
-            } else {
-                in_word = true;
-                alnum |= b.is_ascii_alphanumeric();
-            }
-        }
-        if in_word && alnum {
-            words = words.saturating_add(1);
-        }
-        return words;
-    }
     let mut words = 0u32;
-    for w in s.split_whitespace() {
+    for_each_range(s, |start, end| {
+        let w = s.get(start..end).unwrap_or("");
         if w.is_ascii() {
             if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 words = words.saturating_add(1);
             }
-            continue;
+            return;
         }
         if !w.chars().any(char::is_alphanumeric) {
-            continue;
+            return;
         }
         let wide = w.chars().filter(|&c| c >= '\u{2E80}').count() as u32;
         words = words.saturating_add(1 + wide / 2);
-    }
+    });
     words
 }
 
@@ -731,27 +744,10 @@ fn escape_attr(s: &str, out: &mut String) {
     }
 }
 
-/// `str::split_whitespace`, byte by byte when the text is ASCII.
+/// `str::split_whitespace`, without decoding ASCII.
 #[inline]
 pub(crate) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
-    if !s.is_ascii() {
-        s.split_whitespace().for_each(f);
-        return;
-    }
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        while i < b.len() && is_ascii_ws(b[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < b.len() && !is_ascii_ws(b[i]) {
-            i += 1;
-        }
-        if i > start {
-            f(s.get(start..i).unwrap_or(""));
-        }
-    }
+    for_each_range(s, |start, end| f(s.get(start..end).unwrap_or("")));
 }
 
 /// Plain text with paragraphs separated by blank lines.
@@ -976,7 +972,15 @@ mod tests {
 
     #[test]
     fn ascii_word_count_matches_the_general_one() {
-        for s in ["", "  a  b ", "x\u{b}y", "-- a1 --", "one,two three\n", "\t\r\n"] {
+        for s in [
+            "",
+            "  a  b ",
+            "x\u{b}y",
+            "-- a1 --",
+            "one,two three\n",
+            "\t\r\n",
+            "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
+        ] {
             let general = s
                 .split_whitespace()
                 .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
