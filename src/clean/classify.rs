@@ -7,6 +7,7 @@
 //! It must never drop a block without a reason, and never leave an entry
 //! empty on soft evidence alone (repeats, template, edge heuristics).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use siphasher::sip::SipHasher13;
@@ -39,16 +40,21 @@ pub(crate) enum Strength {
 
 #[derive(Debug)]
 pub(crate) struct Block {
-    pub nodes: Vec<usize>,
-    pub text: String,
-    pub lower: String,
+    /// The block's nodes: `first` and its following siblings up to `last`.
+    pub first: usize,
+    pub last: usize,
+    /// Byte range of the block's text in [`Blocks::text`] (whitespace
+    /// collapsed, trimmed).
+    pub text: (usize, usize),
+    /// Byte range of its lower-cased text in [`Blocks::lower`]; kept only
+    /// for blocks short enough for the phrase rules (see [`lower_of`]).
+    pub lower: (usize, usize),
     pub words: u32,
     pub link_words: u32,
     pub tag: &'static str,
     /// Template key (lower case, digits and URLs masked); also what
     /// "repeated within the entry" compares.
     pub key: u64,
-    pub sample: String,
     pub protected: bool,
     pub verdict: Option<(String, Strength)>,
 }
@@ -59,74 +65,134 @@ impl Block {
     }
 }
 
+/// An entry's blocks, their texts back to back in two shared buffers (no
+/// string of its own per block).
+#[derive(Debug, Default)]
+pub(crate) struct Blocks {
+    pub list: Vec<Block>,
+    pub text: String,
+    pub lower: String,
+}
+
+fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
+    buf.get(start..end).unwrap_or("")
+}
+
+impl Blocks {
+    pub fn text_of(&self, b: &Block) -> &str {
+        slice(&self.text, b.text)
+    }
+
+    /// The start of the block's text, as the template stores it.
+    pub fn sample(&self, b: &Block) -> String {
+        let text = self.text_of(b);
+        text.char_indices()
+            .nth(100)
+            .map_or(text, |(i, _)| &text[..i])
+            .to_string()
+    }
+}
+
+fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
+    if b.words <= rules::PHRASE_MAX_WORDS {
+        Cow::Borrowed(slice(lower, b.lower))
+    } else {
+        let mut s = String::new();
+        rules::lower_into(slice(text, b.text), &mut s);
+        Cow::Owned(s)
+    }
+}
+
 /// Splits the arena's kept nodes into text blocks, in document order.
-pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Vec<Block> {
-    let mut out = Vec::new();
-    segment_into(arena, 0, builtin, &mut out);
+pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
+    let mut out = Blocks::default();
+    let mut scratch = String::new();
+    segment_into(arena, 0, builtin, &mut out, &mut scratch);
+    out.list.shrink_to_fit();
+    out.text.shrink_to_fit();
+    out.lower.shrink_to_fit();
     out
 }
 
-fn segment_into(arena: &Arena, idx: usize, builtin: &Builtin, out: &mut Vec<Block>) {
-    let mut run: Vec<usize> = Vec::new();
-    let Some(node) = arena.nodes.get(idx) else {
-        return;
+/// A run of inline siblings: its first and last node.
+type Run = Option<(usize, usize)>;
+
+fn segment_into(
+    arena: &Arena,
+    idx: usize,
+    builtin: &Builtin,
+    out: &mut Blocks,
+    scratch: &mut String,
+) {
+    let mut run: Run = None;
+    let extend = |run: &mut Run, c: usize| {
+        *run = Some(run.map_or((c, c), |(first, _)| (first, c)));
     };
-    for &c in &node.children {
+    for c in arena.children(idx) {
         let n = &arena.nodes[c];
         if n.removed {
             continue;
         }
         match &n.kind {
             Kind::Element { tag, .. } if dom::is_block(tag) || n.has_block => {
-                flush(arena, &mut run, "", builtin, out);
+                flush(arena, &mut run, "", builtin, out, scratch);
                 if n.has_block || n.has_br {
-                    segment_into(arena, c, builtin, out);
+                    segment_into(arena, c, builtin, out, scratch);
                 } else {
-                    let mut one = vec![c];
-                    flush(arena, &mut one, tag, builtin, out);
+                    flush(arena, &mut Some((c, c)), tag, builtin, out, scratch);
                 }
             }
             Kind::Element { tag: "br", .. } => {
-                run.push(c);
-                flush(arena, &mut run, "", builtin, out);
+                extend(&mut run, c);
+                flush(arena, &mut run, "", builtin, out, scratch);
             }
-            _ => run.push(c),
+            _ => extend(&mut run, c),
         }
     }
-    flush(arena, &mut run, "", builtin, out);
+    flush(arena, &mut run, "", builtin, out, scratch);
 }
 
+/// Makes the run a block (if it has words): its text, lower case and key in
+/// one pass each, written into the shared buffers.
 fn flush(
     arena: &Arena,
-    run: &mut Vec<usize>,
+    run: &mut Run,
     tag: &'static str,
     builtin: &Builtin,
-    out: &mut Vec<Block>,
+    out: &mut Blocks,
+    scratch: &mut String,
 ) {
-    if run.is_empty() {
+    let Some((first, last)) = run.take() else {
         return;
+    };
+    let start = out.text.len();
+    let (mut words, mut links) = (0u32, 0u32);
+    for i in arena.run(first, last) {
+        dom::gather(arena, i, &mut out.text, start, &mut words, &mut links);
     }
-    let (mut text, mut words, mut links) = (String::new(), 0u32, 0u32);
-    for &i in run.iter() {
-        dom::gather(arena, i, &mut text, &mut words, &mut links);
-    }
-    let nodes = std::mem::take(run);
     if words == 0 {
         // Whitespace or images only: nothing to judge, nothing to learn.
+        out.text.truncate(start);
         return;
     }
-    let text = text.trim().to_string();
-    let lower = rules::lower(&text);
-    let key = builtin.key_hash(&lower);
-    out.push(Block {
-        nodes,
-        // `gather` already collapsed the whitespace: cut at a char boundary.
-        sample: text
-            .char_indices()
-            .nth(100)
-            .map_or(text.as_str(), |(i, _)| &text[..i])
-            .to_string(),
-        text,
+    // `gather` collapsed the whitespace to single spaces and never starts
+    // with one.
+    let end = out.text.trim_end_matches(' ').len();
+    out.text.truncate(end);
+    scratch.clear();
+    rules::lower_into(slice(&out.text, (start, end)), scratch);
+    let key = builtin.key_hash(scratch);
+    let lower = if words <= rules::PHRASE_MAX_WORDS {
+        let s = out.lower.len();
+        out.lower.push_str(scratch);
+        (s, out.lower.len())
+    } else {
+        (0, 0)
+    };
+    out.list.push(Block {
+        first,
+        last,
+        text: (start, end),
         lower,
         words,
         link_words: links,
@@ -160,18 +226,27 @@ fn core(blocks: &[Block]) -> (usize, usize) {
 }
 
 /// Decides every block's verdict.
-pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
+pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
+    let Blocks {
+        list: blocks,
+        text: texts,
+        lower: lowers,
+    } = all;
+    let (texts, lowers) = (texts.as_str(), lowers.as_str());
     // 1. Rules about the block's own text.
     for b in blocks.iter_mut() {
-        if (cx.keep)(&b.text) {
+        if (cx.keep)(slice(texts, b.text)) {
             b.protected = true;
             continue;
         }
-        if let Some(reason) = (cx.remove)(&b.text) {
+        if let Some(reason) = (cx.remove)(slice(texts, b.text)) {
             b.verdict = Some((reason, Strength::Hard));
             continue;
         }
-        if let Some(v) = cx.builtin.phrase(&b.lower, b.words, b.link_words) {
+        if let Some(v) = cx
+            .builtin
+            .phrase(slice(lowers, b.lower), b.words, b.link_words)
+        {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
         }
     }
@@ -195,7 +270,7 @@ pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
             continue;
         }
         let placed = !(first..=last).contains(&i) || b.link_heavy();
-        if placed && (b.link_heavy() || cx.builtin.weak_hint(&b.lower)) {
+        if placed && (b.link_heavy() || cx.builtin.weak_hint(&lower_of(texts, lowers, b))) {
             b.verdict = Some((
                 format!("repeated verbatim in this entry ({n} times)"),
                 Strength::Soft,
@@ -232,7 +307,7 @@ pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
                 ));
             }
             None if b.words <= 6
-                && cx.builtin.is_related_head(&b.lower)
+                && cx.builtin.is_related_head(slice(lowers, b.lower))
                 && b.tag.starts_with('h') =>
             {
                 b.verdict = Some(("related links".into(), Strength::Hard));
@@ -254,7 +329,7 @@ pub(crate) fn decide(blocks: &mut [Block], cx: &Context<'_>) {
                     "link-heavy block at the edge of the article".into(),
                     Strength::Soft,
                 ));
-            } else if b.words <= 12 && cx.builtin.edge_hint(&b.lower) {
+            } else if b.words <= 12 && cx.builtin.edge_hint(slice(lowers, b.lower)) {
                 b.verdict = Some((
                     "short block at the edge of the article with a boilerplate word".into(),
                     Strength::Soft,

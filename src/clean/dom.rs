@@ -28,29 +28,38 @@ pub(crate) enum Kind {
     Root,
     Element {
         tag: &'static str,
-        attrs: Vec<(&'static str, String)>,
+        /// Most elements have none: an empty box allocates nothing.
+        attrs: Box<[(&'static str, String)]>,
     },
-    Text(String),
+    /// A byte range of [`Arena::text`].
+    Text {
+        start: usize,
+        end: usize,
+    },
 }
 
+/// No node (links between nodes).
+pub(crate) const NONE: usize = usize::MAX;
+
+/// One kept node. Children are linked (`first_child`, `next`), not listed,
+/// and text lives in one shared buffer: a node owns no heap memory of its
+/// own unless it has attributes, which keeps the arena small next to the
+/// html5ever tree it is built from.
 #[derive(Debug)]
 pub(crate) struct Node {
     pub kind: Kind,
     pub parent: usize,
-    pub children: Vec<usize>,
-    pub removed: bool,
+    pub first_child: usize,
+    pub last_child: usize,
+    pub next: usize,
     /// Words of text in this subtree, and how many of them are link text.
     pub words: u32,
     pub link_words: u32,
+    pub removed: bool,
     /// Some descendant is a block-level element (segmentation descends).
     pub has_block: bool,
     /// A direct child is `<br>` (the element's lines are separate blocks).
     pub has_br: bool,
-    /// Text inside an `<a>`.
-    pub in_link: bool,
-    /// Removal suggested by class/id tokens; decided once sizes are known,
-    /// because the article's own wrapper sometimes carries such a token.
-    pub tentative: Option<String>,
 }
 
 impl Node {
@@ -65,6 +74,78 @@ impl Node {
 #[derive(Debug)]
 pub(crate) struct Arena {
     pub nodes: Vec<Node>,
+    /// The text of every text node, back to back.
+    pub text: String,
+    /// Removals suggested by class/id tokens, by node, in document order;
+    /// decided once sizes are known, because the article's own wrapper
+    /// sometimes carries such a token.
+    pub tentative: Vec<(usize, String)>,
+}
+
+impl Arena {
+    /// A text node's text ("" for any other node).
+    pub fn text_of(&self, node: &Node) -> &str {
+        match node.kind {
+            Kind::Text { start, end } => self.text.get(start..end).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// The children of `idx`, in order.
+    pub fn children(&self, idx: usize) -> Siblings<'_> {
+        Siblings {
+            arena: self,
+            next: self.nodes.get(idx).map_or(NONE, |n| n.first_child),
+        }
+    }
+
+    /// `from` and its following siblings up to and including `to`.
+    pub fn run(&self, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut next = from;
+        std::iter::from_fn(move || {
+            if next == NONE {
+                return None;
+            }
+            let cur = next;
+            next = if cur == to {
+                NONE
+            } else {
+                self.nodes.get(cur).map_or(NONE, |n| n.next)
+            };
+            Some(cur)
+        })
+    }
+
+    fn push(&mut self, node: Node) -> usize {
+        let idx = self.nodes.len();
+        let parent = node.parent;
+        self.nodes.push(node);
+        if let Some(p) = self.nodes.get_mut(parent) {
+            let last = p.last_child;
+            p.last_child = idx;
+            if last == NONE {
+                p.first_child = idx;
+            } else if let Some(l) = self.nodes.get_mut(last) {
+                l.next = idx;
+            }
+        }
+        idx
+    }
+}
+
+pub(crate) struct Siblings<'a> {
+    arena: &'a Arena,
+    next: usize,
+}
+
+impl Iterator for Siblings<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        let cur = self.next;
+        let n = self.arena.nodes.get(cur)?;
+        self.next = n.next;
+        Some(cur)
+    }
 }
 
 /// Elements kept (with their allowed attributes); anything else not in
@@ -283,27 +364,67 @@ pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// `char::is_whitespace` for an ASCII byte (it includes the vertical tab,
+/// which `u8::is_ascii_whitespace` does not).
+#[inline]
+pub(crate) fn is_ascii_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// The whitespace-separated words of `s` as byte ranges, like
+/// `str::split_whitespace`: byte by byte on ASCII, decoding only the
+/// non-ASCII characters (feeds' text is mostly ASCII with a few curly quotes
+/// or no-break spaces, which must not send a whole node down the slow path).
+#[inline]
+fn for_each_range(s: &str, mut f: impl FnMut(usize, usize)) {
+    let b = s.as_bytes();
+    let (mut i, mut start) = (0, None);
+    while i < b.len() {
+        let (ws, len) = if b[i] < 0x80 {
+            (is_ascii_ws(b[i]), 1)
+        } else {
+            match s.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_whitespace(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        match (ws, start) {
+            (true, Some(st)) => {
+                f(st, i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(st) = start {
+        f(st, b.len());
+    }
+}
+
 /// Words of a text: whitespace-separated runs, where ideographic scripts
 /// (which use no spaces) count about one word per two characters.
 pub(crate) fn count_words(s: &str) -> u32 {
     let mut words = 0u32;
-    for w in s.split_whitespace() {
-        // ASCII fast path: the common case, and the hot loop of a clean.
+    for_each_range(s, |start, end| {
+        let w = s.get(start..end).unwrap_or("");
         if w.is_ascii() {
             if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
                 words = words.saturating_add(1);
             }
-            continue;
+            return;
         }
         if !w.chars().any(char::is_alphanumeric) {
-            continue;
+            return;
         }
         let wide = w.chars().filter(|&c| c >= '\u{2E80}').count() as u32;
         words = words.saturating_add(1 + wide / 2);
-    }
+    });
     words
 }
 
+/// A scraper node still to visit, and where its arena copy goes.
 struct Frame<'a> {
     node: NodeRef<'a, SNode>,
     parent: usize,
@@ -334,44 +455,62 @@ pub(crate) fn build(
         }
     }
 
-    let mut nodes = vec![Node {
-        kind: Kind::Root,
-        parent: 0,
-        children: Vec::new(),
-        removed: false,
-        words: 0,
-        link_words: 0,
-        has_block: false,
-        has_br: false,
-        in_link: false,
-        tentative: None,
-    }];
-    let mut stack: Vec<Frame<'_>> = doc
+    // Sized from the parsed tree up front: no doubling slack on a big entry
+    // while the html5ever tree is still alive.
+    let text_len: usize = doc
         .tree
-        .root()
-        .children()
-        .rev()
-        .map(|node| Frame {
-            node,
-            parent: 0,
-            depth: 0,
-            in_link: false,
+        .values()
+        .map(|v| match v {
+            SNode::Text(t) => t.len(),
+            _ => 0,
         })
-        .collect();
+        .sum();
+    let mut arena = Arena {
+        nodes: Vec::with_capacity(doc.tree.nodes().len()),
+        text: String::with_capacity(text_len),
+        tentative: Vec::new(),
+    };
+    arena.nodes.push(leaf(Kind::Root, NONE));
 
+    // Depth-first without recursion; the stack holds the next sibling of
+    // each open element, so it is as deep as the tree, never as wide.
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut cur = doc.tree.root().first_child().map(|node| Frame {
+        node,
+        parent: 0,
+        depth: 0,
+        in_link: false,
+    });
     while let Some(Frame {
         node,
         parent,
         depth,
         in_link,
-    }) = stack.pop()
+    }) = cur.take().or_else(|| stack.pop())
     {
+        let next = node.next_sibling().map(|node| Frame {
+            node,
+            parent,
+            depth,
+            in_link,
+        });
+        // Where the children go, if they are visited at all.
+        let mut descend: Option<(usize, usize, bool)> = None;
         match node.value() {
             SNode::Text(t) => {
                 let text: &str = t;
-                let idx = nodes.len();
-                nodes.push(leaf(Kind::Text(text.to_string()), parent, in_link));
-                nodes[parent].children.push(idx);
+                let start = arena.text.len();
+                arena.text.push_str(text);
+                let mut n = leaf(
+                    Kind::Text {
+                        start,
+                        end: arena.text.len(),
+                    },
+                    parent,
+                );
+                n.words = count_words(text);
+                n.link_words = if in_link { n.words } else { 0 };
+                arena.push(n);
             }
             SNode::Element(el) => {
                 let name = el.name();
@@ -386,89 +525,87 @@ pub(crate) fn build(
                         if t.is_empty() { describe(el, name) } else { t }
                     };
                     removed.push(RemovedBlock { text, reason });
-                    continue;
-                }
-                let tag = ALLOWED.iter().copied().find(|t| *t == name);
-                match tag {
-                    Some(tag) if depth < MAX_DEPTH => {
-                        let Some(attrs) = allowed_attrs(tag, el) else {
-                            // An image without a safe source shows nothing.
-                            continue;
-                        };
-                        let idx = nodes.len();
-                        let mut n = leaf(Kind::Element { tag, attrs }, parent, in_link);
-                        n.tentative = rules::class_reason(el);
-                        nodes.push(n);
-                        nodes[parent].children.push(idx);
-                        if tag == "br" {
-                            nodes[parent].has_br = true;
+                } else {
+                    let tag = ALLOWED.binary_search(&name).ok().map(|i| ALLOWED[i]);
+                    match tag {
+                        Some(tag) if depth < MAX_DEPTH => {
+                            // `None`: an image without a safe source shows nothing.
+                            if let Some(attrs) = allowed_attrs(tag, el) {
+                                let idx = arena.push(leaf(
+                                    Kind::Element {
+                                        tag,
+                                        attrs: attrs.into_boxed_slice(),
+                                    },
+                                    parent,
+                                ));
+                                if let Some(reason) = rules::class_reason(el) {
+                                    arena.tentative.push((idx, reason));
+                                }
+                                if tag == "br"
+                                    && let Some(p) = arena.nodes.get_mut(parent)
+                                {
+                                    p.has_br = true;
+                                }
+                                descend = Some((idx, depth + 1, in_link || tag == "a"));
+                            }
                         }
-                        push_frames(&mut stack, node, idx, depth + 1, in_link || tag == "a");
+                        // Unknown tags (and anything beyond the depth cap) are
+                        // unwrapped: the text inside may be the article.
+                        _ => descend = Some((parent, depth, in_link)),
                     }
-                    // Unknown tags (and anything beyond the depth cap) are
-                    // unwrapped: the text inside may be the article.
-                    _ => push_frames(&mut stack, node, parent, depth, in_link),
                 }
             }
-            SNode::Document | SNode::Fragment => {
-                push_frames(&mut stack, node, parent, depth, in_link)
-            }
+            SNode::Document | SNode::Fragment => descend = Some((parent, depth, in_link)),
             // Comments, doctypes and processing instructions are never output.
             _ => {}
         }
+        match (descend, node.first_child()) {
+            (Some((parent, depth, in_link)), Some(child)) => {
+                if let Some(next) = next {
+                    stack.push(next);
+                }
+                cur = Some(Frame {
+                    node: child,
+                    parent,
+                    depth,
+                    in_link,
+                });
+            }
+            _ => cur = next,
+        }
     }
+    drop(stack);
+    drop(doc);
+    arena.nodes.shrink_to_fit();
 
     // Children always come after their parent, so one backward pass sums
     // the subtree sizes.
+    let nodes = &mut arena.nodes;
     for i in (1..nodes.len()).rev() {
-        let (words, links, block) = {
-            let n = &nodes[i];
-            if let Kind::Text(t) = &n.kind {
-                let w = count_words(t);
-                (w, if n.in_link { w } else { 0 }, false)
-            } else {
-                (n.words, n.link_words, n.has_block || is_block(n.tag()))
-            }
-        };
-        if let Kind::Text(_) = nodes[i].kind {
-            nodes[i].words = words;
-            nodes[i].link_words = links;
+        let n = &nodes[i];
+        let (words, links, p) = (n.words, n.link_words, n.parent);
+        let block = n.has_block || is_block(n.tag());
+        if let Some(p) = nodes.get_mut(p) {
+            p.words = p.words.saturating_add(words);
+            p.link_words = p.link_words.saturating_add(links);
+            p.has_block |= block;
         }
-        let p = nodes[i].parent;
-        nodes[p].words = nodes[p].words.saturating_add(words);
-        nodes[p].link_words = nodes[p].link_words.saturating_add(links);
-        nodes[p].has_block |= block;
     }
-    Arena { nodes }
+    arena
 }
 
-fn push_frames<'a>(
-    stack: &mut Vec<Frame<'a>>,
-    node: NodeRef<'a, SNode>,
-    parent: usize,
-    depth: usize,
-    in_link: bool,
-) {
-    stack.extend(node.children().rev().map(|node| Frame {
-        node,
-        parent,
-        depth,
-        in_link,
-    }));
-}
-
-fn leaf(kind: Kind, parent: usize, in_link: bool) -> Node {
+fn leaf(kind: Kind, parent: usize) -> Node {
     Node {
         kind,
         parent,
-        children: Vec::new(),
-        removed: false,
+        first_child: NONE,
+        last_child: NONE,
+        next: NONE,
         words: 0,
         link_words: 0,
+        removed: false,
         has_block: false,
         has_br: false,
-        in_link,
-        tentative: None,
     }
 }
 
@@ -607,6 +744,12 @@ fn escape_attr(s: &str, out: &mut String) {
     }
 }
 
+/// `str::split_whitespace`, without decoding ASCII.
+#[inline]
+pub(crate) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
+    for_each_range(s, |start, end| f(s.get(start..end).unwrap_or("")));
+}
+
 /// Plain text with paragraphs separated by blank lines.
 #[derive(Default)]
 struct TextOut {
@@ -624,14 +767,17 @@ impl TextOut {
         if s.starts_with(char::is_whitespace) {
             self.space = true;
         }
-        for w in s.split_whitespace() {
-            if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
-                self.line.push(' ');
+        let mut any = false;
+        let (line, space) = (&mut self.line, &mut self.space);
+        for_each_word(s, |w| {
+            if *space && !line.is_empty() && !line.ends_with('\n') {
+                line.push(' ');
             }
-            self.line.push_str(w);
-            self.space = true;
-        }
-        self.space = s.ends_with(char::is_whitespace) || (self.space && s.trim().is_empty());
+            line.push_str(w);
+            *space = true;
+            any = true;
+        });
+        self.space = s.ends_with(char::is_whitespace) || (self.space && !any);
     }
 
     /// A line break; two in a row end the paragraph.
@@ -668,21 +814,34 @@ struct Writer<'a> {
 
 /// Writes the kept nodes as HTML and as plain text.
 pub(crate) fn write(arena: &Arena) -> (String, String) {
+    let len = arena.text.len();
     let mut w = Writer {
         arena,
-        html: String::new(),
-        text: TextOut::default(),
+        // Text plus room for the tags; trimmed to size at the end.
+        html: String::with_capacity(len + len / 4 + 64),
+        text: TextOut {
+            out: String::with_capacity(len),
+            ..TextOut::default()
+        },
         units: 0,
     };
     w.children(0, false);
     w.text.block();
-    (w.html.trim().to_string(), w.text.out)
+    let (mut html, mut text) = (w.html, w.text.out);
+    // Trimmed in place: no second copy of a big entry.
+    let end = html.trim_end().len();
+    html.truncate(end);
+    let lead = html.len() - html.trim_start().len();
+    html.drain(..lead);
+    html.shrink_to_fit();
+    text.shrink_to_fit();
+    (html, text)
 }
 
 impl Writer<'_> {
     fn children(&mut self, idx: usize, pre: bool) {
         let arena = self.arena;
-        for &c in &arena.nodes[idx].children {
+        for c in arena.children(idx) {
             self.node(c, pre);
         }
     }
@@ -695,9 +854,10 @@ impl Writer<'_> {
         }
         match &node.kind {
             Kind::Root => self.children(idx, pre),
-            Kind::Text(t) => {
+            Kind::Text { .. } => {
+                let t = arena.text_of(node);
                 escape_text(t, &mut self.html);
-                if !t.trim().is_empty() {
+                if node.words > 0 || !t.trim().is_empty() {
                     self.units += 1;
                 }
                 self.text.text(t, pre);
@@ -711,7 +871,7 @@ impl Writer<'_> {
                 }
                 self.html.push('<');
                 self.html.push_str(tag);
-                for (name, value) in attrs {
+                for (name, value) in attrs.iter() {
                     self.html.push(' ');
                     self.html.push_str(name);
                     self.html.push_str("=\"");
@@ -748,47 +908,87 @@ impl Writer<'_> {
     }
 }
 
-/// The text under `idx` (removed nodes skipped), and its words and link words.
+/// Appends the text under `idx` (removed nodes skipped) to `out`, whitespace
+/// collapsed to single spaces, and adds its words and link words. `from` is
+/// where this text began in `out` (what "empty" means here).
 pub(crate) fn gather(
     arena: &Arena,
     idx: usize,
     out: &mut String,
+    from: usize,
     words: &mut u32,
     links: &mut u32,
 ) {
-    let node = &arena.nodes[idx];
+    let Some(node) = arena.nodes.get(idx) else {
+        return;
+    };
     if node.removed {
         return;
     }
     match &node.kind {
-        Kind::Text(t) => {
-            if !out.is_empty() && !out.ends_with(' ') && t.starts_with(char::is_whitespace) {
+        Kind::Text { .. } => {
+            let t = arena.text_of(node);
+            if out.len() > from && !out.ends_with(' ') && t.starts_with(char::is_whitespace) {
                 out.push(' ');
             }
-            for (i, w) in t.split_whitespace().enumerate() {
-                if i > 0 {
+            let mut first = true;
+            for_each_word(t, |w| {
+                if !first {
                     out.push(' ');
                 }
+                first = false;
                 out.push_str(w);
-            }
-            if t.ends_with(char::is_whitespace) && !out.is_empty() {
+            });
+            if t.ends_with(char::is_whitespace) && out.len() > from {
                 out.push(' ');
             }
             *words = words.saturating_add(node.words);
             *links = links.saturating_add(node.link_words);
         }
         Kind::Element { tag, .. } => {
-            if (is_block(tag) || *tag == "br") && !out.is_empty() && !out.ends_with(' ') {
+            if (is_block(tag) || *tag == "br") && out.len() > from && !out.ends_with(' ') {
                 out.push(' ');
             }
-            for &c in &node.children {
-                gather(arena, c, out, words, links);
+            for c in arena.children(idx) {
+                gather(arena, c, out, from, words, links);
             }
         }
         Kind::Root => {
-            for &c in &node.children {
-                gather(arena, c, out, words, links);
+            for c in arena.children(idx) {
+                gather(arena, c, out, from, words, links);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowlist_is_sorted_for_binary_search() {
+        assert!(ALLOWED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn ascii_word_count_matches_the_general_one() {
+        for s in [
+            "",
+            "  a  b ",
+            "x\u{b}y",
+            "-- a1 --",
+            "one,two three\n",
+            "\t\r\n",
+            "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
+        ] {
+            let general = s
+                .split_whitespace()
+                .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+                .count() as u32;
+            assert_eq!(count_words(s), general, "{s:?}");
+            let mut words = Vec::new();
+            for_each_word(s, |w| words.push(w.to_string()));
+            assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
         }
     }
 }

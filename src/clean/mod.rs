@@ -22,7 +22,7 @@ use regex::{Regex, RegexSet};
 use scraper::Selector;
 
 use crate::config::CleanRules;
-use classify::{Block, Context};
+use classify::{Blocks, Context};
 pub use template::{FeedTemplate, Fingerprint};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
@@ -127,19 +127,20 @@ pub struct Cleaner {
 /// One entry parsed and split into blocks, before any block decision.
 struct Analysis {
     arena: dom::Arena,
-    blocks: Vec<Block>,
+    blocks: Blocks,
     removed: Vec<RemovedBlock>,
 }
 
 /// Each distinct block of an entry once, as the template counts them.
-fn fingerprints_of(blocks: &[Block]) -> Vec<Fingerprint> {
+fn fingerprints_of(blocks: &Blocks) -> Vec<Fingerprint> {
     let mut seen = std::collections::HashSet::new();
     blocks
+        .list
         .iter()
         .filter(|b| seen.insert(b.key))
         .map(|b| Fingerprint {
             hash: b.key,
-            sample: b.sample.clone(),
+            sample: blocks.sample(b),
         })
         .collect()
 }
@@ -168,7 +169,7 @@ impl Cleaner {
         template: Option<&FeedTemplate>,
     ) -> CleanedEntry {
         let analysis = self.analyze(html, feed);
-        self.finish(analysis, feed, template)
+        self.finish(analysis, feed, template, true)
     }
 
     /// Cleans the new or changed entries of one fetch: observes them all into
@@ -188,10 +189,8 @@ impl Cleaner {
         analyses
             .into_iter()
             .map(|a| {
-                let mut out = self.finish(a, feed, Some(template));
                 // Already counted above.
-                out.fingerprints = None;
-                out
+                self.finish(a, feed, Some(template), false)
             })
             .collect()
     }
@@ -220,13 +219,14 @@ impl Cleaner {
         a: Analysis,
         feed: Option<&CompiledRules>,
         template: Option<&FeedTemplate>,
+        with_prints: bool,
     ) -> CleanedEntry {
         let Analysis {
             mut arena,
             mut blocks,
             mut removed,
         } = a;
-        let prints = fingerprints_of(&blocks);
+        let prints = with_prints.then(|| fingerprints_of(&blocks));
         let keep = |t: &str| self.global.keeps(t) || feed.is_some_and(|f| f.keeps(t));
         let remove = |t: &str| {
             self.global
@@ -240,25 +240,28 @@ impl Cleaner {
             template,
         };
         classify::decide(&mut blocks, &cx);
-        for b in blocks {
-            if let Some((reason, _)) = b.verdict {
-                for &n in &b.nodes {
+        for b in &mut blocks.list {
+            if let Some((reason, _)) = b.verdict.take() {
+                let run: Vec<usize> = arena.run(b.first, b.last).collect();
+                for n in run {
                     if let Some(node) = arena.nodes.get_mut(n) {
                         node.removed = true;
                     }
                 }
                 removed.push(RemovedBlock {
-                    text: dom::collapse_ws(&b.text, 300),
+                    text: dom::collapse_ws(slice_text(&blocks.text, b.text), 300),
                     reason,
                 });
             }
         }
+        // The blocks' texts go before the output is written.
+        drop(blocks);
         let (html, text) = dom::write(&arena);
         CleanedEntry {
             html,
             text,
             removed,
-            fingerprints: Some(prints),
+            fingerprints: prints,
         }
     }
 }
@@ -271,11 +274,11 @@ fn resolve_tentative(
     removed: &mut Vec<RemovedBlock>,
 ) {
     let total = arena.nodes.first().map_or(0, |n| n.words);
-    for i in 1..arena.nodes.len() {
-        let Some(reason) = arena.nodes[i].tentative.take() else {
+    let mut text = String::new();
+    for (i, reason) in std::mem::take(&mut arena.tentative) {
+        let Some(n) = arena.nodes.get(i) else {
             continue;
         };
-        let n = &arena.nodes[i];
         if n.words >= 80 && u64::from(n.words) * 10 >= u64::from(total) * 4 {
             continue;
         }
@@ -283,26 +286,37 @@ fn resolve_tentative(
         let mut p = n.parent;
         let mut inside_removed = false;
         while p != 0 {
-            if arena.nodes[p].removed {
+            let Some(pn) = arena.nodes.get(p) else {
+                break;
+            };
+            if pn.removed {
                 inside_removed = true;
                 break;
             }
-            p = arena.nodes[p].parent;
+            p = pn.parent;
         }
         if inside_removed {
             continue;
         }
-        let (mut text, mut w, mut l) = (String::new(), 0, 0);
-        dom::gather(arena, i, &mut text, &mut w, &mut l);
+        let (mut w, mut l) = (0, 0);
+        text.clear();
+        dom::gather(arena, i, &mut text, 0, &mut w, &mut l);
         if keep(&text) {
             continue;
         }
-        arena.nodes[i].removed = true;
+        if let Some(n) = arena.nodes.get_mut(i) {
+            n.removed = true;
+        }
         removed.push(RemovedBlock {
             text: dom::collapse_ws(&text, 300),
             reason,
         });
     }
+}
+
+/// A byte range of a shared text buffer.
+fn slice_text(buf: &str, (start, end): (usize, usize)) -> &str {
+    buf.get(start..end).unwrap_or("")
 }
 
 /// The block fingerprints of an entry, without any user rule: what

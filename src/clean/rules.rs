@@ -185,7 +185,10 @@ const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recomme
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
-    phrases: RegexSet,
+    /// [`PHRASES`] anchored at the start (a quick anchored search), and the
+    /// rest, each with the rule indices of its patterns.
+    phrases_start: (RegexSet, Vec<usize>),
+    phrases_any: (RegexSet, Vec<usize>),
     calls: RegexSet,
     terms: RegexSet,
     topics: RegexSet,
@@ -211,7 +214,8 @@ impl Builtin {
         let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
         Ok(Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
-            phrases: set(&mut PHRASES.iter().map(|r| r.pattern))?,
+            phrases_start: phrase_set(true).map_err(err)?,
+            phrases_any: phrase_set(false).map_err(err)?,
             calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
@@ -234,15 +238,37 @@ impl Builtin {
         };
         let bare = bare.as_str();
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
+            // Most blocks match nothing: a plain `is_match` stops early,
+            // the overlapping search runs only on a hit.
+            if !set.is_match(text) {
+                return None;
+            }
             set.matches(text)
                 .iter()
                 .find(|&i| rules.get(i).is_some_and(|r| words <= r.max_words))
                 .and_then(|i| rules.get(i))
                 .map(|r| Verdict { reason: r.name })
         };
-        if let Some(v) =
-            first(&self.lone, LONE, bare).or_else(|| first(&self.phrases, PHRASES, lower))
-        {
+        // The first phrase rule (in `PHRASES` order) that matches and
+        // applies at this length.
+        let phrase = || {
+            let hits = |(set, idx): &(RegexSet, Vec<usize>)| {
+                let found = set.is_match(lower).then(|| set.matches(lower));
+                found
+                    .into_iter()
+                    .flat_map(|m| m.into_iter())
+                    .filter_map(|i| idx.get(i).copied())
+                    .filter(|&i| PHRASES.get(i).is_some_and(|r| words <= r.max_words))
+                    .min()
+            };
+            [hits(&self.phrases_start), hits(&self.phrases_any)]
+                .into_iter()
+                .flatten()
+                .min()
+                .and_then(|i| PHRASES.get(i))
+                .map(|r| Verdict { reason: r.name })
+        };
+        if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
             // The button list pattern accepts filler words ("more", "this",
             // "post") so it also needs one word that names a button.
             if v.reason != "share buttons" || bare.split(' ').any(|w| SHARE_WORDS.contains(&w)) {
@@ -320,9 +346,30 @@ impl Builtin {
     }
 }
 
-/// Lower case with typographic quotes folded, for phrase patterns.
-pub(crate) fn lower(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// The phrase patterns anchored at the start (or the others), as a set, with
+/// each set member's index in [`PHRASES`].
+fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
+    let idx: Vec<usize> = (0..PHRASES.len())
+        .filter(|&i| PHRASES[i].pattern.starts_with('^') == anchored)
+        .collect();
+    let set = RegexSet::new(
+        idx.iter()
+            .map(|&i| PHRASES[i].pattern.replace(r"\b", r"(?-u:\b)")),
+    )?;
+    Ok((set, idx))
+}
+
+/// Lower case with typographic quotes folded, for phrase patterns, appended
+/// to `out`: byte-wise for ASCII text.
+pub(crate) fn lower_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let start = out.len();
+        out.push_str(text);
+        if let Some(tail) = out.get_mut(start..) {
+            tail.make_ascii_lowercase();
+        }
+        return;
+    }
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -334,7 +381,6 @@ pub(crate) fn lower(text: &str) -> String {
             _ => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
