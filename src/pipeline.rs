@@ -62,6 +62,39 @@ pub struct FeedReport {
     pub updated: usize,
     pub duration: Duration,
     pub next_due: chrono::DateTime<Utc>,
+    /// Where this feed's time went, stage by stage.
+    pub stages: StageTimes,
+}
+
+/// Time spent in each stage of one feed (or, summed, of many): cheap to take
+/// (a clock read per stage) and what to look at first when ingest is slow.
+/// Stages of different feeds overlap, so sums over feeds exceed wall time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageTimes {
+    /// The HTTP request and body, including waiting for a fetch slot.
+    pub fetch: Duration,
+    /// Decoding and feed-rs.
+    pub parse: Duration,
+    /// The cleaner, on new and changed entries only.
+    pub clean: Duration,
+    /// Fingerprints and story assignment (inside the write transaction).
+    pub dedup: Duration,
+    /// All other database work: the feed's state, known hashes, the entry
+    /// writes and the commit.
+    pub store: Duration,
+    /// Waiting for the single writer (other feeds' transactions).
+    pub store_wait: Duration,
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, o: StageTimes) {
+        self.fetch += o.fetch;
+        self.parse += o.parse;
+        self.clean += o.clean;
+        self.dedup += o.dedup;
+        self.store += o.store;
+        self.store_wait += o.store_wait;
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -137,6 +170,10 @@ impl Pipeline {
             updated: 0,
             duration: Duration::ZERO,
             next_due: fetched_at,
+            stages: StageTimes {
+                store: started.elapsed(),
+                ..StageTimes::default()
+            },
         };
         let failures = u32::try_from(state.consecutive_failures).unwrap_or(u32::MAX);
         let fail = |record: &mut FetchRecord, message: String, retry_after: Option<Duration>| {
@@ -155,7 +192,9 @@ impl Pipeline {
 
         let mut entries = Vec::new();
         let mut template = None;
+        let fetch_started = Instant::now();
         let response = self.fetcher.fetch(&url, &validators).await;
+        report.stages.fetch = fetch_started.elapsed();
         let next_due = match response {
             Err(e) => {
                 record.status = e.status();
@@ -189,17 +228,26 @@ impl Pipeline {
                     Some(body) => {
                         let content_type = response.content_type.clone();
                         let base = url.to_string();
+                        // Timed inside the blocking task: a wait for a blocking
+                        // thread is not parsing.
                         let parsed = tokio::task::spawn_blocking(move || {
-                            parse::parse(&body, content_type.as_deref(), Some(&base))
+                            let t = Instant::now();
+                            let parsed = parse::parse(&body, content_type.as_deref(), Some(&base));
+                            (parsed, t.elapsed())
                         })
-                        .await;
+                        .await
+                        .map(|(parsed, took)| {
+                            report.stages.parse = took;
+                            parsed
+                        });
                         match parsed {
                             Ok(Ok(feed)) => {
                                 record.title = feed.title.clone();
                                 record.site_url = feed.site_url.clone();
                                 record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
                                 let hint = hint.max(feed.ttl);
-                                let prepared = self.prepare_entries(job, feed).await?;
+                                let prepared =
+                                    self.prepare_entries(job, feed, &mut report.stages).await?;
                                 entries = prepared.0;
                                 template = prepared.1;
                                 self.success(&mut record, job, hint, fetched_at)
@@ -221,10 +269,16 @@ impl Pipeline {
         };
         record.next_fetch_at = store::timestamp(next_due);
         record.duration_ms = started.elapsed().as_millis() as i64;
+        let write_started = Instant::now();
         let summary = self
             .store
             .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
             .await?;
+        report.stages.dedup = summary.dedup;
+        report.stages.store_wait = summary.lock_wait;
+        report.stages.store += write_started
+            .elapsed()
+            .saturating_sub(summary.dedup + summary.lock_wait);
         report.status = record.status;
         report.error = record.error;
         report.inserted = summary.inserted;
@@ -252,6 +306,7 @@ impl Pipeline {
         &self,
         job: &FeedJob,
         feed: ParsedFeed,
+        stages: &mut StageTimes,
     ) -> Result<(Vec<EntryWrite>, Option<FeedTemplate>), PipelineError> {
         let mut seen = HashSet::new();
         let entries: Vec<(ParsedEntry, i64)> = feed
@@ -265,7 +320,9 @@ impl Pipeline {
             })
             .collect();
         let guids: Vec<&str> = entries.iter().map(|(e, _)| e.guid.as_str()).collect();
+        let known_started = Instant::now();
         let known = self.store.known_hashes(job.id, &guids).await?;
+        stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
             .into_iter()
             .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
@@ -281,6 +338,7 @@ impl Pipeline {
         let cleaner = self.cleaner();
         let rules = job.feed.clean.clone();
         let cleaned = tokio::task::spawn_blocking(move || {
+            let t = Instant::now();
             let writes: Vec<EntryWrite> = changed
                 .into_iter()
                 .map(|(e, raw_hash)| {
@@ -301,11 +359,14 @@ impl Pipeline {
                     }
                 })
                 .collect();
-            (writes, template)
+            (writes, template, t.elapsed())
         })
         .await;
         match cleaned {
-            Ok((writes, template)) => Ok((writes, Some(template))),
+            Ok((writes, template, took)) => {
+                stages.clean = took;
+                Ok((writes, Some(template)))
+            }
             // The cleaner panicked on this feed's input: store nothing new, keep going.
             Err(join) => {
                 tracing::error!(feed = %job.feed.url, error = %join, "cleaner crashed; entries skipped");

@@ -129,6 +129,10 @@ pub struct EntryWrite {
 pub struct WriteSummary {
     pub inserted: usize,
     pub updated: usize,
+    /// Time spent waiting for the writer (other feeds' transactions).
+    pub lock_wait: Duration,
+    /// Time spent in `Deduper::assign`.
+    pub dedup: Duration,
 }
 
 /// Starts a write transaction. IMMEDIATE takes the write lock up front: a
@@ -234,9 +238,13 @@ impl Store {
         template: Option<&crate::clean::FeedTemplate>,
         dedup: &crate::dedup::Deduper,
     ) -> Result<WriteSummary, StoreError> {
+        let waited = std::time::Instant::now();
         let _w = self.writer.lock().await;
+        let mut summary = WriteSummary {
+            lock_wait: waited.elapsed(),
+            ..WriteSummary::default()
+        };
         let mut tx = begin_write(&self.pool).await?;
-        let mut summary = WriteSummary::default();
         let mut changed = Vec::with_capacity(entries.len());
         for e in entries {
             // Insert, else update: one upsert cannot tell which happened (its
@@ -300,10 +308,12 @@ impl Store {
             changed.push(id);
         }
         if !changed.is_empty() {
+            let started = std::time::Instant::now();
             dedup
                 .assign(&mut tx, &changed)
                 .await
                 .map_err(|e| StoreError::Dedup(e.to_string()))?;
+            summary.dedup = started.elapsed();
         }
         if let Some(template) = template {
             template.save(&mut tx, feed_id).await?;
