@@ -351,6 +351,22 @@ fn db_size_mb(dir: &Path) -> f64 {
         / 1e6
 }
 
+/// Free space where the databases go, from df(1) (no statvfs binding here).
+fn free_mb(dir: &Path) -> f64 {
+    Command::new("df")
+        .args(["--output=avail", "-B1M"])
+        .arg(dir)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .and_then(|l| l.trim().parse().ok())
+        })
+        .unwrap_or(f64::MAX)
+}
+
 fn loadavg() -> String {
     std::fs::read_to_string("/proc/loadavg")
         .unwrap_or_default()
@@ -564,6 +580,17 @@ fn main() {
         let shape = Shape { feeds: n, entries };
         let total = (n * entries) as f64;
         let dir = tempfile::tempdir().expect("tempdir");
+        // About 23 KB an entry (raw, clean HTML, text); the library run's
+        // database sits next to the binary's. A full disk would fail the run,
+        // and every other user of the machine.
+        let need_mb = total * 0.023 * if n <= 2_000 { 2.0 } else { 1.0 } + 500.0;
+        let free = free_mb(dir.path());
+        if free < need_mb {
+            println!(
+                "-- {n} feeds × {entries} entries SKIPPED: needs about {need_mb:.0} MB of disk, {free:.0} MB free"
+            );
+            continue;
+        }
         let config = write_config(dir.path(), addr, shape);
         println!(
             "-- {n} feeds × {entries} entries  (load average {})",
@@ -667,6 +694,8 @@ fn main() {
             load_before,
             loadavg(),
         );
+        // Each row as soon as it is measured: a later size may not finish.
+        println!("  row: {}", table.lines().last().unwrap_or(""));
     }
     println!(
         "\n| feeds × entries | cold wall | entries/s | cold CPU | peak RSS | db size | stage split (summed over feeds) | wall ÷ floor (parse + inserts) | wall ÷ floor incl. cleaner | warm poll (all 304) | newsboat cold | load average |\n\
