@@ -641,10 +641,14 @@ fn main() {
             ("store", st.store),
         ];
         let busy: f64 = parts.iter().map(|(_, d)| d.as_secs_f64()).sum();
-        let split: Vec<String> = parts
-            .iter()
-            .map(|(name, d)| format!("{name} {:.0}%", 100.0 * d.as_secs_f64() / busy.max(1e-9)))
-            .collect();
+        let split: Vec<String> = if busy == 0.0 {
+            vec!["not measured".into()]
+        } else {
+            parts
+                .iter()
+                .map(|(name, d)| format!("{name} {:.0}%", 100.0 * d.as_secs_f64() / busy))
+                .collect()
+        };
         println!(
             "  library: {:.2} s wall, {} new entries; stage seconds summed over feeds: fetch {:.2}, parse {:.2}, \
              clean {:.2}, dedup {:.2}, store {:.2} (+ waiting for the writer {:.2})",
