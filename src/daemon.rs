@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::clean::Cleaner;
 use crate::config::{self, Config};
-use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError};
+use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::Schedule;
 
 /// How long in-flight fetches may run on after SIGTERM.
@@ -45,6 +45,8 @@ pub struct OnceSummary {
     pub failed: usize,
     pub inserted: usize,
     pub updated: usize,
+    /// Per-stage times summed over all feeds (they overlap: more than the wall time).
+    pub stages: StageTimes,
 }
 
 /// Fetches every enabled feed once and returns. Feed failures are recorded
@@ -66,6 +68,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 summary.failed += usize::from(report.error.is_some());
                 summary.inserted += report.inserted;
                 summary.updated += report.updated;
+                summary.stages += report.stages;
             }
             Ok(Err(e)) => return Err(e.into()),
             Err(e) => {
@@ -74,6 +77,16 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             }
         }
     }
+    let s = summary.stages;
+    tracing::debug!(
+        fetch_ms = s.fetch.as_millis() as u64,
+        parse_ms = s.parse.as_millis() as u64,
+        clean_ms = s.clean.as_millis() as u64,
+        dedup_ms = s.dedup.as_millis() as u64,
+        store_ms = s.store.as_millis() as u64,
+        store_wait_ms = s.store_wait.as_millis() as u64,
+        "stage times summed over feeds"
+    );
     maintain_once(&pipeline, config.storage.keep).await;
     pipeline.store.pool.close().await;
     Ok(summary)
@@ -162,6 +175,11 @@ fn log_report(report: &FeedReport) {
         None => tracing::debug!(
             feed = %report.url, status = report.status, duration_ms = ms,
             new = report.inserted, updated = report.updated, not_modified = report.not_modified,
+            fetch_ms = report.stages.fetch.as_millis() as u64,
+            parse_ms = report.stages.parse.as_millis() as u64,
+            clean_ms = report.stages.clean.as_millis() as u64,
+            dedup_ms = report.stages.dedup.as_millis() as u64,
+            store_ms = report.stages.store.as_millis() as u64,
             "fetched"
         ),
     }

@@ -28,6 +28,11 @@ pub struct Pipeline {
     pub fetcher: Fetcher,
     cleaner: RwLock<Arc<Cleaner>>,
     pub deduper: Deduper,
+    /// Feeds in flight, from fetch to commit: at most `fetch.concurrency`.
+    /// Without it every due feed (all of them, at start) fetches, parses and
+    /// cleans as fast as the network allows and then holds its entries in
+    /// memory while queuing for the single writer: 800 MB at 2,000 feeds.
+    slots: tokio::sync::Semaphore,
 }
 
 /// Per-feed settings from the config, resolved.
@@ -72,6 +77,39 @@ pub struct FeedReport {
     pub updated: usize,
     pub duration: Duration,
     pub next_due: chrono::DateTime<Utc>,
+    /// Where this feed's time went, stage by stage.
+    pub stages: StageTimes,
+}
+
+/// Time spent in each stage of one feed (or, summed, of many): cheap to take
+/// (a clock read per stage) and what to look at first when ingest is slow.
+/// Stages of different feeds overlap, so sums over feeds exceed wall time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageTimes {
+    /// The HTTP request and body, including waiting for a fetch slot.
+    pub fetch: Duration,
+    /// Decoding and feed-rs.
+    pub parse: Duration,
+    /// The cleaner, on new and changed entries only.
+    pub clean: Duration,
+    /// Fingerprints and story assignment (inside the write transaction).
+    pub dedup: Duration,
+    /// All other database work: the feed's state, known hashes, the entry
+    /// writes and the commit.
+    pub store: Duration,
+    /// Waiting for the single writer (other feeds' transactions).
+    pub store_wait: Duration,
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, o: StageTimes) {
+        self.fetch += o.fetch;
+        self.parse += o.parse;
+        self.clean += o.clean;
+        self.dedup += o.dedup;
+        self.store += o.store;
+        self.store_wait += o.store_wait;
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +130,7 @@ impl Pipeline {
         let store = Store::open(&config.storage.database).await?;
         let deduper = Deduper::load(&store.pool, &config.dedup).await?;
         Ok(Pipeline {
+            slots: tokio::sync::Semaphore::new(config.fetch.concurrency.max(1)),
             fetcher: Fetcher::new(&config.fetch)?,
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
             deduper,
@@ -114,6 +153,8 @@ impl Pipeline {
 
     /// Fetches, parses, cleans and stores one feed.
     pub async fn run_feed(&self, job: &FeedJob) -> Result<FeedReport, PipelineError> {
+        // Never closed, so acquire cannot fail; if it ever did, run unbounded.
+        let _slot = self.slots.acquire().await.ok();
         let started = Instant::now();
         let fetched_at = Utc::now();
         let state = sqlx::query_as::<_, store::FeedState>(
@@ -147,6 +188,10 @@ impl Pipeline {
             updated: 0,
             duration: Duration::ZERO,
             next_due: fetched_at,
+            stages: StageTimes {
+                store: started.elapsed(),
+                ..StageTimes::default()
+            },
         };
         let failures = u32::try_from(state.consecutive_failures).unwrap_or(u32::MAX);
         let fail = |record: &mut FetchRecord, message: String, retry_after: Option<Duration>| {
@@ -165,7 +210,9 @@ impl Pipeline {
 
         let mut entries = Vec::new();
         let mut template = None;
+        let fetch_started = Instant::now();
         let response = self.fetcher.fetch(&url, &validators).await;
+        report.stages.fetch = fetch_started.elapsed();
         let next_due = match response {
             Err(e) => {
                 record.status = e.status();
@@ -199,17 +246,25 @@ impl Pipeline {
                     Some(body) => {
                         let content_type = response.content_type.clone();
                         let base = url.to_string();
+                        // Timed inside the blocking task: a wait for a blocking
+                        // thread is not parsing.
                         let parsed = tokio::task::spawn_blocking(move || {
-                            parse::parse(&body, content_type.as_deref(), Some(&base))
+                            let t = Instant::now();
+                            let parsed = parse::parse(&body, content_type.as_deref(), Some(&base));
+                            (parsed, t.elapsed())
                         })
-                        .await;
+                        .await
+                        .map(|(parsed, took)| {
+                            report.stages.parse = took;
+                            parsed
+                        });
                         match parsed {
                             Ok(Ok(feed)) => {
                                 record.title = feed.title.clone();
                                 record.site_url = feed.site_url.clone();
                                 record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
                                 let hint = hint.max(feed.ttl);
-                                match self.prepare_entries(job, feed).await? {
+                                match self.prepare_entries(job, feed, &mut report.stages).await? {
                                     Ok((writes, learned)) => {
                                         entries = writes;
                                         template = learned;
@@ -239,10 +294,16 @@ impl Pipeline {
         };
         record.next_fetch_at = store::timestamp(next_due);
         record.duration_ms = started.elapsed().as_millis() as i64;
+        let write_started = Instant::now();
         let summary = self
             .store
             .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
             .await?;
+        report.stages.dedup = summary.dedup;
+        report.stages.store_wait = summary.lock_wait;
+        report.stages.store += write_started
+            .elapsed()
+            .saturating_sub(summary.dedup + summary.lock_wait);
         report.status = record.status;
         report.error = record.error;
         report.inserted = summary.inserted;
@@ -270,6 +331,7 @@ impl Pipeline {
         &self,
         job: &FeedJob,
         feed: ParsedFeed,
+        stages: &mut StageTimes,
     ) -> Result<Result<Prepared, String>, PipelineError> {
         let mut seen = HashSet::new();
         let entries: Vec<(ParsedEntry, i64)> = feed
@@ -283,7 +345,9 @@ impl Pipeline {
             })
             .collect();
         let guids: Vec<&str> = entries.iter().map(|(e, _)| e.guid.as_str()).collect();
+        let known_started = Instant::now();
         let known = self.store.known_hashes(job.id, &guids).await?;
+        stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
             .into_iter()
             .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
@@ -299,6 +363,7 @@ impl Pipeline {
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let cleaned = tokio::task::spawn_blocking(move || {
+            let t = Instant::now();
             // One batch: the template learns from all new entries of this
             // fetch (a new feed's first 30 entries teach it its footer) before
             // any of them is cleaned.
@@ -323,11 +388,14 @@ impl Pipeline {
                     raw_hash,
                 })
                 .collect();
-            (writes, template)
+            (writes, template, t.elapsed())
         })
         .await;
         match cleaned {
-            Ok((writes, template)) => Ok(Ok((writes, Some(template)))),
+            Ok((writes, template, took)) => {
+                stages.clean = took;
+                Ok(Ok((writes, Some(template))))
+            }
             // The cleaner panicked on this feed's input: store nothing new and
             // record it as the feed's error, so the next fetch retries in full.
             Err(join) => Ok(Err(format!(

@@ -143,11 +143,19 @@ pub struct EntryWrite {
     pub raw_hash: i64,
 }
 
+/// Entries per multi-row INSERT: 13 values each, far under SQLite's limit
+/// of 32,766 bound values per statement.
+const ROWS_PER_INSERT: usize = 50;
+
 /// What one write changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteSummary {
     pub inserted: usize,
     pub updated: usize,
+    /// Time spent waiting for the writer (other feeds' transactions).
+    pub lock_wait: Duration,
+    /// Time spent in `Deduper::assign`.
+    pub dedup: Duration,
 }
 
 /// Starts a write transaction. IMMEDIATE takes the write lock up front: a
@@ -253,40 +261,62 @@ impl Store {
         template: Option<&crate::clean::FeedTemplate>,
         dedup: &crate::dedup::Deduper,
     ) -> Result<WriteSummary, StoreError> {
+        let waited = std::time::Instant::now();
         let _w = self.writer.lock().await;
+        let mut summary = WriteSummary {
+            lock_wait: waited.elapsed(),
+            ..WriteSummary::default()
+        };
         let mut tx = begin_write(&self.pool).await?;
-        let mut summary = WriteSummary::default();
+        // New rows first, many per statement: every statement costs a hand-off
+        // to SQLite's thread (~60 µs), more than inserting a row. RETURNING
+        // gives the ids of the rows actually inserted (not of conflicts).
+        let mut new_ids: std::collections::HashMap<&str, i64> =
+            std::collections::HashMap::with_capacity(entries.len());
+        for chunk in entries.chunks(ROWS_PER_INSERT) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO entries (feed_id, guid, url, title, author, published_at, updated_at,
+                                      fetched_at, changed_at, content_raw, content_html, content_text, raw_hash) ",
+            );
+            insert.push_values(chunk, |mut row, e| {
+                row.push_bind(feed_id)
+                    .push_bind(&e.guid)
+                    .push_bind(&e.url)
+                    .push_bind(&e.title)
+                    .push_bind(&e.author)
+                    .push_bind(&e.published_at)
+                    .push_bind(&e.updated_at)
+                    .push_bind(&record.fetched_at)
+                    .push_bind(&record.fetched_at)
+                    .push_bind(&e.content_raw)
+                    .push_bind(&e.content_html)
+                    .push_bind(&e.content_text)
+                    .push_bind(e.raw_hash);
+            });
+            insert.push(" ON CONFLICT(feed_id, guid) DO NOTHING RETURNING id, guid");
+            for (id, guid) in insert
+                .build_query_as::<(i64, String)>()
+                .fetch_all(&mut *tx)
+                .await?
+            {
+                if let Some(e) = chunk.iter().find(|e| e.guid == guid) {
+                    new_ids.insert(e.guid.as_str(), id);
+                }
+            }
+        }
         let mut changed = Vec::with_capacity(entries.len());
         for e in entries {
-            // Insert, else update: one upsert cannot tell which happened (its
-            // old test, fetched_at = changed_at, is also true for an entry
-            // edited within the second it was first stored).
-            let new_id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO entries (feed_id, guid, url, title, author, published_at, updated_at,
-                                      fetched_at, changed_at, content_raw, content_html, content_text, raw_hash)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(feed_id, guid) DO NOTHING
-                 RETURNING id",
-            )
-            .bind(feed_id)
-            .bind(&e.guid)
-            .bind(&e.url)
-            .bind(&e.title)
-            .bind(&e.author)
-            .bind(&e.published_at)
-            .bind(&e.updated_at)
-            .bind(&record.fetched_at)
-            .bind(&record.fetched_at)
-            .bind(&e.content_raw)
-            .bind(&e.content_html)
-            .bind(&e.content_text)
-            .bind(e.raw_hash)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let inserted = new_id.is_some();
-            let id = match new_id {
-                Some(id) => id,
+            // Inserted above, else an update (one upsert cannot tell which
+            // happened: its old test, fetched_at = changed_at, is also true for
+            // an entry edited within the second it was first stored). A guid
+            // given twice is inserted once, then updated, as before.
+            let id = match new_ids.remove(e.guid.as_str()) {
+                Some(id) => {
+                    summary.inserted += 1;
+                    id
+                }
                 None => {
+                    summary.updated += 1;
                     sqlx::query_scalar(
                         "UPDATE entries SET
                             url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
@@ -311,18 +341,15 @@ impl Store {
                     .await?
                 }
             };
-            if inserted {
-                summary.inserted += 1;
-            } else {
-                summary.updated += 1;
-            }
             changed.push(id);
         }
         if !changed.is_empty() {
+            let started = std::time::Instant::now();
             dedup
                 .assign(&mut tx, &changed)
                 .await
                 .map_err(|e| StoreError::Dedup(e.to_string()))?;
+            summary.dedup = started.elapsed();
         }
         if let Some(template) = template {
             template.save(&mut tx, feed_id).await?;

@@ -1,0 +1,708 @@
+//! Ingest benchmark: N feeds × M entries served from a loopback HTTP server,
+//! fetched by the real binary (`feedsieve run --once`) cold and then warm
+//! (every feed answering 304), by the library for the per-stage split, and by
+//! newsboat on the same feeds; plus the floor: the same bytes through parsing
+//! alone and bare batched SQLite inserts alone. Every figure is printed with
+//! its ratio to a baseline measured in the same run (the floor, or the cold
+//! run), because this 2-core machine is shared and absolute timings drift.
+//!
+//! Run: `cargo bench --bench ingest` (small: 200 and 2,000 feeds × 20 entries)
+//! or `BENCH_SCALE=full cargo bench --bench ingest` (200, 2,000 and 10,000
+//! feeds × 50 entries). `BENCH_FEEDS=200,500` and `BENCH_ENTRIES=30` override
+//! the sizes; `BENCH_NEWSBOAT=0` skips newsboat; the library run for the
+//! stage split is skipped above 2,000 feeds unless `BENCH_SPLIT_ALL=1`.
+//!
+//! Entries are generated from the real article bodies in
+//! `shared/bench-data/article-extraction-benchmark/ground-truth.json` (read in
+//! place, never copied into the repository): 3–10 KB of HTML each, made of
+//! paragraphs drawn at random from all articles, so unrelated entries share
+//! almost nothing, plus a share widget and a tracking pixel for the cleaner to
+//! remove. Every third entry of a feed is a syndicated story that four feeds
+//! carry (same text, a different "published by" footer): a third of the
+//! entries are copies the de-duplication has to join.
+
+use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+
+const CONCURRENCY: usize = 32;
+/// Syndicated stories are carried by this many feeds.
+const COPIES: usize = 4;
+const LAST_MODIFIED: &str = "Sun, 01 Nov 2026 00:00:00 GMT";
+
+fn shared_dir() -> PathBuf {
+    let near = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
+    std::env::var_os("FEEDSIEVE_SHARED")
+        .map(Into::into)
+        .filter(|p: &PathBuf| p.exists())
+        .unwrap_or_else(|| {
+            if near.exists() {
+                near.to_path_buf()
+            } else {
+                "/work/shared".into()
+            }
+        })
+}
+
+/// The paragraphs of every ground-truth article, raw and HTML-escaped.
+struct Corpus {
+    raw: Vec<String>,
+    html: Vec<String>,
+}
+
+fn load_corpus() -> Corpus {
+    let path = shared_dir().join("bench-data/article-extraction-benchmark/ground-truth.json");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("ground-truth.json")).expect("json");
+    let raw: Vec<String> = json
+        .as_object()
+        .expect("object")
+        .values()
+        .filter_map(|v| v["articleBody"].as_str())
+        .flat_map(|body| body.split("\n\n"))
+        .map(str::trim)
+        .filter(|p| p.split_whitespace().count() >= 5)
+        .map(str::to_string)
+        .collect();
+    let html = raw.iter().map(|p| escape(p)).collect();
+    Corpus { raw, html }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    feeds: usize,
+    entries: usize,
+}
+
+struct Entry {
+    link: String,
+    title: String,
+    html: String,
+    text: String,
+    published: String,
+}
+
+/// Entry `j` of feed `f`: deterministic, so every reader gets the same bytes.
+fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
+    let groups = (shape.feeds / COPIES).max(1);
+    let syndicated = j.is_multiple_of(3) && shape.feeds >= COPIES;
+    let seed = if syndicated {
+        splitmix(((f % groups) as u64) << 24 | j as u64 | 1 << 62)
+    } else {
+        splitmix((f as u64) << 24 | j as u64)
+    };
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let target = rng.usize(3000..10_000);
+    let mut html = String::with_capacity(target + 512);
+    let mut text = String::with_capacity(target);
+    html.push_str("<div class=\"post\">");
+    let first = rng.usize(..c.raw.len());
+    let title: String = c.raw[first]
+        .split_whitespace()
+        .take(9)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut p = first;
+    // Leave room for the widgets below so the whole stays within 3–10 KB.
+    while html.len() + c.html[p].len() + 400 < target || text.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", c.html[p]);
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&c.raw[p]);
+        p = rng.usize(..c.raw.len());
+    }
+    let _ = write!(
+        html,
+        "<div class=\"share\"><a href=\"https://social.example/share?u=feed{f}-{j}\">Share this</a> \
+         <a href=\"https://social.example/tweet?u=feed{f}-{j}\">Tweet</a></div>\
+         <img src=\"https://pixel.example/t.gif?f={f}&amp;e={j}\" width=\"1\" height=\"1\">"
+    );
+    if syndicated {
+        let _ = write!(
+            html,
+            "<p><em>Distributed by Wire {}; published here by Feed {f}.</em></p>",
+            f % groups
+        );
+    }
+    html.push_str("</div>");
+    let minutes = (f * shape.entries + j) as i64;
+    let published = chrono::DateTime::from_timestamp(1_793_491_200 - minutes * 60, 0)
+        .unwrap_or_default()
+        .to_rfc2822();
+    Entry {
+        link: format!("https://feed{f}.bench.example/{j}.html"),
+        title,
+        html,
+        text,
+        published,
+    }
+}
+
+fn feed_xml(c: &Corpus, shape: Shape, f: usize) -> String {
+    let mut xml = String::with_capacity(shape.entries * 7_000);
+    let _ = write!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>\
+         <title>Bench feed {f}</title><link>https://feed{f}.bench.example/</link>\
+         <description>Generated for benches/ingest.rs</description>\n"
+    );
+    for j in 0..shape.entries {
+        let e = entry(c, shape, f, j);
+        let _ = writeln!(
+            xml,
+            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid>\
+             <pubDate>{}</pubDate><description><![CDATA[{}]]></description></item>",
+            escape(&e.title),
+            e.link,
+            e.link,
+            e.published,
+            e.html.replace("]]>", "]]&gt;")
+        );
+    }
+    xml.push_str("</channel></rss>\n");
+    xml
+}
+
+fn url(addr: SocketAddr, shape: Shape, f: usize) -> String {
+    format!("http://{addr}/n{}/m{}/f{f}.xml", shape.feeds, shape.entries)
+}
+
+/// `/n{N}/m{M}/f{i}.xml` → the feed's bytes, generated per request (a 10,000
+/// × 50 set is 3 GB). Validators answer 304, as a well-behaved server does.
+async fn serve(
+    c: Arc<Corpus>,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let parsed = (|| {
+        let path = req.uri().path().strip_prefix("/n")?.strip_suffix(".xml")?;
+        let mut parts = path.split('/');
+        let feeds = parts.next()?.parse().ok()?;
+        let entries = parts.next()?.strip_prefix('m')?.parse().ok()?;
+        let f: usize = parts.next()?.strip_prefix('f')?.parse().ok()?;
+        (f < feeds).then_some((Shape { feeds, entries }, f))
+    })();
+    let Some((shape, f)) = parsed else {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = StatusCode::NOT_FOUND;
+        return Ok(r);
+    };
+    let etag = format!("\"b{}-{}-{f}\"", shape.feeds, shape.entries);
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .and_then(|v: &hyper::header::HeaderValue| v.to_str().ok())
+    };
+    let fresh = header(hyper::header::IF_NONE_MATCH) == Some(etag.as_str())
+        || (header(hyper::header::IF_NONE_MATCH).is_none()
+            && header(hyper::header::IF_MODIFIED_SINCE) == Some(LAST_MODIFIED));
+    let builder = Response::builder()
+        .header(hyper::header::ETAG, &etag)
+        .header(hyper::header::LAST_MODIFIED, LAST_MODIFIED);
+    let response = if fresh {
+        builder
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Full::new(Bytes::new()))
+    } else {
+        builder
+            .header(
+                hyper::header::CONTENT_TYPE,
+                "application/rss+xml; charset=utf-8",
+            )
+            .body(Full::new(Bytes::from(feed_xml(&c, shape, f))))
+    };
+    Ok(response.expect("response"))
+}
+
+/// The server runs on its own thread and single-threaded runtime; its CPU is
+/// not counted in the child process figures (it is in the library run's).
+fn start_server(c: Arc<Corpus>) -> SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let c = c.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| serve(c.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    addr
+}
+
+fn write_config(dir: &Path, addr: SocketAddr, shape: Shape) -> PathBuf {
+    // per_host high: every feed is on one loopback host, and the default
+    // (2) would serialise them all.
+    let mut toml = format!(
+        "[storage]\ndatabase = \"feedsieve.db\"\n\n[fetch]\ntimeout = \"120s\"\n\
+         concurrency = {CONCURRENCY}\nper_host = {CONCURRENCY}\n\n"
+    );
+    for f in 0..shape.feeds {
+        let _ = writeln!(toml, "[[feed]]\nurl = \"{}\"", url(addr, shape, f));
+    }
+    let path = dir.join("feedsieve.toml");
+    std::fs::write(&path, toml).expect("config");
+    path
+}
+
+/// Whole-process figures of a child, from GNU time.
+#[derive(Debug, Default, Clone, Copy)]
+struct Proc {
+    wall: f64,
+    cpu: f64,
+    rss_mb: f64,
+}
+
+fn timed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Proc, String) {
+    let out_file = dir.join("time.out");
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.arg("-f")
+        .arg("%e %U %S %M")
+        .arg("-o")
+        .arg(&out_file)
+        .arg(program)
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let output = cmd.output().expect("run /usr/bin/time");
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    if !output.status.success() {
+        eprintln!(
+            "{program} failed: {}\n{stdout}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&out_file).expect("time output");
+    let last = text.lines().last().unwrap_or("");
+    let v: Vec<f64> = last
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    assert_eq!(v.len(), 4, "unexpected /usr/bin/time output: {text}");
+    (
+        Proc {
+            wall: v[0],
+            cpu: v[1] + v[2],
+            rss_mb: v[3] / 1024.0,
+        },
+        stdout,
+    )
+}
+
+fn feedsieve(dir: &Path, config: &Path) -> (Proc, String) {
+    timed(
+        dir,
+        env!("CARGO_BIN_EXE_feedsieve"),
+        &[
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "run",
+            "--once",
+        ],
+        &[("RUST_LOG", "warn")],
+    )
+}
+
+fn db_size_mb(dir: &Path) -> f64 {
+    ["feedsieve.db", "feedsieve.db-wal", "feedsieve.db-shm"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len() as f64)
+        .sum::<f64>()
+        / 1e6
+}
+
+/// Free space where the databases go, from df(1) (no statvfs binding here).
+fn free_mb(dir: &Path) -> f64 {
+    Command::new("df")
+        .args(["--output=avail", "-B1M"])
+        .arg(dir)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .nth(1)
+                .and_then(|l| l.trim().parse().ok())
+        })
+        .unwrap_or(f64::MAX)
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The floor: the same bytes through parsing alone, and through bare
+/// batched inserts alone (one transaction per feed, 50-row multi-VALUES
+/// statements, into the real schema without stories, dedup or FTS queue
+/// work). Single-threaded; the cleaner on a sample of entries, for scale.
+struct Floor {
+    parse: f64,
+    insert: f64,
+    /// Cleaner seconds per entry, from a sample.
+    clean_per_entry: f64,
+    mb: f64,
+}
+
+fn floor(c: &Corpus, shape: Shape) -> Floor {
+    let mut parse = Duration::ZERO;
+    let mut bytes = 0usize;
+    let mut parsed_entries = 0usize;
+    for f in 0..shape.feeds {
+        let xml = feed_xml(c, shape, f);
+        bytes += xml.len();
+        let t = Instant::now();
+        let feed = feedsieve::parse::parse(
+            xml.as_bytes(),
+            Some("application/rss+xml; charset=utf-8"),
+            Some("http://127.0.0.1/feed.xml"),
+        )
+        .expect("parse");
+        parse += t.elapsed();
+        parsed_entries += feed.entries.len();
+    }
+    assert_eq!(parsed_entries, shape.feeds * shape.entries);
+
+    let cleaner = feedsieve::clean::Cleaner::new(&Default::default()).expect("cleaner");
+    let sample: Vec<Entry> = (0..shape.feeds.min(20))
+        .flat_map(|f| (0..shape.entries).map(move |j| (f, j)))
+        .map(|(f, j)| entry(c, shape, f, j))
+        .collect();
+    let t = Instant::now();
+    for e in &sample {
+        std::hint::black_box(cleaner.clean(&e.html, None, None));
+    }
+    let clean_per_entry = t.elapsed().as_secs_f64() / sample.len() as f64;
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let insert = rt.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pool = feedsieve::store::open(&dir.path().join("floor.db"))
+            .await
+            .expect("open");
+        let mut conn = pool.acquire().await.expect("conn");
+        let now = feedsieve::store::now();
+        let mut total = Duration::ZERO;
+        for f in 0..shape.feeds {
+            let entries: Vec<Entry> = (0..shape.entries).map(|j| entry(c, shape, f, j)).collect();
+            let t = Instant::now();
+            let mut tx = sqlx::Connection::begin(&mut *conn).await.expect("begin");
+            let feed_id: i64 =
+                sqlx::query_scalar("INSERT INTO feeds (url, added_at) VALUES (?, ?) RETURNING id")
+                    .bind(format!("http://floor/{f}"))
+                    .bind(&now)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .expect("feed");
+            for chunk in entries.chunks(50) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO entries (feed_id, guid, url, title, published_at, fetched_at, \
+                     changed_at, content_raw, content_html, content_text, raw_hash) ",
+                );
+                q.push_values(chunk, |mut b, e| {
+                    b.push_bind(feed_id)
+                        .push_bind(&e.link)
+                        .push_bind(&e.link)
+                        .push_bind(&e.title)
+                        .push_bind(&e.published)
+                        .push_bind(&now)
+                        .push_bind(&now)
+                        .push_bind(&e.html)
+                        .push_bind(&e.html)
+                        .push_bind(&e.text)
+                        .push_bind(0i64);
+                });
+                q.build().execute(&mut *tx).await.expect("insert");
+            }
+            tx.commit().await.expect("commit");
+            total += t.elapsed();
+        }
+        drop(conn);
+        pool.close().await;
+        total
+    });
+    Floor {
+        parse: parse.as_secs_f64(),
+        insert: insert.as_secs_f64(),
+        clean_per_entry,
+        mb: bytes as f64 / 1e6,
+    }
+}
+
+/// The library, in this process, for the stage split (the server shares
+/// the process, so its wall time is a little worse than the binary's).
+fn library_run(dir: &Path, config: &Path) -> (f64, feedsieve::daemon::OnceSummary) {
+    // A database of its own: the binary's runs left theirs warm.
+    let config =
+        feedsieve::config::load_with(config, Some(&dir.join("library.db"))).expect("config");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let t = Instant::now();
+    let summary = rt
+        .block_on(feedsieve::daemon::run_once(&config))
+        .expect("run_once");
+    (t.elapsed().as_secs_f64(), summary)
+}
+
+fn newsboat(dir: &Path, addr: SocketAddr, shape: Shape) -> Option<Proc> {
+    let urls: String = (0..shape.feeds)
+        .map(|f| url(addr, shape, f) + "\n")
+        .collect();
+    std::fs::write(dir.join("urls"), urls).expect("urls");
+    // As many parallel downloads as feedsieve's fetch concurrency.
+    std::fs::write(
+        dir.join("config"),
+        format!("reload-threads {CONCURRENCY}\n"),
+    )
+    .expect("config");
+    let d = |f: &str| dir.join(f).to_string_lossy().to_string();
+    let (proc_, _) = timed(
+        dir,
+        "newsboat",
+        &[
+            "-u",
+            &d("urls"),
+            "-c",
+            &d("cache.db"),
+            "-C",
+            &d("config"),
+            "-x",
+            "reload",
+        ],
+        &[("HOME", &d(""))],
+    );
+    let items: Option<i64> = Command::new("sqlite3")
+        .arg(d("cache.db"))
+        .arg("SELECT COUNT(*) FROM rss_item")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok());
+    if let Some(items) = items {
+        println!("  newsboat stored {items} items");
+    }
+    Some(proc_)
+}
+
+fn have_newsboat() -> Result<(), String> {
+    if std::env::var("BENCH_NEWSBOAT").as_deref() == Ok("0") {
+        return Err("BENCH_NEWSBOAT=0".into());
+    }
+    match Command::new("newsboat").arg("--version").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        _ => Err("newsboat is not installed (apt-get install newsboat)".into()),
+    }
+}
+
+fn sizes() -> (Vec<usize>, usize) {
+    let full = std::env::var("BENCH_SCALE").as_deref() == Ok("full");
+    let feeds = std::env::var("BENCH_FEEDS")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| {
+            if full {
+                vec![200, 2_000, 10_000]
+            } else {
+                vec![200, 2_000]
+            }
+        });
+    let entries = std::env::var("BENCH_ENTRIES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if full { 50 } else { 20 });
+    (feeds, entries)
+}
+
+fn main() {
+    let corpus = Arc::new(load_corpus());
+    let addr = start_server(corpus.clone());
+    let (feed_counts, entries) = sizes();
+    let newsboat_ok = have_newsboat();
+    println!(
+        "== ingest bench: feeds {feed_counts:?} × {entries} entries; {} paragraphs of real article text; \
+         {} cores; fetch concurrency {CONCURRENCY}, per_host {CONCURRENCY}",
+        corpus.raw.len(),
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    if let Err(why) = &newsboat_ok {
+        println!("newsboat section skipped: {why}");
+    }
+    let mut table = String::new();
+    for &n in &feed_counts {
+        let shape = Shape { feeds: n, entries };
+        let total = (n * entries) as f64;
+        let dir = tempfile::tempdir().expect("tempdir");
+        // About 23 KB an entry (raw, clean HTML, text); the library run's
+        // database sits next to the binary's. A full disk would fail the run,
+        // and every other user of the machine.
+        let need_mb = total * 0.023 * if n <= 2_000 { 2.0 } else { 1.0 } + 500.0;
+        let free = free_mb(dir.path());
+        if free < need_mb {
+            println!(
+                "-- {n} feeds × {entries} entries SKIPPED: needs about {need_mb:.0} MB of disk, {free:.0} MB free"
+            );
+            continue;
+        }
+        let config = write_config(dir.path(), addr, shape);
+        println!(
+            "-- {n} feeds × {entries} entries  (load average {})",
+            loadavg()
+        );
+
+        let fl = floor(&corpus, shape);
+        let floor_secs = fl.parse + fl.insert;
+        let clean_secs = fl.clean_per_entry * total;
+        println!(
+            "  floor: {:.0} MB of feeds; parse {:.2} s ({:.0} MB/s), bare batched inserts {:.2} s \
+             ({:.0} rows/s); cleaner alone ≈ {:.2} s ({:.2} ms/entry, sampled)",
+            fl.mb,
+            fl.parse,
+            fl.mb / fl.parse,
+            fl.insert,
+            total / fl.insert,
+            clean_secs,
+            fl.clean_per_entry * 1e3
+        );
+
+        let load_before = loadavg();
+        let (cold, out) = feedsieve(dir.path(), &config);
+        let db_mb = db_size_mb(dir.path());
+        println!("  cold: {} | {cold:?} db {db_mb:.0} MB", out.trim());
+        let (warm, out) = feedsieve(dir.path(), &config);
+        println!(
+            "  warm: {} | {warm:?}  (load average {})",
+            out.trim(),
+            loadavg()
+        );
+
+        // The split needs a second full ingest; at 10,000 feeds that doubles a
+        // long run, so only on request there.
+        let split_all = std::env::var("BENCH_SPLIT_ALL").as_deref() == Ok("1");
+        let (lib_wall, s) = if n <= 2_000 || split_all {
+            library_run(dir.path(), &config)
+        } else {
+            println!("  library split skipped above 2,000 feeds (BENCH_SPLIT_ALL=1 runs it)");
+            (0.0, Default::default())
+        };
+        let st = s.stages;
+        let parts = [
+            ("fetch", st.fetch),
+            ("parse", st.parse),
+            ("clean", st.clean),
+            ("dedup", st.dedup),
+            ("store", st.store),
+        ];
+        let busy: f64 = parts.iter().map(|(_, d)| d.as_secs_f64()).sum();
+        let split: Vec<String> = if busy == 0.0 {
+            vec!["not measured".into()]
+        } else {
+            parts
+                .iter()
+                .map(|(name, d)| format!("{name} {:.0}%", 100.0 * d.as_secs_f64() / busy))
+                .collect()
+        };
+        println!(
+            "  library: {:.2} s wall, {} new entries; stage seconds summed over feeds: fetch {:.2}, parse {:.2}, \
+             clean {:.2}, dedup {:.2}, store {:.2} (+ waiting for the writer {:.2})",
+            lib_wall,
+            s.inserted,
+            st.fetch.as_secs_f64(),
+            st.parse.as_secs_f64(),
+            st.clean.as_secs_f64(),
+            st.dedup.as_secs_f64(),
+            st.store.as_secs_f64(),
+            st.store_wait.as_secs_f64()
+        );
+
+        let nb = match (&newsboat_ok, n <= 2_000) {
+            (Ok(()), true) => {
+                let nb_dir = tempfile::tempdir().expect("tempdir");
+                let p = newsboat(nb_dir.path(), addr, shape);
+                if let Some(p) = p {
+                    println!("  newsboat: {p:?}");
+                }
+                p
+            }
+            _ => None,
+        };
+        let _ = writeln!(
+            table,
+            "| {n} × {entries} | {:.1} s | {:.0} | {:.1} s | {:.0} MB | {:.0} MB | {} | {:.2}× ({:.1} s) | {:.2}× ({:.1} s) | {:.2} s, {:.2} ms CPU/feed ({:.0} feeds/s) | {} | {} → {} |",
+            cold.wall,
+            total / cold.wall,
+            cold.cpu,
+            cold.rss_mb,
+            db_mb,
+            split.join(", "),
+            cold.wall / floor_secs,
+            floor_secs,
+            cold.wall / (floor_secs + clean_secs),
+            floor_secs + clean_secs,
+            warm.cpu,
+            warm.cpu * 1e3 / n as f64,
+            n as f64 / warm.wall,
+            nb.map_or("—".to_string(), |p| format!(
+                "{:.1} s, {:.0} MB ({:.2}× feedsieve's wall)",
+                p.wall,
+                p.rss_mb,
+                p.wall / cold.wall
+            )),
+            load_before,
+            loadavg(),
+        );
+        // Each row as soon as it is measured: a later size may not finish.
+        println!("  row: {}", table.lines().last().unwrap_or(""));
+    }
+    println!(
+        "\n| feeds × entries | cold wall | entries/s | cold CPU | peak RSS | db size | stage split (summed over feeds) | wall ÷ floor (parse + inserts) | wall ÷ floor incl. cleaner | warm poll (all 304) | newsboat cold | load average |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|\n{table}"
+    );
+}
