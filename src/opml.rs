@@ -15,7 +15,7 @@ use quick_xml::events::{BytesStart, Event};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 use url::Url;
 
-use crate::config::{self, ConfigError};
+use crate::config::{self, ConfigError, line_col};
 use crate::output::{WriteError, write_atomic, xml_escape};
 
 /// One feed of an OPML subscription list.
@@ -215,20 +215,6 @@ fn attributes(element: &BytesStart<'_>) -> Result<OutlineAttributes, String> {
         *slot = Some(v.into_owned());
     }
     Ok(out)
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let col = before
-        .get(line_start..)
-        .map(|s| s.chars().count())
-        .unwrap_or(0)
-        + 1;
-    (line, col)
 }
 
 /// The key two feed URLs are compared by: the URL as the config resolves it
