@@ -1,7 +1,7 @@
 //! Parsing and the allowlist: parses an entry's HTML once (html5ever through
-//! scraper), keeps only allowlisted elements, attributes and URLs in a small
-//! arena the cleaner makes its decisions on, and writes the kept nodes back out
-//! as HTML and as plain text.
+//! our own sink, [`super::sink`]), keeps only allowlisted elements,
+//! attributes and URLs in a small arena the cleaner makes its decisions on,
+//! and writes the kept nodes back out as HTML and as plain text.
 //!
 //! It must never emit a tag, attribute or URL scheme that is not on the
 //! allowlist, never recurse without bound (the arena's depth is capped), and
