@@ -1,7 +1,7 @@
 //! Parsing and the allowlist: parses an entry's HTML once (html5ever through
-//! scraper), keeps only allowlisted elements, attributes and URLs in a small
-//! arena the cleaner makes its decisions on, and writes the kept nodes back out
-//! as HTML and as plain text.
+//! our own sink, [`super::sink`]), keeps only allowlisted elements,
+//! attributes and URLs in a small arena the cleaner makes its decisions on,
+//! and writes the kept nodes back out as HTML and as plain text.
 //!
 //! It must never emit a tag, attribute or URL scheme that is not on the
 //! allowlist, never recurse without bound (the arena's depth is capped), and
@@ -9,12 +9,11 @@
 
 use std::collections::HashMap;
 
-use ego_tree::{NodeId, NodeRef};
-use scraper::node::Element;
-use scraper::{ElementRef, Html, Node as SNode, Selector};
+use scraper::{Html, Selector};
 
 use super::RemovedBlock;
 use super::rules;
+use super::sink::{self, El};
 
 /// Deeper elements are unwrapped into their ancestor at this depth, so every
 /// later walk over the arena can recurse safely.
@@ -424,12 +423,67 @@ pub(crate) fn count_words(s: &str) -> u32 {
     words
 }
 
-/// A scraper node still to visit, and where its arena copy goes.
-struct Frame<'a> {
-    node: NodeRef<'a, SNode>,
+/// A parsed node still to visit, and where its arena copy goes.
+struct Frame {
+    node: usize,
     parent: usize,
     depth: usize,
     in_link: bool,
+}
+
+/// User selector matches, as raw node indices. The selectors are scraper's,
+/// so they are matched on scraper's tree of a second parse (only for feeds
+/// that have any): both trees come from the same html5ever tree builder
+/// with sinks that behave alike, so the n-th element of one in document
+/// order is the n-th of the other.
+fn select(
+    source: &str,
+    raw: &sink::Raw,
+    selectors: &[&(Selector, String)],
+) -> HashMap<usize, usize> {
+    let mut by_selector = HashMap::new();
+    if selectors.is_empty() {
+        return by_selector;
+    }
+    let doc = Html::parse_fragment(source);
+    let mut hits: HashMap<ego_tree::NodeId, usize> = HashMap::new();
+    for (i, sel) in selectors.iter().enumerate() {
+        for el in doc.select(&sel.0) {
+            hits.entry(el.id()).or_insert(i);
+        }
+    }
+    if hits.is_empty() {
+        return by_selector;
+    }
+    // Element ordinals in scraper's tree, document order.
+    let mut ordinals: HashMap<usize, usize> = HashMap::new();
+    for (n, node) in doc
+        .tree
+        .root()
+        .descendants()
+        .filter(|n| n.value().is_element())
+        .enumerate()
+    {
+        if let Some(&i) = hits.get(&node.id()) {
+            ordinals.insert(n, i);
+        }
+    }
+    let mut n = 0;
+    let mut cur = raw.next_in(0, 0, true);
+    while cur != sink::NONE {
+        if let Some(sink::RawNode {
+            data: sink::Data::Element(_),
+            ..
+        }) = raw.nodes.get(cur)
+        {
+            if let Some(&i) = ordinals.get(&n) {
+                by_selector.insert(cur, i);
+            }
+            n += 1;
+        }
+        cur = raw.next_in(0, cur, true);
+    }
+    by_selector
 }
 
 /// Parses `html` and builds the arena: unsafe markup, hidden elements, user
@@ -447,81 +501,69 @@ pub(crate) fn build(
         converted = plain_text_to_html(html);
         &converted
     };
-    let doc = Html::parse_fragment(source);
-    let mut by_selector: HashMap<NodeId, &str> = HashMap::new();
-    for (sel, reason) in selectors.iter().map(|s| (&s.0, s.1.as_str())) {
-        for el in doc.select(sel) {
-            by_selector.entry(el.id()).or_insert(reason);
-        }
-    }
+    let mut raw = sink::parse_fragment(source);
+    let by_selector = select(source, &raw, selectors);
 
-    // Sized from the parsed tree up front: no doubling slack on a big entry
-    // while the html5ever tree is still alive.
-    let text_len: usize = doc
-        .tree
-        .values()
-        .map(|v| match v {
-            SNode::Text(t) => t.len(),
-            _ => 0,
-        })
-        .sum();
+    // The parsed text buffer becomes the arena's: text nodes keep their
+    // ranges, nothing is copied.
     let mut arena = Arena {
-        nodes: Vec::with_capacity(doc.tree.nodes().len()),
-        text: String::with_capacity(text_len),
+        nodes: Vec::with_capacity(raw.nodes.len()),
+        text: std::mem::take(&mut raw.text),
         tentative: Vec::new(),
     };
     arena.nodes.push(leaf(Kind::Root, NONE));
 
     // Depth-first without recursion; the stack holds the next sibling of
     // each open element, so it is as deep as the tree, never as wide.
-    let mut stack: Vec<Frame<'_>> = Vec::new();
-    let mut cur = doc.tree.root().first_child().map(|node| Frame {
-        node,
+    let mut stack: Vec<Frame> = Vec::new();
+    let first = raw.nodes.first().map_or(sink::NONE, |n| n.first_child);
+    let mut cur = (first != sink::NONE).then_some(Frame {
+        node: first,
         parent: 0,
         depth: 0,
         in_link: false,
     });
+    let mut scratch = String::new();
     while let Some(Frame {
-        node,
+        node: idx,
         parent,
         depth,
         in_link,
     }) = cur.take().or_else(|| stack.pop())
     {
-        let next = node.next_sibling().map(|node| Frame {
-            node,
+        let Some(node) = raw.nodes.get(idx) else {
+            continue;
+        };
+        let next = (node.next != sink::NONE).then_some(Frame {
+            node: node.next,
             parent,
             depth,
             in_link,
         });
         // Where the children go, if they are visited at all.
         let mut descend: Option<(usize, usize, bool)> = None;
-        match node.value() {
-            SNode::Text(t) => {
-                let text: &str = t;
-                let start = arena.text.len();
-                arena.text.push_str(text);
-                let mut n = leaf(
-                    Kind::Text {
-                        start,
-                        end: arena.text.len(),
-                    },
-                    parent,
-                );
-                n.words = count_words(text);
+        match &node.data {
+            sink::Data::Text { start, end } => {
+                let (start, end) = (*start, *end);
+                let mut n = leaf(Kind::Text { start, end }, parent);
+                n.words = count_words(arena.text.get(start..end).unwrap_or(""));
                 n.link_words = if in_link { n.words } else { 0 };
                 arena.push(n);
             }
-            SNode::Element(el) => {
+            sink::Data::Element(el) => {
                 let name = el.name();
-                let reason = drop_reason(el, name, &by_selector, node.id());
+                let by_sel = by_selector
+                    .get(&idx)
+                    .and_then(|&i| selectors.get(i))
+                    .map(|s| s.1.as_str());
+                let reason = drop_reason(el, name, by_sel);
                 if let Some(reason) = reason {
                     let text = if matches!(name, "script" | "style" | "template" | "noscript") {
                         format!("<{name}>")
                     } else {
-                        let t = ElementRef::wrap(node)
-                            .map(|e| collapse_ws(&e.text().collect::<String>(), REMOVED_TEXT_CHARS))
-                            .unwrap_or_default();
+                        scratch.clear();
+                        raw.subtree_text(&arena.text, idx, &mut scratch);
+                        let t = collapse_ws(&scratch, REMOVED_TEXT_CHARS);
                         if t.is_empty() { describe(el, name) } else { t }
                     };
                     removed.push(RemovedBlock { text, reason });
@@ -555,12 +597,12 @@ pub(crate) fn build(
                     }
                 }
             }
-            SNode::Document | SNode::Fragment => descend = Some((parent, depth, in_link)),
+            sink::Data::Document | sink::Data::Fragment => descend = Some((parent, depth, in_link)),
             // Comments, doctypes and processing instructions are never output.
-            _ => {}
+            sink::Data::Other => {}
         }
-        match (descend, node.first_child()) {
-            (Some((parent, depth, in_link)), Some(child)) => {
+        match (descend, node.first_child) {
+            (Some((parent, depth, in_link)), child) if child != sink::NONE => {
                 if let Some(next) = next {
                     stack.push(next);
                 }
@@ -575,7 +617,7 @@ pub(crate) fn build(
         }
     }
     drop(stack);
-    drop(doc);
+    drop(raw);
     arena.nodes.shrink_to_fit();
 
     // Children always come after their parent, so one backward pass sums
@@ -609,7 +651,7 @@ fn leaf(kind: Kind, parent: usize) -> Node {
     }
 }
 
-fn describe(el: &Element, name: &str) -> String {
+fn describe(el: &El, name: &str) -> String {
     let src = el
         .attr("src")
         .or_else(|| el.attr("href"))
@@ -620,12 +662,7 @@ fn describe(el: &Element, name: &str) -> String {
     }
 }
 
-fn drop_reason(
-    el: &Element,
-    name: &str,
-    by_selector: &HashMap<NodeId, &str>,
-    id: NodeId,
-) -> Option<String> {
+fn drop_reason(el: &El, name: &str, by_selector: Option<&str>) -> Option<String> {
     // Foreign content (SVG, MathML) can smuggle script and style; none of it is text.
     if &*el.name.ns != "http://www.w3.org/1999/xhtml" {
         return Some(format!("unsafe markup <{name}>"));
@@ -637,8 +674,8 @@ fn drop_reason(
             format!("unsafe or dead markup <{name}>")
         });
     }
-    if let Some(reason) = by_selector.get(&id) {
-        return Some((*reason).to_string());
+    if let Some(reason) = by_selector {
+        return Some(reason.to_string());
     }
     if rules::is_hidden(el) {
         return Some("hidden element".to_string());
@@ -654,7 +691,7 @@ fn drop_reason(
 
 /// The attributes an allowed element keeps, URLs checked and cleaned.
 /// `None` for an image without a safe source.
-fn allowed_attrs(tag: &'static str, el: &Element) -> Option<Vec<(&'static str, String)>> {
+fn allowed_attrs(tag: &'static str, el: &El) -> Option<Vec<(&'static str, String)>> {
     let mut out = Vec::new();
     for (name, value) in el.attrs() {
         let name: &'static str = match (tag, name) {

@@ -16,6 +16,7 @@
 mod classify;
 mod dom;
 mod rules;
+mod sink;
 pub mod template;
 
 use regex::{Regex, RegexSet};

@@ -8,8 +8,8 @@
 
 use std::hash::Hasher;
 
+use super::sink::El as Element;
 use regex::{Regex, RegexSet};
-use scraper::node::Element;
 
 use super::CleanError;
 
