@@ -109,7 +109,7 @@ impl Fetcher {
             .deflate(true)
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
-            .map_err(|e| ClientError(error_chain(&e)))?;
+            .map_err(|e| ClientError(crate::error_chain(&e)))?;
         Ok(Fetcher {
             client,
             config: config.clone(),
@@ -177,7 +177,7 @@ impl Fetcher {
             let response = request
                 .send()
                 .await
-                .map_err(|e| FetchError::Network(error_chain(&e)))?;
+                .map_err(|e| FetchError::Network(crate::error_chain(&e)))?;
             let status = response.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break response;
@@ -256,7 +256,7 @@ async fn read_limited(mut response: reqwest::Response, limit: u64) -> Result<Vec
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|e| FetchError::Network(error_chain(&e)))?
+        .map_err(|e| FetchError::Network(crate::error_chain(&e)))?
     {
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(FetchError::TooLarge { limit });
@@ -342,22 +342,6 @@ fn cache_lifetime(headers: &HeaderMap) -> Option<Duration> {
     }
     let expires = httpdate::parse_http_date(&header_str(headers, header::EXPIRES)?).ok()?;
     expires.duration_since(SystemTime::now()).ok()
-}
-
-/// An error with its causes, which is where reqwest puts the useful part
-/// ("connection refused", "dns error: …").
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = cause.source();
-    }
-    message
 }
 
 #[cfg(test)]

@@ -29,3 +29,19 @@ pub mod serve;
 pub mod store;
 pub mod tune;
 pub mod units;
+
+/// An error with its causes, each once: reqwest puts the useful part in a
+/// cause ("connection refused"), while our own errors already quote theirs.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
+}

@@ -126,7 +126,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("feedsieve: {e:#}");
+            eprintln!("feedsieve: {}", feedsieve::error_chain(e.as_ref()));
             ExitCode::FAILURE
         }
     }
