@@ -69,6 +69,52 @@ pub struct RededupReport {
 pub struct Deduper {
     config: DedupConfig,
     window: Mutex<Window>,
+    analyses: Mutex<AnalysisCache>,
+}
+
+/// Recently computed text analyses, by entry id and a hash of the text they
+/// were computed from (so an edited or recleaned text is never served
+/// stale). Syndicated copies arrive close together, so the same recent
+/// entries are candidates again and again; analysing a text (tokenise, hash,
+/// sort its shingles) is the costliest part of verifying one.
+#[derive(Debug, Default)]
+struct AnalysisCache {
+    by_id: HashMap<i64, (u64, std::sync::Arc<Analysis>)>,
+    order: std::collections::VecDeque<i64>,
+}
+
+/// Entries whose analyses are kept: ~13 KB each for a 5 KB text.
+const ANALYSES_KEPT: usize = 2048;
+
+impl AnalysisCache {
+    fn get_or_compute(&mut self, id: i64, text: &str) -> std::sync::Arc<Analysis> {
+        use std::hash::Hasher;
+        let mut h = siphasher::sip::SipHasher13::new_with_keys(
+            0x616e_616c_7973_6973,
+            0x6361_6368_6521_0001,
+        );
+        h.write(text.as_bytes());
+        let text_hash = h.finish();
+        if let Some((hash, analysis)) = self.by_id.get(&id)
+            && *hash == text_hash
+        {
+            return analysis.clone();
+        }
+        let analysis = std::sync::Arc::new(Analysis::of(text));
+        if self
+            .by_id
+            .insert(id, (text_hash, analysis.clone()))
+            .is_none()
+        {
+            self.order.push_back(id);
+        }
+        while self.order.len() > ANALYSES_KEPT {
+            if let Some(old) = self.order.pop_front() {
+                self.by_id.remove(&old);
+            }
+        }
+        analysis
+    }
 }
 
 #[derive(Debug, Default)]
@@ -93,7 +139,7 @@ struct Loaded {
     story_id: Option<i64>,
     /// `fetched_at` in unix seconds; `None` if it does not parse.
     time: Option<i64>,
-    analysis: Analysis,
+    analysis: std::sync::Arc<Analysis>,
 }
 
 impl Loaded {
@@ -223,6 +269,7 @@ impl Deduper {
         Deduper {
             config: config.clone(),
             window: Mutex::new(Window::default()),
+            analyses: Mutex::new(AnalysisCache::default()),
         }
     }
 
@@ -248,7 +295,7 @@ impl Deduper {
         entry_ids: &[i64],
     ) -> Result<(), DedupError> {
         let mut batch = Batch::default();
-        load_rows(conn, &mut batch, entry_ids).await?;
+        load_rows(conn, &mut batch, &self.analyses, entry_ids).await?;
         let mut order: Vec<(&str, i64)> = entry_ids
             .iter()
             .filter_map(|id| batch.rows.get(id).map(|r| (r.fetched_at.as_str(), *id)))
@@ -363,7 +410,7 @@ impl Deduper {
         } else {
             canonical.unwrap_or(id)
         };
-        load_rows(conn, batch, &[other]).await?;
+        load_rows(conn, batch, &self.analyses, &[other]).await?;
         let (Some(entry), Some(other)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
             return Ok(Standing::Leaves);
         };
@@ -418,7 +465,7 @@ impl Deduper {
         if candidates.is_empty() {
             return Ok(None);
         }
-        load_rows(conn, batch, &candidates).await?;
+        load_rows(conn, batch, &self.analyses, &candidates).await?;
 
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
@@ -440,7 +487,7 @@ impl Deduper {
             .iter()
             .filter_map(|s| batch.canonical.get(s).copied().flatten())
             .collect();
-        load_rows(conn, batch, &canonicals).await?;
+        load_rows(conn, batch, &self.analyses, &canonicals).await?;
 
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
@@ -574,6 +621,7 @@ fn parse_time(text: &str) -> Option<i64> {
 async fn load_rows(
     conn: &mut SqliteConnection,
     batch: &mut Batch,
+    analyses: &Mutex<AnalysisCache>,
     ids: &[i64],
 ) -> Result<(), DedupError> {
     let mut missing: Vec<i64> = ids
@@ -610,7 +658,10 @@ async fn load_rows(
                     fetched_at,
                     changed_at,
                     story_id,
-                    analysis: Analysis::of(text.as_deref().unwrap_or("")),
+                    analysis: analyses
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get_or_compute(id, text.as_deref().unwrap_or("")),
                 },
             );
         }
@@ -695,5 +746,36 @@ mod tests {
     fn deduper_is_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<Deduper>();
+    }
+}
+
+#[cfg(test)]
+mod analysis_cache_tests {
+    use super::*;
+
+    #[test]
+    fn an_edited_text_is_analysed_again_and_the_cache_stays_bounded() {
+        let mut cache = AnalysisCache::default();
+        let first = cache.get_or_compute(1, "the council voted on tuesday to convert garages");
+        let again = cache.get_or_compute(1, "the council voted on tuesday to convert garages");
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &again),
+            "same id and text: served from the cache"
+        );
+        let edited =
+            cache.get_or_compute(1, "a storm closed schools in three counties on thursday");
+        assert!(
+            !std::sync::Arc::ptr_eq(&first, &edited),
+            "a recleaned text must not be served stale"
+        );
+        assert_eq!(
+            edited.fingerprint(),
+            Analysis::of("a storm closed schools in three counties on thursday").fingerprint()
+        );
+        for id in 0..(ANALYSES_KEPT as i64 + 100) {
+            cache.get_or_compute(id, "some words here");
+        }
+        assert_eq!(cache.by_id.len(), ANALYSES_KEPT);
+        assert_eq!(cache.order.len(), ANALYSES_KEPT);
     }
 }
