@@ -18,17 +18,9 @@ use std::time::{Duration, Instant};
 use feedsieve::clean::{CleanedEntry, Cleaner, FeedTemplate};
 use feedsieve::config::CleanRules;
 
-fn shared() -> PathBuf {
-    if let Ok(p) = std::env::var("FEEDSIEVE_SHARED") {
-        return PathBuf::from(p);
-    }
-    let beside = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
-    if beside.join("bench-data").exists() {
-        beside
-    } else {
-        PathBuf::from("/work/shared")
-    }
-}
+#[path = "../tests/support/shared.rs"]
+mod shared;
+use shared::shared_dir as shared;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -14,19 +14,9 @@ use sqlx::{ConnectOptions, Connection, SqliteConnection};
 const ROWS: usize = 20_000;
 const PER_TXN: usize = 50;
 
-fn shared_dir() -> std::path::PathBuf {
-    let near = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
-    std::env::var_os("FEEDSIEVE_SHARED")
-        .map(Into::into)
-        .filter(|p: &std::path::PathBuf| p.exists())
-        .unwrap_or_else(|| {
-            if near.exists() {
-                near.to_path_buf()
-            } else {
-                "/work/shared".into()
-            }
-        })
-}
+#[path = "../tests/support/shared.rs"]
+mod shared;
+use shared::shared_dir;
 
 fn bodies() -> Vec<(String, String)> {
     let path = shared_dir().join("bench-data/article-extraction-benchmark/ground-truth.json");

@@ -39,19 +39,9 @@ const CONCURRENCY: usize = 32;
 const COPIES: usize = 4;
 const LAST_MODIFIED: &str = "Sun, 01 Nov 2026 00:00:00 GMT";
 
-fn shared_dir() -> PathBuf {
-    let near = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
-    std::env::var_os("FEEDSIEVE_SHARED")
-        .map(Into::into)
-        .filter(|p: &PathBuf| p.exists())
-        .unwrap_or_else(|| {
-            if near.exists() {
-                near.to_path_buf()
-            } else {
-                "/work/shared".into()
-            }
-        })
-}
+#[path = "../tests/support/shared.rs"]
+mod shared;
+use shared::shared_dir;
 
 /// The paragraphs of every ground-truth article, raw and HTML-escaped.
 struct Corpus {

@@ -9,19 +9,9 @@ use std::path::{Path, PathBuf};
 use feedsieve::clean::{CleanedEntry, Cleaner, FeedTemplate};
 use feedsieve::config::CleanRules;
 
-/// The shared data folder: `$FEEDSIEVE_SHARED`, else `../shared` beside the
-/// crate, else `/work/shared`.
-fn shared() -> PathBuf {
-    if let Ok(p) = std::env::var("FEEDSIEVE_SHARED") {
-        return PathBuf::from(p);
-    }
-    let beside = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
-    if beside.join("bench-data").exists() {
-        beside
-    } else {
-        PathBuf::from("/work/shared")
-    }
-}
+#[path = "support/shared.rs"]
+mod shared;
+use shared::shared_dir as shared;
 
 /// Ground-truth article bodies, in id order.
 fn bodies() -> Vec<String> {

@@ -41,11 +41,7 @@ fn document(feed: usize, n: usize, rev: usize) -> String {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|(g, t, b)| (g.as_str(), t.as_str(), b.as_str()))
-        .collect();
-    support::rss(&format!("Feed {feed}"), &refs)
+    support::rss(&format!("Feed {feed}"), &items)
 }
 
 fn publish(server: &Server, n: usize, rev: usize) {

@@ -6,14 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-fn shared() -> Option<PathBuf> {
-    let near = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared")).to_path_buf();
-    std::env::var_os("FEEDSIEVE_SHARED")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([near, PathBuf::from("/work/shared")])
-        .find(|p| p.join("bench-data/feedparser-tests").is_dir())
-}
+#[path = "support/shared.rs"]
+mod shared;
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -40,10 +34,12 @@ fn parse_all(dir: &Path) -> (usize, usize) {
 
 #[test]
 fn the_feedparser_corpus_parses_without_panics() {
-    let Some(shared) = shared() else {
-        panic!("../shared/bench-data/feedparser-tests not found; set FEEDSIEVE_SHARED");
-    };
-    let corpus = shared.join("bench-data/feedparser-tests");
+    let corpus = shared::shared_dir().join("bench-data/feedparser-tests");
+    assert!(
+        corpus.is_dir(),
+        "{} not found; set FEEDSIEVE_SHARED",
+        corpus.display()
+    );
     // Measured 2026-11-28: wellformed 1706/1749, entities 253/256 (the other
     // three are truncated documents), illformed 14/19, encoding 41/82 (most
     // of the rest have no <channel>, or are UTF-32, which no WHATWG decoder reads).

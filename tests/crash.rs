@@ -106,11 +106,7 @@ fn document(articles: &[String], feed: usize, version: usize) -> String {
             )
         })
         .collect();
-    let refs: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|(g, t, b)| (g.as_str(), t.as_str(), b.as_str()))
-        .collect();
-    support::rss(&format!("Feed {feed}"), &refs)
+    support::rss(&format!("Feed {feed}"), &items)
 }
 
 fn html_escape(s: &str) -> String {

@@ -7,20 +7,10 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
-use std::path::PathBuf;
 
-/// `$FEEDSIEVE_SHARED`, else `../shared` beside the crate, else `/work/shared`.
-pub fn shared_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("FEEDSIEVE_SHARED") {
-        return PathBuf::from(dir);
-    }
-    let beside = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared"));
-    if beside.exists() {
-        beside
-    } else {
-        PathBuf::from("/work/shared")
-    }
-}
+#[path = "shared.rs"]
+mod shared;
+pub use shared::shared_dir;
 
 /// Ground-truth article bodies, ordered by page id.
 pub fn bodies() -> Vec<String> {

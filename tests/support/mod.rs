@@ -373,12 +373,17 @@ pub fn brotli_bomb(size: usize) -> Bytes {
     Bytes::from(out)
 }
 
-/// An RSS 2.0 document with the given (guid, title, html body) items.
-pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
+/// An RSS 2.0 document with the given (guid, title, html body) items,
+/// borrowed or owned.
+pub fn rss<G: AsRef<str>, T: AsRef<str>, B: AsRef<str>>(
+    title: &str,
+    items: &[(G, T, B)],
+) -> String {
     let mut doc = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>https://example.org/</link>\n"
     );
     for (guid, title, body) in items {
+        let (guid, title, body) = (guid.as_ref(), title.as_ref(), body.as_ref());
         doc.push_str(&format!(
             "<item><guid isPermaLink=\"false\">{guid}</guid><title>{title}</title><link>https://example.org/{guid}</link><description><![CDATA[{body}]]></description></item>\n"
         ));
