@@ -9,7 +9,6 @@
 
 use std::convert::Infallible;
 use std::hash::Hasher;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +19,6 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 use crate::export::{self, Format};
 use crate::store::Store;
@@ -30,39 +28,15 @@ const MAX_CONNECTIONS: usize = 64;
 /// How long a client may take to send its request headers.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The daemon binds the listener itself (before READY=1, so a taken port
+/// is a startup error naming the address); serving can only fail to accept.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
     #[error("cannot accept connections: {0}")]
     Accept(std::io::Error),
 }
 
-/// Binds `listen` and serves the merged feed until the task is aborted.
-/// A bind failure ends the task with [`ServeError::Bind`] (also logged).
-pub fn spawn(listen: SocketAddr, store: Store) -> JoinHandle<Result<(), ServeError>> {
-    tokio::spawn(async move {
-        let result = match TcpListener::bind(listen).await {
-            Ok(listener) => {
-                tracing::info!(%listen, "serving /feed.atom and /feed.json");
-                serve(listener, store).await
-            }
-            Err(source) => Err(ServeError::Bind {
-                addr: listen,
-                source,
-            }),
-        };
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "the feed server stopped");
-        }
-        result
-    })
-}
-
-/// Serves the merged feed on an already bound listener (tests bind port 0).
+/// Serves the merged feed on a bound listener until the task is aborted.
 pub async fn serve(listener: TcpListener, store: Store) -> Result<(), ServeError> {
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {

@@ -456,3 +456,78 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
         "{out:?}"
     );
 }
+
+/// A GET over a plain socket: (status, body).
+fn http_get(addr: &str, path: &str) -> Option<(u16, Vec<u8>)> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let status = String::from_utf8_lossy(&raw[..split])
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some((status, raw[split + 4..].to_vec()))
+}
+
+#[test]
+fn daemon_serves_the_merged_feed_and_a_taken_port_is_a_startup_error() {
+    let s = Setup::new();
+    let wire = "The city council voted on Tuesday to convert three downtown parking garages into year-round housing, \
+                a plan that supporters say will add nearly four hundred apartments within five years.";
+    s.write("a.xml", &rss("A", &[("a1", wire)]));
+    let config = |listen: &str| {
+        format!(
+            "[storage]\ndatabase = \"state/f.db\"\n[serve]\nlisten = \"{listen}\"\n[[feed]]\nurl = \"file://a.xml\"\n"
+        )
+    };
+
+    // A port someone else holds: the daemon refuses to start, naming the address.
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let taken = holder.local_addr().unwrap().to_string();
+    s.write("feedsieve.toml", &config(&taken));
+    let mut refused = s.spawn_daemon();
+    // Bounded: a daemon that wrongly starts is killed and the test fails.
+    let status = wait_exit(&mut refused, Duration::from_secs(20));
+    let (_, err) = stderr_of(refused);
+    assert!(!status.success(), "{err}");
+    assert!(err.contains(&format!("cannot listen on {taken}")), "{err}");
+    drop(holder);
+
+    // A free port: the running daemon serves its stories as Atom.
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    s.write("feedsieve.toml", &config(&free));
+    let mut daemon = s.spawn_daemon();
+    let mut atom = Vec::new();
+    wait_for(
+        "the stored story served over HTTP",
+        Duration::from_secs(20),
+        || match http_get(&free, "/feed.atom") {
+            Some((200, body)) if String::from_utf8_lossy(&body).contains("<entry>") => {
+                atom = body;
+                true
+            }
+            _ => false,
+        },
+    );
+    let feed = feed_rs::parser::parse(atom.as_slice()).unwrap();
+    assert_eq!(feed.entries.len(), 1);
+    assert_eq!(
+        http_get(&free, "/nope").map(|(status, _)| status),
+        Some(404)
+    );
+    signal(&daemon, "TERM");
+    assert!(wait_exit(&mut daemon, Duration::from_secs(10)).success());
+}

@@ -7,7 +7,6 @@
 
 #![allow(dead_code)] // each includer uses a different part
 
-
 #[path = "shared.rs"]
 mod shared;
 pub use shared::shared_dir;
