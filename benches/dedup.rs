@@ -1,6 +1,6 @@
 //! De-duplication benchmark: pairwise precision/recall/F1 of the matcher on
 //! the labelled corpus (pairs in isolation, and the whole stage through
-//! `Deduper::assign` on SQLite), candidates per lookup, and candidate-lookup
+//! the store's insert path on SQLite), candidates per lookup, and candidate-lookup
 //! latency of the anchor index against a linear scan of the same anchors,
 //! measured in the same run, with the index's memory per entry.
 //!
@@ -49,7 +49,7 @@ fn main() {
 
 /// The whole stage on the corpus: every document stored as an entry (in a
 /// shuffled order, one transaction each, from 12 feeds), grouped by
-/// `Deduper::assign`; pairwise precision/recall of the resulting stories.
+/// the store's insert path (`store::insert_new`, which places entries with the deduper); pairwise precision/recall of the resulting stories.
 fn stories(corpus: &corpus::Corpus) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -92,7 +92,7 @@ fn stories(corpus: &corpus::Corpus) {
         let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories").fetch_one(&db.pool).await.unwrap();
         let groups = corpus.docs.iter().map(|d| d.group).max().map_or(0, |g| g + 1);
         println!(
-            "stories (assign on SQLite): precision {precision:.4}  recall {recall:.4}  F1 {:.4}  (tp {tp}, fp {fp}, fn {fn_}); {stories} stories for {groups} true groups; {:.2} ms per entry including its transaction",
+            "stories (the store's insert path on SQLite): precision {precision:.4}  recall {recall:.4}  F1 {:.4}  (tp {tp}, fp {fp}, fn {fn_}); {stories} stories for {groups} true groups; {:.2} ms per entry including its transaction",
             2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE),
             elapsed.as_secs_f64() * 1000.0 / n as f64
         );

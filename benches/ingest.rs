@@ -9,7 +9,8 @@
 //! Run: `cargo bench --bench ingest` (small: 200 and 2,000 feeds × 20 entries)
 //! or `BENCH_SCALE=full cargo bench --bench ingest` (200, 2,000 and 10,000
 //! feeds × 50 entries). `BENCH_FEEDS=200,500` and `BENCH_ENTRIES=30` override
-//! the sizes; `BENCH_NEWSBOAT=0` skips newsboat; the library run for the
+//! the sizes; `BENCH_NEWSBOAT=0` skips newsboat; `BENCH_PERF=FILE` records each
+//! feedsieve run with `perf record` into FILE.0 (cold), FILE.1 (warm), ...; the library run for the
 //! stage split is skipped above 2,000 feeds unless `BENCH_SPLIT_ALL=1`.
 //!
 //! Entries are generated from the real article bodies in
@@ -283,12 +284,17 @@ struct Proc {
 fn timed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Proc, String) {
     let out_file = dir.join("time.out");
     let mut cmd = Command::new("/usr/bin/time");
-    cmd.arg("-f")
-        .arg("%e %U %S %M")
-        .arg("-o")
-        .arg(&out_file)
-        .arg(program)
-        .args(args);
+    cmd.arg("-f").arg("%e %U %S %M").arg("-o").arg(&out_file);
+    // BENCH_PERF=FILE: the children run under `perf record` (a flat profile;
+    // the bench profile keeps symbols and line tables). Times then include
+    // perf's own overhead.
+    if let Ok(perf_out) = std::env::var("BENCH_PERF") {
+        static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let perf_out = format!("{perf_out}.{run}");
+        cmd.args(["perf", "record", "-F", "999", "-o", &perf_out, "--"]);
+    }
+    cmd.arg(program).args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }

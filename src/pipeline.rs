@@ -17,6 +17,7 @@ use url::Url;
 use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
 use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
+use crate::dedup::fingerprint::Analysis;
 use crate::fetch::{FetchError, Fetcher, Validators};
 use crate::parse::{self, ParsedEntry, ParsedFeed};
 use crate::scheduler;
@@ -92,7 +93,8 @@ pub struct StageTimes {
     pub parse: Duration,
     /// The cleaner, on new and changed entries only.
     pub clean: Duration,
-    /// Fingerprints and story assignment (inside the write transaction).
+    /// Fingerprints (before the writer is taken) and story assignment
+    /// (inside the write transaction).
     pub dedup: Duration,
     /// All other database work: the feed's state, known hashes, the entry
     /// writes and the commit.
@@ -299,7 +301,7 @@ impl Pipeline {
             .store
             .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
             .await?;
-        report.stages.dedup = summary.dedup;
+        report.stages.dedup += summary.dedup;
         report.stages.store_wait = summary.lock_wait;
         report.stages.store += write_started
             .elapsed()
@@ -372,6 +374,8 @@ impl Pipeline {
                 .map(|(e, _)| e.content_html.as_str())
                 .collect();
             let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
+            let clean_took = t.elapsed();
+            let t = Instant::now();
             let writes: Vec<EntryWrite> = changed
                 .into_iter()
                 .zip(cleaned)
@@ -384,16 +388,20 @@ impl Pipeline {
                     updated_at: e.updated_at.map(store::timestamp),
                     content_raw: e.content_html,
                     content_html: cleaned.html,
+                    // Analysed here, on a blocking thread beside other feeds,
+                    // not under the writer where the matcher runs.
+                    analysis: std::sync::Arc::new(Analysis::of(&cleaned.text)),
                     content_text: cleaned.text,
                     raw_hash,
                 })
                 .collect();
-            (writes, template, t.elapsed())
+            (writes, template, clean_took, t.elapsed())
         })
         .await;
         match cleaned {
-            Ok((writes, template, took)) => {
-                stages.clean = took;
+            Ok((writes, template, clean_took, analysis_took)) => {
+                stages.clean = clean_took;
+                stages.dedup = analysis_took;
                 Ok(Ok((writes, Some(template))))
             }
             // The cleaner panicked on this feed's input: store nothing new and

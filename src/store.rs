@@ -141,9 +141,24 @@ pub struct EntryWrite {
     pub content_html: String,
     pub content_text: String,
     pub raw_hash: i64,
+    /// The de-duplicator's analysis of `content_text`, made before the
+    /// writer is taken (it is the costliest part of matching).
+    pub analysis: std::sync::Arc<crate::dedup::fingerprint::Analysis>,
 }
 
-/// Entries per multi-row INSERT: 13 values each, far under SQLite's limit
+impl EntryWrite {
+    fn incoming(&self) -> crate::dedup::Incoming<'_> {
+        crate::dedup::Incoming {
+            title: self.title.as_deref(),
+            url: self.url.as_deref(),
+            published_at: self.published_at.as_deref(),
+            text: &self.content_text,
+            analysis: self.analysis.clone(),
+        }
+    }
+}
+
+/// Entries per multi-row INSERT: 16 values each, far under SQLite's limit
 /// of 32,766 bound values per statement.
 const ROWS_PER_INSERT: usize = 50;
 
@@ -233,21 +248,8 @@ impl Store {
         feed_id: i64,
         guids: &[&str],
     ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
-        let mut known = std::collections::HashMap::new();
-        for chunk in guids.chunks(500) {
-            let placeholders = vec!["?"; chunk.len()].join(",");
-            let sql = format!(
-                "SELECT guid, raw_hash FROM entries WHERE feed_id = ? AND guid IN ({placeholders})"
-            );
-            // Only "?" placeholders are formatted in; every value is bound.
-            let mut query =
-                sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(feed_id);
-            for guid in chunk {
-                query = query.bind(*guid);
-            }
-            known.extend(query.fetch_all(&self.pool).await?);
-        }
-        Ok(known)
+        let mut conn = self.pool.acquire().await?;
+        guid_hashes(&mut conn, feed_id, guids).await
     }
 
     /// Writes one fetch in a single transaction: new and changed entries,
@@ -268,79 +270,47 @@ impl Store {
             ..WriteSummary::default()
         };
         let mut tx = begin_write(&self.pool).await?;
-        // New rows first, many per statement: every statement costs a hand-off
-        // to SQLite's thread (~60 µs), more than inserting a row. RETURNING
-        // gives the ids of the rows actually inserted (not of conflicts).
-        let mut new_ids: std::collections::HashMap<&str, i64> =
-            std::collections::HashMap::with_capacity(entries.len());
-        for chunk in entries.chunks(ROWS_PER_INSERT) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO entries (feed_id, guid, url, title, author, published_at, updated_at,
-                                      fetched_at, changed_at, content_raw, content_html, content_text, raw_hash) ",
-            );
-            insert.push_values(chunk, |mut row, e| {
-                row.push_bind(feed_id)
-                    .push_bind(&e.guid)
-                    .push_bind(&e.url)
-                    .push_bind(&e.title)
-                    .push_bind(&e.author)
-                    .push_bind(&e.published_at)
-                    .push_bind(&e.updated_at)
-                    .push_bind(&record.fetched_at)
-                    .push_bind(&record.fetched_at)
-                    .push_bind(&e.content_raw)
-                    .push_bind(&e.content_html)
-                    .push_bind(&e.content_text)
-                    .push_bind(e.raw_hash);
-            });
-            insert.push(" ON CONFLICT(feed_id, guid) DO NOTHING RETURNING id, guid");
-            for (id, guid) in insert
-                .build_query_as::<(i64, String)>()
-                .fetch_all(&mut *tx)
-                .await?
-            {
-                if let Some(e) = chunk.iter().find(|e| e.guid == guid) {
-                    new_ids.insert(e.guid.as_str(), id);
-                }
-            }
+        // Read again inside the write transaction: no other writer can add
+        // one of these guids before the inserts below.
+        let guids: Vec<&str> = entries.iter().map(|e| e.guid.as_str()).collect();
+        let stored = guid_hashes(&mut tx, feed_id, &guids).await?;
+        // A guid given twice is inserted once, then updated, as a feed
+        // reader would show its last copy.
+        let mut fresh_guids = std::collections::HashSet::new();
+        let (fresh, updates): (Vec<&EntryWrite>, Vec<&EntryWrite>) = entries
+            .iter()
+            .partition(|e| !stored.contains_key(&e.guid) && fresh_guids.insert(e.guid.as_str()));
+        if !fresh.is_empty() {
+            let started = std::time::Instant::now();
+            summary.inserted = fresh.len();
+            insert_new(&mut tx, feed_id, &record.fetched_at, &fresh, dedup).await?;
+            summary.dedup = started.elapsed();
         }
-        let mut changed = Vec::with_capacity(entries.len());
-        for e in entries {
-            // Inserted above, else an update (one upsert cannot tell which
-            // happened: its old test, fetched_at = changed_at, is also true for
-            // an entry edited within the second it was first stored). A guid
-            // given twice is inserted once, then updated, as before.
-            let id = match new_ids.remove(e.guid.as_str()) {
-                Some(id) => {
-                    summary.inserted += 1;
-                    id
-                }
-                None => {
-                    summary.updated += 1;
-                    sqlx::query_scalar(
-                        "UPDATE entries SET
-                            url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-                            changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
-                            raw_hash = ?
-                         WHERE feed_id = ? AND guid = ?
-                         RETURNING id",
-                    )
-                    .bind(&e.url)
-                    .bind(&e.title)
-                    .bind(&e.author)
-                    .bind(&e.published_at)
-                    .bind(&e.updated_at)
-                    .bind(&record.fetched_at)
-                    .bind(&e.content_raw)
-                    .bind(&e.content_html)
-                    .bind(&e.content_text)
-                    .bind(e.raw_hash)
-                    .bind(feed_id)
-                    .bind(&e.guid)
-                    .fetch_one(&mut *tx)
-                    .await?
-                }
-            };
+        let mut changed = Vec::with_capacity(updates.len());
+        for e in updates {
+            summary.updated += 1;
+            let id: i64 = sqlx::query_scalar(
+                "UPDATE entries SET
+                    url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+                    changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+                    raw_hash = ?
+                 WHERE feed_id = ? AND guid = ?
+                 RETURNING id",
+            )
+            .bind(&e.url)
+            .bind(&e.title)
+            .bind(&e.author)
+            .bind(&e.published_at)
+            .bind(&e.updated_at)
+            .bind(&record.fetched_at)
+            .bind(&e.content_raw)
+            .bind(&e.content_html)
+            .bind(&e.content_text)
+            .bind(e.raw_hash)
+            .bind(feed_id)
+            .bind(&e.guid)
+            .fetch_one(&mut *tx)
+            .await?;
             changed.push(id);
         }
         if !changed.is_empty() {
@@ -349,7 +319,7 @@ impl Store {
                 .assign(&mut tx, &changed)
                 .await
                 .map_err(|e| StoreError::Dedup(e.to_string()))?;
-            summary.dedup = started.elapsed();
+            summary.dedup += started.elapsed();
         }
         if let Some(template) = template {
             template.save(&mut tx, feed_id).await?;
@@ -398,6 +368,92 @@ impl Store {
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// The stored raw hash of each of `guids` that the feed has.
+async fn guid_hashes(
+    conn: &mut sqlx::SqliteConnection,
+    feed_id: i64,
+    guids: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut known = std::collections::HashMap::new();
+    for chunk in guids.chunks(500) {
+        let placeholders = vec!["?"; chunk.len()].join(",");
+        let sql = format!(
+            "SELECT guid, raw_hash FROM entries WHERE feed_id = ? AND guid IN ({placeholders})"
+        );
+        // Only "?" placeholders are formatted in; every value is bound.
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(feed_id);
+        for guid in chunk {
+            query = query.bind(*guid);
+        }
+        known.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(known)
+}
+
+/// Inserts a feed's entries whose guids are not stored yet (the caller
+/// checked, inside this write transaction), each row once and complete: the
+/// de-duplicator places them in stories first (with ids given out here),
+/// then their rows go in 50 per statement (every statement costs a hand-off
+/// to SQLite's thread, ~60 µs, more than inserting a row), then the stories'
+/// rows. Writing simhash and story_id afterwards, as before, rewrote each
+/// ~20 KB row a second time.
+pub async fn insert_new(
+    conn: &mut sqlx::SqliteConnection,
+    feed_id: i64,
+    fetched_at: &str,
+    fresh: &[&EntryWrite],
+    dedup: &crate::dedup::Deduper,
+) -> Result<(), StoreError> {
+    // The new stories' rows come after the entries that name them.
+    sqlx::query("PRAGMA defer_foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    // INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite itself would give
+    // out max + 1, and the write lock is ours until commit.
+    let (last_entry, last_story): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM stories)",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
+    let placement = dedup
+        .place(conn, last_entry + 1, last_story + 1, fetched_at, &incoming)
+        .await
+        .map_err(|e| StoreError::Dedup(e.to_string()))?;
+    let rows: Vec<(usize, &EntryWrite)> = fresh.iter().copied().enumerate().collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
+                                  fetched_at, changed_at, content_raw, content_html, content_text,
+                                  raw_hash, simhash, story_id) ",
+        );
+        insert.push_values(chunk, |mut row, &(index, e)| {
+            row.push_bind(placement.ids.get(index).copied())
+                .push_bind(feed_id)
+                .push_bind(&e.guid)
+                .push_bind(&e.url)
+                .push_bind(&e.title)
+                .push_bind(&e.author)
+                .push_bind(&e.published_at)
+                .push_bind(&e.updated_at)
+                .push_bind(fetched_at)
+                .push_bind(fetched_at)
+                .push_bind(&e.content_raw)
+                .push_bind(&e.content_html)
+                .push_bind(&e.content_text)
+                .push_bind(e.raw_hash)
+                .push_bind(placement.simhashes.get(index).copied())
+                .push_bind(placement.stories.get(index).copied());
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    dedup
+        .record(conn, &placement)
+        .await
+        .map_err(|e| StoreError::Dedup(e.to_string()))?;
+    Ok(())
 }
 
 /// One row of `feedsieve feeds`.

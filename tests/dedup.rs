@@ -163,25 +163,27 @@ async fn edit_moves_entry_and_deletes_empty_story() {
     assert_eq!(story_of(&db.pool, c).await, sa);
 }
 
+/// Three copies of `x`, fetched at the given times: published late; the
+/// earliest published; as early and longer (the canonical).
+fn three_copies(f: i64, x: &str, fetched: [String; 3]) -> [NewEntry; 3] {
+    let [a, b, c] = fetched;
+    let mut first = NewEntry::new(f, "1", "Late copy", x, a);
+    first.published = Some(ts(60));
+    let mut second = NewEntry::new(f, "2", "Earliest copy", &wire_copy(x), b);
+    second.published = Some(ts(10));
+    let longer = format!("{x}\n\nMore text at the end.");
+    let mut third = NewEntry::new(f, "3", "Same time, longer", &longer, c);
+    third.published = Some(ts(10));
+    [first, second, third]
+}
+
 #[tokio::test]
 async fn canonical_is_earliest_published_then_longest() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let x = article(2);
-    let short = wire_copy(&x);
-    let mut first = NewEntry::new(f, "1", "Late copy", &x, ts(0));
-    first.published = Some(ts(60));
-    let mut second = NewEntry::new(f, "2", "Earliest copy", &short, ts(1));
-    second.published = Some(ts(10));
-    let mut third = NewEntry::new(
-        f,
-        "3",
-        "Same time, longer",
-        &format!("{x}\n\nMore text at the end."),
-        ts(2),
-    );
-    third.published = Some(ts(10));
+    let [first, second, third] = three_copies(f, &x, [ts(0), ts(1), ts(2)]);
     let ids = [
         insert(&db.pool, &deduper, &[first]).await[0],
         insert(&db.pool, &deduper, &[second]).await[0],
@@ -202,6 +204,57 @@ async fn canonical_is_earliest_published_then_longest() {
         "earliest published, tie to the longest body"
     );
     assert_eq!(title, "Same time, longer");
+}
+
+/// The same copies arriving in one fetch: stories are chosen before any of
+/// the rows exists, so the batch must see its own earlier entries and rank
+/// the canonical in memory as the database would.
+#[tokio::test]
+async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    let x = article(2);
+    let fetched = ts(0);
+    let [first, second, third] =
+        three_copies(f, &x, [fetched.clone(), fetched.clone(), fetched.clone()]);
+    let other = NewEntry::new(f, "4", "Another story", &article(3), fetched.clone());
+    let ids = insert(&db.pool, &deduper, &[first, second, third, other]).await;
+    let story = story_of(&db.pool, ids[0]).await;
+    assert!(story.is_some());
+    assert_eq!(story_of(&db.pool, ids[1]).await, story);
+    assert_eq!(story_of(&db.pool, ids[2]).await, story);
+    assert_ne!(story_of(&db.pool, ids[3]).await, story);
+    let (canonical, title, first_seen, updated): (i64, String, String, String) = sqlx::query_as(
+        "SELECT canonical_entry_id, title, first_seen_at, updated_at FROM stories WHERE id = ?",
+    )
+    .bind(story)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(canonical, ids[2], "earliest published, tie to the longest");
+    assert_eq!(title, "Same time, longer");
+    assert_eq!(
+        (first_seen.as_str(), updated.as_str()),
+        (fetched.as_str(), fetched.as_str())
+    );
+    // Every row was written whole: fingerprint and anchors included.
+    let unfinished: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+         WHERE e.simhash IS NULL OR e.story_id IS NULL OR a.entry_id IS NULL",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(unfinished, 0);
+    // A later fetch's copy joins the same story through the window.
+    let later = insert(
+        &db.pool,
+        &deduper,
+        &[NewEntry::new(f, "5", "Late copy", &wire_copy(&x), ts(5))],
+    )
+    .await[0];
+    assert_eq!(story_of(&db.pool, later).await, story);
 }
 
 #[tokio::test]

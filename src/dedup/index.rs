@@ -189,6 +189,51 @@ impl AnchorIndex {
         out: &mut Vec<i64>,
     ) {
         let start = out.len();
+        self.hits(pool, times, exclude, out);
+        let mut kept = start;
+        for i in start..out.len() {
+            if i == start || out[i] != out[kept - 1] {
+                out[kept] = out[i];
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+    }
+
+    /// The candidates of [`candidates`](Self::candidates), each with the
+    /// number of the query's chosen anchors it shares: the more, the likelier
+    /// a copy (a copy shares about J × [`ANCHORS`], an article that only
+    /// quotes a paragraph of the query one or two). Most shared first, ties
+    /// by id.
+    pub fn ranked_candidates(
+        &self,
+        pool: &[u32],
+        times: std::ops::RangeInclusive<i64>,
+        exclude: i64,
+    ) -> Vec<(i64, usize)> {
+        let mut hits = Vec::new();
+        self.hits(pool, times, exclude, &mut hits);
+        let mut ranked: Vec<(i64, usize)> = Vec::new();
+        for id in hits {
+            match ranked.last_mut() {
+                Some((last, shared)) if *last == id => *shared += 1,
+                _ => ranked.push((id, 1)),
+            }
+        }
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+    }
+
+    /// Appends to `out`, sorted, the ids of every posting of the anchors
+    /// chosen from `pool` (an id once per shared anchor).
+    fn hits(
+        &self,
+        pool: &[u32],
+        times: std::ops::RangeInclusive<i64>,
+        exclude: i64,
+        out: &mut Vec<i64>,
+    ) {
+        let start = out.len();
         for anchor in self.choose(pool) {
             self.for_each_posting(anchor, |slot| {
                 let s = self.slots[slot as usize];
@@ -198,14 +243,6 @@ impl AnchorIndex {
             });
         }
         out[start..].sort_unstable();
-        let mut kept = start;
-        for i in start..out.len() {
-            if i == start || out[i] != out[kept - 1] {
-                out[kept] = out[i];
-                kept += 1;
-            }
-        }
-        out.truncate(kept);
     }
 
     /// Approximate heap bytes in use, for the benchmark's memory figure.

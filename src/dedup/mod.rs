@@ -7,11 +7,15 @@
 //! an entry joins a story only if it also matches the story's canonical entry,
 //! so a chain of pairwise resemblances cannot merge stories.
 //!
-//! Flow for one entry: [`fingerprint::Analysis`] of its text; candidates from
-//! the in-memory [`index`] of the window (entries sharing an anchor shingle,
-//! or for entries under `min_words` words the same normalised title or link);
-//! one query loads the candidates' rows; verify; join the best story or start
-//! one; [`stories`] keeps the story rows consistent. The simhash is still
+//! Flow for one entry: [`fingerprint::Analysis`] of its text (made by the
+//! pipeline before the writer is taken); candidates from the in-memory
+//! [`index`] of the window (entries sharing an anchor shingle, at most
+//! [`MAX_VERIFIED`] sharing the most, or for entries under `min_words` words
+//! the same normalised title or link); their rows loaded; verify; join the
+//! best story or start one; [`stories`] keeps the story rows consistent.
+//! New entries go through [`Deduper::place`] before their rows are written
+//! and [`Deduper::record`] after, so each row is written once; edited
+//! entries go through [`Deduper::assign`] after their UPDATE. The simhash is still
 //! computed and stored in `entries.simhash` (the schema's fingerprint), but
 //! it no longer proposes candidates: copies lie up to 26 bits apart while
 //! hard negatives start at 13, so no radius gives both recall and a fast
@@ -42,8 +46,13 @@ pub const META_FINGERPRINT_VERSION: &str = "dedup.fingerprint_version";
 /// `meta` key holding the settings the stories were last rebuilt with.
 pub const META_SETTINGS: &str = "dedup.settings";
 
+/// Candidates verified per entry at most, those sharing the most anchors.
+const MAX_VERIFIED: usize = 16;
 /// Rows loaded per `IN (...)` query; well under SQLite's variable limit.
 const ROWS_PER_QUERY: usize = 500;
+/// Bound values per multi-row INSERT: a statement costs a hand-off to
+/// SQLite's thread, a row far less; SQLite allows 32,766 values.
+const VALUES_PER_INSERT: usize = 600;
 /// Entries assigned per batch during [`rededup`].
 const REDEDUP_BATCH: usize = 500;
 
@@ -87,25 +96,30 @@ struct AnalysisCache {
 const ANALYSES_KEPT: usize = 2048;
 
 impl AnalysisCache {
-    fn get_or_compute(&mut self, id: i64, text: &str) -> std::sync::Arc<Analysis> {
+    fn text_hash(text: &str) -> u64 {
         use std::hash::Hasher;
         let mut h = siphasher::sip::SipHasher13::new_with_keys(
             0x616e_616c_7973_6973,
             0x6361_6368_6521_0001,
         );
         h.write(text.as_bytes());
-        let text_hash = h.finish();
+        h.finish()
+    }
+
+    fn get_or_compute(&mut self, id: i64, text: &str) -> std::sync::Arc<Analysis> {
+        let text_hash = Self::text_hash(text);
         if let Some((hash, analysis)) = self.by_id.get(&id)
             && *hash == text_hash
         {
             return analysis.clone();
         }
         let analysis = std::sync::Arc::new(Analysis::of(text));
-        if self
-            .by_id
-            .insert(id, (text_hash, analysis.clone()))
-            .is_none()
-        {
+        self.put(id, text_hash, analysis.clone());
+        analysis
+    }
+
+    fn put(&mut self, id: i64, text_hash: u64, analysis: std::sync::Arc<Analysis>) {
+        if self.by_id.insert(id, (text_hash, analysis)).is_none() {
             self.order.push_back(id);
         }
         while self.order.len() > ANALYSES_KEPT {
@@ -113,7 +127,6 @@ impl AnalysisCache {
                 self.by_id.remove(&old);
             }
         }
-        analysis
     }
 }
 
@@ -140,7 +153,15 @@ struct Loaded {
     /// `fetched_at` in unix seconds; `None` if it does not parse.
     time: Option<i64>,
     analysis: std::sync::Arc<Analysis>,
+    /// Where it sorts in [`stories::CANONICAL_ORDER`]: the smallest is canonical.
+    rank: Rank,
 }
+
+/// [`stories::CANONICAL_ORDER`] in memory: COALESCE(published_at,
+/// fetched_at), then the longer text (SQLite's `length`, in characters; a
+/// missing text sorts last), then the lower id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Rank(String, std::cmp::Reverse<i64>, i64);
 
 impl Loaded {
     fn keys(&self) -> Vec<String> {
@@ -195,7 +216,42 @@ type RowTuple = (
     Option<String>,
     Option<i64>,
     Option<i64>,
+    String,
+    Option<i64>,
 );
+
+/// An entry the store is about to insert, as the matcher needs it.
+#[derive(Debug, Clone)]
+pub struct Incoming<'a> {
+    pub title: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub published_at: Option<&'a str>,
+    pub text: &'a str,
+    /// Computed by the caller, before it takes the writer: [`Analysis::of`]
+    /// the text.
+    pub analysis: std::sync::Arc<Analysis>,
+}
+
+/// The stories chosen for entries before their rows exist
+/// ([`Deduper::place`]), so that each row is written once, with its simhash
+/// and story, and the stories' rows follow with [`Deduper::record`].
+#[derive(Debug, Default)]
+pub struct Placement {
+    /// Entry id of each incoming entry, in order.
+    pub ids: Vec<i64>,
+    /// Story id of each incoming entry, in order.
+    pub stories: Vec<i64>,
+    /// Simhash of each incoming entry, as stored (SQLite has no u64).
+    pub simhashes: Vec<i64>,
+    anchors: Vec<Vec<u32>>,
+    /// Stories to create: (story id, its first entry's index in the input).
+    new_stories: Vec<(i64, usize)>,
+    /// Stories that gained entries, whose rows must be recomputed.
+    touched: std::collections::BTreeSet<i64>,
+    /// Title, url of each incoming entry, and the fetch time, for new stories' rows.
+    heads: Vec<(Option<String>, Option<String>)>,
+    fetched_at: String,
+}
 
 impl Deduper {
     /// Builds the deduper, loading the recent window of fingerprints. If the
@@ -306,13 +362,7 @@ impl Deduper {
         for id in order {
             self.assign_one(conn, &mut batch, id).await?;
         }
-        let mut window = self.lock();
-        let newest = batch.rows.values().filter_map(|r| r.time).max();
-        if let Some(newest) = newest {
-            window.newest = window.newest.max(newest);
-        }
-        let horizon = window.newest.saturating_sub(window_secs(&self.config));
-        window.prune_before(horizon, window_secs(&self.config));
+        self.advance_window(batch.rows.values().filter_map(|r| r.time).max());
         Ok(())
     }
 
@@ -438,30 +488,7 @@ impl Deduper {
         };
         let window = window_secs(&self.config);
         let times = time.saturating_sub(window)..=time.saturating_add(window);
-        let mut candidates: Vec<i64> = if self.is_long(entry) {
-            let anchors = entry.analysis.anchors();
-            let mut found = Vec::new();
-            self.lock()
-                .anchors
-                .candidates(&anchors, times.clone(), id, &mut found);
-            found
-        } else {
-            let keys = entry.keys();
-            self.lock().keys.lookup(&keys)
-        };
-        candidates.retain(|&c| c != id);
-        if self.is_long(entry) {
-            // The fast filter: a candidate whose simhash is further than
-            // max_distance bits cannot be a copy worth reading from disk.
-            let own = entry.analysis.fingerprint();
-            let window = self.lock();
-            candidates.retain(|c| {
-                window
-                    .simhashes
-                    .get(c)
-                    .is_none_or(|(other, _)| (own ^ other).count_ones() <= self.config.max_distance)
-            });
-        }
+        let candidates = self.candidates(entry, id);
         if candidates.is_empty() {
             return Ok(None);
         }
@@ -507,6 +534,216 @@ impl Deduper {
             }
         }
         Ok(best.map(|(_, story)| story))
+    }
+
+    /// The window's entries that may be copies of `entry` (never `id`
+    /// itself): those sharing an anchor and within `max_distance` bits, or
+    /// for a short text those with the same title or link key.
+    fn candidates(&self, entry: &Loaded, id: i64) -> Vec<i64> {
+        let Some(time) = entry.time else {
+            return Vec::new();
+        };
+        let window = window_secs(&self.config);
+        let times = time.saturating_sub(window)..=time.saturating_add(window);
+        if !self.is_long(entry) {
+            let keys = entry.keys();
+            let mut candidates = self.lock().keys.lookup(&keys);
+            candidates.retain(|&c| c != id);
+            return candidates;
+        }
+        let window = self.lock();
+        let own = entry.analysis.fingerprint();
+        let mut ranked: Vec<(usize, u32, i64)> = window
+            .anchors
+            .ranked_candidates(&entry.analysis.anchors(), times, id)
+            .into_iter()
+            .filter_map(|(c, shared)| {
+                // The fast filter: a candidate whose simhash is further than
+                // max_distance bits cannot be a copy worth reading from disk.
+                let distance = window
+                    .simhashes
+                    .get(&c)
+                    .map_or(0, |(other, _)| (own ^ other).count_ones());
+                (distance <= self.config.max_distance).then_some((shared, distance, c))
+            })
+            .collect();
+        // Texts that share passages with many others (a paragraph quoted
+        // across a beat, a boilerplate line the cleaner kept) would otherwise
+        // make every entry read and verify hundreds of rows. Copies share the
+        // most anchors and the nearest simhash, so the best few are enough.
+        ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        ranked.truncate(MAX_VERIFIED);
+        ranked.into_iter().map(|(_, _, c)| c).collect()
+    }
+
+    /// Chooses the stories of entries about to be inserted, as [`assign`]
+    /// would once they were written, without writing anything: the caller
+    /// inserts the rows with [`Placement`]'s ids, simhashes and stories, then
+    /// calls [`record`]. Entry and story ids are given out from `next_entry`
+    /// and `next_story` up, which must be free (the caller holds the write
+    /// lock and read the maxima in this transaction). Incoming entries see
+    /// each other in order, as entries of one `assign` batch do.
+    ///
+    /// Splitting it so is what lets the store write each entry's row once:
+    /// setting `simhash` and `story_id` afterwards rewrote every ~20 KB row.
+    ///
+    /// [`assign`]: Deduper::assign
+    /// [`record`]: Deduper::record
+    pub async fn place(
+        &self,
+        conn: &mut SqliteConnection,
+        next_entry: i64,
+        next_story: i64,
+        fetched_at: &str,
+        incoming: &[Incoming<'_>],
+    ) -> Result<Placement, DedupError> {
+        let mut placement = Placement {
+            fetched_at: fetched_at.to_string(),
+            ..Placement::default()
+        };
+        let mut batch = Batch::default();
+        let time = parse_time(fetched_at);
+        let ids: Vec<i64> = (0..incoming.len() as i64).map(|i| next_entry + i).collect();
+        for (&id, entry) in ids.iter().zip(incoming) {
+            self.analyses.lock().unwrap_or_else(|e| e.into_inner()).put(
+                id,
+                AnalysisCache::text_hash(entry.text),
+                entry.analysis.clone(),
+            );
+            let chars = i64::try_from(entry.text.chars().count()).unwrap_or(i64::MAX);
+            let first = entry.published_at.unwrap_or(fetched_at).to_string();
+            batch.rows.insert(
+                id,
+                Loaded {
+                    title: entry.title.map(str::to_string),
+                    url: entry.url.map(str::to_string),
+                    fetched_at: fetched_at.to_string(),
+                    changed_at: fetched_at.to_string(),
+                    story_id: None,
+                    time,
+                    analysis: entry.analysis.clone(),
+                    rank: Rank(first, std::cmp::Reverse(chars), id),
+                },
+            );
+        }
+        // The window's candidates of all entries at once, then their stories'
+        // canonical entries: two queries for the feed instead of two per entry.
+        let mut stored: Vec<i64> = ids
+            .iter()
+            .filter_map(|id| batch.rows.get(id).map(|e| self.candidates(e, *id)))
+            .flatten()
+            .collect();
+        stored.sort_unstable();
+        stored.dedup();
+        load_rows(conn, &mut batch, &self.analyses, &stored).await?;
+        let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
+        load_rows(conn, &mut batch, &self.analyses, &canonicals).await?;
+
+        let mut next_story = next_story;
+        for (index, &id) in ids.iter().enumerate() {
+            let story = match self.find_story(conn, &mut batch, id, None).await? {
+                Some(story) => {
+                    placement.touched.insert(story);
+                    // find_story loaded the canonical of every story it returns.
+                    let current = batch.canonical.get(&story).copied().flatten();
+                    let outranks = match (
+                        current.and_then(|c| batch.rows.get(&c)),
+                        batch.rows.get(&id),
+                    ) {
+                        (Some(current), Some(entry)) => entry.rank < current.rank,
+                        _ => false,
+                    };
+                    if outranks {
+                        batch.canonical.insert(story, Some(id));
+                    }
+                    story
+                }
+                None => {
+                    let story = next_story;
+                    next_story += 1;
+                    placement.new_stories.push((story, index));
+                    batch.canonical.insert(story, Some(id));
+                    story
+                }
+            };
+            let Some(entry) = batch.rows.get_mut(&id) else {
+                continue;
+            };
+            entry.story_id = Some(story);
+            let anchors = entry.analysis.anchors();
+            let simhash = entry.analysis.fingerprint();
+            if let Some(time) = entry.time {
+                let keys = entry.keys();
+                self.lock().add(id, &anchors, time, keys, simhash);
+            }
+            placement.ids.push(id);
+            placement.stories.push(story);
+            // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
+            placement.simhashes.push(simhash as i64);
+            placement.anchors.push(anchors);
+            placement
+                .heads
+                .push((entry.title.clone(), entry.url.clone()));
+        }
+        self.advance_window(time);
+        Ok(placement)
+    }
+
+    /// Writes what [`place`](Deduper::place) decided, once the entries'
+    /// rows are in: the new stories, the anchors, and the rows of stories
+    /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
+    /// stories' rows would have to precede the entries that name them.
+    pub async fn record(
+        &self,
+        conn: &mut SqliteConnection,
+        placement: &Placement,
+    ) -> Result<(), DedupError> {
+        for chunk in placement.new_stories.chunks(VALUES_PER_INSERT / 6) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at) ",
+            );
+            insert.push_values(chunk, |mut row, &(story, index)| {
+                let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
+                row.push_bind(story)
+                    .push_bind(placement.ids.get(index).copied())
+                    .push_bind(title)
+                    .push_bind(url)
+                    .push_bind(placement.fetched_at.clone())
+                    .push_bind(placement.fetched_at.clone());
+            });
+            insert.build().execute(&mut *conn).await?;
+        }
+        let rows: Vec<(i64, &Vec<u32>)> = placement
+            .ids
+            .iter()
+            .copied()
+            .zip(&placement.anchors)
+            .collect();
+        for chunk in rows.chunks(VALUES_PER_INSERT / 2) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO entry_anchors (entry_id, anchors) ",
+            );
+            insert.push_values(chunk, |mut row, (id, anchors)| {
+                row.push_bind(*id).push_bind(encode_anchors(anchors));
+            });
+            insert.push(" ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors");
+            insert.build().execute(&mut *conn).await?;
+        }
+        let touched: Vec<i64> = placement.touched.iter().copied().collect();
+        for chunk in touched.chunks(ROWS_PER_QUERY) {
+            stories::refresh_many(conn, chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// Moves the window's end to `time` if later, and drops what fell out.
+    fn advance_window(&self, time: Option<i64>) {
+        let mut window = self.lock();
+        if let Some(newest) = time {
+            window.newest = window.newest.max(newest);
+        }
+        let horizon = window.newest.saturating_sub(window_secs(&self.config));
+        window.prune_before(horizon, window_secs(&self.config));
     }
 
     fn is_long(&self, entry: &Loaded) -> bool {
@@ -635,7 +872,8 @@ async fn load_rows(
         let placeholders = vec!["?"; chunk.len()].join(", ");
         let sql = format!(
             "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.content_text,
-                    e.story_id, s.canonical_entry_id
+                    e.story_id, s.canonical_entry_id,
+                    COALESCE(e.published_at, e.fetched_at), length(e.content_text)
              FROM entries e LEFT JOIN stories s ON s.id = e.story_id
              WHERE e.id IN ({placeholders})"
         );
@@ -643,7 +881,7 @@ async fn load_rows(
         for id in chunk {
             query = query.bind(id);
         }
-        for (id, title, url, fetched_at, changed_at, text, story_id, canonical) in
+        for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in
             query.fetch_all(&mut *conn).await?
         {
             if let Some(story) = story_id {
@@ -655,6 +893,7 @@ async fn load_rows(
                     title,
                     url,
                     time: parse_time(&fetched_at),
+                    rank: Rank(first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
                     fetched_at,
                     changed_at,
                     story_id,

@@ -7,7 +7,7 @@
 //! of entries, because every statement costs a round trip to SQLite's thread.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-// The SQL built with format! here only splices a constant.
+// The SQL built with format! here only splices a constant and `?` placeholders.
 use sqlx::{AssertSqlSafe, SqliteConnection};
 
 use super::DedupError;
@@ -66,6 +66,37 @@ pub(crate) async fn refresh(
             Ok(None)
         }
     }
+}
+
+/// [`refresh`] for many stories that still have entries, in one statement
+/// (stories without entries are left alone).
+pub(crate) async fn refresh_many(
+    conn: &mut SqliteConnection,
+    story_ids: &[i64],
+) -> Result<(), DedupError> {
+    if story_ids.is_empty() {
+        return Ok(());
+    }
+    let placeholders = vec!["?"; story_ids.len()].join(", ");
+    let sql = format!(
+        "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
+                first_seen_at = c.first_seen, updated_at = c.updated
+         FROM (SELECT story_id, id, title, url, first_seen, updated FROM
+                 (SELECT story_id, id, title, url,
+                         MIN(fetched_at) OVER story AS first_seen,
+                         MAX(changed_at) OVER story AS updated,
+                         ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY {CANONICAL_ORDER}) AS n
+                  FROM entries WHERE story_id IN ({placeholders})
+                  WINDOW story AS (PARTITION BY story_id))
+               WHERE n = 1) AS c
+         WHERE stories.id = c.story_id"
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for id in story_ids {
+        query = query.bind(id);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Stories first seen at or after `since` (all when `None`), newest first.

@@ -1,5 +1,6 @@
 //! Writes feeds and entries into a real SQLite file the way the store does
-//! (plain inserts in one transaction, then `Deduper::assign` inside it), for
+//! (new entries through `store::insert_new`, edits as an UPDATE and then
+//! `Deduper::assign`, each in one transaction), for
 //! `tests/dedup.rs` and `benches/dedup.rs`.
 //!
 //! It never goes around the store's schema: every row goes through
@@ -8,7 +9,11 @@
 #![allow(dead_code)] // each includer uses a different part
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use std::sync::Arc;
+
 use feedsieve::dedup::Deduper;
+use feedsieve::dedup::fingerprint::Analysis;
+use feedsieve::store::EntryWrite;
 use sqlx::SqlitePool;
 
 pub struct Db {
@@ -67,30 +72,44 @@ impl NewEntry {
     }
 }
 
-/// Inserts one feed's new entries and assigns them, in one transaction.
+/// Inserts new entries through the store's own insert path
+/// (`store::insert_new`: stories chosen, then each row written once), in
+/// one transaction; a run of entries of one feed fetched at one time is one
+/// call, as one fetch is in the daemon.
 pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
     let mut tx = pool.begin().await.unwrap();
+    for run in entries.chunk_by(|a, b| a.feed == b.feed && a.fetched == b.fetched) {
+        let writes: Vec<EntryWrite> = run
+            .iter()
+            .map(|e| EntryWrite {
+                guid: e.guid.clone(),
+                url: Some(e.url.clone()),
+                title: Some(e.title.clone()),
+                author: None,
+                published_at: e.published.clone(),
+                updated_at: None,
+                content_raw: String::new(),
+                content_html: String::new(),
+                content_text: e.text.clone(),
+                raw_hash: 0,
+                analysis: Arc::new(Analysis::of(&e.text)),
+            })
+            .collect();
+        let refs: Vec<&EntryWrite> = writes.iter().collect();
+        feedsieve::store::insert_new(&mut tx, run[0].feed, &run[0].fetched, &refs, deduper)
+            .await
+            .unwrap();
+    }
     let mut ids = Vec::new();
     for e in entries {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO entries (feed_id, guid, url, title, published_at, fetched_at, changed_at,
-                                  content_text, raw_hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
-        )
-        .bind(e.feed)
-        .bind(&e.guid)
-        .bind(&e.url)
-        .bind(&e.title)
-        .bind(&e.published)
-        .bind(&e.fetched)
-        .bind(&e.fetched)
-        .bind(&e.text)
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM entries WHERE feed_id = ? AND guid = ?")
+            .bind(e.feed)
+            .bind(&e.guid)
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
         ids.push(id);
     }
-    deduper.assign(&mut tx, &ids).await.unwrap();
     tx.commit().await.unwrap();
     ids
 }
