@@ -16,9 +16,11 @@
 //! Entries are generated from the real article bodies in
 //! `shared/bench-data/article-extraction-benchmark/ground-truth.json` (read in
 //! place, never copied into the repository): 3–10 KB of HTML each, made of
-//! paragraphs drawn at random from all articles, so unrelated entries share
-//! almost nothing, plus a share widget and a tracking pixel for the cleaner to
-//! remove. Every third entry of a feed is a syndicated story that four feeds
+//! paragraphs walked from a word chain over all articles (their words, word
+//! pairs and punctuation; see `WordChain`), so unrelated entries share only
+//! common phrases, plus a share widget and a tracking pixel for the cleaner
+//! to remove. `BENCH_TEXT=paragraphs` draws whole real paragraphs instead (a
+//! stress case: unrelated entries then share paragraphs). Every third entry of a feed is a syndicated story that four feeds
 //! carry (same text, a different "published by" footer): a third of the
 //! entries are copies the de-duplication has to join.
 
@@ -44,10 +46,87 @@ const LAST_MODIFIED: &str = "Sun, 01 Nov 2026 00:00:00 GMT";
 mod shared;
 use shared::shared_dir;
 
-/// The paragraphs of every ground-truth article, raw and HTML-escaped.
+/// The paragraphs of every ground-truth article, and a word chain over them
+/// for new text.
 struct Corpus {
     raw: Vec<String>,
-    html: Vec<String>,
+    chain: WordChain,
+    /// `BENCH_TEXT=paragraphs`: entries of whole real paragraphs.
+    whole_paragraphs: bool,
+}
+
+/// A first-order Markov chain over the words of the real bodies (words with
+/// their punctuation, in the bodies' frequencies). Whole paragraphs drawn at
+/// random make unrelated entries share paragraphs: each of the ~3,400 recurs
+/// in entries × 8 / 3,400 entries (1,200 times at 10,000 × 50), which no real
+/// set of articles does, and which makes de-duplication verify hundreds of
+/// candidates an entry. Text walked from this chain has the bodies' words
+/// and word pairs, while its three-word runs (the de-duplicator's shingles)
+/// recur between unrelated entries only as often as common phrases do.
+struct WordChain {
+    words: Vec<String>,
+    /// Indices into `words` of each word's successors in the bodies.
+    next: Vec<Vec<u32>>,
+    /// Words that start a sentence in the bodies.
+    starts: Vec<u32>,
+}
+
+impl WordChain {
+    fn new(paragraphs: &[String]) -> WordChain {
+        let mut ids: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut next: Vec<Vec<u32>> = Vec::new();
+        let mut starts = Vec::new();
+        for paragraph in paragraphs {
+            let mut previous: Option<u32> = None;
+            for word in paragraph.split_whitespace() {
+                let id = *ids.entry(word).or_insert_with(|| {
+                    words.push(word.to_string());
+                    next.push(Vec::new());
+                    (words.len() - 1) as u32
+                });
+                match previous {
+                    Some(p) => {
+                        next[p as usize].push(id);
+                        if words[p as usize].ends_with('.') {
+                            starts.push(id);
+                        }
+                    }
+                    None => starts.push(id),
+                }
+                previous = Some(id);
+            }
+        }
+        WordChain {
+            words,
+            next,
+            starts,
+        }
+    }
+
+    /// A paragraph of 40–120 words (more until a sentence ends).
+    fn paragraph(&self, rng: &mut fastrand::Rng) -> String {
+        let length = rng.usize(40..120);
+        let mut out = String::new();
+        let mut word = self.starts[rng.usize(..self.starts.len())];
+        for count in 1.. {
+            let text = &self.words[word as usize];
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(text);
+            if (count >= length && text.ends_with('.')) || count >= 3 * length {
+                break;
+            }
+            let next = &self.next[word as usize];
+            word = if next.is_empty() {
+                self.starts[rng.usize(..self.starts.len())]
+            } else {
+                next[rng.usize(..next.len())]
+            };
+        }
+        out
+    }
 }
 
 fn load_corpus() -> Corpus {
@@ -64,8 +143,13 @@ fn load_corpus() -> Corpus {
         .filter(|p| p.split_whitespace().count() >= 5)
         .map(str::to_string)
         .collect();
-    let html = raw.iter().map(|p| escape(p)).collect();
-    Corpus { raw, html }
+    let chain = WordChain::new(&raw);
+    let whole_paragraphs = std::env::var("BENCH_TEXT").as_deref() == Ok("paragraphs");
+    Corpus {
+        raw,
+        chain,
+        whole_paragraphs,
+    }
 }
 
 fn escape(s: &str) -> String {
@@ -109,21 +193,30 @@ fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
     let mut html = String::with_capacity(target + 512);
     let mut text = String::with_capacity(target);
     html.push_str("<div class=\"post\">");
-    let first = rng.usize(..c.raw.len());
-    let title: String = c.raw[first]
+    let mut p = rng.usize(..c.raw.len());
+    let mut next_paragraph = |rng: &mut fastrand::Rng| {
+        if c.whole_paragraphs {
+            let raw = c.raw[p].clone();
+            p = rng.usize(..c.raw.len());
+            raw
+        } else {
+            c.chain.paragraph(rng)
+        }
+    };
+    let mut paragraph = next_paragraph(&mut rng);
+    let title: String = paragraph
         .split_whitespace()
         .take(9)
         .collect::<Vec<_>>()
         .join(" ");
-    let mut p = first;
     // Leave room for the widgets below so the whole stays within 3–10 KB.
-    while html.len() + c.html[p].len() + 400 < target || text.is_empty() {
-        let _ = writeln!(html, "<p>{}</p>", c.html[p]);
+    while html.len() + paragraph.len() + 400 < target || text.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", escape(&paragraph));
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&c.raw[p]);
-        p = rng.usize(..c.raw.len());
+        text.push_str(&paragraph);
+        paragraph = next_paragraph(&mut rng);
     }
     let _ = write!(
         html,

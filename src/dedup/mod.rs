@@ -3,23 +3,26 @@
 //!
 //! It runs inside the store's transaction for one feed, so an entry is never
 //! committed without its story. It must never glue two different stories
-//! together: a candidate found by fingerprint is verified on its shingles, and
-//! an entry joins a story only if it also matches the story's canonical entry,
-//! so a chain of pairwise resemblances cannot merge stories.
+//! together: a candidate found by fingerprint only proposes its story, and
+//! an entry joins a story only if its shingles match the story's canonical
+//! entry, so a chain of pairwise resemblances cannot merge stories.
 //!
 //! Flow for one entry: [`fingerprint::Analysis`] of its text (made by the
 //! pipeline before the writer is taken); candidates from the in-memory
-//! [`index`] of the window (entries sharing an anchor shingle, at most
-//! [`MAX_VERIFIED`] sharing the most, or for entries under `min_words` words
-//! the same normalised title or link); their rows loaded; verify; join the
-//! best story or start one; [`stories`] keeps the story rows consistent.
-//! New entries go through [`Deduper::place`] before their rows are written
-//! and [`Deduper::record`] after, so each row is written once; edited
-//! entries go through [`Deduper::assign`] after their UPDATE. The simhash is still
-//! computed and stored in `entries.simhash` (the schema's fingerprint), but
-//! it no longer proposes candidates: copies lie up to 26 bits apart while
-//! hard negatives start at 13, so no radius gives both recall and a fast
-//! index, and every copy pair of the labelled corpus shares an anchor.
+//! [`index`] of the window: entries sharing an anchor shingle whose simhash
+//! lies within `max_distance` bits, at most [`MAX_CANDIDATES`] sharing the
+//! most anchors (or, under `min_words` words, entries with the same
+//! normalised title or link); their stories; verification against each
+//! story's canonical entry; join the best story or start one. [`stories`]
+//! keeps the story rows consistent. New entries go through
+//! [`Deduper::place`] before their rows are written and [`Deduper::record`]
+//! after, so each row is written once; edited entries go through
+//! [`Deduper::assign`] after their UPDATE.
+//!
+//! The simhash alone does not propose candidates: copies lie up to 26 bits
+//! apart while hard negatives start at 13, so no radius gives both recall
+//! and a fast index, while every copy pair of the labelled corpus shares an
+//! anchor.
 
 pub mod fingerprint;
 pub mod index;
@@ -46,8 +49,12 @@ pub const META_FINGERPRINT_VERSION: &str = "dedup.fingerprint_version";
 /// `meta` key holding the settings the stories were last rebuilt with.
 pub const META_SETTINGS: &str = "dedup.settings";
 
-/// Candidates verified per entry at most, those sharing the most anchors.
-const MAX_VERIFIED: usize = 16;
+/// Anchors of a story's canonical entry that must be shingles of an entry
+/// before the canonical's text is read to verify it ([`Deduper::worth_reading`]).
+const MIN_SKETCH_HITS: usize = 2;
+/// Candidates (proposing their stories) per entry at most: those sharing
+/// the most anchors.
+const MAX_CANDIDATES: usize = 16;
 /// Rows loaded per `IN (...)` query; well under SQLite's variable limit.
 const ROWS_PER_QUERY: usize = 500;
 /// Bound values per multi-row INSERT: a statement costs a hand-off to
@@ -81,15 +88,18 @@ pub struct Deduper {
     analyses: Mutex<AnalysisCache>,
 }
 
-/// Recently computed text analyses, by entry id and a hash of the text they
+/// Recently used text analyses, by entry id and a hash of the text they
 /// were computed from (so an edited or recleaned text is never served
-/// stale). Syndicated copies arrive close together, so the same recent
-/// entries are candidates again and again; analysing a text (tokenise, hash,
-/// sort its shingles) is the costliest part of verifying one.
+/// stale). A story's canonical entry is checked by every later copy, so it
+/// stays while it is used; analysing a text (tokenise, hash, sort its
+/// shingles) is the costliest part of verifying one.
 #[derive(Debug, Default)]
 struct AnalysisCache {
-    by_id: HashMap<i64, (u64, std::sync::Arc<Analysis>)>,
-    order: std::collections::VecDeque<i64>,
+    /// Text hash, analysis, and the use stamp of the entry's latest `order` item.
+    by_id: HashMap<i64, (u64, std::sync::Arc<Analysis>, u64)>,
+    /// (id, stamp) by last use; items whose stamp is not the entry's latest are stale.
+    order: std::collections::VecDeque<(i64, u64)>,
+    stamp: u64,
 }
 
 /// Entries whose analyses are kept: ~13 KB each for a 5 KB text.
@@ -108,24 +118,36 @@ impl AnalysisCache {
 
     fn get_or_compute(&mut self, id: i64, text: &str) -> std::sync::Arc<Analysis> {
         let text_hash = Self::text_hash(text);
-        if let Some((hash, analysis)) = self.by_id.get(&id)
+        if let Some((hash, analysis, _)) = self.by_id.get(&id)
             && *hash == text_hash
         {
-            return analysis.clone();
+            let analysis = analysis.clone();
+            self.put(id, text_hash, analysis.clone());
+            return analysis;
         }
         let analysis = std::sync::Arc::new(Analysis::of(text));
         self.put(id, text_hash, analysis.clone());
         analysis
     }
 
+    /// Stores (or touches) an analysis as the most recently used.
     fn put(&mut self, id: i64, text_hash: u64, analysis: std::sync::Arc<Analysis>) {
-        if self.by_id.insert(id, (text_hash, analysis)).is_none() {
-            self.order.push_back(id);
-        }
-        while self.order.len() > ANALYSES_KEPT {
-            if let Some(old) = self.order.pop_front() {
+        self.stamp += 1;
+        self.by_id.insert(id, (text_hash, analysis, self.stamp));
+        self.order.push_back((id, self.stamp));
+        while self.by_id.len() > ANALYSES_KEPT {
+            let Some((old, stamp)) = self.order.pop_front() else {
+                break;
+            };
+            if self.by_id.get(&old).is_some_and(|(_, _, s)| *s == stamp) {
                 self.by_id.remove(&old);
             }
+        }
+        // Touches leave stale items behind: drop them before they outgrow the map.
+        if self.order.len() > 4 * ANALYSES_KEPT {
+            let by_id = &self.by_id;
+            self.order
+                .retain(|(id, stamp)| by_id.get(id).is_some_and(|(_, _, s)| s == stamp));
         }
     }
 }
@@ -155,6 +177,8 @@ struct Loaded {
     analysis: std::sync::Arc<Analysis>,
     /// Where it sorts in [`stories::CANONICAL_ORDER`]: the smallest is canonical.
     rank: Rank,
+    /// [`Loaded::low_shingles`], made when first needed.
+    lows: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// [`stories::CANONICAL_ORDER`] in memory: COALESCE(published_at,
@@ -164,6 +188,15 @@ struct Loaded {
 struct Rank(String, std::cmp::Reverse<i64>, i64);
 
 impl Loaded {
+    /// The low 32 bits of its shingles, sorted: what anchors are made of.
+    fn low_shingles(&self) -> &[u32] {
+        self.lows.get_or_init(|| {
+            let mut lows: Vec<u32> = self.analysis.shingles.iter().map(|&h| h as u32).collect();
+            lows.sort_unstable();
+            lows
+        })
+    }
+
     fn keys(&self) -> Vec<String> {
         keys_of(self.title.as_deref(), self.url.as_deref())
     }
@@ -185,7 +218,21 @@ fn keys_of(title: Option<&str>, url: Option<&str>) -> Vec<String> {
 #[derive(Default)]
 struct Batch {
     rows: HashMap<i64, Loaded>,
+    /// Story and time of candidates read without their text ([`load_meta`]).
+    meta: HashMap<i64, (Option<i64>, Option<i64>)>,
+    /// Stored anchors of canonical entries not read yet ([`load_sketches`]).
+    sketches: HashMap<i64, Vec<u32>>,
     canonical: HashMap<i64, Option<i64>>,
+}
+
+impl Batch {
+    /// An entry's story and time, from its full row or its metadata.
+    fn placed(&self, id: i64) -> Option<(Option<i64>, Option<i64>)> {
+        self.rows
+            .get(&id)
+            .map(|r| (r.story_id, r.time))
+            .or_else(|| self.meta.get(&id).copied())
+    }
 }
 
 /// Where an edited entry stands with the story it is in.
@@ -483,38 +530,22 @@ impl Deduper {
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
         };
-        let Some(time) = entry.time else {
-            return Ok(None);
-        };
-        let window = window_secs(&self.config);
-        let times = time.saturating_sub(window)..=time.saturating_add(window);
         let candidates = self.candidates(entry, id);
         if candidates.is_empty() {
             return Ok(None);
         }
-        load_rows(conn, batch, &self.analyses, &candidates).await?;
-
-        let Some(entry) = batch.rows.get(&id) else {
-            return Ok(None);
-        };
-        let mut stories: Vec<i64> = candidates
-            .iter()
-            .filter_map(|c| batch.rows.get(c))
-            .filter(|c| c.time.is_some_and(|t| times.contains(&t)))
-            .filter_map(|c| {
-                c.story_id
-                    .filter(|&s| Some(s) != exclude)
-                    .zip(self.score(entry, c))
-            })
-            .map(|(story, _)| story)
-            .collect();
-        stories.sort_unstable();
-        stories.dedup();
+        load_meta(conn, batch, &candidates).await?;
+        let stories = self.proposed_stories(batch, id, &candidates, exclude);
         let canonicals: Vec<i64> = stories
             .iter()
             .filter_map(|s| batch.canonical.get(s).copied().flatten())
             .collect();
-        load_rows(conn, batch, &self.analyses, &canonicals).await?;
+        load_sketches(conn, batch, &canonicals).await?;
+        let worth: Vec<i64> = canonicals
+            .into_iter()
+            .filter(|&c| self.worth_reading(batch, id, c))
+            .collect();
+        load_rows(conn, batch, &self.analyses, &worth).await?;
 
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
@@ -524,6 +555,9 @@ impl Deduper {
             let Some(canonical) = batch.canonical.get(&story).copied().flatten() else {
                 continue;
             };
+            if !self.worth_reading(batch, id, canonical) {
+                continue;
+            }
             let Some(canonical) = batch.rows.get(&canonical) else {
                 continue; // rolled back or deleted under us: not a match
             };
@@ -534,6 +568,69 @@ impl Deduper {
             }
         }
         Ok(best.map(|(_, story)| story))
+    }
+
+    /// The stories that `candidates` of entry `id` (their metadata loaded)
+    /// propose, other than `exclude`. A candidate only proposes its story:
+    /// the entry is verified against the story's canonical entry, never
+    /// against the candidate, so a chain of resemblances cannot merge
+    /// stories (and reading and analysing every candidate's text was most of
+    /// the matcher's time).
+    fn proposed_stories(
+        &self,
+        batch: &Batch,
+        id: i64,
+        candidates: &[i64],
+        exclude: Option<i64>,
+    ) -> Vec<i64> {
+        let Some(time) = batch.rows.get(&id).and_then(|e| e.time) else {
+            return Vec::new();
+        };
+        let window = window_secs(&self.config);
+        let times = time.saturating_sub(window)..=time.saturating_add(window);
+        let mut stories: Vec<i64> = candidates
+            .iter()
+            .filter_map(|c| batch.placed(*c))
+            .filter(|(_, time)| time.is_some_and(|t| times.contains(&t)))
+            .filter_map(|(story, _)| story.filter(|&s| Some(s) != exclude))
+            .collect();
+        stories.sort_unstable();
+        stories.dedup();
+        stories
+    }
+
+    /// Whether a canonical entry is worth reading and verifying entry `id`
+    /// against, judged on its anchors (its bottom-k sketch) alone: at least
+    /// [`MIN_SKETCH_HITS`] of them must be shingles of the entry. A copy
+    /// contains each of the canonical's anchors with probability of at least
+    /// its Jaccard similarity, so one at the verification floor (J 0.3) fails
+    /// this with probability 0.2% (binomial, 24 draws); an unrelated entry
+    /// that shares one common phrase with the canonical (the anchor that
+    /// made it a candidate) passes it rarely. Short texts, and canonicals
+    /// without stored anchors, are always read.
+    fn worth_reading(&self, batch: &Batch, id: i64, canonical: i64) -> bool {
+        let Some(entry) = batch.rows.get(&id) else {
+            return false;
+        };
+        if !self.is_long(entry) {
+            return true;
+        }
+        let sketch = match batch.rows.get(&canonical) {
+            Some(row) => std::borrow::Cow::Owned(row.analysis.anchors()),
+            None => match batch.sketches.get(&canonical) {
+                Some(sketch) => std::borrow::Cow::Borrowed(sketch),
+                None => return true,
+            },
+        };
+        if sketch.len() < MIN_SKETCH_HITS {
+            return true;
+        }
+        let lows = entry.low_shingles();
+        sketch
+            .iter()
+            .filter(|a| lows.binary_search(a).is_ok())
+            .nth(MIN_SKETCH_HITS - 1)
+            .is_some()
     }
 
     /// The window's entries that may be copies of `entry` (never `id`
@@ -572,7 +669,7 @@ impl Deduper {
         // make every entry read and verify hundreds of rows. Copies share the
         // most anchors and the nearest simhash, so the best few are enough.
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        ranked.truncate(MAX_VERIFIED);
+        ranked.truncate(MAX_CANDIDATES);
         ranked.into_iter().map(|(_, _, c)| c).collect()
     }
 
@@ -623,21 +720,35 @@ impl Deduper {
                     time,
                     analysis: entry.analysis.clone(),
                     rank: Rank(first, std::cmp::Reverse(chars), id),
+                    lows: Default::default(),
                 },
             );
         }
-        // The window's candidates of all entries at once, then their stories'
-        // canonical entries: two queries for the feed instead of two per entry.
-        let mut stored: Vec<i64> = ids
+        // The window's candidates of all entries at once, their stories'
+        // canonical entries' sketches, then the canonicals worth reading:
+        // three queries for the feed instead of three per entry.
+        let candidates: Vec<(i64, Vec<i64>)> = ids
             .iter()
-            .filter_map(|id| batch.rows.get(id).map(|e| self.candidates(e, *id)))
-            .flatten()
+            .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
             .collect();
-        stored.sort_unstable();
-        stored.dedup();
-        load_rows(conn, &mut batch, &self.analyses, &stored).await?;
+        let stored: Vec<i64> = candidates
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        load_meta(conn, &mut batch, &stored).await?;
         let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
-        load_rows(conn, &mut batch, &self.analyses, &canonicals).await?;
+        load_sketches(conn, &mut batch, &canonicals).await?;
+        let mut worth = Vec::new();
+        for (id, candidates) in &candidates {
+            for story in self.proposed_stories(&batch, *id, candidates, None) {
+                if let Some(canonical) = batch.canonical.get(&story).copied().flatten()
+                    && self.worth_reading(&batch, *id, canonical)
+                {
+                    worth.push(canonical);
+                }
+            }
+        }
+        load_rows(conn, &mut batch, &self.analyses, &worth).await?;
 
         let mut next_story = next_story;
         for (index, &id) in ids.iter().enumerate() {
@@ -861,51 +972,125 @@ async fn load_rows(
     analyses: &Mutex<AnalysisCache>,
     ids: &[i64],
 ) -> Result<(), DedupError> {
-    let mut missing: Vec<i64> = ids
-        .iter()
-        .copied()
-        .filter(|id| !batch.rows.contains_key(id))
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    for chunk in missing.chunks(ROWS_PER_QUERY) {
-        let placeholders = vec!["?"; chunk.len()].join(", ");
-        let sql = format!(
-            "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.content_text,
-                    e.story_id, s.canonical_entry_id,
-                    COALESCE(e.published_at, e.fetched_at), length(e.content_text)
-             FROM entries e LEFT JOIN stories s ON s.id = e.story_id
-             WHERE e.id IN ({placeholders})"
+    let missing = unique(
+        ids.iter()
+            .copied()
+            .filter(|id| !batch.rows.contains_key(id)),
+    );
+    let rows: Vec<RowTuple> = select_by_ids(
+        conn,
+        "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.content_text,
+                e.story_id, s.canonical_entry_id,
+                COALESCE(e.published_at, e.fetched_at), length(e.content_text)
+         FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+         WHERE e.id IN",
+        &missing,
+    )
+    .await?;
+    for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in rows {
+        if let Some(story) = story_id {
+            batch.canonical.insert(story, canonical);
+        }
+        batch.rows.insert(
+            id,
+            Loaded {
+                title,
+                url,
+                time: parse_time(&fetched_at),
+                rank: Rank(first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
+                lows: Default::default(),
+                fetched_at,
+                changed_at,
+                story_id,
+                analysis: analyses
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_compute(id, text.as_deref().unwrap_or("")),
+            },
         );
-        let mut query = sqlx::query_as::<_, RowTuple>(AssertSqlSafe(sql));
+    }
+    Ok(())
+}
+
+/// Reads the story, its canonical entry and the time of each of `ids` not
+/// read yet, without their text: candidates only propose stories.
+async fn load_meta(
+    conn: &mut SqliteConnection,
+    batch: &mut Batch,
+    ids: &[i64],
+) -> Result<(), DedupError> {
+    let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
+    let rows: Vec<(i64, String, Option<i64>, Option<i64>)> = select_by_ids(
+        conn,
+        "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id
+         FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+         WHERE e.id IN",
+        &missing,
+    )
+    .await?;
+    for (id, fetched_at, story_id, canonical) in rows {
+        if let Some(story) = story_id {
+            batch.canonical.insert(story, canonical);
+        }
+        batch.meta.insert(id, (story_id, parse_time(&fetched_at)));
+    }
+    Ok(())
+}
+
+/// Reads the stored anchors of each of `ids` whose row is not loaded: a
+/// 96-byte sketch that tells whether reading the whole text is worthwhile.
+async fn load_sketches(
+    conn: &mut SqliteConnection,
+    batch: &mut Batch,
+    ids: &[i64],
+) -> Result<(), DedupError> {
+    let missing = unique(
+        ids.iter()
+            .copied()
+            .filter(|id| !batch.rows.contains_key(id) && !batch.sketches.contains_key(id)),
+    );
+    let rows: Vec<(i64, Vec<u8>)> = select_by_ids(
+        conn,
+        "SELECT entry_id, anchors FROM entry_anchors WHERE entry_id IN",
+        &missing,
+    )
+    .await?;
+    for (id, anchors) in rows {
+        batch.sketches.insert(id, decode_anchors(&anchors));
+    }
+    Ok(())
+}
+
+/// The ids once each, sorted.
+fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Runs `select`, which ends in `IN`, with the list of `ids` appended, in
+/// chunks of [`ROWS_PER_QUERY`]; all rows. `select` must be a constant.
+async fn select_by_ids<R>(
+    conn: &mut SqliteConnection,
+    select: &'static str,
+    ids: &[i64],
+) -> Result<Vec<R>, DedupError>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+{
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(ROWS_PER_QUERY) {
+        let placeholders = vec!["?"; chunk.len()].join(", ");
+        // A constant and `?` placeholders only; every value is bound.
+        let sql = format!("{select} ({placeholders})");
+        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql));
         for id in chunk {
             query = query.bind(id);
         }
-        for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in
-            query.fetch_all(&mut *conn).await?
-        {
-            if let Some(story) = story_id {
-                batch.canonical.insert(story, canonical);
-            }
-            batch.rows.insert(
-                id,
-                Loaded {
-                    title,
-                    url,
-                    time: parse_time(&fetched_at),
-                    rank: Rank(first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
-                    fetched_at,
-                    changed_at,
-                    story_id,
-                    analysis: analyses
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get_or_compute(id, text.as_deref().unwrap_or("")),
-                },
-            );
-        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
     }
-    Ok(())
+    Ok(rows)
 }
 
 async fn write_entry(
@@ -974,6 +1159,63 @@ async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Resul
 mod tests {
     use super::*;
 
+    /// Deterministic text of `n` distinct made-up words, numbered from `from`.
+    fn words(from: usize, n: usize) -> String {
+        (from..from + n)
+            .map(|i| format!("w{i}x"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    fn loaded(id: i64, text: &str) -> Loaded {
+        Loaded {
+            title: None,
+            url: None,
+            fetched_at: String::new(),
+            changed_at: String::new(),
+            story_id: None,
+            time: Some(0),
+            analysis: std::sync::Arc::new(Analysis::of(text)),
+            rank: Rank(String::new(), std::cmp::Reverse(0), id),
+            lows: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_canonical_is_read_only_if_its_sketch_overlaps_the_entry() {
+        let deduper = Deduper::empty(&DedupConfig::default());
+        let mut batch = Batch::default();
+        // The entry: 600 words. A copy that keeps 40% of it (Jaccard ~0.33,
+        // near the verification floor) and adds as much of its own.
+        let entry = words(0, 600);
+        batch.rows.insert(1, loaded(1, &entry));
+        let copy = format!("{} {}", words(0, 240), words(10_000, 240));
+        batch.sketches.insert(2, Analysis::of(&copy).anchors());
+        assert!(
+            deduper.worth_reading(&batch, 1, 2),
+            "a copy near the floor is read"
+        );
+        // An unrelated text that shares with the entry only the phrase its
+        // smallest anchor was made from: one hit, not read.
+        let unrelated = Analysis::of(&words(20_000, 600));
+        let shared_phrase = *batch.rows[&1].low_shingles().first().unwrap();
+        let mut sketch = unrelated.anchors();
+        sketch[5] = shared_phrase;
+        assert!(!batch.rows[&1].analysis.anchors().is_empty());
+        batch.sketches.insert(3, sketch);
+        assert!(
+            !deduper.worth_reading(&batch, 1, 3),
+            "one shared phrase is not enough"
+        );
+        // Without a stored sketch, or for a short entry, it is read anyway.
+        assert!(deduper.worth_reading(&batch, 1, 4));
+        batch
+            .rows
+            .insert(5, loaded(5, "too short to compare on shingles"));
+        batch.sketches.insert(6, unrelated.anchors());
+        assert!(deduper.worth_reading(&batch, 5, 6));
+    }
+
     #[test]
     fn anchors_round_trip_through_their_stored_form() {
         let anchors = vec![0, 1, u32::MAX, 0x0102_0304];
@@ -1015,6 +1257,29 @@ mod analysis_cache_tests {
             cache.get_or_compute(id, "some words here");
         }
         assert_eq!(cache.by_id.len(), ANALYSES_KEPT);
-        assert_eq!(cache.order.len(), ANALYSES_KEPT);
+        assert!(cache.order.len() <= 4 * ANALYSES_KEPT);
+    }
+
+    #[test]
+    fn an_analysis_in_use_stays_while_unused_ones_go() {
+        let mut cache = AnalysisCache::default();
+        let canonical = cache.get_or_compute(-1, "the wire story every copy is checked against");
+        for id in 0..(3 * ANALYSES_KEPT as i64) {
+            cache.get_or_compute(id, "a copy");
+            if id % 100 == 0 {
+                let again =
+                    cache.get_or_compute(-1, "the wire story every copy is checked against");
+                assert!(
+                    std::sync::Arc::ptr_eq(&canonical, &again),
+                    "evicted at {id}"
+                );
+            }
+        }
+        assert!(
+            !cache.by_id.contains_key(&0),
+            "the least recently used went"
+        );
+        assert_eq!(cache.by_id.len(), ANALYSES_KEPT);
+        assert!(cache.order.len() <= 4 * ANALYSES_KEPT);
     }
 }
