@@ -139,20 +139,19 @@ pub fn simhash(features: &[u64]) -> u64 {
     if features.is_empty() {
         return 0;
     }
-    let mut counts = [0i32; 64];
+    // A bit is set when more features have it set than not: counting the
+    // ones (branch-free, so it vectorises) and comparing with half is the
+    // same as summing +1 / -1.
+    let mut ones = [0u32; 64];
     for &h in features {
-        for (bit, count) in counts.iter_mut().enumerate() {
-            if (h >> bit) & 1 == 1 {
-                *count += 1;
-            } else {
-                *count -= 1;
-            }
+        for (bit, count) in ones.iter_mut().enumerate() {
+            *count += ((h >> bit) & 1) as u32;
         }
     }
-    counts
-        .iter()
+    let n = features.len() as u64;
+    ones.iter()
         .enumerate()
-        .filter(|(_, c)| **c > 0)
+        .filter(|(_, c)| 2 * u64::from(**c) > n)
         .fold(0u64, |acc, (bit, _)| acc | (1 << bit))
 }
 
@@ -325,8 +324,18 @@ fn hash_bytes(bytes: &[u8]) -> u64 {
 /// whose bytes follow the machine's endianness).
 fn hash_words(words: &[u64]) -> u64 {
     let mut h = SipHasher13::new_with_keys(KEY0, KEY1);
-    for w in words {
-        h.write(&w.to_le_bytes());
+    if let [a, b, c] = words {
+        // A shingle in one write: the same byte stream (so the same hash)
+        // without three calls through the hasher's buffering.
+        let mut bytes = [0u8; 24];
+        bytes[..8].copy_from_slice(&a.to_le_bytes());
+        bytes[8..16].copy_from_slice(&b.to_le_bytes());
+        bytes[16..].copy_from_slice(&c.to_le_bytes());
+        h.write(&bytes);
+    } else {
+        for w in words {
+            h.write(&w.to_le_bytes());
+        }
     }
     h.finish()
 }

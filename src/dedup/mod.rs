@@ -346,9 +346,15 @@ impl Deduper {
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
         let rows: Vec<WindowRow> = sqlx::query_as(
-            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash
-             FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-             WHERE e.fetched_at >= ? AND e.simhash IS NOT NULL",
+            // The simhash from the placement index: in the row it lies after
+            // the bodies, and reading it there walked every overflow page.
+            "SELECT id, fetched_at, title, url, anchors, simhash FROM
+               (SELECT e.id, e.fetched_at, e.title, e.url, a.anchors,
+                       (SELECT p.simhash FROM entries p INDEXED BY entries_placement
+                        WHERE p.id = e.id) AS simhash
+                FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+                WHERE e.fetched_at >= ?)
+             WHERE simhash IS NOT NULL",
         )
         .bind(since)
         .fetch_all(pool)
@@ -1022,8 +1028,11 @@ async fn load_meta(
     let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
     let rows: Vec<(i64, String, Option<i64>, Option<i64>)> = select_by_ids(
         conn,
+        // The index holds these columns; the row has them after its bodies
+        // (see migrations/0006_placement_index.sql).
         "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id
-         FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+         FROM entries e INDEXED BY entries_placement
+         LEFT JOIN stories s ON s.id = e.story_id
          WHERE e.id IN",
         &missing,
     )
