@@ -59,6 +59,9 @@ pub(crate) struct Node {
     pub has_block: bool,
     /// A direct child is `<br>` (the element's lines are separate blocks).
     pub has_br: bool,
+    /// A text node whose only whitespace is single ASCII spaces (see
+    /// [`scan_text`]).
+    pub plain: bool,
 }
 
 impl Node {
@@ -363,64 +366,176 @@ pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
     out
 }
 
-/// `char::is_whitespace` for an ASCII byte (it includes the vertical tab,
-/// which `u8::is_ascii_whitespace` does not).
+/// Byte classes for the word scanners: ASCII whitespace (what
+/// `char::is_whitespace` accepts, vertical tab included), ASCII letters and
+/// digits, and the bytes of non-ASCII characters, which are decoded.
+const WS: u8 = 1;
+const ALNUM: u8 = 2;
+const HIGH: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            HIGH
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            WS
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The character at byte `i` of `s` and its length (`None` off a boundary,
+/// which the scanners, stepping by whole characters, never ask for).
 #[inline]
-pub(crate) fn is_ascii_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+fn char_at(s: &str, i: usize) -> (Option<char>, usize) {
+    match s.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) => (Some(c), c.len_utf8()),
+        None => (None, 1),
+    }
 }
 
 /// The whitespace-separated words of `s` as byte ranges, like
-/// `str::split_whitespace`: byte by byte on ASCII, decoding only the
+/// `str::split_whitespace`: a table lookup per ASCII byte, decoding only the
 /// non-ASCII characters (feeds' text is mostly ASCII with a few curly quotes
 /// or no-break spaces, which must not send a whole node down the slow path).
 #[inline]
 fn for_each_range(s: &str, mut f: impl FnMut(usize, usize)) {
     let b = s.as_bytes();
-    let (mut i, mut start) = (0, None);
-    while i < b.len() {
-        let (ws, len) = if b[i] < 0x80 {
-            (is_ascii_ws(b[i]), 1)
-        } else {
-            match s.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
+    let mut i = 0;
+    loop {
+        // Between words.
+        let start = loop {
+            let Some(&c) = b.get(i) else { return };
+            match CLASS[usize::from(c)] {
+                WS => i += 1,
+                HIGH => match char_at(s, i) {
+                    (Some(ch), len) if ch.is_whitespace() => i += len,
+                    _ => break i,
+                },
+                _ => break i,
             }
         };
-        match (ws, start) {
-            (true, Some(st)) => {
-                f(st, i);
-                start = None;
+        // In a word.
+        loop {
+            let Some(&c) = b.get(i) else {
+                f(start, b.len());
+                return;
+            };
+            match CLASS[usize::from(c)] {
+                WS => break,
+                HIGH => match char_at(s, i) {
+                    (Some(ch), _) if ch.is_whitespace() => break,
+                    (_, len) => i += len,
+                },
+                _ => i += 1,
             }
-            (false, None) => start = Some(i),
-            _ => {}
         }
-        i += len;
-    }
-    if let Some(st) = start {
-        f(st, b.len());
+        f(start, i);
     }
 }
 
-/// Words of a text: whitespace-separated runs, where ideographic scripts
-/// (which use no spaces) count about one word per two characters.
-pub(crate) fn count_words(s: &str) -> u32 {
+/// The words of a text (whitespace-separated runs with a letter or digit,
+/// where ideographic scripts, which use no spaces, count about one word per
+/// two characters), and whether the text is plain: its only whitespace is
+/// single ASCII spaces, so its words joined by single spaces are the text
+/// itself with the spaces at its ends trimmed (the writers then copy it
+/// whole instead of word by word). One pass, no per-word rescan.
+pub(crate) fn scan_text(s: &str) -> (u32, bool) {
+    let b = s.as_bytes();
     let mut words = 0u32;
-    for_each_range(s, |start, end| {
-        let w = s.get(start..end).unwrap_or("");
-        if w.is_ascii() {
-            if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
-                words = words.saturating_add(1);
+    let mut plain = true;
+    let mut i = 0;
+    // Whether the current word has a letter or digit, and its wide characters.
+    let (mut alnum, mut wide) = (false, 0u32);
+    let mut in_word = false;
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[usize::from(c)];
+        let (ws, len) = if class == HIGH {
+            match char_at(s, i) {
+                (Some(ch), len) => {
+                    let ws = ch.is_whitespace();
+                    if ws {
+                        plain = false;
+                    } else {
+                        // As `chars().any(char::is_alphanumeric)`: the
+                        // Unicode tables only until one is found.
+                        alnum = alnum || ch.is_alphanumeric();
+                        wide += u32::from(ch >= '\u{2E80}');
+                    }
+                    (ws, len)
+                }
+                (None, len) => (false, len),
             }
-            return;
+        } else {
+            alnum |= class == ALNUM;
+            let ws = class == WS;
+            if ws && (c != b' ' || (i > 0 && !in_word)) {
+                plain = false;
+            }
+            (ws, 1)
+        };
+        if ws {
+            if in_word && alnum {
+                words = words.saturating_add(1 + wide / 2);
+            }
+            (alnum, wide, in_word) = (false, 0, false);
+        } else {
+            in_word = true;
         }
-        if !w.chars().any(char::is_alphanumeric) {
-            return;
-        }
-        let wide = w.chars().filter(|&c| c >= '\u{2E80}').count() as u32;
+        i += len;
+    }
+    if in_word && alnum {
         words = words.saturating_add(1 + wide / 2);
+    }
+    (words, plain)
+}
+
+/// Appends the words of `s` to `out` separated by single spaces (what
+/// joining `split_whitespace` gives), copying each stretch whose words are
+/// already single-spaced in one go. Returns whether any word was written.
+pub(crate) fn push_words(s: &str, out: &mut String) -> bool {
+    let b = s.as_bytes();
+    let mut run: Option<(usize, usize)> = None;
+    for_each_range(s, |start, end| {
+        run = match run {
+            Some((first, last)) if start == last + 1 && b.get(last) == Some(&b' ') => {
+                Some((first, end))
+            }
+            Some((first, last)) => {
+                out.push_str(s.get(first..last).unwrap_or(""));
+                out.push(' ');
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
     });
-    words
+    match run {
+        Some((first, last)) => {
+            out.push_str(s.get(first..last).unwrap_or(""));
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`push_words`] for a text node: a plain one (see [`scan_text`]) is its
+/// own words already, copied whole.
+fn push_node_words(t: &str, plain: bool, out: &mut String) -> bool {
+    if plain {
+        let words = t.trim_matches(' ');
+        out.push_str(words);
+        !words.is_empty()
+    } else {
+        push_words(t, out)
+    }
 }
 
 /// A parsed node still to visit, and where its arena copy goes.
@@ -546,7 +661,7 @@ pub(crate) fn build(
             sink::Data::Text { start, end } => {
                 let (start, end) = (*start, *end);
                 let mut n = leaf(Kind::Text { start, end }, parent);
-                n.words = count_words(arena.text.get(start..end).unwrap_or(""));
+                (n.words, n.plain) = scan_text(arena.text.get(start..end).unwrap_or(""));
                 n.link_words = if in_link { n.words } else { 0 };
                 arena.push(n);
             }
@@ -648,6 +763,7 @@ fn leaf(kind: Kind, parent: usize) -> Node {
         removed: false,
         has_block: false,
         has_br: false,
+        plain: false,
     }
 }
 
@@ -781,12 +897,6 @@ fn escape_attr(s: &str, out: &mut String) {
     }
 }
 
-/// `str::split_whitespace`, without decoding ASCII.
-#[inline]
-pub(crate) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
-    for_each_range(s, |start, end| f(s.get(start..end).unwrap_or("")));
-}
-
 /// Plain text with paragraphs separated by blank lines.
 #[derive(Default)]
 struct TextOut {
@@ -796,7 +906,7 @@ struct TextOut {
 }
 
 impl TextOut {
-    fn text(&mut self, s: &str, pre: bool) {
+    fn text(&mut self, s: &str, plain: bool, pre: bool) {
         if pre {
             self.line.push_str(s);
             return;
@@ -804,16 +914,16 @@ impl TextOut {
         if s.starts_with(char::is_whitespace) {
             self.space = true;
         }
-        let mut any = false;
-        let (line, space) = (&mut self.line, &mut self.space);
-        for_each_word(s, |w| {
-            if *space && !line.is_empty() && !line.ends_with('\n') {
-                line.push(' ');
-            }
-            line.push_str(w);
-            *space = true;
-            any = true;
-        });
+        // A space before the first word, if there is one (taken back if
+        // not); the words after it are single-spaced.
+        let mark = self.line.len();
+        if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
+            self.line.push(' ');
+        }
+        let any = push_node_words(s, plain, &mut self.line);
+        if !any {
+            self.line.truncate(mark);
+        }
         self.space = s.ends_with(char::is_whitespace) || (self.space && !any);
     }
 
@@ -897,7 +1007,7 @@ impl Writer<'_> {
                 if node.words > 0 || !t.trim().is_empty() {
                     self.units += 1;
                 }
-                self.text.text(t, pre);
+                self.text.text(t, node.plain, pre);
             }
             Kind::Element { tag, attrs } => {
                 let tag = *tag;
@@ -968,14 +1078,7 @@ pub(crate) fn gather(
             if out.len() > from && !out.ends_with(' ') && t.starts_with(char::is_whitespace) {
                 out.push(' ');
             }
-            let mut first = true;
-            for_each_word(t, |w| {
-                if !first {
-                    out.push(' ');
-                }
-                first = false;
-                out.push_str(w);
-            });
+            push_node_words(t, node.plain, out);
             if t.ends_with(char::is_whitespace) && out.len() > from {
                 out.push(' ');
             }
@@ -1014,6 +1117,8 @@ mod tests {
             "  a  b ",
             "x\u{b}y",
             "-- a1 --",
+            " plain text, single spaced ",
+            "a  b c\u{a0}d \u{2003} e\u{3000}f ",
             "one,two three\n",
             "\t\r\n",
             "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
@@ -1022,10 +1127,16 @@ mod tests {
                 .split_whitespace()
                 .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
                 .count() as u32;
-            assert_eq!(count_words(s), general, "{s:?}");
-            let mut words = Vec::new();
-            for_each_word(s, |w| words.push(w.to_string()));
-            assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
+            let (count, plain) = scan_text(s);
+            assert_eq!(count, general, "{s:?}");
+            let mut joined = String::from("x");
+            let any = push_words(s, &mut joined);
+            let words: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(joined, format!("x{}", words.join(" ")), "{s:?}");
+            assert_eq!(any, !words.is_empty(), "{s:?}");
+            if plain {
+                assert_eq!(s.trim_matches(' '), words.join(" "), "{s:?}");
+            }
         }
     }
 }
