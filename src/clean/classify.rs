@@ -179,15 +179,18 @@ fn flush(
     // with one.
     let end = out.text.trim_end_matches(' ').len();
     out.text.truncate(end);
-    scratch.clear();
-    rules::lower_into(slice(&out.text, (start, end)), scratch);
-    let key = builtin.key_hash(scratch);
-    let lower = if words <= rules::PHRASE_MAX_WORDS {
+    let text = slice(&out.text, (start, end));
+    // Short blocks keep their lower case for the phrase rules: written
+    // straight into the shared buffer; longer ones only need it for the key.
+    let (key, lower) = if words <= rules::PHRASE_MAX_WORDS {
         let s = out.lower.len();
-        out.lower.push_str(scratch);
-        (s, out.lower.len())
+        rules::lower_into(text, &mut out.lower);
+        let lower = (s, out.lower.len());
+        (builtin.key_hash(slice(&out.lower, lower)), lower)
     } else {
-        (0, 0)
+        scratch.clear();
+        rules::lower_into(text, scratch);
+        (builtin.key_hash(scratch), (0, 0))
     };
     out.list.push(Block {
         first,

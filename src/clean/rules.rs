@@ -138,6 +138,18 @@ const PHRASES: &[Rule] = &[
     rule("share/follow call", r"^follow us\b", 20),
 ];
 
+/// Literals one of which every unanchored [`PHRASES`] pattern needs: most
+/// blocks are article text that has none, and this one literal search is
+/// much cheaper than the pattern set, whose own prefixes ("used", "shared",
+/// "published") are common words. Keep in step with [`PHRASES`] (a test
+/// checks each unanchored pattern names one).
+const PHRASES_ANY_NEEDS: &[&str] = &[
+    "permission",
+    "be sure to check out",
+    "all rights reserved",
+    "may not be",
+];
+
 /// Calls to act that mark a subscription block (second person, imperative).
 const NEWSLETTER_CALLS: &[&str] = &[
     r"^(sign up|signup|subscribe|join|register|get|enter|don't miss|never miss|stay (informed|updated|in the know|up to date|connected)|want (more|the latest))\b",
@@ -158,6 +170,23 @@ const NEWSLETTER_TERMS: &[&str] = &[
     r"\b(get|receive) (the latest|our|daily|weekly|breaking)\b",
     r"\bterms (of (use|service)|and conditions)\b",
     r"\bopt[- ]?(in|out)\b",
+];
+
+/// Literals one of which every [`NEWSLETTER_TOPICS`] pattern needs ("mail"
+/// stands for "e-mail", "email" and "mailing list"): a block without any
+/// cannot be a subscription block, and the calls set, whose prefixes ("we",
+/// "by") are everywhere, is not run on it. Keep in step (a test checks).
+const TOPICS_NEED: &[&str] = &[
+    "newsletter",
+    "inbox",
+    "spam",
+    "privacy",
+    "mail",
+    "unsubscribe",
+    "delivered",
+    "digest",
+    "briefing",
+    "roundup",
 ];
 
 /// Words only a subscription block uses: "sign up for a free trial" is
@@ -189,6 +218,9 @@ pub(crate) struct Builtin {
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
     phrases_any: (RegexSet, Vec<usize>),
+    /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches.
+    phrases_any_needs: Regex,
+    topics_need: Regex,
     calls: RegexSet,
     terms: RegexSet,
     topics: RegexSet,
@@ -216,6 +248,8 @@ impl Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
             phrases_start: phrase_set(true).map_err(err)?,
             phrases_any: phrase_set(false).map_err(err)?,
+            phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
+            topics_need: literals(TOPICS_NEED).map_err(err)?,
             calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
@@ -261,12 +295,16 @@ impl Builtin {
                     .filter(|&i| PHRASES.get(i).is_some_and(|r| words <= r.max_words))
                     .min()
             };
-            [hits(&self.phrases_start), hits(&self.phrases_any)]
-                .into_iter()
-                .flatten()
-                .min()
-                .and_then(|i| PHRASES.get(i))
-                .map(|r| Verdict { reason: r.name })
+            let any = self.phrases_any_needs.is_match(lower);
+            [
+                hits(&self.phrases_start),
+                any.then(|| hits(&self.phrases_any)).flatten(),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|i| PHRASES.get(i))
+            .map(|r| Verdict { reason: r.name })
         };
         if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
             // The button list pattern accepts filler words ("more", "this",
@@ -275,7 +313,11 @@ impl Builtin {
                 return Some(v);
             }
         }
-        if words <= 60 && self.calls.is_match(lower) && self.topics.is_match(lower) {
+        if words <= 60
+            && self.topics_need.is_match(lower)
+            && self.calls.is_match(lower)
+            && self.topics.is_match(lower)
+        {
             let hits = self.terms.matches(lower).iter().count()
                 + self.calls.matches(lower).iter().count()
                 + self.topics.matches(lower).iter().count();
@@ -359,27 +401,38 @@ fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
     Ok((set, idx))
 }
 
+/// A search for any of `words`, literally (the regex crate runs an
+/// alternation of plain literals as a vectorised multi-literal search).
+fn literals(words: &[&str]) -> Result<Regex, regex::Error> {
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&escaped.join("|"))
+}
+
 /// Lower case with typographic quotes folded, for phrase patterns, appended
 /// to `out`: byte-wise for ASCII text.
 pub(crate) fn lower_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII is copied and lower-cased whole; feeds' text is
+        // mostly ASCII between a few curly quotes and dashes.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
         let start = out.len();
-        out.push_str(text);
-        if let Some(tail) = out.get_mut(start..) {
-            tail.make_ascii_lowercase();
+        out.push_str(run);
+        if let Some(new) = out.get_mut(start..) {
+            new.make_ascii_lowercase();
         }
-        return;
-    }
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('\u{2018}' | '\u{2019}' | '\u{02bc}') => out.push('\''),
+            Some('\u{201c}' | '\u{201d}') => out.push('"'),
+            Some(c) => out.extend(c.to_lowercase()),
+            None => {}
         }
-        match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
-            '\u{201c}' | '\u{201d}' => out.push('"'),
-            _ => out.extend(c.to_lowercase()),
-        }
+        rest = chars.as_str();
     }
 }
 
@@ -785,6 +838,23 @@ mod tests {
             safe_url("https://x.y/", false).as_deref(),
             Some("https://x.y/")
         );
+    }
+
+    /// Each pattern a literal prefilter stands for contains one of its
+    /// literals (a new pattern without one would never run).
+    #[test]
+    fn prefilters_cover_their_patterns() {
+        let unanchored = PHRASES.iter().filter(|r| !r.pattern.starts_with('^'));
+        for r in unanchored {
+            assert!(
+                PHRASES_ANY_NEEDS.iter().any(|l| r.pattern.contains(l)),
+                "{}",
+                r.pattern
+            );
+        }
+        for p in NEWSLETTER_TOPICS {
+            assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
+        }
     }
 
     #[test]
