@@ -86,10 +86,13 @@ impl Blocks {
     /// The start of the block's text, as the template stores it.
     pub fn sample(&self, b: &Block) -> String {
         let text = self.text_of(b);
-        text.char_indices()
-            .nth(100)
-            .map_or(text, |(i, _)| &text[..i])
-            .to_string()
+        // 100 bytes of ASCII are 100 characters: no need to count them.
+        let end = match text.as_bytes().get(..100) {
+            None => text.len(),
+            Some(head) if head.is_ascii() => 100,
+            Some(_) => text.char_indices().nth(100).map_or(text.len(), |(i, _)| i),
+        };
+        text.get(..end).unwrap_or(text).to_string()
     }
 }
 
@@ -105,7 +108,13 @@ fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
 
 /// Splits the arena's kept nodes into text blocks, in document order.
 pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
-    let mut out = Blocks::default();
+    // Block text is the arena's text with whitespace collapsed, so its size
+    // bounds both buffers: reserved once instead of grown by copying.
+    let mut out = Blocks {
+        list: Vec::new(),
+        text: String::with_capacity(arena.text.len()),
+        lower: String::with_capacity(arena.text.len()),
+    };
     let mut scratch = String::new();
     segment_into(arena, 0, builtin, &mut out, &mut scratch);
     out.list.shrink_to_fit();

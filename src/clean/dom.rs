@@ -392,6 +392,26 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Unicode's General Punctuation block (dashes, curly quotes, ellipses, odd
+/// spaces): frequent in feeds' text, and none of it is a letter or digit or
+/// has a case, which saves the Unicode table lookups for it.
+pub(crate) const PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
+/// A letter of the commonest non-ASCII alphabets in feeds' text (Latin-1's
+/// accented letters, Cyrillic) and its lower case, by arithmetic: spares a
+/// Unicode table search for each such letter. `None` for anything else.
+pub(crate) fn common_letter_lower(c: char) -> Option<char> {
+    let shift = |by: u32| char::from_u32(u32::from(c) + by);
+    match c {
+        '\u{DF}'..='\u{FF}' if c != '\u{F7}' => Some(c),
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => shift(0x20),
+        '\u{430}'..='\u{45F}' => Some(c),
+        '\u{410}'..='\u{42F}' => shift(0x20),
+        '\u{400}'..='\u{40F}' => shift(0x50),
+        _ => None,
+    }
+}
+
 /// The character at byte `i` of `s` and its length (`None` off a boundary,
 /// which the scanners, stepping by whole characters, never ask for).
 #[inline]
@@ -458,39 +478,41 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
     let mut in_word = false;
     while let Some(&c) = b.get(i) {
         let class = CLASS[usize::from(c)];
-        let (ws, len) = if class == HIGH {
-            match char_at(s, i) {
-                (Some(ch), len) => {
-                    let ws = ch.is_whitespace();
-                    if ws {
-                        plain = false;
-                    } else {
-                        // As `chars().any(char::is_alphanumeric)`: the
-                        // Unicode tables only until one is found.
-                        alnum = alnum || ch.is_alphanumeric();
-                        wide += u32::from(ch >= '\u{2E80}');
+        if class == HIGH {
+            // Non-ASCII (rare): decoded, and judged as the character it is.
+            let (ch, len) = char_at(s, i);
+            match ch {
+                Some(ch) if ch.is_whitespace() => {
+                    plain = false;
+                    if in_word && alnum {
+                        words = words.saturating_add(1 + wide / 2);
                     }
-                    (ws, len)
+                    (alnum, wide, in_word) = (false, 0, false);
                 }
-                (None, len) => (false, len),
+                Some(ch) => {
+                    // As `chars().any(char::is_alphanumeric)`: the Unicode
+                    // tables only until one is found.
+                    alnum = alnum
+                        || (!PUNCTUATION.contains(&ch)
+                            && (common_letter_lower(ch).is_some() || ch.is_alphanumeric()));
+                    wide += u32::from(ch >= '\u{2E80}');
+                    in_word = true;
+                }
+                None => in_word = true,
             }
-        } else {
-            alnum |= class == ALNUM;
-            let ws = class == WS;
-            if ws && (c != b' ' || (i > 0 && !in_word)) {
-                plain = false;
-            }
-            (ws, 1)
-        };
-        if ws {
-            if in_word && alnum {
-                words = words.saturating_add(1 + wide / 2);
-            }
-            (alnum, wide, in_word) = (false, 0, false);
-        } else {
-            in_word = true;
+            i += len;
+            continue;
         }
-        i += len;
+        // ASCII, without a branch on the byte: a word boundary every few
+        // bytes would be a mispredicted jump each time.
+        let ws = class == WS;
+        let ends_counted_word = ws & in_word & alnum;
+        words = words.saturating_add(u32::from(ends_counted_word) * (1 + wide / 2));
+        plain &= !(ws & ((c != b' ') | ((i > 0) & !in_word)));
+        alnum = !ws & (alnum | (class == ALNUM));
+        wide *= u32::from(!ws);
+        in_word = !ws;
+        i += 1;
     }
     if in_word && alnum {
         words = words.saturating_add(1 + wide / 2);
@@ -1116,6 +1138,24 @@ pub(crate) fn gather(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn general_punctuation_has_no_letters_digits_or_case() {
+        for c in PUNCTUATION {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn common_letters_lower_case_as_unicode_says() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            if let Some(l) = common_letter_lower(c) {
+                assert!(c.is_alphanumeric(), "{c:?}");
+                assert!(c.to_lowercase().eq([l]), "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn allowlist_is_sorted_for_binary_search() {

@@ -12,6 +12,7 @@ use super::sink::El as Element;
 use regex::{Regex, RegexSet};
 
 use super::CleanError;
+use super::dom;
 
 /// Blocks longer than this are article text as far as phrase rules go: the
 /// boilerplate classes below are all short.
@@ -429,7 +430,12 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
         match chars.next() {
             Some('\u{2018}' | '\u{2019}' | '\u{02bc}') => out.push('\''),
             Some('\u{201c}' | '\u{201d}') => out.push('"'),
-            Some(c) => out.extend(c.to_lowercase()),
+            // Dashes, quotes, ellipses: no case, and no table lookup.
+            Some(c) if dom::PUNCTUATION.contains(&c) => out.push(c),
+            Some(c) => match dom::common_letter_lower(c) {
+                Some(lower) => out.push(lower),
+                None => out.extend(c.to_lowercase()),
+            },
             None => {}
         }
         rest = chars.as_str();
