@@ -143,7 +143,7 @@ fn segment_into(
             continue;
         }
         match &n.kind {
-            Kind::Element { tag, .. } if dom::is_block(tag) || n.has_block => {
+            Kind::Element { tag, .. } if n.block || n.has_block => {
                 flush(arena, &mut run, "", builtin, out, scratch);
                 if n.has_block || n.has_br {
                     segment_into(arena, c, builtin, out, scratch);

@@ -62,15 +62,9 @@ pub(crate) struct Node {
     /// A text node whose only whitespace is single ASCII spaces (see
     /// [`scan_text`]).
     pub plain: bool,
-}
-
-impl Node {
-    pub fn tag(&self) -> &'static str {
-        match self.kind {
-            Kind::Element { tag, .. } => tag,
-            _ => "",
-        }
-    }
+    /// A block-level element ([`is_block`] of its tag, decided once here
+    /// rather than by string comparisons in every later walk).
+    pub block: bool,
 }
 
 #[derive(Debug)]
@@ -693,7 +687,11 @@ pub(crate) fn build(
                     .get(&idx)
                     .and_then(|&i| selectors.get(i))
                     .map(|s| s.1.as_str());
-                let reason = drop_reason(el, name, by_sel);
+                let allowed = ALLOWED
+                    .binary_search(&name)
+                    .ok()
+                    .and_then(|i| ALLOWED.get(i));
+                let reason = drop_reason(el, name, allowed.is_some(), by_sel);
                 if let Some(reason) = reason {
                     let text = if matches!(name, "script" | "style" | "template" | "noscript") {
                         format!("<{name}>")
@@ -705,18 +703,19 @@ pub(crate) fn build(
                     };
                     removed.push(RemovedBlock { text, reason });
                 } else {
-                    let tag = ALLOWED.binary_search(&name).ok().map(|i| ALLOWED[i]);
-                    match tag {
+                    match allowed.copied() {
                         Some(tag) if depth < MAX_DEPTH => {
                             // `None`: an image without a safe source shows nothing.
                             if let Some(attrs) = allowed_attrs(tag, el) {
-                                let idx = arena.push(leaf(
+                                let mut node = leaf(
                                     Kind::Element {
                                         tag,
                                         attrs: attrs.into_boxed_slice(),
                                     },
                                     parent,
-                                ));
+                                );
+                                node.block = is_block(tag);
+                                let idx = arena.push(node);
                                 if let Some(reason) = rules::class_reason(el) {
                                     arena.tentative.push((idx, reason));
                                 }
@@ -763,7 +762,7 @@ pub(crate) fn build(
     for i in (1..nodes.len()).rev() {
         let n = &nodes[i];
         let (words, links, p) = (n.words, n.link_words, n.parent);
-        let block = n.has_block || is_block(n.tag());
+        let block = n.has_block || n.block;
         if let Some(p) = nodes.get_mut(p) {
             p.words = p.words.saturating_add(words);
             p.link_words = p.link_words.saturating_add(links);
@@ -786,6 +785,7 @@ fn leaf(kind: Kind, parent: usize) -> Node {
         has_block: false,
         has_br: false,
         plain: false,
+        block: false,
     }
 }
 
@@ -800,12 +800,14 @@ fn describe(el: &El, name: &str) -> String {
     }
 }
 
-fn drop_reason(el: &El, name: &str, by_selector: Option<&str>) -> Option<String> {
+/// Why an element goes with everything inside, if it does. `allowed`: the
+/// name is on [`ALLOWED`] (and so not on [`DROP`], which is not searched).
+fn drop_reason(el: &El, name: &str, allowed: bool, by_selector: Option<&str>) -> Option<String> {
     // Foreign content (SVG, MathML) can smuggle script and style; none of it is text.
-    if &*el.name.ns != "http://www.w3.org/1999/xhtml" {
+    if el.name.ns != html5ever::ns!(html) {
         return Some(format!("unsafe markup <{name}>"));
     }
-    if DROP.contains(&name) {
+    if !allowed && DROP.contains(&name) {
         return Some(if name == "nav" {
             "navigation".to_string()
         } else {
@@ -1046,7 +1048,7 @@ impl Writer<'_> {
             Kind::Element { tag, attrs } => {
                 let tag = *tag;
                 let (mark, text_mark, units) = (self.html.len(), self.text.line.len(), self.units);
-                let block = is_block(tag);
+                let block = node.block;
                 if block {
                     self.text.block();
                 }
@@ -1120,7 +1122,7 @@ pub(crate) fn gather(
             *links = links.saturating_add(node.link_words);
         }
         Kind::Element { tag, .. } => {
-            if (is_block(tag) || *tag == "br") && out.len() > from && !out.ends_with(' ') {
+            if (node.block || *tag == "br") && out.len() > from && !out.ends_with(' ') {
                 out.push(' ');
             }
             for c in arena.children(idx) {
@@ -1160,6 +1162,7 @@ mod tests {
     #[test]
     fn allowlist_is_sorted_for_binary_search() {
         assert!(ALLOWED.windows(2).all(|w| w[0] < w[1]));
+        assert!(ALLOWED.iter().all(|a| !DROP.contains(a)));
     }
 
     #[test]
