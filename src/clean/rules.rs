@@ -219,9 +219,11 @@ pub(crate) struct Builtin {
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
     phrases_any: (RegexSet, Vec<usize>),
-    /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches.
+    /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches, and
+    /// both at once (which most blocks, having none, stop at).
     phrases_any_needs: Regex,
     topics_need: Regex,
+    any_need: Regex,
     calls: RegexSet,
     terms: RegexSet,
     topics: RegexSet,
@@ -251,6 +253,7 @@ impl Builtin {
             phrases_any: phrase_set(false).map_err(err)?,
             phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
             topics_need: literals(TOPICS_NEED).map_err(err)?,
+            any_need: literals(&[PHRASES_ANY_NEEDS, TOPICS_NEED].concat()).map_err(err)?,
             calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
@@ -272,10 +275,12 @@ impl Builtin {
             String::new()
         };
         let bare = bare.as_str();
+        let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
-            // the overlapping search runs only on a hit.
-            if !set.is_match(text) {
+            // the overlapping search runs only on a hit. No label matches
+            // an empty text (a test checks), and longer blocks have none.
+            if text.is_empty() || !set.is_match(text) {
                 return None;
             }
             set.matches(text)
@@ -296,7 +301,7 @@ impl Builtin {
                     .filter(|&i| PHRASES.get(i).is_some_and(|r| words <= r.max_words))
                     .min()
             };
-            let any = self.phrases_any_needs.is_match(lower);
+            let any = needs && self.phrases_any_needs.is_match(lower);
             [
                 hits(&self.phrases_start),
                 any.then(|| hits(&self.phrases_any)).flatten(),
@@ -315,6 +320,7 @@ impl Builtin {
             }
         }
         if words <= 60
+            && needs
             && self.topics_need.is_match(lower)
             && self.calls.is_match(lower)
             && self.topics.is_match(lower)
@@ -870,6 +876,12 @@ mod tests {
         for p in NEWSLETTER_TOPICS {
             assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
         }
+    }
+
+    #[test]
+    fn no_label_is_empty() -> Result<(), CleanError> {
+        assert!(!Builtin::new()?.lone.is_match(""));
+        Ok(())
     }
 
     #[test]
