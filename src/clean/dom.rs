@@ -344,7 +344,7 @@ fn plain_text_to_html(text: &str) -> String {
 }
 
 pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len().min(max_chars + 64));
     let mut chars = 0;
     for (n, w) in s.split_whitespace().enumerate() {
         if chars >= max_chars {

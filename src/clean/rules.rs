@@ -748,20 +748,26 @@ pub(crate) fn is_feed_ad_link(href: &str) -> bool {
 /// relative URL. Browsers ignore tabs, newlines and leading control
 /// characters in a scheme ("java\tscript:"), so they are ignored here too.
 pub(crate) fn safe_url(value: &str, allow_mailto: bool) -> Option<String> {
-    let cleaned: String = value
-        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let trimmed = value.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    // Copied whole unless there is something to filter out (rare).
+    let cleaned: String = if trimmed.contains(['\t', '\n', '\r']) {
+        trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect()
+    } else {
+        trimmed.to_string()
+    };
     let scheme_end = cleaned.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if cleaned.as_bytes().get(i) == Some(&b':') => {
-            let scheme = cleaned[..i].to_ascii_lowercase();
-            let ok = match scheme.as_str() {
-                "http" | "https" => true,
-                "mailto" => allow_mailto,
-                _ => false,
-            };
+            let scheme = cleaned.as_bytes().get(..i).unwrap_or_default();
+            let ok =
+                if scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https") {
+                    true
+                } else {
+                    scheme.eq_ignore_ascii_case(b"mailto") && allow_mailto
+                };
             ok.then_some(cleaned)
         }
         _ => {
@@ -774,37 +780,39 @@ pub(crate) fn safe_url(value: &str, allow_mailto: bool) -> Option<String> {
 
 /// Query parameters that only track the reader.
 fn is_tracking_param(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.starts_with("utm_")
-        || matches!(
-            n.as_str(),
-            "fbclid"
-                | "gclid"
-                | "dclid"
-                | "gbraid"
-                | "wbraid"
-                | "msclkid"
-                | "yclid"
-                | "twclid"
-                | "igshid"
-                | "mc_cid"
-                | "mc_eid"
-                | "_hsenc"
-                | "_hsmi"
-                | "mkt_tok"
-                | "oly_anon_id"
-                | "oly_enc_id"
-                | "vero_id"
-                | "rb_clickid"
-                | "s_cid"
-                | "ncid"
-                | "cmpid"
-                | "__s"
-                | "_ga"
-                | "_gl"
-                | "spm"
-        )
+    let prefix = name.as_bytes().get(..4).unwrap_or_default();
+    prefix.eq_ignore_ascii_case(b"utm_")
+        || TRACKING_PARAMS.iter().any(|p| name.eq_ignore_ascii_case(p))
 }
+
+/// Tracking parameters by full name, lower case (compared ignoring ASCII case).
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "rb_clickid",
+    "s_cid",
+    "ncid",
+    "cmpid",
+    "__s",
+    "_ga",
+    "_gl",
+    "spm",
+];
 
 /// Removes tracking parameters from a URL's query, leaving every other part
 /// byte for byte as it was (no re-encoding).
@@ -817,14 +825,14 @@ pub(crate) fn strip_tracking(url: &str) -> String {
         return url.to_string();
     };
     let (base, query) = (&before_frag[..q], &before_frag[q + 1..]);
-    let kept: Vec<&str> = query
+    let kept = query
         .split('&')
-        .filter(|p| !p.is_empty() && !is_tracking_param(p.split('=').next().unwrap_or("")))
-        .collect();
-    let mut out = base.to_string();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
+        .filter(|p| !p.is_empty() && !is_tracking_param(p.split('=').next().unwrap_or("")));
+    let mut out = String::with_capacity(url.len());
+    out.push_str(base);
+    for (i, p) in kept.enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(p);
     }
     out.push_str(frag);
     out
