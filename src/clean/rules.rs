@@ -487,25 +487,42 @@ pub(crate) fn bare(lower: &str) -> String {
 /// Splits class and id values into lower-case parts: on punctuation and at
 /// camelCase humps ("adSlot-2" → ad, slot, 2).
 fn parts(value: &str, out: &mut Vec<String>) {
-    let mut cur = String::new();
+    let (mut buf, mut ranges) = (String::new(), Vec::new());
+    parts_into(value, &mut buf, &mut ranges);
+    out.extend(ranges.iter().map(|&r| part(&buf, r).to_string()));
+}
+
+/// [`parts`] without a String per part: lower-cased into `buf`, as byte
+/// ranges of it (both cleared first, and reused from token to token).
+fn parts_into(value: &str, buf: &mut String, ranges: &mut Vec<(usize, usize)>) {
+    buf.clear();
+    ranges.clear();
+    // Where the current part starts in `buf`.
+    let mut start = 0;
     let mut prev_lower = false;
     for c in value.chars() {
         if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+            if buf.len() > start {
+                ranges.push((start, buf.len()));
+                start = buf.len();
             }
             prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        if c.is_uppercase() && prev_lower && buf.len() > start {
+            ranges.push((start, buf.len()));
+            start = buf.len();
         }
         prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
+        buf.extend(c.to_lowercase());
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if buf.len() > start {
+        ranges.push((start, buf.len()));
     }
+}
+
+fn part(buf: &str, (start, end): (usize, usize)) -> &str {
+    buf.get(start..end).unwrap_or("")
 }
 
 const AD_PARTS: &[&str] = &[
@@ -596,16 +613,14 @@ const HIDDEN_TOKENS: &[&str] = &[
 
 /// The boilerplate class an element's class/id tokens name, if any.
 pub(crate) fn class_reason(el: &Element) -> Option<String> {
-    let mut ps = Vec::new();
+    let (mut buf, mut ps) = (String::new(), Vec::new());
     for attr in ["class", "id"] {
         let Some(value) = el.attr(attr) else { continue };
         for token in value.split_whitespace() {
-            let low = token.to_ascii_lowercase();
-            if HIDDEN_TOKENS.contains(&low.as_str()) {
+            if HIDDEN_TOKENS.iter().any(|h| token.eq_ignore_ascii_case(h)) {
                 return Some(format!("hidden element ({attr} {token:?})"));
             }
-            ps.clear();
-            parts(token, &mut ps);
+            parts_into(token, &mut buf, &mut ps);
             for (set, what) in [
                 (AD_PARTS, "ad container"),
                 (NEWSLETTER_PARTS, "newsletter block"),
@@ -613,7 +628,7 @@ pub(crate) fn class_reason(el: &Element) -> Option<String> {
                 (RELATED_PARTS, "related links"),
                 (OTHER_PARTS, "navigation/comments"),
             ] {
-                if ps.iter().any(|p| set.contains(&p.as_str())) {
+                if ps.iter().any(|&p| set.contains(&part(&buf, p))) {
                     return Some(format!("{what} ({attr} {token:?})"));
                 }
             }
