@@ -468,18 +468,37 @@ fn ascii_prefix(bytes: &[u8]) -> usize {
 /// Only letters and digits, single-spaced: for whole-block labels, where
 /// decoration ("— ADVERTISEMENT —", "Share:") must not matter.
 pub(crate) fn bare(lower: &str) -> String {
+    let bytes = lower.as_bytes();
     let mut out = String::with_capacity(lower.len());
     let mut space = false;
-    for c in lower.chars() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        // A run of ASCII letters and digits is copied whole; any other
+        // character is decoded and judged on its own.
+        let (alnum, len) = if byte.is_ascii_alphanumeric() {
+            let run = bytes.get(i..).unwrap_or_default();
+            (
+                true,
+                run.iter().take_while(|b| b.is_ascii_alphanumeric()).count(),
+            )
+        } else if byte.is_ascii() {
+            (false, 1)
+        } else {
+            match lower.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        if alnum {
             if space && !out.is_empty() {
                 out.push(' ');
             }
             space = false;
-            out.push(c);
+            out.push_str(lower.get(i..i + len).unwrap_or(""));
         } else {
             space = true;
         }
+        i += len;
     }
     out
 }
@@ -906,6 +925,32 @@ mod tests {
         }
         for p in NEWSLETTER_TOPICS {
             assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
+        }
+    }
+
+    #[test]
+    fn bare_keeps_letters_and_digits_single_spaced() {
+        for s in [
+            "",
+            "  ",
+            "— advertisement —",
+            "share: a1b2 ,, c",
+            "caf\u{e9} \u{43e}\u{43a} x!",
+        ] {
+            let mut general = String::new();
+            let mut space = false;
+            for c in s.chars() {
+                if c.is_alphanumeric() {
+                    if space && !general.is_empty() {
+                        general.push(' ');
+                    }
+                    space = false;
+                    general.push(c);
+                } else {
+                    space = true;
+                }
+            }
+            assert_eq!(bare(s), general, "{s:?}");
         }
     }
 
