@@ -59,15 +59,12 @@ pub(crate) struct Node {
     pub has_block: bool,
     /// A direct child is `<br>` (the element's lines are separate blocks).
     pub has_br: bool,
-}
-
-impl Node {
-    pub fn tag(&self) -> &'static str {
-        match self.kind {
-            Kind::Element { tag, .. } => tag,
-            _ => "",
-        }
-    }
+    /// A text node whose only whitespace is single ASCII spaces (see
+    /// [`scan_text`]).
+    pub plain: bool,
+    /// A block-level element ([`is_block`] of its tag, decided once here
+    /// rather than by string comparisons in every later walk).
+    pub block: bool,
 }
 
 #[derive(Debug)]
@@ -347,7 +344,7 @@ fn plain_text_to_html(text: &str) -> String {
 }
 
 pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len().min(max_chars + 64));
     let mut chars = 0;
     for (n, w) in s.split_whitespace().enumerate() {
         if chars >= max_chars {
@@ -363,64 +360,198 @@ pub(crate) fn collapse_ws(s: &str, max_chars: usize) -> String {
     out
 }
 
-/// `char::is_whitespace` for an ASCII byte (it includes the vertical tab,
-/// which `u8::is_ascii_whitespace` does not).
+/// Byte classes for the word scanners: ASCII whitespace (what
+/// `char::is_whitespace` accepts, vertical tab included), ASCII letters and
+/// digits, and the bytes of non-ASCII characters, which are decoded.
+const WS: u8 = 1;
+const ALNUM: u8 = 2;
+const HIGH: u8 = 4;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b >= 0x80 {
+            HIGH
+        } else if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+            WS
+        } else if b.is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Unicode's General Punctuation block (dashes, curly quotes, ellipses, odd
+/// spaces): frequent in feeds' text, and none of it is a letter or digit or
+/// has a case, which saves the Unicode table lookups for it.
+pub(crate) const PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
+/// A letter of the commonest non-ASCII alphabets in feeds' text (Latin-1's
+/// accented letters, Cyrillic) and its lower case, by arithmetic: spares a
+/// Unicode table search for each such letter. `None` for anything else.
+pub(crate) fn common_letter_lower(c: char) -> Option<char> {
+    let shift = |by: u32| char::from_u32(u32::from(c) + by);
+    match c {
+        '\u{DF}'..='\u{FF}' if c != '\u{F7}' => Some(c),
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => shift(0x20),
+        '\u{430}'..='\u{45F}' => Some(c),
+        '\u{410}'..='\u{42F}' => shift(0x20),
+        '\u{400}'..='\u{40F}' => shift(0x50),
+        _ => None,
+    }
+}
+
+/// The character at byte `i` of `s` and its length (`None` off a boundary,
+/// which the scanners, stepping by whole characters, never ask for).
 #[inline]
-pub(crate) fn is_ascii_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+fn char_at(s: &str, i: usize) -> (Option<char>, usize) {
+    match s.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) => (Some(c), c.len_utf8()),
+        None => (None, 1),
+    }
 }
 
 /// The whitespace-separated words of `s` as byte ranges, like
-/// `str::split_whitespace`: byte by byte on ASCII, decoding only the
+/// `str::split_whitespace`: a table lookup per ASCII byte, decoding only the
 /// non-ASCII characters (feeds' text is mostly ASCII with a few curly quotes
 /// or no-break spaces, which must not send a whole node down the slow path).
 #[inline]
 fn for_each_range(s: &str, mut f: impl FnMut(usize, usize)) {
     let b = s.as_bytes();
-    let (mut i, mut start) = (0, None);
-    while i < b.len() {
-        let (ws, len) = if b[i] < 0x80 {
-            (is_ascii_ws(b[i]), 1)
-        } else {
-            match s.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (c.is_whitespace(), c.len_utf8()),
-                None => (false, 1),
+    let mut i = 0;
+    loop {
+        // Between words.
+        let start = loop {
+            let Some(&c) = b.get(i) else { return };
+            match CLASS[usize::from(c)] {
+                WS => i += 1,
+                HIGH => match char_at(s, i) {
+                    (Some(ch), len) if ch.is_whitespace() => i += len,
+                    _ => break i,
+                },
+                _ => break i,
             }
         };
-        match (ws, start) {
-            (true, Some(st)) => {
-                f(st, i);
-                start = None;
+        // In a word.
+        loop {
+            let Some(&c) = b.get(i) else {
+                f(start, b.len());
+                return;
+            };
+            match CLASS[usize::from(c)] {
+                WS => break,
+                HIGH => match char_at(s, i) {
+                    (Some(ch), _) if ch.is_whitespace() => break,
+                    (_, len) => i += len,
+                },
+                _ => i += 1,
             }
-            (false, None) => start = Some(i),
-            _ => {}
         }
-        i += len;
-    }
-    if let Some(st) = start {
-        f(st, b.len());
+        f(start, i);
     }
 }
 
-/// Words of a text: whitespace-separated runs, where ideographic scripts
-/// (which use no spaces) count about one word per two characters.
-pub(crate) fn count_words(s: &str) -> u32 {
+/// The words of a text (whitespace-separated runs with a letter or digit,
+/// where ideographic scripts, which use no spaces, count about one word per
+/// two characters), and whether the text is plain: its only whitespace is
+/// single ASCII spaces, so its words joined by single spaces are the text
+/// itself with the spaces at its ends trimmed (the writers then copy it
+/// whole instead of word by word). One pass, no per-word rescan.
+pub(crate) fn scan_text(s: &str) -> (u32, bool) {
+    let b = s.as_bytes();
     let mut words = 0u32;
-    for_each_range(s, |start, end| {
-        let w = s.get(start..end).unwrap_or("");
-        if w.is_ascii() {
-            if w.bytes().any(|b| b.is_ascii_alphanumeric()) {
-                words = words.saturating_add(1);
+    let mut plain = true;
+    let mut i = 0;
+    // Whether the current word has a letter or digit, and its wide characters.
+    let (mut alnum, mut wide) = (false, 0u32);
+    let mut in_word = false;
+    while let Some(&c) = b.get(i) {
+        let class = CLASS[usize::from(c)];
+        if class == HIGH {
+            // Non-ASCII (rare): decoded, and judged as the character it is.
+            let (ch, len) = char_at(s, i);
+            match ch {
+                Some(ch) if ch.is_whitespace() => {
+                    plain = false;
+                    if in_word && alnum {
+                        words = words.saturating_add(1 + wide / 2);
+                    }
+                    (alnum, wide, in_word) = (false, 0, false);
+                }
+                Some(ch) => {
+                    // As `chars().any(char::is_alphanumeric)`: the Unicode
+                    // tables only until one is found.
+                    alnum = alnum
+                        || (!PUNCTUATION.contains(&ch)
+                            && (common_letter_lower(ch).is_some() || ch.is_alphanumeric()));
+                    wide += u32::from(ch >= '\u{2E80}');
+                    in_word = true;
+                }
+                None => in_word = true,
             }
-            return;
+            i += len;
+            continue;
         }
-        if !w.chars().any(char::is_alphanumeric) {
-            return;
-        }
-        let wide = w.chars().filter(|&c| c >= '\u{2E80}').count() as u32;
+        // ASCII, without a branch on the byte: a word boundary every few
+        // bytes would be a mispredicted jump each time.
+        let ws = class == WS;
+        let ends_counted_word = ws & in_word & alnum;
+        words = words.saturating_add(u32::from(ends_counted_word) * (1 + wide / 2));
+        plain &= !(ws & ((c != b' ') | ((i > 0) & !in_word)));
+        alnum = !ws & (alnum | (class == ALNUM));
+        wide *= u32::from(!ws);
+        in_word = !ws;
+        i += 1;
+    }
+    if in_word && alnum {
         words = words.saturating_add(1 + wide / 2);
+    }
+    (words, plain)
+}
+
+/// Appends the words of `s` to `out` separated by single spaces (what
+/// joining `split_whitespace` gives), copying each stretch whose words are
+/// already single-spaced in one go. Returns whether any word was written.
+pub(crate) fn push_words(s: &str, out: &mut String) -> bool {
+    let b = s.as_bytes();
+    let mut run: Option<(usize, usize)> = None;
+    for_each_range(s, |start, end| {
+        run = match run {
+            Some((first, last)) if start == last + 1 && b.get(last) == Some(&b' ') => {
+                Some((first, end))
+            }
+            Some((first, last)) => {
+                out.push_str(s.get(first..last).unwrap_or(""));
+                out.push(' ');
+                Some((start, end))
+            }
+            None => Some((start, end)),
+        };
     });
-    words
+    match run {
+        Some((first, last)) => {
+            out.push_str(s.get(first..last).unwrap_or(""));
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`push_words`] for a text node: a plain one (see [`scan_text`]) is its
+/// own words already, copied whole.
+fn push_node_words(t: &str, plain: bool, out: &mut String) -> bool {
+    if plain {
+        let words = t.trim_matches(' ');
+        out.push_str(words);
+        !words.is_empty()
+    } else {
+        push_words(t, out)
+    }
 }
 
 /// A parsed node still to visit, and where its arena copy goes.
@@ -546,7 +677,7 @@ pub(crate) fn build(
             sink::Data::Text { start, end } => {
                 let (start, end) = (*start, *end);
                 let mut n = leaf(Kind::Text { start, end }, parent);
-                n.words = count_words(arena.text.get(start..end).unwrap_or(""));
+                (n.words, n.plain) = scan_text(arena.text.get(start..end).unwrap_or(""));
                 n.link_words = if in_link { n.words } else { 0 };
                 arena.push(n);
             }
@@ -556,7 +687,11 @@ pub(crate) fn build(
                     .get(&idx)
                     .and_then(|&i| selectors.get(i))
                     .map(|s| s.1.as_str());
-                let reason = drop_reason(el, name, by_sel);
+                let allowed = ALLOWED
+                    .binary_search(&name)
+                    .ok()
+                    .and_then(|i| ALLOWED.get(i));
+                let reason = drop_reason(el, name, allowed.is_some(), by_sel);
                 if let Some(reason) = reason {
                     let text = if matches!(name, "script" | "style" | "template" | "noscript") {
                         format!("<{name}>")
@@ -568,18 +703,19 @@ pub(crate) fn build(
                     };
                     removed.push(RemovedBlock { text, reason });
                 } else {
-                    let tag = ALLOWED.binary_search(&name).ok().map(|i| ALLOWED[i]);
-                    match tag {
+                    match allowed.copied() {
                         Some(tag) if depth < MAX_DEPTH => {
                             // `None`: an image without a safe source shows nothing.
                             if let Some(attrs) = allowed_attrs(tag, el) {
-                                let idx = arena.push(leaf(
+                                let mut node = leaf(
                                     Kind::Element {
                                         tag,
                                         attrs: attrs.into_boxed_slice(),
                                     },
                                     parent,
-                                ));
+                                );
+                                node.block = is_block(tag);
+                                let idx = arena.push(node);
                                 if let Some(reason) = rules::class_reason(el) {
                                     arena.tentative.push((idx, reason));
                                 }
@@ -626,7 +762,7 @@ pub(crate) fn build(
     for i in (1..nodes.len()).rev() {
         let n = &nodes[i];
         let (words, links, p) = (n.words, n.link_words, n.parent);
-        let block = n.has_block || is_block(n.tag());
+        let block = n.has_block || n.block;
         if let Some(p) = nodes.get_mut(p) {
             p.words = p.words.saturating_add(words);
             p.link_words = p.link_words.saturating_add(links);
@@ -648,6 +784,8 @@ fn leaf(kind: Kind, parent: usize) -> Node {
         removed: false,
         has_block: false,
         has_br: false,
+        plain: false,
+        block: false,
     }
 }
 
@@ -662,12 +800,14 @@ fn describe(el: &El, name: &str) -> String {
     }
 }
 
-fn drop_reason(el: &El, name: &str, by_selector: Option<&str>) -> Option<String> {
+/// Why an element goes with everything inside, if it does. `allowed`: the
+/// name is on [`ALLOWED`] (and so not on [`DROP`], which is not searched).
+fn drop_reason(el: &El, name: &str, allowed: bool, by_selector: Option<&str>) -> Option<String> {
     // Foreign content (SVG, MathML) can smuggle script and style; none of it is text.
-    if &*el.name.ns != "http://www.w3.org/1999/xhtml" {
+    if el.name.ns != html5ever::ns!(html) {
         return Some(format!("unsafe markup <{name}>"));
     }
-    if DROP.contains(&name) {
+    if !allowed && DROP.contains(&name) {
         return Some(if name == "nav" {
             "navigation".to_string()
         } else {
@@ -751,20 +891,32 @@ fn allowed_attrs(tag: &'static str, el: &El) -> Option<Vec<(&'static str, String
 pub(crate) fn escape_text(s: &str, out: &mut String) {
     // Copies runs of plain text whole; only the few special bytes are
     // rewritten (U+00A0 is 0xC2 0xA0, and 0xA0 is never a first byte).
+    // Text is scanned a chunk at a time with a test the compiler
+    // vectorises; only a chunk with a special byte is looked at byte by byte.
+    const CHUNK: usize = 32;
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | 0xA0);
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            0xA0 if i > 0 && bytes[i - 1] == 0xC2 => "&nbsp;",
-            _ => continue,
-        };
-        let end = if b == 0xA0 { i - 1 } else { i };
-        out.push_str(s.get(start..end).unwrap_or(""));
-        out.push_str(rep);
-        start = i + 1;
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = (at + CHUNK).min(bytes.len());
+        let chunk = bytes.get(at..end).unwrap_or_default();
+        if chunk.iter().fold(false, |any, &b| any | special(b)) {
+            for (i, &b) in chunk.iter().enumerate().map(|(j, b)| (at + j, b)) {
+                let rep = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    0xA0 if i > 0 && bytes.get(i - 1) == Some(&0xC2) => "&nbsp;",
+                    _ => continue,
+                };
+                let end = if b == 0xA0 { i - 1 } else { i };
+                out.push_str(s.get(start..end).unwrap_or(""));
+                out.push_str(rep);
+                start = i + 1;
+            }
+        }
+        at = end;
     }
     out.push_str(s.get(start..).unwrap_or(""));
 }
@@ -781,12 +933,6 @@ fn escape_attr(s: &str, out: &mut String) {
     }
 }
 
-/// `str::split_whitespace`, without decoding ASCII.
-#[inline]
-pub(crate) fn for_each_word(s: &str, mut f: impl FnMut(&str)) {
-    for_each_range(s, |start, end| f(s.get(start..end).unwrap_or("")));
-}
-
 /// Plain text with paragraphs separated by blank lines.
 #[derive(Default)]
 struct TextOut {
@@ -796,7 +942,7 @@ struct TextOut {
 }
 
 impl TextOut {
-    fn text(&mut self, s: &str, pre: bool) {
+    fn text(&mut self, s: &str, plain: bool, pre: bool) {
         if pre {
             self.line.push_str(s);
             return;
@@ -804,16 +950,16 @@ impl TextOut {
         if s.starts_with(char::is_whitespace) {
             self.space = true;
         }
-        let mut any = false;
-        let (line, space) = (&mut self.line, &mut self.space);
-        for_each_word(s, |w| {
-            if *space && !line.is_empty() && !line.ends_with('\n') {
-                line.push(' ');
-            }
-            line.push_str(w);
-            *space = true;
-            any = true;
-        });
+        // A space before the first word, if there is one (taken back if
+        // not); the words after it are single-spaced.
+        let mark = self.line.len();
+        if self.space && !self.line.is_empty() && !self.line.ends_with('\n') {
+            self.line.push(' ');
+        }
+        let any = push_node_words(s, plain, &mut self.line);
+        if !any {
+            self.line.truncate(mark);
+        }
         self.space = s.ends_with(char::is_whitespace) || (self.space && !any);
     }
 
@@ -897,12 +1043,12 @@ impl Writer<'_> {
                 if node.words > 0 || !t.trim().is_empty() {
                     self.units += 1;
                 }
-                self.text.text(t, pre);
+                self.text.text(t, node.plain, pre);
             }
             Kind::Element { tag, attrs } => {
                 let tag = *tag;
                 let (mark, text_mark, units) = (self.html.len(), self.text.line.len(), self.units);
-                let block = is_block(tag);
+                let block = node.block;
                 if block {
                     self.text.block();
                 }
@@ -968,14 +1114,7 @@ pub(crate) fn gather(
             if out.len() > from && !out.ends_with(' ') && t.starts_with(char::is_whitespace) {
                 out.push(' ');
             }
-            let mut first = true;
-            for_each_word(t, |w| {
-                if !first {
-                    out.push(' ');
-                }
-                first = false;
-                out.push_str(w);
-            });
+            push_node_words(t, node.plain, out);
             if t.ends_with(char::is_whitespace) && out.len() > from {
                 out.push(' ');
             }
@@ -983,7 +1122,7 @@ pub(crate) fn gather(
             *links = links.saturating_add(node.link_words);
         }
         Kind::Element { tag, .. } => {
-            if (is_block(tag) || *tag == "br") && out.len() > from && !out.ends_with(' ') {
+            if (node.block || *tag == "br") && out.len() > from && !out.ends_with(' ') {
                 out.push(' ');
             }
             for c in arena.children(idx) {
@@ -1003,8 +1142,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn general_punctuation_has_no_letters_digits_or_case() {
+        for c in PUNCTUATION {
+            assert!(!c.is_alphanumeric(), "{c:?}");
+            assert!(c.to_lowercase().eq([c]), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn common_letters_lower_case_as_unicode_says() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            if let Some(l) = common_letter_lower(c) {
+                assert!(c.is_alphanumeric(), "{c:?}");
+                assert!(c.to_lowercase().eq([l]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn allowlist_is_sorted_for_binary_search() {
         assert!(ALLOWED.windows(2).all(|w| w[0] < w[1]));
+        assert!(ALLOWED.iter().all(|a| !DROP.contains(a)));
     }
 
     #[test]
@@ -1014,6 +1172,8 @@ mod tests {
             "  a  b ",
             "x\u{b}y",
             "-- a1 --",
+            " plain text, single spaced ",
+            "a  b c\u{a0}d \u{2003} e\u{3000}f ",
             "one,two three\n",
             "\t\r\n",
             "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
@@ -1022,10 +1182,16 @@ mod tests {
                 .split_whitespace()
                 .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
                 .count() as u32;
-            assert_eq!(count_words(s), general, "{s:?}");
-            let mut words = Vec::new();
-            for_each_word(s, |w| words.push(w.to_string()));
-            assert_eq!(words, s.split_whitespace().collect::<Vec<_>>(), "{s:?}");
+            let (count, plain) = scan_text(s);
+            assert_eq!(count, general, "{s:?}");
+            let mut joined = String::from("x");
+            let any = push_words(s, &mut joined);
+            let words: Vec<&str> = s.split_whitespace().collect();
+            assert_eq!(joined, format!("x{}", words.join(" ")), "{s:?}");
+            assert_eq!(any, !words.is_empty(), "{s:?}");
+            if plain {
+                assert_eq!(s.trim_matches(' '), words.join(" "), "{s:?}");
+            }
         }
     }
 }

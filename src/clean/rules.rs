@@ -12,6 +12,7 @@ use super::sink::El as Element;
 use regex::{Regex, RegexSet};
 
 use super::CleanError;
+use super::dom;
 
 /// Blocks longer than this are article text as far as phrase rules go: the
 /// boilerplate classes below are all short.
@@ -138,6 +139,18 @@ const PHRASES: &[Rule] = &[
     rule("share/follow call", r"^follow us\b", 20),
 ];
 
+/// Literals one of which every unanchored [`PHRASES`] pattern needs: most
+/// blocks are article text that has none, and this one literal search is
+/// much cheaper than the pattern set, whose own prefixes ("used", "shared",
+/// "published") are common words. Keep in step with [`PHRASES`] (a test
+/// checks each unanchored pattern names one).
+const PHRASES_ANY_NEEDS: &[&str] = &[
+    "permission",
+    "be sure to check out",
+    "all rights reserved",
+    "may not be",
+];
+
 /// Calls to act that mark a subscription block (second person, imperative).
 const NEWSLETTER_CALLS: &[&str] = &[
     r"^(sign up|signup|subscribe|join|register|get|enter|don't miss|never miss|stay (informed|updated|in the know|up to date|connected)|want (more|the latest))\b",
@@ -158,6 +171,23 @@ const NEWSLETTER_TERMS: &[&str] = &[
     r"\b(get|receive) (the latest|our|daily|weekly|breaking)\b",
     r"\bterms (of (use|service)|and conditions)\b",
     r"\bopt[- ]?(in|out)\b",
+];
+
+/// Literals one of which every [`NEWSLETTER_TOPICS`] pattern needs ("mail"
+/// stands for "e-mail", "email" and "mailing list"): a block without any
+/// cannot be a subscription block, and the calls set, whose prefixes ("we",
+/// "by") are everywhere, is not run on it. Keep in step (a test checks).
+const TOPICS_NEED: &[&str] = &[
+    "newsletter",
+    "inbox",
+    "spam",
+    "privacy",
+    "mail",
+    "unsubscribe",
+    "delivered",
+    "digest",
+    "briefing",
+    "roundup",
 ];
 
 /// Words only a subscription block uses: "sign up for a free trial" is
@@ -189,6 +219,11 @@ pub(crate) struct Builtin {
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
     phrases_any: (RegexSet, Vec<usize>),
+    /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches, and
+    /// both at once (which most blocks, having none, stop at).
+    phrases_any_needs: Regex,
+    topics_need: Regex,
+    any_need: Regex,
     calls: RegexSet,
     terms: RegexSet,
     topics: RegexSet,
@@ -216,6 +251,9 @@ impl Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
             phrases_start: phrase_set(true).map_err(err)?,
             phrases_any: phrase_set(false).map_err(err)?,
+            phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
+            topics_need: literals(TOPICS_NEED).map_err(err)?,
+            any_need: literals(&[PHRASES_ANY_NEEDS, TOPICS_NEED].concat()).map_err(err)?,
             calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
@@ -237,10 +275,12 @@ impl Builtin {
             String::new()
         };
         let bare = bare.as_str();
+        let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
-            // the overlapping search runs only on a hit.
-            if !set.is_match(text) {
+            // the overlapping search runs only on a hit. No label matches
+            // an empty text (a test checks), and longer blocks have none.
+            if text.is_empty() || !set.is_match(text) {
                 return None;
             }
             set.matches(text)
@@ -261,12 +301,16 @@ impl Builtin {
                     .filter(|&i| PHRASES.get(i).is_some_and(|r| words <= r.max_words))
                     .min()
             };
-            [hits(&self.phrases_start), hits(&self.phrases_any)]
-                .into_iter()
-                .flatten()
-                .min()
-                .and_then(|i| PHRASES.get(i))
-                .map(|r| Verdict { reason: r.name })
+            let any = needs && self.phrases_any_needs.is_match(lower);
+            [
+                hits(&self.phrases_start),
+                any.then(|| hits(&self.phrases_any)).flatten(),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|i| PHRASES.get(i))
+            .map(|r| Verdict { reason: r.name })
         };
         if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
             // The button list pattern accepts filler words ("more", "this",
@@ -275,7 +319,12 @@ impl Builtin {
                 return Some(v);
             }
         }
-        if words <= 60 && self.calls.is_match(lower) && self.topics.is_match(lower) {
+        if words <= 60
+            && needs
+            && self.topics_need.is_match(lower)
+            && self.calls.is_match(lower)
+            && self.topics.is_match(lower)
+        {
             let hits = self.terms.matches(lower).iter().count()
                 + self.calls.matches(lower).iter().count()
                 + self.topics.matches(lower).iter().count();
@@ -330,6 +379,14 @@ impl Builtin {
         let mut h = super::classify::hasher();
         let (mut i, mut start) = (0, 0);
         while i < bytes.len() {
+            // Most text has few digits: 16 bytes without one are passed at
+            // once (a test the compiler vectorises).
+            if let Some(chunk) = bytes.get(i..i + 16)
+                && !chunk.iter().fold(false, |any, b| any | b.is_ascii_digit())
+            {
+                i += 16;
+                continue;
+            }
             if bytes[i].is_ascii_digit() {
                 h.write(&bytes[start..i]);
                 h.write(b"0");
@@ -359,45 +416,89 @@ fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
     Ok((set, idx))
 }
 
+/// A search for any of `words`, literally (the regex crate runs an
+/// alternation of plain literals as a vectorised multi-literal search).
+fn literals(words: &[&str]) -> Result<Regex, regex::Error> {
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&escaped.join("|"))
+}
+
 /// Lower case with typographic quotes folded, for phrase patterns, appended
 /// to `out`: byte-wise for ASCII text.
 pub(crate) fn lower_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII is copied and lower-cased whole; feeds' text is
+        // mostly ASCII between a few curly quotes and dashes.
+        let ascii = ascii_prefix(rest.as_bytes());
+        let (run, tail) = rest.split_at(ascii);
         let start = out.len();
-        out.push_str(text);
-        if let Some(tail) = out.get_mut(start..) {
-            tail.make_ascii_lowercase();
+        out.push_str(run);
+        if let Some(new) = out.get_mut(start..) {
+            new.make_ascii_lowercase();
         }
-        return;
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('\u{2018}' | '\u{2019}' | '\u{02bc}') => out.push('\''),
+            Some('\u{201c}' | '\u{201d}') => out.push('"'),
+            // Dashes, quotes, ellipses: no case, and no table lookup.
+            Some(c) if dom::PUNCTUATION.contains(&c) => out.push(c),
+            Some(c) => match dom::common_letter_lower(c) {
+                Some(lower) => out.push(lower),
+                None => out.extend(c.to_lowercase()),
+            },
+            None => {}
+        }
+        rest = chars.as_str();
     }
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
+}
+
+/// The length of the ASCII start of `bytes`, found 16 bytes at a time.
+fn ascii_prefix(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    for chunk in bytes.chunks(16) {
+        if !chunk.is_ascii() {
+            return at + chunk.iter().take_while(|b| b.is_ascii()).count();
         }
-        match c {
-            '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
-            '\u{201c}' | '\u{201d}' => out.push('"'),
-            _ => out.extend(c.to_lowercase()),
-        }
+        at += chunk.len();
     }
+    at
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
 /// decoration ("— ADVERTISEMENT —", "Share:") must not matter.
 pub(crate) fn bare(lower: &str) -> String {
+    let bytes = lower.as_bytes();
     let mut out = String::with_capacity(lower.len());
     let mut space = false;
-    for c in lower.chars() {
-        if c.is_alphanumeric() {
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        // A run of ASCII letters and digits is copied whole; any other
+        // character is decoded and judged on its own.
+        let (alnum, len) = if byte.is_ascii_alphanumeric() {
+            let run = bytes.get(i..).unwrap_or_default();
+            (
+                true,
+                run.iter().take_while(|b| b.is_ascii_alphanumeric()).count(),
+            )
+        } else if byte.is_ascii() {
+            (false, 1)
+        } else {
+            match lower.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                None => (false, 1),
+            }
+        };
+        if alnum {
             if space && !out.is_empty() {
                 out.push(' ');
             }
             space = false;
-            out.push(c);
+            out.push_str(lower.get(i..i + len).unwrap_or(""));
         } else {
             space = true;
         }
+        i += len;
     }
     out
 }
@@ -405,25 +506,42 @@ pub(crate) fn bare(lower: &str) -> String {
 /// Splits class and id values into lower-case parts: on punctuation and at
 /// camelCase humps ("adSlot-2" → ad, slot, 2).
 fn parts(value: &str, out: &mut Vec<String>) {
-    let mut cur = String::new();
+    let (mut buf, mut ranges) = (String::new(), Vec::new());
+    parts_into(value, &mut buf, &mut ranges);
+    out.extend(ranges.iter().map(|&r| part(&buf, r).to_string()));
+}
+
+/// [`parts`] without a String per part: lower-cased into `buf`, as byte
+/// ranges of it (both cleared first, and reused from token to token).
+fn parts_into(value: &str, buf: &mut String, ranges: &mut Vec<(usize, usize)>) {
+    buf.clear();
+    ranges.clear();
+    // Where the current part starts in `buf`.
+    let mut start = 0;
     let mut prev_lower = false;
     for c in value.chars() {
         if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
+            if buf.len() > start {
+                ranges.push((start, buf.len()));
+                start = buf.len();
             }
             prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
+        if c.is_uppercase() && prev_lower && buf.len() > start {
+            ranges.push((start, buf.len()));
+            start = buf.len();
         }
         prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
+        buf.extend(c.to_lowercase());
     }
-    if !cur.is_empty() {
-        out.push(cur);
+    if buf.len() > start {
+        ranges.push((start, buf.len()));
     }
+}
+
+fn part(buf: &str, (start, end): (usize, usize)) -> &str {
+    buf.get(start..end).unwrap_or("")
 }
 
 const AD_PARTS: &[&str] = &[
@@ -514,16 +632,14 @@ const HIDDEN_TOKENS: &[&str] = &[
 
 /// The boilerplate class an element's class/id tokens name, if any.
 pub(crate) fn class_reason(el: &Element) -> Option<String> {
-    let mut ps = Vec::new();
+    let (mut buf, mut ps) = (String::new(), Vec::new());
     for attr in ["class", "id"] {
         let Some(value) = el.attr(attr) else { continue };
         for token in value.split_whitespace() {
-            let low = token.to_ascii_lowercase();
-            if HIDDEN_TOKENS.contains(&low.as_str()) {
+            if HIDDEN_TOKENS.iter().any(|h| token.eq_ignore_ascii_case(h)) {
                 return Some(format!("hidden element ({attr} {token:?})"));
             }
-            ps.clear();
-            parts(token, &mut ps);
+            parts_into(token, &mut buf, &mut ps);
             for (set, what) in [
                 (AD_PARTS, "ad container"),
                 (NEWSLETTER_PARTS, "newsletter block"),
@@ -531,7 +647,7 @@ pub(crate) fn class_reason(el: &Element) -> Option<String> {
                 (RELATED_PARTS, "related links"),
                 (OTHER_PARTS, "navigation/comments"),
             ] {
-                if ps.iter().any(|p| set.contains(&p.as_str())) {
+                if ps.iter().any(|&p| set.contains(&part(&buf, p))) {
                     return Some(format!("{what} ({attr} {token:?})"));
                 }
             }
@@ -674,20 +790,26 @@ pub(crate) fn is_feed_ad_link(href: &str) -> bool {
 /// relative URL. Browsers ignore tabs, newlines and leading control
 /// characters in a scheme ("java\tscript:"), so they are ignored here too.
 pub(crate) fn safe_url(value: &str, allow_mailto: bool) -> Option<String> {
-    let cleaned: String = value
-        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let trimmed = value.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    // Copied whole unless there is something to filter out (rare).
+    let cleaned: String = if trimmed.contains(['\t', '\n', '\r']) {
+        trimmed
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect()
+    } else {
+        trimmed.to_string()
+    };
     let scheme_end = cleaned.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if cleaned.as_bytes().get(i) == Some(&b':') => {
-            let scheme = cleaned[..i].to_ascii_lowercase();
-            let ok = match scheme.as_str() {
-                "http" | "https" => true,
-                "mailto" => allow_mailto,
-                _ => false,
-            };
+            let scheme = cleaned.as_bytes().get(..i).unwrap_or_default();
+            let ok =
+                if scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https") {
+                    true
+                } else {
+                    scheme.eq_ignore_ascii_case(b"mailto") && allow_mailto
+                };
             ok.then_some(cleaned)
         }
         _ => {
@@ -700,37 +822,39 @@ pub(crate) fn safe_url(value: &str, allow_mailto: bool) -> Option<String> {
 
 /// Query parameters that only track the reader.
 fn is_tracking_param(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.starts_with("utm_")
-        || matches!(
-            n.as_str(),
-            "fbclid"
-                | "gclid"
-                | "dclid"
-                | "gbraid"
-                | "wbraid"
-                | "msclkid"
-                | "yclid"
-                | "twclid"
-                | "igshid"
-                | "mc_cid"
-                | "mc_eid"
-                | "_hsenc"
-                | "_hsmi"
-                | "mkt_tok"
-                | "oly_anon_id"
-                | "oly_enc_id"
-                | "vero_id"
-                | "rb_clickid"
-                | "s_cid"
-                | "ncid"
-                | "cmpid"
-                | "__s"
-                | "_ga"
-                | "_gl"
-                | "spm"
-        )
+    let prefix = name.as_bytes().get(..4).unwrap_or_default();
+    prefix.eq_ignore_ascii_case(b"utm_")
+        || TRACKING_PARAMS.iter().any(|p| name.eq_ignore_ascii_case(p))
 }
+
+/// Tracking parameters by full name, lower case (compared ignoring ASCII case).
+const TRACKING_PARAMS: &[&str] = &[
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "rb_clickid",
+    "s_cid",
+    "ncid",
+    "cmpid",
+    "__s",
+    "_ga",
+    "_gl",
+    "spm",
+];
 
 /// Removes tracking parameters from a URL's query, leaving every other part
 /// byte for byte as it was (no re-encoding).
@@ -743,14 +867,14 @@ pub(crate) fn strip_tracking(url: &str) -> String {
         return url.to_string();
     };
     let (base, query) = (&before_frag[..q], &before_frag[q + 1..]);
-    let kept: Vec<&str> = query
+    let kept = query
         .split('&')
-        .filter(|p| !p.is_empty() && !is_tracking_param(p.split('=').next().unwrap_or("")))
-        .collect();
-    let mut out = base.to_string();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
+        .filter(|p| !p.is_empty() && !is_tracking_param(p.split('=').next().unwrap_or("")));
+    let mut out = String::with_capacity(url.len());
+    out.push_str(base);
+    for (i, p) in kept.enumerate() {
+        out.push(if i == 0 { '?' } else { '&' });
+        out.push_str(p);
     }
     out.push_str(frag);
     out
@@ -785,6 +909,55 @@ mod tests {
             safe_url("https://x.y/", false).as_deref(),
             Some("https://x.y/")
         );
+    }
+
+    /// Each pattern a literal prefilter stands for contains one of its
+    /// literals (a new pattern without one would never run).
+    #[test]
+    fn prefilters_cover_their_patterns() {
+        let unanchored = PHRASES.iter().filter(|r| !r.pattern.starts_with('^'));
+        for r in unanchored {
+            assert!(
+                PHRASES_ANY_NEEDS.iter().any(|l| r.pattern.contains(l)),
+                "{}",
+                r.pattern
+            );
+        }
+        for p in NEWSLETTER_TOPICS {
+            assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
+        }
+    }
+
+    #[test]
+    fn bare_keeps_letters_and_digits_single_spaced() {
+        for s in [
+            "",
+            "  ",
+            "— advertisement —",
+            "share: a1b2 ,, c",
+            "caf\u{e9} \u{43e}\u{43a} x!",
+        ] {
+            let mut general = String::new();
+            let mut space = false;
+            for c in s.chars() {
+                if c.is_alphanumeric() {
+                    if space && !general.is_empty() {
+                        general.push(' ');
+                    }
+                    space = false;
+                    general.push(c);
+                } else {
+                    space = true;
+                }
+            }
+            assert_eq!(bare(s), general, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn no_label_is_empty() -> Result<(), CleanError> {
+        assert!(!Builtin::new()?.lone.is_match(""));
+        Ok(())
     }
 
     #[test]
