@@ -147,7 +147,7 @@ pub struct EntryWrite {
 }
 
 impl EntryWrite {
-    fn incoming(&self) -> crate::dedup::Incoming<'_> {
+    pub fn incoming(&self) -> crate::dedup::Incoming<'_> {
         crate::dedup::Incoming {
             title: self.title.as_deref(),
             url: self.url.as_deref(),
@@ -263,10 +263,21 @@ impl Store {
         template: Option<&crate::clean::FeedTemplate>,
         dedup: &crate::dedup::Deduper,
     ) -> Result<WriteSummary, StoreError> {
+        // Most of the matcher's reading happens here, before the writer is
+        // taken: the writer is the one serial part of ingestion.
+        let started = std::time::Instant::now();
+        let incoming: Vec<crate::dedup::Incoming<'_>> =
+            entries.iter().map(EntryWrite::incoming).collect();
+        let prefetched = dedup
+            .prefetch(&self.pool, &record.fetched_at, &incoming)
+            .await
+            .map_err(|e| StoreError::Dedup(e.to_string()))?;
+        let prefetch = started.elapsed();
         let waited = std::time::Instant::now();
         let _w = self.writer.lock().await;
         let mut summary = WriteSummary {
             lock_wait: waited.elapsed(),
+            dedup: prefetch,
             ..WriteSummary::default()
         };
         let mut tx = begin_write(&self.pool).await?;
@@ -283,8 +294,16 @@ impl Store {
         if !fresh.is_empty() {
             let started = std::time::Instant::now();
             summary.inserted = fresh.len();
-            insert_new(&mut tx, feed_id, &record.fetched_at, &fresh, dedup).await?;
-            summary.dedup = started.elapsed();
+            insert_new(
+                &mut tx,
+                feed_id,
+                &record.fetched_at,
+                &fresh,
+                dedup,
+                prefetched,
+            )
+            .await?;
+            summary.dedup += started.elapsed();
         }
         let mut changed = Vec::with_capacity(updates.len());
         for e in updates {
@@ -394,7 +413,8 @@ async fn guid_hashes(
 
 /// Inserts a feed's entries whose guids are not stored yet (the caller
 /// checked, inside this write transaction), each row once and complete: the
-/// de-duplicator places them in stories first (with ids given out here),
+/// de-duplicator (with what it prefetched before the writer was taken,
+/// `Deduper::prefetch`) places them in stories first (with ids given out here),
 /// then their rows go in 50 per statement (every statement costs a hand-off
 /// to SQLite's thread, ~60 µs, more than inserting a row), then the stories'
 /// rows. Writing simhash and story_id afterwards, as before, rewrote each
@@ -405,6 +425,7 @@ pub async fn insert_new(
     fetched_at: &str,
     fresh: &[&EntryWrite],
     dedup: &crate::dedup::Deduper,
+    prefetched: crate::dedup::Prefetched,
 ) -> Result<(), StoreError> {
     // The new stories' rows come after the entries that name them.
     sqlx::query("PRAGMA defer_foreign_keys = ON")
@@ -419,7 +440,14 @@ pub async fn insert_new(
     .await?;
     let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup
-        .place(conn, last_entry + 1, last_story + 1, fetched_at, &incoming)
+        .place(
+            conn,
+            last_entry + 1,
+            last_story + 1,
+            fetched_at,
+            &incoming,
+            prefetched,
+        )
         .await
         .map_err(|e| StoreError::Dedup(e.to_string()))?;
     let rows: Vec<(usize, &EntryWrite)> = fresh.iter().copied().enumerate().collect();

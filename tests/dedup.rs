@@ -257,6 +257,58 @@ async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
     assert_eq!(story_of(&db.pool, later).await, story);
 }
 
+/// The matcher reads ahead before the writer is taken; feeds committed in
+/// between can change what it read. A story emptied meanwhile must not be
+/// joined (its row is gone: the commit would fail), and a story whose
+/// canonical changed is verified against the new canonical.
+#[tokio::test]
+async fn what_changed_since_the_prefetch_is_read_again() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    let g = db::feed(&db.pool, "b").await;
+    let x = article(5);
+    let y = article(6);
+    let a = insert(&db.pool, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(0))]).await[0];
+    let b = insert(&db.pool, &deduper, &[NewEntry::new(g, "b", "t", &y, ts(0))]).await[0];
+    let gone = story_of(&db.pool, a).await.unwrap();
+
+    // Read ahead for a copy of A; then B's text is appended to A's: A
+    // moves to B's story (it contains all of B), its old story, now empty,
+    // is deleted, and A is still a candidate for the copy (it contains X).
+    let copy = [NewEntry::new(g, "c", "t", &wire_copy(&x), ts(2))];
+    let prefetched = db::prefetch(&db.pool, &deduper, &copy).await;
+    edit(&db.pool, &deduper, a, &format!("{x}\n\n{y}"), ts(1)).await;
+    assert_eq!(story_of(&db.pool, a).await, story_of(&db.pool, b).await);
+    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
+        .bind(gone)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stories, 0);
+    let c = db::insert_prefetched(&db.pool, &deduper, &copy, prefetched).await[0];
+    let story = story_of(&db.pool, c).await.unwrap();
+    assert_ne!(story, gone, "joined a story deleted since the prefetch");
+    assert_ne!(Some(story), story_of(&db.pool, a).await);
+
+    // Read ahead for another copy of X; meanwhile an earlier-published copy
+    // joins C's story and becomes its canonical.
+    let later = [NewEntry::new(f, "d", "t", &x, ts(4))];
+    let prefetched = db::prefetch(&db.pool, &deduper, &later).await;
+    let mut earliest = NewEntry::new(g, "e", "t", &x, ts(3));
+    earliest.published = Some(ts(-60));
+    let e = insert(&db.pool, &deduper, &[earliest]).await[0];
+    assert_eq!(story_of(&db.pool, e).await, Some(story));
+    let d = db::insert_prefetched(&db.pool, &deduper, &later, prefetched).await[0];
+    assert_eq!(story_of(&db.pool, d).await, Some(story));
+    let canonical: i64 = sqlx::query_scalar("SELECT canonical_entry_id FROM stories WHERE id = ?")
+        .bind(story)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(canonical, e);
+}
+
 #[tokio::test]
 async fn short_entries_match_on_title_or_link_only() {
     let db = db::open().await;

@@ -279,6 +279,13 @@ pub struct Incoming<'a> {
     pub analysis: std::sync::Arc<Analysis>,
 }
 
+/// What [`Deduper::prefetch`] read before the writer was taken, for
+/// [`Deduper::place`] under it.
+#[derive(Default)]
+pub struct Prefetched {
+    batch: Batch,
+}
+
 /// The stories chosen for entries before their rows exist
 /// ([`Deduper::place`]), so that each row is written once, with its simhash
 /// and story, and the stories' rows follow with [`Deduper::record`].
@@ -699,62 +706,27 @@ impl Deduper {
         next_story: i64,
         fetched_at: &str,
         incoming: &[Incoming<'_>],
+        prefetched: Prefetched,
     ) -> Result<Placement, DedupError> {
         let mut placement = Placement {
             fetched_at: fetched_at.to_string(),
             ..Placement::default()
         };
-        let mut batch = Batch::default();
+        let mut batch = prefetched.batch;
+        // Feeds committed since the prefetch may have changed a story's
+        // canonical entry or emptied a story: their rows are re-read (small).
+        refresh_canonicals(conn, &mut batch).await?;
         let time = parse_time(fetched_at);
-        let ids: Vec<i64> = (0..incoming.len() as i64).map(|i| next_entry + i).collect();
+        let ids = self.add_incoming(&mut batch, next_entry, fetched_at, incoming);
         for (&id, entry) in ids.iter().zip(incoming) {
             self.analyses.lock().unwrap_or_else(|e| e.into_inner()).put(
                 id,
                 AnalysisCache::text_hash(entry.text),
                 entry.analysis.clone(),
             );
-            let chars = i64::try_from(entry.text.chars().count()).unwrap_or(i64::MAX);
-            let first = entry.published_at.unwrap_or(fetched_at).to_string();
-            batch.rows.insert(
-                id,
-                Loaded {
-                    title: entry.title.map(str::to_string),
-                    url: entry.url.map(str::to_string),
-                    fetched_at: fetched_at.to_string(),
-                    changed_at: fetched_at.to_string(),
-                    story_id: None,
-                    time,
-                    analysis: entry.analysis.clone(),
-                    rank: Rank(first, std::cmp::Reverse(chars), id),
-                    lows: Default::default(),
-                },
-            );
         }
-        // The window's candidates of all entries at once, their stories'
-        // canonical entries' sketches, then the canonicals worth reading:
-        // three queries for the feed instead of three per entry.
-        let candidates: Vec<(i64, Vec<i64>)> = ids
-            .iter()
-            .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
-            .collect();
-        let stored: Vec<i64> = candidates
-            .iter()
-            .flat_map(|(_, c)| c.iter().copied())
-            .collect();
-        load_meta(conn, &mut batch, &stored).await?;
-        let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
-        load_sketches(conn, &mut batch, &canonicals).await?;
-        let mut worth = Vec::new();
-        for (id, candidates) in &candidates {
-            for story in self.proposed_stories(&batch, *id, candidates, None) {
-                if let Some(canonical) = batch.canonical.get(&story).copied().flatten()
-                    && self.worth_reading(&batch, *id, canonical)
-                {
-                    worth.push(canonical);
-                }
-            }
-        }
-        load_rows(conn, &mut batch, &self.analyses, &worth).await?;
+        // Only what the prefetch could not know: entries committed since.
+        self.load_proposals(conn, &mut batch, &ids).await?;
 
         let mut next_story = next_story;
         for (index, &id) in ids.iter().enumerate() {
@@ -804,6 +776,98 @@ impl Deduper {
         }
         self.advance_window(time);
         Ok(placement)
+    }
+
+    /// Reads, before the writer is taken, what [`place`](Deduper::place)
+    /// will need for these entries: their candidates' stories, those
+    /// stories' canonical entries' sketches, and the texts worth verifying
+    /// against. Under the writer, `place` then reads only what changed
+    /// since: this is most of its reading, and the writer is the one
+    /// serial part of ingestion.
+    pub async fn prefetch(
+        &self,
+        pool: &SqlitePool,
+        fetched_at: &str,
+        incoming: &[Incoming<'_>],
+    ) -> Result<Prefetched, DedupError> {
+        let mut batch = Batch::default();
+        if incoming.is_empty() {
+            return Ok(Prefetched { batch });
+        }
+        let mut conn = pool.acquire().await?;
+        // Provisional ids, below any real one: the real ids are given out
+        // under the writer.
+        let ids = self.add_incoming(&mut batch, i64::MIN / 2, fetched_at, incoming);
+        self.load_proposals(&mut conn, &mut batch, &ids).await?;
+        for id in ids {
+            batch.rows.remove(&id);
+        }
+        Ok(Prefetched { batch })
+    }
+
+    /// Adds incoming entries to `batch` as rows with ids from `first` up.
+    fn add_incoming(
+        &self,
+        batch: &mut Batch,
+        first: i64,
+        fetched_at: &str,
+        incoming: &[Incoming<'_>],
+    ) -> Vec<i64> {
+        let time = parse_time(fetched_at);
+        let ids: Vec<i64> = (0..incoming.len() as i64).map(|i| first + i).collect();
+        for (&id, entry) in ids.iter().zip(incoming) {
+            let chars = i64::try_from(entry.text.chars().count()).unwrap_or(i64::MAX);
+            let first = entry.published_at.unwrap_or(fetched_at).to_string();
+            batch.rows.insert(
+                id,
+                Loaded {
+                    title: entry.title.map(str::to_string),
+                    url: entry.url.map(str::to_string),
+                    fetched_at: fetched_at.to_string(),
+                    changed_at: fetched_at.to_string(),
+                    story_id: None,
+                    time,
+                    analysis: entry.analysis.clone(),
+                    rank: Rank(first, std::cmp::Reverse(chars), id),
+                    lows: Default::default(),
+                },
+            );
+        }
+        ids
+    }
+
+    /// Loads what verifying entries `ids` of the batch needs, in three
+    /// queries for all of them (not three per entry): the window's
+    /// candidates' stories, those stories' canonical entries' sketches,
+    /// then the canonicals worth reading. Skips what the batch already has.
+    async fn load_proposals(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &mut Batch,
+        ids: &[i64],
+    ) -> Result<(), DedupError> {
+        let candidates: Vec<(i64, Vec<i64>)> = ids
+            .iter()
+            .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
+            .collect();
+        let stored: Vec<i64> = candidates
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .collect();
+        load_meta(conn, batch, &stored).await?;
+        let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
+        load_sketches(conn, batch, &canonicals).await?;
+        let mut worth = Vec::new();
+        for (id, candidates) in &candidates {
+            for story in self.proposed_stories(batch, *id, candidates, None) {
+                if let Some(canonical) = batch.canonical.get(&story).copied().flatten()
+                    && self.worth_reading(batch, *id, canonical)
+                {
+                    worth.push(canonical);
+                }
+            }
+        }
+        load_rows(conn, batch, &self.analyses, &worth).await
     }
 
     /// Writes what [`place`](Deduper::place) decided, once the entries'
@@ -1042,6 +1106,27 @@ async fn load_meta(
             batch.canonical.insert(story, canonical);
         }
         batch.meta.insert(id, (story_id, parse_time(&fetched_at)));
+    }
+    Ok(())
+}
+
+/// Re-reads the canonical entry of every story in the batch; a story
+/// gone since is marked as having none (it proposes nothing).
+async fn refresh_canonicals(
+    conn: &mut SqliteConnection,
+    batch: &mut Batch,
+) -> Result<(), DedupError> {
+    let stories = unique(batch.canonical.keys().copied());
+    let current: HashMap<i64, Option<i64>> = select_by_ids(
+        conn,
+        "SELECT id, canonical_entry_id FROM stories WHERE id IN",
+        &stories,
+    )
+    .await?
+    .into_iter()
+    .collect();
+    for (story, canonical) in batch.canonical.iter_mut() {
+        *canonical = current.get(story).copied().flatten();
     }
     Ok(())
 }

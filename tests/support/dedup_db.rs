@@ -11,8 +11,8 @@
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use std::sync::Arc;
 
-use feedsieve::dedup::Deduper;
 use feedsieve::dedup::fingerprint::Analysis;
+use feedsieve::dedup::{Deduper, Prefetched};
 use feedsieve::store::EntryWrite;
 use sqlx::SqlitePool;
 
@@ -73,44 +73,97 @@ impl NewEntry {
 }
 
 /// Inserts new entries through the store's own insert path
-/// (`store::insert_new`: stories chosen, then each row written once), in
-/// one transaction; a run of entries of one feed fetched at one time is one
-/// call, as one fetch is in the daemon.
+/// (`Deduper::prefetch`, then `store::insert_new`: stories chosen, then
+/// each row written once), in one transaction; a run of entries of one feed
+/// fetched at one time is one call, as one fetch is in the daemon.
 pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
     let mut tx = pool.begin().await.unwrap();
     for run in entries.chunk_by(|a, b| a.feed == b.feed && a.fetched == b.fetched) {
-        let writes: Vec<EntryWrite> = run
-            .iter()
-            .map(|e| EntryWrite {
-                guid: e.guid.clone(),
-                url: Some(e.url.clone()),
-                title: Some(e.title.clone()),
-                author: None,
-                published_at: e.published.clone(),
-                updated_at: None,
-                content_raw: String::new(),
-                content_html: String::new(),
-                content_text: e.text.clone(),
-                raw_hash: 0,
-                analysis: Arc::new(Analysis::of(&e.text)),
-            })
-            .collect();
-        let refs: Vec<&EntryWrite> = writes.iter().collect();
-        feedsieve::store::insert_new(&mut tx, run[0].feed, &run[0].fetched, &refs, deduper)
-            .await
-            .unwrap();
+        // As the store does: the matcher reads ahead on another connection
+        // (it cannot see this transaction's earlier runs; place catches up).
+        let prefetched = prefetch(pool, deduper, run).await;
+        insert_run(&mut tx, deduper, run, prefetched).await;
     }
+    let ids = ids_of(&mut tx, entries).await;
+    tx.commit().await.unwrap();
+    ids
+}
+
+/// What the store's matcher reads ahead, before the writer, for one fetch
+/// of these entries (all of one feed and fetch time).
+pub async fn prefetch(pool: &SqlitePool, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
+    let writes = writes_of(run);
+    let incoming: Vec<_> = writes.iter().map(EntryWrite::incoming).collect();
+    deduper
+        .prefetch(pool, &run[0].fetched, &incoming)
+        .await
+        .unwrap()
+}
+
+/// Inserts one fetch's entries with what was prefetched for them, maybe
+/// long before, and commits; their ids.
+pub async fn insert_prefetched(
+    pool: &SqlitePool,
+    deduper: &Deduper,
+    run: &[NewEntry],
+    prefetched: Prefetched,
+) -> Vec<i64> {
+    let mut tx = pool.begin().await.unwrap();
+    insert_run(&mut tx, deduper, run, prefetched).await;
+    let ids = ids_of(&mut tx, run).await;
+    tx.commit().await.unwrap();
+    ids
+}
+
+async fn insert_run(
+    conn: &mut sqlx::SqliteConnection,
+    deduper: &Deduper,
+    run: &[NewEntry],
+    prefetched: Prefetched,
+) {
+    let writes = writes_of(run);
+    let refs: Vec<&EntryWrite> = writes.iter().collect();
+    feedsieve::store::insert_new(
+        conn,
+        run[0].feed,
+        &run[0].fetched,
+        &refs,
+        deduper,
+        prefetched,
+    )
+    .await
+    .unwrap();
+}
+
+fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
+    run.iter()
+        .map(|e| EntryWrite {
+            guid: e.guid.clone(),
+            url: Some(e.url.clone()),
+            title: Some(e.title.clone()),
+            author: None,
+            published_at: e.published.clone(),
+            updated_at: None,
+            content_raw: String::new(),
+            content_html: String::new(),
+            content_text: e.text.clone(),
+            raw_hash: 0,
+            analysis: Arc::new(Analysis::of(&e.text)),
+        })
+        .collect()
+}
+
+async fn ids_of(conn: &mut sqlx::SqliteConnection, entries: &[NewEntry]) -> Vec<i64> {
     let mut ids = Vec::new();
     for e in entries {
         let id: i64 = sqlx::query_scalar("SELECT id FROM entries WHERE feed_id = ? AND guid = ?")
             .bind(e.feed)
             .bind(&e.guid)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await
             .unwrap();
         ids.push(id);
     }
-    tx.commit().await.unwrap();
     ids
 }
 
