@@ -34,7 +34,17 @@ pub struct Pipeline {
     /// cleans as fast as the network allows and then holds its entries in
     /// memory while queuing for the single writer: 800 MB at 2,000 feeds.
     slots: tokio::sync::Semaphore,
+    /// Feeds past their download, from parse to commit: a few per core.
+    /// Downloads overlap network waits, so `fetch.concurrency` of them run at
+    /// once; but the writer takes one feed at a time, and a feed that has
+    /// parsed and cleaned holds several copies of its entries and their
+    /// analyses until it is written. More of them than the cores and the
+    /// writer can work on only wait, in memory.
+    processing: tokio::sync::Semaphore,
 }
+
+/// Feeds processed (parse to commit) at once, per core.
+const PROCESSING_PER_CORE: usize = 2;
 
 /// Per-feed settings from the config, resolved.
 #[derive(Debug, Clone)]
@@ -133,6 +143,9 @@ impl Pipeline {
         let deduper = Deduper::load(&store.pool, &config.dedup).await?;
         Ok(Pipeline {
             slots: tokio::sync::Semaphore::new(config.fetch.concurrency.max(1)),
+            processing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(1, |n| n.get()) * PROCESSING_PER_CORE,
+            ),
             fetcher: Fetcher::new(&config.fetch)?,
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
             deduper,
@@ -212,6 +225,7 @@ impl Pipeline {
 
         let mut entries = Vec::new();
         let mut template = None;
+        let mut processing = None;
         let fetch_started = Instant::now();
         let response = self.fetcher.fetch(&url, &validators).await;
         report.stages.fetch = fetch_started.elapsed();
@@ -246,6 +260,9 @@ impl Pipeline {
                         self.success(&mut record, job, hint, fetched_at)
                     }
                     Some(body) => {
+                        // Held until the write below: never closed, so it
+                        // cannot fail; if it ever did, run unbounded.
+                        processing = self.processing.acquire().await.ok();
                         let content_type = response.content_type.clone();
                         let base = url.to_string();
                         // Timed inside the blocking task: a wait for a blocking
@@ -301,6 +318,7 @@ impl Pipeline {
             .store
             .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
             .await?;
+        drop(processing);
         report.stages.dedup += summary.dedup;
         report.stages.store_wait = summary.lock_wait;
         report.stages.store += write_started
