@@ -209,6 +209,23 @@ fn explain_read_error(path: &Path, error: std::io::Error) -> std::io::Error {
 }
 
 /// Validates config text as if read from `path`.
+/// The TOML reader names Rust types ("expected i64"); a user wrote a
+/// number or a string, so the message says that.
+fn plain_type_names(message: &str) -> String {
+    let mut message = message.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        message = message.replace(rust, plain);
+    }
+    message
+}
+
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let invalid = |problems| ConfigError::Invalid {
         path: path.to_path_buf(),
@@ -219,7 +236,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         invalid(vec![Problem {
             line,
             col,
-            message: e.message().trim().to_string(),
+            message: plain_type_names(e.message().trim()),
         }])
     })?;
     let base_dir = path

@@ -50,7 +50,12 @@ fn each_kind_of_mistake_names_file_line_col_and_what_is_wrong() {
         (
             format!("[fetch]\nconcurrency = \"many\"\n{ok_feed}"),
             "2:15: ",
-            &["invalid type", "\"many\""],
+            &["invalid type", "\"many\"", "expected a whole number"],
+        ),
+        (
+            format!("{ok_feed}enabled = \"yes\"\n"),
+            "3:11: ",
+            &["invalid type", "expected true or false"],
         ),
         (
             format!("{ok_feed}interval = \"fortnightly\"\n"),
