@@ -406,6 +406,13 @@ pub(crate) fn common_letter_lower(c: char) -> Option<char> {
     }
 }
 
+/// `char::is_alphanumeric`, sparing the Unicode tables for the commonest
+/// non-ASCII characters of feeds' text (punctuation, Latin-1, Cyrillic).
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    !PUNCTUATION.contains(&c) && (common_letter_lower(c).is_some() || c.is_alphanumeric())
+}
+
 /// The character at byte `i` of `s` and its length (`None` off a boundary,
 /// which the scanners, stepping by whole characters, never ask for).
 #[inline]
@@ -470,17 +477,17 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
     let mut st = Scan::new();
     let mut i = 0;
     while i < b.len() {
-        let end = b.len().min(i + CHUNK);
-        let chunk = b.get(i..end).unwrap_or_default();
+        let chunk = b.get(i..b.len().min(i + CHUNK)).unwrap_or_default();
+        // The chunk's ASCII start; a curly quote or accented letter goes
+        // byte-wise alone, not with the rest of its chunk.
+        let ascii = chunk.iter().take_while(|c| c.is_ascii()).count();
         // A word carrying wide characters into the chunk counts them at its
         // end, which only the byte-wise path tracks.
-        if st.wide == 0 && chunk.is_ascii() {
-            st.ascii_chunk(chunk, i == 0);
-            i = end;
+        if st.wide == 0 && ascii > 0 {
+            st.ascii_chunk(chunk.get(..ascii).unwrap_or_default(), i == 0);
+            i += ascii;
         } else {
-            while i < end {
-                i = st.byte(s, i);
-            }
+            i = st.byte(s, i);
         }
     }
     st.finish()
@@ -534,9 +541,7 @@ impl Scan {
                 Some(ch) => {
                     // As `chars().any(char::is_alphanumeric)`: the Unicode
                     // tables only until one is found.
-                    self.alnum = self.alnum
-                        || (!PUNCTUATION.contains(&ch)
-                            && (common_letter_lower(ch).is_some() || ch.is_alphanumeric()));
+                    self.alnum = self.alnum || is_alphanumeric(ch);
                     self.wide += u32::from(ch >= '\u{2E80}');
                     self.in_word = true;
                 }
@@ -558,7 +563,7 @@ impl Scan {
         i + 1
     }
 
-    /// Up to 64 ASCII bytes at once (`wide` is 0): a bit per byte for
+    /// 1 to 64 ASCII bytes at once (`wide` is 0): a bit per byte for
     /// whitespace and for letters and digits. A word is counted at its last
     /// letter or digit, the one whose next letter, digit or whitespace is
     /// whitespace; a word still open at the chunk's end is carried in the
