@@ -24,7 +24,7 @@ use scraper::Selector;
 
 use crate::config::CleanRules;
 use classify::{Blocks, Context};
-pub use template::{FeedTemplate, Fingerprint};
+pub use template::{FeedTemplate, Fingerprints};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,7 @@ pub struct CleanedEntry {
     /// The entry's blocks as the feed template counts them; `None` when this
     /// value did not come from the cleaner.
     #[serde(skip)]
-    pub(crate) fingerprints: Option<Vec<Fingerprint>>,
+    pub(crate) fingerprints: Option<Fingerprints>,
 }
 
 /// User rules compiled once: `[clean]` into the [`Cleaner`], each
@@ -133,17 +133,13 @@ struct Analysis {
 }
 
 /// Each distinct block of an entry once, as the template counts them.
-fn fingerprints_of(blocks: &Blocks) -> Vec<Fingerprint> {
+fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
     let mut seen = std::collections::HashSet::new();
-    blocks
-        .list
-        .iter()
-        .filter(|b| seen.insert(b.key))
-        .map(|b| Fingerprint {
-            hash: b.key,
-            sample: blocks.sample(b),
-        })
-        .collect()
+    let mut prints = Fingerprints::default();
+    for b in blocks.list.iter().filter(|b| seen.insert(b.key)) {
+        prints.push(b.key, blocks.sample(b));
+    }
+    prints
 }
 
 impl Cleaner {
@@ -323,9 +319,9 @@ fn slice_text(buf: &str, (start, end): (usize, usize)) -> &str {
 /// The block fingerprints of an entry, without any user rule: what
 /// [`FeedTemplate::observe`] counts when given a `CleanedEntry` the cleaner
 /// did not make.
-pub(crate) fn fingerprints(html: &str) -> Vec<Fingerprint> {
+pub(crate) fn fingerprints(html: &str) -> Fingerprints {
     let Ok(builtin) = rules::Builtin::new() else {
-        return Vec::new();
+        return Fingerprints::default();
     };
     let cleaner = Cleaner {
         global: CompiledRules::default(),
