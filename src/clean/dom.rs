@@ -144,9 +144,28 @@ impl Iterator for Siblings<'_> {
     }
 }
 
-/// Elements kept (with their allowed attributes); anything else not in
-/// [`DROP`] is unwrapped: its children stay, the tag goes.
-const ALLOWED: &[&str] = &[
+/// Declares [`allowed_tag`] (and the list for the tests) from one list.
+macro_rules! allowed {
+    ($($tag:tt),* $(,)?) => {
+        /// The list, for the tests.
+        #[cfg(test)]
+        const ALLOWED: &[&str] = &[$($tag),*];
+
+        /// Elements kept (with their allowed attributes); anything else not
+        /// in [`DROP`] is unwrapped: its children stay, the tag goes. The
+        /// answer is the tag's static name; a switch on the interned name
+        /// (html5ever interns every allowed tag statically), not a string
+        /// search per element.
+        fn allowed_tag(name: &html5ever::LocalName) -> Option<&'static str> {
+            match *name {
+                $(html5ever::local_name!($tag) => Some($tag),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+allowed![
     "a",
     "abbr",
     "acronym",
@@ -784,10 +803,7 @@ pub(crate) fn build(
                     .get(&idx)
                     .and_then(|&i| selectors.get(i))
                     .map(|s| s.1.as_str());
-                let allowed = ALLOWED
-                    .binary_search(&name)
-                    .ok()
-                    .and_then(|i| ALLOWED.get(i));
+                let allowed = allowed_tag(&el.name.local);
                 let reason = drop_reason(el, name, allowed.is_some(), by_sel);
                 if let Some(reason) = reason {
                     let text = if matches!(name, "script" | "style" | "template" | "noscript") {
@@ -800,7 +816,7 @@ pub(crate) fn build(
                     };
                     removed.push(RemovedBlock { text, reason });
                 } else {
-                    match allowed.copied() {
+                    match allowed {
                         Some(tag) if depth < MAX_DEPTH => {
                             // `None`: an image without a safe source shows nothing.
                             if let Some(attrs) = allowed_attrs(tag, el) {
@@ -898,7 +914,8 @@ fn describe(el: &El, name: &str) -> String {
 }
 
 /// Why an element goes with everything inside, if it does. `allowed`: the
-/// name is on [`ALLOWED`] (and so not on [`DROP`], which is not searched).
+/// name is one [`allowed_tag`] knows (and so not on [`DROP`], which is not
+/// searched).
 fn drop_reason(el: &El, name: &str, allowed: bool, by_selector: Option<&str>) -> Option<String> {
     // Foreign content (SVG, MathML) can smuggle script and style; none of it is text.
     if el.name.ns != html5ever::ns!(html) {
@@ -1257,9 +1274,19 @@ mod tests {
     }
 
     #[test]
-    fn allowlist_is_sorted_for_binary_search() {
-        assert!(ALLOWED.windows(2).all(|w| w[0] < w[1]));
+    fn allowlist_is_matched_by_name_and_apart_from_the_drop_list() {
         assert!(ALLOWED.iter().all(|a| !DROP.contains(a)));
+        for tag in ALLOWED {
+            let name = html5ever::LocalName::from(*tag);
+            assert_eq!(allowed_tag(&name), Some(*tag));
+        }
+        for tag in DROP.iter().chain(&["font", "blink", "x-widget", "A", ""]) {
+            assert_eq!(
+                allowed_tag(&html5ever::LocalName::from(*tag)),
+                None,
+                "{tag}"
+            );
+        }
     }
 
     #[test]
