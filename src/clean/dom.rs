@@ -512,6 +512,28 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
     st.finish()
 }
 
+/// For eight ASCII bytes (one per byte of `x`, the first lowest), a bit per
+/// byte: whitespace (as [`CLASS`]), letter or digit, space. Byte-wise
+/// range tests within one `u64` (no byte reaches 0x80, so no carry crosses
+/// into the next), instead of a table lookup per byte.
+#[inline]
+fn ascii_masks(x: u64) -> (u64, u64, u64) {
+    const fn rep(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    const HIGH_BITS: u64 = rep(0x80);
+    // The high bit of each byte: byte >= lo, byte <= hi.
+    let ge = |v: u64, lo: u8| v.wrapping_add(rep(0x80 - lo)) & HIGH_BITS;
+    let le = |v: u64, hi: u8| !v.wrapping_add(rep(0x7f - hi)) & HIGH_BITS;
+    // One bit per byte, the first byte's lowest.
+    let bits = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let space = ge(x, b' ') & le(x, b' ');
+    let ws = space | (ge(x, b'\t') & le(x, b'\r'));
+    let folded = x | rep(0x20);
+    let alnum = (ge(folded, b'a') & le(folded, b'z')) | (ge(x, b'0') & le(x, b'9'));
+    (bits(ws), bits(alnum), bits(space))
+}
+
 /// [`scan_text`]'s state between bytes. `alnum`: the current word has a
 /// letter or digit; `wide`: its wide characters.
 struct Scan {
@@ -589,11 +611,16 @@ impl Scan {
     /// state, as the byte-wise path carries it.
     fn ascii_chunk(&mut self, chunk: &[u8], at_start: bool) {
         let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
-        for (k, &c) in chunk.iter().enumerate() {
-            let class = CLASS[usize::from(c)];
-            ws |= u64::from(class == WS) << k;
-            alnum |= u64::from(class == ALNUM) << k;
-            space |= u64::from(c == b' ') << k;
+        for (k, eight) in chunk.chunks(8).enumerate() {
+            // Zero padding is neither whitespace nor a letter or digit.
+            let mut bytes = [0u8; 8];
+            if let Some(head) = bytes.get_mut(..eight.len()) {
+                head.copy_from_slice(eight);
+            }
+            let (w, a, s) = ascii_masks(u64::from_le_bytes(bytes));
+            ws |= w << (8 * k);
+            alnum |= a << (8 * k);
+            space |= s << (8 * k);
         }
         let valid = u64::MAX >> (64 - chunk.len());
         // For each byte, the kind (whitespace or not) of the nearest letter,
@@ -1286,6 +1313,23 @@ mod tests {
                 None,
                 "{tag}"
             );
+        }
+    }
+
+    #[test]
+    fn ascii_masks_match_the_byte_classes() {
+        for c in 0u8..0x80 {
+            for k in 0..8 {
+                let mut bytes = [b'x'; 8];
+                bytes[k] = c;
+                let (ws, alnum, space) = ascii_masks(u64::from_le_bytes(bytes));
+                let class = CLASS[usize::from(c)];
+                assert_eq!((ws >> k) & 1 == 1, class == WS, "{c:#x}");
+                assert_eq!(alnum | (1 << k), 0xff, "{c:#x}");
+                assert_eq!((alnum >> k) & 1 == 1, class == ALNUM, "{c:#x}");
+                assert_eq!((space >> k) & 1 == 1, c == b' ', "{c:#x}");
+                assert_eq!(ws & !(1 << k), 0, "{c:#x}");
+            }
         }
     }
 
