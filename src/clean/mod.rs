@@ -135,9 +135,18 @@ struct Analysis {
 /// Each distinct block of an entry once, as the template counts them.
 fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
     let mut seen = std::collections::HashSet::new();
-    let mut prints = Fingerprints::default();
-    for b in blocks.list.iter().filter(|b| seen.insert(b.key)) {
-        prints.push(b.key, blocks.sample(b));
+    let firsts: Vec<(u64, &str)> = blocks
+        .list
+        .iter()
+        .filter(|b| seen.insert(b.key))
+        .map(|b| (b.key, blocks.sample(b)))
+        .collect();
+    // Sized exactly: a buffer grown by doubling raised the peak memory of a
+    // 20 MB entry from 6.2x to 6.6x its size (examples/clean_mem.rs).
+    let bytes = firsts.iter().map(|(_, s)| s.len()).sum();
+    let mut prints = Fingerprints::with_capacity(firsts.len(), bytes);
+    for (hash, sample) in firsts {
+        prints.push(hash, sample);
     }
     prints
 }

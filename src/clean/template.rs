@@ -38,6 +38,14 @@ pub struct Fingerprints {
 }
 
 impl Fingerprints {
+    /// Room for `blocks` blocks whose samples total `bytes`.
+    pub(crate) fn with_capacity(blocks: usize, bytes: usize) -> Self {
+        Fingerprints {
+            blocks: Vec::with_capacity(blocks),
+            samples: String::with_capacity(bytes),
+        }
+    }
+
     pub(crate) fn push(&mut self, hash: u64, sample: &str) {
         let start = self.samples.len();
         self.samples.push_str(sample);
