@@ -84,7 +84,7 @@ impl Blocks {
     }
 
     /// The start of the block's text, as the template stores it.
-    pub fn sample(&self, b: &Block) -> String {
+    pub fn sample(&self, b: &Block) -> &str {
         let text = self.text_of(b);
         // 100 bytes of ASCII are 100 characters: no need to count them.
         let end = match text.as_bytes().get(..100) {
@@ -92,7 +92,7 @@ impl Blocks {
             Some(head) if head.is_ascii() => 100,
             Some(_) => text.char_indices().nth(100).map_or(text.len(), |(i, _)| i),
         };
-        text.get(..end).unwrap_or(text).to_string()
+        text.get(..end).unwrap_or(text)
     }
 }
 

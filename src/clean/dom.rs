@@ -144,9 +144,28 @@ impl Iterator for Siblings<'_> {
     }
 }
 
-/// Elements kept (with their allowed attributes); anything else not in
-/// [`DROP`] is unwrapped: its children stay, the tag goes.
-const ALLOWED: &[&str] = &[
+/// Declares [`allowed_tag`] (and the list for the tests) from one list.
+macro_rules! allowed {
+    ($($tag:tt),* $(,)?) => {
+        /// The list, for the tests.
+        #[cfg(test)]
+        const ALLOWED: &[&str] = &[$($tag),*];
+
+        /// Elements kept (with their allowed attributes); anything else not
+        /// in [`DROP`] is unwrapped: its children stay, the tag goes. The
+        /// answer is the tag's static name; a switch on the interned name
+        /// (html5ever interns every allowed tag statically), not a string
+        /// search per element.
+        fn allowed_tag(name: &html5ever::LocalName) -> Option<&'static str> {
+            match *name {
+                $(html5ever::local_name!($tag) => Some($tag),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+allowed![
     "a",
     "abbr",
     "acronym",
@@ -406,6 +425,13 @@ pub(crate) fn common_letter_lower(c: char) -> Option<char> {
     }
 }
 
+/// `char::is_alphanumeric`, sparing the Unicode tables for the commonest
+/// non-ASCII characters of feeds' text (punctuation, Latin-1, Cyrillic).
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    !PUNCTUATION.contains(&c) && (common_letter_lower(c).is_some() || c.is_alphanumeric())
+}
+
 /// The character at byte `i` of `s` and its length (`None` off a boundary,
 /// which the scanners, stepping by whole characters, never ask for).
 #[inline]
@@ -461,57 +487,174 @@ fn for_each_range(s: &str, mut f: impl FnMut(usize, usize)) {
 /// two characters), and whether the text is plain: its only whitespace is
 /// single ASCII spaces, so its words joined by single spaces are the text
 /// itself with the spaces at its ends trimmed (the writers then copy it
-/// whole instead of word by word). One pass, no per-word rescan.
+/// whole instead of word by word). One pass, no per-word rescan: ASCII
+/// stretches a 64-byte chunk at a time as bit masks ([`Scan::ascii_chunk`]),
+/// anything else byte by byte ([`Scan::byte`]).
 pub(crate) fn scan_text(s: &str) -> (u32, bool) {
+    const CHUNK: usize = 64;
     let b = s.as_bytes();
-    let mut words = 0u32;
-    let mut plain = true;
+    let mut st = Scan::new();
     let mut i = 0;
-    // Whether the current word has a letter or digit, and its wide characters.
-    let (mut alnum, mut wide) = (false, 0u32);
-    let mut in_word = false;
-    while let Some(&c) = b.get(i) {
+    while i < b.len() {
+        let chunk = b.get(i..b.len().min(i + CHUNK)).unwrap_or_default();
+        // The chunk's ASCII start; a curly quote or accented letter goes
+        // byte-wise alone, not with the rest of its chunk.
+        let ascii = chunk.iter().take_while(|c| c.is_ascii()).count();
+        // A word carrying wide characters into the chunk counts them at its
+        // end, which only the byte-wise path tracks.
+        if st.wide == 0 && ascii > 0 {
+            st.ascii_chunk(chunk.get(..ascii).unwrap_or_default(), i == 0);
+            i += ascii;
+        } else {
+            i = st.byte(s, i);
+        }
+    }
+    st.finish()
+}
+
+/// For eight ASCII bytes (one per byte of `x`, the first lowest), a bit per
+/// byte: whitespace (as [`CLASS`]), letter or digit, space. Byte-wise
+/// range tests within one `u64` (no byte reaches 0x80, so no carry crosses
+/// into the next), instead of a table lookup per byte.
+#[inline]
+fn ascii_masks(x: u64) -> (u64, u64, u64) {
+    const fn rep(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    const HIGH_BITS: u64 = rep(0x80);
+    // The high bit of each byte: byte >= lo, byte <= hi.
+    let ge = |v: u64, lo: u8| v.wrapping_add(rep(0x80 - lo)) & HIGH_BITS;
+    let le = |v: u64, hi: u8| !v.wrapping_add(rep(0x7f - hi)) & HIGH_BITS;
+    // One bit per byte, the first byte's lowest.
+    let bits = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+    let space = ge(x, b' ') & le(x, b' ');
+    let ws = space | (ge(x, b'\t') & le(x, b'\r'));
+    let folded = x | rep(0x20);
+    let alnum = (ge(folded, b'a') & le(folded, b'z')) | (ge(x, b'0') & le(x, b'9'));
+    (bits(ws), bits(alnum), bits(space))
+}
+
+/// [`scan_text`]'s state between bytes. `alnum`: the current word has a
+/// letter or digit; `wide`: its wide characters.
+struct Scan {
+    words: u32,
+    plain: bool,
+    alnum: bool,
+    wide: u32,
+    in_word: bool,
+}
+
+impl Scan {
+    fn new() -> Self {
+        Scan {
+            words: 0,
+            plain: true,
+            alnum: false,
+            wide: 0,
+            in_word: false,
+        }
+    }
+
+    /// The words and plainness, counting a word still open at the end.
+    fn finish(self) -> (u32, bool) {
+        let end = u32::from(self.in_word && self.alnum) * (1 + self.wide / 2);
+        (self.words.saturating_add(end), self.plain)
+    }
+
+    /// The character at byte `i`; returns where the next one starts.
+    #[inline]
+    fn byte(&mut self, s: &str, i: usize) -> usize {
+        let Some(&c) = s.as_bytes().get(i) else {
+            return i + 1;
+        };
         let class = CLASS[usize::from(c)];
         if class == HIGH {
             // Non-ASCII (rare): decoded, and judged as the character it is.
             let (ch, len) = char_at(s, i);
             match ch {
                 Some(ch) if ch.is_whitespace() => {
-                    plain = false;
-                    if in_word && alnum {
-                        words = words.saturating_add(1 + wide / 2);
+                    self.plain = false;
+                    if self.in_word && self.alnum {
+                        self.words = self.words.saturating_add(1 + self.wide / 2);
                     }
-                    (alnum, wide, in_word) = (false, 0, false);
+                    (self.alnum, self.wide, self.in_word) = (false, 0, false);
                 }
                 Some(ch) => {
                     // As `chars().any(char::is_alphanumeric)`: the Unicode
                     // tables only until one is found.
-                    alnum = alnum
-                        || (!PUNCTUATION.contains(&ch)
-                            && (common_letter_lower(ch).is_some() || ch.is_alphanumeric()));
-                    wide += u32::from(ch >= '\u{2E80}');
-                    in_word = true;
+                    self.alnum = self.alnum || is_alphanumeric(ch);
+                    self.wide += u32::from(ch >= '\u{2E80}');
+                    self.in_word = true;
                 }
-                None => in_word = true,
+                None => self.in_word = true,
             }
-            i += len;
-            continue;
+            return i + len;
         }
         // ASCII, without a branch on the byte: a word boundary every few
         // bytes would be a mispredicted jump each time.
         let ws = class == WS;
-        let ends_counted_word = ws & in_word & alnum;
-        words = words.saturating_add(u32::from(ends_counted_word) * (1 + wide / 2));
-        plain &= !(ws & ((c != b' ') | ((i > 0) & !in_word)));
-        alnum = !ws & (alnum | (class == ALNUM));
-        wide *= u32::from(!ws);
-        in_word = !ws;
-        i += 1;
+        let ends_counted_word = ws & self.in_word & self.alnum;
+        self.words = self
+            .words
+            .saturating_add(u32::from(ends_counted_word) * (1 + self.wide / 2));
+        self.plain &= !(ws & ((c != b' ') | ((i > 0) & !self.in_word)));
+        self.alnum = !ws & (self.alnum | (class == ALNUM));
+        self.wide *= u32::from(!ws);
+        self.in_word = !ws;
+        i + 1
     }
-    if in_word && alnum {
-        words = words.saturating_add(1 + wide / 2);
+
+    /// 1 to 64 ASCII bytes at once (`wide` is 0): a bit per byte for
+    /// whitespace and for letters and digits. A word is counted at its last
+    /// letter or digit, the one whose next letter, digit or whitespace is
+    /// whitespace; a word still open at the chunk's end is carried in the
+    /// state, as the byte-wise path carries it.
+    fn ascii_chunk(&mut self, chunk: &[u8], at_start: bool) {
+        let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
+        for (k, eight) in chunk.chunks(8).enumerate() {
+            // Zero padding is neither whitespace nor a letter or digit.
+            let mut bytes = [0u8; 8];
+            if let Some(head) = bytes.get_mut(..eight.len()) {
+                head.copy_from_slice(eight);
+            }
+            let (w, a, s) = ascii_masks(u64::from_le_bytes(bytes));
+            ws |= w << (8 * k);
+            alnum |= a << (8 * k);
+            space |= s << (8 * k);
+        }
+        let valid = u64::MAX >> (64 - chunk.len());
+        // For each byte, the kind (whitespace or not) of the nearest letter,
+        // digit or whitespace at or after it in the chunk, if there is one.
+        let (mut known, mut is_ws) = (ws | alnum, ws);
+        for shift in [1, 2, 4, 8, 16, 32] {
+            is_ws |= (is_ws >> shift) & !known;
+            known |= known >> shift;
+        }
+        let (next_known, next_ws) = (known >> 1, is_ws >> 1);
+        let ends = alnum & next_known & next_ws;
+        let mut words = ends.count_ones();
+        // A word carried in with a letter or digit ends at the chunk's first
+        // whitespace, unless it has another letter or digit before that
+        // (then counted in `ends`).
+        if self.in_word && self.alnum && known & 1 == 1 && is_ws & 1 == 1 {
+            words += 1;
+        }
+        self.words = self.words.saturating_add(words);
+        // Plain: every whitespace byte is a space that follows a word (or
+        // starts the text).
+        let after_word = ((!ws & valid) << 1) | u64::from(self.in_word);
+        let first = u64::from(at_start);
+        if ws & !space != 0 || ws & !after_word & !first != 0 {
+            self.plain = false;
+        }
+        let last = chunk.len() - 1;
+        let sig = ws | alnum;
+        if sig != 0 {
+            let top = 63 - sig.leading_zeros() as usize;
+            self.alnum = (alnum >> top) & 1 == 1;
+        }
+        self.in_word = (ws >> last) & 1 == 0;
     }
-    (words, plain)
 }
 
 /// Appends the words of `s` to `out` separated by single spaces (what
@@ -687,10 +830,7 @@ pub(crate) fn build(
                     .get(&idx)
                     .and_then(|&i| selectors.get(i))
                     .map(|s| s.1.as_str());
-                let allowed = ALLOWED
-                    .binary_search(&name)
-                    .ok()
-                    .and_then(|i| ALLOWED.get(i));
+                let allowed = allowed_tag(&el.name.local);
                 let reason = drop_reason(el, name, allowed.is_some(), by_sel);
                 if let Some(reason) = reason {
                     let text = if matches!(name, "script" | "style" | "template" | "noscript") {
@@ -703,7 +843,7 @@ pub(crate) fn build(
                     };
                     removed.push(RemovedBlock { text, reason });
                 } else {
-                    match allowed.copied() {
+                    match allowed {
                         Some(tag) if depth < MAX_DEPTH => {
                             // `None`: an image without a safe source shows nothing.
                             if let Some(attrs) = allowed_attrs(tag, el) {
@@ -801,7 +941,8 @@ fn describe(el: &El, name: &str) -> String {
 }
 
 /// Why an element goes with everything inside, if it does. `allowed`: the
-/// name is on [`ALLOWED`] (and so not on [`DROP`], which is not searched).
+/// name is one [`allowed_tag`] knows (and so not on [`DROP`], which is not
+/// searched).
 fn drop_reason(el: &El, name: &str, allowed: bool, by_selector: Option<&str>) -> Option<String> {
     // Foreign content (SVG, MathML) can smuggle script and style; none of it is text.
     if el.name.ns != html5ever::ns!(html) {
@@ -1160,9 +1301,82 @@ mod tests {
     }
 
     #[test]
-    fn allowlist_is_sorted_for_binary_search() {
-        assert!(ALLOWED.windows(2).all(|w| w[0] < w[1]));
+    fn allowlist_is_matched_by_name_and_apart_from_the_drop_list() {
         assert!(ALLOWED.iter().all(|a| !DROP.contains(a)));
+        for tag in ALLOWED {
+            let name = html5ever::LocalName::from(*tag);
+            assert_eq!(allowed_tag(&name), Some(*tag));
+        }
+        for tag in DROP.iter().chain(&["font", "blink", "x-widget", "A", ""]) {
+            assert_eq!(
+                allowed_tag(&html5ever::LocalName::from(*tag)),
+                None,
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_masks_match_the_byte_classes() {
+        for c in 0u8..0x80 {
+            for k in 0..8 {
+                let mut bytes = [b'x'; 8];
+                bytes[k] = c;
+                let (ws, alnum, space) = ascii_masks(u64::from_le_bytes(bytes));
+                let class = CLASS[usize::from(c)];
+                assert_eq!((ws >> k) & 1 == 1, class == WS, "{c:#x}");
+                assert_eq!(alnum | (1 << k), 0xff, "{c:#x}");
+                assert_eq!((alnum >> k) & 1 == 1, class == ALNUM, "{c:#x}");
+                assert_eq!((space >> k) & 1 == 1, c == b' ', "{c:#x}");
+                assert_eq!(ws & !(1 << k), 0, "{c:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn chunked_word_scan_matches_the_bytewise_one() {
+        // Texts of every length across the 64-byte chunks, from pieces that
+        // put words, punctuation, odd whitespace and wide characters at
+        // every offset.
+        const PIECES: &[&str] = &[
+            "a",
+            "Z9",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            ",",
+            "--",
+            "'",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{4e2d}\u{6587}",
+            "\u{e9}",
+            "\u{201c}",
+            "x",
+            ". ",
+            "\u{b}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move |below: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            let len = random(160);
+            while s.len() < len {
+                s.push_str(PIECES[random(PIECES.len())]);
+            }
+            let mut st = Scan::new();
+            let mut i = 0;
+            while i < s.len() {
+                i = st.byte(&s, i);
+            }
+            assert_eq!(scan_text(&s), st.finish(), "{s:?}");
+        }
     }
 
     #[test]

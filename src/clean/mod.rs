@@ -24,7 +24,7 @@ use scraper::Selector;
 
 use crate::config::CleanRules;
 use classify::{Blocks, Context};
-pub use template::{FeedTemplate, Fingerprint};
+pub use template::{FeedTemplate, Fingerprints};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +51,7 @@ pub struct CleanedEntry {
     /// The entry's blocks as the feed template counts them; `None` when this
     /// value did not come from the cleaner.
     #[serde(skip)]
-    pub(crate) fingerprints: Option<Vec<Fingerprint>>,
+    pub(crate) fingerprints: Option<Fingerprints>,
 }
 
 /// User rules compiled once: `[clean]` into the [`Cleaner`], each
@@ -133,17 +133,22 @@ struct Analysis {
 }
 
 /// Each distinct block of an entry once, as the template counts them.
-fn fingerprints_of(blocks: &Blocks) -> Vec<Fingerprint> {
+fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
     let mut seen = std::collections::HashSet::new();
-    blocks
+    let firsts: Vec<(u64, &str)> = blocks
         .list
         .iter()
         .filter(|b| seen.insert(b.key))
-        .map(|b| Fingerprint {
-            hash: b.key,
-            sample: blocks.sample(b),
-        })
-        .collect()
+        .map(|b| (b.key, blocks.sample(b)))
+        .collect();
+    // Sized exactly: a buffer grown by doubling raised the peak memory of a
+    // 20 MB entry from 6.2x to 6.6x its size (examples/clean_mem.rs).
+    let bytes = firsts.iter().map(|(_, s)| s.len()).sum();
+    let mut prints = Fingerprints::with_capacity(firsts.len(), bytes);
+    for (hash, sample) in firsts {
+        prints.push(hash, sample);
+    }
+    prints
 }
 
 impl Cleaner {
@@ -323,9 +328,9 @@ fn slice_text(buf: &str, (start, end): (usize, usize)) -> &str {
 /// The block fingerprints of an entry, without any user rule: what
 /// [`FeedTemplate::observe`] counts when given a `CleanedEntry` the cleaner
 /// did not make.
-pub(crate) fn fingerprints(html: &str) -> Vec<Fingerprint> {
+pub(crate) fn fingerprints(html: &str) -> Fingerprints {
     let Ok(builtin) = rules::Builtin::new() else {
-        return Vec::new();
+        return Fingerprints::default();
     };
     let cleaner = Cleaner {
         global: CompiledRules::default(),

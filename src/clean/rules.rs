@@ -485,7 +485,7 @@ pub(crate) fn bare(lower: &str) -> String {
             (false, 1)
         } else {
             match lower.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (c.is_alphanumeric(), c.len_utf8()),
+                Some(c) => (dom::is_alphanumeric(c), c.len_utf8()),
                 None => (false, 1),
             }
         };

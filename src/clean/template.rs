@@ -25,13 +25,39 @@ const FORGET_ANY_AFTER: u64 = 1000;
 /// Rows per INSERT statement (5 parameters each, far under SQLite's limit).
 const INSERT_CHUNK: usize = 100;
 
-/// One block of one entry, as the template counts it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fingerprint {
-    /// Hash of the block's normalised text (lower case, digits and URLs masked).
-    pub hash: u64,
-    /// The start of the block's text, stored so the table reads well in sqlite3.
-    pub sample: String,
+/// The distinct blocks of one entry, as the template counts them: each
+/// block's hash of its normalised text (lower case, digits and URLs masked)
+/// and the start of its text, stored so the table reads well in sqlite3.
+/// The samples share one buffer: only blocks new to the template need
+/// theirs as a string of its own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// Hash and byte range of the sample in `samples`, in block order.
+    blocks: Vec<(u64, usize, usize)>,
+    samples: String,
+}
+
+impl Fingerprints {
+    /// Room for `blocks` blocks whose samples total `bytes`.
+    pub(crate) fn with_capacity(blocks: usize, bytes: usize) -> Self {
+        Fingerprints {
+            blocks: Vec::with_capacity(blocks),
+            samples: String::with_capacity(bytes),
+        }
+    }
+
+    pub(crate) fn push(&mut self, hash: u64, sample: &str) {
+        let start = self.samples.len();
+        self.samples.push_str(sample);
+        self.blocks.push((hash, start, self.samples.len()));
+    }
+
+    /// Each block's hash and sample, in block order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &str)> {
+        self.blocks
+            .iter()
+            .map(|&(hash, start, end)| (hash, self.samples.get(start..end).unwrap_or("")))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -66,15 +92,15 @@ impl FeedTemplate {
         }
     }
 
-    pub(crate) fn observe_fingerprints(&mut self, fingerprints: &[Fingerprint]) {
+    pub(crate) fn observe_fingerprints(&mut self, fingerprints: &Fingerprints) {
         self.entries_seen += 1;
         let now = self.entries_seen;
-        for f in fingerprints {
-            let stat = self.blocks.entry(f.hash).or_insert_with(|| BlockStat {
+        for (hash, sample) in fingerprints.iter() {
+            let stat = self.blocks.entry(hash).or_insert_with(|| BlockStat {
                 count: 0,
                 first_seen: now,
                 last_seen: 0,
-                sample: f.sample.clone(),
+                sample: sample.to_string(),
             });
             // Each block counts once per entry (repeats inside one entry are
             // the within-entry rule's business).
