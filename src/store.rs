@@ -432,7 +432,9 @@ pub async fn insert_new(
         .execute(&mut *conn)
         .await?;
     // INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite itself would give
-    // out max + 1, and the write lock is ours until commit.
+    // out max + 1, and the write lock is ours until commit. (An id set by
+    // hand near i64::MAX makes the inserts fail on a duplicate id: the
+    // feed's error, not a crash.)
     let (last_entry, last_story): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM stories)",
     )
@@ -442,8 +444,8 @@ pub async fn insert_new(
     let placement = dedup
         .place(
             conn,
-            last_entry + 1,
-            last_story + 1,
+            last_entry.saturating_add(1),
+            last_story.saturating_add(1),
             fetched_at,
             &incoming,
             prefetched,

@@ -309,6 +309,44 @@ async fn what_changed_since_the_prefetch_is_read_again() {
     assert_eq!(canonical, e);
 }
 
+/// Ids are given out from the largest one stored; one set by hand at the
+/// very top must fail the insert (the feed's error), not overflow.
+#[tokio::test]
+async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
+    let db = db::open().await;
+    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let f = db::feed(&db.pool, "a").await;
+    sqlx::query(
+        "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, raw_hash)
+         VALUES (9223372036854775807, ?, 'top', ?, ?, 0)",
+    )
+    .bind(f)
+    .bind(ts(0))
+    .bind(ts(0))
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let run = [NewEntry::new(f, "new", "t", &article(7), ts(1))];
+    let prefetched = db::prefetch(&db.pool, &deduper, &run).await;
+    let write = feedsieve::store::EntryWrite {
+        guid: "new".into(),
+        url: None,
+        title: None,
+        author: None,
+        published_at: None,
+        updated_at: None,
+        content_raw: String::new(),
+        content_html: String::new(),
+        content_text: article(7),
+        raw_hash: 0,
+        analysis: std::sync::Arc::new(dedup::fingerprint::Analysis::of(&article(7))),
+    };
+    let mut tx = db.pool.begin().await.unwrap();
+    let result =
+        feedsieve::store::insert_new(&mut tx, f, &ts(1), &[&write], &deduper, prefetched).await;
+    assert!(result.is_err(), "{result:?}");
+}
+
 #[tokio::test]
 async fn short_entries_match_on_title_or_link_only() {
     let db = db::open().await;

@@ -749,7 +749,7 @@ impl Deduper {
                 }
                 None => {
                     let story = next_story;
-                    next_story += 1;
+                    next_story = next_story.saturating_add(1);
                     placement.new_stories.push((story, index));
                     batch.canonical.insert(story, Some(id));
                     story
@@ -814,7 +814,9 @@ impl Deduper {
         incoming: &[Incoming<'_>],
     ) -> Vec<i64> {
         let time = parse_time(fetched_at);
-        let ids: Vec<i64> = (0..incoming.len() as i64).map(|i| first + i).collect();
+        let ids: Vec<i64> = (0..incoming.len() as i64)
+            .map(|i| first.saturating_add(i))
+            .collect();
         for (&id, entry) in ids.iter().zip(incoming) {
             let chars = i64::try_from(entry.text.chars().count()).unwrap_or(i64::MAX);
             let first = entry.published_at.unwrap_or(fetched_at).to_string();
