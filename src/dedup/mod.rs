@@ -791,14 +791,22 @@ impl Deduper {
         incoming: &[Incoming<'_>],
     ) -> Result<Prefetched, DedupError> {
         let mut batch = Batch::default();
-        if incoming.is_empty() {
-            return Ok(Prefetched { batch });
-        }
-        let mut conn = pool.acquire().await?;
         // Provisional ids, below any real one: the real ids are given out
         // under the writer.
         let ids = self.add_incoming(&mut batch, i64::MIN / 2, fetched_at, incoming);
-        self.load_proposals(&mut conn, &mut batch, &ids).await?;
+        // Most polls bring a few entries with no candidate: then there is
+        // nothing to read, and no connection to take (each acquire is a
+        // round trip to SQLite's thread).
+        let any = ids.iter().any(|&id| {
+            batch
+                .rows
+                .get(&id)
+                .is_some_and(|e| !self.candidates(e, id).is_empty())
+        });
+        if any {
+            let mut conn = pool.acquire().await?;
+            self.load_proposals(&mut conn, &mut batch, &ids).await?;
+        }
         for id in ids {
             batch.rows.remove(&id);
         }
