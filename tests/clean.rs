@@ -678,3 +678,51 @@ fn template_stays_bounded() {
     );
     assert_eq!(out.text, "Fresh text here.");
 }
+
+/// The template is saved incrementally (only counted and pruned blocks):
+/// after every save, a fresh load reads back exactly what was in memory,
+/// through pruning past `MAX_BLOCKS`.
+#[tokio::test]
+async fn template_saves_match_memory_through_pruning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("feedsieve.db");
+    let bodies = bodies();
+    let c = cleaner();
+    let (pool, feed_id) = new_feed(&db).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let mut distinct = std::collections::HashSet::new();
+    for round in bodies.chunks(bodies.len().div_ceil(4)) {
+        let mut template = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+        for body in round {
+            let paras = paragraphs(body);
+            distinct.extend(paras.iter().cloned());
+            let html = as_html(&paras);
+            let out = c.clean(&html, None, Some(&template));
+            template.observe(&html, &out);
+        }
+        template.save(&mut conn, feed_id).await.unwrap();
+        let reloaded = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+        assert_eq!(reloaded.entries_seen, template.entries_seen);
+        assert_eq!(reloaded.blocks.len(), template.blocks.len());
+        assert!(
+            reloaded.blocks == template.blocks,
+            "stored template differs"
+        );
+    }
+    // Pruning happened: far more distinct blocks were seen than are kept.
+    let (rows,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM clean_template_blocks WHERE feed_id = ?")
+            .bind(feed_id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert!(
+        distinct.len() > feedsieve::clean::template::MAX_BLOCKS,
+        "{}",
+        distinct.len()
+    );
+    assert!(
+        (rows as usize) <= feedsieve::clean::template::MAX_BLOCKS,
+        "{rows}"
+    );
+}

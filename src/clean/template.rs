@@ -7,7 +7,7 @@
 //! it first appeared. The stored template is bounded ([`MAX_BLOCKS`] rows per
 //! feed, rare and stale blocks pruned).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::SqliteConnection;
 
@@ -22,8 +22,10 @@ pub const MAX_BLOCKS: usize = 2000;
 const FORGET_SINGLE_AFTER: u64 = 60;
 /// Any block is forgotten after this many entries without it.
 const FORGET_ANY_AFTER: u64 = 1000;
-/// Rows per INSERT statement (5 parameters each, far under SQLite's limit).
+/// Rows per INSERT statement (6 parameters each, far under SQLite's limit).
 const INSERT_CHUNK: usize = 100;
+/// Hashes per DELETE statement.
+const DELETE_CHUNK: usize = 500;
 
 /// The distinct blocks of one entry, as the template counts them: each
 /// block's hash of its normalised text (lower case, digits and URLs masked)
@@ -75,6 +77,13 @@ pub struct BlockStat {
 pub struct FeedTemplate {
     pub entries_seen: u64,
     pub blocks: HashMap<u64, BlockStat>,
+    /// Blocks added or counted since [`load`](FeedTemplate::load): the rows
+    /// [`save`](FeedTemplate::save) writes. A feed's template holds up to
+    /// [`MAX_BLOCKS`] rows, and a poll brings a few new entries: rewriting
+    /// them all at each poll was most of a small feed's write.
+    changed: HashSet<u64>,
+    /// Blocks pruned since loading: the rows `save` deletes.
+    pruned: Vec<u64>,
 }
 
 impl FeedTemplate {
@@ -107,6 +116,7 @@ impl FeedTemplate {
             if stat.last_seen != now {
                 stat.count = stat.count.saturating_add(1);
                 stat.last_seen = now;
+                self.changed.insert(hash);
             }
         }
         if self.blocks.len() > MAX_BLOCKS {
@@ -117,13 +127,18 @@ impl FeedTemplate {
     /// Drops stale and rare blocks, then the least seen, down to 3/4 of the cap.
     fn prune(&mut self) {
         let now = self.entries_seen;
-        self.blocks.retain(|_, s| {
+        let pruned = &mut self.pruned;
+        self.blocks.retain(|&hash, s| {
             let age = now.saturating_sub(s.last_seen);
-            if s.count <= 1 {
+            let keep = if s.count <= 1 {
                 age <= FORGET_SINGLE_AFTER
             } else {
                 age <= FORGET_ANY_AFTER
+            };
+            if !keep {
+                pruned.push(hash);
             }
+            keep
         });
         if self.blocks.len() > MAX_BLOCKS * 3 / 4 {
             let mut ranked: Vec<(u64, u32, u64)> = self
@@ -134,7 +149,11 @@ impl FeedTemplate {
             ranked.sort_unstable_by_key(|&(_, count, last)| std::cmp::Reverse((count, last)));
             for (h, _, _) in ranked.into_iter().skip(MAX_BLOCKS * 3 / 4) {
                 self.blocks.remove(&h);
+                self.pruned.push(h);
             }
+        }
+        for h in &self.pruned {
+            self.changed.remove(h);
         }
     }
 
@@ -178,11 +197,13 @@ impl FeedTemplate {
         Ok(FeedTemplate {
             entries_seen: clamp(seen),
             blocks,
+            ..FeedTemplate::default()
         })
     }
 
-    /// Replaces the feed's stored template. Run it inside the caller's
-    /// transaction so a crash never leaves half a template.
+    /// Writes what changed in the template since it was loaded (counted
+    /// blocks, pruned blocks). Run it inside the caller's transaction so a
+    /// crash never leaves half a template.
     pub async fn save(&self, conn: &mut SqliteConnection, feed_id: i64) -> Result<(), sqlx::Error> {
         let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         sqlx::query(
@@ -193,11 +214,23 @@ impl FeedTemplate {
         .bind(to_i64(self.entries_seen))
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM clean_template_blocks WHERE feed_id = ?")
-            .bind(feed_id)
-            .execute(&mut *conn)
-            .await?;
-        let rows: Vec<(&u64, &BlockStat)> = self.blocks.iter().collect();
+        for chunk in self.pruned.chunks(DELETE_CHUNK) {
+            let placeholders = vec!["?"; chunk.len()].join(",");
+            // Only "?" placeholders are formatted in; every value is bound.
+            let sql = format!(
+                "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash IN ({placeholders})"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(feed_id);
+            for &hash in chunk {
+                q = q.bind(hash as i64);
+            }
+            q.execute(&mut *conn).await?;
+        }
+        let rows: Vec<(&u64, &BlockStat)> = self
+            .changed
+            .iter()
+            .filter_map(|hash| Some((hash, self.blocks.get(hash)?)))
+            .collect();
         for chunk in rows.chunks(INSERT_CHUNK) {
             let mut sql = String::from(
                 "INSERT INTO clean_template_blocks (feed_id, block_hash, seen_count, first_seen, last_seen, sample) VALUES ",
@@ -209,6 +242,11 @@ impl FeedTemplate {
                     ", (?, ?, ?, ?, ?, ?)"
                 });
             }
+            // The sample stays as first stored.
+            sql.push_str(
+                " ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
+                  first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+            );
             // Built from constant pieces only; every value is a bound parameter.
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (hash, s) in chunk {
