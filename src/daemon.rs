@@ -88,7 +88,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
         "stage times summed over feeds"
     );
     maintain_once(&pipeline, config.storage.keep).await;
-    pipeline.store.pool.close().await;
+    pipeline.store.close().await;
     Ok(summary)
 }
 
@@ -320,7 +320,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     }
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, maintenance).await;
     drop(config);
-    pipeline.store.pool.close().await;
+    pipeline.store.close().await;
     tracing::info!("stopped");
     Ok(())
 }
