@@ -8,7 +8,6 @@
 //! empty on soft evidence alone (repeats, template, edge heuristics).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use siphasher::sip::SipHasher13;
 
@@ -266,15 +265,21 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // their questions, recipes their steps, and both are article text
     // (measured on the benchmark's real bodies).
     let (first, last) = core(blocks);
-    let mut seen: HashMap<u64, u32> = HashMap::new();
-    for b in blocks
+    // Counted in a sorted list: the keys are hashes already, and hashing
+    // them again for a map cost more than the sort.
+    let mut keys: Vec<u64> = blocks
         .iter()
         .filter(|b| b.words >= 3 && !matches!(b.tag, "td" | "th"))
-    {
-        *seen.entry(b.key).or_default() += 1;
-    }
+        .map(|b| b.key)
+        .collect();
+    keys.sort_unstable();
+    let seen = |key: u64| {
+        let from = keys.partition_point(|&k| k < key);
+        let same = keys.get(from..).unwrap_or_default();
+        u32::try_from(same.iter().take_while(|&&k| k == key).count()).unwrap_or(u32::MAX)
+    };
     for (i, b) in blocks.iter_mut().enumerate() {
-        let n = seen.get(&b.key).copied().unwrap_or(0);
+        let n = seen(b.key);
         if n < 2 || b.protected || b.verdict.is_some() {
             continue;
         }

@@ -499,7 +499,7 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
         let chunk = b.get(i..b.len().min(i + CHUNK)).unwrap_or_default();
         // The chunk's ASCII start; a curly quote or accented letter goes
         // byte-wise alone, not with the rest of its chunk.
-        let ascii = chunk.iter().take_while(|c| c.is_ascii()).count();
+        let ascii = ascii_prefix(chunk);
         // A word carrying wide characters into the chunk counts them at its
         // end, which only the byte-wise path tracks.
         if st.wide == 0 && ascii > 0 {
@@ -510,6 +510,30 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
         }
     }
     st.finish()
+}
+
+/// The length of the ASCII start of `bytes`, eight bytes at a time: the
+/// first byte with its high bit set ends it. Word counting asks it once
+/// per 64-byte chunk, lower-casing once per run of ASCII.
+#[inline]
+pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(w);
+        let high = u64::from_le_bytes(eight) & HIGH_BITS;
+        if high != 0 {
+            return at + (high.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .take_while(|b| b.is_ascii())
+        .count()
 }
 
 /// For eight ASCII bytes (one per byte of `x`, the first lowest), a bit per

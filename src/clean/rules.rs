@@ -430,7 +430,7 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
     while !rest.is_empty() {
         // A run of ASCII is copied and lower-cased whole; feeds' text is
         // mostly ASCII between a few curly quotes and dashes.
-        let ascii = ascii_prefix(rest.as_bytes());
+        let ascii = dom::ascii_prefix(rest.as_bytes());
         let (run, tail) = rest.split_at(ascii);
         let start = out.len();
         out.push_str(run);
@@ -451,18 +451,6 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
         }
         rest = chars.as_str();
     }
-}
-
-/// The length of the ASCII start of `bytes`, found 16 bytes at a time.
-fn ascii_prefix(bytes: &[u8]) -> usize {
-    let mut at = 0;
-    for chunk in bytes.chunks(16) {
-        if !chunk.is_ascii() {
-            return at + chunk.iter().take_while(|b| b.is_ascii()).count();
-        }
-        at += chunk.len();
-    }
-    at
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where

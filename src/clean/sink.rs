@@ -8,13 +8,28 @@
 //! would build and user selectors matched on scraper's tree map onto it by
 //! element order. It must never panic: every handle the tree builder passes
 //! is one we handed out, and a stale one is ignored rather than indexed.
+//!
+//! Most entries are well nested: each end tag closes the element opened
+//! last, and no start tag needs an element closed for it. For those the tree
+//! builder only nests, and [`Nested`] does that itself on html5ever's
+//! tokenizer, through the same sink (the builder's insertion modes and
+//! repairs were a third of the parse). At the first token that would need
+//! the builder (a misnested or implied end tag, tables, forms of lists,
+//! foreign content, head elements) it gives up, and the entry is parsed
+//! again with the tree builder; so the tree is always the builder's.
 
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
 
+use std::cell::Cell;
+
 use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tokenizer::states::{RawKind, State};
+use html5ever::tokenizer::{
+    BufferQueue, EndTag, StartTag, Tag, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use html5ever::{Attribute, LocalName, QualName, TokenizerResult, local_name, ns};
 
 /// No node (links between nodes).
 pub(crate) const NONE: usize = usize::MAX;
@@ -22,6 +37,7 @@ pub(crate) const NONE: usize = usize::MAX;
 /// An element as the parser made it: its name and its attributes, sorted by
 /// name like scraper's (the order they are written back out in).
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) struct El {
     pub name: QualName,
     pub attrs: Vec<Attribute>,
@@ -48,6 +64,7 @@ impl El {
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) enum Data {
     Document,
     /// A template's contents.
@@ -63,6 +80,7 @@ pub(crate) enum Data {
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) struct RawNode {
     pub data: Data,
     pub parent: usize,
@@ -74,6 +92,7 @@ pub(crate) struct RawNode {
 
 /// The parsed tree. Node 0 is the document.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(crate) struct Raw {
     pub nodes: Vec<RawNode>,
     /// Every text node's text (and some merged-away leftovers), back to back.
@@ -248,24 +267,542 @@ impl Raw {
 
 pub(crate) struct Sink(RefCell<Raw>);
 
+impl Sink {
+    fn new(html: &str) -> Self {
+        let mut raw = Raw {
+            nodes: Vec::with_capacity(html.len() / 24 + 4),
+            text: String::with_capacity(html.len()),
+            no_name: QualName::new(None, ns!(), LocalName::from("")),
+        };
+        raw.new_node(Data::Document);
+        Sink(RefCell::new(raw))
+    }
+}
+
+/// The context element of a fragment parse.
+fn body() -> QualName {
+    QualName::new(None, ns!(html), local_name!("body"))
+}
+
 /// Parses `html` as the contents of a `<body>`, as scraper's
-/// `Html::parse_fragment` does.
+/// `Html::parse_fragment` does: without the tree builder if the input is
+/// well nested ([`Nested`]), else with it.
 pub(crate) fn parse_fragment(html: &str) -> Raw {
-    let mut raw = Raw {
-        nodes: Vec::with_capacity(html.len() / 24 + 4),
-        text: String::with_capacity(html.len()),
-        no_name: QualName::new(None, ns!(), LocalName::from("")),
-    };
-    raw.new_node(Data::Document);
-    let sink = Sink(RefCell::new(raw));
+    parse_nested(html).unwrap_or_else(|| parse_with_tree_builder(html))
+}
+
+/// Parses `html` with html5ever's tree builder, whatever it holds.
+pub(crate) fn parse_with_tree_builder(html: &str) -> Raw {
     html5ever::driver::parse_fragment(
-        sink,
+        Sink::new(html),
         Default::default(),
-        QualName::new(None, ns!(html), local_name!("body")),
+        body(),
         Vec::new(),
         false,
     )
     .one(html)
+}
+
+/// Parses a well-nested `html` on the tokenizer alone; `None` as soon as it
+/// needs the tree builder. The sink sees the calls the builder would make,
+/// in the same order (the context element first, then the root `html`).
+pub(crate) fn parse_nested(html: &str) -> Option<Raw> {
+    let sink = Sink::new(html);
+    sink.create_element(body(), Vec::new(), ElementFlags::default());
+    let root = sink.create_element(
+        QualName::new(None, ns!(html), local_name!("html")),
+        Vec::new(),
+        ElementFlags::default(),
+    );
+    sink.append(&0, NodeOrText::AppendNode(root));
+    let nested = Nested {
+        sink,
+        open: RefCell::new(vec![(root, local_name!("html"))]),
+        raw_text: Cell::new(false),
+        ignore_lf: Cell::new(false),
+        gave_up: Cell::new(false),
+        ending: Cell::new(false),
+    };
+    // The options the driver gives the tokenizer for a `<body>` context.
+    let opts = TokenizerOpts {
+        initial_state: Some(State::Data),
+        ..TokenizerOpts::default()
+    };
+    let tokenizer = Tokenizer::new(nested, opts);
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {
+        if tokenizer.sink.gave_up.get() {
+            return None;
+        }
+    }
+    tokenizer.sink.ending.set(true);
+    tokenizer.end();
+    let nested = tokenizer.sink;
+    (!nested.gave_up.get()).then(|| nested.sink.finish())
+}
+
+/// What one token asks of the tokenizer.
+enum Step {
+    Continue,
+    /// The element just opened holds raw text of this kind.
+    RawText(RawKind),
+    /// The input needs the tree builder.
+    GiveUp,
+}
+
+/// The tree builder's "in body" rules for well-nested input: what it does
+/// when it neither closes an element implicitly nor repairs one (see the
+/// module's doc). Anything else gives up; giving up is always safe.
+struct Nested {
+    sink: Sink,
+    /// The open elements and their names; the first is the root `html`.
+    open: RefCell<Vec<(usize, LocalName)>>,
+    /// The current element is a script, style, iframe, textarea and the
+    /// like: characters up to its end tag are its text.
+    raw_text: Cell<bool>,
+    /// A newline right after `<pre>`, `<listing>` or `<textarea>` is not
+    /// text; reset by every token, as the tree builder does.
+    ignore_lf: Cell<bool>,
+    gave_up: Cell<bool>,
+    /// The tokenizer is ending: it must not be stopped any more (html5ever
+    /// asserts that), so a give-up only marks the result void.
+    ending: Cell<bool>,
+}
+
+/// `special` elements of the HTML spec (html5ever's `special_tag`): they
+/// stop the search for an open `<li>`, `<dd>` or `<dt>` to close.
+fn is_special(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("address")
+            | local_name!("applet")
+            | local_name!("area")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("blockquote")
+            | local_name!("body")
+            | local_name!("br")
+            | local_name!("button")
+            | local_name!("caption")
+            | local_name!("center")
+            | local_name!("col")
+            | local_name!("colgroup")
+            | local_name!("dd")
+            | local_name!("details")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("embed")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("form")
+            | local_name!("frame")
+            | local_name!("frameset")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("head")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("hr")
+            | local_name!("html")
+            | local_name!("iframe")
+            | local_name!("img")
+            | local_name!("input")
+            | local_name!("li")
+            | local_name!("link")
+            | local_name!("listing")
+            | local_name!("main")
+            | local_name!("marquee")
+            | local_name!("menu")
+            | local_name!("meta")
+            | local_name!("nav")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("noscript")
+            | local_name!("object")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("param")
+            | local_name!("plaintext")
+            | local_name!("pre")
+            | local_name!("script")
+            | local_name!("section")
+            | local_name!("select")
+            | local_name!("source")
+            | local_name!("style")
+            | local_name!("summary")
+            | local_name!("table")
+            | local_name!("tbody")
+            | local_name!("td")
+            | local_name!("template")
+            | local_name!("textarea")
+            | local_name!("tfoot")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("title")
+            | local_name!("tr")
+            | local_name!("track")
+            | local_name!("ul")
+            | local_name!("wbr")
+            | local_name!("xmp")
+    )
+}
+
+fn is_heading(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+    )
+}
+
+impl Nested {
+    fn current(&self) -> (usize, LocalName) {
+        // The root is never popped (an end tag never names it here), so
+        // the stack is never empty; the document is a harmless fallback.
+        self.open
+            .borrow()
+            .last()
+            .cloned()
+            .unwrap_or((0, local_name!("html")))
+    }
+
+    fn is_open(&self, name: &LocalName) -> bool {
+        self.open.borrow().iter().any(|(_, n)| n == name)
+    }
+
+    /// Inserts the element into the current one; void elements are not
+    /// opened.
+    fn insert(&self, tag: Tag, open: bool) {
+        let (parent, _) = self.current();
+        let name = tag.name.clone();
+        let el = self.sink.create_element(
+            QualName::new(None, ns!(html), tag.name),
+            tag.attrs,
+            ElementFlags::default(),
+        );
+        self.sink.append(&parent, NodeOrText::AppendNode(el));
+        if open {
+            self.open.borrow_mut().push((el, name));
+        }
+    }
+
+    fn pop(&self) {
+        let mut open = self.open.borrow_mut();
+        if open.len() > 1 {
+            open.pop();
+        }
+    }
+
+    /// The builder's search for an open list item of `names` to close
+    /// before a new one: from the current element down to the first
+    /// special one other than address, div and p.
+    fn closes_item(&self, names: &[LocalName]) -> bool {
+        for (_, n) in self.open.borrow().iter().rev() {
+            if names.contains(n) {
+                return true;
+            }
+            if is_special(n)
+                && !matches!(
+                    *n,
+                    local_name!("address") | local_name!("div") | local_name!("p")
+                )
+            {
+                return false;
+            }
+        }
+        false
+    }
+
+    fn start(&self, tag: Tag) -> Step {
+        // A start tag that would close an open <p> (the builder looks in
+        // button scope; any open <p> is stricter).
+        let closes_p = || self.is_open(&local_name!("p"));
+        match tag.name {
+            // Other insertion modes, repairs, foreign content, head
+            // elements, encoding hints: the tree builder's business.
+            local_name!("html")
+            | local_name!("head")
+            | local_name!("body")
+            | local_name!("frameset")
+            | local_name!("frame")
+            | local_name!("table")
+            | local_name!("caption")
+            | local_name!("col")
+            | local_name!("colgroup")
+            | local_name!("tbody")
+            | local_name!("thead")
+            | local_name!("tfoot")
+            | local_name!("tr")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("select")
+            | local_name!("option")
+            | local_name!("optgroup")
+            | local_name!("rb")
+            | local_name!("rtc")
+            | local_name!("rp")
+            | local_name!("rt")
+            | local_name!("math")
+            | local_name!("svg")
+            | local_name!("image")
+            | local_name!("nobr")
+            | local_name!("template")
+            | local_name!("plaintext")
+            | local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("link")
+            | local_name!("meta")
+            | local_name!("title")
+            | local_name!("noframes") => Step::GiveUp,
+            local_name!("address")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("blockquote")
+            | local_name!("center")
+            | local_name!("details")
+            | local_name!("dialog")
+            | local_name!("dir")
+            | local_name!("div")
+            | local_name!("dl")
+            | local_name!("fieldset")
+            | local_name!("figcaption")
+            | local_name!("figure")
+            | local_name!("footer")
+            | local_name!("header")
+            | local_name!("hgroup")
+            | local_name!("main")
+            | local_name!("menu")
+            | local_name!("nav")
+            | local_name!("ol")
+            | local_name!("p")
+            | local_name!("search")
+            | local_name!("section")
+            | local_name!("summary")
+            | local_name!("ul") => {
+                if closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6") => {
+                if closes_p() || is_heading(&self.current().1) {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            local_name!("pre") | local_name!("listing") => {
+                if closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                self.ignore_lf.set(true);
+                Step::Continue
+            }
+            local_name!("form") => {
+                // A nested form is dropped by the builder.
+                if closes_p() || self.is_open(&local_name!("form")) {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            local_name!("li") => {
+                if self.closes_item(&[local_name!("li")]) || closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            local_name!("dd") | local_name!("dt") => {
+                if self.closes_item(&[local_name!("dd"), local_name!("dt")]) || closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            // Nested buttons and links are closed (or split) by the builder.
+            local_name!("button") | local_name!("a") => {
+                if self.is_open(&tag.name) {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::Continue
+            }
+            local_name!("area")
+            | local_name!("br")
+            | local_name!("embed")
+            | local_name!("img")
+            | local_name!("keygen")
+            | local_name!("wbr")
+            | local_name!("input")
+            | local_name!("param")
+            | local_name!("source")
+            | local_name!("track") => {
+                self.insert(tag, false);
+                Step::Continue
+            }
+            local_name!("hr") => {
+                if closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, false);
+                Step::Continue
+            }
+            local_name!("textarea") => {
+                self.insert(tag, true);
+                self.ignore_lf.set(true);
+                Step::RawText(RawKind::Rcdata)
+            }
+            local_name!("xmp") => {
+                if closes_p() {
+                    return Step::GiveUp;
+                }
+                self.insert(tag, true);
+                Step::RawText(RawKind::Rawtext)
+            }
+            // <noscript> too: html5ever parses with scripting enabled.
+            local_name!("iframe")
+            | local_name!("noembed")
+            | local_name!("noscript")
+            | local_name!("style") => {
+                self.insert(tag, true);
+                Step::RawText(RawKind::Rawtext)
+            }
+            local_name!("script") => {
+                self.insert(tag, true);
+                Step::RawText(RawKind::ScriptData)
+            }
+            // Formatting elements, <applet>, <object>, unknown elements
+            // (a self-closing flag is ignored on them, as the builder does).
+            _ => {
+                self.insert(tag, true);
+                Step::Continue
+            }
+        }
+    }
+
+    fn end(&self, name: &LocalName) -> Step {
+        let (_, current) = self.current();
+        let closes_current = *name == current && self.open.borrow().len() > 1;
+        match *name {
+            // No <body> is in scope in a fragment: ignored.
+            local_name!("body") | local_name!("html") => Step::Continue,
+            // </br> is a <br>, a stray </p> an empty <p>.
+            local_name!("br")
+            | local_name!("p")
+            | local_name!("template")
+            | local_name!("option")
+                if !closes_current =>
+            {
+                Step::GiveUp
+            }
+            // Any open heading is closed by any heading's end tag.
+            _ if is_heading(name)
+                && !closes_current
+                && self.open.borrow().iter().any(|(_, n)| is_heading(n)) =>
+            {
+                Step::GiveUp
+            }
+            _ if closes_current => {
+                self.pop();
+                Step::Continue
+            }
+            // Closing something further down the stack: the builder's.
+            _ if self.is_open(name) => Step::GiveUp,
+            // Nothing of that name is open: ignored.
+            _ => Step::Continue,
+        }
+    }
+
+    fn step(&self, token: Token, ignore_lf: bool) -> Step {
+        match token {
+            Token::ParseError(_) | Token::DoctypeToken(_) | Token::EOFToken => Step::Continue,
+            // Ignored in body; the tokenizer never sends one in raw text.
+            Token::NullCharacterToken if !self.raw_text.get() => Step::Continue,
+            Token::CommentToken(text) if !self.raw_text.get() => {
+                let c = self.sink.create_comment(text);
+                self.sink
+                    .append(&self.current().0, NodeOrText::AppendNode(c));
+                Step::Continue
+            }
+            Token::CharacterTokens(mut text) => {
+                if ignore_lf && text.starts_with("\n") {
+                    text.pop_front(1);
+                }
+                if !text.is_empty() {
+                    self.sink
+                        .append(&self.current().0, NodeOrText::AppendText(text));
+                }
+                Step::Continue
+            }
+            // In raw text the tokenizer sends only its element's end tag.
+            Token::TagToken(tag) if self.raw_text.get() => {
+                if tag.kind == EndTag {
+                    self.pop();
+                    self.raw_text.set(false);
+                    Step::Continue
+                } else {
+                    Step::GiveUp
+                }
+            }
+            Token::TagToken(tag) if tag.kind == StartTag => self.start(tag),
+            Token::TagToken(tag) => self.end(&tag.name),
+            Token::NullCharacterToken | Token::CommentToken(_) => Step::GiveUp,
+        }
+    }
+}
+
+impl TokenSink for Nested {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        // Taken by every token, parse errors included, as the builder does.
+        let ignore_lf = self.ignore_lf.take();
+        if self.gave_up.get() {
+            return TokenSinkResult::Continue;
+        }
+        match self.step(token, ignore_lf) {
+            Step::Continue => TokenSinkResult::Continue,
+            Step::RawText(kind) => {
+                self.raw_text.set(true);
+                TokenSinkResult::RawData(kind)
+            }
+            Step::GiveUp => {
+                self.gave_up.set(true);
+                // `Script` stops the tokenizer at once (and only sets its
+                // state, which is thrown away); never while it is ending.
+                if self.ending.get() {
+                    TokenSinkResult::Continue
+                } else {
+                    TokenSinkResult::Script(())
+                }
+            }
+        }
+    }
 }
 
 impl TreeSink for Sink {
@@ -431,5 +968,110 @@ impl TreeSink for Sink {
             raw.append_child(*new_parent, c);
             c = next;
         }
+    }
+}
+
+#[cfg(test)]
+#[path = "../../tests/support/shared.rs"]
+mod shared;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tree of the tokenizer-only parse is the tree builder's, wherever
+    /// it does not give up; `true` if it did not.
+    fn same_tree(html: &str) -> bool {
+        match parse_nested(html) {
+            Some(raw) => {
+                assert!(raw == parse_with_tree_builder(html), "{html:?}");
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn well_nested_input_parses_as_the_tree_builder_parses_it() {
+        for html in [
+            "",
+            "plain text",
+            "<p>a <a href=\"x\">b</a> c</p>\n<p>d</p>",
+            "<div class=\"x\"><p>a</p><ul><li>1</li><li>2<ul><li>3</li></ul></li></ul></div>",
+            "<p>a<!-- c -->b</p>",
+            "<pre>\nkept\n</pre><pre>\n\nsecond</pre><textarea>\nx</textarea><listing>\ny</listing>",
+            "<script>if (a < b) { x('</p>') }</script><style>p{}</style><iframe src=x><p>no</p></iframe>",
+            "<noscript><p>n</p></noscript><xmp><b>x</b></xmp><noembed>e</noembed>",
+            "<form><input type=email><button>Go</button></form>",
+            "<b><b><b><b>x</b></b></b></b><i>y</i>",
+            "<img src=a><br/><hr><wbr><span/>after<div/>in div",
+            "<dl><dt>a</dt><dd>b</dd></dl><h2>h</h2><h3>i</h3>",
+            "</span>stray</em><p>x</p></body></html>",
+            "a\u{0}b<p>\r\nc\rd</p>&amp;&lt;&nbsp;&copy x",
+            "<!DOCTYPE html><p>x</p>",
+            "<object><param name=a><b>x</b></object><marquee>m</marquee>",
+            "<x-widget a=1 b=2 a=3>custom</x-widget><o:p></o:p>",
+            "<p>unclosed <b>bold",
+            "<script>unterminated",
+            "<p>a</p",
+            "<p",
+            "<",
+            // Each needs the tree builder somewhere.
+            "<p>a<div>b</div>c</p>",
+            "<b>x<p>y</b>z</p>",
+            "<ul><li>a<li>b</ul>",
+            "<a href=x>1<a href=y>2</a>",
+            "<table><tr><td>a</td></tr><p>stray</p></table>",
+            "<h1>a<h2>b</h1>",
+            "<select><option>x</select>after",
+            "<template><p>t</p></template>after",
+            "<svg><script>alert(1)</script></svg>",
+            "<plaintext><p>x",
+            "<title>t</title><p>b",
+            "<frameset><frame></frameset>",
+            "<body onload=x><p>b</body>",
+            "<html><head><p>x</head></html>",
+            "<dl><dt>a<dd>b<dt>c</dl>",
+            "<em><b>x</em>y</b>z",
+            "<form><p>f</form>g",
+            "<p>x</br>y</p>",
+            "</p>",
+            "<image src=x>",
+            "<ruby>a<rt>b</rt></ruby>",
+        ] {
+            same_tree(html);
+        }
+        assert!(same_tree("<p>a<b>b</b></p><ul><li>x</li></ul>"));
+        assert!(!same_tree("<p>a<div>b</div></p>"));
+    }
+
+    /// Over feedparser's corpus, its documents as they are and with their
+    /// escaped HTML unescaped into markup: thousands of odd and hostile
+    /// inputs, most of which the tokenizer-only parse takes.
+    #[test]
+    fn feedparser_corpus_parses_as_the_tree_builder_parses_it() {
+        let root = shared::shared_dir().join("bench-data/feedparser-tests");
+        let mut dirs = vec![root];
+        let (mut nested, mut all) = (0, 0);
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let doc = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+                let unescaped = doc
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&");
+                for html in [doc, unescaped] {
+                    all += 1;
+                    nested += usize::from(same_tree(&html));
+                }
+            }
+        }
+        assert!(all >= 4200 && nested >= all / 2, "{nested} of {all}");
     }
 }
