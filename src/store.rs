@@ -599,19 +599,22 @@ pub async fn insert_new(
     dedup: &crate::dedup::Deduper,
     prefetched: crate::dedup::Prefetched,
 ) -> Result<(), StoreError> {
-    // The new stories' rows come after the entries that name them.
-    sqlx::query("PRAGMA defer_foreign_keys = ON")
-        .execute(&mut *conn)
-        .await?;
-    // INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite itself would give
-    // out max + 1, and the write lock is ours until commit. (An id set by
-    // hand near i64::MAX makes the inserts fail on a duplicate id: the
-    // feed's error, not a crash.)
-    let (last_entry, last_story): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM stories)",
+    // The new stories' rows come after the entries that name them, hence the
+    // PRAGMA. INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite itself would
+    // give out max + 1, and the write lock is ours until commit. (An id set
+    // by hand near i64::MAX makes the inserts fail on a duplicate id: the
+    // feed's error, not a crash.) One script: each statement is a round trip
+    // to SQLite's thread while the writer is held.
+    let ids = sqlx::raw_sql(
+        "PRAGMA defer_foreign_keys = ON;
+         SELECT (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM stories)",
     )
     .fetch_one(&mut *conn)
     .await?;
+    let (last_entry, last_story): (i64, i64) = {
+        use sqlx::Row;
+        (ids.try_get(0)?, ids.try_get(1)?)
+    };
     let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup
         .place(

@@ -22,8 +22,10 @@ pub const MAX_BLOCKS: usize = 2000;
 const FORGET_SINGLE_AFTER: u64 = 60;
 /// Any block is forgotten after this many entries without it.
 const FORGET_ANY_AFTER: u64 = 1000;
-/// Rows per INSERT statement (6 parameters each, far under SQLite's limit).
-const INSERT_CHUNK: usize = 100;
+/// Rows per INSERT statement (6 parameters each, under SQLite's 32,766):
+/// a new feed's first fetch brings hundreds of blocks, and each statement is
+/// a round trip to SQLite's thread while the writer is held.
+const INSERT_CHUNK: usize = 1000;
 /// Hashes per DELETE statement.
 const DELETE_CHUNK: usize = 500;
 

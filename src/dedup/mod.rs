@@ -1100,20 +1100,33 @@ async fn load_meta(
     ids: &[i64],
 ) -> Result<(), DedupError> {
     let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
-    let rows: Vec<(i64, String, Option<i64>, Option<i64>)> = select_by_ids(
+    /// Entry id, fetched_at, story, the story's canonical entry, its sketch.
+    type Meta = (i64, String, Option<i64>, Option<i64>, Option<Vec<u8>>);
+    let rows: Vec<Meta> = select_by_ids(
         conn,
         // The index holds these columns; the row has them after its bodies
-        // (see migrations/0006_placement_index.sql).
-        "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id
+        // (see migrations/0006_placement_index.sql). The canonical's sketch
+        // comes along: `load_sketches` would read it next, and under the
+        // writer each query is a round trip to SQLite's thread.
+        "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id, a.anchors
          FROM entries e INDEXED BY entries_placement
          LEFT JOIN stories s ON s.id = e.story_id
+         LEFT JOIN entry_anchors a ON a.entry_id = s.canonical_entry_id
          WHERE e.id IN",
         &missing,
     )
     .await?;
-    for (id, fetched_at, story_id, canonical) in rows {
+    for (id, fetched_at, story_id, canonical, sketch) in rows {
         if let Some(story) = story_id {
             batch.canonical.insert(story, canonical);
+        }
+        if let (Some(canonical), Some(sketch)) = (canonical, sketch)
+            && !batch.rows.contains_key(&canonical)
+        {
+            batch
+                .sketches
+                .entry(canonical)
+                .or_insert_with(|| decode_anchors(&sketch));
         }
         batch.meta.insert(id, (story_id, parse_time(&fetched_at)));
     }
