@@ -79,10 +79,17 @@ pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
         // goes back to the pool still counting an open transaction: every later
         // `begin_with` on it fails ("non-zero transaction depth"), so the daemon
         // never recovered from a full disk. Such a connection is discarded.
-        .before_acquire(|conn, _| {
+        // Checked as it goes back to the pool, not as it is given out: a
+        // check on acquire was one more round trip to SQLite's thread for
+        // every read, most of them on a connection that needed none.
+        .after_release(|conn, _| {
             Box::pin(async move {
                 use sqlx::Connection;
-                // Any queued ROLLBACK from a dropped transaction runs first.
+                if !conn.is_in_transaction() {
+                    return Ok(true);
+                }
+                // A dropped transaction's ROLLBACK is queued: the ping runs
+                // after it, and then the count is right.
                 conn.ping().await?;
                 if conn.is_in_transaction() {
                     tracing::warn!(
