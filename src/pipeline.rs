@@ -366,7 +366,10 @@ impl Pipeline {
             .collect();
         let guids: Vec<&str> = entries.iter().map(|(e, _)| e.guid.as_str()).collect();
         let known_started = Instant::now();
-        let known = self.store.known_hashes(job.id, &guids).await?;
+        // One connection for both reads: each acquire and release is a
+        // round trip to SQLite's thread.
+        let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
+        let known = store::guid_hashes(&mut conn, job.id, &guids).await?;
         stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
             .into_iter()
@@ -375,7 +378,6 @@ impl Pipeline {
         if changed.is_empty() {
             return Ok(Ok((Vec::new(), None)));
         }
-        let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
         let mut template = FeedTemplate::load(&mut conn, job.id)
             .await
             .map_err(StoreError::from)?;

@@ -406,17 +406,6 @@ impl Store {
         .await?)
     }
 
-    /// The stored raw hash of each given guid of a feed, to skip entries that
-    /// did not change since they were stored.
-    pub async fn known_hashes(
-        &self,
-        feed_id: i64,
-        guids: &[&str],
-    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        guid_hashes(&mut conn, feed_id, guids).await
-    }
-
     /// Writes one fetch in a single transaction: new and changed entries,
     /// their stories (through `dedup`), the cleaner's learned template, and
     /// the feed's fetch record. Either all of it lands or none.
@@ -569,7 +558,7 @@ fn wal_pages(entries: &[EntryWrite]) -> i64 {
 }
 
 /// The stored raw hash of each of `guids` that the feed has.
-async fn guid_hashes(
+pub(crate) async fn guid_hashes(
     conn: &mut sqlx::SqliteConnection,
     feed_id: i64,
     guids: &[&str],
