@@ -569,8 +569,11 @@ pub(crate) async fn guid_hashes(
         let sql = format!(
             "SELECT guid, raw_hash FROM entries WHERE feed_id = ? AND guid IN ({placeholders})"
         );
-        // Only "?" placeholders are formatted in; every value is bound.
-        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(feed_id);
+        // Only "?" placeholders are formatted in; every value is bound. Not
+        // kept prepared (one statement per list length).
+        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql))
+            .persistent(false)
+            .bind(feed_id);
         for guid in chunk {
             query = query.bind(*guid);
         }

@@ -250,7 +250,9 @@ impl FeedTemplate {
                   first_seen = excluded.first_seen, last_seen = excluded.last_seen",
             );
             // Built from constant pieces only; every value is a bound parameter.
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            // Not kept prepared: each row count is a statement of its own,
+            // and a hundred cached 1,000-row inserts held tens of megabytes.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
             for (hash, s) in chunk {
                 q = q
                     .bind(feed_id)

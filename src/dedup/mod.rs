@@ -1211,9 +1211,11 @@ where
     let mut rows = Vec::new();
     for chunk in ids.chunks(ROWS_PER_QUERY) {
         let placeholders = vec!["?"; chunk.len()].join(", ");
-        // A constant and `?` placeholders only; every value is bound.
+        // A constant and `?` placeholders only; every value is bound. Not
+        // kept prepared: each list length is a statement of its own, and
+        // every connection would cache a hundred of them.
         let sql = format!("{select} ({placeholders})");
-        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql)).persistent(false);
         for id in chunk {
             query = query.bind(id);
         }
