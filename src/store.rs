@@ -47,11 +47,17 @@ fn connect_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         // A user's long read in sqlite3 must not make the daemon's writes fail.
-        .busy_timeout(Duration::from_secs(30))
+        .busy_timeout(BUSY_TIMEOUT)
         // After a checkpoint has caught up, the next commit reuses the WAL
         // from its start and SQLite cuts the file back to this size.
         .pragma("journal_size_limit", WAL_SIZE_LIMIT.to_string()))
 }
+
+/// How long a statement waits for SQLite's locks before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a RESTART checkpoint, which holds the writer, waits for readers
+/// to leave the WAL: a reader left open in sqlite3 must not stall ingestion.
+const RESTART_WAIT: Duration = Duration::from_millis(250);
 
 /// Bytes the WAL file is cut back to once checkpointed (see [`connect_options`]).
 const WAL_SIZE_LIMIT: u64 = 64 << 20;
@@ -191,11 +197,14 @@ impl Drop for ClearOnDrop<'_> {
     }
 }
 
-/// Pages written since the last checkpoint (estimated), and whether one runs.
+/// Pages written since the last checkpoint (estimated), whether one runs,
+/// and the WAL size at which the next RESTART is tried (0: the default
+/// [`WAL_RESTART_PAGES`]; raised after readers kept one from finishing).
 #[derive(Debug, Default)]
 struct Checkpoints {
     pages_since: std::sync::atomic::AtomicI64,
     running: std::sync::atomic::AtomicBool,
+    restart_at: std::sync::atomic::AtomicI64,
 }
 
 /// A feed's stored state, as the scheduler and fetcher need it.
@@ -339,21 +348,26 @@ impl Store {
             sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
                 .fetch_one(&self.pool)
                 .await;
+        let restart_at = c.restart_at.load(Ordering::Relaxed).max(WAL_RESTART_PAGES);
         match passive {
-            Ok((_, log, copied)) if log > WAL_RESTART_PAGES => {
+            Ok((_, log, copied)) if log > restart_at => {
                 // No commit lands while the writer is held; RESTART waits
-                // (up to the busy timeout) for readers to leave the WAL, so
-                // the next commit writes it from the start, and SQLite cuts
-                // the file back to `journal_size_limit`.
+                // (briefly) for readers to leave the WAL, so the next commit
+                // writes it from the start, and SQLite cuts the file back to
+                // `journal_size_limit`.
                 let _writer = self.writer.lock().await;
-                let restart: Result<(i64, i64, i64), sqlx::Error> =
-                    sqlx::query_as("PRAGMA wal_checkpoint(RESTART)")
-                        .fetch_one(&self.pool)
-                        .await;
-                match restart {
-                    Ok((busy, _, _)) => tracing::debug!(
-                        log, copied, busy, duration = ?started.elapsed(), "WAL checkpointed and restarted"
-                    ),
+                match self.restart_wal().await {
+                    Ok(0) => {
+                        c.restart_at.store(0, Ordering::Relaxed);
+                        tracing::debug!(log, copied, duration = ?started.elapsed(), "WAL restarted");
+                    }
+                    Ok(_) => {
+                        // A reader stays in the WAL (a transaction left open
+                        // in sqlite3?): try again once it has grown as much.
+                        c.restart_at
+                            .store(log.saturating_add(WAL_RESTART_PAGES), Ordering::Relaxed);
+                        tracing::debug!(log, "a reader kept the WAL from restarting");
+                    }
                     Err(e) => tracing::warn!(error = %e, "checkpointing the database's WAL"),
                 }
             }
@@ -362,6 +376,30 @@ impl Store {
             }
             Err(e) => tracing::warn!(error = %e, "checkpointing the database's WAL"),
         }
+    }
+
+    /// Runs a RESTART checkpoint that waits at most [`RESTART_WAIT`] for
+    /// readers; returns SQLite's busy flag (1: readers kept it from
+    /// finishing).
+    async fn restart_wal(&self) -> Result<i64, sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        let set_wait = |wait: Duration| format!("PRAGMA busy_timeout = {}", wait.as_millis());
+        sqlx::query(sqlx::AssertSqlSafe(set_wait(RESTART_WAIT)))
+            .execute(&mut *conn)
+            .await?;
+        let restart: Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(RESTART)")
+                .fetch_one(&mut *conn)
+                .await;
+        let reset = sqlx::query(sqlx::AssertSqlSafe(set_wait(BUSY_TIMEOUT)))
+            .execute(&mut *conn)
+            .await;
+        if reset.is_err() {
+            // Never back in the pool with the short wait.
+            conn.close_on_drop();
+        }
+        reset?;
+        Ok(restart?.0)
     }
 
     /// The database file.

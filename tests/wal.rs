@@ -53,6 +53,16 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
         .collect()
 }
 
+/// A successful fetch record, now.
+fn ok_now() -> FetchRecord {
+    FetchRecord {
+        fetched_at: feedsieve::store::now(),
+        next_fetch_at: feedsieve::store::now(),
+        status: Some(200),
+        ..FetchRecord::default()
+    }
+}
+
 const FEEDS: i64 = 4;
 const FETCHES: usize = 30;
 
@@ -105,14 +115,8 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             let mut rng = fastrand::Rng::with_seed(n as u64);
             for f in 0..FETCHES {
                 let entries = fetch(&mut rng, feed, f);
-                let record = FetchRecord {
-                    fetched_at: feedsieve::store::now(),
-                    next_fetch_at: feedsieve::store::now(),
-                    status: Some(200),
-                    ..FetchRecord::default()
-                };
                 store
-                    .write_fetch(feed, &record, &entries, None, &deduper)
+                    .write_fetch(feed, &ok_now(), &entries, None, &deduper)
                     .await
                     .unwrap();
                 largest_wal.fetch_max(wal_size(&db), Ordering::Relaxed);
@@ -144,4 +148,72 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
         .await
         .unwrap();
     assert_eq!(entries, FEEDS * FETCHES as i64 * 20);
+}
+
+/// A reader left inside a transaction (sqlite3 with a BEGIN open) keeps the
+/// WAL from starting over. The checkpoint that tries holds the writer, and
+/// must give up quickly rather than stall every feed for the busy timeout
+/// (30 s) each time; once the reader leaves, the WAL starts over and its
+/// file is cut back to `journal_size_limit` (64 MB).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_left_open_does_not_stall_the_writer() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("feedsieve.db");
+    let store = Store::open(&db).await.unwrap();
+    let deduper = Deduper::load(&store.pool, &DedupConfig::default())
+        .await
+        .unwrap();
+    let feed: i64 = sqlx::query_scalar(
+        "INSERT INTO feeds (url, added_at) VALUES ('https://wal.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
+    )
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    let mut reader = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(&db),
+    )
+    .await
+    .unwrap();
+    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
+    let _: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
+        .fetch_one(&mut reader)
+        .await
+        .unwrap();
+
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut slowest = std::time::Duration::ZERO;
+    let mut write = async |f: usize, slowest: &mut std::time::Duration| {
+        let entries = fetch(&mut rng, feed, f);
+        let started = std::time::Instant::now();
+        store
+            .write_fetch(feed, &ok_now(), &entries, None, &deduper)
+            .await
+            .unwrap();
+        *slowest = (*slowest).max(started.elapsed());
+    };
+    // ~80 MB with the reader in: the WAL holds all of it.
+    for f in 0..112 {
+        write(f, &mut slowest).await;
+    }
+    let pinned = wal_size(&db);
+    assert!(
+        pinned > 64 << 20,
+        "the reader did not keep the WAL: {pinned}"
+    );
+    assert!(
+        slowest < std::time::Duration::from_secs(10),
+        "a write waited {slowest:?} for the reader"
+    );
+
+    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    // ~40 MB more: enough for another RESTART try, which now succeeds.
+    for f in 112..168 {
+        write(f, &mut slowest).await;
+    }
+    let after = wal_size(&db);
+    assert!(
+        after <= 65 << 20,
+        "the WAL did not start over: {after} bytes"
+    );
 }
