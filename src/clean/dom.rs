@@ -517,23 +517,36 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
 /// per 64-byte chunk, lower-casing once per run of ASCII.
 #[inline]
 pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
+    first_flagged(bytes, 0, |x| x & 0x8080_8080_8080_8080)
+}
+
+/// The index of the first byte `flags` marks (by the high bit of that byte
+/// in an eight-byte little-endian word; a marked byte may also mark bytes
+/// after it, never before), or the length if none is. The last word is
+/// padded with `pad`, which must not be marked.
+#[inline]
+pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -> usize {
     let mut at = 0;
+    let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(w);
-        let high = u64::from_le_bytes(eight) & HIGH_BITS;
-        if high != 0 {
-            return at + (high.trailing_zeros() / 8) as usize;
+        let hit = flags(u64::from_le_bytes(eight));
+        if hit != 0 {
+            return at + (hit.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
-    at + words
-        .remainder()
-        .iter()
-        .take_while(|b| b.is_ascii())
-        .count()
+    let rest = words.remainder();
+    let mut eight = [pad; 8];
+    if let Some(head) = eight.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    let hit = flags(u64::from_le_bytes(eight));
+    if hit != 0 {
+        return at + (hit.trailing_zeros() / 8) as usize;
+    }
+    at + rest.len()
 }
 
 /// For eight ASCII bytes (one per byte of `x`, the first lowest), a bit per

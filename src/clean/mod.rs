@@ -15,6 +15,7 @@
 
 mod classify;
 mod dom;
+mod lexer;
 mod rules;
 mod sink;
 pub mod template;
