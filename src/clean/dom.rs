@@ -501,12 +501,19 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
         // byte-wise alone, not with the rest of its chunk.
         let ascii = ascii_prefix(chunk);
         // A word carrying wide characters into the chunk counts them at its
-        // end, which only the byte-wise path tracks.
-        if st.wide == 0 && ascii > 0 {
+        // end, which only the byte-wise path tracks. A short ASCII run (the
+        // spaces and punctuation between words of Cyrillic or Greek text)
+        // is cheaper byte-wise too than through the masks.
+        if st.wide == 0 && (ascii >= 8 || ascii == chunk.len()) && ascii > 0 {
             st.ascii_chunk(chunk.get(..ascii).unwrap_or_default(), i == 0);
             i += ascii;
         } else {
             i = st.byte(s, i);
+            // The rest of a run of non-ASCII characters, without a chunk
+            // each (their chunks would have no ASCII start either).
+            while b.get(i).is_some_and(|&c| !c.is_ascii()) {
+                i = st.byte(s, i);
+            }
         }
     }
     st.finish()
@@ -606,7 +613,16 @@ impl Scan {
         };
         let class = CLASS[usize::from(c)];
         if class == HIGH {
-            // Non-ASCII (rare): decoded, and judged as the character it is.
+            // Cyrillic (U+0400-047F, two bytes led by 0xD0 or 0xD1) is all
+            // letters: no decoding, no table.
+            if matches!(c, 0xD0 | 0xD1)
+                && s.as_bytes().get(i + 1).is_some_and(|&n| n & 0xC0 == 0x80)
+            {
+                self.alnum = true;
+                self.in_word = true;
+                return i + 2;
+            }
+            // Other non-ASCII: decoded, and judged as the character it is.
             let (ch, len) = char_at(s, i);
             match ch {
                 Some(ch) if ch.is_whitespace() => {
@@ -1393,6 +1409,8 @@ mod tests {
             "x",
             ". ",
             "\u{b}",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+            "\u{401}\u{47f}",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut random = move |below: usize| {
@@ -1417,6 +1435,20 @@ mod tests {
     }
 
     #[test]
+    fn two_byte_cyrillic_is_all_letters() {
+        // What the word scanner's shortcut for lead bytes 0xD0 and 0xD1
+        // assumes of U+0400-047F.
+        for c in '\u{400}'..='\u{47f}' {
+            assert!(c.is_alphanumeric() && !c.is_whitespace(), "{c:?}");
+            let mut utf8 = [0u8; 4];
+            assert!(matches!(
+                c.encode_utf8(&mut utf8).as_bytes(),
+                [0xD0 | 0xD1, _]
+            ));
+        }
+    }
+
+    #[test]
     fn ascii_word_count_matches_the_general_one() {
         for s in [
             "",
@@ -1428,10 +1460,11 @@ mod tests {
             "one,two three\n",
             "\t\r\n",
             "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}! \u{401}\u{436} 2024",
         ] {
             let general = s
                 .split_whitespace()
-                .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+                .filter(|w| w.chars().any(char::is_alphanumeric))
                 .count() as u32;
             let (count, plain) = scan_text(s);
             assert_eq!(count, general, "{s:?}");
