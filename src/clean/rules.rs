@@ -212,12 +212,75 @@ const RELATED: &str = r"^(more from|more on|more about|more stories|more news|mo
 /// Anchored at the start: "request for comment" ends many news stories.
 const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recommended|comments|leave a comment|tags?|tagged|filed under|posted in|categor(y|ies)|click here|read more|more from|sign up|sponsored|advert\w*|promo\w*|photo credit|image credit|source|via)\b";
 
+/// What every match of a set of start-anchored patterns begins with: up to
+/// four bytes of each literal prefix regex-syntax finds in them, as
+/// (bytes, mask) of a little-endian word. A block whose start matches none
+/// cannot match, and skips the regex call (most blocks: article paragraphs
+/// rarely open with "the post", "read more" or "related"), which for a
+/// short anchored search is mostly fixed cost.
+#[derive(Debug)]
+struct Starts(Option<Vec<(u32, u32)>>);
+
+impl Starts {
+    /// `None` inside when some pattern is not anchored at the start or may
+    /// begin with anything: then every text may match.
+    fn of(patterns: &[String]) -> Self {
+        Starts(Self::heads(patterns))
+    }
+
+    fn heads(patterns: &[String]) -> Option<Vec<(u32, u32)>> {
+        use regex_syntax::hir::Look;
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut out = Vec::new();
+        for p in patterns {
+            let hir = regex_syntax::Parser::new().parse(p).ok()?;
+            // Anchored as a whole, not in one branch only (`^a|b`).
+            if !hir.properties().look_set_prefix().contains(Look::Start) {
+                return None;
+            }
+            let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            seq.keep_first_bytes(4);
+            seq.dedup();
+            for lit in seq.literals()? {
+                let bytes = lit.as_bytes();
+                if bytes.is_empty() {
+                    return None;
+                }
+                let (mut word, mut mask) = ([0u8; 4], [0u8; 4]);
+                for (i, &b) in bytes.iter().take(4).enumerate() {
+                    word[i] = b;
+                    mask[i] = 0xFF;
+                }
+                out.push((u32::from_le_bytes(word), u32::from_le_bytes(mask)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    /// `false` only if `text` cannot match.
+    #[inline]
+    fn may_match(&self, text: &str) -> bool {
+        let Some(heads) = &self.0 else {
+            return true;
+        };
+        let mut word = [0u8; 4];
+        for (w, &b) in word.iter_mut().zip(text.as_bytes()) {
+            *w = b;
+        }
+        let head = u32::from_le_bytes(word);
+        heads.iter().any(|&(bytes, mask)| head & mask == bytes)
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
     /// [`PHRASES`] anchored at the start (a quick anchored search), and the
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
+    phrases_start_heads: Starts,
     phrases_any: (RegexSet, Vec<usize>),
     /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches, and
     /// both at once (which most blocks, having none, stop at).
@@ -228,6 +291,7 @@ pub(crate) struct Builtin {
     terms: RegexSet,
     topics: RegexSet,
     related: Regex,
+    related_heads: Starts,
     edge_hint: Regex,
     url: Regex,
 }
@@ -250,6 +314,7 @@ impl Builtin {
         Ok(Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
             phrases_start: phrase_set(true).map_err(err)?,
+            phrases_start_heads: Starts::of(&phrase_patterns(true)),
             phrases_any: phrase_set(false).map_err(err)?,
             phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
             topics_need: literals(TOPICS_NEED).map_err(err)?,
@@ -258,6 +323,7 @@ impl Builtin {
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
             related: Regex::new(&ascii(RELATED)).map_err(err)?,
+            related_heads: Starts::of(&[ascii(RELATED)]),
             edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
         })
@@ -302,8 +368,9 @@ impl Builtin {
                     .min()
             };
             let any = needs && self.phrases_any_needs.is_match(lower);
+            let start = self.phrases_start_heads.may_match(lower);
             [
-                hits(&self.phrases_start),
+                start.then(|| hits(&self.phrases_start)).flatten(),
                 any.then(|| hits(&self.phrases_any)).flatten(),
             ]
             .into_iter()
@@ -334,7 +401,7 @@ impl Builtin {
                 });
             }
         }
-        if words <= 25 && self.related.is_match(lower) {
+        if words <= 25 && self.is_related_head(lower) {
             let colon = lower
                 .char_indices()
                 .take_while(|(i, _)| *i < 40)
@@ -349,7 +416,7 @@ impl Builtin {
     }
 
     pub fn is_related_head(&self, lower: &str) -> bool {
-        self.related.is_match(lower)
+        self.related_heads.may_match(lower) && self.related.is_match(lower)
     }
 
     pub fn edge_hint(&self, lower: &str) -> bool {
@@ -362,7 +429,7 @@ impl Builtin {
         self.edge_hint.is_match(lower)
             || self.calls.is_match(lower)
             || self.topics.is_match(lower)
-            || self.related.is_match(lower)
+            || self.is_related_head(lower)
     }
 
     /// The hash a block is known by across entries (and within one): its
@@ -409,11 +476,18 @@ fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
     let idx: Vec<usize> = (0..PHRASES.len())
         .filter(|&i| PHRASES[i].pattern.starts_with('^') == anchored)
         .collect();
-    let set = RegexSet::new(
-        idx.iter()
-            .map(|&i| PHRASES[i].pattern.replace(r"\b", r"(?-u:\b)")),
-    )?;
+    let set = RegexSet::new(phrase_patterns(anchored))?;
     Ok((set, idx))
+}
+
+/// The [`PHRASES`] patterns anchored at the start (or the others), in
+/// order, with ASCII word boundaries.
+fn phrase_patterns(anchored: bool) -> Vec<String> {
+    PHRASES
+        .iter()
+        .filter(|r| r.pattern.starts_with('^') == anchored)
+        .map(|r| r.pattern.replace(r"\b", r"(?-u:\b)"))
+        .collect()
 }
 
 /// A search for any of `words`, literally (the regex crate runs an
@@ -956,6 +1030,37 @@ mod tests {
         for p in NEWSLETTER_TOPICS {
             assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
         }
+    }
+
+    #[test]
+    fn start_checks_know_their_patterns() {
+        let b = Builtin::new().unwrap();
+        // Both sets are known literals, so the checks do skip blocks.
+        assert!(b.phrases_start_heads.0.is_some() && b.related_heads.0.is_some());
+        // Unanchored or open-ended patterns give no check.
+        assert!(Starts::of(&[r"\bno spam\b".to_string()]).0.is_none());
+        assert!(Starts::of(&[r"^read|more".to_string()]).0.is_none());
+        assert!(Starts::of(&[r"^\W*(share|follow)".to_string()]).0.is_none());
+        // Every start a rule's own match has passes.
+        for text in [
+            "the post x appeared first on y",
+            "\u{a9} 2024 site",
+            "(c) 2024",
+            "read more",
+            "follow us on x",
+            "related",
+            "more from the site",
+            "you may also like",
+            "don't miss",
+            "up next",
+        ] {
+            assert!(
+                b.phrases_start_heads.may_match(text) || b.related_heads.may_match(text),
+                "{text:?}"
+            );
+        }
+        assert!(!b.phrases_start_heads.may_match("officials said on monday"));
+        assert!(!b.related_heads.may_match("officials said on monday"));
     }
 
     #[test]
