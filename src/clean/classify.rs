@@ -89,7 +89,14 @@ impl Blocks {
         let end = match text.as_bytes().get(..100) {
             None => text.len(),
             Some(head) if head.is_ascii() => 100,
-            Some(_) => text.char_indices().nth(100).map_or(text.len(), |(i, _)| i),
+            // The 101st character's start, by the bytes that start one
+            // (not UTF-8 continuations), without decoding.
+            Some(_) => text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| (b as i8) >= -0x40)
+                .nth(100)
+                .map_or(text.len(), |(i, _)| i),
         };
         text.get(..end).unwrap_or(text)
     }

@@ -1116,15 +1116,22 @@ pub(crate) fn escape_text(s: &str, out: &mut String) {
 }
 
 fn escape_attr(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
+    // Copied a run at a time between the few special bytes (URLs are most
+    // of it, and a push per character was most of writing them).
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or(""));
+        out.push_str(rep);
+        from = i + 1;
     }
+    out.push_str(s.get(from..).unwrap_or(""));
 }
 
 /// Plain text with paragraphs separated by blank lines.
