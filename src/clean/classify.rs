@@ -248,6 +248,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         lower: lowers,
     } = all;
     let (texts, lowers) = (texts.as_str(), lowers.as_str());
+    let mut scratch = String::new();
     // 1. Rules about the block's own text.
     for b in blocks.iter_mut() {
         if (cx.keep)(slice(texts, b.text)) {
@@ -258,9 +259,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some((reason, Strength::Hard));
             continue;
         }
-        if let Some(v) = cx
-            .builtin
-            .phrase(slice(lowers, b.lower), b.words, b.link_words)
+        if let Some(v) =
+            cx.builtin
+                .phrase(slice(lowers, b.lower), b.words, b.link_words, &mut scratch)
         {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
         }

@@ -329,18 +329,24 @@ impl Builtin {
         })
     }
 
-    /// The phrase rule a short block breaks, if any.
-    pub fn phrase(&self, lower: &str, words: u32, link_words: u32) -> Option<Verdict> {
+    /// The phrase rule a short block breaks, if any. `scratch` is any
+    /// buffer, reused from block to block.
+    pub fn phrase(
+        &self,
+        lower: &str,
+        words: u32,
+        link_words: u32,
+        scratch: &mut String,
+    ) -> Option<Verdict> {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
         // Whole-block labels are short; most blocks skip this pass.
-        let bare = if words <= LONE_MAX_WORDS {
-            bare(lower)
-        } else {
-            String::new()
-        };
-        let bare = bare.as_str();
+        scratch.clear();
+        if words <= LONE_MAX_WORDS {
+            bare_into(lower, scratch);
+        }
+        let bare = scratch.as_str();
         let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
@@ -569,40 +575,54 @@ fn push_lower(c: char, out: &mut String) {
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
 /// decoration ("— ADVERTISEMENT —", "Share:") must not matter.
-pub(crate) fn bare(lower: &str) -> String {
+#[cfg(test)]
+fn bare(lower: &str) -> String {
+    let mut out = String::new();
+    bare_into(lower, &mut out);
+    out
+}
+
+/// [`bare`], appended to `out`.
+fn bare_into(lower: &str, out: &mut String) {
     let bytes = lower.as_bytes();
-    let mut out = String::with_capacity(lower.len());
+    let from = out.len();
     let mut space = false;
     let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        // A run of ASCII letters and digits is copied whole; any other
-        // character is decoded and judged on its own.
-        let (alnum, len) = if byte.is_ascii_alphanumeric() {
-            let run = bytes.get(i..).unwrap_or_default();
-            (
-                true,
-                run.iter().take_while(|b| b.is_ascii_alphanumeric()).count(),
-            )
-        } else if byte.is_ascii() {
-            (false, 1)
+    while i < bytes.len() {
+        // A run of ASCII letters and digits and two-byte Cyrillic (all
+        // letters) is copied whole; any other character is decoded and
+        // judged on its own.
+        let start = i;
+        loop {
+            match bytes.get(i) {
+                Some(c) if c.is_ascii_alphanumeric() => i += 1,
+                Some(0xD0 | 0xD1) if bytes.get(i + 1).is_some_and(|&n| n & 0xC0 == 0x80) => {
+                    i += 2;
+                }
+                _ => break,
+            }
+        }
+        let (alnum, end) = if i > start {
+            (true, i)
+        } else if bytes.get(i).is_some_and(u8::is_ascii) {
+            (false, i + 1)
         } else {
             match lower.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (dom::is_alphanumeric(c), c.len_utf8()),
-                None => (false, 1),
+                Some(c) => (dom::is_alphanumeric(c), i + c.len_utf8()),
+                None => (false, i + 1),
             }
         };
         if alnum {
-            if space && !out.is_empty() {
+            if space && out.len() > from {
                 out.push(' ');
             }
             space = false;
-            out.push_str(lower.get(i..i + len).unwrap_or(""));
+            out.push_str(lower.get(start..end).unwrap_or(""));
         } else {
             space = true;
         }
-        i += len;
+        i = end;
     }
-    out
 }
 
 /// Splits class and id values into lower-case parts: on punctuation and at
@@ -1158,6 +1178,8 @@ mod tests {
             "— advertisement —",
             "share: a1b2 ,, c",
             "caf\u{e9} \u{43e}\u{43a} x!",
+            "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}\u{ab}\u{45f}\u{47f}\u{bb}2024\u{482}x",
+            "\u{d55c}\u{ad6d} \u{2014} 12\u{430}",
         ] {
             let mut general = String::new();
             let mut space = false;
