@@ -270,7 +270,7 @@ impl Cleaner {
             }
         }
         // The blocks' texts go before the output is written.
-        drop(blocks);
+        blocks.recycle();
         let (html, text) = dom::write(&arena);
         CleanedEntry {
             html,
