@@ -47,7 +47,7 @@ pub(crate) fn run(html: &str, sink: &Nested) -> Outcome {
             continue;
         }
         let step = match b.get(i) {
-            Some(b'&') => char_ref(html, i, false).map(|(text, end)| {
+            Some(b'&') => char_ref(html, i).map(|(text, end)| {
                 sink.chars(text.as_str());
                 end
             }),
@@ -79,8 +79,9 @@ fn find_special(b: &[u8]) -> usize {
 /// The character reference at byte `at` (an `&`) as text, and where it
 /// ends; `None` for any form this tokenizer leaves to html5ever. `&`
 /// followed by anything but a letter, digit or `#` is a plain `&`, as the
-/// spec says.
-fn char_ref(html: &str, at: usize, _in_attr: bool) -> Option<(RefText, usize)> {
+/// spec says. In text and attribute values alike: they differ only for
+/// references without their `;`, which are left to html5ever.
+fn char_ref(html: &str, at: usize) -> Option<(RefText, usize)> {
     let b = html.as_bytes();
     let next = b.get(at + 1).copied();
     match next {
@@ -227,7 +228,7 @@ fn value(html: &str, at: usize, end: usize) -> Option<StrTendril> {
         if next == end {
             break;
         }
-        let (text, after) = char_ref(html, next, true)?;
+        let (text, after) = char_ref(html, next)?;
         // A reference must not run past the value's end.
         if after > end {
             return None;
