@@ -89,7 +89,14 @@ impl Blocks {
         let end = match text.as_bytes().get(..100) {
             None => text.len(),
             Some(head) if head.is_ascii() => 100,
-            Some(_) => text.char_indices().nth(100).map_or(text.len(), |(i, _)| i),
+            // The 101st character's start, by the bytes that start one
+            // (not UTF-8 continuations), without decoding.
+            Some(_) => text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| (b as i8) >= -0x40)
+                .nth(100)
+                .map_or(text.len(), |(i, _)| i),
         };
         text.get(..end).unwrap_or(text)
     }
@@ -109,14 +116,43 @@ fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
 pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     // Grown as needed, not reserved at the arena text's size: reserving
     // raised the peak memory of a 20 MB entry from 6.2x to 7.0x its size
-    // (examples/clean_mem.rs) for no measurable speed.
-    let mut out = Blocks::default();
+    // (examples/clean_mem.rs) for no measurable speed. A small entry's
+    // buffers start from the last one's instead of from nothing.
+    let mut out = SPARE.with(|s| s.take()).unwrap_or_default();
     let mut scratch = String::new();
     segment_into(arena, 0, builtin, &mut out, &mut scratch);
-    out.list.shrink_to_fit();
-    out.text.shrink_to_fit();
-    out.lower.shrink_to_fit();
+    // A big entry's buffers are sized to fit (many entries of a batch are
+    // analysed before any is finished); a small one's stay as grown, for
+    // the next entry.
+    if out.text.len() > SPARE_MAX || out.lower.len() > SPARE_MAX {
+        out.list.shrink_to_fit();
+        out.text.shrink_to_fit();
+        out.lower.shrink_to_fit();
+    }
     out
+}
+
+/// Buffers holding up to this much are kept for the next entry; a big
+/// entry's are sized to fit and given back.
+const SPARE_MAX: usize = 64 * 1024;
+
+thread_local! {
+    /// The last entry's block buffers, emptied: growing each entry's from
+    /// nothing was a tenth of the cleaner's allocation.
+    static SPARE: std::cell::Cell<Option<Blocks>> = const { std::cell::Cell::new(None) };
+}
+
+impl Blocks {
+    /// Done with: the buffers go to the next entry, if small.
+    pub(crate) fn recycle(mut self) {
+        // Grown by doubling to hold at most `SPARE_MAX`.
+        if self.text.capacity() <= 2 * SPARE_MAX && self.lower.capacity() <= 2 * SPARE_MAX {
+            self.list.clear();
+            self.text.clear();
+            self.lower.clear();
+            SPARE.with(|s| s.set(Some(self)));
+        }
+    }
 }
 
 /// A run of inline siblings: its first and last node.
@@ -241,6 +277,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         lower: lowers,
     } = all;
     let (texts, lowers) = (texts.as_str(), lowers.as_str());
+    let mut scratch = String::new();
     // 1. Rules about the block's own text.
     for b in blocks.iter_mut() {
         if (cx.keep)(slice(texts, b.text)) {
@@ -251,9 +288,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some((reason, Strength::Hard));
             continue;
         }
-        if let Some(v) = cx
-            .builtin
-            .phrase(slice(lowers, b.lower), b.words, b.link_words)
+        if let Some(v) =
+            cx.builtin
+                .phrase(slice(lowers, b.lower), b.words, b.link_words, &mut scratch)
         {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
         }

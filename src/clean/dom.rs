@@ -501,12 +501,19 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
         // byte-wise alone, not with the rest of its chunk.
         let ascii = ascii_prefix(chunk);
         // A word carrying wide characters into the chunk counts them at its
-        // end, which only the byte-wise path tracks.
-        if st.wide == 0 && ascii > 0 {
+        // end, which only the byte-wise path tracks. A short ASCII run (the
+        // spaces and punctuation between words of Cyrillic or Greek text)
+        // is cheaper byte-wise too than through the masks.
+        if st.wide == 0 && (ascii >= 8 || ascii == chunk.len()) && ascii > 0 {
             st.ascii_chunk(chunk.get(..ascii).unwrap_or_default(), i == 0);
             i += ascii;
         } else {
             i = st.byte(s, i);
+            // The rest of a run of non-ASCII characters, without a chunk
+            // each (their chunks would have no ASCII start either).
+            while b.get(i).is_some_and(|&c| !c.is_ascii()) {
+                i = st.byte(s, i);
+            }
         }
     }
     st.finish()
@@ -517,29 +524,43 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
 /// per 64-byte chunk, lower-casing once per run of ASCII.
 #[inline]
 pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
+    first_flagged(bytes, 0, |x| x & 0x8080_8080_8080_8080)
+}
+
+/// The index of the first byte `flags` marks (by the high bit of that byte
+/// in an eight-byte little-endian word; a marked byte may also mark bytes
+/// after it, never before), or the length if none is. The last word is
+/// padded with `pad`, which must not be marked.
+#[inline]
+pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -> usize {
     let mut at = 0;
+    let mut words = bytes.chunks_exact(8);
     for w in &mut words {
         let mut eight = [0u8; 8];
         eight.copy_from_slice(w);
-        let high = u64::from_le_bytes(eight) & HIGH_BITS;
-        if high != 0 {
-            return at + (high.trailing_zeros() / 8) as usize;
+        let hit = flags(u64::from_le_bytes(eight));
+        if hit != 0 {
+            return at + (hit.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
-    at + words
-        .remainder()
-        .iter()
-        .take_while(|b| b.is_ascii())
-        .count()
+    let rest = words.remainder();
+    let mut eight = [pad; 8];
+    if let Some(head) = eight.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
+    }
+    let hit = flags(u64::from_le_bytes(eight));
+    if hit != 0 {
+        return at + (hit.trailing_zeros() / 8) as usize;
+    }
+    at + rest.len()
 }
 
 /// For eight ASCII bytes (one per byte of `x`, the first lowest), a bit per
 /// byte: whitespace (as [`CLASS`]), letter or digit, space. Byte-wise
 /// range tests within one `u64` (no byte reaches 0x80, so no carry crosses
 /// into the next), instead of a table lookup per byte.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline]
 fn ascii_masks(x: u64) -> (u64, u64, u64) {
     const fn rep(b: u8) -> u64 {
@@ -556,6 +577,82 @@ fn ascii_masks(x: u64) -> (u64, u64, u64) {
     let folded = x | rep(0x20);
     let alnum = (ge(folded, b'a') & le(folded, b'z')) | (ge(x, b'0') & le(x, b'9'));
     (bits(ws), bits(alnum), bits(space))
+}
+
+/// For up to 64 ASCII bytes, a bit per byte (the first lowest):
+/// whitespace (as [`CLASS`]), letter or digit, space. Bytes past the end
+/// are none of these. Eight bytes at a time in a `u64`.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn swar_masks(chunk: &[u8]) -> (u64, u64, u64) {
+    let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
+    for (k, eight) in chunk.chunks(8).take(8).enumerate() {
+        // Zero padding is neither whitespace nor a letter or digit.
+        let mut bytes = [0u8; 8];
+        if let Some(head) = bytes.get_mut(..eight.len()) {
+            head.copy_from_slice(eight);
+        }
+        let (w, a, s) = ascii_masks(u64::from_le_bytes(bytes));
+        ws |= w << (8 * k);
+        alnum |= a << (8 * k);
+        space |= s << (8 * k);
+    }
+    (ws, alnum, space)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
+    swar_masks(chunk)
+}
+
+/// [`swar_masks`] sixteen bytes at a time with SSE2, which every x86-64
+/// processor has: the eight-byte range tests and bit gathering were most
+/// of word counting, itself the largest single cost of cleaning. Rust lets
+/// a `#[target_feature]` function be called only in `unsafe`, even for a
+/// feature the target always has: the crate's one `unsafe` block.
+#[cfg(target_arch = "x86_64")]
+fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
+    // SAFETY: the only requirement of calling a `#[target_feature]`
+    // function is that the processor has the feature, and SSE2 is part of
+    // the x86-64 baseline: every processor this code runs on has it (the
+    // target enables it for all code already).
+    unsafe { sse2_masks(chunk) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64) {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
+        _mm_set1_epi8, _mm_sub_epi8,
+    };
+    // Zero padding is neither whitespace nor a letter or digit.
+    let mut bytes = [0u8; 64];
+    let n = chunk.len().min(64);
+    if let (Some(head), Some(src)) = (bytes.get_mut(..n), chunk.get(..n)) {
+        head.copy_from_slice(src);
+    }
+    // Bytes `b` with `lo <= b <= lo + span`, as 0xFF (unsigned: the
+    // difference wraps for bytes below `lo`).
+    let within = |v: __m128i, lo: u8, span: u8| {
+        let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
+    };
+    let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16);
+    let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
+    for (k, sixteen) in bytes.chunks_exact(16).enumerate() {
+        let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
+        lo.copy_from_slice(sixteen.get(..8).unwrap_or(&[0; 8]));
+        hi.copy_from_slice(sixteen.get(8..).unwrap_or(&[0; 8]));
+        let v = _mm_set_epi64x(i64::from_le_bytes(hi), i64::from_le_bytes(lo));
+        let sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
+        let w = _mm_or_si128(sp, within(v, b'\t', b'\r' - b'\t'));
+        let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let a = _mm_or_si128(within(folded, b'a', b'z' - b'a'), within(v, b'0', 9));
+        ws |= bits(w) << (16 * k);
+        alnum |= bits(a) << (16 * k);
+        space |= bits(sp) << (16 * k);
+    }
+    (ws, alnum, space)
 }
 
 /// [`scan_text`]'s state between bytes. `alnum`: the current word has a
@@ -593,7 +690,16 @@ impl Scan {
         };
         let class = CLASS[usize::from(c)];
         if class == HIGH {
-            // Non-ASCII (rare): decoded, and judged as the character it is.
+            // Cyrillic (U+0400-047F, two bytes led by 0xD0 or 0xD1) is all
+            // letters: no decoding, no table.
+            if matches!(c, 0xD0 | 0xD1)
+                && s.as_bytes().get(i + 1).is_some_and(|&n| n & 0xC0 == 0x80)
+            {
+                self.alnum = true;
+                self.in_word = true;
+                return i + 2;
+            }
+            // Other non-ASCII: decoded, and judged as the character it is.
             let (ch, len) = char_at(s, i);
             match ch {
                 Some(ch) if ch.is_whitespace() => {
@@ -634,18 +740,7 @@ impl Scan {
     /// whitespace; a word still open at the chunk's end is carried in the
     /// state, as the byte-wise path carries it.
     fn ascii_chunk(&mut self, chunk: &[u8], at_start: bool) {
-        let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
-        for (k, eight) in chunk.chunks(8).enumerate() {
-            // Zero padding is neither whitespace nor a letter or digit.
-            let mut bytes = [0u8; 8];
-            if let Some(head) = bytes.get_mut(..eight.len()) {
-                head.copy_from_slice(eight);
-            }
-            let (w, a, s) = ascii_masks(u64::from_le_bytes(bytes));
-            ws |= w << (8 * k);
-            alnum |= a << (8 * k);
-            space |= s << (8 * k);
-        }
+        let (ws, alnum, space) = chunk_masks(chunk);
         let valid = u64::MAX >> (64 - chunk.len());
         // For each byte, the kind (whitespace or not) of the nearest letter,
         // digit or whitespace at or after it in the chunk, if there is one.
@@ -1087,15 +1182,22 @@ pub(crate) fn escape_text(s: &str, out: &mut String) {
 }
 
 fn escape_attr(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
+    // Copied a run at a time between the few special bytes (URLs are most
+    // of it, and a push per character was most of writing them).
+    let mut from = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => continue,
+        };
+        out.push_str(s.get(from..i).unwrap_or(""));
+        out.push_str(rep);
+        from = i + 1;
     }
+    out.push_str(s.get(from..).unwrap_or(""));
 }
 
 /// Plain text with paragraphs separated by blank lines.
@@ -1380,6 +1482,8 @@ mod tests {
             "x",
             ". ",
             "\u{b}",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}",
+            "\u{401}\u{47f}",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut random = move |below: usize| {
@@ -1404,6 +1508,40 @@ mod tests {
     }
 
     #[test]
+    fn chunk_masks_match_the_eight_byte_ones() {
+        // Every ASCII byte at every position, chunks of every length.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 65) as usize;
+            let chunk: Vec<u8> = (0..len)
+                .map(|i| (seed.rotate_left(i as u32 * 7) % 128) as u8)
+                .collect();
+            assert_eq!(chunk_masks(&chunk), swar_masks(&chunk), "{chunk:?}");
+        }
+        let all: Vec<u8> = (0..128).collect();
+        for c in all.chunks(64) {
+            assert_eq!(chunk_masks(c), swar_masks(c));
+        }
+    }
+
+    #[test]
+    fn two_byte_cyrillic_is_all_letters() {
+        // What the word scanner's shortcut for lead bytes 0xD0 and 0xD1
+        // assumes of U+0400-047F.
+        for c in '\u{400}'..='\u{47f}' {
+            assert!(c.is_alphanumeric() && !c.is_whitespace(), "{c:?}");
+            let mut utf8 = [0u8; 4];
+            assert!(matches!(
+                c.encode_utf8(&mut utf8).as_bytes(),
+                [0xD0 | 0xD1, _]
+            ));
+        }
+    }
+
+    #[test]
     fn ascii_word_count_matches_the_general_one() {
         for s in [
             "",
@@ -1415,10 +1553,11 @@ mod tests {
             "one,two three\n",
             "\t\r\n",
             "caf\u{e9}\u{a0}na\u{ef}ve \u{201c}q\u{201d}\u{3000}x",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}! \u{401}\u{436} 2024",
         ] {
             let general = s
                 .split_whitespace()
-                .filter(|w| w.bytes().any(|b| b.is_ascii_alphanumeric()))
+                .filter(|w| w.chars().any(char::is_alphanumeric))
                 .count() as u32;
             let (count, plain) = scan_text(s);
             assert_eq!(count, general, "{s:?}");

@@ -15,6 +15,7 @@
 
 mod classify;
 mod dom;
+mod lexer;
 mod rules;
 mod sink;
 pub mod template;
@@ -269,7 +270,7 @@ impl Cleaner {
             }
         }
         // The blocks' texts go before the output is written.
-        drop(blocks);
+        blocks.recycle();
         let (html, text) = dom::write(&arena);
         CleanedEntry {
             html,

@@ -212,12 +212,75 @@ const RELATED: &str = r"^(more from|more on|more about|more stories|more news|mo
 /// Anchored at the start: "request for comment" ends many news stories.
 const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recommended|comments|leave a comment|tags?|tagged|filed under|posted in|categor(y|ies)|click here|read more|more from|sign up|sponsored|advert\w*|promo\w*|photo credit|image credit|source|via)\b";
 
+/// What every match of a set of start-anchored patterns begins with: up to
+/// four bytes of each literal prefix regex-syntax finds in them, as
+/// (bytes, mask) of a little-endian word. A block whose start matches none
+/// cannot match, and skips the regex call (most blocks: article paragraphs
+/// rarely open with "the post", "read more" or "related"), which for a
+/// short anchored search is mostly fixed cost.
+#[derive(Debug)]
+struct Starts(Option<Vec<(u32, u32)>>);
+
+impl Starts {
+    /// `None` inside when some pattern is not anchored at the start or may
+    /// begin with anything: then every text may match.
+    fn of(patterns: &[String]) -> Self {
+        Starts(Self::heads(patterns))
+    }
+
+    fn heads(patterns: &[String]) -> Option<Vec<(u32, u32)>> {
+        use regex_syntax::hir::Look;
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut out = Vec::new();
+        for p in patterns {
+            let hir = regex_syntax::Parser::new().parse(p).ok()?;
+            // Anchored as a whole, not in one branch only (`^a|b`).
+            if !hir.properties().look_set_prefix().contains(Look::Start) {
+                return None;
+            }
+            let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            seq.keep_first_bytes(4);
+            seq.dedup();
+            for lit in seq.literals()? {
+                let bytes = lit.as_bytes();
+                if bytes.is_empty() {
+                    return None;
+                }
+                let (mut word, mut mask) = ([0u8; 4], [0u8; 4]);
+                for (i, &b) in bytes.iter().take(4).enumerate() {
+                    word[i] = b;
+                    mask[i] = 0xFF;
+                }
+                out.push((u32::from_le_bytes(word), u32::from_le_bytes(mask)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
+    }
+
+    /// `false` only if `text` cannot match.
+    #[inline]
+    fn may_match(&self, text: &str) -> bool {
+        let Some(heads) = &self.0 else {
+            return true;
+        };
+        let mut word = [0u8; 4];
+        for (w, &b) in word.iter_mut().zip(text.as_bytes()) {
+            *w = b;
+        }
+        let head = u32::from_le_bytes(word);
+        heads.iter().any(|&(bytes, mask)| head & mask == bytes)
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
     /// [`PHRASES`] anchored at the start (a quick anchored search), and the
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
+    phrases_start_heads: Starts,
     phrases_any: (RegexSet, Vec<usize>),
     /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches, and
     /// both at once (which most blocks, having none, stop at).
@@ -228,6 +291,7 @@ pub(crate) struct Builtin {
     terms: RegexSet,
     topics: RegexSet,
     related: Regex,
+    related_heads: Starts,
     edge_hint: Regex,
     url: Regex,
 }
@@ -250,6 +314,7 @@ impl Builtin {
         Ok(Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
             phrases_start: phrase_set(true).map_err(err)?,
+            phrases_start_heads: Starts::of(&phrase_patterns(true)),
             phrases_any: phrase_set(false).map_err(err)?,
             phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
             topics_need: literals(TOPICS_NEED).map_err(err)?,
@@ -258,23 +323,30 @@ impl Builtin {
             terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
             topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
             related: Regex::new(&ascii(RELATED)).map_err(err)?,
+            related_heads: Starts::of(&[ascii(RELATED)]),
             edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
         })
     }
 
-    /// The phrase rule a short block breaks, if any.
-    pub fn phrase(&self, lower: &str, words: u32, link_words: u32) -> Option<Verdict> {
+    /// The phrase rule a short block breaks, if any. `scratch` is any
+    /// buffer, reused from block to block.
+    pub fn phrase(
+        &self,
+        lower: &str,
+        words: u32,
+        link_words: u32,
+        scratch: &mut String,
+    ) -> Option<Verdict> {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
         // Whole-block labels are short; most blocks skip this pass.
-        let bare = if words <= LONE_MAX_WORDS {
-            bare(lower)
-        } else {
-            String::new()
-        };
-        let bare = bare.as_str();
+        scratch.clear();
+        if words <= LONE_MAX_WORDS {
+            bare_into(lower, scratch);
+        }
+        let bare = scratch.as_str();
         let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
@@ -302,8 +374,9 @@ impl Builtin {
                     .min()
             };
             let any = needs && self.phrases_any_needs.is_match(lower);
+            let start = self.phrases_start_heads.may_match(lower);
             [
-                hits(&self.phrases_start),
+                start.then(|| hits(&self.phrases_start)).flatten(),
                 any.then(|| hits(&self.phrases_any)).flatten(),
             ]
             .into_iter()
@@ -334,7 +407,7 @@ impl Builtin {
                 });
             }
         }
-        if words <= 25 && self.related.is_match(lower) {
+        if words <= 25 && self.is_related_head(lower) {
             let colon = lower
                 .char_indices()
                 .take_while(|(i, _)| *i < 40)
@@ -349,7 +422,7 @@ impl Builtin {
     }
 
     pub fn is_related_head(&self, lower: &str) -> bool {
-        self.related.is_match(lower)
+        self.related_heads.may_match(lower) && self.related.is_match(lower)
     }
 
     pub fn edge_hint(&self, lower: &str) -> bool {
@@ -362,7 +435,7 @@ impl Builtin {
         self.edge_hint.is_match(lower)
             || self.calls.is_match(lower)
             || self.topics.is_match(lower)
-            || self.related.is_match(lower)
+            || self.is_related_head(lower)
     }
 
     /// The hash a block is known by across entries (and within one): its
@@ -375,30 +448,28 @@ impl Builtin {
         } else {
             std::borrow::Cow::Borrowed(lower)
         };
-        let bytes = masked.as_bytes();
         let mut h = super::classify::hasher();
-        let (mut i, mut start) = (0, 0);
-        while i < bytes.len() {
-            // Most text has few digits: 16 bytes without one are passed at
-            // once (a test the compiler vectorises).
-            if let Some(chunk) = bytes.get(i..i + 16)
-                && !chunk.iter().fold(false, |any, b| any | b.is_ascii_digit())
-            {
-                i += 16;
-                continue;
-            }
-            if bytes[i].is_ascii_digit() {
-                h.write(&bytes[start..i]);
-                h.write(b"0");
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                start = i;
-            } else {
-                i += 1;
-            }
+        let mut rest = masked.as_bytes();
+        // Most text has few digits: the next one is found eight bytes at a
+        // time (a byte is a digit if it is below 10 once XORed with '0').
+        const fn rep(x: u8) -> u64 {
+            0x0101_0101_0101_0101 * x as u64
         }
-        h.write(&bytes[start..]);
+        let digit = |x: u64| {
+            let v = x ^ rep(b'0');
+            v.wrapping_sub(rep(10)) & !v & rep(0x80)
+        };
+        loop {
+            let at = dom::first_flagged(rest, 0, digit);
+            let (text, tail) = rest.split_at(at.min(rest.len()));
+            h.write(text);
+            if tail.is_empty() {
+                break;
+            }
+            h.write(b"0");
+            let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            rest = tail.get(digits..).unwrap_or_default();
+        }
         std::hash::Hasher::finish(&h)
     }
 }
@@ -409,11 +480,18 @@ fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
     let idx: Vec<usize> = (0..PHRASES.len())
         .filter(|&i| PHRASES[i].pattern.starts_with('^') == anchored)
         .collect();
-    let set = RegexSet::new(
-        idx.iter()
-            .map(|&i| PHRASES[i].pattern.replace(r"\b", r"(?-u:\b)")),
-    )?;
+    let set = RegexSet::new(phrase_patterns(anchored))?;
     Ok((set, idx))
+}
+
+/// The [`PHRASES`] patterns anchored at the start (or the others), in
+/// order, with ASCII word boundaries.
+fn phrase_patterns(anchored: bool) -> Vec<String> {
+    PHRASES
+        .iter()
+        .filter(|r| r.pattern.starts_with('^') == anchored)
+        .map(|r| r.pattern.replace(r"\b", r"(?-u:\b)"))
+        .collect()
 }
 
 /// A search for any of `words`, literally (the regex crate runs an
@@ -437,58 +515,114 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
         if let Some(new) = out.get_mut(start..) {
             new.make_ascii_lowercase();
         }
-        let mut chars = tail.chars();
-        match chars.next() {
-            Some('\u{2018}' | '\u{2019}' | '\u{02bc}') => out.push('\''),
-            Some('\u{201c}' | '\u{201d}') => out.push('"'),
-            // Dashes, quotes, ellipses: no case, and no table lookup.
-            Some(c) if dom::PUNCTUATION.contains(&c) => out.push(c),
-            Some(c) => match dom::common_letter_lower(c) {
-                Some(lower) => out.push(lower),
-                None => out.extend(c.to_lowercase()),
-            },
-            None => {}
+        let end = lower_mixed(tail, out);
+        rest = tail.get(end..).unwrap_or("");
+    }
+}
+
+/// [`lower_into`] from a non-ASCII character up to the next long ASCII
+/// stretch; returns where it stopped. What lower-casing leaves as it is
+/// (lower-case Cyrillic, spaces, punctuation) is copied a stretch at a
+/// time: Cyrillic text is mostly lower case, and a push per character was
+/// most of its cleaning time.
+fn lower_mixed(text: &str, out: &mut String) -> usize {
+    let b = text.as_bytes();
+    let (mut i, mut from) = (0, 0);
+    while let Some(&c) = b.get(i) {
+        if !c.is_ascii() {
+            // U+0430-045F, lower-case Cyrillic, which [`push_lower`] keeps,
+            // by one comparison (a branch on the lead byte was a
+            // misprediction every few letters).
+            let pair = u16::from_be_bytes([c, b.get(i + 1).copied().unwrap_or(0)]);
+            if (0xD0B0..=0xD19F).contains(&pair) {
+                i += 2;
+                continue;
+            }
+        } else if dom::ascii_prefix(b.get(i..).unwrap_or_default()) >= 8 {
+            break;
+        } else if !c.is_ascii_uppercase() {
+            i += 1;
+            continue;
         }
-        rest = chars.as_str();
+        out.push_str(text.get(from..i).unwrap_or(""));
+        // Always a character boundary: `i` moves by whole characters.
+        let Some(ch) = text.get(i..).and_then(|t| t.chars().next()) else {
+            return b.len();
+        };
+        push_lower(ch, out);
+        i += ch.len_utf8();
+        from = i;
+    }
+    out.push_str(text.get(from..i).unwrap_or(""));
+    i
+}
+
+/// One character of [`lower_into`]'s output.
+#[inline]
+fn push_lower(c: char, out: &mut String) {
+    match c {
+        _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        '\u{2018}' | '\u{2019}' | '\u{02bc}' => out.push('\''),
+        '\u{201c}' | '\u{201d}' => out.push('"'),
+        // Dashes, quotes, ellipses: no case, and no table lookup.
+        _ if dom::PUNCTUATION.contains(&c) => out.push(c),
+        _ => match dom::common_letter_lower(c) {
+            Some(lower) => out.push(lower),
+            None => out.extend(c.to_lowercase()),
+        },
     }
 }
 
 /// Only letters and digits, single-spaced: for whole-block labels, where
 /// decoration ("— ADVERTISEMENT —", "Share:") must not matter.
-pub(crate) fn bare(lower: &str) -> String {
+#[cfg(test)]
+fn bare(lower: &str) -> String {
+    let mut out = String::new();
+    bare_into(lower, &mut out);
+    out
+}
+
+/// [`bare`], appended to `out`.
+fn bare_into(lower: &str, out: &mut String) {
     let bytes = lower.as_bytes();
-    let mut out = String::with_capacity(lower.len());
+    let from = out.len();
     let mut space = false;
     let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        // A run of ASCII letters and digits is copied whole; any other
-        // character is decoded and judged on its own.
-        let (alnum, len) = if byte.is_ascii_alphanumeric() {
-            let run = bytes.get(i..).unwrap_or_default();
-            (
-                true,
-                run.iter().take_while(|b| b.is_ascii_alphanumeric()).count(),
-            )
-        } else if byte.is_ascii() {
-            (false, 1)
+    while i < bytes.len() {
+        // A run of ASCII letters and digits and two-byte Cyrillic (all
+        // letters) is copied whole; any other character is decoded and
+        // judged on its own.
+        let start = i;
+        loop {
+            match bytes.get(i) {
+                Some(c) if c.is_ascii_alphanumeric() => i += 1,
+                Some(0xD0 | 0xD1) if bytes.get(i + 1).is_some_and(|&n| n & 0xC0 == 0x80) => {
+                    i += 2;
+                }
+                _ => break,
+            }
+        }
+        let (alnum, end) = if i > start {
+            (true, i)
+        } else if bytes.get(i).is_some_and(u8::is_ascii) {
+            (false, i + 1)
         } else {
             match lower.get(i..).and_then(|t| t.chars().next()) {
-                Some(c) => (dom::is_alphanumeric(c), c.len_utf8()),
-                None => (false, 1),
+                Some(c) => (dom::is_alphanumeric(c), i + c.len_utf8()),
+                None => (false, i + 1),
             }
         };
         if alnum {
-            if space && !out.is_empty() {
+            if space && out.len() > from {
                 out.push(' ');
             }
             space = false;
-            out.push_str(lower.get(i..i + len).unwrap_or(""));
+            out.push_str(lower.get(start..end).unwrap_or(""));
         } else {
             space = true;
         }
-        i += len;
+        i = end;
     }
-    out
 }
 
 /// Splits class and id values into lower-case parts: on punctuation and at
@@ -917,6 +1051,126 @@ mod tests {
     }
 
     #[test]
+    fn start_checks_know_their_patterns() {
+        let b = Builtin::new().unwrap();
+        // Both sets are known literals, so the checks do skip blocks.
+        assert!(b.phrases_start_heads.0.is_some() && b.related_heads.0.is_some());
+        // Unanchored or open-ended patterns give no check.
+        assert!(Starts::of(&[r"\bno spam\b".to_string()]).0.is_none());
+        assert!(Starts::of(&[r"^read|more".to_string()]).0.is_none());
+        assert!(Starts::of(&[r"^\W*(share|follow)".to_string()]).0.is_none());
+        // Every start a rule's own match has passes.
+        for text in [
+            "the post x appeared first on y",
+            "\u{a9} 2024 site",
+            "(c) 2024",
+            "read more",
+            "follow us on x",
+            "related",
+            "more from the site",
+            "you may also like",
+            "don't miss",
+            "up next",
+        ] {
+            assert!(
+                b.phrases_start_heads.may_match(text) || b.related_heads.may_match(text),
+                "{text:?}"
+            );
+        }
+        assert!(!b.phrases_start_heads.may_match("officials said on monday"));
+        assert!(!b.related_heads.may_match("officials said on monday"));
+    }
+
+    /// 5,000 texts of up to `most` pieces, pseudo-randomly chosen.
+    fn random_texts(pieces: &[&str], most: u64) -> Vec<String> {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..5_000)
+            .map(|_| {
+                (0..next() % most)
+                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn key_hash_is_the_hash_of_the_text_with_digit_runs_masked() {
+        // The stored template keys: SipHash of the text with each run of
+        // ASCII digits written as one "0", whatever the digits' offsets.
+        let b = Builtin::new().unwrap();
+        let reference = |text: &str| {
+            let mut masked = Vec::new();
+            let mut in_digits = false;
+            for &c in text.as_bytes() {
+                if c.is_ascii_digit() {
+                    if !in_digits {
+                        masked.push(b'0');
+                    }
+                    in_digits = true;
+                } else {
+                    masked.push(c);
+                    in_digits = false;
+                }
+            }
+            let mut h = super::super::classify::hasher();
+            h.write(&masked);
+            h.finish()
+        };
+        let pieces = [
+            "a", "9", "42", "2026 ", "text ", "\u{e9}", "\u{430}", "/", "0", " ",
+        ];
+        for text in random_texts(&pieces, 40) {
+            assert_eq!(b.key_hash(&text), reference(&text), "{text:?}");
+        }
+        assert_eq!(
+            b.key_hash("\u{a9} 2024 planet daily"),
+            b.key_hash("\u{a9} 1999 planet daily")
+        );
+    }
+
+    #[test]
+    fn lower_into_lowers_character_by_character() {
+        // The stretch-wise copy of text lower-casing keeps is the
+        // character-wise rule, over ASCII runs of every length around
+        // Cyrillic, Latin-1, quotes and caseless scripts.
+        let pieces = [
+            "The ",
+            "QUICK",
+            "brown ",
+            "FoX",
+            "jumped over the lazy dog ",
+            "\u{41f}\u{440}\u{438}",
+            "\u{432}\u{435}\u{442}",
+            " \u{41c}\u{418}\u{420} ",
+            "\u{401}\u{451}\u{40f}\u{45f}\u{460}\u{461}",
+            "\u{c9}T\u{c9}",
+            "\u{2019}",
+            "\u{201c}",
+            "\u{2014}",
+            "\u{3a3}\u{3c3}",
+            "\u{d55c}\u{ad6d}",
+            "\u{130}",
+            "\u{212a}",
+            "12345678 ",
+            ".",
+        ];
+        for text in random_texts(&pieces, 12) {
+            let (mut fast, mut slow) = (String::from("x"), String::from("x"));
+            lower_into(&text, &mut fast);
+            for c in text.chars() {
+                push_lower(c, &mut slow);
+            }
+            assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    #[test]
     fn bare_keeps_letters_and_digits_single_spaced() {
         for s in [
             "",
@@ -924,6 +1178,8 @@ mod tests {
             "— advertisement —",
             "share: a1b2 ,, c",
             "caf\u{e9} \u{43e}\u{43a} x!",
+            "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}\u{ab}\u{45f}\u{47f}\u{bb}2024\u{482}x",
+            "\u{d55c}\u{ad6d} \u{2014} 12\u{430}",
         ] {
             let mut general = String::new();
             let mut space = false;

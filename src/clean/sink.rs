@@ -31,6 +31,8 @@ use html5ever::tokenizer::{
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, QualName, TokenizerResult, local_name, ns};
 
+use super::lexer;
+
 /// No node (links between nodes).
 pub(crate) const NONE: usize = usize::MAX;
 
@@ -254,6 +256,18 @@ impl Raw {
         })
     }
 
+    /// Text appended to `parent`, merged into its last child if that is
+    /// text, as scraper's sink does.
+    fn append_text(&mut self, parent: usize, text: &str) {
+        let Some(last) = self.nodes.get(parent).map(|p| p.last_child) else {
+            return;
+        };
+        if !(self.is_text(last) && self.extend_text(last, text)) {
+            let t = self.new_text(text);
+            self.append_child(parent, t);
+        }
+    }
+
     fn is_text(&self, idx: usize) -> bool {
         matches!(
             self.nodes.get(idx),
@@ -268,6 +282,10 @@ impl Raw {
 pub(crate) struct Sink(RefCell<Raw>);
 
 impl Sink {
+    fn append_text(&self, parent: usize, text: &str) {
+        self.0.borrow_mut().append_text(parent, text);
+    }
+
     fn new(html: &str) -> Self {
         let mut raw = Raw {
             nodes: Vec::with_capacity(html.len() / 24 + 4),
@@ -323,14 +341,24 @@ pub(crate) fn parse_nested(html: &str) -> Option<Raw> {
         gave_up: Cell::new(false),
         ending: Cell::new(false),
     };
-    // The options the driver gives the tokenizer for a `<body>` context.
+    // Our own tokenizer takes the plain start of the entry (usually all of
+    // it); html5ever's goes on from where it stopped, in the data state.
+    let from = match lexer::run(html, &nested) {
+        lexer::Outcome::Done => {
+            return (!nested.gave_up.get()).then(|| nested.sink.finish());
+        }
+        lexer::Outcome::Stopped(at) => at,
+    };
+    // The options the driver gives the tokenizer for a `<body>` context;
+    // a byte order mark is only dropped at the very start.
     let opts = TokenizerOpts {
         initial_state: Some(State::Data),
+        discard_bom: from == 0,
         ..TokenizerOpts::default()
     };
     let tokenizer = Tokenizer::new(nested, opts);
     let input = BufferQueue::default();
-    input.push_back(StrTendril::from(html));
+    input.push_back(StrTendril::from(html.get(from..).unwrap_or("")));
     while let TokenizerResult::Script(()) = tokenizer.feed(&input) {
         if tokenizer.sink.gave_up.get() {
             return None;
@@ -354,7 +382,7 @@ enum Step {
 /// The tree builder's "in body" rules for well-nested input: what it does
 /// when it neither closes an element implicitly nor repairs one (see the
 /// module's doc). Anything else gives up; giving up is always safe.
-struct Nested {
+pub(crate) struct Nested {
     sink: Sink,
     /// The open elements and their names; the first is the root `html`.
     open: RefCell<Vec<(usize, LocalName)>>,
@@ -472,6 +500,29 @@ fn is_heading(name: &LocalName) -> bool {
 }
 
 impl Nested {
+    /// It met a token that needs the tree builder.
+    pub(crate) fn gave_up(&self) -> bool {
+        self.gave_up.get()
+    }
+
+    /// Character tokens, as [`TokenSink::process_token`] takes them.
+    pub(crate) fn chars(&self, text: &str) {
+        let ignore_lf = self.ignore_lf.take();
+        if !self.gave_up.get() {
+            self.append_chars(text, ignore_lf);
+        }
+    }
+
+    fn append_chars(&self, text: &str, ignore_lf: bool) {
+        let text = match text.strip_prefix('\n') {
+            Some(rest) if ignore_lf => rest,
+            _ => text,
+        };
+        if !text.is_empty() {
+            self.sink.append_text(self.current().0, text);
+        }
+    }
+
     fn current(&self) -> (usize, LocalName) {
         // The root is never popped (an end tag never names it here), so
         // the stack is never empty; the document is a harmless fallback.
@@ -749,14 +800,8 @@ impl Nested {
                     .append(&self.current().0, NodeOrText::AppendNode(c));
                 Step::Continue
             }
-            Token::CharacterTokens(mut text) => {
-                if ignore_lf && text.starts_with("\n") {
-                    text.pop_front(1);
-                }
-                if !text.is_empty() {
-                    self.sink
-                        .append(&self.current().0, NodeOrText::AppendText(text));
-                }
+            Token::CharacterTokens(text) => {
+                self.append_chars(&text, ignore_lf);
                 Step::Continue
             }
             // In raw text the tokenizer sends only its element's end tag.
@@ -860,15 +905,7 @@ impl TreeSink for Sink {
         let mut raw = self.0.borrow_mut();
         match child {
             NodeOrText::AppendNode(c) => raw.append_child(*parent, c),
-            NodeOrText::AppendText(text) => {
-                let Some(last) = raw.nodes.get(*parent).map(|p| p.last_child) else {
-                    return;
-                };
-                if !(raw.is_text(last) && raw.extend_text(last, &text)) {
-                    let t = raw.new_text(&text);
-                    raw.append_child(*parent, t);
-                }
-            }
+            NodeOrText::AppendText(text) => raw.append_text(*parent, &text),
         }
     }
 
@@ -1038,6 +1075,25 @@ mod tests {
             "</p>",
             "<image src=x>",
             "<ruby>a<rt>b</rt></ruby>",
+            // Where our own tokenizer stops and html5ever's goes on.
+            "<P CLASS=\"a\" Class=b ID='c' data-x=1 checked>x</P>",
+            "<a href=\"/x?a=1&amp;b=2&c=3&#38;&#x26;&copy;&nbsp;&lt\">AT&T &amp; Q & A &#8217; &#x201C;</a>",
+            "<p>&notit; &amp &#128; &#0; &#xD800; &#1114112; &#65535; &#x1F600; &ThisIsNotOne;</p>",
+            "<img src=a/b/ alt=x/><img src=\"a\"alt=b><img src='a' / ><img src=a`b>",
+            "<p a=\"1\" a=\"2\" b=>x</p><p =a>y</p><p a\"b=1>z</p>",
+            "<script>a<b && c</scriptx></SCRIPT ><style>p{}</style/><style>q</style>",
+            "<script><!-- x --></script><noscript>&amp;</noscript><iframe>",
+            "<!----><!-- a -- b --><!-- c --!><!--><!--->x<!-- d --->",
+            "\u{feff}<p>bom</p>\u{feff}",
+            "<p>a\r\nb</p><p>c</p>",
+            "<p>x</p>< p><p>y</p><?php x ?><!x><p>z</p></ p>",
+            "<pre>\nx</pre><p>after pre</p><textarea>\nt</textarea>",
+            "<div\n\tclass=\"a\"\x0cid=b\n>in</div\n>",
+            "<p>end &amp",
+            "<p>end <a href=\"x",
+            "<p>end <!-- x",
+            "<p>end </p",
+            "<b>x</b><b>x</b>",
         ] {
             same_tree(html);
         }
