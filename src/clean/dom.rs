@@ -560,7 +560,7 @@ pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -
 /// byte: whitespace (as [`CLASS`]), letter or digit, space. Byte-wise
 /// range tests within one `u64` (no byte reaches 0x80, so no carry crosses
 /// into the next), instead of a table lookup per byte.
-#[cfg(any(test, not(target_arch = "x86_64")))]
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 #[inline]
 fn ascii_masks(x: u64) -> (u64, u64, u64) {
     const fn rep(b: u8) -> u64 {
@@ -582,7 +582,7 @@ fn ascii_masks(x: u64) -> (u64, u64, u64) {
 /// For up to 64 ASCII bytes, a bit per byte (the first lowest):
 /// whitespace (as [`CLASS`]), letter or digit, space. Bytes past the end
 /// are none of these. Eight bytes at a time in a `u64`.
-#[cfg(any(test, not(target_arch = "x86_64")))]
+#[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
 fn swar_masks(chunk: &[u8]) -> (u64, u64, u64) {
     let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
     for (k, eight) in chunk.chunks(8).take(8).enumerate() {
@@ -599,7 +599,7 @@ fn swar_masks(chunk: &[u8]) -> (u64, u64, u64) {
     (ws, alnum, space)
 }
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
     swar_masks(chunk)
 }
@@ -609,16 +609,17 @@ fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
 /// of word counting, itself the largest single cost of cleaning. Rust lets
 /// a `#[target_feature]` function be called only in `unsafe`, even for a
 /// feature the target always has: the crate's one `unsafe` block.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
     // SAFETY: the only requirement of calling a `#[target_feature]`
     // function is that the processor has the feature, and SSE2 is part of
     // the x86-64 baseline: every processor this code runs on has it (the
-    // target enables it for all code already).
+    // target enables it for all code already, and this is compiled only
+    // when it does).
     unsafe { sse2_masks(chunk) }
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
 fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64) {
     use std::arch::x86_64::{
