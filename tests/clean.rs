@@ -566,13 +566,41 @@ async fn new_feed(path: &Path) -> (sqlx::SqlitePool, i64) {
     (pool, id)
 }
 
-#[tokio::test]
-async fn template_learning_persists_and_guards_real_content() {
+/// What the template tests start from: a fresh database file with one
+/// feed, the real article bodies and the cleaner.
+struct TemplateSetup {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    bodies: Vec<String>,
+    cleaner: Cleaner,
+    pool: sqlx::SqlitePool,
+    feed_id: i64,
+}
+
+async fn template_setup() -> TemplateSetup {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
-    let bodies = bodies();
-    let c = cleaner();
     let (pool, feed_id) = new_feed(&db).await;
+    TemplateSetup {
+        dir,
+        db,
+        bodies: bodies(),
+        cleaner: cleaner(),
+        pool,
+        feed_id,
+    }
+}
+
+#[tokio::test]
+async fn template_learning_persists_and_guards_real_content() {
+    let TemplateSetup {
+        dir: _dir,
+        db,
+        bodies,
+        cleaner: c,
+        pool,
+        feed_id,
+    } = template_setup().await;
     {
         let mut conn = pool.acquire().await.unwrap();
         let mut template = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
@@ -684,11 +712,14 @@ fn template_stays_bounded() {
 /// through pruning past `MAX_BLOCKS`.
 #[tokio::test]
 async fn template_saves_match_memory_through_pruning() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("feedsieve.db");
-    let bodies = bodies();
-    let c = cleaner();
-    let (pool, feed_id) = new_feed(&db).await;
+    let TemplateSetup {
+        dir: _dir,
+        bodies,
+        cleaner: c,
+        pool,
+        feed_id,
+        ..
+    } = template_setup().await;
     let mut conn = pool.acquire().await.unwrap();
     let mut distinct = std::collections::HashSet::new();
     for round in bodies.chunks(bodies.len().div_ceil(4)) {
