@@ -170,16 +170,16 @@ fn quality(corpus: &corpus::Corpus) {
     );
     let mut index = AnchorIndex::new();
     for (i, a) in analyses.iter().enumerate() {
-        index.insert(i as i64, &a.anchors(), 0);
+        index.insert(i as i64, a.anchors(), 0);
     }
     let chosen: Vec<Vec<u32>> = analyses
         .iter()
-        .map(|a| index.choose(&a.anchors()))
+        .map(|a| index.choose(a.anchors()))
         .collect();
     let mut per_lookup: Vec<usize> = (0..n)
         .map(|i| {
             let mut out = Vec::new();
-            index.candidates(&analyses[i].anchors(), 0..=0, i as i64, &mut out);
+            index.candidates(analyses[i].anchors(), 0..=0, i as i64, &mut out);
             out.len()
         })
         .collect();
@@ -247,7 +247,7 @@ fn quality(corpus: &corpus::Corpus) {
         per_lookup[n - 1],
         n * (n - 1) / 2,
         (0..n)
-            .flat_map(|i| analyses[i].anchors())
+            .flat_map(|i| analyses[i].anchors().iter().copied())
             .filter(|&a| index.is_stop(a))
             .collect::<std::collections::HashSet<u32>>()
             .len()

@@ -410,7 +410,11 @@ impl Pipeline {
                     content_html: cleaned.html,
                     // Analysed here, on a blocking thread beside other feeds,
                     // not under the writer where the matcher runs.
-                    analysis: std::sync::Arc::new(Analysis::of(&cleaned.text)),
+                    analysis: {
+                        let analysis = Analysis::of(&cleaned.text);
+                        analysis.prepare();
+                        std::sync::Arc::new(analysis)
+                    },
                     content_text: cleaned.text,
                     raw_hash,
                 })

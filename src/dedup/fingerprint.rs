@@ -62,7 +62,7 @@ pub const ANCHOR_POOL: usize = 24;
 const MIN_TITLE_WORDS: usize = 4;
 
 /// What the de-duplicator needs to know about one text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Analysis {
     /// Number of normalised words.
     pub words: usize,
@@ -70,10 +70,28 @@ pub struct Analysis {
     pub shingles: Vec<u64>,
     /// Shingle hashes in text order, repeats included.
     pub order: Vec<u64>,
-    /// [`simhash`] of `shingles`, computed once: the matcher reads it for
-    /// every candidate and the store writes it with the entry.
-    pub simhash: u64,
+    /// [`simhash`] of `shingles`, computed once, when first asked for: the
+    /// store writes an incoming entry's and the window keeps it; a stored
+    /// entry read back to be verified against never needs its own (summing
+    /// 64 bits per shingle was 40% of analysing such a text).
+    simhash: std::sync::OnceLock<u64>,
+    /// [`Analysis::anchors`] and [`Analysis::low_shingles`], made once. An
+    /// incoming entry's analysis is shared (`Arc`) by the read-ahead and the
+    /// placing under the writer, which each needed them several times:
+    /// sorting the low bits again was 7% of the matcher's CPU.
+    anchors: std::sync::OnceLock<Vec<u32>>,
+    lows: std::sync::OnceLock<Vec<u32>>,
 }
+
+/// Equal when made from texts with the same words; the derived caches
+/// (filled or not) do not count.
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        self.words == other.words && self.shingles == other.shingles && self.order == other.order
+    }
+}
+
+impl Eq for Analysis {}
 
 impl Analysis {
     pub fn of(text: &str) -> Self {
@@ -91,14 +109,14 @@ impl Analysis {
         shingles.dedup();
         Analysis {
             words: words.len(),
-            simhash: simhash(&shingles),
             shingles,
             order,
+            ..Analysis::default()
         }
     }
 
     pub fn fingerprint(&self) -> u64 {
-        self.simhash
+        *self.simhash.get_or_init(|| simhash(&self.shingles))
     }
 
     /// The text's anchor shingles: a bottom-k sketch, the [`ANCHOR_POOL`]
@@ -107,19 +125,41 @@ impl Analysis {
     /// probability about (1 - J)^k, so copies almost always share an anchor
     /// while unrelated texts share one only through a common phrase. The
     /// low bits are kept because the smallest hashes all have zero high bits.
-    pub fn anchors(&self) -> Vec<u32> {
-        let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
-        for &h in &self.shingles {
-            if anchors.len() == ANCHOR_POOL {
-                break;
+    pub fn anchors(&self) -> &[u32] {
+        self.anchors.get_or_init(|| {
+            let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
+            for &h in &self.shingles {
+                if anchors.len() == ANCHOR_POOL {
+                    break;
+                }
+                let a = h as u32;
+                // Two shingles can share their low bits; an anchor counts once.
+                if !anchors.contains(&a) {
+                    anchors.push(a);
+                }
             }
-            let a = h as u32;
-            // Two shingles can share their low bits; an anchor counts once.
-            if !anchors.contains(&a) {
-                anchors.push(a);
-            }
-        }
-        anchors
+            anchors
+        })
+    }
+
+    /// Makes the derived data the matcher and the store read (the
+    /// fingerprint, [`Analysis::anchors`], [`Analysis::low_shingles`]) now, on the caller's thread: an incoming
+    /// entry's are otherwise first made on the async runtime and under the
+    /// writer.
+    pub fn prepare(&self) {
+        self.fingerprint();
+        self.anchors();
+        self.low_shingles();
+    }
+
+    /// The low 32 bits of its shingles, sorted: what anchors are made of,
+    /// so another text's anchors can be looked up in them.
+    pub fn low_shingles(&self) -> &[u32] {
+        self.lows.get_or_init(|| {
+            let mut lows: Vec<u32> = self.shingles.iter().map(|&h| h as u32).collect();
+            lows.sort_unstable();
+            lows
+        })
     }
 }
 

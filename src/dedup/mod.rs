@@ -177,8 +177,6 @@ struct Loaded {
     analysis: std::sync::Arc<Analysis>,
     /// Where it sorts in [`stories::CANONICAL_ORDER`]: the smallest is canonical.
     rank: Rank,
-    /// [`Loaded::low_shingles`], made when first needed.
-    lows: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// [`stories::CANONICAL_ORDER`] in memory: COALESCE(published_at,
@@ -188,15 +186,6 @@ struct Loaded {
 struct Rank(String, std::cmp::Reverse<i64>, i64);
 
 impl Loaded {
-    /// The low 32 bits of its shingles, sorted: what anchors are made of.
-    fn low_shingles(&self) -> &[u32] {
-        self.lows.get_or_init(|| {
-            let mut lows: Vec<u32> = self.analysis.shingles.iter().map(|&h| h as u32).collect();
-            lows.sort_unstable();
-            lows
-        })
-    }
-
     fn keys(&self) -> Vec<String> {
         keys_of(self.title.as_deref(), self.url.as_deref())
     }
@@ -436,7 +425,7 @@ impl Deduper {
             return Ok(());
         };
         let fingerprint = entry.analysis.fingerprint();
-        let anchors = entry.analysis.anchors();
+        let anchors = entry.analysis.anchors().to_vec();
         let previous = entry.story_id;
         let standing = match previous {
             Some(story) => Some(self.standing(conn, batch, id, story).await?),
@@ -629,16 +618,16 @@ impl Deduper {
             return true;
         }
         let sketch = match batch.rows.get(&canonical) {
-            Some(row) => std::borrow::Cow::Owned(row.analysis.anchors()),
+            Some(row) => row.analysis.anchors(),
             None => match batch.sketches.get(&canonical) {
-                Some(sketch) => std::borrow::Cow::Borrowed(sketch),
+                Some(sketch) => sketch.as_slice(),
                 None => return true,
             },
         };
         if sketch.len() < MIN_SKETCH_HITS {
             return true;
         }
-        let lows = entry.low_shingles();
+        let lows = entry.analysis.low_shingles();
         sketch
             .iter()
             .filter(|a| lows.binary_search(a).is_ok())
@@ -665,7 +654,7 @@ impl Deduper {
         let own = entry.analysis.fingerprint();
         let mut ranked: Vec<(usize, u32, i64)> = window
             .anchors
-            .ranked_candidates(&entry.analysis.anchors(), times, id)
+            .ranked_candidates(entry.analysis.anchors(), times, id)
             .into_iter()
             .filter_map(|(c, shared)| {
                 // The fast filter: a candidate whose simhash is further than
@@ -759,7 +748,7 @@ impl Deduper {
                 continue;
             };
             entry.story_id = Some(story);
-            let anchors = entry.analysis.anchors();
+            let anchors = entry.analysis.anchors().to_vec();
             let simhash = entry.analysis.fingerprint();
             if let Some(time) = entry.time {
                 let keys = entry.keys();
@@ -797,15 +786,11 @@ impl Deduper {
         // Most polls bring a few entries with no candidate: then there is
         // nothing to read, and no connection to take (each acquire is a
         // round trip to SQLite's thread).
-        let any = ids.iter().any(|&id| {
-            batch
-                .rows
-                .get(&id)
-                .is_some_and(|e| !self.candidates(e, id).is_empty())
-        });
-        if any {
+        let candidates = self.candidates_of(&batch, &ids);
+        if candidates.iter().any(|(_, c)| !c.is_empty()) {
             let mut conn = pool.acquire().await?;
-            self.load_proposals(&mut conn, &mut batch, &ids).await?;
+            self.load_candidates(&mut conn, &mut batch, &candidates)
+                .await?;
         }
         for id in ids {
             batch.rows.remove(&id);
@@ -839,7 +824,6 @@ impl Deduper {
                     time,
                     analysis: entry.analysis.clone(),
                     rank: Rank(first, std::cmp::Reverse(chars), id),
-                    lows: Default::default(),
                 },
             );
         }
@@ -856,10 +840,25 @@ impl Deduper {
         batch: &mut Batch,
         ids: &[i64],
     ) -> Result<(), DedupError> {
-        let candidates: Vec<(i64, Vec<i64>)> = ids
-            .iter()
+        let candidates = self.candidates_of(batch, ids);
+        self.load_candidates(conn, batch, &candidates).await
+    }
+
+    /// Each of entries `ids` of the batch with its [`candidates`](Deduper::candidates).
+    fn candidates_of(&self, batch: &Batch, ids: &[i64]) -> Vec<(i64, Vec<i64>)> {
+        ids.iter()
             .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
-            .collect();
+            .collect()
+    }
+
+    /// [`load_proposals`](Deduper::load_proposals) with the candidates
+    /// already found.
+    async fn load_candidates(
+        &self,
+        conn: &mut SqliteConnection,
+        batch: &mut Batch,
+        candidates: &[(i64, Vec<i64>)],
+    ) -> Result<(), DedupError> {
         let stored: Vec<i64> = candidates
             .iter()
             .flat_map(|(_, c)| c.iter().copied())
@@ -868,7 +867,7 @@ impl Deduper {
         let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
         load_sketches(conn, batch, &canonicals).await?;
         let mut worth = Vec::new();
-        for (id, candidates) in &candidates {
+        for (id, candidates) in candidates {
             for story in self.proposed_stories(batch, *id, candidates, None) {
                 if let Some(canonical) = batch.canonical.get(&story).copied().flatten()
                     && self.worth_reading(batch, *id, canonical)
@@ -1078,7 +1077,6 @@ async fn load_rows(
                 url,
                 time: parse_time(&fetched_at),
                 rank: Rank(first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
-                lows: Default::default(),
                 fetched_at,
                 changed_at,
                 story_id,
@@ -1308,7 +1306,6 @@ mod tests {
             time: Some(0),
             analysis: std::sync::Arc::new(Analysis::of(text)),
             rank: Rank(String::new(), std::cmp::Reverse(0), id),
-            lows: Default::default(),
         }
     }
 
@@ -1321,7 +1318,9 @@ mod tests {
         let entry = words(0, 600);
         batch.rows.insert(1, loaded(1, &entry));
         let copy = format!("{} {}", words(0, 240), words(10_000, 240));
-        batch.sketches.insert(2, Analysis::of(&copy).anchors());
+        batch
+            .sketches
+            .insert(2, Analysis::of(&copy).anchors().to_vec());
         assert!(
             deduper.worth_reading(&batch, 1, 2),
             "a copy near the floor is read"
@@ -1329,8 +1328,8 @@ mod tests {
         // An unrelated text that shares with the entry only the phrase its
         // smallest anchor was made from: one hit, not read.
         let unrelated = Analysis::of(&words(20_000, 600));
-        let shared_phrase = *batch.rows[&1].low_shingles().first().unwrap();
-        let mut sketch = unrelated.anchors();
+        let shared_phrase = *batch.rows[&1].analysis.low_shingles().first().unwrap();
+        let mut sketch = unrelated.anchors().to_vec();
         sketch[5] = shared_phrase;
         assert!(!batch.rows[&1].analysis.anchors().is_empty());
         batch.sketches.insert(3, sketch);
@@ -1343,7 +1342,7 @@ mod tests {
         batch
             .rows
             .insert(5, loaded(5, "too short to compare on shingles"));
-        batch.sketches.insert(6, unrelated.anchors());
+        batch.sketches.insert(6, unrelated.anchors().to_vec());
         assert!(deduper.worth_reading(&batch, 5, 6));
     }
 
