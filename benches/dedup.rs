@@ -172,10 +172,7 @@ fn quality(corpus: &corpus::Corpus) {
     for (i, a) in analyses.iter().enumerate() {
         index.insert(i as i64, a.anchors(), 0);
     }
-    let chosen: Vec<Vec<u32>> = analyses
-        .iter()
-        .map(|a| index.choose(a.anchors()))
-        .collect();
+    let chosen: Vec<Vec<u32>> = analyses.iter().map(|a| index.choose(a.anchors())).collect();
     let mut per_lookup: Vec<usize> = (0..n)
         .map(|i| {
             let mut out = Vec::new();
