@@ -106,7 +106,7 @@ async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) {
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
         }
     }
-    if let Err(e) = crate::search::catch_up(&pipeline.store.pool).await {
+    if let Err(e) = pipeline.store.catch_up_search().await {
         tracing::warn!(error = %e, "search indexing failed");
     }
 }
@@ -134,7 +134,7 @@ async fn maintenance(
         tokio::select! {
             _ = stop.changed() => return,
             _ = index_tick.tick() => {
-                if let Err(e) = crate::search::catch_up(&pipeline.store.pool).await {
+                if let Err(e) = pipeline.store.catch_up_search().await {
                     tracing::warn!(error = %e, "search indexing failed");
                 }
             }

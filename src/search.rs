@@ -7,7 +7,7 @@
 //! results are never stale). It never changes entries or stories.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::store::StoreError;
 
@@ -15,51 +15,63 @@ use crate::store::StoreError;
 /// the write lock for well under a second.
 const BATCH: i64 = 2000;
 
-/// Indexes every queued story; returns how many were (re)indexed.
+/// Indexes every queued story; returns how many were (re)indexed. The
+/// daemon indexes through its writer instead ([`Store::catch_up_search`]);
+/// this is for commands that have only the pool.
+///
+/// [`Store::catch_up_search`]: crate::store::Store::catch_up_search
 pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
     let mut total = 0;
     loop {
         let mut tx = crate::store::begin_write(pool).await?;
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")
-                .bind(BATCH)
-                .fetch_all(&mut *tx)
-                .await?;
-        if ids.is_empty() {
-            tx.commit().await?;
+        let indexed = index_batch(&mut tx).await?;
+        tx.commit().await?;
+        if indexed == 0 {
             return Ok(total);
         }
-        let (first, last) = (ids[0], ids[ids.len() - 1]);
-        // Delete then insert: a story whose canonical entry changed, or that
-        // was deleted, leaves no stale tokens behind.
-        sqlx::query(
-            "DELETE FROM story_search WHERE rowid IN
-                (SELECT story_id FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2)",
-        )
-        .bind(first)
-        .bind(last)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO story_search (rowid, title, body)
-             SELECT s.id, COALESCE(e.title, s.title, ''), COALESCE(e.content_text, '')
-             FROM search_dirty d
-             JOIN stories s ON s.id = d.story_id
-             LEFT JOIN entries e ON e.id = s.canonical_entry_id
-             WHERE d.story_id BETWEEN ?1 AND ?2",
-        )
-        .bind(first)
-        .bind(last)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")
-            .bind(first)
-            .bind(last)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        total += ids.len();
+        total += indexed;
     }
+}
+
+/// Indexes up to [`BATCH`] queued stories, inside the caller's write
+/// transaction; returns how many (0: the queue is empty).
+pub(crate) async fn index_batch(conn: &mut SqliteConnection) -> Result<usize, StoreError> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")
+            .bind(BATCH)
+            .fetch_all(&mut *conn)
+            .await?;
+    let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+        return Ok(0);
+    };
+    // Delete then insert: a story whose canonical entry changed, or that
+    // was deleted, leaves no stale tokens behind.
+    sqlx::query(
+        "DELETE FROM story_search WHERE rowid IN
+            (SELECT story_id FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2)",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO story_search (rowid, title, body)
+         SELECT s.id, COALESCE(e.title, s.title, ''), COALESCE(e.content_text, '')
+         FROM search_dirty d
+         JOIN stories s ON s.id = d.story_id
+         LEFT JOIN entries e ON e.id = s.canonical_entry_id
+         WHERE d.story_id BETWEEN ?1 AND ?2",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")
+        .bind(first)
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ids.len())
 }
 
 /// One search result: a story.

@@ -571,6 +571,32 @@ impl Store {
         Ok(summary)
     }
 
+    /// Indexes every story queued for full-text search, one batch per
+    /// transaction on the writer's connection; returns how many were
+    /// indexed. Taking the writer (not a pool connection) queues each batch
+    /// between feeds' transactions instead of contending for SQLite's write
+    /// lock, whose busy handler sleeps in steps of up to 100 ms; and it
+    /// lets indexing fill the writer's idle moments during a long ingest,
+    /// rather than all come after it.
+    pub async fn catch_up_search(&self) -> Result<usize, StoreError> {
+        let mut total = 0;
+        loop {
+            let mut writer = self.writer.lock().await;
+            let mut tx = writer.begin().await?;
+            let indexed = crate::search::index_batch(&mut tx).await?;
+            tx.commit().await?;
+            writer.settled = true;
+            drop(writer);
+            if indexed == 0 {
+                return Ok(total);
+            }
+            total += indexed;
+            // The index and its copy of each text: about three pages a story.
+            let pages = i64::try_from(indexed).unwrap_or(i64::MAX).saturating_mul(3);
+            self.checkpoint_if_due(pages).await;
+        }
+    }
+
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
         Ok(sqlx::query_as::<_, FeedOverview>(
