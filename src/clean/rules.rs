@@ -274,9 +274,123 @@ impl Starts {
     }
 }
 
+/// How every match of a set of end-anchored patterns ends, as [`Starts`]
+/// knows how they begin: up to four bytes of each literal suffix, as
+/// (bytes, mask) of a word whose lowest byte is the text's last, filed by
+/// that byte. Most texts judged with it are not labels at all, and their
+/// last word shows it without the text being rewritten for the patterns.
+#[derive(Debug)]
+struct Ends(Option<Vec<Vec<(u32, u32)>>>);
+
+impl Ends {
+    /// `None` inside when some pattern may end with anything.
+    fn of(patterns: &[String]) -> Self {
+        Ends(Self::tails(patterns))
+    }
+
+    fn tails(patterns: &[String]) -> Option<Vec<Vec<(u32, u32)>>> {
+        use regex_syntax::hir::Look;
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut out = vec![Vec::new(); 256];
+        for p in patterns {
+            let hir = regex_syntax::Parser::new().parse(p).ok()?;
+            if !hir.properties().look_set_suffix().contains(Look::End) {
+                return None;
+            }
+            // Room for `\d`, every decimal digit of Unicode, as a class.
+            let mut seq = Extractor::new()
+                .kind(ExtractKind::Suffix)
+                .limit_class(1_000)
+                .limit_total(10_000)
+                .extract(&hir);
+            seq.keep_last_bytes(4);
+            seq.dedup();
+            for lit in seq.literals()? {
+                let bytes = lit.as_bytes();
+                // [`bare_tail`] never ends with a space and reads missing
+                // bytes as NUL.
+                if bytes.last() == Some(&b' ') {
+                    continue;
+                }
+                if bytes.is_empty() || bytes.contains(&0) {
+                    return None;
+                }
+                let (mut word, mut mask) = (0u32, 0u32);
+                for (k, &b) in bytes.iter().rev().enumerate() {
+                    word |= u32::from(b) << (8 * k);
+                    mask |= 0xFF << (8 * k);
+                }
+                // A short whole match is the whole text: nothing before it.
+                if lit.is_exact() && bytes.len() < 4 {
+                    mask |= 0xFF << (8 * bytes.len());
+                }
+                out.get_mut(usize::from(bytes.last().copied().unwrap_or(0)))?
+                    .push((word, mask));
+            }
+        }
+        for tails in &mut out {
+            tails.sort_unstable();
+            tails.dedup();
+        }
+        Some(out)
+    }
+
+    /// `false` only if no match ends in `tail` (from [`bare_tail`]).
+    #[inline]
+    fn may_match(&self, tail: u32) -> bool {
+        let Some(by_last) = &self.0 else {
+            return true;
+        };
+        by_last
+            .get((tail & 0xFF) as usize)
+            .is_some_and(|tails| tails.iter().any(|&(bytes, mask)| tail & mask == bytes))
+    }
+}
+
+/// A character [`bare`] keeps: a letter or digit.
+#[inline]
+fn bare_keeps(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // Two-byte Cyrillic is all letters (as [`bare_into`] reads it).
+        ('\u{400}'..='\u{47F}').contains(&c) || dom::is_alphanumeric(c)
+    }
+}
+
+/// The last four bytes of [`bare`]`(lower)`, the last one lowest and NUL
+/// where it is shorter, without writing it: a backward scan that stops as
+/// soon as it has them.
+fn bare_tail(lower: &str) -> u32 {
+    let (mut tail, mut n, mut gap) = (0u32, 0usize, false);
+    for c in lower.chars().rev() {
+        if !bare_keeps(c) {
+            gap = true;
+            continue;
+        }
+        // The character and, read backwards, the single space between it
+        // and the word after it (none after the last word).
+        let mut buf = [b' '; 5];
+        let mut len = c.encode_utf8(&mut buf).len();
+        if gap && n > 0 {
+            len += 1;
+        }
+        gap = false;
+        for &b in buf.get(..len).unwrap_or_default().iter().rev() {
+            tail |= u32::from(b) << (8 * n);
+            n += 1;
+            if n == 4 {
+                return tail;
+            }
+        }
+    }
+    tail
+}
+
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
+    lone_tails: Ends,
     /// [`PHRASES`] anchored at the start (a quick anchored search), and the
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
@@ -313,6 +427,7 @@ impl Builtin {
         let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
         Ok(Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
+            lone_tails: Ends::of(&LONE.iter().map(|r| ascii(r.pattern)).collect::<Vec<_>>()),
             phrases_start: phrase_set(true).map_err(err)?,
             phrases_start_heads: Starts::of(&phrase_patterns(true)),
             phrases_any: phrase_set(false).map_err(err)?,
@@ -343,7 +458,7 @@ impl Builtin {
         }
         // Whole-block labels are short; most blocks skip this pass.
         scratch.clear();
-        if words <= LONE_MAX_WORDS {
+        if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
             bare_into(lower, scratch);
         }
         let bare = scratch.as_str();
@@ -1168,6 +1283,118 @@ mod tests {
             }
             assert_eq!(fast, slow, "{text:?}");
         }
+    }
+
+    /// The texts the label check is tried on: labels, near misses and
+    /// article words, with punctuation, digits of several scripts,
+    /// Cyrillic and CJK.
+    fn label_texts() -> Vec<String> {
+        let pieces = [
+            "advertisement",
+            "ad",
+            "ads",
+            "read",
+            " ",
+            " ",
+            " ",
+            "— ",
+            ", ",
+            "share",
+            "on",
+            "x",
+            "facebook",
+            "3",
+            "\u{663}",
+            "\u{967}",
+            "12 ",
+            "likes",
+            "like this",
+            "loading",
+            "site ",
+            "logo",
+            " icon",
+            "png",
+            "реклама",
+            "\u{420}\u{435}\u{43a}\u{43b}\u{430}\u{43c}\u{430}",
+            "広告",
+            "광고",
+            "publicité",
+            "sponsored by",
+            "the",
+            "story continues below",
+            "avatar",
+            "kitchen",
+            "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+            "caf\u{e9}",
+            "!",
+            "\u{2014}",
+        ];
+        let mut texts = random_texts(&pieces, 8);
+        texts.extend(
+            LONE.iter()
+                .flat_map(|_| ["", " ", "ad", "x", "1"])
+                .map(str::to_string),
+        );
+        texts
+    }
+
+    #[test]
+    fn bare_tail_is_the_end_of_the_bare_text() {
+        for text in label_texts() {
+            let lower = {
+                let mut s = String::new();
+                lower_into(&text, &mut s);
+                s
+            };
+            let bare = bare(&lower);
+            let mut want = 0u32;
+            for (k, &b) in bare.as_bytes().iter().rev().take(4).enumerate() {
+                want |= u32::from(b) << (8 * k);
+            }
+            assert_eq!(bare_tail(&lower), want, "{text:?}");
+        }
+    }
+
+    /// Every label the patterns match passes the check on its end, and the
+    /// check does turn texts away.
+    #[test]
+    fn label_ends_cover_their_patterns() {
+        let b = Builtin::new().unwrap();
+        assert!(b.lone_tails.0.is_some());
+        let (mut matched, mut skipped) = (0, 0);
+        for text in label_texts() {
+            let mut lower = String::new();
+            lower_into(&text, &mut lower);
+            let bare = bare(&lower);
+            let may = b.lone_tails.may_match(bare_tail(&lower));
+            if b.lone.is_match(&bare) {
+                matched += 1;
+                assert!(may, "{text:?}");
+            }
+            skipped += usize::from(!may);
+        }
+        assert!(matched > 100 && skipped > 1_000, "{matched} {skipped}");
+        for label in [
+            "ad",
+            "реклама",
+            "広告",
+            "\u{663}\u{664} likes",
+            "share \u{967}",
+            "our logo",
+        ] {
+            assert!(b.lone.is_match(label) && b.lone_tails.may_match(bare_tail(label)));
+        }
+        for text in [
+            "read",
+            "kitchen",
+            "a storm",
+            "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+        ] {
+            assert!(!b.lone_tails.may_match(bare_tail(text)), "{text:?}");
+        }
+        // An open-ended pattern gives no check.
+        assert!(Ends::of(&[r"^ad\w+".to_string()]).0.is_none());
+        assert!(Ends::of(&[r"^ad\b".to_string()]).0.is_none());
     }
 
     #[test]
