@@ -545,11 +545,15 @@ pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -
         at += 8;
     }
     let rest = words.remainder();
-    let mut eight = [pad; 8];
-    if let Some(head) = eight.get_mut(..rest.len()) {
-        head.copy_from_slice(rest);
-    }
-    let hit = flags(u64::from_le_bytes(eight));
+    // Shifted in byte by byte: a copy of up to seven bytes into a padded
+    // word was a call to memcpy and a stalled load, on every call.
+    let last = rest
+        .iter()
+        .rev()
+        .fold(u64::from_le_bytes([pad; 8]), |w, &b| {
+            (w << 8) | u64::from(b)
+        });
+    let hit = flags(last);
     if hit != 0 {
         return at + (hit.trailing_zeros() / 8) as usize;
     }
@@ -1440,6 +1444,26 @@ mod tests {
                 None,
                 "{tag}"
             );
+        }
+    }
+
+    /// Every length of tail (the bytes past the last whole eight), with
+    /// the flagged byte anywhere or nowhere, and a pad that must not count.
+    #[test]
+    fn first_flagged_finds_the_first_flagged_byte() {
+        let high = |x: u64| x & 0x8080_8080_8080_8080;
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = 0xC3;
+                }
+                assert_eq!(first_flagged(&bytes, 0, high), at, "{len} {at}");
+                assert_eq!(ascii_prefix(&bytes), at, "{len} {at}");
+                // Flagged bytes after the first do not matter.
+                bytes.iter_mut().skip(at).for_each(|b| *b = 0xD0);
+                assert_eq!(first_flagged(&bytes, 0, high), at, "{len} {at}");
+            }
         }
     }
 
