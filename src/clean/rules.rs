@@ -1095,13 +1095,13 @@ const TRACKING_PARAMS: &[&str] = &[
 
 /// Removes tracking parameters from a URL's query, leaving every other part
 /// byte for byte as it was (no re-encoding).
-pub(crate) fn strip_tracking(url: &str) -> String {
+pub(crate) fn strip_tracking(url: String) -> String {
     let (before_frag, frag) = match url.find('#') {
         Some(i) => url.split_at(i),
-        None => (url, ""),
+        None => (url.as_str(), ""),
     };
     let Some(q) = before_frag.find('?') else {
-        return url.to_string();
+        return url;
     };
     let (base, query) = (&before_frag[..q], &before_frag[q + 1..]);
     let kept = query
@@ -1124,12 +1124,12 @@ mod tests {
     #[test]
     fn strips_tracking_params_only() {
         assert_eq!(
-            strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top"),
+            strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top".into()),
             "https://a.b/x?id=3#top"
         );
-        assert_eq!(strip_tracking("/p?utm_medium=rss"), "/p");
+        assert_eq!(strip_tracking("/p?utm_medium=rss".into()), "/p");
         assert_eq!(
-            strip_tracking("https://a.b/x?q=a%20b"),
+            strip_tracking("https://a.b/x?q=a%20b".into()),
             "https://a.b/x?q=a%20b"
         );
     }
