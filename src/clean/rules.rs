@@ -139,6 +139,10 @@ const PHRASES: &[Rule] = &[
     rule("share/follow call", r"^follow us\b", 20),
 ];
 
+/// Between the lower-case texts of two blocks in their shared buffer: a
+/// byte none of the literals of [`Builtin::needs`] holds.
+pub(crate) const BLOCK_SEPARATOR: char = '\n';
+
 /// Literals one of which every unanchored [`PHRASES`] pattern needs: most
 /// blocks are article text that has none, and this one literal search is
 /// much cheaper than the pattern set, whose own prefixes ("used", "shared",
@@ -444,13 +448,36 @@ impl Builtin {
         })
     }
 
-    /// The phrase rule a short block breaks, if any. `scratch` is any
-    /// buffer, reused from block to block.
+    /// For each block's range of `lowers`, whether it holds one of the
+    /// literals some phrase or subscription rule needs ([`PHRASES_ANY_NEEDS`],
+    /// [`TOPICS_NEED`]): one search of the whole buffer instead of one per
+    /// block, which was most of the phrase rules' time (few blocks hold
+    /// any). The ranges are in buffer order, [`BLOCK_SEPARATOR`] between
+    /// them, which no literal holds, so no match spans two blocks and the
+    /// first one in each block is found; an empty range holds nothing.
+    pub fn needs(&self, lowers: &str, ranges: impl Iterator<Item = (usize, usize)>) -> Vec<bool> {
+        let mut hits = self.any_need.find_iter(lowers).peekable();
+        ranges
+            .map(|(start, end)| {
+                if start == end {
+                    return false;
+                }
+                // Matches before this range belong to earlier ones.
+                while hits.next_if(|m| m.start() < start).is_some() {}
+                hits.peek().is_some_and(|m| m.end() <= end)
+            })
+            .collect()
+    }
+
+    /// The phrase rule a short block breaks, if any. `needs`: what
+    /// [`Builtin::needs`] says of the block. `scratch` is any buffer,
+    /// reused from block to block.
     pub fn phrase(
         &self,
         lower: &str,
         words: u32,
         link_words: u32,
+        needs: bool,
         scratch: &mut String,
     ) -> Option<Verdict> {
         if words > PHRASE_MAX_WORDS {
@@ -462,7 +489,6 @@ impl Builtin {
             bare_into(lower, scratch);
         }
         let bare = scratch.as_str();
-        let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
             // the overlapping search runs only on a hit. No label matches
@@ -1395,6 +1421,43 @@ mod tests {
         // An open-ended pattern gives no check.
         assert!(Ends::of(&[r"^ad\w+".to_string()]).0.is_none());
         assert!(Ends::of(&[r"^ad\b".to_string()]).0.is_none());
+    }
+
+    /// One search of the shared buffer says of each block what a search
+    /// of the block alone says, literals cut by block ends included.
+    #[test]
+    fn needs_of_all_blocks_match_each_blocks_own_search() {
+        let b = Builtin::new().unwrap();
+        for lit in PHRASES_ANY_NEEDS.iter().chain(TOPICS_NEED) {
+            assert!(!lit.contains(BLOCK_SEPARATOR), "{lit}");
+        }
+        let pieces = [
+            "mai", "l", "spa", "m ", "inbox", "in", "box", "may not", " be", "x", "news", "letter",
+            "\u{43f}", "privacy ", "di", "gest", "", " ",
+        ];
+        let texts = random_texts(&pieces, 6);
+        for group in texts.chunks(7) {
+            let mut lowers = String::new();
+            let mut ranges = Vec::new();
+            for (i, t) in group.iter().enumerate() {
+                // Some blocks are long, with no text in the buffer.
+                if i % 3 == 2 {
+                    ranges.push((0, 0));
+                    continue;
+                }
+                if !lowers.is_empty() {
+                    lowers.push(BLOCK_SEPARATOR);
+                }
+                let start = lowers.len();
+                lowers.push_str(t);
+                ranges.push((start, lowers.len()));
+            }
+            let want: Vec<bool> = ranges
+                .iter()
+                .map(|&(s, e)| s < e && b.any_need.is_match(&lowers[s..e]))
+                .collect();
+            assert_eq!(b.needs(&lowers, ranges.iter().copied()), want, "{group:?}");
+        }
     }
 
     #[test]
