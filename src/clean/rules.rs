@@ -665,11 +665,29 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
 /// stretch; returns where it stopped. What lower-casing leaves as it is
 /// (lower-case Cyrillic, spaces, punctuation) is copied a stretch at a
 /// time: Cyrillic text is mostly lower case, and a push per character was
-/// most of its cleaning time.
+/// most of its cleaning time. Such stretches are found eight bytes at a
+/// time ([`kept_bytes`]), the rest character by character.
 fn lower_mixed(text: &str, out: &mut String) -> usize {
     let b = text.as_bytes();
     let (mut i, mut from) = (0, 0);
-    while let Some(&c) = b.get(i) {
+    loop {
+        // Eight bytes at a time while none needs more than copying.
+        if let Some(nine) = b.get(i..).and_then(<[u8]>::first_chunk::<9>) {
+            let (mut word, mut next) = ([0u8; 8], [0u8; 8]);
+            word.copy_from_slice(nine.get(..8).unwrap_or(&[0; 8]));
+            next.copy_from_slice(nine.get(1..).unwrap_or(&[0; 8]));
+            let x = u64::from_le_bytes(word);
+            if x & rep(0x80) == 0 {
+                // Eight ASCII bytes: back to the run-wise path.
+                break;
+            }
+            let kept = kept_bytes(x, u64::from_le_bytes(next));
+            i += kept;
+            if kept == 8 {
+                continue;
+            }
+        }
+        let Some(&c) = b.get(i) else { break };
         if !c.is_ascii() {
             // U+0430-045F, lower-case Cyrillic, which [`push_lower`] keeps,
             // by one comparison (a branch on the lead byte was a
@@ -696,6 +714,33 @@ fn lower_mixed(text: &str, out: &mut String) -> usize {
     }
     out.push_str(text.get(from..i).unwrap_or(""));
     i
+}
+
+const fn rep(x: u8) -> u64 {
+    0x0101_0101_0101_0101 * x as u64
+}
+
+/// How many of the eight bytes of `x` (the first lowest; `next` is the
+/// same text one byte on) lower-casing keeps, counted from the first: ASCII
+/// other than capitals, lower-case two-byte Cyrillic (U+0430-045F, as
+/// [`lower_mixed`] keeps it) and the continuation bytes after them. Every
+/// test is exact per byte (no carry or borrow crosses bytes), so a byte
+/// counted is one the character-wise rule copies as it is.
+#[inline]
+fn kept_bytes(x: u64, next: u64) -> usize {
+    let high = rep(0x80);
+    // The high bit of each byte equal to zero, exactly.
+    let is_zero = |v: u64| !(((v & rep(0x7F)) + rep(0x7F)) | v) & high;
+    let low7 = x & rep(0x7F);
+    let capital = (low7 + rep(0x80 - b'A')) & !(low7 + rep(0x80 - b'Z' - 1)) & !x & high;
+    let lead = x & (x << 1) & high;
+    // The continuation byte after a lead: 0xB0-0xBF after 0xD0 (U+0430-
+    // 043F), 0x80-0x9F after 0xD1 (U+0440-045F).
+    let lower_d0 = is_zero(x ^ rep(0xD0)) & is_zero((next & rep(0x30)) ^ rep(0x30));
+    let lower_d1 = is_zero(x ^ rep(0xD1)) & is_zero(next & rep(0x20));
+    // A lead in the last byte stops too: its character is not all here.
+    let stop = capital | (lead & !(lower_d0 | lower_d1)) | (lead & (high << 56));
+    (stop.trailing_zeros() / 8) as usize
 }
 
 /// One character of [`lower_into`]'s output.
@@ -1290,6 +1335,8 @@ mod tests {
             "\u{432}\u{435}\u{442}",
             " \u{41c}\u{418}\u{420} ",
             "\u{401}\u{451}\u{40f}\u{45f}\u{460}\u{461}",
+            "\u{404}\u{456}\u{457}\u{48a}\u{48b}\u{430}\u{44f}\u{43f}\u{440}",
+            "\u{43e}\u{447}\u{435}\u{43d}\u{44c} ",
             "\u{c9}T\u{c9}",
             "\u{2019}",
             "\u{201c}",
