@@ -593,9 +593,6 @@ impl Builtin {
         let mut rest = masked.as_bytes();
         // Most text has few digits: the next one is found eight bytes at a
         // time (a byte is a digit if it is below 10 once XORed with '0').
-        const fn rep(x: u8) -> u64 {
-            0x0101_0101_0101_0101 * x as u64
-        }
         let digit = |x: u64| {
             let v = x ^ rep(b'0');
             v.wrapping_sub(rep(10)) & !v & rep(0x80)
@@ -716,6 +713,7 @@ fn lower_mixed(text: &str, out: &mut String) -> usize {
     i
 }
 
+/// `x` in every byte of a word.
 const fn rep(x: u8) -> u64 {
     0x0101_0101_0101_0101 * x as u64
 }
