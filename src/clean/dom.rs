@@ -1557,14 +1557,17 @@ mod tests {
     fn chunk_masks_match_the_eight_byte_ones() {
         // Every ASCII byte at every position, chunks of every length.
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..20_000 {
+        let mut random_chunk = |spread: u32, below: u64| -> Vec<u8> {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let len = (seed % 65) as usize;
-            let chunk: Vec<u8> = (0..len)
-                .map(|i| (seed.rotate_left(i as u32 * 7) % 128) as u8)
-                .collect();
+            (0..len)
+                .map(|i| (seed.rotate_left(i as u32 * spread) % below) as u8)
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let chunk = random_chunk(7, 128);
             assert_eq!(chunk_masks(&chunk), swar_masks(&chunk), "{chunk:?}");
         }
         let all: Vec<u8> = (0..128).collect();
@@ -1574,13 +1577,7 @@ mod tests {
         // With non-ASCII bytes: the same high bits, and the same classes
         // before the first of them (all that the scan reads).
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 65) as usize;
-            let chunk: Vec<u8> = (0..len)
-                .map(|i| (seed.rotate_left(i as u32 * 5) % 256) as u8)
-                .collect();
+            let chunk = random_chunk(5, 256);
             let (a, b) = (chunk_masks(&chunk), swar_masks(&chunk));
             assert_eq!(a.3, b.3, "{chunk:?}");
             let before = (1u64 << a.3.trailing_zeros().min(63)) - 1;
