@@ -224,6 +224,11 @@ fn flush(
     // Short blocks keep their lower case for the phrase rules: written
     // straight into the shared buffer; longer ones only need it for the key.
     let (key, lower) = if words <= rules::PHRASE_MAX_WORDS {
+        // Kept apart from the last block's, so that one search of the whole
+        // buffer finds no literal across the two (see `Builtin::needs`).
+        if !out.lower.is_empty() {
+            out.lower.push(rules::BLOCK_SEPARATOR);
+        }
         let s = out.lower.len();
         rules::lower_into(text, &mut out.lower);
         let lower = (s, out.lower.len());
@@ -278,8 +283,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     } = all;
     let (texts, lowers) = (texts.as_str(), lowers.as_str());
     let mut scratch = String::new();
+    let needs = cx.builtin.needs(lowers, blocks.iter().map(|b| b.lower));
     // 1. Rules about the block's own text.
-    for b in blocks.iter_mut() {
+    for (b, needs) in blocks.iter_mut().zip(needs) {
         if (cx.keep)(slice(texts, b.text)) {
             b.protected = true;
             continue;
@@ -288,10 +294,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some((reason, Strength::Hard));
             continue;
         }
-        if let Some(v) =
-            cx.builtin
-                .phrase(slice(lowers, b.lower), b.words, b.link_words, &mut scratch)
-        {
+        if let Some(v) = cx.builtin.phrase(
+            slice(lowers, b.lower),
+            b.words,
+            b.link_words,
+            needs,
+            &mut scratch,
+        ) {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
         }
     }

@@ -497,15 +497,22 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
     let mut i = 0;
     while i < b.len() {
         let chunk = b.get(i..b.len().min(i + CHUNK)).unwrap_or_default();
-        // The chunk's ASCII start; a curly quote or accented letter goes
-        // byte-wise alone, not with the rest of its chunk.
-        let ascii = ascii_prefix(chunk);
         // A word carrying wide characters into the chunk counts them at its
         // end, which only the byte-wise path tracks. A short ASCII run (the
         // spaces and punctuation between words of Cyrillic or Greek text)
-        // is cheaper byte-wise too than through the masks.
-        if st.wide == 0 && (ascii >= 8 || ascii == chunk.len()) && ascii > 0 {
-            st.ascii_chunk(chunk.get(..ascii).unwrap_or_default(), i == 0);
+        // is cheaper byte-wise too than through the masks: the masks need
+        // eight ASCII bytes (or the whole chunk) to start with.
+        let head_ascii = match chunk.first_chunk::<8>() {
+            Some(eight) => u64::from_le_bytes(*eight) & 0x8080_8080_8080_8080 == 0,
+            None => !chunk.is_empty() && chunk.is_ascii(),
+        };
+        if st.wide == 0 && head_ascii {
+            // The chunk's ASCII start, from the masks' own high bits; a
+            // curly quote or accented letter goes byte-wise alone, not with
+            // the rest of its chunk.
+            let masks = chunk_masks(chunk);
+            let ascii = (masks.3.trailing_zeros() as usize).min(chunk.len());
+            st.ascii_chunk(masks, ascii, i == 0);
             i += ascii;
         } else {
             i = st.byte(s, i);
@@ -520,8 +527,8 @@ pub(crate) fn scan_text(s: &str) -> (u32, bool) {
 }
 
 /// The length of the ASCII start of `bytes`, eight bytes at a time: the
-/// first byte with its high bit set ends it. Word counting asks it once
-/// per 64-byte chunk, lower-casing once per run of ASCII.
+/// first byte with its high bit set ends it. Lower-casing asks it once per
+/// run of ASCII (word counting reads it off its masks).
 #[inline]
 pub(crate) fn ascii_prefix(bytes: &[u8]) -> usize {
     first_flagged(bytes, 0, |x| x & 0x8080_8080_8080_8080)
@@ -545,11 +552,15 @@ pub(crate) fn first_flagged(bytes: &[u8], pad: u8, flags: impl Fn(u64) -> u64) -
         at += 8;
     }
     let rest = words.remainder();
-    let mut eight = [pad; 8];
-    if let Some(head) = eight.get_mut(..rest.len()) {
-        head.copy_from_slice(rest);
-    }
-    let hit = flags(u64::from_le_bytes(eight));
+    // Shifted in byte by byte: a copy of up to seven bytes into a padded
+    // word was a call to memcpy and a stalled load, on every call.
+    let last = rest
+        .iter()
+        .rev()
+        .fold(u64::from_le_bytes([pad; 8]), |w, &b| {
+            (w << 8) | u64::from(b)
+        });
+    let hit = flags(last);
     if hit != 0 {
         return at + (hit.trailing_zeros() / 8) as usize;
     }
@@ -579,28 +590,33 @@ fn ascii_masks(x: u64) -> (u64, u64, u64) {
     (bits(ws), bits(alnum), bits(space))
 }
 
-/// For up to 64 ASCII bytes, a bit per byte (the first lowest):
-/// whitespace (as [`CLASS`]), letter or digit, space. Bytes past the end
-/// are none of these. Eight bytes at a time in a `u64`.
+/// For up to 64 bytes, a bit per byte (the first lowest): whitespace (as
+/// [`CLASS`]), letter or digit, space, and non-ASCII. Bytes past the end
+/// are none of these. The first three are right only up to the first
+/// non-ASCII byte (a carry of the byte-wise range tests runs from it into
+/// the bytes after it). Eight bytes at a time in a `u64`.
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn swar_masks(chunk: &[u8]) -> (u64, u64, u64) {
-    let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
+fn swar_masks(chunk: &[u8]) -> (u64, u64, u64, u64) {
+    let (mut ws, mut alnum, mut space, mut high) = (0u64, 0u64, 0u64, 0u64);
     for (k, eight) in chunk.chunks(8).take(8).enumerate() {
         // Zero padding is neither whitespace nor a letter or digit.
         let mut bytes = [0u8; 8];
         if let Some(head) = bytes.get_mut(..eight.len()) {
             head.copy_from_slice(eight);
         }
-        let (w, a, s) = ascii_masks(u64::from_le_bytes(bytes));
+        let x = u64::from_le_bytes(bytes);
+        let (w, a, s) = ascii_masks(x);
+        let h = ((x & 0x8080_8080_8080_8080) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
         ws |= w << (8 * k);
         alnum |= a << (8 * k);
         space |= s << (8 * k);
+        high |= h << (8 * k);
     }
-    (ws, alnum, space)
+    (ws, alnum, space, high)
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
+fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64, u64) {
     swar_masks(chunk)
 }
 
@@ -610,7 +626,7 @@ fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
 /// a `#[target_feature]` function be called only in `unsafe`, even for a
 /// feature the target always has: the crate's one `unsafe` block.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
+fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64, u64) {
     // SAFETY: the only requirement of calling a `#[target_feature]`
     // function is that the processor has the feature, and SSE2 is part of
     // the x86-64 baseline: every processor this code runs on has it (the
@@ -621,7 +637,7 @@ fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64) {
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64) {
+fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64, u64) {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x,
         _mm_set1_epi8, _mm_sub_epi8,
@@ -639,7 +655,7 @@ fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64) {
         _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span as i8)), d)
     };
     let bits = |m: __m128i| u64::from(_mm_movemask_epi8(m) as u16);
-    let (mut ws, mut alnum, mut space) = (0u64, 0u64, 0u64);
+    let (mut ws, mut alnum, mut space, mut high) = (0u64, 0u64, 0u64, 0u64);
     for (k, sixteen) in bytes.chunks_exact(16).enumerate() {
         let (mut lo, mut hi) = ([0u8; 8], [0u8; 8]);
         lo.copy_from_slice(sixteen.get(..8).unwrap_or(&[0; 8]));
@@ -652,8 +668,9 @@ fn sse2_masks(chunk: &[u8]) -> (u64, u64, u64) {
         ws |= bits(w) << (16 * k);
         alnum |= bits(a) << (16 * k);
         space |= bits(sp) << (16 * k);
+        high |= bits(v) << (16 * k);
     }
-    (ws, alnum, space)
+    (ws, alnum, space, high)
 }
 
 /// [`scan_text`]'s state between bytes. `alnum`: the current word has a
@@ -735,14 +752,20 @@ impl Scan {
         i + 1
     }
 
-    /// 1 to 64 ASCII bytes at once (`wide` is 0): a bit per byte for
+    /// The first `len` (1 to 64) bytes of a chunk, all ASCII, at once
+    /// (`wide` is 0), from the chunk's [`chunk_masks`]: a bit per byte for
     /// whitespace and for letters and digits. A word is counted at its last
     /// letter or digit, the one whose next letter, digit or whitespace is
-    /// whitespace; a word still open at the chunk's end is carried in the
-    /// state, as the byte-wise path carries it.
-    fn ascii_chunk(&mut self, chunk: &[u8], at_start: bool) {
-        let (ws, alnum, space) = chunk_masks(chunk);
-        let valid = u64::MAX >> (64 - chunk.len());
+    /// whitespace; a word still open at the end is carried in the state, as
+    /// the byte-wise path carries it.
+    fn ascii_chunk(
+        &mut self,
+        (ws, alnum, space, _): (u64, u64, u64, u64),
+        len: usize,
+        at_start: bool,
+    ) {
+        let valid = u64::MAX >> (64 - len);
+        let (ws, alnum, space) = (ws & valid, alnum & valid, space & valid);
         // For each byte, the kind (whitespace or not) of the nearest letter,
         // digit or whitespace at or after it in the chunk, if there is one.
         let (mut known, mut is_ws) = (ws | alnum, ws);
@@ -767,7 +790,7 @@ impl Scan {
         if ws & !space != 0 || ws & !after_word & !first != 0 {
             self.plain = false;
         }
-        let last = chunk.len() - 1;
+        let last = len - 1;
         let sig = ws | alnum;
         if sig != 0 {
             let top = 63 - sig.leading_zeros() as usize;
@@ -918,6 +941,7 @@ pub(crate) fn build(
         in_link: false,
     });
     let mut scratch = String::new();
+    let mut attr_buf = Vec::new();
     while let Some(Frame {
         node: idx,
         parent,
@@ -966,14 +990,8 @@ pub(crate) fn build(
                     match allowed {
                         Some(tag) if depth < MAX_DEPTH => {
                             // `None`: an image without a safe source shows nothing.
-                            if let Some(attrs) = allowed_attrs(tag, el) {
-                                let mut node = leaf(
-                                    Kind::Element {
-                                        tag,
-                                        attrs: attrs.into_boxed_slice(),
-                                    },
-                                    parent,
-                                );
+                            if let Some(attrs) = allowed_attrs(tag, el, &mut attr_buf) {
+                                let mut node = leaf(Kind::Element { tag, attrs }, parent);
                                 node.block = is_block(tag);
                                 let idx = arena.push(node);
                                 if let Some(reason) = rules::class_reason(el) {
@@ -1092,8 +1110,12 @@ fn drop_reason(el: &El, name: &str, allowed: bool, by_selector: Option<&str>) ->
 
 /// The attributes an allowed element keeps, URLs checked and cleaned.
 /// `None` for an image without a safe source.
-fn allowed_attrs(tag: &'static str, el: &El) -> Option<Vec<(&'static str, String)>> {
-    let mut out = Vec::new();
+fn allowed_attrs(
+    tag: &'static str,
+    el: &El,
+    out: &mut Vec<(&'static str, String)>,
+) -> Option<Box<[(&'static str, String)]>> {
+    out.clear();
     for (name, value) in el.attrs() {
         let name: &'static str = match (tag, name) {
             (_, "title") => "title",
@@ -1101,7 +1123,7 @@ fn allowed_attrs(tag: &'static str, el: &El) -> Option<Vec<(&'static str, String
             (_, "dir") => "dir",
             ("a", "href") => {
                 if let Some(url) = rules::safe_url(value, true) {
-                    out.push(("href", rules::strip_tracking(&url)));
+                    out.push(("href", rules::strip_tracking(url)));
                 }
                 continue;
             }
@@ -1146,7 +1168,10 @@ fn allowed_attrs(tag: &'static str, el: &El) -> Option<Vec<(&'static str, String
     if tag == "a" && out.iter().any(|(n, _)| *n == "href") {
         out.push(("rel", "noopener noreferrer".to_string()));
     }
-    Some(out)
+    // Allocated once at its size, from a buffer reused for every element:
+    // a vector grown from nothing and then shrunk into a box was three
+    // allocations for a link.
+    Some(out.drain(..).collect())
 }
 
 pub(crate) fn escape_text(s: &str, out: &mut String) {
@@ -1443,6 +1468,26 @@ mod tests {
         }
     }
 
+    /// Every length of tail (the bytes past the last whole eight), with
+    /// the flagged byte anywhere or nowhere, and a pad that must not count.
+    #[test]
+    fn first_flagged_finds_the_first_flagged_byte() {
+        let high = |x: u64| x & 0x8080_8080_8080_8080;
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut bytes = vec![b'a'; len];
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = 0xC3;
+                }
+                assert_eq!(first_flagged(&bytes, 0, high), at, "{len} {at}");
+                assert_eq!(ascii_prefix(&bytes), at, "{len} {at}");
+                // Flagged bytes after the first do not matter.
+                bytes.iter_mut().skip(at).for_each(|b| *b = 0xD0);
+                assert_eq!(first_flagged(&bytes, 0, high), at, "{len} {at}");
+            }
+        }
+    }
+
     #[test]
     fn ascii_masks_match_the_byte_classes() {
         for c in 0u8..0x80 {
@@ -1512,19 +1557,35 @@ mod tests {
     fn chunk_masks_match_the_eight_byte_ones() {
         // Every ASCII byte at every position, chunks of every length.
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..20_000 {
+        let mut random_chunk = |spread: u32, below: u64| -> Vec<u8> {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let len = (seed % 65) as usize;
-            let chunk: Vec<u8> = (0..len)
-                .map(|i| (seed.rotate_left(i as u32 * 7) % 128) as u8)
-                .collect();
+            (0..len)
+                .map(|i| (seed.rotate_left(i as u32 * spread) % below) as u8)
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let chunk = random_chunk(7, 128);
             assert_eq!(chunk_masks(&chunk), swar_masks(&chunk), "{chunk:?}");
         }
         let all: Vec<u8> = (0..128).collect();
         for c in all.chunks(64) {
             assert_eq!(chunk_masks(c), swar_masks(c));
+        }
+        // With non-ASCII bytes: the same high bits, and the same classes
+        // before the first of them (all that the scan reads).
+        for _ in 0..20_000 {
+            let chunk = random_chunk(5, 256);
+            let (a, b) = (chunk_masks(&chunk), swar_masks(&chunk));
+            assert_eq!(a.3, b.3, "{chunk:?}");
+            let before = (1u64 << a.3.trailing_zeros().min(63)) - 1;
+            assert_eq!(
+                (a.0 & before, a.1 & before, a.2 & before),
+                (b.0 & before, b.1 & before, b.2 & before),
+                "{chunk:?}"
+            );
         }
     }
 

@@ -139,6 +139,10 @@ const PHRASES: &[Rule] = &[
     rule("share/follow call", r"^follow us\b", 20),
 ];
 
+/// Between the lower-case texts of two blocks in their shared buffer: a
+/// byte none of the literals of [`Builtin::needs`] holds.
+pub(crate) const BLOCK_SEPARATOR: char = '\n';
+
 /// Literals one of which every unanchored [`PHRASES`] pattern needs: most
 /// blocks are article text that has none, and this one literal search is
 /// much cheaper than the pattern set, whose own prefixes ("used", "shared",
@@ -274,9 +278,123 @@ impl Starts {
     }
 }
 
+/// How every match of a set of end-anchored patterns ends, as [`Starts`]
+/// knows how they begin: up to four bytes of each literal suffix, as
+/// (bytes, mask) of a word whose lowest byte is the text's last, filed by
+/// that byte. Most texts judged with it are not labels at all, and their
+/// last word shows it without the text being rewritten for the patterns.
+#[derive(Debug)]
+struct Ends(Option<Vec<Vec<(u32, u32)>>>);
+
+impl Ends {
+    /// `None` inside when some pattern may end with anything.
+    fn of(patterns: &[String]) -> Self {
+        Ends(Self::tails(patterns))
+    }
+
+    fn tails(patterns: &[String]) -> Option<Vec<Vec<(u32, u32)>>> {
+        use regex_syntax::hir::Look;
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let mut out = vec![Vec::new(); 256];
+        for p in patterns {
+            let hir = regex_syntax::Parser::new().parse(p).ok()?;
+            if !hir.properties().look_set_suffix().contains(Look::End) {
+                return None;
+            }
+            // Room for `\d`, every decimal digit of Unicode, as a class.
+            let mut seq = Extractor::new()
+                .kind(ExtractKind::Suffix)
+                .limit_class(1_000)
+                .limit_total(10_000)
+                .extract(&hir);
+            seq.keep_last_bytes(4);
+            seq.dedup();
+            for lit in seq.literals()? {
+                let bytes = lit.as_bytes();
+                // [`bare_tail`] never ends with a space and reads missing
+                // bytes as NUL.
+                if bytes.last() == Some(&b' ') {
+                    continue;
+                }
+                if bytes.is_empty() || bytes.contains(&0) {
+                    return None;
+                }
+                let (mut word, mut mask) = (0u32, 0u32);
+                for (k, &b) in bytes.iter().rev().enumerate() {
+                    word |= u32::from(b) << (8 * k);
+                    mask |= 0xFF << (8 * k);
+                }
+                // A short whole match is the whole text: nothing before it.
+                if lit.is_exact() && bytes.len() < 4 {
+                    mask |= 0xFF << (8 * bytes.len());
+                }
+                out.get_mut(usize::from(bytes.last().copied().unwrap_or(0)))?
+                    .push((word, mask));
+            }
+        }
+        for tails in &mut out {
+            tails.sort_unstable();
+            tails.dedup();
+        }
+        Some(out)
+    }
+
+    /// `false` only if no match ends in `tail` (from [`bare_tail`]).
+    #[inline]
+    fn may_match(&self, tail: u32) -> bool {
+        let Some(by_last) = &self.0 else {
+            return true;
+        };
+        by_last
+            .get((tail & 0xFF) as usize)
+            .is_some_and(|tails| tails.iter().any(|&(bytes, mask)| tail & mask == bytes))
+    }
+}
+
+/// A character [`bare`] keeps: a letter or digit.
+#[inline]
+fn bare_keeps(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // Two-byte Cyrillic is all letters (as [`bare_into`] reads it).
+        ('\u{400}'..='\u{47F}').contains(&c) || dom::is_alphanumeric(c)
+    }
+}
+
+/// The last four bytes of [`bare`]`(lower)`, the last one lowest and NUL
+/// where it is shorter, without writing it: a backward scan that stops as
+/// soon as it has them.
+fn bare_tail(lower: &str) -> u32 {
+    let (mut tail, mut n, mut gap) = (0u32, 0usize, false);
+    for c in lower.chars().rev() {
+        if !bare_keeps(c) {
+            gap = true;
+            continue;
+        }
+        // The character and, read backwards, the single space between it
+        // and the word after it (none after the last word).
+        let mut buf = [b' '; 5];
+        let mut len = c.encode_utf8(&mut buf).len();
+        if gap && n > 0 {
+            len += 1;
+        }
+        gap = false;
+        for &b in buf.get(..len).unwrap_or_default().iter().rev() {
+            tail |= u32::from(b) << (8 * n);
+            n += 1;
+            if n == 4 {
+                return tail;
+            }
+        }
+    }
+    tail
+}
+
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
+    lone_tails: Ends,
     /// [`PHRASES`] anchored at the start (a quick anchored search), and the
     /// rest, each with the rule indices of its patterns.
     phrases_start: (RegexSet, Vec<usize>),
@@ -313,6 +431,7 @@ impl Builtin {
         let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
         Ok(Builtin {
             lone: set(&mut LONE.iter().map(|r| r.pattern))?,
+            lone_tails: Ends::of(&LONE.iter().map(|r| ascii(r.pattern)).collect::<Vec<_>>()),
             phrases_start: phrase_set(true).map_err(err)?,
             phrases_start_heads: Starts::of(&phrase_patterns(true)),
             phrases_any: phrase_set(false).map_err(err)?,
@@ -329,13 +448,36 @@ impl Builtin {
         })
     }
 
-    /// The phrase rule a short block breaks, if any. `scratch` is any
-    /// buffer, reused from block to block.
+    /// For each block's range of `lowers`, whether it holds one of the
+    /// literals some phrase or subscription rule needs ([`PHRASES_ANY_NEEDS`],
+    /// [`TOPICS_NEED`]): one search of the whole buffer instead of one per
+    /// block, which was most of the phrase rules' time (few blocks hold
+    /// any). The ranges are in buffer order, [`BLOCK_SEPARATOR`] between
+    /// them, which no literal holds, so no match spans two blocks and the
+    /// first one in each block is found; an empty range holds nothing.
+    pub fn needs(&self, lowers: &str, ranges: impl Iterator<Item = (usize, usize)>) -> Vec<bool> {
+        let mut hits = self.any_need.find_iter(lowers).peekable();
+        ranges
+            .map(|(start, end)| {
+                if start == end {
+                    return false;
+                }
+                // Matches before this range belong to earlier ones.
+                while hits.next_if(|m| m.start() < start).is_some() {}
+                hits.peek().is_some_and(|m| m.end() <= end)
+            })
+            .collect()
+    }
+
+    /// The phrase rule a short block breaks, if any. `needs`: what
+    /// [`Builtin::needs`] says of the block. `scratch` is any buffer,
+    /// reused from block to block.
     pub fn phrase(
         &self,
         lower: &str,
         words: u32,
         link_words: u32,
+        needs: bool,
         scratch: &mut String,
     ) -> Option<Verdict> {
         if words > PHRASE_MAX_WORDS {
@@ -343,11 +485,10 @@ impl Builtin {
         }
         // Whole-block labels are short; most blocks skip this pass.
         scratch.clear();
-        if words <= LONE_MAX_WORDS {
+        if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
             bare_into(lower, scratch);
         }
         let bare = scratch.as_str();
-        let needs = self.any_need.is_match(lower);
         let first = |set: &RegexSet, rules: &[Rule], text: &str| {
             // Most blocks match nothing: a plain `is_match` stops early,
             // the overlapping search runs only on a hit. No label matches
@@ -452,9 +593,6 @@ impl Builtin {
         let mut rest = masked.as_bytes();
         // Most text has few digits: the next one is found eight bytes at a
         // time (a byte is a digit if it is below 10 once XORed with '0').
-        const fn rep(x: u8) -> u64 {
-            0x0101_0101_0101_0101 * x as u64
-        }
         let digit = |x: u64| {
             let v = x ^ rep(b'0');
             v.wrapping_sub(rep(10)) & !v & rep(0x80)
@@ -524,11 +662,29 @@ pub(crate) fn lower_into(text: &str, out: &mut String) {
 /// stretch; returns where it stopped. What lower-casing leaves as it is
 /// (lower-case Cyrillic, spaces, punctuation) is copied a stretch at a
 /// time: Cyrillic text is mostly lower case, and a push per character was
-/// most of its cleaning time.
+/// most of its cleaning time. Such stretches are found eight bytes at a
+/// time ([`kept_bytes`]), the rest character by character.
 fn lower_mixed(text: &str, out: &mut String) -> usize {
     let b = text.as_bytes();
     let (mut i, mut from) = (0, 0);
-    while let Some(&c) = b.get(i) {
+    loop {
+        // Eight bytes at a time while none needs more than copying.
+        if let Some(nine) = b.get(i..).and_then(<[u8]>::first_chunk::<9>) {
+            let (mut word, mut next) = ([0u8; 8], [0u8; 8]);
+            word.copy_from_slice(nine.get(..8).unwrap_or(&[0; 8]));
+            next.copy_from_slice(nine.get(1..).unwrap_or(&[0; 8]));
+            let x = u64::from_le_bytes(word);
+            if x & rep(0x80) == 0 {
+                // Eight ASCII bytes: back to the run-wise path.
+                break;
+            }
+            let kept = kept_bytes(x, u64::from_le_bytes(next));
+            i += kept;
+            if kept == 8 {
+                continue;
+            }
+        }
+        let Some(&c) = b.get(i) else { break };
         if !c.is_ascii() {
             // U+0430-045F, lower-case Cyrillic, which [`push_lower`] keeps,
             // by one comparison (a branch on the lead byte was a
@@ -555,6 +711,34 @@ fn lower_mixed(text: &str, out: &mut String) -> usize {
     }
     out.push_str(text.get(from..i).unwrap_or(""));
     i
+}
+
+/// `x` in every byte of a word.
+const fn rep(x: u8) -> u64 {
+    0x0101_0101_0101_0101 * x as u64
+}
+
+/// How many of the eight bytes of `x` (the first lowest; `next` is the
+/// same text one byte on) lower-casing keeps, counted from the first: ASCII
+/// other than capitals, lower-case two-byte Cyrillic (U+0430-045F, as
+/// [`lower_mixed`] keeps it) and the continuation bytes after them. Every
+/// test is exact per byte (no carry or borrow crosses bytes), so a byte
+/// counted is one the character-wise rule copies as it is.
+#[inline]
+fn kept_bytes(x: u64, next: u64) -> usize {
+    let high = rep(0x80);
+    // The high bit of each byte equal to zero, exactly.
+    let is_zero = |v: u64| !(((v & rep(0x7F)) + rep(0x7F)) | v) & high;
+    let low7 = x & rep(0x7F);
+    let capital = (low7 + rep(0x80 - b'A')) & !(low7 + rep(0x80 - b'Z' - 1)) & !x & high;
+    let lead = x & (x << 1) & high;
+    // The continuation byte after a lead: 0xB0-0xBF after 0xD0 (U+0430-
+    // 043F), 0x80-0x9F after 0xD1 (U+0440-045F).
+    let lower_d0 = is_zero(x ^ rep(0xD0)) & is_zero((next & rep(0x30)) ^ rep(0x30));
+    let lower_d1 = is_zero(x ^ rep(0xD1)) & is_zero(next & rep(0x20));
+    // A lead in the last byte stops too: its character is not all here.
+    let stop = capital | (lead & !(lower_d0 | lower_d1)) | (lead & (high << 56));
+    (stop.trailing_zeros() / 8) as usize
 }
 
 /// One character of [`lower_into`]'s output.
@@ -980,13 +1164,13 @@ const TRACKING_PARAMS: &[&str] = &[
 
 /// Removes tracking parameters from a URL's query, leaving every other part
 /// byte for byte as it was (no re-encoding).
-pub(crate) fn strip_tracking(url: &str) -> String {
+pub(crate) fn strip_tracking(url: String) -> String {
     let (before_frag, frag) = match url.find('#') {
         Some(i) => url.split_at(i),
-        None => (url, ""),
+        None => (url.as_str(), ""),
     };
     let Some(q) = before_frag.find('?') else {
-        return url.to_string();
+        return url;
     };
     let (base, query) = (&before_frag[..q], &before_frag[q + 1..]);
     let kept = query
@@ -1009,12 +1193,12 @@ mod tests {
     #[test]
     fn strips_tracking_params_only() {
         assert_eq!(
-            strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top"),
+            strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top".into()),
             "https://a.b/x?id=3#top"
         );
-        assert_eq!(strip_tracking("/p?utm_medium=rss"), "/p");
+        assert_eq!(strip_tracking("/p?utm_medium=rss".into()), "/p");
         assert_eq!(
-            strip_tracking("https://a.b/x?q=a%20b"),
+            strip_tracking("https://a.b/x?q=a%20b".into()),
             "https://a.b/x?q=a%20b"
         );
     }
@@ -1149,6 +1333,8 @@ mod tests {
             "\u{432}\u{435}\u{442}",
             " \u{41c}\u{418}\u{420} ",
             "\u{401}\u{451}\u{40f}\u{45f}\u{460}\u{461}",
+            "\u{404}\u{456}\u{457}\u{48a}\u{48b}\u{430}\u{44f}\u{43f}\u{440}",
+            "\u{43e}\u{447}\u{435}\u{43d}\u{44c} ",
             "\u{c9}T\u{c9}",
             "\u{2019}",
             "\u{201c}",
@@ -1167,6 +1353,155 @@ mod tests {
                 push_lower(c, &mut slow);
             }
             assert_eq!(fast, slow, "{text:?}");
+        }
+    }
+
+    /// The texts the label check is tried on: labels, near misses and
+    /// article words, with punctuation, digits of several scripts,
+    /// Cyrillic and CJK.
+    fn label_texts() -> Vec<String> {
+        let pieces = [
+            "advertisement",
+            "ad",
+            "ads",
+            "read",
+            " ",
+            " ",
+            " ",
+            "— ",
+            ", ",
+            "share",
+            "on",
+            "x",
+            "facebook",
+            "3",
+            "\u{663}",
+            "\u{967}",
+            "12 ",
+            "likes",
+            "like this",
+            "loading",
+            "site ",
+            "logo",
+            " icon",
+            "png",
+            "реклама",
+            "\u{420}\u{435}\u{43a}\u{43b}\u{430}\u{43c}\u{430}",
+            "広告",
+            "광고",
+            "publicité",
+            "sponsored by",
+            "the",
+            "story continues below",
+            "avatar",
+            "kitchen",
+            "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+            "caf\u{e9}",
+            "!",
+            "\u{2014}",
+        ];
+        let mut texts = random_texts(&pieces, 8);
+        texts.extend(
+            LONE.iter()
+                .flat_map(|_| ["", " ", "ad", "x", "1"])
+                .map(str::to_string),
+        );
+        texts
+    }
+
+    #[test]
+    fn bare_tail_is_the_end_of_the_bare_text() {
+        for text in label_texts() {
+            let lower = {
+                let mut s = String::new();
+                lower_into(&text, &mut s);
+                s
+            };
+            let bare = bare(&lower);
+            let mut want = 0u32;
+            for (k, &b) in bare.as_bytes().iter().rev().take(4).enumerate() {
+                want |= u32::from(b) << (8 * k);
+            }
+            assert_eq!(bare_tail(&lower), want, "{text:?}");
+        }
+    }
+
+    /// Every label the patterns match passes the check on its end, and the
+    /// check does turn texts away.
+    #[test]
+    fn label_ends_cover_their_patterns() {
+        let b = Builtin::new().unwrap();
+        assert!(b.lone_tails.0.is_some());
+        let (mut matched, mut skipped) = (0, 0);
+        for text in label_texts() {
+            let mut lower = String::new();
+            lower_into(&text, &mut lower);
+            let bare = bare(&lower);
+            let may = b.lone_tails.may_match(bare_tail(&lower));
+            if b.lone.is_match(&bare) {
+                matched += 1;
+                assert!(may, "{text:?}");
+            }
+            skipped += usize::from(!may);
+        }
+        assert!(matched > 100 && skipped > 1_000, "{matched} {skipped}");
+        for label in [
+            "ad",
+            "реклама",
+            "広告",
+            "\u{663}\u{664} likes",
+            "share \u{967}",
+            "our logo",
+        ] {
+            assert!(b.lone.is_match(label) && b.lone_tails.may_match(bare_tail(label)));
+        }
+        for text in [
+            "read",
+            "kitchen",
+            "a storm",
+            "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+        ] {
+            assert!(!b.lone_tails.may_match(bare_tail(text)), "{text:?}");
+        }
+        // An open-ended pattern gives no check.
+        assert!(Ends::of(&[r"^ad\w+".to_string()]).0.is_none());
+        assert!(Ends::of(&[r"^ad\b".to_string()]).0.is_none());
+    }
+
+    /// One search of the shared buffer says of each block what a search
+    /// of the block alone says, literals cut by block ends included.
+    #[test]
+    fn needs_of_all_blocks_match_each_blocks_own_search() {
+        let b = Builtin::new().unwrap();
+        for lit in PHRASES_ANY_NEEDS.iter().chain(TOPICS_NEED) {
+            assert!(!lit.contains(BLOCK_SEPARATOR), "{lit}");
+        }
+        let pieces = [
+            "mai", "l", "spa", "m ", "inbox", "in", "box", "may not", " be", "x", "news", "letter",
+            "\u{43f}", "privacy ", "di", "gest", "", " ",
+        ];
+        let texts = random_texts(&pieces, 6);
+        for group in texts.chunks(7) {
+            let mut lowers = String::new();
+            let mut ranges = Vec::new();
+            for (i, t) in group.iter().enumerate() {
+                // Some blocks are long, with no text in the buffer.
+                if i % 3 == 2 {
+                    ranges.push((0, 0));
+                    continue;
+                }
+                if !lowers.is_empty() {
+                    lowers.push(BLOCK_SEPARATOR);
+                }
+                let start = lowers.len();
+                lowers.push_str(t);
+                ranges.push((start, lowers.len()));
+            }
+            let want: Vec<bool> = ranges
+                .iter()
+                .map(|&(s, e)| s < e && b.any_need.is_match(&lowers[s..e]))
+                .collect();
+            assert_eq!(b.needs(&lowers, ranges.iter().copied()), want, "{group:?}");
         }
     }
 
