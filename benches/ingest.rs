@@ -10,7 +10,8 @@
 //! or `BENCH_SCALE=full cargo bench --bench ingest` (200, 2,000 and 10,000
 //! feeds × 50 entries). `BENCH_FEEDS=200,500` and `BENCH_ENTRIES=30` override
 //! the sizes; `BENCH_NEWSBOAT=0` skips newsboat; `BENCH_PERF=FILE` records each
-//! feedsieve run with `perf record` into FILE.0 (cold), FILE.1 (warm), ...; the library run for the
+//! feedsieve run with `perf record` into FILE.0 (cold), FILE.1 (warm), ... (with
+//! `BENCH_PERF_CALLGRAPH=1`, DWARF call graphs); the library run for the
 //! stage split is skipped above 2,000 feeds unless `BENCH_SPLIT_ALL=1`.
 //!
 //! Entries are generated from the real article bodies in
@@ -385,7 +386,14 @@ fn timed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Pro
         static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let perf_out = format!("{perf_out}.{run}");
-        cmd.args(["perf", "record", "-F", "999", "-o", &perf_out, "--"]);
+        cmd.args(["perf", "record", "-o", &perf_out]);
+        // BENCH_PERF_CALLGRAPH=1: with DWARF call graphs (who calls the hot
+        // spots), at a lower rate so a 2,000-feed run stays ~250 MB.
+        if std::env::var_os("BENCH_PERF_CALLGRAPH").is_some() {
+            cmd.args(["-F", "299", "--call-graph", "dwarf,8192", "--"]);
+        } else {
+            cmd.args(["-F", "999", "--"]);
+        }
     }
     cmd.arg(program).args(args);
     for (k, v) in env {
