@@ -2,9 +2,11 @@
 //! story.
 //!
 //! Writers never touch the index directly: triggers queue changed stories in
-//! `search_dirty`, and [`catch_up`] indexes the queue in large batches (the
-//! daemon calls it every few seconds; `search` calls it before querying, so
-//! results are never stale). It never changes entries or stories.
+//! `search_dirty`, and `index_batch` indexes the queue in large batches:
+//! the daemon every few seconds and at the end of `run --once`, through its
+//! writer (`Store::catch_up_search`); `search` and other commands before
+//! they query, through [`catch_up`], so results are never stale. It never
+//! changes entries or stories.
 
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};

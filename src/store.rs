@@ -575,9 +575,7 @@ impl Store {
     /// transaction on the writer's connection; returns how many were
     /// indexed. Taking the writer (not a pool connection) queues each batch
     /// between feeds' transactions instead of contending for SQLite's write
-    /// lock, whose busy handler sleeps in steps of up to 100 ms; and it
-    /// lets indexing fill the writer's idle moments during a long ingest,
-    /// rather than all come after it.
+    /// lock, whose busy handler sleeps in steps of up to 100 ms.
     pub async fn catch_up_search(&self) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {
