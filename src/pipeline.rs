@@ -366,10 +366,9 @@ impl Pipeline {
             .collect();
         let guids: Vec<&str> = entries.iter().map(|(e, _)| e.guid.as_str()).collect();
         let known_started = Instant::now();
-        // One connection for both reads: each acquire and release is a
-        // round trip to SQLite's thread.
-        let mut conn = self.store.pool.acquire().await.map_err(StoreError::from)?;
-        let known = store::guid_hashes(&mut conn, job.id, &guids).await?;
+        let known = self
+            .store
+            .read(|conn| store::guid_hashes(conn, job.id, &guids))?;
         stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
             .into_iter()
@@ -378,10 +377,9 @@ impl Pipeline {
         if changed.is_empty() {
             return Ok(Ok((Vec::new(), None)));
         }
-        let mut template = FeedTemplate::load(&mut conn, job.id)
-            .await
-            .map_err(StoreError::from)?;
-        drop(conn);
+        let mut template = self
+            .store
+            .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let cleaned = tokio::task::spawn_blocking(move || {

@@ -9,7 +9,7 @@
 //! changes entries or stories.
 
 use serde::Serialize;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::SqlitePool;
 
 use crate::store::StoreError;
 
@@ -25,9 +25,7 @@ const BATCH: i64 = 2000;
 pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
     let mut total = 0;
     loop {
-        let mut tx = crate::store::begin_write(pool).await?;
-        let indexed = index_batch(&mut tx).await?;
-        tx.commit().await?;
+        let indexed = crate::store::write_alone(pool, |tx| index_batch(tx))?;
         if indexed == 0 {
             return Ok(total);
         }
@@ -37,42 +35,32 @@ pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
 
 /// Indexes up to [`BATCH`] queued stories, inside the caller's write
 /// transaction; returns how many (0: the queue is empty).
-pub(crate) async fn index_batch(conn: &mut SqliteConnection) -> Result<usize, StoreError> {
-    let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")
-            .bind(BATCH)
-            .fetch_all(&mut *conn)
-            .await?;
+pub(crate) fn index_batch(conn: &rusqlite::Connection) -> Result<usize, StoreError> {
+    let ids: Vec<i64> = conn
+        .prepare_cached("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")?
+        .query_map([BATCH], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
     let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
         return Ok(0);
     };
     // Delete then insert: a story whose canonical entry changed, or that
     // was deleted, leaves no stale tokens behind.
-    sqlx::query(
+    conn.prepare_cached(
         "DELETE FROM story_search WHERE rowid IN
             (SELECT story_id FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2)",
-    )
-    .bind(first)
-    .bind(last)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
+    )?
+    .execute([first, last])?;
+    conn.prepare_cached(
         "INSERT INTO story_search (rowid, title, body)
          SELECT s.id, COALESCE(e.title, s.title, ''), COALESCE(e.content_text, '')
          FROM search_dirty d
          JOIN stories s ON s.id = d.story_id
          LEFT JOIN entries e ON e.id = s.canonical_entry_id
          WHERE d.story_id BETWEEN ?1 AND ?2",
-    )
-    .bind(first)
-    .bind(last)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")
-        .bind(first)
-        .bind(last)
-        .execute(&mut *conn)
-        .await?;
+    )?
+    .execute([first, last])?;
+    conn.prepare_cached("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")?
+        .execute([first, last])?;
     Ok(ids.len())
 }
 

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqliteConnection, SqlitePool};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,6 +23,8 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
     #[error("de-duplication failed: {0}")]
     Dedup(String),
 }
@@ -130,64 +132,122 @@ pub struct Store {
     pub pool: SqlitePool,
     path: std::path::PathBuf,
     writer: Arc<tokio::sync::Mutex<Writer>>,
+    readers: Arc<Readers>,
     checkpoints: Arc<Checkpoints>,
 }
 
-/// The writer's connection. Its commits never checkpoint: SQLite's
-/// autocheckpoint copies the WAL into the database inside the commit, while
-/// the writer, the one serial part of ingestion, is still held; the task
-/// that committed checkpoints instead, after letting the writer go
-/// ([`Store::checkpoint_if_due`]). Its page cache is larger than the pool's:
-/// the matcher's reads and the inserts' index pages stay in memory.
+/// The writer's connection, synchronous: a feed's whole transaction runs
+/// on the thread that holds the writer ([`run_blocking`]), where sqlx sent
+/// each of its ~15 statements to SQLite's thread and back, and on two busy
+/// cores each hand-off waited for the scheduler (0.4–0.5 ms a statement at
+/// load 4, a third of the time a feed held the writer). Its commits never
+/// checkpoint: SQLite's autocheckpoint copies the WAL into the database
+/// inside the commit, while the writer, the one serial part of ingestion, is
+/// still held; the task that committed checkpoints instead, after letting
+/// the writer go ([`Store::checkpoint_if_due`]). Its page cache is larger
+/// than the pool's: the matcher's reads and the inserts' index pages stay in
+/// memory.
 #[derive(Debug)]
 struct Writer {
-    options: SqliteConnectOptions,
-    conn: Option<SqliteConnection>,
-    /// False from the start of a transaction until its commit: a connection
-    /// whose transaction ended in an error is checked before it is used again.
-    settled: bool,
+    path: std::path::PathBuf,
+    conn: Option<rusqlite::Connection>,
 }
 
 impl Writer {
-    fn new(path: &Path) -> Result<Writer, StoreError> {
-        let options = connect_options(path)?
-            .pragma("wal_autocheckpoint", "0")
-            .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
-        Ok(Writer {
-            options,
+    fn new(path: &Path) -> Writer {
+        Writer {
+            path: path.to_path_buf(),
             conn: None,
-            settled: true,
-        })
+        }
     }
 
-    /// Begins a write transaction on the writer's connection (opened on
-    /// first use, reopened if a failed transaction left it unusable).
-    async fn begin(&mut self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
-        use sqlx::Connection;
-        let mut conn = self.conn.take();
-        if !self.settled
-            && let Some(mut c) = conn.take()
+    /// Runs `work` in one IMMEDIATE transaction on the writer's connection
+    /// (opened on first use, reopened if a failed transaction left it
+    /// unusable), committing if it returns `Ok`; on this thread.
+    fn transaction<R>(
+        &mut self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if let Some(conn) = &self.conn
+            && !conn.is_autocommit()
+            // A transaction that failed is rolled back when dropped; when
+            // SQLite itself had ended it (SQLITE_FULL) that ROLLBACK fails,
+            // and the connection must not stay inside it.
+            && conn.execute_batch("ROLLBACK").is_err()
         {
-            // A dropped transaction's ROLLBACK runs before the ping. When
-            // SQLite itself ended the transaction (SQLITE_FULL), that
-            // ROLLBACK fails and the connection still counts one open:
-            // every later BEGIN would fail on it.
-            if c.ping().await.is_ok() && !c.is_in_transaction() {
-                conn = Some(c);
-            } else {
-                tracing::warn!(
-                    "reopening the writer's database connection after a failed transaction"
-                );
-            }
+            tracing::warn!("reopening the writer's database connection after a failed transaction");
+            self.conn = None;
         }
-        let conn = match conn {
-            Some(c) => c,
-            None => sqlx::ConnectOptions::connect(&self.options).await?,
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => {
+                let conn = connect_sync(&self.path)?;
+                conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+                conn.pragma_update(None, "cache_size", -i64::from(WRITER_CACHE_KIB))?;
+                self.conn.insert(conn)
+            }
         };
-        self.settled = false;
-        self.conn.insert(conn).begin_with("BEGIN IMMEDIATE").await
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let result = work(&tx)?;
+        tx.commit()?;
+        Ok(result)
     }
 }
+
+/// Opens a synchronous connection to the database [`open`] created and
+/// migrated, set up as the pool's are. The ingest path reads and writes
+/// through these on the thread doing the work.
+pub fn connect_sync(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT as i64)?;
+    // The matcher's and the writer's statements, each prepared once.
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// Runs synchronous database work on this thread. On the multi-threaded
+/// runtime the worker hands its other tasks to another thread first
+/// (`block_in_place`), so they go on meanwhile; elsewhere (tests on the
+/// current-thread runtime, no runtime) it simply runs.
+pub fn run_blocking<R>(work: impl FnOnce() -> R) -> R {
+    match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(work),
+        _ => work(),
+    }
+}
+
+/// Runs `work` in one transaction on a synchronous connection of its own to
+/// `pool`'s database, on this thread: for commands that have only the pool
+/// (a daemon's writes go through [`Store::write`]). IMMEDIATE, for the
+/// reason [`begin_write`] gives.
+pub fn write_alone<R, E: From<rusqlite::Error>>(
+    pool: &SqlitePool,
+    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+) -> Result<R, E> {
+    let path = pool.connect_options().get_filename().to_path_buf();
+    run_blocking(|| {
+        let mut conn = connect_sync(&path)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let result = work(&tx)?;
+        tx.commit()?;
+        Ok(result)
+    })
+}
+
+/// Synchronous read connections, kept for reuse: opening one costs more
+/// than the reads a feed makes.
+#[derive(Debug, Default)]
+struct Readers(std::sync::Mutex<Vec<rusqlite::Connection>>);
+
+/// Read connections kept at most (as many as feeds read at once).
+const READERS_KEPT: usize = 8;
 
 struct ClearOnDrop<'a>(&'a std::sync::atomic::AtomicBool);
 
@@ -273,10 +333,6 @@ impl EntryWrite {
     }
 }
 
-/// Entries per multi-row INSERT: 16 values each, far under SQLite's limit
-/// of 32,766 bound values per statement.
-const ROWS_PER_INSERT: usize = 50;
-
 /// What one write changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -312,22 +368,63 @@ impl Store {
         Ok(Store {
             pool: open(path).await?,
             path: path.to_path_buf(),
-            writer: Arc::new(tokio::sync::Mutex::new(Writer::new(path)?)),
+            writer: Arc::new(tokio::sync::Mutex::new(Writer::new(path))),
+            readers: Default::default(),
             checkpoints: Default::default(),
         })
     }
 
-    /// Closes the writer's connection and the pool; the last connection to
-    /// close checkpoints the WAL into the database.
+    /// Closes the writer's and the readers' connections and the pool; the
+    /// last connection to close checkpoints the WAL into the database.
     pub async fn close(&self) {
-        use sqlx::Connection;
         let writer = self.writer.lock().await.conn.take();
         if let Some(conn) = writer
-            && let Err(e) = conn.close().await
+            && let Err((_, e)) = conn.close()
         {
             tracing::warn!(error = %e, "closing the writer's database connection");
         }
+        let readers =
+            std::mem::take(&mut *self.readers.0.lock().unwrap_or_else(|e| e.into_inner()));
+        drop(readers);
         self.pool.close().await;
+    }
+
+    /// Runs `work` in one write transaction on the writer's connection, on
+    /// this thread, after the feeds queued before it: committed if it
+    /// returns `Ok`, rolled back otherwise.
+    pub async fn write<R>(
+        &self,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let mut writer = self.writer.lock().await;
+        run_blocking(|| writer.transaction(work))
+    }
+
+    /// Runs read-only `work` on a synchronous connection of its own (reads
+    /// in autocommit see what was committed when each statement starts), on
+    /// this thread.
+    pub fn read<R>(
+        &self,
+        work: impl FnOnce(&rusqlite::Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        let kept = self
+            .readers
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop();
+        let conn = match kept {
+            Some(conn) => conn,
+            None => connect_sync(&self.path)?,
+        };
+        let result = run_blocking(|| work(&conn));
+        if conn.is_autocommit() {
+            let mut readers = self.readers.0.lock().unwrap_or_else(|e| e.into_inner());
+            if readers.len() < READERS_KEPT {
+                readers.push(conn);
+            }
+        }
+        result
     }
 
     /// Counts pages a commit wrote to the WAL and, once about
@@ -414,27 +511,24 @@ impl Store {
         &self,
         feeds: &[crate::config::FeedConfig],
     ) -> Result<Vec<FeedState>, StoreError> {
-        let mut writer = self.writer.lock().await;
-        let mut tx = writer.begin().await?;
         let added_at = now();
-        sqlx::query("UPDATE feeds SET enabled = 0")
-            .execute(&mut *tx)
-            .await?;
-        for feed in feeds {
-            sqlx::query(
+        self.write(|tx| {
+            tx.execute("UPDATE feeds SET enabled = 0", [])?;
+            let mut upsert = tx.prepare(
                 "INSERT INTO feeds (url, name, enabled, added_at) VALUES (?, ?, ?, ?)
                  ON CONFLICT(url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled",
-            )
-            .bind(feed.url.as_str())
-            .bind(feed.name.as_deref())
-            .bind(feed.enabled)
-            .bind(&added_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        writer.settled = true;
-        drop(writer);
+            )?;
+            for feed in feeds {
+                upsert.execute(rusqlite::params![
+                    feed.url.as_str(),
+                    feed.name.as_deref(),
+                    feed.enabled,
+                    &added_at
+                ])?;
+            }
+            Ok(())
+        })
+        .await?;
         Ok(sqlx::query_as::<_, FeedState>(
             "SELECT id, url, fetch_url, name, title, etag, last_modified, consecutive_failures,
                     next_fetch_at, min_interval_secs
@@ -460,10 +554,15 @@ impl Store {
         let started = std::time::Instant::now();
         let incoming: Vec<crate::dedup::Incoming<'_>> =
             entries.iter().map(EntryWrite::incoming).collect();
-        let prefetched = dedup
-            .prefetch(&self.pool, &record.fetched_at, &incoming)
-            .await
-            .map_err(|e| StoreError::Dedup(e.to_string()))?;
+        let prefetched = if incoming.is_empty() {
+            crate::dedup::Prefetched::default()
+        } else {
+            self.read(|conn| {
+                dedup
+                    .prefetch(conn, &record.fetched_at, &incoming)
+                    .map_err(|e| StoreError::Dedup(e.to_string()))
+            })?
+        };
         let prefetch = started.elapsed();
         let waited = std::time::Instant::now();
         let mut writer = self.writer.lock().await;
@@ -472,100 +571,20 @@ impl Store {
             dedup: prefetch,
             ..WriteSummary::default()
         };
-        let mut tx = writer.begin().await?;
-        // Read again inside the write transaction: no other writer can add
-        // one of these guids before the inserts below.
-        let guids: Vec<&str> = entries.iter().map(|e| e.guid.as_str()).collect();
-        let stored = guid_hashes(&mut tx, feed_id, &guids).await?;
-        // A guid given twice is inserted once, then updated, as a feed
-        // reader would show its last copy.
-        let mut fresh_guids = std::collections::HashSet::new();
-        let (fresh, updates): (Vec<&EntryWrite>, Vec<&EntryWrite>) = entries
-            .iter()
-            .partition(|e| !stored.contains_key(&e.guid) && fresh_guids.insert(e.guid.as_str()));
-        if !fresh.is_empty() {
-            let started = std::time::Instant::now();
-            summary.inserted = fresh.len();
-            insert_new(
-                &mut tx,
-                feed_id,
-                &record.fetched_at,
-                &fresh,
-                dedup,
-                prefetched,
-            )
-            .await?;
-            summary.dedup += started.elapsed();
-        }
-        let mut changed = Vec::with_capacity(updates.len());
-        for e in updates {
-            summary.updated += 1;
-            let id: i64 = sqlx::query_scalar(
-                "UPDATE entries SET
-                    url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-                    changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
-                    raw_hash = ?
-                 WHERE feed_id = ? AND guid = ?
-                 RETURNING id",
-            )
-            .bind(&e.url)
-            .bind(&e.title)
-            .bind(&e.author)
-            .bind(&e.published_at)
-            .bind(&e.updated_at)
-            .bind(&record.fetched_at)
-            .bind(&e.content_raw)
-            .bind(&e.content_html)
-            .bind(&e.content_text)
-            .bind(e.raw_hash)
-            .bind(feed_id)
-            .bind(&e.guid)
-            .fetch_one(&mut *tx)
-            .await?;
-            changed.push(id);
-        }
-        if !changed.is_empty() {
-            let started = std::time::Instant::now();
-            dedup
-                .assign(&mut tx, &changed)
-                .await
-                .map_err(|e| StoreError::Dedup(e.to_string()))?;
-            summary.dedup += started.elapsed();
-        }
-        if let Some(template) = template {
-            template.save(&mut tx, feed_id).await?;
-        }
-        let ok = record.error.is_none();
-        sqlx::query(
-            "UPDATE feeds SET
-                last_fetched_at = ?1, last_status = ?2, last_error = ?3, last_duration_ms = ?4,
-                last_success_at = CASE WHEN ?5 THEN ?1 ELSE last_success_at END,
-                consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
-                etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
-                last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
-                fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
-                next_fetch_at = ?9,
-                min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
-                title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
-             WHERE id = ?13",
-        )
-        .bind(&record.fetched_at)
-        .bind(record.status.map(i64::from))
-        .bind(&record.error)
-        .bind(record.duration_ms)
-        .bind(ok)
-        .bind(&record.etag)
-        .bind(&record.last_modified)
-        .bind(&record.moved_to)
-        .bind(&record.next_fetch_at)
-        .bind(record.min_interval_secs)
-        .bind(&record.title)
-        .bind(&record.site_url)
-        .bind(feed_id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        writer.settled = true;
+        run_blocking(|| {
+            writer.transaction(|tx| {
+                write_fetch_in(
+                    tx,
+                    feed_id,
+                    record,
+                    entries,
+                    template,
+                    dedup,
+                    prefetched,
+                    &mut summary,
+                )
+            })
+        })?;
         drop(writer);
         self.checkpoint_if_due(wal_pages(entries)).await;
         Ok(summary)
@@ -579,12 +598,7 @@ impl Store {
     pub async fn catch_up_search(&self) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {
-            let mut writer = self.writer.lock().await;
-            let mut tx = writer.begin().await?;
-            let indexed = crate::search::index_batch(&mut tx).await?;
-            tx.commit().await?;
-            writer.settled = true;
-            drop(writer);
+            let indexed = self.write(|tx| crate::search::index_batch(tx)).await?;
             if indexed == 0 {
                 return Ok(total);
             }
@@ -619,27 +633,125 @@ fn wal_pages(entries: &[EntryWrite]) -> i64 {
     4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX)
 }
 
+/// The body of [`Store::write_fetch`], inside its transaction.
+#[allow(clippy::too_many_arguments)]
+fn write_fetch_in(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    record: &FetchRecord,
+    entries: &[EntryWrite],
+    template: Option<&crate::clean::FeedTemplate>,
+    dedup: &crate::dedup::Deduper,
+    prefetched: crate::dedup::Prefetched,
+    summary: &mut WriteSummary,
+) -> Result<(), StoreError> {
+    // Read again inside the write transaction: no other writer can add
+    // one of these guids before the inserts below.
+    let guids: Vec<&str> = entries.iter().map(|e| e.guid.as_str()).collect();
+    let stored = guid_hashes(tx, feed_id, &guids)?;
+    // A guid given twice is inserted once, then updated, as a feed
+    // reader would show its last copy.
+    let mut fresh_guids = std::collections::HashSet::new();
+    let (fresh, updates): (Vec<&EntryWrite>, Vec<&EntryWrite>) = entries
+        .iter()
+        .partition(|e| !stored.contains_key(&e.guid) && fresh_guids.insert(e.guid.as_str()));
+    if !fresh.is_empty() {
+        let started = std::time::Instant::now();
+        summary.inserted = fresh.len();
+        insert_new(tx, feed_id, &record.fetched_at, &fresh, dedup, prefetched)?;
+        summary.dedup += started.elapsed();
+    }
+    let mut changed = Vec::with_capacity(updates.len());
+    if !updates.is_empty() {
+        let mut update = tx.prepare_cached(
+            "UPDATE entries SET
+                url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+                changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+                raw_hash = ?
+             WHERE feed_id = ? AND guid = ?
+             RETURNING id",
+        )?;
+        for e in updates {
+            summary.updated += 1;
+            let id: i64 = update.query_row(
+                rusqlite::params![
+                    e.url,
+                    e.title,
+                    e.author,
+                    e.published_at,
+                    e.updated_at,
+                    record.fetched_at,
+                    e.content_raw,
+                    e.content_html,
+                    e.content_text,
+                    e.raw_hash,
+                    feed_id,
+                    e.guid,
+                ],
+                |row| row.get(0),
+            )?;
+            changed.push(id);
+        }
+    }
+    if !changed.is_empty() {
+        let started = std::time::Instant::now();
+        dedup
+            .assign(tx, &changed)
+            .map_err(|e| StoreError::Dedup(e.to_string()))?;
+        summary.dedup += started.elapsed();
+    }
+    if let Some(template) = template {
+        template.save(tx, feed_id)?;
+    }
+    let ok = record.error.is_none();
+    tx.prepare_cached(
+        "UPDATE feeds SET
+            last_fetched_at = ?1, last_status = ?2, last_error = ?3, last_duration_ms = ?4,
+            last_success_at = CASE WHEN ?5 THEN ?1 ELSE last_success_at END,
+            consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
+            etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
+            last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
+            fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
+            next_fetch_at = ?9,
+            min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
+            title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
+         WHERE id = ?13",
+    )?
+    .execute(rusqlite::params![
+        record.fetched_at,
+        record.status.map(i64::from),
+        record.error,
+        record.duration_ms,
+        ok,
+        record.etag,
+        record.last_modified,
+        record.moved_to,
+        record.next_fetch_at,
+        record.min_interval_secs,
+        record.title,
+        record.site_url,
+        feed_id,
+    ])?;
+    Ok(())
+}
+
 /// The stored raw hash of each of `guids` that the feed has.
-pub(crate) async fn guid_hashes(
-    conn: &mut sqlx::SqliteConnection,
+pub fn guid_hashes(
+    conn: &rusqlite::Connection,
     feed_id: i64,
     guids: &[&str],
 ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
     let mut known = std::collections::HashMap::new();
-    for chunk in guids.chunks(500) {
-        let placeholders = vec!["?"; chunk.len()].join(",");
-        let sql = format!(
-            "SELECT guid, raw_hash FROM entries WHERE feed_id = ? AND guid IN ({placeholders})"
-        );
-        // Only "?" placeholders are formatted in; every value is bound. Not
-        // kept prepared (one statement per list length).
-        let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql))
-            .persistent(false)
-            .bind(feed_id);
-        for guid in chunk {
-            query = query.bind(*guid);
+    let mut select =
+        conn.prepare_cached("SELECT raw_hash FROM entries WHERE feed_id = ? AND guid = ?")?;
+    for &guid in guids {
+        use rusqlite::OptionalExtension;
+        if let Some(hash) = select
+            .query_row(rusqlite::params![feed_id, guid], |row| row.get::<_, i64>(0))
+            .optional()?
+        {
+            known.insert(guid.to_string(), hash);
         }
-        known.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(known)
 }
@@ -647,13 +759,11 @@ pub(crate) async fn guid_hashes(
 /// Inserts a feed's entries whose guids are not stored yet (the caller
 /// checked, inside this write transaction), each row once and complete: the
 /// de-duplicator (with what it prefetched before the writer was taken,
-/// `Deduper::prefetch`) places them in stories first (with ids given out here),
-/// then their rows go in 50 per statement (every statement costs a hand-off
-/// to SQLite's thread, ~60 µs, more than inserting a row), then the stories'
-/// rows. Writing simhash and story_id afterwards, as before, rewrote each
-/// ~20 KB row a second time.
-pub async fn insert_new(
-    conn: &mut sqlx::SqliteConnection,
+/// `Deduper::prefetch`) places them in stories first (with ids given out
+/// here), then their rows go in, then the stories' rows. Writing simhash and
+/// story_id afterwards, as before, rewrote each ~20 KB row a second time.
+pub fn insert_new(
+    conn: &rusqlite::Connection,
     feed_id: i64,
     fetched_at: &str,
     fresh: &[&EntryWrite],
@@ -661,21 +771,17 @@ pub async fn insert_new(
     prefetched: crate::dedup::Prefetched,
 ) -> Result<(), StoreError> {
     // The new stories' rows come after the entries that name them, hence the
-    // PRAGMA. INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite itself would
-    // give out max + 1, and the write lock is ours until commit. (An id set
-    // by hand near i64::MAX makes the inserts fail on a duplicate id: the
-    // feed's error, not a crash.) One script: each statement is a round trip
-    // to SQLite's thread while the writer is held.
-    let ids = sqlx::raw_sql(
-        "PRAGMA defer_foreign_keys = ON;
-         SELECT (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM stories)",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let (last_entry, last_story): (i64, i64) = {
-        use sqlx::Row;
-        (ids.try_get(0)?, ids.try_get(1)?)
-    };
+    // PRAGMA (it ends with the transaction). INTEGER PRIMARY KEY without
+    // AUTOINCREMENT: SQLite itself would give out max + 1, and the write
+    // lock is ours until commit. (An id set by hand near i64::MAX makes the
+    // inserts fail on a duplicate id: the feed's error, not a crash.)
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
+    let (last_entry, last_story): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
+                    (SELECT COALESCE(MAX(id), 0) FROM stories)",
+        )?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup
         .place(
@@ -686,38 +792,35 @@ pub async fn insert_new(
             &incoming,
             prefetched,
         )
-        .await
         .map_err(|e| StoreError::Dedup(e.to_string()))?;
-    let rows: Vec<(usize, &EntryWrite)> = fresh.iter().copied().enumerate().collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
-                                  fetched_at, changed_at, content_raw, content_html, content_text,
-                                  raw_hash, simhash, story_id) ",
-        );
-        insert.push_values(chunk, |mut row, &(index, e)| {
-            row.push_bind(placement.ids.get(index).copied())
-                .push_bind(feed_id)
-                .push_bind(&e.guid)
-                .push_bind(&e.url)
-                .push_bind(&e.title)
-                .push_bind(&e.author)
-                .push_bind(&e.published_at)
-                .push_bind(&e.updated_at)
-                .push_bind(fetched_at)
-                .push_bind(fetched_at)
-                .push_bind(&e.content_raw)
-                .push_bind(&e.content_html)
-                .push_bind(&e.content_text)
-                .push_bind(e.raw_hash)
-                .push_bind(placement.simhashes.get(index).copied())
-                .push_bind(placement.stories.get(index).copied());
-        });
-        insert.build().execute(&mut *conn).await?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
+                              fetched_at, changed_at, content_raw, content_html, content_text,
+                              raw_hash, simhash, story_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (index, e) in fresh.iter().enumerate() {
+        insert.execute(rusqlite::params![
+            placement.ids.get(index),
+            feed_id,
+            e.guid,
+            e.url,
+            e.title,
+            e.author,
+            e.published_at,
+            e.updated_at,
+            fetched_at,
+            fetched_at,
+            e.content_raw,
+            e.content_html,
+            e.content_text,
+            e.raw_hash,
+            placement.simhashes.get(index),
+            placement.stories.get(index),
+        ])?;
     }
     dedup
         .record(conn, &placement)
-        .await
         .map_err(|e| StoreError::Dedup(e.to_string()))?;
     Ok(())
 }

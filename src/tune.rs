@@ -8,8 +8,6 @@
 use std::path::Path;
 
 use serde::Serialize;
-use sqlx::ConnectOptions;
-use sqlx::sqlite::SqliteConnectOptions;
 use url::Url;
 
 use crate::clean::{CleanError, Cleaner, CompiledRules, FeedTemplate, RemovedBlock};
@@ -17,7 +15,7 @@ use crate::config::Config;
 use crate::dedup::{DedupError, Deduper};
 use crate::fetch::{ClientError, FetchError, Fetcher, Validators};
 use crate::parse::ParseError;
-use crate::store::{self, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuneError {
@@ -151,17 +149,23 @@ async fn stored_template(database: &Path, url: &Url) -> Option<FeedTemplate> {
     if !database.is_file() {
         return None;
     }
-    let options = SqliteConnectOptions::new()
-        .filename(database)
-        .read_only(true);
-    let mut conn = options.connect().await.ok()?;
-    let feed_id: i64 = sqlx::query_scalar("SELECT id FROM feeds WHERE url = ? OR fetch_url = ?")
-        .bind(url.as_str())
-        .bind(url.as_str())
-        .fetch_optional(&mut conn)
-        .await
-        .ok()??;
-    let template = FeedTemplate::load(&mut conn, feed_id).await.ok()?;
+    let conn = rusqlite::Connection::open_with_flags(
+        database,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    let template = crate::store::run_blocking(|| {
+        use rusqlite::OptionalExtension;
+        let feed_id: i64 = conn
+            .query_row(
+                "SELECT id FROM feeds WHERE url = ?1 OR fetch_url = ?1",
+                [url.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .ok()??;
+        FeedTemplate::load(&conn, feed_id).ok()
+    })?;
     (template.entries_seen > 0).then_some(template)
 }
 
@@ -189,9 +193,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let mut conn = store.pool.acquire().await?;
-        let template = FeedTemplate::load(&mut conn, feed_id).await?;
-        drop(conn);
+        let template = store.read(|conn| Ok(FeedTemplate::load(conn, feed_id)?))?;
         let mut after = 0i64;
         loop {
             let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
@@ -218,18 +220,20 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             if updates.is_empty() {
                 continue;
             }
-            let mut tx = store::begin_write(&store.pool).await?;
-            for (id, html, text) in &updates {
-                sqlx::query("UPDATE entries SET content_html = ?, content_text = ? WHERE id = ?")
-                    .bind(html)
-                    .bind(text)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
             let ids: Vec<i64> = updates.iter().map(|(id, _, _)| *id).collect();
-            deduper.assign(&mut tx, &ids).await?;
-            tx.commit().await?;
+            store
+                .write(|tx| {
+                    let mut update = tx.prepare_cached(
+                        "UPDATE entries SET content_html = ?, content_text = ? WHERE id = ?",
+                    )?;
+                    for (id, html, text) in &updates {
+                        update.execute(rusqlite::params![html, text, id])?;
+                    }
+                    deduper
+                        .assign(tx, &ids)
+                        .map_err(|e| StoreError::Dedup(e.to_string()))
+                })
+                .await?;
             report.changed += ids.len() as u64;
         }
     }

@@ -602,8 +602,8 @@ async fn template_learning_persists_and_guards_real_content() {
         feed_id,
     } = template_setup().await;
     {
-        let mut conn = pool.acquire().await.unwrap();
-        let mut template = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+        let conn = feedsieve::store::connect_sync(&db).unwrap();
+        let mut template = FeedTemplate::load(&conn, feed_id).unwrap();
         assert_eq!(template.entries_seen, 0);
         // Eight entries, one at a time as the pipeline sees them; the quote
         // appears in three of them.
@@ -612,14 +612,14 @@ async fn template_learning_persists_and_guards_real_content() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        template.save(&mut conn, feed_id).await.unwrap();
+        template.save(&conn, feed_id).unwrap();
     }
     pool.close().await;
 
     // A new process: the template comes back from the file.
-    let pool = feedsieve::store::open(&db).await.unwrap();
-    let mut conn = pool.acquire().await.unwrap();
-    let template = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+    let _pool = feedsieve::store::open(&db).await.unwrap();
+    let conn = feedsieve::store::connect_sync(&db).unwrap();
+    let template = FeedTemplate::load(&conn, feed_id).unwrap();
     assert_eq!(template.entries_seen, 8);
 
     let html = entry(&bodies, 20, true);
@@ -714,16 +714,16 @@ fn template_stays_bounded() {
 async fn template_saves_match_memory_through_pruning() {
     let TemplateSetup {
         dir: _dir,
+        db,
         bodies,
         cleaner: c,
         pool,
         feed_id,
-        ..
     } = template_setup().await;
-    let mut conn = pool.acquire().await.unwrap();
+    let conn = feedsieve::store::connect_sync(&db).unwrap();
     let mut distinct = std::collections::HashSet::new();
     for round in bodies.chunks(bodies.len().div_ceil(4)) {
-        let mut template = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+        let mut template = FeedTemplate::load(&conn, feed_id).unwrap();
         for body in round {
             let paras = paragraphs(body);
             distinct.extend(paras.iter().cloned());
@@ -731,8 +731,8 @@ async fn template_saves_match_memory_through_pruning() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        template.save(&mut conn, feed_id).await.unwrap();
-        let reloaded = FeedTemplate::load(&mut conn, feed_id).await.unwrap();
+        template.save(&conn, feed_id).unwrap();
+        let reloaded = FeedTemplate::load(&conn, feed_id).unwrap();
         assert_eq!(reloaded.entries_seen, template.entries_seen);
         assert_eq!(reloaded.blocks.len(), template.blocks.len());
         assert!(
@@ -744,7 +744,7 @@ async fn template_saves_match_memory_through_pruning() {
     let (rows,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM clean_template_blocks WHERE feed_id = ?")
             .bind(feed_id)
-            .fetch_one(&mut *conn)
+            .fetch_one(&pool)
             .await
             .unwrap();
     assert!(

@@ -341,9 +341,9 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         raw_hash: 0,
         analysis: std::sync::Arc::new(dedup::fingerprint::Analysis::of(&article(7))),
     };
-    let mut tx = db.pool.begin().await.unwrap();
-    let result =
-        feedsieve::store::insert_new(&mut tx, f, &ts(1), &[&write], &deduper, prefetched).await;
+    let mut conn = db::connect(&db.pool);
+    let tx = conn.transaction().unwrap();
+    let result = feedsieve::store::insert_new(&tx, f, &ts(1), &[&write], &deduper, prefetched);
     assert!(result.is_err(), "{result:?}");
 }
 
@@ -442,20 +442,18 @@ async fn rolled_back_candidates_are_skipped() {
     let f = db::feed(&db.pool, "a").await;
     let x = article(4);
     // Assigned, then rolled back: the index keeps an id with no row.
-    let mut tx = db.pool.begin().await.unwrap();
-    let ghost: i64 = sqlx::query_scalar(
-        "INSERT INTO entries (feed_id, guid, fetched_at, changed_at, content_text, raw_hash)
-         VALUES (?, 'ghost', ?, ?, ?, 0) RETURNING id",
-    )
-    .bind(f)
-    .bind(ts(0))
-    .bind(ts(0))
-    .bind(&x)
-    .fetch_one(&mut *tx)
-    .await
-    .unwrap();
-    deduper.assign(&mut tx, &[ghost]).await.unwrap();
-    tx.rollback().await.unwrap();
+    let mut conn = db::connect(&db.pool);
+    let tx = conn.transaction().unwrap();
+    let ghost: i64 = tx
+        .query_row(
+            "INSERT INTO entries (feed_id, guid, fetched_at, changed_at, content_text, raw_hash)
+             VALUES (?, 'ghost', ?, ?, ?, 0) RETURNING id",
+            rusqlite::params![f, ts(0), ts(0), x],
+            |row| row.get(0),
+        )
+        .unwrap();
+    deduper.assign(&tx, &[ghost]).unwrap();
+    tx.rollback().unwrap();
     assert_eq!(deduper.indexed(), 1);
     let a = insert(
         &db.pool,
@@ -470,8 +468,7 @@ async fn rolled_back_candidates_are_skipped() {
         .unwrap();
     assert_eq!(stories, 1);
     // Unknown ids passed to assign are skipped too.
-    let mut conn = db.pool.acquire().await.unwrap();
-    deduper.assign(&mut conn, &[999_999]).await.unwrap();
+    deduper.assign(&conn, &[999_999]).unwrap();
 }
 
 #[tokio::test]

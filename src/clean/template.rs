@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::SqliteConnection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::CleanedEntry;
 
@@ -22,12 +22,6 @@ pub const MAX_BLOCKS: usize = 2000;
 const FORGET_SINGLE_AFTER: u64 = 60;
 /// Any block is forgotten after this many entries without it.
 const FORGET_ANY_AFTER: u64 = 1000;
-/// Rows per INSERT statement (6 parameters each, under SQLite's 32,766):
-/// a new feed's first fetch brings hundreds of blocks, and each statement is
-/// a round trip to SQLite's thread while the writer is held.
-const INSERT_CHUNK: usize = 1000;
-/// Hashes per DELETE statement.
-const DELETE_CHUNK: usize = 500;
 
 /// The distinct blocks of one entry, as the template counts them: each
 /// block's hash of its normalised text (lower case, digits and URLs masked)
@@ -167,22 +161,29 @@ impl FeedTemplate {
         (s.count >= MIN_COUNT && u64::from(s.count) * 2 >= span).then_some((s.count, span))
     }
 
-    pub async fn load(conn: &mut SqliteConnection, feed_id: i64) -> Result<Self, sqlx::Error> {
-        let seen: Option<(i64,)> =
-            sqlx::query_as("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")
-                .bind(feed_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let Some((seen,)) = seen else {
+    pub fn load(conn: &Connection, feed_id: i64) -> Result<Self, rusqlite::Error> {
+        let seen: Option<i64> = conn
+            .prepare_cached("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")?
+            .query_row([feed_id], |row| row.get(0))
+            .optional()?;
+        let Some(seen) = seen else {
             return Ok(FeedTemplate::default());
         };
-        let rows: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
-            "SELECT block_hash, seen_count, first_seen, last_seen, sample
-             FROM clean_template_blocks WHERE feed_id = ?",
-        )
-        .bind(feed_id)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows: Vec<(i64, i64, i64, i64, String)> = conn
+            .prepare_cached(
+                "SELECT block_hash, seen_count, first_seen, last_seen, sample
+                 FROM clean_template_blocks WHERE feed_id = ?",
+            )?
+            .query_map([feed_id], |row| {
+                Ok((
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
         let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
         let blocks = rows
             .into_iter()
@@ -206,64 +207,41 @@ impl FeedTemplate {
     /// Writes what changed in the template since it was loaded (counted
     /// blocks, pruned blocks). Run it inside the caller's transaction so a
     /// crash never leaves half a template.
-    pub async fn save(&self, conn: &mut SqliteConnection, feed_id: i64) -> Result<(), sqlx::Error> {
+    pub fn save(&self, conn: &Connection, feed_id: i64) -> Result<(), rusqlite::Error> {
         let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        sqlx::query(
+        conn.prepare_cached(
             "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (?, ?)
              ON CONFLICT (feed_id) DO UPDATE SET entries_seen = excluded.entries_seen",
-        )
-        .bind(feed_id)
-        .bind(to_i64(self.entries_seen))
-        .execute(&mut *conn)
-        .await?;
-        for chunk in self.pruned.chunks(DELETE_CHUNK) {
-            let placeholders = vec!["?"; chunk.len()].join(",");
-            // Only "?" placeholders are formatted in; every value is bound.
-            let sql = format!(
-                "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash IN ({placeholders})"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(feed_id);
-            for &hash in chunk {
-                q = q.bind(hash as i64);
+        )?
+        .execute([feed_id, to_i64(self.entries_seen)])?;
+        if !self.pruned.is_empty() {
+            let mut delete = conn.prepare_cached(
+                "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash = ?",
+            )?;
+            for &hash in &self.pruned {
+                // u64 hashes are stored as i64 bit patterns.
+                delete.execute([feed_id, hash as i64])?;
             }
-            q.execute(&mut *conn).await?;
         }
-        let rows: Vec<(&u64, &BlockStat)> = self
-            .changed
-            .iter()
-            .filter_map(|hash| Some((hash, self.blocks.get(hash)?)))
-            .collect();
-        for chunk in rows.chunks(INSERT_CHUNK) {
-            let mut sql = String::from(
-                "INSERT INTO clean_template_blocks (feed_id, block_hash, seen_count, first_seen, last_seen, sample) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                sql.push_str(if i == 0 {
-                    "(?, ?, ?, ?, ?, ?)"
-                } else {
-                    ", (?, ?, ?, ?, ?, ?)"
-                });
-            }
-            // The sample stays as first stored.
-            sql.push_str(
-                " ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
-                  first_seen = excluded.first_seen, last_seen = excluded.last_seen",
-            );
-            // Built from constant pieces only; every value is a bound parameter.
-            // Not kept prepared: each row count is a statement of its own,
-            // and a hundred cached 1,000-row inserts held tens of megabytes.
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
-            for (hash, s) in chunk {
-                q = q
-                    .bind(feed_id)
-                    // u64 hashes are stored as i64 bit patterns.
-                    .bind(**hash as i64)
-                    .bind(i64::from(s.count))
-                    .bind(to_i64(s.first_seen))
-                    .bind(to_i64(s.last_seen))
-                    .bind(s.sample.as_str());
-            }
-            q.execute(&mut *conn).await?;
+        let mut upsert = conn.prepare_cached(
+            "INSERT INTO clean_template_blocks (feed_id, block_hash, seen_count, first_seen, last_seen, sample)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
+               first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+        )?;
+        // The sample stays as first stored.
+        for hash in &self.changed {
+            let Some(s) = self.blocks.get(hash) else {
+                continue;
+            };
+            upsert.execute(rusqlite::params![
+                feed_id,
+                *hash as i64,
+                i64::from(s.count),
+                to_i64(s.first_seen),
+                to_i64(s.last_seen),
+                s.sample,
+            ])?;
         }
         Ok(())
     }

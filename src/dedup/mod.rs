@@ -33,8 +33,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-// SQL built with format! below only splices constants and `?` placeholders.
-use sqlx::{AssertSqlSafe, SqliteConnection, SqlitePool};
+use rusqlite::{Connection, OptionalExtension};
+use sqlx::SqlitePool;
 
 use crate::config::DedupConfig;
 use fingerprint::{Analysis, same_story};
@@ -55,11 +55,6 @@ const MIN_SKETCH_HITS: usize = 2;
 /// Candidates (proposing their stories) per entry at most: those sharing
 /// the most anchors.
 const MAX_CANDIDATES: usize = 16;
-/// Rows loaded per `IN (...)` query; well under SQLite's variable limit.
-const ROWS_PER_QUERY: usize = 500;
-/// Bound values per multi-row INSERT: a statement costs a hand-off to
-/// SQLite's thread, a row far less; SQLite allows 32,766 values.
-const VALUES_PER_INSERT: usize = 600;
 /// Entries assigned per batch during [`rededup`].
 const REDEDUP_BATCH: usize = 500;
 
@@ -67,6 +62,8 @@ const REDEDUP_BATCH: usize = 500;
 pub enum DedupError {
     #[error("database error during de-duplication: {0}")]
     Db(#[from] sqlx::Error),
+    #[error("database error during de-duplication: {0}")]
+    Sql(#[from] rusqlite::Error),
     #[error("cannot read the feed list of a story: {0}")]
     FeedList(serde_json::Error),
 }
@@ -317,8 +314,7 @@ impl Deduper {
                 );
                 rededup(pool, config).await?;
             } else {
-                let mut conn = pool.acquire().await?;
-                write_meta(&mut conn, config).await?;
+                crate::store::write_alone(pool, |tx| write_meta(tx, config))?;
             }
         } else {
             let settings: Option<String> =
@@ -394,13 +390,9 @@ impl Deduper {
     /// the current transaction. The entries' rows (title, url, published_at,
     /// content_text) are already written; this fills `simhash` and `story_id`
     /// and keeps `stories` consistent. Ids whose rows do not exist are skipped.
-    pub async fn assign(
-        &self,
-        conn: &mut SqliteConnection,
-        entry_ids: &[i64],
-    ) -> Result<(), DedupError> {
+    pub fn assign(&self, conn: &Connection, entry_ids: &[i64]) -> Result<(), DedupError> {
         let mut batch = Batch::default();
-        load_rows(conn, &mut batch, &self.analyses, entry_ids).await?;
+        load_rows(conn, &mut batch, &self.analyses, entry_ids)?;
         let mut order: Vec<(&str, i64)> = entry_ids
             .iter()
             .filter_map(|id| batch.rows.get(id).map(|r| (r.fetched_at.as_str(), *id)))
@@ -409,18 +401,13 @@ impl Deduper {
         order.dedup();
         let order: Vec<i64> = order.into_iter().map(|(_, id)| id).collect();
         for id in order {
-            self.assign_one(conn, &mut batch, id).await?;
+            self.assign_one(conn, &mut batch, id)?;
         }
         self.advance_window(batch.rows.values().filter_map(|r| r.time).max());
         Ok(())
     }
 
-    async fn assign_one(
-        &self,
-        conn: &mut SqliteConnection,
-        batch: &mut Batch,
-        id: i64,
-    ) -> Result<(), DedupError> {
+    fn assign_one(&self, conn: &Connection, batch: &mut Batch, id: i64) -> Result<(), DedupError> {
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(());
         };
@@ -428,34 +415,34 @@ impl Deduper {
         let anchors = entry.analysis.anchors().to_vec();
         let previous = entry.story_id;
         let standing = match previous {
-            Some(story) => Some(self.standing(conn, batch, id, story).await?),
+            Some(story) => Some(self.standing(conn, batch, id, story)?),
             None => None,
         };
         let story = match (previous, standing) {
             (Some(story), Some(Standing::Belongs)) => {
-                write_entry(conn, id, fingerprint, &anchors, story).await?;
-                let canonical = stories::refresh(conn, story).await?;
+                write_entry(conn, id, fingerprint, &anchors, story)?;
+                let canonical = stories::refresh(conn, story)?;
                 batch.canonical.insert(story, canonical);
                 story
             }
-            _ => match self.find_story(conn, batch, id, previous).await? {
+            _ => match self.find_story(conn, batch, id, previous)? {
                 Some(story) => {
-                    write_entry(conn, id, fingerprint, &anchors, story).await?;
-                    let canonical = stories::refresh(conn, story).await?;
+                    write_entry(conn, id, fingerprint, &anchors, story)?;
+                    let canonical = stories::refresh(conn, story)?;
                     batch.canonical.insert(story, canonical);
                     story
                 }
                 None => match (previous, standing) {
                     // Alone and matching nothing else: keep its story (and id).
                     (Some(story), Some(Standing::Alone)) => {
-                        write_entry(conn, id, fingerprint, &anchors, story).await?;
-                        let canonical = stories::refresh(conn, story).await?;
+                        write_entry(conn, id, fingerprint, &anchors, story)?;
+                        let canonical = stories::refresh(conn, story)?;
                         batch.canonical.insert(story, canonical);
                         story
                     }
                     _ => {
-                        let story = new_story(conn, batch, id).await?;
-                        write_entry(conn, id, fingerprint, &anchors, story).await?;
+                        let story = new_story(conn, batch, id)?;
+                        write_entry(conn, id, fingerprint, &anchors, story)?;
                         batch.canonical.insert(story, Some(id));
                         story
                     }
@@ -467,7 +454,7 @@ impl Deduper {
         }
         if let Some(old) = previous.filter(|&old| old != story) {
             // Re-chooses the canonical if it left; deletes the story if empty.
-            let canonical = stories::refresh(conn, old).await?;
+            let canonical = stories::refresh(conn, old)?;
             batch.canonical.insert(old, canonical);
         }
         if let Some(entry) = batch.rows.get(&id)
@@ -483,9 +470,9 @@ impl Deduper {
     /// Whether an entry that changed still belongs to its story: it must
     /// still match the canonical entry, or, if it is the canonical itself,
     /// the entry that would become canonical without it.
-    async fn standing(
+    fn standing(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         batch: &mut Batch,
         id: i64,
         story: i64,
@@ -497,11 +484,10 @@ impl Deduper {
                  ORDER BY {} LIMIT 1",
                 stories::CANONICAL_ORDER
             );
-            let next: Option<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
-                .bind(story)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let next: Option<i64> = conn
+                .prepare_cached(&sql)?
+                .query_row([story, id], |row| row.get(0))
+                .optional()?;
             match next {
                 Some(next) => next,
                 None => return Ok(Standing::Alone),
@@ -509,7 +495,7 @@ impl Deduper {
         } else {
             canonical.unwrap_or(id)
         };
-        load_rows(conn, batch, &self.analyses, &[other]).await?;
+        load_rows(conn, batch, &self.analyses, &[other])?;
         let (Some(entry), Some(other)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
             return Ok(Standing::Leaves);
         };
@@ -522,9 +508,9 @@ impl Deduper {
     /// The story an entry should join, other than `exclude`: one with a
     /// verified candidate in the window whose canonical entry the entry also
     /// matches; the best-matching such story if several.
-    async fn find_story(
+    fn find_story(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         batch: &mut Batch,
         id: i64,
         exclude: Option<i64>,
@@ -536,18 +522,18 @@ impl Deduper {
         if candidates.is_empty() {
             return Ok(None);
         }
-        load_meta(conn, batch, &candidates).await?;
+        load_meta(conn, batch, &candidates)?;
         let stories = self.proposed_stories(batch, id, &candidates, exclude);
         let canonicals: Vec<i64> = stories
             .iter()
             .filter_map(|s| batch.canonical.get(s).copied().flatten())
             .collect();
-        load_sketches(conn, batch, &canonicals).await?;
+        load_sketches(conn, batch, &canonicals)?;
         let worth: Vec<i64> = canonicals
             .into_iter()
             .filter(|&c| self.worth_reading(batch, id, c))
             .collect();
-        load_rows(conn, batch, &self.analyses, &worth).await?;
+        load_rows(conn, batch, &self.analyses, &worth)?;
 
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
@@ -688,9 +674,9 @@ impl Deduper {
     ///
     /// [`assign`]: Deduper::assign
     /// [`record`]: Deduper::record
-    pub async fn place(
+    pub fn place(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         next_entry: i64,
         next_story: i64,
         fetched_at: &str,
@@ -704,7 +690,7 @@ impl Deduper {
         let mut batch = prefetched.batch;
         // Feeds committed since the prefetch may have changed a story's
         // canonical entry or emptied a story: their rows are re-read (small).
-        refresh_canonicals(conn, &mut batch).await?;
+        refresh_canonicals(conn, &mut batch)?;
         let time = parse_time(fetched_at);
         let ids = self.add_incoming(&mut batch, next_entry, fetched_at, incoming);
         for (&id, entry) in ids.iter().zip(incoming) {
@@ -715,11 +701,11 @@ impl Deduper {
             );
         }
         // Only what the prefetch could not know: entries committed since.
-        self.load_proposals(conn, &mut batch, &ids).await?;
+        self.load_proposals(conn, &mut batch, &ids)?;
 
         let mut next_story = next_story;
         for (index, &id) in ids.iter().enumerate() {
-            let story = match self.find_story(conn, &mut batch, id, None).await? {
+            let story = match self.find_story(conn, &mut batch, id, None)? {
                 Some(story) => {
                     placement.touched.insert(story);
                     // find_story loaded the canonical of every story it returns.
@@ -773,9 +759,9 @@ impl Deduper {
     /// against. Under the writer, `place` then reads only what changed
     /// since: this is most of its reading, and the writer is the one
     /// serial part of ingestion.
-    pub async fn prefetch(
+    pub fn prefetch(
         &self,
-        pool: &SqlitePool,
+        conn: &Connection,
         fetched_at: &str,
         incoming: &[Incoming<'_>],
     ) -> Result<Prefetched, DedupError> {
@@ -783,14 +769,9 @@ impl Deduper {
         // Provisional ids, below any real one: the real ids are given out
         // under the writer.
         let ids = self.add_incoming(&mut batch, i64::MIN / 2, fetched_at, incoming);
-        // Most polls bring a few entries with no candidate: then there is
-        // nothing to read, and no connection to take (each acquire is a
-        // round trip to SQLite's thread).
         let candidates = self.candidates_of(&batch, &ids);
         if candidates.iter().any(|(_, c)| !c.is_empty()) {
-            let mut conn = pool.acquire().await?;
-            self.load_candidates(&mut conn, &mut batch, &candidates)
-                .await?;
+            self.load_candidates(conn, &mut batch, &candidates)?;
         }
         for id in ids {
             batch.rows.remove(&id);
@@ -834,14 +815,14 @@ impl Deduper {
     /// queries for all of them (not three per entry): the window's
     /// candidates' stories, those stories' canonical entries' sketches,
     /// then the canonicals worth reading. Skips what the batch already has.
-    async fn load_proposals(
+    fn load_proposals(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         batch: &mut Batch,
         ids: &[i64],
     ) -> Result<(), DedupError> {
         let candidates = self.candidates_of(batch, ids);
-        self.load_candidates(conn, batch, &candidates).await
+        self.load_candidates(conn, batch, &candidates)
     }
 
     /// Each of entries `ids` of the batch with its [`candidates`](Deduper::candidates).
@@ -853,9 +834,9 @@ impl Deduper {
 
     /// [`load_proposals`](Deduper::load_proposals) with the candidates
     /// already found.
-    async fn load_candidates(
+    fn load_candidates(
         &self,
-        conn: &mut SqliteConnection,
+        conn: &Connection,
         batch: &mut Batch,
         candidates: &[(i64, Vec<i64>)],
     ) -> Result<(), DedupError> {
@@ -863,9 +844,9 @@ impl Deduper {
             .iter()
             .flat_map(|(_, c)| c.iter().copied())
             .collect();
-        load_meta(conn, batch, &stored).await?;
+        load_meta(conn, batch, &stored)?;
         let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
-        load_sketches(conn, batch, &canonicals).await?;
+        load_sketches(conn, batch, &canonicals)?;
         let mut worth = Vec::new();
         for (id, candidates) in candidates {
             for story in self.proposed_stories(batch, *id, candidates, None) {
@@ -876,52 +857,34 @@ impl Deduper {
                 }
             }
         }
-        load_rows(conn, batch, &self.analyses, &worth).await
+        load_rows(conn, batch, &self.analyses, &worth)
     }
 
     /// Writes what [`place`](Deduper::place) decided, once the entries'
     /// rows are in: the new stories, the anchors, and the rows of stories
     /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
     /// stories' rows would have to precede the entries that name them.
-    pub async fn record(
-        &self,
-        conn: &mut SqliteConnection,
-        placement: &Placement,
-    ) -> Result<(), DedupError> {
-        for chunk in placement.new_stories.chunks(VALUES_PER_INSERT / 6) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at) ",
-            );
-            insert.push_values(chunk, |mut row, &(story, index)| {
-                let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
-                row.push_bind(story)
-                    .push_bind(placement.ids.get(index).copied())
-                    .push_bind(title)
-                    .push_bind(url)
-                    .push_bind(placement.fetched_at.clone())
-                    .push_bind(placement.fetched_at.clone());
-            });
-            insert.build().execute(&mut *conn).await?;
+    pub fn record(&self, conn: &Connection, placement: &Placement) -> Result<(), DedupError> {
+        let mut story = conn.prepare_cached(
+            "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )?;
+        for &(id, index) in &placement.new_stories {
+            let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
+            story.execute(rusqlite::params![
+                id,
+                placement.ids.get(index),
+                title,
+                url,
+                placement.fetched_at,
+                placement.fetched_at,
+            ])?;
         }
-        let rows: Vec<(i64, &Vec<u32>)> = placement
-            .ids
-            .iter()
-            .copied()
-            .zip(&placement.anchors)
-            .collect();
-        for chunk in rows.chunks(VALUES_PER_INSERT / 2) {
-            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-                "INSERT INTO entry_anchors (entry_id, anchors) ",
-            );
-            insert.push_values(chunk, |mut row, (id, anchors)| {
-                row.push_bind(*id).push_bind(encode_anchors(anchors));
-            });
-            insert.push(" ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors");
-            insert.build().execute(&mut *conn).await?;
+        for (id, anchors) in placement.ids.iter().zip(&placement.anchors) {
+            save_anchors(conn, *id, anchors)?;
         }
-        let touched: Vec<i64> = placement.touched.iter().copied().collect();
-        for chunk in touched.chunks(ROWS_PER_QUERY) {
-            stories::refresh_many(conn, chunk).await?;
+        for &story in &placement.touched {
+            stories::refresh_if_any(conn, story)?;
         }
         Ok(())
     }
@@ -977,48 +940,43 @@ impl Window {
 /// `[dedup]` settings or of [`FINGERPRINT_VERSION`].
 pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
-    // IMMEDIATE: the daemon may be writing; see store::begin_write.
-    let mut tx = crate::store::begin_write(pool).await?;
-    sqlx::query("UPDATE entries SET story_id = NULL, simhash = NULL")
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM stories").execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM entry_anchors")
-        .execute(&mut *tx)
-        .await?;
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM entries ORDER BY fetched_at, id")
-        .fetch_all(&mut *tx)
-        .await?;
-    let deduper = Deduper::empty(config);
-    for chunk in ids.chunks(REDEDUP_BATCH) {
-        deduper.assign(&mut tx, chunk).await?;
-    }
-    write_meta(&mut tx, config).await?;
-    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
+    // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
+    let (entries, stories) = crate::store::write_alone(pool, |tx| {
+        tx.execute_batch(
+            "UPDATE entries SET story_id = NULL, simhash = NULL;
+             DELETE FROM stories;
+             DELETE FROM entry_anchors;",
+        )?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        let deduper = Deduper::empty(config);
+        for chunk in ids.chunks(REDEDUP_BATCH) {
+            deduper.assign(tx, chunk)?;
+        }
+        write_meta(tx, config)?;
+        let stories: i64 = tx.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
+        Ok::<_, DedupError>((ids.len(), stories))
+    })?;
     Ok(RededupReport {
-        entries: ids.len() as u64,
+        entries: entries as u64,
         stories: stories.max(0) as u64,
         fingerprint_version: FINGERPRINT_VERSION,
         elapsed_ms: started.elapsed().as_millis().min(u64::MAX as u128) as u64,
     })
 }
 
-async fn write_meta(conn: &mut SqliteConnection, config: &DedupConfig) -> Result<(), DedupError> {
+fn write_meta(conn: &Connection, config: &DedupConfig) -> Result<(), DedupError> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?;
     for (key, value) in [
         (META_FINGERPRINT_VERSION, FINGERPRINT_VERSION.to_string()),
         (META_SETTINGS, settings_text(config)),
     ] {
-        sqlx::query(
-            "INSERT INTO meta (key, value) VALUES (?, ?)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut *conn)
-        .await?;
+        upsert.execute([key, value.as_str()])?;
     }
     Ok(())
 }
@@ -1043,10 +1001,10 @@ fn parse_time(text: &str) -> Option<i64> {
 }
 
 /// Loads (and analyses) the rows of `ids` not loaded yet, with the canonical
-/// entry of their stories: one query per [`ROWS_PER_QUERY`] ids. Ids without
-/// a row are silently absent from the batch.
-async fn load_rows(
-    conn: &mut SqliteConnection,
+/// entry of their stories. Ids without a row are silently absent from the
+/// batch.
+fn load_rows(
+    conn: &Connection,
     batch: &mut Batch,
     analyses: &Mutex<AnalysisCache>,
     ids: &[i64],
@@ -1062,10 +1020,23 @@ async fn load_rows(
                 e.story_id, s.canonical_entry_id,
                 COALESCE(e.published_at, e.fetched_at), length(e.content_text)
          FROM entries e LEFT JOIN stories s ON s.id = e.story_id
-         WHERE e.id IN",
+         WHERE e.id = ?",
         &missing,
-    )
-    .await?;
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+                row.get(9)?,
+            ))
+        },
+    )?;
     for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in rows {
         if let Some(story) = story_id {
             batch.canonical.insert(story, canonical);
@@ -1092,11 +1063,7 @@ async fn load_rows(
 
 /// Reads the story, its canonical entry and the time of each of `ids` not
 /// read yet, without their text: candidates only propose stories.
-async fn load_meta(
-    conn: &mut SqliteConnection,
-    batch: &mut Batch,
-    ids: &[i64],
-) -> Result<(), DedupError> {
+fn load_meta(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), DedupError> {
     let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
     /// Entry id, fetched_at, story, the story's canonical entry, its sketch.
     type Meta = (i64, String, Option<i64>, Option<i64>, Option<Vec<u8>>);
@@ -1104,16 +1071,23 @@ async fn load_meta(
         conn,
         // The index holds these columns; the row has them after its bodies
         // (see migrations/0006_placement_index.sql). The canonical's sketch
-        // comes along: `load_sketches` would read it next, and under the
-        // writer each query is a round trip to SQLite's thread.
+        // comes along: `load_sketches` would read it next.
         "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id, a.anchors
          FROM entries e INDEXED BY entries_placement
          LEFT JOIN stories s ON s.id = e.story_id
          LEFT JOIN entry_anchors a ON a.entry_id = s.canonical_entry_id
-         WHERE e.id IN",
+         WHERE e.id = ?",
         &missing,
-    )
-    .await?;
+        |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        },
+    )?;
     for (id, fetched_at, story_id, canonical, sketch) in rows {
         if let Some(story) = story_id {
             batch.canonical.insert(story, canonical);
@@ -1137,10 +1111,7 @@ async fn load_meta(
 /// nothing). The others keep what the prefetch read: their (old)
 /// canonical's sketch failed, so they are never joined, and re-reading
 /// hundreds of them was 40% of placing a feed at 1,000 feeds.
-async fn refresh_canonicals(
-    conn: &mut SqliteConnection,
-    batch: &mut Batch,
-) -> Result<(), DedupError> {
+fn refresh_canonicals(conn: &Connection, batch: &mut Batch) -> Result<(), DedupError> {
     let stories = unique(
         batch
             .canonical
@@ -1150,10 +1121,10 @@ async fn refresh_canonicals(
     );
     let current: HashMap<i64, Option<i64>> = select_by_ids(
         conn,
-        "SELECT id, canonical_entry_id FROM stories WHERE id IN",
+        "SELECT id, canonical_entry_id FROM stories WHERE id = ?",
         &stories,
-    )
-    .await?
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?
     .into_iter()
     .collect();
     for story in stories {
@@ -1166,11 +1137,7 @@ async fn refresh_canonicals(
 
 /// Reads the stored anchors of each of `ids` whose row is not loaded: a
 /// 96-byte sketch that tells whether reading the whole text is worthwhile.
-async fn load_sketches(
-    conn: &mut SqliteConnection,
-    batch: &mut Batch,
-    ids: &[i64],
-) -> Result<(), DedupError> {
+fn load_sketches(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), DedupError> {
     let missing = unique(
         ids.iter()
             .copied()
@@ -1178,10 +1145,10 @@ async fn load_sketches(
     );
     let rows: Vec<(i64, Vec<u8>)> = select_by_ids(
         conn,
-        "SELECT entry_id, anchors FROM entry_anchors WHERE entry_id IN",
+        "SELECT entry_id, anchors FROM entry_anchors WHERE entry_id = ?",
         &missing,
-    )
-    .await?;
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
     for (id, anchors) in rows {
         batch.sketches.insert(id, decode_anchors(&anchors));
     }
@@ -1196,54 +1163,52 @@ fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
     ids
 }
 
-/// Runs `select`, which ends in `IN`, with the list of `ids` appended, in
-/// chunks of [`ROWS_PER_QUERY`]; all rows. `select` must be a constant.
-async fn select_by_ids<R>(
-    conn: &mut SqliteConnection,
+/// Runs `select`, which takes one id, for each of `ids` (in order, which
+/// is the table's: sorted ids read neighbouring pages one after another);
+/// all rows, each made by `row`. One prepared statement for all: without a
+/// hand-off per statement, a point query per id costs what a long `IN`
+/// list did, and stays prepared.
+fn select_by_ids<R>(
+    conn: &Connection,
     select: &'static str,
     ids: &[i64],
-) -> Result<Vec<R>, DedupError>
-where
-    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
-{
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(ROWS_PER_QUERY) {
-        let placeholders = vec!["?"; chunk.len()].join(", ");
-        // A constant and `?` placeholders only; every value is bound. Not
-        // kept prepared: each list length is a statement of its own, and
-        // every connection would cache a hundred of them.
-        let sql = format!("{select} ({placeholders})");
-        let mut query = sqlx::query_as::<_, R>(AssertSqlSafe(sql)).persistent(false);
-        for id in chunk {
-            query = query.bind(id);
+    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<R>,
+) -> Result<Vec<R>, DedupError> {
+    let mut rows = Vec::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(rows);
+    }
+    let mut statement = conn.prepare_cached(select)?;
+    for id in ids {
+        let mut found = statement.query([id])?;
+        while let Some(found) = found.next()? {
+            rows.push(row(found)?);
         }
-        rows.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(rows)
 }
 
-async fn write_entry(
-    conn: &mut SqliteConnection,
+fn write_entry(
+    conn: &Connection,
     id: i64,
     fingerprint: u64,
     anchors: &[u32],
     story: i64,
 ) -> Result<(), DedupError> {
-    sqlx::query(
+    save_anchors(conn, id, anchors)?;
+    // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
+    conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
+        .execute([fingerprint as i64, story, id])?;
+    Ok(())
+}
+
+/// Stores an entry's anchors (its sketch), replacing what it had.
+fn save_anchors(conn: &Connection, id: i64, anchors: &[u32]) -> Result<(), DedupError> {
+    conn.prepare_cached(
         "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
          ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
-    )
-    .bind(id)
-    .bind(encode_anchors(anchors))
-    .execute(&mut *conn)
-    .await?;
-    // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
-    sqlx::query("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")
-        .bind(fingerprint as i64)
-        .bind(story)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    )?
+    .execute(rusqlite::params![id, encode_anchors(anchors)])?;
     Ok(())
 }
 
@@ -1260,7 +1225,7 @@ fn decode_anchors(bytes: &[u8]) -> Vec<u32> {
         .collect()
 }
 
-async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
+fn new_story(conn: &Connection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
     let (title, url, first_seen, updated) = match batch.rows.get(&id) {
         Some(e) => (
             e.title.clone(),
@@ -1270,17 +1235,15 @@ async fn new_story(conn: &mut SqliteConnection, batch: &Batch, id: i64) -> Resul
         ),
         None => (None, None, String::new(), String::new()),
     };
-    let story: i64 = sqlx::query_scalar(
-        "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(id)
-    .bind(title)
-    .bind(url)
-    .bind(first_seen)
-    .bind(updated)
-    .fetch_one(&mut *conn)
-    .await?;
+    let story: i64 = conn
+        .prepare_cached(
+            "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )?
+        .query_row(
+            rusqlite::params![id, title, url, first_seen, updated],
+            |row| row.get(0),
+        )?;
     Ok(story)
 }
 

@@ -3,12 +3,10 @@
 //! `feedsieve stories`.
 //!
 //! It never decides which entries belong together; that is the matcher's job
-//! in `mod.rs`. Each function is one or two statements, whatever the number
-//! of entries, because every statement costs a round trip to SQLite's thread.
+//! in `mod.rs`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-// The SQL built with format! here only splices a constant and `?` placeholders.
-use sqlx::{AssertSqlSafe, SqliteConnection};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::DedupError;
 
@@ -37,10 +35,24 @@ pub(crate) const CANONICAL_ORDER: &str =
 /// Recomputes a story's canonical entry, title, url and times from its
 /// entries; deletes the story when no entry is left. Returns the canonical
 /// entry id, or `None` if the story was deleted.
-pub(crate) async fn refresh(
-    conn: &mut SqliteConnection,
+pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, DedupError> {
+    match refresh_if_any(conn, story_id)? {
+        Some(canonical) => Ok(canonical),
+        None => {
+            // No row updated: the story has no entries left.
+            conn.prepare_cached("DELETE FROM stories WHERE id = ?")?
+                .execute([story_id])?;
+            Ok(None)
+        }
+    }
+}
+
+/// [`refresh`] for a story that still has entries; one without is left
+/// alone (`None`).
+pub(crate) fn refresh_if_any(
+    conn: &Connection,
     story_id: i64,
-) -> Result<Option<i64>, DedupError> {
+) -> Result<Option<Option<i64>>, DedupError> {
     let sql = format!(
         "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
                 first_seen_at = agg.first_seen, updated_at = agg.updated
@@ -51,52 +63,10 @@ pub(crate) async fn refresh(
          WHERE stories.id = ?1
          RETURNING canonical_entry_id"
     );
-    let canonical: Option<Option<i64>> = sqlx::query_scalar(AssertSqlSafe(sql))
-        .bind(story_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match canonical {
-        Some(c) => Ok(c),
-        None => {
-            // No row updated: the story has no entries left.
-            sqlx::query("DELETE FROM stories WHERE id = ?")
-                .bind(story_id)
-                .execute(&mut *conn)
-                .await?;
-            Ok(None)
-        }
-    }
-}
-
-/// [`refresh`] for many stories that still have entries, in one statement
-/// (stories without entries are left alone).
-pub(crate) async fn refresh_many(
-    conn: &mut SqliteConnection,
-    story_ids: &[i64],
-) -> Result<(), DedupError> {
-    if story_ids.is_empty() {
-        return Ok(());
-    }
-    let placeholders = vec!["?"; story_ids.len()].join(", ");
-    let sql = format!(
-        "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
-                first_seen_at = c.first_seen, updated_at = c.updated
-         FROM (SELECT story_id, id, title, url, first_seen, updated FROM
-                 (SELECT story_id, id, title, url,
-                         MIN(fetched_at) OVER story AS first_seen,
-                         MAX(changed_at) OVER story AS updated,
-                         ROW_NUMBER() OVER (PARTITION BY story_id ORDER BY {CANONICAL_ORDER}) AS n
-                  FROM entries WHERE story_id IN ({placeholders})
-                  WINDOW story AS (PARTITION BY story_id))
-               WHERE n = 1) AS c
-         WHERE stories.id = c.story_id"
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql));
-    for id in story_ids {
-        query = query.bind(id);
-    }
-    query.execute(&mut *conn).await?;
-    Ok(())
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([story_id], |row| row.get(0))
+        .optional()?)
 }
 
 /// Stories first seen at or after `since` (all when `None`), newest first.

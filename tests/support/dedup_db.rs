@@ -72,32 +72,41 @@ impl NewEntry {
     }
 }
 
+/// A synchronous connection to the pool's database, as the store's writer
+/// and readers have.
+pub fn connect(pool: &SqlitePool) -> rusqlite::Connection {
+    feedsieve::store::connect_sync(pool.connect_options().get_filename()).unwrap()
+}
+
 /// Inserts new entries through the store's own insert path
 /// (`Deduper::prefetch`, then `store::insert_new`: stories chosen, then
 /// each row written once), in one transaction; a run of entries of one feed
 /// fetched at one time is one call, as one fetch is in the daemon.
 pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
-    let mut tx = pool.begin().await.unwrap();
+    let mut conn = connect(pool);
+    let reader = connect(pool);
+    let tx = conn.transaction().unwrap();
     for run in entries.chunk_by(|a, b| a.feed == b.feed && a.fetched == b.fetched) {
         // As the store does: the matcher reads ahead on another connection
         // (it cannot see this transaction's earlier runs; place catches up).
-        let prefetched = prefetch(pool, deduper, run).await;
-        insert_run(&mut tx, deduper, run, prefetched).await;
+        let prefetched = prefetch_on(&reader, deduper, run);
+        insert_run(&tx, deduper, run, prefetched);
     }
-    let ids = ids_of(&mut tx, entries).await;
-    tx.commit().await.unwrap();
+    let ids = ids_of(&tx, entries);
+    tx.commit().unwrap();
     ids
 }
 
 /// What the store's matcher reads ahead, before the writer, for one fetch
 /// of these entries (all of one feed and fetch time).
 pub async fn prefetch(pool: &SqlitePool, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
+    prefetch_on(&connect(pool), deduper, run)
+}
+
+fn prefetch_on(conn: &rusqlite::Connection, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
     let writes = writes_of(run);
     let incoming: Vec<_> = writes.iter().map(EntryWrite::incoming).collect();
-    deduper
-        .prefetch(pool, &run[0].fetched, &incoming)
-        .await
-        .unwrap()
+    deduper.prefetch(conn, &run[0].fetched, &incoming).unwrap()
 }
 
 /// Inserts one fetch's entries with what was prefetched for them, maybe
@@ -108,15 +117,16 @@ pub async fn insert_prefetched(
     run: &[NewEntry],
     prefetched: Prefetched,
 ) -> Vec<i64> {
-    let mut tx = pool.begin().await.unwrap();
-    insert_run(&mut tx, deduper, run, prefetched).await;
-    let ids = ids_of(&mut tx, run).await;
-    tx.commit().await.unwrap();
+    let mut conn = connect(pool);
+    let tx = conn.transaction().unwrap();
+    insert_run(&tx, deduper, run, prefetched);
+    let ids = ids_of(&tx, run);
+    tx.commit().unwrap();
     ids
 }
 
-async fn insert_run(
-    conn: &mut sqlx::SqliteConnection,
+fn insert_run(
+    conn: &rusqlite::Connection,
     deduper: &Deduper,
     run: &[NewEntry],
     prefetched: Prefetched,
@@ -131,7 +141,6 @@ async fn insert_run(
         deduper,
         prefetched,
     )
-    .await
     .unwrap();
 }
 
@@ -153,33 +162,32 @@ fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
         .collect()
 }
 
-async fn ids_of(conn: &mut sqlx::SqliteConnection, entries: &[NewEntry]) -> Vec<i64> {
-    let mut ids = Vec::new();
-    for e in entries {
-        let id: i64 = sqlx::query_scalar("SELECT id FROM entries WHERE feed_id = ? AND guid = ?")
-            .bind(e.feed)
-            .bind(&e.guid)
-            .fetch_one(&mut *conn)
-            .await
-            .unwrap();
-        ids.push(id);
-    }
-    ids
+fn ids_of(conn: &rusqlite::Connection, entries: &[NewEntry]) -> Vec<i64> {
+    entries
+        .iter()
+        .map(|e| {
+            conn.query_row(
+                "SELECT id FROM entries WHERE feed_id = ? AND guid = ?",
+                rusqlite::params![e.feed, e.guid],
+                |row| row.get(0),
+            )
+            .unwrap()
+        })
+        .collect()
 }
 
 /// Changes an entry's body as a re-fetch with an edited body would, and
 /// assigns it again.
 pub async fn edit(pool: &SqlitePool, deduper: &Deduper, id: i64, text: &str, changed: String) {
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("UPDATE entries SET content_text = ?, changed_at = ? WHERE id = ?")
-        .bind(text)
-        .bind(changed)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    deduper.assign(&mut tx, &[id]).await.unwrap();
-    tx.commit().await.unwrap();
+    let mut conn = connect(pool);
+    let tx = conn.transaction().unwrap();
+    tx.execute(
+        "UPDATE entries SET content_text = ?, changed_at = ? WHERE id = ?",
+        rusqlite::params![text, changed, id],
+    )
+    .unwrap();
+    deduper.assign(&tx, &[id]).unwrap();
+    tx.commit().unwrap();
 }
 
 pub async fn story_of(pool: &SqlitePool, id: i64) -> Option<i64> {
