@@ -389,11 +389,17 @@ fn timed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Pro
         cmd.args(["perf", "record", "-o", &perf_out]);
         // BENCH_PERF_CALLGRAPH=1: with DWARF call graphs (who calls the hot
         // spots), at a lower rate so a 2,000-feed run stays ~250 MB.
+        // BENCH_PERF_EVENT=sched:sched_switch: every time a thread leaves
+        // the CPU instead of samples (off-CPU time: what threads wait on).
+        match std::env::var("BENCH_PERF_EVENT") {
+            Ok(event) => cmd.args(["-e", &event]),
+            Err(_) if std::env::var_os("BENCH_PERF_CALLGRAPH").is_some() => cmd.args(["-F", "299"]),
+            Err(_) => cmd.args(["-F", "999"]),
+        };
         if std::env::var_os("BENCH_PERF_CALLGRAPH").is_some() {
-            cmd.args(["-F", "299", "--call-graph", "dwarf,8192", "--"]);
-        } else {
-            cmd.args(["-F", "999", "--"]);
+            cmd.args(["--call-graph", "dwarf,8192"]);
         }
+        cmd.arg("--");
     }
     cmd.arg(program).args(args);
     for (k, v) in env {

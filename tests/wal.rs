@@ -217,3 +217,30 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
         "the WAL did not start over: {after} bytes"
     );
 }
+
+/// The bundled SQLite is built as `.cargo/config.toml` asks: without the
+/// page cache shared by all connections behind one mutex, and without the
+/// memory statistics' mutex, both of which the writer queued on while other
+/// feeds read ahead. A build that lost the setting (the file moved, an
+/// `[env]` override) fails here rather than silently slowing ingestion.
+#[test]
+fn sqlite_is_built_without_the_process_wide_mutexes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let options: Vec<String> = conn
+        .prepare("PRAGMA compile_options")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "{options:?}"
+    );
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+    // Both still threadsafe: the pool, the writer and the readers share it.
+    assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
+}
