@@ -29,6 +29,7 @@ pub mod serve;
 pub mod store;
 pub mod tune;
 pub mod units;
+pub mod workers;
 
 /// An error with its causes, each once: reqwest puts the useful part in a
 /// cause ("connection refused"), while our own errors already quote theirs.

@@ -22,13 +22,17 @@ use crate::fetch::{FetchError, Fetcher, Validators};
 use crate::parse::{self, ParsedEntry, ParsedFeed};
 use crate::scheduler;
 use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
+use crate::workers::Workers;
 
 /// Everything needed to run feeds; shared by all fetch tasks.
 pub struct Pipeline {
     pub store: Store,
     pub fetcher: Fetcher,
     cleaner: RwLock<Arc<Cleaner>>,
-    pub deduper: Deduper,
+    pub deduper: Arc<Deduper>,
+    /// Parsing, cleaning, analysing and the matcher's read-ahead, below the
+    /// writer's priority.
+    workers: Workers,
     /// Feeds in flight, from fetch to commit: at most `fetch.concurrency`.
     /// Without it every due feed (all of them, at start) fetches, parses and
     /// cleans as fast as the network allows and then holds its entries in
@@ -148,7 +152,9 @@ impl Pipeline {
             ),
             fetcher: Fetcher::new(&config.fetch)?,
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
-            deduper,
+            deduper: Arc::new(deduper),
+            workers: Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+                .map_err(|e| StoreError::Dedup(format!("cannot start worker threads: {e}")))?,
             store,
         })
     }
@@ -225,6 +231,7 @@ impl Pipeline {
 
         let mut entries = Vec::new();
         let mut template = None;
+        let mut prefetched = None;
         let mut processing = None;
         let fetch_started = Instant::now();
         let response = self.fetcher.fetch(&url, &validators).await;
@@ -267,26 +274,38 @@ impl Pipeline {
                         let base = url.to_string();
                         // Timed inside the blocking task: a wait for a blocking
                         // thread is not parsing.
-                        let parsed = tokio::task::spawn_blocking(move || {
-                            let t = Instant::now();
-                            let parsed = parse::parse(&body, content_type.as_deref(), Some(&base));
-                            (parsed, t.elapsed())
-                        })
-                        .await
-                        .map(|(parsed, took)| {
-                            report.stages.parse = took;
-                            parsed
-                        });
+                        let parsed = self
+                            .workers
+                            .run(move || {
+                                let t = Instant::now();
+                                let parsed =
+                                    parse::parse(&body, content_type.as_deref(), Some(&base));
+                                (parsed, t.elapsed())
+                            })
+                            .await
+                            .map(|(parsed, took)| {
+                                report.stages.parse = took;
+                                parsed
+                            });
                         match parsed {
                             Ok(Ok(feed)) => {
                                 record.title = feed.title.clone();
                                 record.site_url = feed.site_url.clone();
                                 record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
                                 let hint = hint.max(feed.ttl);
-                                match self.prepare_entries(job, feed, &mut report.stages).await? {
-                                    Ok((writes, learned)) => {
+                                let prepared = self
+                                    .prepare_entries(
+                                        job,
+                                        feed,
+                                        &record.fetched_at,
+                                        &mut report.stages,
+                                    )
+                                    .await?;
+                                match prepared {
+                                    Ok((writes, learned, read_ahead)) => {
                                         entries = writes;
                                         template = learned;
+                                        prefetched = read_ahead;
                                         self.success(&mut record, job, hint, fetched_at)
                                     }
                                     Err(message) => {
@@ -301,10 +320,10 @@ impl Pipeline {
                                 record.last_modified = None;
                                 fail(&mut record, e.to_string(), None)
                             }
-                            Err(join) => {
+                            Err(crashed) => {
                                 record.etag = None;
                                 record.last_modified = None;
-                                fail(&mut record, format!("parser crashed: {join}"), None)
+                                fail(&mut record, format!("parser crashed: {crashed}"), None)
                             }
                         }
                     }
@@ -316,7 +335,14 @@ impl Pipeline {
         let write_started = Instant::now();
         let summary = self
             .store
-            .write_fetch(job.id, &record, &entries, template.as_ref(), &self.deduper)
+            .write_fetch(
+                job.id,
+                &record,
+                &entries,
+                template.as_ref(),
+                &self.deduper,
+                prefetched,
+            )
             .await?;
         drop(processing);
         report.stages.dedup += summary.dedup;
@@ -345,12 +371,15 @@ impl Pipeline {
         fetched_at + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
     }
 
-    /// Keeps the entries that are new or changed since they were stored and
-    /// cleans them (with the feed's learned template, which they also teach).
+    /// Keeps the entries that are new or changed since they were stored,
+    /// cleans them (with the feed's learned template, which they also teach),
+    /// analyses their texts and reads ahead what the matcher will need under
+    /// the writer: all on a worker, beside other feeds.
     async fn prepare_entries(
         &self,
         job: &FeedJob,
         feed: ParsedFeed,
+        fetched_at: &str,
         stages: &mut StageTimes,
     ) -> Result<Result<Prepared, String>, PipelineError> {
         let mut seen = HashSet::new();
@@ -375,68 +404,79 @@ impl Pipeline {
             .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
             .collect();
         if changed.is_empty() {
-            return Ok(Ok((Vec::new(), None)));
+            return Ok(Ok((Vec::new(), None, None)));
         }
         let mut template = self
             .store
             .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
-        let cleaned = tokio::task::spawn_blocking(move || {
-            let t = Instant::now();
-            // One batch: the template learns from all new entries of this
-            // fetch (a new feed's first 30 entries teach it its footer) before
-            // any of them is cleaned.
-            let htmls: Vec<&str> = changed
-                .iter()
-                .map(|(e, _)| e.content_html.as_str())
-                .collect();
-            let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
-            let clean_took = t.elapsed();
-            let t = Instant::now();
-            let writes: Vec<EntryWrite> = changed
-                .into_iter()
-                .zip(cleaned)
-                .map(|((e, raw_hash), cleaned)| EntryWrite {
-                    guid: e.guid,
-                    url: e.url,
-                    title: e.title,
-                    author: e.author,
-                    published_at: e.published_at.map(store::timestamp),
-                    updated_at: e.updated_at.map(store::timestamp),
-                    content_raw: e.content_html,
-                    content_html: cleaned.html,
-                    // Analysed here, on a blocking thread beside other feeds,
-                    // not under the writer where the matcher runs.
-                    analysis: {
-                        let analysis = Analysis::of(&cleaned.text);
-                        analysis.prepare();
-                        std::sync::Arc::new(analysis)
-                    },
-                    content_text: cleaned.text,
-                    raw_hash,
-                })
-                .collect();
-            (writes, template, clean_took, t.elapsed())
-        })
-        .await;
-        match cleaned {
-            Ok((writes, template, clean_took, analysis_took)) => {
+        let store = self.store.clone();
+        let deduper = self.deduper.clone();
+        let fetched_at = fetched_at.to_string();
+        let prepared = self
+            .workers
+            .run(move || {
+                let t = Instant::now();
+                // One batch: the template learns from all new entries of this
+                // fetch (a new feed's first 30 entries teach it its footer)
+                // before any of them is cleaned.
+                let htmls: Vec<&str> = changed
+                    .iter()
+                    .map(|(e, _)| e.content_html.as_str())
+                    .collect();
+                let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
+                let clean_took = t.elapsed();
+                let t = Instant::now();
+                let writes: Vec<EntryWrite> = changed
+                    .into_iter()
+                    .zip(cleaned)
+                    .map(|((e, raw_hash), cleaned)| EntryWrite {
+                        guid: e.guid,
+                        url: e.url,
+                        title: e.title,
+                        author: e.author,
+                        published_at: e.published_at.map(store::timestamp),
+                        updated_at: e.updated_at.map(store::timestamp),
+                        content_raw: e.content_html,
+                        content_html: cleaned.html,
+                        // Analysed here, beside other feeds, not under the
+                        // writer where the matcher runs.
+                        analysis: {
+                            let analysis = Analysis::of(&cleaned.text);
+                            analysis.prepare();
+                            std::sync::Arc::new(analysis)
+                        },
+                        content_text: cleaned.text,
+                        raw_hash,
+                    })
+                    .collect();
+                let prefetched = store.prefetch(&deduper, &fetched_at, &writes);
+                (writes, template, prefetched, clean_took, t.elapsed())
+            })
+            .await;
+        match prepared {
+            Ok((writes, template, prefetched, clean_took, dedup_took)) => {
                 stages.clean = clean_took;
-                stages.dedup = analysis_took;
-                Ok(Ok((writes, Some(template))))
+                stages.dedup = dedup_took;
+                Ok(Ok((writes, Some(template), Some(prefetched?))))
             }
             // The cleaner panicked on this feed's input: store nothing new and
             // record it as the feed's error, so the next fetch retries in full.
-            Err(join) => Ok(Err(format!(
-                "cleaner crashed on this feed's entries: {join}"
+            Err(crashed) => Ok(Err(format!(
+                "cleaner crashed on this feed's entries: {crashed}"
             ))),
         }
     }
 }
 
-/// New or changed entries ready to write, and the feed's template that learned from them.
-type Prepared = (Vec<EntryWrite>, Option<FeedTemplate>);
+/// New or changed entries ready to write, the feed's template that learned
+/// from them, and what the matcher read ahead for them.
+type Prepared = (
+    Vec<EntryWrite>,
+    Option<FeedTemplate>,
+    Option<crate::dedup::Prefetched>,
+);
 
 /// A hash of what a reader sees of an entry: an edit to any of it is an update.
 fn raw_hash(e: &ParsedEntry) -> i64 {

@@ -538,9 +538,35 @@ impl Store {
         .await?)
     }
 
+    /// Reads ahead, before the writer is taken, what the matcher will need
+    /// under it to place `entries` ([`Deduper::prefetch`]), on a reader
+    /// connection, on this thread. Most of the matcher's reading happens
+    /// here: the writer is the one serial part of ingestion.
+    ///
+    /// [`Deduper::prefetch`]: crate::dedup::Deduper::prefetch
+    pub fn prefetch(
+        &self,
+        dedup: &crate::dedup::Deduper,
+        fetched_at: &str,
+        entries: &[EntryWrite],
+    ) -> Result<crate::dedup::Prefetched, StoreError> {
+        if entries.is_empty() {
+            return Ok(crate::dedup::Prefetched::default());
+        }
+        let incoming: Vec<crate::dedup::Incoming<'_>> =
+            entries.iter().map(EntryWrite::incoming).collect();
+        self.read(|conn| {
+            dedup
+                .prefetch(conn, fetched_at, &incoming)
+                .map_err(|e| StoreError::Dedup(e.to_string()))
+        })
+    }
+
     /// Writes one fetch in a single transaction: new and changed entries,
-    /// their stories (through `dedup`), the cleaner's learned template, and
-    /// the feed's fetch record. Either all of it lands or none.
+    /// their stories (through `dedup`, with what [`Store::prefetch`] read
+    /// for them, or reading it here if `prefetched` is `None`), the
+    /// cleaner's learned template, and the feed's fetch record. Either all
+    /// of it lands or none.
     pub async fn write_fetch(
         &self,
         feed_id: i64,
@@ -548,20 +574,12 @@ impl Store {
         entries: &[EntryWrite],
         template: Option<&crate::clean::FeedTemplate>,
         dedup: &crate::dedup::Deduper,
+        prefetched: Option<crate::dedup::Prefetched>,
     ) -> Result<WriteSummary, StoreError> {
-        // Most of the matcher's reading happens here, before the writer is
-        // taken: the writer is the one serial part of ingestion.
         let started = std::time::Instant::now();
-        let incoming: Vec<crate::dedup::Incoming<'_>> =
-            entries.iter().map(EntryWrite::incoming).collect();
-        let prefetched = if incoming.is_empty() {
-            crate::dedup::Prefetched::default()
-        } else {
-            self.read(|conn| {
-                dedup
-                    .prefetch(conn, &record.fetched_at, &incoming)
-                    .map_err(|e| StoreError::Dedup(e.to_string()))
-            })?
+        let prefetched = match prefetched {
+            Some(prefetched) => prefetched,
+            None => self.prefetch(dedup, &record.fetched_at, entries)?,
         };
         let prefetch = started.elapsed();
         let waited = std::time::Instant::now();

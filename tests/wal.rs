@@ -116,7 +116,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             for f in 0..FETCHES {
                 let entries = fetch(&mut rng, feed, f);
                 store
-                    .write_fetch(feed, &ok_now(), &entries, None, &deduper)
+                    .write_fetch(feed, &ok_now(), &entries, None, &deduper, None)
                     .await
                     .unwrap();
                 largest_wal.fetch_max(wal_size(&db), Ordering::Relaxed);
@@ -187,7 +187,7 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
         let entries = fetch(&mut rng, feed, f);
         let started = std::time::Instant::now();
         store
-            .write_fetch(feed, &ok_now(), &entries, None, &deduper)
+            .write_fetch(feed, &ok_now(), &entries, None, &deduper, None)
             .await
             .unwrap();
         *slowest = (*slowest).max(started.elapsed());
