@@ -389,6 +389,16 @@ impl Deduper {
         self.lock().anchors.len()
     }
 
+    /// Empties the window and the analysis cache, for a caller that will
+    /// place no more entries (`run --once` after its last feed): what comes
+    /// next, indexing the new stories for search, then runs without them
+    /// (the window's tables are most of the heap at 500,000 entries). Later
+    /// entries would still be placed, only without candidates.
+    pub fn release(&self) {
+        *self.lock() = Window::default();
+        *self.analyses.lock().unwrap_or_else(|e| e.into_inner()) = AnalysisCache::default();
+    }
+
     /// Assigns fingerprints and stories to entries just inserted or changed in
     /// the current transaction. The entries' rows (title, url, published_at,
     /// content_text) are already written; this fills `simhash` and `story_id`
