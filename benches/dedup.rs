@@ -170,7 +170,7 @@ fn quality(corpus: &corpus::Corpus) {
     );
     let mut index = AnchorIndex::new();
     for (i, a) in analyses.iter().enumerate() {
-        index.insert(i as i64, a.anchors(), 0);
+        index.insert(i as i64, a.anchors(), 0, 0);
     }
     let chosen: Vec<Vec<u32>> = analyses.iter().map(|a| index.choose(a.anchors())).collect();
     let mut per_lookup: Vec<usize> = (0..n)
@@ -304,7 +304,7 @@ fn lookup_latency() {
         let mut index = AnchorIndex::new();
         let t = Instant::now();
         for (i, pool) in pools.iter().enumerate() {
-            index.insert(i as i64, pool, 0);
+            index.insert(i as i64, pool, 0, 0);
         }
         let build = t.elapsed();
         // What the index holds for each entry: its anchors chosen when it was
@@ -317,7 +317,7 @@ fn lookup_latency() {
                     flat[i * ANCHORS + k] = a;
                 }
             }
-            at_insert.insert(i as i64, pool, 0);
+            at_insert.insert(i as i64, pool, 0, 0);
         }
         drop(at_insert);
         // Half the queries are copies of a stored entry (a third of their

@@ -382,6 +382,11 @@ fn timed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Pro
     // BENCH_PERF=FILE: the children run under `perf record` (a flat profile;
     // the bench profile keeps symbols and line tables). Times then include
     // perf's own overhead.
+    // BENCH_WRAP="heaptrack -o FILE" (any command prefix, split on spaces):
+    // the children run under it, for memory profiles.
+    if let Ok(wrap) = std::env::var("BENCH_WRAP") {
+        cmd.args(wrap.split_whitespace());
+    }
     if let Ok(perf_out) = std::env::var("BENCH_PERF") {
         static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -700,6 +705,24 @@ fn main() {
             loadavg()
         );
 
+        // BENCH_ONLY=cold: the cold run alone (no floor, warm run, split or
+        // newsboat), for quick A/B runs of one figure.
+        let cold_only = std::env::var("BENCH_ONLY").as_deref() == Ok("cold");
+        if cold_only {
+            let load_before = loadavg();
+            let (cold, out) = feedsieve(dir.path(), &config);
+            println!(
+                "  cold: {} | {cold:?} db {:.0} MB (load average {load_before} → {})",
+                out.trim(),
+                db_size_mb(dir.path()),
+                loadavg()
+            );
+            // BENCH_KEEP=1: the directory stays, for runs by hand against its database.
+            if std::env::var("BENCH_KEEP").as_deref() == Ok("1") {
+                println!("  kept {}", dir.keep().display());
+            }
+            continue;
+        }
         let fl = floor(&corpus, shape);
         let floor_secs = fl.parse + fl.insert;
         let clean_secs = fl.clean_per_entry * total;

@@ -87,6 +87,8 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
         store_wait_ms = s.store_wait.as_millis() as u64,
         "stage times summed over feeds"
     );
+    // Every feed is written: the window is not needed for indexing.
+    pipeline.deduper.release();
     maintain_once(&pipeline, config.storage.keep).await;
     pipeline.store.close().await;
     Ok(summary)

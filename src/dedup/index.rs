@@ -12,11 +12,16 @@
 //! copy: it becomes a stop-anchor, its postings are dropped, and it is
 //! skipped when anchors are chosen, for queries and for later entries alike.
 //!
-//! It only ever holds ids, anchors and times, never decides a match (the
-//! caller verifies every candidate against the database), and it may hold
-//! ids whose rows were rolled back: callers must tolerate that.
+//! Entries sit in numbered slots, and every table holds slot numbers (4
+//! bytes) or postings (8), never a copy of an id or a key: at 500,000
+//! entries a window's bytes per entry are most of the daemon's memory.
+//!
+//! It only ever holds ids, anchors, times, simhashes and key hashes, never
+//! decides a match (the caller verifies every candidate against the
+//! database), and it may hold ids whose rows were rolled back: callers must
+//! tolerate that.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Anchors indexed per entry. Copies with Jaccard similarity J share none of
 /// them with probability about (1 - J)^ANCHORS: 1.4% at J = 0.3 (the
@@ -28,39 +33,284 @@ pub const ANCHORS: usize = 12;
 /// bounds the candidates one anchor can bring to ANCHORS * STOP_AFTER.
 pub const STOP_AFTER: usize = 64;
 
+/// Keys kept per entry by [`KeyIndex`]: its normalised title and link.
+pub const KEYS: usize = 2;
+
 /// Marks a vacant table cell (no slot has this number).
 const VACANT: u32 = u32::MAX;
 
-#[derive(Debug, Clone, Copy)]
+/// Fibonacci hashing's multiplier: anchors are hash bits already, but the
+/// bottom-k choice skews them, and ids are sequential, so every hash is
+/// mixed once more before its top bits choose a cell.
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// A cell of a [`Probe`] table, with a value that marks it vacant.
+trait Cell: Copy + PartialEq {
+    const EMPTY: Self;
+    fn is_empty(self) -> bool;
+}
+
+impl Cell for u32 {
+    const EMPTY: u32 = VACANT;
+    fn is_empty(self) -> bool {
+        self == VACANT
+    }
+}
+
+/// An open-addressing table with linear probing: a power of two long, at
+/// most 3/4 full, no allocation per item. Cells may share a hash (it is a
+/// multiset); the caller tells a cell's hash (`hash_of`) and compares what a
+/// cell stands for itself, so a cell can be a bare slot number, 4 bytes,
+/// where a hash map of ids would hold the id, the value and padding.
+#[derive(Debug)]
+struct Probe<C> {
+    cells: Vec<C>,
+    len: usize,
+}
+
+impl<C: Cell> Probe<C> {
+    fn new(cells: usize) -> Self {
+        Probe {
+            cells: vec![C::EMPTY; cells.next_power_of_two().max(2)],
+            len: 0,
+        }
+    }
+
+    fn home(&self, hash: u64) -> usize {
+        let bits = self.cells.len().trailing_zeros();
+        (hash.wrapping_mul(GOLDEN) >> (64 - bits)) as usize
+    }
+
+    /// The first cell from `hash`'s home on that `found` accepts, if any
+    /// before a vacant cell (every cell of that hash lies before one).
+    fn find(&self, hash: u64, mut found: impl FnMut(C) -> bool) -> Option<C> {
+        let mask = self.cells.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let c = self.cells[i];
+            if c.is_empty() {
+                return None;
+            }
+            if found(c) {
+                return Some(c);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Calls `f` with every cell from `hash`'s home up to a vacant cell:
+    /// all the cells of that hash, and others the caller skips.
+    fn for_each(&self, hash: u64, mut f: impl FnMut(C)) {
+        self.find(hash, |c| {
+            f(c);
+            false
+        });
+    }
+
+    fn insert(&mut self, hash: u64, cell: C, hash_of: impl Fn(C) -> u64) {
+        if (self.len + 1) * 4 > self.cells.len() * 3 {
+            self.grow(&hash_of);
+        }
+        let mask = self.cells.len() - 1;
+        let mut i = self.home(hash);
+        while !self.cells[i].is_empty() {
+            i = (i + 1) & mask;
+        }
+        self.cells[i] = cell;
+        self.len += 1;
+    }
+
+    /// Removes one cell equal to `cell`; backward-shift deletion keeps every
+    /// other cell reachable from its home without tombstones.
+    fn remove(&mut self, hash: u64, cell: C, hash_of: impl Fn(C) -> u64) {
+        let mask = self.cells.len() - 1;
+        let mut i = self.home(hash);
+        loop {
+            let c = self.cells[i];
+            if c.is_empty() {
+                return;
+            }
+            if c == cell {
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        let mut hole = i;
+        let mut j = i;
+        loop {
+            j = (j + 1) & mask;
+            let c = self.cells[j];
+            if c.is_empty() {
+                break;
+            }
+            let home = self.home(hash_of(c));
+            // Move c into the hole if its home is not cyclically in (hole, j].
+            let in_between = if hole <= j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !in_between {
+                self.cells[hole] = c;
+                hole = j;
+            }
+        }
+        self.cells[hole] = C::EMPTY;
+        self.len -= 1;
+    }
+
+    fn grow(&mut self, hash_of: &impl Fn(C) -> u64) {
+        let doubled = vec![C::EMPTY; self.cells.len() * 2];
+        let old = std::mem::replace(&mut self.cells, doubled);
+        let mask = self.cells.len() - 1;
+        for c in old.into_iter().filter(|c| !c.is_empty()) {
+            let mut i = self.home(hash_of(c));
+            while !self.cells[i].is_empty() {
+                i = (i + 1) & mask;
+            }
+            self.cells[i] = c;
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.cells.capacity() * std::mem::size_of::<C>()
+    }
+}
+
+fn id_hash(id: i64) -> u64 {
+    id as u64
+}
+
+fn anchor_hash(anchor: u32) -> u64 {
+    u64::from(anchor)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Posting {
     anchor: u32,
     slot: u32,
 }
 
-const EMPTY: Posting = Posting {
-    anchor: 0,
-    slot: VACANT,
-};
-
-#[derive(Debug, Clone, Copy)]
-struct Slot {
-    id: i64,
-    time: i64,
+impl Cell for Posting {
+    const EMPTY: Posting = Posting {
+        anchor: 0,
+        slot: VACANT,
+    };
+    fn is_empty(self) -> bool {
+        self.slot == VACANT
+    }
 }
 
-/// Anchors of the window's entries, with the time (unix seconds) of each.
+fn posting_hash(p: Posting) -> u64 {
+    anchor_hash(p.anchor)
+}
+
+/// An entry of the window in a [`Slab`]: its id, time (unix seconds), and
+/// what the index keeps of it.
+#[derive(Debug, Clone, Copy)]
+struct Item<T> {
+    /// -1 for a free slot.
+    id: i64,
+    time: i64,
+    data: T,
+}
+
+/// The window's entries in numbered slots (reused once freed), found by id
+/// through a table of slot numbers: 4 bytes a cell, where a map from id to
+/// slot held 16 and a control byte per bucket.
+#[derive(Debug)]
+struct Slab<T> {
+    items: Vec<Item<T>>,
+    free: Vec<u32>,
+    ids: Probe<u32>,
+}
+
+impl<T: Copy> Slab<T> {
+    fn new() -> Self {
+        Slab {
+            items: Vec::new(),
+            free: Vec::new(),
+            ids: Probe::new(64),
+        }
+    }
+
+    fn get(&self, slot: u32) -> &Item<T> {
+        &self.items[slot as usize]
+    }
+
+    fn find(&self, id: i64) -> Option<u32> {
+        self.ids.find(id_hash(id), |s| self.get(s).id == id)
+    }
+
+    /// Stores `entry` (whose id must not be stored) in a free slot or a new
+    /// one at the end.
+    fn add(&mut self, entry: Item<T>) -> u32 {
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.items[slot as usize] = entry;
+                slot
+            }
+            None => {
+                self.items.push(entry);
+                (self.items.len() - 1) as u32
+            }
+        };
+        let items = &self.items;
+        self.ids
+            .insert(id_hash(entry.id), slot, |s| id_hash(items[s as usize].id));
+        slot
+    }
+
+    /// Frees the slot of entry `id`; returns the slot and what it held.
+    fn take(&mut self, id: i64) -> Option<(u32, Item<T>)> {
+        let slot = self.find(id)?;
+        let items = &self.items;
+        self.ids
+            .remove(id_hash(id), slot, |s| id_hash(items[s as usize].id));
+        let entry = self.items[slot as usize];
+        self.items[slot as usize].id = -1;
+        self.free.push(slot);
+        Some((slot, entry))
+    }
+
+    /// Ids of the stored entries older than `time`.
+    fn older_than(&self, time: i64) -> Vec<i64> {
+        self.items
+            .iter()
+            .filter(|e| e.id >= 0 && e.time < time)
+            .map(|e| e.id)
+            .collect()
+    }
+
+    fn bytes(&self) -> usize {
+        self.items.capacity() * std::mem::size_of::<Item<T>>()
+            + self.free.capacity() * 4
+            + self.ids.bytes()
+    }
+}
+
+/// A candidate of [`AnchorIndex::ranked_candidates`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    pub id: i64,
+    /// The query's chosen anchors it shares.
+    pub shared: usize,
+    pub simhash: u64,
+}
+
+/// Anchors of the window's entries, with the time (unix seconds) and
+/// simhash of each.
 #[derive(Debug)]
 pub struct AnchorIndex {
-    /// Linear probing; a power of two long, at most 3/4 full.
-    table: Vec<Posting>,
-    postings: usize,
-    /// Entry of each slot; `id` is -1 for a free slot.
-    slots: Vec<Slot>,
+    /// (anchor, slot) postings: 8 bytes each, no allocation per anchor.
+    table: Probe<Posting>,
+    /// Each entry's simhash, kept here rather than in a map of its own:
+    /// the matcher reads it for every candidate the anchors bring (the
+    /// `max_distance` filter), and a map by id cost ~50 bytes an entry more.
+    slots: Slab<u64>,
     /// The anchors indexed for each slot, [`ANCHORS`] per slot, the unused
     /// ones [`VACANT`]: removal needs them.
     slot_anchors: Vec<u32>,
-    free: Vec<u32>,
-    slot_of: HashMap<i64, u32>,
     stop: HashSet<u32>,
     /// Oldest time that may still be stored: pruning is a scan of the
     /// slots, done only once the horizon has moved by `prune_step`.
@@ -76,12 +326,9 @@ impl Default for AnchorIndex {
 impl AnchorIndex {
     pub fn new() -> Self {
         AnchorIndex {
-            table: vec![EMPTY; 1024],
-            postings: 0,
-            slots: Vec::new(),
+            table: Probe::new(1024),
+            slots: Slab::new(),
             slot_anchors: Vec::new(),
-            free: Vec::new(),
-            slot_of: HashMap::new(),
             stop: HashSet::new(),
             pruned_to: i64::MIN,
         }
@@ -89,11 +336,11 @@ impl AnchorIndex {
 
     /// Number of entries stored.
     pub fn len(&self) -> usize {
-        self.slot_of.len()
+        self.slots.ids.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slot_of.is_empty()
+        self.slots.ids.len == 0
     }
 
     /// Whether `anchor` is a stop-anchor.
@@ -113,24 +360,21 @@ impl AnchorIndex {
     }
 
     /// Adds or replaces entry `id` with the anchors chosen from `pool`.
-    pub fn insert(&mut self, id: i64, pool: &[u32], time: i64) {
+    pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64) {
         self.remove(id);
         let chosen = self.choose(pool);
         if chosen.is_empty() {
             return;
         }
-        let slot = match self.free.pop() {
-            Some(slot) => {
-                self.slots[slot as usize] = Slot { id, time };
-                slot
-            }
-            None => {
-                self.slots.push(Slot { id, time });
-                self.slot_anchors.extend([VACANT; ANCHORS]);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        self.slot_of.insert(id, slot);
+        let slot = self.slots.add(Item {
+            id,
+            time,
+            data: simhash,
+        });
+        let base = slot as usize * ANCHORS;
+        if self.slot_anchors.len() < base + ANCHORS {
+            self.slot_anchors.extend([VACANT; ANCHORS]);
+        }
         let base = slot as usize * ANCHORS;
         let mut kept = 0;
         for anchor in chosen {
@@ -145,18 +389,17 @@ impl AnchorIndex {
     }
 
     pub fn remove(&mut self, id: i64) {
-        let Some(slot) = self.slot_of.remove(&id) else {
+        let Some((slot, _)) = self.slots.take(id) else {
             return;
         };
         let base = slot as usize * ANCHORS;
         for i in base..base + ANCHORS {
             let anchor = std::mem::replace(&mut self.slot_anchors[i], VACANT);
             if anchor != VACANT {
-                self.remove_posting(anchor, slot);
+                self.table
+                    .remove(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
             }
         }
-        self.slots[slot as usize].id = -1;
-        self.free.push(slot);
     }
 
     /// Drops every entry older than `time`. Lookups filter on time anyway, so
@@ -167,13 +410,7 @@ impl AnchorIndex {
             return;
         }
         self.pruned_to = time;
-        let old: Vec<i64> = self
-            .slots
-            .iter()
-            .filter(|s| s.id >= 0 && s.time < time)
-            .map(|s| s.id)
-            .collect();
-        for id in old {
+        for id in self.slots.older_than(time) {
             self.remove(id);
         }
     }
@@ -189,7 +426,8 @@ impl AnchorIndex {
         out: &mut Vec<i64>,
     ) {
         let start = out.len();
-        self.hits(pool, times, exclude, out);
+        self.hits(pool, times, exclude, |id, _| out.push(id));
+        out[start..].sort_unstable();
         let mut kept = start;
         for i in start..out.len() {
             if i == start || out[i] != out[kept - 1] {
@@ -201,81 +439,63 @@ impl AnchorIndex {
     }
 
     /// The candidates of [`candidates`](Self::candidates), each with the
-    /// number of the query's chosen anchors it shares: the more, the likelier
-    /// a copy (a copy shares about J × [`ANCHORS`], an article that only
-    /// quotes a paragraph of the query one or two). Most shared first, ties
-    /// by id.
+    /// number of the query's chosen anchors it shares (the more, the likelier
+    /// a copy: a copy shares about J × [`ANCHORS`], an article that only
+    /// quotes a paragraph of the query one or two) and its simhash. Most
+    /// shared first, ties by id.
     pub fn ranked_candidates(
         &self,
         pool: &[u32],
         times: std::ops::RangeInclusive<i64>,
         exclude: i64,
-    ) -> Vec<(i64, usize)> {
+    ) -> Vec<Ranked> {
         let mut hits = Vec::new();
-        self.hits(pool, times, exclude, &mut hits);
-        let mut ranked: Vec<(i64, usize)> = Vec::new();
-        for id in hits {
+        self.hits(pool, times, exclude, |id, slot| hits.push((id, slot)));
+        hits.sort_unstable();
+        let mut ranked: Vec<Ranked> = Vec::new();
+        for (id, slot) in hits {
             match ranked.last_mut() {
-                Some((last, shared)) if *last == id => *shared += 1,
-                _ => ranked.push((id, 1)),
+                Some(last) if last.id == id => last.shared += 1,
+                _ => ranked.push(Ranked {
+                    id,
+                    shared: 1,
+                    simhash: self.slots.get(slot).data,
+                }),
             }
         }
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.sort_by(|a, b| b.shared.cmp(&a.shared).then(a.id.cmp(&b.id)));
         ranked
     }
 
-    /// Appends to `out`, sorted, the ids of every posting of the anchors
+    /// Calls `hit` with the id and slot of every posting of the anchors
     /// chosen from `pool` (an id once per shared anchor).
     fn hits(
         &self,
         pool: &[u32],
         times: std::ops::RangeInclusive<i64>,
         exclude: i64,
-        out: &mut Vec<i64>,
+        mut hit: impl FnMut(i64, u32),
     ) {
-        let start = out.len();
         for anchor in self.choose(pool) {
-            self.for_each_posting(anchor, |slot| {
-                let s = self.slots[slot as usize];
+            self.table.for_each(anchor_hash(anchor), |p| {
+                if p.anchor != anchor {
+                    return;
+                }
+                let s = self.slots.get(p.slot);
                 if s.id != exclude && times.contains(&s.time) {
-                    out.push(s.id);
+                    hit(s.id, p.slot);
                 }
             });
         }
-        out[start..].sort_unstable();
     }
 
     /// Approximate heap bytes in use, for the benchmark's memory figure.
     pub fn approx_bytes(&self) -> usize {
-        self.table.capacity() * std::mem::size_of::<Posting>()
-            + self.slots.capacity() * std::mem::size_of::<Slot>()
+        self.table.bytes()
+            + self.slots.bytes()
             + self.slot_anchors.capacity() * 4
-            + self.free.capacity() * 4
-            // hashbrown: key + value + 1 control byte per bucket.
-            + self.slot_of.capacity() * (8 + 4 + 1) * 8 / 7
+            // hashbrown: key + 1 control byte per bucket.
             + self.stop.capacity() * (4 + 1) * 8 / 7
-    }
-
-    fn home(&self, anchor: u32) -> usize {
-        // Fibonacci hashing: anchors are hash bits already, but the bottom-k
-        // choice skews them, so they are mixed once more.
-        let bits = self.table.len().trailing_zeros();
-        ((u64::from(anchor).wrapping_mul(0x9E37_79B9_7F4A_7C15)) >> (64 - bits)) as usize
-    }
-
-    fn for_each_posting(&self, anchor: u32, mut f: impl FnMut(u32)) {
-        let mask = self.table.len() - 1;
-        let mut i = self.home(anchor);
-        loop {
-            let p = self.table[i];
-            if p.slot == VACANT {
-                return;
-            }
-            if p.anchor == anchor {
-                f(p.slot);
-            }
-            i = (i + 1) & mask;
-        }
     }
 
     /// Adds a posting, unless the anchor is or now becomes a stop-anchor;
@@ -284,24 +504,16 @@ impl AnchorIndex {
         if self.stop.contains(&anchor) {
             return false;
         }
-        if (self.postings + 1) * 4 > self.table.len() * 3 {
-            self.grow();
-        }
-        let mask = self.table.len() - 1;
-        let mut i = self.home(anchor);
         let mut count = 0;
-        while self.table[i].slot != VACANT {
-            if self.table[i].anchor == anchor {
-                count += 1;
-            }
-            i = (i + 1) & mask;
-        }
+        self.table.for_each(anchor_hash(anchor), |p| {
+            count += usize::from(p.anchor == anchor);
+        });
         if count + 1 >= STOP_AFTER {
             self.make_stop(anchor);
             return false;
         }
-        self.table[i] = Posting { anchor, slot };
-        self.postings += 1;
+        self.table
+            .insert(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
         true
     }
 
@@ -309,9 +521,14 @@ impl AnchorIndex {
     /// in the anchor lists of the slots that had it.
     fn make_stop(&mut self, anchor: u32) {
         let mut slots = Vec::new();
-        self.for_each_posting(anchor, |slot| slots.push(slot));
+        self.table.for_each(anchor_hash(anchor), |p| {
+            if p.anchor == anchor {
+                slots.push(p.slot);
+            }
+        });
         for slot in slots {
-            self.remove_posting(anchor, slot);
+            self.table
+                .remove(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
             let base = slot as usize * ANCHORS;
             let list = &mut self.slot_anchors[base..base + ANCHORS];
             if let Some(pos) = list.iter().position(|&a| a == anchor) {
@@ -321,71 +538,50 @@ impl AnchorIndex {
         }
         self.stop.insert(anchor);
     }
+}
 
-    /// Removes one posting; backward-shift deletion keeps every other
-    /// posting reachable from its home cell without tombstones.
-    fn remove_posting(&mut self, anchor: u32, slot: u32) {
-        let mask = self.table.len() - 1;
-        let mut i = self.home(anchor);
-        loop {
-            let p = self.table[i];
-            if p.slot == VACANT {
-                return;
-            }
-            if p.anchor == anchor && p.slot == slot {
-                break;
-            }
-            i = (i + 1) & mask;
-        }
-        let mut hole = i;
-        let mut j = i;
-        loop {
-            j = (j + 1) & mask;
-            let p = self.table[j];
-            if p.slot == VACANT {
-                break;
-            }
-            let home = self.home(p.anchor);
-            // Move p into the hole if its home is not cyclically in (hole, j].
-            let in_between = if hole <= j {
-                hole < home && home <= j
-            } else {
-                hole < home || home <= j
-            };
-            if !in_between {
-                self.table[hole] = p;
-                hole = j;
-            }
-        }
-        self.table[hole] = EMPTY;
-        self.postings -= 1;
-    }
-
-    fn grow(&mut self) {
-        let doubled = vec![EMPTY; self.table.len() * 2];
-        let old = std::mem::replace(&mut self.table, doubled);
-        let mask = self.table.len() - 1;
-        for p in old.into_iter().filter(|p| p.slot != VACANT) {
-            let mut i = self.home(p.anchor);
-            while self.table[i].slot != VACANT {
-                i = (i + 1) & mask;
-            }
-            self.table[i] = p;
-        }
-    }
+/// What the key index keeps of an entry.
+#[derive(Debug, Clone, Copy)]
+struct Keys {
+    keys: [u64; KEYS],
+    count: u8,
+    /// Added below the horizon: still found until the next prune, as it
+    /// would be had pruning removed every old entry at once.
+    below: bool,
 }
 
 /// Short entries of the window by normalised title and link. Each key is
-/// kept as a 64-bit hash, once, in one ordered set of (key, id): the keys
-/// as strings, stored twice with a map entry and a vector per key, were
-/// ~570 bytes an entry, the largest part of a 500,000-entry window (peak
-/// RSS 643 MB at 10,000 × 50). Two keys that share a hash only make a
-/// candidate, which verification compares on the keys themselves.
-#[derive(Debug, Default)]
+/// kept as a 64-bit hash in its entry's slot; a table of slot numbers finds
+/// them by hash, another by id: ~60 bytes an entry, where ordered sets of
+/// (hash, id) and (time, id) and a map of each id's keys were ~185 (and the
+/// keys as strings ~570, the largest part of a 500,000-entry window). Two
+/// keys that share a hash only make a candidate, which verification
+/// compares on the keys themselves.
+#[derive(Debug)]
 pub struct KeyIndex {
-    by_key: BTreeSet<(u64, i64)>,
-    keys_of: HashMap<i64, (Vec<u64>, i64)>,
-    by_time: BTreeSet<(i64, i64)>,
+    slots: Slab<Keys>,
+    /// Cells `slot << 1 | k` for key `k` of a slot, hashed by that key.
+    by_key: Probe<u32>,
+    /// The latest time pruned before: older entries are not found, though
+    /// they stay in memory until the next scan (see `pruned_to`).
+    horizon: i64,
+    /// Slots added below `horizon` since the last prune.
+    below: Vec<u32>,
+    /// Horizon of the last scan of the slots: like the anchors', it runs once
+    /// the horizon has moved by a 64th of the window.
+    pruned_to: i64,
+}
+
+impl Default for KeyIndex {
+    fn default() -> Self {
+        KeyIndex {
+            slots: Slab::new(),
+            by_key: Probe::new(64),
+            horizon: i64::MIN,
+            below: Vec::new(),
+            pruned_to: i64::MIN,
+        }
+    }
 }
 
 fn key_hash(key: &str) -> u64 {
@@ -394,50 +590,85 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl KeyIndex {
-    /// Adds or replaces the keys of entry `id`, at `time` (unix seconds).
-    pub fn insert(&mut self, id: i64, keys: Vec<String>, time: i64) {
+    fn key_of(slots: &[Item<Keys>], cell: u32) -> u64 {
+        slots[(cell >> 1) as usize].data.keys[(cell & 1) as usize]
+    }
+
+    /// Adds or replaces the keys of entry `id`, at `time` (unix seconds): at
+    /// most [`KEYS`] of them (the title's and the link's), further ones are
+    /// not kept.
+    pub fn insert(&mut self, id: i64, keys: &[String], time: i64) {
         self.remove(id);
+        debug_assert!(keys.len() <= KEYS, "more keys than a slot holds");
         if keys.is_empty() {
             return;
         }
-        let hashes: Vec<u64> = keys.iter().map(|k| key_hash(k)).collect();
-        for &hash in &hashes {
-            self.by_key.insert((hash, id));
+        let mut data = Keys {
+            keys: [0; KEYS],
+            count: 0,
+            below: time < self.horizon,
+        };
+        for (cell, key) in data.keys.iter_mut().zip(keys) {
+            *cell = key_hash(key);
+            data.count += 1;
         }
-        self.keys_of.insert(id, (hashes, time));
-        self.by_time.insert((time, id));
+        let slot = self.slots.add(Item { id, time, data });
+        if data.below {
+            self.below.push(slot);
+        }
+        let slots = &self.slots.items;
+        for k in 0..u32::from(data.count) {
+            let cell = slot << 1 | k;
+            self.by_key
+                .insert(Self::key_of(slots, cell), cell, |c| Self::key_of(slots, c));
+        }
     }
 
-    /// Drops every entry older than `time`.
-    pub fn prune_before(&mut self, time: i64) {
-        let old: Vec<i64> = self
-            .by_time
-            .range(..(time, i64::MIN))
-            .map(|&(_, id)| id)
-            .collect();
-        for id in old {
+    /// Drops every entry older than `time`, which never decreases from one
+    /// call to the next (the window's end only moves forward). They are no
+    /// longer found from now on; their memory goes at the next scan, once
+    /// `time` has moved by a 64th of `window` seconds since the last.
+    pub fn prune_before(&mut self, time: i64, window: i64) {
+        self.horizon = self.horizon.max(time);
+        for slot in std::mem::take(&mut self.below) {
+            let s = *self.slots.get(slot);
+            if s.id >= 0 && s.data.below {
+                self.remove(s.id);
+            }
+        }
+        if time < self.pruned_to.saturating_add(window / 64) {
+            return;
+        }
+        self.pruned_to = time;
+        for id in self.slots.older_than(time) {
             self.remove(id);
         }
     }
 
     pub fn remove(&mut self, id: i64) {
-        let Some((hashes, time)) = self.keys_of.remove(&id) else {
+        let Some((slot, entry)) = self.slots.take(id) else {
             return;
         };
-        self.by_time.remove(&(time, id));
-        for hash in hashes {
-            self.by_key.remove(&(hash, id));
+        let slots = &self.slots.items;
+        for k in 0..u32::from(entry.data.count) {
+            let cell = slot << 1 | k;
+            self.by_key
+                .remove(Self::key_of(slots, cell), cell, |c| Self::key_of(slots, c));
         }
     }
 
     /// Ids stored under any of `keys`, each once.
     pub fn lookup(&self, keys: &[String]) -> Vec<i64> {
-        let mut ids: Vec<i64> = keys
-            .iter()
-            .map(|k| key_hash(k))
-            .flat_map(|hash| self.by_key.range((hash, i64::MIN)..=(hash, i64::MAX)))
-            .map(|&(_, id)| id)
-            .collect();
+        let mut ids = Vec::new();
+        for hash in keys.iter().map(|k| key_hash(k)) {
+            self.by_key.for_each(hash, |cell| {
+                let s = self.slots.get(cell >> 1);
+                let found = s.data.keys[(cell & 1) as usize] == hash;
+                if found && (s.time >= self.horizon || s.data.below) {
+                    ids.push(s.id);
+                }
+            });
+        }
         ids.sort_unstable();
         ids.dedup();
         ids
@@ -447,6 +678,7 @@ impl KeyIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     /// Brute force: the ids among `stored` (anchors as chosen when each was
     /// inserted) sharing one of the query's chosen anchors, stop-anchors
@@ -482,7 +714,7 @@ mod tests {
                 }
             }
             stored.insert(id, index.choose(&pool));
-            index.insert(id, &pool, id);
+            index.insert(id, &pool, id, id as u64);
         }
         // Removals and replacements, so backward-shift deletion is exercised.
         for id in (0..3000i64).step_by(7) {
@@ -492,7 +724,7 @@ mod tests {
         for id in (1..3000i64).step_by(11) {
             let pool: Vec<u32> = (0..20).map(|_| rng.u32(0..40_000)).collect();
             stored.insert(id, index.choose(&pool));
-            index.insert(id, &pool, id);
+            index.insert(id, &pool, id, id as u64);
         }
         assert!(index.is_stop(7));
         assert!(!index.choose(&[7, 1, 2]).contains(&7));
@@ -517,9 +749,9 @@ mod tests {
     #[test]
     fn remove_prune_and_time_filter() {
         let mut index = AnchorIndex::new();
-        index.insert(1, &[10, 11], 100);
-        index.insert(2, &[11, 12], 200);
-        index.insert(1, &[10, 11], 150); // replacing keeps one copy
+        index.insert(1, &[10, 11], 100, 1);
+        index.insert(2, &[11, 12], 200, 2);
+        index.insert(1, &[10, 11], 150, 3); // replacing keeps one copy
         let mut got = Vec::new();
         index.candidates(&[11], 0..=1000, -1, &mut got);
         assert_eq!(got, vec![1, 2]);
@@ -541,12 +773,81 @@ mod tests {
     #[test]
     fn key_index_lookup_and_remove() {
         let mut keys = KeyIndex::default();
-        keys.insert(1, vec!["a".into(), "b".into()], 10);
-        keys.insert(2, vec!["b".into()], 20);
+        keys.insert(1, &["a".into(), "b".into()], 10);
+        keys.insert(2, &["b".into()], 20);
         assert_eq!(keys.lookup(&["b".into(), "a".into()]), vec![1, 2]);
         keys.remove(1);
         assert_eq!(keys.lookup(&["a".into(), "b".into()]), vec![2]);
-        keys.prune_before(21);
+        keys.prune_before(21, 0);
         assert!(keys.lookup(&["b".into()]).is_empty());
+    }
+
+    #[test]
+    fn ranked_candidates_carry_each_entrys_simhash() {
+        let mut index = AnchorIndex::new();
+        index.insert(1, &[10, 11], 100, 0xaa);
+        index.insert(2, &[11], 100, 0xbb);
+        index.insert(1, &[10, 11], 100, 0xcc); // replaced: the new simhash
+        let ranked = index.ranked_candidates(&[10, 11], 0..=1000, -1);
+        let want = [
+            Ranked {
+                id: 1,
+                shared: 2,
+                simhash: 0xcc,
+            },
+            Ranked {
+                id: 2,
+                shared: 1,
+                simhash: 0xbb,
+            },
+        ];
+        assert_eq!(ranked, want);
+    }
+
+    /// The key index against the structure it replaced: every entry's keys
+    /// in a map, entries older than each prune's time dropped at once.
+    #[test]
+    fn key_index_finds_what_eager_pruning_would_keep() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut index = KeyIndex::default();
+        let mut model: HashMap<i64, (Vec<String>, i64)> = HashMap::new();
+        let key = |rng: &mut fastrand::Rng| format!("k{}", rng.u32(0..300));
+        let mut horizon = 0i64;
+        for step in 0..20_000 {
+            match rng.u32(0..100) {
+                0..70 => {
+                    let id = rng.i64(0..2_000);
+                    let keys: Vec<String> =
+                        (0..rng.usize(0..=KEYS)).map(|_| key(&mut rng)).collect();
+                    // Mostly inside the window, a few below its horizon.
+                    let time = horizon + rng.i64(-50..1_000);
+                    index.insert(id, &keys, time);
+                    model.remove(&id);
+                    if !keys.is_empty() {
+                        model.insert(id, (keys, time));
+                    }
+                }
+                70..80 => {
+                    let id = rng.i64(0..2_000);
+                    index.remove(id);
+                    model.remove(&id);
+                }
+                80..85 => {
+                    horizon += rng.i64(0..200);
+                    index.prune_before(horizon, rng.i64(0..6_400));
+                    model.retain(|_, (_, time)| *time >= horizon);
+                }
+                _ => {
+                    let query: Vec<String> = (0..rng.usize(1..=3)).map(|_| key(&mut rng)).collect();
+                    let mut want: Vec<i64> = model
+                        .iter()
+                        .filter(|(_, (keys, _))| keys.iter().any(|k| query.contains(k)))
+                        .map(|(&id, _)| id)
+                        .collect();
+                    want.sort_unstable();
+                    assert_eq!(index.lookup(&query), want, "step {step}");
+                }
+            }
+        }
     }
 }

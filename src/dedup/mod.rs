@@ -149,14 +149,13 @@ impl AnalysisCache {
     }
 }
 
+/// The recent entries the matcher looks candidates up in. The anchor index
+/// also keeps each entry's simhash: `max_distance` rejects an anchor
+/// candidate on it before its row is read.
 #[derive(Debug, Default)]
 struct Window {
     anchors: AnchorIndex,
     keys: KeyIndex,
-    /// Each windowed entry's simhash and time: `max_distance` rejects an
-    /// anchor candidate on these 16 bytes before its row is read.
-    simhashes: HashMap<i64, (u64, i64)>,
-    simhashes_pruned_to: i64,
     /// Latest entry time seen; the window reaches back from here.
     newest: i64,
 }
@@ -384,6 +383,16 @@ impl Deduper {
     /// Number of entries currently in the window's anchor index.
     pub fn indexed(&self) -> usize {
         self.lock().anchors.len()
+    }
+
+    /// Empties the window and the analysis cache, for a caller that will
+    /// place no more entries (`run --once` after its last feed): what comes
+    /// next, indexing the new stories for search, then runs without them
+    /// (the window's tables are most of the heap at 500,000 entries). Later
+    /// entries would still be placed, only without candidates.
+    pub fn release(&self) {
+        *self.lock() = Window::default();
+        *self.analyses.lock().unwrap_or_else(|e| e.into_inner()) = AnalysisCache::default();
     }
 
     /// Assigns fingerprints and stories to entries just inserted or changed in
@@ -642,14 +651,11 @@ impl Deduper {
             .anchors
             .ranked_candidates(entry.analysis.anchors(), times, id)
             .into_iter()
-            .filter_map(|(c, shared)| {
+            .filter_map(|c| {
                 // The fast filter: a candidate whose simhash is further than
                 // max_distance bits cannot be a copy worth reading from disk.
-                let distance = window
-                    .simhashes
-                    .get(&c)
-                    .map_or(0, |(other, _)| (own ^ other).count_ones());
-                (distance <= self.config.max_distance).then_some((shared, distance, c))
+                let distance = (own ^ c.simhash).count_ones();
+                (distance <= self.config.max_distance).then_some((c.shared, distance, c.id))
             })
             .collect();
         // Texts that share passages with many others (a paragraph quoted
@@ -919,19 +925,13 @@ impl Deduper {
 impl Window {
     fn add(&mut self, id: i64, anchors: &[u32], time: i64, keys: Vec<String>, simhash: u64) {
         // An empty text has no anchors and is only removed (if it was there).
-        self.anchors.insert(id, anchors, time);
-        self.keys.insert(id, keys, time);
-        self.simhashes.insert(id, (simhash, time));
+        self.anchors.insert(id, anchors, time, simhash);
+        self.keys.insert(id, &keys, time);
     }
 
     fn prune_before(&mut self, horizon: i64, window: i64) {
         self.anchors.prune_before(horizon, window);
-        self.keys.prune_before(horizon);
-        // Like the anchors, in steps of 1/64 of the window: a full pass per call would cost O(window).
-        if horizon >= self.simhashes_pruned_to.saturating_add(window / 64) {
-            self.simhashes_pruned_to = horizon;
-            self.simhashes.retain(|_, (_, time)| *time >= horizon);
-        }
+        self.keys.prune_before(horizon, window);
     }
 }
 
