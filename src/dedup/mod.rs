@@ -113,31 +113,41 @@ impl AnalysisCache {
         h.finish()
     }
 
-    fn get_or_compute(&mut self, id: i64, text: &str) -> std::sync::Arc<Analysis> {
-        let text_hash = Self::text_hash(text);
-        if let Some((hash, analysis, _)) = self.by_id.get(&id)
-            && *hash == text_hash
-        {
-            let analysis = analysis.clone();
-            self.put(id, text_hash, analysis.clone());
-            return analysis;
-        }
-        let analysis = std::sync::Arc::new(Analysis::of(text));
-        self.put(id, text_hash, analysis.clone());
-        analysis
+    /// The kept analysis of entry `id` if it was made from a text with this
+    /// hash, touched as the most recently used.
+    fn touch(&mut self, id: i64, text_hash: u64) -> Option<std::sync::Arc<Analysis>> {
+        let analysis = match self.by_id.get(&id) {
+            Some((hash, analysis, _)) if *hash == text_hash => analysis.clone(),
+            _ => return None,
+        };
+        // Replaces the entry's item by itself: nothing is freed here.
+        let _same = self.put(id, text_hash, analysis.clone());
+        Some(analysis)
     }
 
-    /// Stores (or touches) an analysis as the most recently used.
-    fn put(&mut self, id: i64, text_hash: u64, analysis: std::sync::Arc<Analysis>) {
+    /// Stores (or touches) an analysis as the most recently used; returns
+    /// those it evicted, for the caller to drop after letting the lock go.
+    #[must_use]
+    fn put(
+        &mut self,
+        id: i64,
+        text_hash: u64,
+        analysis: std::sync::Arc<Analysis>,
+    ) -> Vec<std::sync::Arc<Analysis>> {
+        let mut evicted = Vec::new();
         self.stamp += 1;
-        self.by_id.insert(id, (text_hash, analysis, self.stamp));
+        if let Some((_, old, _)) = self.by_id.insert(id, (text_hash, analysis, self.stamp)) {
+            evicted.push(old);
+        }
         self.order.push_back((id, self.stamp));
         while self.by_id.len() > ANALYSES_KEPT {
             let Some((old, stamp)) = self.order.pop_front() else {
                 break;
             };
-            if self.by_id.get(&old).is_some_and(|(_, _, s)| *s == stamp) {
-                self.by_id.remove(&old);
+            if self.by_id.get(&old).is_some_and(|(_, _, s)| *s == stamp)
+                && let Some((_, analysis, _)) = self.by_id.remove(&old)
+            {
+                evicted.push(analysis);
             }
         }
         // Touches leave stale items behind: drop them before they outgrow the map.
@@ -146,7 +156,25 @@ impl AnalysisCache {
             self.order
                 .retain(|(id, stamp)| by_id.get(id).is_some_and(|(_, _, s)| s == stamp));
         }
+        evicted
     }
+}
+
+/// The analysis of entry `id`'s `text`: the kept one, or made and kept. It
+/// is made, and evicted ones freed, outside the lock: the read-ahead of
+/// other feeds and the writer look analyses up all the time, and an
+/// analysis made under the lock kept the writer waiting (perf
+/// sched:sched_switch, 500 x 50).
+fn cached_analysis(cache: &Mutex<AnalysisCache>, id: i64, text: &str) -> std::sync::Arc<Analysis> {
+    let text_hash = AnalysisCache::text_hash(text);
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(kept) = lock().touch(id, text_hash) {
+        return kept;
+    }
+    let analysis = std::sync::Arc::new(Analysis::of(text));
+    let evicted = lock().put(id, text_hash, analysis.clone());
+    drop(evicted);
+    analysis
 }
 
 /// The recent entries the matcher looks candidates up in. The anchor index
@@ -699,13 +727,15 @@ impl Deduper {
         refresh_canonicals(conn, &mut batch)?;
         let time = parse_time(fetched_at);
         let ids = self.add_incoming(&mut batch, next_entry, fetched_at, incoming);
-        for (&id, entry) in ids.iter().zip(incoming) {
-            self.analyses.lock().unwrap_or_else(|e| e.into_inner()).put(
-                id,
-                AnalysisCache::text_hash(entry.text),
-                entry.analysis.clone(),
-            );
+        let mut evicted = Vec::new();
+        {
+            let mut analyses = self.analyses.lock().unwrap_or_else(|e| e.into_inner());
+            for (&id, entry) in ids.iter().zip(incoming) {
+                let text_hash = AnalysisCache::text_hash(entry.text);
+                evicted.extend(analyses.put(id, text_hash, entry.analysis.clone()));
+            }
         }
+        drop(evicted);
         // Only what the prefetch could not know: entries committed since.
         self.load_proposals(conn, &mut batch, &ids)?;
 
@@ -1051,10 +1081,7 @@ fn load_rows(
                 fetched_at,
                 changed_at,
                 story_id,
-                analysis: analyses
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get_or_compute(id, text.as_deref().unwrap_or("")),
+                analysis: cached_analysis(analyses, id, text.as_deref().unwrap_or("")),
             },
         );
     }
@@ -1329,15 +1356,18 @@ mod analysis_cache_tests {
 
     #[test]
     fn an_edited_text_is_analysed_again_and_the_cache_stays_bounded() {
-        let mut cache = AnalysisCache::default();
-        let first = cache.get_or_compute(1, "the council voted on tuesday to convert garages");
-        let again = cache.get_or_compute(1, "the council voted on tuesday to convert garages");
+        let cache = Mutex::new(AnalysisCache::default());
+        let first = cached_analysis(&cache, 1, "the council voted on tuesday to convert garages");
+        let again = cached_analysis(&cache, 1, "the council voted on tuesday to convert garages");
         assert!(
             std::sync::Arc::ptr_eq(&first, &again),
             "same id and text: served from the cache"
         );
-        let edited =
-            cache.get_or_compute(1, "a storm closed schools in three counties on thursday");
+        let edited = cached_analysis(
+            &cache,
+            1,
+            "a storm closed schools in three counties on thursday",
+        );
         assert!(
             !std::sync::Arc::ptr_eq(&first, &edited),
             "a recleaned text must not be served stale"
@@ -1347,21 +1377,21 @@ mod analysis_cache_tests {
             Analysis::of("a storm closed schools in three counties on thursday").fingerprint()
         );
         for id in 0..(ANALYSES_KEPT as i64 + 100) {
-            cache.get_or_compute(id, "some words here");
+            cached_analysis(&cache, id, "some words here");
         }
-        assert_eq!(cache.by_id.len(), ANALYSES_KEPT);
-        assert!(cache.order.len() <= 4 * ANALYSES_KEPT);
+        assert_eq!(cache.lock().unwrap().by_id.len(), ANALYSES_KEPT);
+        assert!(cache.lock().unwrap().order.len() <= 4 * ANALYSES_KEPT);
     }
 
     #[test]
     fn an_analysis_in_use_stays_while_unused_ones_go() {
-        let mut cache = AnalysisCache::default();
-        let canonical = cache.get_or_compute(-1, "the wire story every copy is checked against");
+        let cache = Mutex::new(AnalysisCache::default());
+        let canonical = cached_analysis(&cache, -1, "the wire story every copy is checked against");
         for id in 0..(3 * ANALYSES_KEPT as i64) {
-            cache.get_or_compute(id, "a copy");
+            cached_analysis(&cache, id, "a copy");
             if id % 100 == 0 {
                 let again =
-                    cache.get_or_compute(-1, "the wire story every copy is checked against");
+                    cached_analysis(&cache, -1, "the wire story every copy is checked against");
                 assert!(
                     std::sync::Arc::ptr_eq(&canonical, &again),
                     "evicted at {id}"
@@ -1369,10 +1399,10 @@ mod analysis_cache_tests {
             }
         }
         assert!(
-            !cache.by_id.contains_key(&0),
+            !cache.lock().unwrap().by_id.contains_key(&0),
             "the least recently used went"
         );
-        assert_eq!(cache.by_id.len(), ANALYSES_KEPT);
-        assert!(cache.order.len() <= 4 * ANALYSES_KEPT);
+        assert_eq!(cache.lock().unwrap().by_id.len(), ANALYSES_KEPT);
+        assert!(cache.lock().unwrap().order.len() <= 4 * ANALYSES_KEPT);
     }
 }
