@@ -11,8 +11,13 @@
 //! feeds × 50 entries). `BENCH_FEEDS=200,500` and `BENCH_ENTRIES=30` override
 //! the sizes; `BENCH_NEWSBOAT=0` skips newsboat; `BENCH_PERF=FILE` records each
 //! feedsieve run with `perf record` into FILE.0 (cold), FILE.1 (warm), ... (with
-//! `BENCH_PERF_CALLGRAPH=1`, DWARF call graphs); the library run for the
-//! stage split is skipped above 2,000 feeds unless `BENCH_SPLIT_ALL=1`.
+//! `BENCH_PERF_CALLGRAPH=1`, DWARF call graphs; with
+//! `BENCH_PERF_EVENT=sched:sched_switch`, every time a thread leaves the CPU
+//! and why, instead of samples); `BENCH_WRAP="CMD ARGS"` runs each feedsieve
+//! child under another command (heaptrack); `BENCH_ONLY=cold` runs the cold
+//! run alone (for A/B runs of two builds); `BENCH_KEEP=1` keeps the bench's
+//! directory; the library run for the stage split is skipped above 2,000
+//! feeds unless `BENCH_SPLIT_ALL=1`.
 //!
 //! Entries are generated from the real article bodies in
 //! `shared/bench-data/article-extraction-benchmark/ground-truth.json` (read in
