@@ -138,6 +138,8 @@ pub enum PipelineError {
     Clean(#[from] crate::clean::CleanError),
     #[error(transparent)]
     Dedup(#[from] crate::dedup::DedupError),
+    #[error("cannot start the worker threads: {0}")]
+    Workers(std::io::Error),
 }
 
 impl Pipeline {
@@ -154,7 +156,7 @@ impl Pipeline {
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
             deduper: Arc::new(deduper),
             workers: Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
-                .map_err(|e| StoreError::Dedup(format!("cannot start worker threads: {e}")))?,
+                .map_err(PipelineError::Workers)?,
             store,
         })
     }

@@ -187,11 +187,20 @@ impl Writer {
                 self.conn.insert(conn)
             }
         };
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let result = work(&tx)?;
-        tx.commit()?;
-        Ok(result)
+        immediate(conn, work)
     }
+}
+
+/// Runs `work` in one IMMEDIATE transaction on `conn` (the reason is
+/// [`begin_write`]'s), committed if it returns `Ok`, rolled back otherwise.
+fn immediate<R, E: From<rusqlite::Error>>(
+    conn: &mut rusqlite::Connection,
+    work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+) -> Result<R, E> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let result = work(&tx)?;
+    tx.commit()?;
+    Ok(result)
 }
 
 /// Opens a synchronous connection to the database [`open`] created and
@@ -225,20 +234,13 @@ pub fn run_blocking<R>(work: impl FnOnce() -> R) -> R {
 
 /// Runs `work` in one transaction on a synchronous connection of its own to
 /// `pool`'s database, on this thread: for commands that have only the pool
-/// (a daemon's writes go through [`Store::write`]). IMMEDIATE, for the
-/// reason [`begin_write`] gives.
+/// (a daemon's writes go through [`Store::write`]).
 pub fn write_alone<R, E: From<rusqlite::Error>>(
     pool: &SqlitePool,
     work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
 ) -> Result<R, E> {
     let path = pool.connect_options().get_filename().to_path_buf();
-    run_blocking(|| {
-        let mut conn = connect_sync(&path)?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let result = work(&tx)?;
-        tx.commit()?;
-        Ok(result)
-    })
+    run_blocking(|| immediate(&mut connect_sync(&path)?, work))
 }
 
 /// Synchronous read connections, kept for reuse: opening one costs more
@@ -383,9 +385,11 @@ impl Store {
         {
             tracing::warn!(error = %e, "closing the writer's database connection");
         }
-        let readers =
-            std::mem::take(&mut *self.readers.0.lock().unwrap_or_else(|e| e.into_inner()));
-        drop(readers);
+        self.readers
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         self.pool.close().await;
     }
 
@@ -799,7 +803,7 @@ pub fn insert_new(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
                     (SELECT COALESCE(MAX(id), 0) FROM stories)",
         )?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        .query_row([], |row| row.try_into())?;
     let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup
         .place(

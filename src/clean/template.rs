@@ -174,15 +174,7 @@ impl FeedTemplate {
                 "SELECT block_hash, seen_count, first_seen, last_seen, sample
                  FROM clean_template_blocks WHERE feed_id = ?",
             )?
-            .query_map([feed_id], |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                ))
-            })?
+            .query_map([feed_id], |row| row.try_into())?
             .collect::<Result<_, _>>()?;
         let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
         let blocks = rows

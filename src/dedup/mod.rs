@@ -1052,20 +1052,6 @@ fn load_rows(
          FROM entries e LEFT JOIN stories s ON s.id = e.story_id
          WHERE e.id = ?",
         &missing,
-        |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-                row.get(8)?,
-                row.get(9)?,
-            ))
-        },
     )?;
     for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in rows {
         if let Some(story) = story_id {
@@ -1105,15 +1091,6 @@ fn load_meta(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), De
          LEFT JOIN entry_anchors a ON a.entry_id = s.canonical_entry_id
          WHERE e.id = ?",
         &missing,
-        |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-            ))
-        },
     )?;
     for (id, fetched_at, story_id, canonical, sketch) in rows {
         if let Some(story) = story_id {
@@ -1150,7 +1127,6 @@ fn refresh_canonicals(conn: &Connection, batch: &mut Batch) -> Result<(), DedupE
         conn,
         "SELECT id, canonical_entry_id FROM stories WHERE id = ?",
         &stories,
-        |row| Ok((row.get(0)?, row.get(1)?)),
     )?
     .into_iter()
     .collect();
@@ -1174,7 +1150,6 @@ fn load_sketches(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<()
         conn,
         "SELECT entry_id, anchors FROM entry_anchors WHERE entry_id = ?",
         &missing,
-        |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     for (id, anchors) in rows {
         batch.sketches.insert(id, decode_anchors(&anchors));
@@ -1192,15 +1167,17 @@ fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
 
 /// Runs `select`, which takes one id, for each of `ids` (in order, which
 /// is the table's: sorted ids read neighbouring pages one after another);
-/// all rows, each made by `row`. One prepared statement for all: without a
-/// hand-off per statement, a point query per id costs what a long `IN`
-/// list did, and stays prepared.
+/// all rows, as tuples of the selected columns. One prepared statement for
+/// all: without a hand-off per statement, a point query per id costs what a
+/// long `IN` list did, and stays prepared.
 fn select_by_ids<R>(
     conn: &Connection,
     select: &'static str,
     ids: &[i64],
-    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<R>,
-) -> Result<Vec<R>, DedupError> {
+) -> Result<Vec<R>, DedupError>
+where
+    R: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+{
     let mut rows = Vec::with_capacity(ids.len());
     if ids.is_empty() {
         return Ok(rows);
@@ -1209,7 +1186,7 @@ fn select_by_ids<R>(
     for id in ids {
         let mut found = statement.query([id])?;
         while let Some(found) = found.next()? {
-            rows.push(row(found)?);
+            rows.push(R::try_from(found)?);
         }
     }
     Ok(rows)
