@@ -191,10 +191,10 @@ fn quality(corpus: &corpus::Corpus) {
         for j in i + 1..n {
             let positive = corpus.is_positive(i, j);
             let long =
-                analyses[i].words >= config.min_words && analyses[j].words >= config.min_words;
+                analyses[i].words() >= config.min_words && analyses[j].words() >= config.min_words;
             let candidate = long && chosen[i].iter().any(|a| chosen[j].contains(a));
             candidate_pairs += usize::from(candidate);
-            let verified = || same_story(&analyses[i], &analyses[j]).is_some();
+            let verified = || same_story(&analyses[i].shingles, &analyses[j].shingles).is_some();
             let predicted = candidate && verified();
             if positive {
                 positive_distances.push(hamming(fps[i], fps[j]));
@@ -206,7 +206,7 @@ fn quality(corpus: &corpus::Corpus) {
                 (true, true) => tp += 1,
                 (false, true) => {
                     fp += 1;
-                    let s = similarity(&analyses[i].shingles, &analyses[j].shingles);
+                    let s = similarity(&analyses[i].shingles.set, &analyses[j].shingles.set);
                     false_hits.push(format!(
                         "{} vs {} containment={:.2} jaccard={:.2}",
                         corpus.docs[i].kind, corpus.docs[j].kind, s.containment, s.jaccard
@@ -214,15 +214,15 @@ fn quality(corpus: &corpus::Corpus) {
                 }
                 (true, false) => {
                     fn_ += 1;
-                    let s = similarity(&analyses[i].shingles, &analyses[j].shingles);
+                    let s = similarity(&analyses[i].shingles.set, &analyses[j].shingles.set);
                     misses.push(format!(
                         "{} vs {} candidate={candidate} containment={:.2} jaccard={:.2} words={}/{}",
                         corpus.docs[i].kind,
                         corpus.docs[j].kind,
                         s.containment,
                         s.jaccard,
-                        analyses[i].words,
-                        analyses[j].words
+                        analyses[i].words(),
+                        analyses[j].words()
                     ));
                 }
                 (false, false) => {}

@@ -444,11 +444,7 @@ impl Pipeline {
                         content_html: cleaned.html,
                         // Analysed here, beside other feeds, not under the
                         // writer where the matcher runs.
-                        analysis: {
-                            let analysis = Analysis::of(&cleaned.text);
-                            analysis.prepare();
-                            std::sync::Arc::new(analysis)
-                        },
+                        analysis: std::sync::Arc::new(Analysis::of(&cleaned.text)),
                         content_text: cleaned.text,
                         raw_hash,
                     })

@@ -238,10 +238,13 @@ async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
         (first_seen.as_str(), updated.as_str()),
         (fetched.as_str(), fetched.as_str())
     );
-    // Every row was written whole: fingerprint and anchors included.
+    // Every row was written whole: fingerprint, anchors and shingles included.
     let unfinished: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-         WHERE e.simhash IS NULL OR e.story_id IS NULL OR a.entry_id IS NULL",
+         LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
+         WHERE e.simhash IS NULL OR e.story_id IS NULL OR a.entry_id IS NULL
+            OR sh.words IS NULL OR sh.chars != length(e.content_text)
+            OR length(sh.shingles) != 3 * (sh.words - 2)",
     )
     .fetch_one(&db.pool)
     .await

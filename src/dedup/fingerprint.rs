@@ -14,10 +14,13 @@ use std::hash::Hasher;
 
 use siphasher::sip::SipHasher13;
 
-/// Version of the fingerprint and shingle format stored in `entries.simhash`
-/// and `entry_anchors`. Bump it whenever anything in this module changes the
-/// value of [`fingerprint`] or of [`Analysis::anchors`] for some text.
-/// 2: anchors added (the simhash itself is unchanged since 1).
+/// Version of the fingerprint and shingle format stored in `entries.simhash`,
+/// `entry_anchors` and `entry_shingles`. Bump it whenever anything in this
+/// module changes the value of [`fingerprint`], [`Analysis::anchors`] or
+/// [`Shingles`] for some text.
+/// 2: anchors added (the simhash itself is unchanged since 1). Stored
+/// shingles came later without a bump: entries without them are verified
+/// from their text.
 pub const FINGERPRINT_VERSION: u32 = 2;
 
 /// Fixed SipHash keys: the fingerprint must be the same on every machine and
@@ -61,37 +64,72 @@ pub const ANCHOR_POOL: usize = 24;
 /// join short entries on.
 const MIN_TITLE_WORDS: usize = 4;
 
-/// What the de-duplicator needs to know about one text.
-#[derive(Debug, Clone, Default)]
-pub struct Analysis {
+/// What verifying two texts as copies needs: the low [`SHINGLE_BITS`] bits
+/// of their shingle hashes, in text order and as a sorted set. It is stored
+/// per entry (`entry_shingles`, [`Shingles::encode`]), so a story's
+/// canonical entry is verified against without reading its text (which
+/// lies behind the row's other two bodies, ~20 KB of overflow pages) or
+/// analysing it again: the two were a sixth of all ingest CPU.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shingles {
     /// Number of normalised words.
     pub words: usize,
-    /// Distinct shingle hashes, sorted ascending.
-    pub shingles: Vec<u64>,
-    /// Shingle hashes in text order, repeats included.
-    pub order: Vec<u64>,
-    /// [`simhash`] of `shingles`, computed once, when first asked for: the
-    /// store writes an incoming entry's and the window keeps it; a stored
-    /// entry read back to be verified against never needs its own (summing
-    /// 64 bits per shingle was 40% of analysing such a text).
-    simhash: std::sync::OnceLock<u64>,
-    /// [`Analysis::anchors`] and [`Analysis::low_shingles`], made once. An
-    /// incoming entry's analysis is shared (`Arc`) by the read-ahead and the
-    /// placing under the writer, which each needed them several times:
-    /// sorting the low bits again was 7% of the matcher's CPU.
-    anchors: std::sync::OnceLock<Vec<u32>>,
-    lows: std::sync::OnceLock<Vec<u32>>,
+    /// Shingle values in text order, repeats included.
+    pub order: Vec<u32>,
+    /// Distinct shingle values, sorted ascending.
+    pub set: Vec<u32>,
 }
 
-/// Equal when made from texts with the same words; the derived caches
-/// (filled or not) do not count.
-impl PartialEq for Analysis {
-    fn eq(&self, other: &Self) -> bool {
-        self.words == other.words && self.shingles == other.shingles && self.order == other.order
+/// Bits kept of each shingle hash in [`Shingles`]. Two unrelated texts of
+/// 1,000 shingles each share 1,000² / 2²⁴ = 0.06 values by chance, which
+/// moves their overlap by 0.006%, far below any threshold; three bytes a
+/// shingle instead of four kept the stored rows at half a page (a 10%
+/// smaller database at 1,000 feeds × 50 entries).
+pub const SHINGLE_BITS: u32 = 24;
+const SHINGLE_MASK: u32 = (1 << SHINGLE_BITS) - 1;
+const SHINGLE_BYTES: usize = (SHINGLE_BITS / 8) as usize;
+
+impl Shingles {
+    fn from_order(words: usize, order: Vec<u32>) -> Self {
+        let mut set = order.clone();
+        set.sort_unstable();
+        set.dedup();
+        Shingles { words, order, set }
+    }
+
+    /// The stored form of [`Shingles::order`]: 3 bytes little-endian each.
+    pub fn encode(&self) -> Vec<u8> {
+        self.order
+            .iter()
+            .flat_map(|v| v.to_le_bytes().into_iter().take(SHINGLE_BYTES))
+            .collect()
+    }
+
+    /// Whether another text's anchor is one of these shingles (to the
+    /// [`SHINGLE_BITS`] bits kept).
+    pub fn has_anchor(&self, anchor: u32) -> bool {
+        self.set.binary_search(&(anchor & SHINGLE_MASK)).is_ok()
+    }
+
+    /// Reads [`Shingles::encode`]'s bytes back; a trailing partial value
+    /// (a damaged row) is ignored.
+    pub fn decode(words: usize, bytes: &[u8]) -> Self {
+        let order = bytes
+            .chunks_exact(SHINGLE_BYTES)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], 0]))
+            .collect();
+        Shingles::from_order(words, order)
     }
 }
 
-impl Eq for Analysis {}
+/// What the de-duplicator needs to know about one text: its [`Shingles`],
+/// and what finds its candidates (the simhash and the anchors).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    pub shingles: Shingles,
+    simhash: u64,
+    anchors: Vec<u32>,
+}
 
 impl Analysis {
     pub fn of(text: &str) -> Self {
@@ -104,19 +142,26 @@ impl Analysis {
         } else {
             words.windows(SHINGLE_WORDS).map(hash_words).collect()
         };
-        let mut shingles = order.clone();
-        shingles.sort_unstable();
-        shingles.dedup();
+        let mut distinct = order.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
         Analysis {
-            words: words.len(),
-            shingles,
-            order,
-            ..Analysis::default()
+            simhash: simhash(&distinct),
+            anchors: anchors(&distinct),
+            shingles: Shingles::from_order(
+                words.len(),
+                order.iter().map(|&h| h as u32 & SHINGLE_MASK).collect(),
+            ),
         }
     }
 
+    /// Number of normalised words.
+    pub fn words(&self) -> usize {
+        self.shingles.words
+    }
+
     pub fn fingerprint(&self) -> u64 {
-        *self.simhash.get_or_init(|| simhash(&self.shingles))
+        self.simhash
     }
 
     /// The text's anchor shingles: a bottom-k sketch, the [`ANCHOR_POOL`]
@@ -126,41 +171,24 @@ impl Analysis {
     /// while unrelated texts share one only through a common phrase. The
     /// low bits are kept because the smallest hashes all have zero high bits.
     pub fn anchors(&self) -> &[u32] {
-        self.anchors.get_or_init(|| {
-            let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
-            for &h in &self.shingles {
-                if anchors.len() == ANCHOR_POOL {
-                    break;
-                }
-                let a = h as u32;
-                // Two shingles can share their low bits; an anchor counts once.
-                if !anchors.contains(&a) {
-                    anchors.push(a);
-                }
-            }
-            anchors
-        })
+        &self.anchors
     }
+}
 
-    /// Makes the derived data the matcher and the store read (the
-    /// fingerprint, [`Analysis::anchors`], [`Analysis::low_shingles`]) now, on the caller's thread: an incoming
-    /// entry's are otherwise first made on the async runtime and under the
-    /// writer.
-    pub fn prepare(&self) {
-        self.fingerprint();
-        self.anchors();
-        self.low_shingles();
+/// [`Analysis::anchors`] of sorted, distinct shingle hashes.
+fn anchors(sorted: &[u64]) -> Vec<u32> {
+    let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
+    for &h in sorted {
+        if anchors.len() == ANCHOR_POOL {
+            break;
+        }
+        let a = h as u32;
+        // Two shingles can share their low bits; an anchor counts once.
+        if !anchors.contains(&a) {
+            anchors.push(a);
+        }
     }
-
-    /// The low 32 bits of its shingles, sorted: what anchors are made of,
-    /// so another text's anchors can be looked up in them.
-    pub fn low_shingles(&self) -> &[u32] {
-        self.lows.get_or_init(|| {
-            let mut lows: Vec<u32> = self.shingles.iter().map(|&h| h as u32).collect();
-            lows.sort_unstable();
-            lows
-        })
-    }
+    anchors
 }
 
 /// The stable 64-bit simhash of a cleaned text (0 for a text without words).
@@ -213,8 +241,8 @@ impl Similarity {
 }
 
 /// Whether two analysed texts are copies of one story; their overlap if so.
-pub fn same_story(a: &Analysis, b: &Analysis) -> Option<Similarity> {
-    let s = similarity(&a.shingles, &b.shingles);
+pub fn same_story(a: &Shingles, b: &Shingles) -> Option<Similarity> {
+    let s = similarity(&a.set, &b.set);
     if !s.is_same_story() {
         return None;
     }
@@ -228,7 +256,7 @@ pub fn same_story(a: &Analysis, b: &Analysis) -> Option<Similarity> {
 }
 
 /// Compares two sorted, de-duplicated shingle sets by merging them.
-pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
+pub fn similarity(a: &[u32], b: &[u32]) -> Similarity {
     let (mut i, mut j, mut shared) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -260,11 +288,11 @@ pub fn similarity(a: &[u64], b: &[u64]) -> Similarity {
 
 /// Lengths of the runs of consecutive shingles of `a` (in text order) that
 /// `b` lacks: passages of its own.
-pub fn novel_runs(a: &Analysis, b: &Analysis) -> Vec<usize> {
+pub fn novel_runs(a: &Shingles, b: &Shingles) -> Vec<usize> {
     let mut runs = Vec::new();
     let mut run = 0;
     for h in &a.order {
-        if b.shingles.binary_search(h).is_ok() {
+        if b.set.binary_search(h).is_ok() {
             if run > 0 {
                 runs.push(run);
             }
@@ -415,7 +443,7 @@ mod tests {
             fingerprint("  the CAT sat\n\non  the mat ")
         );
         assert_eq!(fingerprint(""), 0);
-        assert_eq!(Analysis::of("日本語").words, 3);
+        assert_eq!(Analysis::of("日本語").words(), 3);
     }
 
     /// Stored fingerprints and anchors must not change between builds or
@@ -426,7 +454,7 @@ mod tests {
         let text = "The Senate voted 52–48 on Thursday. « Ça déménage », dit l'ÉLU; \
                     東京で会議が開かれた. Straße STRASSE İstanbul ǅemal 42nd x²";
         let analysis = Analysis::of(text);
-        assert_eq!(analysis.words, 28);
+        assert_eq!(analysis.words(), 28);
         assert_eq!(analysis.fingerprint(), 0x982d_bfa3_a60e_1d2f);
         assert_eq!(
             analysis.anchors(),
@@ -510,16 +538,37 @@ mod tests {
     }
 
     #[test]
+    fn stored_shingles_verify_as_the_analysed_ones_do() {
+        let article = "The council voted on Tuesday to let homeowners convert garages \
+                       into small flats, a change supporters say will add hundreds of homes \
+                       within two years while critics warn about parking on narrow streets.";
+        let copy = format!("CITY (Wire) - {article} Read more at the Daily Example.");
+        let (a, b) = (Analysis::of(article), Analysis::of(&copy));
+        let stored = Shingles::decode(b.words(), &b.shingles.encode());
+        assert_eq!(stored, b.shingles);
+        assert!(same_story(&a.shingles, &stored).is_some());
+        let other = Analysis::of("A storm closed schools in three counties on Thursday.");
+        assert!(same_story(&other.shingles, &stored).is_none());
+        // A cut value at the end (a damaged row) is dropped, not misread.
+        let mut bytes = b.shingles.encode();
+        bytes.pop();
+        assert_eq!(
+            Shingles::decode(b.words(), &bytes).order,
+            b.shingles.order[..b.shingles.order.len() - 1]
+        );
+    }
+
+    #[test]
     fn short_texts_still_get_a_shingle() {
-        assert_eq!(Analysis::of("hello world").shingles.len(), 1);
-        assert_eq!(Analysis::of("a b c d").shingles.len(), 2);
+        assert_eq!(Analysis::of("hello world").shingles.set.len(), 1);
+        assert_eq!(Analysis::of("a b c d").shingles.set.len(), 2);
     }
 
     #[test]
     fn similarity_counts_shared_shingles() {
         let a = Analysis::of("one two three four five six");
         let b = Analysis::of("one two three four five six seven eight");
-        let s = similarity(&a.shingles, &b.shingles);
+        let s = similarity(&a.shingles.set, &b.shingles.set);
         assert_eq!(s.shared, 4);
         assert!((s.containment - 1.0).abs() < 1e-9);
         assert!((s.jaccard - 4.0 / 6.0).abs() < 1e-9);

@@ -37,7 +37,7 @@ use rusqlite::{Connection, OptionalExtension};
 use sqlx::SqlitePool;
 
 use crate::config::DedupConfig;
-use fingerprint::{Analysis, same_story};
+use fingerprint::{Analysis, Shingles, same_story};
 use index::{AnchorIndex, KeyIndex};
 
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
@@ -82,99 +82,6 @@ pub struct RededupReport {
 pub struct Deduper {
     config: DedupConfig,
     window: Mutex<Window>,
-    analyses: Mutex<AnalysisCache>,
-}
-
-/// Recently used text analyses, by entry id and a hash of the text they
-/// were computed from (so an edited or recleaned text is never served
-/// stale). A story's canonical entry is checked by every later copy, so it
-/// stays while it is used; analysing a text (tokenise, hash, sort its
-/// shingles) is the costliest part of verifying one.
-#[derive(Debug, Default)]
-struct AnalysisCache {
-    /// Text hash, analysis, and the use stamp of the entry's latest `order` item.
-    by_id: HashMap<i64, (u64, std::sync::Arc<Analysis>, u64)>,
-    /// (id, stamp) by last use; items whose stamp is not the entry's latest are stale.
-    order: std::collections::VecDeque<(i64, u64)>,
-    stamp: u64,
-}
-
-/// Entries whose analyses are kept: ~13 KB each for a 5 KB text.
-const ANALYSES_KEPT: usize = 2048;
-
-impl AnalysisCache {
-    fn text_hash(text: &str) -> u64 {
-        use std::hash::Hasher;
-        let mut h = siphasher::sip::SipHasher13::new_with_keys(
-            0x616e_616c_7973_6973,
-            0x6361_6368_6521_0001,
-        );
-        h.write(text.as_bytes());
-        h.finish()
-    }
-
-    /// The kept analysis of entry `id` if it was made from a text with this
-    /// hash, touched as the most recently used.
-    fn touch(&mut self, id: i64, text_hash: u64) -> Option<std::sync::Arc<Analysis>> {
-        let analysis = match self.by_id.get(&id) {
-            Some((hash, analysis, _)) if *hash == text_hash => analysis.clone(),
-            _ => return None,
-        };
-        // Replaces the entry's item by itself: nothing is freed here.
-        let _same = self.put(id, text_hash, analysis.clone());
-        Some(analysis)
-    }
-
-    /// Stores (or touches) an analysis as the most recently used; returns
-    /// those it evicted, for the caller to drop after letting the lock go.
-    #[must_use]
-    fn put(
-        &mut self,
-        id: i64,
-        text_hash: u64,
-        analysis: std::sync::Arc<Analysis>,
-    ) -> Vec<std::sync::Arc<Analysis>> {
-        let mut evicted = Vec::new();
-        self.stamp += 1;
-        if let Some((_, old, _)) = self.by_id.insert(id, (text_hash, analysis, self.stamp)) {
-            evicted.push(old);
-        }
-        self.order.push_back((id, self.stamp));
-        while self.by_id.len() > ANALYSES_KEPT {
-            let Some((old, stamp)) = self.order.pop_front() else {
-                break;
-            };
-            if self.by_id.get(&old).is_some_and(|(_, _, s)| *s == stamp)
-                && let Some((_, analysis, _)) = self.by_id.remove(&old)
-            {
-                evicted.push(analysis);
-            }
-        }
-        // Touches leave stale items behind: drop them before they outgrow the map.
-        if self.order.len() > 4 * ANALYSES_KEPT {
-            let by_id = &self.by_id;
-            self.order
-                .retain(|(id, stamp)| by_id.get(id).is_some_and(|(_, _, s)| s == stamp));
-        }
-        evicted
-    }
-}
-
-/// The analysis of entry `id`'s `text`: the kept one, or made and kept. It
-/// is made, and evicted ones freed, outside the lock: the read-ahead of
-/// other feeds and the writer look analyses up all the time, and an
-/// analysis made under the lock kept the writer waiting (perf
-/// sched:sched_switch, 500 x 50).
-fn cached_analysis(cache: &Mutex<AnalysisCache>, id: i64, text: &str) -> std::sync::Arc<Analysis> {
-    let text_hash = AnalysisCache::text_hash(text);
-    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(kept) = lock().touch(id, text_hash) {
-        return kept;
-    }
-    let analysis = std::sync::Arc::new(Analysis::of(text));
-    let evicted = lock().put(id, text_hash, analysis.clone());
-    drop(evicted);
-    analysis
 }
 
 /// The recent entries the matcher looks candidates up in. The anchor index
@@ -198,7 +105,7 @@ struct Loaded {
     story_id: Option<i64>,
     /// `fetched_at` in unix seconds; `None` if it does not parse.
     time: Option<i64>,
-    analysis: std::sync::Arc<Analysis>,
+    text: Text,
     /// Where it sorts in [`stories::CANONICAL_ORDER`]: the smallest is canonical.
     rank: Rank,
 }
@@ -208,6 +115,40 @@ struct Loaded {
 /// missing text sorts last), then the lower id.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Rank(String, std::cmp::Reverse<i64>, i64);
+
+impl Rank {
+    /// The text's length in characters; `None` for a missing text.
+    fn chars(&self) -> Option<i64> {
+        let chars = self.1.0;
+        (chars >= 0).then_some(chars)
+    }
+}
+
+/// An entry's text as the matcher has it.
+#[derive(Debug)]
+enum Text {
+    /// Analysed from the text: an entry being placed or assigned, which
+    /// needs its simhash and anchors to find candidates.
+    Analysed(std::sync::Arc<Analysis>),
+    /// Read back from `entry_shingles`: a canonical entry, only verified against.
+    Stored(Shingles),
+}
+
+impl Text {
+    fn shingles(&self) -> &Shingles {
+        match self {
+            Text::Analysed(analysis) => &analysis.shingles,
+            Text::Stored(shingles) => shingles,
+        }
+    }
+
+    fn analysis(&self) -> Option<&Analysis> {
+        match self {
+            Text::Analysed(analysis) => Some(analysis),
+            Text::Stored(_) => None,
+        }
+    }
+}
 
 impl Loaded {
     fn keys(&self) -> Vec<String> {
@@ -267,18 +208,42 @@ type WindowRow = (
     i64,
 );
 
-type RowTuple = (
-    i64,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    String,
-    Option<i64>,
-);
+/// An entry row as [`load_rows`] reads it.
+struct EntryRow {
+    id: i64,
+    head: Head,
+    /// `entry_shingles`' columns: absent for entries stored before it.
+    words: Option<i64>,
+    stored_chars: Option<i64>,
+    shingles: Option<Vec<u8>>,
+    /// The text and its length, if read.
+    text: Option<String>,
+    chars: Option<i64>,
+}
+
+impl TryFrom<&rusqlite::Row<'_>> for EntryRow {
+    type Error = rusqlite::Error;
+
+    fn try_from(row: &rusqlite::Row<'_>) -> Result<Self, Self::Error> {
+        Ok(EntryRow {
+            id: row.get(0)?,
+            head: Head {
+                title: row.get(1)?,
+                url: row.get(2)?,
+                fetched_at: row.get(3)?,
+                changed_at: row.get(4)?,
+                story_id: row.get(5)?,
+                canonical: row.get(6)?,
+                first: row.get(7)?,
+            },
+            words: row.get(8)?,
+            stored_chars: row.get(9)?,
+            shingles: row.get(10)?,
+            text: row.get(11)?,
+            chars: row.get(12)?,
+        })
+    }
+}
 
 /// An entry the store is about to insert, as the matcher needs it.
 #[derive(Debug, Clone)]
@@ -310,7 +275,9 @@ pub struct Placement {
     pub stories: Vec<i64>,
     /// Simhash of each incoming entry, as stored (SQLite has no u64).
     pub simhashes: Vec<i64>,
-    anchors: Vec<Vec<u32>>,
+    /// Analysis and length in characters of each incoming entry, for
+    /// `entry_anchors` and `entry_shingles`.
+    analyses: Vec<(std::sync::Arc<Analysis>, Option<i64>)>,
     /// Stories to create: (story id, its first entry's index in the input).
     new_stories: Vec<(i64, usize)>,
     /// Stories that gained entries, whose rows must be recomputed.
@@ -397,7 +364,6 @@ impl Deduper {
         Deduper {
             config: config.clone(),
             window: Mutex::new(Window::default()),
-            analyses: Mutex::new(AnalysisCache::default()),
         }
     }
 
@@ -413,14 +379,13 @@ impl Deduper {
         self.lock().anchors.len()
     }
 
-    /// Empties the window and the analysis cache, for a caller that will
+    /// Empties the window, for a caller that will
     /// place no more entries (`run --once` after its last feed): what comes
     /// next, indexing the new stories for search, then runs without them
     /// (the window's tables are most of the heap at 500,000 entries). Later
     /// entries would still be placed, only without candidates.
     pub fn release(&self) {
         *self.lock() = Window::default();
-        *self.analyses.lock().unwrap_or_else(|e| e.into_inner()) = AnalysisCache::default();
     }
 
     /// Assigns fingerprints and stories to entries just inserted or changed in
@@ -429,7 +394,7 @@ impl Deduper {
     /// and keeps `stories` consistent. Ids whose rows do not exist are skipped.
     pub fn assign(&self, conn: &Connection, entry_ids: &[i64]) -> Result<(), DedupError> {
         let mut batch = Batch::default();
-        load_rows(conn, &mut batch, &self.analyses, entry_ids)?;
+        load_rows(conn, &mut batch, entry_ids, Need::Analyse)?;
         let mut order: Vec<(&str, i64)> = entry_ids
             .iter()
             .filter_map(|id| batch.rows.get(id).map(|r| (r.fetched_at.as_str(), *id)))
@@ -448,8 +413,12 @@ impl Deduper {
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(());
         };
-        let fingerprint = entry.analysis.fingerprint();
-        let anchors = entry.analysis.anchors().to_vec();
+        // Every entry being assigned was analysed from its text (Need::Analyse).
+        let Text::Analysed(analysis) = &entry.text else {
+            return Ok(());
+        };
+        let analysis = analysis.clone();
+        let chars = entry.rank.chars();
         let previous = entry.story_id;
         let standing = match previous {
             Some(story) => Some(self.standing(conn, batch, id, story)?),
@@ -457,14 +426,14 @@ impl Deduper {
         };
         let story = match (previous, standing) {
             (Some(story), Some(Standing::Belongs)) => {
-                write_entry(conn, id, fingerprint, &anchors, story)?;
+                write_entry(conn, id, &analysis, chars, story)?;
                 let canonical = stories::refresh(conn, story)?;
                 batch.canonical.insert(story, canonical);
                 story
             }
             _ => match self.find_story(conn, batch, id, previous)? {
                 Some(story) => {
-                    write_entry(conn, id, fingerprint, &anchors, story)?;
+                    write_entry(conn, id, &analysis, chars, story)?;
                     let canonical = stories::refresh(conn, story)?;
                     batch.canonical.insert(story, canonical);
                     story
@@ -472,14 +441,14 @@ impl Deduper {
                 None => match (previous, standing) {
                     // Alone and matching nothing else: keep its story (and id).
                     (Some(story), Some(Standing::Alone)) => {
-                        write_entry(conn, id, fingerprint, &anchors, story)?;
+                        write_entry(conn, id, &analysis, chars, story)?;
                         let canonical = stories::refresh(conn, story)?;
                         batch.canonical.insert(story, canonical);
                         story
                     }
                     _ => {
                         let story = new_story(conn, batch, id)?;
-                        write_entry(conn, id, fingerprint, &anchors, story)?;
+                        write_entry(conn, id, &analysis, chars, story)?;
                         batch.canonical.insert(story, Some(id));
                         story
                     }
@@ -498,8 +467,8 @@ impl Deduper {
             && let Some(time) = entry.time
         {
             let keys = entry.keys();
-            let simhash = entry.analysis.fingerprint();
-            self.lock().add(id, &anchors, time, keys, simhash);
+            self.lock()
+                .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
         }
         Ok(())
     }
@@ -532,7 +501,7 @@ impl Deduper {
         } else {
             canonical.unwrap_or(id)
         };
-        load_rows(conn, batch, &self.analyses, &[other])?;
+        load_rows(conn, batch, &[other], Need::Verify)?;
         let (Some(entry), Some(other)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
             return Ok(Standing::Leaves);
         };
@@ -570,7 +539,7 @@ impl Deduper {
             .into_iter()
             .filter(|&c| self.worth_reading(batch, id, c))
             .collect();
-        load_rows(conn, batch, &self.analyses, &worth)?;
+        load_rows(conn, batch, &worth, Need::Verify)?;
 
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(None);
@@ -640,8 +609,8 @@ impl Deduper {
         if !self.is_long(entry) {
             return true;
         }
-        let sketch = match batch.rows.get(&canonical) {
-            Some(row) => row.analysis.anchors(),
+        let sketch = match batch.rows.get(&canonical).and_then(|r| r.text.analysis()) {
+            Some(analysis) => analysis.anchors(),
             None => match batch.sketches.get(&canonical) {
                 Some(sketch) => sketch.as_slice(),
                 None => return true,
@@ -650,10 +619,10 @@ impl Deduper {
         if sketch.len() < MIN_SKETCH_HITS {
             return true;
         }
-        let lows = entry.analysis.low_shingles();
+        let shingles = entry.text.shingles();
         sketch
             .iter()
-            .filter(|a| lows.binary_search(a).is_ok())
+            .filter(|&&a| shingles.has_anchor(a))
             .nth(MIN_SKETCH_HITS - 1)
             .is_some()
     }
@@ -673,11 +642,14 @@ impl Deduper {
             candidates.retain(|&c| c != id);
             return candidates;
         }
+        let Some(analysis) = entry.text.analysis() else {
+            return Vec::new();
+        };
         let window = self.lock();
-        let own = entry.analysis.fingerprint();
+        let own = analysis.fingerprint();
         let mut ranked: Vec<(usize, u32, i64)> = window
             .anchors
-            .ranked_candidates(entry.analysis.anchors(), times, id)
+            .ranked_candidates(analysis.anchors(), times, id)
             .into_iter()
             .filter_map(|c| {
                 // The fast filter: a candidate whose simhash is further than
@@ -727,20 +699,11 @@ impl Deduper {
         refresh_canonicals(conn, &mut batch)?;
         let time = parse_time(fetched_at);
         let ids = self.add_incoming(&mut batch, next_entry, fetched_at, incoming);
-        let mut evicted = Vec::new();
-        {
-            let mut analyses = self.analyses.lock().unwrap_or_else(|e| e.into_inner());
-            for (&id, entry) in ids.iter().zip(incoming) {
-                let text_hash = AnalysisCache::text_hash(entry.text);
-                evicted.extend(analyses.put(id, text_hash, entry.analysis.clone()));
-            }
-        }
-        drop(evicted);
         // Only what the prefetch could not know: entries committed since.
         self.load_proposals(conn, &mut batch, &ids)?;
 
         let mut next_story = next_story;
-        for (index, &id) in ids.iter().enumerate() {
+        for (index, (&id, new)) in ids.iter().zip(incoming).enumerate() {
             let story = match self.find_story(conn, &mut batch, id, None)? {
                 Some(story) => {
                     placement.touched.insert(story);
@@ -770,17 +733,19 @@ impl Deduper {
                 continue;
             };
             entry.story_id = Some(story);
-            let anchors = entry.analysis.anchors().to_vec();
-            let simhash = entry.analysis.fingerprint();
+            let analysis = &new.analysis;
             if let Some(time) = entry.time {
                 let keys = entry.keys();
-                self.lock().add(id, &anchors, time, keys, simhash);
+                self.lock()
+                    .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
             }
             placement.ids.push(id);
             placement.stories.push(story);
             // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
-            placement.simhashes.push(simhash as i64);
-            placement.anchors.push(anchors);
+            placement.simhashes.push(analysis.fingerprint() as i64);
+            placement
+                .analyses
+                .push((analysis.clone(), entry.rank.chars()));
             placement
                 .heads
                 .push((entry.title.clone(), entry.url.clone()));
@@ -839,7 +804,7 @@ impl Deduper {
                     changed_at: fetched_at.to_string(),
                     story_id: None,
                     time,
-                    analysis: entry.analysis.clone(),
+                    text: Text::Analysed(entry.analysis.clone()),
                     rank: Rank(first, std::cmp::Reverse(chars), id),
                 },
             );
@@ -893,7 +858,7 @@ impl Deduper {
                 }
             }
         }
-        load_rows(conn, batch, &self.analyses, &worth)
+        load_rows(conn, batch, &worth, Need::Verify)
     }
 
     /// Writes what [`place`](Deduper::place) decided, once the entries'
@@ -916,8 +881,8 @@ impl Deduper {
                 placement.fetched_at,
             ])?;
         }
-        for (id, anchors) in placement.ids.iter().zip(&placement.anchors) {
-            save_anchors(conn, *id, anchors)?;
+        for (id, (analysis, chars)) in placement.ids.iter().zip(&placement.analyses) {
+            save_analysis(conn, *id, analysis, *chars)?;
         }
         for &story in &placement.touched {
             stories::refresh_if_any(conn, story)?;
@@ -936,7 +901,7 @@ impl Deduper {
     }
 
     fn is_long(&self, entry: &Loaded) -> bool {
-        entry.analysis.words >= self.config.min_words
+        entry.text.shingles().words >= self.config.min_words
     }
 
     /// How well two entries match as copies of one story (higher is better),
@@ -944,7 +909,7 @@ impl Deduper {
     /// are compared on shingles; shorter ones on normalised title or link.
     fn score(&self, a: &Loaded, b: &Loaded) -> Option<f64> {
         if self.is_long(a) && self.is_long(b) {
-            same_story(&a.analysis, &b.analysis).map(|s| s.containment + s.jaccard)
+            same_story(a.text.shingles(), b.text.shingles()).map(|s| s.containment + s.jaccard)
         } else {
             let keys = b.keys();
             a.keys().iter().any(|k| keys.contains(k)).then_some(0.0)
@@ -975,7 +940,8 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
         tx.execute_batch(
             "UPDATE entries SET story_id = NULL, simhash = NULL;
              DELETE FROM stories;
-             DELETE FROM entry_anchors;",
+             DELETE FROM entry_anchors;
+             DELETE FROM entry_shingles;",
         )?;
         let ids: Vec<i64> = tx
             .prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
@@ -1030,48 +996,120 @@ fn parse_time(text: &str) -> Option<i64> {
         .map(|t| t.timestamp())
 }
 
-/// Loads (and analyses) the rows of `ids` not loaded yet, with the canonical
-/// entry of their stories. Ids without a row are silently absent from the
-/// batch.
+/// What [`load_rows`] makes of each row's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Need {
+    /// Its shingles as stored in `entry_shingles`, without reading the
+    /// text: a canonical entry, only verified against. An entry stored
+    /// before that table existed is read and analysed from its text.
+    Verify,
+    /// Its text analysed: an entry being assigned, which needs its simhash
+    /// and anchors.
+    Analyse,
+}
+
+/// The query of [`load_rows`], reading the text with `$text` (an
+/// expression for the text, then one for its length).
+macro_rules! select_row {
+    ($text:literal) => {
+        concat!(
+            "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.story_id,
+                    s.canonical_entry_id, COALESCE(e.published_at, e.fetched_at),
+                    sh.words, sh.chars, sh.shingles, ",
+            $text,
+            " FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+             LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
+             WHERE e.id = ?"
+        )
+    };
+}
+
+/// Loads the rows of `ids` not loaded yet, with the canonical entry of
+/// their stories, as `need` says. Ids without a row are silently absent
+/// from the batch.
 fn load_rows(
     conn: &Connection,
     batch: &mut Batch,
-    analyses: &Mutex<AnalysisCache>,
     ids: &[i64],
+    need: Need,
 ) -> Result<(), DedupError> {
     let missing = unique(
         ids.iter()
             .copied()
             .filter(|id| !batch.rows.contains_key(id)),
     );
-    let rows: Vec<RowTuple> = select_by_ids(
-        conn,
-        "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.content_text,
-                e.story_id, s.canonical_entry_id,
-                COALESCE(e.published_at, e.fetched_at), length(e.content_text)
-         FROM entries e LEFT JOIN stories s ON s.id = e.story_id
-         WHERE e.id = ?",
-        &missing,
-    )?;
-    for (id, title, url, fetched_at, changed_at, text, story_id, canonical, first, chars) in rows {
-        if let Some(story) = story_id {
-            batch.canonical.insert(story, canonical);
+    let select = match need {
+        // CASE reads the text only where it is used: a row's text lies
+        // behind its other two bodies, ~20 KB of overflow pages.
+        Need::Verify => select_row!(
+            "CASE WHEN sh.entry_id IS NULL THEN e.content_text END,
+             CASE WHEN sh.entry_id IS NULL THEN length(e.content_text) END"
+        ),
+        Need::Analyse => select_row!("e.content_text, length(e.content_text)"),
+    };
+    let rows: Vec<EntryRow> = select_by_ids(conn, select, &missing)?;
+    for row in rows {
+        let EntryRow {
+            id,
+            head,
+            words,
+            stored_chars,
+            shingles,
+            text,
+            chars,
+        } = row;
+        match (need, words, shingles) {
+            (Need::Verify, Some(words), Some(shingles)) => {
+                let words = usize::try_from(words).unwrap_or(0);
+                let text = Text::Stored(Shingles::decode(words, &shingles));
+                head.insert(batch, id, stored_chars, text);
+            }
+            _ => {
+                let analysis = Analysis::of(text.as_deref().unwrap_or(""));
+                head.insert(
+                    batch,
+                    id,
+                    chars,
+                    Text::Analysed(std::sync::Arc::new(analysis)),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The columns [`load_rows`] reads before the text.
+struct Head {
+    title: Option<String>,
+    url: Option<String>,
+    fetched_at: String,
+    changed_at: String,
+    story_id: Option<i64>,
+    canonical: Option<i64>,
+    /// COALESCE(published_at, fetched_at).
+    first: String,
+}
+
+impl Head {
+    /// Adds the entry to the batch, with its story's canonical entry.
+    fn insert(self, batch: &mut Batch, id: i64, chars: Option<i64>, text: Text) {
+        if let Some(story) = self.story_id {
+            batch.canonical.insert(story, self.canonical);
         }
         batch.rows.insert(
             id,
             Loaded {
-                title,
-                url,
-                time: parse_time(&fetched_at),
-                rank: Rank(first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
-                fetched_at,
-                changed_at,
-                story_id,
-                analysis: cached_analysis(analyses, id, text.as_deref().unwrap_or("")),
+                title: self.title,
+                url: self.url,
+                time: parse_time(&self.fetched_at),
+                rank: Rank(self.first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
+                fetched_at: self.fetched_at,
+                changed_at: self.changed_at,
+                story_id: self.story_id,
+                text,
             },
         );
     }
-    Ok(())
 }
 
 /// Reads the story, its canonical entry and the time of each of `ids` not
@@ -1195,24 +1233,43 @@ where
 fn write_entry(
     conn: &Connection,
     id: i64,
-    fingerprint: u64,
-    anchors: &[u32],
+    analysis: &Analysis,
+    chars: Option<i64>,
     story: i64,
 ) -> Result<(), DedupError> {
-    save_anchors(conn, id, anchors)?;
+    save_analysis(conn, id, analysis, chars)?;
     // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
     conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
-        .execute([fingerprint as i64, story, id])?;
+        .execute([analysis.fingerprint() as i64, story, id])?;
     Ok(())
 }
 
-/// Stores an entry's anchors (its sketch), replacing what it had.
-fn save_anchors(conn: &Connection, id: i64, anchors: &[u32]) -> Result<(), DedupError> {
+/// Stores an entry's anchors (its sketch) and shingles, replacing what it
+/// had: every change of an entry's text comes through here, so the stored
+/// shingles are never those of an older text.
+fn save_analysis(
+    conn: &Connection,
+    id: i64,
+    analysis: &Analysis,
+    chars: Option<i64>,
+) -> Result<(), DedupError> {
     conn.prepare_cached(
         "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
          ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
     )?
-    .execute(rusqlite::params![id, encode_anchors(anchors)])?;
+    .execute(rusqlite::params![id, encode_anchors(analysis.anchors())])?;
+    let words = i64::try_from(analysis.words()).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO entry_shingles (entry_id, words, chars, shingles) VALUES (?, ?, ?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET
+            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles",
+    )?
+    .execute(rusqlite::params![
+        id,
+        words,
+        chars,
+        analysis.shingles.encode()
+    ])?;
     Ok(())
 }
 
@@ -1271,7 +1328,7 @@ mod tests {
             changed_at: String::new(),
             story_id: None,
             time: Some(0),
-            analysis: std::sync::Arc::new(Analysis::of(text)),
+            text: Text::Analysed(std::sync::Arc::new(Analysis::of(text))),
             rank: Rank(String::new(), std::cmp::Reverse(0), id),
         }
     }
@@ -1295,10 +1352,9 @@ mod tests {
         // An unrelated text that shares with the entry only the phrase its
         // smallest anchor was made from: one hit, not read.
         let unrelated = Analysis::of(&words(20_000, 600));
-        let shared_phrase = *batch.rows[&1].analysis.low_shingles().first().unwrap();
+        let shared_phrase = Analysis::of(&entry).anchors()[0];
         let mut sketch = unrelated.anchors().to_vec();
         sketch[5] = shared_phrase;
-        assert!(!batch.rows[&1].analysis.anchors().is_empty());
         batch.sketches.insert(3, sketch);
         assert!(
             !deduper.worth_reading(&batch, 1, 3),
@@ -1328,58 +1384,72 @@ mod tests {
 }
 
 #[cfg(test)]
-mod analysis_cache_tests {
+mod stored_shingles_tests {
     use super::*;
 
-    #[test]
-    fn an_edited_text_is_analysed_again_and_the_cache_stays_bounded() {
-        let cache = Mutex::new(AnalysisCache::default());
-        let first = cached_analysis(&cache, 1, "the council voted on tuesday to convert garages");
-        let again = cached_analysis(&cache, 1, "the council voted on tuesday to convert garages");
-        assert!(
-            std::sync::Arc::ptr_eq(&first, &again),
-            "same id and text: served from the cache"
-        );
-        let edited = cached_analysis(
-            &cache,
-            1,
-            "a storm closed schools in three counties on thursday",
-        );
-        assert!(
-            !std::sync::Arc::ptr_eq(&first, &edited),
-            "a recleaned text must not be served stale"
-        );
-        assert_eq!(
-            edited.fingerprint(),
-            Analysis::of("a storm closed schools in three counties on thursday").fingerprint()
-        );
-        for id in 0..(ANALYSES_KEPT as i64 + 100) {
-            cached_analysis(&cache, id, "some words here");
+    /// An in-memory database with the real schema.
+    fn database() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut migrations: Vec<_> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+        migrations.sort();
+        for migration in migrations {
+            conn.execute_batch(&std::fs::read_to_string(migration).unwrap())
+                .unwrap();
         }
-        assert_eq!(cache.lock().unwrap().by_id.len(), ANALYSES_KEPT);
-        assert!(cache.lock().unwrap().order.len() <= 4 * ANALYSES_KEPT);
+        conn.execute_batch(
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'http://127.0.0.1/feed', '2026-11-29T00:00:00Z');
+             INSERT INTO stories (id, canonical_entry_id, first_seen_at, updated_at)
+                VALUES (7, 1, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn insert_entry(conn: &Connection, id: i64, text: &str) {
+        conn.execute(
+            "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, content_text,
+                                  raw_hash, story_id)
+             VALUES (?1, 1, ?1, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z', ?2, 0, 7)",
+            rusqlite::params![id, text],
+        )
+        .unwrap();
     }
 
     #[test]
-    fn an_analysis_in_use_stays_while_unused_ones_go() {
-        let cache = Mutex::new(AnalysisCache::default());
-        let canonical = cached_analysis(&cache, -1, "the wire story every copy is checked against");
-        for id in 0..(3 * ANALYSES_KEPT as i64) {
-            cached_analysis(&cache, id, "a copy");
-            if id % 100 == 0 {
-                let again =
-                    cached_analysis(&cache, -1, "the wire story every copy is checked against");
-                assert!(
-                    std::sync::Arc::ptr_eq(&canonical, &again),
-                    "evicted at {id}"
-                );
-            }
-        }
-        assert!(
-            !cache.lock().unwrap().by_id.contains_key(&0),
-            "the least recently used went"
-        );
-        assert_eq!(cache.lock().unwrap().by_id.len(), ANALYSES_KEPT);
-        assert!(cache.lock().unwrap().order.len() <= 4 * ANALYSES_KEPT);
+    fn a_canonical_is_verified_on_its_stored_shingles_or_else_its_text() {
+        let conn = database();
+        let text = "Über 40 Städte: the council voted on Tuesday to let homeowners convert \
+                    garages into small flats, a change supporters say will add homes.";
+        let analysis = Analysis::of(text);
+        let chars = i64::try_from(text.chars().count()).unwrap();
+        insert_entry(&conn, 1, text);
+        save_analysis(&conn, 1, &analysis, Some(chars)).unwrap();
+        // An entry stored before entry_shingles existed has no row there.
+        insert_entry(&conn, 2, text);
+
+        let mut batch = Batch::default();
+        load_rows(&conn, &mut batch, &[1, 2, 3], Need::Verify).unwrap();
+        assert!(!batch.rows.contains_key(&3), "no such entry");
+        let stored = &batch.rows[&1];
+        assert!(matches!(stored.text, Text::Stored(_)));
+        assert_eq!(stored.text.shingles(), &analysis.shingles);
+        assert_eq!(batch.canonical.get(&7), Some(&Some(1)));
+        let from_text = &batch.rows[&2];
+        assert!(matches!(from_text.text, Text::Analysed(_)));
+        assert_eq!(from_text.text.shingles(), &analysis.shingles);
+        // Both rank as SQLite's CANONICAL_ORDER would: length in characters.
+        assert_eq!(stored.rank.chars(), Some(chars));
+        assert_eq!(from_text.rank.1, stored.rank.1);
+
+        // A new text replaces the stored shingles.
+        let edited = Analysis::of("a storm closed schools in three counties on thursday");
+        save_analysis(&conn, 1, &edited, Some(52)).unwrap();
+        let mut batch = Batch::default();
+        load_rows(&conn, &mut batch, &[1], Need::Verify).unwrap();
+        assert_eq!(batch.rows[&1].text.shingles(), &edited.shingles);
     }
 }
