@@ -331,24 +331,24 @@ impl Deduper {
         let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
-        let rows: Vec<WindowRow> = sqlx::query_as(
+        crate::store::read_alone(pool, |conn| {
             // The simhash from the placement index: in the row it lies after
             // the bodies, and reading it there walked every overflow page.
-            "SELECT id, fetched_at, title, url, anchors, simhash FROM
-               (SELECT e.id, e.fetched_at, e.title, e.url, a.anchors,
-                       (SELECT p.simhash FROM entries p INDEXED BY entries_placement
-                        WHERE p.id = e.id) AS simhash
-                FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-                WHERE e.fetched_at >= ?)
-             WHERE simhash IS NOT NULL",
-        )
-        .bind(since)
-        .fetch_all(pool)
-        .await?;
-        {
+            let mut select = conn.prepare(
+                "SELECT id, fetched_at, title, url, anchors, simhash FROM
+                   (SELECT e.id, e.fetched_at, e.title, e.url, a.anchors,
+                           (SELECT p.simhash FROM entries p INDEXED BY entries_placement
+                            WHERE p.id = e.id) AS simhash
+                    FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+                    WHERE e.fetched_at >= ?)
+                 WHERE simhash IS NOT NULL",
+            )?;
+            let mut rows = select.query([since])?;
+            // Straight into the window, row by row: no list of every row first.
             let mut window = deduper.lock();
             window.newest = now;
-            for (id, fetched_at, title, url, anchors, simhash) in rows {
+            while let Some(row) = rows.next()? {
+                let (id, fetched_at, title, url, anchors, simhash) = WindowRow::try_from(row)?;
                 let Some(time) = parse_time(&fetched_at) else {
                     continue;
                 };
@@ -356,7 +356,8 @@ impl Deduper {
                 let anchors = anchors.as_deref().map(decode_anchors).unwrap_or_default();
                 window.add(id, &anchors, time, keys, simhash as u64);
             }
-        }
+            Ok::<_, DedupError>(())
+        })?;
         Ok(deduper)
     }
 
