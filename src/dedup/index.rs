@@ -160,8 +160,21 @@ impl<C: Cell> Probe<C> {
     }
 
     fn grow(&mut self, hash_of: &impl Fn(C) -> u64) {
-        let doubled = vec![C::EMPTY; self.cells.len() * 2];
-        let old = std::mem::replace(&mut self.cells, doubled);
+        self.resize(self.cells.len() * 2, hash_of);
+    }
+
+    /// Makes room for `additional` more cells without growing on the way.
+    fn reserve(&mut self, additional: usize, hash_of: &impl Fn(C) -> u64) {
+        let cells = (self.len + additional).saturating_mul(4) / 3 + 1;
+        let cells = cells.checked_next_power_of_two().unwrap_or(cells);
+        if cells > self.cells.len() {
+            self.resize(cells, hash_of);
+        }
+    }
+
+    /// Moves every cell into a table of `cells` cells (a power of two).
+    fn resize(&mut self, cells: usize, hash_of: &impl Fn(C) -> u64) {
+        let old = std::mem::replace(&mut self.cells, vec![C::EMPTY; cells]);
         let mask = self.cells.len() - 1;
         for c in old.into_iter().filter(|c| !c.is_empty()) {
             let mut i = self.home(hash_of(c));
@@ -236,6 +249,13 @@ impl<T: Copy> Slab<T> {
 
     fn get(&self, slot: u32) -> &Item<T> {
         &self.items[slot as usize]
+    }
+
+    fn reserve(&mut self, entries: usize) {
+        self.items.reserve(entries);
+        let items = &self.items;
+        self.ids
+            .reserve(entries, &|s: u32| id_hash(items[s as usize].id));
     }
 
     fn find(&self, id: i64) -> Option<u32> {
@@ -360,6 +380,17 @@ impl AnchorIndex {
     }
 
     /// Adds or replaces entry `id` with the anchors chosen from `pool`.
+    /// Makes room for `entries` more entries, as loading the window at
+    /// start knows it will add: growing by doubling on the way moved every
+    /// posting again at each step, and held the old table beside the new
+    /// one (at 500,000 entries, 32 MB beside 64 MB).
+    pub fn reserve(&mut self, entries: usize) {
+        self.slots.reserve(entries);
+        self.slot_anchors.reserve(entries.saturating_mul(ANCHORS));
+        self.table
+            .reserve(entries.saturating_mul(ANCHORS), &posting_hash);
+    }
+
     pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64) {
         self.remove(id);
         let chosen = self.choose(pool);
@@ -590,6 +621,14 @@ fn key_hash(key: &str) -> u64 {
 }
 
 impl KeyIndex {
+    /// Makes room for `entries` more entries: see [`AnchorIndex::reserve`].
+    pub fn reserve(&mut self, entries: usize) {
+        self.slots.reserve(entries);
+        let slots = &self.slots.items;
+        self.by_key
+            .reserve(entries.saturating_mul(KEYS), &|c| Self::key_of(slots, c));
+    }
+
     fn key_of(slots: &[Item<Keys>], cell: u32) -> u64 {
         slots[(cell >> 1) as usize].data.keys[(cell & 1) as usize]
     }
@@ -744,6 +783,53 @@ mod tests {
         let mut got = Vec::new();
         index.candidates(&[7], i64::MIN..=i64::MAX, -1, &mut got);
         assert!(got.is_empty());
+    }
+
+    #[test]
+    fn a_reserved_index_never_grows_and_keeps_what_it_held() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        let pool = |rng: &mut fastrand::Rng| -> Vec<u32> { (0..20).map(|_| rng.u32(..)).collect() };
+        let mut index = AnchorIndex::new();
+        let mut keys = KeyIndex::default();
+        let mut pools = Vec::new();
+        let (mut table_cells, mut id_cells, mut key_cells) = (0, 0, 0);
+        for id in 0..5000i64 {
+            if id == 100 {
+                // Entries already held are moved into the larger tables.
+                index.reserve(4900);
+                keys.reserve(4900);
+            }
+            if id >= 100 && id % 1000 == 0 {
+                assert_eq!(
+                    index.table.cells.len(),
+                    table_cells,
+                    "the anchor table grew"
+                );
+                assert_eq!(index.slots.ids.cells.len(), id_cells, "the id table grew");
+                assert_eq!(keys.by_key.cells.len(), key_cells, "the key table grew");
+            }
+            let p = pool(&mut rng);
+            index.insert(id, &p, 0, 0);
+            keys.insert(id, &[format!("t:{id}"), format!("u:{id}")], 0);
+            pools.push(p);
+            if id == 100 {
+                table_cells = index.table.cells.len();
+                id_cells = index.slots.ids.cells.len();
+                key_cells = keys.by_key.cells.len();
+            }
+        }
+        assert_eq!(
+            index.table.cells.len(),
+            table_cells,
+            "the anchor table grew"
+        );
+        assert_eq!(keys.by_key.cells.len(), key_cells, "the key table grew");
+        for (id, p) in pools.iter().enumerate() {
+            let mut got = Vec::new();
+            index.candidates(p, i64::MIN..=i64::MAX, -1, &mut got);
+            assert!(got.contains(&(id as i64)), "entry {id} lost");
+            assert_eq!(keys.lookup(&[format!("u:{id}")]), vec![id as i64]);
+        }
     }
 
     #[test]

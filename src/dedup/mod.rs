@@ -343,10 +343,14 @@ impl Deduper {
                     WHERE e.fetched_at >= ?)
                  WHERE simhash IS NOT NULL",
             )?;
-            let mut rows = select.query([since])?;
+            let entries: i64 = conn
+                .prepare("SELECT COUNT(*) FROM entries WHERE fetched_at >= ?")?
+                .query_row([&since], |row| row.get(0))?;
+            let mut rows = select.query([&since])?;
             // Straight into the window, row by row: no list of every row first.
             let mut window = deduper.lock();
             window.newest = now;
+            window.reserve(usize::try_from(entries).unwrap_or(0));
             while let Some(row) = rows.next()? {
                 let (id, fetched_at, title, url, anchors, simhash) = WindowRow::try_from(row)?;
                 let Some(time) = parse_time(&fetched_at) else {
@@ -909,6 +913,11 @@ impl Deduper {
 }
 
 impl Window {
+    fn reserve(&mut self, entries: usize) {
+        self.anchors.reserve(entries);
+        self.keys.reserve(entries);
+    }
+
     fn add(&mut self, id: i64, anchors: &[u32], time: i64, keys: Vec<String>, simhash: u64) {
         // An empty text has no anchors and is only removed (if it was there).
         self.anchors.insert(id, anchors, time, simhash);
