@@ -310,9 +310,18 @@ pub fn novel_runs(a: &Shingles, b: &Shingles) -> Vec<usize> {
 /// Normalised title for exact matching of short entries: lower-cased words
 /// joined by single spaces; `None` when too short to be specific.
 pub fn title_key(title: &str) -> Option<String> {
-    let mut words = Vec::new();
-    for_each_word(title, |w| words.push(w.to_string()));
-    (words.len() >= MIN_TITLE_WORDS).then(|| words.join(" "))
+    // Joined as they come, in one string: a string per word was a tenth of
+    // loading the window at start (every entry's title, every start).
+    let mut key = String::with_capacity(title.len());
+    let mut words = 0;
+    for_each_word(title, |w| {
+        if words > 0 {
+            key.push(' ');
+        }
+        key.push_str(w);
+        words += 1;
+    });
+    (words >= MIN_TITLE_WORDS).then_some(key)
 }
 
 /// Normalised link for exact matching of short entries: scheme, `www.`,
