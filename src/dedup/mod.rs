@@ -1017,7 +1017,11 @@ macro_rules! select_row {
                     s.canonical_entry_id, COALESCE(e.published_at, e.fetched_at),
                     sh.words, sh.chars, sh.shingles, ",
             $text,
-            " FROM entries e LEFT JOIN stories s ON s.id = e.story_id
+            // story_id from the placement index: in the row it lies after
+            // the three bodies, and reading it there walked every overflow
+            // page of the row (the other columns precede the bodies).
+            " FROM entries e INDEXED BY entries_placement
+             LEFT JOIN stories s ON s.id = e.story_id
              LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
              WHERE e.id = ?"
         )
