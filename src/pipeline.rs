@@ -274,8 +274,8 @@ impl Pipeline {
                         processing = self.processing.acquire().await.ok();
                         let content_type = response.content_type.clone();
                         let base = url.to_string();
-                        // Timed inside the blocking task: a wait for a blocking
-                        // thread is not parsing.
+                        // Timed on the worker: a wait in the workers' queue
+                        // is not parsing.
                         let parsed = self
                             .workers
                             .run(move || {

@@ -214,10 +214,10 @@ struct EntryRow {
     head: Head,
     /// `entry_shingles`' columns: absent for entries stored before it.
     words: Option<i64>,
-    stored_chars: Option<i64>,
     shingles: Option<Vec<u8>>,
-    /// The text and its length, if read.
+    /// The text, if read.
     text: Option<String>,
+    /// `length(content_text)`, stored or counted.
     chars: Option<i64>,
 }
 
@@ -237,10 +237,9 @@ impl TryFrom<&rusqlite::Row<'_>> for EntryRow {
                 first: row.get(7)?,
             },
             words: row.get(8)?,
-            stored_chars: row.get(9)?,
-            shingles: row.get(10)?,
-            text: row.get(11)?,
-            chars: row.get(12)?,
+            shingles: row.get(9)?,
+            text: row.get(10)?,
+            chars: row.get(11)?,
         })
     }
 }
@@ -1009,13 +1008,13 @@ enum Need {
 }
 
 /// The query of [`load_rows`], reading the text with `$text` (an
-/// expression for the text, then one for its length).
+/// expression for the text, then one for its length in characters).
 macro_rules! select_row {
     ($text:literal) => {
         concat!(
             "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.story_id,
                     s.canonical_entry_id, COALESCE(e.published_at, e.fetched_at),
-                    sh.words, sh.chars, sh.shingles, ",
+                    sh.words, sh.shingles, ",
             $text,
             // story_id from the placement index: in the row it lies after
             // the three bodies, and reading it there walked every overflow
@@ -1047,7 +1046,7 @@ fn load_rows(
         // behind its other two bodies, ~20 KB of overflow pages.
         Need::Verify => select_row!(
             "CASE WHEN sh.entry_id IS NULL THEN e.content_text END,
-             CASE WHEN sh.entry_id IS NULL THEN length(e.content_text) END"
+             CASE WHEN sh.entry_id IS NULL THEN length(e.content_text) ELSE sh.chars END"
         ),
         Need::Analyse => select_row!("e.content_text, length(e.content_text)"),
     };
@@ -1057,27 +1056,20 @@ fn load_rows(
             id,
             head,
             words,
-            stored_chars,
             shingles,
             text,
             chars,
         } = row;
-        match (need, words, shingles) {
+        let text = match (need, words, shingles) {
             (Need::Verify, Some(words), Some(shingles)) => {
                 let words = usize::try_from(words).unwrap_or(0);
-                let text = Text::Stored(Shingles::decode(words, &shingles));
-                head.insert(batch, id, stored_chars, text);
+                Text::Stored(Shingles::decode(words, &shingles))
             }
-            _ => {
-                let analysis = Analysis::of(text.as_deref().unwrap_or(""));
-                head.insert(
-                    batch,
-                    id,
-                    chars,
-                    Text::Analysed(std::sync::Arc::new(analysis)),
-                );
-            }
-        }
+            _ => Text::Analysed(std::sync::Arc::new(Analysis::of(
+                text.as_deref().unwrap_or(""),
+            ))),
+        };
+        head.insert(batch, id, chars, text);
     }
     Ok(())
 }
