@@ -438,6 +438,48 @@ async fn window_is_respected() {
     assert_ne!(story_of(&db.pool, c).await, story_of(&db.pool, a).await);
 }
 
+/// The window is read from the database when the first entry needs it, not
+/// at load: a run whose feeds bring nothing new never reads it, and one that
+/// does still finds the copies stored before it started.
+#[tokio::test]
+async fn the_window_is_read_when_first_needed() {
+    let db = db::open().await;
+    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let x = article(0);
+    let first = Deduper::load(&db.pool, &config()).await.unwrap();
+    let original = insert(
+        &db.pool,
+        &first,
+        &[NewEntry::new(f1, "a", "The original", &x, ts(0))],
+    )
+    .await[0];
+    assert!(first.window_read());
+
+    let restarted = Deduper::load(&db.pool, &config()).await.unwrap();
+    assert!(!restarted.window_read());
+    assert_eq!(restarted.indexed(), 0);
+    let copy = insert(
+        &db.pool,
+        &restarted,
+        &[NewEntry::new(f2, "c", "A copy", &wire_copy(&x), ts(1))],
+    )
+    .await[0];
+    assert!(restarted.window_read());
+    assert_eq!(restarted.indexed(), 2);
+    assert_eq!(
+        story_of(&db.pool, copy).await,
+        story_of(&db.pool, original).await,
+        "the copy finds the entry stored before the restart"
+    );
+
+    // Released before any use: nothing is read, ever.
+    let released = Deduper::load(&db.pool, &config()).await.unwrap();
+    released.release();
+    assert!(released.window_read());
+    released.ensure_window().unwrap();
+    assert_eq!(released.indexed(), 0);
+}
+
 #[tokio::test]
 async fn rolled_back_candidates_are_skipped() {
     let db = db::open().await;
@@ -512,6 +554,7 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
         .unwrap();
     let reloaded = Deduper::load(&db.pool, &config()).await.unwrap();
     assert_eq!(db::partition(&db.pool).await, before);
+    reloaded.ensure_window().unwrap();
     assert_eq!(reloaded.indexed(), corpus.docs.len());
     let version: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
         .bind(dedup::META_FINGERPRINT_VERSION)
