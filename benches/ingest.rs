@@ -489,6 +489,13 @@ fn loadavg() -> String {
         .join(" ")
 }
 
+/// The seconds `run --once` reports indexing for search after the last
+/// feed ("... stories indexed for search in 3.1 s").
+fn index_seconds(out: &str) -> Option<f64> {
+    let (_, after) = out.split_once("indexed for search in ")?;
+    after.split_whitespace().next()?.parse().ok()
+}
+
 /// The floor: the same bytes through parsing alone, and through bare
 /// batched inserts alone (one transaction per feed, 50-row multi-VALUES
 /// statements, into the real schema without stories, dedup or FTS queue
@@ -747,6 +754,7 @@ fn main() {
         let (cold, out) = feedsieve(dir.path(), &config);
         let db_mb = db_size_mb(dir.path());
         println!("  cold: {} | {cold:?} db {db_mb:.0} MB", out.trim());
+        let index_secs = index_seconds(&out);
         let (warm, out) = feedsieve(dir.path(), &config);
         println!(
             "  warm: {} | {warm:?}  (load average {})",
@@ -772,7 +780,7 @@ fn main() {
             ("store", st.store),
         ];
         let busy: f64 = parts.iter().map(|(_, d)| d.as_secs_f64()).sum();
-        let split: Vec<String> = if busy == 0.0 {
+        let mut split: Vec<String> = if busy == 0.0 {
             vec!["not measured".into()]
         } else {
             parts
@@ -780,6 +788,9 @@ fn main() {
                 .map(|(name, d)| format!("{name} {:.0}%", 100.0 * d.as_secs_f64() / busy))
                 .collect()
         };
+        if let Some(secs) = index_secs {
+            split.push(format!("then search index {secs:.1} s"));
+        }
         println!(
             "  library: {:.2} s wall, {} new entries; stage seconds summed over feeds: fetch {:.2}, parse {:.2}, \
              clean {:.2}, dedup {:.2}, store {:.2} (+ waiting for the writer {:.2})",

@@ -47,6 +47,10 @@ pub struct OnceSummary {
     pub updated: usize,
     /// Per-stage times summed over all feeds (they overlap: more than the wall time).
     pub stages: StageTimes,
+    /// Stories indexed for full-text search after the last feed, and how
+    /// long that took (one writer, after the feeds: part of the wall time).
+    pub indexed: usize,
+    pub index_time: Duration,
 }
 
 /// Fetches every enabled feed once and returns. Feed failures are recorded
@@ -89,14 +93,15 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     );
     // Every feed is written: the window is not needed for indexing.
     pipeline.deduper.release();
-    maintain_once(&pipeline, config.storage.keep).await;
+    (summary.indexed, summary.index_time) = maintain_once(&pipeline, config.storage.keep).await;
     pipeline.store.close().await;
     Ok(summary)
 }
 
-/// Brings the search index up to date and applies retention. Failures are
-/// logged, not fatal: the next round retries.
-async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) {
+/// Brings the search index up to date and applies retention; returns how
+/// many stories were indexed and how long that took. Failures are logged,
+/// not fatal: the next round retries.
+async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) -> (usize, Duration) {
     if let Some(keep) = keep {
         match crate::maintain::prune(&pipeline.store.pool, keep).await {
             Ok(r) if r.entries > 0 => tracing::info!(
@@ -108,9 +113,12 @@ async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) {
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
         }
     }
-    if let Err(e) = pipeline.store.catch_up_search().await {
+    let started = std::time::Instant::now();
+    let indexed = pipeline.store.catch_up_search().await.unwrap_or_else(|e| {
         tracing::warn!(error = %e, "search indexing failed");
-    }
+        0
+    });
+    (indexed, started.elapsed())
 }
 
 /// How long a feed waits after the database refused its write (at most;

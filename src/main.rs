@@ -188,11 +188,14 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli)?;
             let summary = feedsieve::daemon::run_once(&config).await?;
             out!(
-                "fetched {} feeds: {} failed, {} new entries, {} updated",
+                "fetched {} feeds: {} failed, {} new entries, {} updated; \
+                 {} stories indexed for search in {:.1} s",
                 summary.feeds,
                 summary.failed,
                 summary.inserted,
-                summary.updated
+                summary.updated,
+                summary.indexed,
+                summary.index_time.as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -90,8 +90,14 @@ async fn query_commands_over_a_database_built_from_loopback_feeds() {
     );
 
     let out = feedsieve(&env, &["run", "--once"]).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("fetched 3 feeds: 0 failed, 3 new entries"),
+        stdout.contains("fetched 3 feeds: 0 failed, 3 new entries"),
+        "{out:?}"
+    );
+    // Two stories (the wire story and the other), both indexed at the end.
+    assert!(
+        stdout.contains("; 2 stories indexed for search in "),
         "{out:?}"
     );
 
