@@ -28,9 +28,14 @@ pub struct StorySummary {
 
 /// The order that picks a story's canonical entry: earliest published
 /// (falling back to first fetched), ties to the longest clean body, then the
-/// oldest row so the choice is deterministic.
-pub(crate) const CANONICAL_ORDER: &str =
-    "COALESCE(published_at, fetched_at), length(content_text) DESC, id";
+/// oldest row so the choice is deterministic. The body's length comes from
+/// `entry_shingles` where stored: `length(content_text)` walked the ~20 KB
+/// of overflow pages before the text for every entry of the story, under
+/// the writer.
+pub(crate) const CANONICAL_ORDER: &str = "COALESCE(published_at, fetched_at),
+     COALESCE((SELECT chars FROM entry_shingles WHERE entry_id = entries.id),
+              length(content_text)) DESC,
+     id";
 
 /// Recomputes a story's canonical entry, title, url and times from its
 /// entries; deletes the story when no entry is left. Returns the canonical
