@@ -93,7 +93,8 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     );
     // Every feed is written: the window is not needed for indexing.
     pipeline.deduper.release();
-    (summary.indexed, summary.index_time) = maintain_once(&pipeline, config.storage.keep).await;
+    (summary.indexed, summary.index_time) =
+        maintain_once(&pipeline, config.storage.keep, crate::search::BATCH_ALONE).await;
     pipeline.store.close().await;
     Ok(summary)
 }
@@ -101,7 +102,11 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
 /// Brings the search index up to date and applies retention; returns how
 /// many stories were indexed and how long that took. Failures are logged,
 /// not fatal: the next round retries.
-async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) -> (usize, Duration) {
+async fn maintain_once(
+    pipeline: &Pipeline,
+    keep: Option<Duration>,
+    batch: i64,
+) -> (usize, Duration) {
     if let Some(keep) = keep {
         match crate::maintain::prune(&pipeline.store.pool, keep).await {
             Ok(r) if r.entries > 0 => tracing::info!(
@@ -114,10 +119,14 @@ async fn maintain_once(pipeline: &Pipeline, keep: Option<Duration>) -> (usize, D
         }
     }
     let started = std::time::Instant::now();
-    let indexed = pipeline.store.catch_up_search().await.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "search indexing failed");
-        0
-    });
+    let indexed = pipeline
+        .store
+        .catch_up_search(batch)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "search indexing failed");
+            0
+        });
     (indexed, started.elapsed())
 }
 
@@ -144,14 +153,18 @@ async fn maintenance(
         tokio::select! {
             _ = stop.changed() => return,
             _ = index_tick.tick() => {
-                if let Err(e) = pipeline.store.catch_up_search().await {
+                if let Err(e) = pipeline
+                    .store
+                    .catch_up_search(crate::search::BATCH_BETWEEN_FEEDS)
+                    .await
+                {
                     tracing::warn!(error = %e, "search indexing failed");
                 }
             }
             _ = prune_tick.tick() => {
                 let keep = *keep.borrow_and_update();
                 if keep.is_some() {
-                    maintain_once(&pipeline, keep).await;
+                    maintain_once(&pipeline, keep, crate::search::BATCH_BETWEEN_FEEDS).await;
                 }
             }
         }

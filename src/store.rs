@@ -623,15 +623,21 @@ impl Store {
         Ok(summary)
     }
 
-    /// Indexes every story queued for full-text search, one batch per
-    /// transaction on the writer's connection; returns how many were
-    /// indexed. Taking the writer (not a pool connection) queues each batch
-    /// between feeds' transactions instead of contending for SQLite's write
-    /// lock, whose busy handler sleeps in steps of up to 100 ms.
-    pub async fn catch_up_search(&self) -> Result<usize, StoreError> {
+    /// Indexes every story queued for full-text search, `batch` stories per
+    /// transaction on the writer's connection ([`search::BATCH_BETWEEN_FEEDS`]
+    /// while feeds may wait, else [`search::BATCH_ALONE`]); returns how many
+    /// were indexed. Taking the writer (not a pool connection) queues each
+    /// batch between feeds' transactions instead of contending for SQLite's
+    /// write lock, whose busy handler sleeps in steps of up to 100 ms.
+    ///
+    /// [`search::BATCH_BETWEEN_FEEDS`]: crate::search::BATCH_BETWEEN_FEEDS
+    /// [`search::BATCH_ALONE`]: crate::search::BATCH_ALONE
+    pub async fn catch_up_search(&self, batch: i64) -> Result<usize, StoreError> {
         let mut total = 0;
         loop {
-            let indexed = self.write(|tx| crate::search::index_batch(tx)).await?;
+            let indexed = self
+                .write(|tx| crate::search::index_batch(tx, batch))
+                .await?;
             if indexed == 0 {
                 return Ok(total);
             }
