@@ -178,7 +178,7 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     );
 }
 
-/// Migrations 0007 and 0009's settings are what FTS5 reads back from its
+/// Migration 0009's settings (over 0007's) are what FTS5 reads back from its
 /// config table: without them a first run's index takes about three times
 /// as long.
 #[tokio::test(flavor = "multi_thread")]
@@ -194,7 +194,7 @@ async fn the_index_merges_lazily_and_buffers_thirty_two_megabytes() {
     assert_eq!(
         config,
         [
-            ("automerge".to_string(), 8),
+            ("automerge".to_string(), 16),
             ("hashsize".to_string(), 32 << 20)
         ]
     );
