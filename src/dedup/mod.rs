@@ -396,14 +396,30 @@ impl Deduper {
             let mut window = self.lock();
             window.newest = now;
             window.reserve(usize::try_from(entries).unwrap_or(0));
+            let mut left_out = 0u64;
             while let Some(row) = rows.next()? {
-                let (id, fetched_at, title, url, anchors, simhash) = WindowRow::try_from(row)?;
+                // A row another tool wrote with a value of the wrong type (a
+                // BLOB title, say) is left out, as one with an unreadable time
+                // is: failing here would stop every feed's new entries.
+                let Ok((id, fetched_at, title, url, anchors, simhash)) = WindowRow::try_from(row)
+                else {
+                    left_out += 1;
+                    continue;
+                };
                 let Some(time) = parse_time(&fetched_at) else {
+                    left_out += 1;
                     continue;
                 };
                 let keys = keys_of(title.as_deref(), url.as_deref());
                 let anchors = anchors.as_deref().map(decode_anchors).unwrap_or_default();
                 window.add(id, &anchors, time, keys, simhash as u64);
+            }
+            if left_out > 0 {
+                tracing::warn!(
+                    entries = left_out,
+                    "entries left out of the de-duplication window: a column holds a value \
+                     of the wrong type or fetched_at is not a time"
+                );
             }
             Ok::<_, DedupError>(())
         })
