@@ -32,14 +32,17 @@ pub const BATCH_ALONE: i64 = 10_000;
 ///
 /// [`Store::catch_up_search`]: crate::store::Store::catch_up_search
 pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
-    let mut total = 0;
-    loop {
-        let indexed = crate::store::write_alone(pool, |tx| index_batch(tx, BATCH_ALONE))?;
-        if indexed == 0 {
-            return Ok(total);
+    // One connection for every batch, a transaction each.
+    crate::store::read_alone(pool, |conn| {
+        let mut total = 0;
+        loop {
+            let indexed = crate::store::immediate(conn, |tx| index_batch(tx, BATCH_ALONE))?;
+            if indexed == 0 {
+                return Ok(total);
+            }
+            total += indexed;
         }
-        total += indexed;
-    }
+    })
 }
 
 /// Indexes up to `batch` queued stories, inside the caller's write

@@ -193,7 +193,7 @@ impl Writer {
 
 /// Runs `work` in one IMMEDIATE transaction on `conn` (the reason is
 /// [`begin_write`]'s), committed if it returns `Ok`, rolled back otherwise.
-fn immediate<R, E: From<rusqlite::Error>>(
+pub(crate) fn immediate<R, E: From<rusqlite::Error>>(
     conn: &mut rusqlite::Connection,
     work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
 ) -> Result<R, E> {

@@ -311,7 +311,7 @@ pub fn novel_runs(a: &Shingles, b: &Shingles) -> Vec<usize> {
 /// joined by single spaces; `None` when too short to be specific.
 pub fn title_key(title: &str) -> Option<String> {
     // Joined as they come, in one string: a string per word was a tenth of
-    // loading the window at start (every entry's title, every start).
+    // reading the window (every entry's title, every time it is read).
     let mut key = String::with_capacity(title.len());
     let mut words = 0;
     for_each_word(title, |w| {

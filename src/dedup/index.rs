@@ -379,11 +379,10 @@ impl AnchorIndex {
             .collect()
     }
 
-    /// Adds or replaces entry `id` with the anchors chosen from `pool`.
-    /// Makes room for `entries` more entries, as loading the window at
-    /// start knows it will add: growing by doubling on the way moved every
-    /// posting again at each step, and held the old table beside the new
-    /// one (at 500,000 entries, 32 MB beside 64 MB).
+    /// Makes room for `entries` more entries, as reading the window knows
+    /// it will add: growing by doubling on the way moved every posting
+    /// again at each step, and held the old table beside the new one (at
+    /// 500,000 entries, 32 MB beside 64 MB).
     pub fn reserve(&mut self, entries: usize) {
         self.slots.reserve(entries);
         self.slot_anchors.reserve(entries.saturating_mul(ANCHORS));
@@ -391,6 +390,7 @@ impl AnchorIndex {
             .reserve(entries.saturating_mul(ANCHORS), &posting_hash);
     }
 
+    /// Adds or replaces entry `id` with the anchors chosen from `pool`.
     pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64) {
         self.remove(id);
         let chosen = self.choose(pool);

@@ -397,17 +397,17 @@ impl Deduper {
             window.newest = now;
             window.reserve(usize::try_from(entries).unwrap_or(0));
             let mut left_out = 0u64;
+            let mut first_left_out = None;
             while let Some(row) = rows.next()? {
                 // A row another tool wrote with a value of the wrong type (a
                 // BLOB title, say) is left out, as one with an unreadable time
                 // is: failing here would stop every feed's new entries.
-                let Ok((id, fetched_at, title, url, anchors, simhash)) = WindowRow::try_from(row)
-                else {
+                let decoded = WindowRow::try_from(row)
+                    .ok()
+                    .and_then(|r| Some((parse_time(&r.1)?, r)));
+                let Some((time, (id, _, title, url, anchors, simhash))) = decoded else {
                     left_out += 1;
-                    continue;
-                };
-                let Some(time) = parse_time(&fetched_at) else {
-                    left_out += 1;
+                    first_left_out = first_left_out.or(row.get::<_, i64>(0).ok());
                     continue;
                 };
                 let keys = keys_of(title.as_deref(), url.as_deref());
@@ -417,6 +417,7 @@ impl Deduper {
             if left_out > 0 {
                 tracing::warn!(
                     entries = left_out,
+                    first_entry_id = first_left_out,
                     "entries left out of the de-duplication window: a column holds a value \
                      of the wrong type or fetched_at is not a time"
                 );
@@ -1445,6 +1446,8 @@ mod tests {
     }
 }
 
+// Test code: its unwraps act on the repository's own migrations and an
+// in-memory database, and a panic is the test failing.
 #[cfg(test)]
 mod stored_shingles_tests {
     use super::*;
