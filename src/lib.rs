@@ -17,6 +17,7 @@ pub mod config;
 pub mod daemon;
 pub mod dedup;
 pub mod export;
+pub mod extract;
 pub mod fetch;
 pub mod maintain;
 pub mod opml;
