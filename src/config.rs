@@ -168,7 +168,22 @@ impl Config {
 /// Resolves the config path: the flag, else `$FEEDSIEVE_CONFIG` (clap reads
 /// it), else the system default.
 pub fn resolve_path(flag: Option<PathBuf>) -> PathBuf {
-    flag.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+    flag.map(|p| expand_home(&p))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+}
+
+/// `~` or `~/…` at the start of a path is the user's home folder (`$HOME`),
+/// as a shell would have it: paths from the config, from systemd's
+/// `Environment=` or in quotes never went through a shell. Without a
+/// `$HOME` the path stays as written.
+pub fn expand_home(path: &Path) -> PathBuf {
+    let Ok(rest) = path.strip_prefix("~") else {
+        return path.to_path_buf();
+    };
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(rest),
+        None => path.to_path_buf(),
+    }
 }
 
 /// Reads and validates the config file, then applies `database_override`
@@ -177,7 +192,7 @@ pub fn resolve_path(flag: Option<PathBuf>) -> PathBuf {
 pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config, ConfigError> {
     let mut config = load(path)?;
     if let Some(db) = database_override {
-        config.storage.database = db.to_path_buf();
+        config.storage.database = expand_home(db);
     }
     Ok(config)
 }
@@ -449,7 +464,7 @@ impl Validator<'_> {
                 self.problem(db.span(), "database must name a file".into());
                 base_dir.join("feedsieve.db")
             }
-            Some(db) => base_dir.join(db.into_inner()),
+            Some(db) => base_dir.join(expand_home(Path::new(db.get_ref()))),
             None => base_dir.join("feedsieve.db"),
         };
         let keep = raw

@@ -17,7 +17,7 @@ macro_rules! out {
         writeln!(std::io::stdout().lock(), $($arg)*)?
     }};
 }
-use feedsieve::store::Store;
+use feedsieve::store::{Access, Store};
 
 #[derive(Parser)]
 #[command(
@@ -177,6 +177,27 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
+/// The database a command reads: `--database` (or `$FEEDSIEVE_DATABASE`)
+/// alone when given, so a broken config never blocks reading; else the
+/// config's `[storage] database`.
+fn database_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.database {
+        Some(db) => Ok(config::expand_home(db)),
+        None => Ok(load_config(cli)?.storage.database),
+    }
+}
+
+/// Opens an existing database for a read command: never creates one, and
+/// read-only when the file cannot be written.
+async fn open_for_reading(cli: &Cli) -> Result<Store> {
+    Ok(Store::open_with(&database_path(cli)?, Access::Read).await?)
+}
+
+/// Opens an existing database for a maintenance command that writes.
+async fn open_existing(config: &Config) -> Result<Store> {
+    Ok(Store::open_with(&config.storage.database, Access::Existing).await?)
+}
+
 fn load_config(cli: &Cli) -> Result<Config> {
     let path = config::resolve_path(cli.config.clone());
     Ok(config::load_with(&path, cli.database.as_deref())?)
@@ -224,8 +245,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Feeds { json } => {
-            let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_for_reading(&cli).await?;
             let feeds = store.feed_overview().await.context("reading feeds")?;
             if *json {
                 out!("{}", serde_json::to_string_pretty(&feeds)?);
@@ -239,7 +259,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Preview { target, json } => preview(&cli, target, *json).await,
         Command::Reclean => {
             let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_existing(&config).await?;
             let report = feedsieve::tune::reclean(&store, &config).await?;
             out!(
                 "recleaned {} entries: {} changed",
@@ -251,7 +271,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Stories { since, json } => stories(&cli, *since, *json).await,
         Command::Rededup => {
             let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_existing(&config).await?;
             let report = feedsieve::dedup::rededup(&store.pool, &config.dedup).await?;
             feedsieve::search::catch_up(&store.pool).await?;
             out!(
@@ -273,8 +293,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { format, since, out } => {
             use feedsieve::export;
-            let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_for_reading(&cli).await?;
             let now = chrono::Utc::now();
             let cutoff = since.and_then(|d| export::cutoff(d, now));
             let stories = export::load_stories(&store.pool, cutoff).await?;
@@ -293,8 +312,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<ExitCode> {
-    let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_for_reading(cli).await?;
     let hits = feedsieve::search::search(&store.pool, &query.join(" "), limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&hits)?);
@@ -349,8 +367,7 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
 }
 
 async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> Result<ExitCode> {
-    let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_for_reading(cli).await?;
     let now = chrono::Utc::now();
     let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
     let stories = feedsieve::dedup::list_stories(&store.pool, cutoff).await?;
@@ -375,7 +392,7 @@ async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> R
 
 async fn vacuum(cli: &Cli) -> Result<ExitCode> {
     let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_existing(&config).await?;
     if let Some(keep) = config.storage.keep {
         let pruned = feedsieve::maintain::prune(&store.pool, keep).await?;
         out!(

@@ -1,0 +1,339 @@
+//! Everyday use of the real binary: which commands may create a database,
+//! reading one that cannot be written (another user's, a backup), reading
+//! with a broken config, `~` and folders in paths.
+//!
+//! Permission tests need a user that file modes apply to: the tests run as
+//! root here, which bypasses them, so the binary is run as `nobody` through
+//! `setpriv` (util-linux) when the test runs as root. Without `setpriv` the
+//! check is skipped with a message; as another user the binary runs as is.
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::{Route, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
+
+fn story(n: usize) -> (String, String, String) {
+    (
+        format!("s{n}"),
+        format!("Harbour story number {n}"),
+        format!(
+            "<p>The harbour master said on Monday that story {n} concerns the new ferry \
+             schedule, which adds a winter run between the island and the mainland.</p>"
+        ),
+    )
+}
+
+/// A folder with a config listing one loopback feed, and the database
+/// `run --once` built from it.
+struct Built {
+    dir: tempfile::TempDir,
+    _server: Server,
+}
+
+impl Built {
+    async fn new() -> Built {
+        let server = Server::start().await;
+        let stories: Vec<_> = (0..3).map(story).collect();
+        let items: Vec<(&str, &str, &str)> = stories
+            .iter()
+            .map(|(g, t, b)| (g.as_str(), t.as_str(), b.as_str()))
+            .collect();
+        server.route("/feed.xml", Route::rss(support::rss("Harbour", &items)));
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("state")).unwrap();
+        std::fs::write(
+            dir.path().join("feedsieve.toml"),
+            format!(
+                "[storage]\ndatabase = \"state/f.db\"\n\n[[feed]]\nurl = \"{}\"\n",
+                server.url("/feed.xml")
+            ),
+        )
+        .unwrap();
+        let built = Built {
+            dir,
+            _server: server,
+        };
+        let out = built.run(&["run", "--once"]).await;
+        assert!(out.status.success(), "{out:?}");
+        built
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    async fn run(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(BIN);
+        command
+            .arg("--config")
+            .arg(self.path("feedsieve.toml"))
+            .args(args)
+            .env_remove("RUST_LOG")
+            .env_remove("FEEDSIEVE_DATABASE");
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_run_creates_a_database() {
+    let built = Built::new().await;
+    let typo = built.path("state/typo.db");
+    let typo = typo.to_str().unwrap();
+    let before = files_in(&built.path("state"));
+    for args in [
+        &["stories"][..],
+        &["search", "harbour"],
+        &["feeds"],
+        &["export"],
+        &["vacuum"],
+        &["reclean"],
+        &["rededup"],
+    ] {
+        let mut all = vec!["--database", typo];
+        all.extend_from_slice(args);
+        let out = built.run(&all).await;
+        assert!(!out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            stderr(&out).contains(&format!("no database at {typo}")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(files_in(&built.path("state")), before, "{args:?}");
+    }
+    // The config's own database is found without --database.
+    let out = built.run(&["stories", "--json"]).await;
+    let stories: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stories.as_array().map(Vec::len), Some(3), "{out:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_commands_need_only_the_database() {
+    let built = Built::new().await;
+    std::fs::write(built.path("feedsieve.toml"), "[[feed]\nurl = \"x\n").unwrap();
+    let db = built.path("state/f.db");
+    let db = db.to_str().unwrap();
+    for args in [
+        &["stories", "--json"][..],
+        &["search", "--json", "ferry"],
+        &["feeds", "--json"],
+        &["export", "--format", "json"],
+    ] {
+        let mut all = vec!["--database", db];
+        all.extend_from_slice(args);
+        let out = built.run(&all).await;
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    }
+    // Without --database the config is needed, and its error is shown.
+    let out = built.run(&["stories"]).await;
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("feedsieve.toml:1:"), "{out:?}");
+}
+
+/// Runs the binary as `nobody` (file modes apply to it), or as is when the
+/// tests do not run as root; `None` when that cannot be arranged here.
+fn as_another_user(args: &[&str]) -> Option<Output> {
+    let root = unsafe_geteuid() == 0;
+    let mut command = if root {
+        if Command::new("setpriv").arg("--version").output().is_err() {
+            eprintln!("setpriv is not installed: the read-only checks cannot drop root");
+            return None;
+        }
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--",
+            BIN,
+        ]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    command
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("FEEDSIEVE_DATABASE");
+    Some(command.output().unwrap())
+}
+
+fn unsafe_geteuid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+fn chmod(path: &Path, mode: u32) {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_commands_work_on_a_database_that_cannot_be_written() {
+    let built = Built::new().await;
+    let state = built.path("state");
+    let db = built.path("state/f.db");
+    let db_arg = db.to_str().unwrap().to_string();
+    // nobody must reach the folder, and may not write in it or the file.
+    chmod(built.dir.path(), 0o755);
+    chmod(&state, 0o555);
+    chmod(&db, 0o444);
+    let check = |when: &str| -> bool {
+        let Some(out) = as_another_user(&["--database", &db_arg, "stories", "--json"]) else {
+            return false;
+        };
+        assert!(out.status.success(), "{when}: stories: {}", stderr(&out));
+        let stories: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(stories.as_array().map(Vec::len), Some(3), "{when}");
+        let out = as_another_user(&["--database", &db_arg, "search", "--json", "ferry"]).unwrap();
+        assert!(out.status.success(), "{when}: search: {}", stderr(&out));
+        assert!(stdout(&out).contains("Harbour story"), "{when}");
+        for args in [&["feeds"][..], &["export"]] {
+            let mut all = vec!["--database", db_arg.as_str()];
+            all.extend_from_slice(args);
+            let out = as_another_user(&all).unwrap();
+            assert!(out.status.success(), "{when}: {args:?}: {}", stderr(&out));
+        }
+        // A maintenance command that must write says why it cannot.
+        let out =
+            as_another_user(&["--database", &db_arg, "--config", "/dev/null", "vacuum"]).unwrap();
+        assert!(
+            stderr(&out).contains("permission denied: cannot write database"),
+            "{when}: {}",
+            stderr(&out)
+        );
+        true
+    };
+    // A backup: no WAL beside it, and none can be made in the folder.
+    assert_eq!(files_in(&state), ["f.db"]);
+    if !check("closed, read-only folder") {
+        return;
+    }
+    assert_eq!(files_in(&state), ["f.db"], "a read left files behind");
+
+    // A live database: another connection holds its WAL and WAL index open.
+    chmod(&state, 0o755);
+    let live = rusqlite::Connection::open(&db).unwrap();
+    live.execute_batch(
+        "PRAGMA journal_mode=WAL; CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1);",
+    )
+    .unwrap();
+    chmod(&state, 0o555);
+    assert!(files_in(&state).contains(&"f.db-shm".to_string()));
+    check("open elsewhere, WAL present");
+    drop(live);
+
+    // Truly unreadable: said so.
+    chmod(&state, 0o755);
+    chmod(&db, 0o000);
+    let out = as_another_user(&["--database", &db_arg, "stories"]).unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(&format!("permission denied: cannot read database {db_arg}")),
+        "{}",
+        stderr(&out)
+    );
+    chmod(&db, 0o644);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_expands_home_and_creates_only_the_database_folder() {
+    let built = Built::new().await;
+    let home = built.path("home");
+    std::fs::create_dir(&home).unwrap();
+    let run = |db: &str| {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(built.path("feedsieve.toml"))
+            .args(["run", "--once"])
+            .env("HOME", &home)
+            .env("FEEDSIEVE_DATABASE", db)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    };
+    let out = tokio::task::block_in_place(|| run("~/feedsieve/f.db"));
+    assert!(out.status.success(), "{out:?}");
+    assert!(home.join("feedsieve/f.db").is_file());
+    assert!(!built.path("~").exists(), "a folder named ~ was made");
+    assert!(
+        stderr(&out).contains("created the database's folder"),
+        "{}",
+        stderr(&out)
+    );
+    // A typo deeper in the path is an error, and nothing is created.
+    let out = tokio::task::block_in_place(|| run("~/feedsieeve/state/f.db"));
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("does not exist, nor does the folder above it"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!home.join("feedsieeve").exists());
+}
+
+#[test]
+fn installed_config_names_the_database_the_service_writes() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let unit = std::fs::read_to_string(format!("{root}/systemd/feedsieve.service")).unwrap();
+    let service_db = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("Environment=FEEDSIEVE_DATABASE="))
+        .expect("the unit sets FEEDSIEVE_DATABASE")
+        .replace("%S", "/var/lib");
+    // The README's install steps that edit the installed config, run on a copy.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::copy(format!("{root}/config/feedsieve.toml"), &config).unwrap();
+    let edits: Vec<&str> = readme
+        .lines()
+        .filter(|l| l.starts_with("sudo sed ") && l.contains("/etc/feedsieve/feedsieve.toml"))
+        .collect();
+    assert!(
+        !edits.is_empty(),
+        "README's install steps never set the database"
+    );
+    for edit in edits {
+        let edit = edit
+            .trim_start_matches("sudo ")
+            .replace("/etc/feedsieve/feedsieve.toml", config.to_str().unwrap());
+        let status = Command::new("sh").arg("-c").arg(&edit).status().unwrap();
+        assert!(status.success(), "{edit}");
+    }
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("check")
+        .env_remove("FEEDSIEVE_DATABASE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains(&format!("database {service_db})")),
+        "`feedsieve stories` on a service host would read another database than {service_db}: {}",
+        stdout(&out)
+    );
+}
