@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::de::IntoDeserializer as _;
 use toml::Spanned;
 use url::Url;
 
@@ -199,11 +200,32 @@ pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config
 
 /// Reads and validates the config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source: explain_read_error(path, source),
     })?;
-    parse(&text, path)
+    let text = utf8_text(&bytes, path)?;
+    parse(text, path)
+}
+
+/// The config as text, or where it stops being UTF-8 (a file saved as
+/// Latin-1 by an editor, say) as a positioned problem.
+fn utf8_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, ConfigError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = line_col(valid, valid.len());
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![Problem {
+                line,
+                col,
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{:02x} here); save it as UTF-8",
+                    bytes.get(e.valid_up_to()).copied().unwrap_or(0)
+                ),
+            }],
+        }
+    })
 }
 
 /// "No such file" for a path that `ls` shows is puzzling: when it is a
@@ -221,6 +243,46 @@ fn explain_read_error(path: &Path, error: std::io::Error) -> std::io::Error {
         );
     }
     error
+}
+
+/// The regex crate's message is several lines drawing a caret under the
+/// pattern; its last line says what is wrong.
+fn plain_regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
+/// scraper words some selector errors as "Unexpected error occurred.
+/// Please report this to the developer" with a debug dump; the dump names
+/// what is wrong (`UnsupportedPseudoClassOrElement("hoverr")`), which is
+/// said here in words.
+fn plain_selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as Kind;
+    let Kind::UnexpectedSelectorParseError(inner) = e else {
+        return e.to_string().to_lowercase();
+    };
+    let debug = format!("{inner:?}");
+    let (variant, detail) = match debug.split_once('(') {
+        Some((v, rest)) => (v, rest.trim_end_matches(')')),
+        None => (debug.as_str(), ""),
+    };
+    let mut words = String::new();
+    for c in variant.chars() {
+        if c.is_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if detail.is_empty() {
+        words
+    } else {
+        format!("{words} {detail}")
+    }
 }
 
 /// Validates config text as if read from `path`.
@@ -246,14 +308,28 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         path: path.to_path_buf(),
         problems,
     };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+    let problem_at = |e: &toml::de::Error| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        invalid(vec![Problem {
+        Problem {
             line,
             col,
             message: plain_type_names(e.message().trim()),
-        }])
-    })?;
+        }
+    };
+    let root = toml::de::DeTable::parse(text).map_err(|e| invalid(vec![problem_at(&e)]))?;
+    let raw = match RawConfig::deserialize(root.clone().into_deserializer()) {
+        Ok(raw) => raw,
+        Err(first) => {
+            let mut errors = every_type_error(&root);
+            if errors.is_empty() {
+                errors.push(first);
+            }
+            let mut problems: Vec<Problem> = errors.iter().map(problem_at).collect();
+            problems.sort_by_key(|p| (p.line, p.col));
+            problems.dedup();
+            return Err(invalid(problems));
+        }
+    };
     let base_dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -274,6 +350,79 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         v.problems.sort_by_key(|p| (p.line, p.col));
         Err(invalid(v.problems))
     }
+}
+
+/// Every type error in the document, where serde stops at the first: each
+/// key of each section and of each feed is checked alone (with the feed's
+/// `url`, which a feed needs), so one run reports them all.
+fn every_type_error(root: &Spanned<toml::de::DeTable<'_>>) -> Vec<toml::de::Error> {
+    use toml::de::DeValue;
+    let mut errors = Vec::new();
+    for (key, value) in root.get_ref() {
+        let found = match key.get_ref().as_ref() {
+            "storage" => each_key::<RawStorage>(value, &[]),
+            "fetch" => each_key::<RawFetch>(value, &[]),
+            "clean" => each_key::<RawClean>(value, &[]),
+            "dedup" => each_key::<RawDedup>(value, &[]),
+            "serve" => each_key::<RawServe>(value, &[]),
+            "feed" => match value.get_ref() {
+                DeValue::Array(feeds) => feeds
+                    .iter()
+                    .flat_map(|feed| each_key::<RawFeed>(feed, &["url"]))
+                    .collect(),
+                _ => check_alone::<RawConfig>(root.span(), [(key, value)])
+                    .into_iter()
+                    .collect(),
+            },
+            _ => check_alone::<RawConfig>(root.span(), [(key, value)])
+                .into_iter()
+                .collect(),
+        };
+        errors.extend(found);
+    }
+    errors
+}
+
+/// The type errors of a table, checking each key alone (with `keep`).
+fn each_key<T: serde::de::DeserializeOwned>(
+    value: &Spanned<toml::de::DeValue<'_>>,
+    keep: &[&str],
+) -> Vec<toml::de::Error> {
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        return T::deserialize(toml::de::ValueDeserializer::from(value.clone()))
+            .err()
+            .into_iter()
+            .collect();
+    };
+    let kept: Vec<_> = table
+        .iter()
+        .filter(|(k, _)| keep.contains(&k.get_ref().as_ref()))
+        .collect();
+    // The kept keys alone too: a feed with no url says so.
+    let alone = check_alone::<T>(value.span(), kept.iter().copied());
+    table
+        .iter()
+        .filter_map(|entry| check_alone::<T>(value.span(), kept.iter().copied().chain([entry])))
+        .chain(alone)
+        .collect()
+}
+
+/// Deserializes a table of just these entries as `T`; its error, if any.
+fn check_alone<'a, 'i: 'a, T: serde::de::DeserializeOwned>(
+    span: Range<usize>,
+    entries: impl IntoIterator<
+        Item = (
+            &'a Spanned<toml::de::DeString<'i>>,
+            &'a Spanned<toml::de::DeValue<'i>>,
+        ),
+    >,
+) -> Option<toml::de::Error> {
+    let mut table = toml::de::DeTable::new();
+    for (k, v) in entries {
+        table.insert(k.clone(), v.clone());
+    }
+    let value = Spanned::new(span, toml::de::DeValue::Table(table));
+    T::deserialize(toml::de::ValueDeserializer::from(value)).err()
 }
 
 /// 1-based line and column (in characters) of a byte offset; OPML errors use it too.
@@ -298,7 +447,7 @@ struct RawConfig {
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
-    clean: CleanRules,
+    clean: RawClean,
     #[serde(default)]
     dedup: RawDedup,
     #[serde(default)]
@@ -351,7 +500,19 @@ struct RawFeed {
     #[serde(default = "yes")]
     enabled: bool,
     #[serde(default)]
-    clean: CleanRules,
+    clean: RawClean,
+}
+
+/// `[clean]` as written, each rule with its position.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawClean {
+    #[serde(default)]
+    remove: Vec<Spanned<String>>,
+    #[serde(default)]
+    remove_selectors: Vec<Spanned<String>>,
+    #[serde(default)]
+    keep: Vec<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -410,6 +571,41 @@ impl Validator<'_> {
                 ),
             );
             default
+        }
+    }
+
+    /// Checks each rule where it is written; the rules as the cleaner takes them.
+    fn clean_rules(&mut self, raw: RawClean) -> CleanRules {
+        for pattern in raw.remove.iter().chain(&raw.keep) {
+            if let Err(e) = regex::Regex::new(pattern.get_ref()) {
+                self.problem(
+                    pattern.span(),
+                    format!(
+                        "invalid clean pattern {:?}: {}",
+                        pattern.get_ref(),
+                        plain_regex_error(&e)
+                    ),
+                );
+            }
+        }
+        for selector in &raw.remove_selectors {
+            if let Err(e) = scraper::Selector::parse(selector.get_ref()) {
+                self.problem(
+                    selector.span(),
+                    format!(
+                        "invalid CSS selector {:?}: {}",
+                        selector.get_ref(),
+                        plain_selector_error(&e)
+                    ),
+                );
+            }
+        }
+        let values =
+            |rules: Vec<Spanned<String>>| rules.into_iter().map(Spanned::into_inner).collect();
+        CleanRules {
+            remove: values(raw.remove),
+            remove_selectors: values(raw.remove_selectors),
+            keep: values(raw.keep),
         }
     }
 
@@ -504,23 +700,7 @@ impl Validator<'_> {
                 }),
         };
 
-        for (rules, span) in std::iter::once((&raw.clean, None))
-            .chain(raw.feeds.iter().map(|f| (&f.clean, Some(f.url.span()))))
-        {
-            for pattern in rules.remove.iter().chain(&rules.keep) {
-                if let Err(e) = regex::Regex::new(pattern) {
-                    let at = span.clone().unwrap_or(0..0);
-                    self.problem(at, format!("invalid clean pattern {pattern:?}: {e}"));
-                }
-            }
-            for selector in &rules.remove_selectors {
-                if let Err(e) = scraper::Selector::parse(selector) {
-                    let at = span.clone().unwrap_or(0..0);
-                    self.problem(at, format!("invalid CSS selector {selector:?}: {e}"));
-                }
-            }
-        }
-
+        let clean = self.clean_rules(raw.clean);
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut feeds = Vec::with_capacity(raw.feeds.len());
         for feed in raw.feeds {
@@ -548,7 +728,7 @@ impl Validator<'_> {
                 name: feed.name.filter(|n| !n.trim().is_empty()),
                 interval,
                 enabled: feed.enabled,
-                clean: feed.clean,
+                clean: self.clean_rules(feed.clean),
             });
         }
 
@@ -556,7 +736,7 @@ impl Validator<'_> {
             path: path.to_path_buf(),
             storage: StorageConfig { database, keep },
             fetch,
-            clean: raw.clean,
+            clean,
             dedup,
             serve,
             feeds,
@@ -696,6 +876,60 @@ remove = ["^Sponsored by"]
         assert!(p[0].starts_with("2:15:"), "{p:?}");
         let p = problems("[clean]\nremove = [\"(unclosed\"]\nremove_selectors = [\"div[\"]\n");
         assert_eq!(p.len(), 2, "{p:?}");
+    }
+
+    #[test]
+    fn bad_rules_are_reported_at_their_value_in_plain_words() {
+        let p = problems(
+            "[clean]\nremove = [\"ok\", \"(unclosed\"]\n\n[[feed]]\nurl = \"https://a.example/f\"\n[feed.clean]\nremove_selectors = [\"p\", \"div:hoverr\"]\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0],
+            "2:17: invalid clean pattern \"(unclosed\": unclosed group"
+        );
+        assert!(
+            p[1].starts_with("7:26: invalid CSS selector \"div:hoverr\": "),
+            "{p:?}"
+        );
+        assert!(
+            !p[1].contains("report this") && p[1].contains("hoverr\": unsupported pseudo"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn every_type_error_is_reported_at_once() {
+        let p = problems(
+            "[fetch]\nconcurrency = \"many\"\ntimeout = 5\n\n[[feed]]\nurl = \"https://a.example/f\"\nenabled = \"yes\"\n[[feed]]\nname = \"no url\"\n",
+        );
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(
+            p[0].starts_with("2:15: invalid type: string \"many\", expected a whole number"),
+            "{p:?}"
+        );
+        assert!(p[1].starts_with("3:11:"), "{p:?}");
+        assert!(
+            p[2].starts_with("7:11:") && p[2].contains("true or false"),
+            "{p:?}"
+        );
+        assert!(p[3].starts_with("8:1: missing field `url`"), "{p:?}");
+    }
+
+    #[test]
+    fn a_config_that_is_not_utf8_gets_a_position() {
+        let dir = std::env::temp_dir().join(format!("feedsieve-utf8-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.toml");
+        std::fs::write(&path, b"[fetch]\nuser_agent = \"caf\xe9\"\n").unwrap();
+        let e = load(&path).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            e.ends_with(
+                "f.toml:2:18: the file is not UTF-8 text (byte 0xe9 here); save it as UTF-8"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
