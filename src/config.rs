@@ -716,7 +716,10 @@ impl Validator<'_> {
             if let Some(first) = seen.insert(url.to_string(), line) {
                 self.problem(
                     span,
-                    format!("duplicate feed {url}: it is already listed on line {first}"),
+                    format!(
+                        "duplicate feed {url}: it is already listed on line {first} \
+                         (URLs that differ only in the case of scheme or host, or in a #fragment, are one feed)"
+                    ),
                 );
                 continue;
             }
@@ -746,9 +749,16 @@ impl Validator<'_> {
 
 /// Turns a feed URL from the config into an absolute URL. `file://` URLs whose
 /// path does not start with `/` are relative to the config file's folder.
+/// The scheme and host are lower-cased and a `#fragment` dropped (it never
+/// reaches a server), so one feed written two ways is one feed.
 pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
     let text = text.trim();
-    if let Some(rest) = text.strip_prefix("file://") {
+    let is_file = text
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file://"));
+    if is_file {
+        let rest = &text[7..];
+        let rest = rest.split_once('#').map_or(rest, |(path, _)| path);
         let path = Path::new(rest);
         let path = if path.is_absolute() {
             path.to_path_buf()
@@ -759,9 +769,10 @@ pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
         return Url::from_file_path(&path)
             .map_err(|()| format!("cannot turn {} into a file URL", path.display()));
     }
-    let url = Url::parse(text).map_err(|e| {
+    let mut url = Url::parse(text).map_err(|e| {
         format!("invalid feed URL {text:?}: {e}; write a full http://, https:// or file:// URL")
     })?;
+    url.set_fragment(None);
     match url.scheme() {
         "http" | "https" if url.host_str().is_some() => Ok(url),
         "http" | "https" => Err(format!("feed URL {text:?} has no host")),
@@ -929,6 +940,25 @@ remove = ["^Sponsored by"]
                 "f.toml:2:18: the file is not UTF-8 text (byte 0xe9 here); save it as UTF-8"
             ),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn one_feed_written_two_ways_is_one_feed() {
+        let base = Path::new("/etc/feedsieve");
+        let a = resolve_feed_url("HTTP://News.Example/a.xml#top", base).unwrap();
+        assert_eq!(a.as_str(), "http://news.example/a.xml");
+        let f = resolve_feed_url("FILE:///srv/feeds/a.xml#x", base).unwrap();
+        assert_eq!(f.as_str(), "file:///srv/feeds/a.xml");
+        let p = problems(
+            "[[feed]]\nurl = \"http://news.example/a.xml\"\n[[feed]]\nurl = \"HTTP://NEWS.example/a.xml#latest\"\n",
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "4:7: duplicate feed http://news.example/a.xml: it is already listed on line 2"
+            ),
+            "{p:?}"
         );
     }
 

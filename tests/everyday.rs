@@ -337,3 +337,57 @@ fn installed_config_names_the_database_the_service_writes() {
         stdout(&out)
     );
 }
+
+#[test]
+fn import_opml_treats_one_feed_written_two_ways_as_one_and_keeps_the_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(&config, "[[feed]]\nurl = \"http://news.example/a.xml\"\n").unwrap();
+    // The service reads its config through its group.
+    let gid = if unsafe_geteuid() == 0 {
+        65534
+    } else {
+        std::fs::metadata(&config).unwrap().gid()
+    };
+    std::os::unix::fs::chown(&config, None, Some(gid)).unwrap();
+    chmod(&config, 0o640);
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        r##"<?xml version="1.0"?><opml version="2.0"><body>
+<outline text="A" xmlUrl="HTTP://NEWS.example/a.xml#latest"/>
+<outline text="B" xmlUrl="https://other.example/b.xml#frag"/>
+<outline text="B again" xmlUrl="HTTPS://Other.Example/b.xml"/>
+</body></opml>"##,
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("import-opml")
+        .arg(&opml)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stdout(&out).contains("added 1 feeds, skipped 2 (1 already listed, 1 repeated"),
+        "{}",
+        stdout(&out)
+    );
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .args(["export-opml"])
+        .output()
+        .unwrap();
+    let listed = stdout(&out);
+    assert!(
+        listed.contains("xmlUrl=\"https://other.example/b.xml\""),
+        "{listed}"
+    );
+    assert!(!listed.contains("%23") && !listed.contains('#'), "{listed}");
+    let meta = std::fs::metadata(&config).unwrap();
+    assert_eq!(meta.gid(), gid, "import-opml changed the config's group");
+    assert_eq!(meta.mode() & 0o777, 0o640);
+}
