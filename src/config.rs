@@ -153,6 +153,59 @@ pub struct FeedConfig {
     pub interval: Option<Duration>,
     pub enabled: bool,
     pub clean: CleanRules,
+    /// Request headers that carry secrets (basic auth, API keys): sent with
+    /// each fetch of this feed, never printed, logged or stored.
+    pub credentials: Credentials,
+}
+
+/// Secret request headers of one feed. Its `Debug` names the headers but
+/// never shows a value.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    headers: Vec<(String, String)>,
+}
+
+impl Credentials {
+    /// (name, value) of each header, for the fetcher only.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty()
+    }
+
+    fn basic(user: &str, password: &str) -> (String, String) {
+        use base64::Engine as _;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        ("Authorization".to_string(), format!("Basic {token}"))
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(
+                self.headers
+                    .iter()
+                    .map(|(name, _)| format!("{name}: [redacted]")),
+            )
+            .finish()
+    }
+}
+
+/// A URL for display: any user name and password in it replaced by `***`.
+/// Secrets belong in a feed's `password` or `headers`; a URL written with
+/// them still works, but they never show.
+pub fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 impl Config {
@@ -501,6 +554,19 @@ struct RawFeed {
     enabled: bool,
     #[serde(default)]
     clean: RawClean,
+    username: Option<Spanned<String>>,
+    password: Option<Spanned<RawSecret>>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, Spanned<RawSecret>>,
+}
+
+/// A secret as written: the value itself, or `{ env = "NAME" }` to read it
+/// from the environment when the config loads.
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a string, or { env = \"VARIABLE\" }")]
+enum RawSecret {
+    Value(String),
+    Env { env: String },
 }
 
 /// `[clean]` as written, each rule with its position.
@@ -572,6 +638,85 @@ impl Validator<'_> {
             );
             default
         }
+    }
+
+    /// A secret's value, read from the environment when it names a variable.
+    fn secret(&mut self, secret: &Spanned<RawSecret>, what: &str) -> Option<String> {
+        match secret.get_ref() {
+            RawSecret::Value(value) => Some(value.clone()),
+            RawSecret::Env { env } => match std::env::var(env) {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    self.problem(
+                        secret.span(),
+                        format!("{what}: environment variable {env} is not set (or not UTF-8)"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// A feed's secret headers: `headers`, and basic auth from `username`
+    /// and `password` or from the URL's user info, which is taken out of
+    /// the URL so it is never shown or stored.
+    fn credentials(&mut self, feed: &mut RawFeed, url: &mut Url) -> Credentials {
+        let mut headers = Vec::new();
+        let in_url = (!url.username().is_empty()).then(|| {
+            (
+                percent_decode(url.username()),
+                percent_decode(url.password().unwrap_or("")),
+            )
+        });
+        if in_url.is_some() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
+        match (&feed.username, &feed.password, in_url) {
+            (Some(user), password, None) => {
+                let password = match password {
+                    Some(p) => self.secret(p, "password"),
+                    None => Some(String::new()),
+                };
+                if let Some(password) = password {
+                    headers.push(Credentials::basic(user.get_ref(), &password));
+                }
+            }
+            (None, Some(password), _) => {
+                self.problem(password.span(), "password needs a username".into());
+            }
+            (Some(user), _, Some(_)) => {
+                self.problem(
+                    user.span(),
+                    "the URL has a user name too: give it in one place (username/password)".into(),
+                );
+            }
+            (None, None, Some((user, password))) => {
+                headers.push(Credentials::basic(&user, &password));
+            }
+            (None, None, None) => {}
+        }
+        for (name, value) in std::mem::take(&mut feed.headers) {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                self.problem(
+                    value.span(),
+                    format!("headers: {name:?} is not a header name"),
+                );
+                continue;
+            }
+            let Some(secret) = self.secret(&value, &format!("headers.{name}")) else {
+                continue;
+            };
+            if reqwest::header::HeaderValue::from_str(&secret).is_err() {
+                self.problem(
+                    value.span(),
+                    format!("headers.{name}: the value cannot be sent in a header (a line break?)"),
+                );
+                continue;
+            }
+            headers.push((name, secret));
+        }
+        Credentials { headers }
     }
 
     /// Checks each rule where it is written; the rules as the cleaner takes them.
@@ -703,15 +848,16 @@ impl Validator<'_> {
         let clean = self.clean_rules(raw.clean);
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut feeds = Vec::with_capacity(raw.feeds.len());
-        for feed in raw.feeds {
+        for mut feed in raw.feeds {
             let span = feed.url.span();
-            let url = match resolve_feed_url(feed.url.get_ref(), base_dir) {
+            let mut url = match resolve_feed_url(feed.url.get_ref(), base_dir) {
                 Ok(url) => url,
                 Err(message) => {
                     self.problem(span, message);
                     continue;
                 }
             };
+            let credentials = self.credentials(&mut feed, &mut url);
             let (line, _) = line_col(self.text, span.start);
             if let Some(first) = seen.insert(url.to_string(), line) {
                 self.problem(
@@ -732,6 +878,7 @@ impl Validator<'_> {
                 interval,
                 enabled: feed.enabled,
                 clean: self.clean_rules(feed.clean),
+                credentials,
             });
         }
 
@@ -745,6 +892,30 @@ impl Validator<'_> {
             feeds,
         }
     }
+}
+
+/// `%xx` escapes decoded (user info in a URL is written escaped).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Turns a feed URL from the config into an absolute URL. `file://` URLs whose

@@ -246,7 +246,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Feeds { json } => {
             let store = open_for_reading(&cli).await?;
-            let feeds = store.feed_overview().await.context("reading feeds")?;
+            let mut feeds = store.feed_overview().await.context("reading feeds")?;
+            redact_feed_urls(&mut feeds);
             if *json {
                 out!("{}", serde_json::to_string_pretty(&feeds)?);
             } else {
@@ -443,6 +444,17 @@ fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
         count(|r| matches!(r, SkipReason::BadUrl(_))),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rows stored before secrets were taken out of URLs, or a server's
+/// redirect, may still carry a password in a URL: it is never shown.
+fn redact_feed_urls(feeds: &mut [feedsieve::store::FeedOverview]) {
+    for feed in feeds {
+        feed.url = config::redact_url(&feed.url);
+        if let Some(moved) = &mut feed.fetch_url {
+            *moved = config::redact_url(moved);
+        }
+    }
 }
 
 fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {

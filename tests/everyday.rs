@@ -391,3 +391,137 @@ fn import_opml_treats_one_feed_written_two_ways_as_one_and_keeps_the_group() {
     assert_eq!(meta.gid(), gid, "import-opml changed the config's group");
     assert_eq!(meta.mode() & 0o777, 0o640);
 }
+
+/// Every place a feed's URL or settings show up, as text.
+fn everything_shown(dir: &Path, binary: &dyn Fn(&[&str]) -> Command, run: &Output) -> String {
+    let mut shown = format!("{}{}", stdout(run), stderr(run));
+    for args in [
+        &["feeds", "--json"][..],
+        &["feeds"],
+        &["export-opml"],
+        &["check"],
+    ] {
+        let out = binary(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        shown.push_str(&stdout(&out));
+        shown.push_str(&stderr(&out));
+    }
+    for file in files_in(dir) {
+        if file.starts_with("f.db") {
+            shown.push_str(&String::from_utf8_lossy(
+                &std::fs::read(dir.join(file)).unwrap(),
+            ));
+        }
+    }
+    shown
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_are_sent_and_never_shown_or_stored() {
+    use base64::Engine as _;
+    let server = Server::start().await;
+    let items = [(
+        "a1",
+        "Private story",
+        "<p>Only for subscribers of this feed.</p>",
+    )];
+    server.route("/in-url.xml", Route::rss(support::rss("In URL", &items)));
+    server.route("/fields.xml", Route::rss(support::rss("Fields", &items)));
+    let port = server
+        .url("/")
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"[storage]
+database = "f.db"
+
+[[feed]]
+url = "http://reader:p%40ss-in-url@127.0.0.1:{port}/in-url.xml"
+
+[[feed]]
+url = "http://127.0.0.1:{port}/fields.xml"
+username = "bob"
+password = {{ env = "FEEDSIEVE_TEST_PASSWORD" }}
+headers = {{ "X-Api-Key" = {{ env = "FEEDSIEVE_TEST_KEY" }}, "X-Plain" = "plain-header-secret" }}
+"#
+        ),
+    )
+    .unwrap();
+    let binary = |args: &[&str]| {
+        let mut command = Command::new(BIN);
+        command
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .env("FEEDSIEVE_TEST_PASSWORD", "pw-from-env")
+            .env("FEEDSIEVE_TEST_KEY", "key-from-env")
+            .env_remove("RUST_LOG")
+            .env_remove("FEEDSIEVE_DATABASE");
+        command
+    };
+    let mut run = binary(&["-vv", "run", "--once"]);
+    // -vv logs reqwest's and hyper's own lines too.
+    run.env("RUST_LOG", "trace");
+    let run = tokio::task::spawn_blocking(move || run.output().unwrap())
+        .await
+        .unwrap();
+    assert!(stdout(&run).contains("0 failed"), "{run:?}");
+
+    let basic = |user_pass: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(user_pass)
+        )
+    };
+    let in_url = &server.requests_to("/in-url.xml")[0];
+    assert_eq!(
+        in_url.header("authorization"),
+        Some(basic("reader:p@ss-in-url").as_str())
+    );
+    let fields = &server.requests_to("/fields.xml")[0];
+    assert_eq!(
+        fields.header("authorization"),
+        Some(basic("bob:pw-from-env").as_str())
+    );
+    assert_eq!(fields.header("x-api-key"), Some("key-from-env"));
+    assert_eq!(fields.header("x-plain"), Some("plain-header-secret"));
+
+    let shown = tokio::task::block_in_place(|| everything_shown(dir.path(), &binary, &run));
+    for secret in [
+        "p%40ss-in-url",
+        "p@ss-in-url",
+        "pw-from-env",
+        "key-from-env",
+        "plain-header-secret",
+        &basic("reader:p@ss-in-url")["Basic ".len()..],
+        &basic("bob:pw-from-env")["Basic ".len()..],
+    ] {
+        assert!(!shown.contains(secret), "{secret} was shown or stored");
+    }
+    assert!(shown.contains(&format!("http://127.0.0.1:{port}/in-url.xml")));
+
+    // A variable that is not set is a config problem at its value.
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("check")
+        .env_remove("FEEDSIEVE_TEST_PASSWORD")
+        .env_remove("FEEDSIEVE_TEST_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains(
+            "feedsieve.toml:10:12: password: environment variable FEEDSIEVE_TEST_PASSWORD is not set"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
