@@ -61,6 +61,9 @@ pub struct Config {
     pub dedup: DedupConfig,
     pub serve: ServeConfig,
     pub feeds: Vec<FeedConfig>,
+    /// What is allowed but probably not meant (an interval under a minute),
+    /// at its position; [`load_with`] logs them.
+    pub warnings: Vec<Problem>,
 }
 
 /// `[serve]`: the merged feed over HTTP (off unless `listen` is set).
@@ -245,6 +248,9 @@ pub fn expand_home(path: &Path) -> PathBuf {
 /// database in its StateDirectory while the config stays read-only in /etc).
 pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config, ConfigError> {
     let mut config = load(path)?;
+    for w in &config.warnings {
+        tracing::warn!("{}:{}:{}: {}", path.display(), w.line, w.col, w.message);
+    }
     if let Some(db) = database_override {
         config.storage.database = expand_home(db);
     }
@@ -395,9 +401,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let mut v = Validator {
         text,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
-    let config = v.build(raw, path, &base_dir);
+    let mut config = v.build(raw, path, &base_dir);
     if v.problems.is_empty() {
+        config.warnings = v.warnings;
         Ok(config)
     } else {
         v.problems.sort_by_key(|p| (p.line, p.col));
@@ -588,12 +596,43 @@ fn yes() -> bool {
 struct Validator<'a> {
     text: &'a str,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
+
+/// Polling more often than this is accepted but warned about: most servers
+/// take it as impolite (and some block it).
+const POLITE_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Validator<'_> {
     fn problem(&mut self, span: Range<usize>, message: String) {
         let (line, col) = line_col(self.text, span.start);
         self.problems.push(Problem { line, col, message });
+    }
+
+    /// A polling interval; under a minute is warned about.
+    fn interval(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
+        let span = value.as_ref().map(Spanned::span);
+        let interval = self.duration(value, key, default);
+        if let Some(span) = span
+            && interval < POLITE_INTERVAL
+        {
+            let (line, col) = line_col(self.text, span.start);
+            self.warnings.push(Problem {
+                line,
+                col,
+                message: format!(
+                    "{key} {} is under a minute: most servers take polling that often as \
+                     impolite, and some block it",
+                    crate::units::format_duration(interval)
+                ),
+            });
+        }
+        interval
     }
 
     fn duration(
@@ -786,7 +825,7 @@ impl Validator<'_> {
                 defaults.concurrency,
             ),
             per_host: self.count(f.per_host, "per_host", 1..1001, defaults.per_host),
-            default_interval: self.duration(
+            default_interval: self.interval(
                 f.default_interval,
                 "default_interval",
                 defaults.default_interval,
@@ -871,7 +910,7 @@ impl Validator<'_> {
             }
             let interval = feed
                 .interval
-                .map(|i| self.duration(Some(i), "interval", fetch.default_interval));
+                .map(|i| self.interval(Some(i), "interval", fetch.default_interval));
             feeds.push(FeedConfig {
                 url,
                 name: feed.name.filter(|n| !n.trim().is_empty()),
@@ -890,6 +929,7 @@ impl Validator<'_> {
             dedup,
             serve,
             feeds,
+            warnings: Vec::new(),
         }
     }
 }
@@ -1130,6 +1170,23 @@ remove = ["^Sponsored by"]
                 "4:7: duplicate feed http://news.example/a.xml: it is already listed on line 2"
             ),
             "{p:?}"
+        );
+    }
+
+    #[test]
+    fn an_interval_under_a_minute_is_accepted_with_a_warning() {
+        let c = parse(
+            "[fetch]\ndefault_interval = \"5m\"\n[[feed]]\nurl = \"https://a.example/f\"\ninterval = \"10s\"\n",
+            Path::new("/etc/f.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.feeds[0].interval, Some(Duration::from_secs(10)));
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert_eq!((c.warnings[0].line, c.warnings[0].col), (5, 12));
+        assert!(
+            c.warnings[0]
+                .message
+                .starts_with("interval 10s is under a minute")
         );
     }
 

@@ -890,7 +890,9 @@ impl Store {
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
         Ok(sqlx::query_as::<_, FeedOverview>(
             "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,
-                    f.last_fetched_at, f.last_status, f.last_error, f.next_fetch_at,
+                    f.last_fetched_at, f.last_status, f.last_error,
+                    -- A disabled feed is not due: its last due time is history.
+                    CASE WHEN f.enabled THEN f.next_fetch_at END AS next_fetch_at,
                     (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries
              FROM feeds f ORDER BY f.enabled DESC, f.id",
         )

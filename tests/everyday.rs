@@ -28,6 +28,18 @@ fn story(n: usize) -> (String, String, String) {
     )
 }
 
+/// A loopback server with three stories at `/feed.xml`.
+async fn harbour_server() -> Server {
+    let server = Server::start().await;
+    let stories: Vec<_> = (0..3).map(story).collect();
+    let items: Vec<(&str, &str, &str)> = stories
+        .iter()
+        .map(|(g, t, b)| (g.as_str(), t.as_str(), b.as_str()))
+        .collect();
+    server.route("/feed.xml", Route::rss(support::rss("Harbour", &items)));
+    server
+}
+
 /// A folder with a config listing one loopback feed, and the database
 /// `run --once` built from it.
 struct Built {
@@ -37,13 +49,7 @@ struct Built {
 
 impl Built {
     async fn new() -> Built {
-        let server = Server::start().await;
-        let stories: Vec<_> = (0..3).map(story).collect();
-        let items: Vec<(&str, &str, &str)> = stories
-            .iter()
-            .map(|(g, t, b)| (g.as_str(), t.as_str(), b.as_str()))
-            .collect();
-        server.route("/feed.xml", Route::rss(support::rss("Harbour", &items)));
+        let server = harbour_server().await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("state")).unwrap();
         std::fs::write(
@@ -68,17 +74,24 @@ impl Built {
     }
 
     async fn run(&self, args: &[&str]) -> Output {
-        let mut command = Command::new(BIN);
-        command
-            .arg("--config")
-            .arg(self.path("feedsieve.toml"))
-            .args(args)
-            .env_remove("RUST_LOG")
-            .env_remove("FEEDSIEVE_DATABASE");
+        let mut command = feedsieve(&self.path("feedsieve.toml"), args);
         tokio::task::spawn_blocking(move || command.output().unwrap())
             .await
             .unwrap()
     }
+}
+
+/// The binary with this config, the environment's logging and database
+/// settings left out.
+fn feedsieve(config: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env_remove("FEEDSIEVE_DATABASE");
+    command
 }
 
 fn stderr(out: &Output) -> String {
@@ -371,7 +384,7 @@ fn import_opml_treats_one_feed_written_two_ways_as_one_and_keeps_the_group() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(
-        stdout(&out).contains("added 1 feeds, skipped 2 (1 already listed, 1 repeated"),
+        stdout(&out).contains("added 1 feed, skipped 2 (1 already listed, 1 repeated"),
         "{}",
         stdout(&out)
     );
@@ -455,15 +468,10 @@ headers = {{ "X-Api-Key" = {{ env = "FEEDSIEVE_TEST_KEY" }}, "X-Plain" = "plain-
     )
     .unwrap();
     let binary = |args: &[&str]| {
-        let mut command = Command::new(BIN);
+        let mut command = feedsieve(&config, args);
         command
-            .arg("--config")
-            .arg(&config)
-            .args(args)
             .env("FEEDSIEVE_TEST_PASSWORD", "pw-from-env")
-            .env("FEEDSIEVE_TEST_KEY", "key-from-env")
-            .env_remove("RUST_LOG")
-            .env_remove("FEEDSIEVE_DATABASE");
+            .env("FEEDSIEVE_TEST_KEY", "key-from-env");
         command
     };
     let mut run = binary(&["-vv", "run", "--once"]);
@@ -521,6 +529,178 @@ headers = {{ "X-Api-Key" = {{ env = "FEEDSIEVE_TEST_KEY" }}, "X-Plain" = "plain-
         stderr(&out).contains(
             "feedsieve.toml:10:12: password: environment variable FEEDSIEVE_TEST_PASSWORD is not set"
         ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The README's "Ready queries" statement that follows `comment`.
+fn ready_query(comment: &str) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let after = readme.split(comment).nth(1).expect("README has the query");
+    after.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_small_things_a_new_user_meets() {
+    let server = harbour_server().await;
+    let long_name = "A feed whose name is much longer than sixty characters, to be shown whole";
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    let write_config = |enabled: bool, extra: &str| {
+        std::fs::write(
+            &config,
+            format!(
+                "[storage]\ndatabase = \"f.db\"\nkeep = \"30d\"\n\n[[feed]]\nurl = \"{}\"\nname = \"{long_name}\"\nenabled = {enabled}\n{extra}\n\
+                 [[feed]]\nurl = \"{}\"\n",
+                server.url("/feed.xml"),
+                server.url("/missing.xml"),
+            ),
+        )
+        .unwrap();
+    };
+    write_config(true, "");
+    let binary = |args: &[&str]| feedsieve(&config, args);
+    let run = |args: &'static [&'static str]| {
+        let mut command = binary(args);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+    };
+
+    // Counts in words, and the stories indexed with retention on.
+    let out = run(&["-v", "run", "--once"]).await.unwrap();
+    assert!(
+        stdout(&out).contains(
+            "fetched 2 feeds: 1 failed, 3 new entries, 0 updated; 3 stories indexed for search"
+        ),
+        "{out:?}"
+    );
+    // -v: one INFO line per fetch.
+    assert!(
+        stderr(&out).contains("INFO feedsieve::fetches: fetched"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["run", "--once"]).await.unwrap();
+    assert!(
+        !stderr(&out).contains("feedsieve::fetches"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("fetched 2 feeds: 1 failed, 0 new entries"),
+        "{}",
+        stdout(&out)
+    );
+    // -vv: debug, but not a line per SQL statement.
+    let out = run(&["-vv", "run", "--once"]).await.unwrap();
+    assert!(stderr(&out).contains("DEBUG"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("sqlx::query"),
+        "-vv logs SQL statements"
+    );
+
+    // Piped, a table shows whole cells.
+    let out = run(&["feeds"]).await.unwrap();
+    assert!(stdout(&out).contains(long_name), "{}", stdout(&out));
+
+    // A feed failing since a minute ago is not "failing for over a day".
+    let db = dir.path().join("f.db");
+    let query = ready_query(
+        "-- Feeds failing for over a day (or never successful after a day), with the reason.",
+    );
+    let failing = |db: &Path| -> usize {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        let mut select = conn.prepare(&query).unwrap();
+        select.query_map([], |_| Ok(())).unwrap().count()
+    };
+    assert_eq!(failing(&db), 0);
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE feeds SET added_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-2 days')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(failing(&db), 1, "a feed failing for two days is listed");
+
+    // A disabled feed is not due; an interval under a minute is accepted with a warning.
+    write_config(false, "interval = \"10s\"");
+    let out = run(&["check"]).await.unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        stderr(&out).contains("feedsieve.toml:9:12: interval 10s is under a minute"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(run(&["run", "--once"]).await.unwrap().status.success());
+    let out = run(&["feeds", "--json"]).await.unwrap();
+    let feeds: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let disabled = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["enabled"] == false)
+        .expect("the disabled feed is listed");
+    assert!(disabled["next_fetch_at"].is_null(), "{disabled}");
+
+    // --json and --limit explain themselves.
+    for (command, flags) in [
+        ("search", &["--json", "--limit"][..]),
+        ("stories", &["--json"]),
+        ("feeds", &["--json"]),
+    ] {
+        let help = binary(&[command, "--help"]).output().unwrap();
+        for flag in flags {
+            let line = stdout(&help)
+                .lines()
+                .find(|l| l.trim_start().starts_with(flag))
+                .map(str::to_string)
+                .unwrap_or_default();
+            assert!(
+                line.trim().len() > flag.len() + 8,
+                "{command} {flag}: {line:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_says_running_only_once_serve_has_bound() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[storage]\ndatabase = \"f.db\"\n[serve]\nlisten = \"{}\"\n",
+            taken.local_addr().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut daemon = Command::new(BIN);
+    daemon
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env_remove("RUST_LOG")
+        .env_remove("FEEDSIEVE_DATABASE")
+        .env_remove("NOTIFY_SOCKET");
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        tokio::task::spawn_blocking(move || daemon.output().unwrap()),
+    )
+    .await
+    .expect("the daemon should stop when it cannot listen")
+    .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("cannot listen on"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("feedsieve running"),
         "{}",
         stderr(&out)
     );
