@@ -233,9 +233,34 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// The `<rss …>` start tag of a document: where it starts and ends (after `>`).
+/// Where the root element's start tag begins: after whitespace, comments,
+/// processing instructions and a DOCTYPE.
+fn root_start(xml: &str) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let rest = xml.get(at..)?;
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        let skip = |open: &str, close: &str| {
+            trimmed
+                .strip_prefix(open)
+                .and_then(|r| r.find(close).map(|i| open.len() + i + close.len()))
+        };
+        match skip("<!--", "-->")
+            .or_else(|| skip("<?", "?>"))
+            .or_else(|| skip("<!", ">"))
+        {
+            Some(len) => at += len,
+            None => return trimmed.starts_with('<').then_some(at),
+        }
+    }
+}
+
+/// The `<rss …>` start tag of a document whose root it is: where it starts
+/// and ends (after `>`). An `<rss` elsewhere (quoted in an Atom entry's
+/// CDATA, say) is not it.
 fn rss_start_tag(xml: &str) -> Option<(usize, usize)> {
-    let at = xml.find("<rss")?;
+    let at = root_start(xml).filter(|&at| xml[at..].starts_with("<rss"))?;
     let rest = &xml[at + 4..];
     if !(rest.starts_with('>') || rest.starts_with(char::is_whitespace)) {
         return None;
@@ -358,11 +383,7 @@ static ATOM_TEXT_TYPE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::
 /// root is not a CDF `<CHANNEL>` or it does not read as XML.
 fn cdf_to_rss(xml: &str) -> Option<String> {
     use quick_xml::events::{BytesStart, Event};
-    let mut head = xml.trim_start();
-    while let Some(rest) = head.strip_prefix("<!--") {
-        head = rest.find("-->").map(|i| rest[i + 3..].trim_start())?;
-    }
-    let after = head.strip_prefix("<CHANNEL")?;
+    let after = xml[root_start(xml)?..].strip_prefix("<CHANNEL")?;
     if !after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()) {
         return None;
     }
@@ -851,6 +872,18 @@ mod tests {
             let feed = parse(doc.as_bytes(), None, None).unwrap();
             assert_eq!(feed.entries.len(), 1, "{version}");
         }
+    }
+
+    #[test]
+    fn rss_quoted_inside_another_feed_is_left_alone() {
+        let doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><entry><id>e</id>\
+                   <content type=\"html\"><![CDATA[<rss> is a format]]></content></entry></feed>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.entries[0].content_html, "<rss> is a format");
+        assert_eq!(
+            root_start("<!-- c --><?pi x?><!DOCTYPE rss>\n <rss>"),
+            Some(34)
+        );
     }
 
     #[test]
