@@ -705,3 +705,47 @@ async fn the_daemon_says_running_only_once_serve_has_bound() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_info_stored_before_is_taken_out_of_feed_urls() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    store.close().await;
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DELETE FROM _sqlx_migrations WHERE version = 13;
+             INSERT INTO feeds (url, fetch_url, added_at) VALUES
+               ('http://reader:s3cret@news.example/a.xml', 'https://reader:s3cret@cdn.example/a.xml', '2026-01-01T00:00:00Z'),
+               ('https://tok3n@other.example/b.xml', NULL, '2026-01-01T00:00:00Z'),
+               ('https://both.example/c.xml', NULL, '2026-01-01T00:00:00Z'),
+               ('https://me:pw9@both.example/c.xml', NULL, '2026-01-01T00:00:00Z'),
+               ('https://plain.example/at@sign.xml', NULL, '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    // Opening again applies the migration.
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    store.close().await;
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let rows: Vec<(String, Option<String>)> = conn
+        .prepare("SELECT url, fetch_url FROM feeds ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let urls: Vec<&str> = rows.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "http://news.example/a.xml",
+            "https://other.example/b.xml",
+            "https://both.example/c.xml",
+            "https://***@both.example/c.xml",
+            "https://plain.example/at@sign.xml",
+        ]
+    );
+    assert_eq!(rows[0].1.as_deref(), Some("https://cdn.example/a.xml"));
+}
