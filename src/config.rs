@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::de::IntoDeserializer as _;
 use toml::Spanned;
 use url::Url;
 
@@ -60,6 +61,9 @@ pub struct Config {
     pub dedup: DedupConfig,
     pub serve: ServeConfig,
     pub feeds: Vec<FeedConfig>,
+    /// What is allowed but probably not meant (an interval under a minute),
+    /// at its position; [`load_with`] logs them.
+    pub warnings: Vec<Problem>,
 }
 
 /// `[serve]`: the merged feed over HTTP (off unless `listen` is set).
@@ -152,6 +156,59 @@ pub struct FeedConfig {
     pub interval: Option<Duration>,
     pub enabled: bool,
     pub clean: CleanRules,
+    /// Request headers that carry secrets (basic auth, API keys): sent with
+    /// each fetch of this feed, never printed, logged or stored.
+    pub credentials: Credentials,
+}
+
+/// Secret request headers of one feed. Its `Debug` names the headers but
+/// never shows a value.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    headers: Vec<(String, String)>,
+}
+
+impl Credentials {
+    /// (name, value) of each header, for the fetcher only.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty()
+    }
+
+    fn basic(user: &str, password: &str) -> (String, String) {
+        use base64::Engine as _;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        ("Authorization".to_string(), format!("Basic {token}"))
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(
+                self.headers
+                    .iter()
+                    .map(|(name, _)| format!("{name}: [redacted]")),
+            )
+            .finish()
+    }
+}
+
+/// A URL for display: any user name and password in it replaced by `***`.
+/// Secrets belong in a feed's `password` or `headers`; a URL written with
+/// them still works, but they never show.
+pub fn redact_url(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_password(None);
+            let _ = parsed.set_username("***");
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 impl Config {
@@ -168,7 +225,22 @@ impl Config {
 /// Resolves the config path: the flag, else `$FEEDSIEVE_CONFIG` (clap reads
 /// it), else the system default.
 pub fn resolve_path(flag: Option<PathBuf>) -> PathBuf {
-    flag.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+    flag.map(|p| expand_home(&p))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH))
+}
+
+/// `~` or `~/…` at the start of a path is the user's home folder (`$HOME`),
+/// as a shell would have it: paths from the config, from systemd's
+/// `Environment=` or in quotes never went through a shell. Without a
+/// `$HOME` the path stays as written.
+pub fn expand_home(path: &Path) -> PathBuf {
+    let Ok(rest) = path.strip_prefix("~") else {
+        return path.to_path_buf();
+    };
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => PathBuf::from(home).join(rest),
+        None => path.to_path_buf(),
+    }
 }
 
 /// Reads and validates the config file, then applies `database_override`
@@ -176,19 +248,43 @@ pub fn resolve_path(flag: Option<PathBuf>) -> PathBuf {
 /// database in its StateDirectory while the config stays read-only in /etc).
 pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config, ConfigError> {
     let mut config = load(path)?;
+    for w in &config.warnings {
+        tracing::warn!("{}:{}:{}: {}", path.display(), w.line, w.col, w.message);
+    }
     if let Some(db) = database_override {
-        config.storage.database = db.to_path_buf();
+        config.storage.database = expand_home(db);
     }
     Ok(config)
 }
 
 /// Reads and validates the config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source: explain_read_error(path, source),
     })?;
-    parse(&text, path)
+    let text = utf8_text(&bytes, path)?;
+    parse(text, path)
+}
+
+/// The config as text, or where it stops being UTF-8 (a file saved as
+/// Latin-1 by an editor, say) as a positioned problem.
+fn utf8_text<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, ConfigError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        let (line, col) = line_col(valid, valid.len());
+        ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems: vec![Problem {
+                line,
+                col,
+                message: format!(
+                    "the file is not UTF-8 text (byte 0x{:02x} here); save it as UTF-8",
+                    bytes.get(e.valid_up_to()).copied().unwrap_or(0)
+                ),
+            }],
+        }
+    })
 }
 
 /// "No such file" for a path that `ls` shows is puzzling: when it is a
@@ -206,6 +302,46 @@ fn explain_read_error(path: &Path, error: std::io::Error) -> std::io::Error {
         );
     }
     error
+}
+
+/// The regex crate's message is several lines drawing a caret under the
+/// pattern; its last line says what is wrong.
+fn plain_regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    last.trim().trim_start_matches("error: ").to_string()
+}
+
+/// scraper words some selector errors as "Unexpected error occurred.
+/// Please report this to the developer" with a debug dump; the dump names
+/// what is wrong (`UnsupportedPseudoClassOrElement("hoverr")`), which is
+/// said here in words.
+fn plain_selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as Kind;
+    let Kind::UnexpectedSelectorParseError(inner) = e else {
+        return e.to_string().to_lowercase();
+    };
+    let debug = format!("{inner:?}");
+    let (variant, detail) = match debug.split_once('(') {
+        Some((v, rest)) => (v, rest.trim_end_matches(')')),
+        None => (debug.as_str(), ""),
+    };
+    let mut words = String::new();
+    for c in variant.chars() {
+        if c.is_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    if detail.is_empty() {
+        words
+    } else {
+        format!("{words} {detail}")
+    }
 }
 
 /// Validates config text as if read from `path`.
@@ -231,14 +367,28 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         path: path.to_path_buf(),
         problems,
     };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+    let problem_at = |e: &toml::de::Error| {
         let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
-        invalid(vec![Problem {
+        Problem {
             line,
             col,
             message: plain_type_names(e.message().trim()),
-        }])
-    })?;
+        }
+    };
+    let root = toml::de::DeTable::parse(text).map_err(|e| invalid(vec![problem_at(&e)]))?;
+    let raw = match RawConfig::deserialize(root.clone().into_deserializer()) {
+        Ok(raw) => raw,
+        Err(first) => {
+            let mut errors = every_type_error(&root);
+            if errors.is_empty() {
+                errors.push(first);
+            }
+            let mut problems: Vec<Problem> = errors.iter().map(problem_at).collect();
+            problems.sort_by_key(|p| (p.line, p.col));
+            problems.dedup();
+            return Err(invalid(problems));
+        }
+    };
     let base_dir = path
         .parent()
         .map(Path::to_path_buf)
@@ -251,14 +401,89 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let mut v = Validator {
         text,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
-    let config = v.build(raw, path, &base_dir);
+    let mut config = v.build(raw, path, &base_dir);
     if v.problems.is_empty() {
+        config.warnings = v.warnings;
         Ok(config)
     } else {
         v.problems.sort_by_key(|p| (p.line, p.col));
         Err(invalid(v.problems))
     }
+}
+
+/// Every type error in the document, where serde stops at the first: each
+/// key of each section and of each feed is checked alone (with the feed's
+/// `url`, which a feed needs), so one run reports them all.
+fn every_type_error(root: &Spanned<toml::de::DeTable<'_>>) -> Vec<toml::de::Error> {
+    use toml::de::DeValue;
+    let mut errors = Vec::new();
+    for (key, value) in root.get_ref() {
+        let found = match key.get_ref().as_ref() {
+            "storage" => each_key::<RawStorage>(value, &[]),
+            "fetch" => each_key::<RawFetch>(value, &[]),
+            "clean" => each_key::<RawClean>(value, &[]),
+            "dedup" => each_key::<RawDedup>(value, &[]),
+            "serve" => each_key::<RawServe>(value, &[]),
+            "feed" => match value.get_ref() {
+                DeValue::Array(feeds) => feeds
+                    .iter()
+                    .flat_map(|feed| each_key::<RawFeed>(feed, &["url"]))
+                    .collect(),
+                _ => check_alone::<RawConfig>(root.span(), [(key, value)])
+                    .into_iter()
+                    .collect(),
+            },
+            _ => check_alone::<RawConfig>(root.span(), [(key, value)])
+                .into_iter()
+                .collect(),
+        };
+        errors.extend(found);
+    }
+    errors
+}
+
+/// The type errors of a table, checking each key alone (with `keep`).
+fn each_key<T: serde::de::DeserializeOwned>(
+    value: &Spanned<toml::de::DeValue<'_>>,
+    keep: &[&str],
+) -> Vec<toml::de::Error> {
+    let toml::de::DeValue::Table(table) = value.get_ref() else {
+        return T::deserialize(toml::de::ValueDeserializer::from(value.clone()))
+            .err()
+            .into_iter()
+            .collect();
+    };
+    let kept: Vec<_> = table
+        .iter()
+        .filter(|(k, _)| keep.contains(&k.get_ref().as_ref()))
+        .collect();
+    // The kept keys alone too: a feed with no url says so.
+    let alone = check_alone::<T>(value.span(), kept.iter().copied());
+    table
+        .iter()
+        .filter_map(|entry| check_alone::<T>(value.span(), kept.iter().copied().chain([entry])))
+        .chain(alone)
+        .collect()
+}
+
+/// Deserializes a table of just these entries as `T`; its error, if any.
+fn check_alone<'a, 'i: 'a, T: serde::de::DeserializeOwned>(
+    span: Range<usize>,
+    entries: impl IntoIterator<
+        Item = (
+            &'a Spanned<toml::de::DeString<'i>>,
+            &'a Spanned<toml::de::DeValue<'i>>,
+        ),
+    >,
+) -> Option<toml::de::Error> {
+    let mut table = toml::de::DeTable::new();
+    for (k, v) in entries {
+        table.insert(k.clone(), v.clone());
+    }
+    let value = Spanned::new(span, toml::de::DeValue::Table(table));
+    T::deserialize(toml::de::ValueDeserializer::from(value)).err()
 }
 
 /// 1-based line and column (in characters) of a byte offset; OPML errors use it too.
@@ -283,7 +508,7 @@ struct RawConfig {
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
-    clean: CleanRules,
+    clean: RawClean,
     #[serde(default)]
     dedup: RawDedup,
     #[serde(default)]
@@ -336,7 +561,32 @@ struct RawFeed {
     #[serde(default = "yes")]
     enabled: bool,
     #[serde(default)]
-    clean: CleanRules,
+    clean: RawClean,
+    username: Option<Spanned<String>>,
+    password: Option<Spanned<RawSecret>>,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, Spanned<RawSecret>>,
+}
+
+/// A secret as written: the value itself, or `{ env = "NAME" }` to read it
+/// from the environment when the config loads.
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a string, or { env = \"VARIABLE\" }")]
+enum RawSecret {
+    Value(String),
+    Env { env: String },
+}
+
+/// `[clean]` as written, each rule with its position.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawClean {
+    #[serde(default)]
+    remove: Vec<Spanned<String>>,
+    #[serde(default)]
+    remove_selectors: Vec<Spanned<String>>,
+    #[serde(default)]
+    keep: Vec<Spanned<String>>,
 }
 
 fn yes() -> bool {
@@ -346,12 +596,43 @@ fn yes() -> bool {
 struct Validator<'a> {
     text: &'a str,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
+
+/// Polling more often than this is accepted but warned about: most servers
+/// take it as impolite (and some block it).
+const POLITE_INTERVAL: Duration = Duration::from_secs(60);
 
 impl Validator<'_> {
     fn problem(&mut self, span: Range<usize>, message: String) {
         let (line, col) = line_col(self.text, span.start);
         self.problems.push(Problem { line, col, message });
+    }
+
+    /// A polling interval; under a minute is warned about.
+    fn interval(
+        &mut self,
+        value: Option<Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
+        let span = value.as_ref().map(Spanned::span);
+        let interval = self.duration(value, key, default);
+        if let Some(span) = span
+            && interval < POLITE_INTERVAL
+        {
+            let (line, col) = line_col(self.text, span.start);
+            self.warnings.push(Problem {
+                line,
+                col,
+                message: format!(
+                    "{key} {} is under a minute: most servers take polling that often as \
+                     impolite, and some block it",
+                    crate::units::format_duration(interval)
+                ),
+            });
+        }
+        interval
     }
 
     fn duration(
@@ -398,6 +679,120 @@ impl Validator<'_> {
         }
     }
 
+    /// A secret's value, read from the environment when it names a variable.
+    fn secret(&mut self, secret: &Spanned<RawSecret>, what: &str) -> Option<String> {
+        match secret.get_ref() {
+            RawSecret::Value(value) => Some(value.clone()),
+            RawSecret::Env { env } => match std::env::var(env) {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    self.problem(
+                        secret.span(),
+                        format!("{what}: environment variable {env} is not set (or not UTF-8)"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// A feed's secret headers: `headers`, and basic auth from `username`
+    /// and `password` or from the URL's user info, which is taken out of
+    /// the URL so it is never shown or stored.
+    fn credentials(&mut self, feed: &mut RawFeed, url: &mut Url) -> Credentials {
+        let mut headers = Vec::new();
+        let in_url = (!url.username().is_empty()).then(|| {
+            (
+                percent_decode(url.username()),
+                percent_decode(url.password().unwrap_or("")),
+            )
+        });
+        if in_url.is_some() {
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
+        match (&feed.username, &feed.password, in_url) {
+            (Some(user), password, None) => {
+                let password = match password {
+                    Some(p) => self.secret(p, "password"),
+                    None => Some(String::new()),
+                };
+                if let Some(password) = password {
+                    headers.push(Credentials::basic(user.get_ref(), &password));
+                }
+            }
+            (None, Some(password), _) => {
+                self.problem(password.span(), "password needs a username".into());
+            }
+            (Some(user), _, Some(_)) => {
+                self.problem(
+                    user.span(),
+                    "the URL has a user name too: give it in one place (username/password)".into(),
+                );
+            }
+            (None, None, Some((user, password))) => {
+                headers.push(Credentials::basic(&user, &password));
+            }
+            (None, None, None) => {}
+        }
+        for (name, value) in std::mem::take(&mut feed.headers) {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                self.problem(
+                    value.span(),
+                    format!("headers: {name:?} is not a header name"),
+                );
+                continue;
+            }
+            let Some(secret) = self.secret(&value, &format!("headers.{name}")) else {
+                continue;
+            };
+            if reqwest::header::HeaderValue::from_str(&secret).is_err() {
+                self.problem(
+                    value.span(),
+                    format!("headers.{name}: the value cannot be sent in a header (a line break?)"),
+                );
+                continue;
+            }
+            headers.push((name, secret));
+        }
+        Credentials { headers }
+    }
+
+    /// Checks each rule where it is written; the rules as the cleaner takes them.
+    fn clean_rules(&mut self, raw: RawClean) -> CleanRules {
+        for pattern in raw.remove.iter().chain(&raw.keep) {
+            if let Err(e) = regex::Regex::new(pattern.get_ref()) {
+                self.problem(
+                    pattern.span(),
+                    format!(
+                        "invalid clean pattern {:?}: {}",
+                        pattern.get_ref(),
+                        plain_regex_error(&e)
+                    ),
+                );
+            }
+        }
+        for selector in &raw.remove_selectors {
+            if let Err(e) = scraper::Selector::parse(selector.get_ref()) {
+                self.problem(
+                    selector.span(),
+                    format!(
+                        "invalid CSS selector {:?}: {}",
+                        selector.get_ref(),
+                        plain_selector_error(&e)
+                    ),
+                );
+            }
+        }
+        let values =
+            |rules: Vec<Spanned<String>>| rules.into_iter().map(Spanned::into_inner).collect();
+        CleanRules {
+            remove: values(raw.remove),
+            remove_selectors: values(raw.remove_selectors),
+            keep: values(raw.keep),
+        }
+    }
+
     fn build(&mut self, raw: RawConfig, path: &Path, base_dir: &Path) -> Config {
         let defaults = FetchConfig::default();
         let f = raw.fetch;
@@ -430,7 +825,7 @@ impl Validator<'_> {
                 defaults.concurrency,
             ),
             per_host: self.count(f.per_host, "per_host", 1..1001, defaults.per_host),
-            default_interval: self.duration(
+            default_interval: self.interval(
                 f.default_interval,
                 "default_interval",
                 defaults.default_interval,
@@ -449,7 +844,7 @@ impl Validator<'_> {
                 self.problem(db.span(), "database must name a file".into());
                 base_dir.join("feedsieve.db")
             }
-            Some(db) => base_dir.join(db.into_inner()),
+            Some(db) => base_dir.join(expand_home(Path::new(db.get_ref()))),
             None => base_dir.join("feedsieve.db"),
         };
         let keep = raw
@@ -489,51 +884,40 @@ impl Validator<'_> {
                 }),
         };
 
-        for (rules, span) in std::iter::once((&raw.clean, None))
-            .chain(raw.feeds.iter().map(|f| (&f.clean, Some(f.url.span()))))
-        {
-            for pattern in rules.remove.iter().chain(&rules.keep) {
-                if let Err(e) = regex::Regex::new(pattern) {
-                    let at = span.clone().unwrap_or(0..0);
-                    self.problem(at, format!("invalid clean pattern {pattern:?}: {e}"));
-                }
-            }
-            for selector in &rules.remove_selectors {
-                if let Err(e) = scraper::Selector::parse(selector) {
-                    let at = span.clone().unwrap_or(0..0);
-                    self.problem(at, format!("invalid CSS selector {selector:?}: {e}"));
-                }
-            }
-        }
-
+        let clean = self.clean_rules(raw.clean);
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut feeds = Vec::with_capacity(raw.feeds.len());
-        for feed in raw.feeds {
+        for mut feed in raw.feeds {
             let span = feed.url.span();
-            let url = match resolve_feed_url(feed.url.get_ref(), base_dir) {
+            let mut url = match resolve_feed_url(feed.url.get_ref(), base_dir) {
                 Ok(url) => url,
                 Err(message) => {
                     self.problem(span, message);
                     continue;
                 }
             };
+            let credentials = self.credentials(&mut feed, &mut url);
             let (line, _) = line_col(self.text, span.start);
             if let Some(first) = seen.insert(url.to_string(), line) {
                 self.problem(
                     span,
-                    format!("duplicate feed {url}: it is already listed on line {first}"),
+                    format!(
+                        "duplicate feed {url}: it is already listed on line {first} \
+                         (URLs that differ only in the case of scheme or host, or in a #fragment, are one feed)"
+                    ),
                 );
                 continue;
             }
             let interval = feed
                 .interval
-                .map(|i| self.duration(Some(i), "interval", fetch.default_interval));
+                .map(|i| self.interval(Some(i), "interval", fetch.default_interval));
             feeds.push(FeedConfig {
                 url,
                 name: feed.name.filter(|n| !n.trim().is_empty()),
                 interval,
                 enabled: feed.enabled,
-                clean: feed.clean,
+                clean: self.clean_rules(feed.clean),
+                credentials,
             });
         }
 
@@ -541,19 +925,51 @@ impl Validator<'_> {
             path: path.to_path_buf(),
             storage: StorageConfig { database, keep },
             fetch,
-            clean: raw.clean,
+            clean,
             dedup,
             serve,
             feeds,
+            warnings: Vec::new(),
         }
     }
 }
 
+/// `%xx` escapes decoded (user info in a URL is written escaped).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Turns a feed URL from the config into an absolute URL. `file://` URLs whose
 /// path does not start with `/` are relative to the config file's folder.
+/// The scheme and host are lower-cased and a `#fragment` dropped (it never
+/// reaches a server), so one feed written two ways is one feed.
 pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
     let text = text.trim();
-    if let Some(rest) = text.strip_prefix("file://") {
+    let is_file = text
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("file://"));
+    if is_file {
+        let rest = &text[7..];
+        let rest = rest.split_once('#').map_or(rest, |(path, _)| path);
         let path = Path::new(rest);
         let path = if path.is_absolute() {
             path.to_path_buf()
@@ -564,9 +980,10 @@ pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
         return Url::from_file_path(&path)
             .map_err(|()| format!("cannot turn {} into a file URL", path.display()));
     }
-    let url = Url::parse(text).map_err(|e| {
+    let mut url = Url::parse(text).map_err(|e| {
         format!("invalid feed URL {text:?}: {e}; write a full http://, https:// or file:// URL")
     })?;
+    url.set_fragment(None);
     match url.scheme() {
         "http" | "https" if url.host_str().is_some() => Ok(url),
         "http" | "https" => Err(format!("feed URL {text:?} has no host")),
@@ -681,6 +1098,96 @@ remove = ["^Sponsored by"]
         assert!(p[0].starts_with("2:15:"), "{p:?}");
         let p = problems("[clean]\nremove = [\"(unclosed\"]\nremove_selectors = [\"div[\"]\n");
         assert_eq!(p.len(), 2, "{p:?}");
+    }
+
+    #[test]
+    fn bad_rules_are_reported_at_their_value_in_plain_words() {
+        let p = problems(
+            "[clean]\nremove = [\"ok\", \"(unclosed\"]\n\n[[feed]]\nurl = \"https://a.example/f\"\n[feed.clean]\nremove_selectors = [\"p\", \"div:hoverr\"]\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0],
+            "2:17: invalid clean pattern \"(unclosed\": unclosed group"
+        );
+        assert!(
+            p[1].starts_with("7:26: invalid CSS selector \"div:hoverr\": "),
+            "{p:?}"
+        );
+        assert!(
+            !p[1].contains("report this") && p[1].contains("hoverr\": unsupported pseudo"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn every_type_error_is_reported_at_once() {
+        let p = problems(
+            "[fetch]\nconcurrency = \"many\"\ntimeout = 5\n\n[[feed]]\nurl = \"https://a.example/f\"\nenabled = \"yes\"\n[[feed]]\nname = \"no url\"\n",
+        );
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(
+            p[0].starts_with("2:15: invalid type: string \"many\", expected a whole number"),
+            "{p:?}"
+        );
+        assert!(p[1].starts_with("3:11:"), "{p:?}");
+        assert!(
+            p[2].starts_with("7:11:") && p[2].contains("true or false"),
+            "{p:?}"
+        );
+        assert!(p[3].starts_with("8:1: missing field `url`"), "{p:?}");
+    }
+
+    #[test]
+    fn a_config_that_is_not_utf8_gets_a_position() {
+        let dir = std::env::temp_dir().join(format!("feedsieve-utf8-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f.toml");
+        std::fs::write(&path, b"[fetch]\nuser_agent = \"caf\xe9\"\n").unwrap();
+        let e = load(&path).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            e.ends_with(
+                "f.toml:2:18: the file is not UTF-8 text (byte 0xe9 here); save it as UTF-8"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn one_feed_written_two_ways_is_one_feed() {
+        let base = Path::new("/etc/feedsieve");
+        let a = resolve_feed_url("HTTP://News.Example/a.xml#top", base).unwrap();
+        assert_eq!(a.as_str(), "http://news.example/a.xml");
+        let f = resolve_feed_url("FILE:///srv/feeds/a.xml#x", base).unwrap();
+        assert_eq!(f.as_str(), "file:///srv/feeds/a.xml");
+        let p = problems(
+            "[[feed]]\nurl = \"http://news.example/a.xml\"\n[[feed]]\nurl = \"HTTP://NEWS.example/a.xml#latest\"\n",
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "4:7: duplicate feed http://news.example/a.xml: it is already listed on line 2"
+            ),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn an_interval_under_a_minute_is_accepted_with_a_warning() {
+        let c = parse(
+            "[fetch]\ndefault_interval = \"5m\"\n[[feed]]\nurl = \"https://a.example/f\"\ninterval = \"10s\"\n",
+            Path::new("/etc/f.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.feeds[0].interval, Some(Duration::from_secs(10)));
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert_eq!((c.warnings[0].line, c.warnings[0].col), (5, 12));
+        assert!(
+            c.warnings[0]
+                .message
+                .starts_with("interval 10s is under a minute")
+        );
     }
 
     #[test]

@@ -107,18 +107,23 @@ async fn maintain_once(
     keep: Option<Duration>,
     batch: i64,
 ) -> (usize, Duration) {
+    let started = std::time::Instant::now();
+    let mut indexed_while_pruning = 0;
     if let Some(keep) = keep {
         match crate::maintain::prune(&pipeline.store.pool, keep).await {
-            Ok(r) if r.entries > 0 => tracing::info!(
-                entries = r.entries,
-                stories = r.stories,
-                "pruned old entries"
-            ),
-            Ok(_) => {}
+            Ok(r) => {
+                indexed_while_pruning = r.indexed;
+                if r.entries > 0 {
+                    tracing::info!(
+                        entries = r.entries,
+                        stories = r.stories,
+                        "pruned old entries"
+                    );
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "pruning failed"),
         }
     }
-    let started = std::time::Instant::now();
     let indexed = pipeline
         .store
         .catch_up_search(batch)
@@ -127,7 +132,7 @@ async fn maintain_once(
             tracing::warn!(error = %e, "search indexing failed");
             0
         });
-    (indexed, started.elapsed())
+    (indexed + indexed_while_pruning, started.elapsed())
 }
 
 /// How long a feed waits after the database refused its write (at most;
@@ -189,13 +194,18 @@ async fn sync(
         .collect())
 }
 
+/// The log target of the one line per successful fetch that `-v` shows.
+pub const FETCH_LOG: &str = "feedsieve::fetches";
+
 fn log_report(report: &FeedReport) {
     let ms = report.duration.as_millis() as u64;
     match &report.error {
         Some(error) => tracing::warn!(
             feed = %report.url, status = report.status, duration_ms = ms, %error, "fetch failed"
         ),
-        None => tracing::debug!(
+        // Its own target: `-v` shows these lines (INFO), the default hides them.
+        None => tracing::info!(
+            target: FETCH_LOG,
             feed = %report.url, status = report.status, duration_ms = ms,
             new = report.inserted, updated = report.updated, not_modified = report.not_modified,
             fetch_ms = report.stages.fetch.as_millis() as u64,
@@ -238,11 +248,6 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let watchdog = sd_notify::watchdog_enabled();
     let mut watchdog_tick =
         tokio::time::interval(watchdog.map(|d| d / 2).unwrap_or(Duration::from_secs(3600)));
-    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
-    tracing::info!(
-        config = %config_path.display(), database = %config.storage.database.display(),
-        feeds = jobs.len(), "feedsieve running"
-    );
 
     // Bound before READY=1: a port already taken is a startup error, not a silent background failure.
     let server = match config.serve.listen {
@@ -260,6 +265,11 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
         }
         None => None,
     };
+    let _ = sd_notify::notify(&[sd_notify::NotifyState::Ready]);
+    tracing::info!(
+        config = %config_path.display(), database = %config.storage.database.display(),
+        feeds = jobs.len(), "feedsieve running"
+    );
     let (keep_tx, keep_rx) = tokio::sync::watch::channel(config.storage.keep);
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let maintenance = tokio::spawn(maintenance(pipeline.clone(), keep_rx, stop_rx));

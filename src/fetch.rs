@@ -16,7 +16,7 @@ use reqwest::header::{self, HeaderMap};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::config::FetchConfig;
+use crate::config::{Credentials, FetchConfig};
 
 /// What a fetch brings back when the server answered with 200 or 304.
 #[derive(Debug, Clone, Default)]
@@ -128,6 +128,19 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> Result<FetchResponse, FetchError> {
+        self.fetch_with(url, validators, &Credentials::default())
+            .await
+    }
+
+    /// [`Fetcher::fetch`], sending a feed's secret headers to its own origin
+    /// (not to another host a redirect points to), marked sensitive so the
+    /// HTTP stack never logs them.
+    pub async fn fetch_with(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        credentials: &Credentials,
+    ) -> Result<FetchResponse, FetchError> {
         let _global = self.global.acquire().await;
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let host_limit = {
@@ -139,7 +152,9 @@ impl Fetcher {
         };
         let _host = host_limit.acquire().await;
         let deadline = self.config.timeout;
-        match tokio::time::timeout(deadline, self.fetch_unlimited(url, validators)).await {
+        match tokio::time::timeout(deadline, self.fetch_unlimited(url, validators, credentials))
+            .await
+        {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout(deadline)),
         }
@@ -149,10 +164,11 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: &Validators,
+        credentials: &Credentials,
     ) -> Result<FetchResponse, FetchError> {
         match url.scheme() {
             "file" => fetch_file(url, validators, self.config.max_body).await,
-            "http" | "https" => self.fetch_http(url, validators).await,
+            "http" | "https" => self.fetch_http(url, validators, credentials).await,
             _ => Err(FetchError::Unsupported(url.to_string())),
         }
     }
@@ -161,6 +177,7 @@ impl Fetcher {
         &self,
         start: &Url,
         validators: &Validators,
+        credentials: &Credentials,
     ) -> Result<FetchResponse, FetchError> {
         let mut url = start.clone();
         let mut visited = HashSet::from([url.to_string()]);
@@ -173,6 +190,18 @@ impl Fetcher {
             }
             if let Some(lm) = &validators.last_modified {
                 request = request.header(header::IF_MODIFIED_SINCE, lm);
+            }
+            if url.origin() == start.origin() {
+                for (name, value) in credentials.headers() {
+                    // Checked when the config loaded; a bad one is not sent.
+                    if let (Ok(name), Ok(mut value)) = (
+                        header::HeaderName::from_bytes(name.as_bytes()),
+                        header::HeaderValue::from_str(value),
+                    ) {
+                        value.set_sensitive(true);
+                        request = request.header(name, value);
+                    }
+                }
             }
             let response = request
                 .send()

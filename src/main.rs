@@ -17,7 +17,7 @@ macro_rules! out {
         writeln!(std::io::stdout().lock(), $($arg)*)?
     }};
 }
-use feedsieve::store::Store;
+use feedsieve::store::{Access, Store};
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +51,7 @@ enum Command {
     Check,
     /// List the feeds: name, URL, last fetch, HTTP status, last error, entries, next due.
     Feeds {
+        /// Print JSON (one object per feed) instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -58,8 +59,10 @@ enum Command {
     Search {
         /// Words (all must match); "a phrase", OR, NOT and prefix* work too.
         query: Vec<String>,
+        /// Show at most this many stories, best first.
         #[arg(long, default_value_t = 20)]
         limit: i64,
+        /// Print JSON (one object per hit, with its score and snippet).
         #[arg(long)]
         json: bool,
     },
@@ -70,6 +73,7 @@ enum Command {
         /// Only stories first seen within this long, e.g. 24h or 7d.
         #[arg(long, value_parser = feedsieve::units::parse_duration)]
         since: Option<std::time::Duration>,
+        /// Print JSON (one object per story, with its feeds) instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -79,6 +83,7 @@ enum Command {
     Preview {
         /// A feed URL (http, https, file) or a local file.
         target: String,
+        /// Print JSON (each entry's text and removed blocks with reasons).
         #[arg(long)]
         json: bool,
     },
@@ -163,10 +168,13 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 
 fn init_logging(verbose: u8) {
     use tracing_subscriber::EnvFilter;
+    // -v adds the line per fetch (INFO, its own target); -vv everything at
+    // DEBUG but sqlx's line per SQL statement, thousands a run.
+    let fetches = feedsieve::daemon::FETCH_LOG;
     let default = match verbose {
-        0 => "warn,feedsieve=info",
-        1 => "warn,feedsieve=debug",
-        _ => "debug",
+        0 => format!("warn,feedsieve=info,{fetches}=warn"),
+        1 => "warn,feedsieve=info".to_string(),
+        _ => "debug,sqlx=warn".to_string(),
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
@@ -175,6 +183,27 @@ fn init_logging(verbose: u8) {
         // journald stamps each line itself.
         .with_ansi(false)
         .init();
+}
+
+/// The database a command reads: `--database` (or `$FEEDSIEVE_DATABASE`)
+/// alone when given, so a broken config never blocks reading; else the
+/// config's `[storage] database`.
+fn database_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.database {
+        Some(db) => Ok(config::expand_home(db)),
+        None => Ok(load_config(cli)?.storage.database),
+    }
+}
+
+/// Opens an existing database for a read command: never creates one, and
+/// read-only when the file cannot be written.
+async fn open_for_reading(cli: &Cli) -> Result<Store> {
+    Ok(Store::open_with(&database_path(cli)?, Access::Read).await?)
+}
+
+/// Opens an existing database for a maintenance command that writes.
+async fn open_existing(config: &Config) -> Result<Store> {
+    Ok(Store::open_with(&config.storage.database, Access::Existing).await?)
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -188,13 +217,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli)?;
             let summary = feedsieve::daemon::run_once(&config).await?;
             out!(
-                "fetched {} feeds: {} failed, {} new entries, {} updated; \
-                 {} stories indexed for search in {:.1} s",
-                summary.feeds,
+                "fetched {}: {} failed, {}, {} updated; {} indexed for search in {:.1} s",
+                count(summary.feeds, "feed", "feeds"),
                 summary.failed,
-                summary.inserted,
+                count(summary.inserted, "new entry", "new entries"),
                 summary.updated,
-                summary.indexed,
+                count(summary.indexed, "story", "stories"),
                 summary.index_time.as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
@@ -224,9 +252,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Feeds { json } => {
-            let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
-            let feeds = store.feed_overview().await.context("reading feeds")?;
+            let store = open_for_reading(&cli).await?;
+            let mut feeds = store.feed_overview().await.context("reading feeds")?;
+            redact_feed_urls(&mut feeds);
             if *json {
                 out!("{}", serde_json::to_string_pretty(&feeds)?);
             } else {
@@ -239,11 +267,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Preview { target, json } => preview(&cli, target, *json).await,
         Command::Reclean => {
             let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_existing(&config).await?;
             let report = feedsieve::tune::reclean(&store, &config).await?;
             out!(
-                "recleaned {} entries: {} changed",
-                report.entries,
+                "recleaned {}: {} changed",
+                count(report.entries, "entry", "entries"),
                 report.changed
             );
             Ok(ExitCode::SUCCESS)
@@ -251,13 +279,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Stories { since, json } => stories(&cli, *since, *json).await,
         Command::Rededup => {
             let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_existing(&config).await?;
             let report = feedsieve::dedup::rededup(&store.pool, &config.dedup).await?;
             feedsieve::search::catch_up(&store.pool).await?;
             out!(
-                "regrouped {} entries into {} stories (fingerprint v{}) in {:.1} s",
-                report.entries,
-                report.stories,
+                "regrouped {} into {} (fingerprint v{}) in {:.1} s",
+                count(report.entries, "entry", "entries"),
+                count(report.stories, "story", "stories"),
                 report.fingerprint_version,
                 report.elapsed_ms as f64 / 1000.0
             );
@@ -273,8 +301,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { format, since, out } => {
             use feedsieve::export;
-            let config = load_config(&cli)?;
-            let store = Store::open(&config.storage.database).await?;
+            let store = open_for_reading(&cli).await?;
             let now = chrono::Utc::now();
             let cutoff = since.and_then(|d| export::cutoff(d, now));
             let stories = export::load_stories(&store.pool, cutoff).await?;
@@ -293,8 +320,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 }
 
 async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<ExitCode> {
-    let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_for_reading(cli).await?;
     let hits = feedsieve::search::search(&store.pool, &query.join(" "), limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&hits)?);
@@ -328,9 +354,9 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     out!(
-        "{}: {} entries (template: {})\n",
+        "{}: {} (template: {})\n",
         preview.url,
-        preview.entries.len(),
+        count(preview.entries.len(), "entry", "entries"),
         preview.template
     );
     for entry in &preview.entries {
@@ -349,8 +375,7 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
 }
 
 async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> Result<ExitCode> {
-    let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_for_reading(cli).await?;
     let now = chrono::Utc::now();
     let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
     let stories = feedsieve::dedup::list_stories(&store.pool, cutoff).await?;
@@ -375,13 +400,13 @@ async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> R
 
 async fn vacuum(cli: &Cli) -> Result<ExitCode> {
     let config = load_config(cli)?;
-    let store = Store::open(&config.storage.database).await?;
+    let store = open_existing(&config).await?;
     if let Some(keep) = config.storage.keep {
         let pruned = feedsieve::maintain::prune(&store.pool, keep).await?;
         out!(
-            "pruned {} entries and {} stories older than {}",
-            pruned.entries,
-            pruned.stories,
+            "pruned {} and {} older than {}",
+            count(pruned.entries, "entry", "entries"),
+            count(pruned.stories, "story", "stories"),
             feedsieve::units::format_duration(keep)
         );
     }
@@ -409,7 +434,7 @@ fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
     use feedsieve::opml::SkipReason;
     let path = config::resolve_path(cli.config.clone());
     let summary = feedsieve::opml::import_file(&path, file)?;
-    let count =
+    let skipped_for =
         |want: fn(&SkipReason) -> bool| summary.skipped.iter().filter(|s| want(&s.reason)).count();
     for skipped in &summary.skipped {
         if let SkipReason::BadUrl(why) = &skipped.reason {
@@ -417,15 +442,30 @@ fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
         }
     }
     out!(
-        "{}: added {} feeds, skipped {} ({} already listed, {} repeated in the file, {} unusable URLs)",
+        "{}: added {}, skipped {} ({} already listed, {} repeated in the file, {})",
         path.display(),
-        summary.added.len(),
+        count(summary.added.len(), "feed", "feeds"),
         summary.skipped.len(),
-        count(|r| *r == SkipReason::AlreadyListed),
-        count(|r| *r == SkipReason::Repeated),
-        count(|r| matches!(r, SkipReason::BadUrl(_))),
+        skipped_for(|r| *r == SkipReason::AlreadyListed),
+        skipped_for(|r| *r == SkipReason::Repeated),
+        count(
+            skipped_for(|r| matches!(r, SkipReason::BadUrl(_))),
+            "unusable URL",
+            "unusable URLs"
+        ),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Rows stored before secrets were taken out of URLs, or a server's
+/// redirect, may still carry a password in a URL: it is never shown.
+fn redact_feed_urls(feeds: &mut [feedsieve::store::FeedOverview]) {
+    for feed in feeds {
+        feed.url = config::redact_url(&feed.url);
+        if let Some(moved) = &mut feed.fetch_url {
+            *moved = config::redact_url(moved);
+        }
+    }
 }
 
 fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
@@ -467,10 +507,20 @@ fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
     )
 }
 
+/// "1 feed", "2 feeds".
+fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
+}
+
+/// Prints a table; cells longer than 60 characters are cut with "…" on a
+/// terminal only: piped or redirected, every value is whole.
 fn print_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> Result<()> {
+    use std::io::IsTerminal as _;
     const MAX: usize = 60;
+    let terminal = std::io::stdout().is_terminal();
     let clip = |s: &str| -> String {
-        if s.chars().count() > MAX {
+        if terminal && s.chars().count() > MAX {
             format!("{}…", s.chars().take(MAX - 1).collect::<String>())
         } else {
             s.to_string()

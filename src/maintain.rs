@@ -16,6 +16,9 @@ use crate::store::{self, StoreError};
 pub struct PruneReport {
     pub entries: u64,
     pub stories: u64,
+    /// Stories indexed for search on the way (the index is brought up to
+    /// date after pruning, so it counts what the caller's indexing would have).
+    pub indexed: usize,
 }
 
 /// Deletes entries first stored more than `keep` ago. An entry still in its
@@ -57,8 +60,12 @@ pub async fn prune(pool: &SqlitePool, keep: Duration) -> Result<PruneReport, Sto
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    crate::search::catch_up(pool).await?;
-    Ok(PruneReport { entries, stories })
+    let indexed = crate::search::catch_up(pool).await?;
+    Ok(PruneReport {
+        entries,
+        stories,
+        indexed,
+    })
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

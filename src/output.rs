@@ -72,6 +72,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         file.write_all(bytes)?;
         if let Ok(meta) = std::fs::metadata(&target) {
             file.set_permissions(meta.permissions())?;
+            keep_owner(&file, &meta);
         }
         file.sync_all()?;
         drop(file);
@@ -81,6 +82,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(err)
+}
+
+/// Gives the new file the replaced file's owner and group (a config owned
+/// `root:feedsieve`, mode 0640, must stay readable by the service). Only
+/// root may give a file away; others keep at least the group when they are
+/// in it. What cannot be kept is logged, not an error: the content is written.
+fn keep_owner(file: &std::fs::File, old: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt as _;
+    let kept = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()))
+        .or_else(|_| std::os::unix::fs::fchown(file, None, Some(old.gid())));
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, gid = old.gid(), "the rewritten file could not keep its group");
+    }
 }
 
 #[cfg(test)]
@@ -104,6 +118,26 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn atomic_write_keeps_mode_and_group() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feedsieve.toml");
+        std::fs::write(&path, "old").unwrap();
+        // A group this process may give the file: any as root, else its own.
+        let gid = if unsafe { libc::geteuid() } == 0 {
+            65534
+        } else {
+            unsafe { libc::getegid() }
+        };
+        std::os::unix::fs::chown(&path, None, Some(gid)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&path, b"new").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(meta.gid(), gid);
+        assert_eq!(meta.mode() & 0o777, 0o640);
     }
 
     #[test]

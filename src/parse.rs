@@ -82,10 +82,20 @@ pub fn parse(
     let document = if is_json {
         std::borrow::Cow::Borrowed(document)
     } else {
-        match repair_xml_entities(document) {
-            std::borrow::Cow::Borrowed(d) => add_rss_version(d),
-            std::borrow::Cow::Owned(d) => std::borrow::Cow::Owned(add_rss_version(&d).into_owned()),
-        }
+        // The text is UTF-8 now, and the declaration says so: without one,
+        // quick-xml guesses the encoding from the first bytes, and a guess
+        // of UTF-16 made it panic (feedparser's utf-16be-autodetect case).
+        let document = repair_xml_entities(document);
+        let document = match cdf_to_rss(&document) {
+            Some(rss) => std::borrow::Cow::Owned(rss),
+            None => document,
+        };
+        let document = repair_atom_text_types(&document);
+        let document = add_rss_version(&document);
+        let document = add_rss_channel(&document);
+        std::borrow::Cow::Owned(format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{document}"
+        ))
     };
     let feed = match parse_guarded(&parser, &document) {
         Err(first) if is_json => match repair_json_feed(&document) {
@@ -223,23 +233,226 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{9}' | '\u{A}' | '\u{D}' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// feed-rs recognises RSS only by its `version` attribute; old and
-/// hand-written feeds leave it out (`<rss>`). They are read as RSS 2.0.
+/// Where the root element's start tag begins: after whitespace, comments,
+/// processing instructions and a DOCTYPE.
+fn root_start(xml: &str) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let rest = xml.get(at..)?;
+        let trimmed = rest.trim_start();
+        at += rest.len() - trimmed.len();
+        let skip = |open: &str, close: &str| {
+            trimmed
+                .strip_prefix(open)
+                .and_then(|r| r.find(close).map(|i| open.len() + i + close.len()))
+        };
+        match skip("<!--", "-->")
+            .or_else(|| skip("<?", "?>"))
+            .or_else(|| skip("<!", ">"))
+        {
+            Some(len) => at += len,
+            None => return trimmed.starts_with('<').then_some(at),
+        }
+    }
+}
+
+/// The `<rss …>` start tag of a document whose root it is: where it starts
+/// and ends (after `>`). An `<rss` elsewhere (quoted in an Atom entry's
+/// CDATA, say) is not it.
+fn rss_start_tag(xml: &str) -> Option<(usize, usize)> {
+    let at = root_start(xml).filter(|&at| xml[at..].starts_with("<rss"))?;
+    let rest = &xml[at + 4..];
+    if !(rest.starts_with('>') || rest.starts_with(char::is_whitespace)) {
+        return None;
+    }
+    let end = xml[at..].find('>').map(|e| at + e + 1)?;
+    Some((at, end))
+}
+
+/// feed-rs recognises RSS only by its `version` attribute, and only the
+/// versions 0.91, 0.92 and 2.0; old and hand-written feeds leave it out
+/// (`<rss>`) or write others (0.93, 0.94, 2.01). They are read as RSS 2.0.
 fn add_rss_version(xml: &str) -> std::borrow::Cow<'_, str> {
-    let Some(at) = xml.find("<rss") else {
+    let Some((at, end)) = rss_start_tag(xml) else {
         return std::borrow::Cow::Borrowed(xml);
     };
-    let tag_end = xml[at..].find('>').map(|e| at + e).unwrap_or(xml.len());
-    let tag = &xml[at..tag_end];
-    let is_rss_tag = tag.len() == 4 || tag[4..].starts_with(char::is_whitespace);
-    if !is_rss_tag || tag.contains("version") {
+    let tag = &xml[at..end];
+    let Some(version) = RSS_VERSION.captures(tag) else {
+        return std::borrow::Cow::Owned(format!(
+            "{} version=\"2.0\"{}",
+            &xml[..at + 4],
+            &xml[at + 4..]
+        ));
+    };
+    let (Some(whole), Some(value)) = (version.get(0), version.get(2)) else {
+        return std::borrow::Cow::Borrowed(xml);
+    };
+    if matches!(value.as_str(), "2.0" | "0.91" | "0.92") {
         return std::borrow::Cow::Borrowed(xml);
     }
     std::borrow::Cow::Owned(format!(
-        "{} version=\"2.0\"{}",
-        &xml[..at + 4],
-        &xml[at + 4..]
+        "{}version=\"2.0\"{}",
+        &xml[..at + whole.start()],
+        &xml[at + whole.end()..]
     ))
+}
+
+static RSS_VERSION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"\bversion\s*=\s*(["'])([^"']*)["']"#).expect("a valid pattern")
+});
+
+/// RSS puts everything in `<channel>`; an `<rss>` without one (an empty
+/// document, or items straight under `<rss>`) is read as if it had one: an
+/// empty feed, or its items.
+fn add_rss_channel(xml: &str) -> std::borrow::Cow<'_, str> {
+    let Some((_, end)) = rss_start_tag(xml) else {
+        return std::borrow::Cow::Borrowed(xml);
+    };
+    if xml[end..].contains("<channel") {
+        return std::borrow::Cow::Borrowed(xml);
+    }
+    let close = xml
+        .rfind("</rss")
+        .filter(|&c| c >= end)
+        .unwrap_or(xml.len());
+    std::borrow::Cow::Owned(format!(
+        "{}<channel>{}</channel>{}",
+        &xml[..end],
+        &xml[end..close],
+        &xml[close..]
+    ))
+}
+
+/// Atom text constructs name their type as `text`, `html` or `xhtml`;
+/// feed-rs refuses anything else, and feeds write MIME types there
+/// (`application/xhtml+xml`, `text/plain`), an empty type, or a base64
+/// document of another type (which Atom 0.3 allowed). Each is read as what
+/// it is: XHTML, text, or the decoded text.
+fn repair_atom_text_types(xml: &str) -> std::borrow::Cow<'_, str> {
+    let atom = xml.contains("<feed") || xml.contains(":feed") || xml.contains("<entry");
+    if !atom || !xml.contains("type=") {
+        return std::borrow::Cow::Borrowed(xml);
+    }
+    ATOM_TEXT_TYPE.replace_all(xml, |caps: &regex::Captures<'_>| {
+        let whole = caps.get(0).map_or("", |m| m.as_str());
+        let (open, kind, rest, body, close) = (&caps[1], &caps[3], &caps[4], &caps[5], &caps[6]);
+        let is_content = caps[2].ends_with("content");
+        let fixed = match kind.trim().to_ascii_lowercase().as_str() {
+            // A self-closed element has no body of its own to rewrite.
+            _ if rest.ends_with('/') => return whole.to_string(),
+            "text" | "html" | "xhtml" | "text/html" => return whole.to_string(),
+            "application/xhtml+xml" => "xhtml",
+            "" => "text",
+            t if t.starts_with("text/") => "text",
+            // feed-rs reads content of any media type itself.
+            _ if is_content => return whole.to_string(),
+            _ => {
+                use base64::Engine as _;
+                let compact: String = body.split_whitespace().collect();
+                return match base64::engine::general_purpose::STANDARD
+                    .decode(compact)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                {
+                    Some(text) => format!(
+                        "{open} type=\"text\"{rest}>{}{close}",
+                        crate::output::xml_escape(&text)
+                    ),
+                    None => format!("{open} type=\"text\"{rest}>{body}{close}"),
+                };
+            }
+        };
+        format!("{open} type=\"{fixed}\"{rest}>{body}{close}")
+    })
+}
+
+/// An Atom text construct (or content) with a `type` attribute and its body
+/// up to the matching end tag: (1) `<name …` before the type, (2) the name,
+/// (3) the type, (4) what follows it in the tag, (5) the body, (6) the end tag.
+static ATOM_TEXT_TYPE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?s)(<((?:[A-Za-z_][\w.-]*:)?(?:title|subtitle|tagline|rights|copyright|summary|content|info))\b[^>]*?)\s+type\s*=\s*["']([^"']*)["']([^>]*?)>(.*?)(</(?:[A-Za-z_][\w.-]*:)?(?:title|subtitle|tagline|rights|copyright|summary|content|info)\s*>)"#,
+    )
+    .expect("a valid pattern")
+});
+
+/// Microsoft's Channel Definition Format (`<CHANNEL HREF=…><ITEM …>`, 1997),
+/// which feedparser still reads, as the RSS 2.0 it maps onto: `HREF` is the
+/// link, `LASTMOD` the date, `TITLE` and `ABSTRACT` the title and
+/// description; other elements are left out. `None` when the document's
+/// root is not a CDF `<CHANNEL>` or it does not read as XML.
+fn cdf_to_rss(xml: &str) -> Option<String> {
+    use quick_xml::events::{BytesStart, Event};
+    let after = xml[root_start(xml)?..].strip_prefix("<CHANNEL")?;
+    if !after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()) {
+        return None;
+    }
+    let mapped = |e: &BytesStart<'_>| match e.name().into_inner() {
+        "CHANNEL" => Some("channel"),
+        "ITEM" => Some("item"),
+        "TITLE" => Some("title"),
+        "ABSTRACT" => Some("description"),
+        _ => None,
+    };
+    let open = |out: &mut String, name: &str, e: &BytesStart<'_>| -> Option<()> {
+        out.push_str(&format!("<{name}>"));
+        for attr in e.attributes() {
+            let attr = attr.ok()?;
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()?;
+            let value = crate::output::xml_escape(value.trim());
+            match attr.key.into_inner() {
+                "HREF" => out.push_str(&format!("<link>{value}</link>")),
+                "LASTMOD" => out.push_str(&format!("<pubDate>{value}</pubDate>")),
+                _ => {}
+            }
+        }
+        Some(())
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = String::from("<rss version=\"2.0\">");
+    // Open elements: the RSS name each became (None: left out with its content).
+    let mut open_elements: Vec<Option<&str>> = Vec::new();
+    loop {
+        let event = reader.read_event().ok()?;
+        let kept = open_elements.iter().all(Option::is_some);
+        match event {
+            Event::Start(e) => {
+                let name = mapped(&e).filter(|_| kept);
+                if let Some(name) = name {
+                    open(&mut out, name, &e)?;
+                }
+                open_elements.push(name);
+            }
+            Event::Empty(e) => {
+                if let Some(name) = mapped(&e).filter(|_| kept) {
+                    open(&mut out, name, &e)?;
+                    out.push_str(&format!("</{name}>"));
+                }
+            }
+            Event::End(_) => {
+                if let Some(Some(name)) = open_elements.pop() {
+                    out.push_str(&format!("</{name}>"));
+                }
+            }
+            Event::Text(t) if kept && !open_elements.is_empty() => {
+                out.push_str(AsRef::<str>::as_ref(&t));
+            }
+            Event::GeneralRef(r) if kept && !open_elements.is_empty() => {
+                out.push('&');
+                out.push_str(AsRef::<str>::as_ref(&r));
+                out.push(';');
+            }
+            Event::CData(c) if kept && !open_elements.is_empty() => {
+                out.push_str(&crate::output::xml_escape(AsRef::<str>::as_ref(&c)));
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.push_str("</rss>");
+    Some(out)
 }
 
 /// JSON Feeds in the wild write item ids as numbers; the spec says strings.
@@ -313,29 +526,108 @@ fn content_guid(title: Option<&str>, content: &str) -> String {
 
 /// Decodes to UTF-8: a BOM wins, then the HTTP charset, then the XML prolog's
 /// encoding, else UTF-8; invalid sequences become U+FFFD rather than errors.
+/// A document with no BOM whose first bytes are `<` (or `<?`) in UTF-16 or
+/// UTF-32 is read in that encoding (XML 1.0, appendix F), whatever a label says.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
+    if let Some(wide) = Wide::of_bom(bytes).or_else(|| Wide::sniff(bytes)) {
+        return wide.decode(bytes);
+    }
+    let label = content_type
+        .and_then(charset_of)
+        .filter(|label| Encoding::for_label(label).is_some() || Wide::of_label(label).is_some())
+        .or_else(|| prolog_encoding(bytes));
+    if let Some(wide) = label.and_then(Wide::of_label) {
+        return wide.decode(bytes);
+    }
     let encoding = Encoding::for_bom(bytes)
         .map(|(e, _)| e)
-        .or_else(|| {
-            content_type
-                .and_then(charset_of)
-                .and_then(Encoding::for_label)
-        })
-        .or_else(|| prolog_encoding(bytes).and_then(Encoding::for_label))
+        .or_else(|| label.and_then(Encoding::for_label))
         .unwrap_or(encoding_rs::UTF_8);
-    // A prolog saying UTF-16 in a byte stream that has no BOM is almost always
-    // a mislabelled ASCII-compatible document (the bytes parsed as ASCII to get here).
-    let encoding = if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
-        if Encoding::for_bom(bytes).is_some() {
-            encoding
-        } else {
-            encoding_rs::UTF_8
-        }
+    // A label saying UTF-16 on bytes that have no BOM and do not start as
+    // UTF-16 is almost always a mislabelled ASCII-compatible document.
+    let encoding = if (encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE)
+        && Encoding::for_bom(bytes).is_none()
+    {
+        encoding_rs::UTF_8
     } else {
         encoding
     };
     let (text, _, _) = encoding.decode(bytes);
     text.into_owned()
+}
+
+/// The UTF-16 and UTF-32 byte orders, which `encoding_rs` (a WHATWG
+/// decoder) reads only partly: UTF-32 not at all, UTF-16 only with a BOM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Wide {
+    fn of_bom(bytes: &[u8]) -> Option<Wide> {
+        // UTF-32LE's BOM starts as UTF-16LE's: test it first.
+        match bytes {
+            [0xff, 0xfe, 0, 0, ..] => Some(Wide::Utf32Le),
+            [0, 0, 0xfe, 0xff, ..] => Some(Wide::Utf32Be),
+            [0xff, 0xfe, ..] => Some(Wide::Utf16Le),
+            [0xfe, 0xff, ..] => Some(Wide::Utf16Be),
+            _ => None,
+        }
+    }
+
+    /// `<` as the first character, in a wide encoding, with no BOM.
+    fn sniff(bytes: &[u8]) -> Option<Wide> {
+        match bytes {
+            [b'<', 0, 0, 0, ..] => Some(Wide::Utf32Le),
+            [0, 0, 0, b'<', ..] => Some(Wide::Utf32Be),
+            [b'<', 0, _, 0, ..] => Some(Wide::Utf16Le),
+            [0, b'<', 0, _, ..] => Some(Wide::Utf16Be),
+            _ => None,
+        }
+    }
+
+    /// UTF-32 labels (UTF-16 ones are left to `encoding_rs` and its checks).
+    fn of_label(label: &[u8]) -> Option<Wide> {
+        let label = std::str::from_utf8(label).ok()?.trim().to_ascii_lowercase();
+        match label.as_str() {
+            "utf-32" | "utf32" | "ucs-4" | "utf-32be" | "utf32be" => Some(Wide::Utf32Be),
+            "utf-32le" | "utf32le" => Some(Wide::Utf32Le),
+            _ => None,
+        }
+    }
+
+    /// Decodes, dropping a BOM; what is not a character becomes U+FFFD.
+    fn decode(self, bytes: &[u8]) -> String {
+        match self {
+            Wide::Utf16Le | Wide::Utf16Be => {
+                let encoding = if self == Wide::Utf16Le {
+                    encoding_rs::UTF_16LE
+                } else {
+                    encoding_rs::UTF_16BE
+                };
+                let (text, _) = encoding.decode_with_bom_removal(bytes);
+                text.into_owned()
+            }
+            Wide::Utf32Le | Wide::Utf32Be => {
+                let text: String = bytes
+                    .chunks(4)
+                    .map(|c| {
+                        let word: [u8; 4] = c.try_into().unwrap_or([0xff; 4]);
+                        let code = if self == Wide::Utf32Le {
+                            u32::from_le_bytes(word)
+                        } else {
+                            u32::from_be_bytes(word)
+                        };
+                        char::from_u32(code).unwrap_or('\u{fffd}')
+                    })
+                    .collect();
+                text.trim_start_matches('\u{feff}').to_string()
+            }
+        }
+    }
 }
 
 fn charset_of(content_type: &str) -> Option<&[u8]> {
@@ -519,6 +811,104 @@ mod tests {
             add_rss_version("<rssfeed>"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    fn utf32(text: &str, big_endian: bool) -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                let c = u32::from(c);
+                if big_endian {
+                    c.to_be_bytes()
+                } else {
+                    c.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wide_encodings_with_and_without_bom() {
+        let doc = "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss version=\"2.0\"><channel><title>Crème 😀</title></channel></rss>";
+        for big_endian in [true, false] {
+            let plain16 = utf16(doc, big_endian);
+            let mut bom16 = utf16("\u{feff}", big_endian);
+            bom16.extend_from_slice(&plain16);
+            let wide32 = doc.replace("utf-16", "utf-32");
+            let plain32 = utf32(&wide32, big_endian);
+            let mut bom32 = utf32("\u{feff}", big_endian);
+            bom32.extend_from_slice(&plain32);
+            for bytes in [plain16, bom16, plain32, bom32] {
+                let feed = parse(&bytes, None, None).unwrap();
+                assert_eq!(feed.title.as_deref(), Some("Crème 😀"), "{big_endian}");
+            }
+        }
+        // A UTF-8 document whose prolog says UTF-16 is still read as UTF-8.
+        let feed = parse(doc.as_bytes(), Some("text/xml"), None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("Crème 😀"));
+    }
+
+    #[test]
+    fn rss_without_channel_or_with_other_versions() {
+        let empty = parse(b"<rss version=\"2.0\">\n</rss>", None, None).unwrap();
+        assert!(empty.entries.is_empty());
+        let bare = parse(b"<rss><item><title>A</title></item></rss>", None, None).unwrap();
+        assert_eq!(bare.entries[0].title.as_deref(), Some("A"));
+        for version in ["0.93", "0.94", "2.01", "2.1"] {
+            let doc = format!(
+                "<rss version='{version}'><channel><item><title>A</title></item></channel></rss>"
+            );
+            let feed = parse(doc.as_bytes(), None, None).unwrap();
+            assert_eq!(feed.entries.len(), 1, "{version}");
+        }
+    }
+
+    #[test]
+    fn rss_quoted_inside_another_feed_is_left_alone() {
+        let doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>T</title><entry><id>e</id>\
+                   <content type=\"html\"><![CDATA[<rss> is a format]]></content></entry></feed>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.entries[0].content_html, "<rss> is a format");
+        assert_eq!(
+            root_start("<!-- c --><?pi x?><!DOCTYPE rss>\n <rss>"),
+            Some(34)
+        );
+    }
+
+    #[test]
+    fn cdf_channels_are_read() {
+        let doc = "<CHANNEL HREF=\"http://www.example.org/\" LASTMOD=\"2004-04-06T23:05:43-05:00\"><TITLE>C</TITLE><LOGO HREF=\"x\"/>\
+                   <ITEM HREF=\"http://www.example.org/1\"><TITLE>Item &amp; one</TITLE><ABSTRACT>About it</ABSTRACT></ITEM></CHANNEL>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(feed.title.as_deref(), Some("C"));
+        assert_eq!(feed.site_url.as_deref(), Some("http://www.example.org/"));
+        let item = &feed.entries[0];
+        assert_eq!(item.title.as_deref(), Some("Item & one"));
+        assert_eq!(item.url.as_deref(), Some("http://www.example.org/1"));
+        assert_eq!(item.content_html, "About it");
+    }
+
+    #[test]
+    fn atom_text_with_mime_types_is_read() {
+        let doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry>\
+                   <title type=\"application/octet-stream\">\n RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n</title>\
+                   <summary type=\"\">plain</summary><content type=\"application/xhtml+xml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">x</div></content></entry></feed>";
+        let feed = parse(doc.as_bytes(), None, None).unwrap();
+        assert_eq!(
+            feed.entries[0].title.as_deref(),
+            Some("Example <b>Atom</b>")
+        );
     }
 
     #[test]

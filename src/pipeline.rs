@@ -236,7 +236,17 @@ impl Pipeline {
         let mut prefetched = None;
         let mut processing = None;
         let fetch_started = Instant::now();
-        let response = self.fetcher.fetch(&url, &validators).await;
+        // A feed moved to another host for good does not get its secrets.
+        let no_credentials = crate::config::Credentials::default();
+        let credentials = if url.origin() == job.feed.url.origin() {
+            &job.feed.credentials
+        } else {
+            &no_credentials
+        };
+        let response = self
+            .fetcher
+            .fetch_with(&url, &validators, credentials)
+            .await;
         report.stages.fetch = fetch_started.elapsed();
         let next_due = match response {
             Err(e) => {

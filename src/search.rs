@@ -111,7 +111,11 @@ pub async fn search(
     limit: i64,
 ) -> Result<Vec<SearchHit>, SearchError> {
     let expr = to_fts_query(query).ok_or(SearchError::EmptyQuery)?;
-    catch_up(pool).await?;
+    // A read-only database is searched as indexed: stories the daemon
+    // stored since its last indexing pass (within seconds) are not found yet.
+    if !crate::store::is_read_only(pool).await? {
+        catch_up(pool).await?;
+    }
     let hits = sqlx::query_as::<_, SearchHit>(
         "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at,
                 bm25(story_search, 10.0, 1.0) AS score,

@@ -89,17 +89,18 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
     let stored = stored_template(&config.storage.database, url).await;
 
     let fetcher = Fetcher::new(&config.fetch)?;
+    let credentials = listed.map(|f| f.credentials.clone()).unwrap_or_default();
     let response = fetcher
-        .fetch(url, &Validators::default())
+        .fetch_with(url, &Validators::default(), &credentials)
         .await
         .map_err(|source| TuneError::Fetch {
-            url: url.to_string(),
+            url: crate::config::redact_url(url.as_str()),
             source,
         })?;
     let body = response.body.unwrap_or_default();
     let feed = crate::parse::parse(&body, response.content_type.as_deref(), Some(url.as_str()))
         .map_err(|source| TuneError::Parse {
-            url: url.to_string(),
+            url: crate::config::redact_url(url.as_str()),
             source,
         })?;
 
@@ -138,7 +139,7 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
         })
         .collect();
     Ok(Preview {
-        url: url.to_string(),
+        url: crate::config::redact_url(url.as_str()),
         template,
         entries,
     })

@@ -25,7 +25,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 const FEEDS: usize = 30;
 const MAX_VERSION: usize = 8;
 const KILLS: usize = 22;
-const GROUND_TRUTH: &str = "/work/shared/bench-data/article-extraction-benchmark/ground-truth.json";
+#[path = "support/shared.rs"]
+mod shared;
+
+/// The article benchmark's ground truth, in the shared data folder.
+fn ground_truth() -> PathBuf {
+    shared::shared_dir().join("bench-data/article-extraction-benchmark/ground-truth.json")
+}
 
 fn size_of(version: usize) -> usize {
     24 + 2 * version
@@ -37,7 +43,7 @@ fn guid(feed: usize, entry: usize) -> String {
 
 /// Article texts: the benchmark's ground truth when present, else generated.
 fn articles() -> Vec<String> {
-    let from_file = std::fs::read_to_string(GROUND_TRUTH)
+    let from_file = std::fs::read_to_string(ground_truth())
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .and_then(|v| {
@@ -53,7 +59,7 @@ fn articles() -> Vec<String> {
         })
         .filter(|v| !v.is_empty());
     from_file.unwrap_or_else(|| {
-        eprintln!("{GROUND_TRUTH} missing: using generated text");
+        eprintln!("{} missing: using generated text", ground_truth().display());
         let words = [
             "council",
             "river",

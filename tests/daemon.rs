@@ -427,7 +427,7 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
     let out = s.run(&["reclean"]);
     assert!(out.status.success(), "{out:?}");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("recleaned 1 entries: 1 changed"),
+        String::from_utf8_lossy(&out.stdout).contains("recleaned 1 entry: 1 changed"),
         "{out:?}"
     );
     let text = s.query("SELECT content_text FROM entries");
