@@ -197,6 +197,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 summary.indexed,
                 summary.index_time.as_secs_f64()
             );
+            if summary.filtered > 0 {
+                out!(
+                    "dropped {} new entries by [filter] rules (see the filtered_entries table)",
+                    summary.filtered
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { once: false } => {
