@@ -786,9 +786,15 @@ remove = ["^Sponsored by"]
             p[0],
             "2:17: filter.keep.author: invalid regex \"(bad\": unclosed group"
         );
-        assert!(p[1].starts_with("5:29: feed.filter.drop.text: invalid regex"), "{p:?}");
+        assert!(
+            p[1].starts_with("5:29: feed.filter.drop.text: invalid regex"),
+            "{p:?}"
+        );
         let p = problems("[filter.drop]\nsubject = [\"x\"]\n");
-        assert!(p[0].starts_with("2:1:") && p[0].contains("subject"), "{p:?}");
+        assert!(
+            p[0].starts_with("2:1:") && p[0].contains("subject"),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ impl EntryFilter {
         let keep = compile([&global.keep, &feed.keep])?;
         let no_keep_reason = format!(
             "matched no keep rule ({})",
-            keep.iter().map(Rule::describe).collect::<Vec<_>>().join(", ")
+            keep.iter()
+                .map(Rule::describe)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         Ok(Some(EntryFilter {
             drop,
@@ -209,7 +212,12 @@ mod tests {
         p
     }
 
-    fn entry<'a>(title: &'a str, text: &'a str, authors: &'a [String], categories: &'a [String]) -> Candidate<'a> {
+    fn entry<'a>(
+        title: &'a str,
+        text: &'a str,
+        authors: &'a [String],
+        categories: &'a [String],
+    ) -> Candidate<'a> {
         Candidate {
             title: Some(title),
             text,
@@ -260,7 +268,12 @@ mod tests {
             Verdict::Drop("drop text /casino/".into())
         );
         assert_eq!(
-            f.decide(&entry("A story about sponsored content", "text", &none, &none)),
+            f.decide(&entry(
+                "A story about sponsored content",
+                "text",
+                &none,
+                &none
+            )),
             Verdict::Keep
         );
         // An entry without a title matches no title rule.
@@ -283,7 +296,10 @@ mod tests {
             .unwrap()
             .unwrap();
         let none: Vec<String> = Vec::new();
-        assert_eq!(f.decide(&entry("Rust 2.0", "", &none, &none)), Verdict::Keep);
+        assert_eq!(
+            f.decide(&entry("Rust 2.0", "", &none, &none)),
+            Verdict::Keep
+        );
         let Verdict::Drop(reason) = f.decide(&entry("Go 2.0", "", &none, &none)) else {
             panic!("kept an entry no keep rule matched")
         };
@@ -308,7 +324,8 @@ mod tests {
 
     #[test]
     fn regex_errors_read_as_one_line() {
-        let e = Regex::new("(unclosed").unwrap_err();
+        let pattern = String::from("(unclosed");
+        let e = Regex::new(&pattern).unwrap_err();
         assert_eq!(regex_message(&e), "unclosed group");
     }
 }

@@ -30,6 +30,7 @@ pub mod scheduler;
 pub mod search;
 pub mod serve;
 pub mod store;
+pub mod subscribe;
 pub mod tune;
 pub mod units;
 pub mod workers;

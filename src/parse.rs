@@ -628,8 +628,14 @@ mod tests {
         assert_eq!(e.categories, vec!["rust"]);
         assert_eq!(e.enclosures[0].url, "https://a.example/pic.jpg");
         assert_eq!(e.enclosures[0].length, Some(99));
-        assert_eq!(e.published_at.unwrap().to_rfc3339(), "2026-11-24T15:00:00+00:00");
-        assert_eq!(e.updated_at.unwrap().to_rfc3339(), "2026-11-25T15:00:00+00:00");
+        assert_eq!(
+            e.published_at.unwrap().to_rfc3339(),
+            "2026-11-24T15:00:00+00:00"
+        );
+        assert_eq!(
+            e.updated_at.unwrap().to_rfc3339(),
+            "2026-11-25T15:00:00+00:00"
+        );
     }
 
     #[test]

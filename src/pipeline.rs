@@ -525,7 +525,14 @@ impl Pipeline {
                     })
                     .collect();
                 let prefetched = store.prefetch(&deduper, &fetched_at, &writes);
-                (writes, template, prefetched, judged, clean_took, t.elapsed())
+                (
+                    writes,
+                    template,
+                    prefetched,
+                    judged,
+                    clean_took,
+                    t.elapsed(),
+                )
             })
             .await;
         match prepared {

@@ -355,7 +355,11 @@ impl EntryExtras {
     }
 
     /// Replaces the entry's enclosure rows with these.
-    fn write_enclosures(&self, conn: &rusqlite::Connection, entry_id: i64) -> Result<(), StoreError> {
+    fn write_enclosures(
+        &self,
+        conn: &rusqlite::Connection,
+        entry_id: i64,
+    ) -> Result<(), StoreError> {
         conn.prepare_cached("DELETE FROM entry_enclosures WHERE entry_id = ?")?
             .execute([entry_id])?;
         let mut insert = conn.prepare_cached(
