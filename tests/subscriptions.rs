@@ -339,6 +339,22 @@ async fn entries_keep_their_data_and_filters_drop_once_with_a_reason() {
     let feeds = json(&dir.run(&["feeds", "--json"]).await);
     assert_eq!(feeds[0]["filtered"], 2, "{feeds}");
 
+    // The README's example queries for the new tables answer on this data.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (section, want) in [("### `entry_enclosures`", 1), ("### `filtered_entries`", 2)] {
+        let sql = readme
+            .split(section)
+            .nth(1)
+            .and_then(|s| s.split("```sql").nth(1))
+            .and_then(|s| s.split("```").next())
+            .unwrap_or_else(|| panic!("README has a query under {section}"));
+        let db = dir.db();
+        let mut statement = db.prepare(sql).unwrap_or_else(|e| panic!("{e}: {sql}"));
+        let rows = statement.query_map([], |_| Ok(())).unwrap().count();
+        assert_eq!(rows, want, "{sql}");
+    }
+
     // Fetched again (a new entry added): the dropped ones are not new again.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     server.route(
