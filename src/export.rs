@@ -79,6 +79,8 @@ pub struct Story {
     pub updated: DateTime<Utc>,
     /// Every stored copy, oldest first.
     pub copies: Vec<StoryCopy>,
+    /// The canonical copy's attachments (podcast audio, images).
+    pub enclosures: Vec<crate::parse::Enclosure>,
 }
 
 /// One feed's copy of a story.
@@ -184,6 +186,30 @@ pub async fn load_selected(
     for row in copy_rows {
         copies.entry(row.story_id).or_default().push(row);
     }
+    let enclosure_rows: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, x.url, x.type, x.length
+         FROM stories s JOIN entry_enclosures x ON x.entry_id = s.canonical_entry_id
+         WHERE s.first_seen_at >= ?1
+         ORDER BY s.id, x.position",
+    )
+    .bind(&from)
+    .fetch_all(pool)
+    .await?;
+    let mut enclosures: HashMap<i64, Vec<crate::parse::Enclosure>> = HashMap::new();
+    for (story, url, mime_type, length) in enclosure_rows {
+        // Only web links go into an href.
+        let Some(url) = web_url(Some(url)) else {
+            continue;
+        };
+        enclosures
+            .entry(story)
+            .or_default()
+            .push(crate::parse::Enclosure {
+                url,
+                mime_type,
+                length: length.and_then(|n| u64::try_from(n).ok()),
+            });
+    }
 
     let now = Utc::now();
     Ok(rows
@@ -214,6 +240,7 @@ pub async fn load_selected(
                 published,
                 updated,
                 copies,
+                enclosures: enclosures.remove(&row.id).unwrap_or_default(),
             }
         })
         .collect())
@@ -334,6 +361,19 @@ fn render_atom_at(stories: &[Story], generated: DateTime<Utc>, self_url: Option<
                 ));
             }
         }
+        for e in &story.enclosures {
+            out.push_str(&format!(
+                "    <link rel=\"enclosure\" href=\"{}\"{}{}/>\n",
+                xml_escape(&e.url),
+                e.mime_type
+                    .as_deref()
+                    .map(|t| format!(" type=\"{}\"", xml_escape(t)))
+                    .unwrap_or_default(),
+                e.length
+                    .map(|n| format!(" length=\"{n}\""))
+                    .unwrap_or_default()
+            ));
+        }
         out.push_str(&format!(
             "    <published>{}</published>\n    <updated>{}</updated>\n",
             timestamp(story.published),
@@ -419,6 +459,15 @@ pub fn render_rss(stories: &[Story], generated: DateTime<Utc>, self_url: Option<
                 xml_escape(&source.feed_name)
             ));
         }
+        // RSS 2.0 readers expect at most one enclosure per item: the first.
+        if let Some(e) = story.enclosures.first() {
+            out.push_str(&format!(
+                "    <enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>\n",
+                xml_escape(&e.url),
+                e.length.unwrap_or(0),
+                xml_escape(e.mime_type.as_deref().unwrap_or("application/octet-stream"))
+            ));
+        }
         out.push_str(&format!(
             "    <description>{}</description>\n",
             xml_escape(&content_with_footer(story))
@@ -458,8 +507,18 @@ struct JsonItem<'a> {
     date_modified: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     authors: Option<[JsonAuthor<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment<'a>>,
     /// A JSON Feed extension (keys starting with `_` are reserved for them).
     _feedsieve: JsonExtension<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonAttachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_in_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -485,6 +544,16 @@ pub fn render_json(stories: &[Story]) -> String {
                 date_published: timestamp(s.published),
                 date_modified: timestamp(s.updated),
                 authors: s.author.as_deref().map(|name| [JsonAuthor { name }]),
+                attachments: s
+                    .enclosures
+                    .iter()
+                    .map(|e| JsonAttachment {
+                        url: &e.url,
+                        // Required by JSON Feed 1.1.
+                        mime_type: e.mime_type.as_deref().unwrap_or("application/octet-stream"),
+                        size_in_bytes: e.length,
+                    })
+                    .collect(),
                 _feedsieve: JsonExtension {
                     about: ABOUT_URL,
                     feeds: &s.copies,
@@ -531,6 +600,11 @@ mod tests {
                     canonical: false,
                 },
             ],
+            enclosures: vec![crate::parse::Enclosure {
+                url: "https://a.example/ep.mp3?x=1&y=2".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(1234),
+            }],
         }
     }
 
@@ -579,6 +653,44 @@ mod tests {
             "{atom}"
         );
         assert!(!render_atom(&[story()], Utc::now()).contains("rel=\"self\""));
+        // The enclosure, in all three formats, as readers see it (feed-rs
+        // does not read JSON Feed attachments: checked as JSON).
+        let json: serde_json::Value = serde_json::from_str(&render_json(&[story()])).unwrap();
+        assert_eq!(
+            json["items"][0]["attachments"],
+            serde_json::json!([{"url": "https://a.example/ep.mp3?x=1&y=2", "mime_type": "audio/mpeg", "size_in_bytes": 1234}])
+        );
+        for text in [text, atom] {
+            let feed = feed_rs::parser::parse(text.as_bytes()).unwrap();
+            let media = &feed.entries[0].media;
+            let enclosure_links: Vec<_> = feed.entries[0]
+                .links
+                .iter()
+                .filter(|l| l.rel.as_deref() == Some("enclosure"))
+                .map(|l| (l.href.clone(), l.media_type.clone(), l.length))
+                .collect();
+            let found = media
+                .iter()
+                .flat_map(|m| &m.content)
+                .map(|c| {
+                    (
+                        c.url.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+                        c.content_type.as_ref().map(|t| t.to_string()),
+                        c.size,
+                    )
+                })
+                .chain(enclosure_links)
+                .collect::<Vec<_>>();
+            assert_eq!(
+                found,
+                vec![(
+                    "https://a.example/ep.mp3?x=1&y=2".to_string(),
+                    Some("audio/mpeg".to_string()),
+                    Some(1234)
+                )],
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -424,6 +424,15 @@ async fn entries_keep_their_data_and_filters_drop_once_with_a_reason() {
         feed.entries[1].published.unwrap().to_rfc3339(),
         "2026-11-24T14:05:00+00:00"
     );
+    let enclosure = feed.entries[1]
+        .media
+        .iter()
+        .flat_map(|m| &m.content)
+        .find_map(|c| c.url.as_ref().map(|u| (u.to_string(), c.size)));
+    assert_eq!(
+        enclosure,
+        Some(("https://cast.example/ep1.mp3".to_string(), Some(31_415_926)))
+    );
     let out = dir
         .run(&["export", "--format", "json", "--limit", "1"])
         .await;
