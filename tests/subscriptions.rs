@@ -467,6 +467,22 @@ async fn entries_keep_their_data_and_filters_drop_once_with_a_reason() {
     assert_eq!(guids(&dir.db()), vec!["ep1", "ep2", "ep3"]);
     let left: Vec<String> = dropped(&dir.db()).into_iter().map(|(g, _, _)| g).collect();
     assert_eq!(left, vec!["ad1".to_string()]);
+
+    // Retention forgets old records of dropped entries, as it forgets entries.
+    let with_keep = std::fs::read_to_string(dir.config_path()).unwrap().replace(
+        "database = \"feeds.db\" # here",
+        "database = \"feeds.db\"\nkeep = \"30d\"",
+    );
+    std::fs::write(dir.config_path(), with_keep).unwrap();
+    dir.db()
+        .execute(
+            "UPDATE filtered_entries SET filtered_at = '2020-01-01T00:00:00Z'",
+            [],
+        )
+        .unwrap();
+    let out = dir.run(&["vacuum"]).await;
+    assert!(out.status.success(), "{out:?}");
+    assert!(dropped(&dir.db()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
