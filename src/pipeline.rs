@@ -424,11 +424,18 @@ impl Pipeline {
         let known = self
             .store
             .read(|conn| store::guid_hashes(conn, job.id, &guids))?;
-        let dropped_before = match &job.filter {
-            Some(_) => self
-                .store
-                .read(|conn| store::filtered_hashes(conn, job.id, &guids))?,
-            None => Default::default(),
+        // Only entries not stored can have been dropped: in a steady feed, none.
+        // Read even without filters, so that removing a rule admits and forgets them.
+        let unknown: Vec<&str> = guids
+            .iter()
+            .copied()
+            .filter(|g| !known.contains_key(*g))
+            .collect();
+        let dropped_before = if unknown.is_empty() {
+            Default::default()
+        } else {
+            self.store
+                .read(|conn| store::filtered_hashes(conn, job.id, &unknown))?
         };
         stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries

@@ -468,7 +468,26 @@ async fn entries_keep_their_data_and_filters_drop_once_with_a_reason() {
     let left: Vec<String> = dropped(&dir.db()).into_iter().map(|(g, _, _)| g).collect();
     assert_eq!(left, vec!["ad1".to_string()]);
 
+    // No filters at all: what they dropped comes in, and its record goes.
+    let unfiltered = format!(
+        "{HEAD}\n[[feed]]\nurl = \"{}\"\nname = \"Cast\"\n",
+        server.url("/cast.xml")
+    );
+    std::fs::write(dir.config_path(), &unfiltered).unwrap();
+    let out = dir.run(&["run", "--once"]).await;
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(guids(&dir.db()), vec!["ad1", "ep1", "ep2", "ep3"]);
+    assert!(dropped(&dir.db()).is_empty());
+
     // Retention forgets old records of dropped entries, as it forgets entries.
+    dir.db()
+        .execute(
+            "INSERT INTO filtered_entries (feed_id, guid, raw_hash, reason, filtered_at)
+             VALUES (1, 'old', 0, 'drop title /x/', '2020-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(dropped(&dir.db()).len(), 1);
     let with_keep = std::fs::read_to_string(dir.config_path()).unwrap().replace(
         "database = \"feeds.db\" # here",
         "database = \"feeds.db\"\nkeep = \"30d\"",
