@@ -245,7 +245,6 @@ impl Pipeline {
         };
 
         let mut entries = Vec::new();
-        let mut filtered = store::FilterOutcome::default();
         let mut template = None;
         let mut prefetched = None;
         let mut processing = None;
@@ -320,7 +319,7 @@ impl Pipeline {
                                 match prepared {
                                     Ok((writes, learned, read_ahead, judged)) => {
                                         entries = writes;
-                                        filtered = judged;
+                                        record.filtered = judged;
                                         template = learned;
                                         prefetched = read_ahead;
                                         self.success(&mut record, job, hint, fetched_at)
@@ -350,14 +349,6 @@ impl Pipeline {
         record.next_fetch_at = store::timestamp(next_due);
         record.duration_ms = started.elapsed().as_millis() as i64;
         let write_started = Instant::now();
-        self.store
-            .record_filtered(
-                job.id,
-                &record.fetched_at,
-                &filtered.dropped,
-                &filtered.admitted,
-            )
-            .await?;
         let summary = self
             .store
             .write_fetch(
@@ -377,9 +368,9 @@ impl Pipeline {
             .saturating_sub(summary.dedup + summary.lock_wait);
         report.status = record.status;
         report.error = record.error;
+        report.filtered = record.filtered.dropped.len();
         report.inserted = summary.inserted;
         report.updated = summary.updated;
-        report.filtered = filtered.dropped.len();
         report.duration = started.elapsed();
         report.next_due = next_due;
         Ok(report)

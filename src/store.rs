@@ -314,6 +314,8 @@ pub struct FetchRecord {
     /// The feed's own title and home page, when the fetch parsed.
     pub title: Option<String>,
     pub site_url: Option<String>,
+    /// What the entry filters dropped (and let in again) in this fetch.
+    pub filtered: FilterOutcome,
 }
 
 /// One new or changed entry, cleaned, ready to write.
@@ -793,6 +795,7 @@ fn write_fetch_in(
     if let Some(template) = template {
         template.save(tx, feed_id)?;
     }
+    record_filtered(tx, feed_id, &record.fetched_at, &record.filtered)?;
     let ok = record.error.is_none();
     tx.prepare_cached(
         "UPDATE feeds SET
@@ -986,40 +989,35 @@ pub fn filtered_hashes(
     Ok(found)
 }
 
-impl Store {
-    /// Records the entries a filter dropped in this fetch (replacing an
-    /// older record of the same entry) and forgets the records of `admitted`
-    /// entries, which the rules now let in; one transaction.
-    pub async fn record_filtered(
-        &self,
-        feed_id: i64,
-        at: &str,
-        dropped: &[FilteredEntry],
-        admitted: &[String],
-    ) -> Result<(), StoreError> {
-        if dropped.is_empty() && admitted.is_empty() {
-            return Ok(());
+/// Records the entries a filter dropped in this fetch (replacing an older
+/// record of the same entry) and forgets the records of entries the rules
+/// now let in; inside the fetch's transaction.
+fn record_filtered(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    at: &str,
+    outcome: &FilterOutcome,
+) -> Result<(), StoreError> {
+    if !outcome.dropped.is_empty() {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO filtered_entries (feed_id, guid, raw_hash, title, url, reason, filtered_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(feed_id, guid) DO UPDATE SET raw_hash = excluded.raw_hash,
+                title = excluded.title, url = excluded.url, reason = excluded.reason,
+                filtered_at = excluded.filtered_at",
+        )?;
+        for d in &outcome.dropped {
+            upsert.execute(rusqlite::params![
+                feed_id, d.guid, d.raw_hash, d.title, d.url, d.reason, at
+            ])?;
         }
-        self.write(|tx| {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO filtered_entries (feed_id, guid, raw_hash, title, url, reason, filtered_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                 ON CONFLICT(feed_id, guid) DO UPDATE SET raw_hash = excluded.raw_hash,
-                    title = excluded.title, url = excluded.url, reason = excluded.reason,
-                    filtered_at = excluded.filtered_at",
-            )?;
-            for d in dropped {
-                upsert.execute(rusqlite::params![
-                    feed_id, d.guid, d.raw_hash, d.title, d.url, d.reason, at
-                ])?;
-            }
-            let mut forget =
-                tx.prepare_cached("DELETE FROM filtered_entries WHERE feed_id = ? AND guid = ?")?;
-            for guid in admitted {
-                forget.execute(rusqlite::params![feed_id, guid])?;
-            }
-            Ok(())
-        })
-        .await
     }
+    if !outcome.admitted.is_empty() {
+        let mut forget =
+            tx.prepare_cached("DELETE FROM filtered_entries WHERE feed_id = ? AND guid = ?")?;
+        for guid in &outcome.admitted {
+            forget.execute(rusqlite::params![feed_id, guid])?;
+        }
+    }
+    Ok(())
 }
