@@ -309,7 +309,7 @@ pub fn render_at(
 ) -> String {
     match format {
         Format::Atom => render_atom_at(stories, generated, self_url),
-        Format::Json => render_json(stories),
+        Format::Json => render_json_at(stories, self_url),
         Format::Rss => render_rss(stories, generated, self_url),
     }
 }
@@ -485,6 +485,8 @@ const ABOUT_URL: &str = "https://github.com/feedsieve/feedsieve";
 struct JsonFeed<'a> {
     version: &'static str,
     title: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed_url: Option<&'a str>,
     description: &'static str,
     authors: [JsonAuthor<'a>; 1],
     items: Vec<JsonItem<'a>>,
@@ -529,9 +531,14 @@ struct JsonExtension<'a> {
 
 /// A JSON Feed 1.1 document, one item per story.
 pub fn render_json(stories: &[Story]) -> String {
+    render_json_at(stories, None)
+}
+
+fn render_json_at(stories: &[Story], self_url: Option<&str>) -> String {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: FEED_TITLE,
+        feed_url: self_url,
         description: "De-duplicated, cleaned stories from every feed feedsieve follows",
         authors: [JsonAuthor { name: "feedsieve" }],
         items: stories
@@ -655,7 +662,9 @@ mod tests {
         assert!(!render_atom(&[story()], Utc::now()).contains("rel=\"self\""));
         // The enclosure, in all three formats, as readers see it (feed-rs
         // does not read JSON Feed attachments: checked as JSON).
-        let json: serde_json::Value = serde_json::from_str(&render_json(&[story()])).unwrap();
+        let json = render_at(Format::Json, &[story()], Utc::now(), Some(self_url));
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["feed_url"], self_url);
         assert_eq!(
             json["items"][0]["attachments"],
             serde_json::json!([{"url": "https://a.example/ep.mp3?x=1&y=2", "mime_type": "audio/mpeg", "size_in_bytes": 1234}])
