@@ -130,22 +130,9 @@ impl EntryFilter {
         if global.is_empty() && feed.is_empty() {
             return Ok(None);
         }
-        let compile = |patterns: [&FieldPatterns; 2]| -> Result<Vec<Rule>, regex::Error> {
-            let mut rules = Vec::new();
-            for scope in patterns {
-                for (field, list) in scope.by_field() {
-                    for pattern in list {
-                        rules.push(Rule {
-                            field,
-                            regex: Regex::new(pattern)?,
-                        });
-                    }
-                }
-            }
-            Ok(rules)
-        };
-        let drop = compile([&global.drop, &feed.drop])?;
-        let keep = compile([&global.keep, &feed.keep])?;
+        let (mut drop, mut keep) = compiled_global(global)?;
+        drop.extend(compile(&feed.drop)?);
+        keep.extend(compile(&feed.keep)?);
         let no_keep_reason = format!(
             "matched no keep rule ({})",
             keep.iter()
@@ -183,6 +170,38 @@ impl EntryFilter {
             .iter()
             .any(|r| reason.strip_prefix("drop ") == Some(r.describe().as_str()))
     }
+}
+
+fn compile(patterns: &FieldPatterns) -> Result<Vec<Rule>, regex::Error> {
+    let mut rules = Vec::new();
+    for (field, list) in patterns.by_field() {
+        for pattern in list {
+            rules.push(Rule {
+                field,
+                regex: Regex::new(pattern)?,
+            });
+        }
+    }
+    Ok(rules)
+}
+
+/// The global rules' drop and keep lists, compiled once per distinct
+/// `[filter]` and cloned (a `Regex` clone shares its program) into every
+/// feed's filter: a config of 10,000 feeds is loaded (and reloaded) with one
+/// compilation of each global rule, not 10,000.
+fn compiled_global(rules: &FilterRules) -> Result<(Vec<Rule>, Vec<Rule>), regex::Error> {
+    type Compiled = (FilterRules, Vec<Rule>, Vec<Rule>);
+    static LAST: std::sync::Mutex<Option<Compiled>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((source, drop, keep)) = last.as_ref()
+        && source == rules
+    {
+        return Ok((drop.clone(), keep.clone()));
+    }
+    let drop = compile(&rules.drop)?;
+    let keep = compile(&rules.keep)?;
+    *last = Some((rules.clone(), drop.clone(), keep.clone()));
+    Ok((drop, keep))
 }
 
 /// A regex error as one line (the regex crate's own message spans several,
