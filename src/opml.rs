@@ -264,17 +264,18 @@ pub fn import_text(
         config_text,
         config_path,
         feeds,
-        &format!("Imported from {}", one_line(source)),
+        Some(&format!("Imported from {}", one_line(source))),
     )
 }
 
 /// Adds the feeds not already listed to the config text, as [`import_text`]
-/// does (`feedsieve add` uses it too), with `comment` above the first one.
+/// does (`feedsieve add` uses it too), with `comment`, if any, above the
+/// first one.
 pub fn add_feeds(
     config_text: &str,
     config_path: &Path,
     feeds: &[OpmlFeed],
-    comment: &str,
+    comment: Option<&str>,
 ) -> Result<(String, ImportSummary), ImportError> {
     let current = config::parse(config_text, config_path)?;
     let base_dir = config_dir(config_path);
@@ -343,7 +344,10 @@ pub fn add_feeds(
             table.insert("enabled", value(false));
         }
         let prefix = if i == 0 {
-            format!("{lead}\n# {}\n", one_line(comment))
+            match comment {
+                Some(comment) => format!("{lead}\n# {}\n", one_line(comment)),
+                None => format!("{lead}\n"),
+            }
         } else {
             "\n".to_string()
         };

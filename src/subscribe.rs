@@ -43,12 +43,8 @@ pub fn add_text(
     config_path: &Path,
     feed: &OpmlFeed,
 ) -> Result<String, SubscribeError> {
-    let (text, summary) = opml::add_feeds(
-        config_text,
-        config_path,
-        std::slice::from_ref(feed),
-        "Added by feedsieve add",
-    )?;
+    let (text, summary) =
+        opml::add_feeds(config_text, config_path, std::slice::from_ref(feed), None)?;
     match summary.skipped.first().map(|s| &s.reason) {
         None => Ok(text),
         Some(SkipReason::BadUrl(why)) => Err(SubscribeError::BadUrl(why.clone())),
