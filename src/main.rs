@@ -309,7 +309,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let path = config::resolve_path(cli.config.clone());
             let removed = feedsieve::subscribe::remove_file(&path, feed)?;
             out!(
-                "{}: removed {}{} (its stored entries stay in the database)",
+                "{}: removed {}{}; its stored entries stay in the database",
                 path.display(),
                 removed.url,
                 removed.name.map(|n| format!(" ({n})")).unwrap_or_default()
