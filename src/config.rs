@@ -14,6 +14,7 @@ use serde::de::IntoDeserializer as _;
 use toml::Spanned;
 use url::Url;
 
+use crate::filter::{FieldPatterns, FilterRules};
 use crate::units::{parse_duration, parse_size};
 
 /// Where the config is looked for when neither `--config` nor
@@ -60,6 +61,8 @@ pub struct Config {
     pub clean: CleanRules,
     pub dedup: DedupConfig,
     pub serve: ServeConfig,
+    /// `[filter]`: entry filters for every feed.
+    pub filter: FilterRules,
     pub feeds: Vec<FeedConfig>,
     /// What is allowed but probably not meant (an interval under a minute),
     /// at its position; [`load_with`] logs them.
@@ -156,6 +159,10 @@ pub struct FeedConfig {
     pub interval: Option<Duration>,
     pub enabled: bool,
     pub clean: CleanRules,
+    /// Its folder in the feed list, e.g. "News/World" (`/` separates levels).
+    pub category: Option<String>,
+    /// `[feed.filter]`: this feed's own entry filters.
+    pub filter: FilterRules,
     /// Request headers that carry secrets (basic auth, API keys): sent with
     /// each fetch of this feed, never printed, logged or stored.
     pub credentials: Credentials,
@@ -513,6 +520,8 @@ struct RawConfig {
     dedup: RawDedup,
     #[serde(default)]
     serve: RawServe,
+    #[serde(default)]
+    filter: RawFilter,
     #[serde(default, rename = "feed")]
     feeds: Vec<RawFeed>,
 }
@@ -566,6 +575,9 @@ struct RawFeed {
     password: Option<Spanned<RawSecret>>,
     #[serde(default)]
     headers: std::collections::BTreeMap<String, Spanned<RawSecret>>,
+    category: Option<String>,
+    #[serde(default)]
+    filter: RawFilter,
 }
 
 /// A secret as written: the value itself, or `{ env = "NAME" }` to read it
@@ -587,6 +599,40 @@ struct RawClean {
     remove_selectors: Vec<Spanned<String>>,
     #[serde(default)]
     keep: Vec<Spanned<String>>,
+}
+
+/// `[filter]` / `[feed.filter]`: regexes kept with their positions.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFilter {
+    #[serde(default)]
+    drop: RawPatterns,
+    #[serde(default)]
+    keep: RawPatterns,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPatterns {
+    #[serde(default)]
+    title: Vec<Spanned<String>>,
+    #[serde(default)]
+    text: Vec<Spanned<String>>,
+    #[serde(default)]
+    author: Vec<Spanned<String>>,
+    #[serde(default)]
+    category: Vec<Spanned<String>>,
+}
+
+/// A category as stored and compared: each `/`-separated level trimmed,
+/// empty levels dropped; `None` when nothing is left.
+pub fn normalize_category(text: &str) -> Option<String> {
+    let levels: Vec<&str> = text
+        .split('/')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!levels.is_empty()).then(|| levels.join("/"))
 }
 
 fn yes() -> bool {
@@ -793,6 +839,40 @@ impl Validator<'_> {
         }
     }
 
+    /// Validates a `[filter]` table: every regex that does not compile is a
+    /// problem at its own position.
+    fn filter(&mut self, raw: RawFilter, scope: &str) -> FilterRules {
+        let mut patterns = |raw: RawPatterns, kind: &str| -> FieldPatterns {
+            let mut check = |list: Vec<Spanned<String>>, field: &str| -> Vec<String> {
+                let mut out = Vec::with_capacity(list.len());
+                for pattern in list {
+                    match regex::Regex::new(pattern.get_ref()) {
+                        Ok(_) => out.push(pattern.into_inner()),
+                        Err(e) => self.problem(
+                            pattern.span(),
+                            format!(
+                                "{scope}.{kind}.{field}: invalid regex {:?}: {}",
+                                pattern.get_ref(),
+                                crate::filter::regex_message(&e)
+                            ),
+                        ),
+                    }
+                }
+                out
+            };
+            FieldPatterns {
+                title: check(raw.title, "title"),
+                text: check(raw.text, "text"),
+                author: check(raw.author, "author"),
+                category: check(raw.category, "category"),
+            }
+        };
+        FilterRules {
+            drop: patterns(raw.drop, "drop"),
+            keep: patterns(raw.keep, "keep"),
+        }
+    }
+
     fn build(&mut self, raw: RawConfig, path: &Path, base_dir: &Path) -> Config {
         let defaults = FetchConfig::default();
         let f = raw.fetch;
@@ -885,9 +965,11 @@ impl Validator<'_> {
         };
 
         let clean = self.clean_rules(raw.clean);
+        let filter = self.filter(raw.filter, "filter");
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut feeds = Vec::with_capacity(raw.feeds.len());
         for mut feed in raw.feeds {
+            let feed_filter = self.filter(std::mem::take(&mut feed.filter), "feed.filter");
             let span = feed.url.span();
             let mut url = match resolve_feed_url(feed.url.get_ref(), base_dir) {
                 Ok(url) => url,
@@ -918,6 +1000,8 @@ impl Validator<'_> {
                 enabled: feed.enabled,
                 clean: self.clean_rules(feed.clean),
                 credentials,
+                category: feed.category.as_deref().and_then(normalize_category),
+                filter: feed_filter,
             });
         }
 
@@ -928,6 +1012,7 @@ impl Validator<'_> {
             clean,
             dedup,
             serve,
+            filter,
             feeds,
             warnings: Vec::new(),
         }
@@ -1116,6 +1201,35 @@ remove = ["^Sponsored by"]
         );
         assert!(
             !p[1].contains("report this") && p[1].contains("hoverr\": unsupported pseudo"),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn filters_and_categories_load_and_bad_regexes_are_placed() {
+        let c = parse(
+            "[filter.drop]\ntitle = [\"(?i)^sponsored\"]\n\n[[feed]]\nurl = \"https://a.example/f\"\ncategory = \" News / World /\"\n[feed.filter.keep]\ncategory = [\"rust\"]\n",
+            Path::new("/etc/f.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.filter.drop.title, vec!["(?i)^sponsored".to_string()]);
+        assert_eq!(c.feeds[0].category.as_deref(), Some("News/World"));
+        assert_eq!(c.feeds[0].filter.keep.category, vec!["rust".to_string()]);
+        let p = problems(
+            "[filter.keep]\nauthor = [\"ok\", \"(bad\"]\n[[feed]]\nurl = \"https://a.example/f\"\nfilter = { drop = { text = [\"[z-a]\"] } }\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert_eq!(
+            p[0],
+            "2:17: filter.keep.author: invalid regex \"(bad\": unclosed group"
+        );
+        assert!(
+            p[1].starts_with("5:29: feed.filter.drop.text: invalid regex"),
+            "{p:?}"
+        );
+        let p = problems("[filter.drop]\nsubject = [\"x\"]\n");
+        assert!(
+            p[0].starts_with("2:1:") && p[0].contains("subject"),
             "{p:?}"
         );
     }

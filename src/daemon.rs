@@ -45,6 +45,8 @@ pub struct OnceSummary {
     pub failed: usize,
     pub inserted: usize,
     pub updated: usize,
+    /// New entries dropped by `[filter]` rules.
+    pub filtered: usize,
     /// Per-stage times summed over all feeds (they overlap: more than the wall time).
     pub stages: StageTimes,
     /// Stories indexed for full-text search after the last feed, and how
@@ -72,6 +74,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 summary.failed += usize::from(report.error.is_some());
                 summary.inserted += report.inserted;
                 summary.updated += report.updated;
+                summary.filtered += report.filtered;
                 summary.stages += report.stages;
             }
             Ok(Err(e)) => return Err(e.into()),
@@ -207,7 +210,8 @@ fn log_report(report: &FeedReport) {
         None => tracing::info!(
             target: FETCH_LOG,
             feed = %report.url, status = report.status, duration_ms = ms,
-            new = report.inserted, updated = report.updated, not_modified = report.not_modified,
+            new = report.inserted, updated = report.updated, filtered = report.filtered,
+            not_modified = report.not_modified,
             fetch_ms = report.stages.fetch.as_millis() as u64,
             parse_ms = report.stages.parse.as_millis() as u64,
             clean_ms = report.stages.clean.as_millis() as u64,

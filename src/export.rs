@@ -1,6 +1,8 @@
 //! The merged clean feed: reads the de-duplicated stories from the database
 //! and renders them as one Atom feed or JSON Feed 1.1, one item per story.
 //!
+//! Also RSS 2.0, for readers and tools that take nothing else.
+//!
 //! Each item is the story's canonical copy (title, link, cleaned HTML, dates)
 //! and names every feed that carried it: in a footer of the content, which
 //! every reader shows, and machine-readably (Atom `link rel="via"`, JSON Feed
@@ -36,6 +38,30 @@ pub enum ExportError {
 pub enum Format {
     Atom,
     Json,
+    Rss,
+}
+
+impl Format {
+    /// The Content-Type a server sends it with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::Json => "application/feed+json; charset=utf-8",
+            Format::Rss => "application/rss+xml; charset=utf-8",
+        }
+    }
+}
+
+/// Which stories an export holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// First seen at or after this.
+    pub since: Option<DateTime<Utc>>,
+    /// Carried by at least one feed of this category or one below it
+    /// ("News" takes "News/World" too).
+    pub category: Option<String>,
+    /// At most this many, the newest.
+    pub limit: Option<i64>,
 }
 
 /// One story, ready to render.
@@ -53,6 +79,8 @@ pub struct Story {
     pub updated: DateTime<Utc>,
     /// Every stored copy, oldest first.
     pub copies: Vec<StoryCopy>,
+    /// The canonical copy's attachments (podcast audio, images).
+    pub enclosures: Vec<crate::parse::Enclosure>,
 }
 
 /// One feed's copy of a story.
@@ -107,17 +135,39 @@ pub async fn load_stories(
     pool: &SqlitePool,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<Story>, ExportError> {
+    load_selected(
+        pool,
+        &Selection {
+            since,
+            ..Selection::default()
+        },
+    )
+    .await
+}
+
+/// The stories of `selection`, newest first, as [`load_stories`].
+pub async fn load_selected(
+    pool: &SqlitePool,
+    selection: &Selection,
+) -> Result<Vec<Story>, ExportError> {
     // Timestamps are RFC 3339 UTC text with whole seconds: they compare as strings.
-    let from = since.map(timestamp).unwrap_or_default();
+    let from = selection.since.map(timestamp).unwrap_or_default();
     let rows: Vec<StoryRow> = sqlx::query_as(
         "SELECT s.id, s.canonical_entry_id, COALESCE(s.title, e.title) AS title,
                 COALESCE(s.url, e.url) AS url, s.first_seen_at, s.updated_at,
                 e.content_html, e.published_at, e.author
          FROM stories s LEFT JOIN entries e ON e.id = s.canonical_entry_id
          WHERE s.first_seen_at >= ?1
-         ORDER BY s.first_seen_at DESC, s.id DESC",
+           AND (?2 IS NULL OR EXISTS (
+                SELECT 1 FROM entries c JOIN feeds f ON f.id = c.feed_id
+                WHERE c.story_id = s.id
+                  AND (f.category = ?2 OR substr(f.category, 1, length(?2) + 1) = ?2 || '/')))
+         ORDER BY s.first_seen_at DESC, s.id DESC
+         LIMIT ?3",
     )
     .bind(&from)
+    .bind(selection.category.as_deref())
+    .bind(selection.limit.unwrap_or(-1))
     .fetch_all(pool)
     .await?;
     let copy_rows: Vec<CopyRow> = sqlx::query_as(
@@ -135,6 +185,30 @@ pub async fn load_stories(
     let mut copies: HashMap<i64, Vec<CopyRow>> = HashMap::new();
     for row in copy_rows {
         copies.entry(row.story_id).or_default().push(row);
+    }
+    let enclosure_rows: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT s.id, x.url, x.type, x.length
+         FROM stories s JOIN entry_enclosures x ON x.entry_id = s.canonical_entry_id
+         WHERE s.first_seen_at >= ?1
+         ORDER BY s.id, x.position",
+    )
+    .bind(&from)
+    .fetch_all(pool)
+    .await?;
+    let mut enclosures: HashMap<i64, Vec<crate::parse::Enclosure>> = HashMap::new();
+    for (story, url, mime_type, length) in enclosure_rows {
+        // Only web links go into an href.
+        let Some(url) = web_url(Some(url)) else {
+            continue;
+        };
+        enclosures
+            .entry(story)
+            .or_default()
+            .push(crate::parse::Enclosure {
+                url,
+                mime_type,
+                length: length.and_then(|n| u64::try_from(n).ok()),
+            });
     }
 
     let now = Utc::now();
@@ -166,6 +240,7 @@ pub async fn load_stories(
                 published,
                 updated,
                 copies,
+                enclosures: enclosures.remove(&row.id).unwrap_or_default(),
             }
         })
         .collect())
@@ -221,20 +296,42 @@ pub fn content_with_footer(story: &Story) -> String {
 /// Renders the stories in `format`; `generated` is the feed's date when it
 /// has no stories.
 pub fn render(format: Format, stories: &[Story], generated: DateTime<Utc>) -> String {
+    render_at(format, stories, generated, None)
+}
+
+/// [`render`], naming the address the document is published at
+/// (`self_url`: Atom's and RSS's `rel="self"` link, JSON Feed's `feed_url`).
+pub fn render_at(
+    format: Format,
+    stories: &[Story],
+    generated: DateTime<Utc>,
+    self_url: Option<&str>,
+) -> String {
     match format {
-        Format::Atom => render_atom(stories, generated),
-        Format::Json => render_json(stories),
+        Format::Atom => render_atom_at(stories, generated, self_url),
+        Format::Json => render_json_at(stories, self_url),
+        Format::Rss => render_rss(stories, generated, self_url),
     }
 }
 
 /// An Atom 1.0 (RFC 4287) feed, one entry per story.
 pub fn render_atom(stories: &[Story], generated: DateTime<Utc>) -> String {
+    render_atom_at(stories, generated, None)
+}
+
+fn render_atom_at(stories: &[Story], generated: DateTime<Utc>, self_url: Option<&str>) -> String {
     let updated = stories.iter().map(|s| s.updated).max().unwrap_or(generated);
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
     );
     out.push_str(&format!("  <id>{FEED_ID}</id>\n"));
     out.push_str(&format!("  <title>{}</title>\n", xml_escape(FEED_TITLE)));
+    if let Some(url) = self_url {
+        out.push_str(&format!(
+            "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+            xml_escape(url)
+        ));
+    }
     out.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
     out.push_str(&format!(
         "  <generator version=\"{}\">feedsieve</generator>\n",
@@ -264,6 +361,19 @@ pub fn render_atom(stories: &[Story], generated: DateTime<Utc>) -> String {
                 ));
             }
         }
+        for e in &story.enclosures {
+            out.push_str(&format!(
+                "    <link rel=\"enclosure\" href=\"{}\"{}{}/>\n",
+                xml_escape(&e.url),
+                e.mime_type
+                    .as_deref()
+                    .map(|t| format!(" type=\"{}\"", xml_escape(t)))
+                    .unwrap_or_default(),
+                e.length
+                    .map(|n| format!(" length=\"{n}\""))
+                    .unwrap_or_default()
+            ));
+        }
         out.push_str(&format!(
             "    <published>{}</published>\n    <updated>{}</updated>\n",
             timestamp(story.published),
@@ -285,10 +395,98 @@ pub fn render_atom(stories: &[Story], generated: DateTime<Utc>) -> String {
     out
 }
 
+/// An RSS 2.0 feed, one item per story: `guid` is the story's URN (not a
+/// permalink), `pubDate` its published date, the author in `dc:creator`
+/// (RSS's own `author` must be an e-mail address), the feeds that carried
+/// it in the footer and as `<source>` of the canonical copy's feed.
+pub fn render_rss(stories: &[Story], generated: DateTime<Utc>, self_url: Option<&str>) -> String {
+    let updated = stories.iter().map(|s| s.updated).max().unwrap_or(generated);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
+    );
+    out.push_str(&format!("  <title>{}</title>\n", xml_escape(FEED_TITLE)));
+    // <link> is the channel's web site: the feed's own address is the best there is.
+    out.push_str(&format!(
+        "  <link>{}</link>\n",
+        xml_escape(self_url.unwrap_or(ABOUT_URL))
+    ));
+    out.push_str(
+        "  <description>De-duplicated, cleaned stories from every feed feedsieve follows</description>\n",
+    );
+    if let Some(url) = self_url {
+        out.push_str(&format!(
+            "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>\n",
+            xml_escape(url)
+        ));
+    }
+    out.push_str(&format!(
+        "  <lastBuildDate>{}</lastBuildDate>\n",
+        updated.to_rfc2822()
+    ));
+    out.push_str(&format!(
+        "  <generator>feedsieve {}</generator>\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    for story in stories {
+        out.push_str("  <item>\n");
+        out.push_str(&format!(
+            "    <title>{}</title>\n",
+            xml_escape(story.title.as_deref().unwrap_or("Untitled"))
+        ));
+        if let Some(url) = &story.url {
+            out.push_str(&format!("    <link>{}</link>\n", xml_escape(url)));
+        }
+        out.push_str(&format!(
+            "    <guid isPermaLink=\"false\">{}</guid>\n",
+            story_id(story.id)
+        ));
+        out.push_str(&format!(
+            "    <pubDate>{}</pubDate>\n",
+            story.published.to_rfc2822()
+        ));
+        if let Some(author) = &story.author {
+            out.push_str(&format!(
+                "    <dc:creator>{}</dc:creator>\n",
+                xml_escape(author)
+            ));
+        }
+        if let Some(source) = story.copies.iter().find(|c| c.canonical)
+            && let Some(site) = &source.site_url
+        {
+            out.push_str(&format!(
+                "    <source url=\"{}\">{}</source>\n",
+                xml_escape(site),
+                xml_escape(&source.feed_name)
+            ));
+        }
+        // RSS 2.0 readers expect at most one enclosure per item: the first.
+        if let Some(e) = story.enclosures.first() {
+            out.push_str(&format!(
+                "    <enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>\n",
+                xml_escape(&e.url),
+                e.length.unwrap_or(0),
+                xml_escape(e.mime_type.as_deref().unwrap_or("application/octet-stream"))
+            ));
+        }
+        out.push_str(&format!(
+            "    <description>{}</description>\n",
+            xml_escape(&content_with_footer(story))
+        ));
+        out.push_str("  </item>\n");
+    }
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
+
+/// Where feedsieve is described: the JSON Feed extension's `about`.
+const ABOUT_URL: &str = "https://github.com/feedsieve/feedsieve";
+
 #[derive(Serialize)]
 struct JsonFeed<'a> {
     version: &'static str,
     title: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feed_url: Option<&'a str>,
     description: &'static str,
     authors: [JsonAuthor<'a>; 1],
     items: Vec<JsonItem<'a>>,
@@ -311,8 +509,18 @@ struct JsonItem<'a> {
     date_modified: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     authors: Option<[JsonAuthor<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<JsonAttachment<'a>>,
     /// A JSON Feed extension (keys starting with `_` are reserved for them).
     _feedsieve: JsonExtension<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonAttachment<'a> {
+    url: &'a str,
+    mime_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_in_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -323,9 +531,14 @@ struct JsonExtension<'a> {
 
 /// A JSON Feed 1.1 document, one item per story.
 pub fn render_json(stories: &[Story]) -> String {
+    render_json_at(stories, None)
+}
+
+fn render_json_at(stories: &[Story], self_url: Option<&str>) -> String {
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
         title: FEED_TITLE,
+        feed_url: self_url,
         description: "De-duplicated, cleaned stories from every feed feedsieve follows",
         authors: [JsonAuthor { name: "feedsieve" }],
         items: stories
@@ -338,8 +551,18 @@ pub fn render_json(stories: &[Story]) -> String {
                 date_published: timestamp(s.published),
                 date_modified: timestamp(s.updated),
                 authors: s.author.as_deref().map(|name| [JsonAuthor { name }]),
+                attachments: s
+                    .enclosures
+                    .iter()
+                    .map(|e| JsonAttachment {
+                        url: &e.url,
+                        // Required by JSON Feed 1.1.
+                        mime_type: e.mime_type.as_deref().unwrap_or("application/octet-stream"),
+                        size_in_bytes: e.length,
+                    })
+                    .collect(),
                 _feedsieve: JsonExtension {
-                    about: "https://github.com/feedsieve/feedsieve",
+                    about: ABOUT_URL,
                     feeds: &s.copies,
                 },
             })
@@ -384,6 +607,11 @@ mod tests {
                     canonical: false,
                 },
             ],
+            enclosures: vec![crate::parse::Enclosure {
+                url: "https://a.example/ep.mp3?x=1&y=2".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(1234),
+            }],
         }
     }
 
@@ -400,6 +628,78 @@ mod tests {
         assert!(body.starts_with("<p>Body &amp; soul</p>"), "{body}");
         assert!(body.contains("Carried by 2 feeds"), "{body}");
         assert!(body.contains("Site &lt;A&gt;"), "{body}");
+    }
+
+    #[test]
+    fn rss_parses_back_and_atom_names_itself() {
+        let self_url = "https://me.example/stories.rss?a=1&b=2";
+        let text = render_rss(&[story()], Utc::now(), Some(self_url));
+        let feed = feed_rs::parser::parse(text.as_bytes()).unwrap();
+        assert_eq!(feed.feed_type, feed_rs::model::FeedType::RSS2);
+        assert_eq!(feed.entries.len(), 1);
+        let e = &feed.entries[0];
+        assert_eq!(e.id, "urn:feedsieve:story:7");
+        assert_eq!(e.title.as_ref().unwrap().content, "Tom & Jerry <3");
+        assert_eq!(e.links[0].href, "https://a.example/x?a=1&b=2");
+        assert_eq!(e.published.unwrap(), story().published);
+        assert_eq!(e.authors[0].name.as_deref(), Some("Ann \"A\""));
+        let body = e
+            .summary
+            .as_ref()
+            .map(|s| s.content.clone())
+            .unwrap_or_default();
+        assert!(body.contains("Carried by 2 feeds"), "{body}");
+        assert!(text.contains("<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"https://me.example/stories.rss?a=1&amp;b=2\"/>"), "{text}");
+
+        let atom = render_at(Format::Atom, &[story()], Utc::now(), Some(self_url));
+        let feed = feed_rs::parser::parse(atom.as_bytes()).unwrap();
+        assert!(
+            feed.links
+                .iter()
+                .any(|l| l.rel.as_deref() == Some("self") && l.href == self_url),
+            "{atom}"
+        );
+        assert!(!render_atom(&[story()], Utc::now()).contains("rel=\"self\""));
+        // The enclosure, in all three formats, as readers see it (feed-rs
+        // does not read JSON Feed attachments: checked as JSON).
+        let json = render_at(Format::Json, &[story()], Utc::now(), Some(self_url));
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["feed_url"], self_url);
+        assert_eq!(
+            json["items"][0]["attachments"],
+            serde_json::json!([{"url": "https://a.example/ep.mp3?x=1&y=2", "mime_type": "audio/mpeg", "size_in_bytes": 1234}])
+        );
+        for text in [text, atom] {
+            let feed = feed_rs::parser::parse(text.as_bytes()).unwrap();
+            let media = &feed.entries[0].media;
+            let enclosure_links: Vec<_> = feed.entries[0]
+                .links
+                .iter()
+                .filter(|l| l.rel.as_deref() == Some("enclosure"))
+                .map(|l| (l.href.clone(), l.media_type.clone(), l.length))
+                .collect();
+            let found = media
+                .iter()
+                .flat_map(|m| &m.content)
+                .map(|c| {
+                    (
+                        c.url.as_ref().map(|u| u.to_string()).unwrap_or_default(),
+                        c.content_type.as_ref().map(|t| t.to_string()),
+                        c.size,
+                    )
+                })
+                .chain(enclosure_links)
+                .collect::<Vec<_>>();
+            assert_eq!(
+                found,
+                vec![(
+                    "https://a.example/ep.mp3?x=1&y=2".to_string(),
+                    Some("audio/mpeg".to_string()),
+                    Some(1234)
+                )],
+                "{text}"
+            );
+        }
     }
 
     #[test]

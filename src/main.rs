@@ -73,6 +73,9 @@ enum Command {
         /// Only stories first seen within this long, e.g. 24h or 7d.
         #[arg(long, value_parser = feedsieve::units::parse_duration)]
         since: Option<std::time::Duration>,
+        /// At most this many stories, the newest.
+        #[arg(long)]
+        limit: Option<i64>,
         /// Print JSON (one object per story, with its feeds) instead of a table.
         #[arg(long)]
         json: bool,
@@ -96,6 +99,22 @@ enum Command {
     },
     /// Print the feed list as OPML 2.0 (disabled feeds as commented-out outlines).
     ExportOpml,
+    /// Add a feed to the config (keeping its comments): a feed's URL, or a site's page whose feed is found.
+    Add {
+        /// A feed URL, or a web page that links to its feed (several found: they are listed, pick one).
+        url: String,
+        /// The feed's name in the feed list (default: the feed's own title).
+        #[arg(long)]
+        name: Option<String>,
+        /// Its category, e.g. "News/World" (`/` separates levels).
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Remove a feed from the config, by URL or name (its stored entries stay in the database).
+    Remove {
+        /// The feed's URL or its name.
+        feed: String,
+    },
     /// Write the de-duplicated, cleaned stories as one Atom feed or JSON Feed.
     Export {
         #[arg(long, value_enum, default_value = "atom")]
@@ -106,6 +125,15 @@ enum Command {
         /// Write to this file (atomically) instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// At most this many stories, the newest.
+        #[arg(long)]
+        limit: Option<i64>,
+        /// Only stories carried by a feed of this category (or one below it).
+        #[arg(long)]
+        category: Option<String>,
+        /// The address the file is published at, for its rel="self" link [default: the --out file].
+        #[arg(long)]
+        self_url: Option<String>,
     },
 }
 
@@ -115,6 +143,8 @@ enum ExportFormat {
     Atom,
     /// JSON Feed 1.1
     Json,
+    /// RSS 2.0
+    Rss,
 }
 
 fn main() -> ExitCode {
@@ -225,6 +255,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 count(summary.indexed, "story", "stories"),
                 summary.index_time.as_secs_f64()
             );
+            if summary.filtered > 0 {
+                out!(
+                    "dropped {} new entries by [filter] rules (see the filtered_entries table)",
+                    summary.filtered
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { once: false } => {
@@ -276,7 +312,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Stories { since, json } => stories(&cli, *since, *json).await,
+        Command::Stories { since, limit, json } => stories(&cli, *since, *limit, *json).await,
         Command::Rededup => {
             let config = load_config(&cli)?;
             let store = open_existing(&config).await?;
@@ -292,6 +328,22 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ImportOpml { file } => import_opml(&cli, file),
+        Command::Add {
+            url,
+            name,
+            category,
+        } => add(&cli, url, name.as_deref(), category.as_deref()).await,
+        Command::Remove { feed } => {
+            let path = config::resolve_path(cli.config.clone());
+            let removed = feedsieve::subscribe::remove_file(&path, feed)?;
+            out!(
+                "{}: removed {}{}; its stored entries stay in the database",
+                path.display(),
+                removed.url,
+                removed.name.map(|n| format!(" ({n})")).unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::ExportOpml => {
             let config = load_config(&cli)?;
             let feeds = feedsieve::opml::feeds_of(&config);
@@ -299,17 +351,33 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             write_stdout(&text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Export { format, since, out } => {
+        Command::Export {
+            format,
+            since,
+            out,
+            limit,
+            category,
+            self_url,
+        } => {
             use feedsieve::export;
             let store = open_for_reading(&cli).await?;
             let now = chrono::Utc::now();
-            let cutoff = since.and_then(|d| export::cutoff(d, now));
-            let stories = export::load_stories(&store.pool, cutoff).await?;
+            let selection = export::Selection {
+                since: since.and_then(|d| export::cutoff(d, now)),
+                category: category.as_deref().and_then(config::normalize_category),
+                limit: *limit,
+            };
+            let stories = export::load_selected(&store.pool, &selection).await?;
             let format = match format {
                 ExportFormat::Atom => export::Format::Atom,
                 ExportFormat::Json => export::Format::Json,
+                ExportFormat::Rss => export::Format::Rss,
             };
-            let text = export::render(format, &stories, now);
+            let self_url = self_url.clone().or_else(|| {
+                let path = std::path::absolute(out.as_ref()?).ok()?;
+                url::Url::from_file_path(path).ok().map(String::from)
+            });
+            let text = export::render_at(format, &stories, now, self_url.as_deref());
             match out {
                 Some(path) => feedsieve::output::write_atomic(path, text.as_bytes())?,
                 None => write_stdout(&text)?,
@@ -330,9 +398,10 @@ async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<E
         out!("no stories match");
     }
     for hit in &hits {
+        let date = hit.published_at.as_deref().unwrap_or(&hit.first_seen_at);
         out!(
             "{}  {}  ({} {})",
-            hit.first_seen_at.get(..10).unwrap_or(&hit.first_seen_at),
+            date.get(..10).unwrap_or(date),
             hit.title.as_deref().unwrap_or("(untitled)"),
             hit.copies,
             if hit.copies == 1 { "copy" } else { "copies" }
@@ -353,6 +422,9 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
         out!("{}", serde_json::to_string_pretty(&preview)?);
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(page) = &preview.discovered_from {
+        out!("{page}: a web page; its feed is {}", preview.url);
+    }
     out!(
         "{}: {} (template: {})\n",
         preview.url,
@@ -361,6 +433,9 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
     );
     for entry in &preview.entries {
         out!("== {}", entry.title.as_deref().unwrap_or("(untitled)"));
+        if let Some(reason) = &entry.filtered {
+            out!("   DROPPED by [filter]: {reason}");
+        }
         if let Some(url) = &entry.url {
             out!("   {url}");
         }
@@ -374,11 +449,16 @@ async fn preview(cli: &Cli, target: &str, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> Result<ExitCode> {
+async fn stories(
+    cli: &Cli,
+    since: Option<std::time::Duration>,
+    limit: Option<i64>,
+    json: bool,
+) -> Result<ExitCode> {
     let store = open_for_reading(cli).await?;
     let now = chrono::Utc::now();
     let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
-    let stories = feedsieve::dedup::list_stories(&store.pool, cutoff).await?;
+    let stories = feedsieve::dedup::list_stories_limited(&store.pool, cutoff, limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&stories)?);
         return Ok(ExitCode::SUCCESS);
@@ -387,14 +467,16 @@ async fn stories(cli: &Cli, since: Option<std::time::Duration>, json: bool) -> R
         .iter()
         .map(|s| {
             [
-                s.first_seen_at.clone(),
+                s.published_at
+                    .clone()
+                    .unwrap_or_else(|| s.first_seen_at.clone()),
                 s.feeds.len().to_string(),
                 s.title.clone().unwrap_or_else(|| "(untitled)".into()),
                 s.feeds.join(", "),
             ]
         })
         .collect();
-    print_table(&["FIRST SEEN", "FEEDS", "TITLE", "CARRIED BY"], &rows)?;
+    print_table(&["PUBLISHED", "FEEDS", "TITLE", "CARRIED BY"], &rows)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -428,6 +510,38 @@ fn write_stdout(text: &str) -> Result<()> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .context("writing to stdout")
+}
+
+async fn add(
+    cli: &Cli,
+    target: &str,
+    name: Option<&str>,
+    category: Option<&str>,
+) -> Result<ExitCode> {
+    let config = load_config(cli)?;
+    let url = feedsieve::tune::resolve_target(target)?;
+    let fetcher = feedsieve::fetch::Fetcher::new(&config.fetch)?;
+    let found = feedsieve::discover::discover_one(&fetcher, &url).await?;
+    let feed = feedsieve::opml::OpmlFeed {
+        url: found.url.to_string(),
+        name: name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+        enabled: true,
+        category: category.and_then(config::normalize_category),
+    };
+    feedsieve::subscribe::add_file(&config.path, &feed)?;
+    if found.url != url {
+        out!("{url}: a web page; its feed is {}", found.url);
+    }
+    out!(
+        "{}: added {}{}",
+        config.path.display(),
+        found.url,
+        found.title.map(|t| format!(" ({t})")).unwrap_or_default()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import_opml(cli: &Cli, file: &std::path::Path) -> Result<ExitCode> {
@@ -469,7 +583,7 @@ fn redact_feed_urls(feeds: &mut [feedsieve::store::FeedOverview]) {
 }
 
 fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
-    let rows: Vec<[String; 7]> = feeds
+    let rows: Vec<[String; 8]> = feeds
         .iter()
         .map(|f| {
             let url = match &f.fetch_url {
@@ -482,6 +596,7 @@ fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
                     f.name.clone().unwrap_or_else(|| "-".into()),
                     if f.enabled { "" } else { " (disabled)" }
                 ),
+                f.category.clone().unwrap_or_else(|| "-".into()),
                 url,
                 f.last_fetched_at.clone().unwrap_or_else(|| "never".into()),
                 f.last_status
@@ -496,6 +611,7 @@ fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
     print_table(
         &[
             "NAME",
+            "CATEGORY",
             "URL",
             "LAST FETCH",
             "STATUS",

@@ -2,7 +2,8 @@
 //!
 //! Pruning removes old entries, the stories left without entries, and their
 //! search rows, in one transaction, and re-points a story whose canonical
-//! entry was pruned at its earliest remaining copy. It never touches feeds.
+//! entry was pruned at its earliest remaining copy, and forgets the records
+//! of entries filters dropped as long ago. It never touches feeds.
 
 use std::time::Duration;
 
@@ -34,6 +35,12 @@ pub async fn prune(pool: &SqlitePool, keep: Duration) -> Result<PruneReport, Sto
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    // Records of dropped entries age like entries: one still in its feed
+    // is judged (and recorded) again at the next fetch.
+    sqlx::query("DELETE FROM filtered_entries WHERE filtered_at < ?")
+        .bind(&cutoff)
+        .execute(&mut *tx)
+        .await?;
     let stories = sqlx::query("DELETE FROM stories WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = stories.id)")
         .execute(&mut *tx)
         .await?

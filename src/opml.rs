@@ -27,6 +27,9 @@ pub struct OpmlFeed {
     pub name: Option<String>,
     /// False for a commented-out outline (`isComment="true"`, or inside one).
     pub enabled: bool,
+    /// The folders (outlines without `xmlUrl`) it is nested in, joined
+    /// with `/`: "News/World".
+    pub category: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,8 +99,9 @@ pub fn read(path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
     parse(&crate::parse::decode(&bytes, None), path)
 }
 
-/// Finds every outline with an `xmlUrl`, at any depth (categories are
-/// flattened), in document order. `path` only names the file in errors.
+/// Finds every outline with an `xmlUrl`, at any depth, in document order;
+/// the outlines around it are its category. `path` only names the file in
+/// errors.
 pub fn parse(text: &str, path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
     let malformed = |offset: usize, message: String| {
         let (line, col) = line_col(text, offset);
@@ -112,6 +116,8 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
     reader.config_mut().trim_text(true);
     // Open elements: name, whether it is (inside) a commented outline, where it starts.
     let mut open: Vec<(String, bool, usize)> = Vec::new();
+    // The folder of each open element: an outline without xmlUrl names one.
+    let mut folders: Vec<Option<String>> = Vec::new();
     let mut seen_root = false;
     let mut feeds = Vec::new();
     loop {
@@ -129,6 +135,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
             Event::Empty(e) => (e, true),
             Event::End(_) => {
                 open.pop();
+                folders.pop();
                 continue;
             }
             Event::Eof => break,
@@ -148,9 +155,22 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
         }
         let parent_commented = open.last().is_some_and(|(_, c, _)| *c);
         let mut commented = parent_commented;
+        let mut folder = None;
         if name == "outline" {
             let attrs = attributes(element).map_err(|m| malformed(start, m))?;
             commented |= attrs.is_comment;
+            let has_url = attrs
+                .xml_url
+                .as_deref()
+                .is_some_and(|u| !u.trim().is_empty());
+            if !has_url {
+                folder = attrs
+                    .title
+                    .clone()
+                    .or(attrs.text.clone())
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty());
+            }
             if let Some(url) = attrs.xml_url.filter(|u| !u.trim().is_empty()) {
                 let url = url.trim().to_string();
                 let name = attrs
@@ -158,15 +178,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Vec<OpmlFeed>, OpmlError> {
                     .or(attrs.text)
                     .map(|n| n.trim().to_string())
                     .filter(|n| !n.is_empty() && *n != url);
+                let path: Vec<&str> = folders.iter().flatten().map(String::as_str).collect();
                 feeds.push(OpmlFeed {
                     url,
                     name,
                     enabled: !commented,
+                    category: config::normalize_category(&path.join("/")),
                 });
             }
         }
         if !is_empty {
             open.push((name, commented, start));
+            folders.push(folder);
         }
     }
     if !seen_root {
@@ -220,7 +243,7 @@ fn attributes(element: &BytesStart<'_>) -> Result<OutlineAttributes, String> {
 /// The key two feed URLs are compared by: the URL as the config resolves it
 /// (scheme and host lower-cased, default port dropped, `file://` made
 /// absolute), without its fragment, which is never sent to a server.
-fn url_key(url: &Url) -> String {
+pub(crate) fn url_key(url: &Url) -> String {
     let mut url = url.clone();
     url.set_fragment(None);
     url.to_string()
@@ -236,6 +259,23 @@ pub fn import_text(
     config_path: &Path,
     feeds: &[OpmlFeed],
     source: &str,
+) -> Result<(String, ImportSummary), ImportError> {
+    add_feeds(
+        config_text,
+        config_path,
+        feeds,
+        Some(&format!("Imported from {}", one_line(source))),
+    )
+}
+
+/// Adds the feeds not already listed to the config text, as [`import_text`]
+/// does (`feedsieve add` uses it too), with `comment`, if any, above the
+/// first one.
+pub fn add_feeds(
+    config_text: &str,
+    config_path: &Path,
+    feeds: &[OpmlFeed],
+    comment: Option<&str>,
 ) -> Result<(String, ImportSummary), ImportError> {
     let current = config::parse(config_text, config_path)?;
     let base_dir = config_dir(config_path);
@@ -297,11 +337,17 @@ pub fn import_text(
         if let Some(name) = &feed.name {
             table.insert("name", value(name.as_str()));
         }
+        if let Some(category) = &feed.category {
+            table.insert("category", value(category.as_str()));
+        }
         if !feed.enabled {
             table.insert("enabled", value(false));
         }
         let prefix = if i == 0 {
-            format!("{lead}\n# Imported from {}\n", one_line(source))
+            match comment {
+                Some(comment) => format!("{lead}\n# {}\n", one_line(comment)),
+                None => format!("{lead}\n"),
+            }
         } else {
             "\n".to_string()
         };
@@ -335,7 +381,7 @@ pub fn import_file(config_path: &Path, opml_path: &Path) -> Result<ImportSummary
     Ok(summary)
 }
 
-fn config_dir(config_path: &Path) -> PathBuf {
+pub(crate) fn config_dir(config_path: &Path) -> PathBuf {
     match config_path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -356,12 +402,79 @@ pub fn feeds_of(config: &config::Config) -> Vec<OpmlFeed> {
             url: f.url.to_string(),
             name: f.name.clone(),
             enabled: f.enabled,
+            category: f.category.clone(),
         })
         .collect()
 }
 
+/// A folder of the rendered outline tree.
+#[derive(Default)]
+struct Folder<'a> {
+    name: String,
+    folders: Vec<Folder<'a>>,
+    feeds: Vec<&'a OpmlFeed>,
+}
+
+impl<'a> Folder<'a> {
+    /// Files `feed` under its category's folders, making them as needed
+    /// (in order of first use).
+    fn file(&mut self, feed: &'a OpmlFeed) {
+        let mut folder = self;
+        for level in feed.category.as_deref().unwrap_or("").split('/') {
+            let level = level.trim();
+            if level.is_empty() {
+                continue;
+            }
+            let at = match folder.folders.iter().position(|f| f.name == level) {
+                Some(at) => at,
+                None => {
+                    folder.folders.push(Folder {
+                        name: level.to_string(),
+                        ..Folder::default()
+                    });
+                    folder.folders.len() - 1
+                }
+            };
+            folder = &mut folder.folders[at];
+        }
+        folder.feeds.push(feed);
+    }
+
+    fn render(&self, depth: usize, out: &mut String) {
+        let indent = "  ".repeat(depth + 2);
+        for feed in &self.feeds {
+            render_feed(feed, &indent, out);
+        }
+        for folder in &self.folders {
+            let name = xml_escape(&folder.name);
+            out.push_str(&format!(
+                "{indent}<outline text=\"{name}\" title=\"{name}\">\n"
+            ));
+            folder.render(depth + 1, out);
+            out.push_str(&format!("{indent}</outline>\n"));
+        }
+    }
+}
+
+fn render_feed(feed: &OpmlFeed, indent: &str, out: &mut String) {
+    let text = feed.name.as_deref().unwrap_or(&feed.url);
+    out.push_str(&format!(
+        "{indent}<outline type=\"rss\" text=\"{}\"",
+        xml_escape(text)
+    ));
+    if let Some(name) = &feed.name {
+        out.push_str(&format!(" title=\"{}\"", xml_escape(name)));
+    }
+    out.push_str(&format!(" xmlUrl=\"{}\"", xml_escape(&feed.url)));
+    if !feed.enabled {
+        out.push_str(" isComment=\"true\"");
+    }
+    out.push_str("/>\n");
+}
+
 /// Renders feeds as an OPML 2.0 document. Disabled feeds are commented-out
-/// outlines (`isComment="true"`, the OPML way), so they survive a round trip.
+/// outlines (`isComment="true"`, the OPML way), so they survive a round trip;
+/// categories are nested folder outlines, one level per `/`.
 pub fn render(feeds: &[OpmlFeed], title: &str, created: chrono::DateTime<chrono::Utc>) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n",
@@ -372,21 +485,11 @@ pub fn render(feeds: &[OpmlFeed], title: &str, created: chrono::DateTime<chrono:
         created.to_rfc2822()
     ));
     out.push_str("    <docs>http://opml.org/spec2.opml</docs>\n  </head>\n  <body>\n");
+    let mut root = Folder::default();
     for feed in feeds {
-        let text = feed.name.as_deref().unwrap_or(&feed.url);
-        out.push_str(&format!(
-            "    <outline type=\"rss\" text=\"{}\"",
-            xml_escape(text)
-        ));
-        if let Some(name) = &feed.name {
-            out.push_str(&format!(" title=\"{}\"", xml_escape(name)));
-        }
-        out.push_str(&format!(" xmlUrl=\"{}\"", xml_escape(&feed.url)));
-        if !feed.enabled {
-            out.push_str(" isComment=\"true\"");
-        }
-        out.push_str("/>\n");
+        root.file(feed);
     }
+    root.render(0, &mut out);
     out.push_str("  </body>\n</opml>\n");
     out
 }
@@ -425,17 +528,20 @@ mod tests {
                 OpmlFeed {
                     url: "https://a.example/world.xml".into(),
                     name: Some("World & More".into()),
-                    enabled: true
+                    enabled: true,
+                    category: Some("News".into()),
                 },
                 OpmlFeed {
                     url: "https://b.example/feed".into(),
                     name: None,
-                    enabled: true
+                    enabled: true,
+                    category: Some("News/Deep".into()),
                 },
                 OpmlFeed {
                     url: "https://c.example/rss".into(),
                     name: Some("Gone".into()),
-                    enabled: false
+                    enabled: false,
+                    category: Some("Old".into()),
                 },
             ]
         );
@@ -471,26 +577,31 @@ mod tests {
                 url: "https://a.example/world.xml#top".into(),
                 name: None,
                 enabled: true,
+                category: None,
             },
             OpmlFeed {
                 url: "https://n.example/new".into(),
                 name: Some("New \"one\"".into()),
                 enabled: true,
+                category: None,
             },
             OpmlFeed {
                 url: "https://n.example/new".into(),
                 name: None,
                 enabled: true,
+                category: None,
             },
             OpmlFeed {
                 url: "gopher://x.example/".into(),
                 name: None,
                 enabled: true,
+                category: None,
             },
             OpmlFeed {
                 url: "https://off.example/".into(),
                 name: None,
                 enabled: false,
+                category: None,
             },
         ];
         let path = Path::new("/etc/feedsieve/feedsieve.toml");
@@ -540,14 +651,36 @@ mod tests {
                 url: "https://a.example/f?x=1&y=<2>".into(),
                 name: Some("A & \"B\"".into()),
                 enabled: true,
+                category: None,
             },
             OpmlFeed {
                 url: "file:///srv/feeds/b.xml".into(),
                 name: None,
                 enabled: false,
+                category: Some("News/World".into()),
+            },
+            OpmlFeed {
+                url: "https://c.example/".into(),
+                name: None,
+                enabled: true,
+                category: Some("News".into()),
+            },
+            OpmlFeed {
+                url: "https://d.example/".into(),
+                name: None,
+                enabled: true,
+                category: Some("News/World".into()),
             },
         ];
         let text = render(&feeds, "t", chrono::Utc::now());
-        assert_eq!(p(&text).unwrap(), feeds);
+        // Nested outlines, one per folder, feeds grouped under their folder.
+        assert_eq!(text.matches("text=\"World\"").count(), 1, "{text}");
+        assert_eq!(text.matches("text=\"News\"").count(), 1, "{text}");
+        let mut back = p(&text).unwrap();
+        let order = |f: &OpmlFeed| f.url.clone();
+        back.sort_by_key(order);
+        let mut want = feeds.clone();
+        want.sort_by_key(order);
+        assert_eq!(back, want);
     }
 }

@@ -45,6 +45,22 @@ pub struct ParsedEntry {
     pub updated_at: Option<DateTime<Utc>>,
     /// The entry's HTML body (content, else summary), as received.
     pub content_html: String,
+    /// Every author's name, in feed order (`author` is the first).
+    pub authors: Vec<String>,
+    /// The entry's categories or tags (their terms, else labels), in feed order.
+    pub categories: Vec<String>,
+    /// Attachments: RSS `<enclosure>`, Media RSS, Atom `rel="enclosure"`, JSON Feed attachments.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// One attachment of an entry (a podcast episode's audio, an image).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Enclosure {
+    pub url: String,
+    /// The MIME type as the feed gave it.
+    pub mime_type: Option<String>,
+    /// The size in bytes as the feed gave it.
+    pub length: Option<u64>,
 }
 
 /// Parses a feed document. `content_type` is the HTTP Content-Type header, if
@@ -488,13 +504,22 @@ fn convert_entry(entry: feed_rs::model::Entry) -> ParsedEntry {
         .filter(|b| !b.trim().is_empty())
         .or_else(|| entry.summary.map(|s| s.content))
         .unwrap_or_default();
-    let author = entry
-        .authors
-        .iter()
-        .filter_map(|p| p.name.as_deref())
-        .map(str::trim)
-        .find(|n| !n.is_empty())
-        .map(str::to_string);
+    let authors = distinct(
+        entry
+            .authors
+            .iter()
+            .filter_map(|p| p.name.as_deref())
+            .map(str::to_string),
+    );
+    let author = authors.first().cloned();
+    let categories = distinct(entry.categories.iter().map(|c| {
+        if c.term.trim().is_empty() {
+            c.label.clone().unwrap_or_default()
+        } else {
+            c.term.clone()
+        }
+    }));
+    let enclosures = enclosures_of(&entry.links, &entry.media);
     let id = entry.id.trim();
     let guid = if !id.is_empty() {
         id.to_string()
@@ -511,7 +536,53 @@ fn convert_entry(entry: feed_rs::model::Entry) -> ParsedEntry {
         published_at: entry.published.or(entry.updated),
         updated_at: entry.updated,
         content_html,
+        authors,
+        categories,
+        enclosures,
     }
+}
+
+/// Trimmed, non-empty, first occurrence only, in order.
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for value in values {
+        let value = value.trim();
+        if !value.is_empty() && !out.iter().any(|v| v == value) {
+            out.push(value.to_string());
+        }
+    }
+    out
+}
+
+/// Attachments from Atom `rel="enclosure"` links and from media objects
+/// (feed-rs puts RSS `<enclosure>`, Media RSS and JSON Feed attachments
+/// there), each URL once.
+fn enclosures_of(
+    links: &[feed_rs::model::Link],
+    media: &[feed_rs::model::MediaObject],
+) -> Vec<Enclosure> {
+    let from_links = links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+        .map(|l| Enclosure {
+            url: l.href.trim().to_string(),
+            mime_type: l.media_type.clone(),
+            length: l.length,
+        });
+    let from_media = media.iter().flat_map(|m| &m.content).filter_map(|c| {
+        Some(Enclosure {
+            url: c.url.as_ref()?.to_string(),
+            mime_type: c.content_type.as_ref().map(|t| t.to_string()),
+            length: c.size,
+        })
+    });
+    let mut out: Vec<Enclosure> = Vec::new();
+    for enclosure in from_links.chain(from_media) {
+        if !enclosure.url.is_empty() && !out.iter().any(|e| e.url == enclosure.url) {
+            out.push(enclosure);
+        }
+    }
+    out
 }
 
 /// A stable identity for an entry with neither id nor link. Fixed keys, so the
@@ -918,6 +989,43 @@ mod tests {
             parse(page.as_bytes(), None, None),
             Err(ParseError::HtmlPage)
         ));
+    }
+
+    #[test]
+    fn enclosures_categories_and_authors_are_kept() {
+        let rss = r#"<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>P</title>
+<item><guid>e1</guid><title>Episode 1</title><category>Audio</category><category> Tech </category><category>Audio</category>
+<dc:creator>Ann</dc:creator><enclosure url="https://p.example/e1.mp3" type="audio/mpeg" length="12345"/>
+<pubDate>Tue, 24 Nov 2026 14:05:00 GMT</pubDate></item></channel></rss>"#;
+        let e = &parse(rss.as_bytes(), None, None).unwrap().entries[0];
+        assert_eq!(e.categories, vec!["Audio", "Tech"]);
+        assert_eq!(e.authors, vec!["Ann"]);
+        assert_eq!(
+            e.enclosures,
+            vec![Enclosure {
+                url: "https://p.example/e1.mp3".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(12345),
+            }]
+        );
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>A</title><updated>2026-11-24T15:00:00Z</updated>
+<entry><id>a1</id><title>T</title><updated>2026-11-25T15:00:00Z</updated><published>2026-11-24T15:00:00Z</published>
+<author><name>Bo</name></author><author><name>Cy</name></author><category term="rust" label="Rust"/>
+<link rel="enclosure" href="https://a.example/pic.jpg" type="image/jpeg" length="99"/></entry></feed>"#;
+        let e = &parse(atom.as_bytes(), None, None).unwrap().entries[0];
+        assert_eq!(e.authors, vec!["Bo", "Cy"]);
+        assert_eq!(e.author.as_deref(), Some("Bo"));
+        assert_eq!(e.categories, vec!["rust"]);
+        assert_eq!(e.enclosures[0].url, "https://a.example/pic.jpg");
+        assert_eq!(e.enclosures[0].length, Some(99));
+        assert_eq!(
+            e.published_at.unwrap().to_rfc3339(),
+            "2026-11-24T15:00:00+00:00"
+        );
+        assert_eq!(
+            e.updated_at.unwrap().to_rfc3339(),
+            "2026-11-25T15:00:00+00:00"
+        );
     }
 
     #[test]

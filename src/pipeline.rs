@@ -19,6 +19,7 @@ use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
 use crate::dedup::fingerprint::Analysis;
 use crate::fetch::{FetchError, Fetcher, Validators};
+use crate::filter::{Candidate, EntryFilter, Verdict};
 use crate::parse::{self, ParsedEntry, ParsedFeed};
 use crate::scheduler;
 use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
@@ -59,6 +60,8 @@ pub struct FeedJob {
     pub rules: Option<Arc<CompiledRules>>,
     pub interval: Duration,
     pub max_backoff: Duration,
+    /// `[filter]` and the feed's `[feed.filter]`, compiled; `None` without rules.
+    pub filter: Option<Arc<EntryFilter>>,
 }
 
 impl FeedJob {
@@ -70,10 +73,16 @@ impl FeedJob {
             .ok()
             .flatten()
             .map(Arc::new);
+        let filter = EntryFilter::compile(&config.filter, &feed.filter)
+            .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed filters ignored"))
+            .ok()
+            .flatten()
+            .map(Arc::new);
         FeedJob {
             id,
             feed: feed.clone(),
             rules,
+            filter,
             interval: config.interval_of(feed),
             max_backoff: config.fetch.max_backoff,
         }
@@ -90,6 +99,9 @@ pub struct FeedReport {
     pub not_modified: bool,
     pub inserted: usize,
     pub updated: usize,
+    /// New entries a `[filter]` rule dropped in this fetch (each counted
+    /// once: an unchanged entry dropped before is skipped silently).
+    pub filtered: usize,
     pub duration: Duration,
     pub next_due: chrono::DateTime<Utc>,
     /// Where this feed's time went, stage by stage.
@@ -209,6 +221,7 @@ impl Pipeline {
             not_modified: false,
             inserted: 0,
             updated: 0,
+            filtered: 0,
             duration: Duration::ZERO,
             next_due: fetched_at,
             stages: StageTimes {
@@ -314,8 +327,9 @@ impl Pipeline {
                                     )
                                     .await?;
                                 match prepared {
-                                    Ok((writes, learned, read_ahead)) => {
+                                    Ok((writes, learned, read_ahead, judged)) => {
                                         entries = writes;
+                                        record.filtered = judged;
                                         template = learned;
                                         prefetched = read_ahead;
                                         self.success(&mut record, job, hint, fetched_at)
@@ -364,6 +378,7 @@ impl Pipeline {
             .saturating_sub(summary.dedup + summary.lock_wait);
         report.status = record.status;
         report.error = record.error;
+        report.filtered = record.filtered.dropped.len();
         report.inserted = summary.inserted;
         report.updated = summary.updated;
         report.duration = started.elapsed();
@@ -410,14 +425,40 @@ impl Pipeline {
         let known = self
             .store
             .read(|conn| store::guid_hashes(conn, job.id, &guids))?;
+        // Only entries not stored can have been dropped: in a steady feed, none.
+        // Read even without filters, so that removing a rule admits and forgets them.
+        let unknown: Vec<&str> = guids
+            .iter()
+            .copied()
+            .filter(|g| !known.contains_key(*g))
+            .collect();
+        let dropped_before = if unknown.is_empty() {
+            Default::default()
+        } else {
+            self.store
+                .read(|conn| store::filtered_hashes(conn, job.id, &unknown))?
+        };
         stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
             .into_iter()
             .filter(|(e, hash)| known.get(&e.guid) != Some(hash))
+            // Dropped before, unchanged, and the rule that dropped it still
+            // stands: the same decision again, so not judged (nor cleaned) again.
+            .filter(|(e, hash)| {
+                !dropped_before.get(&e.guid).is_some_and(|(h, reason)| {
+                    h == hash && job.filter.as_ref().is_some_and(|f| f.still_drops(reason))
+                })
+            })
             .collect();
         if changed.is_empty() {
-            return Ok(Ok((Vec::new(), None, None)));
+            return Ok(Ok((Vec::new(), None, None, Default::default())));
         }
+        // Filters judge new entries only; an edit of a stored entry is kept.
+        let is_new: Vec<bool> = changed
+            .iter()
+            .map(|(e, _)| !known.contains_key(&e.guid))
+            .collect();
+        let filter = job.filter.clone();
         let mut template = self
             .store
             .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
@@ -440,10 +481,37 @@ impl Pipeline {
                 let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
                 let clean_took = t.elapsed();
                 let t = Instant::now();
+                let mut judged = store::FilterOutcome::default();
                 let writes: Vec<EntryWrite> = changed
                     .into_iter()
                     .zip(cleaned)
-                    .map(|((e, raw_hash), cleaned)| EntryWrite {
+                    .zip(is_new)
+                    .filter_map(|(((e, raw_hash), cleaned), is_new)| {
+                        let verdict = match &filter {
+                            Some(filter) if is_new => filter.decide(&Candidate {
+                                title: e.title.as_deref(),
+                                text: &cleaned.text,
+                                authors: &e.authors,
+                                categories: &e.categories,
+                            }),
+                            _ => Verdict::Keep,
+                        };
+                        if let Verdict::Drop(reason) = verdict {
+                            judged.dropped.push(store::FilteredEntry {
+                                guid: e.guid,
+                                raw_hash,
+                                title: e.title,
+                                url: e.url,
+                                reason,
+                            });
+                            return None;
+                        }
+                        if dropped_before.contains_key(&e.guid) {
+                            judged.admitted.push(e.guid.clone());
+                        }
+                        Some((e, raw_hash, cleaned))
+                    })
+                    .map(|(e, raw_hash, cleaned)| EntryWrite {
                         guid: e.guid,
                         url: e.url,
                         title: e.title,
@@ -457,17 +525,29 @@ impl Pipeline {
                         analysis: std::sync::Arc::new(Analysis::of(&cleaned.text)),
                         content_text: cleaned.text,
                         raw_hash,
+                        extras: store::EntryExtras {
+                            authors: e.authors,
+                            categories: e.categories,
+                            enclosures: e.enclosures,
+                        },
                     })
                     .collect();
                 let prefetched = store.prefetch(&deduper, &fetched_at, &writes);
-                (writes, template, prefetched, clean_took, t.elapsed())
+                (
+                    writes,
+                    template,
+                    prefetched,
+                    judged,
+                    clean_took,
+                    t.elapsed(),
+                )
             })
             .await;
         match prepared {
-            Ok((writes, template, prefetched, clean_took, dedup_took)) => {
+            Ok((writes, template, prefetched, judged, clean_took, dedup_took)) => {
                 stages.clean = clean_took;
                 stages.dedup = dedup_took;
-                Ok(Ok((writes, Some(template), Some(prefetched?))))
+                Ok(Ok((writes, Some(template), Some(prefetched?), judged)))
             }
             // The cleaner panicked on this feed's input: store nothing new and
             // record it as the feed's error, so the next fetch retries in full.
@@ -479,11 +559,13 @@ impl Pipeline {
 }
 
 /// New or changed entries ready to write, the feed's template that learned
-/// from them, and what the matcher read ahead for them.
+/// from them, what the matcher read ahead for them, and what the filters
+/// dropped.
 type Prepared = (
     Vec<EntryWrite>,
     Option<FeedTemplate>,
     Option<crate::dedup::Prefetched>,
+    store::FilterOutcome,
 );
 
 /// A hash of what a reader sees of an entry: an edit to any of it is an update.

@@ -83,6 +83,8 @@ pub struct SearchHit {
     pub title: Option<String>,
     pub url: Option<String>,
     pub first_seen_at: String,
+    /// The canonical copy's own published date, when the feed gave one.
+    pub published_at: Option<String>,
     /// bm25 score (lower is better, as SQLite reports it).
     pub score: f64,
     pub copies: i64,
@@ -117,7 +119,7 @@ pub async fn search(
         catch_up(pool).await?;
     }
     let hits = sqlx::query_as::<_, SearchHit>(
-        "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at,
+        "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at, e.published_at,
                 bm25(story_search, 10.0, 1.0) AS score,
                 (SELECT COUNT(*) FROM entries c WHERE c.story_id = s.id) AS copies,
                 e.content_text AS body

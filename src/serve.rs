@@ -86,10 +86,11 @@ async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>
     let format = match req.uri().path() {
         "/feed.atom" => Format::Atom,
         "/feed.json" => Format::Json,
+        "/feed.rss" => Format::Rss,
         _ => {
             return plain(
                 StatusCode::NOT_FOUND,
-                "not found; try /feed.atom or /feed.json\n",
+                "not found; try /feed.atom, /feed.json or /feed.rss\n",
             );
         }
     };
@@ -114,17 +115,20 @@ async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>
             );
         }
     };
-    let body = export::render(format, &stories, now);
+    // The address the reader asked for, as its rel="self" link.
+    let self_url = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|host| format!("http://{host}{}", req.uri()));
+    let body = export::render_at(format, &stories, now, self_url.as_deref());
     let etag = etag_of(&body);
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let content_type = match format {
-        Format::Atom => "application/atom+xml; charset=utf-8",
-        Format::Json => "application/feed+json; charset=utf-8",
-    };
+    let content_type = format.content_type();
     let mut response = if fresh {
         let mut r = Response::new(Full::new(Bytes::new()));
         *r.status_mut() = StatusCode::NOT_MODIFIED;

@@ -544,6 +544,8 @@ pub struct FetchRecord {
     /// The feed's own title and home page, when the fetch parsed.
     pub title: Option<String>,
     pub site_url: Option<String>,
+    /// What the entry filters dropped (and let in again) in this fetch.
+    pub filtered: FilterOutcome,
 }
 
 /// One new or changed entry, cleaned, ready to write.
@@ -562,6 +564,50 @@ pub struct EntryWrite {
     /// The de-duplicator's analysis of `content_text`, made before the
     /// writer is taken (it is the costliest part of matching).
     pub analysis: std::sync::Arc<crate::dedup::fingerprint::Analysis>,
+    /// Authors, categories and enclosures.
+    pub extras: EntryExtras,
+}
+
+/// What an entry carries besides its text: stored in `entries.authors`,
+/// `entries.categories` (JSON arrays) and `entry_enclosures`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryExtras {
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+    pub enclosures: Vec<crate::parse::Enclosure>,
+}
+
+impl EntryExtras {
+    /// A list as its JSON column: NULL when empty.
+    fn json(values: &[String]) -> Option<String> {
+        if values.is_empty() {
+            return None;
+        }
+        serde_json::to_string(values).ok()
+    }
+
+    /// Replaces the entry's enclosure rows with these.
+    fn write_enclosures(
+        &self,
+        conn: &rusqlite::Connection,
+        entry_id: i64,
+    ) -> Result<(), StoreError> {
+        conn.prepare_cached("DELETE FROM entry_enclosures WHERE entry_id = ?")?
+            .execute([entry_id])?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO entry_enclosures (entry_id, position, url, type, length) VALUES (?, ?, ?, ?, ?)",
+        )?;
+        for (position, e) in self.enclosures.iter().enumerate() {
+            insert.execute(rusqlite::params![
+                entry_id,
+                position as i64,
+                e.url,
+                e.mime_type,
+                e.length.and_then(|n| i64::try_from(n).ok()),
+            ])?;
+        }
+        Ok(())
+    }
 }
 
 impl EntryWrite {
@@ -768,15 +814,17 @@ impl Store {
         self.write(|tx| {
             tx.execute("UPDATE feeds SET enabled = 0", [])?;
             let mut upsert = tx.prepare(
-                "INSERT INTO feeds (url, name, enabled, added_at) VALUES (?, ?, ?, ?)
-                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled",
+                "INSERT INTO feeds (url, name, enabled, added_at, category) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled,
+                                                category = excluded.category",
             )?;
             for feed in feeds {
                 upsert.execute(rusqlite::params![
                     feed.url.as_str(),
                     feed.name.as_deref(),
                     feed.enabled,
-                    &added_at
+                    &added_at,
+                    feed.category.as_deref(),
                 ])?;
             }
             Ok(())
@@ -893,7 +941,9 @@ impl Store {
                     f.last_fetched_at, f.last_status, f.last_error,
                     -- A disabled feed is not due: its last due time is history.
                     CASE WHEN f.enabled THEN f.next_fetch_at END AS next_fetch_at,
-                    (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries
+                    (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries,
+                    f.category,
+                    (SELECT COUNT(*) FROM filtered_entries d WHERE d.feed_id = f.id) AS filtered
              FROM feeds f ORDER BY f.enabled DESC, f.id",
         )
         .fetch_all(&self.pool)
@@ -946,7 +996,7 @@ fn write_fetch_in(
             "UPDATE entries SET
                 url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
                 changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
-                raw_hash = ?
+                raw_hash = ?, authors = ?, categories = ?
              WHERE feed_id = ? AND guid = ?
              RETURNING id",
         )?;
@@ -964,11 +1014,14 @@ fn write_fetch_in(
                     e.content_html,
                     e.content_text,
                     e.raw_hash,
+                    EntryExtras::json(&e.extras.authors),
+                    EntryExtras::json(&e.extras.categories),
                     feed_id,
                     e.guid,
                 ],
                 |row| row.get(0),
             )?;
+            e.extras.write_enclosures(tx, id)?;
             changed.push(id);
         }
     }
@@ -982,6 +1035,7 @@ fn write_fetch_in(
     if let Some(template) = template {
         template.save(tx, feed_id)?;
     }
+    record_filtered(tx, feed_id, &record.fetched_at, &record.filtered)?;
     let ok = record.error.is_none();
     tx.prepare_cached(
         "UPDATE feeds SET
@@ -1075,12 +1129,13 @@ pub fn insert_new(
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
                               fetched_at, changed_at, content_raw, content_html, content_text,
-                              raw_hash, simhash, story_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              raw_hash, simhash, story_id, authors, categories)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for (index, e) in fresh.iter().enumerate() {
+        let id = placement.ids.get(index).copied();
         insert.execute(rusqlite::params![
-            placement.ids.get(index),
+            id,
             feed_id,
             e.guid,
             e.url,
@@ -1096,7 +1151,14 @@ pub fn insert_new(
             e.raw_hash,
             placement.simhashes.get(index),
             placement.stories.get(index),
+            EntryExtras::json(&e.extras.authors),
+            EntryExtras::json(&e.extras.categories),
         ])?;
+        if let Some(id) = id
+            && !e.extras.enclosures.is_empty()
+        {
+            e.extras.write_enclosures(conn, id)?;
+        }
     }
     dedup
         .record(conn, &placement)
@@ -1117,4 +1179,85 @@ pub struct FeedOverview {
     pub last_error: Option<String>,
     pub next_fetch_at: Option<String>,
     pub entries: i64,
+    /// The feed's `category` from the feed list.
+    pub category: Option<String>,
+    /// Entries its `[filter]` rules dropped (rows of `filtered_entries`).
+    pub filtered: i64,
+}
+
+/// An entry a `[filter]` rule dropped, as `filtered_entries` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilteredEntry {
+    pub guid: String,
+    pub raw_hash: i64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub reason: String,
+}
+
+/// What the filters made of one fetch's new entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FilterOutcome {
+    /// Dropped now (first time, or changed since, or by another rule).
+    pub dropped: Vec<FilteredEntry>,
+    /// Guids dropped by an earlier fetch that the rules now let in.
+    pub admitted: Vec<String>,
+}
+
+/// The recorded drop (raw hash, reason) of each of `guids` that the feed
+/// has in `filtered_entries`.
+pub fn filtered_hashes(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    guids: &[&str],
+) -> Result<std::collections::HashMap<String, (i64, String)>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let mut found = std::collections::HashMap::new();
+    let mut select = conn.prepare_cached(
+        "SELECT raw_hash, reason FROM filtered_entries WHERE feed_id = ? AND guid = ?",
+    )?;
+    for &guid in guids {
+        if let Some(row) = select
+            .query_row(rusqlite::params![feed_id, guid], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
+            .optional()?
+        {
+            found.insert(guid.to_string(), row);
+        }
+    }
+    Ok(found)
+}
+
+/// Records the entries a filter dropped in this fetch (replacing an older
+/// record of the same entry) and forgets the records of entries the rules
+/// now let in; inside the fetch's transaction.
+fn record_filtered(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    at: &str,
+    outcome: &FilterOutcome,
+) -> Result<(), StoreError> {
+    if !outcome.dropped.is_empty() {
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO filtered_entries (feed_id, guid, raw_hash, title, url, reason, filtered_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT(feed_id, guid) DO UPDATE SET raw_hash = excluded.raw_hash,
+                title = excluded.title, url = excluded.url, reason = excluded.reason,
+                filtered_at = excluded.filtered_at",
+        )?;
+        for d in &outcome.dropped {
+            upsert.execute(rusqlite::params![
+                feed_id, d.guid, d.raw_hash, d.title, d.url, d.reason, at
+            ])?;
+        }
+    }
+    if !outcome.admitted.is_empty() {
+        let mut forget =
+            tx.prepare_cached("DELETE FROM filtered_entries WHERE feed_id = ? AND guid = ?")?;
+        for guid in &outcome.admitted {
+            forget.execute(rusqlite::params![feed_id, guid])?;
+        }
+    }
+    Ok(())
 }

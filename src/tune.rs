@@ -33,6 +33,10 @@ pub enum TuneError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Dedup(#[from] DedupError),
+    #[error(transparent)]
+    Discover(#[from] crate::discover::DiscoverError),
+    #[error("invalid filter rule: {0}")]
+    Filter(#[from] regex::Error),
 }
 
 impl From<sqlx::Error> for TuneError {
@@ -50,6 +54,8 @@ pub struct PreviewEntry {
     pub raw_chars: usize,
     pub text: String,
     pub removed: Vec<RemovedBlock>,
+    /// Why a `[filter]` rule would drop this entry; `None`: it would be kept.
+    pub filtered: Option<String>,
 }
 
 /// The result of a preview: where the template came from, and each entry.
@@ -59,6 +65,9 @@ pub struct Preview {
     /// "stored": the feed's template learned by the daemon; "this fetch":
     /// learned from the previewed entries alone.
     pub template: &'static str,
+    /// The page the feed was found on, when the target was a web page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub discovered_from: Option<String>,
     pub entries: Vec<PreviewEntry>,
 }
 
@@ -78,14 +87,36 @@ pub fn resolve_target(target: &str) -> Result<Url, TuneError> {
 }
 
 /// Fetches, parses and cleans `url` with the config's rules (and the feed's
-/// own, if it is listed), writing nothing.
+/// own, if it is listed), writing nothing. A web page is previewed as the
+/// one feed it offers (several: an error listing them).
 pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
+    match preview_feed(config, url).await {
+        Err(TuneError::Parse {
+            source: ParseError::HtmlPage,
+            ..
+        }) => {
+            let fetcher = Fetcher::new(&config.fetch)?;
+            let found = crate::discover::discover_one(&fetcher, url).await?;
+            let mut preview = preview_feed(config, &found.url).await?;
+            preview.discovered_from = Some(url.to_string());
+            Ok(preview)
+        }
+        other => other,
+    }
+}
+
+async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> {
     let cleaner = Cleaner::new(&config.clean)?;
     let listed = config.feeds.iter().find(|f| &f.url == url);
     let rules = match listed {
         Some(feed) => CompiledRules::for_feed(&feed.clean)?,
         None => None,
     };
+    let no_rules = crate::filter::FilterRules::default();
+    let filter = crate::filter::EntryFilter::compile(
+        &config.filter,
+        listed.map_or(&no_rules, |f| &f.filter),
+    )?;
     let stored = stored_template(&config.storage.database, url).await;
 
     let fetcher = Fetcher::new(&config.fetch)?;
@@ -134,6 +165,17 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
             title: e.title.clone(),
             url: e.url.clone(),
             raw_chars: e.content_html.chars().count(),
+            filtered: filter.as_ref().and_then(|f| {
+                match f.decide(&crate::filter::Candidate {
+                    title: e.title.as_deref(),
+                    text: &c.text,
+                    authors: &e.authors,
+                    categories: &e.categories,
+                }) {
+                    crate::filter::Verdict::Keep => None,
+                    crate::filter::Verdict::Drop(reason) => Some(reason),
+                }
+            }),
             text: c.text,
             removed: c.removed,
         })
@@ -141,6 +183,7 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
     Ok(Preview {
         url: crate::config::redact_url(url.as_str()),
         template,
+        discovered_from: None,
         entries,
     })
 }

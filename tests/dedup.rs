@@ -343,6 +343,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         content_text: article(7),
         raw_hash: 0,
         analysis: std::sync::Arc::new(dedup::fingerprint::Analysis::of(&article(7))),
+        extras: Default::default(),
     };
     let mut conn = db::connect(&db.pool);
     let tx = conn.transaction().unwrap();

@@ -480,6 +480,18 @@ fn serve_answers_both_feeds_with_etags() {
         let feed = feed_rs::parser::parse(body.as_slice()).unwrap();
         assert_eq!(feed.entries.len(), stories);
 
+        // RSS 2.0 too, naming the address it was asked at.
+        let (status, head, body) = http(addr, &get("/feed.rss?since=24h", "")).await;
+        assert_eq!(status, 200, "{head}");
+        assert!(head.contains("application/rss+xml"), "{head}");
+        let text = String::from_utf8_lossy(&body);
+        assert!(
+            text.contains("<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"http://x/feed.rss?since=24h\"/>"),
+            "{text}"
+        );
+        let feed = feed_rs::parser::parse(body.as_slice()).unwrap();
+        assert_eq!(feed.entries.len(), stories);
+
         assert_eq!(http(addr, &get("/etc/passwd", "")).await.0, 404);
         assert_eq!(http(addr, &get("/feed.json?since=soon", "")).await.0, 400);
         let post =

@@ -46,6 +46,7 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
                 content_raw: html.clone(),
                 content_html: html,
                 analysis: Arc::new(Analysis::of(&body)),
+                extras: Default::default(),
                 content_text: body,
                 raw_hash: i,
             }

@@ -41,7 +41,7 @@ use fingerprint::{Analysis, Shingles, same_story};
 use index::{AnchorIndex, KeyIndex};
 
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
-pub use stories::{StorySummary, list_stories};
+pub use stories::{StorySummary, list_stories, list_stories_limited};
 
 /// `meta` key holding the [`FINGERPRINT_VERSION`] the stored fingerprints
 /// and stories were computed with.

@@ -19,6 +19,9 @@ pub struct StorySummary {
     pub canonical_entry_id: Option<i64>,
     pub first_seen_at: String,
     pub updated_at: String,
+    /// The canonical copy's own published date (else its updated date), as
+    /// the feed gave it; `None` when the feed gave neither.
+    pub published_at: Option<String>,
     /// Entries (copies) in the story, across all feeds.
     pub copies: i64,
     /// Distinct feeds that carried it, by configured name, else the feed's
@@ -79,6 +82,15 @@ pub async fn list_stories(
     pool: &sqlx::SqlitePool,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<StorySummary>, DedupError> {
+    list_stories_limited(pool, since, None).await
+}
+
+/// [`list_stories`], at most `limit` of them (the newest).
+pub async fn list_stories_limited(
+    pool: &sqlx::SqlitePool,
+    since: Option<DateTime<Utc>>,
+    limit: Option<i64>,
+) -> Result<Vec<StorySummary>, DedupError> {
     // Timestamps are stored as RFC 3339 UTC text, which compares as a string.
     let since = since
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -90,11 +102,13 @@ pub async fn list_stories(
         Option<i64>,
         String,
         String,
+        Option<String>,
         i64,
         String,
     );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
+                (SELECT c.published_at FROM entries c WHERE c.id = s.canonical_entry_id),
                 COUNT(e.id),
                 json_group_array(DISTINCT COALESCE(f.name, f.title, f.url))
          FROM stories s
@@ -102,14 +116,26 @@ pub async fn list_stories(
          JOIN feeds f ON f.id = e.feed_id
          WHERE s.first_seen_at >= ?
          GROUP BY s.id
-         ORDER BY s.first_seen_at DESC, s.id DESC",
+         ORDER BY s.first_seen_at DESC, s.id DESC
+         LIMIT ?",
     )
     .bind(since)
+    .bind(limit.unwrap_or(-1))
     .fetch_all(pool)
     .await?;
     rows.into_iter()
         .map(
-            |(id, title, url, canonical_entry_id, first_seen_at, updated_at, copies, feeds)| {
+            |(
+                id,
+                title,
+                url,
+                canonical_entry_id,
+                first_seen_at,
+                updated_at,
+                published_at,
+                copies,
+                feeds,
+            )| {
                 let mut feeds: Vec<String> =
                     serde_json::from_str(&feeds).map_err(DedupError::FeedList)?;
                 feeds.sort();
@@ -120,6 +146,7 @@ pub async fn list_stories(
                     canonical_entry_id,
                     first_seen_at,
                     updated_at,
+                    published_at,
                     copies,
                     feeds,
                 })

@@ -158,6 +158,7 @@ fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
             content_text: e.text.clone(),
             raw_hash: 0,
             analysis: Arc::new(Analysis::of(&e.text)),
+            extras: Default::default(),
         })
         .collect()
 }
