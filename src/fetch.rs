@@ -6,8 +6,15 @@
 //! decompressed body enforced while streaming, at most `max_redirects` hops,
 //! and global and per-host concurrency limits. It never parses or stores, and
 //! never holds more than `max_body` bytes of a response in memory.
+//!
+//! Pages behind a public feed's entries go through a second client whose
+//! resolver refuses private addresses ([`Reach::PublicOnly`], the SSRF
+//! guard): checked on the addresses a name resolves to, on every hop's IP
+//! literal, and on the address the response came from, so neither a
+//! redirect nor a DNS answer can lead it to a private one.
 
 use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -32,6 +39,21 @@ pub struct FetchResponse {
     pub permanent_redirect: Option<Url>,
     /// Cache-Control max-age or Expires: how long the server asks us to wait.
     pub cache_for: Option<Duration>,
+    /// The address the (last) response came from; `None` for `file://`.
+    pub remote_addr: Option<IpAddr>,
+    /// Where the redirects ended (the address fetched, if none).
+    pub final_url: Option<Url>,
+}
+
+/// Which addresses a fetch may connect to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Any (feeds, and pages of a feed that was itself fetched from a
+    /// private address).
+    Any,
+    /// None that [`crate::fulltext::is_private`] calls private: pages of a
+    /// public feed.
+    PublicOnly,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +80,60 @@ pub enum FetchError {
     File { path: String, message: String },
     #[error("cannot fetch {0}: only http, https and file URLs are supported")]
     Unsupported(String),
+    #[error(
+        "refused {host}: it is a private address ({addr}) and the feed was not fetched from one"
+    )]
+    Refused { host: String, addr: IpAddr },
+}
+
+/// The guard's refusal, as the resolver returns it through reqwest.
+#[derive(Debug, thiserror::Error)]
+#[error("refused {host}: it resolves to a private address ({addr})")]
+struct Refusal {
+    host: String,
+    addr: IpAddr,
+}
+
+/// Resolves names as the system does, then keeps only public addresses;
+/// a name with none is refused.
+struct PublicOnlyResolver;
+
+impl reqwest::dns::Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found
+                .iter()
+                .filter(|a| !crate::fulltext::is_private(a.ip()))
+                .copied()
+                .collect();
+            match found.first() {
+                Some(first) if public.is_empty() => Err(Box::new(Refusal {
+                    host,
+                    addr: first.ip(),
+                }) as _),
+                _ => Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs),
+            }
+        })
+    }
+}
+
+/// A network error as a [`FetchError`]: the guard's refusal, found among
+/// its causes, as [`FetchError::Refused`].
+fn network_error(error: &reqwest::Error) -> FetchError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(refusal) = e.downcast_ref::<Refusal>() {
+            return FetchError::Refused {
+                host: refusal.host.clone(),
+                addr: refusal.addr,
+            };
+        }
+        cause = e.source();
+    }
+    FetchError::Network(crate::error_chain(error))
 }
 
 impl FetchError {
@@ -87,6 +163,9 @@ pub struct Validators {
 /// The HTTP client with its concurrency limits; one per daemon.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Pages of public feeds: no private address, no proxy (a proxy would
+    /// resolve names where the guard cannot see).
+    guarded: reqwest::Client,
     config: FetchConfig,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -100,18 +179,27 @@ impl Fetcher {
     pub fn new(config: &FetchConfig) -> Result<Self, ClientError> {
         // rustls needs one process-wide crypto provider; a second install is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.clone())
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .pool_idle_timeout(Duration::from_secs(30))
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(config.connect_timeout)
+                .user_agent(config.user_agent.clone())
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .pool_idle_timeout(Duration::from_secs(30))
+        };
+        let client = builder()
+            .build()
+            .map_err(|e| ClientError(crate::error_chain(&e)))?;
+        let guarded = builder()
+            .no_proxy()
+            .dns_resolver(Arc::new(PublicOnlyResolver))
             .build()
             .map_err(|e| ClientError(crate::error_chain(&e)))?;
         Ok(Fetcher {
             client,
+            guarded,
             config: config.clone(),
             global: Arc::new(Semaphore::new(config.concurrency)),
             hosts: Mutex::new(HashMap::new()),
@@ -128,6 +216,29 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
     ) -> Result<FetchResponse, FetchError> {
+        self.fetch_reaching(url, validators, Reach::Any).await
+    }
+
+    /// Fetches an entry's page (http or https only), reaching only what
+    /// `reach` allows, with the same limits, deadline and host slots as feeds.
+    pub async fn fetch_page(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::Unsupported(url.to_string()));
+        }
+        self.fetch_reaching(url, validators, reach).await
+    }
+
+    async fn fetch_reaching(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
         let _global = self.global.acquire().await;
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let host_limit = {
@@ -139,7 +250,7 @@ impl Fetcher {
         };
         let _host = host_limit.acquire().await;
         let deadline = self.config.timeout;
-        match tokio::time::timeout(deadline, self.fetch_unlimited(url, validators)).await {
+        match tokio::time::timeout(deadline, self.fetch_unlimited(url, validators, reach)).await {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout(deadline)),
         }
@@ -149,10 +260,11 @@ impl Fetcher {
         &self,
         url: &Url,
         validators: &Validators,
+        reach: Reach,
     ) -> Result<FetchResponse, FetchError> {
         match url.scheme() {
             "file" => fetch_file(url, validators, self.config.max_body).await,
-            "http" | "https" => self.fetch_http(url, validators).await,
+            "http" | "https" => self.fetch_http(url, validators, reach).await,
             _ => Err(FetchError::Unsupported(url.to_string())),
         }
     }
@@ -161,23 +273,38 @@ impl Fetcher {
         &self,
         start: &Url,
         validators: &Validators,
+        reach: Reach,
     ) -> Result<FetchResponse, FetchError> {
+        let client = match reach {
+            Reach::Any => &self.client,
+            Reach::PublicOnly => &self.guarded,
+        };
         let mut url = start.clone();
         let mut visited = HashSet::from([url.to_string()]);
         let mut all_permanent = true;
         let mut hops = 0;
         let response = loop {
-            let mut request = self.client.get(url.clone());
+            // An IP literal is never resolved, so the resolver cannot refuse it.
+            if reach == Reach::PublicOnly {
+                refuse_private_literal(&url)?;
+            }
+            let mut request = client.get(url.clone());
             if let Some(etag) = &validators.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
             }
             if let Some(lm) = &validators.last_modified {
                 request = request.header(header::IF_MODIFIED_SINCE, lm);
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| FetchError::Network(crate::error_chain(&e)))?;
+            let response = request.send().await.map_err(|e| network_error(&e))?;
+            let remote = response.remote_addr().map(|a| a.ip());
+            if let (Reach::PublicOnly, Some(addr)) = (reach, remote)
+                && crate::fulltext::is_private(addr)
+            {
+                return Err(FetchError::Refused {
+                    host: url.host_str().unwrap_or("").to_string(),
+                    addr,
+                });
+            }
             let status = response.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break response;
@@ -222,6 +349,8 @@ impl Fetcher {
             permanent_redirect,
             cache_for: cache_lifetime(&headers),
             body: None,
+            remote_addr: response.remote_addr().map(|a| a.ip()),
+            final_url: Some(url.clone()),
         };
         if status == StatusCode::NOT_MODIFIED {
             return Ok(result);
@@ -243,6 +372,23 @@ impl Fetcher {
     }
 }
 
+/// The guard for a URL whose host is an IP literal (in any spelling the URL
+/// parser accepts: `0x7f.1`, `[::ffff:127.0.0.1]`).
+fn refuse_private_literal(url: &Url) -> Result<(), FetchError> {
+    let addr = match url.host() {
+        Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+        _ => return Ok(()),
+    };
+    if crate::fulltext::is_private(addr) {
+        return Err(FetchError::Refused {
+            host: url.host_str().unwrap_or("").to_string(),
+            addr,
+        });
+    }
+    Ok(())
+}
+
 /// Reads the (already decompressed) body chunk by chunk, failing as soon as it
 /// passes `limit`, so a gzip bomb or an endless body costs at most `limit` bytes.
 async fn read_limited(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, FetchError> {
@@ -253,11 +399,7 @@ async fn read_limited(mut response: reqwest::Response, limit: u64) -> Result<Vec
         return Err(FetchError::TooLarge { limit });
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| FetchError::Network(crate::error_chain(&e)))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(FetchError::TooLarge { limit });
         }

@@ -19,6 +19,7 @@ pub mod dedup;
 pub mod export;
 pub mod extract;
 pub mod fetch;
+pub mod fulltext;
 pub mod maintain;
 pub mod opml;
 pub mod output;

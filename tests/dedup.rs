@@ -342,6 +342,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         content_html: String::new(),
         content_text: article(7),
         raw_hash: 0,
+        page_wanted: false,
         analysis: std::sync::Arc::new(dedup::fingerprint::Analysis::of(&article(7))),
     };
     let mut conn = db::connect(&db.pool);

@@ -48,6 +48,7 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
                 analysis: Arc::new(Analysis::of(&body)),
                 content_text: body,
                 raw_hash: i,
+                page_wanted: false,
             }
         })
         .collect()
