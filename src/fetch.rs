@@ -233,6 +233,16 @@ impl Fetcher {
         self.fetch_reaching(url, validators, reach).await
     }
 
+    /// Fetches a page given on the command line: http, https or file.
+    pub async fn fetch_page_or_file(
+        &self,
+        url: &Url,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
+        self.fetch_reaching(url, &Validators::default(), reach)
+            .await
+    }
+
     async fn fetch_reaching(
         &self,
         url: &Url,
