@@ -502,6 +502,40 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     #[test]
+    fn private_ip_literals_are_refused_in_every_spelling() {
+        for url in [
+            "http://127.0.0.1/",
+            "http://0x7f.1/",
+            "http://2130706433/",
+            "http://0/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:a9fe:a9fe]/",
+            "http://[fd12::1]/",
+        ] {
+            let url = Url::parse(url).unwrap();
+            assert!(
+                matches!(
+                    refuse_private_literal(&url),
+                    Err(FetchError::Refused { .. })
+                ),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://93.184.215.14/",
+            "http://example.org/",
+            "http://[2606:4700::1]/",
+        ] {
+            assert!(
+                refuse_private_literal(&Url::parse(url).unwrap()).is_ok(),
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
     fn cache_and_retry_headers() {
         let mut h = HeaderMap::new();
         h.insert(
