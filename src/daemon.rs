@@ -203,6 +203,8 @@ fn log_report(report: &FeedReport) {
             clean_ms = report.stages.clean.as_millis() as u64,
             dedup_ms = report.stages.dedup.as_millis() as u64,
             store_ms = report.stages.store.as_millis() as u64,
+            pages = report.pages, pages_failed = report.pages_failed,
+            pages_ms = report.stages.pages.as_millis() as u64,
             "fetched"
         ),
     }

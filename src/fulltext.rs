@@ -107,8 +107,13 @@ pub struct TeaserSigns {
 
 impl TeaserSigns {
     /// `raw_html` as the feed carried it, `text` as the cleaner left it.
+    /// A long text is never a teaser, so its HTML is not searched: the
+    /// ingest of full-content feeds pays a word count per entry, no more.
     pub fn of(raw_html: &str, text: &str) -> TeaserSigns {
         let words = word_count(text);
+        if words > TEASER_MAX_WORDS {
+            return TeaserSigns { words, cut: None };
+        }
         let end = text.trim_end();
         let cut = CUT_ENDINGS
             .iter()
@@ -413,6 +418,7 @@ mod tests {
         }
         let long = format!("{} Read more", "word ".repeat(TEASER_MAX_WORDS + 1));
         assert!(!signs(&long).is_teaser());
+        assert_eq!(signs(&long).cut, None);
     }
 
     #[test]
