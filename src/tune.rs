@@ -97,7 +97,7 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
         Some(feed) => CompiledRules::for_feed(&feed.clean)?,
         None => None,
     };
-    let stored = stored_template(&config.storage.database, url).await;
+    let (stored, known_kind) = stored_state(&config.storage.database, url).await;
 
     let fetcher = Fetcher::new(&config.fetch)?;
     let response = fetcher
@@ -142,7 +142,7 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
         .zip(&cleaned)
         .map(|(e, c)| TeaserSigns::of(&e.content_html, &c.text))
         .collect();
-    let kind = fulltext::learn(None, &signs);
+    let kind = fulltext::learn(known_kind, &signs);
     let entries = feed
         .entries
         .iter()
@@ -169,29 +169,39 @@ pub async fn preview(config: &Config, url: &Url) -> Result<Preview, TuneError> {
     })
 }
 
-/// The feed's learned template, read from the database read-only, if both exist.
-async fn stored_template(database: &Path, url: &Url) -> Option<FeedTemplate> {
+/// The feed's learned template and content kind, read from the database
+/// read-only, if both exist.
+async fn stored_state(
+    database: &Path,
+    url: &Url,
+) -> (Option<FeedTemplate>, Option<fulltext::ContentKind>) {
     if !database.is_file() {
-        return None;
+        return (None, None);
     }
-    let conn = rusqlite::Connection::open_with_flags(
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
         database,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .ok()?;
-    let template = crate::store::run_blocking(|| {
+    ) else {
+        return (None, None);
+    };
+    crate::store::run_blocking(|| {
         use rusqlite::OptionalExtension;
-        let feed_id: i64 = conn
+        let Ok(Some((feed_id, kind))) = conn
             .query_row(
-                "SELECT id FROM feeds WHERE url = ?1 OR fetch_url = ?1",
+                "SELECT id, content_kind FROM feeds WHERE url = ?1 OR fetch_url = ?1",
                 [url.as_str()],
-                |row| row.get(0),
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
             )
             .optional()
-            .ok()??;
-        FeedTemplate::load(&conn, feed_id).ok()
-    })?;
-    (template.entries_seen > 0).then_some(template)
+        else {
+            return (None, None);
+        };
+        let template = FeedTemplate::load(&conn, feed_id)
+            .ok()
+            .filter(|t| t.entries_seen > 0);
+        let kind = kind.as_deref().and_then(fulltext::ContentKind::parse);
+        (template, kind)
+    })
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
@@ -271,9 +281,10 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             store
                 .write(|tx| {
                     let mut update = tx.prepare_cached(
-                        "UPDATE entries SET content_html = ?, content_text = ?, text_source = ?,
-                            teaser_text = COALESCE(?, teaser_text)
-                         WHERE id = ?",
+                        "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
+                            teaser_text = COALESCE(?4, teaser_text),
+                            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END
+                         WHERE id = ?5",
                     )?;
                     for u in &updates {
                         update

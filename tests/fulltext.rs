@@ -450,6 +450,28 @@ async fn failing_pages_keep_the_teaser_and_are_retried_after_a_backoff() {
         .collect();
     assert_eq!(waits.len(), 3);
     assert!(waits.iter().all(|w| (3500..=3600).contains(w)), "{waits:?}");
+
+    // The feed was learned as a feed of teasers: preview (which reads that
+    // from the database) calls its next short entry a teaser, marker or not.
+    assert_eq!(
+        content_kind(&env, &server.url("/teasers.xml"))
+            .await
+            .as_deref(),
+        Some("teasers")
+    );
+    server.route(
+        "/teasers.xml",
+        Route::rss(format!(
+            "<rss version=\"2.0\"><channel><title>T</title><item><guid>n</guid><title>N</title>\
+             <link>{base}/p/next</link><description>A whole short note.</description></item></channel></rss>"
+        )),
+    );
+    let preview = feedsieve(args(&env, &["preview", &server.url("/teasers.xml")])).await;
+    let stdout = String::from_utf8_lossy(&preview.stdout);
+    assert!(
+        stdout.contains("page: would be fetched: teaser (4 words) in a feed of teasers"),
+        "{stdout}"
+    );
 }
 
 /// A public feed's pages may not reach a private address: both a link to an
