@@ -595,6 +595,10 @@ async fn reclean_reextracts_stored_pages_without_requests() {
     assert!(before[0].content_text.as_deref().unwrap().contains(&phrase));
 
     let requests = server.requests().len();
+    // With the same rules, reclean finds what the pipeline stored.
+    let out = feedsieve(args(&env, &["reclean"])).await;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(": 0 changed"), "{stdout}");
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     let pattern = regex::escape(&phrase).replace('\\', "\\\\");
     std::fs::write(
