@@ -45,6 +45,10 @@ pub struct OnceSummary {
     pub failed: usize,
     pub inserted: usize,
     pub updated: usize,
+    /// Entries whose page's article replaced their teaser, and page
+    /// attempts that left the teaser.
+    pub pages: usize,
+    pub pages_failed: usize,
     /// Per-stage times summed over all feeds (they overlap: more than the wall time).
     pub stages: StageTimes,
     /// Stories indexed for full-text search after the last feed, and how
@@ -72,6 +76,8 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 summary.failed += usize::from(report.error.is_some());
                 summary.inserted += report.inserted;
                 summary.updated += report.updated;
+                summary.pages += report.pages;
+                summary.pages_failed += report.pages_failed;
                 summary.stages += report.stages;
             }
             Ok(Err(e)) => return Err(e.into()),

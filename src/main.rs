@@ -197,12 +197,15 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let config = load_config(&cli)?;
             let summary = feedsieve::daemon::run_once(&config).await?;
             out!(
-                "fetched {} feeds: {} failed, {} new entries, {} updated; \
+                "fetched {} feeds: {} failed, {} new entries, {} updated, \
+                 {} articles from pages ({} pages failed); \
                  {} stories indexed for search in {:.1} s",
                 summary.feeds,
                 summary.failed,
                 summary.inserted,
                 summary.updated,
+                summary.pages,
+                summary.pages_failed,
                 summary.indexed,
                 summary.index_time.as_secs_f64()
             );

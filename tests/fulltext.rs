@@ -155,6 +155,7 @@ async fn teaser_feeds_get_their_articles_and_join_the_full_copies() {
     let env = env_with("", &feeds);
     let summary = env.run(SECS(60)).await;
     assert_eq!(summary.failed, 0);
+    assert_eq!((summary.pages, summary.pages_failed), (6, 0));
 
     let full = page_rows(&env, &server.url("/full.xml")).await;
     assert_eq!(full.len(), 6);
