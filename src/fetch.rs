@@ -39,7 +39,8 @@ pub struct FetchResponse {
     pub permanent_redirect: Option<Url>,
     /// Cache-Control max-age or Expires: how long the server asks us to wait.
     pub cache_for: Option<Duration>,
-    /// The address the (last) response came from; `None` for `file://`.
+    /// The address the (last) response came from; `None` for `file://`,
+    /// and for feeds when a system proxy is set (its address is the proxy's).
     pub remote_addr: Option<IpAddr>,
     /// Where the redirects ended (the address fetched, if none).
     pub final_url: Option<Url>,
@@ -166,6 +167,9 @@ pub struct Fetcher {
     /// Pages of public feeds: no private address, no proxy (a proxy would
     /// resolve names where the guard cannot see).
     guarded: reqwest::Client,
+    /// A system proxy may carry feeds: then the address a feed came from is
+    /// the proxy's, and says nothing of the feed (see `remote_addr`).
+    proxied: bool,
     config: FetchConfig,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -197,9 +201,20 @@ impl Fetcher {
             .dns_resolver(Arc::new(PublicOnlyResolver))
             .build()
             .map_err(|e| ClientError(crate::error_chain(&e)))?;
+        let proxied = [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
         Ok(Fetcher {
             client,
             guarded,
+            proxied,
             config: config.clone(),
             global: Arc::new(Semaphore::new(config.concurrency)),
             hosts: Mutex::new(HashMap::new()),
@@ -359,7 +374,11 @@ impl Fetcher {
             permanent_redirect,
             cache_for: cache_lifetime(&headers),
             body: None,
-            remote_addr: response.remote_addr().map(|a| a.ip()),
+            // Through a proxy (feeds only) the peer is the proxy: unknown.
+            remote_addr: response
+                .remote_addr()
+                .map(|a| a.ip())
+                .filter(|_| reach == Reach::PublicOnly || !self.proxied),
             final_url: Some(url.clone()),
         };
         if status == StatusCode::NOT_MODIFIED {
