@@ -32,6 +32,8 @@ struct Figures {
     joined: usize,
     wall: Duration,
     page_requests: usize,
+    /// Entries below 0.95 recall: article id and recall.
+    low: Vec<(String, f64)>,
     /// The lowest-recall entry: its article id, the article and the stored text.
     worst: Option<(f64, String, String, String)>,
 }
@@ -102,6 +104,7 @@ async fn run(articles: &[Article], full_text: &str) -> Figures {
             .filter(|r| r.path.starts_with("/articles/"))
             .count(),
         worst: None,
+        low: Vec::new(),
     };
     for a in articles {
         for prefix in ["rss-", "urn:herald:atom:", "json-"] {
@@ -114,6 +117,9 @@ async fn run(articles: &[Article], full_text: &str) -> Figures {
             let (recall, precision) = site::coverage(&a.text(), &row.1);
             if figures.worst.as_ref().is_none_or(|w| recall < w.0) {
                 figures.worst = Some((recall, a.id.clone(), a.text(), row.1.clone()));
+            }
+            if recall < 0.95 {
+                figures.low.push((a.id.clone(), recall));
             }
             figures.recall.push(recall);
             figures.precision.push(precision);
@@ -160,6 +166,10 @@ fn summary(name: &str, f: &Figures) {
         "        both >= 0.95: {both}/{}; joined the full copy's story: {}/{}",
         f.entries, f.joined, f.entries
     );
+    if !f.low.is_empty() {
+        let low: Vec<String> = f.low.iter().map(|(id, r)| format!("{id} {r:.3}")).collect();
+        println!("        recall below 0.95: {}", low.join(", "));
+    }
     if let Some((recall, id, article, stored)) = &f.worst
         && std::env::var_os("FULLTEXT_SHOW_WORST").is_some()
     {
