@@ -15,6 +15,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::filter::{FieldPatterns, FilterRules};
+use crate::fulltext::FullText;
 use crate::units::{parse_duration, parse_size};
 
 /// Where the config is looked for when neither `--config` nor
@@ -94,6 +95,10 @@ pub struct FetchConfig {
     /// Longest wait between retries of a failing feed.
     pub max_backoff: Duration,
     pub max_redirects: usize,
+    /// When an entry's page is fetched, unless its feed says otherwise.
+    pub full_text: FullText,
+    /// Pages fetched at most per feed per run (the rest wait for the next).
+    pub pages_per_run: usize,
 }
 
 impl Default for FetchConfig {
@@ -111,6 +116,8 @@ impl Default for FetchConfig {
             default_interval: Duration::from_secs(30 * 60),
             max_backoff: Duration::from_secs(24 * 3600),
             max_redirects: 10,
+            full_text: FullText::Auto,
+            pages_per_run: 10,
         }
     }
 }
@@ -159,6 +166,8 @@ pub struct FeedConfig {
     pub interval: Option<Duration>,
     pub enabled: bool,
     pub clean: CleanRules,
+    /// `full_text` of this feed; `None`: `[fetch] full_text`.
+    pub full_text: Option<FullText>,
     /// Its folder in the feed list, e.g. "News/World" (`/` separates levels).
     pub category: Option<String>,
     /// `[feed.filter]`: this feed's own entry filters.
@@ -219,6 +228,11 @@ pub fn redact_url(url: &str) -> String {
 }
 
 impl Config {
+    /// When `feed`'s entries have their pages fetched.
+    pub fn full_text_of(&self, feed: &FeedConfig) -> FullText {
+        feed.full_text.unwrap_or(self.fetch.full_text)
+    }
+
     /// The interval a feed is polled at, before server hints and backoff.
     pub fn interval_of(&self, feed: &FeedConfig) -> Duration {
         feed.interval.unwrap_or(self.fetch.default_interval)
@@ -545,6 +559,8 @@ struct RawFetch {
     default_interval: Option<Spanned<String>>,
     max_backoff: Option<Spanned<String>>,
     max_redirects: Option<Spanned<i64>>,
+    full_text: Option<Spanned<String>>,
+    pages_per_run: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -571,6 +587,7 @@ struct RawFeed {
     enabled: bool,
     #[serde(default)]
     clean: RawClean,
+    full_text: Option<Spanned<String>>,
     username: Option<Spanned<String>>,
     password: Option<Spanned<RawSecret>>,
     #[serde(default)]
@@ -873,6 +890,22 @@ impl Validator<'_> {
         }
     }
 
+    fn full_text(&mut self, value: Option<Spanned<String>>) -> Option<FullText> {
+        let value = value?;
+        let mode = FullText::parse(value.get_ref());
+        if mode.is_none() {
+            self.problem(
+                value.span(),
+                format!(
+                    "full_text must be {}, not {:?}",
+                    FullText::VALUES,
+                    value.get_ref()
+                ),
+            );
+        }
+        mode
+    }
+
     fn build(&mut self, raw: RawConfig, path: &Path, base_dir: &Path) -> Config {
         let defaults = FetchConfig::default();
         let f = raw.fetch;
@@ -916,6 +949,13 @@ impl Validator<'_> {
                 "max_redirects",
                 0..101,
                 defaults.max_redirects,
+            ),
+            full_text: self.full_text(f.full_text).unwrap_or(defaults.full_text),
+            pages_per_run: self.count(
+                f.pages_per_run,
+                "pages_per_run",
+                0..10_001,
+                defaults.pages_per_run,
             ),
         };
 
@@ -990,6 +1030,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
+            let full_text = self.full_text(feed.full_text);
             let interval = feed
                 .interval
                 .map(|i| self.interval(Some(i), "interval", fetch.default_interval));
@@ -1002,6 +1043,7 @@ impl Validator<'_> {
                 credentials,
                 category: feed.category.as_deref().and_then(normalize_category),
                 filter: feed_filter,
+                full_text,
             });
         }
 
@@ -1302,6 +1344,30 @@ remove = ["^Sponsored by"]
                 .message
                 .starts_with("interval 10s is under a minute")
         );
+    }
+
+    #[test]
+    fn full_text_is_auto_by_default_per_feed_or_global_and_validated() {
+        let path = Path::new("/etc/f.toml");
+        let c = parse(
+            "[fetch]\nfull_text = \"never\"\n[[feed]]\nurl = \"https://a.example/f\"\n[[feed]]\nurl = \"https://b.example/f\"\nfull_text = \"always\"\n",
+            path,
+        )
+        .unwrap();
+        assert_eq!(c.full_text_of(&c.feeds[0]), FullText::Never);
+        assert_eq!(c.full_text_of(&c.feeds[1]), FullText::Always);
+        assert_eq!(parse("", path).unwrap().fetch.full_text, FullText::Auto);
+        let p = problems(
+            "[fetch]\nfull_text = \"sometimes\"\n[[feed]]\nurl = \"https://a.example/f\"\n  full_text = \"Auto\"\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(
+            p[0].starts_with(
+                "2:13: full_text must be \"auto\", \"always\" or \"never\", not \"sometimes\""
+            ),
+            "{p:?}"
+        );
+        assert!(p[1].starts_with("5:15: full_text"), "{p:?}");
     }
 
     #[test]

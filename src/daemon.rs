@@ -47,6 +47,10 @@ pub struct OnceSummary {
     pub updated: usize,
     /// New entries dropped by `[filter]` rules.
     pub filtered: usize,
+    /// Entries whose page's article replaced their teaser, and page
+    /// attempts that left the teaser.
+    pub pages: usize,
+    pub pages_failed: usize,
     /// Per-stage times summed over all feeds (they overlap: more than the wall time).
     pub stages: StageTimes,
     /// Stories indexed for full-text search after the last feed, and how
@@ -75,6 +79,8 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 summary.inserted += report.inserted;
                 summary.updated += report.updated;
                 summary.filtered += report.filtered;
+                summary.pages += report.pages;
+                summary.pages_failed += report.pages_failed;
                 summary.stages += report.stages;
             }
             Ok(Err(e)) => return Err(e.into()),
@@ -217,6 +223,8 @@ fn log_report(report: &FeedReport) {
             clean_ms = report.stages.clean.as_millis() as u64,
             dedup_ms = report.stages.dedup.as_millis() as u64,
             store_ms = report.stages.store.as_millis() as u64,
+            pages = report.pages, pages_failed = report.pages_failed,
+            pages_ms = report.stages.pages.as_millis() as u64,
             "fetched"
         ),
     }

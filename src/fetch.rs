@@ -6,8 +6,15 @@
 //! decompressed body enforced while streaming, at most `max_redirects` hops,
 //! and global and per-host concurrency limits. It never parses or stores, and
 //! never holds more than `max_body` bytes of a response in memory.
+//!
+//! Pages behind a public feed's entries go through a second client whose
+//! resolver refuses private addresses ([`Reach::PublicOnly`], the SSRF
+//! guard): checked on the addresses a name resolves to, on every hop's IP
+//! literal, and on the address the response came from, so neither a
+//! redirect nor a DNS answer can lead it to a private one.
 
 use std::collections::{HashMap, HashSet};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -32,6 +39,22 @@ pub struct FetchResponse {
     pub permanent_redirect: Option<Url>,
     /// Cache-Control max-age or Expires: how long the server asks us to wait.
     pub cache_for: Option<Duration>,
+    /// The address the (last) response came from; `None` for `file://`,
+    /// and for feeds when a system proxy is set (its address is the proxy's).
+    pub remote_addr: Option<IpAddr>,
+    /// Where the redirects ended (the address fetched, if none).
+    pub final_url: Option<Url>,
+}
+
+/// Which addresses a fetch may connect to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Any (feeds, and pages of a feed that was itself fetched from a
+    /// private address).
+    Any,
+    /// None that [`crate::fulltext::is_private`] calls private: pages of a
+    /// public feed.
+    PublicOnly,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +81,60 @@ pub enum FetchError {
     File { path: String, message: String },
     #[error("cannot fetch {0}: only http, https and file URLs are supported")]
     Unsupported(String),
+    #[error(
+        "refused {host}: it is a private address ({addr}) and the feed was not fetched from one"
+    )]
+    Refused { host: String, addr: IpAddr },
+}
+
+/// The guard's refusal, as the resolver returns it through reqwest.
+#[derive(Debug, thiserror::Error)]
+#[error("refused {host}: it resolves to a private address ({addr})")]
+struct Refusal {
+    host: String,
+    addr: IpAddr,
+}
+
+/// Resolves names as the system does, then keeps only public addresses;
+/// a name with none is refused.
+struct PublicOnlyResolver;
+
+impl reqwest::dns::Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = found
+                .iter()
+                .filter(|a| !crate::fulltext::is_private(a.ip()))
+                .copied()
+                .collect();
+            match found.first() {
+                Some(first) if public.is_empty() => Err(Box::new(Refusal {
+                    host,
+                    addr: first.ip(),
+                }) as _),
+                _ => Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs),
+            }
+        })
+    }
+}
+
+/// A network error as a [`FetchError`]: the guard's refusal, found among
+/// its causes, as [`FetchError::Refused`].
+fn network_error(error: &reqwest::Error) -> FetchError {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if let Some(refusal) = e.downcast_ref::<Refusal>() {
+            return FetchError::Refused {
+                host: refusal.host.clone(),
+                addr: refusal.addr,
+            };
+        }
+        cause = e.source();
+    }
+    FetchError::Network(crate::error_chain(error))
 }
 
 impl FetchError {
@@ -87,6 +164,12 @@ pub struct Validators {
 /// The HTTP client with its concurrency limits; one per daemon.
 pub struct Fetcher {
     client: reqwest::Client,
+    /// Pages of public feeds: no private address, no proxy (a proxy would
+    /// resolve names where the guard cannot see).
+    guarded: reqwest::Client,
+    /// A system proxy may carry feeds: then the address a feed came from is
+    /// the proxy's, and says nothing of the feed (see `remote_addr`).
+    proxied: bool,
     config: FetchConfig,
     global: Arc<Semaphore>,
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
@@ -100,18 +183,38 @@ impl Fetcher {
     pub fn new(config: &FetchConfig) -> Result<Self, ClientError> {
         // rustls needs one process-wide crypto provider; a second install is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .user_agent(config.user_agent.clone())
-            .gzip(true)
-            .brotli(true)
-            .deflate(true)
-            .pool_idle_timeout(Duration::from_secs(30))
+        let builder = || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(config.connect_timeout)
+                .user_agent(config.user_agent.clone())
+                .gzip(true)
+                .brotli(true)
+                .deflate(true)
+                .pool_idle_timeout(Duration::from_secs(30))
+        };
+        let client = builder()
             .build()
             .map_err(|e| ClientError(crate::error_chain(&e)))?;
+        let guarded = builder()
+            .no_proxy()
+            .dns_resolver(Arc::new(PublicOnlyResolver))
+            .build()
+            .map_err(|e| ClientError(crate::error_chain(&e)))?;
+        let proxied = [
+            "http_proxy",
+            "HTTP_PROXY",
+            "https_proxy",
+            "HTTPS_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+        ]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
         Ok(Fetcher {
             client,
+            guarded,
+            proxied,
             config: config.clone(),
             global: Arc::new(Semaphore::new(config.concurrency)),
             hosts: Mutex::new(HashMap::new()),
@@ -141,6 +244,43 @@ impl Fetcher {
         validators: &Validators,
         credentials: &Credentials,
     ) -> Result<FetchResponse, FetchError> {
+        self.fetch_reaching(url, validators, credentials, Reach::Any)
+            .await
+    }
+
+    /// Fetches an entry's page (http or https only), reaching only what
+    /// `reach` allows, with the same limits, deadline and host slots as feeds.
+    /// A feed's credentials are not sent: they belong to the feed's URL.
+    pub async fn fetch_page(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::Unsupported(url.to_string()));
+        }
+        self.fetch_reaching(url, validators, &Credentials::default(), reach)
+            .await
+    }
+
+    /// Fetches a page given on the command line: http, https or file.
+    pub async fn fetch_page_or_file(
+        &self,
+        url: &Url,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
+        self.fetch_reaching(url, &Validators::default(), &Credentials::default(), reach)
+            .await
+    }
+
+    async fn fetch_reaching(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        credentials: &Credentials,
+        reach: Reach,
+    ) -> Result<FetchResponse, FetchError> {
         let _global = self.global.acquire().await;
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let host_limit = {
@@ -152,8 +292,11 @@ impl Fetcher {
         };
         let _host = host_limit.acquire().await;
         let deadline = self.config.timeout;
-        match tokio::time::timeout(deadline, self.fetch_unlimited(url, validators, credentials))
-            .await
+        match tokio::time::timeout(
+            deadline,
+            self.fetch_unlimited(url, validators, credentials, reach),
+        )
+        .await
         {
             Ok(result) => result,
             Err(_) => Err(FetchError::Timeout(deadline)),
@@ -165,10 +308,11 @@ impl Fetcher {
         url: &Url,
         validators: &Validators,
         credentials: &Credentials,
+        reach: Reach,
     ) -> Result<FetchResponse, FetchError> {
         match url.scheme() {
             "file" => fetch_file(url, validators, self.config.max_body).await,
-            "http" | "https" => self.fetch_http(url, validators, credentials).await,
+            "http" | "https" => self.fetch_http(url, validators, credentials, reach).await,
             _ => Err(FetchError::Unsupported(url.to_string())),
         }
     }
@@ -178,13 +322,22 @@ impl Fetcher {
         start: &Url,
         validators: &Validators,
         credentials: &Credentials,
+        reach: Reach,
     ) -> Result<FetchResponse, FetchError> {
+        let client = match reach {
+            Reach::Any => &self.client,
+            Reach::PublicOnly => &self.guarded,
+        };
         let mut url = start.clone();
         let mut visited = HashSet::from([url.to_string()]);
         let mut all_permanent = true;
         let mut hops = 0;
         let response = loop {
-            let mut request = self.client.get(url.clone());
+            // An IP literal is never resolved, so the resolver cannot refuse it.
+            if reach == Reach::PublicOnly {
+                refuse_private_literal(&url)?;
+            }
+            let mut request = client.get(url.clone());
             if let Some(etag) = &validators.etag {
                 request = request.header(header::IF_NONE_MATCH, etag);
             }
@@ -203,10 +356,16 @@ impl Fetcher {
                     }
                 }
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| FetchError::Network(crate::error_chain(&e)))?;
+            let response = request.send().await.map_err(|e| network_error(&e))?;
+            let remote = response.remote_addr().map(|a| a.ip());
+            if let (Reach::PublicOnly, Some(addr)) = (reach, remote)
+                && crate::fulltext::is_private(addr)
+            {
+                return Err(FetchError::Refused {
+                    host: url.host_str().unwrap_or("").to_string(),
+                    addr,
+                });
+            }
             let status = response.status();
             if !status.is_redirection() || status == StatusCode::NOT_MODIFIED {
                 break response;
@@ -251,6 +410,12 @@ impl Fetcher {
             permanent_redirect,
             cache_for: cache_lifetime(&headers),
             body: None,
+            // Through a proxy (feeds only) the peer is the proxy: unknown.
+            remote_addr: response
+                .remote_addr()
+                .map(|a| a.ip())
+                .filter(|_| reach == Reach::PublicOnly || !self.proxied),
+            final_url: Some(url.clone()),
         };
         if status == StatusCode::NOT_MODIFIED {
             return Ok(result);
@@ -272,6 +437,23 @@ impl Fetcher {
     }
 }
 
+/// The guard for a URL whose host is an IP literal (in any spelling the URL
+/// parser accepts: `0x7f.1`, `[::ffff:127.0.0.1]`).
+fn refuse_private_literal(url: &Url) -> Result<(), FetchError> {
+    let addr = match url.host() {
+        Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
+        Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
+        _ => return Ok(()),
+    };
+    if crate::fulltext::is_private(addr) {
+        return Err(FetchError::Refused {
+            host: url.host_str().unwrap_or("").to_string(),
+            addr,
+        });
+    }
+    Ok(())
+}
+
 /// Reads the (already decompressed) body chunk by chunk, failing as soon as it
 /// passes `limit`, so a gzip bomb or an endless body costs at most `limit` bytes.
 async fn read_limited(mut response: reqwest::Response, limit: u64) -> Result<Vec<u8>, FetchError> {
@@ -282,11 +464,7 @@ async fn read_limited(mut response: reqwest::Response, limit: u64) -> Result<Vec
         return Err(FetchError::TooLarge { limit });
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| FetchError::Network(crate::error_chain(&e)))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| network_error(&e))? {
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(FetchError::TooLarge { limit });
         }
@@ -377,6 +555,40 @@ fn cache_lifetime(headers: &HeaderMap) -> Option<Duration> {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
+
+    #[test]
+    fn private_ip_literals_are_refused_in_every_spelling() {
+        for url in [
+            "http://127.0.0.1/",
+            "http://0x7f.1/",
+            "http://2130706433/",
+            "http://0/",
+            "http://169.254.169.254/latest/meta-data/",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://[::ffff:a9fe:a9fe]/",
+            "http://[fd12::1]/",
+        ] {
+            let url = Url::parse(url).unwrap();
+            assert!(
+                matches!(
+                    refuse_private_literal(&url),
+                    Err(FetchError::Refused { .. })
+                ),
+                "{url}"
+            );
+        }
+        for url in [
+            "http://93.184.215.14/",
+            "http://example.org/",
+            "http://[2606:4700::1]/",
+        ] {
+            assert!(
+                refuse_private_literal(&Url::parse(url).unwrap()).is_ok(),
+                "{url}"
+            );
+        }
+    }
 
     #[test]
     fn cache_and_retry_headers() {

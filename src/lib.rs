@@ -21,6 +21,7 @@ pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod filter;
+pub mod fulltext;
 pub mod maintain;
 pub mod opml;
 pub mod output;

@@ -1,5 +1,8 @@
 //! The pipeline: runs one feed through fetch → parse → clean → store (dedup
-//! runs inside the store's transaction) and decides when it is due next.
+//! runs inside the store's transaction) → pages, and decides when it is due
+//! next. The page step fetches the pages of teaser entries (stored already,
+//! with their teaser), extracts and cleans their articles and writes them in
+//! a second transaction, through the de-duplicator's edit path.
 //!
 //! Any failure of a feed (network, HTTP status, malformed document) becomes
 //! that feed's recorded error and a backoff; it is never returned as an error
@@ -18,8 +21,9 @@ use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
 use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
 use crate::dedup::fingerprint::Analysis;
-use crate::fetch::{FetchError, Fetcher, Validators};
+use crate::fetch::{FetchError, Fetcher, Reach, Validators};
 use crate::filter::{Candidate, EntryFilter, Verdict};
+use crate::fulltext::{self, ContentKind, FullText, TeaserSigns};
 use crate::parse::{self, ParsedEntry, ParsedFeed};
 use crate::scheduler;
 use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
@@ -46,6 +50,9 @@ pub struct Pipeline {
     /// analyses until it is written. More of them than the cores and the
     /// writer can work on only wait, in memory.
     processing: tokio::sync::Semaphore,
+    /// Counts every feed as fetched from a public address, so the SSRF
+    /// guard applies to all pages ([`Pipeline::count_feeds_as_public`]).
+    feeds_public: bool,
 }
 
 /// Feeds processed (parse to commit) at once, per core.
@@ -62,6 +69,10 @@ pub struct FeedJob {
     pub max_backoff: Duration,
     /// `[filter]` and the feed's `[feed.filter]`, compiled; `None` without rules.
     pub filter: Option<Arc<EntryFilter>>,
+    /// When its entries' pages are fetched.
+    pub full_text: FullText,
+    /// Pages fetched at most per run.
+    pub pages_per_run: usize,
 }
 
 impl FeedJob {
@@ -85,6 +96,8 @@ impl FeedJob {
             filter,
             interval: config.interval_of(feed),
             max_backoff: config.fetch.max_backoff,
+            full_text: config.full_text_of(feed),
+            pages_per_run: config.fetch.pages_per_run,
         }
     }
 }
@@ -102,6 +115,10 @@ pub struct FeedReport {
     /// New entries a `[filter]` rule dropped in this fetch (each counted
     /// once: an unchanged entry dropped before is skipped silently).
     pub filtered: usize,
+    /// Entries whose page's article replaced their teaser in this run.
+    pub pages: usize,
+    /// Pages attempted in this run that left the teaser (failed or not better).
+    pub pages_failed: usize,
     pub duration: Duration,
     pub next_due: chrono::DateTime<Utc>,
     /// Where this feed's time went, stage by stage.
@@ -127,6 +144,8 @@ pub struct StageTimes {
     pub store: Duration,
     /// Waiting for the single writer (other feeds' transactions).
     pub store_wait: Duration,
+    /// The page step: fetching, extracting, cleaning and writing pages.
+    pub pages: Duration,
 }
 
 impl std::ops::AddAssign for StageTimes {
@@ -137,6 +156,7 @@ impl std::ops::AddAssign for StageTimes {
         self.dedup += o.dedup;
         self.store += o.store;
         self.store_wait += o.store_wait;
+        self.pages += o.pages;
     }
 }
 
@@ -170,7 +190,15 @@ impl Pipeline {
             workers: Workers::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
                 .map_err(PipelineError::Workers)?,
             store,
+            feeds_public: false,
         })
+    }
+
+    /// Counts every feed as fetched from a public address, wherever it
+    /// was: the SSRF guard then refuses private addresses for every page.
+    /// How tests, whose servers are all on 127.0.0.1, show a public feed.
+    pub fn count_feeds_as_public(&mut self) {
+        self.feeds_public = true;
     }
 
     /// Swaps in a cleaner built from a reloaded config's rules.
@@ -192,14 +220,15 @@ impl Pipeline {
         let _slot = self.slots.acquire().await.ok();
         let started = Instant::now();
         let fetched_at = Utc::now();
-        let state = sqlx::query_as::<_, store::FeedState>(
-            "SELECT id, url, fetch_url, name, title, etag, last_modified, consecutive_failures,
-                    next_fetch_at, min_interval_secs FROM feeds WHERE id = ?",
-        )
-        .bind(job.id)
-        .fetch_one(&self.store.pool)
-        .await
-        .map_err(StoreError::from)?;
+        let query = format!(
+            "SELECT {} FROM feeds WHERE id = ?",
+            store::FEED_STATE_COLUMNS
+        );
+        let state = sqlx::query_as::<_, store::FeedState>(sqlx::AssertSqlSafe(query))
+            .bind(job.id)
+            .fetch_one(&self.store.pool)
+            .await
+            .map_err(StoreError::from)?;
         let url = state
             .fetch_url
             .as_deref()
@@ -222,6 +251,8 @@ impl Pipeline {
             inserted: 0,
             updated: 0,
             filtered: 0,
+            pages: 0,
+            pages_failed: 0,
             duration: Duration::ZERO,
             next_due: fetched_at,
             stages: StageTimes {
@@ -245,6 +276,7 @@ impl Pipeline {
         };
 
         let mut entries = Vec::new();
+        let mut feed_addr = None;
         let mut template = None;
         let mut prefetched = None;
         let mut processing = None;
@@ -268,6 +300,7 @@ impl Pipeline {
                 fail(&mut record, describe_fetch_error(&e), retry_after)
             }
             Ok(response) => {
+                feed_addr = response.remote_addr;
                 record.status = response.status;
                 record.etag = response.etag.clone();
                 record.last_modified = response.last_modified.clone();
@@ -318,16 +351,23 @@ impl Pipeline {
                                 record.site_url = feed.site_url.clone();
                                 record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
                                 let hint = hint.max(feed.ttl);
+                                let known =
+                                    state.content_kind.as_deref().and_then(ContentKind::parse);
                                 let prepared = self
                                     .prepare_entries(
                                         job,
                                         feed,
+                                        known,
                                         &record.fetched_at,
                                         &mut report.stages,
                                     )
                                     .await?;
                                 match prepared {
-                                    Ok((writes, learned, read_ahead, judged)) => {
+                                    Ok((writes, learned, read_ahead, judged, kind)) => {
+                                        if !writes.is_empty() {
+                                            record.content_kind =
+                                                Some(kind.map(ContentKind::as_str));
+                                        }
                                         entries = writes;
                                         record.filtered = judged;
                                         template = learned;
@@ -376,6 +416,13 @@ impl Pipeline {
         report.stages.store += write_started
             .elapsed()
             .saturating_sub(summary.dedup + summary.lock_wait);
+        if record.error.is_none() && job.full_text != FullText::Never {
+            let pages_started = Instant::now();
+            let (pages, failed) = self.fetch_pages(job, feed_addr).await?;
+            report.stages.pages = pages_started.elapsed();
+            report.pages = pages;
+            report.pages_failed = failed;
+        }
         report.status = record.status;
         report.error = record.error;
         report.filtered = record.filtered.dropped.len();
@@ -398,6 +445,156 @@ impl Pipeline {
         fetched_at + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
     }
 
+    /// The page step: fetches the pages due for this feed (at most
+    /// `pages_per_run`, concurrently within the fetcher's host and global
+    /// limits), extracts and cleans their articles on a worker (the batch
+    /// teaches the feed's template, as entries do), and writes each entry's
+    /// outcome. Returns the articles stored and the pages that left the
+    /// teaser. A page's failure is its entry's, retried with capped backoff;
+    /// only a database failure is returned.
+    async fn fetch_pages(
+        &self,
+        job: &FeedJob,
+        feed_addr: Option<std::net::IpAddr>,
+    ) -> Result<(usize, usize), PipelineError> {
+        let now = Utc::now();
+        let due = self.store.read(|conn| {
+            store::due_pages(conn, job.id, &store::timestamp(now), job.pages_per_run)
+        })?;
+        if due.is_empty() {
+            return Ok((0, 0));
+        }
+        // The guard: a feed's pages reach private addresses only when the
+        // feed itself came from one (a file:// feed counts as public).
+        let reach = match feed_addr {
+            Some(addr) if fulltext::is_private(addr) && !self.feeds_public => Reach::Any,
+            _ => Reach::PublicOnly,
+        };
+        let fetches = due.iter().map(|page| self.fetch_page(page, reach));
+        let fetched = futures_util::future::join_all(fetches).await;
+        let fetched_at = store::timestamp(now);
+        let mut writes = Vec::with_capacity(due.len());
+        let mut read = Vec::new();
+        for (page, result) in due.into_iter().zip(fetched) {
+            match result {
+                Ok((page_url, stored, fresh)) => read.push((page, page_url, stored, fresh)),
+                Err(error) => {
+                    let attempts = page.attempts.saturating_add(1);
+                    let wait = fulltext::retry_delay(attempts, job.interval, job.max_backoff);
+                    let retry = now + chrono::Duration::from_std(wait).unwrap_or_default();
+                    tracing::debug!(feed = %job.feed.url, page = %page.url, %error, "page failed");
+                    writes.push(store::PageWrite {
+                        entry_id: page.entry_id,
+                        fetched_at: fetched_at.clone(),
+                        page_url: None,
+                        page: None,
+                        outcome: store::PageOutcome::Failed {
+                            error,
+                            retry_at: store::timestamp(retry),
+                        },
+                    });
+                }
+            }
+        }
+        let mut template = None;
+        if !read.is_empty() {
+            let mut learned = self
+                .store
+                .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
+            let cleaner = self.cleaner();
+            let rules = job.rules.clone();
+            let pages: Vec<PageToRead> = read
+                .iter()
+                .map(|(page, url, stored, _)| PageToRead {
+                    teaser: page.teaser_text.clone(),
+                    url: url.clone(),
+                    html: stored.html.clone(),
+                })
+                .collect();
+            let judged = self
+                .workers
+                .run(move || {
+                    let outcomes = read_articles(&cleaner, rules.as_deref(), &mut learned, &pages);
+                    (outcomes, learned)
+                })
+                .await;
+            match judged {
+                Ok((outcomes, learned)) => {
+                    template = Some(learned);
+                    for ((page, url, stored, fresh), outcome) in read.into_iter().zip(outcomes) {
+                        writes.push(store::PageWrite {
+                            entry_id: page.entry_id,
+                            fetched_at: fetched_at.clone(),
+                            page_url: Some(url),
+                            page: fresh.then_some(stored),
+                            outcome,
+                        });
+                    }
+                }
+                Err(crashed) => {
+                    for (page, url, _, _) in read {
+                        writes.push(store::PageWrite {
+                            entry_id: page.entry_id,
+                            fetched_at: fetched_at.clone(),
+                            page_url: Some(url),
+                            page: None,
+                            outcome: store::PageOutcome::KeptTeaser {
+                                note: format!("the extractor crashed on this page: {crashed}"),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        let articles = writes
+            .iter()
+            .filter(|w| matches!(w.outcome, store::PageOutcome::Article { .. }))
+            .count();
+        let failed = writes.len() - articles;
+        self.store
+            .write_pages(job.id, &writes, template.as_ref(), &self.deduper)
+            .await?;
+        Ok((articles, failed))
+    }
+
+    /// Fetches one due page: its final URL, the page (fresh, or the stored
+    /// one on a 304), and whether it is fresh; `Err` says why not.
+    async fn fetch_page(
+        &self,
+        page: &store::DuePage,
+        reach: Reach,
+    ) -> Result<(String, store::StoredPage, bool), String> {
+        let url = Url::parse(&page.url).map_err(|e| format!("invalid link {:?}: {e}", page.url))?;
+        let validators = page
+            .stored
+            .as_ref()
+            .map(|s| Validators {
+                etag: s.etag.clone(),
+                last_modified: s.last_modified.clone(),
+            })
+            .unwrap_or_default();
+        let response = self
+            .fetcher
+            .fetch_page(&url, &validators, reach)
+            .await
+            .map_err(|e| describe_fetch_error(&e))?;
+        let final_url = response.final_url.as_ref().unwrap_or(&url).to_string();
+        let Some(body) = response.body else {
+            return match &page.stored {
+                Some(stored) => Ok((final_url, stored.clone(), false)),
+                None => Err("HTTP 304 Not Modified, and no page is stored".into()),
+            };
+        };
+        fulltext::is_html(response.content_type.as_deref(), &body)?;
+        let content_type = fulltext::page_content_type(response.content_type.as_deref(), &body);
+        let stored = store::StoredPage {
+            html: parse::decode(&body, content_type.as_deref()),
+            etag: response.etag,
+            last_modified: response.last_modified,
+        };
+        Ok((final_url, stored, true))
+    }
+
     /// Keeps the entries that are new or changed since they were stored,
     /// cleans them (with the feed's learned template, which they also teach),
     /// analyses their texts and reads ahead what the matcher will need under
@@ -406,6 +603,7 @@ impl Pipeline {
         &self,
         job: &FeedJob,
         feed: ParsedFeed,
+        kind_known: Option<ContentKind>,
         fetched_at: &str,
         stages: &mut StageTimes,
     ) -> Result<Result<Prepared, String>, PipelineError> {
@@ -451,7 +649,7 @@ impl Pipeline {
             })
             .collect();
         if changed.is_empty() {
-            return Ok(Ok((Vec::new(), None, None, Default::default())));
+            return Ok(Ok((Vec::new(), None, None, Default::default(), kind_known)));
         }
         // Filters judge new entries only; an edit of a stored entry is kept.
         let is_new: Vec<bool> = changed
@@ -467,6 +665,7 @@ impl Pipeline {
         let store = self.store.clone();
         let deduper = self.deduper.clone();
         let fetched_at = fetched_at.to_string();
+        let full_text = job.full_text;
         let prepared = self
             .workers
             .run(move || {
@@ -481,12 +680,20 @@ impl Pipeline {
                 let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
                 let clean_took = t.elapsed();
                 let t = Instant::now();
+                // Which entries are teasers, and what they say of the feed.
+                let signs: Vec<TeaserSigns> = changed
+                    .iter()
+                    .zip(&cleaned)
+                    .map(|((e, _), c)| TeaserSigns::of(&e.content_html, &c.text))
+                    .collect();
+                let kind = fulltext::learn(kind_known, &signs);
                 let mut judged = store::FilterOutcome::default();
                 let writes: Vec<EntryWrite> = changed
                     .into_iter()
                     .zip(cleaned)
                     .zip(is_new)
-                    .filter_map(|(((e, raw_hash), cleaned), is_new)| {
+                    .zip(signs)
+                    .filter_map(|((((e, raw_hash), cleaned), is_new), signs)| {
                         let verdict = match &filter {
                             Some(filter) if is_new => filter.decide(&Candidate {
                                 title: e.title.as_deref(),
@@ -509,9 +716,11 @@ impl Pipeline {
                         if dropped_before.contains_key(&e.guid) {
                             judged.admitted.push(e.guid.clone());
                         }
-                        Some((e, raw_hash, cleaned))
+                        Some((e, raw_hash, cleaned, signs))
                     })
-                    .map(|(e, raw_hash, cleaned)| EntryWrite {
+                    .map(|(e, raw_hash, cleaned, signs)| EntryWrite {
+                        page_wanted: fulltext::decide(full_text, kind, signs, e.url.as_deref())
+                            .fetch,
                         guid: e.guid,
                         url: e.url,
                         title: e.title,
@@ -538,16 +747,23 @@ impl Pipeline {
                     template,
                     prefetched,
                     judged,
+                    kind,
                     clean_took,
                     t.elapsed(),
                 )
             })
             .await;
         match prepared {
-            Ok((writes, template, prefetched, judged, clean_took, dedup_took)) => {
+            Ok((writes, template, prefetched, judged, kind, clean_took, dedup_took)) => {
                 stages.clean = clean_took;
                 stages.dedup = dedup_took;
-                Ok(Ok((writes, Some(template), Some(prefetched?), judged)))
+                Ok(Ok((
+                    writes,
+                    Some(template),
+                    Some(prefetched?),
+                    judged,
+                    kind,
+                )))
             }
             // The cleaner panicked on this feed's input: store nothing new and
             // record it as the feed's error, so the next fetch retries in full.
@@ -559,14 +775,66 @@ impl Pipeline {
 }
 
 /// New or changed entries ready to write, the feed's template that learned
-/// from them, what the matcher read ahead for them, and what the filters
-/// dropped.
+/// from them, what the matcher read ahead for them, what the filters
+/// dropped, and the feed's kind (teasers or full content).
 type Prepared = (
     Vec<EntryWrite>,
     Option<FeedTemplate>,
     Option<crate::dedup::Prefetched>,
     store::FilterOutcome,
+    Option<ContentKind>,
 );
+
+/// One fetched page to read: the teaser its article must beat, where the
+/// page ended up, and the page.
+pub struct PageToRead {
+    pub teaser: String,
+    pub url: String,
+    pub html: String,
+}
+
+/// Extracts the article of each page, cleans them as one batch with the
+/// feed's rules and template (which learns the site's recurring blocks from
+/// them, as it does from entries), and judges each against its teaser.
+/// Pure; runs on a worker.
+pub fn read_articles(
+    cleaner: &Cleaner,
+    rules: Option<&CompiledRules>,
+    template: &mut FeedTemplate,
+    pages: &[PageToRead],
+) -> Vec<store::PageOutcome> {
+    let articles: Vec<Option<crate::extract::Article>> = pages
+        .iter()
+        .map(|p| crate::extract::extract(&p.html, Url::parse(&p.url).ok().as_ref()))
+        .collect();
+    let htmls: Vec<&str> = articles.iter().flatten().map(|a| a.html.as_str()).collect();
+    let mut cleaned = cleaner.clean_batch(&htmls, rules, template).into_iter();
+    pages
+        .iter()
+        .zip(&articles)
+        .map(|(page, article)| {
+            let cleaned = article.as_ref().and_then(|_| cleaned.next());
+            page_outcome(&page.teaser, cleaned)
+        })
+        .collect()
+}
+
+/// The article (cleaned), or the teaser and why, as [`fulltext::judge`] decides.
+pub fn page_outcome(
+    teaser: &str,
+    article: Option<crate::clean::CleanedEntry>,
+) -> store::PageOutcome {
+    match fulltext::judge(teaser, article.as_ref().map(|c| c.text.as_str())) {
+        Ok(()) => {
+            let article = article.unwrap_or_default();
+            store::PageOutcome::Article {
+                html: article.html,
+                text: article.text,
+            }
+        }
+        Err(note) => store::PageOutcome::KeptTeaser { note },
+    }
+}
 
 /// A hash of what a reader sees of an entry: an edit to any of it is an update.
 fn raw_hash(e: &ParsedEntry) -> i64 {

@@ -523,7 +523,13 @@ pub struct FeedState {
     pub consecutive_failures: i64,
     pub next_fetch_at: Option<String>,
     pub min_interval_secs: Option<i64>,
+    /// What its recent entries showed: `fulltext::ContentKind` as text.
+    pub content_kind: Option<String>,
 }
+
+/// The columns of [`FeedState`], for every query that reads one.
+pub const FEED_STATE_COLUMNS: &str = "id, url, fetch_url, name, title, etag, last_modified, \
+     consecutive_failures, next_fetch_at, min_interval_secs, content_kind";
 
 /// The outcome of one fetch attempt, for the feed's row.
 #[derive(Debug, Clone, Default)]
@@ -546,6 +552,9 @@ pub struct FetchRecord {
     pub site_url: Option<String>,
     /// What the entry filters dropped (and let in again) in this fetch.
     pub filtered: FilterOutcome,
+    /// What this fetch's entries taught about the feed (`Some` when it
+    /// brought new or changed entries): `fulltext::ContentKind` as text.
+    pub content_kind: Option<Option<&'static str>>,
 }
 
 /// One new or changed entry, cleaned, ready to write.
@@ -564,6 +573,8 @@ pub struct EntryWrite {
     /// The de-duplicator's analysis of `content_text`, made before the
     /// writer is taken (it is the costliest part of matching).
     pub analysis: std::sync::Arc<crate::dedup::fingerprint::Analysis>,
+    /// Its text is a teaser whose page the page step fetches.
+    pub page_wanted: bool,
     /// Authors, categories and enclosures.
     pub extras: EntryExtras,
 }
@@ -830,13 +841,10 @@ impl Store {
             Ok(())
         })
         .await?;
-        Ok(sqlx::query_as::<_, FeedState>(
-            "SELECT id, url, fetch_url, name, title, etag, last_modified, consecutive_failures,
-                    next_fetch_at, min_interval_secs
-             FROM feeds WHERE enabled = 1",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        let query = format!("SELECT {FEED_STATE_COLUMNS} FROM feeds WHERE enabled = 1");
+        Ok(sqlx::query_as::<_, FeedState>(sqlx::AssertSqlSafe(query))
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Reads ahead, before the writer is taken, what the matcher will need
@@ -934,6 +942,29 @@ impl Store {
         }
     }
 
+    /// Writes one feed's page attempts in a single transaction (see
+    /// [`write_pages_in`]); an entry pruned meanwhile is skipped.
+    pub async fn write_pages(
+        &self,
+        feed_id: i64,
+        writes: &[PageWrite],
+        template: Option<&crate::clean::FeedTemplate>,
+        dedup: &crate::dedup::Deduper,
+    ) -> Result<(), StoreError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| write_pages_in(tx, feed_id, writes, template, dedup))
+            .await?;
+        let bytes: usize = writes
+            .iter()
+            .map(|w| w.page.as_ref().map_or(0, |p| p.html.len()) + 4096)
+            .sum();
+        self.checkpoint_if_due(4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX))
+            .await;
+        Ok(())
+    }
+
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
         Ok(sqlx::query_as::<_, FeedOverview>(
@@ -943,12 +974,184 @@ impl Store {
                     CASE WHEN f.enabled THEN f.next_fetch_at END AS next_fetch_at,
                     (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries,
                     f.category,
-                    (SELECT COUNT(*) FROM filtered_entries d WHERE d.feed_id = f.id) AS filtered
+                    (SELECT COUNT(*) FROM filtered_entries d WHERE d.feed_id = f.id) AS filtered,
+                    (SELECT COUNT(*) FROM entries e
+                     WHERE e.feed_id = f.id AND e.text_source = 'page') AS pages_fetched,
+                    (SELECT COUNT(*) FROM entries e
+                     WHERE e.feed_id = f.id AND e.page_error IS NOT NULL) AS pages_failed
              FROM feeds f ORDER BY f.enabled DESC, f.id",
         )
         .fetch_all(&self.pool)
         .await?)
     }
+}
+
+/// An entry whose page is due: never fetched since the entry came or
+/// changed, or failed and its wait is over.
+#[derive(Debug, Clone)]
+pub struct DuePage {
+    pub entry_id: i64,
+    pub url: String,
+    /// The feed's own cleaned text, which the article must beat.
+    pub teaser_text: String,
+    /// Failed attempts in a row so far.
+    pub attempts: u32,
+    /// The page as last fetched, for a conditional GET's 304.
+    pub stored: Option<StoredPage>,
+}
+
+/// A fetched page as kept in `entry_pages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredPage {
+    pub html: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What one page attempt did to its entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageOutcome {
+    /// The page's article (cleaned) replaces the teaser.
+    Article { html: String, text: String },
+    /// The page was read, but its article was not worth more than the
+    /// teaser (a paywall, a consent wall): the teaser stays, `note` says why,
+    /// and the page is not fetched again unless the entry changes.
+    KeptTeaser { note: String },
+    /// The fetch failed: the teaser stays and the page is tried again at
+    /// `retry_at`.
+    Failed { error: String, retry_at: String },
+}
+
+/// One page attempt, ready to write.
+#[derive(Debug, Clone)]
+pub struct PageWrite {
+    pub entry_id: i64,
+    pub fetched_at: String,
+    /// Where its redirects ended.
+    pub page_url: Option<String>,
+    /// The page to keep for reclean (`None`: keep what is stored).
+    pub page: Option<StoredPage>,
+    pub outcome: PageOutcome,
+}
+
+/// The entries of `feed_id` whose page is due at `now`, the longest
+/// waiting first, at most `limit`.
+pub fn due_pages(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    now: &str,
+    limit: usize,
+) -> Result<Vec<DuePage>, StoreError> {
+    let mut select = conn.prepare_cached(
+        "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
+                p.html, p.etag, p.last_modified
+         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+         WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
+               AND e.url IS NOT NULL
+         ORDER BY e.page_due_at, e.id LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = select.query_map(rusqlite::params![feed_id, now, limit], |row| {
+        let html: Option<String> = row.get(4)?;
+        Ok(DuePage {
+            entry_id: row.get(0)?,
+            url: row.get(1)?,
+            teaser_text: row.get(2)?,
+            attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            stored: html.map(|html| StoredPage {
+                html,
+                etag: row.get(5).ok().flatten(),
+                last_modified: row.get(6).ok().flatten(),
+            }),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Writes page attempts in one transaction: each entry's text, source,
+/// page columns and kept page; the entries whose text grew to the article
+/// go through the de-duplicator's edit path (`Deduper::assign`: new
+/// fingerprints, maybe another story); and the feed's template, which
+/// learned from the pages.
+fn write_pages_in(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    writes: &[PageWrite],
+    template: Option<&crate::clean::FeedTemplate>,
+    dedup: &crate::dedup::Deduper,
+) -> Result<(), StoreError> {
+    let mut grown = Vec::new();
+    for w in writes {
+        match &w.outcome {
+            PageOutcome::Article { html, text } => {
+                tx.prepare_cached(
+                    "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = 'page',
+                        page_url = ?3, page_fetched_at = ?4, page_error = NULL,
+                        page_attempts = 0, page_due_at = NULL
+                     WHERE id = ?5 AND feed_id = ?6",
+                )?
+                .execute(rusqlite::params![
+                    html,
+                    text,
+                    w.page_url,
+                    w.fetched_at,
+                    w.entry_id,
+                    feed_id
+                ])?;
+                grown.push(w.entry_id);
+            }
+            PageOutcome::KeptTeaser { note } => {
+                tx.prepare_cached(
+                    "UPDATE entries SET page_url = ?1, page_fetched_at = ?2, page_error = ?3,
+                        page_attempts = 0, page_due_at = NULL
+                     WHERE id = ?4 AND feed_id = ?5",
+                )?
+                .execute(rusqlite::params![
+                    w.page_url,
+                    w.fetched_at,
+                    note,
+                    w.entry_id,
+                    feed_id
+                ])?;
+            }
+            PageOutcome::Failed { error, retry_at } => {
+                tx.prepare_cached(
+                    "UPDATE entries SET page_url = COALESCE(?1, page_url), page_fetched_at = ?2,
+                        page_error = ?3, page_attempts = page_attempts + 1, page_due_at = ?4
+                     WHERE id = ?5 AND feed_id = ?6",
+                )?
+                .execute(rusqlite::params![
+                    w.page_url,
+                    w.fetched_at,
+                    error,
+                    retry_at,
+                    w.entry_id,
+                    feed_id
+                ])?;
+            }
+        }
+        if let Some(page) = &w.page {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO entry_pages (entry_id, html, etag, last_modified)
+                 SELECT id, ?2, ?3, ?4 FROM entries WHERE id = ?1",
+            )?
+            .execute(rusqlite::params![
+                w.entry_id,
+                page.html,
+                page.etag,
+                page.last_modified
+            ])?;
+        }
+    }
+    if !grown.is_empty() {
+        dedup
+            .assign(tx, &grown)
+            .map_err(|e| StoreError::Dedup(e.to_string()))?;
+    }
+    if let Some(template) = template {
+        template.save(tx, feed_id)?;
+    }
+    Ok(())
 }
 
 /// About how many pages a fetch's commit adds to the WAL: its entries' text
@@ -996,12 +1199,16 @@ fn write_fetch_in(
             "UPDATE entries SET
                 url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
                 changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
-                raw_hash = ?, authors = ?, categories = ?
+                raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
+                teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
              WHERE feed_id = ? AND guid = ?
              RETURNING id",
         )?;
         for e in updates {
             summary.updated += 1;
+            // A changed entry is the feed's text again until its page is
+            // fetched anew (the page may have changed with it).
+            let (teaser, due) = page_columns(e, &record.fetched_at);
             let id: i64 = update.query_row(
                 rusqlite::params![
                     e.url,
@@ -1016,6 +1223,8 @@ fn write_fetch_in(
                     e.raw_hash,
                     EntryExtras::json(&e.extras.authors),
                     EntryExtras::json(&e.extras.categories),
+                    teaser,
+                    due,
                     feed_id,
                     e.guid,
                 ],
@@ -1047,7 +1256,8 @@ fn write_fetch_in(
             fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
             next_fetch_at = ?9,
             min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
-            title = COALESCE(?11, title), site_url = COALESCE(?12, site_url)
+            title = COALESCE(?11, title), site_url = COALESCE(?12, site_url),
+            content_kind = CASE WHEN ?14 THEN ?15 ELSE content_kind END
          WHERE id = ?13",
     )?
     .execute(rusqlite::params![
@@ -1064,8 +1274,20 @@ fn write_fetch_in(
         record.title,
         record.site_url,
         feed_id,
+        record.content_kind.is_some(),
+        record.content_kind.flatten(),
     ])?;
     Ok(())
+}
+
+/// `teaser_text` and `page_due_at` of an entry as the feed gives it: a
+/// wanted page is due at once.
+fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>, Option<&'a str>) {
+    if e.page_wanted {
+        (Some(e.content_text.as_str()), Some(fetched_at))
+    } else {
+        (None, None)
+    }
 }
 
 /// The stored raw hash of each of `guids` that the feed has.
@@ -1129,11 +1351,13 @@ pub fn insert_new(
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
                               fetched_at, changed_at, content_raw, content_html, content_text,
-                              raw_hash, simhash, story_id, authors, categories)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              raw_hash, simhash, story_id, authors, categories,
+                              teaser_text, page_due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?;
     for (index, e) in fresh.iter().enumerate() {
         let id = placement.ids.get(index).copied();
+        let (teaser, due) = page_columns(e, fetched_at);
         insert.execute(rusqlite::params![
             id,
             feed_id,
@@ -1153,6 +1377,8 @@ pub fn insert_new(
             placement.stories.get(index),
             EntryExtras::json(&e.extras.authors),
             EntryExtras::json(&e.extras.categories),
+            teaser,
+            due,
         ])?;
         if let Some(id) = id
             && !e.extras.enclosures.is_empty()
@@ -1179,6 +1405,10 @@ pub struct FeedOverview {
     pub last_error: Option<String>,
     pub next_fetch_at: Option<String>,
     pub entries: i64,
+    /// Entries whose text is their page's article.
+    pub pages_fetched: i64,
+    /// Entries whose page could not be used (`entries.page_error`).
+    pub pages_failed: i64,
     /// The feed's `category` from the feed list.
     pub category: Option<String>,
     /// Entries its `[filter]` rules dropped (rows of `filtered_entries`).

@@ -1,9 +1,12 @@
 //! Tuning the cleaner: `preview` shows what the cleaner keeps and removes
-//! from a feed, and why, without writing anything; `reclean` re-runs the
-//! cleaner over the stored raw HTML after its rules improve.
+//! from a feed, and why, and whether each entry's page would be fetched,
+//! without writing anything; `reclean` re-runs the cleaner over the stored
+//! raw HTML (and re-extracts stored pages) after its rules improve;
+//! `extract_source` shows what the extractor makes of one page.
 //!
 //! `preview` never writes to the database (it opens it read-only, and only to
 //! borrow the feed's learned template). `reclean` never fetches.
+//! `extract_source` reads no config and no database.
 
 use std::path::Path;
 
@@ -13,8 +16,10 @@ use url::Url;
 use crate::clean::{CleanError, Cleaner, CompiledRules, FeedTemplate, RemovedBlock};
 use crate::config::Config;
 use crate::dedup::{DedupError, Deduper};
-use crate::fetch::{ClientError, FetchError, Fetcher, Validators};
+use crate::fetch::{ClientError, FetchError, Fetcher, Reach, Validators};
+use crate::fulltext::{self, TeaserSigns};
 use crate::parse::ParseError;
+use crate::store::PageOutcome;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +42,8 @@ pub enum TuneError {
     Discover(#[from] crate::discover::DiscoverError),
     #[error("invalid filter rule: {0}")]
     Filter(#[from] regex::Error),
+    #[error("{page}: {message}")]
+    Page { page: String, message: String },
 }
 
 impl From<sqlx::Error> for TuneError {
@@ -56,6 +63,10 @@ pub struct PreviewEntry {
     pub removed: Vec<RemovedBlock>,
     /// Why a `[filter]` rule would drop this entry; `None`: it would be kept.
     pub filtered: Option<String>,
+    /// Whether the daemon would fetch its page.
+    pub fetch_page: bool,
+    /// Why (or why not).
+    pub page_reason: String,
 }
 
 /// The result of a preview: where the template came from, and each entry.
@@ -117,7 +128,7 @@ async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> 
         &config.filter,
         listed.map_or(&no_rules, |f| &f.filter),
     )?;
-    let stored = stored_template(&config.storage.database, url).await;
+    let (stored, known_kind) = stored_state(&config.storage.database, url).await;
 
     let fetcher = Fetcher::new(&config.fetch)?;
     let credentials = listed.map(|f| f.credentials.clone()).unwrap_or_default();
@@ -156,28 +167,42 @@ async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> 
             )
         }
     };
+    let mode = listed.map_or(config.fetch.full_text, |f| config.full_text_of(f));
+    let signs: Vec<TeaserSigns> = feed
+        .entries
+        .iter()
+        .zip(&cleaned)
+        .map(|(e, c)| TeaserSigns::of(&e.content_html, &c.text))
+        .collect();
+    let kind = fulltext::learn(known_kind, &signs);
     let entries = feed
         .entries
         .iter()
         .zip(cleaned)
-        .map(|(e, c)| PreviewEntry {
-            guid: e.guid.clone(),
-            title: e.title.clone(),
-            url: e.url.clone(),
-            raw_chars: e.content_html.chars().count(),
-            filtered: filter.as_ref().and_then(|f| {
-                match f.decide(&crate::filter::Candidate {
-                    title: e.title.as_deref(),
-                    text: &c.text,
-                    authors: &e.authors,
-                    categories: &e.categories,
-                }) {
-                    crate::filter::Verdict::Keep => None,
-                    crate::filter::Verdict::Drop(reason) => Some(reason),
-                }
-            }),
-            text: c.text,
-            removed: c.removed,
+        .zip(signs)
+        .map(|((e, c), signs)| {
+            let decision = fulltext::decide(mode, kind, signs, e.url.as_deref());
+            PreviewEntry {
+                guid: e.guid.clone(),
+                title: e.title.clone(),
+                url: e.url.clone(),
+                raw_chars: e.content_html.chars().count(),
+                filtered: filter.as_ref().and_then(|f| {
+                    match f.decide(&crate::filter::Candidate {
+                        title: e.title.as_deref(),
+                        text: &c.text,
+                        authors: &e.authors,
+                        categories: &e.categories,
+                    }) {
+                        crate::filter::Verdict::Keep => None,
+                        crate::filter::Verdict::Drop(reason) => Some(reason),
+                    }
+                }),
+                text: c.text,
+                removed: c.removed,
+                fetch_page: decision.fetch,
+                page_reason: decision.reason.to_string(),
+            }
         })
         .collect();
     Ok(Preview {
@@ -188,29 +213,39 @@ async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> 
     })
 }
 
-/// The feed's learned template, read from the database read-only, if both exist.
-async fn stored_template(database: &Path, url: &Url) -> Option<FeedTemplate> {
+/// The feed's learned template and content kind, read from the database
+/// read-only, if both exist.
+async fn stored_state(
+    database: &Path,
+    url: &Url,
+) -> (Option<FeedTemplate>, Option<fulltext::ContentKind>) {
     if !database.is_file() {
-        return None;
+        return (None, None);
     }
-    let conn = rusqlite::Connection::open_with_flags(
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
         database,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .ok()?;
-    let template = crate::store::run_blocking(|| {
+    ) else {
+        return (None, None);
+    };
+    crate::store::run_blocking(|| {
         use rusqlite::OptionalExtension;
-        let feed_id: i64 = conn
+        let Ok(Some((feed_id, kind))) = conn
             .query_row(
-                "SELECT id FROM feeds WHERE url = ?1 OR fetch_url = ?1",
+                "SELECT id, content_kind FROM feeds WHERE url = ?1 OR fetch_url = ?1",
                 [url.as_str()],
-                |row| row.get(0),
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
             )
             .optional()
-            .ok()??;
-        FeedTemplate::load(&conn, feed_id).ok()
-    })?;
-    (template.entries_seen > 0).then_some(template)
+        else {
+            return (None, None);
+        };
+        let template = FeedTemplate::load(&conn, feed_id)
+            .ok()
+            .filter(|t| t.entries_seen > 0);
+        let kind = kind.as_deref().and_then(fulltext::ContentKind::parse);
+        (template, kind)
+    })
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
@@ -240,9 +275,12 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
         let template = store.read(|conn| Ok(FeedTemplate::load(conn, feed_id)?))?;
         let mut after = 0i64;
         loop {
-            let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
-                "SELECT id, COALESCE(content_raw, ''), content_html, content_text FROM entries
-                 WHERE feed_id = ? AND id > ? ORDER BY id LIMIT ?",
+            let rows: Vec<RecleanRow> = sqlx::query_as(
+                "SELECT e.id, COALESCE(e.content_raw, '') AS raw, e.content_html AS html,
+                        e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
+                        COALESCE(e.page_url, e.url) AS page_url, p.html AS page
+                 FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+                 WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
             )
             .bind(feed_id)
             .bind(after)
@@ -250,28 +288,51 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             .fetch_all(&store.pool)
             .await?;
             let Some(last) = rows.last() else { break };
-            after = last.0;
+            after = last.id;
             report.entries += rows.len() as u64;
-            let updates: Vec<(i64, String, String)> = rows
+            let updates: Vec<RecleanUpdate> = rows
                 .into_iter()
-                .filter_map(|(id, raw, html, text)| {
-                    let cleaned = cleaner.clean(&raw, rules.as_ref(), Some(&template));
-                    let same = html.as_deref() == Some(cleaned.html.as_str())
-                        && text.as_deref() == Some(cleaned.text.as_str());
-                    (!same).then_some((id, cleaned.html, cleaned.text))
+                .filter_map(|row| {
+                    let cleaned = cleaner.clean(&row.raw, rules.as_ref(), Some(&template));
+                    let teaser = row.teaser.then(|| cleaned.text.clone());
+                    // A stored page is read again from its stored HTML.
+                    let article = row.page.as_deref().map(|page| {
+                        let url = row.page_url.as_deref().and_then(|u| Url::parse(u).ok());
+                        let article = crate::extract::extract(page, url.as_ref())
+                            .map(|a| cleaner.clean(&a.html, rules.as_ref(), Some(&template)));
+                        crate::pipeline::page_outcome(&cleaned.text, article)
+                    });
+                    let (html, text, source) = match article {
+                        Some(PageOutcome::Article { html, text }) => (html, text, "page"),
+                        _ => (cleaned.html, cleaned.text, "feed"),
+                    };
+                    let same = row.html.as_deref() == Some(html.as_str())
+                        && row.text.as_deref() == Some(text.as_str())
+                        && row.text_source == source;
+                    (!same).then_some(RecleanUpdate {
+                        id: row.id,
+                        html,
+                        text,
+                        source,
+                        teaser,
+                    })
                 })
                 .collect();
             if updates.is_empty() {
                 continue;
             }
-            let ids: Vec<i64> = updates.iter().map(|(id, _, _)| *id).collect();
+            let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
             store
                 .write(|tx| {
                     let mut update = tx.prepare_cached(
-                        "UPDATE entries SET content_html = ?, content_text = ? WHERE id = ?",
+                        "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
+                            teaser_text = COALESCE(?4, teaser_text),
+                            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END
+                         WHERE id = ?5",
                     )?;
-                    for (id, html, text) in &updates {
-                        update.execute(rusqlite::params![html, text, id])?;
+                    for u in &updates {
+                        update
+                            .execute(rusqlite::params![u.html, u.text, u.source, u.teaser, u.id])?;
                     }
                     deduper
                         .assign(tx, &ids)
@@ -283,4 +344,74 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
     }
     crate::search::catch_up(&store.pool).await?;
     Ok(report)
+}
+
+/// One stored entry as reclean reads it.
+#[derive(sqlx::FromRow)]
+struct RecleanRow {
+    id: i64,
+    raw: String,
+    html: Option<String>,
+    text: Option<String>,
+    text_source: String,
+    /// Its page was wanted: `teaser_text` follows the feed's text.
+    teaser: bool,
+    page_url: Option<String>,
+    /// The stored page, if one was fetched.
+    page: Option<String>,
+}
+
+struct RecleanUpdate {
+    id: i64,
+    html: String,
+    text: String,
+    source: &'static str,
+    teaser: Option<String>,
+}
+
+/// What `feedsieve extract` prints for one page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExtractedPage {
+    /// The file or URL exactly as given.
+    pub source: String,
+    pub title: Option<String>,
+    pub text: String,
+    /// Cleaned and sanitised, as feedsieve would store it.
+    pub html: String,
+}
+
+/// Reads one page (a local file, or a URL fetched with the default fetch
+/// settings) and extracts its article, cleaned by the built-in rules alone:
+/// no config, no database, nothing written.
+pub async fn extract_source(
+    fetcher: &Fetcher,
+    cleaner: &Cleaner,
+    source: &str,
+) -> Result<ExtractedPage, TuneError> {
+    let url = resolve_target(source)?;
+    let response = fetcher
+        .fetch_page_or_file(&url, Reach::Any)
+        .await
+        .map_err(|source| TuneError::Fetch {
+            url: url.to_string(),
+            source,
+        })?;
+    let failed = |message: String| TuneError::Page {
+        page: source.to_string(),
+        message,
+    };
+    let body = response.body.unwrap_or_default();
+    fulltext::is_html(response.content_type.as_deref(), &body).map_err(failed)?;
+    let content_type = fulltext::page_content_type(response.content_type.as_deref(), &body);
+    let page = crate::parse::decode(&body, content_type.as_deref());
+    let base = response.final_url.unwrap_or(url);
+    let article = crate::extract::extract(&page, Some(&base))
+        .ok_or_else(|| failed("no article found on the page".into()))?;
+    let cleaned = cleaner.clean(&article.html, None, None);
+    Ok(ExtractedPage {
+        source: source.to_string(),
+        title: article.title,
+        text: cleaned.text,
+        html: cleaned.html,
+    })
 }

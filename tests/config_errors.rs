@@ -58,6 +58,14 @@ fn each_kind_of_mistake_names_file_line_col_and_what_is_wrong() {
             &["invalid type", "expected true or false"],
         ),
         (
+            format!("{ok_feed}full_text = \"sometimes\"\n"),
+            "3:13: ",
+            &[
+                "full_text must be \"auto\", \"always\" or \"never\"",
+                "\"sometimes\"",
+            ],
+        ),
+        (
             format!("{ok_feed}interval = \"fortnightly\"\n"),
             "3:12: ",
             &["interval"],

@@ -49,6 +49,7 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
                 extras: Default::default(),
                 content_text: body,
                 raw_hash: i,
+                page_wanted: false,
             }
         })
         .collect()

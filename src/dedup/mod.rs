@@ -88,6 +88,52 @@ pub struct Deduper {
     /// (at 500,000 entries, about 3 s of CPU and 200 MB). `None` once read,
     /// or when there is nothing to read.
     unread: Mutex<Option<SqlitePool>>,
+    /// Entries whose text `assign` changed, so that `place` does not verify
+    /// against what a `prefetch` read of them before (a teaser's page step
+    /// racing another feed's read-ahead kept the article out of its story).
+    edits: Mutex<EditLog>,
+}
+
+/// Which entries were edited when, in generations: `assign` starts a new
+/// generation per call; a read-ahead notes the generation it started in.
+#[derive(Debug, Default)]
+struct EditLog {
+    generation: u64,
+    /// Each edited entry and the generation of its last edit.
+    edited: HashMap<i64, u64>,
+    /// Generations up to this one were forgotten (the log is bounded).
+    forgotten: u64,
+}
+
+/// Edited entries remembered at most; past this the log starts over and
+/// read-aheads older than that are read again under the writer.
+const EDITS_KEPT: usize = 65_536;
+
+impl EditLog {
+    fn record(&mut self, ids: &[i64]) {
+        self.generation += 1;
+        if self.edited.len() + ids.len() > EDITS_KEPT {
+            self.edited.clear();
+            self.forgotten = self.generation - 1;
+        }
+        for &id in ids {
+            self.edited.insert(id, self.generation);
+        }
+    }
+
+    /// Whether anything a read-ahead begun in `generation` may have read
+    /// was edited since (or may have been: the edit of the generation it
+    /// began in may not have been committed yet when it read).
+    fn stale(&self, generation: u64, batch: &Batch) -> bool {
+        if generation <= self.forgotten {
+            return true;
+        }
+        let touched = |id: &i64| self.edited.get(id).is_some_and(|&g| g >= generation);
+        batch.rows.keys().any(touched)
+            || batch.meta.keys().any(touched)
+            || batch.sketches.keys().any(touched)
+            || batch.canonical.values().flatten().any(touched)
+    }
 }
 
 /// The recent entries the matcher looks candidates up in. The anchor index
@@ -267,6 +313,8 @@ pub struct Incoming<'a> {
 #[derive(Default)]
 pub struct Prefetched {
     batch: Batch,
+    /// The edit generation it began in.
+    generation: u64,
 }
 
 /// The stories chosen for entries before their rows exist
@@ -431,6 +479,7 @@ impl Deduper {
             config: config.clone(),
             window: Mutex::new(Window::default()),
             unread: Mutex::new(None),
+            edits: Mutex::new(EditLog::default()),
         }
     }
 
@@ -462,6 +511,10 @@ impl Deduper {
     /// and keeps `stories` consistent. Ids whose rows do not exist are skipped.
     pub fn assign(&self, conn: &Connection, entry_ids: &[i64]) -> Result<(), DedupError> {
         self.ensure_window()?;
+        self.edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .record(entry_ids);
         let mut batch = Batch::default();
         load_rows(conn, &mut batch, entry_ids, Need::Analyse)?;
         let mut order: Vec<(&str, i64)> = entry_ids
@@ -764,6 +817,15 @@ impl Deduper {
             ..Placement::default()
         };
         let mut batch = prefetched.batch;
+        if self
+            .edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .stale(prefetched.generation, &batch)
+        {
+            // Read again below, as if nothing had been read ahead.
+            batch = Batch::default();
+        }
         // Feeds committed since the prefetch may have changed a story's
         // canonical entry or emptied a story: their rows are re-read (small).
         refresh_canonicals(conn, &mut batch)?;
@@ -840,6 +902,11 @@ impl Deduper {
         incoming: &[Incoming<'_>],
     ) -> Result<Prefetched, DedupError> {
         self.ensure_window()?;
+        let generation = self
+            .edits
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation;
         let mut batch = Batch::default();
         // Provisional ids, below any real one: the real ids are given out
         // under the writer.
@@ -851,7 +918,7 @@ impl Deduper {
         for id in ids {
             batch.rows.remove(&id);
         }
-        Ok(Prefetched { batch })
+        Ok(Prefetched { batch, generation })
     }
 
     /// Adds incoming entries to `batch` as rows with ids from `first` up.

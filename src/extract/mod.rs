@@ -6,8 +6,16 @@
 //! through the cleaner (the same sanitiser as feed content) before storing or
 //! showing it.
 
-use scraper::{Html, Selector};
+mod content;
+mod page;
+mod render;
+mod signals;
+mod structured;
+
+use scraper::Html;
 use url::Url;
+
+use page::{Page, collapse};
 
 /// How the article was found on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,76 +49,170 @@ pub struct Article {
 /// Extracts the main article of `page_html`; `None` when the page has no
 /// recognisable article text. `page_url` resolves relative links.
 pub fn extract(page_html: &str, page_url: Option<&Url>) -> Option<Article> {
-    let _ = page_url;
-    let document = Html::parse_document(page_html);
-    let title = first_text(&document, "h1").or_else(|| first_text(&document, "title"));
-    for scope in ["article", "main", "body"] {
-        let Ok(scope_selector) = Selector::parse(scope) else {
-            continue;
-        };
-        let Ok(paragraphs) = Selector::parse("p") else {
-            continue;
-        };
-        let Some(root) = document.select(&scope_selector).next() else {
-            continue;
-        };
-        let mut html = String::new();
-        let mut text = String::new();
-        for paragraph in root.select(&paragraphs) {
-            let words = paragraph.text().collect::<String>();
-            let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-            if words.is_empty() {
-                continue;
-            }
-            html.push_str(&paragraph.html());
-            if !text.is_empty() {
-                text.push_str("\n\n");
-            }
-            text.push_str(&words);
+    let document = Html::parse_document(page::bounded_depth(page_html));
+    let page = Page::build(&document);
+    let structured = structured::read(&page.json_ld);
+    let dom = content::find(&page).map(|c| {
+        let text = render::text(&page, &c);
+        (text, c)
+    });
+    let title = structured
+        .headline
+        .clone()
+        .or_else(|| page.meta_title.clone())
+        .or_else(|| page.h1())
+        .or_else(|| page.title.clone());
+    let (text, html, method) = match (dom, structured.body) {
+        (Some((text, c)), _) => {
+            let html = render::html(&page, &c, page_url);
+            (text, html, Method::Dom)
         }
-        if !text.is_empty() {
-            return Some(Article {
-                title,
-                html,
-                text,
-                method: Method::Dom,
-            });
+        (None, Some(body)) => {
+            let text = body.clone();
+            let html = paragraphs_html(&text);
+            (text, html, Method::StructuredData)
         }
+        (None, None) => return None,
+    };
+    if text.trim().is_empty() {
+        return None;
     }
-    None
+    Some(Article {
+        title,
+        html,
+        text,
+        method,
+    })
 }
 
-fn first_text(document: &Html, selector: &str) -> Option<String> {
-    let selector = Selector::parse(selector).ok()?;
-    let text = document
-        .select(&selector)
-        .next()?
-        .text()
-        .collect::<String>();
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!text.is_empty()).then_some(text)
+/// A trace of the extractor's decisions on `page_html`, one line per run of
+/// text (kept or not, why, where), for tuning the heuristics on real pages.
+pub fn explain(page_html: &str) -> String {
+    let document = Html::parse_document(page::bounded_depth(page_html));
+    let page = Page::build(&document);
+    content::explain(&page)
+}
+
+/// Plain text as HTML paragraphs.
+fn paragraphs_html(text: &str) -> String {
+    let mut out = String::new();
+    for para in text.split("\n\n") {
+        let para = collapse(para);
+        if para.is_empty() {
+            continue;
+        }
+        out.push_str("<p>");
+        for c in para.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                c => out.push(c),
+            }
+        }
+        out.push_str("</p>");
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn para(words: &str, n: usize) -> String {
+        (0..n)
+            .map(|i| format!("<p>{words} sentence number {i}, which goes on long enough to read as prose, with a clause or two more to be sure of it.</p>"))
+            .collect()
+    }
+
     #[test]
     fn the_article_element_wins_over_the_page_around_it() {
-        let page = "<html><head><title>T</title></head><body><nav><p>Home</p></nav>\
-                    <article><h1>Headline</h1><p>First paragraph.</p><p>Second one.</p></article>\
-                    <footer><p>Copyright</p></footer></body></html>";
-        let article = extract(page, None);
+        let page = format!(
+            "<html><head><title>T</title></head><body><nav><p>Home</p></nav>\
+             <article><h1>Headline</h1>{}</article>\
+             <footer><p>Copyright</p></footer></body></html>",
+            para("Story", 3)
+        );
+        let article = extract(&page, None);
         let article = article.as_ref();
-        assert_eq!(
-            article.map(|a| a.text.as_str()),
-            Some("First paragraph.\n\nSecond one.")
+        let text = article.map(|a| a.text.as_str()).unwrap_or("");
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(text.contains("number 2"), "{text}");
+        assert!(
+            !text.contains("Copyright") && !text.contains("Home") && !text.contains("Headline")
         );
         assert_eq!(article.and_then(|a| a.title.as_deref()), Some("Headline"));
     }
 
     #[test]
+    fn comments_related_lists_and_cookie_banners_are_left_out() {
+        let page = format!(
+            "<html><body>\
+             <div class=\"cookie-banner\"><p>We use cookies to improve your experience on this website, accept them all.</p></div>\
+             <div class=\"content\"><h1>Headline</h1>{}\
+             <div class=\"related-stories\"><ul><li><a href=/a>Another story about something else entirely</a></li>\
+             <li><a href=/b>Yet another story that is linked here</a></li></ul></div>\
+             <section id=\"comments\">{}</section></div></body></html>",
+            para("Story", 4),
+            para("Reader comment", 5)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Story sentence number 3"), "{text}");
+        assert!(!text.contains("cookies"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+        assert!(!text.contains("Reader comment"), "{text}");
+    }
+
+    #[test]
+    fn byline_and_date_before_the_first_paragraph_are_left_out() {
+        let page = format!(
+            "<html><body><div><h1>Headline</h1><div><span>By Jane Doe</span></div>\
+             <div>Nov. 19, 2019</div>{}<div>Share</div></div></body></html>",
+            para("Story", 3)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(!text.contains("Jane") && !text.contains("2019") && !text.contains("Share"));
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
+        let depth = 100_000;
+        let mut page = format!("<html><body><div>{}", para("Shallow", 3));
+        for _ in 0..depth {
+            page.push_str("<div>");
+        }
+        page.push_str(&para("Deep", 3));
+        for _ in 0..depth {
+            page.push_str("</div>");
+        }
+        // A small stack, as on a worker thread: nothing may recurse per level.
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || extract(&page, None).map(|a| (a.text, a.html)));
+        let result = handle.ok().and_then(|h| h.join().ok()).flatten();
+        let (text, html) = result.unwrap_or_default();
+        assert!(text.contains("Shallow sentence number 2"), "{text}");
+        assert!(html.contains("Shallow sentence number 2"));
+    }
+
+    #[test]
+    fn nesting_is_cut_only_past_the_bound() {
+        let mut page = String::from("<script>var s = '<div><div><div>';</script><!-- <div> -->");
+        for _ in 0..page::MAX_DEPTH {
+            page.push_str("<div><p>unclosed");
+        }
+        assert_eq!(page::bounded_depth(&page), page);
+        page.push_str("<div>past");
+        assert!(!page::bounded_depth(&page).contains("past"));
+    }
+
+    #[test]
     fn a_page_without_text_has_no_article() {
         assert_eq!(extract("<html><body><img src=x></body></html>", None), None);
+        assert_eq!(extract("", None), None);
+        assert_eq!(extract("\u{0}\u{fffd}<<>>&&;</p></div>", None), None);
+        let menu = "<html><body><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></body></html>";
+        assert_eq!(extract(menu, None), None);
     }
 }

@@ -157,6 +157,7 @@ fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
             content_html: String::new(),
             content_text: e.text.clone(),
             raw_hash: 0,
+            page_wanted: false,
             analysis: Arc::new(Analysis::of(&e.text)),
             extras: Default::default(),
         })

@@ -1,0 +1,216 @@
+//! Finding the article in the page's DOM: which runs of text are page
+//! furniture, which element holds the article (most paragraph text for the
+//! least other text), and which of the runs inside it are the article's.
+//!
+//! Works on [`Page`]'s flat arrays with forward and backward passes only (no
+//! recursion), so its time is linear in the page.
+
+use super::page::{NONE, Page, Run};
+
+/// A run this long (non-space bytes) with few links reads as a paragraph.
+const PARAGRAPH: u32 = 60;
+/// Link text share above which a run is a link list, not prose.
+const LINKY: f32 = 0.35;
+/// Share of the page's prose that makes an element named as furniture the
+/// article's holder after all.
+const HOLDS_ARTICLE: f32 = 0.4;
+/// What a byte of non-paragraph text costs an element as the article.
+const OTHER_COST: f32 = 0.5;
+
+/// Whether a run is prose: long enough, not mostly links, not a heading.
+pub(super) fn paragraph(run: &Run) -> bool {
+    run.heading == 0 && run.len >= PARAGRAPH && run.link_density() < LINKY
+}
+
+/// The article's runs: the chosen element and which runs inside it to keep.
+pub(super) struct Content {
+    pub root: u32,
+    pub keep: Vec<bool>,
+    /// Per node: inside page furniture.
+    pub furniture: Vec<bool>,
+}
+
+pub(super) fn find(page: &Page<'_>) -> Option<Content> {
+    let n = page.nodes.len();
+    if n == 0 || page.runs.is_empty() {
+        return None;
+    }
+    // Paragraph text under each element, with nothing withdrawn yet.
+    let mut raw_good = vec![0u64; n];
+    let mut hint = vec![false; n];
+    for r in &page.runs {
+        if r.owner != NONE && paragraph(r) {
+            raw_good[r.owner as usize] += u64::from(r.len);
+        }
+    }
+    for i in (0..n).rev() {
+        let node = &page.nodes[i];
+        hint[i] |= node.body_hint;
+        let p = node.parent;
+        if p != NONE {
+            let (p, i) = (p as usize, i);
+            raw_good[p] += raw_good[i];
+            hint[p] |= hint[i];
+        }
+    }
+    let total_good = raw_good.first().copied().unwrap_or(0);
+
+    // Furniture, unless it holds the article: a body hint inside it, or a
+    // good part of the page's prose (a page-wide wrapper whose name happens
+    // to say "sidebar", a form around the whole page). Comments stay out
+    // however long they are.
+    let mut furniture = vec![false; n];
+    for i in 0..n {
+        let node = &page.nodes[i];
+        let holds_article =
+            hint[i] || (total_good > 0 && raw_good[i] as f32 >= HOLDS_ARTICLE * total_good as f32);
+        let own = node.comments || (node.furniture && !holds_article);
+        furniture[i] = own || (node.parent != NONE && furniture[node.parent as usize]);
+    }
+
+    // Text, link text and paragraph text under each element, furniture left out.
+    let mut text = vec![0u64; n];
+    let mut good = vec![0u64; n];
+    for r in &page.runs {
+        let first = r.first as usize;
+        if r.owner == NONE || furniture.get(first).copied().unwrap_or(true) {
+            continue;
+        }
+        text[r.owner as usize] += u64::from(r.len);
+        if paragraph(r) {
+            good[r.owner as usize] += u64::from(r.len);
+        }
+    }
+    for i in (1..n).rev() {
+        let p = page.nodes[i].parent;
+        if p != NONE && !furniture[i] {
+            text[p as usize] += text[i];
+            good[p as usize] += good[i];
+        }
+    }
+
+    let mut best = (f32::MIN, NONE);
+    for (i, node) in page.nodes.iter().enumerate() {
+        if node.class.is_none() || furniture[i] || good[i] == 0 {
+            continue;
+        }
+        let other = text[i] - good[i];
+        let mut score = good[i] as f32 - OTHER_COST * other as f32;
+        if node.body_hint {
+            score += good[i] as f32 * 0.1;
+        }
+        if score > best.0 {
+            best = (score, i as u32);
+        }
+    }
+    let root = best.1;
+    if root == NONE {
+        return None;
+    }
+    let range = root..page.nodes[root as usize].end;
+
+    // Keep the root's runs that are not furniture; between the first and the
+    // last paragraph, short lines too (subheads, list items), but not link
+    // lists; before and after them only paragraphs (bylines, dates, tags,
+    // share lines and "Advertisement" labels sit there).
+    let mut keep = vec![false; page.runs.len()];
+    let inside: Vec<usize> = page
+        .runs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            range.contains(&r.first) && !furniture.get(r.first as usize).copied().unwrap_or(true)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let first_para = inside.iter().position(|&i| paragraph(&page.runs[i]));
+    let last_para = inside.iter().rposition(|&i| paragraph(&page.runs[i]));
+    let (Some(first_para), Some(last_para)) = (first_para, last_para) else {
+        return None;
+    };
+    for (pos, &i) in inside.iter().enumerate() {
+        let r = &page.runs[i];
+        keep[i] = if paragraph(r) {
+            true
+        } else if r.heading == 1 {
+            false
+        } else {
+            pos > first_para && pos < last_para && r.link_density() < 0.5
+        };
+    }
+    Some(Content {
+        root,
+        keep,
+        furniture,
+    })
+}
+
+/// See [`super::explain`].
+pub(super) fn explain(page: &Page<'_>) -> String {
+    use std::fmt::Write;
+    let describe = |i: u32| -> String {
+        let Some(node) = page.nodes.get(i as usize) else {
+            return "-".into();
+        };
+        match node.dom.value().as_element() {
+            Some(el) => format!(
+                "{}#{}.{}",
+                el.name(),
+                el.attr("id").unwrap_or(""),
+                el.attr("class").unwrap_or("").replace(' ', ".")
+            ),
+            None => "#text".into(),
+        }
+    };
+    let mut out = String::new();
+    let content = find(page);
+    if let Some(c) = &content {
+        let _ = writeln!(out, "root {} {}", c.root, describe(c.root));
+    }
+    for (i, r) in page.runs.iter().enumerate() {
+        let (kept, furn) = content.as_ref().map_or((false, false), |c| {
+            (
+                c.keep.get(i).copied().unwrap_or(false),
+                c.furniture.get(r.first as usize).copied().unwrap_or(false),
+            )
+        });
+        let mut text = String::new();
+        for node in page
+            .nodes
+            .get(r.first as usize..=r.last as usize)
+            .unwrap_or(&[])
+        {
+            if node.run == i as u32
+                && let Some(t) = node.dom.value().as_text()
+            {
+                text.push_str(t);
+            }
+        }
+        let text = super::page::collapse(&text);
+        let mut chain = String::new();
+        let mut a = r.owner;
+        while a != NONE {
+            let n = &page.nodes[a as usize];
+            if n.furniture || n.body_hint {
+                chain.push_str(if n.furniture { " F:" } else { " B:" });
+                chain.push_str(&describe(a));
+            }
+            a = n.parent;
+        }
+        let short: String = text.chars().take(70).collect();
+        let _ = writeln!(
+            out,
+            "{}{}{} len={} ld={:.2} h{} {}{} | {}",
+            if kept { "K" } else { "." },
+            if furn { "F" } else { " " },
+            if paragraph(r) { "P" } else { " " },
+            r.len,
+            r.link_density(),
+            r.heading,
+            describe(r.owner),
+            chain,
+            short
+        );
+    }
+    out
+}

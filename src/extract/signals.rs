@@ -1,0 +1,212 @@
+//! What an element's tag, role and class/id tokens say about it: block or
+//! inline, never text (scripts, forms), or page furniture (navigation,
+//! comments, related lists, share bars, cookie and newsletter boxes).
+//!
+//! Pure lookups on one element at a time; it never looks at the tree.
+
+/// How the extractor treats an element by its tag name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TagClass {
+    /// Never article text: skipped with everything inside.
+    Skip,
+    /// Page furniture by tag (`nav`, `aside`, `footer`, forms).
+    Furniture,
+    /// Starts and ends a paragraph of text.
+    Block,
+    /// A heading (`h1`…`h6`).
+    Heading(u8),
+    /// A line break inside a paragraph.
+    Break,
+    /// Text flows through it.
+    Inline,
+}
+
+pub(super) fn tag_class(name: &str) -> TagClass {
+    match name {
+        "script" | "style" | "noscript" | "template" | "svg" | "math" | "head" | "title"
+        | "meta" | "link" | "iframe" | "object" | "embed" | "canvas" | "video" | "audio"
+        | "source" | "track" | "map" | "select" | "option" | "optgroup" | "textarea" | "input"
+        | "button" | "datalist" | "dialog" | "picture" => TagClass::Skip,
+        "nav" | "aside" | "footer" | "form" | "fieldset" | "menu" | "header" => TagClass::Furniture,
+        "h1" => TagClass::Heading(1),
+        "h2" => TagClass::Heading(2),
+        "h3" => TagClass::Heading(3),
+        "h4" => TagClass::Heading(4),
+        "h5" => TagClass::Heading(5),
+        "h6" => TagClass::Heading(6),
+        "br" => TagClass::Break,
+        "p" | "div" | "section" | "article" | "main" | "body" | "html" | "blockquote" | "pre"
+        | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot"
+        | "tr" | "td" | "th" | "caption" | "figure" | "figcaption" | "hr" | "address"
+        | "details" | "summary" | "center" | "hgroup" => TagClass::Block,
+        _ => TagClass::Inline,
+    }
+}
+
+/// ARIA roles of page furniture.
+pub(super) fn furniture_role(role: &str) -> bool {
+    role.split_ascii_whitespace().any(|r| {
+        matches!(
+            r.to_ascii_lowercase().as_str(),
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "search"
+                | "menu"
+                | "menubar"
+                | "dialog"
+                | "alertdialog"
+                | "toolbar"
+                | "tablist"
+        )
+    })
+}
+
+/// What the class and id tokens of an element say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Tokens {
+    /// Named as page furniture (related, share, sidebar, ...).
+    pub furniture: bool,
+    /// Named as comments: furniture however much prose it holds.
+    pub comments: bool,
+    /// Named as the article body ("article-body", "entry-content", ...).
+    pub body: bool,
+}
+
+/// Splits `class`/`id` values into lower-case tokens at every
+/// non-alphanumeric character and camelCase boundary, and looks each up.
+pub(super) fn tokens(values: &[&str]) -> Tokens {
+    let mut out = Tokens::default();
+    let mut token = String::new();
+    let mut prev: Option<&str> = None;
+    let mut prev_owned = String::new();
+    for value in values {
+        let mut chars = value.chars().peekable();
+        let mut last_lower = false;
+        loop {
+            let c = chars.next();
+            let boundary = match c {
+                None => true,
+                Some(c) if !c.is_alphanumeric() => true,
+                Some(c) => c.is_uppercase() && last_lower,
+            };
+            if boundary && !token.is_empty() {
+                judge(&token, prev, &mut out);
+                prev_owned.clear();
+                prev_owned.push_str(&token);
+                prev = Some(prev_owned.as_str()).filter(|s| !s.is_empty());
+                token.clear();
+            }
+            let Some(c) = c else { break };
+            if c.is_alphanumeric() {
+                last_lower = c.is_lowercase() || c.is_ascii_digit();
+                token.extend(c.to_lowercase());
+            } else {
+                last_lower = false;
+            }
+        }
+        prev = None;
+        prev_owned.clear();
+    }
+    out
+}
+
+fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
+    let comments = matches!(
+        token,
+        "comment" | "comments" | "commentlist" | "disqus" | "discussion" | "replies"
+    );
+    let furniture = matches!(
+        token,
+        "related"
+            | "relatedposts"
+            | "recommended"
+            | "recommendations"
+            | "recirc"
+            | "outbrain"
+            | "taboola"
+            | "share"
+            | "sharing"
+            | "sharebar"
+            | "social"
+            | "socialbar"
+            | "sharetools"
+            | "cookie"
+            | "cookies"
+            | "consent"
+            | "gdpr"
+            | "newsletter"
+            | "subscribe"
+            | "subscription"
+            | "signup"
+            | "promo"
+            | "promotion"
+            | "sponsor"
+            | "sponsored"
+            | "advert"
+            | "advertisement"
+            | "advertising"
+            | "ad"
+            | "ads"
+            | "adslot"
+            | "adunit"
+            | "dfp"
+            | "sidebar"
+            | "breadcrumb"
+            | "breadcrumbs"
+            | "nav"
+            | "navbar"
+            | "navigation"
+            | "menu"
+            | "footer"
+            | "masthead"
+            | "popup"
+            | "modal"
+            | "trending"
+            | "popular"
+            | "mostpopular"
+            | "mostread"
+            | "widget"
+            | "tags"
+            | "tagcloud"
+            | "pagination"
+            | "pager"
+            | "byline"
+            | "dateline"
+            | "timestamp"
+            | "author"
+            | "bio"
+            | "toolbar"
+            | "skip"
+            | "hidden"
+            | "visually"
+            | "sr"
+            | "print"
+    ) || (prev == Some("read") && matches!(token, "more" | "next" | "also"))
+        || (prev == Some("more") && matches!(token, "stories" | "from" | "news"))
+        || (prev == Some("see") && token == "also");
+    let body = matches!(
+        token,
+        "articlebody" | "storybody" | "postbody" | "entrycontent" | "postcontent"
+    ) || (matches!(prev, Some("article" | "story" | "post" | "entry" | "news"))
+        && matches!(token, "body" | "content" | "text"));
+    out.furniture |= furniture || comments;
+    out.comments |= comments;
+    out.body |= body;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_on_punctuation_and_camel_case() {
+        assert!(tokens(&["relatedStories"]).furniture);
+        assert!(tokens(&["post-comments wide"]).furniture);
+        assert!(tokens(&["article-body"]).body);
+        assert!(tokens(&["", "storyBody"]).body);
+        assert!(!tokens(&["adjacent headline"]).furniture);
+        assert!(!tokens(&["loaded"]).furniture);
+    }
+}
