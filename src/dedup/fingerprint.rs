@@ -68,6 +68,12 @@ pub const MAX_OWN_PASSAGE: usize = 24;
 /// press statement) has passages of its own around it, and is not one.
 pub const MIN_EXCERPT_SHARED: usize = 25;
 pub const MIN_EXCERPT_CONTAINMENT: f64 = 0.7;
+/// An excerpt is a small part of its article: under this Jaccard
+/// similarity. A text wholly at the start of a longer one and a larger
+/// part of it is a complete article with another appended (a digest or
+/// splice), unless the two are so alike (over [`CLEAR_JACCARD`]) that one
+/// is the other with its end cut.
+pub const MAX_EXCERPT_JACCARD: f64 = 0.36;
 
 /// Shared shingles that outweigh one conflicting fact ([`conflicts`]): two
 /// texts sharing this many shingles per fact stated differently may still
@@ -313,26 +319,33 @@ pub fn same_story(a: &Shingles, b: &Shingles) -> Option<Similarity> {
     if s.shared == 0 {
         return None;
     }
-    let own = || (own_passages(a, b), own_passages(b, a));
-    let shaped = if s.is_same_story() {
-        s.jaccard >= CLEAR_JACCARD || {
-            let (own_a, own_b) = own();
-            // A lead added or an end cut: one side's own passages are short.
-            own_a.longest.min(own_b.longest) <= MAX_OWN_PASSAGE
+    let shaped = s.jaccard >= CLEAR_JACCARD || {
+        let (own_a, own_b) = (own_passages(a, b), own_passages(b, a));
+        // A text with a long passage of its own after what it shares with
+        // another (a digest, a splice that carries a whole article and
+        // another after it, a quote inside an article) is not a copy of
+        // it: a copy whose end was cut is still most of its original
+        // (over CLEAR_JACCARD), and an excerpt a small part (below).
+        let appends = |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE;
+        let copy = s.is_same_story()
+            && ((own_a.longest <= MAX_OWN_PASSAGE && !appends(own_b))
+                || (own_b.longest <= MAX_OWN_PASSAGE && !appends(own_a))
                 // A developing story: paragraphs added and the first
                 // sentence rewritten at the top, the rest kept on both sides.
-                || own_a.below_top().max(own_b.below_top()) <= MAX_OWN_PASSAGE
-        }
-    } else if s.shared >= MIN_EXCERPT_SHARED && s.containment >= MIN_EXCERPT_CONTAINMENT {
-        let (own_a, own_b) = own();
+                || own_a.below_top().max(own_b.below_top()) <= MAX_OWN_PASSAGE);
         // Either text may be the excerpt when both are the same size.
-        let excerpt = |short: &Shingles, own_short: OwnPassages, long: &Shingles| {
-            own_short.longest <= MAX_OWN_PASSAGE && starts_with(long, short)
-        };
-        (a.set.len() <= b.set.len() && excerpt(a, own_a, b))
-            || (b.set.len() <= a.set.len() && excerpt(b, own_b, a))
-    } else {
-        false
+        let excerpt =
+            |short: &Shingles, own_short: OwnPassages, long: &Shingles, own_long: OwnPassages| {
+                own_short.longest <= MAX_OWN_PASSAGE
+                    && own_long.leading <= MAX_OWN_PASSAGE
+                    && starts_with(long, short)
+            };
+        let excerpt = s.jaccard < MAX_EXCERPT_JACCARD
+            && s.shared >= MIN_EXCERPT_SHARED
+            && s.containment >= MIN_EXCERPT_CONTAINMENT
+            && ((a.set.len() <= b.set.len() && excerpt(a, own_a, b, own_b))
+                || (b.set.len() <= a.set.len() && excerpt(b, own_b, a, own_a)));
+        copy || excerpt
     };
     if !shaped || conflicts(&a.facts, &b.facts) * SHINGLES_PER_CONFLICT > s.shared {
         return None;
