@@ -66,8 +66,8 @@ pub const MAX_OWN_PASSAGE: usize = 24;
 /// lies at the article's start ([`starts_with`]): the excerpt is where the
 /// article starts. A text that quotes a passage from the middle of another (a
 /// press statement) has passages of its own around it, and is not one.
-pub const MIN_EXCERPT_SHARED: usize = 25;
-pub const MIN_EXCERPT_CONTAINMENT: f64 = 0.7;
+pub const MIN_EXCERPT_SHARED: usize = 15;
+pub const MIN_EXCERPT_CONTAINMENT: f64 = 0.55;
 /// An excerpt is a small part of its article: under this Jaccard
 /// similarity. A text wholly at the start of a longer one and a larger
 /// part of it is a complete article with another appended (a digest or
@@ -321,12 +321,13 @@ pub fn same_story(a: &Shingles, b: &Shingles) -> Option<Similarity> {
     }
     let shaped = s.jaccard >= CLEAR_JACCARD || {
         let (own_a, own_b) = (own_passages(a, b), own_passages(b, a));
-        // A text with a long passage of its own after what it shares with
-        // another (a digest, a splice that carries a whole article and
-        // another after it, a quote inside an article) is not a copy of
-        // it: a copy whose end was cut is still most of its original
-        // (over CLEAR_JACCARD), and an excerpt a small part (below).
-        let appends = |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE;
+        // A text with a passage of its own after what it shares with
+        // another, longer than half of what they share (a digest, a splice
+        // that carries a whole article and another after it, a quote inside
+        // an article), is not a copy of it: a copy cuts a paragraph or two
+        // of its original's end, and an excerpt is a small part (below).
+        let appends =
+            |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE && own.trailing * 2 > s.shared;
         let copy = s.is_same_story()
             && ((own_a.longest <= MAX_OWN_PASSAGE && !appends(own_b))
                 || (own_b.longest <= MAX_OWN_PASSAGE && !appends(own_a))
