@@ -2,7 +2,10 @@
 //! the labelled corpus (pairs in isolation, and the whole stage through
 //! the store's insert path on SQLite), candidates per lookup, and candidate-lookup
 //! latency of the anchor index against a linear scan of the same anchors,
-//! measured in the same run, with the index's memory per entry.
+//! measured in the same run, with the index's memory per entry; and the
+//! corpora of issue 17 (templated news, excerpts, developing stories, a
+//! shared press statement), each half (tuned on, held out) through the
+//! store's insert path in a shuffled order.
 //!
 //! It only reads `shared/` and prints; it never writes into the repository.
 
@@ -10,6 +13,8 @@
 mod corpus;
 #[path = "../tests/support/dedup_db.rs"]
 mod db;
+#[path = "../tests/support/dedup_hard.rs"]
+mod hard;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -41,6 +46,9 @@ fn main() {
         quality(&corpus);
     }
     stories(&corpus);
+    if only.is_empty() || only == "hard" {
+        hard_cases();
+    }
     if only.is_empty() {
         load_time();
         lookup_latency();
@@ -385,6 +393,98 @@ fn lookup_latency() {
             counts[(counts.len() - 1) * 99 / 100],
             build.as_secs_f64() * 1000.0,
             index.approx_bytes() / n
+        );
+    }
+}
+
+/// Stores `items` in a seeded shuffled order through the store's insert
+/// path (one fetch each, from six feeds); each item's story, and the
+/// milliseconds per entry.
+fn store_shuffled(items: &[hard::Item], seed: u64) -> (Vec<Option<i64>>, f64) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let db = db::open().await;
+        let deduper = feedsieve::dedup::Deduper::load(&db.pool, &DedupConfig::default())
+            .await
+            .unwrap();
+        let mut feeds = Vec::new();
+        for f in 0..6 {
+            feeds.push(db::feed(&db.pool, &format!("feed{f}")).await);
+        }
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        fastrand::Rng::with_seed(seed).shuffle(&mut order);
+        let mut entry_of = vec![0i64; items.len()];
+        let started = Instant::now();
+        for (minute, &i) in order.iter().enumerate() {
+            let item = &items[i];
+            let e = db::NewEntry::new(
+                feeds[i % 6],
+                &format!("i{i}"),
+                &item.title,
+                &item.text,
+                db::ts(minute as i64),
+            );
+            entry_of[i] = db::insert(&db.pool, &deduper, &[e]).await[0];
+        }
+        let per_entry = started.elapsed().as_secs_f64() * 1000.0 / items.len().max(1) as f64;
+        let mut stories = Vec::new();
+        for id in entry_of {
+            stories.push(db::story_of(&db.pool, id).await);
+        }
+        (stories, per_entry)
+    })
+}
+
+/// The corpora of issue 17, each half through the store's insert path.
+fn hard_cases() {
+    let bodies = corpus::bodies();
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    println!(
+        "\n== issue 17 corpora (store's insert path, shuffled order; templates 0-5 and even bodies tuned on, 6-11 and odd bodies held out)"
+    );
+    for half in [hard::Half::Tune, hard::Half::HeldOut] {
+        let items = hard::templated(half, 25);
+        let (stories, ms) = store_shuffled(&items, 11);
+        let (wrong, total) = hard::wrongly_merged(&items, &stories);
+        let (copies, of_copies) = hard::joined_first(&items, &stories, "templated-copy");
+        let (cut, of_cut) = hard::joined_first(&items, &stories, "templated-cut");
+        println!(
+            "{half:?} templated ({} templates × 25 items × 3 copies): merged with a different item {wrong}/{total} = {:.2}%; syndicated copies joined {}/{} = {:.2}% (with credit line {copies}/{of_copies}, without last paragraph {cut}/{of_cut}); {ms:.2} ms/entry",
+            half.templates().len(),
+            pct(wrong, total),
+            copies + cut,
+            of_copies + of_cut,
+            pct(copies + cut, of_copies + of_cut)
+        );
+        let joined = |label: &str, items: Vec<hard::Item>, seed: u64, kind: &str| {
+            let (stories, ms) = store_shuffled(&items, seed);
+            let (joined, total) = hard::joined_first(&items, &stories, kind);
+            let (wrong, all) = hard::wrongly_merged(&items, &stories);
+            println!(
+                "{half:?} {label}: joined {joined}/{total} = {:.2}%; wrongly merged {wrong}/{all}; {ms:.2} ms/entry",
+                pct(joined, total)
+            );
+        };
+        joined(
+            "excerpts (joining the full copy)",
+            hard::excerpts(&bodies, half, 60),
+            12,
+            "excerpt",
+        );
+        joined(
+            "developing stories (4 versions each; versions joining the first)",
+            hard::developing(&bodies, half, 20),
+            13,
+            "developing",
+        );
+        let items = hard::press_statements(&bodies, half, 8);
+        let (stories, ms) = store_shuffled(&items, 14);
+        let (wrong, all) = hard::wrongly_merged(&items, &stories);
+        println!(
+            "{half:?} press statement quoted by 4 articles (8 statements): articles merged {wrong}/{all}; {ms:.2} ms/entry"
         );
     }
 }

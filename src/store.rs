@@ -1392,6 +1392,59 @@ pub fn insert_new(
     Ok(())
 }
 
+/// Merges story `from` into story `into` (the de-duplicator found an entry
+/// that links them): `from`'s entries move to `into`, `from`'s row goes,
+/// and `story_merges` records that `from` (and every id merged into it
+/// before) now resolves to `into`. The caller refreshes `into`'s row.
+pub fn merge_stories(
+    conn: &rusqlite::Connection,
+    from: i64,
+    into: i64,
+    at: &str,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached("UPDATE entries SET story_id = ?2 WHERE story_id = ?1")?
+        .execute([from, into])?;
+    conn.prepare_cached("UPDATE story_merges SET into_id = ?2 WHERE into_id = ?1")?
+        .execute([from, into])?;
+    conn.prepare_cached(
+        "INSERT INTO story_merges (story_id, into_id, merged_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (story_id) DO UPDATE SET into_id = excluded.into_id,
+            merged_at = excluded.merged_at",
+    )?
+    .execute(rusqlite::params![from, into, at])?;
+    conn.prepare_cached("DELETE FROM stories WHERE id = ?")?
+        .execute([from])?;
+    tracing::debug!(from, into, "stories merged");
+    Ok(())
+}
+
+/// Empties `story_merges`: `rededup` gives out new story ids.
+pub fn forget_story_merges(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    conn.execute("DELETE FROM story_merges", [])?;
+    Ok(())
+}
+
+/// Whether story `story` has an entry other than `entry`.
+pub fn story_has_others(
+    conn: &rusqlite::Connection,
+    story: i64,
+    entry: i64,
+) -> Result<bool, rusqlite::Error> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE story_id = ? AND id != ?)")?
+        .query_row([story, entry], |row| row.get(0))
+}
+
+/// An entry's story and `changed_at` as stored now; `None` if it has no row.
+pub fn entry_story(
+    conn: &rusqlite::Connection,
+    entry: i64,
+) -> Result<Option<(Option<i64>, String)>, rusqlite::Error> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT story_id, changed_at FROM entries WHERE id = ?")?
+        .query_row([entry], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
 /// One row of `feedsieve feeds`.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct FeedOverview {

@@ -21,7 +21,10 @@ use siphasher::sip::SipHasher13;
 /// 2: anchors added (the simhash itself is unchanged since 1). Stored
 /// shingles came later without a bump: entries without them are verified
 /// from their text.
-pub const FINGERPRINT_VERSION: u32 = 2;
+/// 3: facts (numbers and names in their context) stored with the shingles,
+/// and stories as connected components of the match relation: a new
+/// version regroups every story.
+pub const FINGERPRINT_VERSION: u32 = 3;
 
 /// Fixed SipHash keys: the fingerprint must be the same on every machine and
 /// in every build, so the keys are constants and not secrets.
@@ -55,6 +58,30 @@ pub const MIN_JACCARD: f64 = 0.3;
 pub const CLEAR_JACCARD: f64 = 0.6;
 pub const MAX_OWN_PASSAGE: usize = 24;
 
+/// An excerpt (an aggregator's first paragraphs of an article, with a
+/// "Read the full story at …" line) is far shorter than its article, so
+/// the Jaccard floor rejects it. It is a copy if it shares at least this
+/// many shingles with the article, this share of its own shingles, has no
+/// passage of its own longer than [`MAX_OWN_PASSAGE`], and what it shares
+/// lies at the article's start ([`starts_with`]): the excerpt is where the
+/// article starts. A text that quotes a passage from the middle of another (a
+/// press statement) has passages of its own around it, and is not one.
+pub const MIN_EXCERPT_SHARED: usize = 15;
+pub const MIN_EXCERPT_CONTAINMENT: f64 = 0.55;
+/// An excerpt is a small part of its article: under this Jaccard
+/// similarity. A text wholly at the start of a longer one and a larger
+/// part of it is a complete article with another appended (a digest or
+/// splice), unless the two are so alike (over [`CLEAR_JACCARD`]) that one
+/// is the other with its end cut.
+pub const MAX_EXCERPT_JACCARD: f64 = 0.36;
+
+/// Shared shingles that outweigh one conflicting fact ([`conflicts`]): two
+/// texts sharing this many shingles per fact stated differently may still
+/// be one story (a developing story whose rewritten first sentence updates
+/// a number); sharing fewer, they are items of one template that state
+/// different facts (one state's lottery draw and another's).
+pub const SHINGLES_PER_CONFLICT: usize = 40;
+
 /// Anchors computed and stored per entry: more than the index uses, so it
 /// can skip anchors that turned out to be common phrases and still index
 /// enough of the rest.
@@ -78,6 +105,8 @@ pub struct Shingles {
     pub order: Vec<u32>,
     /// Distinct shingle values, sorted ascending.
     pub set: Vec<u32>,
+    /// The text's facts ([`facts_of`]), sorted and distinct.
+    pub facts: Vec<Fact>,
 }
 
 /// Bits kept of each shingle hash in [`Shingles`]. Two unrelated texts of
@@ -94,7 +123,27 @@ impl Shingles {
         let mut set = order.clone();
         set.sort_unstable();
         set.dedup();
-        Shingles { words, order, set }
+        Shingles {
+            words,
+            order,
+            set,
+            facts: Vec::new(),
+        }
+    }
+
+    /// These shingles with the facts stored beside them
+    /// ([`Shingles::encode_facts`]); a trailing partial value is ignored.
+    pub fn with_facts(mut self, bytes: &[u8]) -> Self {
+        self.facts = bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+            .collect();
+        self
+    }
+
+    /// The stored form of [`Shingles::facts`]: 8 bytes little-endian each.
+    pub fn encode_facts(&self) -> Vec<u8> {
+        self.facts.iter().flat_map(|f| f.to_le_bytes()).collect()
     }
 
     /// The stored form of [`Shingles::order`]: 3 bytes little-endian each.
@@ -147,11 +196,14 @@ impl Analysis {
         distinct.dedup();
         Analysis {
             simhash: simhash(&distinct),
-            anchors: anchors(&distinct),
-            shingles: Shingles::from_order(
-                words.len(),
-                order.iter().map(|&h| h as u32 & SHINGLE_MASK).collect(),
-            ),
+            anchors: anchors(&order, &distinct),
+            shingles: Shingles {
+                facts: facts_of(text),
+                ..Shingles::from_order(
+                    words.len(),
+                    order.iter().map(|&h| h as u32 & SHINGLE_MASK).collect(),
+                )
+            },
         }
     }
 
@@ -165,7 +217,8 @@ impl Analysis {
     }
 
     /// The text's anchor shingles: a bottom-k sketch, the [`ANCHOR_POOL`]
-    /// smallest shingle hashes, cut to their low 32 bits. Two texts with
+    /// smallest shingle hashes, cut to their low 32 bits, led by the
+    /// smallest of its start (so an excerpt finds its article). Two texts with
     /// Jaccard similarity J share none of the bottom k of their union with
     /// probability about (1 - J)^k, so copies almost always share an anchor
     /// while unrelated texts share one only through a common phrase. The
@@ -175,10 +228,23 @@ impl Analysis {
     }
 }
 
-/// [`Analysis::anchors`] of sorted, distinct shingle hashes.
-fn anchors(sorted: &[u64]) -> Vec<u32> {
+/// Shingles at a text's start whose smallest hashes lead its anchors.
+const LEAD_SHINGLES: usize = 48;
+/// Anchors taken from the start ([`LEAD_SHINGLES`]) before the rest.
+const LEAD_ANCHORS: usize = 2;
+
+/// [`Analysis::anchors`] of shingle hashes in text order and sorted,
+/// distinct: the [`LEAD_ANCHORS`] smallest of the first [`LEAD_SHINGLES`],
+/// then the smallest of all. A text's bottom-k rarely holds a shingle of an
+/// excerpt of it (its first paragraphs, a tenth of it), while the smallest
+/// hashes of its start are the excerpt's too.
+fn anchors(order: &[u64], sorted: &[u64]) -> Vec<u32> {
+    let mut lead: Vec<u64> = order[..order.len().min(LEAD_SHINGLES)].to_vec();
+    lead.sort_unstable();
+    lead.dedup();
     let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
-    for &h in sorted {
+    let lead = lead.into_iter().take(LEAD_ANCHORS);
+    for h in lead.chain(sorted.iter().copied()) {
         if anchors.len() == ANCHOR_POOL {
             break;
         }
@@ -241,18 +307,155 @@ impl Similarity {
 }
 
 /// Whether two analysed texts are copies of one story; their overlap if so.
+/// Symmetric: `same_story(a, b)` and `same_story(b, a)` agree, so stories
+/// made of its verdicts do not depend on which text came first.
+///
+/// What is shared counts for a match; what differs counts against it: a
+/// long passage of its own on both sides (a splice, a digest), and facts
+/// stated differently in the same place ([`conflicts`]). Containment of a
+/// short text in the start of a long one counts for it (an excerpt).
 pub fn same_story(a: &Shingles, b: &Shingles) -> Option<Similarity> {
     let s = similarity(&a.set, &b.set);
-    if !s.is_same_story() {
+    if s.shared == 0 {
         return None;
     }
-    if s.jaccard < CLEAR_JACCARD {
-        let longest = |x, y| novel_runs(x, y).into_iter().max().unwrap_or(0);
-        if longest(a, b).min(longest(b, a)) > MAX_OWN_PASSAGE {
-            return None;
-        }
+    let shaped = s.jaccard >= CLEAR_JACCARD || {
+        let (own_a, own_b) = (own_passages(a, b), own_passages(b, a));
+        // A text with a passage of its own after what it shares with
+        // another, over half as long as what they share (what a splice
+        // appends is 0.71 to 1.6 times it on the labelled corpus, but so is
+        // a copy's cut end up to 0.70: a few such copies stay apart; a
+        // digest, a splice
+        // that carries a whole article and another after it, a quote inside
+        // an article), is not a copy of it: a copy cuts a paragraph or two
+        // of its original's end, and an excerpt is a small part (below).
+        let appends =
+            |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE && own.trailing * 2 > s.shared;
+        let copy = s.is_same_story()
+            && ((own_a.longest <= MAX_OWN_PASSAGE && !appends(own_b))
+                || (own_b.longest <= MAX_OWN_PASSAGE && !appends(own_a))
+                // A developing story: paragraphs added and the first
+                // sentence rewritten at the top, the rest kept on both sides.
+                || own_a.below_top().max(own_b.below_top()) <= MAX_OWN_PASSAGE);
+        // Either text may be the excerpt when both are the same size.
+        let excerpt =
+            |short: &Shingles, own_short: OwnPassages, long: &Shingles, own_long: OwnPassages| {
+                own_short.longest <= MAX_OWN_PASSAGE
+                    && own_long.leading <= MAX_OWN_PASSAGE
+                    && starts_with(long, short)
+            };
+        let excerpt = s.jaccard < MAX_EXCERPT_JACCARD
+            && s.shared >= MIN_EXCERPT_SHARED
+            && s.containment >= MIN_EXCERPT_CONTAINMENT
+            && ((a.set.len() <= b.set.len() && excerpt(a, own_a, b, own_b))
+                || (b.set.len() <= a.set.len() && excerpt(b, own_b, a, own_a)));
+        copy || excerpt
+    };
+    if !shaped || conflicts(&a.facts, &b.facts) * SHINGLES_PER_CONFLICT > s.shared {
+        return None;
     }
     Some(s)
+}
+
+/// Where one text's passages of its own lie, against another text: the
+/// lengths (in shingles) of its run at the start, its run at the end, and
+/// the longest run between them, and its longest run anywhere. For where
+/// they lie, a shared stretch shorter than [`MIN_SHARED_STRETCH`] shingles
+/// (a common phrase met by chance: "said in a statement") does not end a
+/// passage; `longest` counts every shared shingle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OwnPassages {
+    pub leading: usize,
+    pub inner: usize,
+    pub trailing: usize,
+    pub longest: usize,
+}
+
+/// Consecutive shared shingles that mark where two texts run together.
+pub const MIN_SHARED_STRETCH: usize = 4;
+
+impl OwnPassages {
+    /// The longest passage of its own that is not at the top.
+    fn below_top(&self) -> usize {
+        self.inner.max(self.trailing)
+    }
+}
+
+/// Whether `long` starts with what it shares with `short`: of its shared
+/// stretches of [`MIN_SHARED_STRETCH`] shingles or more (shorter ones are
+/// phrases met by chance), four fifths of the shingles lie in stretches
+/// that start within `short`'s length and [`MAX_OWN_PASSAGE`] twice over.
+/// The rest may be a sentence the article repeats further down.
+fn starts_with(long: &Shingles, short: &Shingles) -> bool {
+    let limit = short.order.len() + 2 * MAX_OWN_PASSAGE;
+    let (mut early, mut all) = (0usize, 0usize);
+    let mut stretch = 0usize;
+    let mut count = |stretch: usize, end: usize| {
+        if stretch >= MIN_SHARED_STRETCH {
+            all += stretch;
+            if end - stretch < limit {
+                early += stretch;
+            }
+        }
+    };
+    for (at, h) in long.order.iter().enumerate() {
+        if short.set.binary_search(h).is_ok() {
+            stretch += 1;
+        } else {
+            count(stretch, at);
+            stretch = 0;
+        }
+    }
+    count(stretch, long.order.len());
+    all > 0 && early * 5 >= all * 4
+}
+
+/// [`OwnPassages`] of `a` against `b`.
+pub fn own_passages(a: &Shingles, b: &Shingles) -> OwnPassages {
+    let mut own = OwnPassages::default();
+    // Strict runs, for `longest`.
+    let mut run = 0;
+    // Runs ended only by a stretch of MIN_SHARED_STRETCH shared shingles:
+    // `pending` counts the current run, `stretch` the shared ones after it.
+    let (mut pending, mut stretch) = (0usize, 0usize);
+    let mut anchored = false;
+    let close = |own: &mut OwnPassages, pending: usize, anchored: bool| {
+        if anchored {
+            own.inner = own.inner.max(pending);
+        } else {
+            own.leading = pending;
+        }
+    };
+    for h in &a.order {
+        if b.set.binary_search(h).is_ok() {
+            own.longest = own.longest.max(run);
+            run = 0;
+            stretch += 1;
+            if stretch == MIN_SHARED_STRETCH {
+                close(&mut own, pending, anchored);
+                anchored = true;
+                pending = 0;
+            }
+        } else {
+            run += 1;
+            if stretch < MIN_SHARED_STRETCH {
+                pending += stretch;
+            }
+            stretch = 0;
+            pending += 1;
+        }
+    }
+    own.longest = own.longest.max(run);
+    if stretch < MIN_SHARED_STRETCH {
+        pending += stretch;
+    }
+    if anchored {
+        own.trailing = pending;
+    } else {
+        own.leading = pending;
+        own.trailing = pending;
+    }
+    own
 }
 
 /// Compares two sorted, de-duplicated shingle sets by merging them.
@@ -286,25 +489,119 @@ pub fn similarity(a: &[u32], b: &[u32]) -> Similarity {
     }
 }
 
-/// Lengths of the runs of consecutive shingles of `a` (in text order) that
-/// `b` lacks: passages of its own.
-pub fn novel_runs(a: &Shingles, b: &Shingles) -> Vec<usize> {
-    let mut runs = Vec::new();
-    let mut run = 0;
-    for h in &a.order {
-        if b.set.binary_search(h).is_ok() {
-            if run > 0 {
-                runs.push(run);
-            }
-            run = 0;
+/// A fact of a text, packed in a `u64`: the hash of the two words before
+/// it (its context) in the high 32 bits, the hash of the fact itself in the
+/// low 32. Facts are numbers (any token with a digit: "11", "$2.76",
+/// "4:12", "24-17") and names (capitalised words that do not start a
+/// sentence: "in Pennsylvania", "the Hawks").
+pub type Fact = u64;
+
+/// The facts of a text, sorted and distinct. Tokens are split on white
+/// space and trimmed of punctuation; each token's context is the two tokens
+/// before it, lower-cased.
+pub fn facts_of(text: &str) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    let mut context = [0u64; 2];
+    let mut sentence_start = true;
+    for raw in text.split_whitespace() {
+        let token = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        if token.is_empty() {
+            sentence_start |= ends_sentence(raw);
+            continue;
+        }
+        let word = token_hash(token);
+        let is_number = token.bytes().any(|b| b.is_ascii_digit());
+        // A capital that starts a sentence says nothing: "The", "Officials".
+        let is_name = !sentence_start && token.chars().next().is_some_and(char::is_uppercase);
+        if is_number || is_name {
+            let at = mix(context[0], context[1]) as u32;
+            facts.push(u64::from(at) << 32 | u64::from(word as u32));
+        }
+        context = [context[1], word];
+        sentence_start = ends_sentence(raw);
+    }
+    facts.sort_unstable();
+    facts.dedup();
+    facts
+}
+
+/// FNV-1a of a token's lower-cased UTF-8 bytes: explicit arithmetic, so the
+/// same on every machine and build, and cheap enough to run on every token
+/// (SipHash per token made analysing a text a third slower).
+fn token_hash(token: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for ch in token.chars() {
+        if ch.is_ascii() {
+            eat(ch.to_ascii_lowercase() as u8);
         } else {
-            run += 1;
+            for lower in ch.to_lowercase() {
+                let mut buf = [0u8; 4];
+                lower.encode_utf8(&mut buf).bytes().for_each(&mut eat);
+            }
         }
     }
-    if run > 0 {
-        runs.push(run);
+    h
+}
+
+/// Combines two token hashes into a context hash (order matters).
+fn mix(a: u64, b: u64) -> u64 {
+    (a.rotate_left(29) ^ b).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (a >> 17)
+}
+
+fn ends_sentence(raw: &str) -> bool {
+    raw.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')'])
+        .ends_with(['.', '!', '?', ':'])
+}
+
+/// Contexts where both texts state a fact and no fact of one is a fact of
+/// the other: "fall [11] cents" against "fall [3] cents". Copies state the
+/// same facts in the same places; a text that only adds or lacks passages
+/// has facts in contexts the other lacks, which do not count.
+pub fn conflicts(a: &[Fact], b: &[Fact]) -> usize {
+    let (mut i, mut j, mut conflicts) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        let (ca, cb) = (a[i] >> 32, b[j] >> 32);
+        if ca < cb {
+            i += 1;
+        } else if cb < ca {
+            j += 1;
+        } else {
+            let (ea, eb) = (run_end(a, i), run_end(b, j));
+            if !shares_value(&a[i..ea], &b[j..eb]) {
+                conflicts += 1;
+            }
+            i = ea;
+            j = eb;
+        }
     }
-    runs
+    conflicts
+}
+
+/// End of the run of facts sharing `facts[start]`'s context.
+fn run_end(facts: &[Fact], start: usize) -> usize {
+    let context = facts[start] >> 32;
+    start
+        + facts[start..]
+            .iter()
+            .take_while(|f| *f >> 32 == context)
+            .count()
+}
+
+/// Whether two runs of one context (sorted) share a fact.
+fn shares_value(a: &[Fact], b: &[Fact]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// Normalised title for exact matching of short entries: lower-cased words
@@ -553,7 +850,8 @@ mod tests {
                        within two years while critics warn about parking on narrow streets.";
         let copy = format!("CITY (Wire) - {article} Read more at the Daily Example.");
         let (a, b) = (Analysis::of(article), Analysis::of(&copy));
-        let stored = Shingles::decode(b.words(), &b.shingles.encode());
+        let stored = Shingles::decode(b.words(), &b.shingles.encode())
+            .with_facts(&b.shingles.encode_facts());
         assert_eq!(stored, b.shingles);
         assert!(same_story(&a.shingles, &stored).is_some());
         let other = Analysis::of("A storm closed schools in three counties on Thursday.");
@@ -581,6 +879,76 @@ mod tests {
         assert_eq!(s.shared, 4);
         assert!((s.containment - 1.0).abs() < 1e-9);
         assert!((s.jaccard - 4.0 / 6.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn facts_stated_differently_in_one_place_conflict() {
+        let pa = facts_of(
+            "Average gasoline prices in Pennsylvania have fallen 11 cents per gallon \
+             in the last week, averaging $2.76 a gallon today.",
+        );
+        let wi = facts_of(
+            "Average gasoline prices in Wisconsin have fallen 3 cents per gallon \
+             in the last week, averaging $4.22 a gallon today.",
+        );
+        assert_eq!(conflicts(&pa, &wi), 3, "state, cents, price");
+        assert_eq!(conflicts(&wi, &pa), 3);
+        // A copy with a dateline and a credit: nothing disagrees.
+        let copy = facts_of(
+            "HARRISBURG (Metro Wire) — Average gasoline prices in Pennsylvania have fallen \
+             11 cents per gallon in the last week, averaging $2.76 a gallon today. \
+             Copyright 2026 Metro Wire.",
+        );
+        assert_eq!(conflicts(&pa, &copy), 0);
+        // A sentence's first word is no name; lower-case words are no facts.
+        assert!(facts_of("Officials said the road was closed.").is_empty());
+    }
+
+    /// Paragraph `i` of a made-up article: words of its own, numbered.
+    fn paragraph(i: usize) -> String {
+        (0..40)
+            .map(|w| format!("w{i}x{w}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    fn text(paragraphs: impl IntoIterator<Item = usize>) -> Shingles {
+        let paras: Vec<String> = paragraphs.into_iter().map(paragraph).collect();
+        Analysis::of(&paras.join("\n\n")).shingles
+    }
+
+    #[test]
+    fn what_is_shared_and_what_differs_decide_together() {
+        let full = text(0..12);
+        // An excerpt: the first three paragraphs and a line of its own.
+        let mut excerpt = (0..3).map(paragraph).collect::<Vec<_>>();
+        excerpt.push("Read the full story at the Daily Courier.".into());
+        let excerpt = Analysis::of(&excerpt.join("\n\n")).shingles;
+        assert!(same_story(&excerpt, &full).is_some(), "excerpt joins");
+        // The same paragraphs from the middle: quoted, not an excerpt.
+        assert!(
+            same_story(&text(5..8), &full).is_none(),
+            "quote from the middle"
+        );
+        // A press statement (paragraph 50) quoted by two articles.
+        let one = text([0, 1, 50, 2, 3]);
+        let two = text([10, 11, 12, 50, 13]);
+        assert!(same_story(&one, &two).is_none(), "shared statement");
+        // Developing: two paragraphs added at the top, the first rewritten.
+        let v1 = text(0..8);
+        let v2 = text([20, 21, 30, 1, 2, 3, 4, 5, 6, 7]);
+        assert!(same_story(&v1, &v2).is_some(), "developing versions join");
+        // A splice of two articles' halves matches neither.
+        let spliced = text([0, 1, 2, 3, 40, 41, 42, 43]);
+        assert!(same_story(&spliced, &v1).is_none(), "splice");
+        // Every verdict is the same both ways.
+        let all = [&full, &excerpt, &one, &two, &v1, &v2, &spliced];
+        for a in all {
+            for b in all {
+                assert_eq!(same_story(a, b).is_some(), same_story(b, a).is_some());
+            }
+        }
     }
 
     #[test]

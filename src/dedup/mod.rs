@@ -1,23 +1,35 @@
 //! De-duplication: fingerprints each entry's cleaned text and joins it to the
-//! story it is a syndicated copy of, or to a new story.
+//! story it is a copy of, or to a new story.
 //!
 //! It runs inside the store's transaction for one feed, so an entry is never
-//! committed without its story. It must never glue two different stories
-//! together: a candidate found by fingerprint only proposes its story, and
-//! an entry joins a story only if its shingles match the story's canonical
-//! entry, so a chain of pairwise resemblances cannot merge stories.
+//! committed without its story. It must never make stories depend on the
+//! order entries arrive in, and never glue different stories together on
+//! what they merely share: verification weighs what differs (passages of
+//! their own on both sides, facts stated differently) as well as what is
+//! shared ([`fingerprint::same_story`]).
+//!
+//! Stories are the connected components of a symmetric relation between
+//! entries: two entries of the window are linked when they are candidates
+//! of each other (they share an anchor shingle and lie within
+//! `max_distance` simhash bits, or, for short texts, share a normalised
+//! title or link), pass the sketch test both ways ([`Deduper::sketches_agree`])
+//! and verify as copies. Whatever the order, a new entry is linked to every
+//! entry already stored that it would have been linked to had it come
+//! first, so the components come out the same. An entry linked to entries
+//! of several stories joins them into one: the story with the lowest id
+//! survives, the others' entries move to it, and each merge is recorded in
+//! `story_merges` so an old story id still resolves. A story's canonical
+//! entry is chosen by content ([`stories::CANONICAL_ORDER`]), never by
+//! arrival.
 //!
 //! Flow for one entry: [`fingerprint::Analysis`] of its text (made by the
 //! pipeline before the writer is taken); candidates from the in-memory
-//! [`index`] of the window: entries sharing an anchor shingle whose simhash
-//! lies within `max_distance` bits, at most [`MAX_CANDIDATES`] sharing the
-//! most anchors (or, under `min_words` words, entries with the same
-//! normalised title or link); their stories; verification against each
-//! story's canonical entry; join the best story or start one. [`stories`]
-//! keeps the story rows consistent. New entries go through
-//! [`Deduper::place`] before their rows are written and [`Deduper::record`]
-//! after, so each row is written once; edited entries go through
-//! [`Deduper::assign`] after their UPDATE.
+//! [`index`] of the window, at most [`MAX_CANDIDATES`] sharing the most
+//! anchors; for each, unless its story is linked already, the sketch test,
+//! its stored shingles and verification; the stories of the entries it
+//! matches, merged. New entries go through [`Deduper::place`] before their
+//! rows are written and [`Deduper::record`] after, so each row is written
+//! once; edited entries go through [`Deduper::assign`] after their UPDATE.
 //!
 //! The simhash alone does not propose candidates: copies lie up to 26 bits
 //! apart while hard negatives start at 13, so no radius gives both recall
@@ -28,12 +40,12 @@ pub mod fingerprint;
 pub mod index;
 mod stories;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use sqlx::SqlitePool;
 
 use crate::config::DedupConfig;
@@ -49,12 +61,18 @@ pub const META_FINGERPRINT_VERSION: &str = "dedup.fingerprint_version";
 /// `meta` key holding the settings the stories were last rebuilt with.
 pub const META_SETTINGS: &str = "dedup.settings";
 
-/// Anchors of a story's canonical entry that must be shingles of an entry
-/// before the canonical's text is read to verify it ([`Deduper::worth_reading`]).
+/// Anchors of one entry that must be shingles of the other, both ways,
+/// before two long entries are verified ([`Deduper::sketches_agree`]).
 const MIN_SKETCH_HITS: usize = 2;
-/// Candidates (proposing their stories) per entry at most: those sharing
-/// the most anchors.
-const MAX_CANDIDATES: usize = 16;
+/// Anchors a candidate shares with an entry for the `max_distance` simhash
+/// filter to be waived.
+const MIN_SHARED_ANCHORS: usize = 2;
+/// Candidates per entry at most: those sharing the most anchors, then the
+/// nearest simhash, then the lowest id. Copies share the most anchors, so
+/// they come first; the cap only matters for an entry with more than this
+/// many candidates (a template's items sharing its fixed text before its
+/// anchors turn into stop-anchors), where it bounds the reads.
+const MAX_CANDIDATES: usize = 24;
 /// Entries assigned per batch during [`rededup`].
 const REDEDUP_BATCH: usize = 500;
 
@@ -132,7 +150,6 @@ impl EditLog {
         batch.rows.keys().any(touched)
             || batch.meta.keys().any(touched)
             || batch.sketches.keys().any(touched)
-            || batch.canonical.values().flatten().any(touched)
     }
 }
 
@@ -158,22 +175,8 @@ struct Loaded {
     /// `fetched_at` in unix seconds; `None` if it does not parse.
     time: Option<i64>,
     text: Text,
-    /// Where it sorts in [`stories::CANONICAL_ORDER`]: the smallest is canonical.
-    rank: Rank,
-}
-
-/// [`stories::CANONICAL_ORDER`] in memory: COALESCE(published_at,
-/// fetched_at), then the longer text (SQLite's `length`, in characters; a
-/// missing text sorts last), then the lower id.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Rank(String, std::cmp::Reverse<i64>, i64);
-
-impl Rank {
-    /// The text's length in characters; `None` for a missing text.
-    fn chars(&self) -> Option<i64> {
-        let chars = self.1.0;
-        (chars >= 0).then_some(chars)
-    }
+    /// The text's length in characters (`entry_shingles.chars`).
+    chars: Option<i64>,
 }
 
 /// An entry's text as the matcher has it.
@@ -182,7 +185,7 @@ enum Text {
     /// Analysed from the text: an entry being placed or assigned, which
     /// needs its simhash and anchors to find candidates.
     Analysed(std::sync::Arc<Analysis>),
-    /// Read back from `entry_shingles`: a canonical entry, only verified against.
+    /// Read back from `entry_shingles`: a candidate, only verified against.
     Stored(Shingles),
 }
 
@@ -219,16 +222,27 @@ fn keys_of(title: Option<&str>, url: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// Rows and story canonicals read during one `assign` call, so nothing is
-/// read twice and earlier entries of the batch are seen by later ones.
+/// What a candidate is known by before its shingles are read ([`load_meta`]).
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    story: Option<i64>,
+    time: Option<i64>,
+    /// Normalised words of its text (`entry_shingles.words`), if stored.
+    words: Option<usize>,
+}
+
+/// Rows, candidates' metadata and sketches read while placing or assigning
+/// entries, so nothing is read twice and earlier entries of a batch are
+/// seen by later ones.
 #[derive(Default)]
 struct Batch {
     rows: HashMap<i64, Loaded>,
-    /// Story and time of candidates read without their text ([`load_meta`]).
-    meta: HashMap<i64, (Option<i64>, Option<i64>)>,
-    /// Stored anchors of canonical entries not read yet ([`load_sketches`]).
+    /// Story, time and length of candidates read without their text.
+    meta: HashMap<i64, Meta>,
+    /// Stored anchors (the bottom-k sketch) of candidates ([`load_meta`]).
     sketches: HashMap<i64, Vec<u32>>,
-    canonical: HashMap<i64, Option<i64>>,
+    /// Entries of this batch whose rows are not written yet (being placed).
+    unwritten: HashSet<i64>,
 }
 
 impl Batch {
@@ -237,17 +251,30 @@ impl Batch {
         self.rows
             .get(&id)
             .map(|r| (r.story_id, r.time))
-            .or_else(|| self.meta.get(&id).copied())
+            .or_else(|| self.meta.get(&id).map(|m| (m.story, m.time)))
     }
-}
 
-/// Where an edited entry stands with the story it is in.
-#[derive(Debug, Clone, Copy)]
-enum Standing {
-    Belongs,
-    /// It is the story's only entry: free to join another story.
-    Alone,
-    Leaves,
+    /// The entry's anchors: from its analysis, else its stored sketch.
+    fn sketch(&self, id: i64) -> Option<&[u32]> {
+        match self.rows.get(&id).and_then(|r| r.text.analysis()) {
+            Some(analysis) => Some(analysis.anchors()),
+            None => self.sketches.get(&id).map(Vec::as_slice),
+        }
+    }
+
+    /// Every entry of story `from` in the batch now counts in story `into`.
+    fn rename_story(&mut self, from: i64, into: i64) {
+        for row in self.rows.values_mut() {
+            if row.story_id == Some(from) {
+                row.story_id = Some(into);
+            }
+        }
+        for meta in self.meta.values_mut() {
+            if meta.story == Some(from) {
+                meta.story = Some(into);
+            }
+        }
+    }
 }
 
 /// id, fetched_at, title, url, stored anchors of an entry in the window.
@@ -267,6 +294,7 @@ struct EntryRow {
     /// `entry_shingles`' columns: absent for entries stored before it.
     words: Option<i64>,
     shingles: Option<Vec<u8>>,
+    facts: Option<Vec<u8>>,
     /// The text, if read.
     text: Option<String>,
     /// `length(content_text)`, stored or counted.
@@ -285,13 +313,12 @@ impl TryFrom<&rusqlite::Row<'_>> for EntryRow {
                 fetched_at: row.get(3)?,
                 changed_at: row.get(4)?,
                 story_id: row.get(5)?,
-                canonical: row.get(6)?,
-                first: row.get(7)?,
             },
-            words: row.get(8)?,
-            shingles: row.get(9)?,
-            text: row.get(10)?,
-            chars: row.get(11)?,
+            words: row.get(6)?,
+            shingles: row.get(7)?,
+            facts: row.get(8)?,
+            text: row.get(9)?,
+            chars: row.get(10)?,
         })
     }
 }
@@ -334,19 +361,28 @@ pub struct Placement {
     /// Stories to create: (story id, its first entry's index in the input).
     new_stories: Vec<(i64, usize)>,
     /// Stories that gained entries, whose rows must be recomputed.
-    touched: std::collections::BTreeSet<i64>,
+    touched: BTreeSet<i64>,
     /// Title, url of each incoming entry, and the fetch time, for new stories' rows.
     heads: Vec<(Option<String>, Option<String>)>,
     fetched_at: String,
 }
 
+impl Placement {
+    /// Story `from` (new in this placement or stored) is merged into `into`:
+    /// its incoming entries move, and it is created or refreshed no more.
+    fn rename_story(&mut self, from: i64, into: i64) {
+        for story in &mut self.stories {
+            if *story == from {
+                *story = into;
+            }
+        }
+        self.new_stories.retain(|&(story, _)| story != from);
+        self.touched.remove(&from);
+        self.touched.insert(into);
+    }
+}
+
 impl Deduper {
-    /// Builds the deduper over `pool`'s database; its window of recent
-    /// fingerprints is read on first use ([`ensure_window`]). If the stored
-    /// fingerprints were made by another [`FINGERPRINT_VERSION`], it first
-    /// recomputes them all with [`rededup`].
-    ///
-    /// [`ensure_window`]: Deduper::ensure_window
     pub async fn load(pool: &SqlitePool, config: &DedupConfig) -> Result<Self, DedupError> {
         let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
             .bind(META_FINGERPRINT_VERSION)
@@ -531,6 +567,10 @@ impl Deduper {
         Ok(())
     }
 
+    /// Places one entry whose row is written: it joins (and merges) the
+    /// stories of the entries it matches; matching none, it keeps its story
+    /// if it is alone there, or starts one. An entry that leaves its story
+    /// does not split what stays (a bridge edited away): `rededup` does.
     fn assign_one(&self, conn: &Connection, batch: &mut Batch, id: i64) -> Result<(), DedupError> {
         let Some(entry) = batch.rows.get(&id) else {
             return Ok(());
@@ -540,244 +580,218 @@ impl Deduper {
             return Ok(());
         };
         let analysis = analysis.clone();
-        let chars = entry.rank.chars();
-        let previous = entry.story_id;
-        let standing = match previous {
-            Some(story) => Some(self.standing(conn, batch, id, story)?),
-            None => None,
-        };
-        let story = match (previous, standing) {
-            (Some(story), Some(Standing::Belongs)) => {
-                write_entry(conn, id, &analysis, chars, story)?;
-                let canonical = stories::refresh(conn, story)?;
-                batch.canonical.insert(story, canonical);
-                story
-            }
-            _ => match self.find_story(conn, batch, id, previous)? {
-                Some(story) => {
-                    write_entry(conn, id, &analysis, chars, story)?;
-                    let canonical = stories::refresh(conn, story)?;
-                    batch.canonical.insert(story, canonical);
-                    story
+        let (chars, previous, at) = (entry.chars, entry.story_id, entry.changed_at.clone());
+        let linked = self.linked_stories(conn, batch, id)?;
+        let story = match linked.split_first() {
+            Some((&survivor, merged)) => {
+                for &from in merged {
+                    crate::store::merge_stories(conn, from, survivor, &at)?;
+                    batch.rename_story(from, survivor);
                 }
-                None => match (previous, standing) {
-                    // Alone and matching nothing else: keep its story (and id).
-                    (Some(story), Some(Standing::Alone)) => {
-                        write_entry(conn, id, &analysis, chars, story)?;
-                        let canonical = stories::refresh(conn, story)?;
-                        batch.canonical.insert(story, canonical);
-                        story
-                    }
-                    _ => {
-                        let story = new_story(conn, batch, id)?;
-                        write_entry(conn, id, &analysis, chars, story)?;
-                        batch.canonical.insert(story, Some(id));
-                        story
-                    }
-                },
+                survivor
+            }
+            None => match previous {
+                Some(story) if !crate::store::story_has_others(conn, story, id)? => story,
+                _ => new_story(conn, batch, id)?,
             },
         };
+        write_entry(conn, id, &analysis, chars, story)?;
+        stories::refresh(conn, story)?;
+        if let Some(old) = previous.filter(|old| *old != story && !linked.contains(old)) {
+            // Re-chooses the canonical if it left; deletes the story if empty.
+            stories::refresh(conn, old)?;
+        }
         if let Some(entry) = batch.rows.get_mut(&id) {
             entry.story_id = Some(story);
-        }
-        if let Some(old) = previous.filter(|&old| old != story) {
-            // Re-chooses the canonical if it left; deletes the story if empty.
-            let canonical = stories::refresh(conn, old)?;
-            batch.canonical.insert(old, canonical);
-        }
-        if let Some(entry) = batch.rows.get(&id)
-            && let Some(time) = entry.time
-        {
-            let keys = entry.keys();
-            self.lock()
-                .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
+            if let Some(time) = entry.time {
+                let keys = entry.keys();
+                self.lock()
+                    .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
+            }
         }
         Ok(())
     }
 
-    /// Whether an entry that changed still belongs to its story: it must
-    /// still match the canonical entry, or, if it is the canonical itself,
-    /// the entry that would become canonical without it.
-    fn standing(
+    /// The stories (current ids, sorted, each once) of the window's entries
+    /// that entry `id` matches. A candidate whose story is linked already is
+    /// skipped: verifying it could not change the partition.
+    fn linked_stories(
         &self,
         conn: &Connection,
         batch: &mut Batch,
         id: i64,
-        story: i64,
-    ) -> Result<Standing, DedupError> {
-        let canonical = batch.canonical.get(&story).copied().flatten();
-        let other = if canonical == Some(id) || canonical.is_none() {
-            let sql = format!(
-                "SELECT id FROM entries WHERE story_id = ? AND id != ?
-                 ORDER BY {} LIMIT 1",
-                stories::CANONICAL_ORDER
-            );
-            let next: Option<i64> = conn
-                .prepare_cached(&sql)?
-                .query_row([story, id], |row| row.get(0))
-                .optional()?;
-            match next {
-                Some(next) => next,
-                None => return Ok(Standing::Alone),
-            }
-        } else {
-            canonical.unwrap_or(id)
-        };
-        load_rows(conn, batch, &[other], Need::Verify)?;
-        let (Some(entry), Some(other)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
-            return Ok(Standing::Leaves);
-        };
-        Ok(match self.score(entry, other) {
-            Some(_) => Standing::Belongs,
-            None => Standing::Leaves,
-        })
-    }
-
-    /// The story an entry should join, other than `exclude`: one with a
-    /// verified candidate in the window whose canonical entry the entry also
-    /// matches; the best-matching such story if several.
-    fn find_story(
-        &self,
-        conn: &Connection,
-        batch: &mut Batch,
-        id: i64,
-        exclude: Option<i64>,
-    ) -> Result<Option<i64>, DedupError> {
+    ) -> Result<Vec<i64>, DedupError> {
         let Some(entry) = batch.rows.get(&id) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         let candidates = self.candidates(entry, id);
         if candidates.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         load_meta(conn, batch, &candidates)?;
-        let stories = self.proposed_stories(batch, id, &candidates, exclude);
-        let canonicals: Vec<i64> = stories
-            .iter()
-            .filter_map(|s| batch.canonical.get(s).copied().flatten())
-            .collect();
-        load_sketches(conn, batch, &canonicals)?;
-        let worth: Vec<i64> = canonicals
-            .into_iter()
-            .filter(|&c| self.worth_reading(batch, id, c))
-            .collect();
-        load_rows(conn, batch, &worth, Need::Verify)?;
-
-        let Some(entry) = batch.rows.get(&id) else {
-            return Ok(None);
-        };
-        let mut best: Option<(f64, i64)> = None;
-        for story in stories {
-            let Some(canonical) = batch.canonical.get(&story).copied().flatten() else {
+        let mut linked: Vec<i64> = Vec::new();
+        for candidate in self.in_time(batch, id, &candidates) {
+            let Some((story, _)) = batch.placed(candidate) else {
                 continue;
             };
-            if !self.worth_reading(batch, id, canonical) {
+            if story.is_some_and(|s| linked.contains(&s))
+                || !self.worth_reading(batch, id, candidate)
+            {
                 continue;
             }
-            let Some(canonical) = batch.rows.get(&canonical) else {
-                continue; // rolled back or deleted under us: not a match
-            };
-            if let Some(score) = self.score(entry, canonical)
-                && best.is_none_or(|(b, _)| score > b)
-            {
-                best = Some((score, story));
+            if !self.verify(conn, batch, id, candidate)? {
+                continue;
+            }
+            match self.current_story(conn, batch, id, candidate)? {
+                Some(story) if !linked.contains(&story) => linked.push(story),
+                _ => {}
             }
         }
-        Ok(best.map(|(_, story)| story))
+        linked.sort_unstable();
+        Ok(linked)
     }
 
-    /// The stories that `candidates` of entry `id` (their metadata loaded)
-    /// propose, other than `exclude`. A candidate only proposes its story:
-    /// the entry is verified against the story's canonical entry, never
-    /// against the candidate, so a chain of resemblances cannot merge
-    /// stories (and reading and analysing every candidate's text was most of
-    /// the matcher's time).
-    fn proposed_stories(
+    /// Reads candidate `other`'s shingles if needed and verifies entry `id`
+    /// against it: the sketch test the other way, then [`Deduper::score`].
+    fn verify(
         &self,
-        batch: &Batch,
+        conn: &Connection,
+        batch: &mut Batch,
         id: i64,
-        candidates: &[i64],
-        exclude: Option<i64>,
-    ) -> Vec<i64> {
+        other: i64,
+    ) -> Result<bool, DedupError> {
+        load_rows(conn, batch, &[other], Need::Verify)?;
+        let (Some(entry), Some(candidate)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
+            return Ok(false); // rolled back or deleted under us: not a match
+        };
+        Ok(self.sketches_agree(batch, other, id, candidate, entry)
+            && self.score(entry, candidate).is_some())
+    }
+
+    /// The story candidate `other` is in now. A candidate read before the
+    /// writer was taken ([`Deduper::prefetch`]) may have been merged into
+    /// another story or edited since, by a feed committed in between: its
+    /// story is read again, and if its text changed it is verified again.
+    fn current_story(
+        &self,
+        conn: &Connection,
+        batch: &mut Batch,
+        id: i64,
+        other: i64,
+    ) -> Result<Option<i64>, DedupError> {
+        if batch.unwritten.contains(&other) {
+            return Ok(batch.rows.get(&other).and_then(|r| r.story_id));
+        }
+        let Some((story, changed_at)) = crate::store::entry_story(conn, other)? else {
+            return Ok(None);
+        };
+        let edited = batch
+            .rows
+            .get(&other)
+            .is_some_and(|r| r.changed_at != changed_at);
+        if edited {
+            batch.rows.remove(&other);
+            if !self.verify(conn, batch, id, other)? {
+                return Ok(None);
+            }
+        }
+        if let Some(row) = batch.rows.get_mut(&other) {
+            row.story_id = story;
+        }
+        Ok(story)
+    }
+
+    /// The `candidates` of entry `id` (their metadata loaded) fetched within
+    /// `window` of it, in order.
+    fn in_time(&self, batch: &Batch, id: i64, candidates: &[i64]) -> Vec<i64> {
         let Some(time) = batch.rows.get(&id).and_then(|e| e.time) else {
             return Vec::new();
         };
         let window = window_secs(&self.config);
         let times = time.saturating_sub(window)..=time.saturating_add(window);
-        let mut stories: Vec<i64> = candidates
+        candidates
             .iter()
-            .filter_map(|c| batch.placed(*c))
-            .filter(|(_, time)| time.is_some_and(|t| times.contains(&t)))
-            .filter_map(|(story, _)| story.filter(|&s| Some(s) != exclude))
-            .collect();
-        stories.sort_unstable();
-        stories.dedup();
-        stories
+            .copied()
+            .filter(|&c| {
+                batch
+                    .placed(c)
+                    .is_some_and(|(_, t)| t.is_some_and(|t| times.contains(&t)))
+            })
+            .collect()
     }
 
-    /// Whether a canonical entry is worth reading and verifying entry `id`
-    /// against, judged on its anchors (its bottom-k sketch) alone: at least
-    /// [`MIN_SKETCH_HITS`] of them must be shingles of the entry. A copy
-    /// contains each of the canonical's anchors with probability of at least
-    /// its Jaccard similarity, so one at the verification floor (J 0.3) fails
-    /// this with probability 0.2% (binomial, 24 draws); an unrelated entry
-    /// that shares one common phrase with the canonical (the anchor that
-    /// made it a candidate) passes it rarely. Short texts, and canonicals
-    /// without stored anchors, are always read.
-    fn worth_reading(&self, batch: &Batch, id: i64, canonical: i64) -> bool {
+    /// Whether candidate `other` of entry `id` is worth reading, judged on
+    /// its anchors (its bottom-k sketch) alone: at least [`MIN_SKETCH_HITS`]
+    /// of them must be shingles of the entry. A copy contains each of the
+    /// other's anchors with probability of at least their Jaccard
+    /// similarity, so one at the verification floor (J 0.3) fails this with
+    /// probability 0.2% (binomial, 24 draws); an unrelated entry that
+    /// shares one common phrase (the anchor that made it a candidate)
+    /// passes it rarely. Once read, the same test runs the other way
+    /// ([`Deduper::sketches_agree`]), so the pair's verdict is the same
+    /// whichever came first. Short texts, and entries without stored
+    /// anchors, are always read.
+    fn worth_reading(&self, batch: &Batch, id: i64, other: i64) -> bool {
         let Some(entry) = batch.rows.get(&id) else {
             return false;
         };
-        if !self.is_long(entry) {
-            return true;
-        }
-        let sketch = match batch.rows.get(&canonical).and_then(|r| r.text.analysis()) {
-            Some(analysis) => analysis.anchors(),
-            None => match batch.sketches.get(&canonical) {
-                Some(sketch) => sketch.as_slice(),
-                None => return true,
-            },
+        let other_long = match (batch.rows.get(&other), batch.meta.get(&other)) {
+            (Some(row), _) => self.is_long(row),
+            (None, Some(meta)) => meta.words.is_none_or(|w| w >= self.config.min_words),
+            (None, None) => true,
         };
-        if sketch.len() < MIN_SKETCH_HITS {
-            return true;
-        }
-        let shingles = entry.text.shingles();
-        sketch
-            .iter()
-            .filter(|&&a| shingles.has_anchor(a))
-            .nth(MIN_SKETCH_HITS - 1)
-            .is_some()
+        !self.is_long(entry)
+            || !other_long
+            || sketch_hits(batch.sketch(other), entry.text.shingles())
+    }
+
+    /// The sketch test both ways, for two long entries: `a`'s anchors in
+    /// `b`'s shingles and `b`'s in `a`'s.
+    fn sketches_agree(
+        &self,
+        batch: &Batch,
+        a: i64,
+        b: i64,
+        row_a: &Loaded,
+        row_b: &Loaded,
+    ) -> bool {
+        !self.is_long(row_a)
+            || !self.is_long(row_b)
+            || (sketch_hits(batch.sketch(a), row_b.text.shingles())
+                && sketch_hits(batch.sketch(b), row_a.text.shingles()))
     }
 
     /// The window's entries that may be copies of `entry` (never `id`
-    /// itself): those sharing an anchor and within `max_distance` bits, or
-    /// for a short text those with the same title or link key.
+    /// itself): those with the same title or link key, then those sharing
+    /// an anchor and within `max_distance` bits, at most
+    /// [`MAX_CANDIDATES`] of them, most shared anchors first. Both tests
+    /// are symmetric, so a pair is found whichever entry comes second.
     fn candidates(&self, entry: &Loaded, id: i64) -> Vec<i64> {
         let Some(time) = entry.time else {
             return Vec::new();
         };
         let window = window_secs(&self.config);
         let times = time.saturating_sub(window)..=time.saturating_add(window);
-        if !self.is_long(entry) {
-            let keys = entry.keys();
-            let mut candidates = self.lock().keys.lookup(&keys);
-            candidates.retain(|&c| c != id);
-            return candidates;
-        }
-        let Some(analysis) = entry.text.analysis() else {
-            return Vec::new();
-        };
+        let keys = entry.keys();
         let window = self.lock();
+        let mut candidates = window.keys.lookup(&keys);
+        candidates.retain(|&c| c != id);
+        let Some(analysis) = entry.text.analysis().filter(|_| self.is_long(entry)) else {
+            return candidates;
+        };
         let own = analysis.fingerprint();
         let mut ranked: Vec<(usize, u32, i64)> = window
             .anchors
             .ranked_candidates(analysis.anchors(), times, id)
             .into_iter()
             .filter_map(|c| {
-                // The fast filter: a candidate whose simhash is further than
-                // max_distance bits cannot be a copy worth reading from disk.
+                // The fast filter: a candidate sharing one anchor whose
+                // simhash is further than max_distance bits is not worth
+                // reading from disk. Two shared anchors are evidence enough:
+                // an excerpt and its article lie up to ~32 bits apart.
                 let distance = (own ^ c.simhash).count_ones();
-                (distance <= self.config.max_distance).then_some((c.shared, distance, c.id))
+                (distance <= self.config.max_distance || c.shared >= MIN_SHARED_ANCHORS)
+                    .then_some((c.shared, distance, c.id))
             })
             .collect();
         // Texts that share passages with many others (a paragraph quoted
@@ -786,16 +800,22 @@ impl Deduper {
         // most anchors and the nearest simhash, so the best few are enough.
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         ranked.truncate(MAX_CANDIDATES);
-        ranked.into_iter().map(|(_, _, c)| c).collect()
+        for (_, _, c) in ranked {
+            if !candidates.contains(&c) {
+                candidates.push(c);
+            }
+        }
+        candidates
     }
 
     /// Chooses the stories of entries about to be inserted, as [`assign`]
-    /// would once they were written, without writing anything: the caller
-    /// inserts the rows with [`Placement`]'s ids, simhashes and stories, then
-    /// calls [`record`]. Entry and story ids are given out from `next_entry`
-    /// and `next_story` up, which must be free (the caller holds the write
-    /// lock and read the maxima in this transaction). Incoming entries see
-    /// each other in order, as entries of one `assign` batch do.
+    /// would once they were written, without writing anything but merges
+    /// of stored stories: the caller inserts the rows with [`Placement`]'s
+    /// ids, simhashes and stories, then calls [`record`]. Entry and story
+    /// ids are given out from `next_entry` and `next_story` up, which must
+    /// be free (the caller holds the write lock and read the maxima in this
+    /// transaction). Incoming entries see each other in order, as entries
+    /// of one `assign` batch do.
     ///
     /// Splitting it so is what lets the store write each entry's row once:
     /// setting `simhash` and `story_id` afterwards rewrote every ~20 KB row.
@@ -823,47 +843,37 @@ impl Deduper {
             .unwrap_or_else(|e| e.into_inner())
             .stale(prefetched.generation, &batch)
         {
-            // Read again below, as if nothing had been read ahead.
+            // An edit overtook the read-ahead: read again below, as if
+            // nothing had been read ahead.
             batch = Batch::default();
         }
-        // Feeds committed since the prefetch may have changed a story's
-        // canonical entry or emptied a story: their rows are re-read (small).
-        refresh_canonicals(conn, &mut batch)?;
         let time = parse_time(fetched_at);
         let ids = self.add_incoming(&mut batch, next_entry, fetched_at, incoming);
-        // find_story reads only what the prefetch could not know (entries
-        // committed since): the batch keeps what it read. Finding every
-        // entry's candidates once more first, to read those in one go, cost
-        // a third of the window's lookups and saved no query (each is a
-        // point query by id either way).
-
+        // linked_stories reads only what the prefetch could not know
+        // (entries committed since): the batch keeps what it read.
         let mut next_story = next_story;
+        let new_from = next_story;
         for (index, (&id, new)) in ids.iter().zip(incoming).enumerate() {
-            let story = match self.find_story(conn, &mut batch, id, None)? {
-                Some(story) => {
-                    placement.touched.insert(story);
-                    // find_story loaded the canonical of every story it returns.
-                    let current = batch.canonical.get(&story).copied().flatten();
-                    let outranks = match (
-                        current.and_then(|c| batch.rows.get(&c)),
-                        batch.rows.get(&id),
-                    ) {
-                        (Some(current), Some(entry)) => entry.rank < current.rank,
-                        _ => false,
-                    };
-                    if outranks {
-                        batch.canonical.insert(story, Some(id));
+            let linked = self.linked_stories(conn, &mut batch, id)?;
+            let story = match linked.split_first() {
+                Some((&survivor, merged)) => {
+                    for &from in merged {
+                        if from < new_from {
+                            crate::store::merge_stories(conn, from, survivor, fetched_at)?;
+                        }
+                        batch.rename_story(from, survivor);
+                        placement.rename_story(from, survivor);
                     }
-                    story
+                    survivor
                 }
                 None => {
                     let story = next_story;
                     next_story = next_story.saturating_add(1);
                     placement.new_stories.push((story, index));
-                    batch.canonical.insert(story, Some(id));
                     story
                 }
             };
+            placement.touched.insert(story);
             let Some(entry) = batch.rows.get_mut(&id) else {
                 continue;
             };
@@ -878,9 +888,7 @@ impl Deduper {
             placement.stories.push(story);
             // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
             placement.simhashes.push(analysis.fingerprint() as i64);
-            placement
-                .analyses
-                .push((analysis.clone(), entry.rank.chars()));
+            placement.analyses.push((analysis.clone(), entry.chars));
             placement
                 .heads
                 .push((entry.title.clone(), entry.url.clone()));
@@ -890,11 +898,10 @@ impl Deduper {
     }
 
     /// Reads, before the writer is taken, what [`place`](Deduper::place)
-    /// will need for these entries: their candidates' stories, those
-    /// stories' canonical entries' sketches, and the texts worth verifying
-    /// against. Under the writer, `place` then reads only what changed
-    /// since: this is most of its reading, and the writer is the one
-    /// serial part of ingestion.
+    /// will need for these entries: their candidates' stories and sketches,
+    /// and the shingles of those worth verifying against. Under the writer,
+    /// `place` then reads only what changed since: this is most of its
+    /// reading, and the writer is the one serial part of ingestion.
     pub fn prefetch(
         &self,
         conn: &Connection,
@@ -911,17 +918,46 @@ impl Deduper {
         // Provisional ids, below any real one: the real ids are given out
         // under the writer.
         let ids = self.add_incoming(&mut batch, i64::MIN / 2, fetched_at, incoming);
-        let candidates = self.candidates_of(&batch, &ids);
-        if candidates.iter().any(|(_, c)| !c.is_empty()) {
-            self.load_candidates(conn, &mut batch, &candidates)?;
+        let candidates: Vec<(i64, Vec<i64>)> = ids
+            .iter()
+            .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
+            .collect();
+        let stored: Vec<i64> = candidates
+            .iter()
+            .flat_map(|(_, c)| c.iter().copied())
+            .filter(|c| !batch.rows.contains_key(c))
+            .collect();
+        if !stored.is_empty() {
+            load_meta(conn, &mut batch, &stored)?;
+            // One candidate per story an entry is likely to verify against:
+            // the best ranked worth reading (place reads more if it fails).
+            let mut worth = Vec::new();
+            for (id, candidates) in &candidates {
+                let mut stories = Vec::new();
+                for c in self.in_time(&batch, *id, candidates) {
+                    let story = batch.placed(c).and_then(|(story, _)| story);
+                    if story.is_some_and(|s| stories.contains(&s))
+                        || !self.worth_reading(&batch, *id, c)
+                    {
+                        continue;
+                    }
+                    stories.extend(story);
+                    if !batch.rows.contains_key(&c) {
+                        worth.push(c);
+                    }
+                }
+            }
+            load_rows(conn, &mut batch, &worth, Need::Verify)?;
         }
         for id in ids {
             batch.rows.remove(&id);
+            batch.unwritten.remove(&id);
         }
         Ok(Prefetched { batch, generation })
     }
 
-    /// Adds incoming entries to `batch` as rows with ids from `first` up.
+    /// Adds incoming entries to `batch` as unwritten rows with ids from
+    /// `first` up.
     fn add_incoming(
         &self,
         batch: &mut Batch,
@@ -935,7 +971,7 @@ impl Deduper {
             .collect();
         for (&id, entry) in ids.iter().zip(incoming) {
             let chars = i64::try_from(entry.text.chars().count()).unwrap_or(i64::MAX);
-            let first = entry.published_at.unwrap_or(fetched_at).to_string();
+            batch.unwritten.insert(id);
             batch.rows.insert(
                 id,
                 Loaded {
@@ -946,47 +982,11 @@ impl Deduper {
                     story_id: None,
                     time,
                     text: Text::Analysed(entry.analysis.clone()),
-                    rank: Rank(first, std::cmp::Reverse(chars), id),
+                    chars: Some(chars),
                 },
             );
         }
         ids
-    }
-
-    /// Each of entries `ids` of the batch with its [`candidates`](Deduper::candidates).
-    fn candidates_of(&self, batch: &Batch, ids: &[i64]) -> Vec<(i64, Vec<i64>)> {
-        ids.iter()
-            .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
-            .collect()
-    }
-
-    /// Loads what verifying entries against their `candidates` needs: the
-    /// candidates' stories, those stories' canonical entries' sketches,
-    /// then the canonicals worth reading. Skips what the batch already has.
-    fn load_candidates(
-        &self,
-        conn: &Connection,
-        batch: &mut Batch,
-        candidates: &[(i64, Vec<i64>)],
-    ) -> Result<(), DedupError> {
-        let stored: Vec<i64> = candidates
-            .iter()
-            .flat_map(|(_, c)| c.iter().copied())
-            .collect();
-        load_meta(conn, batch, &stored)?;
-        let canonicals: Vec<i64> = batch.canonical.values().filter_map(|c| *c).collect();
-        load_sketches(conn, batch, &canonicals)?;
-        let mut worth = Vec::new();
-        for (id, candidates) in candidates {
-            for story in self.proposed_stories(batch, *id, candidates, None) {
-                if let Some(canonical) = batch.canonical.get(&story).copied().flatten()
-                    && self.worth_reading(batch, *id, canonical)
-                {
-                    worth.push(canonical);
-                }
-            }
-        }
-        load_rows(conn, batch, &worth, Need::Verify)
     }
 
     /// Writes what [`place`](Deduper::place) decided, once the entries'
@@ -1033,15 +1033,31 @@ impl Deduper {
     }
 
     /// How well two entries match as copies of one story (higher is better),
-    /// or `None` if they are not copies. Texts of at least `min_words` words
-    /// are compared on shingles; shorter ones on normalised title or link.
+    /// or `None` if they are not copies; symmetric. Texts of at least
+    /// `min_words` words are compared on shingles and facts; shorter ones
+    /// on normalised title or link, and must state no fact differently.
     fn score(&self, a: &Loaded, b: &Loaded) -> Option<f64> {
         if self.is_long(a) && self.is_long(b) {
             same_story(a.text.shingles(), b.text.shingles()).map(|s| s.containment + s.jaccard)
         } else {
             let keys = b.keys();
-            a.keys().iter().any(|k| keys.contains(k)).then_some(0.0)
+            let (fa, fb) = (&a.text.shingles().facts, &b.text.shingles().facts);
+            (a.keys().iter().any(|k| keys.contains(k)) && fingerprint::conflicts(fa, fb) == 0)
+                .then_some(0.0)
         }
+    }
+}
+
+/// Whether at least [`MIN_SKETCH_HITS`] of `sketch`'s anchors are among
+/// `shingles` (true without a sketch, or one too small to tell).
+fn sketch_hits(sketch: Option<&[u32]>, shingles: &Shingles) -> bool {
+    match sketch {
+        Some(sketch) if sketch.len() >= MIN_SKETCH_HITS => sketch
+            .iter()
+            .filter(|&&a| shingles.has_anchor(a))
+            .nth(MIN_SKETCH_HITS - 1)
+            .is_some(),
+        _ => true,
     }
 }
 
@@ -1065,7 +1081,9 @@ impl Window {
 
 /// Recomputes fingerprints and stories over all stored entries, in the
 /// order they were fetched, in one transaction: after a change of
-/// `[dedup]` settings or of [`FINGERPRINT_VERSION`].
+/// `[dedup]` settings or of [`FINGERPRINT_VERSION`]. The stories are the
+/// ones the daemon makes of the same entries (in any order); their ids
+/// are new, and `story_merges` is emptied.
 pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
     // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
@@ -1084,6 +1102,9 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
         for chunk in ids.chunks(REDEDUP_BATCH) {
             deduper.assign(tx, chunk)?;
         }
+        // Story ids start over: neither the old ones' merges nor those made
+        // while regrouping mean anything to anyone.
+        crate::store::forget_story_merges(tx)?;
         write_meta(tx, config)?;
         let stories: i64 = tx.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
         Ok::<_, DedupError>((ids.len(), stories))
@@ -1147,23 +1168,20 @@ macro_rules! select_row {
     ($text:literal) => {
         concat!(
             "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.story_id,
-                    s.canonical_entry_id, COALESCE(e.published_at, e.fetched_at),
-                    sh.words, sh.shingles, ",
+                    sh.words, sh.shingles, sh.facts, ",
             $text,
             // story_id from the placement index: in the row it lies after
             // the three bodies, and reading it there walked every overflow
             // page of the row (the other columns precede the bodies).
             " FROM entries e INDEXED BY entries_placement
-             LEFT JOIN stories s ON s.id = e.story_id
              LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
              WHERE e.id = ?"
         )
     };
 }
 
-/// Loads the rows of `ids` not loaded yet, with the canonical entry of
-/// their stories, as `need` says. Ids without a row are silently absent
-/// from the batch.
+/// Loads the rows of `ids` not loaded yet, as `need` says. Ids without a
+/// row are silently absent from the batch.
 fn load_rows(
     conn: &Connection,
     batch: &mut Batch,
@@ -1179,7 +1197,7 @@ fn load_rows(
         // CASE reads the text only where it is used: a row's text lies
         // behind its other two bodies, ~20 KB of overflow pages.
         Need::Verify => select_row!(
-            "CASE WHEN sh.entry_id IS NULL THEN e.content_text END,
+            "CASE WHEN sh.entry_id IS NULL OR sh.facts IS NULL THEN e.content_text END,
              CASE WHEN sh.entry_id IS NULL THEN length(e.content_text) ELSE sh.chars END"
         ),
         Need::Analyse => select_row!("e.content_text, length(e.content_text)"),
@@ -1191,19 +1209,32 @@ fn load_rows(
             head,
             words,
             shingles,
+            facts,
             text,
             chars,
         } = row;
-        let text = match (need, words, shingles) {
-            (Need::Verify, Some(words), Some(shingles)) => {
+        let text = match (need, words, shingles, facts) {
+            (Need::Verify, Some(words), Some(shingles), Some(facts)) => {
                 let words = usize::try_from(words).unwrap_or(0);
-                Text::Stored(Shingles::decode(words, &shingles))
+                Text::Stored(Shingles::decode(words, &shingles).with_facts(&facts))
             }
             _ => Text::Analysed(std::sync::Arc::new(Analysis::of(
                 text.as_deref().unwrap_or(""),
             ))),
         };
-        head.insert(batch, id, chars, text);
+        batch.rows.insert(
+            id,
+            Loaded {
+                title: head.title,
+                url: head.url,
+                time: parse_time(&head.fetched_at),
+                fetched_at: head.fetched_at,
+                changed_at: head.changed_at,
+                story_id: head.story_id,
+                text,
+                chars,
+            },
+        );
     }
     Ok(())
 }
@@ -1215,112 +1246,38 @@ struct Head {
     fetched_at: String,
     changed_at: String,
     story_id: Option<i64>,
-    canonical: Option<i64>,
-    /// COALESCE(published_at, fetched_at).
-    first: String,
 }
 
-impl Head {
-    /// Adds the entry to the batch, with its story's canonical entry.
-    fn insert(self, batch: &mut Batch, id: i64, chars: Option<i64>, text: Text) {
-        if let Some(story) = self.story_id {
-            batch.canonical.insert(story, self.canonical);
-        }
-        batch.rows.insert(
-            id,
-            Loaded {
-                title: self.title,
-                url: self.url,
-                time: parse_time(&self.fetched_at),
-                rank: Rank(self.first, std::cmp::Reverse(chars.unwrap_or(-1)), id),
-                fetched_at: self.fetched_at,
-                changed_at: self.changed_at,
-                story_id: self.story_id,
-                text,
-            },
-        );
-    }
-}
-
-/// Reads the story, its canonical entry and the time of each of `ids` not
-/// read yet, without their text: candidates only propose stories.
+/// Reads the story, time, length and stored anchors (sketch) of each of
+/// `ids` not read yet, without their text: what decides whether a
+/// candidate is worth reading.
 fn load_meta(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), DedupError> {
     let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
-    /// Entry id, fetched_at, story, the story's canonical entry, its sketch.
-    type Meta = (i64, String, Option<i64>, Option<i64>, Option<Vec<u8>>);
-    let rows: Vec<Meta> = select_by_ids(
+    /// Entry id, fetched_at, story, words, sketch.
+    type Row = (i64, String, Option<i64>, Option<i64>, Option<Vec<u8>>);
+    let rows: Vec<Row> = select_by_ids(
         conn,
         // The index holds these columns; the row has them after its bodies
-        // (see migrations/0006_placement_index.sql). The canonical's sketch
-        // comes along: `load_sketches` would read it next.
-        "SELECT e.id, e.fetched_at, e.story_id, s.canonical_entry_id, a.anchors
+        // (see migrations/0006_placement_index.sql).
+        "SELECT e.id, e.fetched_at, e.story_id, sh.words, a.anchors
          FROM entries e INDEXED BY entries_placement
-         LEFT JOIN stories s ON s.id = e.story_id
-         LEFT JOIN entry_anchors a ON a.entry_id = s.canonical_entry_id
+         LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
+         LEFT JOIN entry_anchors a ON a.entry_id = e.id
          WHERE e.id = ?",
         &missing,
     )?;
-    for (id, fetched_at, story_id, canonical, sketch) in rows {
-        if let Some(story) = story_id {
-            batch.canonical.insert(story, canonical);
+    for (id, fetched_at, story, words, sketch) in rows {
+        if let Some(sketch) = sketch {
+            batch.sketches.insert(id, decode_anchors(&sketch));
         }
-        if let (Some(canonical), Some(sketch)) = (canonical, sketch)
-            && !batch.rows.contains_key(&canonical)
-        {
-            batch
-                .sketches
-                .entry(canonical)
-                .or_insert_with(|| decode_anchors(&sketch));
-        }
-        batch.meta.insert(id, (story_id, parse_time(&fetched_at)));
-    }
-    Ok(())
-}
-
-/// Re-reads the canonical entry of each story in the batch that an entry
-/// may join: those whose canonical's text was read, having passed the
-/// sketch test. A story gone since is marked as having none (it proposes
-/// nothing). The others keep what the prefetch read: their (old)
-/// canonical's sketch failed, so they are never joined, and re-reading
-/// hundreds of them was 40% of placing a feed at 1,000 feeds.
-fn refresh_canonicals(conn: &Connection, batch: &mut Batch) -> Result<(), DedupError> {
-    let stories = unique(
-        batch
-            .canonical
-            .iter()
-            .filter(|(_, c)| c.is_some_and(|c| batch.rows.contains_key(&c)))
-            .map(|(story, _)| *story),
-    );
-    let current: HashMap<i64, Option<i64>> = select_by_ids(
-        conn,
-        "SELECT id, canonical_entry_id FROM stories WHERE id = ?",
-        &stories,
-    )?
-    .into_iter()
-    .collect();
-    for story in stories {
-        batch
-            .canonical
-            .insert(story, current.get(&story).copied().flatten());
-    }
-    Ok(())
-}
-
-/// Reads the stored anchors of each of `ids` whose row is not loaded: a
-/// 96-byte sketch that tells whether reading the whole text is worthwhile.
-fn load_sketches(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), DedupError> {
-    let missing = unique(
-        ids.iter()
-            .copied()
-            .filter(|id| !batch.rows.contains_key(id) && !batch.sketches.contains_key(id)),
-    );
-    let rows: Vec<(i64, Vec<u8>)> = select_by_ids(
-        conn,
-        "SELECT entry_id, anchors FROM entry_anchors WHERE entry_id = ?",
-        &missing,
-    )?;
-    for (id, anchors) in rows {
-        batch.sketches.insert(id, decode_anchors(&anchors));
+        batch.meta.insert(
+            id,
+            Meta {
+                story,
+                time: parse_time(&fetched_at),
+                words: words.and_then(|w| usize::try_from(w).ok()),
+            },
+        );
     }
     Ok(())
 }
@@ -1374,9 +1331,9 @@ fn write_entry(
     Ok(())
 }
 
-/// Stores an entry's anchors (its sketch) and shingles, replacing what it
-/// had: every change of an entry's text comes through here, so the stored
-/// shingles are never those of an older text.
+/// Stores an entry's anchors (its sketch), shingles and facts, replacing
+/// what it had: every change of an entry's text comes through here, so the
+/// stored shingles are never those of an older text.
 fn save_analysis(
     conn: &Connection,
     id: i64,
@@ -1390,15 +1347,17 @@ fn save_analysis(
     .execute(rusqlite::params![id, encode_anchors(analysis.anchors())])?;
     let words = i64::try_from(analysis.words()).unwrap_or(i64::MAX);
     conn.prepare_cached(
-        "INSERT INTO entry_shingles (entry_id, words, chars, shingles) VALUES (?, ?, ?, ?)
+        "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (entry_id) DO UPDATE SET
-            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles",
+            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles,
+            facts = excluded.facts",
     )?
     .execute(rusqlite::params![
         id,
         words,
         chars,
-        analysis.shingles.encode()
+        analysis.shingles.encode(),
+        analysis.shingles.encode_facts()
     ])?;
     Ok(())
 }
@@ -1450,7 +1409,7 @@ mod tests {
             .join(" ")
     }
 
-    fn loaded(id: i64, text: &str) -> Loaded {
+    fn loaded(text: &str) -> Loaded {
         Loaded {
             title: None,
             url: None,
@@ -1459,18 +1418,18 @@ mod tests {
             story_id: None,
             time: Some(0),
             text: Text::Analysed(std::sync::Arc::new(Analysis::of(text))),
-            rank: Rank(String::new(), std::cmp::Reverse(0), id),
+            chars: Some(0),
         }
     }
 
     #[test]
-    fn a_canonical_is_read_only_if_its_sketch_overlaps_the_entry() {
+    fn a_candidate_is_read_only_if_its_sketch_overlaps_the_entry() {
         let deduper = Deduper::empty(&DedupConfig::default());
         let mut batch = Batch::default();
         // The entry: 600 words. A copy that keeps 40% of it (Jaccard ~0.33,
         // near the verification floor) and adds as much of its own.
         let entry = words(0, 600);
-        batch.rows.insert(1, loaded(1, &entry));
+        batch.rows.insert(1, loaded(&entry));
         let copy = format!("{} {}", words(0, 240), words(10_000, 240));
         batch
             .sketches
@@ -1494,9 +1453,31 @@ mod tests {
         assert!(deduper.worth_reading(&batch, 1, 4));
         batch
             .rows
-            .insert(5, loaded(5, "too short to compare on shingles"));
+            .insert(5, loaded("too short to compare on shingles"));
         batch.sketches.insert(6, unrelated.anchors().to_vec());
         assert!(deduper.worth_reading(&batch, 5, 6));
+    }
+
+    #[test]
+    fn max_distance_is_waived_for_two_shared_anchors() {
+        let config = DedupConfig {
+            max_distance: 0,
+            ..DedupConfig::default()
+        };
+        let deduper = Deduper::empty(&config);
+        let entry = loaded(&words(0, 300));
+        let analysis = entry.text.analysis().unwrap().clone();
+        let (own, far) = (analysis.fingerprint(), !analysis.fingerprint());
+        let anchors = analysis.anchors();
+        {
+            let mut window = deduper.lock();
+            window.add(10, &anchors[..1], 0, Vec::new(), far);
+            window.add(11, &anchors[..2], 0, Vec::new(), far);
+            window.add(12, &anchors[..1], 0, Vec::new(), own);
+        }
+        let mut found = deduper.candidates(&entry, 1);
+        found.sort_unstable();
+        assert_eq!(found, vec![11, 12], "one anchor and 64 bits apart: dropped");
     }
 
     #[test]
@@ -1569,13 +1550,17 @@ mod stored_shingles_tests {
         let stored = &batch.rows[&1];
         assert!(matches!(stored.text, Text::Stored(_)));
         assert_eq!(stored.text.shingles(), &analysis.shingles);
-        assert_eq!(batch.canonical.get(&7), Some(&Some(1)));
+        assert!(
+            !stored.text.shingles().facts.is_empty(),
+            "facts stored and read"
+        );
+        assert_eq!(stored.story_id, Some(7));
         let from_text = &batch.rows[&2];
         assert!(matches!(from_text.text, Text::Analysed(_)));
         assert_eq!(from_text.text.shingles(), &analysis.shingles);
-        // Both rank as SQLite's CANONICAL_ORDER would: length in characters.
-        assert_eq!(stored.rank.chars(), Some(chars));
-        assert_eq!(from_text.rank.1, stored.rank.1);
+        // Both have the length as SQLite counts it: characters.
+        assert_eq!(stored.chars, Some(chars));
+        assert_eq!(from_text.chars, stored.chars);
 
         // A new text replaces the stored shingles.
         let edited = Analysis::of("a storm closed schools in three counties on thursday");

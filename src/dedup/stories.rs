@@ -29,16 +29,18 @@ pub struct StorySummary {
     pub feeds: Vec<String>,
 }
 
-/// The order that picks a story's canonical entry: earliest published
-/// (falling back to first fetched), ties to the longest clean body, then the
-/// oldest row so the choice is deterministic. The body's length comes from
+/// The order that picks a story's canonical entry, from what the copies
+/// say and never from when they arrived, so every arrival order (and
+/// `rededup`) picks the same one: earliest published (copies without a
+/// date last), ties to the longest clean body, then link, guid and feed,
+/// which no two entries share all of. The body's length comes from
 /// `entry_shingles` where stored: `length(content_text)` walked the ~20 KB
 /// of overflow pages before the text for every entry of the story, under
 /// the writer.
-pub(crate) const CANONICAL_ORDER: &str = "COALESCE(published_at, fetched_at),
+pub(crate) const CANONICAL_ORDER: &str = "published_at IS NULL, published_at,
      COALESCE((SELECT chars FROM entry_shingles WHERE entry_id = entries.id),
               length(content_text)) DESC,
-     id";
+     url, guid, feed_id, id";
 
 /// Recomputes a story's canonical entry, title, url and times from its
 /// entries; deletes the story when no entry is left. Returns the canonical
