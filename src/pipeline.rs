@@ -410,7 +410,7 @@ impl Pipeline {
         }
         let mut template = self
             .store
-            .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
+            .read(|conn| Ok(store::load_template(conn, job.id)?))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let store = self.store.clone();

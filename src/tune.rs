@@ -164,7 +164,7 @@ async fn stored_template(database: &Path, url: &Url) -> Option<FeedTemplate> {
             )
             .optional()
             .ok()??;
-        FeedTemplate::load(&conn, feed_id).ok()
+        crate::store::load_template(&conn, feed_id).ok()
     })?;
     (template.entries_seen > 0).then_some(template)
 }
@@ -193,7 +193,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let template = store.read(|conn| Ok(FeedTemplate::load(conn, feed_id)?))?;
+        let template = store.read(|conn| Ok(crate::store::load_template(conn, feed_id)?))?;
         let mut after = 0i64;
         loop {
             let rows: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
