@@ -388,8 +388,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // after a lead image is article text, so place alone is not enough.
     let credit = |b: &Block| matches!(&b.verdict, Some((r, _)) if r == "photo credit");
     for i in 0..blocks.len() {
-        let (before, rest) = blocks.split_at_mut(i);
-        let Some((b, after)) = rest.split_first_mut() else {
+        let Some((b, after)) = blocks.get_mut(i..).and_then(|r| r.split_first_mut()) else {
             break;
         };
         if b.protected || b.verdict.is_some() || b.words > CAPTION_MAX_WORDS * 2 {
@@ -403,10 +402,25 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if !beside || b.words > CAPTION_MAX_WORDS || b.tag.starts_with('h') || b.tag == "li" {
             continue;
         }
+        // Under the image, a phrase without a sentence's end: in the
+        // image's own paragraph, or a lower-case phrase of some length (a
+        // subhead is short or title-cased: "NISSAN SENTRA", "Story
+        // Timeline").
         let text = slice(texts, b.text);
-        let unfinished = b.words <= 25
+        let under_image = b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0;
+        let phrase = b.words <= 25
             && !text.ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':']);
-        let by_credit = before.last().is_some_and(credit) || after.first().is_some_and(credit);
+        let lower_words = text
+            .split(' ')
+            .filter(|w| w.starts_with(char::is_lowercase))
+            .count();
+        let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
+        let unfinished = under_image && phrase && (b.flags & WITH_IMAGE != 0 || sentence_case);
+        // Image, this block, then a credit: the caption and its credit.
+        let by_credit = under_image
+            && after
+                .first()
+                .is_some_and(|n| credit(n) && n.flags & (AFTER_IMAGE | WITH_IMAGE) == 0);
         if b.flags & EMPHASISED != 0 || unfinished || by_credit {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),

@@ -169,7 +169,7 @@ const PHRASES: &[Rule] = &[
     // Notes about the story itself: updates and corrections.
     rule(
         "update note",
-        r"^[(\[*]?(correction|clarification|editor'?s'? note|editors'? note|ed\.? note|update|updated|last updated)s?\b[^.:]{0,30}?[:—–]",
+        r"^[(\[*]?(correction|clarification|editor'?s'? note|editors'? note|ed\.? note|update|updated|last updated)s?\b[^:]{0,25}?[:—–]",
         80,
     ),
     rule(
@@ -216,9 +216,17 @@ const NOT_NAMES: &[&str] = &[
     "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
 ];
 /// What a bio says of its subject.
-const BIO_WORDS: &str = r"\b(reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covering|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+const BIO_WORDS: &str = r"\b(reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+/// A journalist's beat.
+const BIO_BEAT: &str =
+    r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
 /// A contact or follow line of a bio box.
 const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$";
+
+/// Bullets, arrows and dashes that may lead a label.
+const DECORATION: &[char] = &[
+    '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', ' ',
+];
 
 /// Between the lower-case texts of two blocks in their shared buffer: a
 /// byte none of the literals of [`Builtin::needs`] holds.
@@ -527,6 +535,7 @@ pub(crate) struct Builtin {
     bio_name: Regex,
     bio_words: Regex,
     bio_contact: Regex,
+    bio_beat: Regex,
 }
 
 pub(crate) struct Verdict {
@@ -563,6 +572,7 @@ impl Builtin {
             bio_name: Regex::new(BIO_NAME).map_err(err)?,
             bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
+            bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
         })
     }
 
@@ -601,6 +611,8 @@ impl Builtin {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
+        // A bullet or arrow before a label ("» Related: …") is decoration.
+        let lower = lower.trim_start_matches(DECORATION);
         // Whole-block labels are short; most blocks skip this pass.
         scratch.clear();
         if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
@@ -696,9 +708,20 @@ impl Builtin {
             return false;
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
-        !NOT_NAMES.contains(&first)
-            && self.bio_name.is_match(text)
-            && self.bio_words.is_match(lower)
+        if NOT_NAMES.contains(&first) {
+            return false;
+        }
+        let Some(name) = self.bio_name.find(text) else {
+            return false;
+        };
+        // And where: a named outlet, a handle or address, or a beat
+        // ("a reporter for a student paper" may be anyone).
+        let rest = text.get(name.end()..).unwrap_or("");
+        let placed = rest
+            .split_whitespace()
+            .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
+            || self.bio_beat.is_match(lower);
+        placed && self.bio_words.is_match(lower)
     }
 
     /// A bio box's contact or follow line ("Follow her on Twitter",
