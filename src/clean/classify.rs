@@ -530,20 +530,25 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // it only more of the bio (its subject's pronoun, contact and follow
     // lines) or what is removed already. The same sentence before the end
     // is the article's.
+    // From the end back: the blocks after the bio's start all qualify, so
+    // the walk stops at the article's last paragraph.
     let mut bio_from = None;
-    for (i, b) in blocks.iter().enumerate() {
+    for (i, b) in blocks.iter().enumerate().rev() {
         if b.verdict.is_some() {
             continue;
         }
-        let lower = lower_of(texts, lowers, b);
-        let start = !b.protected && cx.builtin.bio_start(slice(texts, b.text), &lower, b.words);
-        let more = !b.protected
-            && (cx.builtin.bio_contact(&lower, b.words) || cx.builtin.bio_more(&lower, b.words));
-        bio_from = match bio_from {
-            Some(from) if start || more => Some(from),
-            _ if start => Some(i),
-            _ => None,
-        };
+        // Longer blocks are no part of a bio box (and have no lower case
+        // kept: see `lower_of`).
+        if b.protected || b.words > rules::PHRASE_MAX_WORDS {
+            break;
+        }
+        let lower = slice(lowers, b.lower);
+        if cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+            bio_from = Some(i);
+        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words))
+        {
+            break;
+        }
     }
     if let Some(from) = bio_from {
         for b in blocks.iter_mut().skip(from) {

@@ -139,6 +139,14 @@ const PHRASES: &[Rule] = &[
         30,
     ),
     rule("share/follow call", r"^follow us\b", 20),
+    // A reading-time strip ("By the staff · 7 min read"): its number
+    // changes from entry to entry, so the template, which learns exact
+    // text, does not take it.
+    rule(
+        "reading time",
+        r"\b\d+ ?-? ?(min|mins|minute|minutes)\.? read\b|\breading time\b",
+        12,
+    ),
     // Photo credits: a line that names who took or owns a picture.
     rule(
         "photo credit",
@@ -242,6 +250,12 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "be sure to check out",
     "all rights reserved",
     "may not be",
+    "min read",
+    "mins read",
+    "minute read",
+    "minutes read",
+    "min. read",
+    "reading time",
     "(photo",
     "(image",
     "(pic",
