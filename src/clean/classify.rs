@@ -545,8 +545,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let lower = slice(lowers, b.lower);
         if cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
             bio_from = Some(i);
-        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words))
-        {
+        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words)) {
             break;
         }
     }
