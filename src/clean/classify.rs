@@ -417,7 +417,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
         let unfinished = under_image && phrase && (b.flags & WITH_IMAGE != 0 || sentence_case);
         // Image, this block, then a credit: the caption and its credit.
+        // A paragraph of some length before a credit line is the article's
+        // (wire copy puts "(Graphic: …)" lines after its paragraphs).
         let by_credit = under_image
+            && b.words <= 25
             && after
                 .first()
                 .is_some_and(|n| credit(n) && n.flags & (AFTER_IMAGE | WITH_IMAGE) == 0);
