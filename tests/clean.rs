@@ -267,13 +267,15 @@ fn real_article_bodies_lose_almost_nothing() {
             }
         }
     }
-    // 0.11% at the time of writing: the photo credits ("(Image credit:
-    // …)", "Image Source: … / Shutterstock") and update notes ("Editor's
-    // note: This story was updated at …") left in by the annotators are
-    // boilerplate the cleaner removes since issue 17.
+    // 0.155% at the time of writing: the photo credits ("(Image credit:
+    // …)", "Image Source: … / Shutterstock") and update and correction
+    // notes ("Editor's note: This story was updated at …", "Correction,
+    // Nov. 15, 2019: This article originally misidentified …") left in by
+    // the annotators are boilerplate the cleaner removes since issue 17
+    // (under 0.1% before it).
     let share = removed_words as f64 / total_words as f64;
     assert!(
-        share < 0.0012,
+        share < 0.0017,
         "removed {removed_words} of {total_words} words of real article text"
     );
 }
