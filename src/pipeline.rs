@@ -500,7 +500,7 @@ impl Pipeline {
         if !read.is_empty() {
             let mut learned = self
                 .store
-                .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
+                .read(|conn| Ok(store::load_template(conn, job.id)?))?;
             let cleaner = self.cleaner();
             let rules = job.rules.clone();
             let pages: Vec<PageToRead> = read
@@ -659,7 +659,7 @@ impl Pipeline {
         let filter = job.filter.clone();
         let mut template = self
             .store
-            .read(|conn| Ok(FeedTemplate::load(conn, job.id)?))?;
+            .read(|conn| Ok(store::load_template(conn, job.id)?))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let store = self.store.clone();

@@ -1149,7 +1149,7 @@ fn write_pages_in(
             .map_err(|e| StoreError::Dedup(e.to_string()))?;
     }
     if let Some(template) = template {
-        template.save(tx, feed_id)?;
+        save_template(tx, feed_id, template)?;
     }
     Ok(())
 }
@@ -1242,7 +1242,7 @@ fn write_fetch_in(
         summary.dedup += started.elapsed();
     }
     if let Some(template) = template {
-        template.save(tx, feed_id)?;
+        save_template(tx, feed_id, template)?;
     }
     record_filtered(tx, feed_id, &record.fetched_at, &record.filtered)?;
     let ok = record.error.is_none();
@@ -1288,6 +1288,92 @@ fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>,
     } else {
         (None, None)
     }
+}
+
+/// What the cleaner learned about a feed's template (empty if nothing yet).
+pub fn load_template(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+) -> Result<crate::clean::FeedTemplate, rusqlite::Error> {
+    use crate::clean::{BlockStat, FeedTemplate};
+    use rusqlite::OptionalExtension;
+    let seen: Option<i64> = conn
+        .prepare_cached("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")?
+        .query_row([feed_id], |row| row.get(0))
+        .optional()?;
+    let Some(seen) = seen else {
+        return Ok(FeedTemplate::default());
+    };
+    type Row = (i64, Option<i64>, i64, i64, i64, String);
+    let rows: Vec<Row> = conn
+        .prepare_cached(
+            "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample
+             FROM clean_template_blocks WHERE feed_id = ?",
+        )?
+        .query_map([feed_id], |row| row.try_into())?
+        .collect::<Result<_, _>>()?;
+    let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
+    // u64 hashes are stored as i64 bit patterns; no shape means the block's
+    // own hash (a block without digits, or one stored before 0012).
+    let blocks = rows
+        .into_iter()
+        .map(|(hash, shape, count, first, last, sample)| {
+            let stat = BlockStat {
+                count: u32::try_from(count).unwrap_or(0),
+                first_seen: clamp(first),
+                last_seen: clamp(last),
+                shape: shape.unwrap_or(hash) as u64,
+                sample,
+            };
+            (hash as u64, stat)
+        });
+    Ok(FeedTemplate::from_stored(clamp(seen), blocks))
+}
+
+/// Writes what changed in a feed's template since it was loaded (counted
+/// blocks, pruned blocks). Run it inside the caller's transaction so a
+/// crash never leaves half a template.
+pub fn save_template(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    template: &crate::clean::FeedTemplate,
+) -> Result<(), rusqlite::Error> {
+    let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (?, ?)
+         ON CONFLICT (feed_id) DO UPDATE SET entries_seen = excluded.entries_seen",
+    )?
+    .execute([feed_id, to_i64(template.entries_seen)])?;
+    let pruned = template.pruned_blocks();
+    if !pruned.is_empty() {
+        let mut delete = conn.prepare_cached(
+            "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash = ?",
+        )?;
+        for &hash in pruned {
+            delete.execute([feed_id, hash as i64])?;
+        }
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO clean_template_blocks
+           (feed_id, block_hash, seen_count, first_seen, last_seen, sample, shape_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
+           first_seen = excluded.first_seen, last_seen = excluded.last_seen",
+    )?;
+    // The sample stays as first stored; a shape the same as the hash is
+    // stored as NULL.
+    for (hash, s) in template.changed_blocks() {
+        upsert.execute(rusqlite::params![
+            feed_id,
+            hash as i64,
+            i64::from(s.count),
+            to_i64(s.first_seen),
+            to_i64(s.last_seen),
+            s.sample,
+            (s.shape != hash).then_some(s.shape as i64),
+        ])?;
+    }
+    Ok(())
 }
 
 /// The stored raw hash of each of `guids` that the feed has.

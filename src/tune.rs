@@ -240,7 +240,7 @@ async fn stored_state(
         else {
             return (None, None);
         };
-        let template = FeedTemplate::load(&conn, feed_id)
+        let template = crate::store::load_template(&conn, feed_id)
             .ok()
             .filter(|t| t.entries_seen > 0);
         let kind = kind.as_deref().and_then(fulltext::ContentKind::parse);
@@ -272,7 +272,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let template = store.read(|conn| Ok(FeedTemplate::load(conn, feed_id)?))?;
+        let template = store.read(|conn| Ok(crate::store::load_template(conn, feed_id)?))?;
         let mut after = 0i64;
         loop {
             let rows: Vec<RecleanRow> = sqlx::query_as(

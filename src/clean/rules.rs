@@ -17,6 +17,8 @@ use super::dom;
 /// Blocks longer than this are article text as far as phrase rules go: the
 /// boilerplate classes below are all short.
 pub(crate) const PHRASE_MAX_WORDS: u32 = 80;
+/// The longest block taken for part of an author's bio.
+const BIO_MAX_WORDS: u32 = 80;
 /// The longest block a whole-block label rule ([`LONE`]) may remove.
 const LONE_MAX_WORDS: u32 = 20;
 
@@ -137,6 +139,136 @@ const PHRASES: &[Rule] = &[
         30,
     ),
     rule("share/follow call", r"^follow us\b", 20),
+    // A reading-time strip ("By the staff · 7 min read"): its number
+    // changes from entry to entry, so the template, which learns exact
+    // text, does not take it.
+    rule(
+        "reading time",
+        r"\b\d+ ?-? ?(min|mins|minute|minutes)\.? read\b|\breading time\b",
+        12,
+    ),
+    // Photo credits: a line that names who took or owns a picture.
+    rule(
+        "photo credit",
+        r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b)",
+        12,
+    ),
+    rule(
+        "photo credit",
+        r"^[(\[]?(credits?|(image|photo|picture|photograph) (credits?|source)|source of (the )?(image|photo)|courtesy)\s*:",
+        30,
+    ),
+    rule(
+        "photo credit",
+        r"^[(\[]?(ap|afp|reuters|getty|getty images|epa|upi|dpa|file|staff|handout|pool|courtesy|submitted|contributed|supplied|provided|ap file|associated press|the associated press|pa|anadolu|xinhua) (file )?(photo|photograph|image|picture|pic)s?\b",
+        30,
+    ),
+    rule("photo credit", r"^[(\[]?courtesy (of )?\S", 8),
+    rule(
+        "photo credit",
+        r"\((photo|image|pic)(graph|ture)?s?( credits?)?( by\b| ?:| courtesy\b| via\b| ?/| ?©)",
+        60,
+    ),
+    // Notes about the story itself: updates and corrections.
+    rule(
+        "update note",
+        r"^[(\[*]?(correction|clarification|editor'?s'? note|editors'? note|ed\.? note|update|updated|last updated)s?\b[^:]{0,25}?[:—–]",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(updated|last updated|first published|published|posted)( on| at)?:? (\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
+        15,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified)\b",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?an? (earlier|previous|prior|original) version of this (story|article|post|report|piece|item|page|column)\b",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
+        40,
+    ),
+    // A link to another story set between the paragraphs.
+    rule(
+        "inline related link",
+        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+)\s*(:|>>|»|›|\|)",
+        30,
+    ),
+    rule(
+        "inline media link",
+        r"^(watch|listen|video|videos|photos|gallery|photo gallery|in pictures|podcast|explainer|analysis|opinion|trending|latest|explore|check out|live updates|live)\s*(:|>>|»|›|\|)",
+        30,
+    ),
+];
+
+/// The start of an author's bio: a name (not a pronoun or article), then
+/// what bios say of people. Matched against the block's own text, for its
+/// capitals.
+const BIO_NAME: &str = r"^(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?:\p{Lu}[\p{L}'’.\-]*)(?: \p{Lu}[\p{L}'’.\-]*){0,3},? (?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// Words that start a sentence but never a name.
+const NOT_NAMES: &[&str] = &[
+    "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
+    "You", "His", "Her", "Our", "Their", "Its", "There", "Here", "What", "Who", "Which", "But",
+    "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
+];
+/// What a bio says of its subject.
+const BIO_WORDS: &str = r"\b(reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+/// A journalist's beat.
+const BIO_BEAT: &str =
+    r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
+/// A contact or follow line of a bio box.
+const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$";
+
+/// Picture agencies and libraries, lower case: a short line that ends with
+/// one after a slash, bar, dash or "via" is a photo credit
+/// ("Jane Doe/AP", "Jane Doe via Getty Images").
+const AGENCIES: &[&str] = &[
+    "getty images",
+    "getty",
+    "the associated press",
+    "associated press",
+    "ap",
+    "afp",
+    "reuters",
+    "epa",
+    "epa-efe",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "alamy",
+    "alamy stock photo",
+    "bloomberg",
+    "zuma press",
+    "zuma wire",
+    "sipa usa",
+    "nurphoto",
+    "unsplash",
+    "pexels",
+    "wikimedia commons",
+    "flickr",
+    "upi",
+    "dpa",
+    "anadolu agency",
+    "xinhua",
+];
+/// What stands between a photographer's name and the agency: a mark, or
+/// a word.
+const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
+/// Only "via": "reported by Reuters" ends an article's sentence.
+const AGENCY_WORDS: &[&str] = &[" via"];
+/// The longest line taken for an agency credit.
+const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
+
+/// Bullets, arrows and dashes that may lead a label.
+const DECORATION: &[char] = &[
+    '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', ' ',
 ];
 
 /// Between the lower-case texts of two blocks in their shared buffer: a
@@ -153,6 +285,15 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "be sure to check out",
     "all rights reserved",
     "may not be",
+    "min read",
+    "mins read",
+    "minute read",
+    "minutes read",
+    "min. read",
+    "reading time",
+    "(photo",
+    "(image",
+    "(pic",
 ];
 
 /// Calls to act that mark a subscription block (second person, imperative).
@@ -412,6 +553,10 @@ pub(crate) struct Builtin {
     related_heads: Starts,
     edge_hint: Regex,
     url: Regex,
+    bio_name: Regex,
+    bio_words: Regex,
+    bio_contact: Regex,
+    bio_beat: Regex,
 }
 
 pub(crate) struct Verdict {
@@ -445,6 +590,10 @@ impl Builtin {
             related_heads: Starts::of(&[ascii(RELATED)]),
             edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
+            bio_name: Regex::new(BIO_NAME).map_err(err)?,
+            bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
+            bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
+            bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
         })
     }
 
@@ -483,6 +632,8 @@ impl Builtin {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
+        // A bullet or arrow before a label ("» Related: …") is decoration.
+        let lower = lower.trim_start_matches(DECORATION);
         // Whole-block labels are short; most blocks skip this pass.
         scratch.clear();
         if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
@@ -528,10 +679,22 @@ impl Builtin {
         };
         if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
             // The button list pattern accepts filler words ("more", "this",
-            // "post") so it also needs one word that names a button.
-            if v.reason != "share buttons" || bare.split(' ').any(|w| SHARE_WORDS.contains(&w)) {
+            // "post") so it also needs one word that names a button; a
+            // "Watch:" or "Photos:" line is a link to elsewhere only when
+            // it is mostly link.
+            let ok = match v.reason {
+                "share buttons" => bare.split(' ').any(|w| SHARE_WORDS.contains(&w)),
+                "inline media link" => link_words > 0 && link_words * 2 >= words,
+                _ => true,
+            };
+            if ok {
                 return Some(v);
             }
+        }
+        if words <= AGENCY_CREDIT_MAX_WORDS && agency_credit(lower) {
+            return Some(Verdict {
+                reason: "photo credit",
+            });
         }
         if words <= 60
             && needs
@@ -562,6 +725,46 @@ impl Builtin {
         None
     }
 
+    /// Whether a block reads as the start of an author's bio: a name, a
+    /// verb, and what bios say ("Ana Ruiz joined the Herald in 2014 and
+    /// covers the courts"). Only the classifier's place rule (the end of the
+    /// entry) makes it boilerplate: an article may say as much of someone.
+    pub fn bio_start(&self, text: &str, lower: &str, words: u32) -> bool {
+        if words > BIO_MAX_WORDS {
+            return false;
+        }
+        let first = text.split([' ', ',']).next().unwrap_or("");
+        if NOT_NAMES.contains(&first) {
+            return false;
+        }
+        let Some(name) = self.bio_name.find(text) else {
+            return false;
+        };
+        // And where: a named outlet, a handle or address, or a beat
+        // ("a reporter for a student paper" may be anyone).
+        let rest = text.get(name.end()..).unwrap_or("");
+        let placed = rest
+            .split_whitespace()
+            .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
+            || self.bio_beat.is_match(lower);
+        placed && self.bio_words.is_match(lower)
+    }
+
+    /// A bio box's contact or follow line ("Follow her on Twitter",
+    /// "Email: …", "Reporting by …").
+    pub fn bio_contact(&self, lower: &str, words: u32) -> bool {
+        words <= 25 && self.bio_contact.is_match(lower)
+    }
+
+    /// A bio box's further sentences about its subject ("She previously
+    /// covered …").
+    pub fn bio_more(&self, lower: &str, words: u32) -> bool {
+        words <= BIO_MAX_WORDS
+            && ["he ", "she ", "they ", "his ", "her ", "their "]
+                .iter()
+                .any(|p| lower.starts_with(p))
+    }
+
     pub fn is_related_head(&self, lower: &str) -> bool {
         self.related_heads.may_match(lower) && self.related.is_match(lower)
     }
@@ -583,13 +786,24 @@ impl Builtin {
     /// lower-cased text with URLs masked and each run of ASCII digits
     /// replaced by one "0", so "© 2024" and "© 2025", "2 min read" and
     /// "12 min read", or a per-entry link are the same block.
+    #[cfg(test)]
     pub fn key_hash(&self, lower: &str) -> u64 {
+        self.key_hashes(lower).0
+    }
+
+    /// The block's shape (the hash above) and its exact text's hash
+    /// (URLs masked, digits as they are): the template learns a block by
+    /// its exact text, so that a sentence whose numbers change from entry
+    /// to entry is never its boilerplate. Without digits the two are one
+    /// hash, computed once.
+    pub fn key_hashes(&self, lower: &str) -> (u64, u64) {
         let masked = if lower.contains("http") || lower.contains("www.") {
             self.url.replace_all(lower, "<url>")
         } else {
             std::borrow::Cow::Borrowed(lower)
         };
         let mut h = super::classify::hasher();
+        let mut had_digits = false;
         let mut rest = masked.as_bytes();
         // Most text has few digits: the next one is found eight bytes at a
         // time (a byte is a digit if it is below 10 once XORed with '0').
@@ -605,11 +819,42 @@ impl Builtin {
                 break;
             }
             h.write(b"0");
+            had_digits = true;
             let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
             rest = tail.get(digits..).unwrap_or_default();
         }
-        std::hash::Hasher::finish(&h)
+        let shape = std::hash::Hasher::finish(&h);
+        if !had_digits {
+            return (shape, shape);
+        }
+        let mut exact = super::classify::hasher();
+        exact.write(masked.as_bytes());
+        (shape, std::hash::Hasher::finish(&exact))
     }
+}
+
+/// Whether a short line ends with a picture agency after a separator
+/// ("jane doe / ap", "(photo by x via getty images)"): by suffix, without a
+/// regex, since few lines end so.
+fn agency_credit(lower: &str) -> bool {
+    let line = lower.trim_end_matches(['.', ')', ']', ' ']);
+    AGENCIES.iter().any(|agency| {
+        let Some(before) = line.strip_suffix(agency) else {
+            return false;
+        };
+        let before = before.trim_end();
+        // A mark right before the agency, or a word after a space (so that
+        // "cheap" does not end with "ap"), and a name before either.
+        let rest = AGENCY_MARKS
+            .iter()
+            .find_map(|m| before.strip_suffix(m))
+            .or_else(|| {
+                (before.len() < line.len() - agency.len())
+                    .then(|| AGENCY_WORDS.iter().find_map(|w| before.strip_suffix(w)))
+                    .flatten()
+            });
+        rest.is_some_and(|r| !r.trim().is_empty())
+    })
 }
 
 /// The phrase patterns anchored at the start (or the others), as a set, with
@@ -920,6 +1165,25 @@ const RELATED_PARTS: &[&str] = &[
     "crp",
     "readnext",
 ];
+const CAPTION_PARTS: &[&str] = &[
+    "caption",
+    "captions",
+    "figcaption",
+    "cutline",
+    "cutlines",
+    "legend",
+];
+const CREDIT_PARTS: &[&str] = &["credit", "credits", "photocredit", "imagecredit"];
+const BIO_PARTS: &[&str] = &[
+    "bio",
+    "bios",
+    "biography",
+    "authorbio",
+    "authorbox",
+    "abouttheauthor",
+    "aboutauthor",
+    "authorinfo",
+];
 const OTHER_PARTS: &[&str] = &[
     "comments",
     "disqus",
@@ -935,6 +1199,11 @@ const HIDDEN_TOKENS: &[&str] = &[
     "hidden",
     "d-none",
 ];
+
+/// The reasons of caption and credit elements: an element so named that
+/// holds the image itself loses only its caption, not the picture.
+pub(crate) const IMAGE_CAPTION: &str = "image caption";
+pub(crate) const PHOTO_CREDIT: &str = "photo credit";
 
 /// The boilerplate class an element's class/id tokens name, if any.
 pub(crate) fn class_reason(el: &Element) -> Option<String> {
@@ -952,10 +1221,30 @@ pub(crate) fn class_reason(el: &Element) -> Option<String> {
                 (SOCIAL_PARTS, "share/follow block"),
                 (RELATED_PARTS, "related links"),
                 (OTHER_PARTS, "navigation/comments"),
+                (CAPTION_PARTS, IMAGE_CAPTION),
+                (CREDIT_PARTS, PHOTO_CREDIT),
+                (BIO_PARTS, "author bio"),
             ] {
                 if ps.iter().any(|&p| set.contains(&part(&buf, p))) {
                     return Some(format!("{what} ({attr} {token:?})"));
                 }
+            }
+            // "author-box", "about-the-author", "post-author-info"
+            let has = |w: &str| ps.iter().any(|&p| part(&buf, p) == w);
+            if has("author")
+                && [
+                    "box",
+                    "about",
+                    "info",
+                    "card",
+                    "profile",
+                    "description",
+                    "details",
+                ]
+                .iter()
+                .any(|w| has(w))
+            {
+                return Some(format!("author bio ({attr} {token:?})"));
             }
         }
     }
@@ -1544,5 +1833,31 @@ mod tests {
         let mut ps = Vec::new();
         parts("adSlot-2 header", &mut ps);
         assert_eq!(ps, ["ad", "slot", "2", "header"]);
+    }
+}
+
+#[cfg(test)]
+mod agency_tests {
+    #[test]
+    fn agency_credits_end_with_an_agency_after_a_mark_or_word() {
+        for credit in [
+            "jane doe/ap",
+            "jane doe / ap",
+            "(photo by tom berg via getty images)",
+            "ana ruiz | reuters.",
+            "lee park via bloomberg",
+            "photo: sam chen — afp",
+        ] {
+            assert!(super::agency_credit(credit), "{credit}");
+        }
+        for text in [
+            "it was cheap",
+            "ap",
+            "/ap",
+            "the deal was reported by reuters",
+            "shares fell after the news",
+        ] {
+            assert!(!super::agency_credit(text), "{text}");
+        }
     }
 }

@@ -1,15 +1,17 @@
-//! Per-feed template learning: blocks that recur across many entries of one
-//! feed are that feed's boilerplate. Counts persist in SQLite
-//! (`clean_templates`, `clean_template_blocks`, migration 0002).
+//! Per-feed template learning: blocks whose exact text recurs across many
+//! entries of one feed are that feed's boilerplate. The store keeps the
+//! counts (`clean_templates`, `clean_template_blocks`, migrations 0002 and
+//! 0012; `store::load_template`, `store::save_template`).
 //!
 //! Never removes a block on too little evidence: a block must appear in at
 //! least [`MIN_COUNT`] entries and in at least half of the entries seen since
-//! it first appeared. The stored template is bounded ([`MAX_BLOCKS`] rows per
-//! feed, rare and stale blocks pruned).
+//! it first appeared, with the same text. A block whose words recur but whose
+//! numbers change (an automated feed's "there have been 4 earthquakes within
+//! 100 miles") is content: while another text of the same shape is recent,
+//! neither is template. The stored template is bounded ([`MAX_BLOCKS`] rows
+//! per feed, rare and stale blocks pruned). It never touches the database.
 
 use std::collections::{HashMap, HashSet};
-
-use rusqlite::{Connection, OptionalExtension};
 
 use super::CleanedEntry;
 
@@ -23,15 +25,20 @@ const FORGET_SINGLE_AFTER: u64 = 60;
 /// Any block is forgotten after this many entries without it.
 const FORGET_ANY_AFTER: u64 = 1000;
 
+/// A block's text of another shape-mate seen within this many entries
+/// makes it content: the same as the time a block seen once is remembered.
+const VARIANT_MEMORY: u64 = FORGET_SINGLE_AFTER;
+
 /// The distinct blocks of one entry, as the template counts them: each
-/// block's hash of its normalised text (lower case, digits and URLs masked)
-/// and the start of its text, stored so the table reads well in sqlite3.
-/// The samples share one buffer: only blocks new to the template need
-/// theirs as a string of its own.
+/// block's hash of its exact text (lower case, URLs masked), the hash of
+/// its shape (digits masked too) and the start of its text, stored so the
+/// table reads well in sqlite3. The samples share one buffer: only blocks
+/// new to the template need theirs as a string of its own.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Fingerprints {
-    /// Hash and byte range of the sample in `samples`, in block order.
-    blocks: Vec<(u64, usize, usize)>,
+    /// Exact hash, shape hash and byte range of the sample in `samples`, in
+    /// block order.
+    blocks: Vec<(u64, u64, usize, usize)>,
     samples: String,
 }
 
@@ -44,17 +51,17 @@ impl Fingerprints {
         }
     }
 
-    pub(crate) fn push(&mut self, hash: u64, sample: &str) {
+    pub(crate) fn push(&mut self, exact: u64, shape: u64, sample: &str) {
         let start = self.samples.len();
         self.samples.push_str(sample);
-        self.blocks.push((hash, start, self.samples.len()));
+        self.blocks.push((exact, shape, start, self.samples.len()));
     }
 
-    /// Each block's hash and sample, in block order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &str)> {
-        self.blocks
-            .iter()
-            .map(|&(hash, start, end)| (hash, self.samples.get(start..end).unwrap_or("")))
+    /// Each block's exact hash, shape hash and sample, in block order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64, &str)> {
+        self.blocks.iter().map(|&(exact, shape, start, end)| {
+            (exact, shape, self.samples.get(start..end).unwrap_or(""))
+        })
     }
 }
 
@@ -65,6 +72,9 @@ pub struct BlockStat {
     /// `entries_seen` (1-based) when it first and last appeared.
     pub first_seen: u64,
     pub last_seen: u64,
+    /// The hash of the block's shape (digits masked); the block's own hash
+    /// when it has no digits.
+    pub shape: u64,
     pub sample: String,
 }
 
@@ -80,6 +90,9 @@ pub struct FeedTemplate {
     changed: HashSet<u64>,
     /// Blocks pruned since loading: the rows `save` deletes.
     pruned: Vec<u64>,
+    /// The blocks of each shape whose text differs from the shape (those
+    /// with digits), to find a block's shape-mates.
+    variants: HashMap<u64, Vec<u64>>,
 }
 
 impl FeedTemplate {
@@ -100,12 +113,18 @@ impl FeedTemplate {
     pub(crate) fn observe_fingerprints(&mut self, fingerprints: &Fingerprints) {
         self.entries_seen += 1;
         let now = self.entries_seen;
-        for (hash, sample) in fingerprints.iter() {
-            let stat = self.blocks.entry(hash).or_insert_with(|| BlockStat {
-                count: 0,
-                first_seen: now,
-                last_seen: 0,
-                sample: sample.to_string(),
+        for (hash, shape, sample) in fingerprints.iter() {
+            let stat = self.blocks.entry(hash).or_insert_with(|| {
+                if shape != hash {
+                    self.variants.entry(shape).or_default().push(hash);
+                }
+                BlockStat {
+                    count: 0,
+                    first_seen: now,
+                    last_seen: 0,
+                    shape,
+                    sample: sample.to_string(),
+                }
             });
             // Each block counts once per entry (repeats inside one entry are
             // the within-entry rule's business).
@@ -151,90 +170,78 @@ impl FeedTemplate {
         for h in &self.pruned {
             self.changed.remove(h);
         }
+        let blocks = &self.blocks;
+        self.variants.retain(|_, hashes| {
+            hashes.retain(|h| blocks.contains_key(h));
+            !hashes.is_empty()
+        });
     }
 
     /// `Some((n, m))` if the block is template: seen in `n` of the `m`
-    /// entries since it first appeared, with `n >= MIN_COUNT` and `2n >= m`.
+    /// entries since it first appeared, with `n >= MIN_COUNT` and `2n >= m`,
+    /// and no other text of its shape seen while it was, nor lately.
     pub fn recurring(&self, hash: u64) -> Option<(u32, u64)> {
         let s = self.blocks.get(&hash)?;
         let span = self.entries_seen.saturating_sub(s.first_seen) + 1;
-        (s.count >= MIN_COUNT && u64::from(s.count) * 2 >= span).then_some((s.count, span))
+        let often = s.count >= MIN_COUNT && u64::from(s.count) * 2 >= span;
+        (often && !self.facts_vary(hash, s)).then_some((s.count, span))
     }
 
-    pub fn load(conn: &Connection, feed_id: i64) -> Result<Self, rusqlite::Error> {
-        let seen: Option<i64> = conn
-            .prepare_cached("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")?
-            .query_row([feed_id], |row| row.get(0))
-            .optional()?;
-        let Some(seen) = seen else {
-            return Ok(FeedTemplate::default());
-        };
-        let rows: Vec<(i64, i64, i64, i64, String)> = conn
-            .prepare_cached(
-                "SELECT block_hash, seen_count, first_seen, last_seen, sample
-                 FROM clean_template_blocks WHERE feed_id = ?",
-            )?
-            .query_map([feed_id], |row| row.try_into())?
-            .collect::<Result<_, _>>()?;
-        let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
-        let blocks = rows
-            .into_iter()
-            .map(|(hash, count, first, last, sample)| {
-                let stat = BlockStat {
-                    count: u32::try_from(count).unwrap_or(0),
-                    first_seen: clamp(first),
-                    last_seen: clamp(last),
-                    sample,
-                };
-                (hash as u64, stat)
+    /// Whether another text of the block's shape (other numbers) was seen
+    /// during the block's own span or within [`VARIANT_MEMORY`] entries.
+    fn facts_vary(&self, hash: u64, s: &BlockStat) -> bool {
+        let mates = self.variants.get(&s.shape).map_or(&[][..], Vec::as_slice);
+        // The shape's own hash is also the exact hash of the text whose
+        // every number is "0".
+        let zero = (s.shape != hash).then_some(s.shape);
+        let recent = self.entries_seen.saturating_sub(VARIANT_MEMORY);
+        mates
+            .iter()
+            .copied()
+            .chain(zero)
+            .filter(|&h| h != hash)
+            .filter_map(|h| self.blocks.get(&h))
+            .any(|o| {
+                o.last_seen >= recent
+                    || (o.last_seen >= s.first_seen && o.first_seen <= s.last_seen)
             })
-            .collect();
-        Ok(FeedTemplate {
-            entries_seen: clamp(seen),
-            blocks,
-            ..FeedTemplate::default()
-        })
     }
 
-    /// Writes what changed in the template since it was loaded (counted
-    /// blocks, pruned blocks). Run it inside the caller's transaction so a
-    /// crash never leaves half a template.
-    pub fn save(&self, conn: &Connection, feed_id: i64) -> Result<(), rusqlite::Error> {
-        let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        conn.prepare_cached(
-            "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (?, ?)
-             ON CONFLICT (feed_id) DO UPDATE SET entries_seen = excluded.entries_seen",
-        )?
-        .execute([feed_id, to_i64(self.entries_seen)])?;
-        if !self.pruned.is_empty() {
-            let mut delete = conn.prepare_cached(
-                "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash = ?",
-            )?;
-            for &hash in &self.pruned {
-                // u64 hashes are stored as i64 bit patterns.
-                delete.execute([feed_id, hash as i64])?;
+    /// A template as stored: `entries_seen` and each block by its hash.
+    pub fn from_stored(
+        entries_seen: u64,
+        blocks: impl IntoIterator<Item = (u64, BlockStat)>,
+    ) -> Self {
+        let blocks: HashMap<u64, BlockStat> = blocks.into_iter().collect();
+        let mut variants: HashMap<u64, Vec<u64>> = HashMap::new();
+        for (&hash, s) in &blocks {
+            if s.shape != hash {
+                variants.entry(s.shape).or_default().push(hash);
             }
         }
-        let mut upsert = conn.prepare_cached(
-            "INSERT INTO clean_template_blocks (feed_id, block_hash, seen_count, first_seen, last_seen, sample)
-             VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
-               first_seen = excluded.first_seen, last_seen = excluded.last_seen",
-        )?;
-        // The sample stays as first stored.
-        for hash in &self.changed {
-            let Some(s) = self.blocks.get(hash) else {
-                continue;
-            };
-            upsert.execute(rusqlite::params![
-                feed_id,
-                *hash as i64,
-                i64::from(s.count),
-                to_i64(s.first_seen),
-                to_i64(s.last_seen),
-                s.sample,
-            ])?;
+        // In a fixed order whatever the map's: which mate is found first
+        // does not change the answer, but the same input gives the same state.
+        for hashes in variants.values_mut() {
+            hashes.sort_unstable();
         }
-        Ok(())
+        FeedTemplate {
+            entries_seen,
+            blocks,
+            variants,
+            ..FeedTemplate::default()
+        }
+    }
+
+    /// The blocks added or counted since the template was loaded: the rows
+    /// to write.
+    pub fn changed_blocks(&self) -> impl Iterator<Item = (u64, &BlockStat)> {
+        self.changed
+            .iter()
+            .filter_map(|h| self.blocks.get(h).map(|s| (*h, s)))
+    }
+
+    /// The blocks pruned since the template was loaded: the rows to delete.
+    pub fn pruned_blocks(&self) -> &[u64] {
+        &self.pruned
     }
 }

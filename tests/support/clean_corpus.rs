@@ -1,0 +1,703 @@
+//! A generated corpus for the boilerplate kinds of issue 17 item 6 (image
+//! captions, photo credits, author bios, update notes, inline "MORE:" links)
+//! and for item 5 (automated feeds whose entries share a template but not
+//! their facts). Deterministic: a seed gives the same entries.
+//!
+//! Every kind has many surface forms (text and markup); each form has an
+//! index, and `Half::Dev` / `Half::Held` take the even / odd ones, so rules
+//! developed against one half are measured on the other. Article paragraphs
+//! are real (the shared benchmark's ground-truth bodies), plus sentences that
+//! mention a photo, a writer or an update, which must stay.
+//! Included with `#[path]` by benches/clean_kinds.rs and tests/clean_kinds.rs.
+
+#![allow(dead_code)]
+
+/// The kinds of item 6.
+pub const KINDS: [&str; 5] = ["caption", "credit", "bio", "update", "inline link"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Half {
+    Dev,
+    Held,
+}
+
+impl Half {
+    fn takes(self, form: usize) -> bool {
+        form.is_multiple_of(2) == (self == Half::Dev)
+    }
+}
+
+/// One boilerplate block placed in an entry: its kind, which surface form,
+/// and a piece of its text that must not be in the cleaned text.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub kind: &'static str,
+    pub form: usize,
+    pub probe: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub html: String,
+    /// The article paragraphs, as text, which must all stay.
+    pub article: Vec<String>,
+    /// Of those, the ones that mention a photo, a writer or an update.
+    pub mentions: Vec<String>,
+    pub placed: Vec<Placed>,
+}
+
+const FIRST: &[&str] = &[
+    "Ana", "Tom", "Lee", "Maria", "James", "Priya", "Kofi", "Elena", "Sam", "Yuki", "Omar",
+    "Grace", "Luis", "Hannah", "Dmitri", "Aisha",
+];
+const LAST: &[&str] = &[
+    "Ruiz",
+    "Berg",
+    "Park",
+    "Okafor",
+    "Lindqvist",
+    "Chen",
+    "Moreau",
+    "Haddad",
+    "O'Neill",
+    "Kowalski",
+    "Nguyen",
+    "Fischer",
+    "Alvarez",
+    "Brennan",
+    "Sato",
+    "McAllister",
+];
+const SITES: &[&str] = &[
+    "the Harbour Times",
+    "Metro Ledger",
+    "the Northside Post",
+    "Valley Courier",
+    "Civic Wire",
+    "the Morning Sentinel",
+    "Coastal Chronicle",
+    "the Union Gazette",
+];
+const TOPICS: &[&str] = &[
+    "city hall",
+    "climate and energy",
+    "the courts",
+    "public health",
+    "higher education",
+    "transportation",
+    "technology and privacy",
+    "state politics",
+];
+const AGENCIES: &[&str] = &[
+    "Getty Images",
+    "AP",
+    "Reuters",
+    "AFP",
+    "Shutterstock",
+    "Bloomberg",
+    "EPA",
+    "iStock",
+];
+const SCENES: &[&str] = &[
+    "Firefighters work to contain a blaze near the river",
+    "Commuters wait on the platform during the morning rush",
+    "A volunteer sorts donations at the community centre",
+    "The new bridge seen from the east bank at dusk",
+    "Students walk across the campus after the announcement",
+    "Residents line up outside the polling station",
+    "A crane lifts a steel beam into place downtown",
+    "Protesters gather in front of the courthouse",
+];
+const HEADLINES: &[&str] = &[
+    "Council delays vote on the downtown garage plan",
+    "What the new transit map means for your commute",
+    "Five things to know about the school budget",
+    "Storm leaves thousands without power across the county",
+    "Local bakery wins national award for its sourdough",
+    "Judge orders new hearing in landlord dispute",
+];
+
+pub struct Gen {
+    rng: fastrand::Rng,
+    half: Half,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+impl Gen {
+    pub fn new(seed: u64, half: Half) -> Gen {
+        Gen {
+            rng: fastrand::Rng::with_seed(seed),
+            half,
+        }
+    }
+
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.rng.usize(..xs.len())]
+    }
+
+    fn name(&mut self) -> String {
+        format!("{} {}", self.pick(FIRST), self.pick(LAST))
+    }
+
+    /// A form index of this half, out of `n`.
+    fn form(&mut self, n: usize) -> usize {
+        loop {
+            let f = self.rng.usize(..n);
+            if self.half.takes(f) {
+                return f;
+            }
+        }
+    }
+
+    fn image(&mut self) -> String {
+        format!(
+            "<img src=\"https://cdn.example/photos/{}.jpg\" alt=\"\">",
+            self.rng.u32(1000..99999)
+        )
+    }
+
+    fn credit_text(&mut self, form: usize) -> String {
+        let (name, agency) = (self.name(), self.pick(AGENCIES));
+        match form {
+            0 => format!("(Photo by {name} via {agency})"),
+            1 => format!("Photo: {name} / {agency}"),
+            2 => format!("Credit: {name}/{agency}"),
+            3 => format!("Photograph: {name}/{agency}"),
+            4 => format!("Image: {agency}"),
+            5 => format!("{name}/{agency}"),
+            6 => format!("AP Photo/{name}"),
+            7 => format!("Photo credit: {name}"),
+            8 => format!("Courtesy of {name}"),
+            9 => format!("(Image credit: {agency})"),
+            10 => format!("Photo courtesy of {}", self.pick(SITES)),
+            11 => format!("{name} for {}", self.pick(SITES)),
+            12 => format!("Picture: {name}"),
+            13 => format!("File photo by {name}"),
+            14 => format!("Illustration by {name}"),
+            _ => format!("[Photo: {name} | {agency}]"),
+        }
+    }
+
+    /// A standalone photo credit, beside an image.
+    fn credit(&mut self) -> (String, Placed) {
+        let form = self.form(16);
+        let text = self.credit_text(form);
+        let img = self.image();
+        let html = match form % 4 {
+            0 => format!("<p>{img}</p>\n<p>{}</p>", esc(&text)),
+            1 => format!("{img}\n<p><small>{}</small></p>", esc(&text)),
+            2 => format!("<div>{img}</div>\n<div>{}</div>", esc(&text)),
+            _ => format!("<p>{img}<br>{}</p>", esc(&text)),
+        };
+        let probe = text.clone();
+        (
+            html,
+            Placed {
+                kind: "credit",
+                form,
+                probe,
+            },
+        )
+    }
+
+    fn caption(&mut self) -> (String, Placed) {
+        let form = self.form(16);
+        let scene = self.pick(SCENES).to_string();
+        let day = self.pick(&["Monday", "Tuesday", "Friday", "Sunday"]);
+        let img = self.image();
+        let credit_form = self.form(10);
+        let credit = self.credit_text(credit_form);
+        let (html, probe) = match form {
+            0 => (
+                format!("<figure>{img}<figcaption>{scene} on {day}.</figcaption></figure>"),
+                scene.clone(),
+            ),
+            1 => (
+                format!(
+                    "<figure>{img}<figcaption><p>{scene}.</p><p>{}</p></figcaption></figure>",
+                    esc(&credit)
+                ),
+                scene.clone(),
+            ),
+            2 => (
+                format!(
+                    "<div class=\"wp-caption aligncenter\">{img}<p class=\"wp-caption-text\">{scene} on {day}.</p></div>"
+                ),
+                scene.clone(),
+            ),
+            3 => (
+                format!("<p>{img}<br><em>{scene} on {day}.</em></p>"),
+                scene.clone(),
+            ),
+            4 => (format!("{img}\n<p><em>{scene}.</em></p>"), scene.clone()),
+            5 => (
+                format!("<p>{img}</p>\n<p class=\"caption\">{scene} on {day}.</p>"),
+                scene.clone(),
+            ),
+            6 => (format!("{img}\n<p>{scene}</p>"), scene.clone()),
+            7 => (
+                format!("<p>{img}</p>\n<p>{scene} on {day}. {}</p>", esc(&credit)),
+                scene.clone(),
+            ),
+            8 => (
+                format!("<div class=\"image-caption\">{scene} on {day}.</div>\n<p>{img}</p>"),
+                scene.clone(),
+            ),
+            9 => (
+                format!("<p><small>{scene} on {day}.</small></p>\n{img}"),
+                scene.clone(),
+            ),
+            10 => (
+                format!(
+                    "<figure class=\"image\">{img}<figcaption>{scene}. <span class=\"credit\">{}</span></figcaption></figure>",
+                    esc(&credit)
+                ),
+                scene.clone(),
+            ),
+            11 => (
+                format!(
+                    "<p>{img}</p>\n<p>{scene} on {day}.</p>\n<p>{}</p>",
+                    esc(&credit)
+                ),
+                scene.clone(),
+            ),
+            12 => (
+                format!("<div>{img}<span>{scene}</span></div>"),
+                scene.clone(),
+            ),
+            13 => (
+                format!(
+                    "<table><tr><td>{img}</td></tr><tr><td class=\"tr-caption\">{scene} on {day}.</td></tr></table>"
+                ),
+                scene.clone(),
+            ),
+            14 => (
+                format!("<p>{img}</p>\n<p><i>Above: {scene}.</i></p>"),
+                scene.clone(),
+            ),
+            _ => (
+                format!("<p>{img} <cite>{scene} ({})</cite></p>", esc(&credit)),
+                scene.clone(),
+            ),
+        };
+        (
+            html,
+            Placed {
+                kind: "caption",
+                form,
+                probe,
+            },
+        )
+    }
+
+    /// An author bio box: at the end of the entry.
+    fn bio(&mut self) -> (String, Placed) {
+        let form = self.form(16);
+        let name = self.name();
+        let first = name.split(' ').next().unwrap_or("").to_string();
+        let site = self.pick(SITES);
+        let topic = self.pick(TOPICS);
+        let year = self.rng.u32(2005..2024);
+        let pron = self.pick(&["her", "him", "them"]);
+        let handle = format!("@{}", name.replace([' ', '\''], "").to_lowercase());
+        let text = match form {
+            0 => format!("{name} joined {site} in {year} and reports on {topic}."),
+            1 => format!("{name} is a reporter for {site} covering {topic}."),
+            2 => format!("{name} covers {topic} for {site}. Follow {pron} on Twitter {handle}."),
+            3 => format!("{name} is a freelance writer based in Lisbon who writes about {topic}."),
+            4 => format!(
+                "{name} is a senior correspondent at {site}. Reach {pron} at {first}@news.example."
+            ),
+            5 => {
+                format!("{name} has been a staff writer at {site} since {year}, covering {topic}.")
+            }
+            6 => format!(
+                "{name} writes about {topic} for {site}. You can follow {pron} on X at {handle}."
+            ),
+            7 => format!("{name} is the editor of {site}'s weekend edition."),
+            8 => format!("{name} was a reporting intern at {site} this summer."),
+            9 => format!("{name} joined {site} as a data reporter in {year}."),
+            10 => {
+                format!("{name} is a columnist for {site} and the author of two books on {topic}.")
+            }
+            11 => format!("{name} is a photojournalist with {site}."),
+            12 => format!(
+                "{name} previously covered {topic} for {site} and now edits its newsletter."
+            ),
+            13 => format!("{name}, a contributing writer, lives in Denver and covers {topic}."),
+            14 => format!("Dr. {name} is a contributor to {site} who writes about {topic}."),
+            _ => format!(
+                "{name} reports on {topic} for {site}. Email {pron} at {first}@news.example."
+            ),
+        };
+        let follow = format!("Follow {pron} on Twitter {handle}.");
+        let more = format!(
+            "{} previously worked at {} and studied journalism in Boston.",
+            match pron {
+                "her" => "She",
+                "him" => "He",
+                _ => "They",
+            },
+            self.pick(SITES)
+        );
+        let html = match self.rng.usize(..5) {
+            0 => format!("<p>{}</p>", esc(&text)),
+            1 => format!("<p><em>{}</em></p>", esc(&text)),
+            2 => format!("<p>{}</p>\n<p>{}</p>", esc(&text), esc(&follow)),
+            3 => format!("<div class=\"author-bio\"><p>{}</p></div>", esc(&text)),
+            _ => format!("<p>{}</p>\n<p>{}</p>", esc(&text), esc(&more)),
+        };
+        (
+            html,
+            Placed {
+                kind: "bio",
+                form,
+                probe: text,
+            },
+        )
+    }
+
+    fn update(&mut self) -> (String, Placed) {
+        let form = self.form(16);
+        let day = self.pick(&["March 3", "Jan. 14", "Sept. 9", "Nov. 21"]);
+        let text = match form {
+            0 => "This story has been updated to include comment from the mayor's office."
+                .to_string(),
+            1 => "Correction: An earlier version of this story misstated the date of the hearing."
+                .to_string(),
+            2 => format!("Update, {day}: The council has postponed the vote to next week."),
+            3 => "UPDATE (3:45 p.m.): Police said the road has reopened.".to_string(),
+            4 => "Editor's note: This article was first published in 2019 and has been updated."
+                .to_string(),
+            5 => format!("This article was updated on {day} to correct the name of the school."),
+            6 => {
+                "An earlier version of this article incorrectly said the plant would close in May."
+                    .to_string()
+            }
+            7 => {
+                "Clarification: The budget figures cited refer to the 2024 fiscal year.".to_string()
+            }
+            8 => "[This story was updated at 5 p.m. with new figures from the county.]".to_string(),
+            9 => "*This post has been updated with a statement from the company.".to_string(),
+            10 => "Updated at 4:10 p.m. ET".to_string(),
+            11 => "This is a developing story and will be updated.".to_string(),
+            12 => format!("Last updated: {day}, 2025"),
+            13 => "CORRECTION: A previous version of this story gave the wrong attendance figure."
+                .to_string(),
+            14 => "This report has been corrected to show the full name of the agency.".to_string(),
+            _ => {
+                "We have updated this story to include the response from the district.".to_string()
+            }
+        };
+        let html = match self.rng.usize(..3) {
+            0 => format!("<p>{}</p>", esc(&text)),
+            1 => format!("<p><em>{}</em></p>", esc(&text)),
+            _ => format!("<p><strong>{}</strong></p>", esc(&text)),
+        };
+        (
+            html,
+            Placed {
+                kind: "update",
+                form,
+                probe: text,
+            },
+        )
+    }
+
+    fn inline_link(&mut self) -> (String, Placed) {
+        let form = self.form(16);
+        let head = self.pick(HEADLINES);
+        let url = format!("https://news.example/story/{}", self.rng.u32(1000..99999));
+        let a = format!("<a href=\"{url}\">{head}</a>");
+        let site = self.pick(SITES);
+        let html = match form {
+            0 => format!("<p>MORE: {a}</p>"),
+            1 => format!("<p>READ MORE: {a}</p>"),
+            2 => format!("<p>RELATED: {a}</p>"),
+            3 => format!("<p><strong>Related:</strong> {a}</p>"),
+            4 => format!("<p>ALSO READ: {a}</p>"),
+            5 => format!("<p>SEE ALSO: {a}</p>"),
+            6 => format!("<p><strong>READ MORE:</strong> {a}</p>"),
+            7 => format!("<p>WATCH: {a}</p>"),
+            8 => format!("<p>More: {a}</p>"),
+            9 => format!("<p><em>Read more: {a}</em></p>"),
+            10 => format!("<p>Also on {site}: {a}</p>"),
+            11 => format!("<p>Don't miss: {a}</p>"),
+            12 => format!("<p>» Related: {a}</p>"),
+            13 => format!("<p>RELATED STORY: {a}</p>"),
+            14 => format!("<p>PHOTOS: {a}</p>"),
+            _ => format!("<p><b>MORE NEWS:</b> {a}</p>"),
+        };
+        (
+            html,
+            Placed {
+                kind: "inline link",
+                form,
+                probe: head.to_string(),
+            },
+        )
+    }
+
+    /// An article paragraph that mentions a photo, a writer or an update:
+    /// article text, which must stay.
+    fn mention(&mut self) -> String {
+        let name = self.name();
+        let site = self.pick(SITES);
+        let year = self.rng.u32(2005..2024);
+        let forms = [
+            "The photo, taken by a tourist from the observation deck, shows the smoke drifting over the harbour long before the first alarm was raised.".to_string(),
+            format!(
+                "{name} joined the company in {year} and spent most of the following decade running its warehouse operations in the north of the state."
+            ),
+            format!(
+                "He joined the company in {year} and became its chief financial officer three years later, according to filings with regulators."
+            ),
+            "Photos of the scene shared on social media showed several cars submerged up to their windows on the main street.".to_string(),
+            format!(
+                "The reporter who first described the leak, {name}, told the committee that she had received the documents by post."
+            ),
+            "The agency updated its guidance on Tuesday, saying that residents no longer need to boil their tap water before drinking it.".to_string(),
+            "Correction officers at the prison said staffing had fallen by a third since the start of the year.".to_string(),
+            format!(
+                "{name} is a reporter for a student newspaper and was among the first to interview the families after the flood."
+            ),
+            "An earlier version of the bill, rejected in committee last spring, would have capped rents at five percent.".to_string(),
+            "The image, which was later verified by two independent analysts, circulated widely before the ministry commented.".to_string(),
+            "More than 200 people attended the meeting, many of them carrying signs that read \"Save our library\".".to_string(),
+            "Related charges against two other executives were dropped last month after a key witness withdrew.".to_string(),
+            "The writer, who asked not to be named, said the magazine had cut its freelance budget by half.".to_string(),
+            "She said the story had been updated so many times that readers no longer trusted any version of it.".to_string(),
+            "Credit card debt among households under 35 rose by nine percent in the year to June, the central bank said.".to_string(),
+            format!(
+                "{name}, who covers the courts for {site}, was subpoenaed by the defence last week, a move press groups condemned."
+            ),
+        ];
+        forms[self.rng.usize(..forms.len())].clone()
+    }
+
+    /// One entry of `paras` (real article paragraphs) with boilerplate of
+    /// every kind in realistic places and a sentence that mentions them.
+    pub fn entry(&mut self, paras: &[&str]) -> Entry {
+        let mut article: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+        let mut mentions = Vec::new();
+        // One or two mention sentences inside the body, sometimes last.
+        for _ in 0..self.rng.usize(1..=2) {
+            let m = self.mention();
+            // An article does not say the same sentence twice.
+            if mentions.contains(&m) {
+                continue;
+            }
+            let at = if self.rng.u8(..5) == 0 {
+                article.len()
+            } else {
+                self.rng.usize(1..=article.len().max(1))
+            };
+            article.insert(at.min(article.len()), m.clone());
+            mentions.push(m);
+        }
+        // Between paragraphs: captions, credits, inline links; an update
+        // note at the top or bottom; a bio box last.
+        let mut slots: Vec<Vec<(String, Placed)>> = vec![Vec::new(); article.len() + 1];
+        let between = |g: &mut Gen, n: usize| 1 + g.rng.usize(..n.saturating_sub(1).max(1));
+        for _ in 0..self.rng.usize(1..=2) {
+            let at = between(self, article.len());
+            let c = self.caption();
+            slots[at].push(c);
+        }
+        if self.rng.bool() {
+            let at = between(self, article.len());
+            let c = self.credit();
+            slots[at].push(c);
+        }
+        for _ in 0..self.rng.usize(1..=2) {
+            let at = between(self, article.len());
+            let l = self.inline_link();
+            slots[at].push(l);
+        }
+        let u = self.update();
+        if self.rng.bool() {
+            slots[0].push(u);
+        } else {
+            slots[article.len()].push(u);
+        }
+        let b = self.bio();
+        slots[article.len()].push(b);
+
+        let mut html = String::from("<div class=\"entry-content\">\n");
+        let mut placed = Vec::new();
+        for (i, slot) in slots.into_iter().enumerate() {
+            for (h, p) in slot {
+                html.push_str(&h);
+                html.push('\n');
+                placed.push(p);
+            }
+            if let Some(p) = article.get(i) {
+                html.push_str(&format!("<p>{}</p>\n", esc(p)));
+            }
+        }
+        html.push_str("</div>\n");
+        Entry {
+            html,
+            article,
+            mentions,
+            placed,
+        }
+    }
+}
+
+// --------------------------------------------------------- automated feeds --
+
+/// One automated feed's entries: a template of sentences whose facts change
+/// from entry to entry (and sometimes repeat), and a footer that repeats
+/// verbatim. `facts` are the sentences that must stay; `footer` must go
+/// once learned.
+pub struct Automated {
+    pub name: &'static str,
+    pub entries: Vec<(String, Vec<String>)>,
+    pub footer: String,
+}
+
+pub fn automated_feeds(seed: u64, entries: usize) -> Vec<Automated> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let places = [
+        "Ridgecrest",
+        "Coalinga",
+        "Hollister",
+        "Petrolia",
+        "Ferndale",
+    ];
+    let states = ["Pennsylvania", "Wisconsin", "Ohio", "Oregon", "Texas"];
+    let mut feeds = Vec::new();
+    type Template = fn(&mut fastrand::Rng, &str) -> Vec<String>;
+    let templates: [(&'static str, Template); 5] = [
+        ("quakes", |r, place| {
+            vec![
+                format!(
+                    "A magnitude {}.{} earthquake struck near {place} at {}:{:02} a.m., the U.S. Geological Survey said.",
+                    r.u8(2..5),
+                    r.u8(..10),
+                    r.u8(1..12),
+                    r.u8(..60)
+                ),
+                format!(
+                    "The quake occurred at a depth of {}.{} miles.",
+                    r.u8(1..9),
+                    r.u8(..10)
+                ),
+                // Few values: the same text recurs in many entries.
+                format!(
+                    "In the last 10 days, there have been {} earthquakes of magnitude 3.0 or greater within 100 miles of {place}.",
+                    r.u8(1..4)
+                ),
+            ]
+        }),
+        ("gas prices", |r, state| {
+            vec![
+                format!(
+                    "Average gasoline prices in {state} have fallen {} cents per gallon in the last week, averaging ${}.{:02} a gallon today.",
+                    r.u8(1..12),
+                    r.u8(2..5),
+                    r.u8(..100)
+                ),
+                format!(
+                    "Prices in {state} are {} cents per gallon lower than a month ago and stand {} cents per gallon lower than a year ago.",
+                    r.u8(1..9),
+                    r.u8(10..40)
+                ),
+                format!(
+                    "The national average price of diesel has fallen {} cents in the last week and stands at ${}.{:02} per gallon.",
+                    r.u8(1..4),
+                    r.u8(3..5),
+                    r.u8(..100)
+                ),
+            ]
+        }),
+        ("lottery", |r, state| {
+            vec![
+                format!(
+                    "The winning numbers in the {state} Pick 5 evening drawing were {:02}-{:02}-{:02}-{:02}-{:02}.",
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40)
+                ),
+                format!(
+                    "The estimated jackpot for the next drawing is ${} million.",
+                    r.u8(1..4)
+                ),
+                format!(
+                    "There were {} tickets that matched four of five numbers.",
+                    r.u8(0..3)
+                ),
+            ]
+        }),
+        ("weather", |r, place| {
+            vec![
+                format!(
+                    "Expect a high of {} degrees and a low of {} degrees in {place} today.",
+                    r.u8(55..70),
+                    r.u8(40..50)
+                ),
+                format!(
+                    "Winds will blow from the west at {} to {} miles per hour.",
+                    r.u8(3..6),
+                    r.u8(8..12)
+                ),
+                format!(
+                    "There is a {}0 percent chance of rain in {place} this afternoon.",
+                    r.u8(1..4)
+                ),
+            ]
+        }),
+        ("sports", |r, place| {
+            vec![
+                format!(
+                    "{place} High beat Valley Central {}-{} on Friday night.",
+                    r.u8(20..35),
+                    r.u8(3..20)
+                ),
+                format!(
+                    "The win moves {place} to {}-{} on the season.",
+                    r.u8(3..6),
+                    r.u8(1..3)
+                ),
+                format!(
+                    "{place} High plays again next Friday at {} p.m.",
+                    r.u8(6..8)
+                ),
+            ]
+        }),
+    ];
+    for (k, (name, template)) in templates.into_iter().enumerate() {
+        let place = if k == 1 || k == 2 {
+            states[k]
+        } else {
+            places[k]
+        };
+        let footer = format!(
+            "This story was generated by the {name} desk of the Valley Courier using public data. Questions? Write to data@valleycourier.example."
+        );
+        let mut list = Vec::new();
+        for _ in 0..entries {
+            let facts = template(&mut rng, place);
+            let mut html = String::new();
+            for f in &facts {
+                html.push_str(&format!("<p>{}</p>\n", esc(f)));
+            }
+            html.push_str(&format!("<p>{}</p>\n", esc(&footer)));
+            list.push((html, facts));
+        }
+        feeds.push(Automated {
+            name,
+            entries: list,
+            footer,
+        });
+    }
+    feeds
+}
