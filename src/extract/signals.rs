@@ -37,7 +37,7 @@ pub(super) fn tag_class(name: &str) -> TagClass {
         "br" => TagClass::Break,
         "p" | "div" | "section" | "article" | "main" | "body" | "html" | "blockquote" | "pre"
         | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot"
-        | "tr" | "td" | "th" | "caption" | "figure" | "figcaption" | "hr" | "address"
+        | "tr" | "td" | "th" | "caption" | "hr" | "address"
         | "details" | "summary" | "center" | "hgroup" => TagClass::Block,
         _ => TagClass::Inline,
     }
@@ -183,6 +183,10 @@ fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
             | "visually"
             | "sr"
             | "print"
+            | "caption"
+            | "credit"
+            | "credits"
+            | "figcaption"
     ) || (prev == Some("read") && matches!(token, "more" | "next" | "also"))
         || (prev == Some("more") && matches!(token, "stories" | "from" | "news"))
         || (prev == Some("see") && token == "also");
