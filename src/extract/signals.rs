@@ -37,8 +37,8 @@ pub(super) fn tag_class(name: &str) -> TagClass {
         "br" => TagClass::Break,
         "p" | "div" | "section" | "article" | "main" | "body" | "html" | "blockquote" | "pre"
         | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot"
-        | "tr" | "td" | "th" | "caption" | "hr" | "address"
-        | "details" | "summary" | "center" | "hgroup" => TagClass::Block,
+        | "tr" | "td" | "th" | "caption" | "hr" | "address" | "details" | "summary" | "center"
+        | "hgroup" => TagClass::Block,
         _ => TagClass::Inline,
     }
 }
