@@ -165,6 +165,20 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             pos > first_para && pos < last_para && r.link_density() < 0.5
         };
     }
+    // A list that ends the article (steps, features) is prose too: its
+    // items right after the last paragraph, while they are not links.
+    for &i in inside.iter().skip(last_para + 1) {
+        let r = &page.runs[i];
+        let in_list = page
+            .nodes
+            .get(r.owner as usize)
+            .and_then(|n| n.dom.value().as_element())
+            .is_some_and(|e| e.name() == "li");
+        if !in_list || r.link_density() >= 0.2 || r.len < 15 {
+            break;
+        }
+        keep[i] = true;
+    }
     Some(Content {
         root,
         keep,
