@@ -97,10 +97,16 @@ pub fn explain(page_html: &str) -> String {
     content::explain(&page)
 }
 
-/// An `articleBody` as plain text: some sites put markup in it.
+/// An `articleBody` as plain text, a paragraph per line: some sites put
+/// markup in it.
 fn structured_text(body: &str) -> String {
     if !body.contains('<') {
-        return body.trim().to_string();
+        let lines: Vec<String> = body
+            .lines()
+            .map(collapse)
+            .filter(|l| !l.is_empty())
+            .collect();
+        return lines.join("\n\n");
     }
     let fragment = Html::parse_fragment(page::bounded_depth(body));
     let page = Page::build(&fragment);
