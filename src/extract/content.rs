@@ -14,6 +14,9 @@ const LINKY: f32 = 0.35;
 /// Share of the page's prose that makes an element named as furniture the
 /// article's holder after all.
 const HOLDS_ARTICLE: f32 = 0.4;
+/// Share of the page's prose an element named as the article body must
+/// hold to be believed.
+const HINT_SHARE: f32 = 0.2;
 /// What a byte of non-paragraph text costs an element as the article.
 const OTHER_COST: f32 = 0.5;
 
@@ -89,9 +92,33 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         }
     }
 
+    // Elements named as the article body, with a fair share of the prose
+    // between them, confine the search to their closest common ancestor
+    // (sites split the body into several such blocks).
+    let mut scope = 0..n;
+    let mut common = NONE;
+    let mut hinted = 0u64;
+    let mut i = 0;
+    while i < n {
+        let node = &page.nodes[i];
+        if node.body_hint && !furniture[i] && good[i] > 0 {
+            hinted += good[i];
+            common = if common == NONE {
+                i as u32
+            } else {
+                common_ancestor(page, common, i as u32)
+            };
+            i = (node.end as usize).max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    if common != NONE && hinted as f32 >= HINT_SHARE * good[0] as f32 {
+        scope = common as usize..page.nodes[common as usize].end as usize;
+    }
     let mut best = (f32::MIN, NONE);
     for (i, node) in page.nodes.iter().enumerate() {
-        if node.class.is_none() || furniture[i] || good[i] == 0 {
+        if node.class.is_none() || furniture[i] || good[i] == 0 || !scope.contains(&i) {
             continue;
         }
         let other = text[i] - good[i];
@@ -138,11 +165,40 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             pos > first_para && pos < last_para && r.link_density() < 0.5
         };
     }
+    // A list that ends the article (steps, features) is prose too: its
+    // items right after the last paragraph, while they are not links.
+    for &i in inside.iter().skip(last_para + 1) {
+        let r = &page.runs[i];
+        let in_list = page
+            .nodes
+            .get(r.owner as usize)
+            .and_then(|n| n.dom.value().as_element())
+            .is_some_and(|e| e.name() == "li");
+        if !in_list || r.link_density() >= 0.2 || r.len < 15 {
+            break;
+        }
+        keep[i] = true;
+    }
     Some(Content {
         root,
         keep,
         furniture,
     })
+}
+
+/// The deepest node holding both `a` and `b` (preorder: an ancestor comes
+/// first and its subtree range covers its descendants).
+fn common_ancestor(page: &Page<'_>, a: u32, b: u32) -> u32 {
+    let mut up = a.min(b);
+    let other = a.max(b);
+    while up != NONE {
+        let node = &page.nodes[up as usize];
+        if other < node.end {
+            return up;
+        }
+        up = node.parent;
+    }
+    0
 }
 
 /// See [`super::explain`].

@@ -62,15 +62,19 @@ pub fn extract(page_html: &str, page_url: Option<&Url>) -> Option<Article> {
         .or_else(|| page.meta_title.clone())
         .or_else(|| page.h1())
         .or_else(|| page.title.clone());
-    let (text, html, method) = match (dom, structured.body) {
+    let body = structured.body.as_deref().map(structured_text);
+    let (text, html, method) = match (dom, body) {
+        (Some((text, _)), Some(body)) if structured_is_fuller(&body, &text) => {
+            let html = paragraphs_html(&body);
+            (body, html, Method::StructuredData)
+        }
         (Some((text, c)), _) => {
             let html = render::html(&page, &c, page_url);
             (text, html, Method::Dom)
         }
         (None, Some(body)) => {
-            let text = body.clone();
-            let html = paragraphs_html(&text);
-            (text, html, Method::StructuredData)
+            let html = paragraphs_html(&body);
+            (body, html, Method::StructuredData)
         }
         (None, None) => return None,
     };
@@ -91,6 +95,47 @@ pub fn explain(page_html: &str) -> String {
     let document = Html::parse_document(page::bounded_depth(page_html));
     let page = Page::build(&document);
     content::explain(&page)
+}
+
+/// An `articleBody` as plain text, a paragraph per line: some sites put
+/// markup in it.
+fn structured_text(body: &str) -> String {
+    if !body.contains('<') {
+        let lines: Vec<String> = body
+            .lines()
+            .map(collapse)
+            .filter(|l| !l.is_empty())
+            .collect();
+        return lines.join("\n\n");
+    }
+    let fragment = Html::parse_fragment(page::bounded_depth(body));
+    let page = Page::build(&fragment);
+    let all = content::Content {
+        root: 0,
+        keep: vec![true; page.runs.len()],
+        furniture: vec![false; page.nodes.len()],
+    };
+    render::text(&page, &all)
+}
+
+/// Whether the JSON-LD body should stand for the article instead of what
+/// the DOM gave: only when the DOM found a fragment of it (a page that
+/// renders its body with scripts). Sites also cut the body short or pad it
+/// with other text, so where the DOM holds an article of its own, the DOM
+/// wins; the body must contain what the DOM found, and be over twice as long.
+fn structured_is_fuller(body: &str, dom: &str) -> bool {
+    use std::collections::HashSet;
+    let body_words: HashSet<&str> = body.split(|c: char| !c.is_alphanumeric()).collect();
+    let dom_words: Vec<&str> = dom
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let body_count = body
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    let found = dom_words.iter().filter(|w| body_words.contains(*w)).count();
+    body_count > 2 * dom_words.len() && found * 5 >= dom_words.len() * 4
 }
 
 /// Plain text as HTML paragraphs.
@@ -205,6 +250,60 @@ mod tests {
         assert_eq!(page::bounded_depth(&page), page);
         page.push_str("<div>past");
         assert!(!page::bounded_depth(&page).contains("past"));
+    }
+
+    fn with_json_ld(body: &str, dom: &str) -> String {
+        let script = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Structured headline",
+            "articleBody": body,
+        });
+        format!(
+            "<html><head><script type=\"application/ld+json\">{script}</script></head>\
+             <body><article>{dom}</article></body></html>"
+        )
+    }
+
+    #[test]
+    fn json_ld_body_stands_in_when_the_dom_has_only_a_fragment_of_it() {
+        let full: String = (0..12)
+            .map(|i| format!("Full story sentence {i} with several words in it. "))
+            .collect();
+        let teaser = "<p>Full story sentence 0 with several words in it. Full story sentence 1 with several words in it.</p>";
+        let article = extract(&with_json_ld(&full, teaser), None);
+        assert_eq!(
+            article.as_ref().map(|a| a.method),
+            Some(Method::StructuredData)
+        );
+        let text = article.map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("sentence 11"), "{text}");
+    }
+
+    #[test]
+    fn a_json_ld_body_that_is_cut_short_or_foreign_loses_to_the_dom() {
+        let dom = para("Story", 6);
+        let cut = "Story sentence number 0, which goes on…";
+        let article = extract(&with_json_ld(cut, &dom), None);
+        assert_eq!(article.as_ref().map(|a| a.method), Some(Method::Dom));
+        assert!(article.is_some_and(|a| a.text.contains("number 5")));
+        let foreign: String = (0..200).map(|i| format!("Unrelated words {i}. ")).collect();
+        let article = extract(&with_json_ld(&foreign, &dom), None);
+        assert_eq!(article.as_ref().map(|a| a.method), Some(Method::Dom));
+    }
+
+    #[test]
+    fn markup_in_a_json_ld_body_becomes_plain_text() {
+        let body: String = (0..12)
+            .map(|i| format!("<p>Marked <b>up</b> sentence {i} of the story.</p>"))
+            .collect();
+        let article = extract(&with_json_ld(&body, ""), None);
+        let text = article.map(|a| a.text).unwrap_or_default();
+        assert!(
+            text.starts_with("Marked up sentence 0 of the story."),
+            "{text}"
+        );
+        assert!(!text.contains('<'), "{text}");
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl<'a> Page<'a> {
                             if let Some(n) = page.nodes.get_mut(open.idx as usize) {
                                 n.end = end;
                             }
-                            links -= u32::from(open.link);
+                            links = links.saturating_sub(u32::from(open.link));
                             if open.block {
                                 page.flush(&mut run);
                             }

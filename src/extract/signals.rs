@@ -37,8 +37,8 @@ pub(super) fn tag_class(name: &str) -> TagClass {
         "br" => TagClass::Break,
         "p" | "div" | "section" | "article" | "main" | "body" | "html" | "blockquote" | "pre"
         | "ul" | "ol" | "li" | "dl" | "dt" | "dd" | "table" | "thead" | "tbody" | "tfoot"
-        | "tr" | "td" | "th" | "caption" | "figure" | "figcaption" | "hr" | "address"
-        | "details" | "summary" | "center" | "hgroup" => TagClass::Block,
+        | "tr" | "td" | "th" | "caption" | "hr" | "address" | "details" | "summary" | "center"
+        | "hgroup" => TagClass::Block,
         _ => TagClass::Inline,
     }
 }
@@ -70,6 +70,9 @@ pub(super) struct Tokens {
     pub furniture: bool,
     /// Named as comments: furniture however much prose it holds.
     pub comments: bool,
+    /// Named as an embedded post (a tweet quoted in the article): content,
+    /// whatever else its name says ("social-media-embed").
+    pub embed: bool,
     /// Named as the article body ("article-body", "entry-content", ...).
     pub body: bool,
 }
@@ -81,6 +84,7 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
     let mut token = String::new();
     let mut prev: Option<&str> = None;
     let mut prev_owned = String::new();
+    let mut caption = false;
     for value in values {
         let mut chars = value.chars().peekable();
         let mut last_lower = false;
@@ -93,6 +97,7 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
             };
             if boundary && !token.is_empty() {
                 judge(&token, prev, &mut out);
+                caption |= matches!(token.as_str(), "caption" | "credit" | "credits");
                 prev_owned.clear();
                 prev_owned.push_str(&token);
                 prev = Some(prev_owned.as_str()).filter(|s| !s.is_empty());
@@ -108,6 +113,9 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
         }
         prev = None;
         prev_owned.clear();
+    }
+    if out.embed && !caption {
+        out.furniture = false;
     }
     out
 }
@@ -183,6 +191,10 @@ fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
             | "visually"
             | "sr"
             | "print"
+            | "caption"
+            | "credit"
+            | "credits"
+            | "figcaption"
     ) || (prev == Some("read") && matches!(token, "more" | "next" | "also"))
         || (prev == Some("more") && matches!(token, "stories" | "from" | "news"))
         || (prev == Some("see") && token == "also");
@@ -191,6 +203,7 @@ fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
         "articlebody" | "storybody" | "postbody" | "entrycontent" | "postcontent"
     ) || (matches!(prev, Some("article" | "story" | "post" | "entry" | "news"))
         && matches!(token, "body" | "content" | "text"));
+    out.embed |= matches!(token, "embed" | "embedded" | "tweet");
     out.furniture |= furniture || comments;
     out.comments |= comments;
     out.body |= body;
@@ -208,5 +221,7 @@ mod tests {
         assert!(tokens(&["", "storyBody"]).body);
         assert!(!tokens(&["adjacent headline"]).furniture);
         assert!(!tokens(&["loaded"]).furniture);
+        assert!(!tokens(&["social-media-embed"]).furniture);
+        assert!(tokens(&["InlineImage-imageEmbedCaption"]).furniture);
     }
 }
