@@ -1290,6 +1290,40 @@ fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>,
     }
 }
 
+/// A feed's learned template (if it has learned anything) and its stored
+/// `content_kind`, found by its URL, read from `database` read-only; nothing
+/// when the file, the feed or the rows are missing or unreadable (`preview`
+/// then starts from nothing, as for a new feed).
+pub fn stored_feed_state(
+    database: &Path,
+    url: &str,
+) -> (Option<crate::clean::FeedTemplate>, Option<String>) {
+    use rusqlite::OptionalExtension;
+    if !database.is_file() {
+        return (None, None);
+    }
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
+        database,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    ) else {
+        return (None, None);
+    };
+    let Ok(Some((feed_id, kind))) = conn
+        .query_row(
+            "SELECT id, content_kind FROM feeds WHERE url = ?1 OR fetch_url = ?1",
+            [url],
+            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
+        )
+        .optional()
+    else {
+        return (None, None);
+    };
+    let template = load_template(&conn, feed_id)
+        .ok()
+        .filter(|t| t.entries_seen > 0);
+    (template, kind)
+}
+
 /// What the cleaner learned about a feed's template (empty if nothing yet).
 pub fn load_template(
     conn: &rusqlite::Connection,

@@ -219,33 +219,10 @@ async fn stored_state(
     database: &Path,
     url: &Url,
 ) -> (Option<FeedTemplate>, Option<fulltext::ContentKind>) {
-    if !database.is_file() {
-        return (None, None);
-    }
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        database,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return (None, None);
-    };
-    crate::store::run_blocking(|| {
-        use rusqlite::OptionalExtension;
-        let Ok(Some((feed_id, kind))) = conn
-            .query_row(
-                "SELECT id, content_kind FROM feeds WHERE url = ?1 OR fetch_url = ?1",
-                [url.as_str()],
-                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
-            )
-            .optional()
-        else {
-            return (None, None);
-        };
-        let template = crate::store::load_template(&conn, feed_id)
-            .ok()
-            .filter(|t| t.entries_seen > 0);
-        let kind = kind.as_deref().and_then(fulltext::ContentKind::parse);
-        (template, kind)
-    })
+    let (template, kind) =
+        crate::store::run_blocking(|| crate::store::stored_feed_state(database, url.as_str()));
+    let kind = kind.as_deref().and_then(fulltext::ContentKind::parse);
+    (template, kind)
 }
 
 #[derive(Debug, Default, Clone, Copy, Serialize)]
