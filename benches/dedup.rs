@@ -57,7 +57,7 @@ fn main() {
 
 /// The whole stage on the corpus: every document stored as an entry (in a
 /// shuffled order, one transaction each, from 12 feeds), grouped by
-/// the store's insert path (`store::insert_new`, which places entries with the deduper); pairwise precision/recall of the resulting stories.
+/// the pipeline's insert path (`pipeline::insert_new`, which places entries with the deduper); pairwise precision/recall of the resulting stories.
 fn stories(corpus: &corpus::Corpus) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

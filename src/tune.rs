@@ -19,8 +19,7 @@ use crate::dedup::{DedupError, Deduper};
 use crate::fetch::{ClientError, FetchError, Fetcher, Reach, Validators};
 use crate::fulltext::{self, TeaserSigns};
 use crate::parse::ParseError;
-use crate::store::PageOutcome;
-use crate::store::{Store, StoreError};
+use crate::store::{self, PageOutcome, Store, StoreError, TextRewrite};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuneError {
@@ -44,6 +43,12 @@ pub enum TuneError {
     Filter(#[from] regex::Error),
     #[error("{page}: {message}")]
     Page { page: String, message: String },
+}
+
+impl From<rusqlite::Error> for TuneError {
+    fn from(e: rusqlite::Error) -> Self {
+        TuneError::Store(e.into())
+    }
 }
 
 impl From<sqlx::Error> for TuneError {
@@ -240,34 +245,21 @@ const PAGE: i64 = 500;
 pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, TuneError> {
     let cleaner = Cleaner::new(&config.clean)?;
     let deduper = Deduper::load(&store.pool, &config.dedup).await?;
-    let feeds: Vec<(i64, String)> = sqlx::query_as("SELECT id, url FROM feeds ORDER BY id")
-        .fetch_all(&store.pool)
-        .await?;
+    let feeds = store.read(store::feed_urls)?;
     let mut report = RecleanReport::default();
     for (feed_id, url) in feeds {
         let rules = match config.feeds.iter().find(|f| f.url.as_str() == url) {
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let template = store.read(|conn| Ok(crate::store::load_template(conn, feed_id)?))?;
+        let template = store.read(|conn| store::load_template(conn, feed_id))?;
         let mut after = 0i64;
         loop {
-            let rows: Vec<RecleanRow> = sqlx::query_as(
-                "SELECT e.id, COALESCE(e.content_raw, '') AS raw, e.content_html AS html,
-                        e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
-                        COALESCE(e.page_url, e.url) AS page_url, p.html AS page
-                 FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
-                 WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
-            )
-            .bind(feed_id)
-            .bind(after)
-            .bind(PAGE)
-            .fetch_all(&store.pool)
-            .await?;
+            let rows = store.read(|conn| store::stored_texts(conn, feed_id, after, PAGE))?;
             let Some(last) = rows.last() else { break };
             after = last.id;
             report.entries += rows.len() as u64;
-            let updates: Vec<RecleanUpdate> = rows
+            let updates: Vec<TextRewrite> = rows
                 .into_iter()
                 .filter_map(|row| {
                     let cleaned = cleaner.clean(&row.raw, rules.as_ref(), Some(&template));
@@ -286,7 +278,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
                     let same = row.html.as_deref() == Some(html.as_str())
                         && row.text.as_deref() == Some(text.as_str())
                         && row.text_source == source;
-                    (!same).then_some(RecleanUpdate {
+                    (!same).then_some(TextRewrite {
                         id: row.id,
                         html,
                         text,
@@ -300,20 +292,9 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             }
             let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
             store
-                .write(|tx| {
-                    let mut update = tx.prepare_cached(
-                        "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
-                            teaser_text = COALESCE(?4, teaser_text),
-                            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END
-                         WHERE id = ?5",
-                    )?;
-                    for u in &updates {
-                        update
-                            .execute(rusqlite::params![u.html, u.text, u.source, u.teaser, u.id])?;
-                    }
-                    deduper
-                        .assign(tx, &ids)
-                        .map_err(|e| StoreError::Dedup(e.to_string()))
+                .write(|tx| -> Result<(), TuneError> {
+                    store::rewrite_texts(tx, &updates)?;
+                    Ok(deduper.assign(tx, &ids)?)
                 })
                 .await?;
             report.changed += ids.len() as u64;
@@ -321,29 +302,6 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
     }
     crate::search::catch_up(&store.pool).await?;
     Ok(report)
-}
-
-/// One stored entry as reclean reads it.
-#[derive(sqlx::FromRow)]
-struct RecleanRow {
-    id: i64,
-    raw: String,
-    html: Option<String>,
-    text: Option<String>,
-    text_source: String,
-    /// Its page was wanted: `teaser_text` follows the feed's text.
-    teaser: bool,
-    page_url: Option<String>,
-    /// The stored page, if one was fetched.
-    page: Option<String>,
-}
-
-struct RecleanUpdate {
-    id: i64,
-    html: String,
-    text: String,
-    source: &'static str,
-    teaser: Option<String>,
 }
 
 /// What `feedsieve extract` prints for one page.

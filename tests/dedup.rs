@@ -339,7 +339,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
     .unwrap();
     let run = [NewEntry::new(f, "new", "t", &article(7), ts(1))];
     let prefetched = db::prefetch(&db.pool, &deduper, &run).await;
-    let write = feedsieve::store::EntryWrite {
+    let write = feedsieve::pipeline::ReadyEntry::new(feedsieve::store::EntryWrite {
         guid: "new".into(),
         url: None,
         title: None,
@@ -351,12 +351,11 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         content_text: article(7),
         raw_hash: 0,
         page_wanted: false,
-        analysis: std::sync::Arc::new(dedup::fingerprint::Analysis::of(&article(7))),
         extras: Default::default(),
-    };
+    });
     let mut conn = db::connect(&db.pool);
     let tx = conn.transaction().unwrap();
-    let result = feedsieve::store::insert_new(&tx, f, &ts(1), &[&write], &deduper, prefetched);
+    let result = feedsieve::pipeline::insert_new(&tx, &deduper, f, &ts(1), &[&write], prefetched);
     assert!(result.is_err(), "{result:?}");
 }
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use feedsieve::config::DedupConfig;
 use feedsieve::dedup::Deduper;
-use feedsieve::dedup::fingerprint::Analysis;
+use feedsieve::pipeline::{ReadyEntry, write_fetch};
 use feedsieve::store::{EntryWrite, FetchRecord, Store};
 
 /// About `bytes` of distinct text: random words, so no two entries are copies.
@@ -31,12 +31,12 @@ fn wal_size(db: &std::path::Path) -> u64 {
 }
 
 /// One fetch of `feed`: 20 new entries of ~12 KB text each (~36 KB stored).
-fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
+fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<ReadyEntry> {
     (0..20)
         .map(|i| {
             let body = text(rng, 12_000);
             let html = format!("<p>{body}</p>");
-            EntryWrite {
+            ReadyEntry::new(EntryWrite {
                 guid: format!("{feed}-{fetch}-{i}"),
                 url: Some(format!("https://wal.example/{feed}/{fetch}/{i}")),
                 title: Some(format!("Entry {feed} {fetch} {i}")),
@@ -45,12 +45,11 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<EntryWrite> {
                 updated_at: None,
                 content_raw: html.clone(),
                 content_html: html,
-                analysis: Arc::new(Analysis::of(&body)),
                 extras: Default::default(),
                 content_text: body,
                 raw_hash: i,
                 page_wanted: false,
-            }
+            })
         })
         .collect()
 }
@@ -117,8 +116,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             let mut rng = fastrand::Rng::with_seed(n as u64);
             for f in 0..FETCHES {
                 let entries = fetch(&mut rng, feed, f);
-                store
-                    .write_fetch(feed, &ok_now(), &entries, None, &deduper, None)
+                write_fetch(&store, &deduper, feed, &ok_now(), &entries, None, None)
                     .await
                     .unwrap();
                 largest_wal.fetch_max(wal_size(&db), Ordering::Relaxed);
@@ -188,8 +186,7 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
     let mut write = async |f: usize, slowest: &mut std::time::Duration| {
         let entries = fetch(&mut rng, feed, f);
         let started = std::time::Instant::now();
-        store
-            .write_fetch(feed, &ok_now(), &entries, None, &deduper, None)
+        write_fetch(&store, &deduper, feed, &ok_now(), &entries, None, None)
             .await
             .unwrap();
         *slowest = (*slowest).max(started.elapsed());

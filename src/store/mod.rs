@@ -1,16 +1,30 @@
 //! Storage: the SQLite database of feeds, entries and stories.
 //!
 //! One transaction per fetched feed, so a crash never leaves half a feed.
-//! It never fetches, parses or cleans; it only persists what the stages made.
+//! It never fetches, parses, cleans or decides: it persists and reads what
+//! the stages give it, and the pipeline says in which order (a feed's write
+//! is a closure the pipeline runs inside [`Store::write_feed`]'s transaction).
+//!
+//! Here: the errors, the [`Store`] handle (its single writer, its readers,
+//! checkpoints) and the statements the de-duplicator's decisions call.
+//! `open.rs` opens and migrates the file; `feeds.rs` holds the feed rows,
+//! `entries.rs` the entry rows and pages; `maintain.rs` retention and
+//! vacuum, `export.rs` the merged feed's reads.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+mod entries;
+mod feeds;
+mod open;
+
+pub use entries::*;
+pub use feeds::*;
+pub use open::{connect_sync, is_read_only, open, open_with};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -25,8 +39,6 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("de-duplication failed: {0}")]
-    Dedup(String),
     #[error(
         "no database at {path}: `feedsieve run` creates it; check --database, \
          $FEEDSIEVE_DATABASE or [storage] database{hint}"
@@ -58,120 +70,6 @@ pub enum Access {
     Read,
 }
 
-/// Where the systemd unit keeps the service's database, named when a read
-/// command finds no database elsewhere.
-const SERVICE_DATABASE: &str = "/var/lib/feedsieve/feedsieve.db";
-
-/// What [`Store::open`] connects the pool and the writer with.
-fn connect_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {
-    Ok(SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?
-        .filename(path)
-        .foreign_keys(true)
-        // A user's long read in sqlite3 must not make the daemon's writes fail.
-        .busy_timeout(BUSY_TIMEOUT))
-}
-
-/// The options of a connection that may write: WAL, and the WAL cut back
-/// after checkpoints.
-fn writable_options(path: &Path, create: bool) -> Result<SqliteConnectOptions, StoreError> {
-    Ok(connect_options(path)?
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        // After a checkpoint has caught up, the next commit reuses the WAL
-        // from its start and SQLite cuts the file back to this size.
-        .pragma("journal_size_limit", WAL_SIZE_LIMIT.to_string()))
-}
-
-/// Creates the database file's own folder when it is missing (`run` on a
-/// fresh install), and only that one: a typo deeper in the path is an error,
-/// not a new tree of folders.
-fn create_own_folder(path: &Path) -> Result<(), StoreError> {
-    let shown = || path.display().to_string();
-    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let above_exists = dir
-        .parent()
-        .is_none_or(|up| up.as_os_str().is_empty() || up.is_dir());
-    if !above_exists {
-        return Err(StoreError::NoFolder {
-            path: shown(),
-            folder: dir.display().to_string(),
-        });
-    }
-    std::fs::create_dir(dir).map_err(|e| io_error(path, "cannot create the folder of", e))?;
-    tracing::info!(folder = %dir.display(), "created the database's folder");
-    Ok(())
-}
-
-/// Turns an I/O error about the database file into a plain message.
-fn io_error(path: &Path, what: &'static str, e: std::io::Error) -> StoreError {
-    match e.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-            StoreError::PermissionDenied {
-                what,
-                path: path.display().to_string(),
-            }
-        }
-        _ => StoreError::Open {
-            path: path.display().to_string(),
-            source: sqlx::Error::Io(e),
-        },
-    }
-}
-
-/// Checks that an existing database file is there and readable, so a
-/// missing file is reported as such (never created) and an unreadable one
-/// as "permission denied".
-fn check_existing(path: &Path) -> Result<(), StoreError> {
-    match std::fs::File::open(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let service = Path::new(SERVICE_DATABASE);
-            let hint = if path != service && service.exists() {
-                format!(" (the service's database is {SERVICE_DATABASE})")
-            } else {
-                String::new()
-            };
-            Err(StoreError::Missing {
-                path: path.display().to_string(),
-                hint,
-            })
-        }
-        Err(e) => Err(io_error(path, "cannot read database", e)),
-    }
-}
-
-/// Whether an open or a first statement failed because the file or its
-/// folder cannot be written (or its WAL index created): worth trying read-only.
-fn is_write_refused(e: &StoreError) -> bool {
-    let sqlx_error = match e {
-        StoreError::Open { source, .. } | StoreError::Db(source) => source,
-        StoreError::Migrate {
-            source: sqlx::migrate::MigrateError::Execute(source),
-            ..
-        } => source,
-        _ => return false,
-    };
-    match sqlx_error {
-        sqlx::Error::Database(db) => {
-            // SQLITE_READONLY (8) and SQLITE_CANTOPEN (14), with their extended codes.
-            let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
-            matches!(code & 0xff, 8 | 14)
-        }
-        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::PermissionDenied,
-        _ => false,
-    }
-}
-
 /// How long a statement waits for SQLite's locks before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a RESTART checkpoint, which holds the writer, waits for readers
@@ -192,156 +90,6 @@ const WAL_RESTART_PAGES: i64 = 8192;
 /// Page cache of the writer's connection (KiB): the matcher's reads under the
 /// writer and the inserts' index pages stay in memory.
 const WRITER_CACHE_KIB: u32 = 16 * 1024;
-
-/// Opens (creating if needed) the database and applies migrations.
-pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
-    Ok(open_with(path, Access::Create).await?.0)
-}
-
-/// Opens the database as `access` allows; also says whether it was opened
-/// read-only.
-pub async fn open_with(path: &Path, access: Access) -> Result<(SqlitePool, bool), StoreError> {
-    match access {
-        Access::Create => create_own_folder(path)?,
-        Access::Existing | Access::Read => check_existing(path)?,
-    }
-    // SQLite quietly opens a file it cannot write read-only, and the first
-    // write fails far from here; so ask the file system first, as SQLite does.
-    if access != Access::Create
-        && let Err(e) = std::fs::OpenOptions::new().write(true).open(path)
-    {
-        if access == Access::Read {
-            tracing::debug!(error = %e, "opening the database read-only");
-            return open_read_only(path).await.map(|pool| (pool, true));
-        }
-        return Err(io_error(path, "cannot write database", e));
-    }
-    let writable = writable_options(path, access == Access::Create)?;
-    match connect_pool(path, writable).await {
-        Ok(pool) => return Ok((pool, false)),
-        Err(e) if access == Access::Read && is_write_refused(&e) => {
-            tracing::debug!(error = %e, "opening the database read-only");
-        }
-        Err(e) if is_write_refused(&e) && access == Access::Existing => {
-            return Err(StoreError::PermissionDenied {
-                what: "cannot write database",
-                path: path.display().to_string(),
-            });
-        }
-        Err(e) => return Err(e),
-    }
-    open_read_only(path).await.map(|pool| (pool, true))
-}
-
-/// Opens a database that cannot be written. `mode=ro` first, which still
-/// sees a running daemon's commits; it needs the WAL index (`-shm`) to exist
-/// or its folder to be writable. Failing that (a backup, a read-only mount)
-/// the file is read as `immutable`: nothing else may be changing it.
-async fn open_read_only(path: &Path) -> Result<SqlitePool, StoreError> {
-    let shown = path.display().to_string();
-    let base = connect_options(path)?
-        .read_only(true)
-        .pragma("query_only", "ON");
-    let pool = match connect_pool_only(path, base.clone()).await {
-        Ok(pool) => pool,
-        Err(e) if is_write_refused(&e) => {
-            tracing::debug!(error = %e, "reading the database as immutable");
-            connect_pool_only(path, base.immutable(true))
-                .await
-                .map_err(|e| {
-                    if is_write_refused(&e) {
-                        StoreError::PermissionDenied {
-                            what: "cannot read database",
-                            path: shown.clone(),
-                        }
-                    } else {
-                        e
-                    }
-                })?
-        }
-        Err(e) => return Err(e),
-    };
-    let migrator = sqlx::migrate!("./migrations");
-    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&pool)
-            .await
-            .map_err(|_| StoreError::Outdated {
-                path: shown.clone(),
-            })?;
-    if applied.unwrap_or(0) < known {
-        return Err(StoreError::Outdated { path: shown });
-    }
-    Ok(pool)
-}
-
-/// Connects the pool and migrates.
-async fn connect_pool(
-    path: &Path,
-    options: SqliteConnectOptions,
-) -> Result<SqlitePool, StoreError> {
-    let pool = connect_pool_only(path, options).await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .map_err(|source| StoreError::Migrate {
-            path: path.display().to_string(),
-            source,
-        })?;
-    Ok(pool)
-}
-
-/// Connects the pool and reads the schema once, so a file that cannot be
-/// opened fails here and not at the first query.
-async fn connect_pool_only(
-    path: &Path,
-    options: SqliteConnectOptions,
-) -> Result<SqlitePool, StoreError> {
-    let shown = path.display().to_string();
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        // When SQLite itself ends a transaction on an error (SQLITE_FULL,
-        // SQLITE_IOERR), sqlx's ROLLBACK on drop then fails and the connection
-        // goes back to the pool still counting an open transaction: every later
-        // `begin_with` on it fails ("non-zero transaction depth"), so the daemon
-        // never recovered from a full disk. Such a connection is discarded.
-        // Checked as it goes back to the pool, not as it is given out: a
-        // check on acquire was one more round trip to SQLite's thread for
-        // every read, most of them on a connection that needed none.
-        .after_release(|conn, _| {
-            Box::pin(async move {
-                use sqlx::Connection;
-                if !conn.is_in_transaction() {
-                    return Ok(true);
-                }
-                // A dropped transaction's ROLLBACK is queued: the ping runs
-                // after it, and then the count is right.
-                conn.ping().await?;
-                if conn.is_in_transaction() {
-                    tracing::warn!(
-                        "discarding a database connection left inside a failed transaction"
-                    );
-                    return Ok(false);
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(options)
-        .await
-        .map_err(|source| StoreError::Open {
-            path: shown.clone(),
-            source,
-        })?;
-    sqlx::query("SELECT COUNT(*) FROM sqlite_master")
-        .execute(&pool)
-        .await
-        .map_err(|source| StoreError::Open {
-            path: shown,
-            source,
-        })?;
-    Ok(pool)
-}
 
 /// The database handle: a pool for reads, and one connection of its own
 /// that writes fetched feeds one at a time, so feeds finishing together
@@ -385,10 +133,10 @@ impl Writer {
     /// Runs `work` in one IMMEDIATE transaction on the writer's connection
     /// (opened on first use, reopened if a failed transaction left it
     /// unusable), committing if it returns `Ok`; on this thread.
-    fn transaction<R>(
+    fn transaction<R, E: From<rusqlite::Error>>(
         &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+    ) -> Result<R, E> {
         if let Some(conn) = &self.conn
             && !conn.is_autocommit()
             // A transaction that failed is rolled back when dropped; when
@@ -422,33 +170,6 @@ pub(crate) fn immediate<R, E: From<rusqlite::Error>>(
     let result = work(&tx)?;
     tx.commit()?;
     Ok(result)
-}
-
-/// Opens a synchronous connection to the database [`open`] created and
-/// migrated, set up as the pool's are. The ingest path reads and writes
-/// through these on the thread doing the work.
-pub fn connect_sync(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
-    use rusqlite::OpenFlags;
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT as i64)?;
-    // The matcher's and the writer's statements, each prepared once.
-    conn.set_prepared_statement_cache_capacity(64);
-    Ok(conn)
-}
-
-/// Whether `pool` was opened read-only (such pools set `query_only`): its
-/// users skip the bookkeeping writes a read may otherwise make.
-pub async fn is_read_only(pool: &SqlitePool) -> Result<bool, StoreError> {
-    let on: i64 = sqlx::query_scalar("PRAGMA query_only")
-        .fetch_one(pool)
-        .await?;
-    Ok(on != 0)
 }
 
 /// Runs synchronous database work on this thread. On the multi-threaded
@@ -510,140 +231,6 @@ struct Checkpoints {
     restart_at: std::sync::atomic::AtomicI64,
 }
 
-/// A feed's stored state, as the scheduler and fetcher need it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FeedState {
-    pub id: i64,
-    pub url: String,
-    pub fetch_url: Option<String>,
-    pub name: Option<String>,
-    pub title: Option<String>,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    pub consecutive_failures: i64,
-    pub next_fetch_at: Option<String>,
-    pub min_interval_secs: Option<i64>,
-    /// What its recent entries showed: `fulltext::ContentKind` as text.
-    pub content_kind: Option<String>,
-}
-
-/// The columns of [`FeedState`], for every query that reads one.
-pub const FEED_STATE_COLUMNS: &str = "id, url, fetch_url, name, title, etag, last_modified, \
-     consecutive_failures, next_fetch_at, min_interval_secs, content_kind";
-
-/// The outcome of one fetch attempt, for the feed's row.
-#[derive(Debug, Clone, Default)]
-pub struct FetchRecord {
-    pub fetched_at: String,
-    pub status: Option<u16>,
-    /// `None` on success.
-    pub error: Option<String>,
-    pub duration_ms: i64,
-    /// New validators (only set on success).
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-    /// A permanent redirect's target, remembered for later fetches (only
-    /// when the fetch succeeded: a feed "moved" to a parking page has not moved).
-    pub moved_to: Option<String>,
-    pub next_fetch_at: String,
-    pub min_interval_secs: Option<i64>,
-    /// The feed's own title and home page, when the fetch parsed.
-    pub title: Option<String>,
-    pub site_url: Option<String>,
-    /// What the entry filters dropped (and let in again) in this fetch.
-    pub filtered: FilterOutcome,
-    /// What this fetch's entries taught about the feed (`Some` when it
-    /// brought new or changed entries): `fulltext::ContentKind` as text.
-    pub content_kind: Option<Option<&'static str>>,
-}
-
-/// One new or changed entry, cleaned, ready to write.
-#[derive(Debug, Clone)]
-pub struct EntryWrite {
-    pub guid: String,
-    pub url: Option<String>,
-    pub title: Option<String>,
-    pub author: Option<String>,
-    pub published_at: Option<String>,
-    pub updated_at: Option<String>,
-    pub content_raw: String,
-    pub content_html: String,
-    pub content_text: String,
-    pub raw_hash: i64,
-    /// The de-duplicator's analysis of `content_text`, made before the
-    /// writer is taken (it is the costliest part of matching).
-    pub analysis: std::sync::Arc<crate::dedup::fingerprint::Analysis>,
-    /// Its text is a teaser whose page the page step fetches.
-    pub page_wanted: bool,
-    /// Authors, categories and enclosures.
-    pub extras: EntryExtras,
-}
-
-/// What an entry carries besides its text: stored in `entries.authors`,
-/// `entries.categories` (JSON arrays) and `entry_enclosures`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EntryExtras {
-    pub authors: Vec<String>,
-    pub categories: Vec<String>,
-    pub enclosures: Vec<crate::parse::Enclosure>,
-}
-
-impl EntryExtras {
-    /// A list as its JSON column: NULL when empty.
-    fn json(values: &[String]) -> Option<String> {
-        if values.is_empty() {
-            return None;
-        }
-        serde_json::to_string(values).ok()
-    }
-
-    /// Replaces the entry's enclosure rows with these.
-    fn write_enclosures(
-        &self,
-        conn: &rusqlite::Connection,
-        entry_id: i64,
-    ) -> Result<(), StoreError> {
-        conn.prepare_cached("DELETE FROM entry_enclosures WHERE entry_id = ?")?
-            .execute([entry_id])?;
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO entry_enclosures (entry_id, position, url, type, length) VALUES (?, ?, ?, ?, ?)",
-        )?;
-        for (position, e) in self.enclosures.iter().enumerate() {
-            insert.execute(rusqlite::params![
-                entry_id,
-                position as i64,
-                e.url,
-                e.mime_type,
-                e.length.and_then(|n| i64::try_from(n).ok()),
-            ])?;
-        }
-        Ok(())
-    }
-}
-
-impl EntryWrite {
-    pub fn incoming(&self) -> crate::dedup::Incoming<'_> {
-        crate::dedup::Incoming {
-            title: self.title.as_deref(),
-            url: self.url.as_deref(),
-            published_at: self.published_at.as_deref(),
-            text: &self.content_text,
-            analysis: self.analysis.clone(),
-        }
-    }
-}
-
-/// What one write changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WriteSummary {
-    pub inserted: usize,
-    pub updated: usize,
-    /// Time spent waiting for the writer (other feeds' transactions).
-    pub lock_wait: Duration,
-    /// Time spent in `Deduper::assign`.
-    pub dedup: Duration,
-}
-
 /// Starts a write transaction. IMMEDIATE takes the write lock up front: a
 /// deferred transaction that reads and then writes fails at once with
 /// SQLITE_BUSY_SNAPSHOT (not retried by the busy timeout) when another
@@ -702,21 +289,39 @@ impl Store {
     /// Runs `work` in one write transaction on the writer's connection, on
     /// this thread, after the feeds queued before it: committed if it
     /// returns `Ok`, rolled back otherwise.
-    pub async fn write<R>(
+    pub async fn write<R, E: From<rusqlite::Error>>(
         &self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+    ) -> Result<R, E> {
         let mut writer = self.writer.lock().await;
         run_blocking(|| writer.transaction(work))
+    }
+
+    /// Runs one feed's write as [`Store::write`] does, then checkpoints
+    /// once enough pages gathered (`wal_pages`: about how many the commit
+    /// adds to the WAL, [`entries::wal_pages`]); also returns how long it
+    /// waited for the writer (other feeds' transactions).
+    pub async fn write_feed<R, E: From<rusqlite::Error>>(
+        &self,
+        wal_pages: i64,
+        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+    ) -> Result<(R, Duration), E> {
+        let waited = std::time::Instant::now();
+        let mut writer = self.writer.lock().await;
+        let lock_wait = waited.elapsed();
+        let result = run_blocking(|| writer.transaction(work))?;
+        drop(writer);
+        self.checkpoint_if_due(wal_pages).await;
+        Ok((result, lock_wait))
     }
 
     /// Runs read-only `work` on a synchronous connection of its own (reads
     /// in autocommit see what was committed when each statement starts), on
     /// this thread.
-    pub fn read<R>(
+    pub fn read<R, E: From<rusqlite::Error>>(
         &self,
-        work: impl FnOnce(&rusqlite::Connection) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
+        work: impl FnOnce(&rusqlite::Connection) -> Result<R, E>,
+    ) -> Result<R, E> {
         let kept = self
             .readers
             .0
@@ -814,109 +419,6 @@ impl Store {
         &self.path
     }
 
-    /// Makes the feeds table match the feed list: adds new feeds, updates
-    /// names, marks feeds no longer listed (or disabled) as disabled. Rows are
-    /// never deleted here: a feed removed by mistake keeps its history.
-    pub async fn sync_feeds(
-        &self,
-        feeds: &[crate::config::FeedConfig],
-    ) -> Result<Vec<FeedState>, StoreError> {
-        let added_at = now();
-        self.write(|tx| {
-            tx.execute("UPDATE feeds SET enabled = 0", [])?;
-            let mut upsert = tx.prepare(
-                "INSERT INTO feeds (url, name, enabled, added_at, category) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled,
-                                                category = excluded.category",
-            )?;
-            for feed in feeds {
-                upsert.execute(rusqlite::params![
-                    feed.url.as_str(),
-                    feed.name.as_deref(),
-                    feed.enabled,
-                    &added_at,
-                    feed.category.as_deref(),
-                ])?;
-            }
-            Ok(())
-        })
-        .await?;
-        let query = format!("SELECT {FEED_STATE_COLUMNS} FROM feeds WHERE enabled = 1");
-        Ok(sqlx::query_as::<_, FeedState>(sqlx::AssertSqlSafe(query))
-            .fetch_all(&self.pool)
-            .await?)
-    }
-
-    /// Reads ahead, before the writer is taken, what the matcher will need
-    /// under it to place `entries` ([`Deduper::prefetch`]), on a reader
-    /// connection, on this thread. Most of the matcher's reading happens
-    /// here: the writer is the one serial part of ingestion.
-    ///
-    /// [`Deduper::prefetch`]: crate::dedup::Deduper::prefetch
-    pub fn prefetch(
-        &self,
-        dedup: &crate::dedup::Deduper,
-        fetched_at: &str,
-        entries: &[EntryWrite],
-    ) -> Result<crate::dedup::Prefetched, StoreError> {
-        if entries.is_empty() {
-            return Ok(crate::dedup::Prefetched::default());
-        }
-        let incoming: Vec<crate::dedup::Incoming<'_>> =
-            entries.iter().map(EntryWrite::incoming).collect();
-        self.read(|conn| {
-            dedup
-                .prefetch(conn, fetched_at, &incoming)
-                .map_err(|e| StoreError::Dedup(e.to_string()))
-        })
-    }
-
-    /// Writes one fetch in a single transaction: new and changed entries,
-    /// their stories (through `dedup`, with what [`Store::prefetch`] read
-    /// for them, or reading it here if `prefetched` is `None`), the
-    /// cleaner's learned template, and the feed's fetch record. Either all
-    /// of it lands or none.
-    pub async fn write_fetch(
-        &self,
-        feed_id: i64,
-        record: &FetchRecord,
-        entries: &[EntryWrite],
-        template: Option<&crate::clean::FeedTemplate>,
-        dedup: &crate::dedup::Deduper,
-        prefetched: Option<crate::dedup::Prefetched>,
-    ) -> Result<WriteSummary, StoreError> {
-        let started = std::time::Instant::now();
-        let prefetched = match prefetched {
-            Some(prefetched) => prefetched,
-            None => self.prefetch(dedup, &record.fetched_at, entries)?,
-        };
-        let prefetch = started.elapsed();
-        let waited = std::time::Instant::now();
-        let mut writer = self.writer.lock().await;
-        let mut summary = WriteSummary {
-            lock_wait: waited.elapsed(),
-            dedup: prefetch,
-            ..WriteSummary::default()
-        };
-        run_blocking(|| {
-            writer.transaction(|tx| {
-                write_fetch_in(
-                    tx,
-                    feed_id,
-                    record,
-                    entries,
-                    template,
-                    dedup,
-                    prefetched,
-                    &mut summary,
-                )
-            })
-        })?;
-        drop(writer);
-        self.checkpoint_if_due(wal_pages(entries)).await;
-        Ok(summary)
-    }
-
     /// Indexes every story queued for full-text search, `batch` stories per
     /// transaction on the writer's connection ([`search::BATCH_BETWEEN_FEEDS`]
     /// while feeds may wait, else [`search::BATCH_ALONE`]); returns how many
@@ -941,387 +443,6 @@ impl Store {
             self.checkpoint_if_due(pages).await;
         }
     }
-
-    /// Writes one feed's page attempts in a single transaction (see
-    /// [`write_pages_in`]); an entry pruned meanwhile is skipped.
-    pub async fn write_pages(
-        &self,
-        feed_id: i64,
-        writes: &[PageWrite],
-        template: Option<&crate::clean::FeedTemplate>,
-        dedup: &crate::dedup::Deduper,
-    ) -> Result<(), StoreError> {
-        if writes.is_empty() {
-            return Ok(());
-        }
-        self.write(|tx| write_pages_in(tx, feed_id, writes, template, dedup))
-            .await?;
-        let bytes: usize = writes
-            .iter()
-            .map(|w| w.page.as_ref().map_or(0, |p| p.html.len()) + 4096)
-            .sum();
-        self.checkpoint_if_due(4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX))
-            .await;
-        Ok(())
-    }
-
-    /// The feed overview that `feedsieve feeds` prints.
-    pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
-        Ok(sqlx::query_as::<_, FeedOverview>(
-            "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,
-                    f.last_fetched_at, f.last_status, f.last_error,
-                    -- A disabled feed is not due: its last due time is history.
-                    CASE WHEN f.enabled THEN f.next_fetch_at END AS next_fetch_at,
-                    (SELECT COUNT(*) FROM entries e WHERE e.feed_id = f.id) AS entries,
-                    f.category,
-                    (SELECT COUNT(*) FROM filtered_entries d WHERE d.feed_id = f.id) AS filtered,
-                    (SELECT COUNT(*) FROM entries e
-                     WHERE e.feed_id = f.id AND e.text_source = 'page') AS pages_fetched,
-                    (SELECT COUNT(*) FROM entries e
-                     WHERE e.feed_id = f.id AND e.page_error IS NOT NULL) AS pages_failed
-             FROM feeds f ORDER BY f.enabled DESC, f.id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
-    }
-}
-
-/// An entry whose page is due: never fetched since the entry came or
-/// changed, or failed and its wait is over.
-#[derive(Debug, Clone)]
-pub struct DuePage {
-    pub entry_id: i64,
-    pub url: String,
-    /// The feed's own cleaned text, which the article must beat.
-    pub teaser_text: String,
-    /// Failed attempts in a row so far.
-    pub attempts: u32,
-    /// The page as last fetched, for a conditional GET's 304.
-    pub stored: Option<StoredPage>,
-}
-
-/// A fetched page as kept in `entry_pages`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StoredPage {
-    pub html: String,
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-/// What one page attempt did to its entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PageOutcome {
-    /// The page's article (cleaned) replaces the teaser.
-    Article { html: String, text: String },
-    /// The page was read, but its article was not worth more than the
-    /// teaser (a paywall, a consent wall): the teaser stays, `note` says why,
-    /// and the page is not fetched again unless the entry changes.
-    KeptTeaser { note: String },
-    /// The fetch failed: the teaser stays and the page is tried again at
-    /// `retry_at`.
-    Failed { error: String, retry_at: String },
-}
-
-/// One page attempt, ready to write.
-#[derive(Debug, Clone)]
-pub struct PageWrite {
-    pub entry_id: i64,
-    pub fetched_at: String,
-    /// Where its redirects ended.
-    pub page_url: Option<String>,
-    /// The page to keep for reclean (`None`: keep what is stored).
-    pub page: Option<StoredPage>,
-    pub outcome: PageOutcome,
-}
-
-/// The entries of `feed_id` whose page is due at `now`, the longest
-/// waiting first, at most `limit`.
-pub fn due_pages(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-    now: &str,
-    limit: usize,
-) -> Result<Vec<DuePage>, StoreError> {
-    let mut select = conn.prepare_cached(
-        "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
-                p.html, p.etag, p.last_modified
-         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
-         WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
-               AND e.url IS NOT NULL
-         ORDER BY e.page_due_at, e.id LIMIT ?3",
-    )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = select.query_map(rusqlite::params![feed_id, now, limit], |row| {
-        let html: Option<String> = row.get(4)?;
-        Ok(DuePage {
-            entry_id: row.get(0)?,
-            url: row.get(1)?,
-            teaser_text: row.get(2)?,
-            attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
-            stored: html.map(|html| StoredPage {
-                html,
-                etag: row.get(5).ok().flatten(),
-                last_modified: row.get(6).ok().flatten(),
-            }),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Writes page attempts in one transaction: each entry's text, source,
-/// page columns and kept page; the entries whose text grew to the article
-/// go through the de-duplicator's edit path (`Deduper::assign`: new
-/// fingerprints, maybe another story); and the feed's template, which
-/// learned from the pages.
-fn write_pages_in(
-    tx: &rusqlite::Connection,
-    feed_id: i64,
-    writes: &[PageWrite],
-    template: Option<&crate::clean::FeedTemplate>,
-    dedup: &crate::dedup::Deduper,
-) -> Result<(), StoreError> {
-    let mut grown = Vec::new();
-    for w in writes {
-        match &w.outcome {
-            PageOutcome::Article { html, text } => {
-                tx.prepare_cached(
-                    "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = 'page',
-                        page_url = ?3, page_fetched_at = ?4, page_error = NULL,
-                        page_attempts = 0, page_due_at = NULL
-                     WHERE id = ?5 AND feed_id = ?6",
-                )?
-                .execute(rusqlite::params![
-                    html,
-                    text,
-                    w.page_url,
-                    w.fetched_at,
-                    w.entry_id,
-                    feed_id
-                ])?;
-                grown.push(w.entry_id);
-            }
-            PageOutcome::KeptTeaser { note } => {
-                tx.prepare_cached(
-                    "UPDATE entries SET page_url = ?1, page_fetched_at = ?2, page_error = ?3,
-                        page_attempts = 0, page_due_at = NULL
-                     WHERE id = ?4 AND feed_id = ?5",
-                )?
-                .execute(rusqlite::params![
-                    w.page_url,
-                    w.fetched_at,
-                    note,
-                    w.entry_id,
-                    feed_id
-                ])?;
-            }
-            PageOutcome::Failed { error, retry_at } => {
-                tx.prepare_cached(
-                    "UPDATE entries SET page_url = COALESCE(?1, page_url), page_fetched_at = ?2,
-                        page_error = ?3, page_attempts = page_attempts + 1, page_due_at = ?4
-                     WHERE id = ?5 AND feed_id = ?6",
-                )?
-                .execute(rusqlite::params![
-                    w.page_url,
-                    w.fetched_at,
-                    error,
-                    retry_at,
-                    w.entry_id,
-                    feed_id
-                ])?;
-            }
-        }
-        if let Some(page) = &w.page {
-            tx.prepare_cached(
-                "INSERT OR REPLACE INTO entry_pages (entry_id, html, etag, last_modified)
-                 SELECT id, ?2, ?3, ?4 FROM entries WHERE id = ?1",
-            )?
-            .execute(rusqlite::params![
-                w.entry_id,
-                page.html,
-                page.etag,
-                page.last_modified
-            ])?;
-        }
-    }
-    if !grown.is_empty() {
-        dedup
-            .assign(tx, &grown)
-            .map_err(|e| StoreError::Dedup(e.to_string()))?;
-    }
-    if let Some(template) = template {
-        save_template(tx, feed_id, template)?;
-    }
-    Ok(())
-}
-
-/// About how many pages a fetch's commit adds to the WAL: its entries' text
-/// (three copies of each body), spread over data, overflow and index pages,
-/// and the feed's row and stories, at least.
-fn wal_pages(entries: &[EntryWrite]) -> i64 {
-    let bytes: usize = entries
-        .iter()
-        .map(|e| e.content_raw.len() + e.content_html.len() + e.content_text.len() + 512)
-        .sum();
-    4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX)
-}
-
-/// The body of [`Store::write_fetch`], inside its transaction.
-#[allow(clippy::too_many_arguments)]
-fn write_fetch_in(
-    tx: &rusqlite::Connection,
-    feed_id: i64,
-    record: &FetchRecord,
-    entries: &[EntryWrite],
-    template: Option<&crate::clean::FeedTemplate>,
-    dedup: &crate::dedup::Deduper,
-    prefetched: crate::dedup::Prefetched,
-    summary: &mut WriteSummary,
-) -> Result<(), StoreError> {
-    // Read again inside the write transaction: no other writer can add
-    // one of these guids before the inserts below.
-    let guids: Vec<&str> = entries.iter().map(|e| e.guid.as_str()).collect();
-    let stored = guid_hashes(tx, feed_id, &guids)?;
-    // A guid given twice is inserted once, then updated, as a feed
-    // reader would show its last copy.
-    let mut fresh_guids = std::collections::HashSet::new();
-    let (fresh, updates): (Vec<&EntryWrite>, Vec<&EntryWrite>) = entries
-        .iter()
-        .partition(|e| !stored.contains_key(&e.guid) && fresh_guids.insert(e.guid.as_str()));
-    if !fresh.is_empty() {
-        let started = std::time::Instant::now();
-        summary.inserted = fresh.len();
-        insert_new(tx, feed_id, &record.fetched_at, &fresh, dedup, prefetched)?;
-        summary.dedup += started.elapsed();
-    }
-    let mut changed = Vec::with_capacity(updates.len());
-    if !updates.is_empty() {
-        let mut update = tx.prepare_cached(
-            "UPDATE entries SET
-                url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-                changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
-                raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
-                teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
-             WHERE feed_id = ? AND guid = ?
-             RETURNING id",
-        )?;
-        for e in updates {
-            summary.updated += 1;
-            // A changed entry is the feed's text again until its page is
-            // fetched anew (the page may have changed with it).
-            let (teaser, due) = page_columns(e, &record.fetched_at);
-            let id: i64 = update.query_row(
-                rusqlite::params![
-                    e.url,
-                    e.title,
-                    e.author,
-                    e.published_at,
-                    e.updated_at,
-                    record.fetched_at,
-                    e.content_raw,
-                    e.content_html,
-                    e.content_text,
-                    e.raw_hash,
-                    EntryExtras::json(&e.extras.authors),
-                    EntryExtras::json(&e.extras.categories),
-                    teaser,
-                    due,
-                    feed_id,
-                    e.guid,
-                ],
-                |row| row.get(0),
-            )?;
-            e.extras.write_enclosures(tx, id)?;
-            changed.push(id);
-        }
-    }
-    if !changed.is_empty() {
-        let started = std::time::Instant::now();
-        dedup
-            .assign(tx, &changed)
-            .map_err(|e| StoreError::Dedup(e.to_string()))?;
-        summary.dedup += started.elapsed();
-    }
-    if let Some(template) = template {
-        save_template(tx, feed_id, template)?;
-    }
-    record_filtered(tx, feed_id, &record.fetched_at, &record.filtered)?;
-    let ok = record.error.is_none();
-    tx.prepare_cached(
-        "UPDATE feeds SET
-            last_fetched_at = ?1, last_status = ?2, last_error = ?3, last_duration_ms = ?4,
-            last_success_at = CASE WHEN ?5 THEN ?1 ELSE last_success_at END,
-            consecutive_failures = CASE WHEN ?5 THEN 0 ELSE consecutive_failures + 1 END,
-            etag = CASE WHEN ?5 THEN ?6 ELSE etag END,
-            last_modified = CASE WHEN ?5 THEN ?7 ELSE last_modified END,
-            fetch_url = CASE WHEN ?5 THEN COALESCE(?8, fetch_url) ELSE fetch_url END,
-            next_fetch_at = ?9,
-            min_interval_secs = CASE WHEN ?5 THEN ?10 ELSE min_interval_secs END,
-            title = COALESCE(?11, title), site_url = COALESCE(?12, site_url),
-            content_kind = CASE WHEN ?14 THEN ?15 ELSE content_kind END
-         WHERE id = ?13",
-    )?
-    .execute(rusqlite::params![
-        record.fetched_at,
-        record.status.map(i64::from),
-        record.error,
-        record.duration_ms,
-        ok,
-        record.etag,
-        record.last_modified,
-        record.moved_to,
-        record.next_fetch_at,
-        record.min_interval_secs,
-        record.title,
-        record.site_url,
-        feed_id,
-        record.content_kind.is_some(),
-        record.content_kind.flatten(),
-    ])?;
-    Ok(())
-}
-
-/// `teaser_text` and `page_due_at` of an entry as the feed gives it: a
-/// wanted page is due at once.
-fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>, Option<&'a str>) {
-    if e.page_wanted {
-        (Some(e.content_text.as_str()), Some(fetched_at))
-    } else {
-        (None, None)
-    }
-}
-
-/// A feed's learned template (if it has learned anything) and its stored
-/// `content_kind`, found by its URL, read from `database` read-only; nothing
-/// when the file, the feed or the rows are missing or unreadable (`preview`
-/// then starts from nothing, as for a new feed).
-pub fn stored_feed_state(
-    database: &Path,
-    url: &str,
-) -> (Option<crate::clean::FeedTemplate>, Option<String>) {
-    use rusqlite::OptionalExtension;
-    if !database.is_file() {
-        return (None, None);
-    }
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        database,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return (None, None);
-    };
-    let Ok(Some((feed_id, kind))) = conn
-        .query_row(
-            "SELECT id, content_kind FROM feeds WHERE url = ?1 OR fetch_url = ?1",
-            [url],
-            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
-        )
-        .optional()
-    else {
-        return (None, None);
-    };
-    let template = load_template(&conn, feed_id)
-        .ok()
-        .filter(|t| t.entries_seen > 0);
-    (template, kind)
 }
 
 /// What the cleaner learned about a feed's template (empty if nothing yet).
@@ -1410,108 +531,6 @@ pub fn save_template(
     Ok(())
 }
 
-/// The stored raw hash of each of `guids` that the feed has.
-pub fn guid_hashes(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-    guids: &[&str],
-) -> Result<std::collections::HashMap<String, i64>, StoreError> {
-    let mut known = std::collections::HashMap::new();
-    let mut select =
-        conn.prepare_cached("SELECT raw_hash FROM entries WHERE feed_id = ? AND guid = ?")?;
-    for &guid in guids {
-        use rusqlite::OptionalExtension;
-        if let Some(hash) = select
-            .query_row(rusqlite::params![feed_id, guid], |row| row.get::<_, i64>(0))
-            .optional()?
-        {
-            known.insert(guid.to_string(), hash);
-        }
-    }
-    Ok(known)
-}
-
-/// Inserts a feed's entries whose guids are not stored yet (the caller
-/// checked, inside this write transaction), each row once and complete: the
-/// de-duplicator (with what it prefetched before the writer was taken,
-/// `Deduper::prefetch`) places them in stories first (with ids given out
-/// here), then their rows go in, then the stories' rows. Writing simhash and
-/// story_id afterwards, as before, rewrote each ~20 KB row a second time.
-pub fn insert_new(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-    fetched_at: &str,
-    fresh: &[&EntryWrite],
-    dedup: &crate::dedup::Deduper,
-    prefetched: crate::dedup::Prefetched,
-) -> Result<(), StoreError> {
-    // The new stories' rows come after the entries that name them, hence the
-    // PRAGMA (it ends with the transaction). INTEGER PRIMARY KEY without
-    // AUTOINCREMENT: SQLite itself would give out max + 1, and the write
-    // lock is ours until commit. (An id set by hand near i64::MAX makes the
-    // inserts fail on a duplicate id: the feed's error, not a crash.)
-    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
-    let (last_entry, last_story): (i64, i64) = conn
-        .prepare_cached(
-            "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
-                    (SELECT COALESCE(MAX(id), 0) FROM stories)",
-        )?
-        .query_row([], |row| row.try_into())?;
-    let incoming: Vec<crate::dedup::Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
-    let placement = dedup
-        .place(
-            conn,
-            last_entry.saturating_add(1),
-            last_story.saturating_add(1),
-            fetched_at,
-            &incoming,
-            prefetched,
-        )
-        .map_err(|e| StoreError::Dedup(e.to_string()))?;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
-                              fetched_at, changed_at, content_raw, content_html, content_text,
-                              raw_hash, simhash, story_id, authors, categories,
-                              teaser_text, page_due_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )?;
-    for (index, e) in fresh.iter().enumerate() {
-        let id = placement.ids.get(index).copied();
-        let (teaser, due) = page_columns(e, fetched_at);
-        insert.execute(rusqlite::params![
-            id,
-            feed_id,
-            e.guid,
-            e.url,
-            e.title,
-            e.author,
-            e.published_at,
-            e.updated_at,
-            fetched_at,
-            fetched_at,
-            e.content_raw,
-            e.content_html,
-            e.content_text,
-            e.raw_hash,
-            placement.simhashes.get(index),
-            placement.stories.get(index),
-            EntryExtras::json(&e.extras.authors),
-            EntryExtras::json(&e.extras.categories),
-            teaser,
-            due,
-        ])?;
-        if let Some(id) = id
-            && !e.extras.enclosures.is_empty()
-        {
-            e.extras.write_enclosures(conn, id)?;
-        }
-    }
-    dedup
-        .record(conn, &placement)
-        .map_err(|e| StoreError::Dedup(e.to_string()))?;
-    Ok(())
-}
-
 /// Merges story `from` into story `into` (the de-duplicator found an entry
 /// that links them): `from`'s entries move to `into`, `from`'s row goes,
 /// and `story_merges` records that `from` (and every id merged into it
@@ -1563,104 +582,4 @@ pub fn entry_story(
     conn.prepare_cached("SELECT story_id, changed_at FROM entries WHERE id = ?")?
         .query_row([entry], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
-}
-
-/// One row of `feedsieve feeds`.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
-pub struct FeedOverview {
-    pub id: i64,
-    pub url: String,
-    pub fetch_url: Option<String>,
-    pub name: Option<String>,
-    pub enabled: bool,
-    pub last_fetched_at: Option<String>,
-    pub last_status: Option<i64>,
-    pub last_error: Option<String>,
-    pub next_fetch_at: Option<String>,
-    pub entries: i64,
-    /// Entries whose text is their page's article.
-    pub pages_fetched: i64,
-    /// Entries whose page could not be used (`entries.page_error`).
-    pub pages_failed: i64,
-    /// The feed's `category` from the feed list.
-    pub category: Option<String>,
-    /// Entries its `[filter]` rules dropped (rows of `filtered_entries`).
-    pub filtered: i64,
-}
-
-/// An entry a `[filter]` rule dropped, as `filtered_entries` records it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FilteredEntry {
-    pub guid: String,
-    pub raw_hash: i64,
-    pub title: Option<String>,
-    pub url: Option<String>,
-    pub reason: String,
-}
-
-/// What the filters made of one fetch's new entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FilterOutcome {
-    /// Dropped now (first time, or changed since, or by another rule).
-    pub dropped: Vec<FilteredEntry>,
-    /// Guids dropped by an earlier fetch that the rules now let in.
-    pub admitted: Vec<String>,
-}
-
-/// The recorded drop (raw hash, reason) of each of `guids` that the feed
-/// has in `filtered_entries`.
-pub fn filtered_hashes(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-    guids: &[&str],
-) -> Result<std::collections::HashMap<String, (i64, String)>, StoreError> {
-    use rusqlite::OptionalExtension;
-    let mut found = std::collections::HashMap::new();
-    let mut select = conn.prepare_cached(
-        "SELECT raw_hash, reason FROM filtered_entries WHERE feed_id = ? AND guid = ?",
-    )?;
-    for &guid in guids {
-        if let Some(row) = select
-            .query_row(rusqlite::params![feed_id, guid], |row| {
-                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-            })
-            .optional()?
-        {
-            found.insert(guid.to_string(), row);
-        }
-    }
-    Ok(found)
-}
-
-/// Records the entries a filter dropped in this fetch (replacing an older
-/// record of the same entry) and forgets the records of entries the rules
-/// now let in; inside the fetch's transaction.
-fn record_filtered(
-    tx: &rusqlite::Connection,
-    feed_id: i64,
-    at: &str,
-    outcome: &FilterOutcome,
-) -> Result<(), StoreError> {
-    if !outcome.dropped.is_empty() {
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO filtered_entries (feed_id, guid, raw_hash, title, url, reason, filtered_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT(feed_id, guid) DO UPDATE SET raw_hash = excluded.raw_hash,
-                title = excluded.title, url = excluded.url, reason = excluded.reason,
-                filtered_at = excluded.filtered_at",
-        )?;
-        for d in &outcome.dropped {
-            upsert.execute(rusqlite::params![
-                feed_id, d.guid, d.raw_hash, d.title, d.url, d.reason, at
-            ])?;
-        }
-    }
-    if !outcome.admitted.is_empty() {
-        let mut forget =
-            tx.prepare_cached("DELETE FROM filtered_entries WHERE feed_id = ? AND guid = ?")?;
-        for guid in &outcome.admitted {
-            forget.execute(rusqlite::params![feed_id, guid])?;
-        }
-    }
-    Ok(())
 }

@@ -1,5 +1,5 @@
-//! Writes feeds and entries into a real SQLite file the way the store does
-//! (new entries through `store::insert_new`, edits as an UPDATE and then
+//! Writes feeds and entries into a real SQLite file the way the pipeline does
+//! (new entries through `pipeline::insert_new`, edits as an UPDATE and then
 //! `Deduper::assign`, each in one transaction), for
 //! `tests/dedup.rs` and `benches/dedup.rs`.
 //!
@@ -9,10 +9,8 @@
 #![allow(dead_code)] // each includer uses a different part
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use std::sync::Arc;
-
-use feedsieve::dedup::fingerprint::Analysis;
 use feedsieve::dedup::{Deduper, Prefetched};
+use feedsieve::pipeline::ReadyEntry;
 use feedsieve::store::EntryWrite;
 use sqlx::SqlitePool;
 
@@ -78,8 +76,8 @@ pub fn connect(pool: &SqlitePool) -> rusqlite::Connection {
     feedsieve::store::connect_sync(pool.connect_options().get_filename()).unwrap()
 }
 
-/// Inserts new entries through the store's own insert path
-/// (`Deduper::prefetch`, then `store::insert_new`: stories chosen, then
+/// Inserts new entries through the pipeline's own insert path
+/// (`Deduper::prefetch`, then `pipeline::insert_new`: stories chosen, then
 /// each row written once), in one transaction; a run of entries of one feed
 /// fetched at one time is one call, as one fetch is in the daemon.
 pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
@@ -105,7 +103,7 @@ pub async fn prefetch(pool: &SqlitePool, deduper: &Deduper, run: &[NewEntry]) ->
 
 fn prefetch_on(conn: &rusqlite::Connection, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
     let writes = writes_of(run);
-    let incoming: Vec<_> = writes.iter().map(EntryWrite::incoming).collect();
+    let incoming: Vec<_> = writes.iter().map(ReadyEntry::incoming).collect();
     deduper.prefetch(conn, &run[0].fetched, &incoming).unwrap()
 }
 
@@ -132,19 +130,19 @@ fn insert_run(
     prefetched: Prefetched,
 ) {
     let writes = writes_of(run);
-    let refs: Vec<&EntryWrite> = writes.iter().collect();
-    feedsieve::store::insert_new(
+    let refs: Vec<&ReadyEntry> = writes.iter().collect();
+    feedsieve::pipeline::insert_new(
         conn,
+        deduper,
         run[0].feed,
         &run[0].fetched,
         &refs,
-        deduper,
         prefetched,
     )
     .unwrap();
 }
 
-fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
+fn writes_of(run: &[NewEntry]) -> Vec<ReadyEntry> {
     run.iter()
         .map(|e| EntryWrite {
             guid: e.guid.clone(),
@@ -158,9 +156,9 @@ fn writes_of(run: &[NewEntry]) -> Vec<EntryWrite> {
             content_text: e.text.clone(),
             raw_hash: 0,
             page_wanted: false,
-            analysis: Arc::new(Analysis::of(&e.text)),
             extras: Default::default(),
         })
+        .map(ReadyEntry::new)
         .collect()
 }
 

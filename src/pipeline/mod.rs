@@ -20,7 +20,6 @@ use url::Url;
 use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
 use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
-use crate::dedup::fingerprint::Analysis;
 use crate::fetch::{FetchError, Fetcher, Reach, Validators};
 use crate::filter::{Candidate, EntryFilter, Verdict};
 use crate::fulltext::{self, ContentKind, FullText, TeaserSigns};
@@ -28,6 +27,10 @@ use crate::parse::{self, ParsedEntry, ParsedFeed};
 use crate::scheduler;
 use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
 use crate::workers::Workers;
+
+mod write;
+
+pub use write::{ReadyEntry, WriteSummary, insert_new, prefetch, write_fetch, write_pages};
 
 /// Everything needed to run feeds; shared by all fetch tasks.
 pub struct Pipeline {
@@ -174,6 +177,12 @@ pub enum PipelineError {
     Workers(std::io::Error),
 }
 
+impl From<rusqlite::Error> for PipelineError {
+    fn from(e: rusqlite::Error) -> Self {
+        PipelineError::Store(StoreError::from(e))
+    }
+}
+
 impl Pipeline {
     /// Opens the database and builds every stage from the config.
     pub async fn new(config: &Config) -> Result<Pipeline, PipelineError> {
@@ -220,15 +229,7 @@ impl Pipeline {
         let _slot = self.slots.acquire().await.ok();
         let started = Instant::now();
         let fetched_at = Utc::now();
-        let query = format!(
-            "SELECT {} FROM feeds WHERE id = ?",
-            store::FEED_STATE_COLUMNS
-        );
-        let state = sqlx::query_as::<_, store::FeedState>(sqlx::AssertSqlSafe(query))
-            .bind(job.id)
-            .fetch_one(&self.store.pool)
-            .await
-            .map_err(StoreError::from)?;
+        let state = self.store.read(|conn| store::feed_state(conn, job.id))?;
         let url = state
             .fetch_url
             .as_deref()
@@ -399,17 +400,16 @@ impl Pipeline {
         record.next_fetch_at = store::timestamp(next_due);
         record.duration_ms = started.elapsed().as_millis() as i64;
         let write_started = Instant::now();
-        let summary = self
-            .store
-            .write_fetch(
-                job.id,
-                &record,
-                &entries,
-                template.as_ref(),
-                &self.deduper,
-                prefetched,
-            )
-            .await?;
+        let summary = write_fetch(
+            &self.store,
+            &self.deduper,
+            job.id,
+            &record,
+            &entries,
+            template.as_ref(),
+            prefetched,
+        )
+        .await?;
         drop(processing);
         report.stages.dedup += summary.dedup;
         report.stages.store_wait = summary.lock_wait;
@@ -498,9 +498,7 @@ impl Pipeline {
         }
         let mut template = None;
         if !read.is_empty() {
-            let mut learned = self
-                .store
-                .read(|conn| Ok(store::load_template(conn, job.id)?))?;
+            let mut learned = self.store.read(|conn| store::load_template(conn, job.id))?;
             let cleaner = self.cleaner();
             let rules = job.rules.clone();
             let pages: Vec<PageToRead> = read
@@ -551,9 +549,14 @@ impl Pipeline {
             .filter(|w| matches!(w.outcome, store::PageOutcome::Article { .. }))
             .count();
         let failed = writes.len() - articles;
-        self.store
-            .write_pages(job.id, &writes, template.as_ref(), &self.deduper)
-            .await?;
+        write_pages(
+            &self.store,
+            &self.deduper,
+            job.id,
+            &writes,
+            template.as_ref(),
+        )
+        .await?;
         Ok((articles, failed))
     }
 
@@ -657,9 +660,7 @@ impl Pipeline {
             .map(|(e, _)| !known.contains_key(&e.guid))
             .collect();
         let filter = job.filter.clone();
-        let mut template = self
-            .store
-            .read(|conn| Ok(store::load_template(conn, job.id)?))?;
+        let mut template = self.store.read(|conn| store::load_template(conn, job.id))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let store = self.store.clone();
@@ -688,7 +689,7 @@ impl Pipeline {
                     .collect();
                 let kind = fulltext::learn(kind_known, &signs);
                 let mut judged = store::FilterOutcome::default();
-                let writes: Vec<EntryWrite> = changed
+                let writes: Vec<ReadyEntry> = changed
                     .into_iter()
                     .zip(cleaned)
                     .zip(is_new)
@@ -729,9 +730,6 @@ impl Pipeline {
                         updated_at: e.updated_at.map(store::timestamp),
                         content_raw: e.content_html,
                         content_html: cleaned.html,
-                        // Analysed here, beside other feeds, not under the
-                        // writer where the matcher runs.
-                        analysis: std::sync::Arc::new(Analysis::of(&cleaned.text)),
                         content_text: cleaned.text,
                         raw_hash,
                         extras: store::EntryExtras {
@@ -740,8 +738,11 @@ impl Pipeline {
                             enclosures: e.enclosures,
                         },
                     })
+                    // Analysed here, beside other feeds, not under the
+                    // writer where the matcher runs.
+                    .map(ReadyEntry::new)
                     .collect();
-                let prefetched = store.prefetch(&deduper, &fetched_at, &writes);
+                let prefetched = prefetch(&store, &deduper, &fetched_at, &writes);
                 (
                     writes,
                     template,
@@ -778,7 +779,7 @@ impl Pipeline {
 /// from them, what the matcher read ahead for them, what the filters
 /// dropped, and the feed's kind (teasers or full content).
 type Prepared = (
-    Vec<EntryWrite>,
+    Vec<ReadyEntry>,
     Option<FeedTemplate>,
     Option<crate::dedup::Prefetched>,
     store::FilterOutcome,

@@ -1,0 +1,236 @@
+//! The order of a feed's write, which the pipeline owns: inside the store's
+//! one transaction per feed, the de-duplicator places new entries (ids given
+//! out by the store), their rows go in, the stories' rows follow, changed
+//! entries are written and re-assigned, then the cleaner's learned template
+//! and the fetch's record. The store persists each piece; the de-duplicator
+//! decides; neither calls the other.
+//!
+//! It never fetches, parses or cleans: it writes what the stages made.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::clean::FeedTemplate;
+use crate::dedup::fingerprint::Analysis;
+use crate::dedup::{Deduper, Incoming, Prefetched};
+use crate::store::{self, EntryWrite, FetchRecord, PageWrite, Store};
+
+use super::PipelineError;
+
+/// One new or changed entry, cleaned, ready to write, with the
+/// de-duplicator's analysis of its text, made before the writer is taken
+/// (it is the costliest part of matching).
+#[derive(Debug, Clone)]
+pub struct ReadyEntry {
+    pub entry: EntryWrite,
+    pub analysis: Arc<Analysis>,
+}
+
+impl ReadyEntry {
+    /// Analyses `entry`'s text.
+    pub fn new(entry: EntryWrite) -> ReadyEntry {
+        ReadyEntry {
+            analysis: Arc::new(Analysis::of(&entry.content_text)),
+            entry,
+        }
+    }
+
+    /// The entry as the de-duplicator sees it.
+    pub fn incoming(&self) -> Incoming<'_> {
+        Incoming {
+            title: self.entry.title.as_deref(),
+            url: self.entry.url.as_deref(),
+            published_at: self.entry.published_at.as_deref(),
+            text: &self.entry.content_text,
+            analysis: self.analysis.clone(),
+        }
+    }
+}
+
+/// What one feed's write changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub inserted: usize,
+    pub updated: usize,
+    /// Time spent waiting for the writer (other feeds' transactions).
+    pub lock_wait: Duration,
+    /// Time spent in the de-duplicator (read-ahead, placement, assignment).
+    pub dedup: Duration,
+}
+
+/// Reads ahead, before the writer is taken, what the matcher will need
+/// under it to place `entries` ([`Deduper::prefetch`]), on a reader
+/// connection, on this thread. Most of the matcher's reading happens here:
+/// the writer is the one serial part of ingestion.
+pub fn prefetch(
+    store: &Store,
+    dedup: &Deduper,
+    fetched_at: &str,
+    entries: &[ReadyEntry],
+) -> Result<Prefetched, PipelineError> {
+    if entries.is_empty() {
+        return Ok(Prefetched::default());
+    }
+    let incoming: Vec<Incoming<'_>> = entries.iter().map(ReadyEntry::incoming).collect();
+    store.read(|conn| Ok(dedup.prefetch(conn, fetched_at, &incoming)?))
+}
+
+/// Writes one fetch in a single transaction: new and changed entries, their
+/// stories (placed with what [`prefetch`] read for them, or reading it here
+/// if `prefetched` is `None`), the cleaner's learned template, and the
+/// feed's fetch record. Either all of it lands or none.
+pub async fn write_fetch(
+    store: &Store,
+    dedup: &Deduper,
+    feed_id: i64,
+    record: &FetchRecord,
+    entries: &[ReadyEntry],
+    template: Option<&FeedTemplate>,
+    prefetched: Option<Prefetched>,
+) -> Result<WriteSummary, PipelineError> {
+    let started = Instant::now();
+    let prefetched = match prefetched {
+        Some(prefetched) => prefetched,
+        None => prefetch(store, dedup, &record.fetched_at, entries)?,
+    };
+    let mut summary = WriteSummary {
+        dedup: started.elapsed(),
+        ..WriteSummary::default()
+    };
+    let pages = store::wal_pages(entries.iter().map(|e| &e.entry));
+    let ((), lock_wait) = store
+        .write_feed(pages, |tx| {
+            write_fetch_in(
+                tx,
+                dedup,
+                feed_id,
+                record,
+                entries,
+                template,
+                prefetched,
+                &mut summary,
+            )
+        })
+        .await?;
+    summary.lock_wait = lock_wait;
+    Ok(summary)
+}
+
+/// The body of [`write_fetch`], inside its transaction.
+#[allow(clippy::too_many_arguments)]
+fn write_fetch_in(
+    tx: &rusqlite::Connection,
+    dedup: &Deduper,
+    feed_id: i64,
+    record: &FetchRecord,
+    entries: &[ReadyEntry],
+    template: Option<&FeedTemplate>,
+    prefetched: Prefetched,
+    summary: &mut WriteSummary,
+) -> Result<(), PipelineError> {
+    // Read again inside the write transaction: no other writer can add
+    // one of these guids before the inserts below.
+    let guids: Vec<&str> = entries.iter().map(|e| e.entry.guid.as_str()).collect();
+    let stored = store::guid_hashes(tx, feed_id, &guids)?;
+    // A guid given twice is inserted once, then updated, as a feed
+    // reader would show its last copy.
+    let mut fresh_guids = std::collections::HashSet::new();
+    let (fresh, updates): (Vec<&ReadyEntry>, Vec<&ReadyEntry>) = entries.iter().partition(|e| {
+        !stored.contains_key(&e.entry.guid) && fresh_guids.insert(e.entry.guid.as_str())
+    });
+    if !fresh.is_empty() {
+        let started = Instant::now();
+        summary.inserted = fresh.len();
+        insert_new(tx, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        summary.dedup += started.elapsed();
+    }
+    let updates: Vec<&EntryWrite> = updates.iter().map(|e| &e.entry).collect();
+    summary.updated = updates.len();
+    let changed = store::update_entries(tx, feed_id, &record.fetched_at, &updates)?;
+    if !changed.is_empty() {
+        let started = Instant::now();
+        dedup.assign(tx, &changed)?;
+        summary.dedup += started.elapsed();
+    }
+    if let Some(template) = template {
+        store::save_template(tx, feed_id, template)?;
+    }
+    store::record_fetch(tx, feed_id, record)?;
+    Ok(())
+}
+
+/// Inserts a feed's entries whose guids are not stored yet (the caller
+/// checked, inside this write transaction), each row once and complete: the
+/// de-duplicator (with what it prefetched before the writer was taken)
+/// places them in stories first, with the ids the store gives out, then
+/// their rows go in, then the stories' rows. Writing simhash and story_id
+/// afterwards, as before, rewrote each ~20 KB row a second time.
+pub fn insert_new(
+    conn: &rusqlite::Connection,
+    dedup: &Deduper,
+    feed_id: i64,
+    fetched_at: &str,
+    fresh: &[&ReadyEntry],
+    prefetched: Prefetched,
+) -> Result<(), PipelineError> {
+    let (next_entry, next_story) = store::reserve_ids(conn)?;
+    let incoming: Vec<Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
+    let placement = dedup.place(
+        conn, next_entry, next_story, fetched_at, &incoming, prefetched,
+    )?;
+    let rows: Vec<(&EntryWrite, store::Placed)> = fresh
+        .iter()
+        .enumerate()
+        .map(|(index, e)| {
+            let placed = store::Placed {
+                id: placement.ids.get(index).copied(),
+                simhash: placement.simhashes.get(index).copied(),
+                story: placement.stories.get(index).copied(),
+            };
+            (&e.entry, placed)
+        })
+        .collect();
+    store::insert_entries(conn, feed_id, fetched_at, &rows)?;
+    dedup.record(conn, &placement)?;
+    Ok(())
+}
+
+/// Writes one feed's page attempts in a single transaction: each entry's
+/// text and page columns; the entries whose text grew to the article go
+/// through the de-duplicator's edit path (`Deduper::assign`: new
+/// fingerprints, maybe another story); and the feed's template, which
+/// learned from the pages.
+pub async fn write_pages(
+    store: &Store,
+    dedup: &Deduper,
+    feed_id: i64,
+    writes: &[PageWrite],
+    template: Option<&FeedTemplate>,
+) -> Result<(), PipelineError> {
+    if writes.is_empty() {
+        return Ok(());
+    }
+    let bytes: usize = writes
+        .iter()
+        .map(|w| w.page.as_ref().map_or(0, |p| p.html.len()) + 4096)
+        .sum();
+    let pages = 4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX);
+    store
+        .write_feed(pages, |tx| -> Result<(), PipelineError> {
+            let mut grown = Vec::new();
+            for w in writes {
+                if store::write_page(tx, feed_id, w)? {
+                    grown.push(w.entry_id);
+                }
+            }
+            if !grown.is_empty() {
+                dedup.assign(tx, &grown)?;
+            }
+            if let Some(template) = template {
+                store::save_template(tx, feed_id, template)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(())
+}

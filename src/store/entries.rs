@@ -1,0 +1,464 @@
+//! The entry rows: new entries inserted whole (with the ids, fingerprints
+//! and stories the caller decided), changed entries updated, their
+//! enclosures, and the page step's rows. It decides nothing about stories.
+
+use super::StoreError;
+
+/// One new or changed entry, cleaned, ready to write.
+#[derive(Debug, Clone)]
+pub struct EntryWrite {
+    pub guid: String,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub published_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub content_raw: String,
+    pub content_html: String,
+    pub content_text: String,
+    pub raw_hash: i64,
+    /// Its text is a teaser whose page the page step fetches.
+    pub page_wanted: bool,
+    /// Authors, categories and enclosures.
+    pub extras: EntryExtras,
+}
+
+/// What an entry carries besides its text: stored in `entries.authors`,
+/// `entries.categories` (JSON arrays) and `entry_enclosures`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryExtras {
+    pub authors: Vec<String>,
+    pub categories: Vec<String>,
+    pub enclosures: Vec<crate::parse::Enclosure>,
+}
+
+impl EntryExtras {
+    /// A list as its JSON column: NULL when empty.
+    fn json(values: &[String]) -> Option<String> {
+        if values.is_empty() {
+            return None;
+        }
+        serde_json::to_string(values).ok()
+    }
+
+    /// Replaces the entry's enclosure rows with these.
+    fn write_enclosures(
+        &self,
+        conn: &rusqlite::Connection,
+        entry_id: i64,
+    ) -> Result<(), StoreError> {
+        conn.prepare_cached("DELETE FROM entry_enclosures WHERE entry_id = ?")?
+            .execute([entry_id])?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO entry_enclosures (entry_id, position, url, type, length) VALUES (?, ?, ?, ?, ?)",
+        )?;
+        for (position, e) in self.enclosures.iter().enumerate() {
+            insert.execute(rusqlite::params![
+                entry_id,
+                position as i64,
+                e.url,
+                e.mime_type,
+                e.length.and_then(|n| i64::try_from(n).ok()),
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+/// An entry whose page is due: never fetched since the entry came or
+/// changed, or failed and its wait is over.
+#[derive(Debug, Clone)]
+pub struct DuePage {
+    pub entry_id: i64,
+    pub url: String,
+    /// The feed's own cleaned text, which the article must beat.
+    pub teaser_text: String,
+    /// Failed attempts in a row so far.
+    pub attempts: u32,
+    /// The page as last fetched, for a conditional GET's 304.
+    pub stored: Option<StoredPage>,
+}
+
+/// A fetched page as kept in `entry_pages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredPage {
+    pub html: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// What one page attempt did to its entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageOutcome {
+    /// The page's article (cleaned) replaces the teaser.
+    Article { html: String, text: String },
+    /// The page was read, but its article was not worth more than the
+    /// teaser (a paywall, a consent wall): the teaser stays, `note` says why,
+    /// and the page is not fetched again unless the entry changes.
+    KeptTeaser { note: String },
+    /// The fetch failed: the teaser stays and the page is tried again at
+    /// `retry_at`.
+    Failed { error: String, retry_at: String },
+}
+
+/// One page attempt, ready to write.
+#[derive(Debug, Clone)]
+pub struct PageWrite {
+    pub entry_id: i64,
+    pub fetched_at: String,
+    /// Where its redirects ended.
+    pub page_url: Option<String>,
+    /// The page to keep for reclean (`None`: keep what is stored).
+    pub page: Option<StoredPage>,
+    pub outcome: PageOutcome,
+}
+
+/// The entries of `feed_id` whose page is due at `now`, the longest
+/// waiting first, at most `limit`.
+pub fn due_pages(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    now: &str,
+    limit: usize,
+) -> Result<Vec<DuePage>, StoreError> {
+    let mut select = conn.prepare_cached(
+        "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
+                p.html, p.etag, p.last_modified
+         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+         WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
+               AND e.url IS NOT NULL
+         ORDER BY e.page_due_at, e.id LIMIT ?3",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = select.query_map(rusqlite::params![feed_id, now, limit], |row| {
+        let html: Option<String> = row.get(4)?;
+        Ok(DuePage {
+            entry_id: row.get(0)?,
+            url: row.get(1)?,
+            teaser_text: row.get(2)?,
+            attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+            stored: html.map(|html| StoredPage {
+                html,
+                etag: row.get(5).ok().flatten(),
+                last_modified: row.get(6).ok().flatten(),
+            }),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// About how many pages a fetch's commit adds to the WAL: its entries' text
+/// (three copies of each body), spread over data, overflow and index pages,
+/// and the feed's row and stories, at least.
+pub fn wal_pages<'a>(entries: impl IntoIterator<Item = &'a EntryWrite>) -> i64 {
+    let bytes: usize = entries
+        .into_iter()
+        .map(|e| e.content_raw.len() + e.content_html.len() + e.content_text.len() + 512)
+        .sum();
+    4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX)
+}
+
+/// `teaser_text` and `page_due_at` of an entry as the feed gives it: a
+/// wanted page is due at once.
+fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>, Option<&'a str>) {
+    if e.page_wanted {
+        (Some(e.content_text.as_str()), Some(fetched_at))
+    } else {
+        (None, None)
+    }
+}
+
+/// The stored raw hash of each of `guids` that the feed has.
+pub fn guid_hashes(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    guids: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut known = std::collections::HashMap::new();
+    let mut select =
+        conn.prepare_cached("SELECT raw_hash FROM entries WHERE feed_id = ? AND guid = ?")?;
+    for &guid in guids {
+        use rusqlite::OptionalExtension;
+        if let Some(hash) = select
+            .query_row(rusqlite::params![feed_id, guid], |row| row.get::<_, i64>(0))
+            .optional()?
+        {
+            known.insert(guid.to_string(), hash);
+        }
+    }
+    Ok(known)
+}
+
+/// Gives out the ids of the entries and stories a fetch is about to insert:
+/// the first free entry id and story id. INTEGER PRIMARY KEY without
+/// AUTOINCREMENT: SQLite itself would give out max + 1, and the write lock
+/// is the caller's until commit. (An id set by hand near i64::MAX makes the
+/// inserts fail on a duplicate id: the feed's error, not a crash.) New
+/// stories' rows may come after the entries that name them, hence the
+/// PRAGMA (it ends with the transaction).
+pub fn reserve_ids(conn: &rusqlite::Connection) -> Result<(i64, i64), StoreError> {
+    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
+    let (last_entry, last_story): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
+                    (SELECT COALESCE(MAX(id), 0) FROM stories)",
+        )?
+        .query_row([], |row| row.try_into())?;
+    Ok((last_entry.saturating_add(1), last_story.saturating_add(1)))
+}
+
+/// Where a new entry goes: its id, simhash and story, as the caller decided
+/// them (`None`: left NULL).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Placed {
+    pub id: Option<i64>,
+    pub simhash: Option<i64>,
+    pub story: Option<i64>,
+}
+
+/// Inserts a feed's new entries (the caller checked, inside this write
+/// transaction, that their guids are not stored), each row once and
+/// complete with its [`Placed`] columns, and their enclosures.
+pub fn insert_entries(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    fetched_at: &str,
+    fresh: &[(&EntryWrite, Placed)],
+) -> Result<(), StoreError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
+                              fetched_at, changed_at, content_raw, content_html, content_text,
+                              raw_hash, simhash, story_id, authors, categories,
+                              teaser_text, page_due_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )?;
+    for (e, placed) in fresh {
+        let (teaser, due) = page_columns(e, fetched_at);
+        insert.execute(rusqlite::params![
+            placed.id,
+            feed_id,
+            e.guid,
+            e.url,
+            e.title,
+            e.author,
+            e.published_at,
+            e.updated_at,
+            fetched_at,
+            fetched_at,
+            e.content_raw,
+            e.content_html,
+            e.content_text,
+            e.raw_hash,
+            placed.simhash,
+            placed.story,
+            EntryExtras::json(&e.extras.authors),
+            EntryExtras::json(&e.extras.categories),
+            teaser,
+            due,
+        ])?;
+        if let Some(id) = placed.id
+            && !e.extras.enclosures.is_empty()
+        {
+            e.extras.write_enclosures(conn, id)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the new text of a feed's stored entries that changed; returns
+/// their ids, in order. A changed entry is the feed's text again until its
+/// page is fetched anew (the page may have changed with it).
+pub fn update_entries(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    fetched_at: &str,
+    updates: &[&EntryWrite],
+) -> Result<Vec<i64>, StoreError> {
+    let mut changed = Vec::with_capacity(updates.len());
+    if updates.is_empty() {
+        return Ok(changed);
+    }
+    let mut update = conn.prepare_cached(
+        "UPDATE entries SET
+            url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+            changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+            raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
+            teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
+         WHERE feed_id = ? AND guid = ?
+         RETURNING id",
+    )?;
+    for e in updates {
+        let (teaser, due) = page_columns(e, fetched_at);
+        let id: i64 = update.query_row(
+            rusqlite::params![
+                e.url,
+                e.title,
+                e.author,
+                e.published_at,
+                e.updated_at,
+                fetched_at,
+                e.content_raw,
+                e.content_html,
+                e.content_text,
+                e.raw_hash,
+                EntryExtras::json(&e.extras.authors),
+                EntryExtras::json(&e.extras.categories),
+                teaser,
+                due,
+                feed_id,
+                e.guid,
+            ],
+            |row| row.get(0),
+        )?;
+        e.extras.write_enclosures(conn, id)?;
+        changed.push(id);
+    }
+    Ok(changed)
+}
+
+/// Writes one page attempt: the entry's text, source and page columns, and
+/// the kept page; an entry pruned meanwhile is skipped. Returns whether the
+/// entry's text became its page's article (the caller then has its
+/// fingerprints redone).
+pub fn write_page(
+    tx: &rusqlite::Connection,
+    feed_id: i64,
+    w: &PageWrite,
+) -> Result<bool, StoreError> {
+    let mut grown = false;
+    match &w.outcome {
+        PageOutcome::Article { html, text } => {
+            tx.prepare_cached(
+                "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = 'page',
+                    page_url = ?3, page_fetched_at = ?4, page_error = NULL,
+                    page_attempts = 0, page_due_at = NULL
+                 WHERE id = ?5 AND feed_id = ?6",
+            )?
+            .execute(rusqlite::params![
+                html,
+                text,
+                w.page_url,
+                w.fetched_at,
+                w.entry_id,
+                feed_id
+            ])?;
+            grown = true;
+        }
+        PageOutcome::KeptTeaser { note } => {
+            tx.prepare_cached(
+                "UPDATE entries SET page_url = ?1, page_fetched_at = ?2, page_error = ?3,
+                    page_attempts = 0, page_due_at = NULL
+                 WHERE id = ?4 AND feed_id = ?5",
+            )?
+            .execute(rusqlite::params![
+                w.page_url,
+                w.fetched_at,
+                note,
+                w.entry_id,
+                feed_id
+            ])?;
+        }
+        PageOutcome::Failed { error, retry_at } => {
+            tx.prepare_cached(
+                "UPDATE entries SET page_url = COALESCE(?1, page_url), page_fetched_at = ?2,
+                    page_error = ?3, page_attempts = page_attempts + 1, page_due_at = ?4
+                 WHERE id = ?5 AND feed_id = ?6",
+            )?
+            .execute(rusqlite::params![
+                w.page_url,
+                w.fetched_at,
+                error,
+                retry_at,
+                w.entry_id,
+                feed_id
+            ])?;
+        }
+    }
+    if let Some(page) = &w.page {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO entry_pages (entry_id, html, etag, last_modified)
+             SELECT id, ?2, ?3, ?4 FROM entries WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            w.entry_id,
+            page.html,
+            page.etag,
+            page.last_modified
+        ])?;
+    }
+    Ok(grown)
+}
+
+/// One stored entry as `reclean` reads it again.
+#[derive(Debug, Clone)]
+pub struct StoredText {
+    pub id: i64,
+    pub raw: String,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    pub text_source: String,
+    /// Its page was wanted: `teaser_text` follows the feed's text.
+    pub teaser: bool,
+    pub page_url: Option<String>,
+    /// The stored page, if one was fetched.
+    pub page: Option<String>,
+}
+
+/// The entries of `feed_id` after id `after`, at most `limit`, by id, with
+/// their raw text and stored page.
+pub fn stored_texts(
+    conn: &rusqlite::Connection,
+    feed_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StoredText>, StoreError> {
+    let mut select = conn.prepare_cached(
+        "SELECT e.id, COALESCE(e.content_raw, '') AS raw, e.content_html AS html,
+                e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
+                COALESCE(e.page_url, e.url) AS page_url, p.html AS page
+         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+         WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
+    )?;
+    let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
+        Ok(StoredText {
+            id: row.get(0)?,
+            raw: row.get(1)?,
+            html: row.get(2)?,
+            text: row.get(3)?,
+            text_source: row.get(4)?,
+            teaser: row.get(5)?,
+            page_url: row.get(6)?,
+            page: row.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An entry's text cleaned again.
+#[derive(Debug, Clone)]
+pub struct TextRewrite {
+    pub id: i64,
+    pub html: String,
+    pub text: String,
+    /// `feed` or `page`.
+    pub source: &'static str,
+    /// The new teaser, for an entry whose page was wanted.
+    pub teaser: Option<String>,
+}
+
+/// Writes entries' texts cleaned again; inside the caller's transaction.
+pub fn rewrite_texts(
+    conn: &rusqlite::Connection,
+    rewrites: &[TextRewrite],
+) -> Result<(), StoreError> {
+    let mut update = conn.prepare_cached(
+        "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
+            teaser_text = COALESCE(?4, teaser_text),
+            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END
+         WHERE id = ?5",
+    )?;
+    for u in rewrites {
+        update.execute(rusqlite::params![u.html, u.text, u.source, u.teaser, u.id])?;
+    }
+    Ok(())
+}
