@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use crate::clean::Cleaner;
 use crate::config::{self, Config};
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
-use crate::scheduler::Schedule;
+use crate::scheduler::{self, Schedule};
 
 /// How long in-flight fetches may run on after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -144,10 +144,6 @@ async fn maintain_once(
     (indexed + indexed_while_pruning, started.elapsed())
 }
 
-/// How long a feed waits after the database refused its write (at most;
-/// a feed with a shorter interval retries at its interval).
-const STORE_RETRY: Duration = Duration::from_secs(60);
-
 /// How often queued stories are indexed for search.
 const INDEX_EVERY: Duration = Duration::from_secs(2);
 /// How often retention runs.
@@ -191,16 +187,21 @@ async fn sync(
     config: &Config,
 ) -> Result<HashMap<i64, FeedJob>, PipelineError> {
     let states = pipeline.store.sync_feeds(&config.feeds).await?;
+    Ok(jobs_of(&states, config))
+}
+
+/// A job per enabled feed of `states` that the config lists.
+fn jobs_of(states: &[crate::store::FeedState], config: &Config) -> HashMap<i64, FeedJob> {
     let by_url: HashMap<&str, &config::FeedConfig> =
         config.feeds.iter().map(|f| (f.url.as_str(), f)).collect();
-    Ok(states
+    states
         .iter()
         .filter_map(|s| {
             by_url
                 .get(s.url.as_str())
                 .map(|f| (s.id, FeedJob::new(s.id, f, config)))
         })
-        .collect())
+        .collect()
 }
 
 /// The log target of the one line per successful fetch that `-v` shows.
@@ -240,17 +241,24 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let mut config = config::load_with(&config_path, database.as_deref())?;
     let pipeline = Arc::new(Pipeline::new(&config).await?);
-    let mut jobs = sync(&pipeline, &config).await?;
+    let states = pipeline
+        .store
+        .sync_feeds(&config.feeds)
+        .await
+        .map_err(PipelineError::from)?;
+    let mut jobs = jobs_of(&states, &config);
     let mut schedule = Schedule::default();
     let now = Utc::now();
-    for job in jobs.values() {
-        schedule.set(
-            job.id,
-            stored_due(&pipeline, job.id)
-                .await
-                .unwrap_or(now)
-                .min(now + job.interval_chrono()),
-        );
+    for state in &states {
+        let Some(job) = jobs.get(&state.id) else {
+            continue;
+        };
+        let stored = state
+            .next_fetch_at
+            .as_deref()
+            .and_then(|due| DateTime::parse_from_rfc3339(due).ok())
+            .map(|due| due.with_timezone(&Utc));
+        schedule.set(job.id, scheduler::due_at_start(stored, now, job.interval));
     }
 
     let (reload_tx, mut reload_rx) = mpsc::channel::<()>(1);
@@ -333,7 +341,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                     // the feed and try again later rather than exit. The error
                     // cannot be stored in the feed's row, so the log is its record.
                     if let Some(job) = jobs.get(&id) {
-                        let retry = job.interval.min(STORE_RETRY);
+                        let retry = scheduler::retry_after_store_failure(job.interval);
                         tracing::error!(
                             feed = %job.feed.url, error = %e, retry_in_secs = retry.as_secs(),
                             "cannot store fetch; will retry"
@@ -368,24 +376,6 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     pipeline.store.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-impl FeedJob {
-    fn interval_chrono(&self) -> chrono::Duration {
-        chrono::Duration::from_std(self.interval).unwrap_or(chrono::Duration::days(1))
-    }
-}
-
-async fn stored_due(pipeline: &Pipeline, id: i64) -> Option<DateTime<Utc>> {
-    let due: Option<String> = sqlx::query_scalar("SELECT next_fetch_at FROM feeds WHERE id = ?")
-        .bind(id)
-        .fetch_one(&pipeline.store.pool)
-        .await
-        .ok()
-        .flatten();
-    DateTime::parse_from_rfc3339(&due?)
-        .ok()
-        .map(|d| d.with_timezone(&Utc))
 }
 
 /// Loads the config again and applies it: new feeds are due at once, removed

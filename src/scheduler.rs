@@ -45,6 +45,70 @@ pub fn with_jitter(delay: Duration) -> Duration {
     Duration::from_secs_f64((delay.as_secs_f64() + offset).max(0.0))
 }
 
+/// How a feed's fetch ended, as far as its next due time goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Fetched (new entries or not, or a 304), with the server's hint of
+    /// how long the feed stays unchanged.
+    Succeeded { hint: Option<Duration> },
+    /// The `failures`-th failure in a row (this one included), with the
+    /// server's Retry-After.
+    Failed {
+        failures: u32,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// When a feed fetched at `fetched_at` is due next: the one place that
+/// decides it. Jitter spreads feeds out, but a retry never comes before the
+/// server's Retry-After.
+pub fn next_due(
+    fetched_at: DateTime<Utc>,
+    interval: Duration,
+    max_backoff: Duration,
+    attempt: Attempt,
+) -> DateTime<Utc> {
+    let wait = match attempt {
+        Attempt::Succeeded { hint } => {
+            with_jitter(delay_after_success(interval, hint, max_backoff))
+        }
+        Attempt::Failed {
+            failures,
+            retry_after,
+        } => {
+            let delay = delay_after_failure(interval, failures, retry_after, max_backoff);
+            let floor = retry_after.map_or(Duration::ZERO, |asked| asked.min(delay));
+            with_jitter(delay).max(floor)
+        }
+    };
+    after(fetched_at, wait)
+}
+
+/// When a feed is first due as the daemon starts: its stored due time, but
+/// no later than one interval from `now` (a shorter interval in the config
+/// applies at once), and at once when none is stored.
+pub fn due_at_start(
+    stored: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    interval: Duration,
+) -> DateTime<Utc> {
+    stored.unwrap_or(now).min(after(now, interval))
+}
+
+/// How long after a fetch the database could not store (disk full, a
+/// read-only file) the feed is tried again: its interval, at most a minute.
+pub fn retry_after_store_failure(interval: Duration) -> Duration {
+    interval.min(STORE_RETRY)
+}
+
+/// The longest wait before a fetch that could not be stored is tried again.
+const STORE_RETRY: Duration = Duration::from_secs(60);
+
+/// `t` plus `wait`, saturating at a day's wait when `wait` does not fit.
+fn after(t: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    t + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::days(1))
+}
+
 /// The queue of feeds by due time. Feeds are keyed by their database id.
 #[derive(Debug, Default)]
 pub struct Schedule {
@@ -138,6 +202,48 @@ mod tests {
         let samples: Vec<_> = (0..200).map(|_| with_jitter(100 * MIN)).collect();
         assert!(samples.iter().all(|d| *d >= 90 * MIN && *d <= 110 * MIN));
         assert!(samples.iter().any(|d| *d != samples[0]));
+    }
+
+    #[test]
+    fn next_due_never_comes_before_retry_after_and_backs_off() {
+        let t0 = Utc::now();
+        let secs = |due: DateTime<Utc>| (due - t0).num_seconds();
+        for _ in 0..50 {
+            let asked = Attempt::Failed {
+                failures: 1,
+                retry_after: Some(10 * MIN),
+            };
+            let due = secs(next_due(t0, MIN, DAY, asked));
+            assert!((600..=660).contains(&due), "{due}");
+            let third = Attempt::Failed {
+                failures: 3,
+                retry_after: None,
+            };
+            let due = secs(next_due(t0, 30 * MIN, DAY, third));
+            assert!((6480..=7920).contains(&due), "{due}");
+            let hinted = Attempt::Succeeded {
+                hint: Some(90 * MIN),
+            };
+            let due = secs(next_due(t0, 30 * MIN, DAY, hinted));
+            assert!((4860..=5940).contains(&due), "{due}");
+        }
+    }
+
+    #[test]
+    fn at_start_a_feed_is_due_as_stored_but_within_one_interval() {
+        let t0 = Utc::now();
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(due_at_start(None, t0, 30 * MIN), t0);
+        assert_eq!(due_at_start(Some(t0 - hour), t0, 30 * MIN), t0 - hour);
+        assert_eq!(
+            due_at_start(Some(t0 + hour * 48), t0, 30 * MIN),
+            t0 + chrono::Duration::minutes(30)
+        );
+        assert_eq!(retry_after_store_failure(30 * MIN), MIN);
+        assert_eq!(
+            retry_after_store_failure(Duration::from_secs(20)),
+            Duration::from_secs(20)
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
-//! The pipeline: runs one feed through fetch → parse → clean → store (dedup
-//! runs inside the store's transaction) → pages, and decides when it is due
-//! next. The page step fetches the pages of teaser entries (stored already,
-//! with their teaser), extracts and cleans their articles and writes them in
-//! a second transaction, through the de-duplicator's edit path.
+//! The pipeline, the one place that knows the order: runs one feed through
+//! fetch → parse → clean → fingerprint → store (the de-duplicator places the
+//! entries inside the store's transaction, in the order `write.rs` gives) →
+//! pages, each stage a function of [`Pipeline`]; the scheduler says when the
+//! feed is due next. The page step fetches the pages of teaser entries
+//! (stored already, with their teaser), extracts and cleans their articles
+//! and writes them in a second transaction, through the de-duplicator's
+//! edit path.
 //!
 //! Any failure of a feed (network, HTTP status, malformed document) becomes
 //! that feed's recorded error and a backoff; it is never returned as an error
@@ -223,13 +226,84 @@ impl Pipeline {
             .clone()
     }
 
-    /// Fetches, parses, cleans and stores one feed.
+    /// Fetches, parses, cleans and stores one feed, then fetches the pages
+    /// its teasers want: the stages in order, each a function below.
     pub async fn run_feed(&self, job: &FeedJob) -> Result<FeedReport, PipelineError> {
         // Never closed, so acquire cannot fail; if it ever did, run unbounded.
         let _slot = self.slots.acquire().await.ok();
         let started = Instant::now();
         let fetched_at = Utc::now();
         let state = self.store.read(|conn| store::feed_state(conn, job.id))?;
+        let mut stages = StageTimes {
+            store: started.elapsed(),
+            ..StageTimes::default()
+        };
+        let mut record = FetchRecord {
+            fetched_at: store::timestamp(fetched_at),
+            ..FetchRecord::default()
+        };
+        let fetched = self
+            .fetch_and_prepare(job, &state, &mut record, &mut stages)
+            .await?;
+        let attempt = match &fetched.outcome {
+            Outcome::Failed { error, retry_after } => {
+                record.error = Some(error.clone());
+                // The validators of a response that could not be used
+                // must not make the next fetch conditional.
+                record.etag = None;
+                record.last_modified = None;
+                let failures = u32::try_from(state.consecutive_failures).unwrap_or(u32::MAX);
+                scheduler::Attempt::Failed {
+                    failures: failures.saturating_add(1),
+                    retry_after: *retry_after,
+                }
+            }
+            Outcome::NotModified | Outcome::Parsed(_) => {
+                scheduler::Attempt::Succeeded { hint: fetched.hint }
+            }
+        };
+        let next_due = scheduler::next_due(fetched_at, job.interval, job.max_backoff, attempt);
+        record.next_fetch_at = store::timestamp(next_due);
+        record.duration_ms = started.elapsed().as_millis() as i64;
+        let not_modified = matches!(fetched.outcome, Outcome::NotModified);
+        let summary = self
+            .write_stage(job, &mut record, fetched.outcome, &mut stages)
+            .await?;
+        drop(fetched.processing);
+        let (mut pages, mut pages_failed) = (0, 0);
+        if record.error.is_none() && job.full_text != FullText::Never {
+            let pages_started = Instant::now();
+            (pages, pages_failed) = self.fetch_pages(job, fetched.feed_addr).await?;
+            stages.pages = pages_started.elapsed();
+        }
+        Ok(FeedReport {
+            feed_id: job.id,
+            url: job.feed.url.to_string(),
+            status: record.status,
+            filtered: record.filtered.dropped.len(),
+            error: record.error,
+            not_modified,
+            inserted: summary.inserted,
+            updated: summary.updated,
+            pages,
+            pages_failed,
+            duration: started.elapsed(),
+            next_due,
+            stages,
+        })
+    }
+
+    /// The fetch, parse and clean stages: the feed's bytes (conditionally,
+    /// with its stored validators), its entries, and those of them that are
+    /// new or changed, cleaned and analysed. What the response says of the
+    /// feed goes into `record`; a failure is an [`Outcome`], not an error.
+    async fn fetch_and_prepare(
+        &self,
+        job: &FeedJob,
+        state: &store::FeedState,
+        record: &mut FetchRecord,
+        stages: &mut StageTimes,
+    ) -> Result<Fetched<'_>, PipelineError> {
         let url = state
             .fetch_url
             .as_deref()
@@ -239,49 +313,6 @@ impl Pipeline {
             etag: state.etag.clone(),
             last_modified: state.last_modified.clone(),
         };
-        let mut record = FetchRecord {
-            fetched_at: store::timestamp(fetched_at),
-            ..FetchRecord::default()
-        };
-        let mut report = FeedReport {
-            feed_id: job.id,
-            url: job.feed.url.to_string(),
-            status: None,
-            error: None,
-            not_modified: false,
-            inserted: 0,
-            updated: 0,
-            filtered: 0,
-            pages: 0,
-            pages_failed: 0,
-            duration: Duration::ZERO,
-            next_due: fetched_at,
-            stages: StageTimes {
-                store: started.elapsed(),
-                ..StageTimes::default()
-            },
-        };
-        let failures = u32::try_from(state.consecutive_failures).unwrap_or(u32::MAX);
-        let fail = |record: &mut FetchRecord, message: String, retry_after: Option<Duration>| {
-            let delay = scheduler::delay_after_failure(
-                job.interval,
-                failures.saturating_add(1),
-                retry_after,
-                job.max_backoff,
-            );
-            record.error = Some(message);
-            // Jitter spreads retries out, but never before the server's Retry-After.
-            let floor = retry_after.map_or(Duration::ZERO, |asked| asked.min(delay));
-            let wait = scheduler::with_jitter(delay).max(floor);
-            fetched_at + chrono::Duration::from_std(wait).unwrap_or_default()
-        };
-
-        let mut entries = Vec::new();
-        let mut feed_addr = None;
-        let mut template = None;
-        let mut prefetched = None;
-        let mut processing = None;
-        let fetch_started = Instant::now();
         // A feed moved to another host for good does not get its secrets.
         let no_credentials = crate::config::Credentials::default();
         let credentials = if url.origin() == job.feed.url.origin() {
@@ -289,160 +320,151 @@ impl Pipeline {
         } else {
             &no_credentials
         };
+        let fetch_started = Instant::now();
         let response = self
             .fetcher
             .fetch_with(&url, &validators, credentials)
             .await;
-        report.stages.fetch = fetch_started.elapsed();
-        let next_due = match response {
+        stages.fetch = fetch_started.elapsed();
+        let mut fetched = Fetched {
+            outcome: Outcome::NotModified,
+            hint: None,
+            feed_addr: None,
+            processing: None,
+        };
+        let response = match response {
+            Ok(response) => response,
             Err(e) => {
                 record.status = e.status();
-                let retry_after = e.retry_after();
-                fail(&mut record, describe_fetch_error(&e), retry_after)
-            }
-            Ok(response) => {
-                feed_addr = response.remote_addr;
-                record.status = response.status;
-                record.etag = response.etag.clone();
-                record.last_modified = response.last_modified.clone();
-                record.moved_to = response.permanent_redirect.as_ref().map(Url::to_string);
-                let mut hint = response.cache_for;
-                match response.body {
-                    None => {
-                        report.not_modified = true;
-                        // A 304 need not repeat the validators (RFC 9110 §15.4.5
-                        // lists ETag but not Last-Modified): keep the stored ones,
-                        // or the next fetch would be unconditional.
-                        record.etag = record.etag.take().or_else(|| state.etag.clone());
-                        record.last_modified = record
-                            .last_modified
-                            .take()
-                            .or_else(|| state.last_modified.clone());
-                        // Nor is the feed's <ttl> repeated: keep it for the next 304 too.
-                        record.min_interval_secs = state.min_interval_secs;
-                        hint = hint.or(state
-                            .min_interval_secs
-                            .map(|s| Duration::from_secs(s.max(0) as u64)));
-                        self.success(&mut record, job, hint, fetched_at)
-                    }
-                    Some(body) => {
-                        // Held until the write below: never closed, so it
-                        // cannot fail; if it ever did, run unbounded.
-                        processing = self.processing.acquire().await.ok();
-                        let content_type = response.content_type.clone();
-                        let base = url.to_string();
-                        // Timed on the worker: a wait in the workers' queue
-                        // is not parsing.
-                        let parsed = self
-                            .workers
-                            .run(move || {
-                                let t = Instant::now();
-                                let parsed =
-                                    parse::parse(&body, content_type.as_deref(), Some(&base));
-                                (parsed, t.elapsed())
-                            })
-                            .await
-                            .map(|(parsed, took)| {
-                                report.stages.parse = took;
-                                parsed
-                            });
-                        match parsed {
-                            Ok(Ok(feed)) => {
-                                record.title = feed.title.clone();
-                                record.site_url = feed.site_url.clone();
-                                record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
-                                let hint = hint.max(feed.ttl);
-                                let known =
-                                    state.content_kind.as_deref().and_then(ContentKind::parse);
-                                let prepared = self
-                                    .prepare_entries(
-                                        job,
-                                        feed,
-                                        known,
-                                        &record.fetched_at,
-                                        &mut report.stages,
-                                    )
-                                    .await?;
-                                match prepared {
-                                    Ok((writes, learned, read_ahead, judged, kind)) => {
-                                        if !writes.is_empty() {
-                                            record.content_kind =
-                                                Some(kind.map(ContentKind::as_str));
-                                        }
-                                        entries = writes;
-                                        record.filtered = judged;
-                                        template = learned;
-                                        prefetched = read_ahead;
-                                        self.success(&mut record, job, hint, fetched_at)
-                                    }
-                                    Err(message) => {
-                                        record.etag = None;
-                                        record.last_modified = None;
-                                        fail(&mut record, message, None)
-                                    }
-                                }
-                            }
-                            Ok(Err(e)) => {
-                                record.etag = None;
-                                record.last_modified = None;
-                                fail(&mut record, e.to_string(), None)
-                            }
-                            Err(crashed) => {
-                                record.etag = None;
-                                record.last_modified = None;
-                                fail(&mut record, format!("parser crashed: {crashed}"), None)
-                            }
-                        }
-                    }
-                }
+                fetched.outcome = Outcome::Failed {
+                    error: describe_fetch_error(&e),
+                    retry_after: e.retry_after(),
+                };
+                return Ok(fetched);
             }
         };
-        record.next_fetch_at = store::timestamp(next_due);
-        record.duration_ms = started.elapsed().as_millis() as i64;
+        fetched.feed_addr = response.remote_addr;
+        fetched.hint = response.cache_for;
+        record.status = response.status;
+        record.etag = response.etag;
+        record.last_modified = response.last_modified;
+        record.moved_to = response.permanent_redirect.as_ref().map(Url::to_string);
+        let Some(body) = response.body else {
+            // A 304 need not repeat the validators (RFC 9110 §15.4.5 lists
+            // ETag but not Last-Modified): keep the stored ones, or the next
+            // fetch would be unconditional.
+            record.etag = record.etag.take().or_else(|| state.etag.clone());
+            record.last_modified = record
+                .last_modified
+                .take()
+                .or_else(|| state.last_modified.clone());
+            // Nor is the feed's <ttl> repeated: keep it for the next 304 too.
+            record.min_interval_secs = state.min_interval_secs;
+            fetched.hint = fetched.hint.or(state
+                .min_interval_secs
+                .map(|s| Duration::from_secs(s.max(0) as u64)));
+            return Ok(fetched);
+        };
+        // Held until the write: never closed, so it cannot fail; if it
+        // ever did, run unbounded.
+        fetched.processing = self.processing.acquire().await.ok();
+        let feed = match self
+            .parse_stage(body, response.content_type, url.to_string(), stages)
+            .await
+        {
+            Ok(feed) => feed,
+            Err(error) => {
+                fetched.outcome = Outcome::Failed {
+                    error,
+                    retry_after: None,
+                };
+                return Ok(fetched);
+            }
+        };
+        record.title = feed.title.clone();
+        record.site_url = feed.site_url.clone();
+        record.min_interval_secs = feed.ttl.map(|d| d.as_secs() as i64);
+        fetched.hint = fetched.hint.max(feed.ttl);
+        let known = state.content_kind.as_deref().and_then(ContentKind::parse);
+        fetched.outcome = match self
+            .prepare_entries(job, feed, known, &record.fetched_at, stages)
+            .await?
+        {
+            Ok(prepared) => Outcome::Parsed(Box::new(prepared)),
+            Err(error) => Outcome::Failed {
+                error,
+                retry_after: None,
+            },
+        };
+        Ok(fetched)
+    }
+
+    /// The parse stage, on a worker: the feed's document, or why not.
+    async fn parse_stage(
+        &self,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        base: String,
+        stages: &mut StageTimes,
+    ) -> Result<ParsedFeed, String> {
+        // Timed on the worker: a wait in the workers' queue is not parsing.
+        let parsed = self
+            .workers
+            .run(move || {
+                let t = Instant::now();
+                let parsed = parse::parse(&body, content_type.as_deref(), Some(&base));
+                (parsed, t.elapsed())
+            })
+            .await;
+        match parsed {
+            Ok((Ok(feed), took)) => {
+                stages.parse = took;
+                Ok(feed)
+            }
+            Ok((Err(e), took)) => {
+                stages.parse = took;
+                Err(e.to_string())
+            }
+            Err(crashed) => Err(format!("parser crashed: {crashed}")),
+        }
+    }
+
+    /// The store stage: the fetch's record and, when the feed parsed, its
+    /// new and changed entries and learned template, in one transaction.
+    async fn write_stage(
+        &self,
+        job: &FeedJob,
+        record: &mut FetchRecord,
+        outcome: Outcome,
+        stages: &mut StageTimes,
+    ) -> Result<WriteSummary, PipelineError> {
+        let (entries, template, prefetched) = match outcome {
+            Outcome::Parsed(prepared) => {
+                if !prepared.entries.is_empty() {
+                    record.content_kind = Some(prepared.kind.map(ContentKind::as_str));
+                }
+                record.filtered = prepared.filtered;
+                (prepared.entries, prepared.template, prepared.prefetched)
+            }
+            Outcome::NotModified | Outcome::Failed { .. } => (Vec::new(), None, None),
+        };
         let write_started = Instant::now();
         let summary = write_fetch(
             &self.store,
             &self.deduper,
             job.id,
-            &record,
+            record,
             &entries,
             template.as_ref(),
             prefetched,
         )
         .await?;
-        drop(processing);
-        report.stages.dedup += summary.dedup;
-        report.stages.store_wait = summary.lock_wait;
-        report.stages.store += write_started
+        stages.dedup += summary.dedup;
+        stages.store_wait = summary.lock_wait;
+        stages.store += write_started
             .elapsed()
             .saturating_sub(summary.dedup + summary.lock_wait);
-        if record.error.is_none() && job.full_text != FullText::Never {
-            let pages_started = Instant::now();
-            let (pages, failed) = self.fetch_pages(job, feed_addr).await?;
-            report.stages.pages = pages_started.elapsed();
-            report.pages = pages;
-            report.pages_failed = failed;
-        }
-        report.status = record.status;
-        report.error = record.error;
-        report.filtered = record.filtered.dropped.len();
-        report.inserted = summary.inserted;
-        report.updated = summary.updated;
-        report.duration = started.elapsed();
-        report.next_due = next_due;
-        Ok(report)
-    }
-
-    fn success(
-        &self,
-        record: &mut FetchRecord,
-        job: &FeedJob,
-        hint: Option<Duration>,
-        fetched_at: chrono::DateTime<Utc>,
-    ) -> chrono::DateTime<Utc> {
-        record.error = None;
-        let delay = scheduler::delay_after_success(job.interval, hint, job.max_backoff);
-        fetched_at + chrono::Duration::from_std(scheduler::with_jitter(delay)).unwrap_or_default()
+        Ok(summary)
     }
 
     /// The page step: fetches the pages due for this feed (at most
@@ -652,7 +674,13 @@ impl Pipeline {
             })
             .collect();
         if changed.is_empty() {
-            return Ok(Ok((Vec::new(), None, None, Default::default(), kind_known)));
+            return Ok(Ok(Prepared {
+                entries: Vec::new(),
+                template: None,
+                prefetched: None,
+                filtered: Default::default(),
+                kind: kind_known,
+            }));
         }
         // Filters judge new entries only; an edit of a stored entry is kept.
         let is_new: Vec<bool> = changed
@@ -758,13 +786,13 @@ impl Pipeline {
             Ok((writes, template, prefetched, judged, kind, clean_took, dedup_took)) => {
                 stages.clean = clean_took;
                 stages.dedup = dedup_took;
-                Ok(Ok((
-                    writes,
-                    Some(template),
-                    Some(prefetched?),
-                    judged,
+                Ok(Ok(Prepared {
+                    entries: writes,
+                    template: Some(template),
+                    prefetched: Some(prefetched?),
+                    filtered: judged,
                     kind,
-                )))
+                }))
             }
             // The cleaner panicked on this feed's input: store nothing new and
             // record it as the feed's error, so the next fetch retries in full.
@@ -775,16 +803,45 @@ impl Pipeline {
     }
 }
 
-/// New or changed entries ready to write, the feed's template that learned
-/// from them, what the matcher read ahead for them, what the filters
-/// dropped, and the feed's kind (teasers or full content).
-type Prepared = (
-    Vec<ReadyEntry>,
-    Option<FeedTemplate>,
-    Option<crate::dedup::Prefetched>,
-    store::FilterOutcome,
-    Option<ContentKind>,
-);
+/// What the clean stage made of a feed's new and changed entries.
+struct Prepared {
+    /// Entries ready to write.
+    entries: Vec<ReadyEntry>,
+    /// The feed's template, which learned from them.
+    template: Option<FeedTemplate>,
+    /// What the matcher read ahead for them.
+    prefetched: Option<crate::dedup::Prefetched>,
+    /// What the filters dropped and let in again.
+    filtered: store::FilterOutcome,
+    /// The feed's kind (teasers or full content).
+    kind: Option<ContentKind>,
+}
+
+/// How the fetch, parse and clean stages ended for one feed.
+enum Outcome {
+    /// HTTP 304: nothing changed since the stored validators.
+    NotModified,
+    /// The feed parsed; its new and changed entries are ready to write.
+    Parsed(Box<Prepared>),
+    /// The feed failed: recorded as its error; it backs off, at least as
+    /// long as the server's Retry-After.
+    Failed {
+        error: String,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// One feed after [`Pipeline::fetch_and_prepare`].
+struct Fetched<'a> {
+    outcome: Outcome,
+    /// How long the server says the feed stays unchanged (Cache-Control,
+    /// Expires, `<ttl>`).
+    hint: Option<Duration>,
+    /// Where the feed came from, for the page step's SSRF guard.
+    feed_addr: Option<std::net::IpAddr>,
+    /// Held from parse to commit (see `Pipeline::processing`).
+    processing: Option<tokio::sync::SemaphorePermit<'a>>,
+}
 
 /// One fetched page to read: the teaser its article must beat, where the
 /// page ended up, and the page.
