@@ -544,9 +544,11 @@ fn floor(c: &Corpus, shape: Shape) -> Floor {
         .expect("runtime");
     let insert = rt.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let pool = feedsieve::store::open(&dir.path().join("floor.db"))
+        let pool = feedsieve::store::Store::open(&dir.path().join("floor.db"))
             .await
-            .expect("open");
+            .expect("open")
+            .pool()
+            .clone();
         let mut conn = pool.acquire().await.expect("conn");
         let now = feedsieve::store::now();
         let mut total = Duration::ZERO;

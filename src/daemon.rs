@@ -119,7 +119,7 @@ async fn maintain_once(
     let started = std::time::Instant::now();
     let mut indexed_while_pruning = 0;
     if let Some(keep) = keep {
-        match crate::maintain::prune(&pipeline.store.pool, keep).await {
+        match crate::maintain::prune(&pipeline.store, keep).await {
             Ok(r) => {
                 indexed_while_pruning = r.indexed;
                 if r.entries > 0 {

@@ -16,12 +16,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::output::xml_escape;
+use crate::store::{CopyRow, EnclosureRow, Store, StoreError, timestamp};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::SqlitePool;
-
-use crate::output::xml_escape;
-use crate::store::timestamp;
 
 /// The title of the merged feed.
 pub const FEED_TITLE: &str = "feedsieve: merged stories";
@@ -31,7 +29,7 @@ pub const FEED_ID: &str = "urn:feedsieve:stories";
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("cannot read stories: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(#[from] StoreError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,36 +105,14 @@ pub fn cutoff(since: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         .and_then(|d| now.checked_sub_signed(d))
 }
 
-#[derive(sqlx::FromRow)]
-struct StoryRow {
-    id: i64,
-    canonical_entry_id: Option<i64>,
-    title: Option<String>,
-    url: Option<String>,
-    first_seen_at: String,
-    updated_at: String,
-    content_html: Option<String>,
-    published_at: Option<String>,
-    author: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct CopyRow {
-    story_id: i64,
-    entry_id: i64,
-    entry_url: Option<String>,
-    feed_name: String,
-    site_url: Option<String>,
-}
-
 /// The stories first seen at or after `since` (all when `None`), newest
 /// first, each with its canonical copy and the feeds that carried it.
 pub async fn load_stories(
-    pool: &SqlitePool,
+    store: &Store,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<Story>, ExportError> {
     load_selected(
-        pool,
+        store,
         &Selection {
             since,
             ..Selection::default()
@@ -147,56 +123,30 @@ pub async fn load_stories(
 
 /// The stories of `selection`, newest first, as [`load_stories`].
 pub async fn load_selected(
-    pool: &SqlitePool,
+    store: &Store,
     selection: &Selection,
 ) -> Result<Vec<Story>, ExportError> {
     // Timestamps are RFC 3339 UTC text with whole seconds: they compare as strings.
     let from = selection.since.map(timestamp).unwrap_or_default();
-    let rows: Vec<StoryRow> = sqlx::query_as(
-        "SELECT s.id, s.canonical_entry_id, COALESCE(s.title, e.title) AS title,
-                COALESCE(s.url, e.url) AS url, s.first_seen_at, s.updated_at,
-                e.content_html, e.published_at, e.author
-         FROM stories s LEFT JOIN entries e ON e.id = s.canonical_entry_id
-         WHERE s.first_seen_at >= ?1
-           AND (?2 IS NULL OR EXISTS (
-                SELECT 1 FROM entries c JOIN feeds f ON f.id = c.feed_id
-                WHERE c.story_id = s.id
-                  AND (f.category = ?2 OR substr(f.category, 1, length(?2) + 1) = ?2 || '/')))
-         ORDER BY s.first_seen_at DESC, s.id DESC
-         LIMIT ?3",
-    )
-    .bind(&from)
-    .bind(selection.category.as_deref())
-    .bind(selection.limit.unwrap_or(-1))
-    .fetch_all(pool)
-    .await?;
-    let copy_rows: Vec<CopyRow> = sqlx::query_as(
-        "SELECT e.story_id, e.id AS entry_id, e.url AS entry_url,
-                COALESCE(f.name, f.title, f.url) AS feed_name, f.site_url
-         FROM entries e
-         JOIN feeds f ON f.id = e.feed_id
-         JOIN stories s ON s.id = e.story_id
-         WHERE s.first_seen_at >= ?1
-         ORDER BY e.story_id, e.fetched_at, e.id",
-    )
-    .bind(&from)
-    .fetch_all(pool)
-    .await?;
+    let rows = store
+        .story_rows(
+            &from,
+            selection.category.as_deref(),
+            selection.limit.unwrap_or(-1),
+        )
+        .await?;
     let mut copies: HashMap<i64, Vec<CopyRow>> = HashMap::new();
-    for row in copy_rows {
+    for row in store.copy_rows(&from).await? {
         copies.entry(row.story_id).or_default().push(row);
     }
-    let enclosure_rows: Vec<(i64, String, Option<String>, Option<i64>)> = sqlx::query_as(
-        "SELECT s.id, x.url, x.type, x.length
-         FROM stories s JOIN entry_enclosures x ON x.entry_id = s.canonical_entry_id
-         WHERE s.first_seen_at >= ?1
-         ORDER BY s.id, x.position",
-    )
-    .bind(&from)
-    .fetch_all(pool)
-    .await?;
     let mut enclosures: HashMap<i64, Vec<crate::parse::Enclosure>> = HashMap::new();
-    for (story, url, mime_type, length) in enclosure_rows {
+    for EnclosureRow {
+        story_id: story,
+        url,
+        mime_type,
+        length,
+    } in store.enclosure_rows(&from).await?
+    {
         // Only web links go into an href.
         let Some(url) = web_url(Some(url)) else {
             continue;

@@ -336,8 +336,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rededup => {
             let config = load_config(&cli)?;
             let store = open_existing(&config).await?;
-            let report = feedsieve::dedup::rededup(&store.pool, &config.dedup).await?;
-            feedsieve::search::catch_up(&store.pool).await?;
+            let report = feedsieve::dedup::rededup(store.pool(), &config.dedup).await?;
+            feedsieve::search::catch_up(store.pool()).await?;
             out!(
                 "regrouped {} into {} (fingerprint v{}) in {:.1} s",
                 count(report.entries, "entry", "entries"),
@@ -387,7 +387,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                 category: category.as_deref().and_then(config::normalize_category),
                 limit: *limit,
             };
-            let stories = export::load_selected(&store.pool, &selection).await?;
+            let stories = export::load_selected(&store, &selection).await?;
             let format = match format {
                 ExportFormat::Atom => export::Format::Atom,
                 ExportFormat::Json => export::Format::Json,
@@ -409,7 +409,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<ExitCode> {
     let store = open_for_reading(cli).await?;
-    let hits = feedsieve::search::search(&store.pool, &query.join(" "), limit).await?;
+    let hits = feedsieve::search::search(store.pool(), &query.join(" "), limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&hits)?);
         return Ok(ExitCode::SUCCESS);
@@ -510,7 +510,7 @@ async fn stories(
     let store = open_for_reading(cli).await?;
     let now = chrono::Utc::now();
     let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
-    let stories = feedsieve::dedup::list_stories_limited(&store.pool, cutoff, limit).await?;
+    let stories = feedsieve::dedup::list_stories_limited(store.pool(), cutoff, limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&stories)?);
         return Ok(ExitCode::SUCCESS);
@@ -536,7 +536,7 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
     let config = load_config(cli)?;
     let store = open_existing(&config).await?;
     if let Some(keep) = config.storage.keep {
-        let pruned = feedsieve::maintain::prune(&store.pool, keep).await?;
+        let pruned = feedsieve::maintain::prune(&store, keep).await?;
         out!(
             "pruned {} and {} older than {}",
             count(pruned.entries, "entry", "entries"),
@@ -544,7 +544,7 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
             feedsieve::units::format_duration(keep)
         );
     }
-    let report = feedsieve::maintain::vacuum(&store.pool, store.path()).await?;
+    let report = feedsieve::maintain::vacuum(&store).await?;
     out!(
         "database {}: {:.1} MB -> {:.1} MB",
         store.path().display(),

@@ -105,7 +105,7 @@ async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>
         Ok(since) => since.and_then(|d| export::cutoff(d, now)),
         Err(message) => return plain(StatusCode::BAD_REQUEST, &format!("{message}\n")),
     };
-    let stories = match export::load_stories(&store.pool, since).await {
+    let stories = match export::load_stories(store, since).await {
         Ok(stories) => stories,
         Err(e) => {
             tracing::warn!(error = %e, "cannot serve the merged feed");

@@ -244,7 +244,7 @@ const PAGE: i64 = 500;
 /// fingerprints and may move to another story; the search index follows.
 pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, TuneError> {
     let cleaner = Cleaner::new(&config.clean)?;
-    let deduper = Deduper::load(&store.pool, &config.dedup).await?;
+    let deduper = Deduper::load(store.pool(), &config.dedup).await?;
     let feeds = store.read(store::feed_urls)?;
     let mut report = RecleanReport::default();
     for (feed_id, url) in feeds {
@@ -300,7 +300,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             report.changed += ids.len() as u64;
         }
     }
-    crate::search::catch_up(&store.pool).await?;
+    crate::search::catch_up(store.pool()).await?;
     Ok(report)
 }
 

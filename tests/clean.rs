@@ -567,7 +567,11 @@ fn entry(bodies: &[String], i: usize, with_quote: bool) -> String {
 }
 
 async fn new_feed(path: &Path) -> (sqlx::SqlitePool, i64) {
-    let pool = feedsieve::store::open(path).await.unwrap();
+    let pool = feedsieve::store::Store::open(path)
+        .await
+        .unwrap()
+        .pool()
+        .clone();
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO feeds (url, added_at) VALUES ('https://planet.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
     )
@@ -628,7 +632,7 @@ async fn template_learning_persists_and_guards_real_content() {
     pool.close().await;
 
     // A new process: the template comes back from the file.
-    let _pool = feedsieve::store::open(&db).await.unwrap();
+    let _pool = feedsieve::store::Store::open(&db).await.unwrap();
     let conn = feedsieve::store::connect_sync(&db).unwrap();
     let template = feedsieve::store::load_template(&conn, feed_id).unwrap();
     assert_eq!(template.entries_seen, 8);

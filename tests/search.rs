@@ -39,16 +39,16 @@ async fn ingest(
     // A file's mtime is its Last-Modified: force a re-read of edited files.
     let store = Store::open(&config.storage.database).await.unwrap();
     sqlx::query("UPDATE feeds SET last_modified = NULL")
-        .execute(&store.pool)
+        .execute(store.pool())
         .await
         .unwrap();
-    store.pool.close().await;
+    store.pool().close().await;
     feedsieve::daemon::run_once(&config).await.unwrap();
     config
 }
 
 async fn titles(store: &Store, query: &str) -> Vec<String> {
-    feedsieve::search::search(&store.pool, query, 50)
+    feedsieve::search::search(store.pool(), query, 50)
         .await
         .unwrap()
         .into_iter()
@@ -138,38 +138,38 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     )
     .await;
     let story_a1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'a1'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     let story_b1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'b1'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     if story_a1 != story_b1 {
         // Merge them by hand as the dedup stage would: b1 joins a1's story.
         sqlx::query("UPDATE entries SET story_id = ? WHERE guid = 'b1'")
             .bind(story_a1)
-            .execute(&store.pool)
+            .execute(store.pool())
             .await
             .unwrap();
         sqlx::query("DELETE FROM stories WHERE id = ?")
             .bind(story_b1)
-            .execute(&store.pool)
+            .execute(store.pool())
             .await
             .unwrap();
     }
-    let hits = feedsieve::search::search(&store.pool, "flats", 50)
+    let hits = feedsieve::search::search(store.pool(), "flats", 50)
         .await
         .unwrap();
     assert_eq!(hits.len(), 1, "one hit per story: {hits:?}");
     assert_eq!(hits[0].copies, 2);
     assert!(hits[0].snippet.contains("[flats"), "{}", hits[0].snippet);
     let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_search")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(
@@ -188,7 +188,7 @@ async fn the_index_merges_lazily_and_buffers_thirty_two_megabytes() {
     let config: Vec<(String, i64)> = sqlx::query_as(
         "SELECT k, v FROM story_search_config WHERE k IN ('automerge', 'hashsize') ORDER BY k",
     )
-    .fetch_all(&store.pool)
+    .fetch_all(store.pool())
     .await
     .unwrap();
     assert_eq!(
@@ -217,7 +217,7 @@ async fn punctuation_in_queries_is_literal_and_empty_queries_are_refused() {
     assert_eq!(titles(&store, "covid-19").await.len(), 1);
     assert_eq!(titles(&store, "AT&T").await.len(), 1);
     assert!(titles(&store, "\"and covid").await.len() == 1);
-    let err = feedsieve::search::search(&store.pool, " *** ", 10)
+    let err = feedsieve::search::search(store.pool(), " *** ", 10)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("empty search query"), "{err}");
@@ -234,10 +234,10 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     let store = Store::open(&config.storage.database).await.unwrap();
     // Age one entry past the retention period.
     sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'old'")
-        .execute(&store.pool)
+        .execute(store.pool())
         .await
         .unwrap();
-    let report = feedsieve::maintain::prune(&store.pool, Duration::from_secs(30 * 86_400))
+    let report = feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
         .await
         .unwrap();
     assert_eq!(report.entries, 1);
@@ -250,18 +250,18 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     let orphans: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = s.id)",
     )
-    .fetch_one(&store.pool)
+    .fetch_one(store.pool())
     .await
     .unwrap();
     assert_eq!(orphans, 0);
 
     // A story whose canonical copy is pruned keeps its other copy, re-pointed.
     let story: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'new'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     let feed_id: i64 = sqlx::query_scalar("SELECT feed_id FROM entries WHERE guid = 'new'")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     let copy: i64 = sqlx::query_scalar(
@@ -270,28 +270,26 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     )
     .bind(feed_id)
     .bind(story)
-    .fetch_one(&store.pool)
+    .fetch_one(store.pool())
     .await
     .unwrap();
     sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'new'")
-        .execute(&store.pool)
+        .execute(store.pool())
         .await
         .unwrap();
-    feedsieve::maintain::prune(&store.pool, Duration::from_secs(30 * 86_400))
+    feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
         .await
         .unwrap();
     let (canonical, title): (i64, String) =
         sqlx::query_as("SELECT canonical_entry_id, title FROM stories WHERE id = ?")
             .bind(story)
-            .fetch_one(&store.pool)
+            .fetch_one(store.pool())
             .await
             .unwrap();
     assert_eq!(canonical, copy);
     assert_eq!(title, "New news, again");
     assert_eq!(titles(&store, "harbors").await, vec!["New news, again"]);
 
-    let report = feedsieve::maintain::vacuum(&store.pool, store.path())
-        .await
-        .unwrap();
+    let report = feedsieve::maintain::vacuum(&store).await.unwrap();
     assert!(report.bytes_after > 0);
 }

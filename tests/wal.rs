@@ -73,7 +73,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
     let deduper = Arc::new(
-        Deduper::load(&store.pool, &DedupConfig::default())
+        Deduper::load(store.pool(), &DedupConfig::default())
             .await
             .unwrap(),
     );
@@ -83,7 +83,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             "INSERT INTO feeds (url, added_at) VALUES (?, '2026-01-01T00:00:00Z') RETURNING id",
         )
         .bind(format!("https://wal.example/{feed}/feed"))
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
         feeds.push(id);
@@ -93,7 +93,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     // users' queries are.
     let done = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (pool, done) = (store.pool.clone(), done.clone());
+        let (pool, done) = (store.pool().clone(), done.clone());
         tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
                 let _: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
@@ -135,14 +135,14 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     let largest_wal = largest_wal.load(Ordering::Relaxed);
     assert!(largest_wal < 48 << 20, "WAL grew to {largest_wal} bytes");
     let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-        .fetch_one(&store.pool)
+        .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(entries, FEEDS * FETCHES as i64 * 20);
 
     store.close().await;
     assert_eq!(wal_size(&db), 0, "closing left the WAL behind");
-    let pool = feedsieve::store::open(&db).await.unwrap();
+    let pool = Store::open(&db).await.unwrap().pool().clone();
     let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
         .fetch_one(&pool)
         .await
@@ -161,13 +161,13 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
-    let deduper = Deduper::load(&store.pool, &DedupConfig::default())
+    let deduper = Deduper::load(store.pool(), &DedupConfig::default())
         .await
         .unwrap();
     let feed: i64 = sqlx::query_scalar(
         "INSERT INTO feeds (url, added_at) VALUES ('https://wal.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
     )
-    .fetch_one(&store.pool)
+    .fetch_one(store.pool())
     .await
     .unwrap();
     let mut reader = sqlx::SqliteConnection::connect_with(

@@ -122,10 +122,7 @@ pub fn stored_feed_state(
     if !database.is_file() {
         return (None, None);
     }
-    let Ok(conn) = rusqlite::Connection::open_with_flags(
-        database,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
+    let Ok(conn) = super::open::connect_read_only(database) else {
         return (None, None);
     };
     let Ok(Some((feed_id, kind))) = conn

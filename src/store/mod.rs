@@ -19,12 +19,16 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 
 mod entries;
+mod export;
 mod feeds;
+mod maintain;
 mod open;
 
 pub use entries::*;
+pub use export::{CopyRow, EnclosureRow, StoryRow};
 pub use feeds::*;
-pub use open::{connect_sync, is_read_only, open, open_with};
+use open::open_with;
+pub use open::{connect_sync, is_read_only};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -96,7 +100,7 @@ const WRITER_CACHE_KIB: u32 = 16 * 1024;
 /// queue in-process instead of failing on SQLITE_BUSY.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pub pool: SqlitePool,
+    pool: SqlitePool,
     /// Opened read-only ([`Access::Read`] on a file that cannot be written).
     pub read_only: bool,
     path: std::path::PathBuf,
@@ -417,6 +421,12 @@ impl Store {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The pool, for the modules whose statements have not moved into the
+    /// store yet (`dedup`, `search`) and for tests that look at rows.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Indexes every story queued for full-text search, `batch` stories per

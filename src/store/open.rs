@@ -124,14 +124,12 @@ fn is_write_refused(e: &StoreError) -> bool {
     }
 }
 
-/// Opens (creating if needed) the database and applies migrations.
-pub async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
-    Ok(open_with(path, Access::Create).await?.0)
-}
-
 /// Opens the database as `access` allows; also says whether it was opened
 /// read-only.
-pub async fn open_with(path: &Path, access: Access) -> Result<(SqlitePool, bool), StoreError> {
+pub(super) async fn open_with(
+    path: &Path,
+    access: Access,
+) -> Result<(SqlitePool, bool), StoreError> {
     match access {
         Access::Create => create_own_folder(path)?,
         Access::Existing | Access::Read => check_existing(path)?,
@@ -299,4 +297,15 @@ pub async fn is_read_only(pool: &SqlitePool) -> Result<bool, StoreError> {
         .fetch_one(pool)
         .await?;
     Ok(on != 0)
+}
+
+/// A synchronous read-only connection that never migrates nor creates
+/// anything, for a look at a database that may be old or another user's
+/// (`preview`).
+pub(super) fn connect_read_only(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
+    use rusqlite::OpenFlags;
+    rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
 }

@@ -4,7 +4,7 @@
 //! `tests/dedup.rs` and `benches/dedup.rs`.
 //!
 //! It never goes around the store's schema: every row goes through
-//! `feedsieve::store::open`'s migrated database.
+//! `feedsieve::store::Store::open`'s migrated database.
 
 #![allow(dead_code)] // each includer uses a different part
 
@@ -21,9 +21,11 @@ pub struct Db {
 
 pub async fn open() -> Db {
     let dir = tempfile::tempdir().unwrap();
-    let pool = feedsieve::store::open(&dir.path().join("feedsieve.db"))
+    let pool = feedsieve::store::Store::open(&dir.path().join("feedsieve.db"))
         .await
-        .unwrap();
+        .unwrap()
+        .pool()
+        .clone();
     Db { pool, _dir: dir }
 }
 
