@@ -51,12 +51,6 @@ impl From<rusqlite::Error> for TuneError {
     }
 }
 
-impl From<sqlx::Error> for TuneError {
-    fn from(e: sqlx::Error) -> Self {
-        TuneError::Store(e.into())
-    }
-}
-
 /// What the cleaner made of one entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct PreviewEntry {
