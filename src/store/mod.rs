@@ -303,7 +303,7 @@ impl Store {
 
     /// Runs one feed's write as [`Store::write`] does, then checkpoints
     /// once enough pages gathered (`wal_pages`: about how many the commit
-    /// adds to the WAL, [`entries::wal_pages`]); also returns how long it
+    /// adds to the WAL, [`wal_pages`]); also returns how long it
     /// waited for the writer (other feeds' transactions).
     pub async fn write_feed<R, E: From<rusqlite::Error>>(
         &self,
