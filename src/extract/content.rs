@@ -17,8 +17,14 @@ const HOLDS_ARTICLE: f32 = 0.4;
 /// Share of the page's prose an element named as the article body must
 /// hold to be believed.
 const HINT_SHARE: f32 = 0.2;
-/// What a byte of non-paragraph text costs an element as the article.
+/// What a byte of link text outside paragraphs costs an element as the
+/// article (link lists, menus).
 const OTHER_COST: f32 = 0.5;
+/// What a byte of other non-paragraph text costs: less, since short lines
+/// (a schedule, standings, list items, subheads) are as often the
+/// article's as page chrome, and a wrapper of the article with a few dates
+/// and labels must still lose to the article.
+const PLAIN_COST: f32 = 0.1;
 
 /// Whether a run is prose: long enough, not mostly links, not a heading.
 pub(super) fn paragraph(run: &Run) -> bool {
@@ -74,6 +80,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     // Text, link text and paragraph text under each element, furniture left out.
     let mut text = vec![0u64; n];
     let mut good = vec![0u64; n];
+    let mut plain = vec![0u64; n];
     for r in &page.runs {
         let first = r.first as usize;
         if r.owner == NONE || furniture.get(first).copied().unwrap_or(true) {
@@ -82,6 +89,8 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         text[r.owner as usize] += u64::from(r.len);
         if paragraph(r) {
             good[r.owner as usize] += u64::from(r.len);
+        } else {
+            plain[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
         }
     }
     for i in (1..n).rev() {
@@ -89,6 +98,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         if p != NONE && !furniture[i] {
             text[p as usize] += text[i];
             good[p as usize] += good[i];
+            plain[p as usize] += plain[i];
         }
     }
 
@@ -121,8 +131,8 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         if node.class.is_none() || furniture[i] || good[i] == 0 || !scope.contains(&i) {
             continue;
         }
-        let other = text[i] - good[i];
-        let mut score = good[i] as f32 - OTHER_COST * other as f32;
+        let other = text[i] - good[i] - plain[i];
+        let mut score = good[i] as f32 - OTHER_COST * other as f32 - PLAIN_COST * plain[i] as f32;
         if node.body_hint {
             score += good[i] as f32 * 0.1;
         }
@@ -165,16 +175,66 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             pos > first_para && pos < last_para && r.link_density() < 0.5
         };
     }
-    // A list that ends the article (steps, features) is prose too: its
-    // items right after the last paragraph, while they are not links.
-    for &i in inside.iter().skip(last_para + 1) {
-        let r = &page.runs[i];
-        let in_list = page
-            .nodes
+    // The lines that continue the paragraphs' block past the last one (a
+    // schedule, standings, a closing line, a list) or lead into it before
+    // the first are the article's too, up to the first line that is not
+    // like them: elsewhere on the page, a link, or not a line of text.
+    let container = paragraphs_block(
+        page,
+        root,
+        page.runs[inside[first_para]].owner,
+        page.runs[inside[last_para]].owner,
+    );
+    let block = container..page.nodes[container as usize].end;
+    let element = |r: &Run| {
+        page.nodes
             .get(r.owner as usize)
             .and_then(|n| n.dom.value().as_element())
-            .is_some_and(|e| e.name() == "li");
-        if !in_list || r.link_density() >= 0.2 || r.len < 15 {
+    };
+    // A line is like the paragraphs when it is written the same way: a
+    // paragraph element of the same class as the nearest paragraph (other
+    // classes are datelines, captions, credits, "read time"), or an item,
+    // subhead or quote of the block.
+    let like = |r: &Run, para: &Run, other_tags: &[&str]| {
+        if !block.contains(&r.first) || r.heading == 1 || r.link_density() >= 0.5 {
+            return false;
+        }
+        let (Some(line), Some(para)) = (element(r), element(para)) else {
+            return false;
+        };
+        (line.name() == "p" && para.name() == "p" && line.attr("class") == para.attr("class"))
+            || other_tags.contains(&line.name())
+    };
+    let last = &page.runs[inside[last_para]];
+    let mut tail = Vec::new();
+    let mut stopped_by_links = false;
+    for &i in &inside[last_para + 1..] {
+        let r = &page.runs[i];
+        if !like(r, last, TAIL_LINES) {
+            stopped_by_links = block.contains(&r.first) && r.link_density() >= 0.5;
+            break;
+        }
+        if !page.run_text(i).chars().any(char::is_alphanumeric) {
+            // A rule ("___", "* * *") parts the article from its end matter.
+            break;
+        }
+        tail.push(i);
+    }
+    // A short line right before a list of links is its heading ("You may
+    // also like").
+    if stopped_by_links
+        && let Some(&i) = tail.last()
+        && element(&page.runs[i]).is_some_and(|e| e.name() != "li")
+        && !paragraph(&page.runs[i])
+    {
+        tail.pop();
+    }
+    for i in tail {
+        keep[i] = true;
+    }
+    let first = &page.runs[inside[first_para]];
+    for &i in inside[..first_para].iter().rev() {
+        if !like(&page.runs[i], first, LEAD_LINES) {
             break;
         }
         keep[i] = true;
@@ -184,6 +244,43 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         keep,
         furniture,
     })
+}
+
+/// Elements whose text after the last paragraph continues the article,
+/// whatever their class.
+const TAIL_LINES: &[&str] = &[
+    "li",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+];
+/// Elements whose text before the first paragraph leads into it, whatever
+/// their class.
+const LEAD_LINES: &[&str] = &["li"];
+
+/// The element whose children carry the article's paragraphs, from the
+/// owners of the first and the last: their closest common ancestor, or the
+/// parent of the only one; never above `root`.
+fn paragraphs_block(page: &Page<'_>, root: u32, first: u32, last: u32) -> u32 {
+    let block = if first == last {
+        page.nodes[first as usize].parent
+    } else {
+        common_ancestor(page, first, last)
+    };
+    let root_range = root..page.nodes[root as usize].end;
+    if block == NONE || !root_range.contains(&block) {
+        root
+    } else {
+        block
+    }
 }
 
 /// The deepest node holding both `a` and `b` (preorder: an ancestor comes
@@ -230,19 +327,7 @@ pub(super) fn explain(page: &Page<'_>) -> String {
                 c.furniture.get(r.first as usize).copied().unwrap_or(false),
             )
         });
-        let mut text = String::new();
-        for node in page
-            .nodes
-            .get(r.first as usize..=r.last as usize)
-            .unwrap_or(&[])
-        {
-            if node.run == i as u32
-                && let Some(t) = node.dom.value().as_text()
-            {
-                text.push_str(t);
-            }
-        }
-        let text = super::page::collapse(&text);
+        let text = page.run_text(i);
         let mut chain = String::new();
         let mut a = r.owner;
         while a != NONE {

@@ -220,6 +220,61 @@ mod tests {
         assert!(!text.contains("Jane") && !text.contains("2019") && !text.contains("Share"));
     }
 
+    /// Short lines of a schedule or a standings table, written as
+    /// paragraphs: too short to read as prose one by one.
+    fn short_lines(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("<p>June {i} -- Amphitheatre number {i}, Tampa</p>"))
+            .collect()
+    }
+
+    #[test]
+    fn an_article_ending_in_short_lines_keeps_its_tail_but_not_the_list_after_it() {
+        let page = format!(
+            "<html><body><div class=\"story\"><h1>Headline</h1>{}{}\
+             <p>Tickets on sale Friday.</p></div>\
+             <div class=\"more\"><h3>Latest</h3><ul>\
+             <li><a href=/a>Another story about something else entirely</a></li>\
+             <li><a href=/b>Yet another story that is linked from here</a></li></ul></div>\
+             </body></html>",
+            para("Story", 3),
+            short_lines(12)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("June 11 -- Amphitheatre number 11"), "{text}");
+        assert!(text.ends_with("Tickets on sale Friday."), "{text}");
+        assert!(!text.contains("Another story") && !text.contains("Latest"));
+    }
+
+    #[test]
+    fn an_article_opening_with_a_short_line_keeps_it() {
+        let page = format!(
+            "<html><body><div class=\"story\"><h1>Headline</h1>\
+             <p>A half century on, the band is still playing.</p>{}</div></body></html>",
+            para("Story", 3)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(
+            text.starts_with("A half century on, the band is still playing."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn many_short_lines_do_not_shrink_the_article_to_one_paragraph() {
+        let page = format!(
+            "<html><body><nav><a href=/>Home</a></nav><div class=\"standings\">\
+             {}{}<p>Closing words on the standings, long enough to be read as a paragraph of prose.</p>\
+             </div></body></html>",
+            para("Intro", 2),
+            short_lines(40)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Intro sentence number 0"), "{text}");
+        assert!(text.contains("June 39 -- Amphitheatre number 39"), "{text}");
+        assert!(text.ends_with("paragraph of prose."), "{text}");
+    }
+
     #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
