@@ -11,6 +11,9 @@ use super::page::{NONE, Page, Run};
 const PARAGRAPH: u32 = 60;
 /// Link text share above which a run is a link list, not prose.
 const LINKY: f32 = 0.35;
+/// Link text share up to which a run with a paragraph's worth of other
+/// text is still prose with links in it.
+const LINKED_PROSE: f32 = 0.7;
 /// Share of the page's prose that makes an element named as furniture the
 /// article's holder after all.
 const HOLDS_ARTICLE: f32 = 0.4;
@@ -29,6 +32,16 @@ const PLAIN_COST: f32 = 0.1;
 /// Whether a run is prose: long enough, not mostly links, not a heading.
 pub(super) fn paragraph(run: &Run) -> bool {
     run.heading == 0 && run.len >= PARAGRAPH && run.link_density() < LINKY
+}
+
+/// Whether a run is prose full of links (a news digest's items, a paragraph
+/// citing its sources): a paragraph's worth of text besides the links. It
+/// is the article's inside it, but never marks where the article starts or
+/// ends: end matter ("more stories", "follow us") reads like this too.
+fn linked_prose(run: &Run) -> bool {
+    run.heading == 0
+        && run.len.saturating_sub(run.link) >= PARAGRAPH
+        && run.link_density() < LINKED_PROSE
 }
 
 /// The article's runs: the chosen element and which runs inside it to keep.
@@ -89,6 +102,9 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         text[r.owner as usize] += u64::from(r.len);
         if paragraph(r) {
             good[r.owner as usize] += u64::from(r.len);
+        } else if linked_prose(r) {
+            // Its links cost as other links do.
+            good[r.owner as usize] += u64::from(r.len - r.link);
         } else {
             plain[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
         }
@@ -172,7 +188,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         } else if r.heading == 1 {
             false
         } else {
-            pos > first_para && pos < last_para && r.link_density() < 0.5
+            pos > first_para && pos < last_para && (r.link_density() < 0.5 || linked_prose(r))
         };
     }
     // The lines that continue the paragraphs' block past the last one (a

@@ -276,6 +276,29 @@ mod tests {
     }
 
     #[test]
+    fn a_digest_of_items_citing_their_sources_is_kept_whole() {
+        let item = |i: usize| {
+            format!(
+                "<li>Item {i} of the digest says what happened today, in a sentence or two of its own, \
+                 <a href=/s{i}>as the outlet that broke the story reported on Monday morning</a>.</li>"
+            )
+        };
+        let items: String = (0..10).map(item).collect();
+        let page = format!(
+            "<html><body><div class=\"post\"><h1>10 things</h1><p>Good morning! Here is the news.</p>\
+             <ol>{items}</ol>{}</div><div class=\"more\"><ul>\
+             <li><a href=/a>Another story about something else entirely</a></li>\
+             <li><a href=/b>Yet another story that is linked from here</a></li></ul></div>\
+             </body></html>",
+            para("Outro", 1)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Item 0 of the digest"), "{text}");
+        assert!(text.contains("Item 9 of the digest"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+    }
+
+    #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
         let mut page = format!("<html><body><div>{}", para("Shallow", 3));
