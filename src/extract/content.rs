@@ -142,6 +142,48 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     if common != NONE && hinted as f32 >= HINT_SHARE * good[0] as f32 {
         scope = common as usize..page.nodes[common as usize].end as usize;
     }
+    // Several `<article>` elements with prose in the scope are a post and
+    // the teasers of others ("you may also like", a blog's next posts),
+    // each as long as an article: the one carrying the page's headline is
+    // the page's article, unless it is itself a teaser (a headline over
+    // little prose, where the page's own article is named otherwise).
+    if let Some(headline) = page
+        .runs
+        .iter()
+        .find(|r| r.heading == 1)
+        .map(|r| r.first as usize)
+    {
+        let mut articles = 0;
+        let mut in_articles = 0u64;
+        let mut with_headline = None;
+        let mut i = scope.start;
+        while i < scope.end {
+            let node = &page.nodes[i];
+            let is_article = !furniture[i]
+                && good[i] > 0
+                && node
+                    .dom
+                    .value()
+                    .as_element()
+                    .is_some_and(|e| e.name() == "article");
+            if is_article {
+                articles += 1;
+                in_articles += good[i];
+                if (i..node.end as usize).contains(&headline) {
+                    with_headline = Some(i..node.end as usize);
+                }
+                i = (node.end as usize).max(i + 1);
+            } else {
+                i += 1;
+            }
+        }
+        if articles > 1
+            && let Some(article) = with_headline
+            && good[article.start] as f32 >= HINT_SHARE * in_articles as f32
+        {
+            scope = article;
+        }
+    }
     let mut best = (f32::MIN, NONE);
     for (i, node) in page.nodes.iter().enumerate() {
         if node.class.is_none() || furniture[i] || good[i] == 0 || !scope.contains(&i) {

@@ -299,6 +299,35 @@ mod tests {
     }
 
     #[test]
+    fn of_several_article_elements_the_headline_s_is_the_article() {
+        let teaser = |n: usize| {
+            format!(
+                "<article class=\"post\"><h3><a href=/t{n}>Teaser {n}</a></h3>{}</article>",
+                para(&format!("Teaser {n}"), 2)
+            )
+        };
+        let teasers: String = (0..4).map(teaser).collect();
+        let page = format!(
+            "<html><body><div id=\"primary\"><article class=\"post\"><h1>Headline</h1>{}</article>\
+             <h3>You may also like</h3>{teasers}</div></body></html>",
+            para("Story", 3)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(text.ends_with("sure of it."), "{text}");
+        assert!(!text.contains("Teaser"), "{text}");
+        // A headline over a teaser does not make it the article.
+        let page = format!(
+            "<html><body><article class=\"story\"><h2>Headline</h2>{}</article>\
+             <article class=\"featured\"><h1>Featured</h1><p>A featured teaser, one line long enough to count as prose.</p></article>\
+             {teasers}</body></html>",
+            para("Story", 12)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Story sentence number 11"), "{text}");
+    }
+
+    #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
         let mut page = format!("<html><body><div>{}", para("Shallow", 3));
