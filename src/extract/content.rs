@@ -20,6 +20,9 @@ const HOLDS_ARTICLE: f32 = 0.4;
 /// Share of the page's prose an element named as the article body must
 /// hold to be believed.
 const HINT_SHARE: f32 = 0.2;
+/// Share of the prose of a page's `<article>` elements that makes the
+/// largest of them the article.
+const LARGEST_ARTICLE: f32 = 0.5;
 /// What a byte of link text outside paragraphs costs an element as the
 /// article (link lists, menus).
 const OTHER_COST: f32 = 0.5;
@@ -143,45 +146,46 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         scope = common as usize..page.nodes[common as usize].end as usize;
     }
     // Several `<article>` elements with prose in the scope are a post and
-    // the teasers of others ("you may also like", a blog's next posts),
-    // each as long as an article: the one carrying the page's headline is
-    // the page's article, unless it is itself a teaser (a headline over
-    // little prose, where the page's own article is named otherwise).
-    if let Some(headline) = page
+    // the teasers of others ("you may also like", a blog's next posts, a
+    // front page's stories), each read as an article of its own: the one
+    // carrying the page's headline is the page's article, unless it is a
+    // teaser itself (a headline over little prose); else the one holding
+    // most of the articles' prose.
+    let headline = page
         .runs
         .iter()
         .find(|r| r.heading == 1)
-        .map(|r| r.first as usize)
-    {
-        let mut articles = 0;
-        let mut in_articles = 0u64;
-        let mut with_headline = None;
-        let mut i = scope.start;
-        while i < scope.end {
-            let node = &page.nodes[i];
-            let is_article = !furniture[i]
-                && good[i] > 0
-                && node
-                    .dom
-                    .value()
-                    .as_element()
-                    .is_some_and(|e| e.name() == "article");
-            if is_article {
-                articles += 1;
-                in_articles += good[i];
-                if (i..node.end as usize).contains(&headline) {
-                    with_headline = Some(i..node.end as usize);
-                }
-                i = (node.end as usize).max(i + 1);
-            } else {
-                i += 1;
-            }
+        .map(|r| r.first as usize);
+    let mut articles = Vec::new();
+    let mut i = scope.start;
+    while i < scope.end {
+        let node = &page.nodes[i];
+        let is_article = !furniture[i]
+            && good[i] > 0
+            && node
+                .dom
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name() == "article");
+        if is_article {
+            articles.push(i..node.end as usize);
+            i = (node.end as usize).max(i + 1);
+        } else {
+            i += 1;
         }
-        if articles > 1
-            && let Some(article) = with_headline
-            && good[article.start] as f32 >= HINT_SHARE * in_articles as f32
-        {
-            scope = article;
+    }
+    if articles.len() > 1 {
+        let in_articles: u64 = articles.iter().map(|a| good[a.start]).sum();
+        let share = |a: &std::ops::Range<usize>| good[a.start] as f32 / in_articles as f32;
+        let with_headline = articles
+            .iter()
+            .find(|a| headline.is_some_and(|h| a.contains(&h)) && share(a) >= HINT_SHARE);
+        let largest = articles
+            .iter()
+            .max_by_key(|a| good[a.start])
+            .filter(|a| share(a) >= LARGEST_ARTICLE);
+        if let Some(article) = with_headline.or(largest) {
+            scope = article.clone();
         }
     }
     let mut best = (f32::MIN, NONE);

@@ -316,15 +316,28 @@ mod tests {
         assert!(text.starts_with("Story sentence number 0"), "{text}");
         assert!(text.ends_with("sure of it."), "{text}");
         assert!(!text.contains("Teaser"), "{text}");
-        // A headline over a teaser does not make it the article.
+        // A headline over a teaser does not make it the article; the
+        // article holding most of the prose is.
+        let blurb = |n: usize| {
+            format!(
+                "<article class=\"teaser\"><h2><a href=/t{n}>Teaser {n}</a></h2>{}</article>",
+                para(&format!("Teaser {n}"), 1)
+            )
+        };
+        let blurbs: String = (0..10).map(blurb).collect();
         let page = format!(
             "<html><body><article class=\"story\"><h2>Headline</h2>{}</article>\
              <article class=\"featured\"><h1>Featured</h1><p>A featured teaser, one line long enough to count as prose.</p></article>\
-             {teasers}</body></html>",
+             {blurbs}</body></html>",
             para("Story", 12)
         );
         let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
         assert!(text.contains("Story sentence number 11"), "{text}");
+        assert!(
+            !text.contains("Teaser") && !text.contains("featured"),
+            "{text}"
+        );
     }
 
     #[test]
