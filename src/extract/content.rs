@@ -227,12 +227,11 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     let (Some(first_para), Some(last_para)) = (first_para, last_para) else {
         return None;
     };
+    let last_para = before_teasers(page, &inside, first_para, last_para);
     for (pos, &i) in inside.iter().enumerate() {
         let r = &page.runs[i];
         keep[i] = if paragraph(r) {
-            true
-        } else if r.heading == 1 {
-            false
+            pos <= last_para
         } else {
             pos > first_para && pos < last_para && (r.link_density() < 0.5 || linked_prose(r))
         };
@@ -307,6 +306,55 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         furniture,
     })
 }
+
+/// Where the article ends when its last paragraphs are the blurbs of
+/// teasers (next and previous stories, "most popular" lists): each a
+/// linked title right before it, up to a few short lines (author, date,
+/// "Next story") between them. Returns the position in `inside` of the
+/// last paragraph before them, or `last_para` when they are not teasers or
+/// are most of the article (a gift guide of linked products).
+fn before_teasers(page: &Page<'_>, inside: &[usize], first_para: usize, last_para: usize) -> usize {
+    let run = |pos: usize| &page.runs[inside[pos]];
+    let mut pos = last_para;
+    let mut title_at = None;
+    let mut units = 0;
+    let mut blurbs = 0u64;
+    while pos > first_para && paragraph(run(pos)) && run(pos - 1).link_density() >= 0.8 {
+        units += 1;
+        blurbs += u64::from(run(pos).len);
+        title_at = Some(pos - 1);
+        // Back over the previous unit's short lines to its blurb.
+        let mut prev = pos - 1;
+        let mut between = 0;
+        while prev > first_para && !paragraph(run(prev - 1)) && between < TEASER_LINES {
+            prev -= 1;
+            between += 1;
+        }
+        if prev <= first_para {
+            break;
+        }
+        pos = prev - 1;
+    }
+    let Some(title_at) = title_at else {
+        return last_para;
+    };
+    let article: u64 = inside[first_para..title_at]
+        .iter()
+        .map(|&i| &page.runs[i])
+        .filter(|r| paragraph(r))
+        .map(|r| u64::from(r.len))
+        .sum();
+    match inside[..title_at]
+        .iter()
+        .rposition(|&i| paragraph(&page.runs[i]))
+    {
+        Some(before) if units >= 2 && article > blurbs && before >= first_para => before,
+        _ => last_para,
+    }
+}
+
+/// Short lines allowed between two teasers (an author, a date, "Next").
+const TEASER_LINES: usize = 3;
 
 /// Elements whose text after the last paragraph continues the article,
 /// whatever their class.

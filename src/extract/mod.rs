@@ -340,6 +340,39 @@ mod tests {
         );
     }
 
+    /// A linked title, a blurb long enough to read as prose, a byline.
+    fn teaser_unit(n: usize) -> String {
+        format!(
+            "<h5><a href=/t{n}>Teaser title {n}</a></h5>\
+             <p class=\"excerpt\">Teaser blurb {n} that sums up another story in one sentence of prose, and a clause.</p>\
+             <div>Jane Doe 2019-11-20</div>"
+        )
+    }
+
+    #[test]
+    fn teasers_after_the_article_in_its_block_are_left_out() {
+        let teasers: String = (0..3).map(teaser_unit).collect();
+        let page = format!(
+            "<html><body><div class=\"post-content\"><h1>Headline</h1>{}\
+             <h2>Most popular</h2>{teasers}</div></body></html>",
+            para("Story", 4)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Story sentence number 3"), "{text}");
+        assert!(
+            !text.contains("Teaser") && !text.contains("Most popular"),
+            "{text}"
+        );
+        // A guide made of such units is the article itself.
+        let units: String = (0..8).map(teaser_unit).collect();
+        let page = format!(
+            "<html><body><div class=\"post-content\"><h1>Gift guide</h1>{}{units}</div></body></html>",
+            para("Intro", 1)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Teaser blurb 7"), "{text}");
+    }
+
     #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
