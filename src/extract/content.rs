@@ -279,7 +279,9 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             // A rule ("___", "* * *") parts the article from its end matter.
             break;
         }
-        tail.push(i);
+        if !ad_label(&page.run_text(i)) {
+            tail.push(i);
+        }
     }
     // A short line right before a list of links is its heading ("You may
     // also like").
@@ -299,6 +301,13 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             break;
         }
         keep[i] = true;
+    }
+    // Ad slots' labels between the paragraphs.
+    for &i in &inside[first_para..=last_para] {
+        let r = &page.runs[i];
+        if keep[i] && !paragraph(r) && r.len <= AD_LABEL_LEN && ad_label(&page.run_text(i)) {
+            keep[i] = false;
+        }
     }
     Some(Content {
         root,
@@ -355,6 +364,39 @@ fn before_teasers(page: &Page<'_>, inside: &[usize], first_para: usize, last_par
 
 /// Short lines allowed between two teasers (an author, a date, "Next").
 const TEASER_LINES: usize = 3;
+
+/// No ad label is longer than this (non-space bytes).
+const AD_LABEL_LEN: u32 = 40;
+
+/// A line that only labels an ad slot ("Advertisement", "Anzeige", "Story
+/// continues below").
+fn ad_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "advertising",
+        "sponsored",
+        "sponsored content",
+        "story continues below",
+        "article continues below",
+        "continue reading below",
+        "continue reading the main story",
+        "anzeige",
+        "werbung",
+        "publicité",
+        "publicidad",
+        "publicidade",
+        "pubblicità",
+        "reklama",
+        "реклама",
+    ];
+    let text = text
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    text.len() <= 4 * AD_LABEL_LEN as usize && LABELS.contains(&text.as_str())
+}
 
 /// Elements whose text after the last paragraph continues the article,
 /// whatever their class.

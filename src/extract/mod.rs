@@ -374,6 +374,20 @@ mod tests {
     }
 
     #[test]
+    fn ad_labels_between_paragraphs_are_left_out() {
+        let page = format!(
+            "<html><body><div class=\"post\">{}<center>Advert</center>{}\
+             <div>ADVERTISEMENT</div>{}</div></body></html>",
+            para("One", 2),
+            para("Two", 2),
+            para("Three", 2)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Three sentence number 1"), "{text}");
+        assert!(!text.to_lowercase().contains("advert"), "{text}");
+    }
+
+    #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
         let mut page = format!("<html><body><div>{}", para("Shallow", 3));
