@@ -416,7 +416,7 @@ const TAIL_LINES: &[&str] = &[
 ];
 /// Elements whose text before the first paragraph leads into it, whatever
 /// their class.
-const LEAD_LINES: &[&str] = &["li"];
+const LEAD_LINES: &[&str] = &["li", "h2", "h3", "h4", "h5", "h6"];
 
 /// The element whose children carry the article's paragraphs, from the
 /// owners of the first and the last: their closest common ancestor, or the

@@ -250,12 +250,12 @@ mod tests {
     fn an_article_opening_with_a_short_line_keeps_it() {
         let page = format!(
             "<html><body><div class=\"story\"><h1>Headline</h1>\
-             <p>A half century on, the band is still playing.</p>{}</div></body></html>",
+             <p>A half century on, the band is still playing.</p><h3>The tour</h3>{}</div></body></html>",
             para("Story", 3)
         );
         let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
         assert!(
-            text.starts_with("A half century on, the band is still playing."),
+            text.starts_with("A half century on, the band is still playing.\n\nThe tour\n\nStory"),
             "{text}"
         );
     }
