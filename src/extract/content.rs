@@ -296,10 +296,17 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         keep[i] = true;
     }
     let first = &page.runs[inside[first_para]];
-    for &i in inside[..first_para].iter().rev() {
-        if !like(&page.runs[i], first, LEAD_LINES) {
-            break;
-        }
+    let mut lead = first_para;
+    while lead > 0 && like(&page.runs[inside[lead - 1]], first, LEAD_LINES) {
+        lead -= 1;
+    }
+    // A heading that opens the block is a title over the article, not one
+    // of its subheads.
+    let opens_block = |pos: usize| pos == 0 || !block.contains(&page.runs[inside[pos - 1]].first);
+    if lead < first_para && page.runs[inside[lead]].heading > 0 && opens_block(lead) {
+        lead += 1;
+    }
+    for &i in &inside[lead..first_para] {
         keep[i] = true;
     }
     // Ad slots' labels between the paragraphs.
