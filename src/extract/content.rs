@@ -47,6 +47,17 @@ fn linked_prose(run: &Run) -> bool {
         && run.link_density() < LINKED_PROSE
 }
 
+/// A paragraph element whose links leave some words of its own: a
+/// sentence of the article citing its sources, not a "Read more:" line.
+fn sentence_with_links(page: &Page<'_>, run: &Run) -> bool {
+    run.link_density() < LINKED_PROSE
+        && page
+            .nodes
+            .get(run.owner as usize)
+            .and_then(|n| n.dom.value().as_element())
+            .is_some_and(|e| e.name() == "p")
+}
+
 /// The article's runs: the chosen element and which runs inside it to keep.
 pub(super) struct Content {
     pub root: u32,
@@ -233,7 +244,9 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         keep[i] = if paragraph(r) {
             pos <= last_para
         } else {
-            pos > first_para && pos < last_para && (r.link_density() < 0.5 || linked_prose(r))
+            pos > first_para
+                && pos < last_para
+                && (r.link_density() < 0.5 || linked_prose(r) || sentence_with_links(page, r))
         };
     }
     // The lines that continue the paragraphs' block past the last one (a

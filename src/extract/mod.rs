@@ -388,6 +388,21 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_citing_its_sources_stays_but_a_read_more_line_does_not() {
+        let page = format!(
+            "<html><body><div class=\"post\">{}\
+             <p>The case <a href=/s>had been shelved in 2017 but was re-opened</a> this year.</p>\
+             <p>Read more: <a href=/r>Another story about something else entirely</a></p>{}\
+             </div></body></html>",
+            para("One", 2),
+            para("Two", 2)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("The case had been shelved"), "{text}");
+        assert!(!text.contains("Read more"), "{text}");
+    }
+
+    #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;
         let mut page = format!("<html><body><div>{}", para("Shallow", 3));
