@@ -118,7 +118,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             good[r.owner as usize] += u64::from(r.len);
         } else if linked_prose(r) {
             // Its links cost as other links do.
-            good[r.owner as usize] += u64::from(r.len - r.link);
+            good[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
         } else {
             plain[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
         }
@@ -288,11 +288,12 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             stopped_by_links = block.contains(&r.first) && r.link_density() >= 0.5;
             break;
         }
-        if !page.run_text(i).chars().any(char::is_alphanumeric) {
+        let text = page.run_text(i);
+        if !text.chars().any(char::is_alphanumeric) {
             // A rule ("___", "* * *") parts the article from its end matter.
             break;
         }
-        if !ad_label(&page.run_text(i)) {
+        if !ad_label(&text) {
             tail.push(i);
         }
     }
@@ -325,7 +326,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     // Ad slots' labels between the paragraphs.
     for &i in &inside[first_para..=last_para] {
         let r = &page.runs[i];
-        if keep[i] && !paragraph(r) && r.len <= AD_LABEL_LEN && ad_label(&page.run_text(i)) {
+        if keep[i] && !paragraph(r) && ad_label(&page.run_text(i)) {
             keep[i] = false;
         }
     }
@@ -385,9 +386,6 @@ fn before_teasers(page: &Page<'_>, inside: &[usize], first_para: usize, last_par
 /// Short lines allowed between two teasers (an author, a date, "Next").
 const TEASER_LINES: usize = 3;
 
-/// No ad label is longer than this (non-space bytes).
-const AD_LABEL_LEN: u32 = 40;
-
 /// A line that only labels an ad slot ("Advertisement", "Anzeige", "Story
 /// continues below").
 fn ad_label(text: &str) -> bool {
@@ -412,10 +410,9 @@ fn ad_label(text: &str) -> bool {
         "reklama",
         "реклама",
     ];
-    let text = text
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    text.len() <= 4 * AD_LABEL_LEN as usize && LABELS.contains(&text.as_str())
+    let text = text.trim_matches(|c: char| !c.is_alphanumeric());
+    // The longest label, in bytes: anything longer is not one.
+    text.len() <= 40 && LABELS.contains(&text.to_lowercase().as_str())
 }
 
 /// Elements whose text after the last paragraph continues the article,
@@ -442,7 +439,9 @@ const LEAD_LINES: &[&str] = &["li", "h2", "h3", "h4", "h5", "h6"];
 /// owners of the first and the last: their closest common ancestor, or the
 /// parent of the only one; never above `root`.
 fn paragraphs_block(page: &Page<'_>, root: u32, first: u32, last: u32) -> u32 {
-    let block = if first == last {
+    let block = if first == NONE || last == NONE {
+        root
+    } else if first == last {
         page.nodes[first as usize].parent
     } else {
         common_ancestor(page, first, last)
