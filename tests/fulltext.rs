@@ -570,6 +570,57 @@ async fn a_paywall_page_keeps_the_teaser() {
     assert_eq!(server.hits("/p/wall"), 1);
 }
 
+/// An article that ends in a run of short lines (a tour's dates, written as
+/// paragraphs) is stored whole from its realistic page, and nothing of the
+/// page around it (related list, comments, sidebar, footer) comes with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_article_ending_in_short_lines_is_stored_with_its_tail() {
+    let server = Server::start().await;
+    let base = format!("http://{}", server.addr);
+    let mut paragraphs: Vec<String> = (0..4)
+        .map(|i| {
+            format!(
+                "The band announced on Monday the leg {i} of a tour that will take it across the country next summer, with guests."
+            )
+        })
+        .collect();
+    paragraphs.push("The tour dates:".to_string());
+    paragraphs.extend((1..=25).map(|d| format!("June {d} -- Amphitheatre, Town {d}")));
+    paragraphs.push("Tickets go on sale Friday.".to_string());
+    let article = Article {
+        id: "shortlines01".to_string(),
+        title: "The band announced a tour".to_string(),
+        paragraphs,
+    };
+    let other = articles(1);
+    let page = site::page(&base, &article, &other.iter().collect::<Vec<_>>());
+    server.route("/p/tour", Route::ok("text/html; charset=utf-8", page));
+    server.route(
+        "/teasers.xml",
+        Route::rss(teaser_feed(&base, &[("tour", "/p/tour")])),
+    );
+    let env = env_with("", &[(server.url("/teasers.xml"), "")]);
+    env.run(SECS(30)).await;
+    let rows = page_rows(&env, &server.url("/teasers.xml")).await;
+    assert_eq!(rows[0].text_source, "page", "{:?}", rows[0]);
+    let text = rows[0].content_text.as_deref().unwrap_or("");
+    assert!(text.contains("June 25 -- Amphitheatre, Town 25"), "{text}");
+    assert!(text.contains("Tickets go on sale Friday."), "{text}");
+    let (recall, precision) = site::coverage(&article.text(), text);
+    assert!(
+        recall >= 0.95 && precision >= 0.95,
+        "{recall} {precision}: {text}"
+    );
+    for furniture in [
+        "Related stories",
+        "Comments",
+        "Most read",
+        "All rights reserved",
+    ] {
+        assert!(!text.contains(furniture), "{furniture}: {text}");
+    }
+}
+
 /// `reclean` after a rule change re-extracts a page-extracted entry from the
 /// stored page, with no request at all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -11,18 +11,51 @@ use super::page::{NONE, Page, Run};
 const PARAGRAPH: u32 = 60;
 /// Link text share above which a run is a link list, not prose.
 const LINKY: f32 = 0.35;
+/// Link text share up to which a run with a paragraph's worth of other
+/// text is still prose with links in it.
+const LINKED_PROSE: f32 = 0.7;
 /// Share of the page's prose that makes an element named as furniture the
 /// article's holder after all.
 const HOLDS_ARTICLE: f32 = 0.4;
 /// Share of the page's prose an element named as the article body must
 /// hold to be believed.
 const HINT_SHARE: f32 = 0.2;
-/// What a byte of non-paragraph text costs an element as the article.
+/// Share of the prose of a page's `<article>` elements that makes the
+/// largest of them the article.
+const LARGEST_ARTICLE: f32 = 0.5;
+/// What a byte of link text outside paragraphs costs an element as the
+/// article (link lists, menus).
 const OTHER_COST: f32 = 0.5;
+/// What a byte of other non-paragraph text costs: less, since short lines
+/// (a schedule, standings, list items, subheads) are as often the
+/// article's as page chrome, and a wrapper of the article with a few dates
+/// and labels must still lose to the article.
+const PLAIN_COST: f32 = 0.1;
 
 /// Whether a run is prose: long enough, not mostly links, not a heading.
 pub(super) fn paragraph(run: &Run) -> bool {
     run.heading == 0 && run.len >= PARAGRAPH && run.link_density() < LINKY
+}
+
+/// Whether a run is prose full of links (a news digest's items, a paragraph
+/// citing its sources): a paragraph's worth of text besides the links. It
+/// is the article's inside it, but never marks where the article starts or
+/// ends: end matter ("more stories", "follow us") reads like this too.
+fn linked_prose(run: &Run) -> bool {
+    run.heading == 0
+        && run.len.saturating_sub(run.link) >= PARAGRAPH
+        && run.link_density() < LINKED_PROSE
+}
+
+/// A paragraph element whose links leave some words of its own: a
+/// sentence of the article citing its sources, not a "Read more:" line.
+fn sentence_with_links(page: &Page<'_>, run: &Run) -> bool {
+    run.link_density() < LINKED_PROSE
+        && page
+            .nodes
+            .get(run.owner as usize)
+            .and_then(|n| n.dom.value().as_element())
+            .is_some_and(|e| e.name() == "p")
 }
 
 /// The article's runs: the chosen element and which runs inside it to keep.
@@ -74,6 +107,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     // Text, link text and paragraph text under each element, furniture left out.
     let mut text = vec![0u64; n];
     let mut good = vec![0u64; n];
+    let mut plain = vec![0u64; n];
     for r in &page.runs {
         let first = r.first as usize;
         if r.owner == NONE || furniture.get(first).copied().unwrap_or(true) {
@@ -82,6 +116,11 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         text[r.owner as usize] += u64::from(r.len);
         if paragraph(r) {
             good[r.owner as usize] += u64::from(r.len);
+        } else if linked_prose(r) {
+            // Its links cost as other links do.
+            good[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
+        } else {
+            plain[r.owner as usize] += u64::from(r.len.saturating_sub(r.link));
         }
     }
     for i in (1..n).rev() {
@@ -89,6 +128,7 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
         if p != NONE && !furniture[i] {
             text[p as usize] += text[i];
             good[p as usize] += good[i];
+            plain[p as usize] += plain[i];
         }
     }
 
@@ -116,13 +156,56 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     if common != NONE && hinted as f32 >= HINT_SHARE * good[0] as f32 {
         scope = common as usize..page.nodes[common as usize].end as usize;
     }
+    // Several `<article>` elements with prose in the scope are a post and
+    // the teasers of others ("you may also like", a blog's next posts, a
+    // front page's stories), each read as an article of its own: the one
+    // carrying the page's headline is the page's article, unless it is a
+    // teaser itself (a headline over little prose); else the one holding
+    // most of the articles' prose.
+    let headline = page
+        .runs
+        .iter()
+        .find(|r| r.heading == 1)
+        .map(|r| r.first as usize);
+    let mut articles = Vec::new();
+    let mut i = scope.start;
+    while i < scope.end {
+        let node = &page.nodes[i];
+        let is_article = !furniture[i]
+            && good[i] > 0
+            && node
+                .dom
+                .value()
+                .as_element()
+                .is_some_and(|e| e.name() == "article");
+        if is_article {
+            articles.push(i..node.end as usize);
+            i = (node.end as usize).max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    if articles.len() > 1 {
+        let in_articles: u64 = articles.iter().map(|a| good[a.start]).sum();
+        let share = |a: &std::ops::Range<usize>| good[a.start] as f32 / in_articles as f32;
+        let with_headline = articles
+            .iter()
+            .find(|a| headline.is_some_and(|h| a.contains(&h)) && share(a) >= HINT_SHARE);
+        let largest = articles
+            .iter()
+            .max_by_key(|a| good[a.start])
+            .filter(|a| share(a) >= LARGEST_ARTICLE);
+        if let Some(article) = with_headline.or(largest) {
+            scope = article.clone();
+        }
+    }
     let mut best = (f32::MIN, NONE);
     for (i, node) in page.nodes.iter().enumerate() {
         if node.class.is_none() || furniture[i] || good[i] == 0 || !scope.contains(&i) {
             continue;
         }
-        let other = text[i] - good[i];
-        let mut score = good[i] as f32 - OTHER_COST * other as f32;
+        let other = text[i] - good[i] - plain[i];
+        let mut score = good[i] as f32 - OTHER_COST * other as f32 - PLAIN_COST * plain[i] as f32;
         if node.body_hint {
             score += good[i] as f32 * 0.1;
         }
@@ -155,35 +238,220 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
     let (Some(first_para), Some(last_para)) = (first_para, last_para) else {
         return None;
     };
+    let last_para = before_teasers(page, &inside, first_para, last_para);
     for (pos, &i) in inside.iter().enumerate() {
         let r = &page.runs[i];
         keep[i] = if paragraph(r) {
-            true
-        } else if r.heading == 1 {
-            false
+            pos <= last_para
         } else {
-            pos > first_para && pos < last_para && r.link_density() < 0.5
+            pos > first_para
+                && pos < last_para
+                && (r.link_density() < 0.5 || linked_prose(r) || sentence_with_links(page, r))
         };
     }
-    // A list that ends the article (steps, features) is prose too: its
-    // items right after the last paragraph, while they are not links.
-    for &i in inside.iter().skip(last_para + 1) {
-        let r = &page.runs[i];
-        let in_list = page
-            .nodes
+    // The lines that continue the paragraphs' block past the last one (a
+    // schedule, standings, a closing line, a list) or lead into it before
+    // the first are the article's too, up to the first line that is not
+    // like them: elsewhere on the page, a link, or not a line of text.
+    let container = paragraphs_block(
+        page,
+        root,
+        page.runs[inside[first_para]].owner,
+        page.runs[inside[last_para]].owner,
+    );
+    let block = container..page.nodes[container as usize].end;
+    let element = |r: &Run| {
+        page.nodes
             .get(r.owner as usize)
             .and_then(|n| n.dom.value().as_element())
-            .is_some_and(|e| e.name() == "li");
-        if !in_list || r.link_density() >= 0.2 || r.len < 15 {
+    };
+    // A line is like the paragraphs when it is written the same way: a
+    // paragraph element of the same class as the nearest paragraph (other
+    // classes are datelines, captions, credits, "read time"), or an item,
+    // subhead or quote of the block.
+    let like = |r: &Run, para: &Run, other_tags: &[&str]| {
+        if !block.contains(&r.first) || r.heading == 1 || r.link_density() >= 0.5 {
+            return false;
+        }
+        let (Some(line), Some(para)) = (element(r), element(para)) else {
+            return false;
+        };
+        (line.name() == "p" && para.name() == "p" && line.attr("class") == para.attr("class"))
+            || other_tags.contains(&line.name())
+    };
+    let last = &page.runs[inside[last_para]];
+    let mut tail = Vec::new();
+    let mut stopped_by_links = false;
+    for &i in &inside[last_para + 1..] {
+        let r = &page.runs[i];
+        if !like(r, last, TAIL_LINES) {
+            stopped_by_links = block.contains(&r.first) && r.link_density() >= 0.5;
             break;
         }
+        let text = page.run_text(i);
+        if !text.chars().any(char::is_alphanumeric) {
+            // A rule ("___", "* * *") parts the article from its end matter.
+            break;
+        }
+        if !ad_label(&text) {
+            tail.push(i);
+        }
+    }
+    // A short line right before a list of links is its heading ("You may
+    // also like").
+    if stopped_by_links
+        && let Some(&i) = tail.last()
+        && element(&page.runs[i]).is_some_and(|e| e.name() != "li")
+        && !paragraph(&page.runs[i])
+    {
+        tail.pop();
+    }
+    for i in tail {
         keep[i] = true;
+    }
+    let first = &page.runs[inside[first_para]];
+    let mut lead = first_para;
+    while lead > 0 && like(&page.runs[inside[lead - 1]], first, LEAD_LINES) {
+        lead -= 1;
+    }
+    // A heading that opens the block is a title over the article, not one
+    // of its subheads.
+    let opens_block = |pos: usize| pos == 0 || !block.contains(&page.runs[inside[pos - 1]].first);
+    if lead < first_para && page.runs[inside[lead]].heading > 0 && opens_block(lead) {
+        lead += 1;
+    }
+    for &i in &inside[lead..first_para] {
+        keep[i] = true;
+    }
+    // Ad slots' labels between the paragraphs.
+    for &i in &inside[first_para..=last_para] {
+        let r = &page.runs[i];
+        if keep[i] && !paragraph(r) && ad_label(&page.run_text(i)) {
+            keep[i] = false;
+        }
     }
     Some(Content {
         root,
         keep,
         furniture,
     })
+}
+
+/// Where the article ends when its last paragraphs are the blurbs of
+/// teasers (next and previous stories, "most popular" lists): each a
+/// linked title right before it, up to a few short lines (author, date,
+/// "Next story") between them. Returns the position in `inside` of the
+/// last paragraph before them, or `last_para` when they are not teasers or
+/// are most of the article (a gift guide of linked products).
+fn before_teasers(page: &Page<'_>, inside: &[usize], first_para: usize, last_para: usize) -> usize {
+    let run = |pos: usize| &page.runs[inside[pos]];
+    let mut pos = last_para;
+    let mut title_at = None;
+    let mut units = 0;
+    let mut blurbs = 0u64;
+    while pos > first_para && paragraph(run(pos)) && run(pos - 1).link_density() >= 0.8 {
+        units += 1;
+        blurbs += u64::from(run(pos).len);
+        title_at = Some(pos - 1);
+        // Back over the previous unit's short lines to its blurb.
+        let mut prev = pos - 1;
+        let mut between = 0;
+        while prev > first_para && !paragraph(run(prev - 1)) && between < TEASER_LINES {
+            prev -= 1;
+            between += 1;
+        }
+        if prev <= first_para {
+            break;
+        }
+        pos = prev - 1;
+    }
+    let Some(title_at) = title_at else {
+        return last_para;
+    };
+    let article: u64 = inside[first_para..title_at]
+        .iter()
+        .map(|&i| &page.runs[i])
+        .filter(|r| paragraph(r))
+        .map(|r| u64::from(r.len))
+        .sum();
+    match inside[..title_at]
+        .iter()
+        .rposition(|&i| paragraph(&page.runs[i]))
+    {
+        Some(before) if units >= 2 && article > blurbs && before >= first_para => before,
+        _ => last_para,
+    }
+}
+
+/// Short lines allowed between two teasers (an author, a date, "Next").
+const TEASER_LINES: usize = 3;
+
+/// A line that only labels an ad slot ("Advertisement", "Anzeige", "Story
+/// continues below").
+fn ad_label(text: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "advertising",
+        "sponsored",
+        "sponsored content",
+        "story continues below",
+        "article continues below",
+        "continue reading below",
+        "continue reading the main story",
+        "anzeige",
+        "werbung",
+        "publicité",
+        "publicidad",
+        "publicidade",
+        "pubblicità",
+        "reklama",
+        "реклама",
+    ];
+    let text = text.trim_matches(|c: char| !c.is_alphanumeric());
+    // The longest label, in bytes: anything longer is not one.
+    text.len() <= 40 && LABELS.contains(&text.to_lowercase().as_str())
+}
+
+/// Elements whose text after the last paragraph continues the article,
+/// whatever their class.
+const TAIL_LINES: &[&str] = &[
+    "li",
+    "dd",
+    "dt",
+    "blockquote",
+    "pre",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+];
+/// Elements whose text before the first paragraph leads into it, whatever
+/// their class.
+const LEAD_LINES: &[&str] = &["li", "h2", "h3", "h4", "h5", "h6"];
+
+/// The element whose children carry the article's paragraphs, from the
+/// owners of the first and the last: their closest common ancestor, or the
+/// parent of the only one; never above `root`.
+fn paragraphs_block(page: &Page<'_>, root: u32, first: u32, last: u32) -> u32 {
+    let block = if first == NONE || last == NONE {
+        root
+    } else if first == last {
+        page.nodes[first as usize].parent
+    } else {
+        common_ancestor(page, first, last)
+    };
+    let root_range = root..page.nodes[root as usize].end;
+    if block == NONE || !root_range.contains(&block) {
+        root
+    } else {
+        block
+    }
 }
 
 /// The deepest node holding both `a` and `b` (preorder: an ancestor comes
@@ -230,19 +498,7 @@ pub(super) fn explain(page: &Page<'_>) -> String {
                 c.furniture.get(r.first as usize).copied().unwrap_or(false),
             )
         });
-        let mut text = String::new();
-        for node in page
-            .nodes
-            .get(r.first as usize..=r.last as usize)
-            .unwrap_or(&[])
-        {
-            if node.run == i as u32
-                && let Some(t) = node.dom.value().as_text()
-            {
-                text.push_str(t);
-            }
-        }
-        let text = super::page::collapse(&text);
+        let text = page.run_text(i);
         let mut chain = String::new();
         let mut a = r.owner;
         while a != NONE {

@@ -220,6 +220,188 @@ mod tests {
         assert!(!text.contains("Jane") && !text.contains("2019") && !text.contains("Share"));
     }
 
+    /// Short lines of a schedule or a standings table, written as
+    /// paragraphs: too short to read as prose one by one.
+    fn short_lines(n: usize) -> String {
+        (0..n)
+            .map(|i| format!("<p>June {i} -- Amphitheatre number {i}, Tampa</p>"))
+            .collect()
+    }
+
+    #[test]
+    fn an_article_ending_in_short_lines_keeps_its_tail_but_not_the_list_after_it() {
+        let page = format!(
+            "<html><body><div class=\"story\"><h1>Headline</h1>{}{}\
+             <p>Tickets on sale Friday.</p></div>\
+             <div class=\"more\"><h3>Latest</h3><ul>\
+             <li><a href=/a>Another story about something else entirely</a></li>\
+             <li><a href=/b>Yet another story that is linked from here</a></li></ul></div>\
+             </body></html>",
+            para("Story", 3),
+            short_lines(12)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("June 11 -- Amphitheatre number 11"), "{text}");
+        assert!(text.ends_with("Tickets on sale Friday."), "{text}");
+        assert!(!text.contains("Another story") && !text.contains("Latest"));
+    }
+
+    #[test]
+    fn an_article_opening_with_a_short_line_keeps_it() {
+        let page = format!(
+            "<html><body><div class=\"story\"><h1>Headline</h1>\
+             <p>A half century on, the band is still playing.</p><h3>The tour</h3>{}</div></body></html>",
+            para("Story", 3)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(
+            text.starts_with("A half century on, the band is still playing.\n\nThe tour\n\nStory"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn many_short_lines_do_not_shrink_the_article_to_one_paragraph() {
+        let page = format!(
+            "<html><body><nav><a href=/>Home</a></nav><div class=\"standings\">\
+             {}{}<p>Closing words on the standings, long enough to be read as a paragraph of prose.</p>\
+             </div></body></html>",
+            para("Intro", 2),
+            short_lines(40)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Intro sentence number 0"), "{text}");
+        assert!(text.contains("June 39 -- Amphitheatre number 39"), "{text}");
+        assert!(text.ends_with("paragraph of prose."), "{text}");
+    }
+
+    #[test]
+    fn a_digest_of_items_citing_their_sources_is_kept_whole() {
+        let item = |i: usize| {
+            format!(
+                "<li>Item {i} of the digest says what happened today, in a sentence or two of its own, \
+                 <a href=/s{i}>as the outlet that broke the story reported on Monday morning</a>.</li>"
+            )
+        };
+        let items: String = (0..10).map(item).collect();
+        let page = format!(
+            "<html><body><div class=\"post\"><h1>10 things</h1><p>Good morning! Here is the news.</p>\
+             <ol>{items}</ol>{}</div><div class=\"more\"><ul>\
+             <li><a href=/a>Another story about something else entirely</a></li>\
+             <li><a href=/b>Yet another story that is linked from here</a></li></ul></div>\
+             </body></html>",
+            para("Outro", 1)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Item 0 of the digest"), "{text}");
+        assert!(text.contains("Item 9 of the digest"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+    }
+
+    #[test]
+    fn of_several_article_elements_the_headline_s_is_the_article() {
+        let teaser = |n: usize| {
+            format!(
+                "<article class=\"post\"><h3><a href=/t{n}>Teaser {n}</a></h3>{}</article>",
+                para(&format!("Teaser {n}"), 2)
+            )
+        };
+        let teasers: String = (0..4).map(teaser).collect();
+        let page = format!(
+            "<html><body><div id=\"primary\"><article class=\"post\"><h1>Headline</h1>{}</article>\
+             <h3>You may also like</h3>{teasers}</div></body></html>",
+            para("Story", 3)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(text.ends_with("sure of it."), "{text}");
+        assert!(!text.contains("Teaser"), "{text}");
+        // A headline over a teaser does not make it the article; the
+        // article holding most of the prose is.
+        let blurb = |n: usize| {
+            format!(
+                "<article class=\"teaser\"><h2><a href=/t{n}>Teaser {n}</a></h2>{}</article>",
+                para(&format!("Teaser {n}"), 1)
+            )
+        };
+        let blurbs: String = (0..10).map(blurb).collect();
+        let page = format!(
+            "<html><body><article class=\"story\"><h2>Headline</h2>{}</article>\
+             <article class=\"featured\"><h1>Featured</h1><p>A featured teaser, one line long enough to count as prose.</p></article>\
+             {blurbs}</body></html>",
+            para("Story", 12)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(text.contains("Story sentence number 11"), "{text}");
+        assert!(
+            !text.contains("Teaser") && !text.contains("featured"),
+            "{text}"
+        );
+    }
+
+    /// A linked title, a blurb long enough to read as prose, a byline.
+    fn teaser_unit(n: usize) -> String {
+        format!(
+            "<h5><a href=/t{n}>Teaser title {n}</a></h5>\
+             <p class=\"excerpt\">Teaser blurb {n} that sums up another story in one sentence of prose, and a clause.</p>\
+             <div>Jane Doe 2019-11-20</div>"
+        )
+    }
+
+    #[test]
+    fn teasers_after_the_article_in_its_block_are_left_out() {
+        let teasers: String = (0..3).map(teaser_unit).collect();
+        let page = format!(
+            "<html><body><div class=\"post-content\"><h1>Headline</h1>{}\
+             <h2>Most popular</h2>{teasers}</div></body></html>",
+            para("Story", 4)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Story sentence number 3"), "{text}");
+        assert!(
+            !text.contains("Teaser") && !text.contains("Most popular"),
+            "{text}"
+        );
+        // A guide made of such units is the article itself.
+        let units: String = (0..8).map(teaser_unit).collect();
+        let page = format!(
+            "<html><body><div class=\"post-content\"><h1>Gift guide</h1>{}{units}</div></body></html>",
+            para("Intro", 1)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Teaser blurb 7"), "{text}");
+    }
+
+    #[test]
+    fn ad_labels_between_paragraphs_are_left_out() {
+        let page = format!(
+            "<html><body><div class=\"post\">{}<center>Advert</center>{}\
+             <div>ADVERTISEMENT</div>{}</div></body></html>",
+            para("One", 2),
+            para("Two", 2),
+            para("Three", 2)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("Three sentence number 1"), "{text}");
+        assert!(!text.to_lowercase().contains("advert"), "{text}");
+    }
+
+    #[test]
+    fn a_sentence_citing_its_sources_stays_but_a_read_more_line_does_not() {
+        let page = format!(
+            "<html><body><div class=\"post\">{}\
+             <p>The case <a href=/s>had been shelved in 2017 but was re-opened</a> this year.</p>\
+             <p>Read more: <a href=/r>Another story about something else entirely</a></p>{}\
+             </div></body></html>",
+            para("One", 2),
+            para("Two", 2)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.contains("The case had been shelved"), "{text}");
+        assert!(!text.contains("Read more"), "{text}");
+    }
+
     #[test]
     fn a_hundred_thousand_nested_elements_do_not_overflow_the_stack() {
         let depth = 100_000;

@@ -320,16 +320,25 @@ pub(super) fn collapse(text: &str) -> String {
 impl Page<'_> {
     /// The text of the first `h1` on the page.
     pub fn h1(&self) -> Option<String> {
-        let run = self.runs.iter().find(|r| r.heading == 1)?;
+        let run = self.runs.iter().position(|r| r.heading == 1)?;
+        let text = self.run_text(run);
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// The text of run `i`, whitespace collapsed.
+    pub fn run_text(&self, i: usize) -> String {
         let mut text = String::new();
-        let last = (run.last as usize).min(self.nodes.len().saturating_sub(1));
-        for node in self.nodes.get(run.first as usize..=last).unwrap_or(&[]) {
-            if let Some(t) = node.dom.value().as_text() {
-                text.push_str(t);
+        if let Some(run) = self.runs.get(i) {
+            let last = (run.last as usize).min(self.nodes.len().saturating_sub(1));
+            for node in self.nodes.get(run.first as usize..=last).unwrap_or(&[]) {
+                if node.run == i as u32
+                    && let Some(t) = node.dom.value().as_text()
+                {
+                    text.push_str(t);
+                }
             }
         }
-        let text = collapse(&text);
-        (!text.is_empty()).then_some(text)
+        collapse(&text)
     }
 }
 

@@ -168,6 +168,7 @@ fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
             | "navigation"
             | "menu"
             | "footer"
+            | "copyright"
             | "masthead"
             | "popup"
             | "modal"
