@@ -87,13 +87,20 @@ pub async fn vacuum(pool: &SqlitePool, path: &std::path::Path) -> Result<VacuumR
     let size = || file_size(path) + file_size(&path.with_extension("db-wal"));
     let bytes_before = size();
     crate::search::catch_up(pool).await?;
+    // Three steps, each one statement: the line says which one runs.
+    let progress =
+        crate::progress::Progress::new("vacuum steps (merge index, rewrite, checkpoint)", 3);
     sqlx::query("INSERT INTO story_search (story_search) VALUES ('optimize')")
         .execute(pool)
         .await?;
+    progress.add(1);
     sqlx::query("VACUUM").execute(pool).await?;
+    progress.add(1);
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(pool)
         .await?;
+    progress.add(1);
+    progress.finish();
     Ok(VacuumReport {
         bytes_before,
         bytes_after: size(),

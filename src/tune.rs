@@ -244,6 +244,8 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
         .fetch_all(&store.pool)
         .await?;
     let mut report = RecleanReport::default();
+    let total = store.read(crate::store::entry_count)?;
+    let progress = crate::progress::Progress::new("recleaning entries", total);
     for (feed_id, url) in feeds {
         let rules = match config.feeds.iter().find(|f| f.url.as_str() == url) {
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
@@ -253,9 +255,11 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
         let mut after = 0i64;
         loop {
             let rows: Vec<RecleanRow> = sqlx::query_as(
-                "SELECT e.id, COALESCE(e.content_raw, '') AS raw, e.content_html AS html,
+                "SELECT e.id, e.content_raw_zstd AS raw_zstd, e.content_raw AS raw,
+                        e.content_html AS html,
                         e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
-                        COALESCE(e.page_url, e.url) AS page_url, p.html AS page
+                        COALESCE(e.page_url, e.url) AS page_url, p.html_zstd AS page_zstd,
+                        NULLIF(p.html, '') AS page
                  FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
                  WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
             )
@@ -267,13 +271,15 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             let Some(last) = rows.last() else { break };
             after = last.id;
             report.entries += rows.len() as u64;
+            progress.add(rows.len() as u64);
             let updates: Vec<RecleanUpdate> = rows
                 .into_iter()
-                .filter_map(|row| {
-                    let cleaned = cleaner.clean(&row.raw, rules.as_ref(), Some(&template));
+                .filter_map(|mut row| {
+                    let (raw, page) = row.unpacked()?;
+                    let cleaned = cleaner.clean(&raw, rules.as_ref(), Some(&template));
                     let teaser = row.teaser.then(|| cleaned.text.clone());
                     // A stored page is read again from its stored HTML.
-                    let article = row.page.as_deref().map(|page| {
+                    let article = page.as_deref().map(|page| {
                         let url = row.page_url.as_deref().and_then(|u| Url::parse(u).ok());
                         let article = crate::extract::extract(page, url.as_ref())
                             .map(|a| cleaner.clean(&a.html, rules.as_ref(), Some(&template)));
@@ -319,6 +325,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             report.changed += ids.len() as u64;
         }
     }
+    progress.finish();
     crate::search::catch_up(&store.pool).await?;
     Ok(report)
 }
@@ -327,15 +334,38 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
 #[derive(sqlx::FromRow)]
 struct RecleanRow {
     id: i64,
-    raw: String,
+    /// The raw HTML, compressed (`raw`: as text, in a row not converted yet).
+    raw_zstd: Option<Vec<u8>>,
+    raw: Option<String>,
     html: Option<String>,
     text: Option<String>,
     text_source: String,
     /// Its page was wanted: `teaser_text` follows the feed's text.
     teaser: bool,
     page_url: Option<String>,
-    /// The stored page, if one was fetched.
+    /// The stored page, if one was fetched (compressed, or as text in a row
+    /// not converted yet).
+    page_zstd: Option<Vec<u8>>,
     page: Option<String>,
+}
+
+impl RecleanRow {
+    /// The raw HTML and the stored page as text; `None` (with a warning)
+    /// when a stored value cannot be read back, and the entry is left as it is.
+    fn unpacked(&mut self) -> Option<(String, Option<String>)> {
+        let raw = unpack_or(self.raw_zstd.take(), self.raw.take())?;
+        let page = match (self.page_zstd.take(), self.page.take()) {
+            (None, None) => None,
+            (packed, plain) => Some(unpack_or(packed, plain)?),
+        };
+        Some((raw, page))
+    }
+}
+
+fn unpack_or(packed: Option<Vec<u8>>, plain: Option<String>) -> Option<String> {
+    crate::store::codec::unpack_or(packed.as_deref(), plain)
+        .inspect_err(|e| tracing::warn!(error = %e, "skipping an entry in reclean"))
+        .ok()
 }
 
 struct RecleanUpdate {

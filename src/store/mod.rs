@@ -12,6 +12,9 @@ use std::time::Duration;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
+pub mod codec;
+pub(crate) mod search;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open database {path}: {source}")]
@@ -27,6 +30,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("de-duplication failed: {0}")]
     Dedup(String),
+    #[error("{0}")]
+    Codec(String),
     #[error(
         "no database at {path}: `feedsieve run` creates it; check --database, \
          $FEEDSIEVE_DATABASE or [storage] database{hint}"
@@ -289,6 +294,8 @@ async fn connect_pool(
             path: path.display().to_string(),
             source,
         })?;
+    // Rows stored before migration 0015 are compressed here, resumably.
+    read_alone(&pool, codec::convert)?;
     Ok(pool)
 }
 
@@ -566,7 +573,9 @@ pub struct EntryWrite {
     pub author: Option<String>,
     pub published_at: Option<String>,
     pub updated_at: Option<String>,
-    pub content_raw: String,
+    /// The HTML exactly as received, compressed ([`codec::Packed::of`],
+    /// off the writer's path).
+    pub content_raw: codec::Packed,
     pub content_html: String,
     pub content_text: String,
     pub raw_hash: i64,
@@ -1044,28 +1053,39 @@ pub fn due_pages(
 ) -> Result<Vec<DuePage>, StoreError> {
     let mut select = conn.prepare_cached(
         "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
-                p.html, p.etag, p.last_modified
+                p.html_zstd, p.html, p.etag, p.last_modified
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
          WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
                AND e.url IS NOT NULL
          ORDER BY e.page_due_at, e.id LIMIT ?3",
     )?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = select.query_map(rusqlite::params![feed_id, now, limit], |row| {
-        let html: Option<String> = row.get(4)?;
-        Ok(DuePage {
+    let mut rows = select.query(rusqlite::params![feed_id, now, limit])?;
+    let mut due = Vec::new();
+    while let Some(row) = rows.next()? {
+        let packed: Option<Vec<u8>> = row.get(4)?;
+        let plain: Option<String> = row.get(5)?;
+        // A page that cannot be read back is fetched without validators.
+        let stored = match (packed, plain) {
+            (None, None) => None,
+            (packed, plain) => codec::unpack_or(packed.as_deref(), plain)
+                .inspect_err(|e| tracing::warn!(error = %e, "stored page unreadable"))
+                .ok()
+                .map(|html| StoredPage {
+                    html,
+                    etag: row.get(6).ok().flatten(),
+                    last_modified: row.get(7).ok().flatten(),
+                }),
+        };
+        due.push(DuePage {
             entry_id: row.get(0)?,
             url: row.get(1)?,
             teaser_text: row.get(2)?,
             attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
-            stored: html.map(|html| StoredPage {
-                html,
-                etag: row.get(5).ok().flatten(),
-                last_modified: row.get(6).ok().flatten(),
-            }),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+            stored,
+        });
+    }
+    Ok(due)
 }
 
 /// Writes page attempts in one transaction: each entry's text, source,
@@ -1132,12 +1152,12 @@ fn write_pages_in(
         }
         if let Some(page) = &w.page {
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO entry_pages (entry_id, html, etag, last_modified)
-                 SELECT id, ?2, ?3, ?4 FROM entries WHERE id = ?1",
+                "INSERT OR REPLACE INTO entry_pages (entry_id, html, html_zstd, etag, last_modified)
+                 SELECT id, '', ?2, ?3, ?4 FROM entries WHERE id = ?1",
             )?
             .execute(rusqlite::params![
                 w.entry_id,
-                page.html,
+                codec::pack(&page.html),
                 page.etag,
                 page.last_modified
             ])?;
@@ -1198,7 +1218,7 @@ fn write_fetch_in(
         let mut update = tx.prepare_cached(
             "UPDATE entries SET
                 url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-                changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+                changed_at = ?, content_raw = NULL, content_raw_zstd = ?, content_html = ?, content_text = ?,
                 raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
                 teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
              WHERE feed_id = ? AND guid = ?
@@ -1217,7 +1237,7 @@ fn write_fetch_in(
                     e.published_at,
                     e.updated_at,
                     record.fetched_at,
-                    e.content_raw,
+                    e.content_raw.as_bytes(),
                     e.content_html,
                     e.content_text,
                     e.raw_hash,
@@ -1470,7 +1490,7 @@ pub fn insert_new(
         .map_err(|e| StoreError::Dedup(e.to_string()))?;
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
-                              fetched_at, changed_at, content_raw, content_html, content_text,
+                              fetched_at, changed_at, content_raw_zstd, content_html, content_text,
                               raw_hash, simhash, story_id, authors, categories,
                               teaser_text, page_due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1489,7 +1509,7 @@ pub fn insert_new(
             e.updated_at,
             fetched_at,
             fetched_at,
-            e.content_raw,
+            e.content_raw.as_bytes(),
             e.content_html,
             e.content_text,
             e.raw_hash,
@@ -1663,4 +1683,10 @@ fn record_filtered(
         }
     }
     Ok(())
+}
+
+/// How many entries are stored (for progress lines).
+pub fn entry_count(conn: &rusqlite::Connection) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
