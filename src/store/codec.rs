@@ -106,6 +106,16 @@ pub struct ConvertReport {
     pub bytes_after: u64,
 }
 
+impl ConvertReport {
+    fn plus(self, other: ConvertReport) -> ConvertReport {
+        ConvertReport {
+            rows: self.rows + other.rows,
+            bytes_before: self.bytes_before + other.bytes_before,
+            bytes_after: self.bytes_after + other.bytes_after,
+        }
+    }
+}
+
 /// Packs the raw HTML and pages stored before migration 0015, `batch` rows a
 /// transaction, each batch moving the table's resume point in `meta`; the
 /// point is deleted when the table is done, after which this costs one read.
@@ -134,12 +144,13 @@ pub fn convert_in_batches(
             continue;
         };
         let total: i64 = conn.query_row(c.count, [after], |r| r.get(0))?;
+        let mut table = ConvertReport::default();
         let progress = Progress::new(&format!("compressing stored {}", c.what), total as u64);
         let started = Instant::now();
         loop {
             if max_batches.is_some_and(|max| batches >= max) {
                 progress.finish();
-                return Ok(report);
+                return Ok(report.plus(table));
             }
             batches += 1;
             let done = super::immediate(conn, |tx| -> Result<bool, StoreError> {
@@ -156,9 +167,9 @@ pub fn convert_in_batches(
                     // NULL: written by this version already (or never had any).
                     let Some(plain) = plain else { continue };
                     let frame = pack(plain);
-                    report.rows += 1;
-                    report.bytes_before += plain.len() as u64;
-                    report.bytes_after += frame.len() as u64;
+                    table.rows += 1;
+                    table.bytes_before += plain.len() as u64;
+                    table.bytes_after += frame.len() as u64;
                     update.execute(rusqlite::params![id, frame])?;
                 }
                 tx.execute(
@@ -174,12 +185,13 @@ pub fn convert_in_batches(
             }
         }
         progress.finish();
-        if report.rows > 0 {
+        report = report.plus(table);
+        if table.rows > 0 {
             tracing::info!(
                 table = c.what,
-                rows = report.rows,
-                bytes_before = report.bytes_before,
-                bytes_after = report.bytes_after,
+                rows = table.rows,
+                bytes_before = table.bytes_before,
+                bytes_after = table.bytes_after,
                 seconds = started.elapsed().as_secs_f64(),
                 "compressed stored HTML"
             );
