@@ -46,10 +46,26 @@ impl Packed {
     }
 }
 
+thread_local! {
+    /// One compression context per thread, kept: making one per entry
+    /// allocates and frees its tables every time.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// `text` as a zstd frame.
 pub fn pack(text: &str) -> Vec<u8> {
-    // Compressing from memory into memory fails only when out of memory.
-    zstd::bulk::compress(text.as_bytes(), LEVEL).unwrap_or_else(|_| Vec::new())
+    let packed = COMPRESSOR.with(|cell| {
+        let mut cell = cell.try_borrow_mut().ok()?;
+        if cell.is_none() {
+            *cell = zstd::bulk::Compressor::new(LEVEL).ok();
+        }
+        cell.as_mut()?.compress(text.as_bytes()).ok()
+    });
+    // A context could not be made (out of memory): one for this call.
+    packed.unwrap_or_else(|| {
+        zstd::bulk::compress(text.as_bytes(), LEVEL).unwrap_or_else(|_| Vec::new())
+    })
 }
 
 /// The text of a frame [`pack`] made. A damaged or foreign value (the column
