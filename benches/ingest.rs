@@ -15,7 +15,9 @@
 //! `BENCH_PERF_EVENT=sched:sched_switch`, every time a thread leaves the CPU
 //! and why, instead of samples); `BENCH_WRAP="CMD ARGS"` runs each feedsieve
 //! child under another command (heaptrack); `BENCH_ONLY=cold` runs the cold
-//! run alone (for A/B runs of two builds); `BENCH_KEEP=1` keeps the bench's
+//! run alone (for A/B runs of two builds); `BENCH_ONLY=versus` runs only
+//! feedsieve's and newsboat's cold runs, alternating `BENCH_ROUNDS` times
+//! (default 3), with medians; `BENCH_KEEP=1` keeps the bench's
 //! directory; the library run for the stage split is skipped above 2,000
 //! feeds unless `BENCH_SPLIT_ALL=1`.
 //!
@@ -464,6 +466,90 @@ fn db_size_mb(dir: &Path) -> f64 {
         / 1e6
 }
 
+/// Stored bytes per entry against the entries' content (the HTML each entry
+/// carries in its feed): the whole file after a checkpoint, each table and
+/// index (SQLite's dbstat), and the content columns. A line per part, and
+/// the ratio with and without the parts other issues own (entry_shingles:
+/// de-duplication; clean_template_blocks: the cleaner).
+fn footprint(c: &Corpus, shape: Shape, dir: &Path) -> Option<String> {
+    let content: usize = (0..shape.feeds)
+        .flat_map(|f| (0..shape.entries).map(move |j| (f, j)))
+        .map(|(f, j)| entry(c, shape, f, j).html.len())
+        .sum();
+    let conn = rusqlite::Connection::open(dir.join("feedsieve.db")).ok()?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .ok()?;
+    let entries: f64 = conn
+        .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get::<_, i64>(0))
+        .ok()? as f64;
+    let per_entry = content as f64 / entries;
+    let file: f64 = conn
+        .query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .ok()? as f64;
+    let mut tables: Vec<(String, f64)> = conn
+        .prepare("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC")
+        .ok()?
+        .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as f64)))
+        .ok()?
+        .filter_map(Result::ok)
+        .collect();
+    let others: f64 = tables
+        .iter()
+        .filter(|(name, _)| name == "entry_shingles" || name == "clean_template_blocks")
+        .map(|(_, b)| b)
+        .sum();
+    let columns: Vec<(String, f64)> = [
+        "content_raw",
+        "content_raw_zstd",
+        "content_html",
+        "content_text",
+        "teaser_text",
+    ]
+    .iter()
+    .filter_map(|col| {
+        conn.query_row(
+            &format!("SELECT COALESCE(SUM(length(CAST({col} AS BLOB))), 0) FROM entries"),
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .ok()
+        .map(|b| (col.to_string(), b as f64))
+    })
+    .collect();
+    let mut out = format!(
+        "  footprint: {:.0} bytes stored per entry for {per_entry:.0} bytes of content = {:.2}× \
+         ({:.2}× without entry_shingles and clean_template_blocks); file {:.1} MB\n",
+        file / entries,
+        file / entries / per_entry,
+        (file - others) / entries / per_entry,
+        file / 1e6
+    );
+    tables.retain(|(_, b)| b / entries >= 10.0);
+    let _ = writeln!(
+        out,
+        "    by table (bytes/entry): {}",
+        tables
+            .iter()
+            .map(|(name, b)| format!("{name} {:.0}", b / entries))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = write!(
+        out,
+        "    entries' columns (bytes/entry): {}",
+        columns
+            .iter()
+            .map(|(name, b)| format!("{name} {:.0}", b / entries))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Some(out)
+}
+
 /// Free space where the databases go, from df(1) (no statvfs binding here).
 fn free_mb(dir: &Path) -> f64 {
     Command::new("df")
@@ -654,6 +740,70 @@ fn newsboat(dir: &Path, addr: SocketAddr, shape: Shape) -> Option<Proc> {
     Some(proc_)
 }
 
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Cold runs of feedsieve and newsboat on the same feeds, alternating, each
+/// in a fresh folder; every run and the medians are printed.
+fn versus(c: &Corpus, addr: SocketAddr, shape: Shape, newsboat_ok: &Result<(), String>) {
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let mut ours: Vec<Proc> = Vec::new();
+    let mut theirs: Vec<Proc> = Vec::new();
+    for round in 0..rounds {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = write_config(dir.path(), addr, shape);
+        let (cold, out) = feedsieve(dir.path(), &config);
+        println!(
+            "  round {round} feedsieve: {cold:?} | {} (load average {})",
+            out.trim(),
+            loadavg()
+        );
+        if round == 0
+            && let Some(f) = footprint(c, shape, dir.path())
+        {
+            println!("{f}");
+        }
+        ours.push(cold);
+        drop(dir);
+        if newsboat_ok.is_ok() {
+            let nb_dir = tempfile::tempdir().expect("tempdir");
+            if let Some(p) = newsboat(nb_dir.path(), addr, shape) {
+                println!("  round {round} newsboat:  {p:?}");
+                theirs.push(p);
+            }
+        }
+    }
+    let med =
+        |runs: &[Proc], f: fn(&Proc) -> f64| median(&mut runs.iter().map(f).collect::<Vec<_>>());
+    let (wall, cpu, rss) = (
+        med(&ours, |p| p.wall),
+        med(&ours, |p| p.cpu),
+        med(&ours, |p| p.rss_mb),
+    );
+    println!(
+        "  median of {rounds}: feedsieve {wall:.2} s wall, {cpu:.2} s CPU, {rss:.0} MB peak RSS"
+    );
+    if !theirs.is_empty() {
+        let (nb_wall, nb_cpu, nb_rss) = (
+            med(&theirs, |p| p.wall),
+            med(&theirs, |p| p.cpu),
+            med(&theirs, |p| p.rss_mb),
+        );
+        println!(
+            "  median of {rounds}: newsboat {nb_wall:.2} s wall, {nb_cpu:.2} s CPU, {nb_rss:.0} MB peak RSS \
+             → feedsieve {:.2}× faster (wall), {:.2}× the CPU, {:.2}× the RSS",
+            nb_wall / wall,
+            cpu / nb_cpu,
+            rss / nb_rss
+        );
+    }
+}
+
 fn have_newsboat() -> Result<(), String> {
     if std::env::var("BENCH_NEWSBOAT").as_deref() == Ok("0") {
         return Err("BENCH_NEWSBOAT=0".into());
@@ -719,6 +869,13 @@ fn main() {
             loadavg()
         );
 
+        // BENCH_ONLY=versus: feedsieve's and newsboat's cold runs alone,
+        // alternating (BENCH_ROUNDS rounds, 3 by default), each in a fresh
+        // folder, with medians: issue 20's side-by-side figures.
+        if std::env::var("BENCH_ONLY").as_deref() == Ok("versus") {
+            versus(&corpus, addr, shape, &newsboat_ok);
+            continue;
+        }
         // BENCH_ONLY=cold: the cold run alone (no floor, warm run, split or
         // newsboat), for quick A/B runs of one figure.
         let cold_only = std::env::var("BENCH_ONLY").as_deref() == Ok("cold");
@@ -731,6 +888,9 @@ fn main() {
                 db_size_mb(dir.path()),
                 loadavg()
             );
+            if let Some(f) = footprint(&corpus, shape, dir.path()) {
+                println!("{f}");
+            }
             // BENCH_KEEP=1: the directory stays, for runs by hand against its database.
             if std::env::var("BENCH_KEEP").as_deref() == Ok("1") {
                 println!("  kept {}", dir.keep().display());
@@ -756,6 +916,9 @@ fn main() {
         let (cold, out) = feedsieve(dir.path(), &config);
         let db_mb = db_size_mb(dir.path());
         println!("  cold: {} | {cold:?} db {db_mb:.0} MB", out.trim());
+        if let Some(f) = footprint(&corpus, shape, dir.path()) {
+            println!("{f}");
+        }
         let index_secs = index_seconds(&out);
         let (warm, out) = feedsieve(dir.path(), &config);
         println!(

@@ -65,6 +65,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let pipeline = Arc::new(Pipeline::new(config).await?);
     let jobs = sync(&pipeline, config).await?;
     let mut tasks = JoinSet::new();
+    let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
     for job in jobs.into_values() {
         let pipeline = pipeline.clone();
         tasks.spawn(async move { pipeline.run_feed(&job).await });
@@ -72,6 +73,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let mut summary = OnceSummary::default();
     while let Some(joined) = tasks.join_next().await {
         summary.feeds += 1;
+        progress.add(1);
         match joined {
             Ok(Ok(report)) => {
                 log_report(&report);
@@ -90,6 +92,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             }
         }
     }
+    progress.finish();
     let s = summary.stages;
     tracing::debug!(
         fetch_ms = s.fetch.as_millis() as u64,

@@ -27,6 +27,7 @@ pub mod opml;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
+pub mod progress;
 pub mod scheduler;
 pub mod search;
 pub mod serve;

@@ -336,6 +336,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rededup => {
             let config = load_config(&cli)?;
             let store = open_existing(&config).await?;
+            // Every story is rewritten: the index is emptied and refilled
+            // once, not updated story by story.
+            feedsieve::search::forget_index(store.pool()).await?;
             let report = feedsieve::dedup::rededup(store.pool(), &config.dedup).await?;
             feedsieve::search::catch_up(store.pool()).await?;
             out!(

@@ -49,7 +49,11 @@ pub async fn vacuum(store: &Store) -> Result<VacuumReport, StoreError> {
     let size = || file_size(path) + file_size(&path.with_extension("db-wal"));
     let bytes_before = size();
     crate::search::catch_up(store.pool()).await?;
-    store.compact().await?;
+    // Three steps, each one statement: the line says which one runs.
+    let progress =
+        crate::progress::Progress::new("vacuum steps (merge index, rewrite, checkpoint)", 3);
+    store.compact(|| progress.add(1)).await?;
+    progress.finish();
     Ok(VacuumReport {
         bytes_before,
         bytes_after: size(),

@@ -34,46 +34,33 @@ pub const BATCH_ALONE: i64 = 10_000;
 pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
     // One connection for every batch, a transaction each.
     crate::store::read_alone(pool, |conn| {
+        let queued = crate::store::search::queued(conn)?;
+        // Small queues (a command after a few new stories) draw nothing.
+        let progress = crate::progress::Progress::new("indexing stories for search", queued);
         let mut total = 0;
         loop {
             let indexed = crate::store::immediate(conn, |tx| index_batch(tx, BATCH_ALONE))?;
             if indexed == 0 {
+                progress.finish();
                 return Ok(total);
             }
+            progress.add(indexed as u64);
             total += indexed;
         }
     })
 }
 
+/// Empties the index and queues every story for the next [`catch_up`]:
+/// before `rededup` rewrites every story, so that its deletes do not each
+/// take their story's tokens out of the index one at a time.
+pub async fn forget_index(pool: &SqlitePool) -> Result<(), StoreError> {
+    crate::store::write_alone(pool, |tx| crate::store::search::forget_index(tx))
+}
+
 /// Indexes up to `batch` queued stories, inside the caller's write
 /// transaction; returns how many (0: the queue is empty).
 pub(crate) fn index_batch(conn: &rusqlite::Connection, batch: i64) -> Result<usize, StoreError> {
-    let ids: Vec<i64> = conn
-        .prepare_cached("SELECT story_id FROM search_dirty ORDER BY story_id LIMIT ?")?
-        .query_map([batch], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
-        return Ok(0);
-    };
-    // Delete then insert: a story whose canonical entry changed, or that
-    // was deleted, leaves no stale tokens behind.
-    conn.prepare_cached(
-        "DELETE FROM story_search WHERE rowid IN
-            (SELECT story_id FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2)",
-    )?
-    .execute([first, last])?;
-    conn.prepare_cached(
-        "INSERT INTO story_search (rowid, title, body)
-         SELECT s.id, COALESCE(e.title, s.title, ''), COALESCE(e.content_text, '')
-         FROM search_dirty d
-         JOIN stories s ON s.id = d.story_id
-         LEFT JOIN entries e ON e.id = s.canonical_entry_id
-         WHERE d.story_id BETWEEN ?1 AND ?2",
-    )?
-    .execute([first, last])?;
-    conn.prepare_cached("DELETE FROM search_dirty WHERE story_id BETWEEN ?1 AND ?2")?
-        .execute([first, last])?;
-    Ok(ids.len())
+    crate::store::search::index_batch(conn, batch)
 }
 
 /// One search result: a story.
@@ -118,28 +105,15 @@ pub async fn search(
     if !crate::store::is_read_only(pool).await? {
         catch_up(pool).await?;
     }
-    let hits = sqlx::query_as::<_, SearchHit>(
-        "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at, e.published_at,
-                bm25(story_search, 10.0, 1.0) AS score,
-                (SELECT COUNT(*) FROM entries c WHERE c.story_id = s.id) AS copies,
-                e.content_text AS body
-         FROM story_search
-         JOIN stories s ON s.id = story_search.rowid
-         LEFT JOIN entries e ON e.id = s.canonical_entry_id
-         WHERE story_search MATCH ?
-         ORDER BY score LIMIT ?",
-    )
-    .bind(&expr)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-    .map_err(|e| match e {
-        sqlx::Error::Database(db) => SearchError::BadQuery {
-            query: query.to_string(),
-            message: db.message().to_string(),
-        },
-        other => SearchError::Store(other.into()),
-    })?;
+    let hits = crate::store::search::matching(pool, &expr, limit)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(db) => SearchError::BadQuery {
+                query: query.to_string(),
+                message: db.message().to_string(),
+            },
+            other => SearchError::Store(other.into()),
+        })?;
     let terms = query_terms(query);
     Ok(hits
         .into_iter()

@@ -241,6 +241,8 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
     let deduper = Deduper::load(store.pool(), &config.dedup).await?;
     let feeds = store.read(store::feed_urls)?;
     let mut report = RecleanReport::default();
+    let total = store.read(crate::store::entry_count)?;
+    let progress = crate::progress::Progress::new("recleaning entries", total);
     for (feed_id, url) in feeds {
         let rules = match config.feeds.iter().find(|f| f.url.as_str() == url) {
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
@@ -253,13 +255,15 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             let Some(last) = rows.last() else { break };
             after = last.id;
             report.entries += rows.len() as u64;
+            progress.add(rows.len() as u64);
             let updates: Vec<TextRewrite> = rows
                 .into_iter()
-                .filter_map(|row| {
-                    let cleaned = cleaner.clean(&row.raw, rules.as_ref(), Some(&template));
+                .filter_map(|mut row| {
+                    let (raw, page) = row.unpacked.take()?;
+                    let cleaned = cleaner.clean(&raw, rules.as_ref(), Some(&template));
                     let teaser = row.teaser.then(|| cleaned.text.clone());
                     // A stored page is read again from its stored HTML.
-                    let article = row.page.as_deref().map(|page| {
+                    let article = page.as_deref().map(|page| {
                         let url = row.page_url.as_deref().and_then(|u| Url::parse(u).ok());
                         let article = crate::extract::extract(page, url.as_ref())
                             .map(|a| cleaner.clean(&a.html, rules.as_ref(), Some(&template)));
@@ -294,6 +298,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             report.changed += ids.len() as u64;
         }
     }
+    progress.finish();
     crate::search::catch_up(store.pool()).await?;
     Ok(report)
 }

@@ -435,10 +435,15 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
         !text.contains("Acme Boats") && text.contains("ferry schedule"),
         "{text}"
     );
+    let raw: Vec<u8> = rusqlite::Connection::open(s.path("state/f.db"))
+        .unwrap()
+        .query_row("SELECT content_raw_zstd FROM entries", [], |r| r.get(0))
+        .unwrap();
     assert!(
-        s.query("SELECT content_raw FROM entries")
+        feedsieve::store::codec::unpack(&raw)
+            .unwrap()
             .contains("Acme Boats"),
-        "the raw HTML is kept"
+        "the raw HTML is kept, compressed"
     );
     let out = s.run(&["search", "--json", "acme"]);
     assert_eq!(

@@ -346,7 +346,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         author: None,
         published_at: None,
         updated_at: None,
-        content_raw: String::new(),
+        content_raw: feedsieve::store::codec::Packed::of(""),
         content_html: String::new(),
         content_text: article(7),
         raw_hash: 0,

@@ -43,7 +43,7 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<ReadyEntry> {
                 author: None,
                 published_at: None,
                 updated_at: None,
-                content_raw: html.clone(),
+                content_raw: feedsieve::store::codec::Packed::of(&html),
                 content_html: html,
                 extras: Default::default(),
                 content_text: body,

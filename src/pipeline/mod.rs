@@ -605,7 +605,7 @@ impl Pipeline {
                         author: e.author,
                         published_at: e.published_at.map(store::timestamp),
                         updated_at: e.updated_at.map(store::timestamp),
-                        content_raw: e.content_html,
+                        content_raw: store::codec::Packed::of(&e.content_html),
                         content_html: cleaned.html,
                         content_text: cleaned.text,
                         raw_hash,

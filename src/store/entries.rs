@@ -2,7 +2,7 @@
 //! and stories the caller decided), changed entries updated, their
 //! enclosures, and the page step's rows. It decides nothing about stories.
 
-use super::StoreError;
+use super::{StoreError, codec};
 
 /// One new or changed entry, cleaned, ready to write.
 #[derive(Debug, Clone)]
@@ -13,7 +13,9 @@ pub struct EntryWrite {
     pub author: Option<String>,
     pub published_at: Option<String>,
     pub updated_at: Option<String>,
-    pub content_raw: String,
+    /// The HTML exactly as received, compressed ([`codec::Packed::of`],
+    /// off the writer's path).
+    pub content_raw: codec::Packed,
     pub content_html: String,
     pub content_text: String,
     pub raw_hash: i64,
@@ -123,28 +125,39 @@ pub fn due_pages(
 ) -> Result<Vec<DuePage>, StoreError> {
     let mut select = conn.prepare_cached(
         "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
-                p.html, p.etag, p.last_modified
+                p.html_zstd, p.html, p.etag, p.last_modified
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
          WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
                AND e.url IS NOT NULL
          ORDER BY e.page_due_at, e.id LIMIT ?3",
     )?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = select.query_map(rusqlite::params![feed_id, now, limit], |row| {
-        let html: Option<String> = row.get(4)?;
-        Ok(DuePage {
+    let mut rows = select.query(rusqlite::params![feed_id, now, limit])?;
+    let mut due = Vec::new();
+    while let Some(row) = rows.next()? {
+        let packed: Option<Vec<u8>> = row.get(4)?;
+        let plain: Option<String> = row.get(5)?;
+        // A page that cannot be read back is fetched without validators.
+        let stored = match (packed, plain) {
+            (None, None) => None,
+            (packed, plain) => codec::unpack_or(packed.as_deref(), plain)
+                .inspect_err(|e| tracing::warn!(error = %e, "stored page unreadable"))
+                .ok()
+                .map(|html| StoredPage {
+                    html,
+                    etag: row.get(6).ok().flatten(),
+                    last_modified: row.get(7).ok().flatten(),
+                }),
+        };
+        due.push(DuePage {
             entry_id: row.get(0)?,
             url: row.get(1)?,
             teaser_text: row.get(2)?,
             attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
-            stored: html.map(|html| StoredPage {
-                html,
-                etag: row.get(5).ok().flatten(),
-                last_modified: row.get(6).ok().flatten(),
-            }),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+            stored,
+        });
+    }
+    Ok(due)
 }
 
 /// About how many pages a fetch's commit adds to the WAL: its entries' text
@@ -227,7 +240,7 @@ pub fn insert_entries(
 ) -> Result<(), StoreError> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
-                              fetched_at, changed_at, content_raw, content_html, content_text,
+                              fetched_at, changed_at, content_raw_zstd, content_html, content_text,
                               raw_hash, simhash, story_id, authors, categories,
                               teaser_text, page_due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -245,7 +258,7 @@ pub fn insert_entries(
             e.updated_at,
             fetched_at,
             fetched_at,
-            e.content_raw,
+            e.content_raw.as_bytes(),
             e.content_html,
             e.content_text,
             e.raw_hash,
@@ -281,7 +294,7 @@ pub fn update_entries(
     let mut update = conn.prepare_cached(
         "UPDATE entries SET
             url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-            changed_at = ?, content_raw = ?, content_html = ?, content_text = ?,
+            changed_at = ?, content_raw = NULL, content_raw_zstd = ?, content_html = ?, content_text = ?,
             raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
             teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
          WHERE feed_id = ? AND guid = ?
@@ -297,7 +310,7 @@ pub fn update_entries(
                 e.published_at,
                 e.updated_at,
                 fetched_at,
-                e.content_raw,
+                e.content_raw.as_bytes(),
                 e.content_html,
                 e.content_text,
                 e.raw_hash,
@@ -376,12 +389,12 @@ pub fn write_page(
     }
     if let Some(page) = &w.page {
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO entry_pages (entry_id, html, etag, last_modified)
-             SELECT id, ?2, ?3, ?4 FROM entries WHERE id = ?1",
+            "INSERT OR REPLACE INTO entry_pages (entry_id, html, html_zstd, etag, last_modified)
+             SELECT id, '', ?2, ?3, ?4 FROM entries WHERE id = ?1",
         )?
         .execute(rusqlite::params![
             w.entry_id,
-            page.html,
+            codec::pack(&page.html),
             page.etag,
             page.last_modified
         ])?;
@@ -393,15 +406,15 @@ pub fn write_page(
 #[derive(Debug, Clone)]
 pub struct StoredText {
     pub id: i64,
-    pub raw: String,
+    /// The raw HTML and the stored page, read back; `None` (logged) when a
+    /// stored value cannot be decoded, so the caller leaves the entry alone.
+    pub unpacked: Option<(String, Option<String>)>,
     pub html: Option<String>,
     pub text: Option<String>,
     pub text_source: String,
     /// Its page was wanted: `teaser_text` follows the feed's text.
     pub teaser: bool,
     pub page_url: Option<String>,
-    /// The stored page, if one was fetched.
-    pub page: Option<String>,
 }
 
 /// The entries of `feed_id` after id `after`, at most `limit`, by id, with
@@ -413,22 +426,37 @@ pub fn stored_texts(
     limit: i64,
 ) -> Result<Vec<StoredText>, StoreError> {
     let mut select = conn.prepare_cached(
-        "SELECT e.id, COALESCE(e.content_raw, '') AS raw, e.content_html AS html,
+        "SELECT e.id, e.content_html AS html,
                 e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
-                COALESCE(e.page_url, e.url) AS page_url, p.html AS page
+                COALESCE(e.page_url, e.url) AS page_url,
+                e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, '')
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
          WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
     )?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
+        let id: i64 = row.get(0)?;
+        let raw_packed: Option<Vec<u8>> = row.get(6)?;
+        let raw_plain: Option<String> = row.get(7)?;
+        let page_packed: Option<Vec<u8>> = row.get(8)?;
+        let page_plain: Option<String> = row.get(9)?;
+        let unpacked = (|| {
+            let raw = super::codec::unpack_or(raw_packed.as_deref(), raw_plain)?;
+            let page = match (page_packed, page_plain) {
+                (None, None) => None,
+                (packed, plain) => Some(super::codec::unpack_or(packed.as_deref(), plain)?),
+            };
+            Ok::<_, StoreError>((raw, page))
+        })()
+        .inspect_err(|e| tracing::warn!(entry = id, error = %e, "cannot read a stored text back"))
+        .ok();
         Ok(StoredText {
-            id: row.get(0)?,
-            raw: row.get(1)?,
-            html: row.get(2)?,
-            text: row.get(3)?,
-            text_source: row.get(4)?,
-            teaser: row.get(5)?,
-            page_url: row.get(6)?,
-            page: row.get(7)?,
+            id,
+            unpacked,
+            html: row.get(1)?,
+            text: row.get(2)?,
+            text_source: row.get(3)?,
+            teaser: row.get(4)?,
+            page_url: row.get(5)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -461,4 +489,10 @@ pub fn rewrite_texts(
         update.execute(rusqlite::params![u.html, u.text, u.source, u.teaser, u.id])?;
     }
     Ok(())
+}
+
+/// How many entries are stored (for progress lines).
+pub fn entry_count(conn: &rusqlite::Connection) -> Result<u64, StoreError> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }

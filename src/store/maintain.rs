@@ -55,14 +55,17 @@ impl Store {
     /// Merges the search index's segments, rewrites the file without free
     /// pages and checkpoints the WAL into it. Needs as much free disk as
     /// the file.
-    pub async fn compact(&self) -> Result<(), StoreError> {
+    pub async fn compact(&self, step_done: impl Fn()) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO story_search (story_search) VALUES ('optimize')")
             .execute(&self.pool)
             .await?;
+        step_done();
         sqlx::query("VACUUM").execute(&self.pool).await?;
+        step_done();
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
             .execute(&self.pool)
             .await?;
+        step_done();
         Ok(())
     }
 }

@@ -30,6 +30,9 @@ pub use feeds::*;
 use open::open_with;
 pub use open::{connect_sync, is_read_only};
 
+pub mod codec;
+pub(crate) mod search;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open database {path}: {source}")]
@@ -43,6 +46,8 @@ pub enum StoreError {
     Db(#[from] sqlx::Error),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Codec(String),
     #[error(
         "no database at {path}: `feedsieve run` creates it; check --database, \
          $FEEDSIEVE_DATABASE or [storage] database{hint}"

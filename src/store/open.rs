@@ -218,6 +218,8 @@ async fn connect_pool(
             path: path.display().to_string(),
             source,
         })?;
+    // Rows stored before migration 0015 are compressed here, resumably.
+    super::read_alone(&pool, super::codec::convert)?;
     Ok(pool)
 }
 

@@ -153,7 +153,7 @@ fn writes_of(run: &[NewEntry]) -> Vec<ReadyEntry> {
             author: None,
             published_at: e.published.clone(),
             updated_at: None,
-            content_raw: String::new(),
+            content_raw: feedsieve::store::codec::Packed::of(""),
             content_html: String::new(),
             content_text: e.text.clone(),
             raw_hash: 0,

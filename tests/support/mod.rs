@@ -482,7 +482,10 @@ pub struct EntryRow {
     pub title: Option<String>,
     pub published_at: Option<String>,
     pub changed_at: String,
+    /// Read back from `content_raw_zstd` (migration 0015).
+    #[sqlx(skip)]
     pub content_raw: Option<String>,
+    content_raw_zstd: Option<Vec<u8>>,
     pub content_text: Option<String>,
     pub story_id: Option<i64>,
 }
@@ -504,14 +507,23 @@ impl Db {
 
     pub async fn entries(&self, url: &str) -> Vec<EntryRow> {
         sqlx::query_as(
-            "SELECT e.id, e.guid, e.url, e.title, e.published_at, e.changed_at, e.content_raw,
-                    e.content_text, e.story_id
+            "SELECT e.id, e.guid, e.url, e.title, e.published_at, e.changed_at,
+                    e.content_raw_zstd, e.content_text, e.story_id
              FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ? ORDER BY e.id",
         )
         .bind(url)
         .fetch_all(&self.0)
         .await
         .unwrap()
+        .into_iter()
+        .map(|mut e: EntryRow| {
+            e.content_raw = e
+                .content_raw_zstd
+                .as_deref()
+                .map(|frame| feedsieve::store::codec::unpack(frame).unwrap());
+            e
+        })
+        .collect()
     }
 
     pub async fn count_entries(&self, url: &str) -> i64 {
