@@ -160,7 +160,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "photo credit",
-        r"^[(\[]?(ap|afp|reuters|getty|getty images|epa|upi|dpa|file|staff|handout|pool|courtesy|submitted|contributed|supplied|provided|ap file|associated press|the associated press|pa|anadolu|xinhua) (file )?(photo|photograph|image|picture|pic)s?\b",
+        r"^[(\[]?(ap|afp|reuters|getty|getty images|epa|upi|dpa|file|staff|handout|pool|courtesy|submitted|contributed|supplied|provided|ap file|associated press|the associated press|pa|anadolu|xinhua) (file )?(photo|photograph|image|picture|pic)s?(\s*$|\s*[/:|)\]]| by\b| courtesy\b)",
         30,
     ),
     rule("photo credit", r"^[(\[]?courtesy (of )?\S", 8),
@@ -182,7 +182,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "update note",
-        r"^[(\[*]?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified)\b",
+        r"^[(\[*]?((editor'?s'? )?note:? )?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified)\b",
         80,
     ),
     rule(
@@ -192,7 +192,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "update note",
-        r"^[(\[*]?(this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
+        r"^[(\[*]?(updated (with|to (include|add|reflect|correct))|this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
         40,
     ),
     // A link to another story set between the paragraphs.
@@ -210,8 +210,14 @@ const PHRASES: &[Rule] = &[
 
 /// The start of an author's bio: a name (not a pronoun or article), then
 /// what bios say of people. Matched against the block's own text, for its
-/// capitals.
-const BIO_NAME: &str = r"^(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?:\p{Lu}[\p{L}'’.\-]*)(?: \p{Lu}[\p{L}'’.\-]*){0,3},? (?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// capitals. A bio box may be headed ("About the author:"), and the name may
+/// be followed by a handle in brackets or an appositive or relative clause
+/// between commas ("Ana Ruiz, a contributing writer, lives in …"; "…, who
+/// has covered the courts since 2010, is …"): what follows the name is what
+/// tells a bio, and the clause only delays it: after a clause, the bio's
+/// words must be in what follows it ("Ana Ruiz, who covers the courts, was
+/// subpoenaed" is news about a reporter).
+const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
 /// Words that start a sentence but never a name.
 const NOT_NAMES: &[&str] = &[
     "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
@@ -219,7 +225,7 @@ const NOT_NAMES: &[&str] = &[
     "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
 ];
 /// What a bio says of its subject.
-const BIO_WORDS: &str = r"\b(reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
 /// A journalist's beat.
 const BIO_BEAT: &str =
     r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
@@ -265,10 +271,15 @@ const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
 const AGENCY_WORDS: &[&str] = &[" via"];
 /// The longest line taken for an agency credit.
 const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
+/// A photographer's credit to a publication, which only its place beside an
+/// image tells from a line of text: a name, "for" or a mark, and a
+/// title-cased outlet ("Jane Doe for The Times", "Jane Doe | Metro Ledger").
+/// Matched against the block's own text, for its capitals.
+const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2} (?:for|/|\||—|–) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
 
 /// Bullets, arrows and dashes that may lead a label.
 const DECORATION: &[char] = &[
-    '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', ' ',
+    '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', '→', ' ',
 ];
 
 /// Between the lower-case texts of two blocks in their shared buffer: a
@@ -557,6 +568,7 @@ pub(crate) struct Builtin {
     bio_words: Regex,
     bio_contact: Regex,
     bio_beat: Regex,
+    name_credit: Regex,
 }
 
 pub(crate) struct Verdict {
@@ -594,6 +606,7 @@ impl Builtin {
             bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
             bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
+            name_credit: Regex::new(NAME_CREDIT).map_err(err)?,
         })
     }
 
@@ -632,8 +645,16 @@ impl Builtin {
         if words > PHRASE_MAX_WORDS {
             return None;
         }
-        // A bullet or arrow before a label ("» Related: …") is decoration.
-        let lower = lower.trim_start_matches(DECORATION);
+        // A bullet or arrow before a label ("» Related: …") is decoration;
+        // before nothing but a link ("→ <a>Headline</a>"), it points
+        // elsewhere.
+        let trimmed = lower.trim_start_matches(DECORATION);
+        if trimmed.len() < lower.trim_start().len() && words <= 20 && link_words >= words {
+            return Some(Verdict {
+                reason: "inline related link",
+            });
+        }
+        let lower = trimmed;
         // Whole-block labels are short; most blocks skip this pass.
         scratch.clear();
         if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
@@ -729,25 +750,34 @@ impl Builtin {
     /// verb, and what bios say ("Ana Ruiz joined the Herald in 2014 and
     /// covers the courts"). Only the classifier's place rule (the end of the
     /// entry) makes it boilerplate: an article may say as much of someone.
-    pub fn bio_start(&self, text: &str, lower: &str, words: u32) -> bool {
+    /// Returns the name the bio is of.
+    pub fn bio_start<'t>(&self, text: &'t str, lower: &str, words: u32) -> Option<&'t str> {
         if words > BIO_MAX_WORDS {
-            return false;
+            return None;
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
         if NOT_NAMES.contains(&first) {
-            return false;
+            return None;
         }
-        let Some(name) = self.bio_name.find(text) else {
-            return false;
-        };
-        // And where: a named outlet, a handle or address, or a beat
-        // ("a reporter for a student paper" may be anyone).
-        let rest = text.get(name.end()..).unwrap_or("");
+        let found = self.bio_name.captures(text)?;
+        let name = found.get(0)?;
+        let person = found.name("name").map_or("", |m| m.as_str());
+        // After a clause, what is said of the person is the rest (rare:
+        // lower-cased here rather than located in `lower`).
+        let predicate = found
+            .name("clause")
+            .filter(|c| c.len() > 1)
+            .map(|c| text.get(c.end()..).unwrap_or("").to_lowercase());
+        let lower = predicate.as_deref().unwrap_or(lower);
+        // And where (in the clause too): a named outlet, a handle or
+        // address, or a beat ("a reporter for a student paper" may be anyone).
+        let from = found.name("clause").map_or(name.end(), |c| c.start());
+        let rest = text.get(from..).unwrap_or("");
         let placed = rest
             .split_whitespace()
             .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
             || self.bio_beat.is_match(lower);
-        placed && self.bio_words.is_match(lower)
+        (placed && self.bio_words.is_match(lower)).then_some(person)
     }
 
     /// A bio box's contact or follow line ("Follow her on Twitter",
@@ -763,6 +793,18 @@ impl Builtin {
             && ["he ", "she ", "they ", "his ", "her ", "their "]
                 .iter()
                 .any(|p| lower.starts_with(p))
+    }
+
+    /// Whether a short line beside an image credits its picture without
+    /// saying so: a photographer's name and a publication ("Jane Doe for The
+    /// Times"), or only an agency's name ("Getty Images"). Only its place
+    /// makes it a credit.
+    pub fn credit_by_place(&self, text: &str, lower: &str, words: u32) -> bool {
+        if words > AGENCY_CREDIT_MAX_WORDS {
+            return false;
+        }
+        let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
+        AGENCIES.contains(&line) || self.name_credit.is_match(text)
     }
 
     pub fn is_related_head(&self, lower: &str) -> bool {
