@@ -8,8 +8,15 @@
 //! it first appeared, with the same text. A block whose words recur but whose
 //! numbers change (an automated feed's "there have been 4 earthquakes within
 //! 100 miles") is content: while another text of the same shape is recent,
-//! neither is template. The stored template is bounded ([`MAX_BLOCKS`] rows
-//! per feed, rare and stale blocks pruned). It never touches the database.
+//! neither is template. The stored template is bounded: every
+//! [`PRUNE_EVERY`] entries the blocks that can no longer matter are
+//! forgotten (a text seen once, after [`FORGET_SINGLE_AFTER`] entries; one
+//! with numbers, whose shape-mates it may tell, after [`VARIANT_MEMORY`]; any
+//! block seen fewer than [`MIN_COUNT`] times, after [`FORGET_RARE_AFTER`]),
+//! and a feed never holds more than [`MAX_BLOCKS`]. Most of a feed's blocks
+//! are its articles' paragraphs, each seen once, so a feed's rows stay near
+//! its boilerplate plus the last few entries' paragraphs instead of growing
+//! with every entry (issue 20). It never touches the database.
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,14 +27,23 @@ use super::CleanedEntry;
 pub const MIN_COUNT: u32 = 5;
 /// Most blocks remembered per feed.
 pub const MAX_BLOCKS: usize = 2000;
-/// A block seen once is forgotten after this many further entries.
-const FORGET_SINGLE_AFTER: u64 = 60;
+/// A block seen once, without digits, is forgotten after this many further
+/// entries: a feed's boilerplate is in at least half of its entries, so it
+/// comes again well before (it is missed for 16 entries running with odds
+/// of 1 in 65,536), and an article's paragraph never does.
+pub const FORGET_SINGLE_AFTER: u64 = 16;
+/// A block seen fewer than [`MIN_COUNT`] times is forgotten after this many
+/// entries without it.
+const FORGET_RARE_AFTER: u64 = 60;
 /// Any block is forgotten after this many entries without it.
 const FORGET_ANY_AFTER: u64 = 1000;
+/// Stale blocks are pruned every this many entries (counted by
+/// `entries_seen`, so the same entries give the same template).
+pub const PRUNE_EVERY: u64 = 16;
 
 /// A block's text of another shape-mate seen within this many entries
-/// makes it content: the same as the time a block seen once is remembered.
-const VARIANT_MEMORY: u64 = FORGET_SINGLE_AFTER;
+/// makes it content; a block with digits seen once is remembered as long.
+pub const VARIANT_MEMORY: u64 = 60;
 
 /// The distinct blocks of one entry, as the template counts them: each
 /// block's hash of its exact text (lower case, URLs masked), the hash of
@@ -134,19 +150,28 @@ impl FeedTemplate {
                 self.changed.insert(hash);
             }
         }
-        if self.blocks.len() > MAX_BLOCKS {
-            self.prune();
+        let full = self.blocks.len() > MAX_BLOCKS;
+        if full || now.is_multiple_of(PRUNE_EVERY) {
+            self.prune(full);
         }
     }
 
-    /// Drops stale and rare blocks, then the least seen, down to 3/4 of the cap.
-    fn prune(&mut self) {
+    /// Drops stale and rare blocks; when the template is `full`, then the
+    /// least seen, down to 3/4 of the cap.
+    fn prune(&mut self, full: bool) {
         let now = self.entries_seen;
+        // Only this call's: a block pruned earlier may have come back since,
+        // and must then be written again.
+        let before = self.pruned.len();
         let pruned = &mut self.pruned;
         self.blocks.retain(|&hash, s| {
             let age = now.saturating_sub(s.last_seen);
-            let keep = if s.count <= 1 {
+            let keep = if s.count <= 1 && s.shape == hash {
                 age <= FORGET_SINGLE_AFTER
+            } else if s.count <= 1 {
+                age <= VARIANT_MEMORY
+            } else if s.count < MIN_COUNT {
+                age <= FORGET_RARE_AFTER
             } else {
                 age <= FORGET_ANY_AFTER
             };
@@ -155,19 +180,20 @@ impl FeedTemplate {
             }
             keep
         });
-        if self.blocks.len() > MAX_BLOCKS * 3 / 4 {
+        if full && self.blocks.len() > MAX_BLOCKS * 3 / 4 {
             let mut ranked: Vec<(u64, u32, u64)> = self
                 .blocks
                 .iter()
                 .map(|(h, s)| (*h, s.count, s.last_seen))
                 .collect();
-            ranked.sort_unstable_by_key(|&(_, count, last)| std::cmp::Reverse((count, last)));
+            // Ties by hash: the map's order differs from run to run.
+            ranked.sort_unstable_by_key(|&(h, count, last)| (std::cmp::Reverse((count, last)), h));
             for (h, _, _) in ranked.into_iter().skip(MAX_BLOCKS * 3 / 4) {
                 self.blocks.remove(&h);
                 self.pruned.push(h);
             }
         }
-        for h in &self.pruned {
+        for h in self.pruned.get(before..).unwrap_or_default() {
             self.changed.remove(h);
         }
         let blocks = &self.blocks;
@@ -243,5 +269,71 @@ impl FeedTemplate {
     /// The blocks pruned since the template was loaded: the rows to delete.
     pub fn pruned_blocks(&self) -> &[u64] {
         &self.pruned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entry `i` of a feed: `paras` paragraphs of its own (half of them
+    /// with digits), a footer every entry has, and a line with a count that
+    /// takes two values.
+    fn entry(i: u64, paras: u64) -> Fingerprints {
+        let mut f = Fingerprints::default();
+        for p in 0..paras {
+            let exact = ((i + 1) << 8) | p;
+            // Half the paragraphs have digits: their shape is their own,
+            // as no other text shares it.
+            let shape = if p % 2 == 0 { exact } else { exact | (1 << 60) };
+            f.push(exact, shape, "paragraph");
+        }
+        f.push(1, 1, "footer");
+        f.push(10 + i % 2, 10, "count of 1 or 2");
+        f
+    }
+
+    #[test]
+    fn a_feed_s_blocks_stay_bounded_and_its_template_is_kept() {
+        let mut t = FeedTemplate::default();
+        let paras = 12;
+        for i in 0..400 {
+            t.observe_fingerprints(&entry(i, paras));
+        }
+        // The footer and both counts, the digit-free paragraphs of the last
+        // 16 + 16 entries at most, the ones with digits of the last 60 + 16.
+        let bound = 3
+            + (paras / 2) * (FORGET_SINGLE_AFTER + PRUNE_EVERY)
+            + (paras / 2) * (VARIANT_MEMORY + PRUNE_EVERY);
+        assert!(
+            (t.blocks.len() as u64) <= bound,
+            "{} blocks, more than {bound}",
+            t.blocks.len()
+        );
+        // Before this bound every paragraph of the last 1,000 entries stayed
+        // (up to MAX_BLOCKS).
+        assert!(t.blocks.len() < MAX_BLOCKS / 2);
+        assert_eq!(t.recurring(1), Some((400, 400)));
+        // The count whose value changes is content, however often seen.
+        assert_eq!(t.recurring(10), None);
+        assert_eq!(t.recurring(11), None);
+    }
+
+    #[test]
+    fn a_block_pruned_and_seen_again_is_written_again() {
+        let mut t = FeedTemplate::default();
+        let mut once = Fingerprints::default();
+        once.push(77, 77, "seen twice, far apart");
+        t.observe_fingerprints(&once);
+        for i in 0..(FORGET_SINGLE_AFTER + PRUNE_EVERY) {
+            t.observe_fingerprints(&entry(i, 1));
+        }
+        assert!(t.pruned_blocks().contains(&77));
+        t.observe_fingerprints(&once);
+        // Another prune after it came back must not drop its write.
+        for i in 0..PRUNE_EVERY {
+            t.observe_fingerprints(&entry(i + 100, 1));
+        }
+        assert!(t.changed_blocks().any(|(h, _)| h == 77));
     }
 }
