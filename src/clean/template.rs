@@ -11,8 +11,9 @@
 //! neither is template. The stored template is bounded: every
 //! [`PRUNE_EVERY`] entries the blocks that can no longer matter are
 //! forgotten (a text seen once, after [`FORGET_SINGLE_AFTER`] entries; one
-//! with numbers, whose shape-mates it may tell, after [`VARIANT_MEMORY`]; any
-//! block seen fewer than [`MIN_COUNT`] times, after [`FORGET_RARE_AFTER`]),
+//! with numbers that has a shape-mate, whose numbers it tells change, after
+//! [`VARIANT_MEMORY`]; any block seen fewer than [`MIN_COUNT`] times, after
+//! [`FORGET_RARE_AFTER`]),
 //! and a feed never holds more than [`MAX_BLOCKS`]. Most of a feed's blocks
 //! are its articles' paragraphs, each seen once, so a feed's rows stay near
 //! its boilerplate plus the last few entries' paragraphs instead of growing
@@ -163,10 +164,26 @@ impl FeedTemplate {
         // Only this call's: a block pruned earlier may have come back since,
         // and must then be written again.
         let before = self.pruned.len();
+        // A text with digits tells its shape-mates' numbers change: it is
+        // remembered as long as that matters while it has a mate. Alone (an
+        // article's paragraph with a year in it) it is any text seen once.
+        // (A mate is another text of its shape, or the shape's own hash: the
+        // text with every number "0".)
+        let lone: HashSet<u64> = self
+            .blocks
+            .iter()
+            .filter(|&(&h, s)| {
+                s.count <= 1
+                    && s.shape != h
+                    && self.variants.get(&s.shape).is_none_or(|m| m.len() <= 1)
+                    && !self.blocks.contains_key(&s.shape)
+            })
+            .map(|(&h, _)| h)
+            .collect();
         let pruned = &mut self.pruned;
         self.blocks.retain(|&hash, s| {
             let age = now.saturating_sub(s.last_seen);
-            let keep = if s.count <= 1 && s.shape == hash {
+            let keep = if s.count <= 1 && (s.shape == hash || lone.contains(&hash)) {
                 age <= FORGET_SINGLE_AFTER
             } else if s.count <= 1 {
                 age <= VARIANT_MEMORY
@@ -300,11 +317,10 @@ mod tests {
         for i in 0..400 {
             t.observe_fingerprints(&entry(i, paras));
         }
-        // The footer and both counts, the digit-free paragraphs of the last
-        // 16 + 16 entries at most, the ones with digits of the last 60 + 16.
-        let bound = 3
-            + (paras / 2) * (FORGET_SINGLE_AFTER + PRUNE_EVERY)
-            + (paras / 2) * (VARIANT_MEMORY + PRUNE_EVERY);
+        // The footer and both counts, and the paragraphs of the last 16 + 16
+        // entries at most (those with digits too: no other text has their
+        // shape).
+        let bound = 3 + paras * (FORGET_SINGLE_AFTER + PRUNE_EVERY);
         assert!(
             (t.blocks.len() as u64) <= bound,
             "{} blocks, more than {bound}",
@@ -317,6 +333,23 @@ mod tests {
         // The count whose value changes is content, however often seen.
         assert_eq!(t.recurring(10), None);
         assert_eq!(t.recurring(11), None);
+    }
+
+    #[test]
+    fn a_text_seen_once_whose_shape_mate_is_known_is_kept_longer() {
+        let mut t = FeedTemplate::default();
+        let mut mates = Fingerprints::default();
+        mates.push(500, 600, "there have been 4 quakes");
+        mates.push(501, 600, "there have been 5 quakes");
+        t.observe_fingerprints(&mates);
+        for i in 0..(FORGET_SINGLE_AFTER + 2 * PRUNE_EVERY) {
+            t.observe_fingerprints(&entry(i, 1));
+        }
+        assert!(t.blocks.contains_key(&500) && t.blocks.contains_key(&501));
+        for i in 0..VARIANT_MEMORY {
+            t.observe_fingerprints(&entry(i + 100, 1));
+        }
+        assert!(!t.blocks.contains_key(&500));
     }
 
     #[test]
