@@ -107,6 +107,9 @@ pub struct FeedTemplate {
     changed: HashSet<u64>,
     /// Blocks pruned since loading: the rows `save` deletes.
     pruned: Vec<u64>,
+    /// `entries_seen` when loaded: a block first seen after it was never
+    /// stored, and pruning it deletes nothing.
+    loaded_seen: u64,
     /// The blocks of each shape whose text differs from the shape (those
     /// with digits), to find a block's shape-mates.
     variants: HashMap<u64, Vec<u64>>,
@@ -180,7 +183,7 @@ impl FeedTemplate {
             })
             .map(|(&h, _)| h)
             .collect();
-        let pruned = &mut self.pruned;
+        let (pruned, loaded_seen) = (&mut self.pruned, self.loaded_seen);
         self.blocks.retain(|&hash, s| {
             let age = now.saturating_sub(s.last_seen);
             let keep = if s.count <= 1 && (s.shape == hash || lone.contains(&hash)) {
@@ -192,7 +195,7 @@ impl FeedTemplate {
             } else {
                 age <= FORGET_ANY_AFTER
             };
-            if !keep {
+            if !keep && s.first_seen <= loaded_seen {
                 pruned.push(hash);
             }
             keep
@@ -206,13 +209,21 @@ impl FeedTemplate {
             // Ties by hash: the map's order differs from run to run.
             ranked.sort_unstable_by_key(|&(h, count, last)| (std::cmp::Reverse((count, last)), h));
             for (h, _, _) in ranked.into_iter().skip(MAX_BLOCKS * 3 / 4) {
-                self.blocks.remove(&h);
-                self.pruned.push(h);
+                let stored = self
+                    .blocks
+                    .remove(&h)
+                    .is_some_and(|s| s.first_seen <= self.loaded_seen);
+                if stored {
+                    self.pruned.push(h);
+                }
             }
         }
         for h in self.pruned.get(before..).unwrap_or_default() {
             self.changed.remove(h);
         }
+        // Blocks new since loading and pruned already need no write.
+        let blocks = &self.blocks;
+        self.changed.retain(|h| blocks.contains_key(h));
         let blocks = &self.blocks;
         self.variants.retain(|_, hashes| {
             hashes.retain(|h| blocks.contains_key(h));
@@ -271,6 +282,7 @@ impl FeedTemplate {
             entries_seen,
             blocks,
             variants,
+            loaded_seen: entries_seen,
             ..FeedTemplate::default()
         }
     }
@@ -354,10 +366,16 @@ mod tests {
 
     #[test]
     fn a_block_pruned_and_seen_again_is_written_again() {
-        let mut t = FeedTemplate::default();
         let mut once = Fingerprints::default();
         once.push(77, 77, "seen twice, far apart");
-        t.observe_fingerprints(&once);
+        let stored = BlockStat {
+            count: 1,
+            first_seen: 1,
+            last_seen: 1,
+            shape: 77,
+            sample: "seen twice, far apart".into(),
+        };
+        let mut t = FeedTemplate::from_stored(1, [(77, stored)]);
         for i in 0..(FORGET_SINGLE_AFTER + PRUNE_EVERY) {
             t.observe_fingerprints(&entry(i, 1));
         }
@@ -368,5 +386,18 @@ mod tests {
             t.observe_fingerprints(&entry(i + 100, 1));
         }
         assert!(t.changed_blocks().any(|(h, _)| h == 77));
+    }
+
+    #[test]
+    fn a_block_never_stored_is_pruned_without_a_delete() {
+        let mut t = FeedTemplate::from_stored(3, []);
+        for i in 0..(FORGET_SINGLE_AFTER + 2 * PRUNE_EVERY) {
+            t.observe_fingerprints(&entry(i, 4));
+        }
+        assert!(t.blocks.len() < 4 * (FORGET_SINGLE_AFTER + 2 * PRUNE_EVERY) as usize);
+        assert!(t.pruned_blocks().is_empty());
+        // What is written is what is held.
+        assert!(t.changed_blocks().all(|(h, _)| t.blocks.contains_key(&h)));
+        assert_eq!(t.changed_blocks().count(), t.blocks.len());
     }
 }
