@@ -40,6 +40,15 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The markup around `probe` in `html`, on one line.
+fn context(html: &str, probe: &str) -> String {
+    let head: String = probe.chars().take(20).collect();
+    let at = html.find(&head).unwrap_or(0);
+    let from = html.floor_char_boundary(at.saturating_sub(300));
+    let to = html.floor_char_boundary((at + 300).min(html.len()));
+    html[from..to].replace('\n', " ⏎ ")
+}
+
 fn bodies() -> Vec<String> {
     let path =
         shared::shared_dir().join("bench-data/article-extraction-benchmark/ground-truth.json");
@@ -97,6 +106,14 @@ fn run_half(half: Half, bodies: &[String], cleaner: &Cleaner) {
             c.1 += 1;
             if !gone {
                 *missed_forms.entry((p.kind, p.form)).or_default() += 1;
+                if std::env::var_os("CLEAN_KINDS_CONTEXT").is_some() {
+                    lost.push(format!(
+                        "missed {} form {}: {}",
+                        p.kind,
+                        p.form,
+                        context(&e.html, &p.probe)
+                    ));
+                }
             }
             if let Some(b) = out
                 .removed
@@ -130,6 +147,10 @@ fn run_half(half: Half, bodies: &[String], cleaner: &Cleaner) {
                     if new_rule { "[new rule] " } else { "" },
                     a.chars().take(90).collect::<String>()
                 ));
+                // With CLEAN_KINDS_CONTEXT set, the markup around the loss.
+                if std::env::var_os("CLEAN_KINDS_CONTEXT").is_some() {
+                    lost.push(format!("        context: {}", context(&e.html, a)));
+                }
             }
         }
     }

@@ -231,3 +231,151 @@ async fn bio_like_sentences_inside_the_article_stay() {
         assert!(text.contains(b), "{b:?} lost:\n{text}");
     }
 }
+
+/// Quake entry `i` of the migration test: a lead whose numbers change in
+/// every entry, a count sentence with two values, and a verbatim footer.
+fn old_quake(i: usize) -> String {
+    quake(i).2
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migration_0012_converts_a_template_learned_by_shape() {
+    use feedsieve::clean::{Cleaner, FeedTemplate};
+    use std::collections::BTreeMap;
+
+    let server = Server::start().await;
+    let url = server.url("/old.xml");
+    let env = Env::new(std::slice::from_ref(&url), &[]);
+
+    // What the cleaner before 0012 learned from the feed's first 8 entries:
+    // one row per block *shape* (digits masked), counted over every entry
+    // of that shape. The current cleaner's shape hash is that old key.
+    let learned = 8;
+    let htmls: Vec<String> = (0..learned).map(old_quake).collect();
+    let refs: Vec<&str> = htmls.iter().map(String::as_str).collect();
+    let cleaner = Cleaner::new(&Default::default()).unwrap();
+    let mut now = FeedTemplate::default();
+    cleaner.clean_batch(&refs, None, &mut now);
+    // shape -> (count, first, last, sample of the first text of the shape)
+    let mut old: BTreeMap<u64, (u32, u64, u64, String)> = BTreeMap::new();
+    let mut by_first: Vec<_> = now.blocks.values().collect();
+    by_first.sort_by_key(|s| s.first_seen);
+    for s in by_first {
+        let row = old
+            .entry(s.shape)
+            .or_insert((0, u64::MAX, 0, s.sample.clone()));
+        row.0 += s.count;
+        row.1 = row.1.min(s.first_seen);
+        row.2 = row.2.max(s.last_seen);
+    }
+    // Every lead has one shape: the old key counted it in all 8 entries,
+    // which is the bug 0012 fixes.
+    let lead_shape = old
+        .iter()
+        .find(|(_, r)| r.3.starts_with("A magnitude"))
+        .map(|(h, r)| (*h, r.0))
+        .unwrap();
+    assert_eq!(lead_shape.1, learned as u32);
+
+    // A database at migration 0011 holding those rows.
+    let db_path = env.db_path();
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&db_path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate!("./migrations")
+        .run_to(11, &pool)
+        .await
+        .unwrap();
+    let columns: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('clean_template_blocks')")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(
+        !columns.iter().any(|(c,)| c == "shape_hash"),
+        "not the old shape: {columns:?}"
+    );
+    sqlx::query("INSERT INTO feeds (id, url, added_at) VALUES (7, ?, '2026-01-01T00:00:00Z')")
+        .bind(&url)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO clean_templates (feed_id, entries_seen) VALUES (7, ?)")
+        .bind(learned as i64)
+        .execute(&pool)
+        .await
+        .unwrap();
+    for (hash, (count, first, last, sample)) in &old {
+        sqlx::query(
+            "INSERT INTO clean_template_blocks
+               (feed_id, block_hash, seen_count, first_seen, last_seen, sample)
+             VALUES (7, ?, ?, ?, ?, ?)",
+        )
+        .bind(*hash as i64)
+        .bind(i64::from(*count))
+        .bind(*first as i64)
+        .bind(*last as i64)
+        .bind(sample)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    // The current code opens it (applying 0012 onwards) and fetches three
+    // new entries.
+    let items: Vec<(String, String, String)> = (learned..learned + 3)
+        .map(|i| (format!("q{i}"), format!("Quake {i}"), old_quake(i)))
+        .collect();
+    server.route("/old.xml", Route::rss(rss("Quakes", &items)));
+    env.run(Duration::from_secs(20)).await;
+    let db = env.db().await;
+
+    // The footer's row (no digits: its old key is its exact text's) is
+    // kept and counted on; the rows of texts with digits are gone.
+    let rows: Vec<(i64, Option<i64>, i64, String)> = sqlx::query_as(
+        "SELECT block_hash, shape_hash, seen_count, sample FROM clean_template_blocks
+         WHERE feed_id = 7",
+    )
+    .fetch_all(&db.0)
+    .await
+    .unwrap();
+    let footer = rows
+        .iter()
+        .find(|r| r.3.starts_with("This report was produced"))
+        .expect("the footer's row was dropped");
+    assert_eq!(footer.1, None);
+    assert_eq!(footer.2, learned as i64 + 3);
+    for (hash, (_, _, _, sample)) in &old {
+        if sample.contains(|c: char| c.is_ascii_digit()) {
+            assert!(
+                !rows.iter().any(|r| r.0 == *hash as i64),
+                "old shape row kept: {sample}"
+            );
+        }
+    }
+    let (seen,): (i64,) =
+        sqlx::query_as("SELECT entries_seen FROM clean_templates WHERE feed_id = 7")
+            .fetch_one(&db.0)
+            .await
+            .unwrap();
+    assert_eq!(seen, learned as i64 + 3);
+
+    // Cleaning goes on from the converted template: the footer, learned
+    // before the migration, goes from the first new entry; the lead and the
+    // count sentence, which the old shape key would have removed, stay.
+    let entries = db.entries(&url).await;
+    assert_eq!(entries.len(), 3);
+    for e in &entries {
+        let i: usize = e.guid.trim_start_matches('q').parse().unwrap();
+        let (lead, fact, _) = quake(i);
+        let text = e.content_text.as_deref().unwrap_or("");
+        assert!(text.contains(&lead), "entry {i}: {text}");
+        assert!(text.contains(&fact), "entry {i}: {text}");
+        assert!(
+            !text.contains("data desk"),
+            "entry {i} kept the footer: {text}"
+        );
+    }
+}

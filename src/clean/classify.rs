@@ -76,6 +76,8 @@ pub(crate) const WITH_IMAGE: u8 = 4;
 pub(crate) const IN_FIGCAPTION: u8 = 8;
 /// All its text is in one emphasis (`em`, `i`, `small`, `cite`).
 pub(crate) const EMPHASISED: u8 = 16;
+/// More than one image comes right before the block.
+pub(crate) const AFTER_IMAGES: u8 = 32;
 
 impl Block {
     fn link_heavy(&self) -> bool {
@@ -90,8 +92,11 @@ pub(crate) struct Blocks {
     pub list: Vec<Block>,
     pub text: String,
     pub lower: String,
-    /// While segmenting: an image came since the last block.
-    image_pending: bool,
+    /// While segmenting: images (runs holding one) since the last block.
+    images_pending: u8,
+    /// While segmenting: text was removed (by its class) since the last
+    /// block, such as an image's caption named so.
+    removed_since_block: bool,
 }
 
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
@@ -141,7 +146,8 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     // buffers start from the last one's instead of from nothing.
     let mut out = SPARE.with(|s| s.take()).unwrap_or_default();
     let mut scratch = String::new();
-    out.image_pending = false;
+    out.images_pending = 0;
+    out.removed_since_block = false;
     segment_into(arena, 0, false, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
     // analysed before any is finished); a small one's stay as grown, for
@@ -195,6 +201,18 @@ fn segment_into(
     for c in arena.children(idx) {
         let n = &arena.nodes[c];
         if n.removed {
+            // Removed text stands between an image and the next block: the
+            // image's caption was found (by its class), so that block is
+            // not beside the image.
+            // Right after an image, it was that image's caption; before
+            // one (or in its run), it is the next image's.
+            if n.words > 0 {
+                if out.images_pending > 0 {
+                    out.images_pending = 0;
+                } else {
+                    out.removed_since_block = true;
+                }
+            }
             continue;
         }
         match &n.kind {
@@ -269,17 +287,22 @@ fn flush(
         // Whitespace or images only: nothing to judge, nothing to learn;
         // an image marks its neighbours (a caption's place).
         out.text.truncate(start);
-        if image {
-            out.image_pending = true;
+        // An image one of whose sides lost text to a class rule (its caption
+        // named so) has its caption: the blocks around it are not.
+        if image && !std::mem::take(&mut out.removed_since_block) {
+            out.images_pending = out.images_pending.saturating_add(1);
             if let Some(prev) = out.list.last_mut() {
                 prev.flags |= BEFORE_IMAGE;
             }
         }
         return;
     }
+    out.removed_since_block = false;
     let mut flags = 0;
-    if std::mem::take(&mut out.image_pending) {
-        flags |= AFTER_IMAGE;
+    match std::mem::take(&mut out.images_pending) {
+        0 => {}
+        1 => flags |= AFTER_IMAGE,
+        _ => flags |= AFTER_IMAGE | AFTER_IMAGES,
     }
     if image {
         flags |= WITH_IMAGE;
@@ -386,11 +409,28 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // paragraph beside an image that reads as one (set in emphasis, without
     // a sentence's end, or next to a photo credit). The first paragraph
     // after a lead image is article text, so place alone is not enough.
-    let credit = |b: &Block| matches!(&b.verdict, Some((r, _)) if r == "photo credit");
+    // A credit line, not a link to a gallery ("PHOTOS: <a>…</a>").
+    let credit =
+        |b: &Block| matches!(&b.verdict, Some((r, _)) if r == "photo credit") && !b.link_heavy();
+    let caption =
+        |b: &Block| matches!(&b.verdict, Some((r, _)) if r.starts_with(rules::IMAGE_CAPTION));
     for i in 0..blocks.len() {
-        let Some((b, after)) = blocks.get_mut(i..).and_then(|r| r.split_first_mut()) else {
+        let Some((before, rest)) = blocks.split_at_mut_checked(i) else {
             break;
         };
+        let Some((b, after)) = rest.split_first_mut() else {
+            break;
+        };
+        // An image has one caption: when the block above it was taken for
+        // it, the block under it is not by its place.
+        let captioned_above = before.last().is_some_and(|p| {
+            p.flags & BEFORE_IMAGE != 0
+                && p.flags & (AFTER_IMAGE | WITH_IMAGE | IN_FIGCAPTION) == 0
+                && caption(p)
+        }) && b.flags & AFTER_IMAGES == 0;
+        if captioned_above {
+            b.flags &= !AFTER_IMAGE;
+        }
         if b.protected || b.verdict.is_some() || b.words > CAPTION_MAX_WORDS * 2 {
             continue;
         }
@@ -424,6 +464,17 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             && after
                 .first()
                 .is_some_and(|n| credit(n) && n.flags & (AFTER_IMAGE | WITH_IMAGE) == 0);
+        if under_image
+            && cx
+                .builtin
+                .credit_by_place(text, slice(lowers, b.lower), b.words)
+        {
+            b.verdict = Some((
+                "photo credit (a name beside an image)".into(),
+                Strength::Soft,
+            ));
+            continue;
+        }
         if b.flags & EMPHASISED != 0 || unfinished || by_credit {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),
@@ -535,7 +586,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // is the article's.
     // From the end back: the blocks after the bio's start all qualify, so
     // the walk stops at the article's last paragraph.
+    // A bio box is of one person: another's bio start before it is the
+    // article's (its last paragraph may say who someone is; co-authors'
+    // boxes then lose all but the last, which errs on keeping).
     let mut bio_from = None;
+    let mut subject: Option<&str> = None;
     for (i, b) in blocks.iter().enumerate().rev() {
         if b.verdict.is_some() {
             continue;
@@ -546,7 +601,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             break;
         }
         let lower = slice(lowers, b.lower);
-        if cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+        if let Some(name) = cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+            if subject.is_some_and(|s| s != name) {
+                break;
+            }
+            subject = Some(name);
             bio_from = Some(i);
         } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words)) {
             break;

@@ -12,6 +12,22 @@
 
 #![allow(dead_code)]
 
+/// How many surface forms each kind has: 16 in the first pass, 24 since
+/// the corpus was widened (the new ones split into the halves like the old).
+const CAPTION_FORMS: usize = 24;
+const CREDIT_FORMS: usize = 24;
+const BIO_FORMS: usize = 24;
+const UPDATE_FORMS: usize = 24;
+const LINK_FORMS: usize = 24;
+
+/// "the Harbour Times" as a credit line writes it: "The Harbour Times".
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// The kinds of item 6.
 pub const KINDS: [&str; 5] = ["caption", "credit", "bio", "update", "inline link"];
 
@@ -179,13 +195,22 @@ impl Gen {
             12 => format!("Picture: {name}"),
             13 => format!("File photo by {name}"),
             14 => format!("Illustration by {name}"),
-            _ => format!("[Photo: {name} | {agency}]"),
+            15 => format!("[Photo: {name} | {agency}]"),
+            // Added when the corpus was widened (second pass).
+            16 => format!("Photograph by {name} for {}", self.pick(SITES)),
+            17 => format!("(AP Photo/{name}, File)"),
+            18 => format!("Photo by {name} on Unsplash"),
+            19 => format!("{name} | {}", title_case(self.pick(SITES))),
+            20 => agency.to_string(),
+            21 => format!("Image source: {agency}"),
+            22 => format!("{}/{}", name.to_uppercase(), agency.to_uppercase()),
+            _ => format!("Photo illustration: {}", title_case(self.pick(SITES))),
         }
     }
 
     /// A standalone photo credit, beside an image.
     fn credit(&mut self) -> (String, Placed) {
-        let form = self.form(16);
+        let form = self.form(CREDIT_FORMS);
         let text = self.credit_text(form);
         let img = self.image();
         let html = match form % 4 {
@@ -206,7 +231,7 @@ impl Gen {
     }
 
     fn caption(&mut self) -> (String, Placed) {
-        let form = self.form(16);
+        let form = self.form(CAPTION_FORMS);
         let scene = self.pick(SCENES).to_string();
         let day = self.pick(&["Monday", "Tuesday", "Friday", "Sunday"]);
         let img = self.image();
@@ -280,8 +305,45 @@ impl Gen {
                 format!("<p>{img}</p>\n<p><i>Above: {scene}.</i></p>"),
                 scene.clone(),
             ),
-            _ => (
+            15 => (
                 format!("<p>{img} <cite>{scene} ({})</cite></p>", esc(&credit)),
+                scene.clone(),
+            ),
+            // Added when the corpus was widened (second pass).
+            16 => (
+                format!(
+                    "<div class=\"media\">{img}<div class=\"media-caption\">{scene}.</div></div>"
+                ),
+                scene.clone(),
+            ),
+            17 => (
+                format!("<p>{img}</p>\n<p><strong>{scene}</strong></p>"),
+                scene.clone(),
+            ),
+            18 => (
+                format!(
+                    "<figure>{img}<figcaption>{scene} ({})</figcaption></figure>",
+                    esc(&credit)
+                ),
+                scene.clone(),
+            ),
+            19 => (
+                format!("<p>{img}</p>\n<p>{scene} | {}</p>", esc(&credit)),
+                scene.clone(),
+            ),
+            20 => (format!("<p>{img}<br>{scene}</p>"), scene.clone()),
+            21 => (
+                format!(
+                    "<div class=\"photo\">{img}<p class=\"photo-text\">{scene} on {day}.</p></div>"
+                ),
+                scene.clone(),
+            ),
+            22 => (
+                format!("<p><em>{scene}</em></p>\n<p>{img}</p>"),
+                scene.clone(),
+            ),
+            _ => (
+                format!("<p>{img}</p>\n<p>Pictured: {scene} on {day}.</p>"),
                 scene.clone(),
             ),
         };
@@ -297,7 +359,7 @@ impl Gen {
 
     /// An author bio box: at the end of the entry.
     fn bio(&mut self) -> (String, Placed) {
-        let form = self.form(16);
+        let form = self.form(BIO_FORMS);
         let name = self.name();
         let first = name.split(' ').next().unwrap_or("").to_string();
         let site = self.pick(SITES);
@@ -331,8 +393,27 @@ impl Gen {
             ),
             13 => format!("{name}, a contributing writer, lives in Denver and covers {topic}."),
             14 => format!("Dr. {name} is a contributor to {site} who writes about {topic}."),
-            _ => format!(
+            15 => format!(
                 "{name} reports on {topic} for {site}. Email {pron} at {first}@news.example."
+            ),
+            // Added when the corpus was widened (second pass).
+            16 => format!(
+                "{name}, the paper's {topic} reporter, has covered the beat for {site} since {year}."
+            ),
+            17 => format!(
+                "{name}, who has written about {topic} since {year}, is a senior editor at {site}."
+            ),
+            18 => format!("About the author: {name} is a freelance journalist based in Nairobi."),
+            19 => format!("{name} ({handle}) is a staff writer at {site}."),
+            20 => format!("{name} is {site}'s {topic} correspondent."),
+            21 => format!(
+                "{name} is an associate professor of journalism at Northeastern University and a regular contributor to {site}."
+            ),
+            22 => format!(
+                "{name}, a former {topic} reporter at {site}, now writes a weekly column on local government."
+            ),
+            _ => format!(
+                "{name} has reported from more than 30 countries for {site} and is based in Madrid."
             ),
         };
         let follow = format!("Follow {pron} on Twitter {handle}.");
@@ -363,7 +444,7 @@ impl Gen {
     }
 
     fn update(&mut self) -> (String, Placed) {
-        let form = self.form(16);
+        let form = self.form(UPDATE_FORMS);
         let day = self.pick(&["March 3", "Jan. 14", "Sept. 9", "Nov. 21"]);
         let text = match form {
             0 => "This story has been updated to include comment from the mayor's office."
@@ -390,9 +471,22 @@ impl Gen {
             13 => "CORRECTION: A previous version of this story gave the wrong attendance figure."
                 .to_string(),
             14 => "This report has been corrected to show the full name of the agency.".to_string(),
-            _ => {
+            15 => {
                 "We have updated this story to include the response from the district.".to_string()
             }
+            // Added when the corpus was widened (second pass).
+            16 => "This story has been corrected. A previous version misidentified the county's sheriff.".to_string(),
+            17 => format!("Updated {day} at 9:12 a.m. with additional details."),
+            18 => "Note: This article has been updated to reflect new information.".to_string(),
+            19 => "Editor's note (Update): The company responded after publication.".to_string(),
+            20 => format!(
+                "Correction, {day}: An earlier version of this story gave an incorrect figure for the budget."
+            ),
+            21 => format!(
+                "This story was originally published on {day} and was updated with the final vote count."
+            ),
+            22 => "UPDATED with comment from the union.".to_string(),
+            _ => "Changes were made to this story after it was first published to correct the spelling of a name.".to_string(),
         };
         let html = match self.rng.usize(..3) {
             0 => format!("<p>{}</p>", esc(&text)),
@@ -410,7 +504,7 @@ impl Gen {
     }
 
     fn inline_link(&mut self) -> (String, Placed) {
-        let form = self.form(16);
+        let form = self.form(LINK_FORMS);
         let head = self.pick(HEADLINES);
         let url = format!("https://news.example/story/{}", self.rng.u32(1000..99999));
         let a = format!("<a href=\"{url}\">{head}</a>");
@@ -431,7 +525,16 @@ impl Gen {
             12 => format!("<p>» Related: {a}</p>"),
             13 => format!("<p>RELATED STORY: {a}</p>"),
             14 => format!("<p>PHOTOS: {a}</p>"),
-            _ => format!("<p><b>MORE NEWS:</b> {a}</p>"),
+            15 => format!("<p><b>MORE NEWS:</b> {a}</p>"),
+            // Added when the corpus was widened (second pass).
+            16 => format!("<p>Read next: {a}</p>"),
+            17 => format!("<p>RELATED COVERAGE: {a}</p>"),
+            18 => format!("<p>→ {a}</p>"),
+            19 => format!("<p><strong>ALSO:</strong> {a}</p>"),
+            20 => format!("<p>LISTEN: {a}</p>"),
+            21 => format!("<p>Previously: {a}</p>"),
+            22 => format!("<p>Keep reading: {a}</p>"),
+            _ => format!("<p>VIDEO: {a}</p>"),
         };
         (
             html,
@@ -475,6 +578,20 @@ impl Gen {
             "Credit card debt among households under 35 rose by nine percent in the year to June, the central bank said.".to_string(),
             format!(
                 "{name}, who covers the courts for {site}, was subpoenaed by the defence last week, a move press groups condemned."
+            ),
+            // Added when the corpus was widened (second pass): what a bio,
+            // a credit or a note says, in the article's own sentences.
+            format!(
+                "Photographer {name}, who took the picture, said she had waited three hours for the light to change."
+            ),
+            "The correction, printed on the paper's front page, did little to calm the board.".to_string(),
+            format!("{name}, a nurse at the clinic, said she had not been paid since March."),
+            format!(
+                "{name}, who has lived on the street for 40 years, is worried the new tower will block the sun."
+            ),
+            "Getty Images, the photo agency, said it had removed the picture from its archive.".to_string(),
+            format!(
+                "{name} is a former editor of {site} and now runs a bakery on Main Street, where the meeting was held."
             ),
         ];
         forms[self.rng.usize(..forms.len())].clone()

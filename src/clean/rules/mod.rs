@@ -1,0 +1,765 @@
+//! The built-in boilerplate knowledge: phrase patterns per boilerplate class,
+//! class/id tokens of ad, share, newsletter and related containers, tracking
+//! images, URL schemes and tracking parameters.
+//!
+//! Each rule judges one element or one block on its own and names itself; it
+//! never removes anything (the classifier decides) and must stay general:
+//! patterns describe a class of boilerplate, never one site's exact string.
+//!
+//! Split along its seams: this file holds the phrase rules and [`Builtin`],
+//! which applies them to a block's text; [`text`] lower-cases text and
+//! holds the cheap checks that spare most blocks a regex; [`markup`]
+//! judges elements (class/id tokens, hidden elements, tracking images,
+//! URLs). The tests are in `tests.rs`.
+
+mod markup;
+#[cfg(test)]
+mod tests;
+mod text;
+
+use std::hash::Hasher;
+
+use super::sink::El as Element;
+use regex::{Regex, RegexSet};
+
+use super::CleanError;
+use super::dom;
+pub(crate) use markup::*;
+pub(crate) use text::*;
+
+/// Blocks longer than this are article text as far as phrase rules go: the
+/// boilerplate classes below are all short.
+pub(crate) const PHRASE_MAX_WORDS: u32 = 80;
+/// The longest block taken for part of an author's bio.
+const BIO_MAX_WORDS: u32 = 80;
+/// The longest block a whole-block label rule ([`LONE`]) may remove.
+const LONE_MAX_WORDS: u32 = 20;
+
+/// A phrase rule: its reason, its pattern, and the longest block it may remove.
+struct Rule {
+    name: &'static str,
+    pattern: &'static str,
+    max_words: u32,
+}
+
+const fn rule(name: &'static str, pattern: &'static str, max_words: u32) -> Rule {
+    Rule {
+        name,
+        pattern,
+        max_words,
+    }
+}
+
+/// Whole-block labels, matched against the block's "bare" text (lower case,
+/// only letters, digits and single spaces).
+const LONE: &[Rule] = &[
+    rule(
+        "ad marker",
+        r"^(advertisement|advertisements|advertising|advertorial|ad|ads|anzeige|werbung|publicit[eé]|publicidad|publicidade|pubblicit[aà]|reklama|реклама|広告|광고|sponsored|sponsored (content|post|posts|links?|stories|by)|paid (content|post|partner content)|promoted|promoted (content|stories)|partner content|(story|article|content|text) continues (below|after)( (this|the))?( (advertisement|ad))?|continue reading (the main story|below)|scroll (down )?to continue( with content)?|skip (this )?ad|remove ads|ad feedback|report (this )?ad|ad choices|adchoices)$",
+        12,
+    ),
+    rule(
+        "share buttons",
+        r"^((share|share this|share on|share via|shares|tweet|email|e mail|mail|print|pin|pin it|save|copy|copy link|link|facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|x|messenger|flipboard|pocket|tumblr|mastodon|threads|bluesky|sms|more|this|article|story|post|page|opens in new window|on|it|comments?|\d+)( |$))+$",
+        20,
+    ),
+    rule(
+        "like button",
+        r"^(like this|like loading|loading|be the first to like this|\d+ (likes?|bloggers like this))$",
+        10,
+    ),
+    rule(
+        "logo or icon label",
+        r"^((site|company|brand|header|footer|the|our|main|\w+) )?(logo|favicon|icon|avatar)( (logo|favicon|icon|image|img|png|jpg|svg|small|large))*$",
+        4,
+    ),
+];
+
+const SHARE_WORDS: &[&str] = &[
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "reddit",
+    "pinterest",
+    "telegram",
+    "flipboard",
+    "tumblr",
+    "mastodon",
+    "bluesky",
+    "messenger",
+    "pocket",
+    "email",
+    "print",
+];
+
+/// Phrase patterns, matched against the block's lower-cased text.
+const PHRASES: &[Rule] = &[
+    rule(
+        "syndication footer",
+        r"^the post .+ (appeared|was published) first on .+",
+        80,
+    ),
+    rule(
+        "syndication footer",
+        r"^(this|the) (post|article|story|piece|content|entry|report|item|blog post|column)( was| is| has been| had been)?( originally| first)? (published|appeared|posted|syndicated|republished|reposted)\b",
+        40,
+    ),
+    rule(
+        "syndication footer",
+        r"^(originally|first) (published|appeared|posted) (on|at|in|by|here)\b",
+        30,
+    ),
+    rule(
+        "syndication footer",
+        r"\b(republished|reprinted|reproduced|reposted|published|used|shared) (here )?with (the )?(kind |express )?permission\b",
+        40,
+    ),
+    rule(
+        "syndication footer",
+        r"\bbe sure to check out (more|the rest) of\b",
+        40,
+    ),
+    rule(
+        "read-more link",
+        r"^(read|see|view|get) (the )?(full|original|complete|entire|whole|rest of (the|this))\b",
+        20,
+    ),
+    rule("read-more link", r"^read more\b", 15),
+    rule("read-more link", r"^(continue|keep) reading\b", 20),
+    rule("copyright notice", r"^(©|\(c\)|copyright\b)", 50),
+    rule("copyright notice", r"\ball rights reserved\b", 50),
+    rule(
+        "copyright notice",
+        r"\bmay not be (re)?(published|reproduced|distributed|redistributed|rewritten|broadcast|copied|reposted)\b",
+        50,
+    ),
+    rule(
+        "share/follow call",
+        r"^share (this|the|on|via|with)\b.*(facebook|twitter|linkedin|email|friends?|article|story|post)",
+        15,
+    ),
+    rule(
+        "share/follow call",
+        r"^(click|tap) to (share|email|print|tweet|pin)\b",
+        15,
+    ),
+    rule(
+        "share/follow call",
+        r"^(follow|like|find|connect with|join) .{1,40}? (on|at|via) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|bluesky|mastodon|google news|telegram|whatsapp|flipboard|social media)\b",
+        30,
+    ),
+    rule("share/follow call", r"^follow us\b", 20),
+    // A reading-time strip ("By the staff · 7 min read"): its number
+    // changes from entry to entry, so the template, which learns exact
+    // text, does not take it.
+    rule(
+        "reading time",
+        r"\b\d+ ?-? ?(min|mins|minute|minutes)\.? read\b|\breading time\b",
+        12,
+    ),
+    // Photo credits: a line that names who took or owns a picture.
+    rule(
+        "photo credit",
+        r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b)",
+        12,
+    ),
+    rule(
+        "photo credit",
+        r"^[(\[]?(credits?|(image|photo|picture|photograph) (credits?|source)|source of (the )?(image|photo)|courtesy)\s*:",
+        30,
+    ),
+    rule(
+        "photo credit",
+        r"^[(\[]?(ap|afp|reuters|getty|getty images|epa|upi|dpa|file|staff|handout|pool|courtesy|submitted|contributed|supplied|provided|ap file|associated press|the associated press|pa|anadolu|xinhua) (file )?(photo|photograph|image|picture|pic)s?(\s*$|\s*[/:|)\]]| by\b| courtesy\b)",
+        30,
+    ),
+    rule("photo credit", r"^[(\[]?courtesy (of )?\S", 8),
+    rule(
+        "photo credit",
+        r"\((photo|image|pic)(graph|ture)?s?( credits?)?( by\b| ?:| courtesy\b| via\b| ?/| ?©)",
+        60,
+    ),
+    // Notes about the story itself: updates and corrections.
+    rule(
+        "update note",
+        r"^[(\[*]?(correction|clarification|editor'?s'? note|editors'? note|ed\.? note|update|updated|last updated)s?\b[^:]{0,25}?[:—–]",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(updated|last updated|first published|published|posted)( on| at)?:? (\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)",
+        15,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?((editor'?s'? )?note:? )?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified)\b",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?an? (earlier|previous|prior|original) version of this (story|article|post|report|piece|item|page|column)\b",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(updated (with|to (include|add|reflect|correct))|this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
+        40,
+    ),
+    // A link to another story set between the paragraphs.
+    rule(
+        "inline related link",
+        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+)\s*(:|>>|»|›|\|)",
+        30,
+    ),
+    rule(
+        "inline media link",
+        r"^(watch|listen|video|videos|photos|gallery|photo gallery|in pictures|podcast|explainer|analysis|opinion|trending|latest|explore|check out|live updates|live)\s*(:|>>|»|›|\|)",
+        30,
+    ),
+];
+
+/// The start of an author's bio: a name (not a pronoun or article), then
+/// what bios say of people. Matched against the block's own text, for its
+/// capitals. A bio box may be headed ("About the author:"), and the name may
+/// be followed by a handle in brackets or an appositive or relative clause
+/// between commas ("Ana Ruiz, a contributing writer, lives in …"; "…, who
+/// has covered the courts since 2010, is …"): what follows the name is what
+/// tells a bio, and the clause only delays it: after a clause, the bio's
+/// words must be in what follows it ("Ana Ruiz, who covers the courts, was
+/// subpoenaed" is news about a reporter).
+const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// Words that start a sentence but never a name.
+const NOT_NAMES: &[&str] = &[
+    "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
+    "You", "His", "Her", "Our", "Their", "Its", "There", "Here", "What", "Who", "Which", "But",
+    "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
+];
+/// What a bio says of its subject.
+const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+/// A journalist's beat.
+const BIO_BEAT: &str =
+    r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
+/// A contact or follow line of a bio box.
+const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$";
+
+/// Picture agencies and libraries, lower case: a short line that ends with
+/// one after a slash, bar, dash or "via" is a photo credit
+/// ("Jane Doe/AP", "Jane Doe via Getty Images").
+const AGENCIES: &[&str] = &[
+    "getty images",
+    "getty",
+    "the associated press",
+    "associated press",
+    "ap",
+    "afp",
+    "reuters",
+    "epa",
+    "epa-efe",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "alamy",
+    "alamy stock photo",
+    "bloomberg",
+    "zuma press",
+    "zuma wire",
+    "sipa usa",
+    "nurphoto",
+    "unsplash",
+    "pexels",
+    "wikimedia commons",
+    "flickr",
+    "upi",
+    "dpa",
+    "anadolu agency",
+    "xinhua",
+];
+/// What stands between a photographer's name and the agency: a mark, or
+/// a word.
+const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
+/// Only "via": "reported by Reuters" ends an article's sentence.
+const AGENCY_WORDS: &[&str] = &[" via"];
+/// The longest line taken for an agency credit.
+const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
+/// A photographer's credit to a publication, which only its place beside an
+/// image tells from a line of text: a name, "for" or a mark, and a
+/// title-cased outlet ("Jane Doe for The Times", "Jane Doe | Metro Ledger").
+/// Matched against the block's own text, for its capitals.
+const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2} (?:for|/|\||—|–) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
+
+/// Bullets, arrows and dashes that may lead a label.
+const DECORATION: &[char] = &[
+    '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', '→', ' ',
+];
+
+/// Between the lower-case texts of two blocks in their shared buffer: a
+/// byte none of the literals of [`Builtin::needs`] holds.
+pub(crate) const BLOCK_SEPARATOR: char = '\n';
+
+/// Literals one of which every unanchored [`PHRASES`] pattern needs: most
+/// blocks are article text that has none, and this one literal search is
+/// much cheaper than the pattern set, whose own prefixes ("used", "shared",
+/// "published") are common words. Keep in step with [`PHRASES`] (a test
+/// checks each unanchored pattern names one).
+const PHRASES_ANY_NEEDS: &[&str] = &[
+    "permission",
+    "be sure to check out",
+    "all rights reserved",
+    "may not be",
+    "min read",
+    "mins read",
+    "minute read",
+    "minutes read",
+    "min. read",
+    "reading time",
+    "(photo",
+    "(image",
+    "(pic",
+];
+
+/// Calls to act that mark a subscription block (second person, imperative).
+const NEWSLETTER_CALLS: &[&str] = &[
+    r"^(sign up|signup|subscribe|join|register|get|enter|don't miss|never miss|stay (informed|updated|in the know|up to date|connected)|want (more|the latest))\b",
+    r"\byour (inbox|e-?mail)\b",
+    r"\bwe('ll| will)? (don't|do not|never|won't|will not|hate) (spam|share your)",
+    r"\bno spam\b",
+    r"\b(our|the) privacy (policy|notice|statement)\b",
+    r"\bunsubscribe (at any time|anytime)\b",
+    r"\bby (signing up|subscribing|clicking|entering)\b",
+    r"\bthanks?( you)? for (signing up|subscribing)\b",
+    r"\b(sign up|subscribe) (for|to|today|now|here|free)\b",
+];
+
+/// Topic words of a subscription block.
+const NEWSLETTER_TERMS: &[&str] = &[
+    r"\bsign(ing)? ?up\b",
+    r"\bsubscri(be|bed|bing|ption|ptions)\b",
+    r"\b(get|receive) (the latest|our|daily|weekly|breaking)\b",
+    r"\bterms (of (use|service)|and conditions)\b",
+    r"\bopt[- ]?(in|out)\b",
+];
+
+/// Literals one of which every [`NEWSLETTER_TOPICS`] pattern needs ("mail"
+/// stands for "e-mail", "email" and "mailing list"): a block without any
+/// cannot be a subscription block, and the calls set, whose prefixes ("we",
+/// "by") are everywhere, is not run on it. Keep in step (a test checks).
+const TOPICS_NEED: &[&str] = &[
+    "newsletter",
+    "inbox",
+    "spam",
+    "privacy",
+    "mail",
+    "unsubscribe",
+    "delivered",
+    "digest",
+    "briefing",
+    "roundup",
+];
+
+/// Words only a subscription block uses: "sign up for a free trial" is
+/// article text about a product, "sign up ... in your inbox" is not.
+const NEWSLETTER_TOPICS: &[&str] = &[
+    r"\bnewsletters?\b",
+    r"\binbox(es)?\b",
+    r"\bspam\b",
+    r"\bprivacy (policy|notice|statement)\b",
+    r"\bmailing list\b",
+    r"\bunsubscribe\b",
+    r"\be-?mail (address|updates|alerts?|list)\b|\byour e-?mail\b",
+    r"\bdelivered (straight |directly )?to your\b",
+    r"\b(daily|weekly|morning|evening) (digest|briefing|roundup|email|newsletter)\b",
+];
+
+/// Heads of related-link blocks; a match counts only for a lone label, a
+/// block with a colon near the start, or a link-heavy block.
+const RELATED: &str = r"^(more from|more on|more about|more stories|more news|more coverage|more like this|more in|you (may|might|will) (also )?(like|enjoy|be interested)|we recommend|recommended( for you| reading| stories| articles| videos)?|related( stories| articles| posts| coverage| content| reading| news| links| topics| videos)?|see also|also (read|see|on|watch)|read (also|next)|what to read next|don't miss|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|top stories|popular (posts|stories)|in case you missed it|editor'?s picks|up next|watch next|suggested (reading|articles|stories)|previous (post|article)|next (post|article))\b";
+
+/// Weak hints that make a short block at the article's edge boilerplate.
+/// Anchored at the start: "request for comment" ends many news stories.
+const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recommended|comments|leave a comment|tags?|tagged|filed under|posted in|categor(y|ies)|click here|read more|more from|sign up|sponsored|advert\w*|promo\w*|photo credit|image credit|source|via)\b";
+
+#[derive(Debug)]
+pub(crate) struct Builtin {
+    lone: RegexSet,
+    lone_tails: Ends,
+    /// [`PHRASES`] anchored at the start (a quick anchored search), and the
+    /// rest, each with the rule indices of its patterns.
+    phrases_start: (RegexSet, Vec<usize>),
+    phrases_start_heads: Starts,
+    phrases_any: (RegexSet, Vec<usize>),
+    /// [`PHRASES_ANY_NEEDS`] and [`TOPICS_NEED`], as literal searches, and
+    /// both at once (which most blocks, having none, stop at).
+    phrases_any_needs: Regex,
+    topics_need: Regex,
+    any_need: Regex,
+    calls: RegexSet,
+    terms: RegexSet,
+    topics: RegexSet,
+    related: Regex,
+    related_heads: Starts,
+    edge_hint: Regex,
+    url: Regex,
+    bio_name: Regex,
+    bio_words: Regex,
+    bio_contact: Regex,
+    bio_beat: Regex,
+    name_credit: Regex,
+}
+
+pub(crate) struct Verdict {
+    pub reason: &'static str,
+}
+
+impl Builtin {
+    pub fn new() -> Result<Self, CleanError> {
+        let err = |e: regex::Error| CleanError::InvalidRule {
+            rule: "built-in".to_string(),
+            message: e.to_string(),
+        };
+        // ASCII word boundaries: a Unicode `\b` can stop the regex crate's
+        // lazy DFA on non-ASCII text. The patterns' words are ASCII, so
+        // nothing is lost.
+        let ascii = |p: &str| p.replace(r"\b", r"(?-u:\b)");
+        let set = |ps: &mut dyn Iterator<Item = &str>| RegexSet::new(ps.map(ascii)).map_err(err);
+        Ok(Builtin {
+            lone: set(&mut LONE.iter().map(|r| r.pattern))?,
+            lone_tails: Ends::of(&LONE.iter().map(|r| ascii(r.pattern)).collect::<Vec<_>>()),
+            phrases_start: phrase_set(true).map_err(err)?,
+            phrases_start_heads: Starts::of(&phrase_patterns(true)),
+            phrases_any: phrase_set(false).map_err(err)?,
+            phrases_any_needs: literals(PHRASES_ANY_NEEDS).map_err(err)?,
+            topics_need: literals(TOPICS_NEED).map_err(err)?,
+            any_need: literals(&[PHRASES_ANY_NEEDS, TOPICS_NEED].concat()).map_err(err)?,
+            calls: set(&mut NEWSLETTER_CALLS.iter().copied())?,
+            terms: set(&mut NEWSLETTER_TERMS.iter().copied())?,
+            topics: set(&mut NEWSLETTER_TOPICS.iter().copied())?,
+            related: Regex::new(&ascii(RELATED)).map_err(err)?,
+            related_heads: Starts::of(&[ascii(RELATED)]),
+            edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
+            url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
+            bio_name: Regex::new(BIO_NAME).map_err(err)?,
+            bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
+            bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
+            bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
+            name_credit: Regex::new(NAME_CREDIT).map_err(err)?,
+        })
+    }
+
+    /// For each block's range of `lowers`, whether it holds one of the
+    /// literals some phrase or subscription rule needs ([`PHRASES_ANY_NEEDS`],
+    /// [`TOPICS_NEED`]): one search of the whole buffer instead of one per
+    /// block, which was most of the phrase rules' time (few blocks hold
+    /// any). The ranges are in buffer order, [`BLOCK_SEPARATOR`] between
+    /// them, which no literal holds, so no match spans two blocks and the
+    /// first one in each block is found; an empty range holds nothing.
+    pub fn needs(&self, lowers: &str, ranges: impl Iterator<Item = (usize, usize)>) -> Vec<bool> {
+        let mut hits = self.any_need.find_iter(lowers).peekable();
+        ranges
+            .map(|(start, end)| {
+                if start == end {
+                    return false;
+                }
+                // Matches before this range belong to earlier ones.
+                while hits.next_if(|m| m.start() < start).is_some() {}
+                hits.peek().is_some_and(|m| m.end() <= end)
+            })
+            .collect()
+    }
+
+    /// The phrase rule a short block breaks, if any. `needs`: what
+    /// [`Builtin::needs`] says of the block. `scratch` is any buffer,
+    /// reused from block to block.
+    pub fn phrase(
+        &self,
+        lower: &str,
+        words: u32,
+        link_words: u32,
+        needs: bool,
+        scratch: &mut String,
+    ) -> Option<Verdict> {
+        if words > PHRASE_MAX_WORDS {
+            return None;
+        }
+        // A bullet or arrow before a label ("» Related: …") is decoration;
+        // before nothing but a link ("→ <a>Headline</a>"), it points
+        // elsewhere.
+        let trimmed = lower.trim_start_matches(DECORATION);
+        if trimmed.len() < lower.trim_start().len() && words <= 20 && link_words >= words {
+            return Some(Verdict {
+                reason: "inline related link",
+            });
+        }
+        let lower = trimmed;
+        // Whole-block labels are short; most blocks skip this pass.
+        scratch.clear();
+        if words <= LONE_MAX_WORDS && self.lone_tails.may_match(bare_tail(lower)) {
+            bare_into(lower, scratch);
+        }
+        let bare = scratch.as_str();
+        let first = |set: &RegexSet, rules: &[Rule], text: &str| {
+            // Most blocks match nothing: a plain `is_match` stops early,
+            // the overlapping search runs only on a hit. No label matches
+            // an empty text (a test checks), and longer blocks have none.
+            if text.is_empty() || !set.is_match(text) {
+                return None;
+            }
+            set.matches(text)
+                .iter()
+                .find(|&i| rules.get(i).is_some_and(|r| words <= r.max_words))
+                .and_then(|i| rules.get(i))
+                .map(|r| Verdict { reason: r.name })
+        };
+        // The first phrase rule (in `PHRASES` order) that matches and
+        // applies at this length.
+        let phrase = || {
+            let hits = |(set, idx): &(RegexSet, Vec<usize>)| {
+                let found = set.is_match(lower).then(|| set.matches(lower));
+                found
+                    .into_iter()
+                    .flat_map(|m| m.into_iter())
+                    .filter_map(|i| idx.get(i).copied())
+                    .filter(|&i| PHRASES.get(i).is_some_and(|r| words <= r.max_words))
+                    .min()
+            };
+            let any = needs && self.phrases_any_needs.is_match(lower);
+            let start = self.phrases_start_heads.may_match(lower);
+            [
+                start.then(|| hits(&self.phrases_start)).flatten(),
+                any.then(|| hits(&self.phrases_any)).flatten(),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .and_then(|i| PHRASES.get(i))
+            .map(|r| Verdict { reason: r.name })
+        };
+        if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
+            // The button list pattern accepts filler words ("more", "this",
+            // "post") so it also needs one word that names a button; a
+            // "Watch:" or "Photos:" line is a link to elsewhere only when
+            // it is mostly link.
+            let ok = match v.reason {
+                "share buttons" => bare.split(' ').any(|w| SHARE_WORDS.contains(&w)),
+                "inline media link" => link_words > 0 && link_words * 2 >= words,
+                _ => true,
+            };
+            if ok {
+                return Some(v);
+            }
+        }
+        if words <= AGENCY_CREDIT_MAX_WORDS && agency_credit(lower) {
+            return Some(Verdict {
+                reason: "photo credit",
+            });
+        }
+        if words <= 60
+            && needs
+            && self.topics_need.is_match(lower)
+            && self.calls.is_match(lower)
+            && self.topics.is_match(lower)
+        {
+            let hits = self.terms.matches(lower).iter().count()
+                + self.calls.matches(lower).iter().count()
+                + self.topics.matches(lower).iter().count();
+            if hits >= 3 {
+                return Some(Verdict {
+                    reason: "newsletter signup",
+                });
+            }
+        }
+        if words <= 25 && self.is_related_head(lower) {
+            let colon = lower
+                .char_indices()
+                .take_while(|(i, _)| *i < 40)
+                .any(|(_, c)| c == ':');
+            if words <= 6 || colon || link_words * 2 >= words {
+                return Some(Verdict {
+                    reason: "related links",
+                });
+            }
+        }
+        None
+    }
+
+    /// Whether a block reads as the start of an author's bio: a name, a
+    /// verb, and what bios say ("Ana Ruiz joined the Herald in 2014 and
+    /// covers the courts"). Only the classifier's place rule (the end of the
+    /// entry) makes it boilerplate: an article may say as much of someone.
+    /// Returns the name the bio is of.
+    pub fn bio_start<'t>(&self, text: &'t str, lower: &str, words: u32) -> Option<&'t str> {
+        if words > BIO_MAX_WORDS {
+            return None;
+        }
+        let first = text.split([' ', ',']).next().unwrap_or("");
+        if NOT_NAMES.contains(&first) {
+            return None;
+        }
+        let found = self.bio_name.captures(text)?;
+        let name = found.get(0)?;
+        let person = found.name("name").map_or("", |m| m.as_str());
+        // After a clause, what is said of the person is the rest (rare:
+        // lower-cased here rather than located in `lower`).
+        let predicate = found
+            .name("clause")
+            .filter(|c| c.len() > 1)
+            .map(|c| text.get(c.end()..).unwrap_or("").to_lowercase());
+        let lower = predicate.as_deref().unwrap_or(lower);
+        // And where (in the clause too): a named outlet, a handle or
+        // address, or a beat ("a reporter for a student paper" may be anyone).
+        let from = found.name("clause").map_or(name.end(), |c| c.start());
+        let rest = text.get(from..).unwrap_or("");
+        let placed = rest
+            .split_whitespace()
+            .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
+            || self.bio_beat.is_match(lower);
+        (placed && self.bio_words.is_match(lower)).then_some(person)
+    }
+
+    /// A bio box's contact or follow line ("Follow her on Twitter",
+    /// "Email: …", "Reporting by …").
+    pub fn bio_contact(&self, lower: &str, words: u32) -> bool {
+        words <= 25 && self.bio_contact.is_match(lower)
+    }
+
+    /// A bio box's further sentences about its subject ("She previously
+    /// covered …").
+    pub fn bio_more(&self, lower: &str, words: u32) -> bool {
+        words <= BIO_MAX_WORDS
+            && ["he ", "she ", "they ", "his ", "her ", "their "]
+                .iter()
+                .any(|p| lower.starts_with(p))
+    }
+
+    /// Whether a short line beside an image credits its picture without
+    /// saying so: a photographer's name and a publication ("Jane Doe for The
+    /// Times"), or only an agency's name ("Getty Images"). Only its place
+    /// makes it a credit.
+    pub fn credit_by_place(&self, text: &str, lower: &str, words: u32) -> bool {
+        if words > AGENCY_CREDIT_MAX_WORDS {
+            return false;
+        }
+        let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
+        AGENCIES.contains(&line) || self.name_credit.is_match(text)
+    }
+
+    pub fn is_related_head(&self, lower: &str) -> bool {
+        self.related_heads.may_match(lower) && self.related.is_match(lower)
+    }
+
+    pub fn edge_hint(&self, lower: &str) -> bool {
+        self.edge_hint.is_match(lower)
+    }
+
+    /// Any word of the boilerplate classes: what makes a repeated block
+    /// suspicious rather than a refrain of the article.
+    pub fn weak_hint(&self, lower: &str) -> bool {
+        self.edge_hint.is_match(lower)
+            || self.calls.is_match(lower)
+            || self.topics.is_match(lower)
+            || self.is_related_head(lower)
+    }
+
+    /// The hash a block is known by across entries (and within one): its
+    /// lower-cased text with URLs masked and each run of ASCII digits
+    /// replaced by one "0", so "© 2024" and "© 2025", "2 min read" and
+    /// "12 min read", or a per-entry link are the same block.
+    #[cfg(test)]
+    pub fn key_hash(&self, lower: &str) -> u64 {
+        self.key_hashes(lower).0
+    }
+
+    /// The block's shape (the hash above) and its exact text's hash
+    /// (URLs masked, digits as they are): the template learns a block by
+    /// its exact text, so that a sentence whose numbers change from entry
+    /// to entry is never its boilerplate. Without digits the two are one
+    /// hash, computed once.
+    pub fn key_hashes(&self, lower: &str) -> (u64, u64) {
+        let masked = if lower.contains("http") || lower.contains("www.") {
+            self.url.replace_all(lower, "<url>")
+        } else {
+            std::borrow::Cow::Borrowed(lower)
+        };
+        let mut h = super::classify::hasher();
+        let mut had_digits = false;
+        let mut rest = masked.as_bytes();
+        // Most text has few digits: the next one is found eight bytes at a
+        // time (a byte is a digit if it is below 10 once XORed with '0').
+        let digit = |x: u64| {
+            let v = x ^ rep(b'0');
+            v.wrapping_sub(rep(10)) & !v & rep(0x80)
+        };
+        loop {
+            let at = dom::first_flagged(rest, 0, digit);
+            let (text, tail) = rest.split_at(at.min(rest.len()));
+            h.write(text);
+            if tail.is_empty() {
+                break;
+            }
+            h.write(b"0");
+            had_digits = true;
+            let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
+            rest = tail.get(digits..).unwrap_or_default();
+        }
+        let shape = std::hash::Hasher::finish(&h);
+        if !had_digits {
+            return (shape, shape);
+        }
+        let mut exact = super::classify::hasher();
+        exact.write(masked.as_bytes());
+        (shape, std::hash::Hasher::finish(&exact))
+    }
+}
+
+/// Whether a short line ends with a picture agency after a separator
+/// ("jane doe / ap", "(photo by x via getty images)"): by suffix, without a
+/// regex, since few lines end so.
+fn agency_credit(lower: &str) -> bool {
+    let line = lower.trim_end_matches(['.', ')', ']', ' ']);
+    AGENCIES.iter().any(|agency| {
+        let Some(before) = line.strip_suffix(agency) else {
+            return false;
+        };
+        let before = before.trim_end();
+        // A mark right before the agency, or a word after a space (so that
+        // "cheap" does not end with "ap"), and a name before either.
+        let rest = AGENCY_MARKS
+            .iter()
+            .find_map(|m| before.strip_suffix(m))
+            .or_else(|| {
+                (before.len() < line.len() - agency.len())
+                    .then(|| AGENCY_WORDS.iter().find_map(|w| before.strip_suffix(w)))
+                    .flatten()
+            });
+        rest.is_some_and(|r| !r.trim().is_empty())
+    })
+}
+
+/// The phrase patterns anchored at the start (or the others), as a set, with
+/// each set member's index in [`PHRASES`].
+fn phrase_set(anchored: bool) -> Result<(RegexSet, Vec<usize>), regex::Error> {
+    let idx: Vec<usize> = (0..PHRASES.len())
+        .filter(|&i| PHRASES[i].pattern.starts_with('^') == anchored)
+        .collect();
+    let set = RegexSet::new(phrase_patterns(anchored))?;
+    Ok((set, idx))
+}
+
+/// The [`PHRASES`] patterns anchored at the start (or the others), in
+/// order, with ASCII word boundaries.
+fn phrase_patterns(anchored: bool) -> Vec<String> {
+    PHRASES
+        .iter()
+        .filter(|r| r.pattern.starts_with('^') == anchored)
+        .map(|r| r.pattern.replace(r"\b", r"(?-u:\b)"))
+        .collect()
+}
+
+/// A search for any of `words`, literally (the regex crate runs an
+/// alternation of plain literals as a vectorised multi-literal search).
+fn literals(words: &[&str]) -> Result<Regex, regex::Error> {
+    let escaped: Vec<String> = words.iter().map(|w| regex::escape(w)).collect();
+    Regex::new(&escaped.join("|"))
+}

@@ -1,0 +1,384 @@
+//! Tests of the built-in rules.
+
+use super::*;
+
+#[test]
+fn strips_tracking_params_only() {
+    assert_eq!(
+        strip_tracking("https://a.b/x?utm_source=f&id=3&fbclid=9#top".into()),
+        "https://a.b/x?id=3#top"
+    );
+    assert_eq!(strip_tracking("/p?utm_medium=rss".into()), "/p");
+    assert_eq!(
+        strip_tracking("https://a.b/x?q=a%20b".into()),
+        "https://a.b/x?q=a%20b"
+    );
+}
+
+#[test]
+fn refuses_unsafe_schemes() {
+    assert!(safe_url("javascript:alert(1)", true).is_none());
+    assert!(safe_url(" JaVa\tScRiPt:alert(1)", true).is_none());
+    assert!(safe_url("data:text/html,x", true).is_none());
+    assert!(safe_url("vbscript:x", true).is_none());
+    assert!(safe_url("mailto:a@b.c", false).is_none());
+    assert_eq!(safe_url("/a/b:c", false).as_deref(), Some("/a/b:c"));
+    assert_eq!(
+        safe_url("https://x.y/", false).as_deref(),
+        Some("https://x.y/")
+    );
+}
+
+/// Each pattern a literal prefilter stands for contains one of its
+/// literals (a new pattern without one would never run).
+#[test]
+fn prefilters_cover_their_patterns() {
+    let unanchored = PHRASES.iter().filter(|r| !r.pattern.starts_with('^'));
+    for r in unanchored {
+        assert!(
+            PHRASES_ANY_NEEDS.iter().any(|l| r.pattern.contains(l)),
+            "{}",
+            r.pattern
+        );
+    }
+    for p in NEWSLETTER_TOPICS {
+        assert!(TOPICS_NEED.iter().any(|l| p.contains(l)), "{p}");
+    }
+}
+
+#[test]
+fn start_checks_know_their_patterns() {
+    let b = Builtin::new().unwrap();
+    // Both sets are known literals, so the checks do skip blocks.
+    assert!(b.phrases_start_heads.0.is_some() && b.related_heads.0.is_some());
+    // Unanchored or open-ended patterns give no check.
+    assert!(Starts::of(&[r"\bno spam\b".to_string()]).0.is_none());
+    assert!(Starts::of(&[r"^read|more".to_string()]).0.is_none());
+    assert!(Starts::of(&[r"^\W*(share|follow)".to_string()]).0.is_none());
+    // Every start a rule's own match has passes.
+    for text in [
+        "the post x appeared first on y",
+        "\u{a9} 2024 site",
+        "(c) 2024",
+        "read more",
+        "follow us on x",
+        "related",
+        "more from the site",
+        "you may also like",
+        "don't miss",
+        "up next",
+    ] {
+        assert!(
+            b.phrases_start_heads.may_match(text) || b.related_heads.may_match(text),
+            "{text:?}"
+        );
+    }
+    assert!(!b.phrases_start_heads.may_match("officials said on monday"));
+    assert!(!b.related_heads.may_match("officials said on monday"));
+}
+
+/// 5,000 texts of up to `most` pieces, pseudo-randomly chosen.
+fn random_texts(pieces: &[&str], most: u64) -> Vec<String> {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    (0..5_000)
+        .map(|_| {
+            (0..next() % most)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn key_hash_is_the_hash_of_the_text_with_digit_runs_masked() {
+    // The stored template keys: SipHash of the text with each run of
+    // ASCII digits written as one "0", whatever the digits' offsets.
+    let b = Builtin::new().unwrap();
+    let reference = |text: &str| {
+        let mut masked = Vec::new();
+        let mut in_digits = false;
+        for &c in text.as_bytes() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    masked.push(b'0');
+                }
+                in_digits = true;
+            } else {
+                masked.push(c);
+                in_digits = false;
+            }
+        }
+        let mut h = super::super::classify::hasher();
+        h.write(&masked);
+        h.finish()
+    };
+    let pieces = [
+        "a", "9", "42", "2026 ", "text ", "\u{e9}", "\u{430}", "/", "0", " ",
+    ];
+    for text in random_texts(&pieces, 40) {
+        assert_eq!(b.key_hash(&text), reference(&text), "{text:?}");
+    }
+    assert_eq!(
+        b.key_hash("\u{a9} 2024 planet daily"),
+        b.key_hash("\u{a9} 1999 planet daily")
+    );
+}
+
+#[test]
+fn lower_into_lowers_character_by_character() {
+    // The stretch-wise copy of text lower-casing keeps is the
+    // character-wise rule, over ASCII runs of every length around
+    // Cyrillic, Latin-1, quotes and caseless scripts.
+    let pieces = [
+        "The ",
+        "QUICK",
+        "brown ",
+        "FoX",
+        "jumped over the lazy dog ",
+        "\u{41f}\u{440}\u{438}",
+        "\u{432}\u{435}\u{442}",
+        " \u{41c}\u{418}\u{420} ",
+        "\u{401}\u{451}\u{40f}\u{45f}\u{460}\u{461}",
+        "\u{404}\u{456}\u{457}\u{48a}\u{48b}\u{430}\u{44f}\u{43f}\u{440}",
+        "\u{43e}\u{447}\u{435}\u{43d}\u{44c} ",
+        "\u{c9}T\u{c9}",
+        "\u{2019}",
+        "\u{201c}",
+        "\u{2014}",
+        "\u{3a3}\u{3c3}",
+        "\u{d55c}\u{ad6d}",
+        "\u{130}",
+        "\u{212a}",
+        "12345678 ",
+        ".",
+    ];
+    for text in random_texts(&pieces, 12) {
+        let (mut fast, mut slow) = (String::from("x"), String::from("x"));
+        lower_into(&text, &mut fast);
+        for c in text.chars() {
+            push_lower(c, &mut slow);
+        }
+        assert_eq!(fast, slow, "{text:?}");
+    }
+}
+
+/// The texts the label check is tried on: labels, near misses and
+/// article words, with punctuation, digits of several scripts,
+/// Cyrillic and CJK.
+fn label_texts() -> Vec<String> {
+    let pieces = [
+        "advertisement",
+        "ad",
+        "ads",
+        "read",
+        " ",
+        " ",
+        " ",
+        "— ",
+        ", ",
+        "share",
+        "on",
+        "x",
+        "facebook",
+        "3",
+        "\u{663}",
+        "\u{967}",
+        "12 ",
+        "likes",
+        "like this",
+        "loading",
+        "site ",
+        "logo",
+        " icon",
+        "png",
+        "реклама",
+        "\u{420}\u{435}\u{43a}\u{43b}\u{430}\u{43c}\u{430}",
+        "広告",
+        "광고",
+        "publicité",
+        "sponsored by",
+        "the",
+        "story continues below",
+        "avatar",
+        "kitchen",
+        "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+        "caf\u{e9}",
+        "!",
+        "\u{2014}",
+    ];
+    let mut texts = random_texts(&pieces, 8);
+    texts.extend(
+        LONE.iter()
+            .flat_map(|_| ["", " ", "ad", "x", "1"])
+            .map(str::to_string),
+    );
+    texts
+}
+
+#[test]
+fn bare_tail_is_the_end_of_the_bare_text() {
+    for text in label_texts() {
+        let lower = {
+            let mut s = String::new();
+            lower_into(&text, &mut s);
+            s
+        };
+        let bare = bare(&lower);
+        let mut want = 0u32;
+        for (k, &b) in bare.as_bytes().iter().rev().take(4).enumerate() {
+            want |= u32::from(b) << (8 * k);
+        }
+        assert_eq!(bare_tail(&lower), want, "{text:?}");
+    }
+}
+
+/// Every label the patterns match passes the check on its end, and the
+/// check does turn texts away.
+#[test]
+fn label_ends_cover_their_patterns() {
+    let b = Builtin::new().unwrap();
+    assert!(b.lone_tails.0.is_some());
+    let (mut matched, mut skipped) = (0, 0);
+    for text in label_texts() {
+        let mut lower = String::new();
+        lower_into(&text, &mut lower);
+        let bare = bare(&lower);
+        let may = b.lone_tails.may_match(bare_tail(&lower));
+        if b.lone.is_match(&bare) {
+            matched += 1;
+            assert!(may, "{text:?}");
+        }
+        skipped += usize::from(!may);
+    }
+    assert!(matched > 100 && skipped > 1_000, "{matched} {skipped}");
+    for label in [
+        "ad",
+        "реклама",
+        "広告",
+        "\u{663}\u{664} likes",
+        "share \u{967}",
+        "our logo",
+    ] {
+        assert!(b.lone.is_match(label) && b.lone_tails.may_match(bare_tail(label)));
+    }
+    for text in [
+        "read",
+        "kitchen",
+        "a storm",
+        "\u{43a}\u{443}\u{445}\u{43d}\u{44e}",
+    ] {
+        assert!(!b.lone_tails.may_match(bare_tail(text)), "{text:?}");
+    }
+    // An open-ended pattern gives no check.
+    assert!(Ends::of(&[r"^ad\w+".to_string()]).0.is_none());
+    assert!(Ends::of(&[r"^ad\b".to_string()]).0.is_none());
+}
+
+/// One search of the shared buffer says of each block what a search
+/// of the block alone says, literals cut by block ends included.
+#[test]
+fn needs_of_all_blocks_match_each_blocks_own_search() {
+    let b = Builtin::new().unwrap();
+    for lit in PHRASES_ANY_NEEDS.iter().chain(TOPICS_NEED) {
+        assert!(!lit.contains(BLOCK_SEPARATOR), "{lit}");
+    }
+    let pieces = [
+        "mai", "l", "spa", "m ", "inbox", "in", "box", "may not", " be", "x", "news", "letter",
+        "\u{43f}", "privacy ", "di", "gest", "", " ",
+    ];
+    let texts = random_texts(&pieces, 6);
+    for group in texts.chunks(7) {
+        let mut lowers = String::new();
+        let mut ranges = Vec::new();
+        for (i, t) in group.iter().enumerate() {
+            // Some blocks are long, with no text in the buffer.
+            if i % 3 == 2 {
+                ranges.push((0, 0));
+                continue;
+            }
+            if !lowers.is_empty() {
+                lowers.push(BLOCK_SEPARATOR);
+            }
+            let start = lowers.len();
+            lowers.push_str(t);
+            ranges.push((start, lowers.len()));
+        }
+        let want: Vec<bool> = ranges
+            .iter()
+            .map(|&(s, e)| s < e && b.any_need.is_match(&lowers[s..e]))
+            .collect();
+        assert_eq!(b.needs(&lowers, ranges.iter().copied()), want, "{group:?}");
+    }
+}
+
+#[test]
+fn bare_keeps_letters_and_digits_single_spaced() {
+    for s in [
+        "",
+        "  ",
+        "— advertisement —",
+        "share: a1b2 ,, c",
+        "caf\u{e9} \u{43e}\u{43a} x!",
+        "\u{43f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}\u{ab}\u{45f}\u{47f}\u{bb}2024\u{482}x",
+        "\u{d55c}\u{ad6d} \u{2014} 12\u{430}",
+    ] {
+        let mut general = String::new();
+        let mut space = false;
+        for c in s.chars() {
+            if c.is_alphanumeric() {
+                if space && !general.is_empty() {
+                    general.push(' ');
+                }
+                space = false;
+                general.push(c);
+            } else {
+                space = true;
+            }
+        }
+        assert_eq!(bare(s), general, "{s:?}");
+    }
+}
+
+#[test]
+fn no_label_is_empty() -> Result<(), CleanError> {
+    assert!(!Builtin::new()?.lone.is_match(""));
+    Ok(())
+}
+
+#[test]
+fn splits_class_parts() {
+    let mut ps = Vec::new();
+    parts("adSlot-2 header", &mut ps);
+    assert_eq!(ps, ["ad", "slot", "2", "header"]);
+}
+
+mod agency_tests {
+    #[test]
+    fn agency_credits_end_with_an_agency_after_a_mark_or_word() {
+        for credit in [
+            "jane doe/ap",
+            "jane doe / ap",
+            "(photo by tom berg via getty images)",
+            "ana ruiz | reuters.",
+            "lee park via bloomberg",
+            "photo: sam chen — afp",
+        ] {
+            assert!(super::agency_credit(credit), "{credit}");
+        }
+        for text in [
+            "it was cheap",
+            "ap",
+            "/ap",
+            "the deal was reported by reuters",
+            "shares fell after the news",
+        ] {
+            assert!(!super::agency_credit(text), "{text}");
+        }
+    }
+}
