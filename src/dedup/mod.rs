@@ -19,7 +19,7 @@
 //! of several stories joins them into one: the story with the lowest id
 //! survives, the others' entries move to it, and each merge is recorded in
 //! `story_merges` so an old story id still resolves. A story's canonical
-//! entry is chosen by content ([`stories::CANONICAL_ORDER`]), never by
+//! entry is chosen by content (`store::stories::CANONICAL_ORDER`), never by
 //! arrival.
 //!
 //! Flow for one entry: [`fingerprint::Analysis`] of its text (made by the
@@ -38,7 +38,6 @@
 
 pub mod fingerprint;
 pub mod index;
-mod stories;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -52,8 +51,9 @@ use crate::config::DedupConfig;
 use fingerprint::{Analysis, Shingles, same_story};
 use index::{AnchorIndex, KeyIndex};
 
+use crate::store::stories;
+pub use crate::store::stories::{StorySummary, list_stories, list_stories_limited};
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
-pub use stories::{StorySummary, list_stories, list_stories_limited};
 
 /// `meta` key holding the [`FINGERPRINT_VERSION`] the stored fingerprints
 /// and stories were computed with.
@@ -82,8 +82,6 @@ pub enum DedupError {
     Db(#[from] sqlx::Error),
     #[error("database error during de-duplication: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("cannot read the feed list of a story: {0}")]
-    FeedList(serde_json::Error),
 }
 
 /// What [`rededup`] did.

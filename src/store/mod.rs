@@ -3,6 +3,8 @@
 //! One transaction per fetched feed, so a crash never leaves half a feed.
 //! It never fetches, parses or cleans; it only persists what the stages made.
 
+pub(crate) mod stories;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;

@@ -1,14 +1,14 @@
-//! The `stories` table: keeps one story's row in step with its entries
-//! (canonical entry, title, url, times) and lists stories for
+//! The `stories` table's SQL: keeps one story's row in step with its
+//! entries (canonical entry, title, url, times) and lists stories for
 //! `feedsieve stories`.
 //!
-//! It never decides which entries belong together; that is the matcher's job
-//! in `mod.rs`.
+//! It never decides which entries belong together; that is the
+//! de-duplicator's job (`dedup/`), which calls it to record what it decided.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::DedupError;
+use super::StoreError;
 
 /// One story as `feedsieve stories` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -45,7 +45,7 @@ pub(crate) const CANONICAL_ORDER: &str = "published_at IS NULL, published_at,
 /// Recomputes a story's canonical entry, title, url and times from its
 /// entries; deletes the story when no entry is left. Returns the canonical
 /// entry id, or `None` if the story was deleted.
-pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, DedupError> {
+pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, rusqlite::Error> {
     match refresh_if_any(conn, story_id)? {
         Some(canonical) => Ok(canonical),
         None => {
@@ -62,7 +62,7 @@ pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, D
 pub(crate) fn refresh_if_any(
     conn: &Connection,
     story_id: i64,
-) -> Result<Option<Option<i64>>, DedupError> {
+) -> Result<Option<Option<i64>>, rusqlite::Error> {
     let sql = format!(
         "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
                 first_seen_at = agg.first_seen, updated_at = agg.updated
@@ -73,17 +73,16 @@ pub(crate) fn refresh_if_any(
          WHERE stories.id = ?1
          RETURNING canonical_entry_id"
     );
-    Ok(conn
-        .prepare_cached(&sql)?
+    conn.prepare_cached(&sql)?
         .query_row([story_id], |row| row.get(0))
-        .optional()?)
+        .optional()
 }
 
 /// Stories first seen at or after `since` (all when `None`), newest first.
 pub async fn list_stories(
     pool: &sqlx::SqlitePool,
     since: Option<DateTime<Utc>>,
-) -> Result<Vec<StorySummary>, DedupError> {
+) -> Result<Vec<StorySummary>, StoreError> {
     list_stories_limited(pool, since, None).await
 }
 
@@ -92,7 +91,7 @@ pub async fn list_stories_limited(
     pool: &sqlx::SqlitePool,
     since: Option<DateTime<Utc>>,
     limit: Option<i64>,
-) -> Result<Vec<StorySummary>, DedupError> {
+) -> Result<Vec<StorySummary>, StoreError> {
     // Timestamps are stored as RFC 3339 UTC text, which compares as a string.
     let since = since
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -126,33 +125,23 @@ pub async fn list_stories_limited(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(
-            |(
-                id,
-                title,
-                url,
-                canonical_entry_id,
-                first_seen_at,
-                updated_at,
-                published_at,
-                copies,
+        .map(|row| {
+            // SQLite's own json_group_array: a value it cannot give back is
+            // a column that does not decode.
+            let mut feeds: Vec<String> = serde_json::from_str(&row.8)
+                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+            feeds.sort();
+            Ok(StorySummary {
+                id: row.0,
+                title: row.1,
+                url: row.2,
+                canonical_entry_id: row.3,
+                first_seen_at: row.4,
+                updated_at: row.5,
+                published_at: row.6,
+                copies: row.7,
                 feeds,
-            )| {
-                let mut feeds: Vec<String> =
-                    serde_json::from_str(&feeds).map_err(DedupError::FeedList)?;
-                feeds.sort();
-                Ok(StorySummary {
-                    id,
-                    title,
-                    url,
-                    canonical_entry_id,
-                    first_seen_at,
-                    updated_at,
-                    published_at,
-                    copies,
-                    feeds,
-                })
-            },
-        )
+            })
+        })
         .collect()
 }
