@@ -1017,20 +1017,16 @@ impl Deduper {
     /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
     /// stories' rows would have to precede the entries that name them.
     pub fn record(&self, conn: &Connection, placement: &Placement) -> Result<(), DedupError> {
-        let mut story = conn.prepare_cached(
-            "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )?;
         for &(id, index) in &placement.new_stories {
             let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
-            story.execute(rusqlite::params![
-                id,
-                placement.ids.get(index),
+            let row = stories::StoryRow {
+                canonical: placement.ids.get(index).copied(),
                 title,
                 url,
-                placement.fetched_at,
-                placement.fetched_at,
-            ])?;
+                first_seen_at: placement.fetched_at.clone(),
+                updated_at: placement.fetched_at.clone(),
+            };
+            stories::insert_story(conn, Some(id), &row)?;
         }
         for (id, (analysis, chars)) in placement.ids.iter().zip(&placement.analyses) {
             save_analysis(conn, *id, analysis, *chars)?;
@@ -1351,8 +1347,7 @@ fn write_entry(
 ) -> Result<(), DedupError> {
     save_analysis(conn, id, analysis, chars)?;
     // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
-    conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
-        .execute([analysis.fingerprint() as i64, story, id])?;
+    stories::set_entry_story(conn, id, analysis.fingerprint() as i64, story)?;
     Ok(())
 }
 
@@ -1365,25 +1360,14 @@ fn save_analysis(
     analysis: &Analysis,
     chars: Option<i64>,
 ) -> Result<(), DedupError> {
-    conn.prepare_cached(
-        "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
-         ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
-    )?
-    .execute(rusqlite::params![id, encode_anchors(analysis.anchors())])?;
-    let words = i64::try_from(analysis.words()).unwrap_or(i64::MAX);
-    conn.prepare_cached(
-        "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (entry_id) DO UPDATE SET
-            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles,
-            facts = excluded.facts",
-    )?
-    .execute(rusqlite::params![
-        id,
-        words,
+    let stored = stories::StoredAnalysis {
+        anchors: encode_anchors(analysis.anchors()),
+        words: i64::try_from(analysis.words()).unwrap_or(i64::MAX),
         chars,
-        analysis.shingles.encode(),
-        analysis.shingles.encode_facts()
-    ])?;
+        shingles: analysis.shingles.encode(),
+        facts: analysis.shingles.encode_facts(),
+    };
+    stories::save_analysis(conn, id, &stored)?;
     Ok(())
 }
 
@@ -1401,25 +1385,23 @@ fn decode_anchors(bytes: &[u8]) -> Vec<u32> {
 }
 
 fn new_story(conn: &Connection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
-    let (title, url, first_seen, updated) = match batch.rows.get(&id) {
-        Some(e) => (
-            e.title.clone(),
-            e.url.clone(),
-            e.fetched_at.clone(),
-            e.changed_at.clone(),
-        ),
-        None => (None, None, String::new(), String::new()),
+    let row = match batch.rows.get(&id) {
+        Some(e) => stories::StoryRow {
+            canonical: Some(id),
+            title: e.title.clone(),
+            url: e.url.clone(),
+            first_seen_at: e.fetched_at.clone(),
+            updated_at: e.changed_at.clone(),
+        },
+        None => stories::StoryRow {
+            canonical: Some(id),
+            title: None,
+            url: None,
+            first_seen_at: String::new(),
+            updated_at: String::new(),
+        },
     };
-    let story: i64 = conn
-        .prepare_cached(
-            "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )?
-        .query_row(
-            rusqlite::params![id, title, url, first_seen, updated],
-            |row| row.get(0),
-        )?;
-    Ok(story)
+    Ok(stories::insert_story(conn, None, &row)?)
 }
 
 #[cfg(test)]

@@ -78,6 +78,89 @@ pub(crate) fn refresh_if_any(
         .optional()
 }
 
+/// A new story's row as the de-duplicator made it.
+#[derive(Debug, Clone)]
+pub(crate) struct StoryRow {
+    pub canonical: Option<i64>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub first_seen_at: String,
+    pub updated_at: String,
+}
+
+/// Inserts a story's row, with id `id` if given (the caller holds the
+/// writer and chose a free one), else the next; returns its id.
+pub(crate) fn insert_story(
+    conn: &Connection,
+    id: Option<i64>,
+    row: &StoryRow,
+) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )?
+    .query_row(
+        rusqlite::params![
+            id,
+            row.canonical,
+            row.title,
+            row.url,
+            row.first_seen_at,
+            row.updated_at
+        ],
+        |r| r.get(0),
+    )
+}
+
+/// Sets an entry's simhash (its 64 bits as SQLite's i64) and story.
+pub(crate) fn set_entry_story(
+    conn: &Connection,
+    entry: i64,
+    simhash: i64,
+    story: i64,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
+        .execute([simhash, story, entry])?;
+    Ok(())
+}
+
+/// An entry's analysis in its stored form (`entry_anchors`, `entry_shingles`).
+#[derive(Debug, Clone)]
+pub(crate) struct StoredAnalysis {
+    pub anchors: Vec<u8>,
+    pub words: i64,
+    pub chars: Option<i64>,
+    pub shingles: Vec<u8>,
+    pub facts: Vec<u8>,
+}
+
+/// Stores an entry's anchors, shingles and facts, replacing what it had.
+pub(crate) fn save_analysis(
+    conn: &Connection,
+    entry: i64,
+    stored: &StoredAnalysis,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
+    )?
+    .execute(rusqlite::params![entry, stored.anchors])?;
+    conn.prepare_cached(
+        "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET
+            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles,
+            facts = excluded.facts",
+    )?
+    .execute(rusqlite::params![
+        entry,
+        stored.words,
+        stored.chars,
+        stored.shingles,
+        stored.facts
+    ])?;
+    Ok(())
+}
+
 /// Stories first seen at or after `since` (all when `None`), newest first.
 pub async fn list_stories(
     pool: &sqlx::SqlitePool,
