@@ -1107,16 +1107,7 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
     let started = Instant::now();
     // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
     let (entries, stories) = crate::store::write_alone(pool, |tx| {
-        tx.execute_batch(
-            "UPDATE entries SET story_id = NULL, simhash = NULL;
-             DELETE FROM stories;
-             DELETE FROM entry_anchors;
-             DELETE FROM entry_shingles;",
-        )?;
-        let ids: Vec<i64> = tx
-            .prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = stories::forget_stories(tx)?;
         let deduper = Deduper::empty(config);
         for chunk in ids.chunks(REDEDUP_BATCH) {
             deduper.assign(tx, chunk)?;
@@ -1125,27 +1116,22 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
         // while regrouping mean anything to anyone.
         crate::store::forget_story_merges(tx)?;
         write_meta(tx, config)?;
-        let stories: i64 = tx.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
-        Ok::<_, DedupError>((ids.len(), stories))
+        Ok::<_, DedupError>((ids.len(), stories::count(tx)?))
     })?;
     Ok(RededupReport {
         entries: entries as u64,
-        stories: stories.max(0) as u64,
+        stories,
         fingerprint_version: FINGERPRINT_VERSION,
         elapsed_ms: started.elapsed().as_millis().min(u64::MAX as u128) as u64,
     })
 }
 
 fn write_meta(conn: &Connection, config: &DedupConfig) -> Result<(), DedupError> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?;
     for (key, value) in [
         (META_FINGERPRINT_VERSION, FINGERPRINT_VERSION.to_string()),
         (META_SETTINGS, settings_text(config)),
     ] {
-        upsert.execute([key, value.as_str()])?;
+        stories::set_meta(conn, key, &value)?;
     }
     Ok(())
 }

@@ -161,6 +161,36 @@ pub(crate) fn save_analysis(
     Ok(())
 }
 
+/// Empties every story and what the de-duplicator stored per entry, for
+/// `rededup`; returns the entries' ids in the order they were fetched.
+pub(crate) fn forget_stories(conn: &Connection) -> Result<Vec<i64>, rusqlite::Error> {
+    conn.execute_batch(
+        "UPDATE entries SET story_id = NULL, simhash = NULL;
+         DELETE FROM stories;
+         DELETE FROM entry_anchors;
+         DELETE FROM entry_shingles;",
+    )?;
+    conn.prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
+        .query_map([], |row| row.get(0))?
+        .collect()
+}
+
+/// Number of stories.
+pub(crate) fn count(conn: &Connection) -> Result<u64, rusqlite::Error> {
+    let stories: i64 = conn.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
+    Ok(u64::try_from(stories).unwrap_or(0))
+}
+
+/// Sets a `meta` key's value.
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
 /// Stories first seen at or after `since` (all when `None`), newest first.
 pub async fn list_stories(
     pool: &sqlx::SqlitePool,
