@@ -19,7 +19,7 @@
 //! of several stories joins them into one: the story with the lowest id
 //! survives, the others' entries move to it, and each merge is recorded in
 //! `story_merges` so an old story id still resolves. A story's canonical
-//! entry is chosen by content ([`stories::CANONICAL_ORDER`]), never by
+//! entry is chosen by content (`store::stories::CANONICAL_ORDER`), never by
 //! arrival.
 //!
 //! Flow for one entry: [`fingerprint::Analysis`] of its text (made by the
@@ -38,7 +38,6 @@
 
 pub mod fingerprint;
 pub mod index;
-mod stories;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
@@ -52,8 +51,9 @@ use crate::config::DedupConfig;
 use fingerprint::{Analysis, Shingles, same_story};
 use index::{AnchorIndex, KeyIndex};
 
+use crate::store::stories;
+pub use crate::store::stories::{StorySummary, list_stories, list_stories_limited};
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
-pub use stories::{StorySummary, list_stories, list_stories_limited};
 
 /// `meta` key holding the [`FINGERPRINT_VERSION`] the stored fingerprints
 /// and stories were computed with.
@@ -82,8 +82,6 @@ pub enum DedupError {
     Db(#[from] sqlx::Error),
     #[error("database error during de-duplication: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("cannot read the feed list of a story: {0}")]
-    FeedList(serde_json::Error),
 }
 
 /// What [`rededup`] did.
@@ -119,8 +117,12 @@ struct EditLog {
     generation: u64,
     /// Each edited entry and the generation of its last edit.
     edited: HashMap<i64, u64>,
-    /// Generations up to this one were forgotten (the log is bounded).
-    forgotten: u64,
+    /// The first generation whose edits are all in `edited`: those before
+    /// it were forgotten (the log is bounded). 0 until then, so a
+    /// read-ahead begun before any edit is fresh (counting generation 0 as
+    /// forgotten threw every read-ahead away and read it all again under
+    /// the writer).
+    kept_from: u64,
 }
 
 /// Edited entries remembered at most; past this the log starts over and
@@ -132,7 +134,7 @@ impl EditLog {
         self.generation += 1;
         if self.edited.len() + ids.len() > EDITS_KEPT {
             self.edited.clear();
-            self.forgotten = self.generation - 1;
+            self.kept_from = self.generation;
         }
         for &id in ids {
             self.edited.insert(id, self.generation);
@@ -143,7 +145,7 @@ impl EditLog {
     /// was edited since (or may have been: the edit of the generation it
     /// began in may not have been committed yet when it read).
     fn stale(&self, generation: u64, batch: &Batch) -> bool {
-        if generation <= self.forgotten {
+        if generation < self.kept_from {
             return true;
         }
         let touched = |id: &i64| self.edited.get(id).is_some_and(|&g| g >= generation);
@@ -222,13 +224,22 @@ fn keys_of(title: Option<&str>, url: Option<&str>) -> Vec<String> {
         .collect()
 }
 
-/// What a candidate is known by before its shingles are read ([`load_meta`]).
+/// What a candidate is known by before its shingles are read ([`load_meta`]):
+/// what the placement index and `entry_anchors` hold, never `entry_shingles`,
+/// whose rows are a page each (reading one per candidate was a sixth of
+/// ingest CPU).
 #[derive(Debug, Clone, Copy)]
 struct Meta {
     story: Option<i64>,
     time: Option<i64>,
-    /// Normalised words of its text (`entry_shingles.words`), if stored.
-    words: Option<usize>,
+}
+
+/// A candidate of an entry, and whether the key index found it (it shares
+/// a normalised title or link with the entry's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Candidate {
+    id: i64,
+    by_key: bool,
 }
 
 /// Rows, candidates' metadata and sketches read while placing or assigning
@@ -237,7 +248,7 @@ struct Meta {
 #[derive(Default)]
 struct Batch {
     rows: HashMap<i64, Loaded>,
-    /// Story, time and length of candidates read without their text.
+    /// Story and time of candidates read without their text.
     meta: HashMap<i64, Meta>,
     /// Stored anchors (the bottom-k sketch) of candidates ([`load_meta`]).
     sketches: HashMap<i64, Vec<u32>>,
@@ -628,10 +639,10 @@ impl Deduper {
         if candidates.is_empty() {
             return Ok(Vec::new());
         }
-        load_meta(conn, batch, &candidates)?;
+        load_meta(conn, batch, candidates.iter().map(|c| c.id))?;
         let mut linked: Vec<i64> = Vec::new();
         for candidate in self.in_time(batch, id, &candidates) {
-            let Some((story, _)) = batch.placed(candidate) else {
+            let Some((story, _)) = batch.placed(candidate.id) else {
                 continue;
             };
             if story.is_some_and(|s| linked.contains(&s))
@@ -639,6 +650,7 @@ impl Deduper {
             {
                 continue;
             }
+            let candidate = candidate.id;
             if !self.verify(conn, batch, id, candidate)? {
                 continue;
             }
@@ -703,7 +715,7 @@ impl Deduper {
 
     /// The `candidates` of entry `id` (their metadata loaded) fetched within
     /// `window` of it, in order.
-    fn in_time(&self, batch: &Batch, id: i64, candidates: &[i64]) -> Vec<i64> {
+    fn in_time(&self, batch: &Batch, id: i64, candidates: &[Candidate]) -> Vec<Candidate> {
         let Some(time) = batch.rows.get(&id).and_then(|e| e.time) else {
             return Vec::new();
         };
@@ -712,9 +724,9 @@ impl Deduper {
         candidates
             .iter()
             .copied()
-            .filter(|&c| {
+            .filter(|c| {
                 batch
-                    .placed(c)
+                    .placed(c.id)
                     .is_some_and(|(_, t)| t.is_some_and(|t| times.contains(&t)))
             })
             .collect()
@@ -729,20 +741,23 @@ impl Deduper {
     /// shares one common phrase (the anchor that made it a candidate)
     /// passes it rarely. Once read, the same test runs the other way
     /// ([`Deduper::sketches_agree`]), so the pair's verdict is the same
-    /// whichever came first. Short texts, and entries without stored
-    /// anchors, are always read.
-    fn worth_reading(&self, batch: &Batch, id: i64, other: i64) -> bool {
+    /// whichever came first. A short entry, and a candidate without stored
+    /// anchors, are always read. So is a candidate sharing a title or link
+    /// key: it may be short, and a short text matches on its keys; if it is
+    /// long, its sketch fails again once read. One that shares no key and
+    /// fails the sketch test cannot match, long or short, so its length
+    /// (stored only in `entry_shingles`, a page a row) is never read.
+    fn worth_reading(&self, batch: &Batch, id: i64, other: Candidate) -> bool {
         let Some(entry) = batch.rows.get(&id) else {
             return false;
         };
-        let other_long = match (batch.rows.get(&other), batch.meta.get(&other)) {
-            (Some(row), _) => self.is_long(row),
-            (None, Some(meta)) => meta.words.is_none_or(|w| w >= self.config.min_words),
-            (None, None) => true,
-        };
         !self.is_long(entry)
-            || !other_long
-            || sketch_hits(batch.sketch(other), entry.text.shingles())
+            || other.by_key
+            || batch
+                .rows
+                .get(&other.id)
+                .is_some_and(|row| !self.is_long(row))
+            || sketch_hits(batch.sketch(other.id), entry.text.shingles())
     }
 
     /// The sketch test both ways, for two long entries: `a`'s anchors in
@@ -766,7 +781,7 @@ impl Deduper {
     /// an anchor and within `max_distance` bits, at most
     /// [`MAX_CANDIDATES`] of them, most shared anchors first. Both tests
     /// are symmetric, so a pair is found whichever entry comes second.
-    fn candidates(&self, entry: &Loaded, id: i64) -> Vec<i64> {
+    fn candidates(&self, entry: &Loaded, id: i64) -> Vec<Candidate> {
         let Some(time) = entry.time else {
             return Vec::new();
         };
@@ -774,8 +789,13 @@ impl Deduper {
         let times = time.saturating_sub(window)..=time.saturating_add(window);
         let keys = entry.keys();
         let window = self.lock();
-        let mut candidates = window.keys.lookup(&keys);
-        candidates.retain(|&c| c != id);
+        let mut candidates: Vec<Candidate> = window
+            .keys
+            .lookup(&keys)
+            .into_iter()
+            .filter(|&c| c != id)
+            .map(|id| Candidate { id, by_key: true })
+            .collect();
         let Some(analysis) = entry.text.analysis().filter(|_| self.is_long(entry)) else {
             return candidates;
         };
@@ -801,8 +821,11 @@ impl Deduper {
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         ranked.truncate(MAX_CANDIDATES);
         for (_, _, c) in ranked {
-            if !candidates.contains(&c) {
-                candidates.push(c);
+            if !candidates.iter().any(|k| k.id == c) {
+                candidates.push(Candidate {
+                    id: c,
+                    by_key: false,
+                });
             }
         }
         candidates
@@ -918,32 +941,32 @@ impl Deduper {
         // Provisional ids, below any real one: the real ids are given out
         // under the writer.
         let ids = self.add_incoming(&mut batch, i64::MIN / 2, fetched_at, incoming);
-        let candidates: Vec<(i64, Vec<i64>)> = ids
+        let candidates: Vec<(i64, Vec<Candidate>)> = ids
             .iter()
             .filter_map(|&id| batch.rows.get(&id).map(|e| (id, self.candidates(e, id))))
             .collect();
         let stored: Vec<i64> = candidates
             .iter()
-            .flat_map(|(_, c)| c.iter().copied())
+            .flat_map(|(_, c)| c.iter().map(|c| c.id))
             .filter(|c| !batch.rows.contains_key(c))
             .collect();
         if !stored.is_empty() {
-            load_meta(conn, &mut batch, &stored)?;
+            load_meta(conn, &mut batch, stored.iter().copied())?;
             // One candidate per story an entry is likely to verify against:
             // the best ranked worth reading (place reads more if it fails).
             let mut worth = Vec::new();
             for (id, candidates) in &candidates {
                 let mut stories = Vec::new();
                 for c in self.in_time(&batch, *id, candidates) {
-                    let story = batch.placed(c).and_then(|(story, _)| story);
+                    let story = batch.placed(c.id).and_then(|(story, _)| story);
                     if story.is_some_and(|s| stories.contains(&s))
                         || !self.worth_reading(&batch, *id, c)
                     {
                         continue;
                     }
                     stories.extend(story);
-                    if !batch.rows.contains_key(&c) {
-                        worth.push(c);
+                    if !batch.rows.contains_key(&c.id) {
+                        worth.push(c.id);
                     }
                 }
             }
@@ -994,20 +1017,16 @@ impl Deduper {
     /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
     /// stories' rows would have to precede the entries that name them.
     pub fn record(&self, conn: &Connection, placement: &Placement) -> Result<(), DedupError> {
-        let mut story = conn.prepare_cached(
-            "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )?;
         for &(id, index) in &placement.new_stories {
             let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
-            story.execute(rusqlite::params![
-                id,
-                placement.ids.get(index),
+            let row = stories::StoryRow {
+                canonical: placement.ids.get(index).copied(),
                 title,
                 url,
-                placement.fetched_at,
-                placement.fetched_at,
-            ])?;
+                first_seen_at: placement.fetched_at.clone(),
+                updated_at: placement.fetched_at.clone(),
+            };
+            stories::insert_story(conn, Some(id), &row)?;
         }
         for (id, (analysis, chars)) in placement.ids.iter().zip(&placement.analyses) {
             save_analysis(conn, *id, analysis, *chars)?;
@@ -1088,16 +1107,7 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
     let started = Instant::now();
     // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
     let (entries, stories) = crate::store::write_alone(pool, |tx| {
-        tx.execute_batch(
-            "UPDATE entries SET story_id = NULL, simhash = NULL;
-             DELETE FROM stories;
-             DELETE FROM entry_anchors;
-             DELETE FROM entry_shingles;",
-        )?;
-        let ids: Vec<i64> = tx
-            .prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
-            .query_map([], |row| row.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids = stories::forget_stories(tx)?;
         let deduper = Deduper::empty(config);
         for chunk in ids.chunks(REDEDUP_BATCH) {
             deduper.assign(tx, chunk)?;
@@ -1106,27 +1116,22 @@ pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupR
         // while regrouping mean anything to anyone.
         crate::store::forget_story_merges(tx)?;
         write_meta(tx, config)?;
-        let stories: i64 = tx.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
-        Ok::<_, DedupError>((ids.len(), stories))
+        Ok::<_, DedupError>((ids.len(), stories::count(tx)?))
     })?;
     Ok(RededupReport {
         entries: entries as u64,
-        stories: stories.max(0) as u64,
+        stories,
         fingerprint_version: FINGERPRINT_VERSION,
         elapsed_ms: started.elapsed().as_millis().min(u64::MAX as u128) as u64,
     })
 }
 
 fn write_meta(conn: &Connection, config: &DedupConfig) -> Result<(), DedupError> {
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )?;
     for (key, value) in [
         (META_FINGERPRINT_VERSION, FINGERPRINT_VERSION.to_string()),
         (META_SETTINGS, settings_text(config)),
     ] {
-        upsert.execute([key, value.as_str()])?;
+        stories::set_meta(conn, key, &value)?;
     }
     Ok(())
 }
@@ -1248,25 +1253,28 @@ struct Head {
     story_id: Option<i64>,
 }
 
-/// Reads the story, time, length and stored anchors (sketch) of each of
-/// `ids` not read yet, without their text: what decides whether a
-/// candidate is worth reading.
-fn load_meta(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), DedupError> {
-    let missing = unique(ids.iter().copied().filter(|id| batch.placed(*id).is_none()));
-    /// Entry id, fetched_at, story, words, sketch.
-    type Row = (i64, String, Option<i64>, Option<i64>, Option<Vec<u8>>);
+/// Reads the story, time and stored anchors (sketch) of each of `ids` not
+/// read yet, without their text: what decides whether a candidate is worth
+/// reading.
+fn load_meta(
+    conn: &Connection,
+    batch: &mut Batch,
+    ids: impl Iterator<Item = i64>,
+) -> Result<(), DedupError> {
+    let missing = unique(ids.filter(|id| batch.placed(*id).is_none()));
+    /// Entry id, fetched_at, story, sketch.
+    type Row = (i64, String, Option<i64>, Option<Vec<u8>>);
     let rows: Vec<Row> = select_by_ids(
         conn,
         // The index holds these columns; the row has them after its bodies
         // (see migrations/0006_placement_index.sql).
-        "SELECT e.id, e.fetched_at, e.story_id, sh.words, a.anchors
+        "SELECT e.id, e.fetched_at, e.story_id, a.anchors
          FROM entries e INDEXED BY entries_placement
-         LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
          LEFT JOIN entry_anchors a ON a.entry_id = e.id
          WHERE e.id = ?",
         &missing,
     )?;
-    for (id, fetched_at, story, words, sketch) in rows {
+    for (id, fetched_at, story, sketch) in rows {
         if let Some(sketch) = sketch {
             batch.sketches.insert(id, decode_anchors(&sketch));
         }
@@ -1275,7 +1283,6 @@ fn load_meta(conn: &Connection, batch: &mut Batch, ids: &[i64]) -> Result<(), De
             Meta {
                 story,
                 time: parse_time(&fetched_at),
-                words: words.and_then(|w| usize::try_from(w).ok()),
             },
         );
     }
@@ -1326,8 +1333,7 @@ fn write_entry(
 ) -> Result<(), DedupError> {
     save_analysis(conn, id, analysis, chars)?;
     // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
-    conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
-        .execute([analysis.fingerprint() as i64, story, id])?;
+    stories::set_entry_story(conn, id, analysis.fingerprint() as i64, story)?;
     Ok(())
 }
 
@@ -1340,25 +1346,14 @@ fn save_analysis(
     analysis: &Analysis,
     chars: Option<i64>,
 ) -> Result<(), DedupError> {
-    conn.prepare_cached(
-        "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
-         ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
-    )?
-    .execute(rusqlite::params![id, encode_anchors(analysis.anchors())])?;
-    let words = i64::try_from(analysis.words()).unwrap_or(i64::MAX);
-    conn.prepare_cached(
-        "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (entry_id) DO UPDATE SET
-            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles,
-            facts = excluded.facts",
-    )?
-    .execute(rusqlite::params![
-        id,
-        words,
+    let stored = stories::StoredAnalysis {
+        anchors: encode_anchors(analysis.anchors()),
+        words: i64::try_from(analysis.words()).unwrap_or(i64::MAX),
         chars,
-        analysis.shingles.encode(),
-        analysis.shingles.encode_facts()
-    ])?;
+        shingles: analysis.shingles.encode(),
+        facts: analysis.shingles.encode_facts(),
+    };
+    stories::save_analysis(conn, id, &stored)?;
     Ok(())
 }
 
@@ -1376,25 +1371,23 @@ fn decode_anchors(bytes: &[u8]) -> Vec<u32> {
 }
 
 fn new_story(conn: &Connection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
-    let (title, url, first_seen, updated) = match batch.rows.get(&id) {
-        Some(e) => (
-            e.title.clone(),
-            e.url.clone(),
-            e.fetched_at.clone(),
-            e.changed_at.clone(),
-        ),
-        None => (None, None, String::new(), String::new()),
+    let row = match batch.rows.get(&id) {
+        Some(e) => stories::StoryRow {
+            canonical: Some(id),
+            title: e.title.clone(),
+            url: e.url.clone(),
+            first_seen_at: e.fetched_at.clone(),
+            updated_at: e.changed_at.clone(),
+        },
+        None => stories::StoryRow {
+            canonical: Some(id),
+            title: None,
+            url: None,
+            first_seen_at: String::new(),
+            updated_at: String::new(),
+        },
     };
-    let story: i64 = conn
-        .prepare_cached(
-            "INSERT INTO stories (canonical_entry_id, title, url, first_seen_at, updated_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
-        )?
-        .query_row(
-            rusqlite::params![id, title, url, first_seen, updated],
-            |row| row.get(0),
-        )?;
-    Ok(story)
+    Ok(stories::insert_story(conn, None, &row)?)
 }
 
 #[cfg(test)]
@@ -1422,6 +1415,10 @@ mod tests {
         }
     }
 
+    fn anchored(id: i64) -> Candidate {
+        Candidate { id, by_key: false }
+    }
+
     #[test]
     fn a_candidate_is_read_only_if_its_sketch_overlaps_the_entry() {
         let deduper = Deduper::empty(&DedupConfig::default());
@@ -1435,7 +1432,7 @@ mod tests {
             .sketches
             .insert(2, Analysis::of(&copy).anchors().to_vec());
         assert!(
-            deduper.worth_reading(&batch, 1, 2),
+            deduper.worth_reading(&batch, 1, anchored(2)),
             "a copy near the floor is read"
         );
         // An unrelated text that shares with the entry only the phrase its
@@ -1446,16 +1443,49 @@ mod tests {
         sketch[5] = shared_phrase;
         batch.sketches.insert(3, sketch);
         assert!(
-            !deduper.worth_reading(&batch, 1, 3),
+            !deduper.worth_reading(&batch, 1, anchored(3)),
             "one shared phrase is not enough"
         );
+        // Unless it shares a title or link key: it may be a short text.
+        assert!(deduper.worth_reading(
+            &batch,
+            1,
+            Candidate {
+                id: 3,
+                by_key: true
+            }
+        ));
         // Without a stored sketch, or for a short entry, it is read anyway.
-        assert!(deduper.worth_reading(&batch, 1, 4));
+        assert!(deduper.worth_reading(&batch, 1, anchored(4)));
         batch
             .rows
             .insert(5, loaded("too short to compare on shingles"));
         batch.sketches.insert(6, unrelated.anchors().to_vec());
-        assert!(deduper.worth_reading(&batch, 5, 6));
+        assert!(deduper.worth_reading(&batch, 5, anchored(6)));
+    }
+
+    #[test]
+    fn a_read_ahead_is_stale_only_after_an_edit_of_what_it_read() {
+        let mut batch = Batch::default();
+        batch
+            .rows
+            .insert(1, loaded("an entry read ahead of the writer"));
+        let mut log = EditLog::default();
+        assert!(!log.stale(0, &batch), "nothing was edited yet");
+        log.record(&[2]);
+        assert!(!log.stale(0, &batch), "another entry was edited");
+        log.record(&[1]);
+        assert!(log.stale(0, &batch), "it was edited after the read began");
+        assert!(
+            log.stale(2, &batch),
+            "edited in the generation the read began in"
+        );
+        assert!(!log.stale(3, &batch), "edited before the read began");
+        // Past EDITS_KEPT the log forgets: older read-aheads count as stale.
+        let many: Vec<i64> = (10..10 + EDITS_KEPT as i64).collect();
+        log.record(&many);
+        assert!(log.stale(2, &batch), "its generation was forgotten");
+        assert!(!log.stale(3, &batch), "begun in the generation that forgot");
     }
 
     #[test]
@@ -1475,7 +1505,7 @@ mod tests {
             window.add(11, &anchors[..2], 0, Vec::new(), far);
             window.add(12, &anchors[..1], 0, Vec::new(), own);
         }
-        let mut found = deduper.candidates(&entry, 1);
+        let mut found: Vec<i64> = deduper.candidates(&entry, 1).iter().map(|c| c.id).collect();
         found.sort_unstable();
         assert_eq!(found, vec![11, 12], "one anchor and 64 bits apart: dropped");
     }

@@ -11,6 +11,8 @@
 //! `entries.rs` the entry rows and pages; `maintain.rs` retention and
 //! vacuum, `export.rs` the merged feed's reads.
 
+pub(crate) mod stories;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

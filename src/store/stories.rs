@@ -1,0 +1,260 @@
+//! The `stories` table's SQL: keeps one story's row in step with its
+//! entries (canonical entry, title, url, times) and lists stories for
+//! `feedsieve stories`.
+//!
+//! It never decides which entries belong together; that is the
+//! de-duplicator's job (`dedup/`), which calls it to record what it decided.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::StoreError;
+
+/// One story as `feedsieve stories` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StorySummary {
+    pub id: i64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub canonical_entry_id: Option<i64>,
+    pub first_seen_at: String,
+    pub updated_at: String,
+    /// The canonical copy's own published date (else its updated date), as
+    /// the feed gave it; `None` when the feed gave neither.
+    pub published_at: Option<String>,
+    /// Entries (copies) in the story, across all feeds.
+    pub copies: i64,
+    /// Distinct feeds that carried it, by configured name, else the feed's
+    /// own title, else its URL.
+    pub feeds: Vec<String>,
+}
+
+/// The order that picks a story's canonical entry, from what the copies
+/// say and never from when they arrived, so every arrival order (and
+/// `rededup`) picks the same one: earliest published (copies without a
+/// date last), ties to the longest clean body, then link, guid and feed,
+/// which no two entries share all of. The body's length comes from
+/// `entry_shingles` where stored: `length(content_text)` walked the ~20 KB
+/// of overflow pages before the text for every entry of the story, under
+/// the writer.
+pub(crate) const CANONICAL_ORDER: &str = "published_at IS NULL, published_at,
+     COALESCE((SELECT chars FROM entry_shingles WHERE entry_id = entries.id),
+              length(content_text)) DESC,
+     url, guid, feed_id, id";
+
+/// Recomputes a story's canonical entry, title, url and times from its
+/// entries; deletes the story when no entry is left. Returns the canonical
+/// entry id, or `None` if the story was deleted.
+pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, rusqlite::Error> {
+    match refresh_if_any(conn, story_id)? {
+        Some(canonical) => Ok(canonical),
+        None => {
+            // No row updated: the story has no entries left.
+            conn.prepare_cached("DELETE FROM stories WHERE id = ?")?
+                .execute([story_id])?;
+            Ok(None)
+        }
+    }
+}
+
+/// [`refresh`] for a story that still has entries; one without is left
+/// alone (`None`).
+pub(crate) fn refresh_if_any(
+    conn: &Connection,
+    story_id: i64,
+) -> Result<Option<Option<i64>>, rusqlite::Error> {
+    let sql = format!(
+        "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
+                first_seen_at = agg.first_seen, updated_at = agg.updated
+         FROM (SELECT id, title, url FROM entries WHERE story_id = ?1
+               ORDER BY {CANONICAL_ORDER} LIMIT 1) AS c,
+              (SELECT MIN(fetched_at) AS first_seen, MAX(changed_at) AS updated
+               FROM entries WHERE story_id = ?1) AS agg
+         WHERE stories.id = ?1
+         RETURNING canonical_entry_id"
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([story_id], |row| row.get(0))
+        .optional()
+}
+
+/// A new story's row as the de-duplicator made it.
+#[derive(Debug, Clone)]
+pub(crate) struct StoryRow {
+    pub canonical: Option<i64>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub first_seen_at: String,
+    pub updated_at: String,
+}
+
+/// Inserts a story's row, with id `id` if given (the caller holds the
+/// writer and chose a free one), else the next; returns its id.
+pub(crate) fn insert_story(
+    conn: &Connection,
+    id: Option<i64>,
+    row: &StoryRow,
+) -> Result<i64, rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )?
+    .query_row(
+        rusqlite::params![
+            id,
+            row.canonical,
+            row.title,
+            row.url,
+            row.first_seen_at,
+            row.updated_at
+        ],
+        |r| r.get(0),
+    )
+}
+
+/// Sets an entry's simhash (its 64 bits as SQLite's i64) and story.
+pub(crate) fn set_entry_story(
+    conn: &Connection,
+    entry: i64,
+    simhash: i64,
+    story: i64,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
+        .execute([simhash, story, entry])?;
+    Ok(())
+}
+
+/// An entry's analysis in its stored form (`entry_anchors`, `entry_shingles`).
+#[derive(Debug, Clone)]
+pub(crate) struct StoredAnalysis {
+    pub anchors: Vec<u8>,
+    pub words: i64,
+    pub chars: Option<i64>,
+    pub shingles: Vec<u8>,
+    pub facts: Vec<u8>,
+}
+
+/// Stores an entry's anchors, shingles and facts, replacing what it had.
+pub(crate) fn save_analysis(
+    conn: &Connection,
+    entry: i64,
+    stored: &StoredAnalysis,
+) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
+    )?
+    .execute(rusqlite::params![entry, stored.anchors])?;
+    conn.prepare_cached(
+        "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET
+            words = excluded.words, chars = excluded.chars, shingles = excluded.shingles,
+            facts = excluded.facts",
+    )?
+    .execute(rusqlite::params![
+        entry,
+        stored.words,
+        stored.chars,
+        stored.shingles,
+        stored.facts
+    ])?;
+    Ok(())
+}
+
+/// Empties every story and what the de-duplicator stored per entry, for
+/// `rededup`; returns the entries' ids in the order they were fetched.
+pub(crate) fn forget_stories(conn: &Connection) -> Result<Vec<i64>, rusqlite::Error> {
+    conn.execute_batch(
+        "UPDATE entries SET story_id = NULL, simhash = NULL;
+         DELETE FROM stories;
+         DELETE FROM entry_anchors;
+         DELETE FROM entry_shingles;",
+    )?;
+    conn.prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
+        .query_map([], |row| row.get(0))?
+        .collect()
+}
+
+/// Number of stories.
+pub(crate) fn count(conn: &Connection) -> Result<u64, rusqlite::Error> {
+    let stories: i64 = conn.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
+    Ok(u64::try_from(stories).unwrap_or(0))
+}
+
+/// Sets a `meta` key's value.
+pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), rusqlite::Error> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute([key, value])?;
+    Ok(())
+}
+
+/// Stories first seen at or after `since` (all when `None`), newest first.
+pub async fn list_stories(
+    pool: &sqlx::SqlitePool,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<StorySummary>, StoreError> {
+    list_stories_limited(pool, since, None).await
+}
+
+/// [`list_stories`], at most `limit` of them (the newest).
+pub async fn list_stories_limited(
+    pool: &sqlx::SqlitePool,
+    since: Option<DateTime<Utc>>,
+    limit: Option<i64>,
+) -> Result<Vec<StorySummary>, StoreError> {
+    // Timestamps are stored as RFC 3339 UTC text, which compares as a string.
+    let since = since
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    type Row = (
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        String,
+        String,
+        Option<String>,
+        i64,
+        String,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
+                (SELECT c.published_at FROM entries c WHERE c.id = s.canonical_entry_id),
+                COUNT(e.id),
+                json_group_array(DISTINCT COALESCE(f.name, f.title, f.url))
+         FROM stories s
+         JOIN entries e ON e.story_id = s.id
+         JOIN feeds f ON f.id = e.feed_id
+         WHERE s.first_seen_at >= ?
+         GROUP BY s.id
+         ORDER BY s.first_seen_at DESC, s.id DESC
+         LIMIT ?",
+    )
+    .bind(since)
+    .bind(limit.unwrap_or(-1))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            // SQLite's own json_group_array: a value it cannot give back is
+            // a column that does not decode.
+            let mut feeds: Vec<String> = serde_json::from_str(&row.8)
+                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+            feeds.sort();
+            Ok(StorySummary {
+                id: row.0,
+                title: row.1,
+                url: row.2,
+                canonical_entry_id: row.3,
+                first_seen_at: row.4,
+                updated_at: row.5,
+                published_at: row.6,
+                copies: row.7,
+                feeds,
+            })
+        })
+        .collect()
+}
