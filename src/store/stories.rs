@@ -258,3 +258,155 @@ pub async fn list_stories_limited(
         })
         .collect()
 }
+
+/// How [`match_rows`] reads an entry's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextRead {
+    /// Only where its shingles or facts are not stored (a row stored before
+    /// `entry_shingles` existed): a candidate, only verified against.
+    IfUnstored,
+    /// Always: an entry being assigned, whose text is analysed again.
+    Always,
+}
+
+/// An entry row as the de-duplicator reads it back.
+pub(crate) struct MatchRow {
+    pub id: i64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub fetched_at: String,
+    pub changed_at: String,
+    pub story_id: Option<i64>,
+    /// `entry_shingles`' columns: absent for entries stored before it.
+    pub words: Option<i64>,
+    pub shingles: Option<Vec<u8>>,
+    pub facts: Option<Vec<u8>>,
+    /// The text, if read.
+    pub text: Option<String>,
+    /// `length(content_text)`, stored or counted.
+    pub chars: Option<i64>,
+}
+
+impl TryFrom<&rusqlite::Row<'_>> for MatchRow {
+    type Error = rusqlite::Error;
+
+    fn try_from(row: &rusqlite::Row<'_>) -> Result<Self, Self::Error> {
+        Ok(MatchRow {
+            id: row.get(0)?,
+            title: row.get(1)?,
+            url: row.get(2)?,
+            fetched_at: row.get(3)?,
+            changed_at: row.get(4)?,
+            story_id: row.get(5)?,
+            words: row.get(6)?,
+            shingles: row.get(7)?,
+            facts: row.get(8)?,
+            text: row.get(9)?,
+            chars: row.get(10)?,
+        })
+    }
+}
+
+/// The query of [`match_rows`], reading the text with `$text` (an
+/// expression for the text, then one for its length in characters).
+macro_rules! select_row {
+    ($text:literal) => {
+        concat!(
+            "SELECT e.id, e.title, e.url, e.fetched_at, e.changed_at, e.story_id,
+                    sh.words, sh.shingles, sh.facts, ",
+            $text,
+            // story_id from the placement index: in the row it lies after
+            // the three bodies, and reading it there walked every overflow
+            // page of the row (the other columns precede the bodies).
+            " FROM entries e INDEXED BY entries_placement
+             LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
+             WHERE e.id = ?"
+        )
+    };
+}
+
+/// The rows of `ids` (those that exist), reading the text as `read` says.
+pub(crate) fn match_rows(
+    conn: &Connection,
+    ids: &[i64],
+    read: TextRead,
+) -> Result<Vec<MatchRow>, rusqlite::Error> {
+    let select = match read {
+        // CASE reads the text only where it is used: a row's text lies
+        // behind its other two bodies, ~20 KB of overflow pages.
+        TextRead::IfUnstored => select_row!(
+            "CASE WHEN sh.entry_id IS NULL OR sh.facts IS NULL THEN e.content_text END,
+             CASE WHEN sh.entry_id IS NULL THEN length(e.content_text) ELSE sh.chars END"
+        ),
+        TextRead::Always => select_row!("e.content_text, length(e.content_text)"),
+    };
+    select_by_ids(conn, select, ids)
+}
+
+/// What a candidate is known by before its shingles are read: what the
+/// placement index and `entry_anchors` hold, never `entry_shingles`, whose
+/// rows are a page each.
+pub(crate) struct PlacedRow {
+    pub id: i64,
+    pub fetched_at: String,
+    pub story: Option<i64>,
+    /// Its stored anchors (`entry_anchors.anchors`).
+    pub sketch: Option<Vec<u8>>,
+}
+
+impl TryFrom<&rusqlite::Row<'_>> for PlacedRow {
+    type Error = rusqlite::Error;
+
+    fn try_from(row: &rusqlite::Row<'_>) -> Result<Self, Self::Error> {
+        Ok(PlacedRow {
+            id: row.get(0)?,
+            fetched_at: row.get(1)?,
+            story: row.get(2)?,
+            sketch: row.get(3)?,
+        })
+    }
+}
+
+/// The story, time and stored anchors of each of `ids` that exists.
+pub(crate) fn placed_rows(
+    conn: &Connection,
+    ids: &[i64],
+) -> Result<Vec<PlacedRow>, rusqlite::Error> {
+    select_by_ids(
+        conn,
+        // The index holds these columns; the row has them after its bodies
+        // (see migrations/0006_placement_index.sql).
+        "SELECT e.id, e.fetched_at, e.story_id, a.anchors
+         FROM entries e INDEXED BY entries_placement
+         LEFT JOIN entry_anchors a ON a.entry_id = e.id
+         WHERE e.id = ?",
+        ids,
+    )
+}
+
+/// Runs `select`, which takes one id, for each of `ids` (in order, which
+/// is the table's: sorted ids read neighbouring pages one after another);
+/// all rows, as tuples of the selected columns. One prepared statement for
+/// all: without a hand-off per statement, a point query per id costs what a
+/// long `IN` list did, and stays prepared.
+fn select_by_ids<R>(
+    conn: &Connection,
+    select: &'static str,
+    ids: &[i64],
+) -> Result<Vec<R>, rusqlite::Error>
+where
+    R: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+{
+    let mut rows = Vec::with_capacity(ids.len());
+    if ids.is_empty() {
+        return Ok(rows);
+    }
+    let mut statement = conn.prepare_cached(select)?;
+    for id in ids {
+        let mut found = statement.query([id])?;
+        while let Some(found) = found.next()? {
+            rows.push(R::try_from(found)?);
+        }
+    }
+    Ok(rows)
+}
