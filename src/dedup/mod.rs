@@ -46,7 +46,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
-use sqlx::SqlitePool;
 
 use crate::config::DedupConfig;
 use fingerprint::{Analysis, Shingles, same_story};
@@ -79,8 +78,6 @@ const REDEDUP_BATCH: usize = 500;
 #[derive(Debug, thiserror::Error)]
 pub enum DedupError {
     #[error("database error during de-duplication: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("database error during de-duplication: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("cannot read the feed list of a story: {0}")]
     FeedList(serde_json::Error),
@@ -105,7 +102,7 @@ pub struct Deduper {
     /// nothing new (all 304, or every entry already stored) never reads it
     /// (at 500,000 entries, about 3 s of CPU and 200 MB). `None` once read,
     /// or when there is nothing to read.
-    unread: Mutex<Option<SqlitePool>>,
+    unread: Mutex<Option<crate::store::Store>>,
     /// Entries whose text `assign` changed, so that `place` does not verify
     /// against what a `prefetch` read of them before (a teaser's page step
     /// racing another feed's read-ahead kept the article out of its story).
@@ -383,31 +380,25 @@ impl Placement {
 }
 
 impl Deduper {
-    pub async fn load(pool: &SqlitePool, config: &DedupConfig) -> Result<Self, DedupError> {
-        let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-            .bind(META_FINGERPRINT_VERSION)
-            .fetch_optional(pool)
-            .await?;
+    pub async fn load(
+        store: &crate::store::Store,
+        config: &DedupConfig,
+    ) -> Result<Self, DedupError> {
+        let stored = store.read(|conn| crate::store::meta_value(conn, META_FINGERPRINT_VERSION))?;
         if stored.as_deref() != Some(FINGERPRINT_VERSION.to_string().as_str()) {
-            let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM entries)")
-                .fetch_one(pool)
-                .await?;
+            let any = store.read(crate::store::any_entries)?;
             if any {
                 tracing::info!(
                     stored = stored.as_deref().unwrap_or("none"),
                     current = FINGERPRINT_VERSION,
                     "fingerprint version changed: recomputing fingerprints and stories"
                 );
-                rededup(pool, config).await?;
+                rededup(store, config).await?;
             } else {
-                crate::store::write_alone(pool, |tx| write_meta(tx, config))?;
+                crate::store::write_alone(store, |tx| write_meta(tx, config))?;
             }
         } else {
-            let settings: Option<String> =
-                sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-                    .bind(META_SETTINGS)
-                    .fetch_optional(pool)
-                    .await?;
+            let settings = store.read(|conn| crate::store::meta_value(conn, META_SETTINGS))?;
             if settings.as_deref() != Some(settings_text(config).as_str()) {
                 // Not automatic: regrouping a large database takes a while,
                 // and old stories grouped with other settings stay valid.
@@ -419,7 +410,7 @@ impl Deduper {
         }
 
         let deduper = Deduper::empty(config);
-        *deduper.unread_source() = Some(pool.clone());
+        *deduper.unread_source() = Some(store.clone());
         Ok(deduper)
     }
 
@@ -430,9 +421,9 @@ impl Deduper {
     /// lacks what was committed before it.
     pub fn ensure_window(&self) -> Result<(), DedupError> {
         let mut unread = self.unread_source();
-        if let Some(pool) = unread.as_ref() {
+        if let Some(store) = unread.as_ref() {
             let started = Instant::now();
-            self.read_window(pool)?;
+            self.read_window(store)?;
             tracing::debug!(
                 entries = self.indexed(),
                 duration_ms = started.elapsed().as_millis() as u64,
@@ -449,18 +440,18 @@ impl Deduper {
         self.unread_source().is_none()
     }
 
-    fn unread_source(&self) -> MutexGuard<'_, Option<SqlitePool>> {
+    fn unread_source(&self) -> MutexGuard<'_, Option<crate::store::Store>> {
         self.unread.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Reads the window's entries into the in-memory indexes.
-    fn read_window(&self, pool: &SqlitePool) -> Result<(), DedupError> {
+    fn read_window(&self, store: &crate::store::Store) -> Result<(), DedupError> {
         let config = &self.config;
         let now = Utc::now().timestamp();
         let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
-        crate::store::read_alone(pool, |conn| {
+        crate::store::read_alone(store, |conn| {
             // The simhash from the placement index: in the row it lies after
             // the bodies, and reading it there walked every overflow page.
             let mut select = conn.prepare(
@@ -1084,10 +1075,13 @@ impl Window {
 /// `[dedup]` settings or of [`FINGERPRINT_VERSION`]. The stories are the
 /// ones the daemon makes of the same entries (in any order); their ids
 /// are new, and `story_merges` is emptied.
-pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
+pub async fn rededup(
+    store: &crate::store::Store,
+    config: &DedupConfig,
+) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
-    // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
-    let (entries, stories) = crate::store::write_alone(pool, |tx| {
+    // IMMEDIATE (write_alone): the daemon may be writing; see store::immediate.
+    let (entries, stories) = crate::store::write_alone(store, |tx| {
         tx.execute_batch(
             "UPDATE entries SET story_id = NULL, simhash = NULL;
              DELETE FROM stories;

@@ -81,15 +81,15 @@ pub(crate) fn refresh_if_any(
 
 /// Stories first seen at or after `since` (all when `None`), newest first.
 pub async fn list_stories(
-    pool: &sqlx::SqlitePool,
+    store: &crate::store::Store,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<StorySummary>, DedupError> {
-    list_stories_limited(pool, since, None).await
+    list_stories_limited(store, since, None).await
 }
 
 /// [`list_stories`], at most `limit` of them (the newest).
 pub async fn list_stories_limited(
-    pool: &sqlx::SqlitePool,
+    store: &crate::store::Store,
     since: Option<DateTime<Utc>>,
     limit: Option<i64>,
 ) -> Result<Vec<StorySummary>, DedupError> {
@@ -108,8 +108,9 @@ pub async fn list_stories_limited(
         i64,
         String,
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
+    let rows: Vec<Row> = store.read(|conn| {
+        conn.prepare_cached(
+            "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
                 (SELECT c.published_at FROM entries c WHERE c.id = s.canonical_entry_id),
                 COUNT(e.id),
                 json_group_array(DISTINCT COALESCE(f.name, f.title, f.url))
@@ -120,11 +121,22 @@ pub async fn list_stories_limited(
          GROUP BY s.id
          ORDER BY s.first_seen_at DESC, s.id DESC
          LIMIT ?",
-    )
-    .bind(since)
-    .bind(limit.unwrap_or(-1))
-    .fetch_all(pool)
-    .await?;
+        )?
+        .query_map(rusqlite::params![since, limit.unwrap_or(-1)], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            ))
+        })?
+        .collect::<Result<_, rusqlite::Error>>()
+    })?;
     rows.into_iter()
         .map(
             |(
