@@ -269,6 +269,22 @@ async fn read_commands_work_on_a_database_that_cannot_be_written() {
         stderr(&out)
     );
     chmod(&db, 0o644);
+
+    // Made by an older feedsieve (its last migration not applied): a
+    // read-only open cannot migrate it, and says what to do.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("DELETE FROM _sqlx_migrations WHERE version = 15", [])
+        .unwrap();
+    chmod(&db, 0o444);
+    let out = as_another_user(&["--database", &db_arg, "stories"]).unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("was made by an older feedsieve and needs migrating"),
+        "{}",
+        stderr(&out)
+    );
+    chmod(&db, 0o644);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
