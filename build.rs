@@ -1,5 +1,35 @@
-// sqlx::migrate! embeds migrations/ at compile time but does not notice a new
-// file on its own; this makes cargo rebuild when the folder changes.
+// Embeds migrations/*.sql in the binary (src/store/migrate.rs includes the
+// generated list), in version order, and rebuilds when the folder changes.
+use std::fmt::Write as _;
+
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("migrations/ folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    files.sort();
+    let mut list = String::from("&[\n");
+    for path in files {
+        let name = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("UTF-8 name");
+        let (version, description) = name.split_once('_').expect("<version>_<description>.sql");
+        let version: i64 = version.parse().expect("numeric migration version");
+        // As sqlx named them in `_sqlx_migrations`: underscores read as spaces.
+        let description = description.replace('_', " ");
+        writeln!(
+            list,
+            "    Migration {{ version: {version}, description: {description:?}, sql: include_str!({:?}) }},",
+            path.display().to_string()
+        )
+        .expect("write to String");
+    }
+    list.push(']');
+    let out =
+        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs");
+    std::fs::write(out, list).expect("write migrations.rs");
 }

@@ -66,7 +66,7 @@ fn stories(corpus: &corpus::Corpus) {
     runtime.block_on(async {
         let db = db::open().await;
         let config = bench_config();
-        let deduper = feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
+        let deduper = feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
         let mut feeds = Vec::new();
         for f in 0..12 {
             feeds.push(db::feed(&db.pool, &format!("feed{f}")).await);
@@ -117,7 +117,7 @@ fn load_time() {
     runtime.block_on(async {
         let db = db::open().await;
         let config = bench_config();
-        feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
+        feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
         let feed = db::feed(&db.pool, "load").await;
         let mut rng = fastrand::Rng::with_seed(5);
         let n = 100_000usize;
@@ -148,7 +148,7 @@ fn load_time() {
         }
         tx.commit().await.unwrap();
         let t = Instant::now();
-        let deduper = feedsieve::dedup::Deduper::load(&db.pool, &config).await.unwrap();
+        let deduper = feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
         println!(
             "\n== load: Deduper::load of {} window entries with stored anchors: {:.0} ms",
             deduper.indexed(),
@@ -407,7 +407,7 @@ fn store_shuffled(items: &[hard::Item], seed: u64) -> (Vec<Option<i64>>, f64) {
         .unwrap();
     runtime.block_on(async {
         let db = db::open().await;
-        let deduper = feedsieve::dedup::Deduper::load(&db.pool, &DedupConfig::default())
+        let deduper = feedsieve::dedup::Deduper::load(&db.store, &DedupConfig::default())
             .await
             .unwrap();
         let mut feeds = Vec::new();

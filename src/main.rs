@@ -208,12 +208,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn init_logging(verbose: u8) {
     use tracing_subscriber::EnvFilter;
     // -v adds the line per fetch (INFO, its own target); -vv everything at
-    // DEBUG but sqlx's line per SQL statement, thousands a run.
+    // DEBUG.
     let fetches = feedsieve::daemon::FETCH_LOG;
     let default = match verbose {
         0 => format!("warn,feedsieve=info,{fetches}=warn"),
         1 => "warn,feedsieve=info".to_string(),
-        _ => "debug,sqlx=warn".to_string(),
+        _ => "debug".to_string(),
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt()
@@ -338,9 +338,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             let store = open_existing(&config).await?;
             // Every story is rewritten: the index is emptied and refilled
             // once, not updated story by story.
-            feedsieve::search::forget_index(store.pool()).await?;
-            let report = feedsieve::dedup::rededup(store.pool(), &config.dedup).await?;
-            feedsieve::search::catch_up(store.pool()).await?;
+            feedsieve::search::forget_index(&store).await?;
+            let report = feedsieve::dedup::rededup(&store, &config.dedup).await?;
+            feedsieve::search::catch_up(&store).await?;
             out!(
                 "regrouped {} into {} (fingerprint v{}) in {:.1} s",
                 count(report.entries, "entry", "entries"),
@@ -412,7 +412,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 async fn search(cli: &Cli, query: &[String], limit: i64, json: bool) -> Result<ExitCode> {
     let store = open_for_reading(cli).await?;
-    let hits = feedsieve::search::search(store.pool(), &query.join(" "), limit).await?;
+    let hits = feedsieve::search::search(&store, &query.join(" "), limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&hits)?);
         return Ok(ExitCode::SUCCESS);
@@ -513,7 +513,7 @@ async fn stories(
     let store = open_for_reading(cli).await?;
     let now = chrono::Utc::now();
     let cutoff = since.and_then(|d| feedsieve::export::cutoff(d, now));
-    let stories = feedsieve::dedup::list_stories_limited(store.pool(), cutoff, limit).await?;
+    let stories = feedsieve::dedup::list_stories_limited(&store, cutoff, limit).await?;
     if json {
         out!("{}", serde_json::to_string_pretty(&stories)?);
         return Ok(ExitCode::SUCCESS);

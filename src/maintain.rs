@@ -28,7 +28,7 @@ pub async fn prune(store: &Store, keep: Duration) -> Result<PruneReport, StoreEr
     let cutoff = Utc::now() - chrono::Duration::from_std(keep).unwrap_or(chrono::Duration::MAX);
     let cutoff = store::timestamp(cutoff);
     let (entries, stories) = store.prune_before(&cutoff, &store::now()).await?;
-    let indexed = crate::search::catch_up(store.pool()).await?;
+    let indexed = crate::search::catch_up(store).await?;
     Ok(PruneReport {
         entries,
         stories,
@@ -48,7 +48,7 @@ pub async fn vacuum(store: &Store) -> Result<VacuumReport, StoreError> {
     let path = store.path();
     let size = || file_size(path) + file_size(&path.with_extension("db-wal"));
     let bytes_before = size();
-    crate::search::catch_up(store.pool()).await?;
+    crate::search::catch_up(store).await?;
     // Three steps, each one statement: the line says which one runs.
     let progress =
         crate::progress::Progress::new("vacuum steps (merge index, rewrite, checkpoint)", 3);

@@ -9,9 +9,8 @@
 //! changes entries or stories.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
 
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 /// Stories indexed per transaction while feeds wait for the writer (the
 /// daemon's catch-up every few seconds): a batch keeps the write lock for
@@ -28,12 +27,12 @@ pub const BATCH_ALONE: i64 = 10_000;
 
 /// Indexes every queued story; returns how many were (re)indexed. The
 /// daemon indexes through its writer instead ([`Store::catch_up_search`]);
-/// this is for commands that have only the pool.
+/// this is for commands, on a connection of their own.
 ///
 /// [`Store::catch_up_search`]: crate::store::Store::catch_up_search
-pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
+pub async fn catch_up(store: &Store) -> Result<usize, StoreError> {
     // One connection for every batch, a transaction each.
-    crate::store::read_alone(pool, |conn| {
+    crate::store::read_alone(store, |conn| {
         let queued = crate::store::search::queued(conn)?;
         // Small queues (a command after a few new stories) draw nothing.
         let progress = crate::progress::Progress::new("indexing stories for search", queued);
@@ -53,8 +52,8 @@ pub async fn catch_up(pool: &SqlitePool) -> Result<usize, StoreError> {
 /// Empties the index and queues every story for the next [`catch_up`]:
 /// before `rededup` rewrites every story, so that its deletes do not each
 /// take their story's tokens out of the index one at a time.
-pub async fn forget_index(pool: &SqlitePool) -> Result<(), StoreError> {
-    crate::store::write_alone(pool, |tx| crate::store::search::forget_index(tx))
+pub async fn forget_index(store: &Store) -> Result<(), StoreError> {
+    crate::store::write_alone(store, |tx| crate::store::search::forget_index(tx))
 }
 
 /// Indexes up to `batch` queued stories, inside the caller's write
@@ -64,7 +63,7 @@ pub(crate) fn index_batch(conn: &rusqlite::Connection, batch: i64) -> Result<usi
 }
 
 /// One search result: a story.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SearchHit {
     pub story_id: i64,
     pub title: Option<String>,
@@ -75,10 +74,9 @@ pub struct SearchHit {
     /// bm25 score (lower is better, as SQLite reports it).
     pub score: f64,
     pub copies: i64,
-    #[sqlx(skip)]
     pub snippet: String,
     #[serde(skip)]
-    body: Option<String>,
+    pub(crate) body: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,23 +92,19 @@ pub enum SearchError {
 /// Searches titles and cleaned text. `query` is plain words (all must match);
 /// `"a phrase"`, `OR`, `NOT` and `prefix*` work as in FTS5, and anything else
 /// is taken literally, so "covid-19" or "AT&T" need no escaping.
-pub async fn search(
-    pool: &SqlitePool,
-    query: &str,
-    limit: i64,
-) -> Result<Vec<SearchHit>, SearchError> {
+pub async fn search(store: &Store, query: &str, limit: i64) -> Result<Vec<SearchHit>, SearchError> {
     let expr = to_fts_query(query).ok_or(SearchError::EmptyQuery)?;
     // A read-only database is searched as indexed: stories the daemon
     // stored since its last indexing pass (within seconds) are not found yet.
-    if !crate::store::is_read_only(pool).await? {
-        catch_up(pool).await?;
+    if !store.read_only {
+        catch_up(store).await?;
     }
-    let hits = crate::store::search::matching(pool, &expr, limit)
-        .await
+    let hits = store
+        .read(|conn| crate::store::search::matching(conn, &expr, limit))
         .map_err(|e| match e {
-            sqlx::Error::Database(db) => SearchError::BadQuery {
+            rusqlite::Error::SqliteFailure(_, Some(message)) => SearchError::BadQuery {
                 query: query.to_string(),
-                message: db.message().to_string(),
+                message,
             },
             other => SearchError::Store(other.into()),
         })?;

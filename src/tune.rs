@@ -238,7 +238,7 @@ const PAGE: i64 = 500;
 /// fingerprints and may move to another story; the search index follows.
 pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, TuneError> {
     let cleaner = Cleaner::new(&config.clean)?;
-    let deduper = Deduper::load(store.pool(), &config.dedup).await?;
+    let deduper = Deduper::load(store, &config.dedup).await?;
     let feeds = store.read(store::feed_urls)?;
     let mut report = RecleanReport::default();
     let total = store.read(crate::store::entry_count)?;
@@ -299,7 +299,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
         }
     }
     progress.finish();
-    crate::search::catch_up(store.pool()).await?;
+    crate::search::catch_up(store).await?;
     Ok(report)
 }
 

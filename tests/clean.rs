@@ -13,6 +13,9 @@ use feedsieve::config::CleanRules;
 mod shared;
 use shared::shared_dir as shared;
 
+#[path = "support/sqlx_pool.rs"]
+mod sqlx_pool;
+
 /// Ground-truth article bodies, in id order.
 fn bodies() -> Vec<String> {
     let path = shared().join("bench-data/article-extraction-benchmark/ground-truth.json");
@@ -567,11 +570,7 @@ fn entry(bodies: &[String], i: usize, with_quote: bool) -> String {
 }
 
 async fn new_feed(path: &Path) -> (sqlx::SqlitePool, i64) {
-    let pool = feedsieve::store::Store::open(path)
-        .await
-        .unwrap()
-        .pool()
-        .clone();
+    let pool = sqlx_pool::opened(path).await;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO feeds (url, added_at) VALUES ('https://planet.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
     )

@@ -45,7 +45,7 @@ fn wire_copy(body: &str) -> String {
 #[tokio::test]
 async fn variants_join_and_hard_negatives_do_not() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let corpus = corpus::build(&corpus::bodies(), 25);
     let mut feeds = Vec::new();
     for f in 0..5 {
@@ -108,7 +108,7 @@ async fn variants_join_and_hard_negatives_do_not() {
 #[tokio::test]
 async fn edit_moves_entry_and_deletes_empty_story() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
     let (x, y) = (article(0), article(1));
     let a = insert(
@@ -184,7 +184,7 @@ fn three_copies(f: i64, x: &str, fetched: [String; 3]) -> [NewEntry; 3] {
 #[tokio::test]
 async fn canonical_is_earliest_published_then_longest() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let x = article(2);
     let [first, second, third] = three_copies(f, &x, [ts(0), ts(1), ts(2)]);
@@ -216,7 +216,7 @@ async fn canonical_is_earliest_published_then_longest() {
 #[tokio::test]
 async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let x = article(2);
     let fetched = ts(0);
@@ -272,7 +272,7 @@ async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
 #[tokio::test]
 async fn what_changed_since_the_prefetch_is_read_again() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let g = db::feed(&db.pool, "b").await;
     let x = article(5);
@@ -325,7 +325,7 @@ async fn what_changed_since_the_prefetch_is_read_again() {
 #[tokio::test]
 async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     sqlx::query(
         "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, raw_hash)
@@ -362,7 +362,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
 #[tokio::test]
 async fn short_entries_match_on_title_or_link_only() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
     let template = "Posted by Staff | Share: Facebook Twitter";
     let mut a = NewEntry::new(
@@ -419,7 +419,7 @@ async fn window_is_respected() {
         window: Duration::from_secs(3600),
         ..config()
     };
-    let deduper = Deduper::load(&db.pool, &cfg).await.unwrap();
+    let deduper = Deduper::load(&db.store, &cfg).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let x = article(3);
     // Times from now on (ts(1440) is now): the window reaches back from the
@@ -455,7 +455,7 @@ async fn the_window_is_read_when_first_needed() {
     let db = db::open().await;
     let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
     let x = article(0);
-    let first = Deduper::load(&db.pool, &config()).await.unwrap();
+    let first = Deduper::load(&db.store, &config()).await.unwrap();
     let original = insert(
         &db.pool,
         &first,
@@ -464,7 +464,7 @@ async fn the_window_is_read_when_first_needed() {
     .await[0];
     assert!(first.window_read());
 
-    let restarted = Deduper::load(&db.pool, &config()).await.unwrap();
+    let restarted = Deduper::load(&db.store, &config()).await.unwrap();
     assert!(!restarted.window_read());
     assert_eq!(restarted.indexed(), 0);
     let copy = insert(
@@ -482,7 +482,7 @@ async fn the_window_is_read_when_first_needed() {
     );
 
     // Released before any use: nothing is read, ever.
-    let released = Deduper::load(&db.pool, &config()).await.unwrap();
+    let released = Deduper::load(&db.store, &config()).await.unwrap();
     released.release();
     assert!(released.window_read());
     released.ensure_window().unwrap();
@@ -496,7 +496,7 @@ async fn the_window_is_read_when_first_needed() {
 async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
     let db = db::open().await;
     let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
-    let first = Deduper::load(&db.pool, &config()).await.unwrap();
+    let first = Deduper::load(&db.store, &config()).await.unwrap();
     let mut ids = Vec::new();
     for i in 0..3 {
         let body = article(i);
@@ -521,7 +521,7 @@ async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
         .await
         .unwrap();
 
-    let restarted = Deduper::load(&db.pool, &config()).await.unwrap();
+    let restarted = Deduper::load(&db.store, &config()).await.unwrap();
     let copy = insert(
         &db.pool,
         &restarted,
@@ -546,7 +546,7 @@ async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
 #[tokio::test]
 async fn rolled_back_candidates_are_skipped() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let f = db::feed(&db.pool, "a").await;
     let x = article(4);
     // Assigned, then rolled back: the index keeps an id with no row.
@@ -582,7 +582,7 @@ async fn rolled_back_candidates_are_skipped() {
 #[tokio::test]
 async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let corpus = corpus::build(&corpus::bodies(), 12);
     let feeds = [db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await];
     for (i, doc) in corpus.docs.iter().enumerate() {
@@ -596,7 +596,7 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
         insert(&db.pool, &deduper, &[e]).await;
     }
     let before = db::partition(&db.pool).await;
-    let report = dedup::rededup(&db.pool, &config()).await.unwrap();
+    let report = dedup::rededup(&db.store, &config()).await.unwrap();
     assert_eq!(report.entries, corpus.docs.len() as u64);
     assert_eq!(report.stories, before.len() as u64);
     assert_eq!(db::partition(&db.pool).await, before);
@@ -615,7 +615,7 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
         .execute(&db.pool)
         .await
         .unwrap();
-    let reloaded = Deduper::load(&db.pool, &config()).await.unwrap();
+    let reloaded = Deduper::load(&db.store, &config()).await.unwrap();
     assert_eq!(db::partition(&db.pool).await, before);
     reloaded.ensure_window().unwrap();
     assert_eq!(reloaded.indexed(), corpus.docs.len());
@@ -637,7 +637,7 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
 #[tokio::test]
 async fn list_stories_counts_copies_and_feeds() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let (f1, f2) = (
         db::feed(&db.pool, "alpha").await,
         db::feed(&db.pool, "beta").await,
@@ -667,7 +667,7 @@ async fn list_stories_counts_copies_and_feeds() {
         &[NewEntry::new(f2, "3", "Other", &article(6), ts(2))],
     )
     .await;
-    let all = dedup::list_stories(&db.pool, None).await.unwrap();
+    let all = dedup::list_stories(&db.store, None).await.unwrap();
     assert_eq!(all.len(), 2);
     let wire = all.iter().find(|s| s.copies == 2).unwrap();
     assert_eq!(wire.feeds, vec!["alpha".to_string(), "beta".to_string()]);
@@ -676,7 +676,7 @@ async fn list_stories_counts_copies_and_feeds() {
     assert_eq!(json["copies"], 2);
     let future = chrono::Utc::now() + chrono::Duration::days(2);
     assert!(
-        dedup::list_stories(&db.pool, Some(future))
+        dedup::list_stories(&db.store, Some(future))
             .await
             .unwrap()
             .is_empty()
@@ -711,7 +711,7 @@ async fn max_distance_is_waived_for_copies_sharing_anchors() {
             max_distance,
             ..config()
         };
-        let deduper = Deduper::load(&db.pool, &cfg).await.unwrap();
+        let deduper = Deduper::load(&db.store, &cfg).await.unwrap();
         let f = db::feed(&db.pool, "a").await;
         let a = insert(&db.pool, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(1))]).await[0];
         let b = insert(
@@ -732,7 +732,7 @@ async fn max_distance_is_waived_for_copies_sharing_anchors() {
 /// fetch each from `feeds` feeds in turn; each item's story.
 async fn store_items(items: &[hard::Item], feeds: usize) -> (db::Db, Vec<Option<i64>>) {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let mut feed_ids = Vec::new();
     for f in 0..feeds {
         feed_ids.push(db::feed(&db.pool, &format!("f{f}")).await);
@@ -880,7 +880,7 @@ fn mixed_items() -> Vec<hard::Item> {
 /// it read is stale by one commit when it is placed.
 async fn store_in_order(items: &[hard::Item], order: &[usize], rng: &mut fastrand::Rng) -> db::Db {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let mut feeds = Vec::new();
     for f in 0..6 {
         feeds.push(db::feed(&db.pool, &format!("f{f}")).await);
@@ -968,7 +968,7 @@ async fn rededup_gives_the_daemon_partition() {
         .await
         .unwrap();
     let daemon = partition_by_guid(&db.pool).await;
-    dedup::rededup(&db.pool, &config()).await.unwrap();
+    dedup::rededup(&db.store, &config()).await.unwrap();
     assert_eq!(partition_by_guid(&db.pool).await, daemon);
     let merges: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_merges")
         .fetch_one(&db.pool)
@@ -985,7 +985,7 @@ async fn rededup_gives_the_daemon_partition() {
 #[tokio::test]
 async fn a_story_id_merged_away_still_resolves() {
     let db = db::open().await;
-    let deduper = Deduper::load(&db.pool, &config()).await.unwrap();
+    let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let (f1, f2, f3) = (
         db::feed(&db.pool, "a").await,
         db::feed(&db.pool, "b").await,

@@ -269,6 +269,22 @@ async fn read_commands_work_on_a_database_that_cannot_be_written() {
         stderr(&out)
     );
     chmod(&db, 0o644);
+
+    // Made by an older feedsieve (its last migration not applied): a
+    // read-only open cannot migrate it, and says what to do.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("DELETE FROM _sqlx_migrations WHERE version = 15", [])
+        .unwrap();
+    chmod(&db, 0o444);
+    let out = as_another_user(&["--database", &db_arg, "stories"]).unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("was made by an older feedsieve and needs migrating"),
+        "{}",
+        stderr(&out)
+    );
+    chmod(&db, 0o644);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -748,4 +764,54 @@ async fn user_info_stored_before_is_taken_out_of_feed_urls() {
         ]
     );
     assert_eq!(rows[0].1.as_deref(), Some("https://cdn.example/a.xml"));
+}
+
+/// The migration record of `db`: version, checksum, installed_on, execution_time.
+fn migration_record(db: &std::path::Path) -> Vec<(i64, Vec<u8>, String, i64)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.prepare(
+        "SELECT version, checksum, installed_on, execution_time FROM _sqlx_migrations ORDER BY version",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// tests/fixtures/made_by_sqlx.db was made by `feedsieve run --once` of
+/// main at 8e13b3e, whose migrations ran through sqlx, on a two-item feed.
+/// The rusqlite runner takes its record as it is (same checksums: nothing
+/// applied again), reads its rows, and applies a migration it lacks with
+/// the checksum sqlx gave it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_migrated_by_sqlx_opens_and_upgrades_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("f.db");
+    std::fs::copy("tests/fixtures/made_by_sqlx.db", &db).unwrap();
+    let before = migration_record(&db);
+    assert_eq!(before.len(), 14);
+
+    let store = feedsieve::store::Store::open_with(&db, feedsieve::store::Access::Existing)
+        .await
+        .unwrap();
+    let feeds = store.feed_overview().await.unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(feeds[0].entries, 2);
+    store.close().await;
+    assert_eq!(migration_record(&db), before);
+
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("DELETE FROM _sqlx_migrations WHERE version = 13", [])
+        .unwrap();
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    store.close().await;
+    let after = migration_record(&db);
+    assert_eq!(after.len(), 14);
+    let thirteen = |r: &[(i64, Vec<u8>, String, i64)]| {
+        r.iter().find(|m| m.0 == 13).map(|m| m.1.clone()).unwrap()
+    };
+    assert_eq!(thirteen(&after), thirteen(&before));
+    assert!(after.iter().find(|m| m.0 == 13).unwrap().3 >= 0);
 }

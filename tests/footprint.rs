@@ -148,21 +148,17 @@ async fn an_old_database_is_converted_in_place() {
     migrate_until(&db, dir.path(), 15).await;
     write_old_rows(&db, 12);
 
-    let pool = feedsieve::store::Store::open(&db)
-        .await
-        .unwrap()
-        .pool()
-        .clone();
-    let indexed = feedsieve::search::catch_up(&pool).await.unwrap();
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    let indexed = feedsieve::search::catch_up(&store).await.unwrap();
     assert_eq!(
         indexed, 12,
         "the new index starts empty and takes every story"
     );
-    let hits = feedsieve::search::search(&pool, "tidal locks", 20)
+    let hits = feedsieve::search::search(&store, "tidal locks", 20)
         .await
         .unwrap();
     assert_eq!(hits.len(), 12);
-    pool.close().await;
+    store.close().await;
 
     let conn = Connection::open(&db).unwrap();
     assert_converted(&conn, 12);
@@ -219,12 +215,8 @@ async fn an_interrupted_conversion_resumes_where_it_stopped() {
     drop(conn);
 
     // The next open goes on from entry 7 and converts the pages too.
-    let pool = feedsieve::store::Store::open(&db)
-        .await
-        .unwrap()
-        .pool()
-        .clone();
-    pool.close().await;
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    store.close().await;
     let conn = Connection::open(&db).unwrap();
     assert_converted(&conn, 9);
 }
@@ -235,11 +227,7 @@ async fn an_interrupted_conversion_resumes_where_it_stopped() {
 async fn the_index_follows_every_change_of_what_a_story_reads_as() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("f.db");
-    let pool = feedsieve::store::Store::open(&db)
-        .await
-        .unwrap()
-        .pool()
-        .clone();
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
     let conn = Connection::open(&db).unwrap();
     conn.execute(
         "INSERT INTO feeds (id, url, added_at) VALUES (1, 'http://x.example/', '2026-01-01T00:00:00Z')",
@@ -268,10 +256,10 @@ async fn the_index_follows_every_change_of_what_a_story_reads_as() {
     entry(4, 4, "dates from the oasis");
     entry(5, 1, "another copy about apples");
     let search = |q: &str| {
-        let pool = pool.clone();
+        let store = store.clone();
         let q = q.to_string();
         async move {
-            feedsieve::search::search(&pool, &q, 10)
+            feedsieve::search::search(&store, &q, 10)
                 .await
                 .unwrap()
                 .iter()
@@ -309,11 +297,11 @@ async fn the_index_follows_every_change_of_what_a_story_reads_as() {
     integrity(&conn).unwrap();
 
     // Emptying the index for a regrouping leaves it consistent too.
-    feedsieve::search::forget_index(&pool).await.unwrap();
+    feedsieve::search::forget_index(&store).await.unwrap();
     conn.execute("DELETE FROM stories WHERE id = 2", [])
         .unwrap();
     assert_eq!(search("apples").await, vec![1]);
     assert_eq!(search("plantains").await, Vec::<i64>::new());
     integrity(&conn).unwrap();
-    pool.close().await;
+    store.close().await;
 }

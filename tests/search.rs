@@ -8,6 +8,9 @@ use std::time::Duration;
 use feedsieve::config;
 use feedsieve::store::Store;
 
+#[path = "support/sqlx_pool.rs"]
+mod sqlx_pool;
+
 fn rss(items: &[(&str, &str, &str)]) -> String {
     let items: String = items
         .iter()
@@ -38,17 +41,19 @@ async fn ingest(
     let config = config::load(&path).unwrap();
     // A file's mtime is its Last-Modified: force a re-read of edited files.
     let store = Store::open(&config.storage.database).await.unwrap();
+    let pool = sqlx_pool::pool_of(store.path()).await;
     sqlx::query("UPDATE feeds SET last_modified = NULL")
-        .execute(store.pool())
+        .execute(&pool)
         .await
         .unwrap();
-    store.pool().close().await;
+    pool.close().await;
+    store.close().await;
     feedsieve::daemon::run_once(&config).await.unwrap();
     config
 }
 
 async fn titles(store: &Store, query: &str) -> Vec<String> {
-    feedsieve::search::search(store.pool(), query, 50)
+    feedsieve::search::search(store, query, 50)
         .await
         .unwrap()
         .into_iter()
@@ -73,6 +78,7 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     ]);
     let config = ingest(dir.path(), &[("a.xml", a)], None).await;
     let store = Store::open(&config.storage.database).await.unwrap();
+    let pool = sqlx_pool::pool_of(store.path()).await;
     assert_eq!(
         titles(&store, "garages").await,
         vec!["Garages become homes"]
@@ -138,38 +144,38 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     )
     .await;
     let story_a1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'a1'")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     let story_b1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'b1'")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     if story_a1 != story_b1 {
         // Merge them by hand as the dedup stage would: b1 joins a1's story.
         sqlx::query("UPDATE entries SET story_id = ? WHERE guid = 'b1'")
             .bind(story_a1)
-            .execute(store.pool())
+            .execute(&pool)
             .await
             .unwrap();
         sqlx::query("DELETE FROM stories WHERE id = ?")
             .bind(story_b1)
-            .execute(store.pool())
+            .execute(&pool)
             .await
             .unwrap();
     }
-    let hits = feedsieve::search::search(store.pool(), "flats", 50)
+    let hits = feedsieve::search::search(&store, "flats", 50)
         .await
         .unwrap();
     assert_eq!(hits.len(), 1, "one hit per story: {hits:?}");
     assert_eq!(hits[0].copies, 2);
     assert!(hits[0].snippet.contains("[flats"), "{}", hits[0].snippet);
     let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_search")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(
@@ -185,10 +191,11 @@ async fn the_index_follows_new_edited_and_merged_stories() {
 async fn the_index_merges_lazily_and_buffers_thirty_two_megabytes() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("f.db")).await.unwrap();
+    let pool = sqlx_pool::pool_of(store.path()).await;
     let config: Vec<(String, i64)> = sqlx::query_as(
         "SELECT k, v FROM story_search_config WHERE k IN ('automerge', 'hashsize') ORDER BY k",
     )
-    .fetch_all(store.pool())
+    .fetch_all(&pool)
     .await
     .unwrap();
     assert_eq!(
@@ -217,7 +224,7 @@ async fn punctuation_in_queries_is_literal_and_empty_queries_are_refused() {
     assert_eq!(titles(&store, "covid-19").await.len(), 1);
     assert_eq!(titles(&store, "AT&T").await.len(), 1);
     assert!(titles(&store, "\"and covid").await.len() == 1);
-    let err = feedsieve::search::search(store.pool(), " *** ", 10)
+    let err = feedsieve::search::search(&store, " *** ", 10)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("empty search query"), "{err}");
@@ -232,9 +239,10 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     ]);
     let config = ingest(dir.path(), &[("a.xml", feed)], Some("30d")).await;
     let store = Store::open(&config.storage.database).await.unwrap();
+    let pool = sqlx_pool::pool_of(store.path()).await;
     // Age one entry past the retention period.
     sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'old'")
-        .execute(store.pool())
+        .execute(&pool)
         .await
         .unwrap();
     let report = feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
@@ -250,18 +258,18 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     let orphans: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = s.id)",
     )
-    .fetch_one(store.pool())
+    .fetch_one(&pool)
     .await
     .unwrap();
     assert_eq!(orphans, 0);
 
     // A story whose canonical copy is pruned keeps its other copy, re-pointed.
     let story: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'new'")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     let feed_id: i64 = sqlx::query_scalar("SELECT feed_id FROM entries WHERE guid = 'new'")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     let copy: i64 = sqlx::query_scalar(
@@ -270,11 +278,11 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     )
     .bind(feed_id)
     .bind(story)
-    .fetch_one(store.pool())
+    .fetch_one(&pool)
     .await
     .unwrap();
     sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'new'")
-        .execute(store.pool())
+        .execute(&pool)
         .await
         .unwrap();
     feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
@@ -283,7 +291,7 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     let (canonical, title): (i64, String) =
         sqlx::query_as("SELECT canonical_entry_id, title FROM stories WHERE id = ?")
             .bind(story)
-            .fetch_one(store.pool())
+            .fetch_one(&pool)
             .await
             .unwrap();
     assert_eq!(canonical, copy);

@@ -13,6 +13,9 @@ use feedsieve::dedup::Deduper;
 use feedsieve::pipeline::{ReadyEntry, write_fetch};
 use feedsieve::store::{EntryWrite, FetchRecord, Store};
 
+#[path = "support/sqlx_pool.rs"]
+mod sqlx_pool;
+
 /// About `bytes` of distinct text: random words, so no two entries are copies.
 fn text(rng: &mut fastrand::Rng, bytes: usize) -> String {
     let mut out = String::with_capacity(bytes + 16);
@@ -72,8 +75,9 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
+    let pool = sqlx_pool::pool_of(&db).await;
     let deduper = Arc::new(
-        Deduper::load(store.pool(), &DedupConfig::default())
+        Deduper::load(&store, &DedupConfig::default())
             .await
             .unwrap(),
     );
@@ -83,7 +87,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             "INSERT INTO feeds (url, added_at) VALUES (?, '2026-01-01T00:00:00Z') RETURNING id",
         )
         .bind(format!("https://wal.example/{feed}/feed"))
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
         feeds.push(id);
@@ -93,7 +97,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     // users' queries are.
     let done = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (pool, done) = (store.pool().clone(), done.clone());
+        let (pool, done) = (pool.clone(), done.clone());
         tokio::spawn(async move {
             while !done.load(Ordering::Relaxed) {
                 let _: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
@@ -135,14 +139,16 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     let largest_wal = largest_wal.load(Ordering::Relaxed);
     assert!(largest_wal < 48 << 20, "WAL grew to {largest_wal} bytes");
     let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-        .fetch_one(store.pool())
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(entries, FEEDS * FETCHES as i64 * 20);
 
+    // The test's own connections first: the last one to close folds the WAL in.
+    pool.close().await;
     store.close().await;
     assert_eq!(wal_size(&db), 0, "closing left the WAL behind");
-    let pool = Store::open(&db).await.unwrap().pool().clone();
+    let pool = sqlx_pool::opened(&db).await;
     let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
         .fetch_one(&pool)
         .await
@@ -161,13 +167,14 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
-    let deduper = Deduper::load(store.pool(), &DedupConfig::default())
+    let pool = sqlx_pool::pool_of(&db).await;
+    let deduper = Deduper::load(&store, &DedupConfig::default())
         .await
         .unwrap();
     let feed: i64 = sqlx::query_scalar(
         "INSERT INTO feeds (url, added_at) VALUES ('https://wal.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
     )
-    .fetch_one(store.pool())
+    .fetch_one(&pool)
     .await
     .unwrap();
     let mut reader = sqlx::SqliteConnection::connect_with(

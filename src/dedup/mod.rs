@@ -50,7 +50,6 @@ use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
-use sqlx::SqlitePool;
 
 use crate::config::DedupConfig;
 use fingerprint::Analysis;
@@ -85,8 +84,6 @@ const REDEDUP_BATCH: usize = 500;
 #[derive(Debug, thiserror::Error)]
 pub enum DedupError {
     #[error("database error during de-duplication: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("database error during de-duplication: {0}")]
     Sql(#[from] rusqlite::Error),
 }
 
@@ -109,22 +106,12 @@ pub struct Deduper {
     /// nothing new (all 304, or every entry already stored) never reads it
     /// (at 500,000 entries, about 3 s of CPU and 200 MB). `None` once read,
     /// or when there is nothing to read.
-    unread: Mutex<Option<SqlitePool>>,
+    unread: Mutex<Option<crate::store::Store>>,
     /// Entries whose text `assign` changed, so that `place` does not verify
     /// against what a `prefetch` read of them before (a teaser's page step
     /// racing another feed's read-ahead kept the article out of its story).
     edits: Mutex<EditLog>,
 }
-
-/// id, fetched_at, title, url, stored anchors of an entry in the window.
-type WindowRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<Vec<u8>>,
-    i64,
-);
 
 /// An entry the store is about to insert, as the matcher needs it.
 #[derive(Debug, Clone)]
@@ -186,31 +173,25 @@ impl Placement {
 }
 
 impl Deduper {
-    pub async fn load(pool: &SqlitePool, config: &DedupConfig) -> Result<Self, DedupError> {
-        let stored: Option<String> = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-            .bind(META_FINGERPRINT_VERSION)
-            .fetch_optional(pool)
-            .await?;
+    pub async fn load(
+        store: &crate::store::Store,
+        config: &DedupConfig,
+    ) -> Result<Self, DedupError> {
+        let stored = store.read(|conn| crate::store::meta_value(conn, META_FINGERPRINT_VERSION))?;
         if stored.as_deref() != Some(FINGERPRINT_VERSION.to_string().as_str()) {
-            let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM entries)")
-                .fetch_one(pool)
-                .await?;
+            let any = store.read(crate::store::any_entries)?;
             if any {
                 tracing::info!(
                     stored = stored.as_deref().unwrap_or("none"),
                     current = FINGERPRINT_VERSION,
                     "fingerprint version changed: recomputing fingerprints and stories"
                 );
-                rededup(pool, config).await?;
+                rededup(store, config).await?;
             } else {
-                crate::store::write_alone(pool, |tx| write_meta(tx, config))?;
+                crate::store::write_alone(store, |tx| write_meta(tx, config))?;
             }
         } else {
-            let settings: Option<String> =
-                sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-                    .bind(META_SETTINGS)
-                    .fetch_optional(pool)
-                    .await?;
+            let settings = store.read(|conn| crate::store::meta_value(conn, META_SETTINGS))?;
             if settings.as_deref() != Some(settings_text(config).as_str()) {
                 // Not automatic: regrouping a large database takes a while,
                 // and old stories grouped with other settings stay valid.
@@ -222,7 +203,7 @@ impl Deduper {
         }
 
         let deduper = Deduper::empty(config);
-        *deduper.unread_source() = Some(pool.clone());
+        *deduper.unread_source() = Some(store.clone());
         Ok(deduper)
     }
 
@@ -233,9 +214,9 @@ impl Deduper {
     /// lacks what was committed before it.
     pub fn ensure_window(&self) -> Result<(), DedupError> {
         let mut unread = self.unread_source();
-        if let Some(pool) = unread.as_ref() {
+        if let Some(store) = unread.as_ref() {
             let started = Instant::now();
-            self.read_window(pool)?;
+            self.read_window(store)?;
             tracing::debug!(
                 entries = self.indexed(),
                 duration_ms = started.elapsed().as_millis() as u64,
@@ -252,55 +233,45 @@ impl Deduper {
         self.unread_source().is_none()
     }
 
-    fn unread_source(&self) -> MutexGuard<'_, Option<SqlitePool>> {
+    fn unread_source(&self) -> MutexGuard<'_, Option<crate::store::Store>> {
         self.unread.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Reads the window's entries into the in-memory indexes.
-    fn read_window(&self, pool: &SqlitePool) -> Result<(), DedupError> {
+    fn read_window(&self, store: &crate::store::Store) -> Result<(), DedupError> {
         let config = &self.config;
         let now = Utc::now().timestamp();
         let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
-        crate::store::read_alone(pool, |conn| {
-            // The simhash from the placement index: in the row it lies after
-            // the bodies, and reading it there walked every overflow page.
-            let mut select = conn.prepare(
-                "SELECT id, fetched_at, title, url, anchors, simhash FROM
-                   (SELECT e.id, e.fetched_at, e.title, e.url, a.anchors,
-                           (SELECT p.simhash FROM entries p INDEXED BY entries_placement
-                            WHERE p.id = e.id) AS simhash
-                    FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-                    WHERE e.fetched_at >= ?)
-                 WHERE simhash IS NOT NULL",
-            )?;
-            let entries: i64 = conn
-                .prepare("SELECT COUNT(*) FROM entries WHERE fetched_at >= ?")?
-                .query_row([&since], |row| row.get(0))?;
-            let mut rows = select.query([&since])?;
+        crate::store::read_alone(store, |conn| {
+            let entries = stories::count_fetched_since(conn, &since)?;
             // Straight into the window, row by row: no list of every row first.
             let mut window = self.lock();
             window.newest = now;
             window.reserve(usize::try_from(entries).unwrap_or(0));
             let mut left_out = 0u64;
             let mut first_left_out = None;
-            while let Some(row) = rows.next()? {
+            stories::window_rows(conn, &since, |row| {
                 // A row another tool wrote with a value of the wrong type (a
                 // BLOB title, say) is left out, as one with an unreadable time
                 // is: failing here would stop every feed's new entries.
-                let decoded = WindowRow::try_from(row)
-                    .ok()
-                    .and_then(|r| Some((parse_time(&r.1)?, r)));
-                let Some((time, (id, _, title, url, anchors, simhash))) = decoded else {
-                    left_out += 1;
-                    first_left_out = first_left_out.or(row.get::<_, i64>(0).ok());
-                    continue;
+                let decoded = row.and_then(|r| {
+                    let id = r.id;
+                    parse_time(&r.fetched_at).map(|t| (t, r)).ok_or(Some(id))
+                });
+                let (time, r) = match decoded {
+                    Ok(found) => found,
+                    Err(id) => {
+                        left_out += 1;
+                        first_left_out = first_left_out.or(id);
+                        return;
+                    }
                 };
-                let keys = keys_of(title.as_deref(), url.as_deref());
-                let anchors = anchors.as_deref().map(decode_anchors).unwrap_or_default();
-                window.add(id, &anchors, time, keys, simhash as u64);
-            }
+                let keys = keys_of(r.title.as_deref(), r.url.as_deref());
+                let anchors = r.anchors.as_deref().map(decode_anchors).unwrap_or_default();
+                window.add(r.id, &anchors, time, keys, r.simhash as u64);
+            })?;
             if left_out > 0 {
                 tracing::warn!(
                     entries = left_out,
@@ -592,10 +563,13 @@ impl Deduper {
 /// `[dedup]` settings or of [`FINGERPRINT_VERSION`]. The stories are the
 /// ones the daemon makes of the same entries (in any order); their ids
 /// are new, and `story_merges` is emptied.
-pub async fn rededup(pool: &SqlitePool, config: &DedupConfig) -> Result<RededupReport, DedupError> {
+pub async fn rededup(
+    store: &crate::store::Store,
+    config: &DedupConfig,
+) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
-    // IMMEDIATE (write_alone): the daemon may be writing; see store::begin_write.
-    let (entries, stories) = crate::store::write_alone(pool, |tx| {
+    // IMMEDIATE (write_alone): the daemon may be writing; see store::immediate.
+    let (entries, stories) = crate::store::write_alone(store, |tx| {
         let ids = stories::forget_stories(tx)?;
         let deduper = Deduper::empty(config);
         for chunk in ids.chunks(REDEDUP_BATCH) {

@@ -192,7 +192,7 @@ impl Pipeline {
     /// Opens the database and builds every stage from the config.
     pub async fn new(config: &Config) -> Result<Pipeline, PipelineError> {
         let store = Store::open(&config.storage.database).await?;
-        let deduper = Deduper::load(store.pool(), &config.dedup).await?;
+        let deduper = Deduper::load(&store, &config.dedup).await?;
         Ok(Pipeline {
             slots: tokio::sync::Semaphore::new(config.fetch.concurrency.max(1)),
             processing: tokio::sync::Semaphore::new(

@@ -5,7 +5,7 @@
 use super::{Store, StoreError};
 
 /// A story and its canonical copy.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StoryRow {
     pub id: i64,
     pub canonical_entry_id: Option<i64>,
@@ -19,7 +19,7 @@ pub struct StoryRow {
 }
 
 /// One copy of a story: the entry and the feed that carried it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct CopyRow {
     pub story_id: i64,
     pub entry_id: i64,
@@ -29,7 +29,7 @@ pub struct CopyRow {
 }
 
 /// One enclosure of a story's canonical copy.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct EnclosureRow {
     pub story_id: i64,
     pub url: String,
@@ -48,8 +48,9 @@ impl Store {
         category: Option<&str>,
         limit: i64,
     ) -> Result<Vec<StoryRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT s.id, s.canonical_entry_id, COALESCE(s.title, e.title) AS title,
+        Ok(self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT s.id, s.canonical_entry_id, COALESCE(s.title, e.title) AS title,
                     COALESCE(s.url, e.url) AS url, s.first_seen_at, s.updated_at,
                     e.content_html, e.published_at, e.author
              FROM stories s LEFT JOIN entries e ON e.id = s.canonical_entry_id
@@ -60,42 +61,69 @@ impl Store {
                       AND (f.category = ?2 OR substr(f.category, 1, length(?2) + 1) = ?2 || '/')))
              ORDER BY s.first_seen_at DESC, s.id DESC
              LIMIT ?3",
-        )
-        .bind(from)
-        .bind(category)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?)
+            )?
+            .query_map(rusqlite::params![from, category, limit], |row| {
+                Ok(StoryRow {
+                    id: row.get(0)?,
+                    canonical_entry_id: row.get(1)?,
+                    title: row.get(2)?,
+                    url: row.get(3)?,
+                    first_seen_at: row.get(4)?,
+                    updated_at: row.get(5)?,
+                    content_html: row.get(6)?,
+                    published_at: row.get(7)?,
+                    author: row.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, rusqlite::Error>>()
+        })?)
     }
 
     /// Every copy of the stories first seen at or after `from`, by story,
     /// then in the order they were fetched.
     pub async fn copy_rows(&self, from: &str) -> Result<Vec<CopyRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT e.story_id, e.id AS entry_id, e.url AS entry_url,
+        Ok(self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT e.story_id, e.id AS entry_id, e.url AS entry_url,
                     COALESCE(f.name, f.title, f.url) AS feed_name, f.site_url
              FROM entries e
              JOIN feeds f ON f.id = e.feed_id
              JOIN stories s ON s.id = e.story_id
              WHERE s.first_seen_at >= ?1
              ORDER BY e.story_id, e.fetched_at, e.id",
-        )
-        .bind(from)
-        .fetch_all(&self.pool)
-        .await?)
+            )?
+            .query_map([from], |row| {
+                Ok(CopyRow {
+                    story_id: row.get(0)?,
+                    entry_id: row.get(1)?,
+                    entry_url: row.get(2)?,
+                    feed_name: row.get(3)?,
+                    site_url: row.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, rusqlite::Error>>()
+        })?)
     }
 
     /// The enclosures of the canonical copies of the stories first seen at
     /// or after `from`, by story, in their feed's order.
     pub async fn enclosure_rows(&self, from: &str) -> Result<Vec<EnclosureRow>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT s.id AS story_id, x.url, x.type AS mime_type, x.length
+        Ok(self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT s.id AS story_id, x.url, x.type AS mime_type, x.length
              FROM stories s JOIN entry_enclosures x ON x.entry_id = s.canonical_entry_id
              WHERE s.first_seen_at >= ?1
              ORDER BY s.id, x.position",
-        )
-        .bind(from)
-        .fetch_all(&self.pool)
-        .await?)
+            )?
+            .query_map([from], |row| {
+                Ok(EnclosureRow {
+                    story_id: row.get(0)?,
+                    url: row.get(1)?,
+                    mime_type: row.get(2)?,
+                    length: row.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, rusqlite::Error>>()
+        })?)
     }
 }

@@ -91,8 +91,9 @@ impl Store {
 
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
-        Ok(sqlx::query_as::<_, FeedOverview>(
-            "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,
+        Ok(self.read(|conn| {
+            conn.prepare_cached(
+                "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,
                     f.last_fetched_at, f.last_status, f.last_error,
                     -- A disabled feed is not due: its last due time is history.
                     CASE WHEN f.enabled THEN f.next_fetch_at END AS next_fetch_at,
@@ -104,9 +105,27 @@ impl Store {
                     (SELECT COUNT(*) FROM entries e
                      WHERE e.feed_id = f.id AND e.page_error IS NOT NULL) AS pages_failed
              FROM feeds f ORDER BY f.enabled DESC, f.id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+            )?
+            .query_map([], |row| {
+                Ok(FeedOverview {
+                    id: row.get(0)?,
+                    url: row.get(1)?,
+                    fetch_url: row.get(2)?,
+                    name: row.get(3)?,
+                    enabled: row.get(4)?,
+                    last_fetched_at: row.get(5)?,
+                    last_status: row.get(6)?,
+                    last_error: row.get(7)?,
+                    next_fetch_at: row.get(8)?,
+                    entries: row.get(9)?,
+                    category: row.get(10)?,
+                    filtered: row.get(11)?,
+                    pages_fetched: row.get(12)?,
+                    pages_failed: row.get(13)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, rusqlite::Error>>()
+        })?)
     }
 }
 
@@ -142,7 +161,7 @@ pub fn stored_feed_state(
 }
 
 /// One row of `feedsieve feeds`.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct FeedOverview {
     pub id: i64,
     pub url: String,

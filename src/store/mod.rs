@@ -18,19 +18,19 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-
 mod entries;
 mod export;
 mod feeds;
 mod maintain;
+mod migrate;
 mod open;
 
 pub use entries::*;
 pub use export::{CopyRow, EnclosureRow, StoryRow};
 pub use feeds::*;
-use open::open_with;
-pub use open::{connect_sync, is_read_only};
+pub use migrate::MigrateError;
+pub use open::connect_sync;
+use open::{Mode, open_with};
 
 pub mod codec;
 pub(crate) mod search;
@@ -38,14 +38,17 @@ pub(crate) mod search;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open database {path}: {source}")]
-    Open { path: String, source: sqlx::Error },
-    #[error("cannot migrate database {path}: {source}")]
-    Migrate {
+    Open {
         path: String,
-        source: sqlx::migrate::MigrateError,
+        source: rusqlite::Error,
     },
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    #[error("cannot open database {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot migrate database {path}: {source}")]
+    Migrate { path: String, source: MigrateError },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
@@ -87,7 +90,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// to leave the WAL: a reader left open in sqlite3 must not stall ingestion.
 const RESTART_WAIT: Duration = Duration::from_millis(250);
 
-/// Bytes the WAL file is cut back to once checkpointed (see [`connect_options`]).
+/// Bytes the WAL file is cut back to once checkpointed (see [`connect_sync`]).
 const WAL_SIZE_LIMIT: u64 = 64 << 20;
 /// WAL pages after which a commit's task checkpoints (SQLite's own default).
 const CHECKPOINT_PAGES: i64 = 1000;
@@ -102,12 +105,13 @@ const WAL_RESTART_PAGES: i64 = 8192;
 /// writer and the inserts' index pages stay in memory.
 const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
-/// The database handle: a pool for reads, and one connection of its own
-/// that writes fetched feeds one at a time, so feeds finishing together
-/// queue in-process instead of failing on SQLITE_BUSY.
+/// The database handle: synchronous read connections, and one connection
+/// of its own that writes fetched feeds one at a time, so feeds finishing
+/// together queue in-process instead of failing on SQLITE_BUSY.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    /// How connections open the file (read-write, or the read-only fallback).
+    mode: Mode,
     /// Opened read-only ([`Access::Read`] on a file that cannot be written).
     pub read_only: bool,
     path: std::path::PathBuf,
@@ -125,7 +129,7 @@ pub struct Store {
 /// inside the commit, while the writer, the one serial part of ingestion, is
 /// still held; the task that committed checkpoints instead, after letting
 /// the writer go ([`Store::checkpoint_if_due`]). Its page cache is larger
-/// than the pool's: the matcher's reads and the inserts' index pages stay in
+/// than the readers': the matcher's reads and the inserts' index pages stay in
 /// memory.
 #[derive(Debug)]
 struct Writer {
@@ -171,8 +175,11 @@ impl Writer {
     }
 }
 
-/// Runs `work` in one IMMEDIATE transaction on `conn` (the reason is
-/// [`begin_write`]'s), committed if it returns `Ok`, rolled back otherwise.
+/// Runs `work` in one IMMEDIATE transaction on `conn`, committed if it
+/// returns `Ok`, rolled back otherwise. IMMEDIATE takes the write lock up
+/// front: a deferred transaction that reads and then writes fails at once
+/// with SQLITE_BUSY_SNAPSHOT (not retried by the busy timeout) when another
+/// process committed in between, such as the daemon and `feedsieve search`.
 pub(crate) fn immediate<R, E: From<rusqlite::Error>>(
     conn: &mut rusqlite::Connection,
     work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
@@ -194,26 +201,24 @@ pub fn run_blocking<R>(work: impl FnOnce() -> R) -> R {
     }
 }
 
-/// Runs `work` in one transaction on a synchronous connection of its own to
-/// `pool`'s database, on this thread: for commands that have only the pool
-/// (a daemon's writes go through [`Store::write`]).
+/// Runs `work` in one IMMEDIATE transaction on a synchronous connection of
+/// its own to `store`'s database, on this thread: for commands (a daemon's
+/// writes go through [`Store::write`]'s queue).
 pub fn write_alone<R, E: From<rusqlite::Error>>(
-    pool: &SqlitePool,
+    store: &Store,
     work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
 ) -> Result<R, E> {
-    read_alone(pool, |conn| immediate(conn, work))
+    read_alone(store, |conn| immediate(conn, work))
 }
 
-/// Runs `work` on a synchronous connection of its own to `pool`'s
-/// database, on this thread: for reads of many rows, which through the
-/// pool cross from sqlx's thread one row at a time (loading a 100,000-entry
-/// window so was 18% of a warm poll's CPU in that thread's kernel time).
+/// Runs `work` on a synchronous connection of its own to `store`'s
+/// database (not one kept for reuse), on this thread: for long reads and
+/// work that changes the connection.
 pub fn read_alone<R, E: From<rusqlite::Error>>(
-    pool: &SqlitePool,
+    store: &Store,
     work: impl FnOnce(&mut rusqlite::Connection) -> Result<R, E>,
 ) -> Result<R, E> {
-    let path = pool.connect_options().get_filename().to_path_buf();
-    run_blocking(|| work(&mut connect_sync(&path)?))
+    run_blocking(|| work(&mut store.connect()?))
 }
 
 /// Synchronous read connections, kept for reuse: opening one costs more
@@ -242,16 +247,6 @@ struct Checkpoints {
     restart_at: std::sync::atomic::AtomicI64,
 }
 
-/// Starts a write transaction. IMMEDIATE takes the write lock up front: a
-/// deferred transaction that reads and then writes fails at once with
-/// SQLITE_BUSY_SNAPSHOT (not retried by the busy timeout) when another
-/// process committed in between, such as the daemon and `feedsieve search`.
-pub async fn begin_write(
-    pool: &SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
-}
-
 /// RFC 3339 UTC with whole seconds: the one timestamp format in the database.
 pub fn timestamp(t: chrono::DateTime<chrono::Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -269,10 +264,10 @@ impl Store {
 
     /// Opens the database as `access` allows (see [`Access`]).
     pub async fn open_with(path: &Path, access: Access) -> Result<Store, StoreError> {
-        let (pool, read_only) = open_with(path, access).await?;
+        let mode = run_blocking(|| open_with(path, access))?;
         Ok(Store {
-            pool,
-            read_only,
+            mode,
+            read_only: mode != Mode::Write,
             path: path.to_path_buf(),
             writer: Arc::new(tokio::sync::Mutex::new(Writer::new(path))),
             readers: Default::default(),
@@ -280,8 +275,7 @@ impl Store {
         })
     }
 
-    /// Closes the writer's and the readers' connections and the pool; the
-    /// last connection to close checkpoints the WAL into the database.
+    /// Closes the writer's and the readers' connections; the last connection to close checkpoints the WAL into the database.
     pub async fn close(&self) {
         let writer = self.writer.lock().await.conn.take();
         if let Some(conn) = writer
@@ -294,7 +288,12 @@ impl Store {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
-        self.pool.close().await;
+    }
+
+    /// A new connection to the database, set up as [`Store::open`] found
+    /// it could be opened (read-only ones set `query_only`).
+    fn connect(&self) -> Result<rusqlite::Connection, rusqlite::Error> {
+        open::connect(&self.path, self.mode)
     }
 
     /// Runs `work` in one write transaction on the writer's connection, on
@@ -341,7 +340,7 @@ impl Store {
             .pop();
         let conn = match kept {
             Some(conn) => conn,
-            None => connect_sync(&self.path)?,
+            None => self.connect()?,
         };
         let result = run_blocking(|| work(&conn));
         if conn.is_autocommit() {
@@ -355,7 +354,7 @@ impl Store {
 
     /// Counts pages a commit wrote to the WAL and, once about
     /// [`CHECKPOINT_PAGES`] have gathered, copies the WAL into the database
-    /// (PASSIVE, as SQLite's autocheckpoint does) on a pool connection, with
+    /// (PASSIVE, as SQLite's autocheckpoint does) on a reader's connection, with
     /// the writer free for the next feed. One checkpoint at a time.
     async fn checkpoint_if_due(&self, pages: i64) {
         let c = &self.checkpoints;
@@ -367,10 +366,7 @@ impl Store {
         let _running = ClearOnDrop(&c.running);
         c.pages_since.store(0, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let passive: Result<(i64, i64, i64), sqlx::Error> =
-            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-                .fetch_one(&self.pool)
-                .await;
+        let passive = self.read(|conn| checkpoint(conn, "PASSIVE"));
         let restart_at = c.restart_at.load(Ordering::Relaxed).max(WAL_RESTART_PAGES);
         match passive {
             Ok((_, log, copied)) if log > restart_at => {
@@ -379,7 +375,7 @@ impl Store {
                 // writes it from the start, and SQLite cuts the file back to
                 // `journal_size_limit`.
                 let _writer = self.writer.lock().await;
-                match self.restart_wal().await {
+                match self.restart_wal() {
                     Ok(0) => {
                         c.restart_at.store(0, Ordering::Relaxed);
                         tracing::debug!(log, copied, duration = ?started.elapsed(), "WAL restarted");
@@ -404,25 +400,12 @@ impl Store {
     /// Runs a RESTART checkpoint that waits at most [`RESTART_WAIT`] for
     /// readers; returns SQLite's busy flag (1: readers kept it from
     /// finishing).
-    async fn restart_wal(&self) -> Result<i64, sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        let set_wait = |wait: Duration| format!("PRAGMA busy_timeout = {}", wait.as_millis());
-        sqlx::query(sqlx::AssertSqlSafe(set_wait(RESTART_WAIT)))
-            .execute(&mut *conn)
-            .await?;
-        let restart: Result<(i64, i64, i64), sqlx::Error> =
-            sqlx::query_as("PRAGMA wal_checkpoint(RESTART)")
-                .fetch_one(&mut *conn)
-                .await;
-        let reset = sqlx::query(sqlx::AssertSqlSafe(set_wait(BUSY_TIMEOUT)))
-            .execute(&mut *conn)
-            .await;
-        if reset.is_err() {
-            // Never back in the pool with the short wait.
-            conn.close_on_drop();
-        }
-        reset?;
-        Ok(restart?.0)
+    fn restart_wal(&self) -> Result<i64, rusqlite::Error> {
+        // A connection of its own: never kept with the short wait.
+        read_alone(self, |conn| {
+            conn.busy_timeout(RESTART_WAIT)?;
+            Ok(checkpoint(conn, "RESTART")?.0)
+        })
     }
 
     /// The database file.
@@ -430,16 +413,10 @@ impl Store {
         &self.path
     }
 
-    /// The pool, for the modules whose statements have not moved into the
-    /// store yet (`dedup`, `search`) and for tests that look at rows.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-
     /// Indexes every story queued for full-text search, `batch` stories per
     /// transaction on the writer's connection ([`search::BATCH_BETWEEN_FEEDS`]
     /// while feeds may wait, else [`search::BATCH_ALONE`]); returns how many
-    /// were indexed. Taking the writer (not a pool connection) queues each
+    /// were indexed. Taking the writer (not a connection of its own) queues each
     /// batch between feeds' transactions instead of contending for SQLite's
     /// write lock, whose busy handler sleeps in steps of up to 100 ms.
     ///
@@ -460,6 +437,32 @@ impl Store {
             self.checkpoint_if_due(pages).await;
         }
     }
+}
+
+/// Runs `PRAGMA wal_checkpoint(kind)`: SQLite's busy flag, the WAL's pages
+/// and the pages copied into the database.
+fn checkpoint(conn: &rusqlite::Connection, kind: &str) -> Result<(i64, i64, i64), rusqlite::Error> {
+    conn.query_row(&format!("PRAGMA wal_checkpoint({kind})"), [], |row| {
+        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+    })
+}
+
+/// A value of the `meta` table; `None` when it has no row.
+pub fn meta_value(
+    conn: &rusqlite::Connection,
+    key: &str,
+) -> Result<Option<String>, rusqlite::Error> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached("SELECT value FROM meta WHERE key = ?")?
+        .query_row([key], |row| row.get(0))
+        .optional()
+}
+
+/// Whether any entry is stored.
+pub fn any_entries(conn: &rusqlite::Connection) -> Result<bool, rusqlite::Error> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM entries)", [], |row| {
+        row.get(0)
+    })
 }
 
 /// What the cleaner learned about a feed's template (empty if nothing yet).

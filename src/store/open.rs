@@ -3,41 +3,13 @@
 //! settings every connection shares. It runs no query of a stage.
 
 use std::path::Path;
-use std::str::FromStr;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-
+use super::migrate::{self, MigrateError};
 use super::{Access, BUSY_TIMEOUT, StoreError, WAL_SIZE_LIMIT};
 
 /// Where the systemd unit keeps the service's database, named when a read
 /// command finds no database elsewhere.
 const SERVICE_DATABASE: &str = "/var/lib/feedsieve/feedsieve.db";
-
-/// What [`Store::open`] connects the pool and the writer with.
-fn connect_options(path: &Path) -> Result<SqliteConnectOptions, StoreError> {
-    Ok(SqliteConnectOptions::from_str("sqlite:")
-        .map_err(|source| StoreError::Open {
-            path: path.display().to_string(),
-            source,
-        })?
-        .filename(path)
-        .foreign_keys(true)
-        // A user's long read in sqlite3 must not make the daemon's writes fail.
-        .busy_timeout(BUSY_TIMEOUT))
-}
-
-/// The options of a connection that may write: WAL, and the WAL cut back
-/// after checkpoints.
-fn writable_options(path: &Path, create: bool) -> Result<SqliteConnectOptions, StoreError> {
-    Ok(connect_options(path)?
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        // After a checkpoint has caught up, the next commit reuses the WAL
-        // from its start and SQLite cuts the file back to this size.
-        .pragma("journal_size_limit", WAL_SIZE_LIMIT.to_string()))
-}
 
 /// Creates the database file's own folder when it is missing (`run` on a
 /// fresh install), and only that one: a typo deeper in the path is an error,
@@ -73,9 +45,9 @@ fn io_error(path: &Path, what: &'static str, e: std::io::Error) -> StoreError {
                 path: path.display().to_string(),
             }
         }
-        _ => StoreError::Open {
+        _ => StoreError::Io {
             path: path.display().to_string(),
-            source: sqlx::Error::Io(e),
+            source: e,
         },
     }
 }
@@ -105,31 +77,39 @@ fn check_existing(path: &Path) -> Result<(), StoreError> {
 /// Whether an open or a first statement failed because the file or its
 /// folder cannot be written (or its WAL index created): worth trying read-only.
 fn is_write_refused(e: &StoreError) -> bool {
-    let sqlx_error = match e {
-        StoreError::Open { source, .. } | StoreError::Db(source) => source,
+    let sql_error = match e {
+        StoreError::Open { source, .. } | StoreError::Sql(source) => source,
         StoreError::Migrate {
-            source: sqlx::migrate::MigrateError::Execute(source),
+            source: MigrateError::Apply { source, .. } | MigrateError::Sql(source),
             ..
         } => source,
+        StoreError::Io { source, .. } => {
+            return source.kind() == std::io::ErrorKind::PermissionDenied;
+        }
         _ => return false,
     };
-    match sqlx_error {
-        sqlx::Error::Database(db) => {
-            // SQLITE_READONLY (8) and SQLITE_CANTOPEN (14), with their extended codes.
-            let code = db.code().and_then(|c| c.parse::<i32>().ok()).unwrap_or(0);
-            matches!(code & 0xff, 8 | 14)
-        }
-        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::PermissionDenied,
+    match sql_error {
+        // SQLITE_READONLY (8) and SQLITE_CANTOPEN (14), with their extended codes.
+        rusqlite::Error::SqliteFailure(e, _) => matches!(e.extended_code & 0xff, 8 | 14),
         _ => false,
     }
 }
 
-/// Opens the database as `access` allows; also says whether it was opened
-/// read-only.
-pub(super) async fn open_with(
-    path: &Path,
-    access: Access,
-) -> Result<(SqlitePool, bool), StoreError> {
+/// How the store's connections open the file, as [`open_with`] found it
+/// could be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// Read and write (WAL).
+    Write,
+    /// `mode=ro`: sees a running daemon's commits.
+    ReadOnly,
+    /// `immutable=1`: a backup or a read-only mount, which nothing changes.
+    Immutable,
+}
+
+/// Opens the database as `access` allows, migrating it when writable; says
+/// how its connections are to be opened ([`connect`]).
+pub(super) fn open_with(path: &Path, access: Access) -> Result<Mode, StoreError> {
     match access {
         Access::Create => create_own_folder(path)?,
         Access::Existing | Access::Read => check_existing(path)?,
@@ -141,13 +121,12 @@ pub(super) async fn open_with(
     {
         if access == Access::Read {
             tracing::debug!(error = %e, "opening the database read-only");
-            return open_read_only(path).await.map(|pool| (pool, true));
+            return open_read_only(path);
         }
         return Err(io_error(path, "cannot write database", e));
     }
-    let writable = writable_options(path, access == Access::Create)?;
-    match connect_pool(path, writable).await {
-        Ok(pool) => return Ok((pool, false)),
+    match open_writable(path, access == Access::Create) {
+        Ok(()) => return Ok(Mode::Write),
         Err(e) if access == Access::Read && is_write_refused(&e) => {
             tracing::debug!(error = %e, "opening the database read-only");
         }
@@ -159,123 +138,119 @@ pub(super) async fn open_with(
         }
         Err(e) => return Err(e),
     }
-    open_read_only(path).await.map(|pool| (pool, true))
+    open_read_only(path)
 }
 
 /// Opens a database that cannot be written. `mode=ro` first, which still
 /// sees a running daemon's commits; it needs the WAL index (`-shm`) to exist
 /// or its folder to be writable. Failing that (a backup, a read-only mount)
 /// the file is read as `immutable`: nothing else may be changing it.
-async fn open_read_only(path: &Path) -> Result<SqlitePool, StoreError> {
+fn open_read_only(path: &Path) -> Result<Mode, StoreError> {
     let shown = path.display().to_string();
-    let base = connect_options(path)?
-        .read_only(true)
-        .pragma("query_only", "ON");
-    let pool = match connect_pool_only(path, base.clone()).await {
-        Ok(pool) => pool,
-        Err(e) if is_write_refused(&e) => {
-            tracing::debug!(error = %e, "reading the database as immutable");
-            connect_pool_only(path, base.immutable(true))
-                .await
-                .map_err(|e| {
-                    if is_write_refused(&e) {
-                        StoreError::PermissionDenied {
-                            what: "cannot read database",
-                            path: shown.clone(),
-                        }
-                    } else {
-                        e
-                    }
-                })?
-        }
-        Err(e) => return Err(e),
-    };
-    let migrator = sqlx::migrate!("./migrations");
-    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
-            .fetch_one(&pool)
-            .await
-            .map_err(|_| StoreError::Outdated {
-                path: shown.clone(),
-            })?;
-    if applied.unwrap_or(0) < known {
-        return Err(StoreError::Outdated { path: shown });
-    }
-    Ok(pool)
-}
-
-/// Connects the pool and migrates.
-async fn connect_pool(
-    path: &Path,
-    options: SqliteConnectOptions,
-) -> Result<SqlitePool, StoreError> {
-    let pool = connect_pool_only(path, options).await?;
-    sqlx::migrate!("./migrations")
-        .run(&pool)
-        .await
-        .map_err(|source| StoreError::Migrate {
-            path: path.display().to_string(),
-            source,
-        })?;
-    // Rows stored before migration 0015 are compressed here, resumably.
-    super::read_alone(&pool, super::codec::convert)?;
-    Ok(pool)
-}
-
-/// Connects the pool and reads the schema once, so a file that cannot be
-/// opened fails here and not at the first query.
-async fn connect_pool_only(
-    path: &Path,
-    options: SqliteConnectOptions,
-) -> Result<SqlitePool, StoreError> {
-    let shown = path.display().to_string();
-    let pool = SqlitePoolOptions::new()
-        .max_connections(4)
-        // When SQLite itself ends a transaction on an error (SQLITE_FULL,
-        // SQLITE_IOERR), sqlx's ROLLBACK on drop then fails and the connection
-        // goes back to the pool still counting an open transaction: every later
-        // `begin_with` on it fails ("non-zero transaction depth"), so the daemon
-        // never recovered from a full disk. Such a connection is discarded.
-        // Checked as it goes back to the pool, not as it is given out: a
-        // check on acquire was one more round trip to SQLite's thread for
-        // every read, most of them on a connection that needed none.
-        .after_release(|conn, _| {
-            Box::pin(async move {
-                use sqlx::Connection;
-                if !conn.is_in_transaction() {
-                    return Ok(true);
-                }
-                // A dropped transaction's ROLLBACK is queued: the ping runs
-                // after it, and then the count is right.
-                conn.ping().await?;
-                if conn.is_in_transaction() {
-                    tracing::warn!(
-                        "discarding a database connection left inside a failed transaction"
-                    );
-                    return Ok(false);
-                }
-                Ok(true)
-            })
-        })
-        .connect_with(options)
-        .await
-        .map_err(|source| StoreError::Open {
+    let opened = |mode| {
+        let conn = connect(path, mode).map_err(|source| StoreError::Open {
             path: shown.clone(),
             source,
         })?;
-    sqlx::query("SELECT COUNT(*) FROM sqlite_master")
-        .execute(&pool)
-        .await
-        .map_err(|source| StoreError::Open {
-            path: shown,
-            source,
-        })?;
-    Ok(pool)
+        conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |_| Ok(()))
+            .map_err(|source| StoreError::Open {
+                path: shown.clone(),
+                source,
+            })?;
+        Ok::<_, StoreError>((conn, mode))
+    };
+    let (conn, mode) = match opened(Mode::ReadOnly) {
+        Ok(opened) => opened,
+        Err(e) if is_write_refused(&e) => {
+            tracing::debug!(error = %e, "reading the database as immutable");
+            opened(Mode::Immutable).map_err(|e| {
+                if is_write_refused(&e) {
+                    StoreError::PermissionDenied {
+                        what: "cannot read database",
+                        path: shown.clone(),
+                    }
+                } else {
+                    e
+                }
+            })?
+        }
+        Err(e) => return Err(e),
+    };
+    if migrate::applied_version(&conn).unwrap_or(0) < migrate::latest() {
+        return Err(StoreError::Outdated { path: shown });
+    }
+    Ok(mode)
 }
 
-/// Opens a synchronous connection to the database [`open`] created and
-/// migrated, set up as the pool's are. The ingest path reads and writes
+/// Opens the file for writing (creating it if `create`), turns WAL on,
+/// migrates, and converts rows stored before migration 0015.
+fn open_writable(path: &Path, create: bool) -> Result<(), StoreError> {
+    use rusqlite::OpenFlags;
+    let shown = || path.display().to_string();
+    let open_error = |source| StoreError::Open {
+        path: shown(),
+        source,
+    };
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = rusqlite::Connection::open_with_flags(path, flags).map_err(open_error)?;
+    set_up(&conn).map_err(open_error)?;
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .map_err(open_error)?;
+    migrate::run(&mut conn).map_err(|source| StoreError::Migrate {
+        path: shown(),
+        source,
+    })?;
+    // Rows stored before migration 0015 are compressed here, resumably.
+    super::codec::convert(&mut conn)?;
+    Ok(())
+}
+
+/// The settings every connection shares.
+fn set_up(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    // A user's long read in sqlite3 must not make the daemon's writes fail.
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// A connection to the database [`open_with`] opened, in its `mode`.
+pub(super) fn connect(path: &Path, mode: Mode) -> Result<rusqlite::Connection, rusqlite::Error> {
+    use rusqlite::OpenFlags;
+    let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = match mode {
+        Mode::Write => return connect_sync(path),
+        Mode::ReadOnly => rusqlite::Connection::open_with_flags(path, read_only)?,
+        Mode::Immutable => rusqlite::Connection::open_with_flags(
+            immutable_uri(path),
+            read_only | OpenFlags::SQLITE_OPEN_URI,
+        )?,
+    };
+    set_up(&conn)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    Ok(conn)
+}
+
+/// `file:` URI of `path` with `immutable=1`; the characters a URI gives a
+/// meaning to are escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
+/// Opens a synchronous read-write connection to the database [`open_with`]
+/// created and migrated. The ingest path reads and writes
 /// through these on the thread doing the work.
 pub fn connect_sync(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error> {
     use rusqlite::OpenFlags;
@@ -283,22 +258,14 @@ pub fn connect_sync(path: &Path) -> Result<rusqlite::Connection, rusqlite::Error
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    set_up(&conn)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // After a checkpoint has caught up, the next commit reuses the WAL from
+    // its start and SQLite cuts the file back to this size.
     conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT as i64)?;
     // The matcher's and the writer's statements, each prepared once.
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
-}
-
-/// Whether `pool` was opened read-only (such pools set `query_only`): its
-/// users skip the bookkeeping writes a read may otherwise make.
-pub async fn is_read_only(pool: &SqlitePool) -> Result<bool, StoreError> {
-    let on: i64 = sqlx::query_scalar("PRAGMA query_only")
-        .fetch_one(pool)
-        .await?;
-    Ok(on != 0)
 }
 
 /// A synchronous read-only connection that never migrates nor creates

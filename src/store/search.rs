@@ -6,8 +6,6 @@
 //! the index; any other story is indexed with exactly what the view says), so
 //! this only ever inserts. It never changes entries or stories.
 
-use sqlx::SqlitePool;
-
 use super::StoreError;
 use crate::search::SearchHit;
 
@@ -59,12 +57,12 @@ pub(crate) fn forget_index(conn: &rusqlite::Connection) -> Result<(), StoreError
 /// The stories matching the FTS5 expression `expr`, best first (bm25,
 /// titles weighing ten times the text), with the canonical copy's text for
 /// the caller's snippet.
-pub(crate) async fn matching(
-    pool: &SqlitePool,
+pub(crate) fn matching(
+    conn: &rusqlite::Connection,
     expr: &str,
     limit: i64,
-) -> Result<Vec<SearchHit>, sqlx::Error> {
-    sqlx::query_as::<_, SearchHit>(
+) -> Result<Vec<SearchHit>, rusqlite::Error> {
+    conn.prepare_cached(
         "SELECT s.id AS story_id, s.title, s.url, s.first_seen_at, e.published_at,
                 bm25(story_search, 10.0, 1.0) AS score,
                 (SELECT COUNT(*) FROM entries c WHERE c.story_id = s.id) AS copies,
@@ -74,9 +72,19 @@ pub(crate) async fn matching(
          LEFT JOIN entries e ON e.id = s.canonical_entry_id
          WHERE story_search MATCH ?
          ORDER BY score LIMIT ?",
-    )
-    .bind(expr)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+    )?
+    .query_map(rusqlite::params![expr, limit], |row| {
+        Ok(SearchHit {
+            story_id: row.get(0)?,
+            title: row.get(1)?,
+            url: row.get(2)?,
+            first_seen_at: row.get(3)?,
+            published_at: row.get(4)?,
+            score: row.get(5)?,
+            copies: row.get(6)?,
+            snippet: String::new(),
+            body: row.get(7)?,
+        })
+    })?
+    .collect()
 }

@@ -193,15 +193,15 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), 
 
 /// Stories first seen at or after `since` (all when `None`), newest first.
 pub async fn list_stories(
-    pool: &sqlx::SqlitePool,
+    store: &super::Store,
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<StorySummary>, StoreError> {
-    list_stories_limited(pool, since, None).await
+    list_stories_limited(store, since, None).await
 }
 
 /// [`list_stories`], at most `limit` of them (the newest).
 pub async fn list_stories_limited(
-    pool: &sqlx::SqlitePool,
+    store: &super::Store,
     since: Option<DateTime<Utc>>,
     limit: Option<i64>,
 ) -> Result<Vec<StorySummary>, StoreError> {
@@ -220,29 +220,47 @@ pub async fn list_stories_limited(
         i64,
         String,
     );
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
-                (SELECT c.published_at FROM entries c WHERE c.id = s.canonical_entry_id),
-                COUNT(e.id),
-                json_group_array(DISTINCT COALESCE(f.name, f.title, f.url))
-         FROM stories s
-         JOIN entries e ON e.story_id = s.id
-         JOIN feeds f ON f.id = e.feed_id
-         WHERE s.first_seen_at >= ?
-         GROUP BY s.id
-         ORDER BY s.first_seen_at DESC, s.id DESC
-         LIMIT ?",
-    )
-    .bind(since)
-    .bind(limit.unwrap_or(-1))
-    .fetch_all(pool)
-    .await?;
+    let rows: Vec<Row> = store.read(|conn| {
+        conn.prepare_cached(
+            "SELECT s.id, s.title, s.url, s.canonical_entry_id, s.first_seen_at, s.updated_at,
+                    (SELECT c.published_at FROM entries c WHERE c.id = s.canonical_entry_id),
+                    COUNT(e.id),
+                    json_group_array(DISTINCT COALESCE(f.name, f.title, f.url))
+             FROM stories s
+             JOIN entries e ON e.story_id = s.id
+             JOIN feeds f ON f.id = e.feed_id
+             WHERE s.first_seen_at >= ?
+             GROUP BY s.id
+             ORDER BY s.first_seen_at DESC, s.id DESC
+             LIMIT ?",
+        )?
+        .query_map(rusqlite::params![since, limit.unwrap_or(-1)], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+                row.get(8)?,
+            ))
+        })?
+        .collect::<Result<_, rusqlite::Error>>()
+        .map_err(StoreError::from)
+    })?;
     rows.into_iter()
         .map(|row| {
             // SQLite's own json_group_array: a value it cannot give back is
             // a column that does not decode.
-            let mut feeds: Vec<String> = serde_json::from_str(&row.8)
-                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?;
+            let mut feeds: Vec<String> = serde_json::from_str(&row.8).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    8,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
             feeds.sort();
             Ok(StorySummary {
                 id: row.0,
@@ -409,4 +427,56 @@ where
         }
     }
     Ok(rows)
+}
+
+/// An entry of the de-duplication window as it is read at start.
+pub(crate) struct WindowRow {
+    pub id: i64,
+    pub fetched_at: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// Its stored anchors (`entry_anchors.anchors`).
+    pub anchors: Option<Vec<u8>>,
+    pub simhash: i64,
+}
+
+/// How many entries were fetched at or after `since` (RFC 3339 text).
+pub(crate) fn count_fetched_since(conn: &Connection, since: &str) -> Result<i64, rusqlite::Error> {
+    conn.prepare("SELECT COUNT(*) FROM entries WHERE fetched_at >= ?")?
+        .query_row([since], |row| row.get(0))
+}
+
+/// Each entry fetched at or after `since` that has a simhash, row by row;
+/// a row whose columns do not decode comes as `Err` with its id if readable.
+pub(crate) fn window_rows(
+    conn: &Connection,
+    since: &str,
+    mut each: impl FnMut(Result<WindowRow, Option<i64>>),
+) -> Result<(), rusqlite::Error> {
+    // The simhash from the placement index: in the row it lies after
+    // the bodies, and reading it there walked every overflow page.
+    let mut select = conn.prepare(
+        "SELECT id, fetched_at, title, url, anchors, simhash FROM
+           (SELECT e.id, e.fetched_at, e.title, e.url, a.anchors,
+                   (SELECT p.simhash FROM entries p INDEXED BY entries_placement
+                    WHERE p.id = e.id) AS simhash
+            FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+            WHERE e.fetched_at >= ?)
+         WHERE simhash IS NOT NULL",
+    )?;
+    let mut rows = select.query([since])?;
+    while let Some(row) = rows.next()? {
+        let decoded = (|| {
+            Ok::<_, rusqlite::Error>(WindowRow {
+                id: row.get(0)?,
+                fetched_at: row.get(1)?,
+                title: row.get(2)?,
+                url: row.get(3)?,
+                anchors: row.get(4)?,
+                simhash: row.get(5)?,
+            })
+        })();
+        each(decoded.map_err(|_| row.get::<_, i64>(0).ok()));
+    }
+    Ok(())
 }

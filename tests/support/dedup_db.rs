@@ -14,19 +14,27 @@ use feedsieve::pipeline::ReadyEntry;
 use feedsieve::store::EntryWrite;
 use sqlx::SqlitePool;
 
+#[path = "sqlx_pool.rs"]
+mod sqlx_pool;
+
 pub struct Db {
+    /// What the deduper loads from and `rededup` rewrites.
+    pub store: feedsieve::store::Store,
+    /// The same file, for the tests' own reads and writes.
     pub pool: SqlitePool,
     _dir: tempfile::TempDir,
 }
 
 pub async fn open() -> Db {
     let dir = tempfile::tempdir().unwrap();
-    let pool = feedsieve::store::Store::open(&dir.path().join("feedsieve.db"))
-        .await
-        .unwrap()
-        .pool()
-        .clone();
-    Db { pool, _dir: dir }
+    let path = dir.path().join("feedsieve.db");
+    let store = feedsieve::store::Store::open(&path).await.unwrap();
+    let pool = sqlx_pool::pool_of(&path).await;
+    Db {
+        store,
+        pool,
+        _dir: dir,
+    }
 }
 
 pub async fn feed(pool: &SqlitePool, name: &str) -> i64 {
