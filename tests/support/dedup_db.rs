@@ -49,9 +49,13 @@ pub async fn feed(pool: &SqlitePool, name: &str) -> i64 {
 }
 
 /// A time `minutes` after a base one day before now, as the store writes it.
-/// Relative to now because the deduper's window reaches back from now.
+/// Relative to now because the deduper's window reaches back from now; the
+/// base is taken once per test process, so `ts(2)` is the same string when a
+/// test writes it and when it asserts it, even across a second's boundary.
 pub fn ts(minutes: i64) -> String {
-    let base = DateTime::from_timestamp(Utc::now().timestamp() - 86_400, 0).unwrap();
+    static BASE: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    let base = *BASE.get_or_init(|| Utc::now().timestamp() - 86_400);
+    let base = DateTime::from_timestamp(base, 0).unwrap();
     (base + Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
