@@ -19,6 +19,13 @@ pub fn connect(path: &Path) -> Connection {
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()))
 }
 
+/// A read-only connection to the database at `path` (rusqlite's 5 s busy
+/// timeout), as a user's `sqlite3 -readonly` would have; an error where
+/// there is no file yet.
+pub fn connect_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+}
+
 /// Opens (creating and migrating) the database at `path` as feedsieve
 /// does, closes it, then connects to it.
 pub async fn opened(path: &Path) -> Connection {
@@ -95,8 +102,8 @@ pub fn printed(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<Option<Stri
     Ok(out)
 }
 
-/// Creates the database at `path` holding the schema of migrations
-/// `migrations/*.sql` up to `last`, recorded in `_sqlx_migrations` as sqlx's
+/// Brings the database at `path` (created if missing) to the schema of
+/// migrations `migrations/*.sql` up to `last`, each applied once and recorded in `_sqlx_migrations` as sqlx's
 /// migrator recorded them (the releases that migrated through sqlx): the
 /// description from the file's name, the SHA-384 of its SQL. A file as an
 /// older release left it, which feedsieve must then accept and upgrade; the
@@ -124,11 +131,12 @@ pub fn migrated_up_to(path: &Path, last: i64) {
         .filter(|file| file.extension().is_some_and(|x| x == "sql"))
         .collect();
     files.sort();
+    let applied: Vec<i64> = column(&conn, "SELECT version FROM _sqlx_migrations", []);
     for file in files {
         let name = file.file_stem().unwrap().to_str().unwrap();
         let (version, description) = name.split_once('_').unwrap();
         let version: i64 = version.parse().unwrap();
-        if version > last {
+        if version > last || applied.contains(&version) {
             continue;
         }
         let script = std::fs::read_to_string(&file).unwrap();
