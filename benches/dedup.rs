@@ -69,7 +69,7 @@ fn stories(corpus: &corpus::Corpus) {
         let deduper = feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
         let mut feeds = Vec::new();
         for f in 0..12 {
-            feeds.push(db::feed(&db.pool, &format!("feed{f}")).await);
+            feeds.push(db::feed(&db, &format!("feed{f}")));
         }
         let mut order: Vec<usize> = (0..corpus.docs.len()).collect();
         fastrand::Rng::with_seed(9).shuffle(&mut order);
@@ -78,10 +78,10 @@ fn stories(corpus: &corpus::Corpus) {
         for (minute, &d) in order.iter().enumerate() {
             let doc = &corpus.docs[d];
             let e = db::NewEntry::new(feeds[d % 12], &format!("doc{d}"), &doc.title, &doc.text, db::ts(minute as i64));
-            entry_of[d] = db::insert(&db.pool, &deduper, &[e]).await[0];
+            entry_of[d] = db::insert(&db, &deduper, &[e])[0];
         }
         let elapsed = started.elapsed();
-        let story: std::collections::HashMap<i64, Option<i64>> = db::grouping(&db.pool).await.into_iter().collect();
+        let story: std::collections::HashMap<i64, Option<i64>> = db::grouping(&db).into_iter().collect();
         let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
         let n = corpus.docs.len();
         for i in 0..n {
@@ -97,7 +97,7 @@ fn stories(corpus: &corpus::Corpus) {
         }
         let precision = tp as f64 / (tp + fp).max(1) as f64;
         let recall = tp as f64 / (tp + fn_).max(1) as f64;
-        let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories").fetch_one(&db.pool).await.unwrap();
+        let stories: i64 = db::sql::scalar(&db.conn(), "SELECT COUNT(*) FROM stories", []);
         let groups = corpus.docs.iter().map(|d| d.group).max().map_or(0, |g| g + 1);
         println!(
             "stories (the store's insert path on SQLite): precision {precision:.4}  recall {recall:.4}  F1 {:.4}  (tp {tp}, fp {fp}, fn {fn_}); {stories} stories for {groups} true groups; {:.2} ms per entry including its transaction",
@@ -118,35 +118,31 @@ fn load_time() {
         let db = db::open().await;
         let config = bench_config();
         feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
-        let feed = db::feed(&db.pool, "load").await;
+        let feed = db::feed(&db, "load");
         let mut rng = fastrand::Rng::with_seed(5);
         let n = 100_000usize;
-        let mut tx = db.pool.begin().await.unwrap();
+        let mut conn = db.conn();
+        let tx = conn.transaction().unwrap();
         for i in 0..n {
             let at = db::ts((i / 100) as i64);
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = db::sql::scalar(
+                &tx,
                 "INSERT INTO entries (feed_id, guid, url, title, fetched_at, changed_at, content_text, raw_hash, simhash)
                  VALUES (?, ?, ?, ?, ?, ?, '', 0, ?) RETURNING id",
-            )
-            .bind(feed)
-            .bind(format!("g{i}"))
-            .bind(format!("https://load.example/{i}"))
-            .bind(format!("A headline for entry number {i}"))
-            .bind(&at)
-            .bind(&at)
-            .bind(rng.i64(..))
-            .fetch_one(&mut *tx)
-            .await
-            .unwrap();
+                (
+                    feed,
+                    format!("g{i}"),
+                    format!("https://load.example/{i}"),
+                    format!("A headline for entry number {i}"),
+                    &at,
+                    &at,
+                    rng.i64(..),
+                ),
+            );
             let anchors: Vec<u8> = (0..24).flat_map(|_| rng.u32(..).to_le_bytes()).collect();
-            sqlx::query("INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)")
-                .bind(id)
-                .bind(anchors)
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+            db::sql::exec(&tx, "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)", (id, anchors));
         }
-        tx.commit().await.unwrap();
+        tx.commit().unwrap();
         let t = Instant::now();
         let deduper = feedsieve::dedup::Deduper::load(&db.store, &config).await.unwrap();
         println!(
@@ -412,7 +408,7 @@ fn store_shuffled(items: &[hard::Item], seed: u64) -> (Vec<Option<i64>>, f64) {
             .unwrap();
         let mut feeds = Vec::new();
         for f in 0..6 {
-            feeds.push(db::feed(&db.pool, &format!("feed{f}")).await);
+            feeds.push(db::feed(&db, &format!("feed{f}")));
         }
         let mut order: Vec<usize> = (0..items.len()).collect();
         fastrand::Rng::with_seed(seed).shuffle(&mut order);
@@ -427,12 +423,12 @@ fn store_shuffled(items: &[hard::Item], seed: u64) -> (Vec<Option<i64>>, f64) {
                 &item.text,
                 db::ts(minute as i64),
             );
-            entry_of[i] = db::insert(&db.pool, &deduper, &[e]).await[0];
+            entry_of[i] = db::insert(&db, &deduper, &[e])[0];
         }
         let per_entry = started.elapsed().as_secs_f64() * 1000.0 / items.len().max(1) as f64;
         let mut stories = Vec::new();
         for id in entry_of {
-            stories.push(db::story_of(&db.pool, id).await);
+            stories.push(db::story_of(&db, id));
         }
         (stories, per_entry)
     })

@@ -8,8 +8,7 @@
 
 use std::time::Instant;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use rusqlite::Connection;
 
 const ROWS: usize = 20_000;
 const PER_TXN: usize = 50;
@@ -48,63 +47,46 @@ struct Design {
     deferred: Option<(&'static str, usize)>,
 }
 
-async fn run(design: &Design, data: &[(String, String)]) -> f64 {
+/// Statements are prepared once per connection (`prepare_cached`), as the
+/// daemon's are.
+fn run(design: &Design, data: &[(String, String)]) -> f64 {
     let dir = tempfile::tempdir().expect("tempdir");
-    let opts = SqliteConnectOptions::new()
-        .filename(dir.path().join("b.db"))
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal);
-    let mut conn: SqliteConnection = opts.connect().await.expect("connect");
-    sqlx::raw_sql(SCHEMA)
-        .execute(&mut conn)
-        .await
-        .expect("schema");
+    let mut conn = Connection::open(dir.path().join("b.db")).expect("connect");
+    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .expect("WAL");
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .expect("synchronous");
+    conn.execute_batch(SCHEMA).expect("schema");
     if !design.setup.is_empty() {
-        sqlx::raw_sql(design.setup)
-            .execute(&mut conn)
-            .await
-            .expect("setup");
+        conn.execute_batch(design.setup).expect("setup");
     }
     let start = Instant::now();
     let mut id = 0i64;
     let mut indexed_up_to = 0i64;
     for chunk in 0..ROWS / PER_TXN {
-        let mut tx = conn.begin().await.expect("begin");
+        let tx = conn.transaction().expect("begin");
         let first = id + 1;
         for i in 0..PER_TXN {
             id += 1;
             let (title, body) = &data[(chunk * PER_TXN + i) % data.len()];
-            sqlx::query("INSERT INTO entries (id, feed_id, guid, title, content_text) VALUES (?, ?, ?, ?, ?)")
-                .bind(id)
-                .bind(chunk as i64)
-                .bind(id.to_string())
-                .bind(title)
-                .bind(body)
-                .execute(&mut *tx)
-                .await
+            tx.prepare_cached("INSERT INTO entries (id, feed_id, guid, title, content_text) VALUES (?, ?, ?, ?, ?)")
+                .and_then(|mut insert| insert.execute((id, chunk as i64, id.to_string(), title, body)))
                 .expect("insert");
         }
         if let Some(sql) = design.per_txn {
-            sqlx::query(sql)
-                .bind(first)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
+            tx.prepare_cached(sql)
+                .and_then(|mut index| index.execute([first, id]))
                 .expect("per txn");
         }
-        tx.commit().await.expect("commit");
+        tx.commit().expect("commit");
         if let Some((sql, every)) = design.deferred
             && (id - indexed_up_to) as usize >= every
         {
-            let mut tx = conn.begin().await.expect("begin");
-            sqlx::query(sql)
-                .bind(indexed_up_to + 1)
-                .bind(id)
-                .execute(&mut *tx)
-                .await
+            let tx = conn.transaction().expect("begin");
+            tx.prepare_cached(sql)
+                .and_then(|mut index| index.execute([indexed_up_to + 1, id]))
                 .expect("deferred");
-            tx.commit().await.expect("commit");
+            tx.commit().expect("commit");
             indexed_up_to = id;
         }
     }
@@ -185,14 +167,10 @@ fn main() {
             deferred: None,
         },
     ];
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
     let mut baseline = 0.0;
     println!("{:<48} {:>10} {:>8}", "design", "rows/s", "ratio");
     for design in &designs {
-        let rate = rt.block_on(run(design, &data));
+        let rate = run(design, &data);
         if baseline == 0.0 {
             baseline = rate;
         }

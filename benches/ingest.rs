@@ -624,62 +624,68 @@ fn floor(c: &Corpus, shape: Shape) -> Floor {
     }
     let clean_per_entry = t.elapsed().as_secs_f64() / sample.len() as f64;
 
-    let rt = tokio::runtime::Builder::new_current_thread()
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("floor.db");
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("runtime");
-    let insert = rt.block_on(async {
-        let dir = tempfile::tempdir().expect("tempdir");
-        // The floor stays the plain sqlx insert it was measured as.
-        let path = dir.path().join("floor.db");
-        feedsieve::store::Store::open(&path)
-            .await
-            .expect("open")
-            .close()
-            .await;
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(&path);
-        let pool = sqlx::SqlitePool::connect_with(options).await.expect("pool");
-        let mut conn = pool.acquire().await.expect("conn");
-        let now = feedsieve::store::now();
-        let mut total = Duration::ZERO;
-        for f in 0..shape.feeds {
-            let entries: Vec<Entry> = (0..shape.entries).map(|j| entry(c, shape, f, j)).collect();
-            let t = Instant::now();
-            let mut tx = sqlx::Connection::begin(&mut *conn).await.expect("begin");
-            let feed_id: i64 =
-                sqlx::query_scalar("INSERT INTO feeds (url, added_at) VALUES (?, ?) RETURNING id")
-                    .bind(format!("http://floor/{f}"))
-                    .bind(&now)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .expect("feed");
-            for chunk in entries.chunks(50) {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO entries (feed_id, guid, url, title, published_at, fetched_at, \
-                     changed_at, content_raw, content_html, content_text, raw_hash) ",
-                );
-                q.push_values(chunk, |mut b, e| {
-                    b.push_bind(feed_id)
-                        .push_bind(&e.link)
-                        .push_bind(&e.link)
-                        .push_bind(&e.title)
-                        .push_bind(&e.published)
-                        .push_bind(&now)
-                        .push_bind(&now)
-                        .push_bind(&e.html)
-                        .push_bind(&e.html)
-                        .push_bind(&e.text)
-                        .push_bind(0i64);
-                });
-                q.build().execute(&mut *tx).await.expect("insert");
+        .expect("runtime")
+        .block_on(async {
+            feedsieve::store::Store::open(&path)
+                .await
+                .expect("open")
+                .close()
+                .await
+        });
+    // A plain connection, set as the floor's sqlx connection was when its
+    // earlier figures were measured: foreign keys on, SQLite's default
+    // synchronous (FULL, where the daemon's is NORMAL); each statement
+    // prepared once.
+    let mut conn = rusqlite::Connection::open(&path).expect("conn");
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .expect("foreign keys");
+    let now = feedsieve::store::now();
+    let raw_hash = 0i64;
+    let mut insert = Duration::ZERO;
+    for f in 0..shape.feeds {
+        let entries: Vec<Entry> = (0..shape.entries).map(|j| entry(c, shape, f, j)).collect();
+        let t = Instant::now();
+        let tx = conn.transaction().expect("begin");
+        let feed_id: i64 = tx
+            .prepare_cached("INSERT INTO feeds (url, added_at) VALUES (?, ?) RETURNING id")
+            .and_then(|mut feed| {
+                feed.query_row((format!("http://floor/{f}"), &now), |row| row.get(0))
+            })
+            .expect("feed");
+        for chunk in entries.chunks(50) {
+            let sql = format!(
+                "INSERT INTO entries (feed_id, guid, url, title, published_at, fetched_at, \
+                 changed_at, content_raw, content_html, content_text, raw_hash) VALUES {}",
+                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
+            );
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 11);
+            for e in chunk {
+                values.extend([
+                    &feed_id as &dyn rusqlite::ToSql,
+                    &e.link,
+                    &e.link,
+                    &e.title,
+                    &e.published,
+                    &now,
+                    &now,
+                    &e.html,
+                    &e.html,
+                    &e.text,
+                    &raw_hash,
+                ]);
             }
-            tx.commit().await.expect("commit");
-            total += t.elapsed();
+            tx.prepare_cached(&sql)
+                .and_then(|mut rows| rows.execute(values.as_slice()))
+                .expect("insert");
         }
-        drop(conn);
-        pool.close().await;
-        total
-    });
+        tx.commit().expect("commit");
+        insert += t.elapsed();
+    }
     Floor {
         parse: parse.as_secs_f64(),
         insert: insert.as_secs_f64(),

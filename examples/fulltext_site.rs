@@ -79,17 +79,11 @@ async fn run(articles: &[Article], full_text: &str) -> Figures {
     feedsieve::daemon::run_once(&config).await.expect("run");
     let wall = started.elapsed();
 
-    let pool = sqlx::SqlitePool::connect_with(
-        sqlx::sqlite::SqliteConnectOptions::new().filename(&config.storage.database),
-    )
-    .await
-    .expect("db");
-    let rows: Vec<(String, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, Option<i64>)> = support::sql::rows(
+        &support::sql::connect(&config.storage.database),
         "SELECT e.guid, COALESCE(e.content_text, ''), e.text_source, e.story_id FROM entries e",
-    )
-    .fetch_all(&pool)
-    .await
-    .expect("rows");
+        [],
+    );
     let story_of = |guid: &str| rows.iter().find(|r| r.0 == guid).and_then(|r| r.3);
     let mut figures = Figures {
         entries: 0,
@@ -127,7 +121,6 @@ async fn run(articles: &[Article], full_text: &str) -> Figures {
             figures.joined += usize::from(full.is_some() && full == row.3);
         }
     }
-    pool.close().await;
     figures
 }
 

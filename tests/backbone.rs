@@ -37,11 +37,11 @@ async fn setup(routes: Vec<(&str, Route)>, fetch: &[(&str, &str)]) -> (Server, E
     (server, env)
 }
 
-async fn assert_healthy(db: &Db, server: &Server) {
-    let feed = db.feed(&server.url(HEALTHY)).await;
+fn assert_healthy(db: &Db, server: &Server) {
+    let feed = db.feed(&server.url(HEALTHY));
     assert_eq!(feed.last_error, None, "healthy feed failed");
     assert_eq!(feed.last_status, Some(200));
-    assert_eq!(db.count_entries(&server.url(HEALTHY)).await, 2);
+    assert_eq!(db.count_entries(&server.url(HEALTHY)), 2);
 }
 
 /// Entries as stored must have text and a story, whatever the cleaner and dedup do.
@@ -68,9 +68,9 @@ async fn failing(
     let summary = env.run(limit).await;
     assert_eq!(summary.feeds, 2);
     assert_eq!(summary.failed, 1);
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&server.url("/bad")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&server.url("/bad"));
     assert_eq!(feed.consecutive_failures, 1);
     assert!(feed.last_fetched_at.is_some());
     (server, env, db, feed)
@@ -120,8 +120,8 @@ async fn every_format_is_stored() {
     let summary = env.run(SECS(20)).await;
     assert_eq!(summary.failed, 0);
     assert_eq!(summary.inserted, 6);
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
     for (path, feed_title, entry_title, guid) in [
         ("/atom", "Atom feed", "Atom entry", "urn:a:1"),
         ("/json", "JSON feed", "JSON entry", "j1"),
@@ -134,17 +134,17 @@ async fn every_format_is_stored() {
         ),
     ] {
         let url = server.url(path);
-        let feed = db.feed(&url).await;
+        let feed = db.feed(&url);
         assert_eq!(feed.last_error, None, "{path}");
         assert_eq!(feed.title.as_deref(), Some(feed_title), "{path}");
-        let entries = db.entries(&url).await;
+        let entries = db.entries(&url);
         assert_eq!(entries.len(), 1, "{path}");
         assert_eq!(entries[0].title.as_deref(), Some(entry_title), "{path}");
         assert_eq!(entries[0].guid, guid, "{path}");
         assert_complete(&entries);
     }
-    assert_complete(&db.entries(&server.url(HEALTHY)).await);
-    let json = db.entries(&server.url("/json")).await;
+    assert_complete(&db.entries(&server.url(HEALTHY)));
+    let json = db.entries(&server.url("/json"));
     assert_eq!(
         json[0].published_at.as_deref(),
         Some("2024-05-01T10:00:00Z")
@@ -168,16 +168,15 @@ async fn conditional_get(
     let (server, env) = setup(vec![("/cond", route)], &[("default_interval", "\"1m\"")]).await;
     let url = server.url("/cond");
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let before = db.entries(&url).await;
+    let db = env.db();
+    let before = db.entries(&url);
     assert_eq!(before.len(), 2);
-    let first = db.feed(&url).await;
+    let first = db.feed(&url);
     assert!(stored(&first), "validator not stored: {first:?}");
     assert_eq!(server.requests_to("/cond")[0].header(request_header), None);
 
     for run in 2..=3 {
-        db.exec("UPDATE feeds SET last_fetched_at = '2000-01-01T00:00:00Z'")
-            .await;
+        db.exec("UPDATE feeds SET last_fetched_at = '2000-01-01T00:00:00Z'");
         let summary = env.run(SECS(10)).await;
         assert_eq!((summary.inserted, summary.updated), (0, 0), "run {run}");
         let requests = server.requests_to("/cond");
@@ -187,7 +186,7 @@ async fn conditional_get(
             "run {run} sent no {request_header}: {:?}",
             requests[run - 1]
         );
-        let feed = db.feed(&url).await;
+        let feed = db.feed(&url);
         assert_eq!(feed.last_status, Some(304), "run {run}");
         assert_eq!(feed.last_error, None);
         assert_ne!(
@@ -200,7 +199,7 @@ async fn conditional_get(
             (6479..=7921).contains(&wait),
             "run {run} waits {wait}s, not the 2h ttl"
         );
-        assert_eq!(db.entries(&url).await, before, "run {run} changed entries");
+        assert_eq!(db.entries(&url), before, "run {run} changed entries");
     }
 }
 
@@ -239,8 +238,8 @@ async fn edited_entry_is_updated_in_place() {
     let url = server.url("/edit");
     let first = env.run(SECS(10)).await;
     assert_eq!((first.inserted, first.updated), (3, 0));
-    let db = env.db().await;
-    let before = db.entries(&url).await;
+    let db = env.db();
+    let before = db.entries(&url);
     assert_eq!(before.len(), 1);
 
     server.route(
@@ -249,7 +248,7 @@ async fn edited_entry_is_updated_in_place() {
     );
     let second = env.run(SECS(10)).await;
     assert_eq!((second.inserted, second.updated), (0, 1));
-    let after = db.entries(&url).await;
+    let after = db.entries(&url);
     assert_eq!(after.len(), 1);
     assert_eq!(after[0].id, before[0].id);
     assert_eq!(after[0].title.as_deref(), Some("Edited title"));
@@ -282,15 +281,15 @@ async fn http_404_and_500_are_recorded_per_feed() {
     .await;
     let summary = env.run(SECS(10)).await;
     assert_eq!(summary.failed, 2);
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let gone = db.feed(&server.url("/gone")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let gone = db.feed(&server.url("/gone"));
     assert_eq!(gone.last_status, Some(404));
     assert_eq!(gone.error(), "HTTP 404 Not Found");
-    let broken = db.feed(&server.url("/broken")).await;
+    let broken = db.feed(&server.url("/broken"));
     assert_eq!(broken.last_status, Some(500));
     assert_eq!(broken.error(), "HTTP 500 Internal Server Error");
-    assert_eq!(db.count_entries(&server.url("/gone")).await, 0);
+    assert_eq!(db.count_entries(&server.url("/gone")), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -332,7 +331,7 @@ async fn a_connection_closed_mid_body_is_an_error() {
         "error does not say the body broke: {}",
         feed.error()
     );
-    assert_eq!(db.count_entries(&feed.url).await, 0);
+    assert_eq!(db.count_entries(&feed.url), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -341,7 +340,7 @@ async fn malformed_xml_is_not_a_valid_feed() {
     let (_s, _e, db, feed) = failing(Route::rss(doc), &[], SECS(10)).await;
     assert_error_contains(&feed, "not a valid feed");
     assert_eq!(feed.last_status, Some(200));
-    assert_eq!(db.count_entries(&feed.url).await, 0);
+    assert_eq!(db.count_entries(&feed.url), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -361,9 +360,9 @@ async fn a_redirect_loop_is_detected() {
     let (server, env) = setup(server_routes, &[]).await;
     let summary = env.run(SECS(10)).await;
     assert_eq!(summary.failed, 2);
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&server.url("/loop-a")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&server.url("/loop-a"));
     assert_error_contains(&feed, "redirect loop");
     // Each feed went round the loop once, not up to max_redirects.
     assert_eq!(server.hits("/loop-a"), 2);
@@ -384,12 +383,12 @@ async fn too_many_redirects() {
     }
     server.route("/r5", Route::rss(healthy_doc()));
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&server.url("/r0")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&server.url("/r0"));
     assert_error_contains(&feed, "too many redirects (more than 2)");
     assert_eq!(server.hits("/r3"), 0);
-    assert_eq!(db.count_entries(&feed.url).await, 0);
+    assert_eq!(db.count_entries(&feed.url), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -413,7 +412,7 @@ async fn bomb(route: Route) {
     let (server, _e, db, feed) = failing(route, &[("max_body", "\"1MiB\"")], SECS(10)).await;
     assert!(started.elapsed() < SECS(10));
     assert_error_contains(&feed, "max_body");
-    assert_eq!(db.count_entries(&feed.url).await, 0);
+    assert_eq!(db.count_entries(&feed.url), 0);
     assert_eq!(server.hits("/bad"), 1);
 }
 
@@ -465,16 +464,16 @@ async fn latin1_arrives_intact_via_prolog_and_via_header() {
     )
     .await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
     for path in ["/prolog", "/header"] {
         let url = server.url(path);
         assert_eq!(
-            db.feed(&url).await.title.as_deref(),
+            db.feed(&url).title.as_deref(),
             Some("Crème brûlée"),
             "{path}"
         );
-        let entries = db.entries(&url).await;
+        let entries = db.entries(&url);
         assert_eq!(entries.len(), 1, "{path}");
         assert_eq!(entries[0].title.as_deref(), Some("Crème brûlée"), "{path}");
         assert!(
@@ -501,11 +500,11 @@ async fn a_permanent_redirect_is_remembered() {
     )
     .await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let old = db.feed(&server.url("/old")).await;
+    let db = env.db();
+    let old = db.feed(&server.url("/old"));
     assert_eq!(old.last_error, None);
     assert_eq!(old.fetch_url.as_deref(), Some(server.url("/new").as_str()));
-    assert_eq!(db.count_entries(&server.url("/old")).await, 1);
+    assert_eq!(db.count_entries(&server.url("/old")), 1);
     assert_eq!(server.hits("/old"), 1);
     // "/new" is also listed itself: one hit from it, one through the redirect.
     assert_eq!(server.hits("/new"), 2);
@@ -517,8 +516,8 @@ async fn a_permanent_redirect_is_remembered() {
         "the moved feed asked its old address again"
     );
     assert_eq!(server.hits("/new"), 4);
-    assert_eq!(db.count_entries(&server.url("/old")).await, 1);
-    assert_eq!(db.feed(&server.url("/old")).await.last_error, None);
+    assert_eq!(db.count_entries(&server.url("/old")), 1);
+    assert_eq!(db.feed(&server.url("/old")).last_error, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -535,14 +534,14 @@ async fn a_temporary_redirect_is_not_remembered() {
     )
     .await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let feed = db.feed(&server.url("/tmp")).await;
+    let db = env.db();
+    let feed = db.feed(&server.url("/tmp"));
     assert_eq!(feed.last_error, None);
     assert_eq!(feed.fetch_url, None);
-    assert_eq!(db.count_entries(&server.url("/tmp")).await, 1);
+    assert_eq!(db.count_entries(&server.url("/tmp")), 1);
     env.run(SECS(10)).await;
     assert_eq!(server.hits("/tmp"), 2);
-    assert_eq!(db.feed(&server.url("/tmp")).await.fetch_url, None);
+    assert_eq!(db.feed(&server.url("/tmp")).fetch_url, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -568,7 +567,7 @@ async fn backoff_grows_over_failures_and_resets_on_success() {
         let mut waits = Vec::new();
         for run in 1..=4 {
             env.run(SECS(10)).await;
-            let feed = env.db().await.feed(&url).await;
+            let feed = env.db().feed(&url);
             assert_eq!(feed.consecutive_failures, run);
             assert_eq!(feed.last_status, Some(500));
             waits.push(feed.wait_secs());
@@ -589,8 +588,8 @@ async fn backoff_grows_over_failures_and_resets_on_success() {
         Route::rss(rss("F", &[("f1", "Back", "<p>back</p>")])),
     );
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let feed = db.feed(&url).await;
+    let db = env.db();
+    let feed = db.feed(&url);
     assert_eq!(feed.consecutive_failures, 0);
     assert_eq!(feed.last_error, None);
     assert!(
@@ -598,7 +597,7 @@ async fn backoff_grows_over_failures_and_resets_on_success() {
         "waits {}s",
         feed.wait_secs()
     );
-    assert_eq!(db.count_entries(&url).await, 1);
+    assert_eq!(db.count_entries(&url), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -613,8 +612,8 @@ async fn a_guid_repeated_within_a_feed_is_one_row() {
     );
     let (server, env) = setup(vec![("/dup", Route::rss(doc))], &[]).await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let entries = db.entries(&server.url("/dup")).await;
+    let db = env.db();
+    let entries = db.entries(&server.url("/dup"));
     assert_eq!(entries.len(), 2);
     let same: Vec<_> = entries.iter().filter(|e| e.guid == "same").collect();
     assert_eq!(same.len(), 1);
@@ -631,8 +630,8 @@ async fn entries_without_guid_or_link_keep_a_stable_identity() {
     let (server, env) = setup(vec![("/noid", Route::rss(doc))], &[]).await;
     let url = server.url("/noid");
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let first = db.entries(&url).await;
+    let db = env.db();
+    let first = db.entries(&url);
     assert_eq!(first.len(), 3);
     for e in &first {
         assert!(e.guid.starts_with("sha:"), "{e:?}");
@@ -641,7 +640,7 @@ async fn entries_without_guid_or_link_keep_a_stable_identity() {
     assert_complete(&first);
     let second = env.run(SECS(10)).await;
     assert_eq!((second.inserted, second.updated), (0, 0));
-    assert_eq!(db.entries(&url).await, first);
+    assert_eq!(db.entries(&url), first);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -669,15 +668,10 @@ async fn invalid_utf8_and_a_bom_still_parse() {
     )
     .await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let entries = db.entries(&server.url("/broken")).await;
-    assert_eq!(
-        entries.len(),
-        1,
-        "{:?}",
-        db.feed(&server.url("/broken")).await
-    );
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let entries = db.entries(&server.url("/broken"));
+    assert_eq!(entries.len(), 1, "{:?}", db.feed(&server.url("/broken")));
     let title = entries[0].title.as_deref().unwrap();
     assert!(title.starts_with("Caf\u{fffd}"), "{title:?}");
     assert!(
@@ -687,11 +681,11 @@ async fn invalid_utf8_and_a_bom_still_parse() {
             .unwrap()
             .contains('\u{fffd}')
     );
-    let bom = db.entries(&server.url("/bom")).await;
-    assert_eq!(bom.len(), 1, "{:?}", db.feed(&server.url("/bom")).await);
+    let bom = db.entries(&server.url("/bom"));
+    assert_eq!(bom.len(), 1, "{:?}", db.feed(&server.url("/bom")));
     assert_eq!(bom[0].title.as_deref(), Some("Café with BOM"));
-    let wide = db.entries(&server.url("/utf16")).await;
-    assert_eq!(wide.len(), 1, "{:?}", db.feed(&server.url("/utf16")).await);
+    let wide = db.entries(&server.url("/utf16"));
+    assert_eq!(wide.len(), 1, "{:?}", db.feed(&server.url("/utf16")));
     assert_eq!(wide[0].title.as_deref(), Some("Wide café"));
 }
 
@@ -714,12 +708,12 @@ async fn billion_laughs_does_not_expand() {
     let (server, env) = setup(vec![("/lol", Route::rss(doc))], &[]).await;
     env.run(SECS(10)).await;
     assert!(started.elapsed() < SECS(10));
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
     let url = server.url("/lol");
-    let feed = db.feed(&url).await;
+    let feed = db.feed(&url);
     // Either refused, or parsed without expanding (a billion "lol"s is 3 GB).
-    let entries = db.entries(&url).await;
+    let entries = db.entries(&url);
     if feed.last_error.is_none() {
         assert_eq!(entries.len(), 1);
     }
@@ -746,15 +740,13 @@ async fn a_hundred_thousand_items_are_all_stored() {
     let summary = env.run(SECS(120)).await;
     assert_eq!(summary.failed, 0);
     assert_eq!(summary.inserted, N + 2);
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    assert_eq!(db.count_entries(&server.url("/big")).await, N as i64);
-    let no_story: i64 = sqlx::query_scalar(
+    let db = env.db();
+    assert_healthy(&db, &server);
+    assert_eq!(db.count_entries(&server.url("/big")), N as i64);
+    let no_story: i64 = db.scalar(
         "SELECT COUNT(*) FROM entries WHERE story_id IS NULL OR content_text = ''",
-    )
-    .fetch_one(&db.0)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(no_story, 0);
 }
 
@@ -770,11 +762,11 @@ async fn a_twenty_megabyte_entry_fits_under_max_body() {
     )
     .await;
     env.run(SECS(90)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&server.url("/huge")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&server.url("/huge"));
     assert_eq!(feed.last_error, None);
-    let entries = db.entries(&server.url("/huge")).await;
+    let entries = db.entries(&server.url("/huge"));
     assert_eq!(entries.len(), 1);
     // The parser trims the trailing newline, nothing else.
     let stored = entries[0].content_raw.as_deref().unwrap_or("");
@@ -791,10 +783,10 @@ async fn invalid_dates_leave_published_at_null() {
 </channel></rss>"#;
     let (server, env) = setup(vec![("/dates", Route::rss(doc))], &[]).await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let feed = db.feed(&server.url("/dates")).await;
+    let db = env.db();
+    let feed = db.feed(&server.url("/dates"));
     assert_eq!(feed.last_error, None);
-    let entries = db.entries(&server.url("/dates")).await;
+    let entries = db.entries(&server.url("/dates"));
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0].published_at, None);
     assert_eq!(entries[1].published_at, None);
@@ -818,18 +810,18 @@ async fn a_local_file_feed_is_read_and_not_reparsed_when_unchanged() {
     let file_url = url::Url::from_file_path(&path).unwrap().to_string();
     let env = Env::new(&[server.url(HEALTHY), file_url.clone()], &[]);
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&file_url).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&file_url);
     assert_eq!(feed.last_error, None);
     assert!(feed.last_modified.is_some(), "mtime not kept: {feed:?}");
-    let entries = db.entries(&file_url).await;
+    let entries = db.entries(&file_url);
     assert_eq!(entries.len(), 1);
     assert_complete(&entries);
     let second = env.run(SECS(10)).await;
     assert_eq!((second.inserted, second.updated), (0, 0));
-    assert_eq!(db.entries(&file_url).await, entries);
-    assert_eq!(db.feed(&file_url).await.last_error, None);
+    assert_eq!(db.entries(&file_url), entries);
+    assert_eq!(db.feed(&file_url).last_error, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -842,9 +834,9 @@ async fn a_missing_local_file_is_a_clear_error() {
         .to_string();
     let env = Env::new(&[server.url(HEALTHY), missing.clone()], &[]);
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&missing).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&missing);
     assert_error_contains(&feed, "cannot read");
     assert_error_contains(&feed, "nope.xml");
     assert_eq!(feed.consecutive_failures, 1);
@@ -864,9 +856,9 @@ async fn a_permanent_redirect_to_something_not_a_feed_is_not_remembered() {
     .await;
     let url = server.url("/lapsed");
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let feed = db.feed(&url).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let feed = db.feed(&url);
     assert_error_contains(&feed, "not a feed");
     assert_eq!(feed.fetch_url, None, "a failed fetch moved the feed");
     // The domain is renewed: the feed is back at its own address.
@@ -876,9 +868,9 @@ async fn a_permanent_redirect_to_something_not_a_feed_is_not_remembered() {
     );
     env.run(SECS(10)).await;
     assert_eq!(server.hits("/lapsed"), 2);
-    let feed = db.feed(&url).await;
+    let feed = db.feed(&url);
     assert_eq!(feed.last_error, None);
-    assert_eq!(db.count_entries(&url).await, 1);
+    assert_eq!(db.count_entries(&url), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -892,11 +884,11 @@ async fn bad_redirects_are_clear_errors() {
     )
     .await;
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    assert_healthy(&db, &server).await;
-    let ftp = db.feed(&server.url("/to-ftp")).await;
+    let db = env.db();
+    assert_healthy(&db, &server);
+    let ftp = db.feed(&server.url("/to-ftp"));
     assert_error_contains(&ftp, "refusing to follow to ftp://127.0.0.1/feed");
-    let none = db.feed(&server.url("/no-location")).await;
+    let none = db.feed(&server.url("/no-location"));
     assert_error_contains(&none, "no Location header");
 }
 
@@ -914,8 +906,8 @@ async fn a_failure_between_fetches_keeps_the_ttl_for_the_next_304() {
     env.run(SECS(10)).await;
     server.route("/ttl", good);
     env.run(SECS(10)).await;
-    let db = env.db().await;
-    let feed = db.feed(&url).await;
+    let db = env.db();
+    let feed = db.feed(&url);
     assert_eq!(feed.last_status, Some(304));
     let wait = feed.wait_secs();
     assert!(

@@ -13,8 +13,8 @@ use feedsieve::config::CleanRules;
 mod shared;
 use shared::shared_dir as shared;
 
-#[path = "support/sqlx_pool.rs"]
-mod sqlx_pool;
+#[path = "support/sql.rs"]
+mod sql;
 
 /// Ground-truth article bodies, in id order.
 fn bodies() -> Vec<String> {
@@ -569,15 +569,14 @@ fn entry(bodies: &[String], i: usize, with_quote: bool) -> String {
     html
 }
 
-async fn new_feed(path: &Path) -> (sqlx::SqlitePool, i64) {
-    let pool = sqlx_pool::opened(path).await;
-    let (id,): (i64,) = sqlx::query_as(
+async fn new_feed(path: &Path) -> (rusqlite::Connection, i64) {
+    let conn = sql::opened(path).await;
+    let (id,): (i64,) = sql::row(
+        &conn,
         "INSERT INTO feeds (url, added_at) VALUES ('https://planet.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    (pool, id)
+        [],
+    );
+    (conn, id)
 }
 
 /// What the template tests start from: a fresh database file with one
@@ -587,20 +586,21 @@ struct TemplateSetup {
     db: PathBuf,
     bodies: Vec<String>,
     cleaner: Cleaner,
-    pool: sqlx::SqlitePool,
+    /// The test's own connection, opened with the feed.
+    conn: rusqlite::Connection,
     feed_id: i64,
 }
 
 async fn template_setup() -> TemplateSetup {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
-    let (pool, feed_id) = new_feed(&db).await;
+    let (conn, feed_id) = new_feed(&db).await;
     TemplateSetup {
         dir,
         db,
         bodies: bodies(),
         cleaner: cleaner(),
-        pool,
+        conn,
         feed_id,
     }
 }
@@ -612,11 +612,10 @@ async fn template_learning_persists_and_guards_real_content() {
         db,
         bodies,
         cleaner: c,
-        pool,
+        conn,
         feed_id,
     } = template_setup().await;
     {
-        let conn = feedsieve::store::connect_sync(&db).unwrap();
         let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
         assert_eq!(template.entries_seen, 0);
         // Eight entries, one at a time as the pipeline sees them; the quote
@@ -628,7 +627,7 @@ async fn template_learning_persists_and_guards_real_content() {
         }
         feedsieve::store::save_template(&conn, feed_id, &template).unwrap();
     }
-    pool.close().await;
+    drop(conn);
 
     // A new process: the template comes back from the file.
     let _pool = feedsieve::store::Store::open(&db).await.unwrap();
@@ -729,13 +728,12 @@ fn template_stays_bounded() {
 async fn template_saves_match_memory_through_pruning() {
     let TemplateSetup {
         dir: _dir,
-        db,
+        db: _,
         bodies,
         cleaner: c,
-        pool,
+        conn,
         feed_id,
     } = template_setup().await;
-    let conn = feedsieve::store::connect_sync(&db).unwrap();
     let mut distinct = std::collections::HashSet::new();
     for round in bodies.chunks(bodies.len().div_ceil(4)) {
         let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
@@ -756,12 +754,11 @@ async fn template_saves_match_memory_through_pruning() {
         );
     }
     // Pruning happened: far more distinct blocks were seen than are kept.
-    let (rows,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM clean_template_blocks WHERE feed_id = ?")
-            .bind(feed_id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (rows,): (i64,) = sql::row(
+        &conn,
+        "SELECT COUNT(*) FROM clean_template_blocks WHERE feed_id = ?",
+        [feed_id],
+    );
     assert!(
         distinct.len() > feedsieve::clean::template::MAX_BLOCKS,
         "{}",

@@ -14,7 +14,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{Env, Route, Server, rss};
+use support::{Env, Route, Server, rss, sql};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
@@ -59,8 +59,8 @@ async fn an_automated_feed_keeps_its_fact_sentence_and_loses_its_verbatim_footer
         }
     }
     assert_eq!(served, total);
-    let db = env.db().await;
-    let entries = db.entries(&url).await;
+    let db = env.db();
+    let entries = db.entries(&url);
     assert_eq!(entries.len(), total);
     for e in &entries {
         let i: usize = e.guid.trim_start_matches('q').parse().unwrap();
@@ -79,20 +79,16 @@ async fn an_automated_feed_keeps_its_fact_sentence_and_loses_its_verbatim_footer
     }
     // The footer is stored as template by its exact text; the fact
     // sentence's rows carry their shape, all the same.
-    let (footer_count,): (i64,) = sqlx::query_as(
+    let (footer_count,): (i64,) = db.row(
         "SELECT seen_count FROM clean_template_blocks WHERE sample LIKE 'This report was produced%'",
-    )
-    .fetch_one(&db.0)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(footer_count, total as i64);
-    let (variants, shapes): (i64, i64) = sqlx::query_as(
+    let (variants, shapes): (i64, i64) = db.row(
         "SELECT COUNT(*), COUNT(DISTINCT shape_hash) FROM clean_template_blocks
          WHERE sample LIKE 'In the last 10 days%'",
-    )
-    .fetch_one(&db.0)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!((variants, shapes), (2, 1));
 }
 
@@ -158,8 +154,8 @@ async fn captions_credits_bios_notes_and_inline_links_go_and_the_article_stays()
     );
     let env = Env::new(std::slice::from_ref(&url), &[]);
     env.run(Duration::from_secs(20)).await;
-    let db = env.db().await;
-    let entries = db.entries(&url).await;
+    let db = env.db();
+    let entries = db.entries(&url);
     let text = entries[0].content_text.as_deref().unwrap_or("");
     for a in ARTICLE {
         assert!(text.contains(a), "article sentence lost: {a}\n{text}");
@@ -168,10 +164,7 @@ async fn captions_credits_bios_notes_and_inline_links_go_and_the_article_stays()
         assert!(!text.contains(probe), "{probe:?} kept:\n{text}");
     }
     // The images themselves stay.
-    let (html,): (String,) = sqlx::query_as("SELECT content_html FROM entries WHERE guid = 'f1'")
-        .fetch_one(&db.0)
-        .await
-        .unwrap();
+    let (html,): (String,) = db.row("SELECT content_html FROM entries WHERE guid = 'f1'", []);
     for img in ["flood.jpg", "pump.jpg", "street.jpg"] {
         assert!(html.contains(img), "{img} lost: {html}");
     }
@@ -225,7 +218,7 @@ async fn bio_like_sentences_inside_the_article_stay() {
     );
     let env = Env::new(std::slice::from_ref(&url), &[]);
     env.run(Duration::from_secs(20)).await;
-    let entries = env.db().await.entries(&url).await;
+    let entries = env.db().entries(&url);
     let text = entries[0].content_text.as_deref().unwrap_or("");
     for b in body {
         assert!(text.contains(b), "{b:?} lost:\n{text}");
@@ -279,49 +272,43 @@ async fn migration_0012_converts_a_template_learned_by_shape() {
 
     // A database at migration 0011 holding those rows.
     let db_path = env.db_path();
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&db_path)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate!("./migrations")
-        .run_to(11, &pool)
-        .await
-        .unwrap();
-    let columns: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM pragma_table_info('clean_template_blocks')")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    sql::migrated_up_to(&db_path, 11);
+    let conn = sql::connect(&db_path);
+    let columns: Vec<(String,)> = sql::rows(
+        &conn,
+        "SELECT name FROM pragma_table_info('clean_template_blocks')",
+        [],
+    );
     assert!(
         !columns.iter().any(|(c,)| c == "shape_hash"),
         "not the old shape: {columns:?}"
     );
-    sqlx::query("INSERT INTO feeds (id, url, added_at) VALUES (7, ?, '2026-01-01T00:00:00Z')")
-        .bind(&url)
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO clean_templates (feed_id, entries_seen) VALUES (7, ?)")
-        .bind(learned as i64)
-        .execute(&pool)
-        .await
-        .unwrap();
+    sql::exec(
+        &conn,
+        "INSERT INTO feeds (id, url, added_at) VALUES (7, ?, '2026-01-01T00:00:00Z')",
+        [&url],
+    );
+    sql::exec(
+        &conn,
+        "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (7, ?)",
+        [learned as i64],
+    );
     for (hash, (count, first, last, sample)) in &old {
-        sqlx::query(
+        sql::exec(
+            &conn,
             "INSERT INTO clean_template_blocks
                (feed_id, block_hash, seen_count, first_seen, last_seen, sample)
              VALUES (7, ?, ?, ?, ?, ?)",
-        )
-        .bind(*hash as i64)
-        .bind(i64::from(*count))
-        .bind(*first as i64)
-        .bind(*last as i64)
-        .bind(sample)
-        .execute(&pool)
-        .await
-        .unwrap();
+            (
+                *hash as i64,
+                i64::from(*count),
+                *first as i64,
+                *last as i64,
+                sample,
+            ),
+        );
     }
-    pool.close().await;
+    drop(conn);
 
     // The current code opens it (applying 0012 onwards) and fetches three
     // new entries.
@@ -330,17 +317,15 @@ async fn migration_0012_converts_a_template_learned_by_shape() {
         .collect();
     server.route("/old.xml", Route::rss(rss("Quakes", &items)));
     env.run(Duration::from_secs(20)).await;
-    let db = env.db().await;
+    let db = env.db();
 
     // The footer's row (no digits: its old key is its exact text's) is
     // kept and counted on; the rows of texts with digits are gone.
-    let rows: Vec<(i64, Option<i64>, i64, String)> = sqlx::query_as(
+    let rows: Vec<(i64, Option<i64>, i64, String)> = db.rows(
         "SELECT block_hash, shape_hash, seen_count, sample FROM clean_template_blocks
          WHERE feed_id = 7",
-    )
-    .fetch_all(&db.0)
-    .await
-    .unwrap();
+        [],
+    );
     let footer = rows
         .iter()
         .find(|r| r.3.starts_with("This report was produced"))
@@ -355,17 +340,16 @@ async fn migration_0012_converts_a_template_learned_by_shape() {
             );
         }
     }
-    let (seen,): (i64,) =
-        sqlx::query_as("SELECT entries_seen FROM clean_templates WHERE feed_id = 7")
-            .fetch_one(&db.0)
-            .await
-            .unwrap();
+    let (seen,): (i64,) = db.row(
+        "SELECT entries_seen FROM clean_templates WHERE feed_id = 7",
+        [],
+    );
     assert_eq!(seen, learned as i64 + 3);
 
     // Cleaning goes on from the converted template: the footer, learned
     // before the migration, goes from the first new entry; the lead and the
     // count sentence, which the old shape key would have removed, stay.
-    let entries = db.entries(&url).await;
+    let entries = db.entries(&url);
     assert_eq!(entries.len(), 3);
     for e in &entries {
         let i: usize = e.guid.trim_start_matches('q').parse().unwrap();

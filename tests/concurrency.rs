@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, SqliteConnection};
-use support::{Route, Server};
+use rusqlite::Connection;
+use support::{Route, Server, sql};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 const FEEDS: usize = 8;
@@ -104,33 +104,25 @@ impl Setup {
     }
 }
 
-async fn connect(db: &Path) -> SqliteConnection {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-    SqliteConnection::connect_with(&options).await.unwrap()
-}
-
 /// Entry count and a digest of every title, as one connection sees them.
-async fn snapshot(conn: &mut SqliteConnection) -> (i64, String) {
-    sqlx::query_as(
+fn snapshot(conn: &Connection) -> (i64, String) {
+    sql::row(
+        conn,
         "SELECT COUNT(*), COALESCE(group_concat(title, '|'), '')
          FROM (SELECT title FROM entries ORDER BY feed_id, guid)",
+        [],
     )
-    .fetch_one(&mut *conn)
-    .await
-    .unwrap()
 }
 
 async fn wait_for_entries(db: &Path, want: i64, rev: usize, timeout: Duration) {
     let start = Instant::now();
     let marker = format!("%rev{rev}");
     loop {
-        let mut conn = connect(db).await;
-        let done: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE title LIKE ?")
-            .bind(&marker)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
-        conn.close().await.unwrap();
+        let done: i64 = sql::scalar(
+            &sql::connect(db),
+            "SELECT COUNT(*) FROM entries WHERE title LIKE ?",
+            [&marker],
+        );
         if done == want {
             return;
         }
@@ -142,28 +134,24 @@ async fn wait_for_entries(db: &Path, want: i64, rev: usize, timeout: Duration) {
     }
 }
 
-async fn assert_healthy(db: &Path, log: &str) {
-    let mut conn = connect(db).await;
-    let errors: Vec<(String, String)> =
-        sqlx::query_as("SELECT url, last_error FROM feeds WHERE last_error IS NOT NULL")
-            .fetch_all(&mut conn)
-            .await
-            .unwrap();
+fn assert_healthy(db: &Path, log: &str) {
+    let conn = sql::connect(db);
+    let errors: Vec<(String, String)> = sql::rows(
+        &conn,
+        "SELECT url, last_error FROM feeds WHERE last_error IS NOT NULL",
+        [],
+    );
     assert!(errors.is_empty(), "{errors:?}");
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let integrity: String = sql::scalar(&conn, "PRAGMA integrity_check", []);
     assert_eq!(integrity, "ok");
-    let orphans: i64 = sqlx::query_scalar(
+    let orphans: i64 = sql::scalar(
+        &conn,
         "SELECT COUNT(*) FROM entries e WHERE NOT EXISTS
             (SELECT 1 FROM stories s WHERE s.id = e.story_id)",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(orphans, 0);
-    conn.close().await.unwrap();
+    drop(conn);
     for bad in [
         "cannot store fetch",
         "database is locked",
@@ -201,9 +189,9 @@ async fn a_long_read_transaction_neither_blocks_the_daemon_nor_sees_half_its_wri
     assert!(out.status.success(), "{out:?}");
 
     // A user's sqlite3 session: BEGIN, a query, and then it stays open.
-    let mut reader = connect(&s.db()).await;
-    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    let before = snapshot(&mut reader).await;
+    let reader = sql::connect(&s.db());
+    reader.execute_batch("BEGIN").unwrap();
+    let before = snapshot(&reader);
     assert_eq!(before.0, (FEEDS * 10) as i64);
 
     publish(&s.server, 30, 1);
@@ -212,25 +200,25 @@ async fn a_long_read_transaction_neither_blocks_the_daemon_nor_sees_half_its_wri
     // The daemon stores everything while the read transaction stays open...
     wait_for_entries(&s.db(), (FEEDS * 30) as i64, 1, Duration::from_secs(30)).await;
     // ...and the reader's snapshot has not moved meanwhile.
-    assert_eq!(snapshot(&mut reader).await, before);
+    assert_eq!(snapshot(&reader), before);
     // Keep reading through a few more of the daemon's rounds (1 s interval)
     // and search-index passes.
     publish(&s.server, 30, 2);
     while held_since.elapsed() < Duration::from_secs(5) {
-        assert_eq!(snapshot(&mut reader).await, before);
+        assert_eq!(snapshot(&reader), before);
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     wait_for_entries(&s.db(), (FEEDS * 30) as i64, 2, Duration::from_secs(30)).await;
-    assert_eq!(snapshot(&mut reader).await, before);
-    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    assert_eq!(snapshot(&reader), before);
+    reader.execute_batch("COMMIT").unwrap();
     // A new transaction sees the daemon's work, whole.
-    let after = snapshot(&mut reader).await;
+    let after = snapshot(&reader);
     assert_eq!(after.0, (FEEDS * 30) as i64);
     assert_eq!(after.1.matches("rev2").count(), FEEDS * 30, "{}", after.1);
-    reader.close().await.unwrap();
+    drop(reader);
 
     stop(daemon);
-    assert_healthy(&s.db(), &s.daemon_log()).await;
+    assert_healthy(&s.db(), &s.daemon_log());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,37 +230,33 @@ async fn an_outside_writer_holding_the_lock_makes_the_daemon_wait_not_fail() {
 
     // A user's sqlite3: BEGIN IMMEDIATE; UPDATE ...; (then a pause before
     // COMMIT), already holding the lock when the daemon starts.
-    let mut writer = connect(&s.db()).await;
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut writer)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE feeds SET name = 'renamed by hand' WHERE id = 1")
-        .execute(&mut writer)
-        .await
-        .unwrap();
+    let writer = sql::connect(&s.db());
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    sql::exec(
+        &writer,
+        "UPDATE feeds SET name = 'renamed by hand' WHERE id = 1",
+        [],
+    );
     publish(&s.server, 20, 1);
     let daemon = s.spawn_daemon();
     tokio::time::sleep(Duration::from_secs(3)).await;
     // Nothing got past the lock: the daemon is waiting, not writing around it.
-    let mut observer = connect(&s.db()).await;
-    assert_eq!(snapshot(&mut observer).await.0, (FEEDS * 10) as i64);
-    sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
+    let observer = sql::connect(&s.db());
+    assert_eq!(snapshot(&observer).0, (FEEDS * 10) as i64);
+    writer.execute_batch("COMMIT").unwrap();
     wait_for_entries(&s.db(), (FEEDS * 20) as i64, 1, Duration::from_secs(30)).await;
 
     // Again mid-run: hold the lock across several of its 1 s rounds.
-    sqlx::query("BEGIN IMMEDIATE")
-        .execute(&mut writer)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE feeds SET name = 'renamed again' WHERE id = 2")
-        .execute(&mut writer)
-        .await
-        .unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE").unwrap();
+    sql::exec(
+        &writer,
+        "UPDATE feeds SET name = 'renamed again' WHERE id = 2",
+        [],
+    );
     publish(&s.server, 25, 2);
     tokio::time::sleep(Duration::from_secs(3)).await;
-    assert_eq!(snapshot(&mut observer).await.0, (FEEDS * 20) as i64);
-    sqlx::query("COMMIT").execute(&mut writer).await.unwrap();
+    assert_eq!(snapshot(&observer).0, (FEEDS * 20) as i64);
+    writer.execute_batch("COMMIT").unwrap();
     wait_for_entries(&s.db(), (FEEDS * 25) as i64, 2, Duration::from_secs(30)).await;
 
     // `feedsieve rededup` from another process while the daemon writes.
@@ -280,16 +264,14 @@ async fn an_outside_writer_holding_the_lock_makes_the_daemon_wait_not_fail() {
     let out = s.cmd(&["rededup"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     wait_for_entries(&s.db(), (FEEDS * 30) as i64, 3, Duration::from_secs(30)).await;
-    let names: Vec<Option<String>> = sqlx::query_scalar("SELECT name FROM feeds ORDER BY id")
-        .fetch_all(&mut observer)
-        .await
-        .unwrap();
+    let names: Vec<Option<String>> =
+        sql::column(&observer, "SELECT name FROM feeds ORDER BY id", []);
     // The mid-run edit was committed, not lost under the daemon's writes (the
     // first one was since reset by the daemon's start-up sync with the config).
     assert_eq!(names[1].as_deref(), Some("renamed again"));
-    observer.close().await.unwrap();
-    writer.close().await.unwrap();
+    drop(observer);
+    drop(writer);
 
     stop(daemon);
-    assert_healthy(&s.db(), &s.daemon_log()).await;
+    assert_healthy(&s.db(), &s.daemon_log());
 }

@@ -18,8 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, SqliteConnection};
-use support::{Route, Server};
+use support::{Route, Server, sql};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 const FEEDS: usize = 30;
@@ -159,26 +158,26 @@ fn spawn(config: &Path, log: &Path, notify: &Path) -> Child {
 
 /// Something that changes with every committed fetch: the feeds' fetch
 /// times and durations (empty before the database exists).
-async fn fetch_marker(db: &Path) -> String {
+fn fetch_marker(db: &Path) -> String {
     if !db.exists() {
         return String::new();
     }
-    let mut conn = connect(db).await;
-    sqlx::query_scalar(
-        "SELECT COUNT(last_fetched_at) || '/' || COALESCE(MAX(last_fetched_at), '') || '/' ||
-                COALESCE(SUM(last_duration_ms), 0) || '/' || COALESCE(SUM(consecutive_failures), 0)
-         FROM feeds",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap_or_default()
+    sql::connect(db)
+        .query_row(
+            "SELECT COUNT(last_fetched_at) || '/' || COALESCE(MAX(last_fetched_at), '') || '/' ||
+                    COALESCE(SUM(last_duration_ms), 0) || '/' || COALESCE(SUM(consecutive_failures), 0)
+             FROM feeds",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap_or_default()
 }
 
 /// Waits (up to 60 s) until a fetch commits; returns whether one did.
 async fn wait_for_commit(db: &Path, before: &str) -> bool {
     let started = std::time::Instant::now();
     while started.elapsed() < Duration::from_secs(60) {
-        if fetch_marker(db).await != before {
+        if fetch_marker(db) != before {
             return true;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -207,41 +206,19 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-async fn connect(db: &Path) -> SqliteConnection {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-    SqliteConnection::connect_with(&options).await.unwrap()
-}
-
-async fn scalar_i64(conn: &mut SqliteConnection, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&mut *conn).await.unwrap()
-}
-
 /// Asserts the database is intact and every feed holds exactly one served
 /// version; returns each feed's stored version (None: nothing stored yet).
-async fn check_consistent(
-    db: &Path,
-    served: &[usize],
-    context: &str,
-) -> HashMap<usize, Option<usize>> {
-    let mut conn = connect(db).await;
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+fn check_consistent(db: &Path, served: &[usize], context: &str) -> HashMap<usize, Option<usize>> {
+    let conn = sql::connect(db);
+    let integrity: String = sql::scalar(&conn, "PRAGMA integrity_check", []);
     assert_eq!(integrity, "ok", "{context}");
-    let fk: Vec<(String, i64)> = sqlx::query_as("PRAGMA foreign_key_check")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap()
+    let fk: Vec<(String, i64)> = sql::rows(&conn, "PRAGMA foreign_key_check", [])
         .into_iter()
         .map(|(t, r, _, _): (String, i64, String, i64)| (t, r))
         .collect();
     assert!(fk.is_empty(), "{context}: foreign key violations {fk:?}");
 
-    let feeds: Vec<(i64, String)> = sqlx::query_as("SELECT id, url FROM feeds")
-        .fetch_all(&mut conn)
-        .await
-        .unwrap();
+    let feeds: Vec<(i64, String)> = sql::rows(&conn, "SELECT id, url FROM feeds", []);
     let mut stored = HashMap::new();
     for (id, url) in feeds {
         let feed: usize = url
@@ -250,12 +227,11 @@ async fn check_consistent(
             .and_then(|s| s.strip_suffix(".xml"))
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("unexpected feed url {url}"));
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT guid, title FROM entries WHERE feed_id = ?")
-                .bind(id)
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
+        let rows: Vec<(String, String)> = sql::rows(
+            &conn,
+            "SELECT guid, title FROM entries WHERE feed_id = ?",
+            [id],
+        );
         if rows.is_empty() {
             stored.insert(feed, None);
             continue;
@@ -291,27 +267,26 @@ async fn check_consistent(
 
     // De-duplication commits with the entries: no entry without its story,
     // no story without entries, every canonical an entry of its story.
-    let orphans = scalar_i64(
-        &mut conn,
+    let orphans = sql::scalar::<i64>(
+        &conn,
         "SELECT COUNT(*) FROM entries e
          WHERE e.story_id IS NULL OR e.simhash IS NULL
             OR NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = e.story_id)",
-    )
-    .await;
+        [],
+    );
     assert_eq!(orphans, 0, "{context}: entries without a story");
-    let empty = scalar_i64(
-        &mut conn,
+    let empty = sql::scalar::<i64>(
+        &conn,
         "SELECT COUNT(*) FROM stories s
          WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = s.id)
             OR NOT EXISTS (SELECT 1 FROM entries e
                            WHERE e.id = s.canonical_entry_id AND e.story_id = s.id)",
-    )
-    .await;
+        [],
+    );
     assert_eq!(
         empty, 0,
         "{context}: stories without entries or canonical entry"
     );
-    conn.close().await.unwrap();
     stored
 }
 
@@ -373,7 +348,7 @@ async fn sigkill_during_ingest_never_leaves_a_half_written_feed() {
         );
         // Then wait for this life's first committed fetch, and kill at a
         // random moment after it, while other feeds are still in flight.
-        let first_commit = wait_for_commit(&db, &fetch_marker(&db).await).await;
+        let first_commit = wait_for_commit(&db, &fetch_marker(&db)).await;
         let life = Duration::from_millis(rng.u64(0..800));
         tokio::time::sleep(life).await;
         if let Some(kib) = peak_rss_kib(daemon.id()) {
@@ -398,8 +373,7 @@ async fn sigkill_during_ingest_never_leaves_a_half_written_feed() {
             &db,
             &served,
             &format!("after kill {kill} ({life:?} into its life)"),
-        )
-        .await;
+        );
         if stored != previous {
             lives_with_progress += 1;
         }
@@ -434,39 +408,39 @@ async fn sigkill_during_ingest_never_leaves_a_half_written_feed() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let stored = check_consistent(&db, &served, "after the final run --once").await;
+    let stored = check_consistent(&db, &served, "after the final run --once");
     assert!(
         (0..FEEDS).all(|f| stored.get(&f) == Some(&Some(MAX_VERSION))),
         "{stored:?}"
     );
-    let mut conn = connect(&db).await;
-    let total = scalar_i64(&mut conn, "SELECT COUNT(*) FROM entries").await;
+    let conn = sql::connect(&db);
+    let total = sql::scalar::<i64>(&conn, "SELECT COUNT(*) FROM entries", []);
     assert_eq!(total as usize, FEEDS * size_of(MAX_VERSION));
-    let duplicates = scalar_i64(
-        &mut conn,
+    let duplicates = sql::scalar::<i64>(
+        &conn,
         "SELECT COUNT(*) FROM (SELECT feed_id, guid FROM entries
                                 GROUP BY feed_id, guid HAVING COUNT(*) > 1)",
-    )
-    .await;
+        [],
+    );
     assert_eq!(duplicates, 0);
-    let failing = scalar_i64(
-        &mut conn,
+    let failing = sql::scalar::<i64>(
+        &conn,
         "SELECT COUNT(*) FROM feeds WHERE last_error IS NOT NULL OR last_success_at IS NULL",
-    )
-    .await;
+        [],
+    );
     assert_eq!(failing, 0);
     // Syndicated copies across feeds were grouped, not one story per entry.
-    let stories = scalar_i64(&mut conn, "SELECT COUNT(*) FROM stories").await;
+    let stories = sql::scalar::<i64>(&conn, "SELECT COUNT(*) FROM stories", []);
     assert!(
         stories > 0 && (stories as usize) < total as usize,
         "{stories} stories"
     );
     // The search queue was worked off by the clean run.
     assert_eq!(
-        scalar_i64(&mut conn, "SELECT COUNT(*) FROM search_dirty").await,
+        sql::scalar::<i64>(&conn, "SELECT COUNT(*) FROM search_dirty", []),
         0
     );
-    conn.close().await.unwrap();
+    drop(conn);
     eprintln!(
         "{KILLS} SIGKILLs, {lives_with_progress} lives stored something, {partial} feeds behind \
          before the final run; {stories} stories for {total} entries; daemon peak RSS {peak_kib} KiB; {:?}",

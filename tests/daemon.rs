@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/sql.rs"]
+mod sql;
+
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
 fn rss(title: &str, items: &[(&str, &str)]) -> String {
@@ -66,37 +69,18 @@ impl Setup {
             .unwrap()
     }
     /// Runs a one-column query the way `sqlite3` would print it (rows on
-    /// lines), through sqlx so the tests need no sqlite3 binary.
-    fn query(&self, sql: &str) -> String {
-        use sqlx::Row;
-        let db = self.path("state/f.db");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            let options = sqlx::sqlite::SqliteConnectOptions::new()
-                .filename(&db)
-                .read_only(true);
-            let Ok(mut conn) = sqlx::ConnectOptions::connect(&options).await else {
-                return String::new();
-            };
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&mut conn)
-                .await
-                .unwrap_or_default();
-            rows.iter()
-                .map(|row| match row.try_get::<i64, _>(0) {
-                    Ok(n) => n.to_string(),
-                    Err(_) => row
-                        .try_get::<Option<String>, _>(0)
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default(),
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
+    /// lines, NULL as nothing), read-only, so the tests need no sqlite3
+    /// binary; nothing before the database and its tables exist.
+    fn query(&self, query: &str) -> String {
+        let Ok(conn) = sql::connect_read_only(&self.path("state/f.db")) else {
+            return String::new();
+        };
+        sql::printed(&conn, query)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 

@@ -15,7 +15,7 @@ mod hard;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use db::{NewEntry, edit, insert, story_of, ts};
+use db::{NewEntry, edit, insert, sql, story_of, ts};
 use feedsieve::config::DedupConfig;
 use feedsieve::dedup::{self, Deduper, FINGERPRINT_VERSION, fingerprint};
 
@@ -49,7 +49,7 @@ async fn variants_join_and_hard_negatives_do_not() {
     let corpus = corpus::build(&corpus::bodies(), 25);
     let mut feeds = Vec::new();
     for f in 0..5 {
-        feeds.push(db::feed(&db.pool, &format!("f{f}")).await);
+        feeds.push(db::feed(&db, &format!("f{f}")));
     }
     let mut entry_of = Vec::new();
     for (i, doc) in corpus.docs.iter().enumerate() {
@@ -60,9 +60,9 @@ async fn variants_join_and_hard_negatives_do_not() {
             &doc.text,
             ts(i as i64),
         );
-        entry_of.push(insert(&db.pool, &deduper, &[e]).await[0]);
+        entry_of.push(insert(&db, &deduper, &[e])[0]);
     }
-    let story: HashMap<i64, Option<i64>> = db::grouping(&db.pool).await.into_iter().collect();
+    let story: HashMap<i64, Option<i64>> = db::grouping(&db).into_iter().collect();
     let story_of_doc = |d: usize| story[&entry_of[d]].unwrap();
     // Originals come first in the corpus, so each group's story is the
     // original's; count variants that reached it.
@@ -109,52 +109,48 @@ async fn variants_join_and_hard_negatives_do_not() {
 async fn edit_moves_entry_and_deletes_empty_story() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let (f1, f2) = (db::feed(&db, "a"), db::feed(&db, "b"));
     let (x, y) = (article(0), article(1));
     let a = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f1, "a", "A story about x", &x, ts(0))],
-    )
-    .await[0];
+    )[0];
     let b = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f1, "b", "B story about y", &y, ts(1))],
-    )
-    .await[0];
+    )[0];
     let c = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f2, "c", "copy", &wire_copy(&x), ts(2))],
-    )
-    .await[0];
-    let (sa, sb) = (story_of(&db.pool, a).await, story_of(&db.pool, b).await);
-    assert_eq!(story_of(&db.pool, c).await, sa, "wire copy joins");
+    )[0];
+    let (sa, sb) = (story_of(&db, a), story_of(&db, b));
+    assert_eq!(story_of(&db, c), sa, "wire copy joins");
     assert_ne!(sa, sb);
 
     // B's body is replaced by a copy of X: it moves to X's story, and its
     // old story, left empty, is deleted.
-    edit(&db.pool, &deduper, b, &wire_copy(&x), ts(3)).await;
-    assert_eq!(story_of(&db.pool, b).await, sa);
-    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
-        .bind(sb)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    edit(&db, &deduper, b, &wire_copy(&x), ts(3));
+    assert_eq!(story_of(&db, b), sa);
+    let left: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT COUNT(*) FROM stories WHERE id = ?",
+        [sb],
+    );
     assert_eq!(left, 0, "empty story deleted");
 
     // The canonical (A) is rewritten into Y's text: it leaves, and the story
     // keeps its other copies with a new canonical among them.
-    edit(&db.pool, &deduper, a, &y, ts(4)).await;
-    assert_ne!(story_of(&db.pool, a).await, sa);
-    assert_eq!(story_of(&db.pool, c).await, sa);
-    let canonical: Option<i64> =
-        sqlx::query_scalar("SELECT canonical_entry_id FROM stories WHERE id = ?")
-            .bind(sa)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    edit(&db, &deduper, a, &y, ts(4));
+    assert_ne!(story_of(&db, a), sa);
+    assert_eq!(story_of(&db, c), sa);
+    let canonical: Option<i64> = sql::scalar(
+        &db.conn(),
+        "SELECT canonical_entry_id FROM stories WHERE id = ?",
+        [sa],
+    );
     assert!(
         canonical == Some(b) || canonical == Some(c),
         "{canonical:?}"
@@ -163,8 +159,8 @@ async fn edit_moves_entry_and_deletes_empty_story() {
     // A small edit keeps an entry where it is.
     let mut tweaked = wire_copy(&x);
     tweaked.push_str("\n\nCorrection: an earlier version misspelled a name.");
-    edit(&db.pool, &deduper, c, &tweaked, ts(5)).await;
-    assert_eq!(story_of(&db.pool, c).await, sa);
+    edit(&db, &deduper, c, &tweaked, ts(5));
+    assert_eq!(story_of(&db, c), sa);
 }
 
 /// Three copies of `x`, fetched at the given times: published late; the
@@ -185,24 +181,23 @@ fn three_copies(f: i64, x: &str, fetched: [String; 3]) -> [NewEntry; 3] {
 async fn canonical_is_earliest_published_then_longest() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
+    let f = db::feed(&db, "a");
     let x = article(2);
     let [first, second, third] = three_copies(f, &x, [ts(0), ts(1), ts(2)]);
     let ids = [
-        insert(&db.pool, &deduper, &[first]).await[0],
-        insert(&db.pool, &deduper, &[second]).await[0],
-        insert(&db.pool, &deduper, &[third]).await[0],
+        insert(&db, &deduper, &[first])[0],
+        insert(&db, &deduper, &[second])[0],
+        insert(&db, &deduper, &[third])[0],
     ];
-    let story = story_of(&db.pool, ids[0]).await;
+    let story = story_of(&db, ids[0]);
     for id in ids {
-        assert_eq!(story_of(&db.pool, id).await, story);
+        assert_eq!(story_of(&db, id), story);
     }
-    let (canonical, title): (i64, String) =
-        sqlx::query_as("SELECT canonical_entry_id, title FROM stories WHERE id = ?")
-            .bind(story)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let (canonical, title): (i64, String) = sql::row(
+        &db.conn(),
+        "SELECT canonical_entry_id, title FROM stories WHERE id = ?",
+        [story],
+    );
     assert_eq!(
         canonical, ids[2],
         "earliest published, tie to the longest body"
@@ -217,25 +212,23 @@ async fn canonical_is_earliest_published_then_longest() {
 async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
+    let f = db::feed(&db, "a");
     let x = article(2);
     let fetched = ts(0);
     let [first, second, third] =
         three_copies(f, &x, [fetched.clone(), fetched.clone(), fetched.clone()]);
     let other = NewEntry::new(f, "4", "Another story", &article(3), fetched.clone());
-    let ids = insert(&db.pool, &deduper, &[first, second, third, other]).await;
-    let story = story_of(&db.pool, ids[0]).await;
+    let ids = insert(&db, &deduper, &[first, second, third, other]);
+    let story = story_of(&db, ids[0]);
     assert!(story.is_some());
-    assert_eq!(story_of(&db.pool, ids[1]).await, story);
-    assert_eq!(story_of(&db.pool, ids[2]).await, story);
-    assert_ne!(story_of(&db.pool, ids[3]).await, story);
-    let (canonical, title, first_seen, updated): (i64, String, String, String) = sqlx::query_as(
+    assert_eq!(story_of(&db, ids[1]), story);
+    assert_eq!(story_of(&db, ids[2]), story);
+    assert_ne!(story_of(&db, ids[3]), story);
+    let (canonical, title, first_seen, updated): (i64, String, String, String) = sql::row(
+        &db.conn(),
         "SELECT canonical_entry_id, title, first_seen_at, updated_at FROM stories WHERE id = ?",
-    )
-    .bind(story)
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+        [story],
+    );
     assert_eq!(canonical, ids[2], "earliest published, tie to the longest");
     assert_eq!(title, "Same time, longer");
     assert_eq!(
@@ -243,25 +236,23 @@ async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
         (fetched.as_str(), fetched.as_str())
     );
     // Every row was written whole: fingerprint, anchors and shingles included.
-    let unfinished: i64 = sqlx::query_scalar(
+    let unfinished: i64 = sql::scalar(
+        &db.conn(),
         "SELECT COUNT(*) FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
          LEFT JOIN entry_shingles sh ON sh.entry_id = e.id
          WHERE e.simhash IS NULL OR e.story_id IS NULL OR a.entry_id IS NULL
             OR sh.words IS NULL OR sh.chars != length(e.content_text)
             OR length(sh.shingles) != 3 * (sh.words - 2)",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(unfinished, 0);
     // A later fetch's copy joins the same story through the window.
     let later = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f, "5", "Late copy", &wire_copy(&x), ts(5))],
-    )
-    .await[0];
-    assert_eq!(story_of(&db.pool, later).await, story);
+    )[0];
+    assert_eq!(story_of(&db, later), story);
 }
 
 /// The matcher reads ahead before the writer is taken; feeds committed in
@@ -273,50 +264,50 @@ async fn copies_in_one_fetch_join_one_story_with_the_same_canonical() {
 async fn what_changed_since_the_prefetch_is_read_again() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
-    let g = db::feed(&db.pool, "b").await;
+    let f = db::feed(&db, "a");
+    let g = db::feed(&db, "b");
     let x = article(5);
     let y = article(6);
-    let a = insert(&db.pool, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(0))]).await[0];
-    let b = insert(&db.pool, &deduper, &[NewEntry::new(g, "b", "t", &y, ts(0))]).await[0];
-    let gone = story_of(&db.pool, a).await.unwrap();
+    let a = insert(&db, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(0))])[0];
+    let b = insert(&db, &deduper, &[NewEntry::new(g, "b", "t", &y, ts(0))])[0];
+    let gone = story_of(&db, a).unwrap();
 
     // Read ahead for a copy of A (A's shingles, of X, are read); then A is
     // rewritten into a copy of B: it moves to B's story, and its old
     // story, now empty, is deleted. The copy must not join B's story on
     // the X shingles read before the edit.
     let copy = [NewEntry::new(g, "c", "t", &wire_copy(&x), ts(2))];
-    let prefetched = db::prefetch(&db.pool, &deduper, &copy).await;
-    edit(&db.pool, &deduper, a, &wire_copy(&y), ts(1)).await;
-    assert_eq!(story_of(&db.pool, a).await, story_of(&db.pool, b).await);
-    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
-        .bind(gone)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let prefetched = db::prefetch(&db, &deduper, &copy);
+    edit(&db, &deduper, a, &wire_copy(&y), ts(1));
+    assert_eq!(story_of(&db, a), story_of(&db, b));
+    let stories: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT COUNT(*) FROM stories WHERE id = ?",
+        [gone],
+    );
     assert_eq!(stories, 0);
-    let c = db::insert_prefetched(&db.pool, &deduper, &copy, prefetched).await[0];
-    let story = story_of(&db.pool, c).await.unwrap();
+    let c = db::insert_prefetched(&db, &deduper, &copy, prefetched)[0];
+    let story = story_of(&db, c).unwrap();
     assert_ne!(story, gone, "joined a story deleted since the prefetch");
     // A was edited since the read-ahead: it is read again, and now holds
     // only Y, so the copy of X is not placed on the X shingles read before.
-    assert_ne!(Some(story), story_of(&db.pool, a).await);
+    assert_ne!(Some(story), story_of(&db, a));
 
     // Read ahead for another copy of X; meanwhile an earlier-published copy
     // joins C's story and becomes its canonical.
     let later = [NewEntry::new(f, "d", "t", &x, ts(4))];
-    let prefetched = db::prefetch(&db.pool, &deduper, &later).await;
+    let prefetched = db::prefetch(&db, &deduper, &later);
     let mut earliest = NewEntry::new(g, "e", "t", &x, ts(3));
     earliest.published = Some(ts(-60));
-    let e = insert(&db.pool, &deduper, &[earliest]).await[0];
-    assert_eq!(story_of(&db.pool, e).await, Some(story));
-    let d = db::insert_prefetched(&db.pool, &deduper, &later, prefetched).await[0];
-    assert_eq!(story_of(&db.pool, d).await, Some(story));
-    let canonical: i64 = sqlx::query_scalar("SELECT canonical_entry_id FROM stories WHERE id = ?")
-        .bind(story)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let e = insert(&db, &deduper, &[earliest])[0];
+    assert_eq!(story_of(&db, e), Some(story));
+    let d = db::insert_prefetched(&db, &deduper, &later, prefetched)[0];
+    assert_eq!(story_of(&db, d), Some(story));
+    let canonical: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT canonical_entry_id FROM stories WHERE id = ?",
+        [story],
+    );
     assert_eq!(canonical, e);
 }
 
@@ -326,19 +317,15 @@ async fn what_changed_since_the_prefetch_is_read_again() {
 async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
-    sqlx::query(
+    let f = db::feed(&db, "a");
+    sql::exec(
+        &db.conn(),
         "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, raw_hash)
          VALUES (9223372036854775807, ?, 'top', ?, ?, 0)",
-    )
-    .bind(f)
-    .bind(ts(0))
-    .bind(ts(0))
-    .execute(&db.pool)
-    .await
-    .unwrap();
+        (f, ts(0), ts(0)),
+    );
     let run = [NewEntry::new(f, "new", "t", &article(7), ts(1))];
-    let prefetched = db::prefetch(&db.pool, &deduper, &run).await;
+    let prefetched = db::prefetch(&db, &deduper, &run);
     let write = feedsieve::pipeline::ReadyEntry::new(feedsieve::store::EntryWrite {
         guid: "new".into(),
         url: None,
@@ -353,7 +340,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
         page_wanted: false,
         extras: Default::default(),
     });
-    let mut conn = db::connect(&db.pool);
+    let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
     let result = feedsieve::pipeline::insert_new(&tx, &deduper, f, &ts(1), &[&write], prefetched);
     assert!(result.is_err(), "{result:?}");
@@ -363,7 +350,7 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
 async fn short_entries_match_on_title_or_link_only() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let (f1, f2) = (db::feed(&db, "a"), db::feed(&db, "b"));
     let template = "Posted by Staff | Share: Facebook Twitter";
     let mut a = NewEntry::new(
         f1,
@@ -395,14 +382,14 @@ async fn short_entries_match_on_title_or_link_only() {
         &format!("{template} The mayor spoke."),
         ts(3),
     );
-    let ids = insert(&db.pool, &deduper, &[a, b, c, d]).await;
+    let ids = insert(&db, &deduper, &[a, b, c, d]);
     let s: Vec<_> = [ids[0], ids[1], ids[2], ids[3]]
         .iter()
         .map(|&i| (i, 0))
         .collect();
     let mut stories = Vec::new();
     for (id, _) in s {
-        stories.push(story_of(&db.pool, id).await);
+        stories.push(story_of(&db, id));
     }
     assert_eq!(stories[1], stories[0], "same normalised title");
     assert_eq!(stories[2], stories[0], "same normalised link");
@@ -420,31 +407,24 @@ async fn window_is_respected() {
         ..config()
     };
     let deduper = Deduper::load(&db.store, &cfg).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
+    let f = db::feed(&db, "a");
     let x = article(3);
     // Times from now on (ts(1440) is now): the window reaches back from the
     // newest entry seen, as it does live.
-    let a = insert(
-        &db.pool,
-        &deduper,
-        &[NewEntry::new(f, "a", "t", &x, ts(1440))],
-    )
-    .await[0];
+    let a = insert(&db, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(1440))])[0];
     let b = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f, "b", "t", &wire_copy(&x), ts(1470))],
-    )
-    .await[0];
+    )[0];
     let c = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f, "c", "t", &wire_copy(&x), ts(1640))],
-    )
-    .await[0];
-    assert_eq!(story_of(&db.pool, b).await, story_of(&db.pool, a).await);
+    )[0];
+    assert_eq!(story_of(&db, b), story_of(&db, a));
     // 200 minutes after A, 170 after B: outside a one-hour window of both.
-    assert_ne!(story_of(&db.pool, c).await, story_of(&db.pool, a).await);
+    assert_ne!(story_of(&db, c), story_of(&db, a));
 }
 
 /// The window is read from the database when the first entry needs it, not
@@ -453,31 +433,29 @@ async fn window_is_respected() {
 #[tokio::test]
 async fn the_window_is_read_when_first_needed() {
     let db = db::open().await;
-    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let (f1, f2) = (db::feed(&db, "a"), db::feed(&db, "b"));
     let x = article(0);
     let first = Deduper::load(&db.store, &config()).await.unwrap();
     let original = insert(
-        &db.pool,
+        &db,
         &first,
         &[NewEntry::new(f1, "a", "The original", &x, ts(0))],
-    )
-    .await[0];
+    )[0];
     assert!(first.window_read());
 
     let restarted = Deduper::load(&db.store, &config()).await.unwrap();
     assert!(!restarted.window_read());
     assert_eq!(restarted.indexed(), 0);
     let copy = insert(
-        &db.pool,
+        &db,
         &restarted,
         &[NewEntry::new(f2, "c", "A copy", &wire_copy(&x), ts(1))],
-    )
-    .await[0];
+    )[0];
     assert!(restarted.window_read());
     assert_eq!(restarted.indexed(), 2);
     assert_eq!(
-        story_of(&db.pool, copy).await,
-        story_of(&db.pool, original).await,
+        story_of(&db, copy),
+        story_of(&db, original),
         "the copy finds the entry stored before the restart"
     );
 
@@ -495,14 +473,14 @@ async fn the_window_is_read_when_first_needed() {
 #[tokio::test]
 async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
     let db = db::open().await;
-    let (f1, f2) = (db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await);
+    let (f1, f2) = (db::feed(&db, "a"), db::feed(&db, "b"));
     let first = Deduper::load(&db.store, &config()).await.unwrap();
     let mut ids = Vec::new();
     for i in 0..3 {
         let body = article(i);
         ids.push(
             insert(
-                &db.pool,
+                &db,
                 &first,
                 &[NewEntry::new(
                     f1,
@@ -511,19 +489,18 @@ async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
                     &body,
                     ts(i as i64),
                 )],
-            )
-            .await[0],
+            )[0],
         );
     }
-    sqlx::query("UPDATE entries SET title = X'00ff' WHERE id = ?")
-        .bind(ids[2])
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    sql::exec(
+        &db.conn(),
+        "UPDATE entries SET title = X'00ff' WHERE id = ?",
+        [ids[2]],
+    );
 
     let restarted = Deduper::load(&db.store, &config()).await.unwrap();
     let copy = insert(
-        &db.pool,
+        &db,
         &restarted,
         &[NewEntry::new(
             f2,
@@ -532,25 +509,21 @@ async fn a_row_that_does_not_decode_is_left_out_of_the_window() {
             &wire_copy(&article(0)),
             ts(3),
         )],
-    )
-    .await[0];
+    )[0];
     assert!(restarted.window_read());
     // Two stored entries and the copy; the undecodable one is left out.
     assert_eq!(restarted.indexed(), 3);
-    assert_eq!(
-        story_of(&db.pool, copy).await,
-        story_of(&db.pool, ids[0]).await
-    );
+    assert_eq!(story_of(&db, copy), story_of(&db, ids[0]));
 }
 
 #[tokio::test]
 async fn rolled_back_candidates_are_skipped() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let f = db::feed(&db.pool, "a").await;
+    let f = db::feed(&db, "a");
     let x = article(4);
     // Assigned, then rolled back: the index keeps an id with no row.
-    let mut conn = db::connect(&db.pool);
+    let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
     let ghost: i64 = tx
         .query_row(
@@ -564,16 +537,12 @@ async fn rolled_back_candidates_are_skipped() {
     tx.rollback().unwrap();
     assert_eq!(deduper.indexed(), 1);
     let a = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f, "a", "t", &wire_copy(&x), ts(1))],
-    )
-    .await[0];
-    assert!(story_of(&db.pool, a).await.is_some());
-    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    )[0];
+    assert!(story_of(&db, a).is_some());
+    let stories: i64 = sql::scalar(&db.conn(), "SELECT COUNT(*) FROM stories", []);
     assert_eq!(stories, 1);
     // Unknown ids passed to assign are skipped too.
     deduper.assign(&conn, &[999_999]).unwrap();
@@ -584,7 +553,7 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let corpus = corpus::build(&corpus::bodies(), 12);
-    let feeds = [db::feed(&db.pool, "a").await, db::feed(&db.pool, "b").await];
+    let feeds = [db::feed(&db, "a"), db::feed(&db, "b")];
     for (i, doc) in corpus.docs.iter().enumerate() {
         let e = NewEntry::new(
             feeds[i % 2],
@@ -593,44 +562,41 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
             &doc.text,
             ts(i as i64),
         );
-        insert(&db.pool, &deduper, &[e]).await;
+        insert(&db, &deduper, &[e]);
     }
-    let before = db::partition(&db.pool).await;
+    let before = db::partition(&db);
     let report = dedup::rededup(&db.store, &config()).await.unwrap();
     assert_eq!(report.entries, corpus.docs.len() as u64);
     assert_eq!(report.stories, before.len() as u64);
-    assert_eq!(db::partition(&db.pool).await, before);
+    assert_eq!(db::partition(&db), before);
 
     // A database written by another fingerprint version is regrouped at load.
-    sqlx::query("UPDATE meta SET value = '0' WHERE key = ?")
-        .bind(dedup::META_FINGERPRINT_VERSION)
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE entries SET simhash = NULL, story_id = NULL")
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    sqlx::query("DELETE FROM stories")
-        .execute(&db.pool)
-        .await
-        .unwrap();
+    sql::exec(
+        &db.conn(),
+        "UPDATE meta SET value = '0' WHERE key = ?",
+        [dedup::META_FINGERPRINT_VERSION],
+    );
+    sql::exec(
+        &db.conn(),
+        "UPDATE entries SET simhash = NULL, story_id = NULL",
+        [],
+    );
+    sql::exec(&db.conn(), "DELETE FROM stories", []);
     let reloaded = Deduper::load(&db.store, &config()).await.unwrap();
-    assert_eq!(db::partition(&db.pool).await, before);
+    assert_eq!(db::partition(&db), before);
     reloaded.ensure_window().unwrap();
     assert_eq!(reloaded.indexed(), corpus.docs.len());
-    let version: String = sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
-        .bind(dedup::META_FINGERPRINT_VERSION)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let version: String = sql::scalar(
+        &db.conn(),
+        "SELECT value FROM meta WHERE key = ?",
+        [dedup::META_FINGERPRINT_VERSION],
+    );
     assert_eq!(version, FINGERPRINT_VERSION.to_string());
-    let unfilled: i64 = sqlx::query_scalar(
+    let unfilled: i64 = sql::scalar(
+        &db.conn(),
         "SELECT COUNT(*) FROM entries WHERE simhash IS NULL OR story_id IS NULL",
-    )
-    .fetch_one(&db.pool)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(unfilled, 0);
 }
 
@@ -638,19 +604,15 @@ async fn rededup_reproduces_grouping_and_load_rededups_on_new_version() {
 async fn list_stories_counts_copies_and_feeds() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let (f1, f2) = (
-        db::feed(&db.pool, "alpha").await,
-        db::feed(&db.pool, "beta").await,
-    );
+    let (f1, f2) = (db::feed(&db, "alpha"), db::feed(&db, "beta"));
     let x = article(5);
     insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f1, "1", "Wire story", &x, ts(0))],
-    )
-    .await;
+    );
     insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(
             f2,
@@ -659,14 +621,12 @@ async fn list_stories_counts_copies_and_feeds() {
             &wire_copy(&x),
             ts(1),
         )],
-    )
-    .await;
+    );
     insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f2, "3", "Other", &article(6), ts(2))],
-    )
-    .await;
+    );
     let all = dedup::list_stories(&db.store, None).await.unwrap();
     assert_eq!(all.len(), 2);
     let wire = all.iter().find(|s| s.copies == 2).unwrap();
@@ -712,17 +672,12 @@ async fn max_distance_is_waived_for_copies_sharing_anchors() {
             ..config()
         };
         let deduper = Deduper::load(&db.store, &cfg).await.unwrap();
-        let f = db::feed(&db.pool, "a").await;
-        let a = insert(&db.pool, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(1))]).await[0];
-        let b = insert(
-            &db.pool,
-            &deduper,
-            &[NewEntry::new(f, "b", "t", &copy, ts(2))],
-        )
-        .await[0];
+        let f = db::feed(&db, "a");
+        let a = insert(&db, &deduper, &[NewEntry::new(f, "a", "t", &x, ts(1))])[0];
+        let b = insert(&db, &deduper, &[NewEntry::new(f, "b", "t", &copy, ts(2))])[0];
         assert_eq!(
-            story_of(&db.pool, a).await,
-            story_of(&db.pool, b).await,
+            story_of(&db, a),
+            story_of(&db, b),
             "max_distance {max_distance}, copies {apart} bits apart"
         );
     }
@@ -735,7 +690,7 @@ async fn store_items(items: &[hard::Item], feeds: usize) -> (db::Db, Vec<Option<
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let mut feed_ids = Vec::new();
     for f in 0..feeds {
-        feed_ids.push(db::feed(&db.pool, &format!("f{f}")).await);
+        feed_ids.push(db::feed(&db, &format!("f{f}")));
     }
     let mut entries = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -746,11 +701,11 @@ async fn store_items(items: &[hard::Item], feeds: usize) -> (db::Db, Vec<Option<
             &item.text,
             ts(i as i64),
         );
-        entries.push(insert(&db.pool, &deduper, &[e]).await[0]);
+        entries.push(insert(&db, &deduper, &[e])[0]);
     }
     let mut stories = Vec::new();
     for id in entries {
-        stories.push(story_of(&db.pool, id).await);
+        stories.push(story_of(&db, id));
     }
     (db, stories)
 }
@@ -835,12 +790,12 @@ async fn articles_quoting_one_press_statement_stay_apart() {
 
 /// Every entry's story as a partition of (feed name, guid) keys, so that
 /// databases filled in different orders compare.
-async fn partition_by_guid(pool: &sqlx::SqlitePool) -> Vec<Vec<String>> {
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT e.guid, e.story_id FROM entries e ORDER BY e.guid")
-            .fetch_all(pool)
-            .await
-            .unwrap();
+fn partition_by_guid(db: &db::Db) -> Vec<Vec<String>> {
+    let rows: Vec<(String, i64)> = sql::rows(
+        &db.conn(),
+        "SELECT e.guid, e.story_id FROM entries e ORDER BY e.guid",
+        [],
+    );
     let mut by_story = std::collections::BTreeMap::<i64, Vec<String>>::new();
     for (guid, story) in rows {
         by_story.entry(story).or_default().push(guid);
@@ -883,7 +838,7 @@ async fn store_in_order(items: &[hard::Item], order: &[usize], rng: &mut fastran
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
     let mut feeds = Vec::new();
     for f in 0..6 {
-        feeds.push(db::feed(&db.pool, &format!("f{f}")).await);
+        feeds.push(db::feed(&db, &format!("f{f}")));
     }
     let mut runs: Vec<Vec<NewEntry>> = Vec::new();
     let mut at = 0;
@@ -911,12 +866,12 @@ async fn store_in_order(items: &[hard::Item], order: &[usize], rng: &mut fastran
     for (k, run) in runs.iter().enumerate() {
         let prefetched = match ahead.take() {
             Some(p) => p,
-            None => db::prefetch(&db.pool, &deduper, run).await,
+            None => db::prefetch(&db, &deduper, run),
         };
         if let Some(next) = runs.get(k + 1) {
-            ahead = Some(db::prefetch(&db.pool, &deduper, next).await);
+            ahead = Some(db::prefetch(&db, &deduper, next));
         }
-        db::insert_prefetched(&db.pool, &deduper, run, prefetched).await;
+        db::insert_prefetched(&db, &deduper, run, prefetched);
     }
     db
 }
@@ -932,7 +887,7 @@ async fn the_partition_does_not_depend_on_arrival_order() {
         let mut order: Vec<usize> = (0..items.len()).collect();
         rng.shuffle(&mut order);
         let db = store_in_order(&items, &order, &mut rng).await;
-        let partition = partition_by_guid(&db.pool).await;
+        let partition = partition_by_guid(&db);
         match &first {
             None => {
                 // Not a trivial partition: stories of several entries, and
@@ -963,17 +918,15 @@ async fn rededup_gives_the_daemon_partition() {
     rng.shuffle(&mut order);
     let db = store_in_order(&items, &order, &mut rng).await;
     // Fetch times that disagree with the arrival order.
-    sqlx::query("UPDATE entries SET fetched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ((id * 37) % 500) || ' minutes')")
-        .execute(&db.pool)
-        .await
-        .unwrap();
-    let daemon = partition_by_guid(&db.pool).await;
+    sql::exec(
+        &db.conn(),
+        "UPDATE entries SET fetched_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ((id * 37) % 500) || ' minutes')",
+        [],
+    );
+    let daemon = partition_by_guid(&db);
     dedup::rededup(&db.store, &config()).await.unwrap();
-    assert_eq!(partition_by_guid(&db.pool).await, daemon);
-    let merges: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_merges")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    assert_eq!(partition_by_guid(&db), daemon);
+    let merges: i64 = sql::scalar(&db.conn(), "SELECT COUNT(*) FROM story_merges", []);
     assert_eq!(
         merges, 0,
         "rededup gives out new ids and forgets the merges"
@@ -986,11 +939,7 @@ async fn rededup_gives_the_daemon_partition() {
 async fn a_story_id_merged_away_still_resolves() {
     let db = db::open().await;
     let deduper = Deduper::load(&db.store, &config()).await.unwrap();
-    let (f1, f2, f3) = (
-        db::feed(&db.pool, "a").await,
-        db::feed(&db.pool, "b").await,
-        db::feed(&db.pool, "c").await,
-    );
+    let (f1, f2, f3) = (db::feed(&db, "a"), db::feed(&db, "b"), db::feed(&db, "c"));
     let paras = corpus::bodies()
         .iter()
         .map(|b| corpus::paragraphs(b))
@@ -1002,21 +951,12 @@ async fn a_story_id_merged_away_still_resolves() {
     let start = paras[..n / 4].join("\n\n");
     let end = paras[n / 4..].join("\n\n");
     let a = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f1, "a", "Start", &start, ts(0))],
-    )
-    .await[0];
-    let b = insert(
-        &db.pool,
-        &deduper,
-        &[NewEntry::new(f2, "b", "End", &end, ts(1))],
-    )
-    .await[0];
-    let (sa, sb) = (
-        story_of(&db.pool, a).await.unwrap(),
-        story_of(&db.pool, b).await.unwrap(),
-    );
+    )[0];
+    let b = insert(&db, &deduper, &[NewEntry::new(f2, "b", "End", &end, ts(1))])[0];
+    let (sa, sb) = (story_of(&db, a).unwrap(), story_of(&db, b).unwrap());
     assert_ne!(
         sa, sb,
         "the parts are different stories until the whole arrives"
@@ -1024,65 +964,56 @@ async fn a_story_id_merged_away_still_resolves() {
     assert!(sa < sb);
     // The whole article matches both.
     let c = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f3, "c", "Whole", &paras.join("\n\n"), ts(2))],
-    )
-    .await[0];
+    )[0];
     for id in [a, b, c] {
-        assert_eq!(
-            story_of(&db.pool, id).await,
-            Some(sa),
-            "the lowest id survives"
-        );
+        assert_eq!(story_of(&db, id), Some(sa), "the lowest id survives");
     }
-    let gone: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories WHERE id = ?")
-        .bind(sb)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let gone: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT COUNT(*) FROM stories WHERE id = ?",
+        [sb],
+    );
     assert_eq!(gone, 0);
-    let resolved: i64 =
-        sqlx::query_scalar("SELECT current_story_id FROM story_ids WHERE story_id = ?")
-            .bind(sb)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let resolved: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT current_story_id FROM story_ids WHERE story_id = ?",
+        [sb],
+    );
     assert_eq!(resolved, sa);
-    let (into, merged_at): (i64, String) =
-        sqlx::query_as("SELECT into_id, merged_at FROM story_merges WHERE story_id = ?")
-            .bind(sb)
-            .fetch_one(&db.pool)
-            .await
-            .unwrap();
+    let (into, merged_at): (i64, String) = sql::row(
+        &db.conn(),
+        "SELECT into_id, merged_at FROM story_merges WHERE story_id = ?",
+        [sb],
+    );
     assert_eq!((into, merged_at), (sa, ts(2)));
     // The canonical is chosen by content: none is dated, so the longest.
-    let canonical: i64 = sqlx::query_scalar("SELECT canonical_entry_id FROM stories WHERE id = ?")
-        .bind(sa)
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let canonical: i64 = sql::scalar(
+        &db.conn(),
+        "SELECT canonical_entry_id FROM stories WHERE id = ?",
+        [sa],
+    );
     assert_eq!(canonical, c);
     // The survivor merged in turn (here by hand): the older merge follows
     // it, so every id resolves in one step to a live story.
     let d = insert(
-        &db.pool,
+        &db,
         &deduper,
         &[NewEntry::new(f1, "d", "Unrelated", &article(9), ts(3))],
-    )
-    .await[0];
-    let sd = story_of(&db.pool, d).await.unwrap();
-    let mut conn = db::connect(&db.pool);
+    )[0];
+    let sd = story_of(&db, d).unwrap();
+    let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
     feedsieve::store::merge_stories(&tx, sa, sd, &ts(4)).unwrap();
     tx.commit().unwrap();
     for old in [sa, sb, sd] {
-        let resolved: i64 =
-            sqlx::query_scalar("SELECT current_story_id FROM story_ids WHERE story_id = ?")
-                .bind(old)
-                .fetch_one(&db.pool)
-                .await
-                .unwrap();
+        let resolved: i64 = sql::scalar(
+            &db.conn(),
+            "SELECT current_story_id FROM story_ids WHERE story_id = ?",
+            [old],
+        );
         assert_eq!(resolved, sd, "story {old}");
     }
 }

@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sqlx::{Connection, SqliteConnection};
-use support::{Route, Server};
+use support::{Route, Server, sql};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 const FEEDS: usize = 4;
@@ -85,28 +84,17 @@ fn publish(server: &Server, n: usize, rev: usize) {
     }
 }
 
-async fn connect(db: &Path) -> SqliteConnection {
-    let options = sqlx::sqlite::SqliteConnectOptions::new().filename(db);
-    SqliteConnection::connect_with(&options).await.unwrap()
-}
-
 /// Per feed: (entries, distinct title revisions).
-async fn feed_state(db: &Path) -> Vec<(i64, i64)> {
-    let mut conn = connect(db).await;
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+fn feed_state(db: &Path) -> Vec<(i64, i64)> {
+    let conn = sql::connect(db);
+    let integrity: String = sql::scalar(&conn, "PRAGMA integrity_check", []);
     assert_eq!(integrity, "ok");
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
+    sql::rows(
+        &conn,
         "SELECT COUNT(e.id), COUNT(DISTINCT substr(e.title, instr(e.title, 'rev')))
          FROM feeds f LEFT JOIN entries e ON e.feed_id = f.id GROUP BY f.id ORDER BY f.id",
+        [],
     )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap();
-    conn.close().await.unwrap();
-    rows
 }
 
 async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> bool) {
@@ -162,7 +150,7 @@ async fn a_full_disk_is_logged_retried_and_recovered_from_without_damage() {
         .spawn()
         .unwrap();
     wait_until("first entries", Duration::from_secs(20), async || {
-        db.exists() && feed_state(&db).await == vec![(5, 1); FEEDS]
+        db.exists() && feed_state(&db) == vec![(5, 1); FEEDS]
     })
     .await;
 
@@ -195,7 +183,7 @@ async fn a_full_disk_is_logged_retried_and_recovered_from_without_damage() {
     );
     // Nothing half-written, nothing corrupt while full: every feed still has
     // its 5 old entries (a feed that squeezed in has all 40 of the new ones).
-    for (count, revs) in feed_state(&db).await {
+    for (count, revs) in feed_state(&db) {
         assert!(
             (count == 5 || count == 40) && revs == 1,
             "{count} entries, {revs} revisions"
@@ -206,7 +194,7 @@ async fn a_full_disk_is_logged_retried_and_recovered_from_without_damage() {
     std::fs::remove_file(&filler).unwrap();
     let start = Instant::now();
     loop {
-        let state = feed_state(&db).await;
+        let state = feed_state(&db);
         if state == vec![(40, 1); FEEDS] {
             break;
         }
@@ -219,22 +207,22 @@ async fn a_full_disk_is_logged_retried_and_recovered_from_without_damage() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let mut conn = connect(&db).await;
-    let (errors, orphans): (i64, i64) = sqlx::query_as(
+    let conn = sql::connect(&db);
+    let (errors, orphans): (i64, i64) = sql::row(
+        &conn,
         "SELECT (SELECT COUNT(*) FROM feeds WHERE last_error IS NOT NULL),
                 (SELECT COUNT(*) FROM entries WHERE story_id IS NULL
                    OR story_id NOT IN (SELECT id FROM stories))",
-    )
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!((errors, orphans), (0, 0));
-    let rev1: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE title LIKE '%rev1'")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+    let rev1: i64 = sql::scalar(
+        &conn,
+        "SELECT COUNT(*) FROM entries WHERE title LIKE '%rev1'",
+        [],
+    );
     assert_eq!(rev1, (FEEDS * 40) as i64);
-    conn.close().await.unwrap();
+    drop(conn);
 
     alive(&mut daemon, &log);
     Command::new("kill")
@@ -253,5 +241,5 @@ async fn a_full_disk_is_logged_retried_and_recovered_from_without_damage() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status:?}\n{}", read_log());
-    assert_eq!(feed_state(&db).await, vec![(40, 1); FEEDS]);
+    assert_eq!(feed_state(&db), vec![(40, 1); FEEDS]);
 }

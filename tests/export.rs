@@ -5,6 +5,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+#[path = "support/sql.rs"]
+mod sql;
+
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
 const WIRE: &str = "PORTLAND, Maine (Wire) — The city council voted seven to two on Tuesday to convert three downtown parking garages into year-round housing, a plan that supporters say will add nearly four hundred apartments within five years. The garages, built in the seventies, have averaged less than half occupancy since 2021, according to a report by the planning office.";
@@ -125,40 +128,20 @@ impl Setup {
             .build()
             .unwrap()
     }
-    async fn connect(&self, read_only: bool) -> sqlx::SqliteConnection {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(self.path("state/f.db"))
-            .read_only(read_only);
-        sqlx::ConnectOptions::connect(&options).await.unwrap()
-    }
-    /// The first column of every row, as text.
-    fn query(&self, sql: &str) -> Vec<String> {
-        use sqlx::Row;
-        Self::rt().block_on(async {
-            let mut conn = self.connect(true).await;
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-            rows.iter()
-                .map(|row| match row.try_get::<i64, _>(0) {
-                    Ok(n) => n.to_string(),
-                    Err(_) => row.try_get::<String, _>(0).unwrap(),
-                })
-                .collect()
-        })
+    /// The first column of every row, as text (none NULL), read-only.
+    fn query(&self, query: &str) -> Vec<String> {
+        let conn = sql::connect_read_only(&self.path("state/f.db")).unwrap();
+        sql::printed(&conn, query)
+            .unwrap_or_else(|e| panic!("{e}: {query}"))
+            .into_iter()
+            .map(|text| text.unwrap_or_else(|| panic!("NULL from {query}")))
+            .collect()
     }
     fn count(&self, sql: &str) -> usize {
         self.query(sql)[0].parse().unwrap()
     }
-    fn execute(&self, sql: &str) {
-        Self::rt().block_on(async {
-            let mut conn = self.connect(false).await;
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-        });
+    fn execute(&self, query: &str) {
+        sql::exec(&sql::connect(&self.path("state/f.db")), query, []);
     }
 }
 

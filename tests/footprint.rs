@@ -11,33 +11,8 @@ use std::path::Path;
 use feedsieve::store::codec;
 use rusqlite::Connection;
 
-/// Applies the project's migrations numbered below `before` from a copy in
-/// `dir` (sqlx reads the same files the binary embeds, so the checksums
-/// match when the binary opens the file later).
-async fn migrate_until(db: &Path, dir: &Path, before: u32) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let copy = dir.join("migrations");
-    std::fs::create_dir_all(&copy).unwrap();
-    for file in std::fs::read_dir(&source).unwrap() {
-        let file = file.unwrap();
-        let name = file.file_name().to_string_lossy().to_string();
-        let number: u32 = name[..4].parse().unwrap();
-        if number < before {
-            std::fs::copy(file.path(), copy.join(&name)).unwrap();
-        }
-    }
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(db)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    sqlx::migrate::Migrator::new(copy.as_path())
-        .await
-        .unwrap()
-        .run(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-}
+#[path = "support/sql.rs"]
+mod sql;
 
 fn raw_html(i: usize) -> String {
     format!(
@@ -145,7 +120,7 @@ fn assert_converted(conn: &Connection, entries: usize) {
 async fn an_old_database_is_converted_in_place() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.db");
-    migrate_until(&db, dir.path(), 15).await;
+    sql::migrated_up_to(&db, 14);
     write_old_rows(&db, 12);
 
     let store = feedsieve::store::Store::open(&db).await.unwrap();
@@ -188,11 +163,11 @@ async fn an_old_database_is_converted_in_place() {
 async fn an_interrupted_conversion_resumes_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.db");
-    migrate_until(&db, dir.path(), 15).await;
+    sql::migrated_up_to(&db, 14);
     write_old_rows(&db, 9);
     // Migration 0015 applied, then the conversion stops after two batches
     // of three (as a killed process would, between transactions).
-    migrate_until(&db, dir.path(), 16).await;
+    sql::migrated_up_to(&db, 15);
     let mut conn = Connection::open(&db).unwrap();
     let report = codec::convert_in_batches(&mut conn, 3, Some(2)).unwrap();
     assert_eq!(report.rows, 6);

@@ -56,7 +56,7 @@ fn serve_pages(server: &Server, articles: &[Article]) {
     }
 }
 
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 struct PageRow {
     guid: String,
     content_text: Option<String>,
@@ -69,26 +69,32 @@ struct PageRow {
     story_id: Option<i64>,
 }
 
-async fn page_rows(env: &Env, feed_url: &str) -> Vec<PageRow> {
-    let db = env.db().await;
-    sqlx::query_as(
+fn page_rows(env: &Env, feed_url: &str) -> Vec<PageRow> {
+    support::sql::rows_with(
+        &env.db().conn(),
         "SELECT e.guid, e.content_text, e.teaser_text, e.text_source, e.page_url, e.page_error,
                 e.page_attempts, e.page_due_at, e.story_id
          FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ? ORDER BY e.id",
+        [feed_url],
+        |row| {
+            Ok(PageRow {
+                guid: row.get("guid")?,
+                content_text: row.get("content_text")?,
+                teaser_text: row.get("teaser_text")?,
+                text_source: row.get("text_source")?,
+                page_url: row.get("page_url")?,
+                page_error: row.get("page_error")?,
+                page_attempts: row.get("page_attempts")?,
+                page_due_at: row.get("page_due_at")?,
+                story_id: row.get("story_id")?,
+            })
+        },
     )
-    .bind(feed_url)
-    .fetch_all(&db.0)
-    .await
-    .unwrap()
 }
 
-async fn content_kind(env: &Env, feed_url: &str) -> Option<String> {
-    let db = env.db().await;
-    sqlx::query_scalar("SELECT content_kind FROM feeds WHERE url = ?")
-        .bind(feed_url)
-        .fetch_one(&db.0)
-        .await
-        .unwrap()
+fn content_kind(env: &Env, feed_url: &str) -> Option<String> {
+    env.db()
+        .scalar("SELECT content_kind FROM feeds WHERE url = ?", [feed_url])
 }
 
 fn article_hits(server: &Server) -> usize {
@@ -157,7 +163,7 @@ async fn teaser_feeds_get_their_articles_and_join_the_full_copies() {
     assert_eq!(summary.failed, 0);
     assert_eq!((summary.pages, summary.pages_failed), (6, 0));
 
-    let full = page_rows(&env, &server.url("/full.xml")).await;
+    let full = page_rows(&env, &server.url("/full.xml"));
     assert_eq!(full.len(), 6);
     assert!(
         full.iter()
@@ -171,9 +177,7 @@ async fn teaser_feeds_get_their_articles_and_join_the_full_copies() {
             .any(|r| r.path.starts_with("/wire/"))
     );
     assert_eq!(
-        content_kind(&env, &server.url("/full.xml"))
-            .await
-            .as_deref(),
+        content_kind(&env, &server.url("/full.xml")).as_deref(),
         Some("full")
     );
 
@@ -182,7 +186,7 @@ async fn teaser_feeds_get_their_articles_and_join_the_full_copies() {
         ("/atom.xml", 2..4),
         ("/feed.json", 4..6),
     ] {
-        let rows = page_rows(&env, &server.url(feed)).await;
+        let rows = page_rows(&env, &server.url(feed));
         assert_eq!(rows.len(), 2, "{feed}");
         for (row, article) in rows.iter().zip(&all[range]) {
             assert_eq!(row.text_source, "page", "{feed}: {row:?}");
@@ -290,9 +294,9 @@ async fn always_and_never_override_detection() {
     env.run(SECS(60)).await;
     assert_eq!(server.hits(&p0), 1);
     assert_eq!(server.hits(&p1), 0);
-    let summary = page_rows(&env, &server.url("/summary.xml")).await;
+    let summary = page_rows(&env, &server.url("/summary.xml"));
     assert_eq!(summary[0].text_source, "page");
-    let teasers = page_rows(&env, &server.url("/teasers.xml")).await;
+    let teasers = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(teasers[0].text_source, "feed");
     assert_eq!(teasers[0].page_due_at, None);
 
@@ -370,7 +374,7 @@ async fn failing_pages_keep_the_teaser_and_are_retried_after_a_backoff() {
     );
     let summary = env.run(SECS(30)).await;
     assert_eq!(summary.failed, 0, "a page's failure is not the feed's");
-    let rows = page_rows(&env, &server.url("/teasers.xml")).await;
+    let rows = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(rows.len(), 6);
     let now = feedsieve::store::now();
     for (guid, _, error) in cases {
@@ -419,13 +423,12 @@ async fn failing_pages_keep_the_teaser_and_are_retried_after_a_backoff() {
             Route::ok("text/html", site::page(&base, article, &[])),
         );
     }
-    let db = env.db().await;
+    let db = env.db();
     db.exec(
         "UPDATE entries SET page_due_at = '2000-01-01T00:00:00Z' WHERE page_due_at IS NOT NULL",
-    )
-    .await;
+    );
     env.run(SECS(30)).await;
-    let rows = page_rows(&env, &server.url("/teasers.xml")).await;
+    let rows = page_rows(&env, &server.url("/teasers.xml"));
     for row in &rows {
         match row.guid.as_str() {
             "missing" | "report" | "good" => {
@@ -455,9 +458,7 @@ async fn failing_pages_keep_the_teaser_and_are_retried_after_a_backoff() {
     // The feed was learned as a feed of teasers: preview (which reads that
     // from the database) calls its next short entry a teaser, marker or not.
     assert_eq!(
-        content_kind(&env, &server.url("/teasers.xml"))
-            .await
-            .as_deref(),
+        content_kind(&env, &server.url("/teasers.xml")).as_deref(),
         Some("teasers")
     );
     server.route(
@@ -512,7 +513,7 @@ async fn the_guard_refuses_private_pages_of_a_public_feed() {
         0,
         "no request reached the private pages"
     );
-    let rows = page_rows(&env, &server.url("/feed.xml")).await;
+    let rows = page_rows(&env, &server.url("/feed.xml"));
     for row in &rows {
         let error = row.page_error.as_deref().unwrap_or("");
         assert!(
@@ -528,11 +529,9 @@ async fn the_guard_refuses_private_pages_of_a_public_feed() {
 
     // The feed really is on loopback: counted as such, its pages are fetched.
     env.db()
-        .await
-        .exec("UPDATE entries SET page_due_at = '2000-01-01T00:00:00Z'")
-        .await;
+        .exec("UPDATE entries SET page_due_at = '2000-01-01T00:00:00Z'");
     env.run(SECS(30)).await;
-    let rows = page_rows(&env, &server.url("/feed.xml")).await;
+    let rows = page_rows(&env, &server.url("/feed.xml"));
     assert!(rows.iter().all(|r| r.text_source == "page"), "{rows:?}");
 }
 
@@ -553,7 +552,7 @@ async fn a_paywall_page_keeps_the_teaser() {
     );
     let env = env_with("", &[(server.url("/teasers.xml"), "")]);
     env.run(SECS(30)).await;
-    let rows = page_rows(&env, &server.url("/teasers.xml")).await;
+    let rows = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(rows[0].text_source, "feed");
     assert_eq!(rows[0].content_text, rows[0].teaser_text);
     assert!(
@@ -601,7 +600,7 @@ async fn an_article_ending_in_short_lines_is_stored_with_its_tail() {
     );
     let env = env_with("", &[(server.url("/teasers.xml"), "")]);
     env.run(SECS(30)).await;
-    let rows = page_rows(&env, &server.url("/teasers.xml")).await;
+    let rows = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(rows[0].text_source, "page", "{:?}", rows[0]);
     let text = rows[0].content_text.as_deref().unwrap_or("");
     assert!(text.contains("June 25 -- Amphitheatre, Town 25"), "{text}");
@@ -636,7 +635,7 @@ async fn reclean_reextracts_stored_pages_without_requests() {
     );
     let env = env_with("", &[(server.url("/teasers.xml"), "")]);
     env.run(SECS(30)).await;
-    let before = page_rows(&env, &server.url("/teasers.xml")).await;
+    let before = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(before[0].text_source, "page");
     let last = all[0].paragraphs.last().unwrap();
     let phrase: String = last
@@ -663,7 +662,7 @@ async fn reclean_reextracts_stored_pages_without_requests() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains(": 1 changed"), "{stdout}");
     assert_eq!(server.requests().len(), requests, "reclean made a request");
-    let after = page_rows(&env, &server.url("/teasers.xml")).await;
+    let after = page_rows(&env, &server.url("/teasers.xml"));
     assert_eq!(after[0].text_source, "page");
     let text = after[0].content_text.as_deref().unwrap();
     assert!(!text.contains(&phrase), "{text}");

@@ -8,8 +8,8 @@ use std::time::Duration;
 use feedsieve::config;
 use feedsieve::store::Store;
 
-#[path = "support/sqlx_pool.rs"]
-mod sqlx_pool;
+#[path = "support/sql.rs"]
+mod sql;
 
 fn rss(items: &[(&str, &str, &str)]) -> String {
     let items: String = items
@@ -41,12 +41,11 @@ async fn ingest(
     let config = config::load(&path).unwrap();
     // A file's mtime is its Last-Modified: force a re-read of edited files.
     let store = Store::open(&config.storage.database).await.unwrap();
-    let pool = sqlx_pool::pool_of(store.path()).await;
-    sqlx::query("UPDATE feeds SET last_modified = NULL")
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
+    sql::exec(
+        &sql::connect(store.path()),
+        "UPDATE feeds SET last_modified = NULL",
+        [],
+    );
     store.close().await;
     feedsieve::daemon::run_once(&config).await.unwrap();
     config
@@ -78,7 +77,7 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     ]);
     let config = ingest(dir.path(), &[("a.xml", a)], None).await;
     let store = Store::open(&config.storage.database).await.unwrap();
-    let pool = sqlx_pool::pool_of(store.path()).await;
+    let conn = sql::connect(store.path());
     assert_eq!(
         titles(&store, "garages").await,
         vec!["Garages become homes"]
@@ -143,26 +142,16 @@ async fn the_index_follows_new_edited_and_merged_stories() {
         None,
     )
     .await;
-    let story_a1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'a1'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let story_b1: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'b1'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let story_a1: i64 = sql::scalar(&conn, "SELECT story_id FROM entries WHERE guid = 'a1'", []);
+    let story_b1: i64 = sql::scalar(&conn, "SELECT story_id FROM entries WHERE guid = 'b1'", []);
     if story_a1 != story_b1 {
         // Merge them by hand as the dedup stage would: b1 joins a1's story.
-        sqlx::query("UPDATE entries SET story_id = ? WHERE guid = 'b1'")
-            .bind(story_a1)
-            .execute(&pool)
-            .await
-            .unwrap();
-        sqlx::query("DELETE FROM stories WHERE id = ?")
-            .bind(story_b1)
-            .execute(&pool)
-            .await
-            .unwrap();
+        sql::exec(
+            &conn,
+            "UPDATE entries SET story_id = ? WHERE guid = 'b1'",
+            [story_a1],
+        );
+        sql::exec(&conn, "DELETE FROM stories WHERE id = ?", [story_b1]);
     }
     let hits = feedsieve::search::search(&store, "flats", 50)
         .await
@@ -170,14 +159,8 @@ async fn the_index_follows_new_edited_and_merged_stories() {
     assert_eq!(hits.len(), 1, "one hit per story: {hits:?}");
     assert_eq!(hits[0].copies, 2);
     assert!(hits[0].snippet.contains("[flats"), "{}", hits[0].snippet);
-    let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM story_search")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let stories: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let indexed: i64 = sql::scalar(&conn, "SELECT COUNT(*) FROM story_search", []);
+    let stories: i64 = sql::scalar(&conn, "SELECT COUNT(*) FROM stories", []);
     assert_eq!(
         indexed, stories,
         "the index holds exactly one row per story"
@@ -191,13 +174,12 @@ async fn the_index_follows_new_edited_and_merged_stories() {
 async fn the_index_merges_lazily_and_buffers_thirty_two_megabytes() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("f.db")).await.unwrap();
-    let pool = sqlx_pool::pool_of(store.path()).await;
-    let config: Vec<(String, i64)> = sqlx::query_as(
+    let conn = sql::connect(store.path());
+    let config: Vec<(String, i64)> = sql::rows(
+        &conn,
         "SELECT k, v FROM story_search_config WHERE k IN ('automerge', 'hashsize') ORDER BY k",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(
         config,
         [
@@ -239,12 +221,13 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
     ]);
     let config = ingest(dir.path(), &[("a.xml", feed)], Some("30d")).await;
     let store = Store::open(&config.storage.database).await.unwrap();
-    let pool = sqlx_pool::pool_of(store.path()).await;
+    let conn = sql::connect(store.path());
     // Age one entry past the retention period.
-    sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'old'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sql::exec(
+        &conn,
+        "UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'old'",
+        [],
+    );
     let report = feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
         .await
         .unwrap();
@@ -255,45 +238,35 @@ async fn retention_prunes_entries_their_stories_and_index_rows() {
         "pruned story still searchable"
     );
     assert_eq!(titles(&store, "harbors").await, vec!["New news"]);
-    let orphans: i64 = sqlx::query_scalar(
+    let orphans: i64 = sql::scalar(
+        &conn,
         "SELECT COUNT(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM entries e WHERE e.story_id = s.id)",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+        [],
+    );
     assert_eq!(orphans, 0);
 
     // A story whose canonical copy is pruned keeps its other copy, re-pointed.
-    let story: i64 = sqlx::query_scalar("SELECT story_id FROM entries WHERE guid = 'new'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let feed_id: i64 = sqlx::query_scalar("SELECT feed_id FROM entries WHERE guid = 'new'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    let copy: i64 = sqlx::query_scalar(
+    let story: i64 = sql::scalar(&conn, "SELECT story_id FROM entries WHERE guid = 'new'", []);
+    let feed_id: i64 = sql::scalar(&conn, "SELECT feed_id FROM entries WHERE guid = 'new'", []);
+    let copy: i64 = sql::scalar(
+        &conn,
         "INSERT INTO entries (feed_id, guid, title, url, fetched_at, changed_at, content_text, raw_hash, story_id)
          VALUES (?, 'copy', 'New news, again', 'https://x.example/copy', '2099-01-01T00:00:00Z', '2099-01-01T00:00:00Z', 'Fresh report about harbors.', 0, ?) RETURNING id",
-    )
-    .bind(feed_id)
-    .bind(story)
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    sqlx::query("UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'new'")
-        .execute(&pool)
-        .await
-        .unwrap();
+        [feed_id, story],
+    );
+    sql::exec(
+        &conn,
+        "UPDATE entries SET fetched_at = '2020-01-01T00:00:00Z' WHERE guid = 'new'",
+        [],
+    );
     feedsieve::maintain::prune(&store, Duration::from_secs(30 * 86_400))
         .await
         .unwrap();
-    let (canonical, title): (i64, String) =
-        sqlx::query_as("SELECT canonical_entry_id, title FROM stories WHERE id = ?")
-            .bind(story)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let (canonical, title): (i64, String) = sql::row(
+        &conn,
+        "SELECT canonical_entry_id, title FROM stories WHERE id = ?",
+        [story],
+    );
     assert_eq!(canonical, copy);
     assert_eq!(title, "New news, again");
     assert_eq!(titles(&store, "harbors").await, vec!["New news, again"]);

@@ -13,8 +13,8 @@ use feedsieve::dedup::Deduper;
 use feedsieve::pipeline::{ReadyEntry, write_fetch};
 use feedsieve::store::{EntryWrite, FetchRecord, Store};
 
-#[path = "support/sqlx_pool.rs"]
-mod sqlx_pool;
+#[path = "support/sql.rs"]
+mod sql;
 
 /// About `bytes` of distinct text: random words, so no two entries are copies.
 fn text(rng: &mut fastrand::Rng, bytes: usize) -> String {
@@ -75,7 +75,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
-    let pool = sqlx_pool::pool_of(&db).await;
+    let conn = sql::connect(&db);
     let deduper = Arc::new(
         Deduper::load(&store, &DedupConfig::default())
             .await
@@ -83,13 +83,11 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     );
     let mut feeds = Vec::new();
     for feed in 0..FEEDS {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = sql::scalar(
+            &conn,
             "INSERT INTO feeds (url, added_at) VALUES (?, '2026-01-01T00:00:00Z') RETURNING id",
-        )
-        .bind(format!("https://wal.example/{feed}/feed"))
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+            [format!("https://wal.example/{feed}/feed")],
+        );
         feeds.push(id);
     }
 
@@ -97,13 +95,11 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
     // users' queries are.
     let done = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (pool, done) = (pool.clone(), done.clone());
-        tokio::spawn(async move {
+        let (db, done) = (db.clone(), done.clone());
+        std::thread::spawn(move || {
+            let conn = sql::connect(&db);
             while !done.load(Ordering::Relaxed) {
-                let _: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-                    .fetch_one(&pool)
-                    .await
-                    .unwrap();
+                let _: i64 = sql::scalar(&conn, "SELECT COUNT(*) FROM entries", []);
             }
         })
     };
@@ -131,28 +127,22 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
         w.await.unwrap();
     }
     done.store(true, Ordering::Relaxed);
-    reader.await.unwrap();
+    reader.join().unwrap();
 
     // ~86 MB of entries went through the WAL (4 × 30 fetches × 20 entries
     // × ~36 KB); without the store's checkpoints, or when they never let
     // the WAL start over, it holds all of them.
     let largest_wal = largest_wal.load(Ordering::Relaxed);
     assert!(largest_wal < 48 << 20, "WAL grew to {largest_wal} bytes");
-    let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let entries: i64 = sql::scalar(&conn, "SELECT COUNT(*) FROM entries", []);
     assert_eq!(entries, FEEDS * FETCHES as i64 * 20);
 
-    // The test's own connections first: the last one to close folds the WAL in.
-    pool.close().await;
+    // The test's own connection first: the last one to close folds the WAL in.
+    drop(conn);
     store.close().await;
     assert_eq!(wal_size(&db), 0, "closing left the WAL behind");
-    let pool = sqlx_pool::opened(&db).await;
-    let (entries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let conn = sql::opened(&db).await;
+    let entries: i64 = sql::scalar(&conn, "SELECT COUNT(*) FROM entries", []);
     assert_eq!(entries, FEEDS * FETCHES as i64 * 20);
 }
 
@@ -163,30 +153,20 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
 /// file is cut back to `journal_size_limit` (64 MB).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_left_open_does_not_stall_the_writer() {
-    use sqlx::Connection;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("feedsieve.db");
     let store = Store::open(&db).await.unwrap();
-    let pool = sqlx_pool::pool_of(&db).await;
     let deduper = Deduper::load(&store, &DedupConfig::default())
         .await
         .unwrap();
-    let feed: i64 = sqlx::query_scalar(
+    let feed: i64 = sql::scalar(
+        &sql::connect(&db),
         "INSERT INTO feeds (url, added_at) VALUES ('https://wal.example/feed', '2026-01-01T00:00:00Z') RETURNING id",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    let mut reader = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(&db),
-    )
-    .await
-    .unwrap();
-    sqlx::query("BEGIN").execute(&mut reader).await.unwrap();
-    let _: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM entries")
-        .fetch_one(&mut reader)
-        .await
-        .unwrap();
+        [],
+    );
+    let reader = sql::connect(&db);
+    reader.execute_batch("BEGIN").unwrap();
+    let _: i64 = sql::scalar(&reader, "SELECT COUNT(*) FROM entries", []);
 
     let mut rng = fastrand::Rng::with_seed(11);
     let mut slowest = std::time::Duration::ZERO;
@@ -212,7 +192,7 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
         "a write waited {slowest:?} for the reader"
     );
 
-    sqlx::query("COMMIT").execute(&mut reader).await.unwrap();
+    reader.execute_batch("COMMIT").unwrap();
     // ~40 MB more: enough for another RESTART try, which now succeeds.
     for f in 112..168 {
         write(f, &mut slowest).await;
@@ -247,6 +227,6 @@ fn sqlite_is_built_without_the_process_wide_mutexes() {
         options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
         "{options:?}"
     );
-    // Both still threadsafe: the pool, the writer and the readers share it.
+    // Both still threadsafe: the writer, the readers and other threads' connections share it.
     assert!(options.iter().any(|o| o == "THREADSAFE=1"), "{options:?}");
 }

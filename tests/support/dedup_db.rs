@@ -12,40 +12,37 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use feedsieve::dedup::{Deduper, Prefetched};
 use feedsieve::pipeline::ReadyEntry;
 use feedsieve::store::EntryWrite;
-use sqlx::SqlitePool;
 
-#[path = "sqlx_pool.rs"]
-mod sqlx_pool;
+#[path = "sql.rs"]
+pub mod sql;
 
 pub struct Db {
     /// What the deduper loads from and `rededup` rewrites.
     pub store: feedsieve::store::Store,
-    /// The same file, for the tests' own reads and writes.
-    pub pool: SqlitePool,
     _dir: tempfile::TempDir,
+}
+
+impl Db {
+    /// A synchronous connection of its own to the database, as the store's
+    /// writer and readers have, for the tests' own reads and writes.
+    pub fn conn(&self) -> rusqlite::Connection {
+        sql::connect(self.store.path())
+    }
 }
 
 pub async fn open() -> Db {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("feedsieve.db");
     let store = feedsieve::store::Store::open(&path).await.unwrap();
-    let pool = sqlx_pool::pool_of(&path).await;
-    Db {
-        store,
-        pool,
-        _dir: dir,
-    }
+    Db { store, _dir: dir }
 }
 
-pub async fn feed(pool: &SqlitePool, name: &str) -> i64 {
-    sqlx::query_scalar(
+pub fn feed(db: &Db, name: &str) -> i64 {
+    sql::scalar(
+        &db.conn(),
         "INSERT INTO feeds (url, name, added_at) VALUES (?, ?, '2026-01-01T00:00:00Z') RETURNING id",
+        (format!("https://{name}.example/feed.xml"), name),
     )
-    .bind(format!("https://{name}.example/feed.xml"))
-    .bind(name)
-    .fetch_one(pool)
-    .await
-    .unwrap()
 }
 
 /// A time `minutes` after a base one day before now, as the store writes it.
@@ -84,19 +81,13 @@ impl NewEntry {
     }
 }
 
-/// A synchronous connection to the pool's database, as the store's writer
-/// and readers have.
-pub fn connect(pool: &SqlitePool) -> rusqlite::Connection {
-    feedsieve::store::connect_sync(pool.connect_options().get_filename()).unwrap()
-}
-
 /// Inserts new entries through the pipeline's own insert path
 /// (`Deduper::prefetch`, then `pipeline::insert_new`: stories chosen, then
 /// each row written once), in one transaction; a run of entries of one feed
 /// fetched at one time is one call, as one fetch is in the daemon.
-pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
-    let mut conn = connect(pool);
-    let reader = connect(pool);
+pub fn insert(db: &Db, deduper: &Deduper, entries: &[NewEntry]) -> Vec<i64> {
+    let mut conn = db.conn();
+    let reader = db.conn();
     let tx = conn.transaction().unwrap();
     for run in entries.chunk_by(|a, b| a.feed == b.feed && a.fetched == b.fetched) {
         // As the store does: the matcher reads ahead on another connection
@@ -111,8 +102,8 @@ pub async fn insert(pool: &SqlitePool, deduper: &Deduper, entries: &[NewEntry]) 
 
 /// What the store's matcher reads ahead, before the writer, for one fetch
 /// of these entries (all of one feed and fetch time).
-pub async fn prefetch(pool: &SqlitePool, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
-    prefetch_on(&connect(pool), deduper, run)
+pub fn prefetch(db: &Db, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
+    prefetch_on(&db.conn(), deduper, run)
 }
 
 fn prefetch_on(conn: &rusqlite::Connection, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
@@ -123,13 +114,13 @@ fn prefetch_on(conn: &rusqlite::Connection, deduper: &Deduper, run: &[NewEntry])
 
 /// Inserts one fetch's entries with what was prefetched for them, maybe
 /// long before, and commits; their ids.
-pub async fn insert_prefetched(
-    pool: &SqlitePool,
+pub fn insert_prefetched(
+    db: &Db,
     deduper: &Deduper,
     run: &[NewEntry],
     prefetched: Prefetched,
 ) -> Vec<i64> {
-    let mut conn = connect(pool);
+    let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
     insert_run(&tx, deduper, run, prefetched);
     let ids = ids_of(&tx, run);
@@ -192,8 +183,8 @@ fn ids_of(conn: &rusqlite::Connection, entries: &[NewEntry]) -> Vec<i64> {
 
 /// Changes an entry's body as a re-fetch with an edited body would, and
 /// assigns it again.
-pub async fn edit(pool: &SqlitePool, deduper: &Deduper, id: i64, text: &str, changed: String) {
-    let mut conn = connect(pool);
+pub fn edit(db: &Db, deduper: &Deduper, id: i64, text: &str, changed: String) {
+    let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
     tx.execute(
         "UPDATE entries SET content_text = ?, changed_at = ? WHERE id = ?",
@@ -204,26 +195,27 @@ pub async fn edit(pool: &SqlitePool, deduper: &Deduper, id: i64, text: &str, cha
     tx.commit().unwrap();
 }
 
-pub async fn story_of(pool: &SqlitePool, id: i64) -> Option<i64> {
-    sqlx::query_scalar("SELECT story_id FROM entries WHERE id = ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+pub fn story_of(db: &Db, id: i64) -> Option<i64> {
+    sql::scalar(
+        &db.conn(),
+        "SELECT story_id FROM entries WHERE id = ?",
+        [id],
+    )
 }
 
 /// Story id of every entry, by entry id.
-pub async fn grouping(pool: &SqlitePool) -> Vec<(i64, Option<i64>)> {
-    sqlx::query_as("SELECT id, story_id FROM entries ORDER BY id")
-        .fetch_all(pool)
-        .await
-        .unwrap()
+pub fn grouping(db: &Db) -> Vec<(i64, Option<i64>)> {
+    sql::rows(
+        &db.conn(),
+        "SELECT id, story_id FROM entries ORDER BY id",
+        [],
+    )
 }
 
 /// The grouping as a partition (sets of entry ids), independent of story ids.
-pub async fn partition(pool: &SqlitePool) -> Vec<Vec<i64>> {
+pub fn partition(db: &Db) -> Vec<Vec<i64>> {
     let mut by_story = std::collections::BTreeMap::<i64, Vec<i64>>::new();
-    for (id, story) in grouping(pool).await {
+    for (id, story) in grouping(db) {
         by_story.entry(story.unwrap_or(-id)).or_default().push(id);
     }
     let mut parts: Vec<Vec<i64>> = by_story.into_values().collect();

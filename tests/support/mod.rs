@@ -9,6 +9,8 @@
 
 #![allow(dead_code)]
 
+pub mod sql;
+
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -18,7 +20,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use feedsieve::config::Config;
-use sqlx::SqlitePool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -438,13 +439,15 @@ impl Env {
         summary
     }
 
-    pub async fn db(&self) -> Db {
-        let options = sqlx::sqlite::SqliteConnectOptions::new().filename(self.db_path());
-        Db(SqlitePool::connect_with(options).await.unwrap())
+    /// The database, for the test's own reads and writes.
+    pub fn db(&self) -> Db {
+        Db {
+            path: self.db_path(),
+        }
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct FeedRow {
     pub id: i64,
     pub url: String,
@@ -474,7 +477,7 @@ impl FeedRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntryRow {
     pub id: i64,
     pub guid: String,
@@ -483,60 +486,113 @@ pub struct EntryRow {
     pub published_at: Option<String>,
     pub changed_at: String,
     /// Read back from `content_raw_zstd` (migration 0015).
-    #[sqlx(skip)]
     pub content_raw: Option<String>,
     content_raw_zstd: Option<Vec<u8>>,
     pub content_text: Option<String>,
     pub story_id: Option<i64>,
 }
 
-pub struct Db(pub SqlitePool);
+/// The test environment's database file. Every call opens a connection of
+/// its own ([`sql::connect`]), so no check holds one open beside the daemon.
+pub struct Db {
+    path: PathBuf,
+}
 
 impl Db {
-    pub async fn feed(&self, url: &str) -> FeedRow {
-        sqlx::query_as(
-            "SELECT id, url, fetch_url, title, last_fetched_at, last_success_at, last_status,
-                    last_error, consecutive_failures, etag, last_modified, next_fetch_at
-             FROM feeds WHERE url = ?",
-        )
-        .bind(url)
-        .fetch_one(&self.0)
-        .await
-        .unwrap_or_else(|e| panic!("no feed {url}: {e}"))
+    pub fn conn(&self) -> rusqlite::Connection {
+        sql::connect(&self.path)
     }
 
-    pub async fn entries(&self, url: &str) -> Vec<EntryRow> {
-        sqlx::query_as(
+    pub fn feed(&self, url: &str) -> FeedRow {
+        self.conn()
+            .query_row(
+                "SELECT id, url, fetch_url, title, last_fetched_at, last_success_at, last_status,
+                        last_error, consecutive_failures, etag, last_modified, next_fetch_at
+                 FROM feeds WHERE url = ?",
+                [url],
+                |row| {
+                    Ok(FeedRow {
+                        id: row.get("id")?,
+                        url: row.get("url")?,
+                        fetch_url: row.get("fetch_url")?,
+                        title: row.get("title")?,
+                        last_fetched_at: row.get("last_fetched_at")?,
+                        last_success_at: row.get("last_success_at")?,
+                        last_status: row.get("last_status")?,
+                        last_error: row.get("last_error")?,
+                        consecutive_failures: row.get("consecutive_failures")?,
+                        etag: row.get("etag")?,
+                        last_modified: row.get("last_modified")?,
+                        next_fetch_at: row.get("next_fetch_at")?,
+                    })
+                },
+            )
+            .unwrap_or_else(|e| panic!("no feed {url}: {e}"))
+    }
+
+    pub fn entries(&self, url: &str) -> Vec<EntryRow> {
+        sql::rows_with(
+            &self.conn(),
             "SELECT e.id, e.guid, e.url, e.title, e.published_at, e.changed_at,
                     e.content_raw_zstd, e.content_text, e.story_id
              FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ? ORDER BY e.id",
+            [url],
+            |row| {
+                let content_raw_zstd: Option<Vec<u8>> = row.get("content_raw_zstd")?;
+                Ok(EntryRow {
+                    id: row.get("id")?,
+                    guid: row.get("guid")?,
+                    url: row.get("url")?,
+                    title: row.get("title")?,
+                    published_at: row.get("published_at")?,
+                    changed_at: row.get("changed_at")?,
+                    content_raw: content_raw_zstd
+                        .as_deref()
+                        .map(|frame| feedsieve::store::codec::unpack(frame).unwrap()),
+                    content_raw_zstd,
+                    content_text: row.get("content_text")?,
+                    story_id: row.get("story_id")?,
+                })
+            },
         )
-        .bind(url)
-        .fetch_all(&self.0)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|mut e: EntryRow| {
-            e.content_raw = e
-                .content_raw_zstd
-                .as_deref()
-                .map(|frame| feedsieve::store::codec::unpack(frame).unwrap());
-            e
-        })
-        .collect()
     }
 
-    pub async fn count_entries(&self, url: &str) -> i64 {
-        sqlx::query_scalar(
+    pub fn count_entries(&self, url: &str) -> i64 {
+        self.scalar(
             "SELECT COUNT(*) FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ?",
+            [url],
         )
-        .bind(url)
-        .fetch_one(&self.0)
-        .await
-        .unwrap()
     }
 
-    pub async fn exec(&self, sql: &'static str) {
-        sqlx::query(sql).execute(&self.0).await.unwrap();
+    /// Runs `sql` (one or more statements, no parameters).
+    pub fn exec(&self, sql: &str) {
+        self.conn()
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+    }
+
+    /// [`sql::scalar`] on a connection of its own.
+    pub fn scalar<T: rusqlite::types::FromSql>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> T {
+        sql::scalar(&self.conn(), sql, params)
+    }
+
+    /// [`sql::row`] on a connection of its own.
+    pub fn row<T>(&self, sql: &str, params: impl rusqlite::Params) -> T
+    where
+        T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+    {
+        sql::row(&self.conn(), sql, params)
+    }
+
+    /// [`sql::rows`] on a connection of its own.
+    pub fn rows<T>(&self, sql: &str, params: impl rusqlite::Params) -> Vec<T>
+    where
+        T: for<'r> TryFrom<&'r rusqlite::Row<'r>, Error = rusqlite::Error>,
+    {
+        sql::rows(&self.conn(), sql, params)
     }
 }
