@@ -482,10 +482,12 @@ pub struct EntryRow {
     pub title: Option<String>,
     pub published_at: Option<String>,
     pub changed_at: String,
-    /// Read back from `content_raw_zstd` (migration 0015).
+    /// Read back from `content_raw_delta` (migration 0016).
     #[sqlx(skip)]
     pub content_raw: Option<String>,
-    content_raw_zstd: Option<Vec<u8>>,
+    content_raw_delta: Option<Vec<u8>>,
+    /// What `content_raw_delta` was packed against.
+    raw_base: Option<String>,
     pub content_text: Option<String>,
     pub story_id: Option<i64>,
 }
@@ -508,8 +510,11 @@ impl Db {
     pub async fn entries(&self, url: &str) -> Vec<EntryRow> {
         sqlx::query_as(
             "SELECT e.id, e.guid, e.url, e.title, e.published_at, e.changed_at,
-                    e.content_raw_zstd, e.content_text, e.story_id
-             FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ? ORDER BY e.id",
+                    e.content_raw_delta, COALESCE(b.html, e.content_html, '') AS raw_base,
+                    e.content_text, e.story_id
+             FROM entries e JOIN feeds f ON f.id = e.feed_id
+                  LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
+             WHERE f.url = ? ORDER BY e.id",
         )
         .bind(url)
         .fetch_all(&self.0)
@@ -517,10 +522,10 @@ impl Db {
         .unwrap()
         .into_iter()
         .map(|mut e: EntryRow| {
-            e.content_raw = e
-                .content_raw_zstd
-                .as_deref()
-                .map(|frame| feedsieve::store::codec::unpack(frame).unwrap());
+            e.content_raw = e.content_raw_delta.as_deref().map(|frame| {
+                let base = e.raw_base.as_deref().unwrap_or("");
+                feedsieve::store::codec::unpack_against(frame, base).unwrap()
+            });
             e
         })
         .collect()
