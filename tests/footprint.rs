@@ -6,7 +6,8 @@
 //! after every kind of change of that HTML); and the
 //! external-content search index stays exactly what its source says through
 //! edits, new canonical copies, deletions and reused ids (FTS5's own
-//! integrity-check compares the two).
+//! integrity-check compares the two); and the shingles of entries past the
+//! de-duplication window are forgotten (migration 0017).
 
 use std::path::Path;
 
@@ -492,4 +493,87 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
         feedsieve::store::raw_of(&conn, 2).unwrap().unwrap(),
         raw_and_clean(2).0
     );
+}
+
+/// Migration 0017 on a database of schema 16: the shingles of entries
+/// fetched past the de-duplication window (and a day) are emptied by
+/// maintenance, in batches that an interruption leaves for the next run;
+/// those of recent entries, and every entry's words and chars, stay.
+#[tokio::test]
+async fn maintenance_forgets_the_shingles_of_entries_past_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v16.db");
+    migrate_until(&db, dir.path(), 17).await;
+    let now = chrono::Utc::now();
+    let at = |days: i64| {
+        (now - chrono::Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    // Entries 1-8 fetched 30 days ago, 9-12 a day ago.
+    {
+        let conn = Connection::open(&db).unwrap();
+        conn.execute(
+            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'http://v16.example/feed', '2026-01-01T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+        for i in 1..=12i64 {
+            let fetched = if i <= 8 { at(30) } else { at(1) };
+            conn.execute(
+                "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, content_text, raw_hash)
+                 VALUES (?1, 1, ?1, ?2, ?2, 'text', 0)",
+                rusqlite::params![i, fetched],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO entry_shingles (entry_id, words, chars, shingles, facts)
+                 VALUES (?1, 100, 600, ?2, ?3)",
+                rusqlite::params![i, vec![7u8; 300], vec![9u8; 80]],
+            )
+            .unwrap();
+        }
+    }
+    let store = feedsieve::store::Store::open(&db).await.unwrap();
+    let cutoff = at(4);
+    // Interrupted after one batch of three.
+    assert_eq!(store.forget_shingles_before(&cutoff, 3).await.unwrap(), 3);
+    assert_eq!(store.shingles_kept_before(&cutoff).unwrap(), 5);
+    // The next run goes on (the default window: 3 days).
+    let window = std::time::Duration::from_secs(3 * 86_400);
+    assert_eq!(
+        feedsieve::maintain::forget_shingles(&store, window)
+            .await
+            .unwrap(),
+        5
+    );
+    assert_eq!(
+        feedsieve::maintain::forget_shingles(&store, window)
+            .await
+            .unwrap(),
+        0
+    );
+    store.close().await;
+
+    let conn = Connection::open(&db).unwrap();
+    type Row = (i64, i64, i64, i64, Option<Vec<u8>>);
+    let rows: Vec<Row> = conn
+        .prepare("SELECT entry_id, words, chars, length(shingles), facts FROM entry_shingles ORDER BY entry_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (id, words, chars, shingles, facts) in rows {
+        assert_eq!((words, chars), (100, 600), "entry {id}");
+        if id <= 8 {
+            assert_eq!((shingles, facts), (0, None), "entry {id}");
+        } else {
+            assert_eq!((shingles, facts), (300, Some(vec![9u8; 80])), "entry {id}");
+        }
+    }
+    // The index lists only the rows still holding shingles.
+    let listed = count(
+        &conn,
+        "SELECT COUNT(*) FROM entry_shingles INDEXED BY entry_shingles_kept WHERE shingles <> X''",
+    );
+    assert_eq!(listed, 4);
 }
