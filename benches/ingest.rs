@@ -505,6 +505,7 @@ fn footprint(c: &Corpus, shape: Shape, dir: &Path) -> Option<String> {
     let columns: Vec<(String, f64)> = [
         "content_raw",
         "content_raw_zstd",
+        "content_raw_delta",
         "content_html",
         "content_text",
         "teaser_text",

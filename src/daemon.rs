@@ -111,15 +111,21 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     Ok(summary)
 }
 
-/// Brings the search index up to date and applies retention; returns how
-/// many stories were indexed and how long that took. Failures are logged,
-/// not fatal: the next round retries.
+/// Brings the search index up to date, applies retention and forgets the
+/// shingles of entries past the de-duplication window; returns how many
+/// stories were indexed and how long that took. Failures are logged, not
+/// fatal: the next round retries.
 async fn maintain_once(
     pipeline: &Pipeline,
     keep: Option<Duration>,
     batch: i64,
 ) -> (usize, Duration) {
     let started = std::time::Instant::now();
+    match crate::maintain::forget_shingles(&pipeline.store, pipeline.deduper.window()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "forgot shingles past the dedup window"),
+        Err(e) => tracing::warn!(error = %e, "forgetting old shingles failed"),
+    }
     let mut indexed_while_pruning = 0;
     if let Some(keep) = keep {
         match crate::maintain::prune(&pipeline.store, keep).await {
@@ -159,11 +165,11 @@ const INDEX_BATCH_ONCE: i64 = 1000;
 
 /// How often queued stories are indexed for search.
 const INDEX_EVERY: Duration = Duration::from_secs(2);
-/// How often retention runs.
+/// How often retention and the shingles' horizon run.
 const PRUNE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// The background maintenance task: search indexing every few seconds,
-/// retention daily. `keep` follows config reloads; `stop` ends it.
+/// retention and the shingles' horizon daily. `keep` follows config reloads; `stop` ends it.
 async fn maintenance(
     pipeline: Arc<Pipeline>,
     mut keep: tokio::sync::watch::Receiver<Option<Duration>>,
@@ -185,10 +191,10 @@ async fn maintenance(
                 }
             }
             _ = prune_tick.tick() => {
+                // Daily with or without retention: the shingles of the
+                // day's entries past the window go either way.
                 let keep = *keep.borrow_and_update();
-                if keep.is_some() {
-                    maintain_once(&pipeline, keep, crate::search::BATCH_BETWEEN_FEEDS).await;
-                }
+                maintain_once(&pipeline, keep, crate::search::BATCH_BETWEEN_FEEDS).await;
             }
         }
     }

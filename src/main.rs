@@ -547,6 +547,14 @@ async fn vacuum(cli: &Cli) -> Result<ExitCode> {
             feedsieve::units::format_duration(keep)
         );
     }
+    // Before the rewrite, so the pages they held are given back.
+    let forgotten = feedsieve::maintain::forget_shingles(&store, config.dedup.window).await?;
+    if forgotten > 0 {
+        out!(
+            "forgot the shingles of {} past the de-duplication window",
+            count(forgotten, "entry", "entries")
+        );
+    }
     let report = feedsieve::maintain::vacuum(&store).await?;
     out!(
         "database {}: {:.1} MB -> {:.1} MB",

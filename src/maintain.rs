@@ -1,4 +1,5 @@
-//! Maintenance of the stored data: retention (`[storage] keep`) and vacuum.
+//! Maintenance of the stored data: retention (`[storage] keep`), the
+//! shingles of entries past the de-duplication window, and vacuum.
 //!
 //! Pruning removes old entries, the stories left without entries, and their
 //! search rows, in one transaction, and re-points a story whose canonical
@@ -34,6 +35,48 @@ pub async fn prune(store: &Store, keep: Duration) -> Result<PruneReport, StoreEr
         stories,
         indexed,
     })
+}
+
+/// How long past the de-duplication window an entry keeps its shingles:
+/// candidates lie within the window of an entry fetched now (the matcher's
+/// index holds no older one), and the day covers a clock set back or a
+/// window read at start from a slightly later "now". A candidate past it
+/// would still be verified right, from its text, only slower.
+const SHINGLES_MARGIN: Duration = Duration::from_secs(86_400);
+
+/// Rows emptied per transaction by [`forget_shingles`]: each batch holds the
+/// writer for a fraction of a second, so feeds are written in between.
+const FORGET_BATCH: i64 = 2_000;
+
+/// Empties the stored shingles and facts of entries fetched longer ago than
+/// `window` (the de-duplication window) and a day (migration 0017): no new
+/// entry can have them as candidates, and the matcher verifies from the
+/// text any entry without them. Batches of their own transactions, with a
+/// progress line; interrupted, the next run goes on (it is idempotent).
+/// Returns how many entries' shingles were emptied.
+pub async fn forget_shingles(store: &Store, window: Duration) -> Result<u64, StoreError> {
+    let horizon = window.saturating_add(SHINGLES_MARGIN);
+    let cutoff = Utc::now() - chrono::Duration::from_std(horizon).unwrap_or(chrono::Duration::MAX);
+    let cutoff = store::timestamp(cutoff);
+    let total = store.shingles_kept_before(&cutoff)?;
+    if total == 0 {
+        return Ok(0);
+    }
+    let progress = crate::progress::Progress::new(
+        "forgetting shingles of entries past the de-duplication window",
+        total,
+    );
+    let mut forgotten = 0;
+    loop {
+        let n = store.forget_shingles_before(&cutoff, FORGET_BATCH).await?;
+        if n == 0 {
+            break;
+        }
+        forgotten += n;
+        progress.add(n);
+    }
+    progress.finish();
+    Ok(forgotten)
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -276,8 +276,11 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
                     let same = row.html.as_deref() == Some(html.as_str())
                         && row.text.as_deref() == Some(text.as_str())
                         && row.text_source == source;
-                    (!same).then_some(TextRewrite {
+                    (!same).then(|| TextRewrite {
                         id: row.id,
+                        // Packed again: the stored frame decodes only with
+                        // the content_html this replaces.
+                        raw: crate::store::codec::Packed::against(&raw, &html),
                         html,
                         text,
                         source,

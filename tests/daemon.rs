@@ -419,16 +419,22 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
         !text.contains("Acme Boats") && text.contains("ferry schedule"),
         "{text}"
     );
-    let raw: Vec<u8> = rusqlite::Connection::open(s.path("state/f.db"))
-        .unwrap()
-        .query_row("SELECT content_raw_zstd FROM entries", [], |r| r.get(0))
+    let conn = rusqlite::Connection::open(s.path("state/f.db")).unwrap();
+    let id: i64 = conn
+        .query_row("SELECT id FROM entries", [], |r| r.get(0))
         .unwrap();
     assert!(
-        feedsieve::store::codec::unpack(&raw)
+        feedsieve::store::raw_of(&conn, id)
+            .unwrap()
             .unwrap()
             .contains("Acme Boats"),
-        "the raw HTML is kept, compressed"
+        "the raw HTML is kept, packed again against the recleaned HTML"
     );
+    let bases: i64 = conn
+        .query_row("SELECT COUNT(*) FROM entry_raw_bases", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(bases, 0, "reclean packs the raw HTML again");
+    drop(conn);
     let out = s.run(&["search", "--json", "acme"]);
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&out.stdout)

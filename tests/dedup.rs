@@ -42,6 +42,18 @@ fn wire_copy(body: &str) -> String {
     )
 }
 
+/// The corpus's `i`th document as an entry of one of five feeds, a minute
+/// after the one before.
+fn corpus_entry(feeds: &[i64], i: usize, doc: &corpus::Doc) -> NewEntry {
+    NewEntry::new(
+        feeds[i % feeds.len()],
+        &format!("d{i}"),
+        &doc.title,
+        &doc.text,
+        ts(i as i64),
+    )
+}
+
 #[tokio::test]
 async fn variants_join_and_hard_negatives_do_not() {
     let db = db::open().await;
@@ -53,13 +65,7 @@ async fn variants_join_and_hard_negatives_do_not() {
     }
     let mut entry_of = Vec::new();
     for (i, doc) in corpus.docs.iter().enumerate() {
-        let e = NewEntry::new(
-            feeds[i % 5],
-            &format!("d{i}"),
-            &doc.title,
-            &doc.text,
-            ts(i as i64),
-        );
+        let e = corpus_entry(&feeds, i, doc);
         entry_of.push(insert(&db, &deduper, &[e])[0]);
     }
     let story: HashMap<i64, Option<i64>> = db::grouping(&db).into_iter().collect();
@@ -1016,4 +1022,66 @@ async fn a_story_id_merged_away_still_resolves() {
         );
         assert_eq!(resolved, sd, "story {old}");
     }
+}
+
+/// Migration 0017: maintenance empties the shingles of entries past the
+/// window, and an entry without them is verified from its text. Here every
+/// stored entry's shingles are emptied before each next entry arrives (as if
+/// the window were over for all of them, which it never is for real
+/// candidates), so every candidate is verified from its text: the stories,
+/// their canonical copies and the stored lengths come out exactly as with
+/// the shingles kept.
+#[tokio::test]
+async fn entries_without_shingles_are_verified_from_their_text_to_the_same_stories() {
+    let corpus = corpus::build(&corpus::bodies(), 25);
+    let mut results = Vec::new();
+    for forget in [false, true] {
+        let db = db::open().await;
+        let deduper = Deduper::load(&db.store, &config()).await.unwrap();
+        let mut feeds = Vec::new();
+        for f in 0..5 {
+            feeds.push(db::feed(&db, &format!("f{f}")));
+        }
+        for (i, doc) in corpus.docs.iter().enumerate() {
+            // In batches of 2, as maintenance goes through them.
+            while forget
+                && db
+                    .store
+                    .forget_shingles_before("9999-01-01T00:00:00Z", 2)
+                    .await
+                    .unwrap()
+                    > 0
+            {}
+            insert(&db, &deduper, &[corpus_entry(&feeds, i, doc)]);
+        }
+        let conn = db.conn();
+        let kept: i64 = sql::scalar(
+            &conn,
+            "SELECT COUNT(*) FROM entry_shingles WHERE facts IS NOT NULL AND shingles <> X''",
+            [],
+        );
+        let lengths: Vec<(i64, Option<i64>, Option<i64>)> = sql::rows(
+            &conn,
+            "SELECT entry_id, words, chars FROM entry_shingles ORDER BY entry_id",
+            [],
+        );
+        let canonical: Vec<(i64, Option<i64>)> = sql::rows(
+            &conn,
+            "SELECT id, canonical_entry_id FROM stories ORDER BY id",
+            [],
+        );
+        results.push((db::grouping(&db), canonical, lengths, kept));
+    }
+    let (kept, forgot) = (&results[0], &results[1]);
+    assert_eq!(forgot.0, kept.0, "the same stories");
+    assert_eq!(forgot.1, kept.1, "the same canonical copies");
+    assert_eq!(forgot.2, kept.2, "words and chars stay");
+    assert_eq!(kept.3 as usize, corpus.docs.len());
+    assert_eq!(forgot.3, 1, "only the last entry's shingles are left");
+    assert!(
+        forgot.1.len() * 3 < corpus.docs.len() * 2,
+        "copies joined: {} stories of {} entries",
+        forgot.1.len(),
+        corpus.docs.len()
+    );
 }

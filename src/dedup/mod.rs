@@ -284,6 +284,13 @@ impl Deduper {
         })
     }
 
+    /// How far apart in fetch time two entries may be and still be
+    /// candidates of each other (`[dedup] window`): maintenance forgets
+    /// the shingles of entries older than that.
+    pub fn window(&self) -> std::time::Duration {
+        self.config.window
+    }
+
     fn empty(config: &DedupConfig) -> Self {
         Deduper {
             config: config.clone(),

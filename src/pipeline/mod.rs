@@ -605,7 +605,9 @@ impl Pipeline {
                         author: e.author,
                         published_at: e.published_at.map(store::timestamp),
                         updated_at: e.updated_at.map(store::timestamp),
-                        content_raw: store::codec::Packed::of(&e.content_html),
+                        // Against the cleaned HTML stored beside it, which
+                        // is most of it (migration 0016).
+                        content_raw: store::codec::Packed::against(&e.content_html, &cleaned.html),
                         content_html: cleaned.html,
                         content_text: cleaned.text,
                         raw_hash,

@@ -13,8 +13,8 @@ pub struct EntryWrite {
     pub author: Option<String>,
     pub published_at: Option<String>,
     pub updated_at: Option<String>,
-    /// The HTML exactly as received, compressed ([`codec::Packed::of`],
-    /// off the writer's path).
+    /// The HTML exactly as received, packed against `content_html`
+    /// ([`codec::Packed::against`], off the writer's path).
     pub content_raw: codec::Packed,
     pub content_html: String,
     pub content_text: String,
@@ -240,7 +240,7 @@ pub fn insert_entries(
 ) -> Result<(), StoreError> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
-                              fetched_at, changed_at, content_raw_zstd, content_html, content_text,
+                              fetched_at, changed_at, content_raw_delta, content_html, content_text,
                               raw_hash, simhash, story_id, authors, categories,
                               teaser_text, page_due_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -294,7 +294,8 @@ pub fn update_entries(
     let mut update = conn.prepare_cached(
         "UPDATE entries SET
             url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
-            changed_at = ?, content_raw = NULL, content_raw_zstd = ?, content_html = ?, content_text = ?,
+            changed_at = ?, content_raw = NULL, content_raw_zstd = NULL, content_raw_delta = ?,
+            content_html = ?, content_text = ?,
             raw_hash = ?, authors = ?, categories = ?, text_source = 'feed',
             teaser_text = ?, page_error = NULL, page_attempts = 0, page_due_at = ?
          WHERE feed_id = ? AND guid = ?
@@ -341,10 +342,23 @@ pub fn write_page(
     let mut grown = false;
     match &w.outcome {
         PageOutcome::Article { html, text } => {
+            // The raw HTML was packed against the content_html this replaces:
+            // packed again against the article's, in the same statement. One
+            // that cannot be read back stays as it is, and the trigger of
+            // migration 0016 keeps what it was packed against.
+            let raw = match raw_of(tx, w.entry_id) {
+                Ok(raw) => raw.map(|raw| codec::pack_against(&raw, html)),
+                Err(StoreError::Codec(e)) => {
+                    tracing::warn!(entry = w.entry_id, error = %e, "stored raw HTML unreadable");
+                    None
+                }
+                Err(e) => return Err(e),
+            };
             tx.prepare_cached(
                 "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = 'page',
                     page_url = ?3, page_fetched_at = ?4, page_error = NULL,
-                    page_attempts = 0, page_due_at = NULL
+                    page_attempts = 0, page_due_at = NULL,
+                    content_raw_delta = COALESCE(?7, content_raw_delta)
                  WHERE id = ?5 AND feed_id = ?6",
             )?
             .execute(rusqlite::params![
@@ -353,7 +367,8 @@ pub fn write_page(
                 w.page_url,
                 w.fetched_at,
                 w.entry_id,
-                feed_id
+                feed_id,
+                raw
             ])?;
             grown = true;
         }
@@ -429,8 +444,10 @@ pub fn stored_texts(
         "SELECT e.id, e.content_html AS html,
                 e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
                 COALESCE(e.page_url, e.url) AS page_url,
-                e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, '')
+                e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
+                e.content_raw_delta, b.html
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+              LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
          WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
     )?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
@@ -439,11 +456,19 @@ pub fn stored_texts(
         let raw_plain: Option<String> = row.get(7)?;
         let page_packed: Option<Vec<u8>> = row.get(8)?;
         let page_plain: Option<String> = row.get(9)?;
+        let raw_delta: Option<Vec<u8>> = row.get(10)?;
+        let base: Option<String> = row.get(11)?;
+        let html: Option<String> = row.get(1)?;
         let unpacked = (|| {
-            let raw = super::codec::unpack_or(raw_packed.as_deref(), raw_plain)?;
+            let raw = codec::raw_html(
+                raw_delta.as_deref(),
+                &[base.as_deref(), html.as_deref()],
+                raw_packed.as_deref(),
+                raw_plain,
+            )?;
             let page = match (page_packed, page_plain) {
                 (None, None) => None,
-                (packed, plain) => Some(super::codec::unpack_or(packed.as_deref(), plain)?),
+                (packed, plain) => Some(codec::unpack_or(packed.as_deref(), plain)?),
             };
             Ok::<_, StoreError>((raw, page))
         })()
@@ -452,7 +477,7 @@ pub fn stored_texts(
         Ok(StoredText {
             id,
             unpacked,
-            html: row.get(1)?,
+            html,
             text: row.get(2)?,
             text_source: row.get(3)?,
             teaser: row.get(4)?,
@@ -472,6 +497,9 @@ pub struct TextRewrite {
     pub source: &'static str,
     /// The new teaser, for an entry whose page was wanted.
     pub teaser: Option<String>,
+    /// The raw HTML packed against `html` ([`codec::Packed::against`]):
+    /// the frame stored before decodes only with the text it replaces.
+    pub raw: codec::Packed,
 }
 
 /// Writes entries' texts cleaned again; inside the caller's transaction.
@@ -482,13 +510,53 @@ pub fn rewrite_texts(
     let mut update = conn.prepare_cached(
         "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
             teaser_text = COALESCE(?4, teaser_text),
-            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END
+            page_error = CASE WHEN ?3 = 'page' THEN NULL ELSE page_error END,
+            content_raw_delta = ?6, content_raw_zstd = NULL, content_raw = NULL
          WHERE id = ?5",
     )?;
     for u in rewrites {
-        update.execute(rusqlite::params![u.html, u.text, u.source, u.teaser, u.id])?;
+        update.execute(rusqlite::params![
+            u.html,
+            u.text,
+            u.source,
+            u.teaser,
+            u.id,
+            u.raw.as_bytes()
+        ])?;
     }
     Ok(())
+}
+
+/// An entry's raw HTML as received, read back from whichever column holds
+/// it; `None` when there is no such entry.
+pub fn raw_of(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    type Columns = (
+        Option<Vec<u8>>,
+        Option<String>,
+        Option<String>,
+        Option<Vec<u8>>,
+        Option<String>,
+    );
+    let columns: Option<Columns> = conn
+        .prepare_cached(
+            "SELECT e.content_raw_delta, b.html, e.content_html, e.content_raw_zstd, e.content_raw
+             FROM entries e LEFT JOIN entry_raw_bases b ON b.entry_id = e.id WHERE e.id = ?",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .optional()?;
+    let Some((delta, base, html, packed, plain)) = columns else {
+        return Ok(None);
+    };
+    codec::raw_html(
+        delta.as_deref(),
+        &[base.as_deref(), html.as_deref()],
+        packed.as_deref(),
+        plain,
+    )
+    .map(Some)
 }
 
 /// How many entries are stored (for progress lines).

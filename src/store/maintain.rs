@@ -1,8 +1,18 @@
 //! Retention and compaction statements: the rows older than a cutoff, the
-//! stories left without entries, and `VACUUM`. The policy (how old is too
+//! stories left without entries, the shingles of entries past the
+//! de-duplication window, and `VACUUM`. The policy (how old is too
 //! old, when the search index catches up) is `crate::maintain`'s.
 
 use super::{Store, StoreError};
+
+/// The entries fetched before `?1` whose shingles are still stored, at most
+/// `?2` (-1: all). The partial index `entry_shingles_kept` lists only the
+/// rows still holding shingles, so this reads what aged since the last run
+/// (and the window's entries), not the whole table; `fetched_at` lies before
+/// the bodies in an entries row, on its first page.
+const KEPT_BEFORE: &str = "SELECT s.entry_id FROM entry_shingles s INDEXED BY entry_shingles_kept
+     JOIN entries e ON e.id = s.entry_id
+     WHERE s.shingles <> X'' AND e.fetched_at < ?1 LIMIT ?2";
 
 impl Store {
     /// Deletes entries first stored before `cutoff` and the records of
@@ -38,6 +48,38 @@ impl Store {
                 [now],
             )?;
             Ok::<_, StoreError>((entries as u64, stories as u64))
+        })
+        .await
+    }
+
+    /// Entries fetched before `cutoff` whose shingles are still stored
+    /// (for the progress line of [`Store::forget_shingles_before`]).
+    pub fn shingles_kept_before(&self, cutoff: &str) -> Result<u64, StoreError> {
+        self.read(|conn| {
+            let n: i64 = conn
+                .prepare_cached(&format!("SELECT COUNT(*) FROM ({KEPT_BEFORE})"))?
+                .query_row(rusqlite::params![cutoff, -1], |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
+    /// Empties the shingles and facts of at most `batch` entries fetched
+    /// before `cutoff`, in one transaction; returns how many. What is left
+    /// (`shingles` X'', `facts` NULL, `words` and `chars` kept) is the form
+    /// the matcher reads as "verify from the text" (migration 0017).
+    pub async fn forget_shingles_before(
+        &self,
+        cutoff: &str,
+        batch: i64,
+    ) -> Result<u64, StoreError> {
+        self.write(|tx| {
+            let n = tx
+                .prepare_cached(&format!(
+                    "UPDATE entry_shingles SET shingles = X'', facts = NULL
+                     WHERE entry_id IN ({KEPT_BEFORE})"
+                ))?
+                .execute(rusqlite::params![cutoff, batch])?;
+            Ok::<_, StoreError>(n as u64)
         })
         .await
     }

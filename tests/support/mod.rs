@@ -485,9 +485,11 @@ pub struct EntryRow {
     pub title: Option<String>,
     pub published_at: Option<String>,
     pub changed_at: String,
-    /// Read back from `content_raw_zstd` (migration 0015).
+    /// Read back from `content_raw_delta` (migration 0016).
     pub content_raw: Option<String>,
-    content_raw_zstd: Option<Vec<u8>>,
+    content_raw_delta: Option<Vec<u8>>,
+    /// What `content_raw_delta` was packed against.
+    raw_base: Option<String>,
     pub content_text: Option<String>,
     pub story_id: Option<i64>,
 }
@@ -534,11 +536,15 @@ impl Db {
         sql::rows_with(
             &self.conn(),
             "SELECT e.id, e.guid, e.url, e.title, e.published_at, e.changed_at,
-                    e.content_raw_zstd, e.content_text, e.story_id
-             FROM entries e JOIN feeds f ON f.id = e.feed_id WHERE f.url = ? ORDER BY e.id",
+                    e.content_raw_delta, COALESCE(b.html, e.content_html, '') AS raw_base,
+                    e.content_text, e.story_id
+             FROM entries e JOIN feeds f ON f.id = e.feed_id
+                  LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
+             WHERE f.url = ? ORDER BY e.id",
             [url],
             |row| {
-                let content_raw_zstd: Option<Vec<u8>> = row.get("content_raw_zstd")?;
+                let content_raw_delta: Option<Vec<u8>> = row.get("content_raw_delta")?;
+                let raw_base: Option<String> = row.get("raw_base")?;
                 Ok(EntryRow {
                     id: row.get("id")?,
                     guid: row.get("guid")?,
@@ -546,10 +552,12 @@ impl Db {
                     title: row.get("title")?,
                     published_at: row.get("published_at")?,
                     changed_at: row.get("changed_at")?,
-                    content_raw: content_raw_zstd
-                        .as_deref()
-                        .map(|frame| feedsieve::store::codec::unpack(frame).unwrap()),
-                    content_raw_zstd,
+                    content_raw: content_raw_delta.as_deref().map(|frame| {
+                        let base = raw_base.as_deref().unwrap_or("");
+                        feedsieve::store::codec::unpack_against(frame, base).unwrap()
+                    }),
+                    content_raw_delta,
+                    raw_base,
                     content_text: row.get("content_text")?,
                     story_id: row.get("story_id")?,
                 })
