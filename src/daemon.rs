@@ -19,6 +19,7 @@ use crate::clean::Cleaner;
 use crate::config::{self, Config};
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::{self, Schedule};
+use crate::store::{DaemonLock, LockError};
 
 /// How long in-flight fetches may run on after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -31,6 +32,8 @@ pub enum DaemonError {
     Pipeline(#[from] PipelineError),
     #[error("cannot install signal handler: {0}")]
     Signal(std::io::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::store::LockError),
     #[error("[serve] listen: cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
@@ -62,7 +65,7 @@ pub struct OnceSummary {
 /// Fetches every enabled feed once and returns. Feed failures are recorded
 /// per feed and counted; only an unusable config or database is an error.
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
-    let pipeline = Arc::new(Pipeline::new(config).await?);
+    let (pipeline, _lock) = open_locked(config).await?;
     let jobs = sync(&pipeline, config).await?;
     let mut tasks = JoinSet::new();
     let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
@@ -250,6 +253,25 @@ fn log_report(report: &FeedReport) {
     }
 }
 
+/// Opens the pipeline holding the database's daemon lock (see
+/// [`crate::store::DaemonLock`]), taken before the database is opened, so a
+/// second daemon stops before it migrates or fetches anything; when the
+/// database's folder does not exist yet, right after opening creates it.
+async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, DaemonLock), DaemonError> {
+    let database = &config.storage.database;
+    let early = match DaemonLock::acquire(database) {
+        Ok(lock) => Some(lock),
+        Err(LockError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e.into()),
+    };
+    let pipeline = Arc::new(Pipeline::new(config).await?);
+    let lock = match early {
+        Some(lock) => lock,
+        None => DaemonLock::acquire(database)?,
+    };
+    Ok((pipeline, lock))
+}
+
 /// Runs until SIGTERM or SIGINT.
 pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), DaemonError> {
     use tokio::signal::unix::{SignalKind, signal};
@@ -259,7 +281,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let mut sigint = signal(SignalKind::interrupt()).map_err(DaemonError::Signal)?;
     let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let mut config = config::load_with(&config_path, database.as_deref())?;
-    let pipeline = Arc::new(Pipeline::new(&config).await?);
+    let (pipeline, _lock) = open_locked(&config).await?;
     let states = pipeline
         .store
         .sync_feeds(&config.feeds)

@@ -493,10 +493,17 @@ async fn fetch_file(
     if meta.len() > limit {
         return Err(FetchError::TooLarge { limit });
     }
-    let modified = meta
-        .modified()
-        .ok()
-        .map(|t| httpdate::fmt_http_date(t.max(SystemTime::UNIX_EPOCH)));
+    // The file's validator: its modification time to the nanosecond and its
+    // length. An HTTP date (whole seconds) would take a file rewritten within
+    // the second of the last fetch for unchanged, until its next edit.
+    let modified = meta.modified().ok().map(|t| {
+        let t = chrono::DateTime::<chrono::Utc>::from(t.max(SystemTime::UNIX_EPOCH));
+        format!(
+            "{} ({} bytes)",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+            meta.len()
+        )
+    });
     if modified.is_some() && modified == validators.last_modified {
         return Ok(FetchResponse {
             last_modified: modified,

@@ -526,3 +526,90 @@ fn daemon_serves_the_merged_feed_and_a_taken_port_is_a_startup_error() {
     signal(&daemon, "TERM");
     assert!(wait_exit(&mut daemon, Duration::from_secs(10)).success());
 }
+
+/// Two daemons on one database would both fetch every feed: the second
+/// `run` (or `run --once`) stops at once with the first one's pid, and
+/// fetches nothing; once the first is gone, SIGTERM or SIGKILL alike, the
+/// database takes a daemon again.
+#[test]
+fn a_second_daemon_on_one_database_is_refused_until_the_first_is_gone() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "one")]));
+    s.config(&["a.xml"]);
+    let mut first = s.spawn_daemon();
+    let db = s.path("state/f.db");
+    wait_for("the first daemon's fetch", Duration::from_secs(20), || {
+        db.exists() && s.query("SELECT COUNT(*) FROM entries") == "1"
+    });
+    s.write("a.xml", &rss("A", &[("a1", "one"), ("a2", "two")]));
+    for args in [&["run"][..], &["run", "--once"]] {
+        let out = s.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "another feedsieve daemon (pid {}) is already running on",
+                first.id()
+            )) && stderr.contains("f.db"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The refused ones fetched nothing (the first polls hourly).
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "1");
+    // Read commands and maintenance are not daemons.
+    assert!(s.run(&["stories"]).status.success());
+
+    signal(&first, "TERM");
+    assert!(wait_exit(&mut first, Duration::from_secs(10)).success());
+    let mut second = s.spawn_daemon();
+    let lock = s.path("state/f.db.lock");
+    wait_for("the second daemon's lock", Duration::from_secs(20), || {
+        std::fs::read_to_string(&lock).is_ok_and(|pid| pid.trim() == second.id().to_string())
+    });
+    let out = s.run(&["run", "--once"]);
+    assert!(!out.status.success(), "{out:?}");
+    // A killed daemon leaves no lock behind: the kernel drops it.
+    signal(&second, "KILL");
+    wait_exit(&mut second, Duration::from_secs(10));
+    let out = s.run(&["run", "--once"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "2");
+}
+
+/// A `file://` feed rewritten within the same second as the last fetch is
+/// fetched again: its validator is the modification time to the nanosecond
+/// and the length, not an HTTP date of whole seconds.
+#[test]
+fn a_file_feed_rewritten_within_the_second_is_read_again() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "one")]));
+    s.config(&["a.xml"]);
+    let file = s.path("a.xml");
+    let first_mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+    assert!(s.run(&["run", "--once"]).status.success());
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "1");
+    // The same whole second (truncated), a millisecond on.
+    let secs = first_mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let same_second = std::time::UNIX_EPOCH + Duration::from_millis(secs * 1000 + 1);
+    let earlier_in_it = std::time::UNIX_EPOCH + Duration::from_millis(secs * 1000);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(earlier_in_it)
+        .unwrap();
+    assert!(s.run(&["run", "--once"]).status.success());
+    s.write("a.xml", &rss("A", &[("a1", "one"), ("a2", "two")]));
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(same_second)
+        .unwrap();
+    let out = s.run(&["run", "--once"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "2");
+}
