@@ -209,6 +209,8 @@ async fn read_commands_work_on_a_database_that_cannot_be_written() {
     let state = built.path("state");
     let db = built.path("state/f.db");
     let db_arg = db.to_str().unwrap().to_string();
+    // A backup is the database alone, without the daemon's lock file.
+    std::fs::remove_file(built.path("state/f.db.lock")).unwrap();
     // nobody must reach the folder, and may not write in it or the file.
     chmod(built.dir.path(), 0o755);
     chmod(&state, 0o555);
