@@ -692,7 +692,7 @@ fn fingerprint_is_stable() {
     let text =
         "The quick brown fox jumps over the lazy dog.\n\nIt was not amused, said a spokesman.";
     assert_eq!(fingerprint(text), 10_021_162_290_941_837_352);
-    assert_eq!(FINGERPRINT_VERSION, 3);
+    assert_eq!(FINGERPRINT_VERSION, 4);
 }
 
 /// `max_distance` drops candidates that share one anchor and lie further
