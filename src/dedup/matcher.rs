@@ -226,8 +226,8 @@ impl Deduper {
     /// an anchor and within `max_distance` bits, at most
     /// [`MAX_CANDIDATES`] of them, most shared anchors first; the
     /// distance is waived for those anchored to it (sharing
-    /// [`MIN_SHARED_ANCHORS`] anchors or a lead anchor: an excerpt and its
-    /// article lie up to ~34 bits apart). A short entry (under
+    /// [`MIN_SHARED_ANCHORS`] anchors or an anchor of both starts: an
+    /// excerpt and its article lie up to ~34 bits apart). A short entry (under
     /// `min_words`) takes only anchored ones: it can match a long one by
     /// its shingles only as its excerpt, which needs that
     /// ([`Deduper::score`]). Both tests are symmetric, so a pair is found
@@ -263,8 +263,8 @@ impl Deduper {
             .filter_map(|c| {
                 // The fast filter: a candidate sharing one anchor whose
                 // simhash is further than max_distance bits is not worth
-                // reading from disk. Two shared anchors, or one of either
-                // text's start, are evidence enough: an excerpt and its
+                // reading from disk. Two shared anchors, or one of both
+                // texts' starts, are evidence enough: an excerpt and its
                 // article lie up to ~34 bits apart.
                 let distance = (own ^ c.simhash).count_ones();
                 let anchored = c.shared >= MIN_SHARED_ANCHORS || c.lead;

@@ -11,8 +11,8 @@
 //! Stories are the connected components of a symmetric relation between
 //! entries: two entries of the window are linked when they are candidates
 //! of each other (they share an anchor shingle and lie within
-//! `max_distance` simhash bits, or share two anchors or a lead anchor
-//! whatever their distance; or share a normalised title or link), pass the
+//! `max_distance` simhash bits, or share two anchors or an anchor of both
+//! starts whatever their distance; or share a normalised title or link), pass the
 //! sketch test both ways ([`Deduper::sketches_agree`]) and verify as
 //! copies: on shingles, facts and, where the shingles cannot tell an
 //! excerpt from a digest, headlines; a short entry (under `min_words`)

@@ -73,7 +73,7 @@ pub(super) struct Meta {
 /// A candidate of an entry, whether the key index found it (it shares
 /// a normalised title or link with the entry's), and whether the anchor
 /// index found it anchored to the entry: sharing
-/// [`super::MIN_SHARED_ANCHORS`] indexed anchors or a lead anchor
+/// [`super::MIN_SHARED_ANCHORS`] indexed anchors or a lead anchor of both
 /// ([`super::index::Ranked::lead`]), the same whichever of the two looks
 /// the other up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
