@@ -139,7 +139,8 @@ pub struct DedupConfig {
     pub max_distance: u32,
     /// How far back candidates are looked for.
     pub window: Duration,
-    /// Entries with fewer words fall back to exact title/link matching.
+    /// Entries with fewer words fall back to exact title/link matching, or
+    /// join a longer entry as its excerpt.
     pub min_words: usize,
 }
 

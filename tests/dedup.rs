@@ -658,7 +658,7 @@ fn fingerprint_is_stable() {
     let text =
         "The quick brown fox jumps over the lazy dog.\n\nIt was not amused, said a spokesman.";
     assert_eq!(fingerprint(text), 10_021_162_290_941_837_352);
-    assert_eq!(FINGERPRINT_VERSION, 3);
+    assert_eq!(FINGERPRINT_VERSION, 4);
 }
 
 /// `max_distance` drops candidates that share one anchor and lie further
@@ -766,6 +766,148 @@ async fn assert_joined(items: &[hard::Item], feeds: usize, kind: &str) {
 async fn excerpts_join_the_full_copy() {
     let items = hard::excerpts(&corpus::bodies(), hard::Half::Tune, 30);
     assert_joined(&items, 3, "excerpt").await;
+}
+
+/// Articles of the real bodies with at least `min` paragraphs, as
+/// paragraphs, and a headline of their own (their first eight words).
+fn articles_with(min: usize) -> Vec<(String, Vec<String>)> {
+    corpus::bodies()
+        .iter()
+        .map(|b| corpus::paragraphs(b))
+        .filter(|p| p.len() >= min && p.join(" ").split_whitespace().count() >= 250)
+        .map(|p| {
+            let title = p[0]
+                .split_whitespace()
+                .take(8)
+                .collect::<Vec<_>>()
+                .join(" ");
+            (title, p)
+        })
+        .collect()
+}
+
+/// Stores `items` first in their order, then in the reverse order, and
+/// returns each item's story for both runs.
+async fn both_orders(items: &[hard::Item]) -> [Vec<Option<i64>>; 2] {
+    let (_db, forward) = store_items(items, 3).await;
+    let reversed: Vec<hard::Item> = items.iter().rev().cloned().collect();
+    let (_db, mut backward) = store_items(&reversed, 3).await;
+    backward.reverse();
+    [forward, backward]
+}
+
+/// Issue 17, case 2, for excerpts under `min_words` (40) words: an
+/// aggregator's first paragraph and its "Read the full story at …" line
+/// joins the article it opens, whichever arrives first, though its title
+/// carries the outlet and its simhash lies far from the article's. Before,
+/// a short text matched only on a title or link key, and none joined.
+#[tokio::test]
+async fn a_short_excerpt_joins_its_article_whichever_comes_first() {
+    let mut items = Vec::new();
+    for (group, (title, paras)) in articles_with(6)
+        .into_iter()
+        .filter(|(_, p)| (20..=32).contains(&p[0].split_whitespace().count()))
+        .take(12)
+        .enumerate()
+    {
+        items.push(hard::Item {
+            group,
+            kind: "full",
+            title: title.clone(),
+            text: paras.join("\n\n"),
+        });
+        items.push(hard::Item {
+            group,
+            kind: "excerpt",
+            title: format!("{title} - WXYZ News"),
+            text: format!("{}\n\nRead the full story at WXYZ News.", paras[0]),
+        });
+    }
+    assert!(items.len() >= 20, "{} items", items.len());
+    for stories in both_orders(&items).await {
+        let (joined, total) = hard::joined_first(&items, &stories, "excerpt");
+        assert!(
+            joined * 10 >= total * 9,
+            "{joined} of {total} short excerpts joined"
+        );
+        assert_eq!(hard::wrongly_merged(&items, &stories).0, 0);
+    }
+}
+
+/// What the shingles cannot tell apart: a text wholly at the start of a
+/// longer one that goes on as long again is a cut copy (the first half of
+/// an article, under its headline) or a complete article with another
+/// appended (a digest, under a headline of its own). The copy joins its
+/// article whichever comes first; the digest stays apart from the article
+/// it opens with. Before, both stayed apart.
+#[tokio::test]
+async fn a_cut_copy_under_the_headline_joins_and_a_digest_does_not() {
+    let articles = articles_with(8);
+    let words = |p: &[String]| -> usize { p.iter().map(|p| p.split_whitespace().count()).sum() };
+    // The first paragraphs of `paras` up to `limit` words.
+    let head = |paras: &[String], limit: usize| -> Vec<String> {
+        let mut kept = 0;
+        paras
+            .iter()
+            .take_while(|p| {
+                let before = kept;
+                kept += p.split_whitespace().count();
+                before < limit
+            })
+            .cloned()
+            .collect()
+    };
+    let mut items = Vec::new();
+    for k in 0..8 {
+        // A cut copy: the first half of the article by words, so its cut
+        // end is as long as what it keeps.
+        let (title, paras) = &articles[k];
+        let half = head(paras, words(paras) / 2 - 1);
+        items.push(hard::Item {
+            group: 3 * k,
+            kind: "full",
+            title: title.clone(),
+            text: paras.join("\n\n"),
+        });
+        items.push(hard::Item {
+            group: 3 * k,
+            kind: "cut",
+            title: format!("UPDATE 1-{}", title.to_uppercase()),
+            text: format!("NEW YORK (Wire) - {}", half.join("\n\n")),
+        });
+        // A digest: another article whole, then as much of a third
+        // (a longer one, from the end of the list).
+        let (title, paras) = &articles[8 + k];
+        let third = articles
+            .iter()
+            .rev()
+            .map(|(_, p)| p)
+            .filter(|p| words(p) > words(paras) + 50)
+            .nth(k)
+            .expect("a longer article");
+        let appended = head(third, words(paras));
+        items.push(hard::Item {
+            group: 3 * k + 1,
+            kind: "full",
+            title: title.clone(),
+            text: paras.join("\n\n"),
+        });
+        items.push(hard::Item {
+            group: 3 * k + 2,
+            kind: "digest",
+            title: format!("Morning briefing, part {k}: the stories of the day"),
+            text: format!("{}\n\n{}", paras.join("\n\n"), appended.join("\n\n")),
+        });
+    }
+    for stories in both_orders(&items).await {
+        let (joined, total) = hard::joined_first(&items, &stories, "cut");
+        assert_eq!(joined, total, "cut copies joined");
+        assert_eq!(
+            hard::wrongly_merged(&items, &stories).0,
+            0,
+            "a digest merged"
+        );
+    }
 }
 
 /// Issue 17, case 3: the versions of a developing wire story ("UPDATE

@@ -24,7 +24,10 @@ use siphasher::sip::SipHasher13;
 /// 3: facts (numbers and names in their context) stored with the shingles,
 /// and stories as connected components of the match relation: a new
 /// version regroups every story.
-pub const FINGERPRINT_VERSION: u32 = 3;
+/// 4: the first anchor is the smallest of the first 16 shingles (was 48),
+/// so that a one-paragraph excerpt holds it; excerpts and headlines count
+/// in the verdict. Regroups every story.
+pub const FINGERPRINT_VERSION: u32 = 4;
 
 /// Fixed SipHash keys: the fingerprint must be the same on every machine and
 /// in every build, so the keys are constants and not secrets.
@@ -267,20 +270,37 @@ impl Analysis {
 
 /// Shingles at a text's start whose smallest hashes lead its anchors.
 const LEAD_SHINGLES: usize = 48;
-/// Anchors taken from the start ([`LEAD_SHINGLES`]) before the rest.
-const LEAD_ANCHORS: usize = 2;
+/// Shingles at the very start whose smallest hash is the first anchor: no
+/// more than an excerpt of one short paragraph holds (it shares at least
+/// [`MIN_EXCERPT_SHARED`] shingles with its article).
+const FIRST_SHINGLES: usize = 16;
+/// Anchors taken from the start before the rest: the smallest of the first
+/// [`FIRST_SHINGLES`], then the smallest other of the first
+/// [`LEAD_SHINGLES`].
+pub const LEAD_ANCHORS: usize = 2;
 
 /// [`Analysis::anchors`] of shingle hashes in text order and sorted,
-/// distinct: the [`LEAD_ANCHORS`] smallest of the first [`LEAD_SHINGLES`],
-/// then the smallest of all. A text's bottom-k rarely holds a shingle of an
-/// excerpt of it (its first paragraphs, a tenth of it), while the smallest
-/// hashes of its start are the excerpt's too.
+/// distinct: the smallest of the first [`FIRST_SHINGLES`], the smallest
+/// other of the first [`LEAD_SHINGLES`], then the smallest of all. A text's
+/// bottom-k rarely holds a shingle of an excerpt of it (its first
+/// paragraphs, a tenth of it), while the smallest hashes of its start are
+/// the excerpt's too; the first one even when the excerpt is one short
+/// paragraph (from the first 48 shingles only, 2 of the 12 one-paragraph
+/// excerpts of `tests/dedup.rs` held neither of their article's lead
+/// anchors, and 6 only one).
 fn anchors(order: &[u64], sorted: &[u64]) -> Vec<u32> {
+    let first = order[..order.len().min(FIRST_SHINGLES)]
+        .iter()
+        .min()
+        .copied();
     let mut lead: Vec<u64> = order[..order.len().min(LEAD_SHINGLES)].to_vec();
     lead.sort_unstable();
     lead.dedup();
     let mut anchors: Vec<u32> = Vec::with_capacity(ANCHOR_POOL);
-    let lead = lead.into_iter().take(LEAD_ANCHORS);
+    let lead = first
+        .into_iter()
+        .chain(lead.into_iter().filter(|&h| Some(h) != first))
+        .take(LEAD_ANCHORS);
     for h in lead.chain(sorted.iter().copied()) {
         if anchors.len() == ANCHOR_POOL {
             break;
@@ -352,53 +372,152 @@ impl Similarity {
 /// stated differently in the same place ([`conflicts`]). Containment of a
 /// short text in the start of a long one counts for it (an excerpt).
 pub fn same_story(a: &Shingles, b: &Shingles) -> Option<Similarity> {
+    verdict(a, b, false).ok().map(|m| m.similarity)
+}
+
+/// Two texts found to be copies of one story ([`verdict`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Match {
+    pub similarity: Similarity,
+    /// Only as an excerpt: one text is a small part at the start of the
+    /// other, which goes on with a long passage of its own.
+    pub excerpt: bool,
+}
+
+/// Why [`verdict`] found two texts not to be copies of one story.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rejection {
+    /// No shingle in common.
+    Disjoint,
+    /// Under the containment and Jaccard floors and no excerpt by size.
+    BelowFloors(Similarity),
+    /// More facts stated differently than the shared text outweighs.
+    Facts(Similarity, usize),
+    /// Passages of their own on both sides, or shared text away from the
+    /// start: a splice, a digest, a quote.
+    Shape(Similarity),
+}
+
+/// [`same_story`] with the reason for a no, and one piece of evidence
+/// from outside the texts: whether the two run under one headline
+/// ([`headlines_agree`]). Symmetric in `a` and `b`.
+///
+/// A text wholly at the start of a longer one that goes on with a long
+/// passage of its own is either an excerpt or a cut copy of it (the
+/// first paragraphs; the first two thirds) or a complete article with
+/// another appended after it (a digest, a splice): the shingles cannot
+/// tell the two apart, as the cut end of a copy and what a digest appends
+/// overlap in length (0.5 to 0.96 and 0.7 to 1.3 times the shared text on
+/// the labelled corpus). Without a shared headline such a pair is an
+/// excerpt only while the short text is a small part of the long one
+/// (under [`MAX_EXCERPT_JACCARD`]); under one headline it is an excerpt
+/// at any size, as aggregators and syndicated copies keep the article's
+/// headline and a digest has one of its own.
+pub fn verdict(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Match, Rejection> {
     let s = similarity(&a.set, &b.set);
     if s.shared == 0 {
-        return None;
+        return Err(Rejection::Disjoint);
     }
-    let may_excerpt = s.jaccard < MAX_EXCERPT_JACCARD
+    let may_excerpt = (s.jaccard < MAX_EXCERPT_JACCARD || same_headline)
         && s.shared >= MIN_EXCERPT_SHARED
         && s.containment >= MIN_EXCERPT_CONTAINMENT;
     // Below the floors and no excerpt: no passage can make it a copy, so
     // the passages are not walked. The facts come next, before the
     // passages, as they cost less: either test failing is a no, whichever
     // runs first.
-    if (s.jaccard < CLEAR_JACCARD && !s.is_same_story() && !may_excerpt)
-        || conflicts(&a.facts, &b.facts) * SHINGLES_PER_CONFLICT > s.shared
-    {
-        return None;
+    if s.jaccard < CLEAR_JACCARD && !s.is_same_story() && !may_excerpt {
+        return Err(Rejection::BelowFloors(s));
     }
-    let shaped = s.jaccard >= CLEAR_JACCARD || {
-        let (own_a, own_b) = (own_passages(a, b), own_passages(b, a));
-        // A text with a passage of its own after what it shares with
-        // another, over half as long as what they share (what a splice
-        // appends is 0.71 to 1.6 times it on the labelled corpus, but so is
-        // a copy's cut end up to 0.70: a few such copies stay apart; a
-        // digest, a splice
-        // that carries a whole article and another after it, a quote inside
-        // an article), is not a copy of it: a copy cuts a paragraph or two
-        // of its original's end, and an excerpt is a small part (below).
-        let appends =
-            |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE && own.trailing * 2 > s.shared;
-        let copy = s.is_same_story()
-            && ((own_a.longest <= MAX_OWN_PASSAGE && !appends(own_b))
-                || (own_b.longest <= MAX_OWN_PASSAGE && !appends(own_a))
-                // A developing story: paragraphs added and the first
-                // sentence rewritten at the top, the rest kept on both sides.
-                || own_a.below_top().max(own_b.below_top()) <= MAX_OWN_PASSAGE);
-        // Either text may be the excerpt when both are the same size.
-        let excerpt =
-            |short: &Shingles, own_short: OwnPassages, long: &Shingles, own_long: OwnPassages| {
-                own_short.longest <= MAX_OWN_PASSAGE
-                    && own_long.leading <= MAX_OWN_PASSAGE
-                    && starts_with(long, short)
-            };
-        let excerpt = may_excerpt
-            && ((a.set.len() <= b.set.len() && excerpt(a, own_a, b, own_b))
-                || (b.set.len() <= a.set.len() && excerpt(b, own_b, a, own_a)));
-        copy || excerpt
+    let conflicting = conflicts(&a.facts, &b.facts);
+    let disagree = conflicting * SHINGLES_PER_CONFLICT > s.shared;
+    if disagree && !may_excerpt {
+        return Err(Rejection::Facts(s, conflicting));
+    }
+    if s.jaccard >= CLEAR_JACCARD && !disagree {
+        return Ok(Match {
+            similarity: s,
+            excerpt: false,
+        });
+    }
+    let (own_a, own_b) = (own_passages(a, b), own_passages(b, a));
+    if disagree {
+        // Facts that differ are evidence against a match only where they
+        // can lie in text both share. An excerpt that runs verbatim
+        // through the article's start, its own words only at its edges (a
+        // "From <Outlet>:" line, "Read the full story at <Outlet>"), states
+        // what differs there: "at the [Valley Herald]" against the
+        // article's "at the [Ryman]" is no disagreement. Two items of one
+        // template differ inside what they share (each fact a gap in it).
+        let verbatim = own_a.inner == 0 && own_b.inner == 0;
+        let edges = |short: &Shingles, long: &Shingles, own_long: OwnPassages| {
+            short.set.len() <= long.set.len()
+                && own_long.leading <= MAX_OWN_PASSAGE
+                && starts_with(long, short)
+        };
+        if !(verbatim && (edges(a, b, own_b) || edges(b, a, own_a))) {
+            return Err(Rejection::Facts(s, conflicting));
+        }
+    }
+    // A text with a passage of its own after what it shares with
+    // another, over half as long as what they share (what a splice
+    // appends is 0.71 to 1.6 times it on the labelled corpus, but so is
+    // a copy's cut end up to 0.70: a few such copies stay apart; a
+    // digest, a splice
+    // that carries a whole article and another after it, a quote inside
+    // an article), is not a copy of it: a copy cuts a paragraph or two
+    // of its original's end, and an excerpt is a small part (below).
+    let appends = |own: OwnPassages| own.trailing > MAX_OWN_PASSAGE && own.trailing * 2 > s.shared;
+    let copy = s.is_same_story()
+        && ((own_a.longest <= MAX_OWN_PASSAGE && !appends(own_b))
+            || (own_b.longest <= MAX_OWN_PASSAGE && !appends(own_a))
+            // A developing story: paragraphs added and the first
+            // sentence rewritten at the top, the rest kept on both sides.
+            || own_a.below_top().max(own_b.below_top()) <= MAX_OWN_PASSAGE);
+    // With facts that disagree only an excerpt (above) is left.
+    if copy && !disagree {
+        return Ok(Match {
+            similarity: s,
+            excerpt: false,
+        });
+    }
+    // Either text may be the excerpt when both are the same size.
+    let excerpt =
+        |short: &Shingles, own_short: OwnPassages, long: &Shingles, own_long: OwnPassages| {
+            own_short.longest <= MAX_OWN_PASSAGE
+                && own_long.leading <= MAX_OWN_PASSAGE
+                && starts_with(long, short)
+        };
+    let excerpt = may_excerpt
+        && ((a.set.len() <= b.set.len() && excerpt(a, own_a, b, own_b))
+            || (b.set.len() <= a.set.len() && excerpt(b, own_b, a, own_a)));
+    if excerpt {
+        Ok(Match {
+            similarity: s,
+            excerpt: true,
+        })
+    } else {
+        Err(Rejection::Shape(s))
+    }
+}
+
+/// Whether two entries run under one headline: the shorter title's words
+/// (at least [`MIN_TITLE_WORDS`] of them, normalised as [`title_key`]
+/// does) appear in order and together in the longer one. An aggregator's
+/// "<headline> - <Outlet>", a wire copy's "UPDATE 2-<headline>" and an
+/// upper-cased headline agree with the article's; a digest's own title
+/// does not.
+pub fn headlines_agree(a: Option<&str>, b: Option<&str>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
     };
-    shaped.then_some(s)
+    let words = |t: &str| {
+        let mut words = Vec::new();
+        for_each_word(t, |w| words.push(w.to_string()));
+        words
+    };
+    let (a, b) = (words(a), words(b));
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= MIN_TITLE_WORDS && long.windows(short.len()).any(|w| w == short.as_slice())
 }
 
 /// Where one text's passages of its own lie, against another text: the
@@ -430,7 +549,7 @@ impl OwnPassages {
 /// phrases met by chance), four fifths of the shingles lie in stretches
 /// that start within `short`'s length and [`MAX_OWN_PASSAGE`] twice over.
 /// The rest may be a sentence the article repeats further down.
-fn starts_with(long: &Shingles, short: &Shingles) -> bool {
+pub fn starts_with(long: &Shingles, short: &Shingles) -> bool {
     let limit = short.order.len() + 2 * MAX_OWN_PASSAGE;
     let (mut early, mut all) = (0usize, 0usize);
     let mut stretch = 0usize;
@@ -1011,6 +1130,45 @@ mod tests {
                 assert_eq!(same_story(a, b).is_some(), same_story(b, a).is_some());
             }
         }
+    }
+
+    /// An excerpt's own lines name its outlet where the article names
+    /// something else after the same two words ("at the [Valley Herald]",
+    /// "at the [Ryman]"): no disagreement, as they lie outside what the
+    /// two share. A fact that differs inside the shared text still rules
+    /// the pair out.
+    #[test]
+    fn an_excerpts_own_lines_state_no_conflicting_fact() {
+        let mut paras: Vec<String> = (0..12).map(paragraph).collect();
+        paras[6] = format!("The band played at the Ryman on Friday. {}", paras[6]);
+        let article = Analysis::of(&paras.join("\n\n")).shingles;
+        let excerpt = |first: &str| {
+            Analysis::of(&format!(
+                "From the Daily Courier:\n\n{first}\n\nRead the full story at the Valley Herald."
+            ))
+            .shingles
+        };
+        let own = excerpt(&paras[0]);
+        assert!(conflicts(&own.facts, &article.facts) >= 1);
+        assert!(
+            similarity(&own.set, &article.set).shared < SHINGLES_PER_CONFLICT,
+            "too few shared shingles to outweigh it"
+        );
+        assert!(same_story(&own, &article).is_some(), "the excerpt joins");
+        // The same excerpt stating a number of its own inside the text.
+        let mut words: Vec<&str> = paras[0].split(' ').collect();
+        words.insert(20, "in 1999 and");
+        let changed = words.join(" ");
+        let mut other = paras.clone();
+        let mut article_words: Vec<&str> = paras[0].split(' ').collect();
+        article_words.insert(20, "in 2004 and");
+        other[0] = article_words.join(" ");
+        let other = Analysis::of(&other.join("\n\n")).shingles;
+        assert!(
+            same_story(&excerpt(&changed), &other).is_none(),
+            "a fact that differs inside what they share"
+        );
+        assert!(same_story(&other, &excerpt(&changed)).is_none());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::fingerprint::{self, Shingles, same_story};
+use super::fingerprint::{self, Shingles, headlines_agree, verdict};
 use super::rows::*;
 use super::{
     DedupError, Deduper, MAX_CANDIDATES, MIN_SHARED_ANCHORS, MIN_SKETCH_HITS, window_secs,
@@ -89,7 +89,6 @@ impl Deduper {
             {
                 continue;
             }
-            let candidate = candidate.id;
             if !self.verify(conn, batch, id, candidate)? {
                 continue;
             }
@@ -109,14 +108,15 @@ impl Deduper {
         conn: &Connection,
         batch: &mut Batch,
         id: i64,
-        other: i64,
+        other: Candidate,
     ) -> Result<bool, DedupError> {
-        load_rows(conn, batch, &[other], Need::Verify)?;
-        let (Some(entry), Some(candidate)) = (batch.rows.get(&id), batch.rows.get(&other)) else {
+        load_rows(conn, batch, &[other.id], Need::Verify)?;
+        let (Some(entry), Some(candidate)) = (batch.rows.get(&id), batch.rows.get(&other.id))
+        else {
             return Ok(false); // rolled back or deleted under us: not a match
         };
-        Ok(self.sketches_agree(batch, other, id, candidate, entry)
-            && self.score(entry, candidate).is_some())
+        Ok(self.sketches_agree(batch, other.id, id, candidate, entry)
+            && self.score(entry, candidate, other.anchored).is_some())
     }
 
     /// The story candidate `other` is in now. A candidate read before the
@@ -128,8 +128,9 @@ impl Deduper {
         conn: &Connection,
         batch: &mut Batch,
         id: i64,
-        other: i64,
+        candidate: Candidate,
     ) -> Result<Option<i64>, DedupError> {
+        let other = candidate.id;
         if batch.unwritten.contains(&other) {
             return Ok(batch.rows.get(&other).and_then(|r| r.story_id));
         }
@@ -142,7 +143,7 @@ impl Deduper {
             .is_some_and(|r| r.changed_at != changed_at);
         if edited {
             batch.rows.remove(&other);
-            if !self.verify(conn, batch, id, other)? {
+            if !self.verify(conn, batch, id, candidate)? {
                 return Ok(None);
             }
         }
@@ -223,8 +224,14 @@ impl Deduper {
     /// The window's entries that may be copies of `entry` (never `id`
     /// itself): those with the same title or link key, then those sharing
     /// an anchor and within `max_distance` bits, at most
-    /// [`MAX_CANDIDATES`] of them, most shared anchors first. Both tests
-    /// are symmetric, so a pair is found whichever entry comes second.
+    /// [`MAX_CANDIDATES`] of them, most shared anchors first; the
+    /// distance is waived for those anchored to it (sharing
+    /// [`MIN_SHARED_ANCHORS`] anchors or an anchor of both starts: an
+    /// excerpt and its article lie up to ~34 bits apart). A short entry (under
+    /// `min_words`) takes only anchored ones: it can match a long one by
+    /// its shingles only as its excerpt, which needs that
+    /// ([`Deduper::score`]). Both tests are symmetric, so a pair is found
+    /// whichever entry comes second.
     pub(super) fn candidates(&self, entry: &Loaded, id: i64) -> Vec<Candidate> {
         let Some(time) = entry.time else {
             return Vec::new();
@@ -238,24 +245,31 @@ impl Deduper {
             .lookup(&keys)
             .into_iter()
             .filter(|&c| c != id)
-            .map(|id| Candidate { id, by_key: true })
+            .map(|id| Candidate {
+                id,
+                by_key: true,
+                anchored: false,
+            })
             .collect();
-        let Some(analysis) = entry.text.analysis().filter(|_| self.is_long(entry)) else {
+        let Some(analysis) = entry.text.analysis() else {
             return candidates;
         };
+        let long = self.is_long(entry);
         let own = analysis.fingerprint();
-        let mut ranked: Vec<(usize, u32, i64)> = window
+        let mut ranked: Vec<(usize, u32, i64, bool)> = window
             .anchors
             .ranked_candidates(analysis.anchors(), times, id)
             .into_iter()
             .filter_map(|c| {
                 // The fast filter: a candidate sharing one anchor whose
                 // simhash is further than max_distance bits is not worth
-                // reading from disk. Two shared anchors are evidence enough:
-                // an excerpt and its article lie up to ~32 bits apart.
+                // reading from disk. Two shared anchors, or one of both
+                // texts' starts, are evidence enough: an excerpt and its
+                // article lie up to ~34 bits apart.
                 let distance = (own ^ c.simhash).count_ones();
-                (distance <= self.config.max_distance || c.shared >= MIN_SHARED_ANCHORS)
-                    .then_some((c.shared, distance, c.id))
+                let anchored = c.shared >= MIN_SHARED_ANCHORS || c.lead;
+                (anchored || (long && distance <= self.config.max_distance))
+                    .then_some((c.shared, distance, c.id, anchored))
             })
             .collect();
         // Texts that share passages with many others (a paragraph quoted
@@ -264,12 +278,14 @@ impl Deduper {
         // most anchors and the nearest simhash, so the best few are enough.
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         ranked.truncate(MAX_CANDIDATES);
-        for (_, _, c) in ranked {
-            if !candidates.iter().any(|k| k.id == c) {
-                candidates.push(Candidate {
+        for (_, _, c, anchored) in ranked {
+            match candidates.iter_mut().find(|k| k.id == c) {
+                Some(by_key) => by_key.anchored = anchored,
+                None => candidates.push(Candidate {
                     id: c,
                     by_key: false,
-                });
+                    anchored,
+                }),
             }
         }
         candidates
@@ -277,17 +293,33 @@ impl Deduper {
 
     /// How well two entries match as copies of one story (higher is better),
     /// or `None` if they are not copies; symmetric. Texts of at least
-    /// `min_words` words are compared on shingles and facts; shorter ones
-    /// on normalised title or link, and must state no fact differently.
-    pub(super) fn score(&self, a: &Loaded, b: &Loaded) -> Option<f64> {
-        if self.is_long(a) && self.is_long(b) {
-            same_story(a.text.shingles(), b.text.shingles()).map(|s| s.containment + s.jaccard)
-        } else {
-            let keys = b.keys();
-            let (fa, fb) = (&a.text.shingles().facts, &b.text.shingles().facts);
-            (a.keys().iter().any(|k| keys.contains(k)) && fingerprint::conflicts(fa, fb) == 0)
-                .then_some(0.0)
+    /// `min_words` words are compared on shingles and facts, and on their
+    /// headlines where the shingles cannot tell an excerpt from a digest
+    /// ([`fingerprint::verdict`]). Shorter ones match on normalised title
+    /// or link, and must state no fact differently; or a short one is an
+    /// excerpt of a long one (an aggregator's first paragraph or two) when
+    /// the index found them `anchored` (what both find in it, so the
+    /// verdict does not depend on which came first) and the shingles say
+    /// excerpt.
+    pub(super) fn score(&self, a: &Loaded, b: &Loaded, anchored: bool) -> Option<f64> {
+        let (sa, sb) = (a.text.shingles(), b.text.shingles());
+        let headline = || headlines_agree(a.title.as_deref(), b.title.as_deref());
+        let (long_a, long_b) = (self.is_long(a), self.is_long(b));
+        if long_a && long_b {
+            return verdict(sa, sb, headline())
+                .ok()
+                .map(|m| m.similarity.containment + m.similarity.jaccard);
         }
+        let keys = b.keys();
+        if a.keys().iter().any(|k| keys.contains(k))
+            && fingerprint::conflicts(&sa.facts, &sb.facts) == 0
+        {
+            return Some(0.0);
+        }
+        (long_a != long_b && anchored)
+            .then(|| verdict(sa, sb, headline()).ok().filter(|m| m.excerpt))
+            .flatten()
+            .map(|_| 0.0)
     }
 
     pub(super) fn is_long(&self, entry: &Loaded) -> bool {

@@ -11,9 +11,12 @@
 //! Stories are the connected components of a symmetric relation between
 //! entries: two entries of the window are linked when they are candidates
 //! of each other (they share an anchor shingle and lie within
-//! `max_distance` simhash bits, or, for short texts, share a normalised
-//! title or link), pass the sketch test both ways ([`Deduper::sketches_agree`])
-//! and verify as copies. Whatever the order, a new entry is linked to every
+//! `max_distance` simhash bits, or share two anchors or an anchor of both
+//! starts whatever their distance; or share a normalised title or link), pass the
+//! sketch test both ways ([`Deduper::sketches_agree`]) and verify as
+//! copies: on shingles, facts and, where the shingles cannot tell an
+//! excerpt from a digest, headlines; a short entry (under `min_words`)
+//! on its keys, or as the excerpt of a long one it is anchored to. Whatever the order, a new entry is linked to every
 //! entry already stored that it would have been linked to had it come
 //! first, so the components come out the same. An entry linked to entries
 //! of several stories joins them into one: the story with the lowest id

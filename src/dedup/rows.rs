@@ -70,12 +70,17 @@ pub(super) struct Meta {
     pub(super) time: Option<i64>,
 }
 
-/// A candidate of an entry, and whether the key index found it (it shares
-/// a normalised title or link with the entry's).
+/// A candidate of an entry, whether the key index found it (it shares
+/// a normalised title or link with the entry's), and whether the anchor
+/// index found it anchored to the entry: sharing
+/// [`super::MIN_SHARED_ANCHORS`] indexed anchors or a lead anchor of both
+/// ([`super::index::Ranked::lead`]), the same whichever of the two looks
+/// the other up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Candidate {
     pub(super) id: i64,
     pub(super) by_key: bool,
+    pub(super) anchored: bool,
 }
 
 /// Rows, candidates' metadata and sketches read while placing or assigning

@@ -26,7 +26,11 @@ fn loaded(text: &str) -> Loaded {
 }
 
 fn anchored(id: i64) -> Candidate {
-    Candidate { id, by_key: false }
+    Candidate {
+        id,
+        by_key: false,
+        anchored: false,
+    }
 }
 
 #[test]
@@ -62,7 +66,8 @@ fn a_candidate_is_read_only_if_its_sketch_overlaps_the_entry() {
         1,
         Candidate {
             id: 3,
-            by_key: true
+            by_key: true,
+            anchored: false,
         }
     ));
     // Without a stored sketch, or for a short entry, it is read anyway.
@@ -98,8 +103,10 @@ fn a_read_ahead_is_stale_only_after_an_edit_of_what_it_read() {
     assert!(!log.stale(3, &batch), "begun in the generation that forgot");
 }
 
+/// An anchor of both starts (the first two indexed of each) or two shared
+/// anchors waive the distance; one other anchor does not.
 #[test]
-fn max_distance_is_waived_for_two_shared_anchors() {
+fn max_distance_is_waived_for_two_shared_anchors_or_a_lead_one() {
     let config = DedupConfig {
         max_distance: 0,
         ..DedupConfig::default()
@@ -111,13 +118,21 @@ fn max_distance_is_waived_for_two_shared_anchors() {
     let anchors = analysis.anchors();
     {
         let mut window = deduper.lock();
-        window.add(10, &anchors[..1], 0, Vec::new(), far);
-        window.add(11, &anchors[..2], 0, Vec::new(), far);
-        window.add(12, &anchors[..1], 0, Vec::new(), own);
+        // 1 and 2 stand for anchors of their own, before the shared one.
+        window.add(10, &[1, 2, anchors[5]], 0, Vec::new(), far);
+        window.add(11, &[1, 2, anchors[4], anchors[5]], 0, Vec::new(), far);
+        window.add(12, &[1, 2, anchors[5]], 0, Vec::new(), own);
+        window.add(13, &anchors[..1], 0, Vec::new(), far);
+        // The candidate's first anchor, but no lead anchor of the entry.
+        window.add(14, &[anchors[7], 7, 8], 0, Vec::new(), far);
     }
     let mut found: Vec<i64> = deduper.candidates(&entry, 1).iter().map(|c| c.id).collect();
     found.sort_unstable();
-    assert_eq!(found, vec![11, 12], "one anchor and 64 bits apart: dropped");
+    assert_eq!(
+        found,
+        vec![11, 12, 13],
+        "one anchor and 64 bits apart: dropped"
+    );
 }
 
 #[test]

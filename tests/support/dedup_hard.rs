@@ -693,7 +693,14 @@ fn head(paras: &[String]) -> String {
 /// aggregator's excerpt of its first two or three paragraphs ending "Read
 /// the full story at <Outlet>", sometimes with a lead line of its own.
 pub fn excerpts(bodies: &[String], half: Half, limit: usize) -> Vec<Item> {
-    let mut rng = Rng::with_seed(half.seed() + 1);
+    excerpts_seeded(bodies, half, limit, half.seed() + 1)
+}
+
+/// [`excerpts`] drawn with another seed: more excerpts of the same half
+/// (other cuts, lead lines and outlets), to look at the tuning half's
+/// failures more widely than its 60 scored ones.
+pub fn excerpts_seeded(bodies: &[String], half: Half, limit: usize, seed: u64) -> Vec<Item> {
+    let mut rng = Rng::with_seed(seed);
     let mut items = Vec::new();
     for (group, paras) in articles(bodies, half, 6)
         .into_iter()
