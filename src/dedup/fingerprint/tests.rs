@@ -1,0 +1,281 @@
+use super::*;
+
+#[test]
+fn normalisation_ignores_case_punctuation_and_spacing() {
+    assert_eq!(
+        fingerprint("The cat sat on the mat."),
+        fingerprint("  the CAT sat\n\non  the mat ")
+    );
+    assert_eq!(fingerprint(""), 0);
+    assert_eq!(Analysis::of("日本語").words(), 3);
+}
+
+/// Stored fingerprints and anchors must not change between builds or
+/// versions without a FINGERPRINT_VERSION bump: these values were
+/// computed by version 2 and pin it, ASCII and non-ASCII paths alike.
+#[test]
+fn fingerprints_are_stable_across_builds() {
+    let text = "The Senate voted 52–48 on Thursday. « Ça déménage », dit l'ÉLU; \
+                    東京で会議が開かれた. Straße STRASSE İstanbul ǅemal 42nd x²";
+    let analysis = Analysis::of(text);
+    assert_eq!(analysis.words(), 28);
+    assert_eq!(analysis.fingerprint(), 0x982d_bfa3_a60e_1d2f);
+    assert_eq!(
+        analysis.anchors(),
+        [
+            2387582313, 4067155495, 729222304, 253543647, 3743605847, 2711297486, 3124386367,
+            1703827855, 1074756254, 2810773871, 3128309679, 1046075681, 3775133832, 1792013545,
+            2533304154, 111662319, 747904273, 1594918317, 3571732878, 2528996218, 2434932037,
+            910441739, 3837269512, 3227034751
+        ]
+    );
+}
+
+/// The words as the tokeniser made them before its ASCII fast path:
+/// stored fingerprints depend on every word being the same.
+fn reference_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for ch in text.chars() {
+        if is_ideographic(ch) {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            words.push(ch.to_string());
+        } else if ch.is_alphanumeric() {
+            word.extend(ch.to_lowercase());
+        } else if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_ascii_fast_path_makes_the_same_words() {
+    let alphabet: Vec<char> =
+        "aZ09 .,'’-_\n\t<>&éÉßİıǅΣσςЖж東京ア١٢°²½\u{301}\u{200b}😀\u{a0}—…“\u{2070}\u{2071}"
+            .chars()
+            .collect();
+    let mut rng = fastrand::Rng::with_seed(7);
+    for _ in 0..2000 {
+        let len = rng.usize(0..80);
+        let text: String = (0..len)
+            .map(|_| alphabet[rng.usize(..alphabet.len())])
+            .collect();
+        let mut words = Vec::new();
+        for_each_word(&text, |w| words.push(w.to_string()));
+        assert_eq!(words, reference_words(&text), "{text:?}");
+    }
+}
+
+#[test]
+fn common_letters_lower_case_as_the_standard_library_does() {
+    let mut covered = 0;
+    for c in (0..=0x4FF).filter_map(char::from_u32) {
+        if let Some(lower) = common_letter_lowercase(c) {
+            covered += 1;
+            assert!(c.is_alphanumeric(), "{c:?}");
+            assert_eq!(
+                c.to_lowercase().collect::<String>(),
+                lower.to_string(),
+                "{c:?}"
+            );
+        }
+    }
+    assert_eq!(covered, 62 + 59 + 64);
+}
+
+#[test]
+fn the_punctuation_shortcut_only_skips_what_is_no_letter_or_digit() {
+    let shortcut: Vec<char> = (0..=0x2FFF)
+        .filter_map(char::from_u32)
+        .filter(|&c| is_punctuation(c))
+        .collect();
+    assert_eq!(shortcut.len(), 1 + 0x70);
+    for c in shortcut {
+        assert!(!c.is_alphanumeric(), "{c:?} is a letter or digit");
+    }
+}
+
+#[test]
+fn stored_shingles_verify_as_the_analysed_ones_do() {
+    let article = "The council voted on Tuesday to let homeowners convert garages \
+                       into small flats, a change supporters say will add hundreds of homes \
+                       within two years while critics warn about parking on narrow streets.";
+    let copy = format!("CITY (Wire) - {article} Read more at the Daily Example.");
+    let (a, b) = (Analysis::of(article), Analysis::of(&copy));
+    let stored =
+        Shingles::decode(b.words(), &b.shingles.encode()).with_facts(&b.shingles.encode_facts());
+    assert_eq!(stored, b.shingles);
+    assert!(same_story(&a.shingles, &stored).is_some());
+    let other = Analysis::of("A storm closed schools in three counties on Thursday.");
+    assert!(same_story(&other.shingles, &stored).is_none());
+    // A cut value at the end (a damaged row) is dropped, not misread.
+    let mut bytes = b.shingles.encode();
+    bytes.pop();
+    assert_eq!(
+        Shingles::decode(b.words(), &bytes).order,
+        b.shingles.order[..b.shingles.order.len() - 1]
+    );
+}
+
+#[test]
+fn the_radix_sort_sorts_as_the_comparison_sort_does() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    for len in [0, 1, 5, RADIX_MIN - 1, RADIX_MIN, 1000, 5000] {
+        for range in [SHINGLE_MASK, 300, u32::MAX] {
+            let values: Vec<u32> = (0..len).map(|_| rng.u32(0..=range)).collect();
+            let mut expected = values.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            assert_eq!(
+                sorted_distinct(&values),
+                expected,
+                "{len} values to {range}"
+            );
+        }
+    }
+}
+
+#[test]
+fn short_texts_still_get_a_shingle() {
+    assert_eq!(Analysis::of("hello world").shingles.set.len(), 1);
+    assert_eq!(Analysis::of("a b c d").shingles.set.len(), 2);
+}
+
+#[test]
+fn similarity_counts_shared_shingles() {
+    let a = Analysis::of("one two three four five six");
+    let b = Analysis::of("one two three four five six seven eight");
+    let s = similarity(&a.shingles.set, &b.shingles.set);
+    assert_eq!(s.shared, 4);
+    assert!((s.containment - 1.0).abs() < 1e-9);
+    assert!((s.jaccard - 4.0 / 6.0).abs() < 1e-9);
+}
+
+#[test]
+fn facts_stated_differently_in_one_place_conflict() {
+    let pa = facts_of(
+        "Average gasoline prices in Pennsylvania have fallen 11 cents per gallon \
+             in the last week, averaging $2.76 a gallon today.",
+    );
+    let wi = facts_of(
+        "Average gasoline prices in Wisconsin have fallen 3 cents per gallon \
+             in the last week, averaging $4.22 a gallon today.",
+    );
+    assert_eq!(conflicts(&pa, &wi), 3, "state, cents, price");
+    assert_eq!(conflicts(&wi, &pa), 3);
+    // A copy with a dateline and a credit: nothing disagrees.
+    let copy = facts_of(
+        "HARRISBURG (Metro Wire) — Average gasoline prices in Pennsylvania have fallen \
+             11 cents per gallon in the last week, averaging $2.76 a gallon today. \
+             Copyright 2026 Metro Wire.",
+    );
+    assert_eq!(conflicts(&pa, &copy), 0);
+    // A sentence's first word is no name; lower-case words are no facts.
+    assert!(facts_of("Officials said the road was closed.").is_empty());
+}
+
+/// Paragraph `i` of a made-up article: words of its own, numbered.
+fn paragraph(i: usize) -> String {
+    (0..40)
+        .map(|w| format!("w{i}x{w}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        + "."
+}
+
+fn text(paragraphs: impl IntoIterator<Item = usize>) -> Shingles {
+    let paras: Vec<String> = paragraphs.into_iter().map(paragraph).collect();
+    Analysis::of(&paras.join("\n\n")).shingles
+}
+
+#[test]
+fn what_is_shared_and_what_differs_decide_together() {
+    let full = text(0..12);
+    // An excerpt: the first three paragraphs and a line of its own.
+    let mut excerpt = (0..3).map(paragraph).collect::<Vec<_>>();
+    excerpt.push("Read the full story at the Daily Courier.".into());
+    let excerpt = Analysis::of(&excerpt.join("\n\n")).shingles;
+    assert!(same_story(&excerpt, &full).is_some(), "excerpt joins");
+    // The same paragraphs from the middle: quoted, not an excerpt.
+    assert!(
+        same_story(&text(5..8), &full).is_none(),
+        "quote from the middle"
+    );
+    // A press statement (paragraph 50) quoted by two articles.
+    let one = text([0, 1, 50, 2, 3]);
+    let two = text([10, 11, 12, 50, 13]);
+    assert!(same_story(&one, &two).is_none(), "shared statement");
+    // Developing: two paragraphs added at the top, the first rewritten.
+    let v1 = text(0..8);
+    let v2 = text([20, 21, 30, 1, 2, 3, 4, 5, 6, 7]);
+    assert!(same_story(&v1, &v2).is_some(), "developing versions join");
+    // A splice of two articles' halves matches neither.
+    let spliced = text([0, 1, 2, 3, 40, 41, 42, 43]);
+    assert!(same_story(&spliced, &v1).is_none(), "splice");
+    // Every verdict is the same both ways.
+    let all = [&full, &excerpt, &one, &two, &v1, &v2, &spliced];
+    for a in all {
+        for b in all {
+            assert_eq!(same_story(a, b).is_some(), same_story(b, a).is_some());
+        }
+    }
+}
+
+/// An excerpt's own lines name its outlet where the article names
+/// something else after the same two words ("at the [Valley Herald]",
+/// "at the [Ryman]"): no disagreement, as they lie outside what the
+/// two share. A fact that differs inside the shared text still rules
+/// the pair out.
+#[test]
+fn an_excerpts_own_lines_state_no_conflicting_fact() {
+    let mut paras: Vec<String> = (0..12).map(paragraph).collect();
+    paras[6] = format!("The band played at the Ryman on Friday. {}", paras[6]);
+    let article = Analysis::of(&paras.join("\n\n")).shingles;
+    let excerpt = |first: &str| {
+        Analysis::of(&format!(
+            "From the Daily Courier:\n\n{first}\n\nRead the full story at the Valley Herald."
+        ))
+        .shingles
+    };
+    let own = excerpt(&paras[0]);
+    assert!(conflicts(&own.facts, &article.facts) >= 1);
+    assert!(
+        similarity(&own.set, &article.set).shared < SHINGLES_PER_CONFLICT,
+        "too few shared shingles to outweigh it"
+    );
+    assert!(same_story(&own, &article).is_some(), "the excerpt joins");
+    // The same excerpt stating a number of its own inside the text.
+    let mut words: Vec<&str> = paras[0].split(' ').collect();
+    words.insert(20, "in 1999 and");
+    let changed = words.join(" ");
+    let mut other = paras.clone();
+    let mut article_words: Vec<&str> = paras[0].split(' ').collect();
+    article_words.insert(20, "in 2004 and");
+    other[0] = article_words.join(" ");
+    let other = Analysis::of(&other.join("\n\n")).shingles;
+    assert!(
+        same_story(&excerpt(&changed), &other).is_none(),
+        "a fact that differs inside what they share"
+    );
+    assert!(same_story(&other, &excerpt(&changed)).is_none());
+}
+
+#[test]
+fn keys_normalise_titles_and_links() {
+    assert_eq!(
+        title_key("Storm hits the COAST, again!"),
+        Some("storm hits the coast again".into())
+    );
+    assert_eq!(title_key("Weather"), None);
+    assert_eq!(
+        url_key("https://www.Example.org/a/b/?utm_source=x&id=3#top"),
+        url_key("http://example.org/a/b?id=3")
+    );
+    assert_eq!(url_key("not a url"), None);
+}

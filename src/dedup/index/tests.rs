@@ -1,0 +1,247 @@
+use super::*;
+use std::collections::HashMap;
+
+/// Brute force: the ids among `stored` (anchors as chosen when each was
+/// inserted) sharing one of the query's chosen anchors, stop-anchors
+/// ignored on both sides.
+fn brute(index: &AnchorIndex, stored: &HashMap<i64, Vec<u32>>, pool: &[u32]) -> Vec<i64> {
+    let query = index.choose(pool);
+    let mut want: Vec<i64> = stored
+        .iter()
+        .filter(|(_, chosen)| {
+            chosen
+                .iter()
+                .any(|a| !index.is_stop(*a) && query.contains(a))
+        })
+        .map(|(&id, _)| id)
+        .collect();
+    want.sort_unstable();
+    want
+}
+
+#[test]
+fn finds_every_entry_sharing_an_anchor_and_ignores_stop_anchors() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut index = AnchorIndex::new();
+    let mut stored: HashMap<i64, Vec<u32>> = HashMap::new();
+    // Anchors from a small universe, so entries share them; anchor 7 is
+    // in every pool and must become a stop-anchor.
+    for id in 0..3000i64 {
+        let mut pool = vec![7u32];
+        while pool.len() < 20 {
+            let a = rng.u32(0..40_000);
+            if !pool.contains(&a) {
+                pool.push(a);
+            }
+        }
+        stored.insert(id, index.choose(&pool));
+        index.insert(id, &pool, id, id as u64);
+    }
+    // Removals and replacements, so backward-shift deletion is exercised.
+    for id in (0..3000i64).step_by(7) {
+        index.remove(id);
+        stored.remove(&id);
+    }
+    for id in (1..3000i64).step_by(11) {
+        let pool: Vec<u32> = (0..20).map(|_| rng.u32(0..40_000)).collect();
+        stored.insert(id, index.choose(&pool));
+        index.insert(id, &pool, id, id as u64);
+    }
+    assert!(index.is_stop(7));
+    assert!(!index.choose(&[7, 1, 2]).contains(&7));
+    for q in 0..300 {
+        let pool: Vec<u32> = if q % 2 == 0 {
+            let (_, p) = stored.iter().nth(q).unwrap();
+            p.clone()
+        } else {
+            (0..20).map(|_| rng.u32(0..40_000)).collect()
+        };
+        let mut got = Vec::new();
+        index.candidates(&pool, i64::MIN..=i64::MAX, -1, &mut got);
+        assert_eq!(got, brute(&index, &stored, &pool), "query {q}");
+    }
+    // Only anchor 7 is shared by all: a query with nothing else finds
+    // nothing.
+    let mut got = Vec::new();
+    index.candidates(&[7], i64::MIN..=i64::MAX, -1, &mut got);
+    assert!(got.is_empty());
+}
+
+#[test]
+fn a_reserved_index_never_grows_and_keeps_what_it_held() {
+    let mut rng = fastrand::Rng::with_seed(3);
+    let pool = |rng: &mut fastrand::Rng| -> Vec<u32> { (0..20).map(|_| rng.u32(..)).collect() };
+    let mut index = AnchorIndex::new();
+    let mut keys = KeyIndex::default();
+    let mut pools = Vec::new();
+    let (mut table_cells, mut id_cells, mut key_cells) = (0, 0, 0);
+    for id in 0..5000i64 {
+        if id == 100 {
+            // Entries already held are moved into the larger tables.
+            index.reserve(4900);
+            keys.reserve(4900);
+        }
+        if id >= 100 && id % 1000 == 0 {
+            assert_eq!(
+                index.table.cells.len(),
+                table_cells,
+                "the anchor table grew"
+            );
+            assert_eq!(index.slots.ids.cells.len(), id_cells, "the id table grew");
+            assert_eq!(keys.by_key.cells.len(), key_cells, "the key table grew");
+        }
+        let p = pool(&mut rng);
+        index.insert(id, &p, 0, 0);
+        keys.insert(id, &[format!("t:{id}"), format!("u:{id}")], 0);
+        pools.push(p);
+        if id == 100 {
+            table_cells = index.table.cells.len();
+            id_cells = index.slots.ids.cells.len();
+            key_cells = keys.by_key.cells.len();
+        }
+    }
+    assert_eq!(
+        index.table.cells.len(),
+        table_cells,
+        "the anchor table grew"
+    );
+    assert_eq!(keys.by_key.cells.len(), key_cells, "the key table grew");
+    for (id, p) in pools.iter().enumerate() {
+        let mut got = Vec::new();
+        index.candidates(p, i64::MIN..=i64::MAX, -1, &mut got);
+        assert!(got.contains(&(id as i64)), "entry {id} lost");
+        assert_eq!(keys.lookup(&[format!("u:{id}")]), vec![id as i64]);
+    }
+}
+
+#[test]
+fn remove_prune_and_time_filter() {
+    let mut index = AnchorIndex::new();
+    index.insert(1, &[10, 11], 100, 1);
+    index.insert(2, &[11, 12], 200, 2);
+    index.insert(1, &[10, 11], 150, 3); // replacing keeps one copy
+    let mut got = Vec::new();
+    index.candidates(&[11], 0..=1000, -1, &mut got);
+    assert_eq!(got, vec![1, 2]);
+    got.clear();
+    index.candidates(&[11], 160..=1000, -1, &mut got);
+    assert_eq!(got, vec![2]);
+    got.clear();
+    index.candidates(&[11], 0..=1000, 2, &mut got);
+    assert_eq!(got, vec![1]);
+    index.prune_before(160, 0);
+    assert_eq!(index.len(), 1);
+    index.remove(2);
+    assert!(index.is_empty());
+    got.clear();
+    index.candidates(&[10, 11, 12], 0..=1000, -1, &mut got);
+    assert!(got.is_empty());
+}
+
+#[test]
+fn key_index_lookup_and_remove() {
+    let mut keys = KeyIndex::default();
+    keys.insert(1, &["a".into(), "b".into()], 10);
+    keys.insert(2, &["b".into()], 20);
+    assert_eq!(keys.lookup(&["b".into(), "a".into()]), vec![1, 2]);
+    keys.remove(1);
+    assert_eq!(keys.lookup(&["a".into(), "b".into()]), vec![2]);
+    keys.prune_before(21, 0);
+    assert!(keys.lookup(&["b".into()]).is_empty());
+}
+
+#[test]
+fn ranked_candidates_carry_each_entrys_simhash() {
+    let mut index = AnchorIndex::new();
+    index.insert(1, &[10, 11], 100, 0xaa);
+    index.insert(2, &[11], 100, 0xbb);
+    index.insert(1, &[10, 11], 100, 0xcc); // replaced: the new simhash
+    let ranked = index.ranked_candidates(&[10, 11], 0..=1000, -1);
+    let want = [
+        Ranked {
+            id: 1,
+            shared: 2,
+            lead: true,
+            simhash: 0xcc,
+        },
+        Ranked {
+            id: 2,
+            shared: 1,
+            lead: true,
+            simhash: 0xbb,
+        },
+    ];
+    assert_eq!(ranked, want);
+}
+
+/// A shared anchor is a lead anchor when it is among the first
+/// indexed of both entries, whichever looks the other up.
+#[test]
+fn a_shared_lead_anchor_is_seen_from_both_sides() {
+    let mut index = AnchorIndex::new();
+    index.insert(1, &[40, 41, 11], 100, 0); // 11 is no lead anchor of 1
+    index.insert(2, &[11, 42, 43], 100, 0); // but a lead anchor of 2
+    index.insert(3, &[30, 31, 11], 100, 0);
+    index.insert(4, &[44, 11, 45], 100, 0); // and of 4
+    let lead = |query: &[u32], of: i64| {
+        index
+            .ranked_candidates(query, 0..=1000, -1)
+            .into_iter()
+            .find(|r| r.id == of)
+            .map(|r| r.lead)
+    };
+    assert_eq!(lead(&[30, 31, 11], 1), Some(false));
+    assert_eq!(lead(&[40, 41, 11], 3), Some(false));
+    // A lead anchor of one side only.
+    assert_eq!(lead(&[30, 31, 11], 2), Some(false));
+    assert_eq!(lead(&[11, 42, 43], 3), Some(false));
+    // Of both, either way round.
+    assert_eq!(lead(&[11, 42, 43], 4), Some(true));
+    assert_eq!(lead(&[44, 11, 45], 2), Some(true));
+}
+
+/// The key index against the structure it replaced: every entry's keys
+/// in a map, entries older than each prune's time dropped at once.
+#[test]
+fn key_index_finds_what_eager_pruning_would_keep() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut index = KeyIndex::default();
+    let mut model: HashMap<i64, (Vec<String>, i64)> = HashMap::new();
+    let key = |rng: &mut fastrand::Rng| format!("k{}", rng.u32(0..300));
+    let mut horizon = 0i64;
+    for step in 0..20_000 {
+        match rng.u32(0..100) {
+            0..70 => {
+                let id = rng.i64(0..2_000);
+                let keys: Vec<String> = (0..rng.usize(0..=KEYS)).map(|_| key(&mut rng)).collect();
+                // Mostly inside the window, a few below its horizon.
+                let time = horizon + rng.i64(-50..1_000);
+                index.insert(id, &keys, time);
+                model.remove(&id);
+                if !keys.is_empty() {
+                    model.insert(id, (keys, time));
+                }
+            }
+            70..80 => {
+                let id = rng.i64(0..2_000);
+                index.remove(id);
+                model.remove(&id);
+            }
+            80..85 => {
+                horizon += rng.i64(0..200);
+                index.prune_before(horizon, rng.i64(0..6_400));
+                model.retain(|_, (_, time)| *time >= horizon);
+            }
+            _ => {
+                let query: Vec<String> = (0..rng.usize(1..=3)).map(|_| key(&mut rng)).collect();
+                let mut want: Vec<i64> = model
+                    .iter()
+                    .filter(|(_, (keys, _))| keys.iter().any(|k| query.contains(k)))
+                    .map(|(&id, _)| id)
+                    .collect();
+                want.sort_unstable();
+                assert_eq!(index.lookup(&query), want, "step {step}");
+            }
+        }
+    }
+}
