@@ -148,42 +148,11 @@ fn deduper_is_send_and_sync() {
     check::<Deduper>();
 }
 
-// Test code: its unwraps act on the repository's own migrations and an
-// in-memory database, and a panic is the test failing.
+// Rows read back through the store's own statements, from an in-memory
+// database the store's fixtures fill (no SQL here).
 mod stored_shingles_tests {
     use super::*;
-
-    /// An in-memory database with the real schema.
-    fn database() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        let mut migrations: Vec<_> =
-            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-        migrations.sort();
-        for migration in migrations {
-            conn.execute_batch(&std::fs::read_to_string(migration).unwrap())
-                .unwrap();
-        }
-        conn.execute_batch(
-            "INSERT INTO feeds (id, url, added_at) VALUES (1, 'http://127.0.0.1/feed', '2026-11-29T00:00:00Z');
-             INSERT INTO stories (id, canonical_entry_id, first_seen_at, updated_at)
-                VALUES (7, 1, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z');",
-        )
-        .unwrap();
-        conn
-    }
-
-    fn insert_entry(conn: &Connection, id: i64, text: &str) {
-        conn.execute(
-            "INSERT INTO entries (id, feed_id, guid, fetched_at, changed_at, content_text,
-                                  raw_hash, story_id)
-             VALUES (?1, 1, ?1, '2026-11-29T00:00:00Z', '2026-11-29T00:00:00Z', ?2, 0, 7)",
-            rusqlite::params![id, text],
-        )
-        .unwrap();
-    }
+    use crate::store::fixtures::{database, insert_entry};
 
     #[test]
     fn a_canonical_is_verified_on_its_stored_shingles_or_else_its_text() {

@@ -21,6 +21,8 @@ use std::time::Duration;
 mod entries;
 mod export;
 mod feeds;
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod lock;
 mod maintain;
 mod migrate;
