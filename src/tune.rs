@@ -295,7 +295,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             store
                 .write(|tx| -> Result<(), TuneError> {
                     store::rewrite_texts(tx, &updates)?;
-                    Ok(deduper.assign(tx, &ids)?)
+                    Ok(deduper.assign(crate::store::Db::new(tx), &ids)?)
                 })
                 .await?;
             report.changed += ids.len() as u64;

@@ -18,6 +18,7 @@ use std::time::Duration;
 use db::{NewEntry, edit, insert, sql, story_of, ts};
 use feedsieve::config::DedupConfig;
 use feedsieve::dedup::{self, Deduper, FINGERPRINT_VERSION, fingerprint};
+use feedsieve::store::Db;
 
 fn config() -> DedupConfig {
     DedupConfig::default()
@@ -539,7 +540,7 @@ async fn rolled_back_candidates_are_skipped() {
             |row| row.get(0),
         )
         .unwrap();
-    deduper.assign(&tx, &[ghost]).unwrap();
+    deduper.assign(Db::new(&tx), &[ghost]).unwrap();
     tx.rollback().unwrap();
     assert_eq!(deduper.indexed(), 1);
     let a = insert(
@@ -551,7 +552,7 @@ async fn rolled_back_candidates_are_skipped() {
     let stories: i64 = sql::scalar(&db.conn(), "SELECT COUNT(*) FROM stories", []);
     assert_eq!(stories, 1);
     // Unknown ids passed to assign are skipped too.
-    deduper.assign(&conn, &[999_999]).unwrap();
+    deduper.assign(Db::new(&conn), &[999_999]).unwrap();
 }
 
 #[tokio::test]
@@ -1154,7 +1155,7 @@ async fn a_story_id_merged_away_still_resolves() {
     let sd = story_of(&db, d).unwrap();
     let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
-    feedsieve::store::merge_stories(&tx, sa, sd, &ts(4)).unwrap();
+    feedsieve::store::merge_stories(Db::new(&tx), sa, sd, &ts(4)).unwrap();
     tx.commit().unwrap();
     for old in [sa, sb, sd] {
         let resolved: i64 = sql::scalar(

@@ -2,7 +2,7 @@
 //! worth reading, verification, and the stories an entry links. It decides;
 //! the rows it reads and writes go through [`super::rows`].
 
-use rusqlite::Connection;
+use crate::store::Db;
 
 use super::fingerprint::{self, Shingles, headlines_agree, verdict};
 use super::rows::*;
@@ -18,7 +18,7 @@ impl Deduper {
     /// does not split what stays (a bridge edited away): `rededup` does.
     pub(super) fn assign_one(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         batch: &mut Batch,
         id: i64,
     ) -> Result<(), DedupError> {
@@ -67,7 +67,7 @@ impl Deduper {
     /// skipped: verifying it could not change the partition.
     pub(super) fn linked_stories(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         batch: &mut Batch,
         id: i64,
     ) -> Result<Vec<i64>, DedupError> {
@@ -105,7 +105,7 @@ impl Deduper {
     /// against it: the sketch test the other way, then [`Deduper::score`].
     pub(super) fn verify(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         batch: &mut Batch,
         id: i64,
         other: Candidate,
@@ -125,7 +125,7 @@ impl Deduper {
     /// story is read again, and if its text changed it is verified again.
     pub(super) fn current_story(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         batch: &mut Batch,
         id: i64,
         candidate: Candidate,

@@ -2,7 +2,9 @@
 //! story it is a copy of, or to a new story.
 //!
 //! It runs inside the store's transaction for one feed, so an entry is never
-//! committed without its story. It must never make stories depend on the
+//! committed without its story. It runs no SQL: it is lent a [`Db`], which
+//! only `store::` functions can use, and storage records what it decides.
+//! It must never make stories depend on the
 //! order entries arrive in, and never glue different stories together on
 //! what they merely share: verification weighs what differs (passages of
 //! their own on both sides, facts stated differently) as well as what is
@@ -51,8 +53,8 @@ use std::collections::BTreeSet;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use crate::store::Db;
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::Connection;
 
 use crate::config::DedupConfig;
 use fingerprint::Analysis;
@@ -86,8 +88,8 @@ const REDEDUP_BATCH: usize = 500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DedupError {
-    #[error("database error during de-duplication: {0}")]
-    Sql(#[from] rusqlite::Error),
+    #[error("de-duplication: {0}")]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// What [`rededup`] did.
@@ -180,9 +182,11 @@ impl Deduper {
         store: &crate::store::Store,
         config: &DedupConfig,
     ) -> Result<Self, DedupError> {
-        let stored = store.read(|conn| crate::store::meta_value(conn, META_FINGERPRINT_VERSION))?;
+        let stored = crate::store::read_alone_db(store, |db| {
+            crate::store::meta_value(db, META_FINGERPRINT_VERSION)
+        })?;
         if stored.as_deref() != Some(FINGERPRINT_VERSION.to_string().as_str()) {
-            let any = store.read(crate::store::any_entries)?;
+            let any = crate::store::read_alone_db(store, crate::store::any_entries)?;
             if any {
                 tracing::info!(
                     stored = stored.as_deref().unwrap_or("none"),
@@ -191,10 +195,12 @@ impl Deduper {
                 );
                 rededup(store, config).await?;
             } else {
-                crate::store::write_alone(store, |tx| write_meta(tx, config))?;
+                crate::store::write_alone_db(store, |db| write_meta(db, config))?;
             }
         } else {
-            let settings = store.read(|conn| crate::store::meta_value(conn, META_SETTINGS))?;
+            let settings = crate::store::read_alone_db(store, |db| {
+                crate::store::meta_value(db, META_SETTINGS)
+            })?;
             if settings.as_deref() != Some(settings_text(config).as_str()) {
                 // Not automatic: regrouping a large database takes a while,
                 // and old stories grouped with other settings stay valid.
@@ -247,7 +253,7 @@ impl Deduper {
         let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
             .unwrap_or(DateTime::UNIX_EPOCH)
             .to_rfc3339_opts(SecondsFormat::Secs, true);
-        crate::store::read_alone(store, |conn| {
+        crate::store::read_alone_db(store, |conn| {
             let entries = stories::count_fetched_since(conn, &since)?;
             // Straight into the window, row by row: no list of every row first.
             let mut window = self.lock();
@@ -329,7 +335,7 @@ impl Deduper {
     /// the current transaction. The entries' rows (title, url, published_at,
     /// content_text) are already written; this fills `simhash` and `story_id`
     /// and keeps `stories` consistent. Ids whose rows do not exist are skipped.
-    pub fn assign(&self, conn: &Connection, entry_ids: &[i64]) -> Result<(), DedupError> {
+    pub fn assign(&self, conn: Db<'_>, entry_ids: &[i64]) -> Result<(), DedupError> {
         self.ensure_window()?;
         self.edits
             .lock()
@@ -367,7 +373,7 @@ impl Deduper {
     /// [`record`]: Deduper::record
     pub fn place(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         next_entry: i64,
         next_story: i64,
         fetched_at: &str,
@@ -447,7 +453,7 @@ impl Deduper {
     /// reading, and the writer is the one serial part of ingestion.
     pub fn prefetch(
         &self,
-        conn: &Connection,
+        conn: Db<'_>,
         fetched_at: &str,
         incoming: &[Incoming<'_>],
     ) -> Result<Prefetched, DedupError> {
@@ -536,7 +542,7 @@ impl Deduper {
     /// rows are in: the new stories, the anchors, and the rows of stories
     /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
     /// stories' rows would have to precede the entries that name them.
-    pub fn record(&self, conn: &Connection, placement: &Placement) -> Result<(), DedupError> {
+    pub fn record(&self, conn: Db<'_>, placement: &Placement) -> Result<(), DedupError> {
         for &(id, index) in &placement.new_stories {
             let (title, url) = placement.heads.get(index).cloned().unwrap_or_default();
             let row = stories::StoryRow {
@@ -579,7 +585,7 @@ pub async fn rededup(
 ) -> Result<RededupReport, DedupError> {
     let started = Instant::now();
     // IMMEDIATE (write_alone): the daemon may be writing; see store::immediate.
-    let (entries, stories) = crate::store::write_alone(store, |tx| {
+    let (entries, stories) = crate::store::write_alone_db(store, |tx| {
         let ids = stories::forget_stories(tx)?;
         let deduper = Deduper::empty(config);
         for chunk in ids.chunks(REDEDUP_BATCH) {
@@ -599,7 +605,7 @@ pub async fn rededup(
     })
 }
 
-fn write_meta(conn: &Connection, config: &DedupConfig) -> Result<(), DedupError> {
+fn write_meta(conn: Db<'_>, config: &DedupConfig) -> Result<(), DedupError> {
     for (key, value) in [
         (META_FINGERPRINT_VERSION, FINGERPRINT_VERSION.to_string()),
         (META_SETTINGS, settings_text(config)),

@@ -5,8 +5,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::store::Db;
 use chrono::DateTime;
-use rusqlite::Connection;
 
 use super::DedupError;
 use super::fingerprint::{Analysis, Shingles};
@@ -144,7 +144,7 @@ pub(super) enum Need {
 /// Loads the rows of `ids` not loaded yet, as `need` says. Ids without a
 /// row are silently absent from the batch.
 pub(super) fn load_rows(
-    conn: &Connection,
+    conn: Db<'_>,
     batch: &mut Batch,
     ids: &[i64],
     need: Need,
@@ -202,7 +202,7 @@ pub(super) fn load_rows(
 /// read yet, without their text: what decides whether a candidate is worth
 /// reading.
 pub(super) fn load_meta(
-    conn: &Connection,
+    conn: Db<'_>,
     batch: &mut Batch,
     ids: impl Iterator<Item = i64>,
 ) -> Result<(), DedupError> {
@@ -238,7 +238,7 @@ pub(super) fn unique(ids: impl Iterator<Item = i64>) -> Vec<i64> {
 }
 
 pub(super) fn write_entry(
-    conn: &Connection,
+    conn: Db<'_>,
     id: i64,
     analysis: &Analysis,
     chars: Option<i64>,
@@ -254,7 +254,7 @@ pub(super) fn write_entry(
 /// what it had: every change of an entry's text comes through here, so the
 /// stored shingles are never those of an older text.
 pub(super) fn save_analysis(
-    conn: &Connection,
+    conn: Db<'_>,
     id: i64,
     analysis: &Analysis,
     chars: Option<i64>,
@@ -283,7 +283,7 @@ pub(super) fn decode_anchors(bytes: &[u8]) -> Vec<u32> {
         .collect()
 }
 
-pub(super) fn new_story(conn: &Connection, batch: &Batch, id: i64) -> Result<i64, DedupError> {
+pub(super) fn new_story(conn: Db<'_>, batch: &Batch, id: i64) -> Result<i64, DedupError> {
     let row = match batch.rows.get(&id) {
         Some(e) => stories::StoryRow {
             canonical: Some(id),

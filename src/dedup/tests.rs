@@ -162,12 +162,12 @@ mod stored_shingles_tests {
         let analysis = Analysis::of(text);
         let chars = i64::try_from(text.chars().count()).unwrap();
         insert_entry(&conn, 1, text);
-        save_analysis(&conn, 1, &analysis, Some(chars)).unwrap();
+        save_analysis(Db::new(&conn), 1, &analysis, Some(chars)).unwrap();
         // An entry stored before entry_shingles existed has no row there.
         insert_entry(&conn, 2, text);
 
         let mut batch = Batch::default();
-        load_rows(&conn, &mut batch, &[1, 2, 3], Need::Verify).unwrap();
+        load_rows(Db::new(&conn), &mut batch, &[1, 2, 3], Need::Verify).unwrap();
         assert!(!batch.rows.contains_key(&3), "no such entry");
         let stored = &batch.rows[&1];
         assert!(matches!(stored.text, Text::Stored(_)));
@@ -186,9 +186,9 @@ mod stored_shingles_tests {
 
         // A new text replaces the stored shingles.
         let edited = Analysis::of("a storm closed schools in three counties on thursday");
-        save_analysis(&conn, 1, &edited, Some(52)).unwrap();
+        save_analysis(Db::new(&conn), 1, &edited, Some(52)).unwrap();
         let mut batch = Batch::default();
-        load_rows(&conn, &mut batch, &[1], Need::Verify).unwrap();
+        load_rows(Db::new(&conn), &mut batch, &[1], Need::Verify).unwrap();
         assert_eq!(batch.rows[&1].text.shingles(), &edited.shingles);
     }
 }

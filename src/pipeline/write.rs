@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use crate::clean::FeedTemplate;
 use crate::dedup::fingerprint::Analysis;
 use crate::dedup::{Deduper, Incoming, Prefetched};
-use crate::store::{self, EntryWrite, FetchRecord, PageWrite, Store};
+use crate::store::{self, Db, EntryWrite, FetchRecord, PageWrite, Store};
 
 use super::PipelineError;
 
@@ -72,7 +72,7 @@ pub fn prefetch(
         return Ok(Prefetched::default());
     }
     let incoming: Vec<Incoming<'_>> = entries.iter().map(ReadyEntry::incoming).collect();
-    store.read(|conn| Ok(dedup.prefetch(conn, fetched_at, &incoming)?))
+    store.read(|conn| Ok(dedup.prefetch(Db::new(conn), fetched_at, &incoming)?))
 }
 
 /// Writes one fetch in a single transaction: new and changed entries, their
@@ -149,7 +149,7 @@ fn write_fetch_in(
     let changed = store::update_entries(tx, feed_id, &record.fetched_at, &updates)?;
     if !changed.is_empty() {
         let started = Instant::now();
-        dedup.assign(tx, &changed)?;
+        dedup.assign(Db::new(tx), &changed)?;
         summary.dedup += started.elapsed();
     }
     if let Some(template) = template {
@@ -176,7 +176,12 @@ pub fn insert_new(
     let (next_entry, next_story) = store::reserve_ids(conn)?;
     let incoming: Vec<Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup.place(
-        conn, next_entry, next_story, fetched_at, &incoming, prefetched,
+        Db::new(conn),
+        next_entry,
+        next_story,
+        fetched_at,
+        &incoming,
+        prefetched,
     )?;
     let rows: Vec<(&EntryWrite, store::Placed)> = fresh
         .iter()
@@ -191,7 +196,7 @@ pub fn insert_new(
         })
         .collect();
     store::insert_entries(conn, feed_id, fetched_at, &rows)?;
-    dedup.record(conn, &placement)?;
+    dedup.record(Db::new(conn), &placement)?;
     Ok(())
 }
 
@@ -224,7 +229,7 @@ pub async fn write_pages(
                 }
             }
             if !grown.is_empty() {
-                dedup.assign(tx, &grown)?;
+                dedup.assign(Db::new(tx), &grown)?;
             }
             if let Some(template) = template {
                 store::save_template(tx, feed_id, template)?;

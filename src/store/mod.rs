@@ -194,6 +194,44 @@ pub(crate) fn immediate<R, E: From<rusqlite::Error>>(
     Ok(result)
 }
 
+/// A connection lent to de-duplication, the one stage that reads and
+/// records rows as it decides: it can hand the connection to this module's
+/// functions and do nothing else with it (the connection inside is private
+/// to storage), so every statement stays in `store/`.
+#[derive(Clone, Copy)]
+pub struct Db<'c>(&'c rusqlite::Connection);
+
+impl<'c> Db<'c> {
+    /// Lends `conn` (a transaction or a reader's connection) to a stage.
+    pub fn new(conn: &'c rusqlite::Connection) -> Db<'c> {
+        Db(conn)
+    }
+}
+
+/// [`write_alone`] for work that holds only a [`Db`].
+pub fn write_alone_db<R, E: From<StoreError>>(
+    store: &Store,
+    work: impl FnOnce(Db<'_>) -> Result<R, E>,
+) -> Result<R, E> {
+    run_blocking(|| {
+        let mut conn = store.connect().map_err(StoreError::from)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let result = work(Db(&tx))?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(result)
+    })
+}
+
+/// [`read_alone`] for work that holds only a [`Db`].
+pub fn read_alone_db<R, E: From<StoreError>>(
+    store: &Store,
+    work: impl FnOnce(Db<'_>) -> Result<R, E>,
+) -> Result<R, E> {
+    run_blocking(|| work(Db(&store.connect().map_err(StoreError::from)?)))
+}
+
 /// Runs synchronous database work on this thread. On the multi-threaded
 /// runtime the worker hands its other tasks to another thread first
 /// (`block_in_place`), so they go on meanwhile; elsewhere (tests on the
@@ -452,21 +490,22 @@ fn checkpoint(conn: &rusqlite::Connection, kind: &str) -> Result<(i64, i64, i64)
 }
 
 /// A value of the `meta` table; `None` when it has no row.
-pub fn meta_value(
-    conn: &rusqlite::Connection,
-    key: &str,
-) -> Result<Option<String>, rusqlite::Error> {
+pub fn meta_value(db: Db<'_>, key: &str) -> Result<Option<String>, StoreError> {
+    let conn = db.0;
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT value FROM meta WHERE key = ?")?
         .query_row([key], |row| row.get(0))
         .optional()
+        .map_err(StoreError::from)
 }
 
 /// Whether any entry is stored.
-pub fn any_entries(conn: &rusqlite::Connection) -> Result<bool, rusqlite::Error> {
+pub fn any_entries(db: Db<'_>) -> Result<bool, StoreError> {
+    let conn = db.0;
     conn.query_row("SELECT EXISTS (SELECT 1 FROM entries)", [], |row| {
         row.get(0)
     })
+    .map_err(StoreError::from)
 }
 
 /// What the cleaner learned about a feed's template (empty if nothing yet).
@@ -559,12 +598,8 @@ pub fn save_template(
 /// that links them): `from`'s entries move to `into`, `from`'s row goes,
 /// and `story_merges` records that `from` (and every id merged into it
 /// before) now resolves to `into`. The caller refreshes `into`'s row.
-pub fn merge_stories(
-    conn: &rusqlite::Connection,
-    from: i64,
-    into: i64,
-    at: &str,
-) -> Result<(), rusqlite::Error> {
+pub fn merge_stories(db: Db<'_>, from: i64, into: i64, at: &str) -> Result<(), StoreError> {
+    let conn = db.0;
     conn.prepare_cached("UPDATE entries SET story_id = ?2 WHERE story_id = ?1")?
         .execute([from, into])?;
     conn.prepare_cached("UPDATE story_merges SET into_id = ?2 WHERE into_id = ?1")?
@@ -582,28 +617,26 @@ pub fn merge_stories(
 }
 
 /// Empties `story_merges`: `rededup` gives out new story ids.
-pub fn forget_story_merges(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
+pub fn forget_story_merges(db: Db<'_>) -> Result<(), StoreError> {
+    let conn = db.0;
     conn.execute("DELETE FROM story_merges", [])?;
     Ok(())
 }
 
 /// Whether story `story` has an entry other than `entry`.
-pub fn story_has_others(
-    conn: &rusqlite::Connection,
-    story: i64,
-    entry: i64,
-) -> Result<bool, rusqlite::Error> {
+pub fn story_has_others(db: Db<'_>, story: i64, entry: i64) -> Result<bool, StoreError> {
+    let conn = db.0;
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE story_id = ? AND id != ?)")?
         .query_row([story, entry], |row| row.get(0))
+        .map_err(StoreError::from)
 }
 
 /// An entry's story and `changed_at` as stored now; `None` if it has no row.
-pub fn entry_story(
-    conn: &rusqlite::Connection,
-    entry: i64,
-) -> Result<Option<(Option<i64>, String)>, rusqlite::Error> {
+pub fn entry_story(db: Db<'_>, entry: i64) -> Result<Option<(Option<i64>, String)>, StoreError> {
+    let conn = db.0;
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT story_id, changed_at FROM entries WHERE id = ?")?
         .query_row([entry], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()
+        .map_err(StoreError::from)
 }

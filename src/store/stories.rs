@@ -8,7 +8,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::StoreError;
+use super::{Db, StoreError};
 
 /// One story as `feedsieve stories` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -45,8 +45,9 @@ pub(crate) const CANONICAL_ORDER: &str = "published_at IS NULL, published_at,
 /// Recomputes a story's canonical entry, title, url and times from its
 /// entries; deletes the story when no entry is left. Returns the canonical
 /// entry id, or `None` if the story was deleted.
-pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, rusqlite::Error> {
-    match refresh_if_any(conn, story_id)? {
+pub(crate) fn refresh(db: Db<'_>, story_id: i64) -> Result<Option<i64>, StoreError> {
+    let conn = db.0;
+    match refresh_if_any(db, story_id)? {
         Some(canonical) => Ok(canonical),
         None => {
             // No row updated: the story has no entries left.
@@ -59,10 +60,8 @@ pub(crate) fn refresh(conn: &Connection, story_id: i64) -> Result<Option<i64>, r
 
 /// [`refresh`] for a story that still has entries; one without is left
 /// alone (`None`).
-pub(crate) fn refresh_if_any(
-    conn: &Connection,
-    story_id: i64,
-) -> Result<Option<Option<i64>>, rusqlite::Error> {
+pub(crate) fn refresh_if_any(db: Db<'_>, story_id: i64) -> Result<Option<Option<i64>>, StoreError> {
+    let conn = db.0;
     let sql = format!(
         "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
                 first_seen_at = agg.first_seen, updated_at = agg.updated
@@ -76,6 +75,7 @@ pub(crate) fn refresh_if_any(
     conn.prepare_cached(&sql)?
         .query_row([story_id], |row| row.get(0))
         .optional()
+        .map_err(StoreError::from)
 }
 
 /// A new story's row as the de-duplicator made it.
@@ -90,11 +90,8 @@ pub(crate) struct StoryRow {
 
 /// Inserts a story's row, with id `id` if given (the caller holds the
 /// writer and chose a free one), else the next; returns its id.
-pub(crate) fn insert_story(
-    conn: &Connection,
-    id: Option<i64>,
-    row: &StoryRow,
-) -> Result<i64, rusqlite::Error> {
+pub(crate) fn insert_story(db: Db<'_>, id: Option<i64>, row: &StoryRow) -> Result<i64, StoreError> {
+    let conn = db.0;
     conn.prepare_cached(
         "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -110,15 +107,17 @@ pub(crate) fn insert_story(
         ],
         |r| r.get(0),
     )
+    .map_err(StoreError::from)
 }
 
 /// Sets an entry's simhash (its 64 bits as SQLite's i64) and story.
 pub(crate) fn set_entry_story(
-    conn: &Connection,
+    db: Db<'_>,
     entry: i64,
     simhash: i64,
     story: i64,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
+    let conn = db.0;
     conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
         .execute([simhash, story, entry])?;
     Ok(())
@@ -136,10 +135,11 @@ pub(crate) struct StoredAnalysis {
 
 /// Stores an entry's anchors, shingles and facts, replacing what it had.
 pub(crate) fn save_analysis(
-    conn: &Connection,
+    db: Db<'_>,
     entry: i64,
     stored: &StoredAnalysis,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
+    let conn = db.0;
     conn.prepare_cached(
         "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
          ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
@@ -163,7 +163,8 @@ pub(crate) fn save_analysis(
 
 /// Empties every story and what the de-duplicator stored per entry, for
 /// `rededup`; returns the entries' ids in the order they were fetched.
-pub(crate) fn forget_stories(conn: &Connection) -> Result<Vec<i64>, rusqlite::Error> {
+pub(crate) fn forget_stories(db: Db<'_>) -> Result<Vec<i64>, StoreError> {
+    let conn = db.0;
     conn.execute_batch(
         "UPDATE entries SET story_id = NULL, simhash = NULL;
          DELETE FROM stories;
@@ -172,17 +173,20 @@ pub(crate) fn forget_stories(conn: &Connection) -> Result<Vec<i64>, rusqlite::Er
     )?;
     conn.prepare("SELECT id FROM entries ORDER BY fetched_at, id")?
         .query_map([], |row| row.get(0))?
-        .collect()
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::from)
 }
 
 /// Number of stories.
-pub(crate) fn count(conn: &Connection) -> Result<u64, rusqlite::Error> {
+pub(crate) fn count(db: Db<'_>) -> Result<u64, StoreError> {
+    let conn = db.0;
     let stories: i64 = conn.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
     Ok(u64::try_from(stories).unwrap_or(0))
 }
 
 /// Sets a `meta` key's value.
-pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), rusqlite::Error> {
+pub(crate) fn set_meta(db: Db<'_>, key: &str, value: &str) -> Result<(), StoreError> {
+    let conn = db.0;
     conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -345,10 +349,11 @@ macro_rules! select_row {
 
 /// The rows of `ids` (those that exist), reading the text as `read` says.
 pub(crate) fn match_rows(
-    conn: &Connection,
+    db: Db<'_>,
     ids: &[i64],
     read: TextRead,
-) -> Result<Vec<MatchRow>, rusqlite::Error> {
+) -> Result<Vec<MatchRow>, StoreError> {
+    let conn = db.0;
     let select = match read {
         // CASE reads the text only where it is used: a row's text lies
         // behind its other two bodies, ~20 KB of overflow pages.
@@ -358,7 +363,7 @@ pub(crate) fn match_rows(
         ),
         TextRead::Always => select_row!("e.content_text, length(e.content_text)"),
     };
-    select_by_ids(conn, select, ids)
+    select_by_ids(conn, select, ids).map_err(StoreError::from)
 }
 
 /// What a candidate is known by before its shingles are read: what the
@@ -386,10 +391,8 @@ impl TryFrom<&rusqlite::Row<'_>> for PlacedRow {
 }
 
 /// The story, time and stored anchors of each of `ids` that exists.
-pub(crate) fn placed_rows(
-    conn: &Connection,
-    ids: &[i64],
-) -> Result<Vec<PlacedRow>, rusqlite::Error> {
+pub(crate) fn placed_rows(db: Db<'_>, ids: &[i64]) -> Result<Vec<PlacedRow>, StoreError> {
+    let conn = db.0;
     select_by_ids(
         conn,
         // The index holds these columns; the row has them after its bodies
@@ -400,6 +403,7 @@ pub(crate) fn placed_rows(
          WHERE e.id = ?",
         ids,
     )
+    .map_err(StoreError::from)
 }
 
 /// Runs `select`, which takes one id, for each of `ids` (in order, which
@@ -441,18 +445,21 @@ pub(crate) struct WindowRow {
 }
 
 /// How many entries were fetched at or after `since` (RFC 3339 text).
-pub(crate) fn count_fetched_since(conn: &Connection, since: &str) -> Result<i64, rusqlite::Error> {
+pub(crate) fn count_fetched_since(db: Db<'_>, since: &str) -> Result<i64, StoreError> {
+    let conn = db.0;
     conn.prepare("SELECT COUNT(*) FROM entries WHERE fetched_at >= ?")?
         .query_row([since], |row| row.get(0))
+        .map_err(StoreError::from)
 }
 
 /// Each entry fetched at or after `since` that has a simhash, row by row;
 /// a row whose columns do not decode comes as `Err` with its id if readable.
 pub(crate) fn window_rows(
-    conn: &Connection,
+    db: Db<'_>,
     since: &str,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
+    let conn = db.0;
     // The simhash from the placement index: in the row it lies after
     // the bodies, and reading it there walked every overflow page.
     let mut select = conn.prepare(

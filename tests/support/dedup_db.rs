@@ -109,7 +109,9 @@ pub fn prefetch(db: &Db, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
 fn prefetch_on(conn: &rusqlite::Connection, deduper: &Deduper, run: &[NewEntry]) -> Prefetched {
     let writes = writes_of(run);
     let incoming: Vec<_> = writes.iter().map(ReadyEntry::incoming).collect();
-    deduper.prefetch(conn, &run[0].fetched, &incoming).unwrap()
+    deduper
+        .prefetch(feedsieve::store::Db::new(conn), &run[0].fetched, &incoming)
+        .unwrap()
 }
 
 /// Inserts one fetch's entries with what was prefetched for them, maybe
@@ -191,7 +193,9 @@ pub fn edit(db: &Db, deduper: &Deduper, id: i64, text: &str, changed: String) {
         rusqlite::params![text, changed, id],
     )
     .unwrap();
-    deduper.assign(&tx, &[id]).unwrap();
+    deduper
+        .assign(feedsieve::store::Db::new(&tx), &[id])
+        .unwrap();
     tx.commit().unwrap();
 }
 
