@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::clean::Cleaner;
 use crate::config::{self, Config};
+use crate::metrics::Metrics;
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::{self, Schedule};
 use crate::store::{DaemonLock, LockError};
@@ -310,16 +311,18 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let mut watchdog_tick =
         tokio::time::interval(watchdog.map(|d| d / 2).unwrap_or(Duration::from_secs(3600)));
 
+    let metrics = Arc::new(Metrics::default());
     // Bound before READY=1: a port already taken is a startup error, not a silent background failure.
     let server = match config.serve.listen {
         Some(addr) => {
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|source| DaemonError::Listen { addr, source })?;
-            tracing::info!(listen = %addr, "serving /feed.atom and /feed.json");
+            tracing::info!(listen = %addr, "serving /feed.atom, /feed.json, /metrics and /healthz");
             let store = pipeline.store.clone();
+            let metrics = metrics.clone();
             Some(tokio::spawn(async move {
-                if let Err(e) = crate::serve::serve(listener, store).await {
+                if let Err(e) = crate::serve::serve(listener, store, metrics).await {
                     tracing::error!(error = %e, "feed server stopped");
                 }
             }))
@@ -337,6 +340,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
 
     let mut in_flight: JoinSet<(i64, Result<FeedReport, PipelineError>)> = JoinSet::new();
     loop {
+        metrics.set_queue(schedule.len(), in_flight.len());
         let sleep_for = schedule
             .next_due()
             .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO))
@@ -373,6 +377,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
             Some(joined) = in_flight.join_next() => match joined {
                 Ok((id, Ok(report))) => {
                     log_report(&report);
+                    metrics.record(&report);
                     if jobs.contains_key(&id) {
                         schedule.set(id, report.next_due);
                     }
@@ -381,6 +386,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                     // The database refused a write (disk full, read-only): keep
                     // the feed and try again later rather than exit. The error
                     // cannot be stored in the feed's row, so the log is its record.
+                    metrics.record_store_failure();
                     if let Some(job) = jobs.get(&id) {
                         let retry = scheduler::retry_after_store_failure(job.interval);
                         tracing::error!(

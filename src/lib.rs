@@ -23,6 +23,7 @@ pub mod fetch;
 pub mod filter;
 pub mod fulltext;
 pub mod maintain;
+pub mod metrics;
 pub mod opml;
 pub mod output;
 pub mod parse;

@@ -1,9 +1,11 @@
-//! The merged clean feed over HTTP (`[serve] listen`): `GET /feed.atom` and
-//! `GET /feed.json` (optionally `?since=24h`) render the same documents as
-//! `feedsieve export`, fresh from the database on each request, with an ETag
-//! so unchanged feeds cost readers a 304.
+//! The merged clean feed over HTTP (`[serve] listen`): `GET /feed.atom`,
+//! `/feed.json` and `/feed.rss` (optionally `?since=24h`) render the same
+//! documents as `feedsieve export`, fresh from the database on each request,
+//! with an ETag so unchanged feeds cost readers a 304. `GET /metrics` is the
+//! daemon's [`Metrics`] for Prometheus, `GET /healthz` whether it is up, its
+//! database answers and how long ago a fetch last succeeded.
 //!
-//! It only reads the database and serves exactly those two paths: it must
+//! It only reads the database and serves exactly those paths: it must
 //! never write, never serve files, and never let one slow or hostile client
 //! hold more than a connection slot (bounded connections, header timeout).
 
@@ -21,6 +23,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 
 use crate::export::{self, Format};
+use crate::metrics::Metrics;
 use crate::store::Store;
 
 /// Connections served at once; more wait in the listen backlog.
@@ -37,7 +40,11 @@ pub enum ServeError {
 }
 
 /// Serves the merged feed on a bound listener until the task is aborted.
-pub async fn serve(listener: TcpListener, store: Store) -> Result<(), ServeError> {
+pub async fn serve(
+    listener: TcpListener,
+    store: Store,
+    metrics: Arc<Metrics>,
+) -> Result<(), ServeError> {
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     loop {
         let Ok(permit) = slots.clone().acquire_owned().await else {
@@ -54,11 +61,11 @@ pub async fn serve(listener: TcpListener, store: Store) -> Result<(), ServeError
             }
             Err(e) => return Err(ServeError::Accept(e)),
         };
-        let store = store.clone();
+        let (store, metrics) = (store.clone(), metrics.clone());
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
-                let store = store.clone();
-                async move { Ok::<_, Infallible>(respond(&store, &req).await) }
+                let (store, metrics) = (store.clone(), metrics.clone());
+                async move { Ok::<_, Infallible>(respond(&store, &metrics, &req).await) }
             });
             let result = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -82,15 +89,21 @@ fn is_transient(e: &std::io::Error) -> bool {
         || e.raw_os_error() == Some(23) // ENFILE
 }
 
-async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>> {
-    let format = match req.uri().path() {
-        "/feed.atom" => Format::Atom,
-        "/feed.json" => Format::Json,
-        "/feed.rss" => Format::Rss,
+async fn respond(
+    store: &Store,
+    metrics: &Metrics,
+    req: &Request<Incoming>,
+) -> Response<Full<Bytes>> {
+    let path = req.uri().path();
+    let format = match path {
+        "/feed.atom" => Some(Format::Atom),
+        "/feed.json" => Some(Format::Json),
+        "/feed.rss" => Some(Format::Rss),
+        "/metrics" | "/healthz" => None,
         _ => {
             return plain(
                 StatusCode::NOT_FOUND,
-                "not found; try /feed.atom, /feed.json or /feed.rss\n",
+                "not found; try /feed.atom, /feed.json, /feed.rss, /metrics or /healthz\n",
             );
         }
     };
@@ -100,6 +113,19 @@ async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
+    let Some(format) = format else {
+        return match path {
+            "/metrics" => {
+                let mut r = plain(StatusCode::OK, &metrics.render());
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                );
+                r
+            }
+            _ => health(store, metrics),
+        };
+    };
     let now = chrono::Utc::now();
     let since = match since_param(req.uri().query()) {
         Ok(since) => since.and_then(|d| export::cutoff(d, now)),
@@ -150,6 +176,32 @@ async fn respond(store: &Store, req: &Request<Incoming>) -> Response<Full<Bytes>
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// `/healthz`: 200 while the database answers, 503 when it does not, as a
+/// JSON object a probe or a person can read.
+fn health(store: &Store, metrics: &Metrics) -> Response<Full<Bytes>> {
+    let database = store.ping();
+    let body = serde_json::json!({
+        "status": if database.is_ok() { "ok" } else { "unavailable" },
+        "database": match &database {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        },
+        "uptime_seconds": metrics.uptime().as_secs(),
+        "last_success_age_seconds": metrics.last_success_age(),
+    });
+    let status = if database.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let mut r = plain(status, &format!("{body}\n"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
 }
 
 /// `since=24h` from a query string; absent is no limit.

@@ -613,3 +613,72 @@ fn a_file_feed_rewritten_within_the_second_is_read_again() {
     assert!(out.status.success(), "{out:?}");
     assert_eq!(s.query("SELECT COUNT(*) FROM entries"), "2");
 }
+
+/// `[serve]` also answers `/metrics` (Prometheus text: fetches by outcome,
+/// entries, latency histograms, the schedule) and `/healthz` (200 with the
+/// database reachable and the age of the last successful fetch; 503 once
+/// the database cannot be read).
+#[test]
+fn the_daemon_serves_its_metrics_and_health() {
+    let s = Setup::new();
+    s.write("a.xml", &rss("A", &[("a1", "one"), ("a2", "two")]));
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    s.write(
+        "feedsieve.toml",
+        &format!(
+            "[storage]\ndatabase = \"state/f.db\"\n[serve]\nlisten = \"{free}\"\n\
+             [[feed]]\nurl = \"file://a.xml\"\n[[feed]]\nurl = \"file://missing.xml\"\n"
+        ),
+    );
+    let mut daemon = s.spawn_daemon();
+    let mut metrics = String::new();
+    wait_for(
+        "both feeds counted in /metrics",
+        Duration::from_secs(20),
+        || match http_get(&free, "/metrics") {
+            Some((200, body)) => {
+                metrics = String::from_utf8_lossy(&body).into_owned();
+                metrics.contains("feedsieve_feed_duration_seconds_count 2\n")
+            }
+            _ => false,
+        },
+    );
+    for line in [
+        "feedsieve_fetches_total{outcome=\"ok\"} 1\n",
+        "feedsieve_fetches_total{outcome=\"failed\"} 1\n",
+        "feedsieve_entries_total{kind=\"new\"} 2\n",
+        "feedsieve_fetch_duration_seconds_bucket{le=\"+Inf\"} 2\n",
+        "feedsieve_write_duration_seconds_count 2\n",
+        "feedsieve_feeds_scheduled 2\n",
+        "# TYPE feedsieve_fetches_total counter\n",
+    ] {
+        assert!(metrics.contains(line), "{line:?} not in:\n{metrics}");
+    }
+    let (status, body) = http_get(&free, "/healthz").unwrap();
+    let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200, "{health}");
+    assert_eq!(health["database"], "ok", "{health}");
+    assert!(
+        health["last_success_age_seconds"].as_i64().unwrap() < 60,
+        "{health}"
+    );
+
+    // The database file gone from under the daemon (a volume unmounted, a
+    // file moved): health says so, and creates no file in its place.
+    std::fs::rename(s.path("state/f.db"), s.path("state/moved.db")).unwrap();
+    let mut unhealthy = None;
+    wait_for("a 503 from /healthz", Duration::from_secs(10), || {
+        unhealthy = http_get(&free, "/healthz");
+        unhealthy.as_ref().is_some_and(|(status, _)| *status == 503)
+    });
+    let (_, body) = unhealthy.unwrap();
+    let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(health["status"], "unavailable", "{health}");
+    assert!(!s.path("state/f.db").exists());
+    signal(&daemon, "KILL");
+    wait_exit(&mut daemon, Duration::from_secs(10));
+}

@@ -434,7 +434,11 @@ fn serve_answers_both_feeds_with_etags() {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = tokio::spawn(feedsieve::serve::serve(listener, store.clone()));
+        let server = tokio::spawn(feedsieve::serve::serve(
+            listener,
+            store.clone(),
+            Default::default(),
+        ));
 
         let (status, head, body) = http(addr, &get("/feed.atom", "")).await;
         assert_eq!(status, 200, "{head}");

@@ -394,6 +394,20 @@ impl Store {
         result
     }
 
+    /// Whether the database file opens and answers a query now (for
+    /// `/healthz`): on a connection of its own, read-only, so a file gone
+    /// from under the daemon is seen (kept connections would still answer
+    /// from the old file) and none is created in its place.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        run_blocking(|| {
+            let conn = open::connect_read_only(&self.path)?;
+            match conn.query_row("SELECT 1 FROM meta LIMIT 1", [], |_| Ok(())) {
+                Ok(()) | Err(rusqlite::Error::QueryReturnedNoRows) => Ok(()),
+                Err(e) => Err(StoreError::from(e)),
+            }
+        })
+    }
+
     /// Counts pages a commit wrote to the WAL and, once about
     /// [`CHECKPOINT_PAGES`] have gathered, copies the WAL into the database
     /// (PASSIVE, as SQLite's autocheckpoint does) on a reader's connection, with
