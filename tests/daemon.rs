@@ -453,6 +453,15 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
 }
 
 /// A GET over a plain socket: (status, body).
+/// A loopback address whose port was free a moment ago.
+fn free_address() -> String {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string()
+}
+
 fn http_get(addr: &str, path: &str) -> Option<(u16, Vec<u8>)> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
@@ -498,11 +507,7 @@ fn daemon_serves_the_merged_feed_and_a_taken_port_is_a_startup_error() {
     drop(holder);
 
     // A free port: the running daemon serves its stories as Atom.
-    let free = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
+    let free = free_address();
     s.write("feedsieve.toml", &config(&free));
     let mut daemon = s.spawn_daemon();
     let mut atom = Vec::new();
@@ -622,11 +627,7 @@ fn a_file_feed_rewritten_within_the_second_is_read_again() {
 fn the_daemon_serves_its_metrics_and_health() {
     let s = Setup::new();
     s.write("a.xml", &rss("A", &[("a1", "one"), ("a2", "two")]));
-    let free = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string();
+    let free = free_address();
     s.write(
         "feedsieve.toml",
         &format!(
