@@ -27,6 +27,25 @@ const SUBSTANTIAL_WORDS: u32 = 20;
 /// The longest block taken for an image's caption by its place alone.
 const CAPTION_MAX_WORDS: u32 = 40;
 
+/// Labels a caption may open with, before a colon (lower case; "Below,
+/// we analyze …" is the article's).
+const CAPTION_LABELS: &[&str] = &[
+    "pictured",
+    "above",
+    "below",
+    "top",
+    "bottom",
+    "left",
+    "right",
+    "inset",
+    "from left",
+    "left to right",
+    "clockwise from top left",
+];
+
+/// The longest headline link taken for an inline link by its shape alone.
+const LONE_LINK_MAX_WORDS: u32 = 20;
+
 pub(crate) fn hasher() -> SipHasher13 {
     SipHasher13::new_with_keys(KEY0, KEY1)
 }
@@ -78,6 +97,9 @@ pub(crate) const IN_FIGCAPTION: u8 = 8;
 pub(crate) const EMPHASISED: u8 = 16;
 /// More than one image comes right before the block.
 pub(crate) const AFTER_IMAGES: u8 = 32;
+/// Inside a small container that holds an image (a figure by another
+/// name: `<div class="photo"><img><p>…</p></div>`).
+pub(crate) const IN_FIGURE: u8 = 64;
 
 impl Block {
     fn link_heavy(&self) -> bool {
@@ -97,6 +119,10 @@ pub(crate) struct Blocks {
     /// While segmenting: text was removed (by its class) since the last
     /// block, such as an image's caption named so.
     removed_since_block: bool,
+    /// While segmenting: the last image lost text after it (its caption);
+    /// more removed text before the next block is still its own (a credit
+    /// after the caption), not the next image's caption.
+    image_captioned: bool,
 }
 
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
@@ -148,7 +174,8 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     let mut scratch = String::new();
     out.images_pending = 0;
     out.removed_since_block = false;
-    segment_into(arena, 0, false, builtin, &mut out, &mut scratch);
+    out.image_captioned = false;
+    segment_into(arena, 0, 0, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
     // analysed before any is finished); a small one's stay as grown, for
     // the next entry.
@@ -189,7 +216,7 @@ type Run = Option<(usize, usize)>;
 fn segment_into(
     arena: &Arena,
     idx: usize,
-    in_caption: bool,
+    in_caption: u8,
     builtin: &Builtin,
     out: &mut Blocks,
     scratch: &mut String,
@@ -209,7 +236,8 @@ fn segment_into(
             if n.words > 0 {
                 if out.images_pending > 0 {
                     out.images_pending = 0;
-                } else {
+                    out.image_captioned = true;
+                } else if !out.image_captioned {
                     out.removed_since_block = true;
                 }
             }
@@ -218,7 +246,19 @@ fn segment_into(
         match &n.kind {
             Kind::Element { tag, .. } if n.block || n.has_block => {
                 flush(arena, &mut run, "", in_caption, builtin, out, scratch);
-                let caption = in_caption || *tag == "figcaption";
+                // A figcaption; or a small container of an image and a few
+                // words, not the whole entry: what it says is the image's.
+                let caption = if *tag == "figcaption" {
+                    in_caption | IN_FIGCAPTION
+                } else if n.has_block
+                    && n.has_img
+                    && n.words <= CAPTION_MAX_WORDS
+                    && n.words * 2 < arena.nodes.first().map_or(0, |r| r.words)
+                {
+                    in_caption | IN_FIGURE
+                } else {
+                    in_caption
+                };
                 if n.has_block || n.has_br {
                     segment_into(arena, c, caption, builtin, out, scratch);
                 } else {
@@ -268,7 +308,7 @@ fn flush(
     arena: &Arena,
     run: &mut Run,
     tag: &'static str,
-    in_caption: bool,
+    in_caption: u8,
     builtin: &Builtin,
     out: &mut Blocks,
     scratch: &mut String,
@@ -290,6 +330,7 @@ fn flush(
         // An image one of whose sides lost text to a class rule (its caption
         // named so) has its caption: the blocks around it are not.
         if image && !std::mem::take(&mut out.removed_since_block) {
+            out.image_captioned = false;
             out.images_pending = out.images_pending.saturating_add(1);
             if let Some(prev) = out.list.last_mut() {
                 prev.flags |= BEFORE_IMAGE;
@@ -298,7 +339,8 @@ fn flush(
         return;
     }
     out.removed_since_block = false;
-    let mut flags = 0;
+    out.image_captioned = false;
+    let mut flags = in_caption;
     match std::mem::take(&mut out.images_pending) {
         0 => {}
         1 => flags |= AFTER_IMAGE,
@@ -306,9 +348,6 @@ fn flush(
     }
     if image {
         flags |= WITH_IMAGE;
-    }
-    if in_caption {
-        flags |= IN_FIGCAPTION;
     }
     if words <= CAPTION_MAX_WORDS && emphasised(arena, first, last) {
         flags |= EMPHASISED;
@@ -438,7 +477,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some(("image caption (figcaption)".into(), Strength::Hard));
             continue;
         }
-        let beside = b.flags & (AFTER_IMAGE | BEFORE_IMAGE | WITH_IMAGE) != 0;
+        let beside = b.flags & (AFTER_IMAGE | BEFORE_IMAGE | WITH_IMAGE | IN_FIGURE) != 0;
         if !beside || b.words > CAPTION_MAX_WORDS || b.tag.starts_with('h') || b.tag == "li" {
             continue;
         }
@@ -475,12 +514,38 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             ));
             continue;
         }
-        if b.flags & EMPHASISED != 0 || unfinished || by_credit {
+        // A caption's own label ("Pictured: …", "Above: …").
+        let lower = slice(lowers, b.lower);
+        let labelled = CAPTION_LABELS
+            .iter()
+            .any(|l| lower.strip_prefix(l).is_some_and(|r| r.starts_with(':')));
+        if b.flags & (EMPHASISED | IN_FIGURE) != 0 || unfinished || by_credit || labelled {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),
                 Strength::Soft,
             ));
         }
+    }
+
+    // 1c. A headline link alone in its paragraph between the article's
+    // paragraphs ("[<a>Headline</a>]", "<strong><a>Headline</a></strong>"):
+    // a pointer to another story. Not a list item (a list of links may be
+    // the article's), not a sentence.
+    for b in blocks.iter_mut() {
+        if b.protected
+            || b.verdict.is_some()
+            || !(3..=LONE_LINK_MAX_WORDS).contains(&b.words)
+            || b.link_words < b.words
+            || matches!(b.tag, "li" | "td" | "th" | "dd" | "dt")
+            || b.tag.starts_with('h')
+            || slice(texts, b.text).ends_with(['.', '!', '?', ':'])
+        {
+            continue;
+        }
+        b.verdict = Some((
+            "inline related link (a headline link alone in its paragraph)".into(),
+            Strength::Soft,
+        ));
     }
 
     // 2. Repeated verbatim within this entry, where it is also at the
@@ -573,6 +638,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             } else if b.words <= 12 && cx.builtin.edge_hint(slice(lowers, b.lower)) {
                 b.verdict = Some((
                     "short block at the edge of the article with a boilerplate word".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= 40 && cx.builtin.edge_note(slice(lowers, b.lower)) {
+                b.verdict = Some((
+                    "update note (about this story, at the edge of the article)".into(),
                     Strength::Soft,
                 ));
             }

@@ -8,17 +8,31 @@
 //! developed against one half are measured on the other. Article paragraphs
 //! are real (the shared benchmark's ground-truth bodies), plus sentences that
 //! mention a photo, a writer or an update, which must stay.
-//! Included with `#[path]` by benches/clean_kinds.rs and tests/clean_kinds.rs.
+//!
+//! Two sets of forms: `Set::Seen`, forms 0–23 (the first and second passes;
+//! both halves have been looked at), and `Set::Blind`, forms 24–31 and their
+//! own mention sentences (third pass, in `clean_corpus_blind.rs`: written
+//! before any rule was changed; their odd half is held out). A seen-set
+//! generator draws exactly what it drew before the blind set was added.
+//! Included with `#[path]` by benches/clean_kinds.rs.
 
 #![allow(dead_code)]
 
-/// How many surface forms each kind has: 16 in the first pass, 24 since
-/// the corpus was widened (the new ones split into the halves like the old).
+#[path = "clean_automated.rs"]
+mod automated;
+#[path = "clean_corpus_blind.rs"]
+mod blind;
+pub use automated::automated_feeds;
+
+/// How many surface forms each kind has in the seen set: 16 in the first
+/// pass, 24 since the corpus was widened (the new ones split into the
+/// halves like the old). The blind set has forms 24..32 of every kind.
 const CAPTION_FORMS: usize = 24;
 const CREDIT_FORMS: usize = 24;
 const BIO_FORMS: usize = 24;
 const UPDATE_FORMS: usize = 24;
 const LINK_FORMS: usize = 24;
+const BLIND_FORMS: std::ops::Range<usize> = 24..32;
 
 /// "the Harbour Times" as a credit line writes it: "The Harbour Times".
 fn title_case(s: &str) -> String {
@@ -35,6 +49,14 @@ pub const KINDS: [&str; 5] = ["caption", "credit", "bio", "update", "inline link
 pub enum Half {
     Dev,
     Held,
+}
+
+/// Which forms an entry's boilerplate takes: forms 0–23 (`Seen`) or the
+/// third pass's forms 24–31 (`Blind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    Seen,
+    Blind,
 }
 
 impl Half {
@@ -136,9 +158,10 @@ const HEADLINES: &[&str] = &[
 pub struct Gen {
     rng: fastrand::Rng,
     half: Half,
+    set: Set,
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -146,9 +169,14 @@ fn esc(s: &str) -> String {
 
 impl Gen {
     pub fn new(seed: u64, half: Half) -> Gen {
+        Gen::with_set(seed, half, Set::Seen)
+    }
+
+    pub fn with_set(seed: u64, half: Half, set: Set) -> Gen {
         Gen {
             rng: fastrand::Rng::with_seed(seed),
             half,
+            set,
         }
     }
 
@@ -167,6 +195,19 @@ impl Gen {
             if self.half.takes(f) {
                 return f;
             }
+        }
+    }
+
+    /// A form of a kind with `n` seen forms, from this generator's set.
+    fn kind_form(&mut self, n: usize) -> usize {
+        match self.set {
+            Set::Seen => self.form(n),
+            Set::Blind => loop {
+                let f = self.rng.usize(BLIND_FORMS);
+                if self.half.takes(f) {
+                    return f;
+                }
+            },
         }
     }
 
@@ -204,13 +245,14 @@ impl Gen {
             20 => agency.to_string(),
             21 => format!("Image source: {agency}"),
             22 => format!("{}/{}", name.to_uppercase(), agency.to_uppercase()),
-            _ => format!("Photo illustration: {}", title_case(self.pick(SITES))),
+            23 => format!("Photo illustration: {}", title_case(self.pick(SITES))),
+            _ => self.blind_credit(form, &name, agency),
         }
     }
 
     /// A standalone photo credit, beside an image.
     fn credit(&mut self) -> (String, Placed) {
-        let form = self.form(CREDIT_FORMS);
+        let form = self.kind_form(CREDIT_FORMS);
         let text = self.credit_text(form);
         let img = self.image();
         let html = match form % 4 {
@@ -231,7 +273,7 @@ impl Gen {
     }
 
     fn caption(&mut self) -> (String, Placed) {
-        let form = self.form(CAPTION_FORMS);
+        let form = self.kind_form(CAPTION_FORMS);
         let scene = self.pick(SCENES).to_string();
         let day = self.pick(&["Monday", "Tuesday", "Friday", "Sunday"]);
         let img = self.image();
@@ -342,10 +384,11 @@ impl Gen {
                 format!("<p><em>{scene}</em></p>\n<p>{img}</p>"),
                 scene.clone(),
             ),
-            _ => (
+            23 => (
                 format!("<p>{img}</p>\n<p>Pictured: {scene} on {day}.</p>"),
                 scene.clone(),
             ),
+            _ => (self.blind_caption(form, &scene, day, &img), scene.clone()),
         };
         (
             html,
@@ -359,7 +402,7 @@ impl Gen {
 
     /// An author bio box: at the end of the entry.
     fn bio(&mut self) -> (String, Placed) {
-        let form = self.form(BIO_FORMS);
+        let form = self.kind_form(BIO_FORMS);
         let name = self.name();
         let first = name.split(' ').next().unwrap_or("").to_string();
         let site = self.pick(SITES);
@@ -412,9 +455,10 @@ impl Gen {
             22 => format!(
                 "{name}, a former {topic} reporter at {site}, now writes a weekly column on local government."
             ),
-            _ => format!(
+            23 => format!(
                 "{name} has reported from more than 30 countries for {site} and is based in Madrid."
             ),
+            _ => self.blind_bio(form, &name, site, topic, year, pron),
         };
         let follow = format!("Follow {pron} on Twitter {handle}.");
         let more = format!(
@@ -444,7 +488,7 @@ impl Gen {
     }
 
     fn update(&mut self) -> (String, Placed) {
-        let form = self.form(UPDATE_FORMS);
+        let form = self.kind_form(UPDATE_FORMS);
         let day = self.pick(&["March 3", "Jan. 14", "Sept. 9", "Nov. 21"]);
         let text = match form {
             0 => "This story has been updated to include comment from the mayor's office."
@@ -486,7 +530,8 @@ impl Gen {
                 "This story was originally published on {day} and was updated with the final vote count."
             ),
             22 => "UPDATED with comment from the union.".to_string(),
-            _ => "Changes were made to this story after it was first published to correct the spelling of a name.".to_string(),
+            23 => "Changes were made to this story after it was first published to correct the spelling of a name.".to_string(),
+            _ => self.blind_update(form, day),
         };
         let html = match self.rng.usize(..3) {
             0 => format!("<p>{}</p>", esc(&text)),
@@ -504,7 +549,7 @@ impl Gen {
     }
 
     fn inline_link(&mut self) -> (String, Placed) {
-        let form = self.form(LINK_FORMS);
+        let form = self.kind_form(LINK_FORMS);
         let head = self.pick(HEADLINES);
         let url = format!("https://news.example/story/{}", self.rng.u32(1000..99999));
         let a = format!("<a href=\"{url}\">{head}</a>");
@@ -534,7 +579,8 @@ impl Gen {
             20 => format!("<p>LISTEN: {a}</p>"),
             21 => format!("<p>Previously: {a}</p>"),
             22 => format!("<p>Keep reading: {a}</p>"),
-            _ => format!("<p>VIDEO: {a}</p>"),
+            23 => format!("<p>VIDEO: {a}</p>"),
+            _ => self.blind_link(form, &a, site),
         };
         (
             html,
@@ -549,6 +595,9 @@ impl Gen {
     /// An article paragraph that mentions a photo, a writer or an update:
     /// article text, which must stay.
     fn mention(&mut self) -> String {
+        if self.set == Set::Blind {
+            return self.blind_mention();
+        }
         let name = self.name();
         let site = self.pick(SITES);
         let year = self.rng.u32(2005..2024);
@@ -665,156 +714,4 @@ impl Gen {
             placed,
         }
     }
-}
-
-// --------------------------------------------------------- automated feeds --
-
-/// One automated feed's entries: a template of sentences whose facts change
-/// from entry to entry (and sometimes repeat), and a footer that repeats
-/// verbatim. `facts` are the sentences that must stay; `footer` must go
-/// once learned.
-pub struct Automated {
-    pub name: &'static str,
-    pub entries: Vec<(String, Vec<String>)>,
-    pub footer: String,
-}
-
-pub fn automated_feeds(seed: u64, entries: usize) -> Vec<Automated> {
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let places = [
-        "Ridgecrest",
-        "Coalinga",
-        "Hollister",
-        "Petrolia",
-        "Ferndale",
-    ];
-    let states = ["Pennsylvania", "Wisconsin", "Ohio", "Oregon", "Texas"];
-    let mut feeds = Vec::new();
-    type Template = fn(&mut fastrand::Rng, &str) -> Vec<String>;
-    let templates: [(&'static str, Template); 5] = [
-        ("quakes", |r, place| {
-            vec![
-                format!(
-                    "A magnitude {}.{} earthquake struck near {place} at {}:{:02} a.m., the U.S. Geological Survey said.",
-                    r.u8(2..5),
-                    r.u8(..10),
-                    r.u8(1..12),
-                    r.u8(..60)
-                ),
-                format!(
-                    "The quake occurred at a depth of {}.{} miles.",
-                    r.u8(1..9),
-                    r.u8(..10)
-                ),
-                // Few values: the same text recurs in many entries.
-                format!(
-                    "In the last 10 days, there have been {} earthquakes of magnitude 3.0 or greater within 100 miles of {place}.",
-                    r.u8(1..4)
-                ),
-            ]
-        }),
-        ("gas prices", |r, state| {
-            vec![
-                format!(
-                    "Average gasoline prices in {state} have fallen {} cents per gallon in the last week, averaging ${}.{:02} a gallon today.",
-                    r.u8(1..12),
-                    r.u8(2..5),
-                    r.u8(..100)
-                ),
-                format!(
-                    "Prices in {state} are {} cents per gallon lower than a month ago and stand {} cents per gallon lower than a year ago.",
-                    r.u8(1..9),
-                    r.u8(10..40)
-                ),
-                format!(
-                    "The national average price of diesel has fallen {} cents in the last week and stands at ${}.{:02} per gallon.",
-                    r.u8(1..4),
-                    r.u8(3..5),
-                    r.u8(..100)
-                ),
-            ]
-        }),
-        ("lottery", |r, state| {
-            vec![
-                format!(
-                    "The winning numbers in the {state} Pick 5 evening drawing were {:02}-{:02}-{:02}-{:02}-{:02}.",
-                    r.u8(1..40),
-                    r.u8(1..40),
-                    r.u8(1..40),
-                    r.u8(1..40),
-                    r.u8(1..40)
-                ),
-                format!(
-                    "The estimated jackpot for the next drawing is ${} million.",
-                    r.u8(1..4)
-                ),
-                format!(
-                    "There were {} tickets that matched four of five numbers.",
-                    r.u8(0..3)
-                ),
-            ]
-        }),
-        ("weather", |r, place| {
-            vec![
-                format!(
-                    "Expect a high of {} degrees and a low of {} degrees in {place} today.",
-                    r.u8(55..70),
-                    r.u8(40..50)
-                ),
-                format!(
-                    "Winds will blow from the west at {} to {} miles per hour.",
-                    r.u8(3..6),
-                    r.u8(8..12)
-                ),
-                format!(
-                    "There is a {}0 percent chance of rain in {place} this afternoon.",
-                    r.u8(1..4)
-                ),
-            ]
-        }),
-        ("sports", |r, place| {
-            vec![
-                format!(
-                    "{place} High beat Valley Central {}-{} on Friday night.",
-                    r.u8(20..35),
-                    r.u8(3..20)
-                ),
-                format!(
-                    "The win moves {place} to {}-{} on the season.",
-                    r.u8(3..6),
-                    r.u8(1..3)
-                ),
-                format!(
-                    "{place} High plays again next Friday at {} p.m.",
-                    r.u8(6..8)
-                ),
-            ]
-        }),
-    ];
-    for (k, (name, template)) in templates.into_iter().enumerate() {
-        let place = if k == 1 || k == 2 {
-            states[k]
-        } else {
-            places[k]
-        };
-        let footer = format!(
-            "This story was generated by the {name} desk of the Valley Courier using public data. Questions? Write to data@valleycourier.example."
-        );
-        let mut list = Vec::new();
-        for _ in 0..entries {
-            let facts = template(&mut rng, place);
-            let mut html = String::new();
-            for f in &facts {
-                html.push_str(&format!("<p>{}</p>\n", esc(f)));
-            }
-            html.push_str(&format!("<p>{}</p>\n", esc(&footer)));
-            list.push((html, facts));
-        }
-        feeds.push(Automated {
-            name,
-            entries: list,
-            footer,
-        });
-    }
-    feeds
 }

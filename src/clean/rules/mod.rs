@@ -163,7 +163,7 @@ const PHRASES: &[Rule] = &[
     // Photo credits: a line that names who took or owns a picture.
     rule(
         "photo credit",
-        r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b)",
+        r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( illustration| essay| montage| composite)?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b| (submitted|provided|supplied|contributed|taken) by\b)",
         12,
     ),
     rule(
@@ -195,7 +195,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "update note",
-        r"^[(\[*]?((editor'?s'? )?note:? )?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified)\b",
+        r"^[(\[*]?((editor'?s'? )?note:? )?(this|the above) (story|article|post|report|piece|item|page|blog post|column|list|guide|review)( has| had| was| is| will| may)?( been| be| being)? (updated|corrected|amended|revised|edited|changed|clarified|refiled|reissued)\b",
         80,
     ),
     rule(
@@ -206,6 +206,18 @@ const PHRASES: &[Rule] = &[
     rule(
         "update note",
         r"^[(\[*]?(updated (with|to (include|add|reflect|correct))|this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
+        40,
+    ),
+    // Wire services' change notes: "This version corrects the date …".
+    rule(
+        "update note",
+        r"^[(\[*]?(this|the above) (version|story|article|report|item|post)( of (this|the) (story|article|report))? (corrects|clarifies|updates|removes|fixes)\b",
+        40,
+    ),
+    // The wire tagline of a story's other writers.
+    rule(
+        "author bio (contributor line)",
+        r"\bcontributed (reporting )?to (this|the) (report|story|article)\b",
         40,
     ),
     // A link to another story set between the paragraphs.
@@ -238,7 +250,7 @@ const NOT_NAMES: &[&str] = &[
     "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
 ];
 /// What a bio says of its subject.
-const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
 /// A journalist's beat.
 const BIO_BEAT: &str =
     r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
@@ -318,6 +330,7 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "(photo",
     "(image",
     "(pic",
+    "contributed",
 ];
 
 /// Calls to act that mark a subscription block (second person, imperative).
@@ -381,6 +394,14 @@ const RELATED: &str = r"^(more from|more on|more about|more stories|more news|mo
 /// Anchored at the start: "request for comment" ends many news stories.
 const EDGE_HINT: &str = r"^\W*(share|follow|subscribe|newsletter|related|recommended|comments|leave a comment|tags?|tagged|filed under|posted in|categor(y|ies)|click here|read more|more from|sign up|sponsored|advert\w*|promo\w*|photo credit|image credit|source|via)\b";
 
+/// A short note at the article's edge about the story itself ("Changes
+/// were made to this story after …"): it names this story and a change.
+/// Both must match; "the story had been updated" is the article's.
+const EDGE_NOTE: [&str; 2] = [
+    r"\b(this|the above) (story|article|post|report|piece|version|page|item|column)\b",
+    r"\b(updated|corrected|changed|changes|amended|revised|edited|refiled|clarified|misstated|misspelled|misidentified|incorrectly|in error)\b",
+];
+
 #[derive(Debug)]
 pub(crate) struct Builtin {
     lone: RegexSet,
@@ -401,6 +422,7 @@ pub(crate) struct Builtin {
     related: Regex,
     related_heads: Starts,
     edge_hint: Regex,
+    edge_note: [Regex; 2],
     url: Regex,
     bio_name: Regex,
     bio_words: Regex,
@@ -439,6 +461,10 @@ impl Builtin {
             related: Regex::new(&ascii(RELATED)).map_err(err)?,
             related_heads: Starts::of(&[ascii(RELATED)]),
             edge_hint: Regex::new(&ascii(EDGE_HINT)).map_err(err)?,
+            edge_note: [
+                Regex::new(&ascii(EDGE_NOTE[0])).map_err(err)?,
+                Regex::new(&ascii(EDGE_NOTE[1])).map_err(err)?,
+            ],
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
             bio_name: Regex::new(BIO_NAME).map_err(err)?,
             bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
@@ -651,6 +677,12 @@ impl Builtin {
 
     pub fn edge_hint(&self, lower: &str) -> bool {
         self.edge_hint.is_match(lower)
+    }
+
+    /// A note about the story itself, by its words ([`EDGE_NOTE`]); only
+    /// its place at the article's edge makes it one.
+    pub fn edge_note(&self, lower: &str) -> bool {
+        self.edge_note.iter().all(|r| r.is_match(lower))
     }
 
     /// Any word of the boilerplate classes: what makes a repeated block

@@ -1,0 +1,154 @@
+//! Item 5 of issue 17: automated feeds whose entries share a template but
+//! not their facts. Part of `clean_corpus.rs` (included from it).
+
+use super::esc;
+
+/// One automated feed's entries: a template of sentences whose facts change
+/// from entry to entry (and sometimes repeat), and a footer that repeats
+/// verbatim. `facts` are the sentences that must stay; `footer` must go
+/// once learned.
+pub struct Automated {
+    pub name: &'static str,
+    pub entries: Vec<(String, Vec<String>)>,
+    pub footer: String,
+}
+
+pub fn automated_feeds(seed: u64, entries: usize) -> Vec<Automated> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let places = [
+        "Ridgecrest",
+        "Coalinga",
+        "Hollister",
+        "Petrolia",
+        "Ferndale",
+    ];
+    let states = ["Pennsylvania", "Wisconsin", "Ohio", "Oregon", "Texas"];
+    let mut feeds = Vec::new();
+    type Template = fn(&mut fastrand::Rng, &str) -> Vec<String>;
+    let templates: [(&'static str, Template); 5] = [
+        ("quakes", |r, place| {
+            vec![
+                format!(
+                    "A magnitude {}.{} earthquake struck near {place} at {}:{:02} a.m., the U.S. Geological Survey said.",
+                    r.u8(2..5),
+                    r.u8(..10),
+                    r.u8(1..12),
+                    r.u8(..60)
+                ),
+                format!(
+                    "The quake occurred at a depth of {}.{} miles.",
+                    r.u8(1..9),
+                    r.u8(..10)
+                ),
+                // Few values: the same text recurs in many entries.
+                format!(
+                    "In the last 10 days, there have been {} earthquakes of magnitude 3.0 or greater within 100 miles of {place}.",
+                    r.u8(1..4)
+                ),
+            ]
+        }),
+        ("gas prices", |r, state| {
+            vec![
+                format!(
+                    "Average gasoline prices in {state} have fallen {} cents per gallon in the last week, averaging ${}.{:02} a gallon today.",
+                    r.u8(1..12),
+                    r.u8(2..5),
+                    r.u8(..100)
+                ),
+                format!(
+                    "Prices in {state} are {} cents per gallon lower than a month ago and stand {} cents per gallon lower than a year ago.",
+                    r.u8(1..9),
+                    r.u8(10..40)
+                ),
+                format!(
+                    "The national average price of diesel has fallen {} cents in the last week and stands at ${}.{:02} per gallon.",
+                    r.u8(1..4),
+                    r.u8(3..5),
+                    r.u8(..100)
+                ),
+            ]
+        }),
+        ("lottery", |r, state| {
+            vec![
+                format!(
+                    "The winning numbers in the {state} Pick 5 evening drawing were {:02}-{:02}-{:02}-{:02}-{:02}.",
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40),
+                    r.u8(1..40)
+                ),
+                format!(
+                    "The estimated jackpot for the next drawing is ${} million.",
+                    r.u8(1..4)
+                ),
+                format!(
+                    "There were {} tickets that matched four of five numbers.",
+                    r.u8(0..3)
+                ),
+            ]
+        }),
+        ("weather", |r, place| {
+            vec![
+                format!(
+                    "Expect a high of {} degrees and a low of {} degrees in {place} today.",
+                    r.u8(55..70),
+                    r.u8(40..50)
+                ),
+                format!(
+                    "Winds will blow from the west at {} to {} miles per hour.",
+                    r.u8(3..6),
+                    r.u8(8..12)
+                ),
+                format!(
+                    "There is a {}0 percent chance of rain in {place} this afternoon.",
+                    r.u8(1..4)
+                ),
+            ]
+        }),
+        ("sports", |r, place| {
+            vec![
+                format!(
+                    "{place} High beat Valley Central {}-{} on Friday night.",
+                    r.u8(20..35),
+                    r.u8(3..20)
+                ),
+                format!(
+                    "The win moves {place} to {}-{} on the season.",
+                    r.u8(3..6),
+                    r.u8(1..3)
+                ),
+                format!(
+                    "{place} High plays again next Friday at {} p.m.",
+                    r.u8(6..8)
+                ),
+            ]
+        }),
+    ];
+    for (k, (name, template)) in templates.into_iter().enumerate() {
+        let place = if k == 1 || k == 2 {
+            states[k]
+        } else {
+            places[k]
+        };
+        let footer = format!(
+            "This story was generated by the {name} desk of the Valley Courier using public data. Questions? Write to data@valleycourier.example."
+        );
+        let mut list = Vec::new();
+        for _ in 0..entries {
+            let facts = template(&mut rng, place);
+            let mut html = String::new();
+            for f in &facts {
+                html.push_str(&format!("<p>{}</p>\n", esc(f)));
+            }
+            html.push_str(&format!("<p>{}</p>\n", esc(&footer)));
+            list.push((html, facts));
+        }
+        feeds.push(Automated {
+            name,
+            entries: list,
+            footer,
+        });
+    }
+    feeds
+}
