@@ -4,6 +4,10 @@
 //!
 //! Every failure case also runs a healthy feed in the same `run_once` and
 //! checks it was stored: one feed's trouble never reaches another.
+//!
+//! Over 800 lines on purpose: every file in `tests/` is a test binary of its
+//! own, linked against the whole library, so one file per concern keeps the
+//! suite's link time (most of CI's build) down; its tests are independent.
 
 mod support;
 

@@ -4,6 +4,10 @@
 //! fingerprint format; and the hard cases of issue 17: templated automated
 //! news, excerpts, developing stories, a shared press statement, arrival
 //! order, merged story ids.
+//!
+//! Over 800 lines on purpose: every file in `tests/` is a test binary of its
+//! own, linked against the whole library, so one file per concern keeps the
+//! suite's link time (most of CI's build) down; its tests are independent.
 
 #[path = "support/dedup_corpus.rs"]
 mod corpus;
