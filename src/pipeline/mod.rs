@@ -142,10 +142,11 @@ pub struct StageTimes {
     pub fetch: Duration,
     /// Decoding and feed-rs.
     pub parse: Duration,
-    /// The cleaner, on new and changed entries only.
+    /// The cleaner, on new and changed entries only, and making its output
+    /// ready to store (teaser signs, filters, the raw HTML packed).
     pub clean: Duration,
-    /// Fingerprints (before the writer is taken) and story assignment
-    /// (inside the write transaction).
+    /// Fingerprints and the matcher's read-ahead (before the writer is
+    /// taken) and story assignment (inside the write transaction).
     pub dedup: Duration,
     /// All other database work: the feed's state, known hashes, the entry
     /// writes and the commit.
@@ -557,6 +558,8 @@ impl Pipeline {
                     .collect();
                 let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
                 let clean_took = t.elapsed();
+                // Made ready to store (teaser signs, filters, the raw HTML
+                // packed): counted with the cleaner, whose output this is.
                 let t = Instant::now();
                 // Which entries are teasers, and what they say of the feed.
                 let signs: Vec<TeaserSigns> = changed
@@ -566,7 +569,7 @@ impl Pipeline {
                     .collect();
                 let kind = fulltext::learn(kind_known, &signs);
                 let mut judged = store::FilterOutcome::default();
-                let writes: Vec<ReadyEntry> = changed
+                let entry_writes: Vec<EntryWrite> = changed
                     .into_iter()
                     .zip(cleaned)
                     .zip(is_new)
@@ -617,10 +620,13 @@ impl Pipeline {
                             enclosures: e.enclosures,
                         },
                     })
-                    // Analysed here, beside other feeds, not under the
-                    // writer where the matcher runs.
-                    .map(ReadyEntry::new)
                     .collect();
+                let ready_took = t.elapsed();
+                let t = Instant::now();
+                // Analysed here, beside other feeds, not under the writer
+                // where the matcher runs.
+                let writes: Vec<ReadyEntry> =
+                    entry_writes.into_iter().map(ReadyEntry::new).collect();
                 let prefetched = prefetch(&store, &deduper, &fetched_at, &writes);
                 (
                     writes,
@@ -628,7 +634,7 @@ impl Pipeline {
                     prefetched,
                     judged,
                     kind,
-                    clean_took,
+                    clean_took + ready_took,
                     t.elapsed(),
                 )
             })
