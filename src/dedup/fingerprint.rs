@@ -504,23 +504,27 @@ pub fn verdict(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Match,
 }
 
 /// Whether two entries run under one headline: the shorter title's words
-/// (at least [`MIN_TITLE_WORDS`] of them, normalised as [`title_key`]
-/// does) appear in order and together in the longer one. An aggregator's
-/// "<headline> - <Outlet>", a wire copy's "UPDATE 2-<headline>" and an
+/// (at least [`MIN_TITLE_WORDS`] of them) appear in order and together in
+/// the longer one, both as [`title_key`] normalises them. An aggregator's
+/// "<headline> - <Outlet>", a numbered wire update of the headline and an
 /// upper-cased headline agree with the article's; a digest's own title
 /// does not.
 pub fn headlines_agree(a: Option<&str>, b: Option<&str>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else {
+    let (Some(a), Some(b)) = (a.and_then(title_key), b.and_then(title_key)) else {
         return false;
     };
-    let words = |t: &str| {
-        let mut words = Vec::new();
-        for_each_word(t, |w| words.push(w.to_string()));
-        words
-    };
-    let (a, b) = (words(a), words(b));
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.len() >= MIN_TITLE_WORDS && long.windows(short.len()).any(|w| w == short.as_slice())
+    contains_words(&a, &b) || contains_words(&b, &a)
+}
+
+/// Whether `short` (words joined by single spaces) stands in `long` as
+/// whole words.
+fn contains_words(long: &str, short: &str) -> bool {
+    let bytes = long.as_bytes();
+    // `at` and `end` bound a match, so both indexes are inside `long`.
+    long.match_indices(short).any(|(at, _)| {
+        let end = at + short.len();
+        (at == 0 || bytes[at - 1] == b' ') && (end == long.len() || bytes[end] == b' ')
+    })
 }
 
 /// Where one text's passages of its own lie, against another text: the

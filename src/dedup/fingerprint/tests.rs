@@ -1,3 +1,6 @@
+// Test code: its unwraps act on the tests' own fixed inputs and temporary
+// files, never on outside input; a panic is the test failing.
+
 use super::*;
 
 #[test]
@@ -278,4 +281,28 @@ fn keys_normalise_titles_and_links() {
         url_key("http://example.org/a/b?id=3")
     );
     assert_eq!(url_key("not a url"), None);
+}
+
+#[test]
+fn headlines_agree_on_whole_words_of_the_shorter_title() {
+    let article = Some("Council votes to turn garages into flats");
+    for other in [
+        "Council votes to turn garages into flats - The Valley Courier",
+        "UPDATE 2-Council votes to turn garages into flats",
+        "COUNCIL VOTES TO TURN GARAGES INTO FLATS",
+    ] {
+        assert!(headlines_agree(article, Some(other)), "{other}");
+        assert!(headlines_agree(Some(other), article), "{other}");
+    }
+    // A digest's own title; a word cut in two; too short to tell.
+    assert!(!headlines_agree(
+        article,
+        Some("Morning briefing: five things to know")
+    ));
+    assert!(!headlines_agree(
+        article,
+        Some("Council votes to turn garages into flatsville")
+    ));
+    assert!(!headlines_agree(Some("Flats"), Some("Flats")));
+    assert!(!headlines_agree(article, None));
 }
