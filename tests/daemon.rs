@@ -679,6 +679,10 @@ fn the_daemon_serves_its_metrics_and_health() {
     let (_, body) = unhealthy.unwrap();
     let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(health["status"], "unavailable", "{health}");
+    assert!(
+        health["database"].as_str().unwrap().contains("state/f.db"),
+        "the error names the file: {health}"
+    );
     assert!(!s.path("state/f.db").exists());
     signal(&daemon, "KILL");
     wait_exit(&mut daemon, Duration::from_secs(10));

@@ -182,11 +182,9 @@ impl Deduper {
         store: &crate::store::Store,
         config: &DedupConfig,
     ) -> Result<Self, DedupError> {
-        let stored = crate::store::read_alone_db(store, |db| {
-            crate::store::meta_value(db, META_FINGERPRINT_VERSION)
-        })?;
+        let stored = store.read_db(|db| crate::store::meta_value(db, META_FINGERPRINT_VERSION))?;
         if stored.as_deref() != Some(FINGERPRINT_VERSION.to_string().as_str()) {
-            let any = crate::store::read_alone_db(store, crate::store::any_entries)?;
+            let any = store.read_db(crate::store::any_entries)?;
             if any {
                 tracing::info!(
                     stored = stored.as_deref().unwrap_or("none"),
@@ -198,9 +196,7 @@ impl Deduper {
                 crate::store::write_alone_db(store, |db| write_meta(db, config))?;
             }
         } else {
-            let settings = crate::store::read_alone_db(store, |db| {
-                crate::store::meta_value(db, META_SETTINGS)
-            })?;
+            let settings = store.read_db(|db| crate::store::meta_value(db, META_SETTINGS))?;
             if settings.as_deref() != Some(settings_text(config).as_str()) {
                 // Not automatic: regrouping a large database takes a while,
                 // and old stories grouped with other settings stay valid.

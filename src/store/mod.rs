@@ -213,15 +213,7 @@ pub fn write_alone_db<R, E: From<StoreError>>(
     store: &Store,
     work: impl FnOnce(Db<'_>) -> Result<R, E>,
 ) -> Result<R, E> {
-    run_blocking(|| {
-        let mut conn = store.connect().map_err(StoreError::from)?;
-        let tx = conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let result = work(Db(&tx))?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(result)
-    })
+    write_alone(store, |tx| work(Db(tx)).map_err(Lent::Work)).map_err(Lent::into_inner)
 }
 
 /// [`read_alone`] for work that holds only a [`Db`].
@@ -229,7 +221,30 @@ pub fn read_alone_db<R, E: From<StoreError>>(
     store: &Store,
     work: impl FnOnce(Db<'_>) -> Result<R, E>,
 ) -> Result<R, E> {
-    run_blocking(|| work(Db(&store.connect().map_err(StoreError::from)?)))
+    read_alone(store, |conn| work(Db(conn)).map_err(Lent::Work)).map_err(Lent::into_inner)
+}
+
+/// The error of work lent a [`Db`], or of the connection or transaction
+/// around it: so the `_db` variants reuse [`write_alone`], [`read_alone`]
+/// and [`Store::read`] while the work's error knows only [`StoreError`].
+enum Lent<E> {
+    Sql(rusqlite::Error),
+    Work(E),
+}
+
+impl<E> From<rusqlite::Error> for Lent<E> {
+    fn from(e: rusqlite::Error) -> Self {
+        Lent::Sql(e)
+    }
+}
+
+impl<E: From<StoreError>> Lent<E> {
+    fn into_inner(self) -> E {
+        match self {
+            Lent::Sql(e) => E::from(StoreError::from(e)),
+            Lent::Work(e) => e,
+        }
+    }
 }
 
 /// Runs synchronous database work on this thread. On the multi-threaded
@@ -394,16 +409,29 @@ impl Store {
         result
     }
 
+    /// [`Store::read`] for work that holds only a [`Db`].
+    pub fn read_db<R, E: From<StoreError>>(
+        &self,
+        work: impl FnOnce(Db<'_>) -> Result<R, E>,
+    ) -> Result<R, E> {
+        self.read(|conn| work(Db(conn)).map_err(Lent::Work))
+            .map_err(Lent::into_inner)
+    }
+
     /// Whether the database file opens and answers a query now (for
     /// `/healthz`): on a connection of its own, read-only, so a file gone
     /// from under the daemon is seen (kept connections would still answer
     /// from the old file) and none is created in its place.
     pub fn ping(&self) -> Result<(), StoreError> {
         run_blocking(|| {
-            let conn = open::connect_read_only(&self.path)?;
+            let failed = |source| StoreError::Open {
+                path: self.path.display().to_string(),
+                source,
+            };
+            let conn = open::connect_read_only(&self.path).map_err(failed)?;
             match conn.query_row("SELECT 1 FROM meta LIMIT 1", [], |_| Ok(())) {
                 Ok(()) | Err(rusqlite::Error::QueryReturnedNoRows) => Ok(()),
-                Err(e) => Err(StoreError::from(e)),
+                Err(e) => Err(failed(e)),
             }
         })
     }
