@@ -1,4 +1,7 @@
 //! Unit tests of the matcher, its rows and its window.
+//!
+//! Test code: its unwraps act on the tests' own fixed inputs and temporary
+//! files, never on outside input; a panic is the test failing.
 
 use super::rows::*;
 use super::window::*;

@@ -347,6 +347,8 @@ pub fn convert_in_batches(
     Ok(report)
 }
 
+// Test code: its unwraps act on the test's own fixed inputs and temporary
+// files, never on outside input; a panic is the test failing.
 #[cfg(test)]
 mod tests {
     use super::*;

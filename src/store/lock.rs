@@ -83,6 +83,8 @@ impl DaemonLock {
     }
 }
 
+// Test code: its unwraps act on the test's own fixed inputs and temporary
+// files, never on outside input; a panic is the test failing.
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,8 @@ pub(crate) fn run(conn: &mut Connection) -> Result<usize, MigrateError> {
     Ok(count)
 }
 
+// Test code: its unwraps act on the test's own fixed inputs and temporary
+// files, never on outside input; a panic is the test failing.
 #[cfg(test)]
 mod tests {
     use super::*;

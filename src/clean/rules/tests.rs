@@ -1,4 +1,7 @@
 //! Tests of the built-in rules.
+//!
+//! Test code: its unwraps act on the tests' own fixed inputs and temporary
+//! files, never on outside input; a panic is the test failing.
 
 use super::*;
 

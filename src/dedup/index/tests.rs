@@ -1,3 +1,6 @@
+// Test code: its unwraps act on the tests' own fixed inputs and temporary
+// files, never on outside input; a panic is the test failing.
+
 use super::*;
 use std::collections::HashMap;
 
