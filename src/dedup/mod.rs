@@ -34,7 +34,7 @@
 //! its stored shingles and verification; the stories of the entries it
 //! matches, merged. New entries go through [`Deduper::place`] before their
 //! rows are written and [`Deduper::record`] after, so each row is written
-//! once; edited entries go through [`Deduper::assign`] after their UPDATE.
+//! once; edited entries go through [`Deduper::assign`] after their row is rewritten.
 //!
 //! The simhash alone does not propose candidates: copies lie up to 26 bits
 //! apart while hard negatives start at 13, so no radius gives both recall
@@ -536,7 +536,7 @@ impl Deduper {
 
     /// Writes what [`place`](Deduper::place) decided, once the entries'
     /// rows are in: the new stories, the anchors, and the rows of stories
-    /// that gained entries. Needs `PRAGMA defer_foreign_keys` or the new
+    /// that gained entries. Needs foreign keys deferred (`defer_foreign_keys`) or the new
     /// stories' rows would have to precede the entries that name them.
     pub fn record(&self, conn: Db<'_>, placement: &Placement) -> Result<(), DedupError> {
         for &(id, index) in &placement.new_stories {
