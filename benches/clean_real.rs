@@ -1,0 +1,115 @@
+//! Issue 17, item 6, on real pages: `cargo bench --bench clean_real`.
+//!
+//! Entries built by `tests/support/clean_real.rs` from the 181 pages of the
+//! shared article-extraction benchmark: each page's article paragraphs with
+//! the captions, credits, bios, update notes and inline links the page
+//! itself prints around them, in its own markup. Pages are split by id into
+//! a dev half and a held-out half (see `clean_real::is_dev`). Prints, per
+//! half, each kind's blocks removed and the article blocks kept whole.
+//!
+//! `CLEAN_REAL_LABELS=1` prints every labelled block (page, hash, kind,
+//! rule, text) for checking the labels by reading; `CLEAN_REAL_MISSES=1`
+//! prints the dev half's misses and losses (never the held-out half's).
+
+use std::collections::BTreeMap;
+
+use feedsieve::clean::Cleaner;
+use feedsieve::config::CleanRules;
+
+#[path = "../tests/support/clean_real.rs"]
+mod clean_real;
+#[path = "../tests/support/shared.rs"]
+mod shared;
+use clean_real::{KINDS, collapse};
+
+/// Text without any whitespace: blocks joined with or without a space (an
+/// inline caption and credit, a `dt` and its `dd`) compare alike.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn main() {
+    let dir = shared::shared_dir().join("bench-data/article-extraction-benchmark");
+    let entries = clean_real::load(&dir);
+    assert!(entries.len() > 150, "pages not found at {}", dir.display());
+    if std::env::var_os("CLEAN_REAL_LABELS").is_some() {
+        for e in &entries {
+            for p in &e.probes {
+                println!(
+                    "{} {:08x} {:<8} {:<40} {}",
+                    e.id.get(..12).unwrap_or(""),
+                    clean_real::text_hash(&p.text),
+                    p.kind,
+                    p.rule,
+                    p.text.chars().take(160).collect::<String>()
+                );
+                if std::env::var_os("CLEAN_REAL_LABELS").is_some_and(|v| v == "2") {
+                    println!("        {}", p.context.replace('\n', " "));
+                }
+            }
+        }
+        return;
+    }
+    let show = std::env::var_os("CLEAN_REAL_MISSES").is_some();
+    let cleaner = Cleaner::new(&CleanRules::default()).unwrap_or_else(|e| panic!("{e}"));
+    for (name, dev) in [("dev pages", true), ("held-out pages", false)] {
+        let half: Vec<_> = entries.iter().filter(|e| e.dev == dev).collect();
+        let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let (mut kept, mut all) = (0, 0);
+        let mut notes = Vec::new();
+        for e in &half {
+            let out = cleaner.clean(&e.html, None, None);
+            let text = squash(&out.text);
+            for p in &e.probes {
+                let gone = !text.contains(&squash(&p.text));
+                let c = by_kind.entry(p.kind).or_default();
+                c.0 += usize::from(gone);
+                c.1 += 1;
+                if show && dev && !gone {
+                    notes.push(format!(
+                        "missed {} [{}] {} {:08x}: {}",
+                        p.kind,
+                        p.rule,
+                        e.id.get(..12).unwrap_or(""),
+                        clean_real::text_hash(&p.text),
+                        p.text.chars().take(200).collect::<String>()
+                    ));
+                }
+            }
+            for a in &e.article {
+                all += 1;
+                let ok = text.contains(&squash(a));
+                kept += usize::from(ok);
+                if show && dev && !ok {
+                    let why = out
+                        .removed
+                        .iter()
+                        .find(|b| {
+                            collapse(&b.text).starts_with(&a.chars().take(40).collect::<String>())
+                        })
+                        .map_or("?".to_string(), |b| b.reason.clone());
+                    notes.push(format!(
+                        "lost   {} ({why}): {}",
+                        e.id.get(..12).unwrap_or(""),
+                        a.chars().take(200).collect::<String>()
+                    ));
+                }
+            }
+        }
+        println!("{name}: {} pages", half.len());
+        for kind in KINDS {
+            let (r, n) = by_kind.get(kind).copied().unwrap_or_default();
+            println!(
+                "    {kind:<8} removed {r}/{n} = {:.1}%",
+                100.0 * r as f64 / n.max(1) as f64
+            );
+        }
+        println!(
+            "    article blocks kept {kept}/{all} = {:.3}%",
+            100.0 * kept as f64 / all.max(1) as f64
+        );
+        for n in notes {
+            println!("    {n}");
+        }
+    }
+}
