@@ -78,13 +78,22 @@ fn main() {
         }
         return;
     }
+    // Every class and id attribute, for the second view (below).
+    let bare_attr =
+        regex::Regex::new(r#"\s(?:class|id)="[^"]*""#).unwrap_or_else(|e| panic!("{e}"));
     // One dev page in full: its entry, what the cleaner kept and removed.
     if let Some(page) = std::env::var_os("CLEAN_REAL_PAGE") {
         let page = page.to_string_lossy().to_string();
         let cleaner = Cleaner::new(&CleanRules::default()).unwrap_or_else(|e| panic!("{e}"));
         for e in entries.iter().filter(|e| e.dev && e.id.starts_with(&page)) {
-            let out = cleaner.clean(&e.html, None, None);
-            println!("ENTRY\n{}\nKEPT\n{}\nREMOVED", e.html, out.html);
+            // CLEAN_REAL_BARE=1: the page without class and id (below).
+            let html = if std::env::var_os("CLEAN_REAL_BARE").is_some() {
+                bare_attr.replace_all(&e.html, "").into_owned()
+            } else {
+                e.html.clone()
+            };
+            let out = cleaner.clean(&html, None, None);
+            println!("ENTRY\n{html}\nKEPT\n{}\nREMOVED", out.html);
             for r in &out.removed {
                 println!("  {}: {}", r.reason, r.text);
             }
@@ -96,8 +105,6 @@ fn main() {
     // Many feeds carry an article without its class and id attributes
     // (generators and syndication pipelines drop them): the same entries
     // so, where only the words and the places tell the kinds.
-    let bare_attr =
-        regex::Regex::new(r#"\s(?:class|id)="[^"]*""#).unwrap_or_else(|e| panic!("{e}"));
     let stripped: Vec<clean_real::Entry> = entries
         .iter()
         .map(|e| clean_real::Entry {
