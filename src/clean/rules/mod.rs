@@ -167,6 +167,13 @@ const PHRASES: &[Rule] = &[
         r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( illustration| essay| montage| composite)?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b| (submitted|provided|supplied|contributed|taken) by\b)",
         12,
     ),
+    // The BBC's "Image copyright Getty Images": short, or it is a sentence
+    // about copyright.
+    rule(
+        "photo credit",
+        r"^[(\[]?(image|photo|picture|photograph)s? copyright\b",
+        6,
+    ),
     rule(
         "photo credit",
         r"^[(\[]?(credits?|(image|photo|picture|photograph) (credits?|source)|source of (the )?(image|photo)|courtesy)\s*:",
@@ -221,10 +228,11 @@ const PHRASES: &[Rule] = &[
         r"\bcontributed (reporting )?to (this|the) (report|story|article)\b",
         40,
     ),
-    // A link to another story set between the paragraphs.
+    // A link to another story set between the paragraphs; "On
+    // HoustonChronicle.com:" names the site it is on.
     rule(
         "inline related link",
-        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+)\s*(:|>>|»|›|\|)",
+        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+|(more |also )?on [a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6})\s*(:|>>|»|›|\|)",
         30,
     ),
     rule(

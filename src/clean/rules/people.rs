@@ -29,8 +29,13 @@ pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|(daily|w
 /// A journalist's beat.
 pub(super) const BIO_BEAT: &str =
     r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
-/// A contact or follow line of a bio box.
-pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$";
+/// A sentence that reports what someone said is news about the person, not
+/// the person's own bio ("Ana Ruiz is a correspondent for a radio station
+/// and was held at the border for six hours, the station said").
+const REPORTED: &[&str] = &[" said", " says", " told ", "according to"];
+/// A contact or follow line of a bio box, or its link to the writer's
+/// other work ("More articles from Ana Ruiz").
+pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
 
 /// Picture agencies and libraries, lower case: a short line that ends with
 /// one after a slash, bar, dash or "via" is a photo credit
@@ -67,6 +72,11 @@ pub(super) const AGENCIES: &[&str] = &[
 /// What stands between a photographer's name and the agency: a mark, or
 /// a word.
 pub(super) const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
+/// A name, a comma and an agency ("Jane Doe, AP", "Jane Doe, Associated
+/// Press"): the name before the comma is at most this many words, so that
+/// a list that ends with an agency ("Germany, France and AP") does not
+/// count (nor does a sentence, which has a clause of its own).
+pub(super) const AGENCY_COMMA_NAME_WORDS: usize = 4;
 /// Only "via": "reported by Reuters" ends an article's sentence.
 pub(super) const AGENCY_WORDS: &[&str] = &[" via"];
 /// The longest line taken for an agency credit.
@@ -88,7 +98,7 @@ impl Builtin {
             return None;
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
-        if NOT_NAMES.contains(&first) {
+        if NOT_NAMES.contains(&first) || REPORTED.iter().any(|r| lower.contains(r)) {
             return None;
         }
         let found = self.bio_name.captures(text)?;
@@ -160,6 +170,13 @@ pub(super) fn agency_credit(lower: &str) -> bool {
                     .then(|| AGENCY_WORDS.iter().find_map(|w| before.strip_suffix(w)))
                     .flatten()
             });
-        rest.is_some_and(|r| !r.trim().is_empty())
+        if rest.is_some_and(|r| !r.trim().is_empty()) {
+            return true;
+        }
+        // "Jane Doe, AP": a short name before a comma, no clause of its own.
+        before.strip_suffix(',').is_some_and(|name| {
+            let n = name.split_whitespace().count();
+            (1..=AGENCY_COMMA_NAME_WORDS).contains(&n) && !name.contains([',', ':', ';', '(', ')'])
+        })
     })
 }
