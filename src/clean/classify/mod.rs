@@ -31,6 +31,14 @@ const SUBSTANTIAL_WORDS: u32 = 20;
 
 /// The longest block taken for an image's caption by its place alone.
 const CAPTION_MAX_WORDS: u32 = 40;
+/// Words a caption and credit's box may hold besides them (a hidden
+/// "Caption" or "Image" label).
+const PAIR_SLACK_WORDS: u32 = 3;
+/// Short lines after a bio box that are no part of the article ("Featured
+/// Video", a handle, "[protected email address]"): at most this many, of at
+/// most [`TRAILING_LABEL_WORDS`] words, without a sentence's end.
+const TRAILING_LABELS: usize = 3;
+const TRAILING_LABEL_WORDS: u32 = 4;
 
 /// Labels a caption may open with, before a colon (lower case; "Below,
 /// we analyze …" is the article's).
@@ -87,6 +95,10 @@ pub(crate) struct Block {
     pub protected: bool,
     /// Where the block stands next to images ([`AFTER_IMAGE`], ...).
     pub flags: u8,
+    /// The element holding the block's first node (0: the entry itself),
+    /// and its words: a caption and its credit share a small one.
+    pub container: usize,
+    pub container_words: u32,
     pub verdict: Option<(String, Strength)>,
 }
 
@@ -105,6 +117,9 @@ pub(crate) const AFTER_IMAGES: u8 = 32;
 /// Inside a small container that holds an image (a figure by another
 /// name: `<div class="photo"><img><p>…</p></div>`).
 pub(crate) const IN_FIGURE: u8 = 64;
+/// Right after an image whose alt text it repeats (CMSs fill the alt with
+/// the caption): the image's own description.
+pub(crate) const ALT_TEXT: u8 = 128;
 
 impl Block {
     fn link_heavy(&self) -> bool {
@@ -128,6 +143,9 @@ pub(crate) struct Blocks {
     /// more removed text before the next block is still its own (a credit
     /// after the caption), not the next image's caption.
     image_captioned: bool,
+    /// While segmenting: the alt text of the image just before the next
+    /// block (empty when none).
+    alt: String,
 }
 
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
@@ -256,6 +274,31 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some(("image caption (figcaption)".into(), Strength::Hard));
             continue;
         }
+        if b.flags & ALT_TEXT != 0 && !b.tag.starts_with('h') {
+            b.verdict = Some((
+                "image caption (repeats the alt text of the image above it)".into(),
+                Strength::Soft,
+            ));
+            continue;
+        }
+        // A caption and its credit, alone in a box of their own (not the
+        // entry, not the article's wrapper): "<div><p>…</p><p>Image: …</p>
+        // </div>". Wire copy's "(Graphic: …)" lines after a paragraph stand
+        // among the article's paragraphs.
+        let paired = b.words <= CAPTION_MAX_WORDS
+            && b.container != 0
+            && after.first().is_some_and(|n| {
+                credit(n)
+                    && n.container == b.container
+                    && b.container_words <= b.words + n.words + PAIR_SLACK_WORDS
+            });
+        if paired && !b.tag.starts_with('h') && b.tag != "li" {
+            b.verdict = Some((
+                "image caption (with its credit, in a box of their own)".into(),
+                Strength::Soft,
+            ));
+            continue;
+        }
         let beside = b.flags & (AFTER_IMAGE | BEFORE_IMAGE | WITH_IMAGE | IN_FIGURE) != 0;
         if !beside || b.words > CAPTION_MAX_WORDS || b.tag.starts_with('h') || b.tag == "li" {
             continue;
@@ -267,7 +310,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let text = slice(texts, b.text);
         let under_image = b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0;
         let phrase = b.words <= 25
-            && !text.ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':']);
+            && !text.ends_with([
+                '.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':', '…',
+            ]);
+        // A caption says what the picture shows; a question or a trailing
+        // "…" is the writer's voice ("“Why are we talking about this?”"
+        // in italics beside a floated picture).
+        let voiced = text
+            .trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ' '])
+            .ends_with(['?', '…']);
         let lower_words = text
             .split(' ')
             .filter(|w| w.starts_with(char::is_lowercase))
@@ -298,7 +349,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let labelled = CAPTION_LABELS
             .iter()
             .any(|l| lower.strip_prefix(l).is_some_and(|r| r.starts_with(':')));
-        if b.flags & (EMPHASISED | IN_FIGURE) != 0 || unfinished || by_credit || labelled {
+        let emphasised = b.flags & EMPHASISED != 0 && !voiced;
+        if emphasised || b.flags & IN_FIGURE != 0 || unfinished || by_credit || labelled {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),
                 Strength::Soft,
@@ -440,6 +492,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // boxes then lose all but the last, which errs on keeping).
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
+    let mut trailing = 0;
     for (i, b) in blocks.iter().enumerate().rev() {
         if b.verdict.is_some() {
             continue;
@@ -456,7 +509,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             }
             subject = Some(name);
             bio_from = Some(i);
-        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words)) {
+        } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words) {
+            // More of the box.
+        } else if subject.is_none()
+            && trailing < TRAILING_LABELS
+            && b.words <= TRAILING_LABEL_WORDS
+            && !slice(texts, b.text).ends_with(['.', '!', '?'])
+        {
+            trailing += 1;
+        } else {
             break;
         }
     }

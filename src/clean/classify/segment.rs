@@ -18,6 +18,7 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     out.images_pending = 0;
     out.removed_since_block = false;
     out.image_captioned = false;
+    out.alt.clear();
     segment_into(arena, 0, 0, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
     // analysed before any is finished); a small one's stay as grown, for
@@ -173,6 +174,7 @@ fn flush(
         // An image one of whose sides lost text to a class rule (its caption
         // named so) has its caption: the blocks around it are not.
         if image && !std::mem::take(&mut out.removed_since_block) {
+            image_alt(arena, first, last, &mut out.alt);
             out.image_captioned = false;
             out.images_pending = out.images_pending.saturating_add(1);
             if let Some(prev) = out.list.last_mut() {
@@ -200,6 +202,12 @@ fn flush(
     let end = out.text.trim_end_matches(' ').len();
     out.text.truncate(end);
     let text = slice(&out.text, (start, end));
+    if flags & AFTER_IMAGE != 0 && flags & WITH_IMAGE == 0 && repeats_alt(&out.alt, text) {
+        flags |= ALT_TEXT;
+    }
+    out.alt.clear();
+    let container = arena.nodes.get(first).map_or(0, |n| n.parent);
+    let container_words = arena.nodes.get(container).map_or(0, |n| n.words);
     // Short blocks keep their lower case for the phrase rules: written
     // straight into the shared buffer; longer ones only need it for the key.
     let ((key, exact), lower) = if words <= rules::PHRASE_MAX_WORDS {
@@ -229,6 +237,57 @@ fn flush(
         exact,
         protected: false,
         flags,
+        container,
+        container_words,
         verdict: None,
     });
+}
+
+/// The fewest words of an alt text that tells a caption by repeating it.
+const ALT_MIN_WORDS: usize = 4;
+/// The most words a caption may add after the alt text it repeats (its
+/// credit).
+const ALT_EXTRA_WORDS: usize = 8;
+
+/// The alt text of an image in the run's subtrees, into `out` (emptied
+/// when there is none).
+fn image_alt(arena: &Arena, first: usize, last: usize, out: &mut String) {
+    out.clear();
+    let mut stack: Vec<usize> = arena.run(first, last).collect();
+    while let Some(i) = stack.pop() {
+        let Some(n) = arena.nodes.get(i) else {
+            continue;
+        };
+        if !n.has_img || n.removed {
+            continue;
+        }
+        if let Kind::Element { tag: "img", attrs } = &n.kind {
+            if let Some((_, alt)) = attrs.iter().find(|(k, _)| *k == "alt") {
+                out.push_str(alt);
+                return;
+            }
+            continue;
+        }
+        stack.extend(arena.children(i));
+    }
+}
+
+/// Whether a block says what the image's alt text says, word for word
+/// (case and trailing punctuation aside), adding at most a credit.
+fn repeats_alt(alt: &str, text: &str) -> bool {
+    if alt.is_empty() {
+        return false;
+    }
+    let same = |a: &str, t: &str| {
+        let trim = |w: &str| w.trim_end_matches(['.', ',', ';', ':']).to_lowercase();
+        trim(a) == trim(t)
+    };
+    let n = alt.split_whitespace().count();
+    let words = text.split_whitespace().count();
+    n >= ALT_MIN_WORDS
+        && (n..=n + ALT_EXTRA_WORDS).contains(&words)
+        && alt
+            .split_whitespace()
+            .zip(text.split_whitespace())
+            .all(|(a, t)| same(a, t))
 }
