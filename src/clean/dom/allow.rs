@@ -262,18 +262,8 @@ pub(super) fn allowed_attrs(
     out: &mut Vec<(&'static str, String)>,
 ) -> Option<Box<[(&'static str, String)]>> {
     out.clear();
-    let mut lazy = None;
     for (name, value) in el.attrs() {
         let name: &'static str = match (tag, name) {
-            // Lazy loading: the real source waits in a data attribute while
-            // `src` is a placeholder or absent. Without it the picture, and
-            // with it the place that tells its caption, would be lost.
-            ("img", "data-src" | "data-lazy-src" | "data-original") => {
-                if lazy.is_none() {
-                    lazy = rules::safe_url(value, false);
-                }
-                continue;
-            }
             (_, "title") => "title",
             (_, "lang") => "lang",
             (_, "dir") => "dir",
@@ -318,17 +308,8 @@ pub(super) fn allowed_attrs(
         }
         out.push((name, value.to_string()));
     }
-    if tag == "img" {
-        match out.iter_mut().find(|(n, _)| *n == "src") {
-            // An empty placeholder gives way to the lazy source, if any.
-            Some((_, src)) if src.is_empty() => {
-                if let Some(url) = lazy {
-                    *src = url;
-                }
-            }
-            Some(_) => {}
-            None => out.push(("src", lazy?)),
-        }
+    if tag == "img" && !out.iter().any(|(n, _)| *n == "src") {
+        return None;
     }
     if tag == "a" && out.iter().any(|(n, _)| *n == "href") {
         out.push(("rel", "noopener noreferrer".to_string()));
