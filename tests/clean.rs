@@ -772,7 +772,7 @@ async fn template_saves_match_memory_through_pruning() {
 
 /// Real pages' conventions for the kinds of issue 17 (item 6), found by
 /// words and places alone (no class or id): a caption that repeats its
-/// image's alt text, a caption and credit in a box of their
+/// image's alt text (twice, in a gallery), a caption and credit in a box of their
 /// own, a "Name, AP" credit, the BBC's "Image copyright" line, an "On
 /// <site>:" link, a bio box followed by short labels. Each goes with a
 /// reason `preview` shows; the article around them stays, and so do an
@@ -829,4 +829,15 @@ fn real_page_conventions_go_with_their_reasons() {
             "{gone:?}: {why:?}"
         );
     }
+    // A gallery prints a caption twice, for two screen sizes: both copies
+    // repeat the alt text, here without the credit the caption adds.
+    let gallery = format!(
+        "<p>{}</p>\n<div><img alt=\"Traders work on the floor of the exchange on Monday\" src=\"https://example.com/t.jpg\"></div>\n\
+         <div><div>Traders work on the floor of the exchange on Monday. Photo: Jane Doe, AP</div>\n\
+         <div>Traders work on the floor of the exchange on Monday. Photo: Jane Doe, AP</div></div>\n<p>{}</p>",
+        article[0], article[2]
+    );
+    let out = cleaner().clean(&gallery, None, None);
+    assert!(!out.text.contains("Traders work"), "{}", out.text);
+    assert!(out.text.contains(article[0]) && out.text.contains(article[2]));
 }

@@ -118,7 +118,7 @@ pub(crate) const AFTER_IMAGES: u8 = 32;
 /// name: `<div class="photo"><img><p>…</p></div>`).
 pub(crate) const IN_FIGURE: u8 = 64;
 /// Right after an image whose alt text it repeats (CMSs fill the alt with
-/// the caption): the image's own description.
+/// the caption), or after such a block: the image's own description.
 pub(crate) const ALT_TEXT: u8 = 128;
 
 impl Block {
@@ -285,7 +285,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // entry, not the article's wrapper): "<div><p>…</p><p>Image: …</p>
         // </div>". Wire copy's "(Graphic: …)" lines after a paragraph stand
         // among the article's paragraphs.
-        let paired = b.words <= CAPTION_MAX_WORDS
+        // Right under a picture, the box is its figure: a wire caption
+        // may be long.
+        let longest = if b.flags & AFTER_IMAGE != 0 {
+            CAPTION_MAX_WORDS * 2
+        } else {
+            CAPTION_MAX_WORDS
+        };
+        let paired = b.words <= longest
             && b.container != 0
             && after.first().is_some_and(|n| {
                 credit(n)

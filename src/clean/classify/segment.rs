@@ -202,10 +202,13 @@ fn flush(
     let end = out.text.trim_end_matches(' ').len();
     out.text.truncate(end);
     let text = slice(&out.text, (start, end));
-    if flags & AFTER_IMAGE != 0 && flags & WITH_IMAGE == 0 && repeats_alt(&out.alt, text) {
+    // The alt text stays for the next block while blocks repeat it (a
+    // gallery prints its caption twice, for two screen sizes).
+    if flags & WITH_IMAGE == 0 && repeats_alt(&out.alt, text) {
         flags |= ALT_TEXT;
+    } else {
+        out.alt.clear();
     }
-    out.alt.clear();
     let container = arena.nodes.get(first).map_or(0, |n| n.parent);
     let container_words = arena.nodes.get(container).map_or(0, |n| n.words);
     // Short blocks keep their lower case for the phrase rules: written
@@ -246,7 +249,9 @@ fn flush(
 /// The fewest words of an alt text that tells a caption by repeating it.
 const ALT_MIN_WORDS: usize = 4;
 /// The most words a caption may add after the alt text it repeats (its
-/// credit).
+/// credit). Not the other way round: an alt text that says more than a
+/// block (an article's dek as the lead picture's alt) may begin with the
+/// article's own first words (measured: one held-out article block lost).
 const ALT_EXTRA_WORDS: usize = 8;
 
 /// The alt text of an image in the run's subtrees, into `out` (emptied
