@@ -769,3 +769,75 @@ async fn template_saves_match_memory_through_pruning() {
         "{rows}"
     );
 }
+
+/// Real pages' conventions for the kinds of issue 17 (item 6), found by
+/// words and places alone (no class or id): a caption that repeats its
+/// image's alt text (twice, in a gallery), a caption and credit in a box of their
+/// own, a "Name, AP" credit, the BBC's "Image copyright" line, an "On
+/// <site>:" link, a bio box followed by short labels. Each goes with a
+/// reason `preview` shows; the article around them stays, and so do an
+/// italic question beside a picture and a sentence reporting what a
+/// correspondent said.
+#[test]
+fn real_page_conventions_go_with_their_reasons() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "“Why are we still driving over it?”",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+        "Ana Ruiz is a correspondent for a radio station in the valley and was held at the checkpoint for six hours, the station said.",
+        "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
+    ];
+    let html = format!(
+        "<p>{}</p>\n\
+         <div><img alt=\"Workers inspect a pier of the old bridge\" src=\"https://example.com/pier.jpg\"></div>\n\
+         <div>Workers inspect a pier of the old bridge</div>\n\
+         <p><em><img src=\"https://example.com/q.jpg\">{}</em></p>\n\
+         <p>{}</p>\n\
+         <div><p>Commuters wait for a bus on the north bank on Monday.</p><p>Image: Valley Transit</p></div>\n\
+         <p><strong>On valleycourier.com:</strong> <a href=\"https://valleycourier.com/x\">Ferry plan gets a first hearing</a></p>\n\
+         <p>{}</p>\n\
+         <div><img src=\"https://example.com/crane.jpg\"></div>\n\
+         <div>Image copyright Getty Images</div>\n\
+         <p>{}</p>\n\
+         <div><img src=\"https://example.com/b.jpg\"></div>\n\
+         <p>Cars cross the bridge on Friday.</p>\n\
+         <p>Jane Doe, AP</p>\n\
+         <div><div>Tom Berg joined the Valley Courier in 2015 and covers transport and city hall.</div>\n\
+         <div>More articles from Tom Berg</div><div>Featured Video</div></div>",
+        article[0], article[1], article[2], article[3], article[4]
+    );
+    let out = cleaner().clean(&html, None, None);
+    for a in article {
+        assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+    }
+    for (gone, reason) in [
+        (
+            "Workers inspect a pier",
+            "image caption (repeats the alt text",
+        ),
+        ("Commuters wait for a bus", "image caption (with its credit"),
+        ("Ferry plan gets a first hearing", "inline related link"),
+        ("Image copyright Getty Images", "photo credit"),
+        ("Jane Doe, AP", "photo credit"),
+        ("Tom Berg joined the Valley Courier", "author bio"),
+        ("More articles from Tom Berg", "author bio"),
+    ] {
+        assert!(!out.text.contains(gone), "kept {gone:?}:\n{}", out.text);
+        let why = out.removed.iter().find(|b| b.text.contains(gone));
+        assert!(
+            why.is_some_and(|b| b.reason.starts_with(reason)),
+            "{gone:?}: {why:?}"
+        );
+    }
+    // A gallery prints a caption twice, for two screen sizes: both copies
+    // repeat the alt text, here without the credit the caption adds.
+    let gallery = format!(
+        "<p>{}</p>\n<div><img alt=\"Traders work on the floor of the exchange on Monday\" src=\"https://example.com/t.jpg\"></div>\n\
+         <div><div>Traders work on the floor of the exchange on Monday. Photo: Jane Doe, AP</div>\n\
+         <div>Traders work on the floor of the exchange on Monday. Photo: Jane Doe, AP</div></div>\n<p>{}</p>",
+        article[0], article[2]
+    );
+    let out = cleaner().clean(&gallery, None, None);
+    assert!(!out.text.contains("Traders work"), "{}", out.text);
+    assert!(out.text.contains(article[0]) && out.text.contains(article[2]));
+}

@@ -10,9 +10,11 @@
 //! which applies them to a block's text; [`text`] lower-cases text and
 //! holds the cheap checks that spare most blocks a regex; [`markup`]
 //! judges elements (class/id tokens, hidden elements, tracking images,
-//! URLs). The tests are in `tests.rs`.
+//! URLs); [`people`] holds what tells an author's bio and a photo credit
+//! (names, agencies) by their words. The tests are in `tests.rs`.
 
 mod markup;
+mod people;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -25,13 +27,12 @@ use regex::{Regex, RegexSet};
 use super::CleanError;
 use super::dom;
 pub(crate) use markup::*;
+use people::*;
 pub(crate) use text::*;
 
 /// Blocks longer than this are article text as far as phrase rules go: the
 /// boilerplate classes below are all short.
 pub(crate) const PHRASE_MAX_WORDS: u32 = 80;
-/// The longest block taken for part of an author's bio.
-const BIO_MAX_WORDS: u32 = 80;
 /// The longest block a whole-block label rule ([`LONE`]) may remove.
 const LONE_MAX_WORDS: u32 = 20;
 
@@ -166,6 +167,13 @@ const PHRASES: &[Rule] = &[
         r"^[(\[]?(lead |top |header |featured? |main |hero |cover |file )?(photo|photograph|image|picture|pic|illustration|graphic|artwork)s?( illustration| essay| montage| composite)?( credits?)?( by\b| ?:| ?/| ?\|| ?©| courtesy\b| via\b| (submitted|provided|supplied|contributed|taken) by\b)",
         12,
     ),
+    // The BBC's "Image copyright Getty Images": short, or it is a sentence
+    // about copyright.
+    rule(
+        "photo credit",
+        r"^[(\[]?(image|photo|picture|photograph)s? copyright\b",
+        6,
+    ),
     rule(
         "photo credit",
         r"^[(\[]?(credits?|(image|photo|picture|photograph) (credits?|source)|source of (the )?(image|photo)|courtesy)\s*:",
@@ -220,10 +228,11 @@ const PHRASES: &[Rule] = &[
         r"\bcontributed (reporting )?to (this|the) (report|story|article)\b",
         40,
     ),
-    // A link to another story set between the paragraphs.
+    // A link to another story set between the paragraphs; "On
+    // HoustonChronicle.com:" names the site it is on.
     rule(
         "inline related link",
-        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+)\s*(:|>>|»|›|\|)",
+        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+|(more |also )?on [a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6})\s*(:|>>|»|›|\|)",
         30,
     ),
     rule(
@@ -232,75 +241,6 @@ const PHRASES: &[Rule] = &[
         30,
     ),
 ];
-
-/// The start of an author's bio: a name (not a pronoun or article), then
-/// what bios say of people. Matched against the block's own text, for its
-/// capitals. A bio box may be headed ("About the author:"), and the name may
-/// be followed by a handle in brackets or an appositive or relative clause
-/// between commas ("Ana Ruiz, a contributing writer, lives in …"; "…, who
-/// has covered the courts since 2010, is …"): what follows the name is what
-/// tells a bio, and the clause only delays it: after a clause, the bio's
-/// words must be in what follows it ("Ana Ruiz, who covers the courts, was
-/// subpoenaed" is news about a reporter).
-const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
-/// Words that start a sentence but never a name.
-const NOT_NAMES: &[&str] = &[
-    "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
-    "You", "His", "Her", "Our", "Their", "Its", "There", "Here", "What", "Who", "Which", "But",
-    "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
-];
-/// What a bio says of its subject.
-const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
-/// A journalist's beat.
-const BIO_BEAT: &str =
-    r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
-/// A contact or follow line of a bio box.
-const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$";
-
-/// Picture agencies and libraries, lower case: a short line that ends with
-/// one after a slash, bar, dash or "via" is a photo credit
-/// ("Jane Doe/AP", "Jane Doe via Getty Images").
-const AGENCIES: &[&str] = &[
-    "getty images",
-    "getty",
-    "the associated press",
-    "associated press",
-    "ap",
-    "afp",
-    "reuters",
-    "epa",
-    "epa-efe",
-    "shutterstock",
-    "istock",
-    "istockphoto",
-    "alamy",
-    "alamy stock photo",
-    "bloomberg",
-    "zuma press",
-    "zuma wire",
-    "sipa usa",
-    "nurphoto",
-    "unsplash",
-    "pexels",
-    "wikimedia commons",
-    "flickr",
-    "upi",
-    "dpa",
-    "anadolu agency",
-    "xinhua",
-];
-/// What stands between a photographer's name and the agency: a mark, or
-/// a word.
-const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
-/// Only "via": "reported by Reuters" ends an article's sentence.
-const AGENCY_WORDS: &[&str] = &[" via"];
-/// The longest line taken for an agency credit.
-const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
-/// A photographer's credit to a publication, which only its place beside an
-/// image tells from a line of text: a name, "for" or a mark, and a
-/// title-cased outlet ("Jane Doe for The Times", "Jane Doe | Metro Ledger").
-/// Matched against the block's own text, for its capitals.
-const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2} (?:for|/|\||—|–) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
 
 /// Bullets, arrows and dashes that may lead a label.
 const DECORATION: &[char] = &[
@@ -610,67 +550,6 @@ impl Builtin {
         None
     }
 
-    /// Whether a block reads as the start of an author's bio: a name, a
-    /// verb, and what bios say ("Ana Ruiz joined the Herald in 2014 and
-    /// covers the courts"). Only the classifier's place rule (the end of the
-    /// entry) makes it boilerplate: an article may say as much of someone.
-    /// Returns the name the bio is of.
-    pub fn bio_start<'t>(&self, text: &'t str, lower: &str, words: u32) -> Option<&'t str> {
-        if words > BIO_MAX_WORDS {
-            return None;
-        }
-        let first = text.split([' ', ',']).next().unwrap_or("");
-        if NOT_NAMES.contains(&first) {
-            return None;
-        }
-        let found = self.bio_name.captures(text)?;
-        let name = found.get(0)?;
-        let person = found.name("name").map_or("", |m| m.as_str());
-        // After a clause, what is said of the person is the rest (rare:
-        // lower-cased here rather than located in `lower`).
-        let predicate = found
-            .name("clause")
-            .filter(|c| c.len() > 1)
-            .map(|c| text.get(c.end()..).unwrap_or("").to_lowercase());
-        let lower = predicate.as_deref().unwrap_or(lower);
-        // And where (in the clause too): a named outlet, a handle or
-        // address, or a beat ("a reporter for a student paper" may be anyone).
-        let from = found.name("clause").map_or(name.end(), |c| c.start());
-        let rest = text.get(from..).unwrap_or("");
-        let placed = rest
-            .split_whitespace()
-            .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
-            || self.bio_beat.is_match(lower);
-        (placed && self.bio_words.is_match(lower)).then_some(person)
-    }
-
-    /// A bio box's contact or follow line ("Follow her on Twitter",
-    /// "Email: …", "Reporting by …").
-    pub fn bio_contact(&self, lower: &str, words: u32) -> bool {
-        words <= 25 && self.bio_contact.is_match(lower)
-    }
-
-    /// A bio box's further sentences about its subject ("She previously
-    /// covered …").
-    pub fn bio_more(&self, lower: &str, words: u32) -> bool {
-        words <= BIO_MAX_WORDS
-            && ["he ", "she ", "they ", "his ", "her ", "their "]
-                .iter()
-                .any(|p| lower.starts_with(p))
-    }
-
-    /// Whether a short line beside an image credits its picture without
-    /// saying so: a photographer's name and a publication ("Jane Doe for The
-    /// Times"), or only an agency's name ("Getty Images"). Only its place
-    /// makes it a credit.
-    pub fn credit_by_place(&self, text: &str, lower: &str, words: u32) -> bool {
-        if words > AGENCY_CREDIT_MAX_WORDS {
-            return false;
-        }
-        let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
-        AGENCIES.contains(&line) || self.name_credit.is_match(text)
-    }
-
     pub fn is_related_head(&self, lower: &str) -> bool {
         self.related_heads.may_match(lower) && self.related.is_match(lower)
     }
@@ -743,30 +622,6 @@ impl Builtin {
         exact.write(masked.as_bytes());
         (shape, std::hash::Hasher::finish(&exact))
     }
-}
-
-/// Whether a short line ends with a picture agency after a separator
-/// ("jane doe / ap", "(photo by x via getty images)"): by suffix, without a
-/// regex, since few lines end so.
-fn agency_credit(lower: &str) -> bool {
-    let line = lower.trim_end_matches(['.', ')', ']', ' ']);
-    AGENCIES.iter().any(|agency| {
-        let Some(before) = line.strip_suffix(agency) else {
-            return false;
-        };
-        let before = before.trim_end();
-        // A mark right before the agency, or a word after a space (so that
-        // "cheap" does not end with "ap"), and a name before either.
-        let rest = AGENCY_MARKS
-            .iter()
-            .find_map(|m| before.strip_suffix(m))
-            .or_else(|| {
-                (before.len() < line.len() - agency.len())
-                    .then(|| AGENCY_WORDS.iter().find_map(|w| before.strip_suffix(w)))
-                    .flatten()
-            });
-        rest.is_some_and(|r| !r.trim().is_empty())
-    })
 }
 
 /// The phrase patterns anchored at the start (or the others), as a set, with

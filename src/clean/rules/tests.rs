@@ -371,6 +371,9 @@ mod agency_tests {
             "ana ruiz | reuters.",
             "lee park via bloomberg",
             "photo: sam chen — afp",
+            "jane doe, ap",
+            "ringo h.w. chiu, ap",
+            "al goldis, associated press",
         ] {
             assert!(super::agency_credit(credit), "{credit}");
         }
@@ -380,8 +383,69 @@ mod agency_tests {
             "/ap",
             "the deal was reported by reuters",
             "shares fell after the news",
+            "germany, france and ap",
+            "he said the photographer, who works for reuters, ap",
         ] {
             assert!(!super::agency_credit(text), "{text}");
         }
     }
+}
+
+/// The BBC's "Image copyright …" line is a credit; "On <site>:" before a
+/// headline points to another story; "Photo copyright law" is neither.
+#[test]
+fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
+    let b = Builtin::new()?;
+    let mut scratch = String::new();
+    let reason = |lower: &str, links: u32, scratch: &mut String| {
+        let words = u32::try_from(lower.split_whitespace().count()).unwrap_or(u32::MAX);
+        let needs = b.needs(lower, [(0, lower.len())].into_iter())[0];
+        b.phrase(lower, words, links, needs, scratch)
+            .map(|v| v.reason)
+    };
+    assert_eq!(
+        reason("image copyright getty images", 0, &mut scratch),
+        Some("photo credit")
+    );
+    assert_eq!(
+        reason(
+            "on houstonchronicle.com: car sales plunge in august",
+            6,
+            &mut scratch
+        ),
+        Some("inline related link")
+    );
+    assert_eq!(
+        reason(
+            "photo copyright law changed in 2019, the court said in its ruling.",
+            0,
+            &mut scratch
+        ),
+        None
+    );
+    Ok(())
+}
+
+/// Reported speech is news about a person, not the person's bio; a box's
+/// link to the writer's other work is part of it.
+#[test]
+fn bios_are_not_reported_speech() -> Result<(), CleanError> {
+    let b = Builtin::new()?;
+    let bio = |text: &str| {
+        let words = u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX);
+        b.bio_start(text, &text.to_lowercase(), words).is_some()
+    };
+    assert!(bio(
+        "Ana Ruiz is a correspondent for Radio Lviv and covers the courts."
+    ));
+    assert!(!bio(
+        "Ana Ruiz is a correspondent for a radio station in Lviv and was held at the border for six hours, the station said."
+    ));
+    assert!(!bio(
+        "Ana Ruiz, a reporter for The Times, told Reuters she would appeal."
+    ));
+    assert!(b.bio_contact("more articles from emiliano bellini", 4));
+    assert!(b.bio_contact("see all stories by ana ruiz", 5));
+    assert!(!b.bio_contact("more articles are expected next week", 6));
+    Ok(())
 }

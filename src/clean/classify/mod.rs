@@ -6,14 +6,19 @@
 //!
 //! It must never drop a block without a reason, and never leave an entry
 //! empty on soft evidence alone (repeats, template, edge heuristics).
+//!
+//! Split along its seam: `segment.rs` makes the blocks; this file holds the
+//! block type and the decisions.
 
 use std::borrow::Cow;
 
 use siphasher::sip::SipHasher13;
 
-use super::dom::{self, Arena, Kind};
 use super::rules::{self, Builtin};
 use super::template::FeedTemplate;
+
+mod segment;
+pub(crate) use segment::segment;
 
 /// Fixed hash keys: template keys are stored on disk, so they must not change
 /// between runs or releases.
@@ -26,6 +31,14 @@ const SUBSTANTIAL_WORDS: u32 = 20;
 
 /// The longest block taken for an image's caption by its place alone.
 const CAPTION_MAX_WORDS: u32 = 40;
+/// Words a caption and credit's box may hold besides them (a hidden
+/// "Caption" or "Image" label).
+const PAIR_SLACK_WORDS: u32 = 3;
+/// Short lines after a bio box that are no part of the article ("Featured
+/// Video", a handle, "[protected email address]"): at most this many, of at
+/// most [`TRAILING_LABEL_WORDS`] words, without a sentence's end.
+const TRAILING_LABELS: usize = 3;
+const TRAILING_LABEL_WORDS: u32 = 4;
 
 /// Labels a caption may open with, before a colon (lower case; "Below,
 /// we analyze …" is the article's).
@@ -82,6 +95,10 @@ pub(crate) struct Block {
     pub protected: bool,
     /// Where the block stands next to images ([`AFTER_IMAGE`], ...).
     pub flags: u8,
+    /// The element holding the block's first node (0: the entry itself),
+    /// and its words: a caption and its credit share a small one.
+    pub container: usize,
+    pub container_words: u32,
     pub verdict: Option<(String, Strength)>,
 }
 
@@ -100,6 +117,9 @@ pub(crate) const AFTER_IMAGES: u8 = 32;
 /// Inside a small container that holds an image (a figure by another
 /// name: `<div class="photo"><img><p>…</p></div>`).
 pub(crate) const IN_FIGURE: u8 = 64;
+/// Right after an image whose alt text it repeats (CMSs fill the alt with
+/// the caption), or after such a block: the image's own description.
+pub(crate) const ALT_TEXT: u8 = 128;
 
 impl Block {
     fn link_heavy(&self) -> bool {
@@ -123,6 +143,9 @@ pub(crate) struct Blocks {
     /// more removed text before the next block is still its own (a credit
     /// after the caption), not the next image's caption.
     image_captioned: bool,
+    /// While segmenting: the alt text of the image just before the next
+    /// block (empty when none).
+    alt: String,
 }
 
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
@@ -162,232 +185,6 @@ fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
         rules::lower_into(slice(text, b.text), &mut s);
         Cow::Owned(s)
     }
-}
-
-/// Splits the arena's kept nodes into text blocks, in document order.
-pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
-    // Grown as needed, not reserved at the arena text's size: reserving
-    // raised the peak memory of a 20 MB entry from 6.2x to 7.0x its size
-    // (examples/clean_mem.rs) for no measurable speed. A small entry's
-    // buffers start from the last one's instead of from nothing.
-    let mut out = SPARE.with(|s| s.take()).unwrap_or_default();
-    let mut scratch = String::new();
-    out.images_pending = 0;
-    out.removed_since_block = false;
-    out.image_captioned = false;
-    segment_into(arena, 0, 0, builtin, &mut out, &mut scratch);
-    // A big entry's buffers are sized to fit (many entries of a batch are
-    // analysed before any is finished); a small one's stay as grown, for
-    // the next entry.
-    if out.text.len() > SPARE_MAX || out.lower.len() > SPARE_MAX {
-        out.list.shrink_to_fit();
-        out.text.shrink_to_fit();
-        out.lower.shrink_to_fit();
-    }
-    out
-}
-
-/// Buffers holding up to this much are kept for the next entry; a big
-/// entry's are sized to fit and given back.
-const SPARE_MAX: usize = 64 * 1024;
-
-thread_local! {
-    /// The last entry's block buffers, emptied: growing each entry's from
-    /// nothing was a tenth of the cleaner's allocation.
-    static SPARE: std::cell::Cell<Option<Blocks>> = const { std::cell::Cell::new(None) };
-}
-
-impl Blocks {
-    /// Done with: the buffers go to the next entry, if small.
-    pub(crate) fn recycle(mut self) {
-        // Grown by doubling to hold at most `SPARE_MAX`.
-        if self.text.capacity() <= 2 * SPARE_MAX && self.lower.capacity() <= 2 * SPARE_MAX {
-            self.list.clear();
-            self.text.clear();
-            self.lower.clear();
-            SPARE.with(|s| s.set(Some(self)));
-        }
-    }
-}
-
-/// A run of inline siblings: its first and last node.
-type Run = Option<(usize, usize)>;
-
-fn segment_into(
-    arena: &Arena,
-    idx: usize,
-    in_caption: u8,
-    builtin: &Builtin,
-    out: &mut Blocks,
-    scratch: &mut String,
-) {
-    let mut run: Run = None;
-    let extend = |run: &mut Run, c: usize| {
-        *run = Some(run.map_or((c, c), |(first, _)| (first, c)));
-    };
-    for c in arena.children(idx) {
-        let n = &arena.nodes[c];
-        if n.removed {
-            // Removed text stands between an image and the next block: the
-            // image's caption was found (by its class), so that block is
-            // not beside the image.
-            // Right after an image, it was that image's caption; before
-            // one (or in its run), it is the next image's.
-            if n.words > 0 {
-                if out.images_pending > 0 {
-                    out.images_pending = 0;
-                    out.image_captioned = true;
-                } else if !out.image_captioned {
-                    out.removed_since_block = true;
-                }
-            }
-            continue;
-        }
-        match &n.kind {
-            Kind::Element { tag, .. } if n.block || n.has_block => {
-                flush(arena, &mut run, "", in_caption, builtin, out, scratch);
-                // A figcaption; or a small container of an image and a few
-                // words, not the whole entry: what it says is the image's.
-                let caption = if *tag == "figcaption" {
-                    in_caption | IN_FIGCAPTION
-                } else if n.has_block
-                    && n.has_img
-                    && n.words <= CAPTION_MAX_WORDS
-                    && n.words * 2 < arena.nodes.first().map_or(0, |r| r.words)
-                {
-                    in_caption | IN_FIGURE
-                } else {
-                    in_caption
-                };
-                if n.has_block || n.has_br {
-                    segment_into(arena, c, caption, builtin, out, scratch);
-                } else {
-                    flush(
-                        arena,
-                        &mut Some((c, c)),
-                        tag,
-                        caption,
-                        builtin,
-                        out,
-                        scratch,
-                    );
-                }
-            }
-            Kind::Element { tag: "br", .. } => {
-                extend(&mut run, c);
-                flush(arena, &mut run, "", in_caption, builtin, out, scratch);
-            }
-            _ => extend(&mut run, c),
-        }
-    }
-    flush(arena, &mut run, "", in_caption, builtin, out, scratch);
-}
-
-/// Whether all the words of a block are in emphasis elements: its run's
-/// nodes (or a lone block element's children) are such elements and blank
-/// text.
-fn emphasised(arena: &Arena, first: usize, last: usize) -> bool {
-    let lone_block = first == last && arena.nodes.get(first).is_some_and(|n| n.block);
-    let emphasis = |i: usize| {
-        arena.nodes.get(i).is_none_or(|n| match &n.kind {
-            _ if n.removed || n.words == 0 => true,
-            Kind::Element { tag, .. } => matches!(*tag, "em" | "i" | "small" | "cite"),
-            _ => false,
-        })
-    };
-    if lone_block {
-        arena.children(first).all(emphasis)
-    } else {
-        arena.run(first, last).all(emphasis)
-    }
-}
-
-/// Makes the run a block (if it has words): its text, lower case and key in
-/// one pass each, written into the shared buffers.
-fn flush(
-    arena: &Arena,
-    run: &mut Run,
-    tag: &'static str,
-    in_caption: u8,
-    builtin: &Builtin,
-    out: &mut Blocks,
-    scratch: &mut String,
-) {
-    let Some((first, last)) = run.take() else {
-        return;
-    };
-    let start = out.text.len();
-    let (mut words, mut links) = (0u32, 0u32);
-    let mut image = false;
-    for i in arena.run(first, last) {
-        dom::gather(arena, i, &mut out.text, start, &mut words, &mut links);
-        image |= arena.nodes.get(i).is_some_and(|n| n.has_img && !n.removed);
-    }
-    if words == 0 {
-        // Whitespace or images only: nothing to judge, nothing to learn;
-        // an image marks its neighbours (a caption's place).
-        out.text.truncate(start);
-        // An image one of whose sides lost text to a class rule (its caption
-        // named so) has its caption: the blocks around it are not.
-        if image && !std::mem::take(&mut out.removed_since_block) {
-            out.image_captioned = false;
-            out.images_pending = out.images_pending.saturating_add(1);
-            if let Some(prev) = out.list.last_mut() {
-                prev.flags |= BEFORE_IMAGE;
-            }
-        }
-        return;
-    }
-    out.removed_since_block = false;
-    out.image_captioned = false;
-    let mut flags = in_caption;
-    match std::mem::take(&mut out.images_pending) {
-        0 => {}
-        1 => flags |= AFTER_IMAGE,
-        _ => flags |= AFTER_IMAGE | AFTER_IMAGES,
-    }
-    if image {
-        flags |= WITH_IMAGE;
-    }
-    if words <= CAPTION_MAX_WORDS && emphasised(arena, first, last) {
-        flags |= EMPHASISED;
-    }
-    // `gather` collapsed the whitespace to single spaces and never starts
-    // with one.
-    let end = out.text.trim_end_matches(' ').len();
-    out.text.truncate(end);
-    let text = slice(&out.text, (start, end));
-    // Short blocks keep their lower case for the phrase rules: written
-    // straight into the shared buffer; longer ones only need it for the key.
-    let ((key, exact), lower) = if words <= rules::PHRASE_MAX_WORDS {
-        // Kept apart from the last block's, so that one search of the whole
-        // buffer finds no literal across the two (see `Builtin::needs`).
-        if !out.lower.is_empty() {
-            out.lower.push(rules::BLOCK_SEPARATOR);
-        }
-        let s = out.lower.len();
-        rules::lower_into(text, &mut out.lower);
-        let lower = (s, out.lower.len());
-        (builtin.key_hashes(slice(&out.lower, lower)), lower)
-    } else {
-        scratch.clear();
-        rules::lower_into(text, scratch);
-        (builtin.key_hashes(scratch), (0, 0))
-    };
-    out.list.push(Block {
-        first,
-        last,
-        text: (start, end),
-        lower,
-        words,
-        link_words: links,
-        tag,
-        key,
-        exact,
-        protected: false,
-        flags,
-        verdict: None,
-    });
 }
 
 /// What the decisions need besides the blocks.
@@ -477,6 +274,38 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             b.verdict = Some(("image caption (figcaption)".into(), Strength::Hard));
             continue;
         }
+        if b.flags & ALT_TEXT != 0 && !b.tag.starts_with('h') {
+            b.verdict = Some((
+                "image caption (repeats the alt text of the image above it)".into(),
+                Strength::Soft,
+            ));
+            continue;
+        }
+        // A caption and its credit, alone in a box of their own (not the
+        // entry, not the article's wrapper): "<div><p>…</p><p>Image: …</p>
+        // </div>". Wire copy's "(Graphic: …)" lines after a paragraph stand
+        // among the article's paragraphs.
+        // Right under a picture, the box is its figure: a wire caption
+        // may be long.
+        let longest = if b.flags & AFTER_IMAGE != 0 {
+            CAPTION_MAX_WORDS * 2
+        } else {
+            CAPTION_MAX_WORDS
+        };
+        let paired = b.words <= longest
+            && b.container != 0
+            && after.first().is_some_and(|n| {
+                credit(n)
+                    && n.container == b.container
+                    && b.container_words <= b.words + n.words + PAIR_SLACK_WORDS
+            });
+        if paired && !b.tag.starts_with('h') && b.tag != "li" {
+            b.verdict = Some((
+                "image caption (with its credit, in a box of their own)".into(),
+                Strength::Soft,
+            ));
+            continue;
+        }
         let beside = b.flags & (AFTER_IMAGE | BEFORE_IMAGE | WITH_IMAGE | IN_FIGURE) != 0;
         if !beside || b.words > CAPTION_MAX_WORDS || b.tag.starts_with('h') || b.tag == "li" {
             continue;
@@ -488,7 +317,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let text = slice(texts, b.text);
         let under_image = b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0;
         let phrase = b.words <= 25
-            && !text.ends_with(['.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':']);
+            && !text.ends_with([
+                '.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':', '…',
+            ]);
+        // A caption says what the picture shows; a question or a trailing
+        // "…" is the writer's voice ("“Why are we talking about this?”"
+        // in italics beside a floated picture).
+        let voiced = text
+            .trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ' '])
+            .ends_with(['?', '…']);
         let lower_words = text
             .split(' ')
             .filter(|w| w.starts_with(char::is_lowercase))
@@ -519,7 +356,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let labelled = CAPTION_LABELS
             .iter()
             .any(|l| lower.strip_prefix(l).is_some_and(|r| r.starts_with(':')));
-        if b.flags & (EMPHASISED | IN_FIGURE) != 0 || unfinished || by_credit || labelled {
+        let emphasised = b.flags & EMPHASISED != 0 && !voiced;
+        if emphasised || b.flags & IN_FIGURE != 0 || unfinished || by_credit || labelled {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),
                 Strength::Soft,
@@ -661,6 +499,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // boxes then lose all but the last, which errs on keeping).
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
+    let mut trailing = 0;
     for (i, b) in blocks.iter().enumerate().rev() {
         if b.verdict.is_some() {
             continue;
@@ -677,7 +516,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             }
             subject = Some(name);
             bio_from = Some(i);
-        } else if !(cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words)) {
+        } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words) {
+            // More of the box.
+        } else if subject.is_none()
+            && trailing < TRAILING_LABELS
+            && b.words <= TRAILING_LABEL_WORDS
+            && !slice(texts, b.text).ends_with(['.', '!', '?'])
+        {
+            trailing += 1;
+        } else {
             break;
         }
     }

@@ -1,0 +1,182 @@
+//! What tells the two kinds that are about people by their words: an
+//! author's bio (a name, a verb, what bios say of journalists) and a photo
+//! credit (a photographer, an agency, an outlet). Each judges one block's
+//! text; only the classifier's place rules (the end of the entry, beside an
+//! image) make most of them boilerplate.
+
+use super::Builtin;
+
+/// The longest block taken for part of an author's bio.
+pub(super) const BIO_MAX_WORDS: u32 = 80;
+/// The start of an author's bio: a name (not a pronoun or article), then
+/// what bios say of people. Matched against the block's own text, for its
+/// capitals. A bio box may be headed ("About the author:"), and the name may
+/// be followed by a handle in brackets or an appositive or relative clause
+/// between commas ("Ana Ruiz, a contributing writer, lives in …"; "…, who
+/// has covered the courts since 2010, is …"): what follows the name is what
+/// tells a bio, and the clause only delays it: after a clause, the bio's
+/// words must be in what follows it ("Ana Ruiz, who covers the courts, was
+/// subpoenaed" is news about a reporter).
+pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// Words that start a sentence but never a name.
+pub(super) const NOT_NAMES: &[&str] = &[
+    "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
+    "You", "His", "Her", "Our", "Their", "Its", "There", "Here", "What", "Who", "Which", "But",
+    "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
+];
+/// What a bio says of its subject.
+pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+/// A journalist's beat.
+pub(super) const BIO_BEAT: &str =
+    r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
+/// A sentence that reports what someone said is news about the person, not
+/// the person's own bio ("Ana Ruiz is a correspondent for a radio station
+/// and was held at the border for six hours, the station said").
+const REPORTED: &[&str] = &[" said", " says", " told ", "according to"];
+/// A contact or follow line of a bio box, or its link to the writer's
+/// other work ("More articles from Ana Ruiz").
+pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
+
+/// Picture agencies and libraries, lower case: a short line that ends with
+/// one after a slash, bar, dash or "via" is a photo credit
+/// ("Jane Doe/AP", "Jane Doe via Getty Images").
+pub(super) const AGENCIES: &[&str] = &[
+    "getty images",
+    "getty",
+    "the associated press",
+    "associated press",
+    "ap",
+    "afp",
+    "reuters",
+    "epa",
+    "epa-efe",
+    "shutterstock",
+    "istock",
+    "istockphoto",
+    "alamy",
+    "alamy stock photo",
+    "bloomberg",
+    "zuma press",
+    "zuma wire",
+    "sipa usa",
+    "nurphoto",
+    "unsplash",
+    "pexels",
+    "wikimedia commons",
+    "flickr",
+    "upi",
+    "dpa",
+    "anadolu agency",
+    "xinhua",
+];
+/// What stands between a photographer's name and the agency: a mark, or
+/// a word.
+pub(super) const AGENCY_MARKS: &[&str] = &["/", "|", "—", "–"];
+/// A name, a comma and an agency ("Jane Doe, AP", "Jane Doe, Associated
+/// Press"): the name before the comma is at most this many words, so that
+/// a list that ends with an agency ("Germany, France and AP") does not
+/// count (nor does a sentence, which has a clause of its own).
+pub(super) const AGENCY_COMMA_NAME_WORDS: usize = 4;
+/// Only "via": "reported by Reuters" ends an article's sentence.
+pub(super) const AGENCY_WORDS: &[&str] = &[" via"];
+/// The longest line taken for an agency credit.
+pub(super) const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
+/// A photographer's credit to a publication, which only its place beside an
+/// image tells from a line of text: a name, "for" or a mark, and a
+/// title-cased outlet ("Jane Doe for The Times", "Jane Doe | Metro Ledger").
+/// Matched against the block's own text, for its capitals.
+pub(super) const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2} (?:for|/|\||—|–) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
+
+impl Builtin {
+    /// Whether a block reads as the start of an author's bio: a name, a
+    /// verb, and what bios say ("Ana Ruiz joined the Herald in 2014 and
+    /// covers the courts"). Only the classifier's place rule (the end of the
+    /// entry) makes it boilerplate: an article may say as much of someone.
+    /// Returns the name the bio is of.
+    pub fn bio_start<'t>(&self, text: &'t str, lower: &str, words: u32) -> Option<&'t str> {
+        if words > BIO_MAX_WORDS {
+            return None;
+        }
+        let first = text.split([' ', ',']).next().unwrap_or("");
+        if NOT_NAMES.contains(&first) || REPORTED.iter().any(|r| lower.contains(r)) {
+            return None;
+        }
+        let found = self.bio_name.captures(text)?;
+        let name = found.get(0)?;
+        let person = found.name("name").map_or("", |m| m.as_str());
+        // After a clause, what is said of the person is the rest (rare:
+        // lower-cased here rather than located in `lower`).
+        let predicate = found
+            .name("clause")
+            .filter(|c| c.len() > 1)
+            .map(|c| text.get(c.end()..).unwrap_or("").to_lowercase());
+        let lower = predicate.as_deref().unwrap_or(lower);
+        // And where (in the clause too): a named outlet, a handle or
+        // address, or a beat ("a reporter for a student paper" may be anyone).
+        let from = found.name("clause").map_or(name.end(), |c| c.start());
+        let rest = text.get(from..).unwrap_or("");
+        let placed = rest
+            .split_whitespace()
+            .any(|w| w.starts_with(char::is_uppercase) || w.contains('@'))
+            || self.bio_beat.is_match(lower);
+        (placed && self.bio_words.is_match(lower)).then_some(person)
+    }
+
+    /// A bio box's contact or follow line ("Follow her on Twitter",
+    /// "Email: …", "Reporting by …").
+    pub fn bio_contact(&self, lower: &str, words: u32) -> bool {
+        words <= 25 && self.bio_contact.is_match(lower)
+    }
+
+    /// A bio box's further sentences about its subject ("She previously
+    /// covered …").
+    pub fn bio_more(&self, lower: &str, words: u32) -> bool {
+        words <= BIO_MAX_WORDS
+            && ["he ", "she ", "they ", "his ", "her ", "their "]
+                .iter()
+                .any(|p| lower.starts_with(p))
+    }
+
+    /// Whether a short line beside an image credits its picture without
+    /// saying so: a photographer's name and a publication ("Jane Doe for The
+    /// Times"), or only an agency's name ("Getty Images"). Only its place
+    /// makes it a credit.
+    pub fn credit_by_place(&self, text: &str, lower: &str, words: u32) -> bool {
+        if words > AGENCY_CREDIT_MAX_WORDS {
+            return false;
+        }
+        let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
+        AGENCIES.contains(&line) || self.name_credit.is_match(text)
+    }
+}
+
+/// Whether a short line ends with a picture agency after a separator
+/// ("jane doe / ap", "(photo by x via getty images)"): by suffix, without a
+/// regex, since few lines end so.
+pub(super) fn agency_credit(lower: &str) -> bool {
+    let line = lower.trim_end_matches(['.', ')', ']', ' ']);
+    AGENCIES.iter().any(|agency| {
+        let Some(before) = line.strip_suffix(agency) else {
+            return false;
+        };
+        let before = before.trim_end();
+        // A mark right before the agency, or a word after a space (so that
+        // "cheap" does not end with "ap"), and a name before either.
+        let rest = AGENCY_MARKS
+            .iter()
+            .find_map(|m| before.strip_suffix(m))
+            .or_else(|| {
+                (before.len() < line.len() - agency.len())
+                    .then(|| AGENCY_WORDS.iter().find_map(|w| before.strip_suffix(w)))
+                    .flatten()
+            });
+        if rest.is_some_and(|r| !r.trim().is_empty()) {
+            return true;
+        }
+        // "Jane Doe, AP": a short name before a comma, no clause of its own.
+        before.strip_suffix(',').is_some_and(|name| {
+            let n = name.split_whitespace().count();
+            (1..=AGENCY_COMMA_NAME_WORDS).contains(&n) && !name.contains([',', ':', ';', '(', ')'])
+        })
+    })
+}
