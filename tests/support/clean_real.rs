@@ -46,6 +46,9 @@
 //!
 //! Pages split by their id: [`is_dev`] (a 64-bit FNV-1a hash of the id,
 //! even for dev). Decided and committed before any rule was changed.
+//!
+//! Over 800 lines: the labelling rules are one reading of a page, kept
+//! together so that every label can be traced to the rule that gave it.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
