@@ -37,6 +37,7 @@ pub use open::connect_sync;
 use open::{Mode, open_with};
 
 pub mod codec;
+pub mod postgres;
 pub(crate) mod search;
 
 #[derive(Debug, thiserror::Error)]
