@@ -1,6 +1,8 @@
 //! PostgreSQL (issue 19, phase 1): which databases are PostgreSQL ones, the
-//! connection (rust-postgres's synchronous client, TLS through rustls) and the
-//! schema's own migrations (`migrate.rs`).
+//! connection (rust-postgres's synchronous client, TLS through rustls), the
+//! schema's own migrations (`migrate.rs`) and `feedsieve copy` between a SQLite
+//! file and a PostgreSQL database (`copy.rs`; `sides.rs` its statements on
+//! either engine, `tables.rs` the tables and their columns).
 //!
 //! The daemon and the other commands do not run on PostgreSQL yet. Like the
 //! rest of `store/`, it holds every SQL statement it runs and never decides
@@ -8,12 +10,16 @@
 //! it must never be called on a tokio runtime thread (the store's work runs on
 //! its own threads, or `spawn_blocking`).
 
+pub mod copy;
 pub mod migrate;
+mod sides;
+mod tables;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use copy::{CopyError, CopyOptions, CopyReport, Direction};
 pub use migrate::PgMigrateError;
 
 /// How long connecting may take before it fails.
