@@ -264,6 +264,25 @@ async fn copy_to_postgres_and_back_keeps_every_row_and_search_works_there() {
     assert_eq!(story, wire);
     assert!(headline.contains("<b>occupancy</b>"), "{headline}");
 
+    // The README's search query runs there as written.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let query = readme
+        .split("## PostgreSQL (moving a database)")
+        .nth(1)
+        .and_then(|section| section.split("```sql").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("README's PostgreSQL section has a query")
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    let url = db.url.clone();
+    let found = off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        client.query(query.as_str(), &[]).unwrap().len()
+    });
+    assert_eq!(found, 1, "the README's query finds the wire story");
+
     // And back into a new SQLite file: every row as it was.
     let back = env.dir.path().join("back.db");
     let back_arg = back.display().to_string();
@@ -378,6 +397,25 @@ async fn a_target_holding_another_database_is_refused() {
         "{}",
         text(&out)
     );
+
+    // A daemon running on the source: refused before anything moves.
+    let lock = feedsieve::store::DaemonLock::acquire(&other.db_path()).unwrap();
+    let fresh = pg::database();
+    let out = feedsieve(args(&[
+        "--config",
+        &other_config,
+        "copy",
+        "--to",
+        &fresh.url,
+    ]))
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("stop it before copying"),
+        "{}",
+        text(&out)
+    );
+    drop(lock);
 
     // Back into a SQLite file that already holds data.
     let out = feedsieve(args(&[

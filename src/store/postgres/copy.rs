@@ -85,6 +85,12 @@ pub enum CopyError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(
+        "a feedsieve daemon{} is running on {database}: stop it before copying, so that no row \
+         changes while rows move",
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    DaemonRunning { database: String, pid: Option<u32> },
     #[error("copying {table}: {message}")]
     Row {
         table: &'static str,
@@ -215,6 +221,10 @@ fn lock_sqlite(path: &Path) -> Result<Option<DaemonLock>, CopyError> {
         {
             Ok(None)
         }
+        Err(LockError::Held { database, pid }) => Err(CopyError::DaemonRunning {
+            database: database.display().to_string(),
+            pid,
+        }),
         Err(e) => Err(e.into()),
     }
 }
