@@ -462,13 +462,15 @@ fn database_command(command: &Command) -> Option<&'static str> {
 }
 
 /// Only `copy` runs on PostgreSQL so far: another command given a
-/// `postgres://` database stops here, naming itself (a config that does not
-/// load is left to the command's own report).
+/// `postgres://` database stops here, naming itself. The config is read
+/// quietly (its warnings are the command's to log); one that does not load
+/// is left to the command's own report.
 fn refuse_postgres(cli: &Cli) -> Result<()> {
     let Some(name) = database_command(&cli.command) else {
         return Ok(());
     };
-    let database = (cli.database.clone()).or_else(|| Some(load_config(cli).ok()?.storage.database));
+    let config = || config::load(&config::resolve_path(cli.config.clone())).ok();
+    let database = (cli.database.clone()).or_else(|| Some(config()?.storage.database));
     match database.filter(|db| feedsieve::store::postgres::is_url(db)) {
         Some(db) => anyhow::bail!("`feedsieve {name}`: {}", StoreError::postgres(&db)),
         None => Ok(()),
