@@ -3,7 +3,8 @@
 //! `feedsieve copy` both ways through the real binary over a database the real
 //! pipeline built from loopback feeds (every table compared row by row), an
 //! interrupted copy resuming, the refusals, full-text search the PostgreSQL
-//! way, and the error every other command gives a `postgres://` database.
+//! way, TLS through rustls with the certificate checked, and the error every
+//! other command gives a `postgres://` database.
 
 mod support;
 
@@ -477,6 +478,45 @@ async fn other_commands_refuse_a_postgres_database_by_name() {
     assert!(
         text(&out)
             .contains("`feedsieve run`: postgres://u@db.invalid/feeds is a PostgreSQL database"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_negotiated_with_rustls_and_the_certificate_is_checked() {
+    let server = pg::tls_server();
+    let env = Env::new(&[], &[]);
+    env.run(std::time::Duration::from_secs(30)).await;
+    let config = env.config_path().display().to_string();
+    let url = format!("{}?sslmode=require", server.url);
+    let copy = |trusted: Option<std::path::PathBuf>| {
+        let list = args(&["--config", &config, "copy", "--to", &url]);
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let mut command = Command::new(BIN);
+                command.args(&list).env_remove("RUST_LOG");
+                // rustls-native-certs reads the trusted certificates from here.
+                match trusted {
+                    Some(ca) => command.env("SSL_CERT_FILE", ca),
+                    None => command.env_remove("SSL_CERT_FILE"),
+                };
+                command.output().unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    // A certificate no CA of the system's signed: refused, not used unchecked.
+    let out = copy(None).await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot connect to"), "{}", text(&out));
+    assert!(text(&out).contains("UnknownIssuer"), "{}", text(&out));
+    // Its CA trusted: the copy runs over TLS (the server takes TCP over TLS only).
+    let out = copy(Some(server.ca.clone())).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("verified: the same row counts"),
         "{}",
         text(&out)
     );

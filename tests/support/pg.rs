@@ -12,6 +12,9 @@
 //! stopped and removed when the last test holding a [`TestDb`] drops it, and
 //! by a watcher process if the test binary dies first.
 //!
+//! [`tls_server`] starts a cluster of its own that takes TCP connections on
+//! 127.0.0.1 over TLS only, with a certificate signed by a test CA.
+//!
 //! PostgreSQL missing is a test failure saying what to install, never a skip.
 //!
 //! Every call into the synchronous client runs on a thread of its own, as
@@ -157,6 +160,21 @@ fn start() -> Server {
         };
     }
     let started = Instant::now();
+    let (cluster, port) = start_cluster(None);
+    eprintln!(
+        "throwaway PostgreSQL up in {:.2} s (port {port})",
+        started.elapsed().as_secs_f64()
+    );
+    let host = cluster.dir.path().display().to_string().replace('/', "%2F");
+    Server {
+        admin_url: format!("postgres://postgres@{host}:{port}/postgres"),
+        cluster: Some(cluster),
+    }
+}
+
+/// A cluster of our own, started; with `tls`, it also listens on
+/// 127.0.0.1 with TLS only, with the certificate and key given.
+fn start_cluster(tls: Option<(&Path, &Path)>) -> (Cluster, u16) {
     let bin = find_bin().unwrap_or_else(|| {
         panic!(
             "PostgreSQL is not installed: these tests need its server programs (initdb, pg_ctl). \
@@ -183,11 +201,31 @@ fn start() -> Server {
         as_postgres,
     };
     let socket = cluster.dir.path().to_path_buf();
-    let options = format!(
-        "-p {port} -k {} -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
+    let mut options = format!(
+        "-p {port} -k {} -c fsync=off -c synchronous_commit=off \
          -c full_page_writes=off -c max_connections=50",
         socket.display()
     );
+    match tls {
+        None => options.push_str(" -c listen_addresses=''"),
+        Some((cert, key)) => {
+            // The key must be the server's own and private to it.
+            for (from, name) in [(cert, "server.crt"), (key, "server.key")] {
+                std::fs::copy(from, data.join(name)).expect("copy the TLS files");
+            }
+            if as_postgres {
+                chown_postgres(&data);
+            }
+            let _ = Command::new("chmod")
+                .arg("600")
+                .arg(data.join("server.key"))
+                .output();
+            options.push_str(" -c listen_addresses=127.0.0.1 -c ssl=on");
+            // TCP connections must use TLS: trust only over hostssl.
+            let hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\n";
+            std::fs::write(data.join("pg_hba.conf"), hba).expect("write pg_hba.conf");
+        }
+    }
     let log = cluster.dir.path().join("log");
     let out = cluster
         .command("pg_ctl")
@@ -205,14 +243,93 @@ fn start() -> Server {
         std::fs::read_to_string(&log).unwrap_or_default()
     );
     watch(&bin, as_postgres, &data, cluster.dir.path());
-    eprintln!(
-        "throwaway PostgreSQL up in {:.2} s (port {port})",
-        started.elapsed().as_secs_f64()
-    );
-    let host = socket.display().to_string().replace('/', "%2F");
-    Server {
-        admin_url: format!("postgres://postgres@{host}:{port}/postgres"),
-        cluster: Some(cluster),
+    (cluster, port)
+}
+
+/// A server of its own that takes TCP connections on 127.0.0.1 over TLS
+/// only, with a certificate for `localhost` signed by a test CA (made with
+/// the `openssl` program, which PostgreSQL's packages bring).
+pub struct TlsServer {
+    /// `postgres://postgres@localhost:PORT/postgres`, without an sslmode.
+    pub url: String,
+    /// The CA's certificate (PEM), for `SSL_CERT_FILE`.
+    pub ca: PathBuf,
+    _certs: tempfile::TempDir,
+    _cluster: Cluster,
+}
+
+pub fn tls_server() -> TlsServer {
+    let certs = tempfile::tempdir().expect("folder for certificates");
+    let at = |name: &str| certs.path().join(name);
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(certs.path())
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("the openssl program is needed to make test certificates: {e}")
+            });
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        at("server.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n",
+    )
+    .expect("write server.ext");
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=feedsieve test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    ]);
+    let (cluster, port) = start_cluster(Some((&at("server.crt"), &at("server.key"))));
+    TlsServer {
+        url: format!("postgres://postgres@localhost:{port}/postgres"),
+        ca: at("ca.pem"),
+        _certs: certs,
+        _cluster: cluster,
     }
 }
 
