@@ -304,8 +304,8 @@ async fn copy_to_postgres_and_back_keeps_every_row_and_search_works_there() {
     });
     assert_eq!(found, 1, "the README's query finds the wire story");
 
-    // And back into a new SQLite file: every row as it was.
-    let back = env.dir.path().join("back.db");
+    // And back into a new SQLite file (in a folder copy makes): every row as it was.
+    let back = env.dir.path().join("restored").join("back.db");
     let back_arg = back.display().to_string();
     let out = feedsieve(args(&["--database", &back_arg, "copy", "--from", &db.url])).await;
     assert!(out.status.success(), "{}", text(&out));

@@ -143,7 +143,7 @@ impl CopyError {
 pub fn run(options: &CopyOptions) -> Result<CopyReport, CopyError> {
     let started = Instant::now();
     // No daemon may write the SQLite side while rows move.
-    let _lock = lock_sqlite(&options.sqlite)?;
+    let early = lock_sqlite(&options.sqlite)?;
     let (mut source, mut target): (Box<dyn Side>, Box<dyn Side>) = match options.direction {
         Direction::ToPostgres => (
             Box::new(SqliteSide::open(&options.sqlite, Access::Read)?),
@@ -153,6 +153,11 @@ pub fn run(options: &CopyOptions) -> Result<CopyReport, CopyError> {
             Box::new(PgSide::open(&options.url)?),
             Box::new(SqliteSide::open(&options.sqlite, Access::Create)?),
         ),
+    };
+    // A new file's folder did not exist before opening made it.
+    let _lock = match early {
+        Some(lock) => Some(lock),
+        None => lock_sqlite(&options.sqlite)?,
     };
     if !target.lock_for_copy()? {
         return Err(CopyError::Busy(target.name()));
@@ -211,13 +216,17 @@ pub fn run(options: &CopyOptions) -> Result<CopyReport, CopyError> {
 
 /// Takes the daemon lock of the SQLite file when its folder can be written:
 /// a daemon running on it is refused (its error names its pid). A file whose
-/// folder cannot be written (a backup, a read-only mount) has no daemon.
+/// folder cannot be written (a backup, a read-only mount) has no daemon, nor
+/// has one whose folder does not exist yet (`copy --from` makes it).
 fn lock_sqlite(path: &Path) -> Result<Option<DaemonLock>, CopyError> {
+    use std::io::ErrorKind::{NotFound, PermissionDenied, ReadOnlyFilesystem};
     match DaemonLock::acquire(path) {
         Ok(lock) => Ok(Some(lock)),
         Err(LockError::Io { source, .. })
-            if source.kind() == std::io::ErrorKind::PermissionDenied
-                || source.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
+            if matches!(
+                source.kind(),
+                PermissionDenied | ReadOnlyFilesystem | NotFound
+            ) =>
         {
             Ok(None)
         }
