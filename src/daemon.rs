@@ -35,6 +35,9 @@ pub enum DaemonError {
     Signal(std::io::Error),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
+    /// `[storage] database` names a PostgreSQL server, which the daemon does not run on yet.
+    #[error("`feedsieve run`: {0}")]
+    Postgres(crate::store::StoreError),
     #[error("[serve] listen: cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
@@ -260,6 +263,11 @@ fn log_report(report: &FeedReport) {
 /// database's folder does not exist yet, right after opening creates it.
 async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, DaemonLock), DaemonError> {
     let database = &config.storage.database;
+    if crate::store::postgres::is_url(database) {
+        return Err(DaemonError::Postgres(crate::store::StoreError::postgres(
+            database,
+        )));
+    }
     let early = match DaemonLock::acquire(database) {
         Ok(lock) => Some(lock),
         Err(LockError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,

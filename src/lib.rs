@@ -14,6 +14,7 @@
 
 pub mod clean;
 pub mod config;
+pub mod copy;
 pub mod daemon;
 pub mod dedup;
 pub mod discover;

@@ -17,7 +17,7 @@ macro_rules! out {
         writeln!(std::io::stdout().lock(), $($arg)*)?
     }};
 }
-use feedsieve::store::{Access, Store};
+use feedsieve::store::{Access, Store, StoreError};
 
 #[derive(Parser)]
 #[command(
@@ -123,6 +123,26 @@ enum Command {
     Remove {
         /// The feed's URL or its name.
         feed: String,
+    },
+    /// Copy the database to PostgreSQL (--to postgres://user@host/db), or from PostgreSQL into a new SQLite file (--from …); resumable, verified by counts. Stop the daemon first.
+    Copy {
+        /// The PostgreSQL database to copy the SQLite database (--database or [storage] database) into.
+        #[arg(
+            long,
+            value_name = "URL",
+            required_unless_present = "from",
+            conflicts_with = "from"
+        )]
+        to: Option<String>,
+        /// The PostgreSQL database to copy into the SQLite file named by --database (new or empty).
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// Rows per batch (each batch is one transaction).
+        #[arg(long, hide = true, default_value_t = feedsieve::store::postgres::copy::DEFAULT_BATCH_ROWS)]
+        batch_rows: usize,
+        /// Testing: stop after this many batches, as if killed there.
+        #[arg(long, hide = true)]
+        stop_after_batches: Option<u64>,
     },
     /// Write the de-duplicated, cleaned stories as one Atom feed or JSON Feed.
     Export {
@@ -251,6 +271,7 @@ fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    refuse_postgres(&cli)?;
     match &cli.command {
         Command::Run { once: true } => {
             let config = load_config(&cli)?;
@@ -296,7 +317,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
                         path.display(),
                         c.feeds.len(),
                         c.enabled_feeds().count(),
-                        c.storage.database.display()
+                        feedsieve::store::postgres::redact(&c.storage.database.to_string_lossy())
                     );
                     Ok(ExitCode::SUCCESS)
                 }
@@ -374,6 +395,20 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             write_stdout(&text)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Copy {
+            to,
+            from,
+            batch_rows,
+            stop_after_batches,
+        } => {
+            let (to, from) = (to.as_deref(), from.as_deref());
+            let sqlite = database_path(&cli)?;
+            let summary = feedsieve::copy::run(&sqlite, to, from, *batch_rows, *stop_after_batches);
+            for line in summary.await? {
+                out!("{line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Export {
             format,
             since,
@@ -407,6 +442,38 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The name of a command that opens the database, for the error a PostgreSQL
+/// database gets; `None` for commands that do not, and for `copy`.
+fn database_command(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::Run { .. } => "run",
+        Command::Feeds { .. } => "feeds",
+        Command::Search { .. } => "search",
+        Command::Vacuum => "vacuum",
+        Command::Stories { .. } => "stories",
+        Command::Rededup => "rededup",
+        Command::Reclean => "reclean",
+        Command::Export { .. } => "export",
+        _ => return None,
+    })
+}
+
+/// Only `copy` runs on PostgreSQL so far: another command given a
+/// `postgres://` database stops here, naming itself. The config is read
+/// quietly (its warnings are the command's to log); one that does not load
+/// is left to the command's own report.
+fn refuse_postgres(cli: &Cli) -> Result<()> {
+    let Some(name) = database_command(&cli.command) else {
+        return Ok(());
+    };
+    let config = || config::load(&config::resolve_path(cli.config.clone())).ok();
+    let database = (cli.database.clone()).or_else(|| Some(config()?.storage.database));
+    match database.filter(|db| feedsieve::store::postgres::is_url(db)) {
+        Some(db) => anyhow::bail!("`feedsieve {name}`: {}", StoreError::postgres(&db)),
+        None => Ok(()),
     }
 }
 

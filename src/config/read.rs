@@ -691,6 +691,9 @@ impl Validator<'_> {
                 self.problem(db.span(), "database must name a file".into());
                 base_dir.join("feedsieve.db")
             }
+            // A PostgreSQL URL is kept as written (store::postgres::is_url).
+            Some(db) if db.get_ref().starts_with("postgres://") => PathBuf::from(db.get_ref()),
+            Some(db) if db.get_ref().starts_with("postgresql://") => PathBuf::from(db.get_ref()),
             Some(db) => base_dir.join(expand_home(Path::new(db.get_ref()))),
             None => base_dir.join("feedsieve.db"),
         };

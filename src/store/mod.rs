@@ -37,6 +37,7 @@ pub use open::connect_sync;
 use open::{Mode, open_with};
 
 pub mod codec;
+pub mod postgres;
 pub(crate) mod search;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +75,20 @@ pub enum StoreError {
          read-only open cannot do; run feedsieve once with write access to it"
     )]
     Outdated { path: String },
+    #[error(
+        "{url} is a PostgreSQL database: only `feedsieve copy` supports PostgreSQL so far \
+         (issue 19); the daemon and the other commands need a SQLite file"
+    )]
+    Postgres { url: String },
+}
+
+impl StoreError {
+    /// The error of a command that does not run on PostgreSQL yet, given `url`.
+    pub fn postgres(url: &Path) -> StoreError {
+        StoreError::Postgres {
+            url: postgres::redact(&url.to_string_lossy()),
+        }
+    }
 }
 
 /// How a command may use the database file.
@@ -321,6 +336,9 @@ impl Store {
 
     /// Opens the database as `access` allows (see [`Access`]).
     pub async fn open_with(path: &Path, access: Access) -> Result<Store, StoreError> {
+        if postgres::is_url(path) {
+            return Err(StoreError::postgres(path));
+        }
         let mode = run_blocking(|| open_with(path, access))?;
         Ok(Store {
             mode,

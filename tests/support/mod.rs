@@ -9,6 +9,7 @@
 
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod sql;
 
 use std::collections::HashMap;

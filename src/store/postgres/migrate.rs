@@ -1,0 +1,123 @@
+//! PostgreSQL's migrations: `migrations/postgres/*.sql`, embedded at build time
+//! (build.rs), applied in version order, each in its own transaction with its
+//! record in `feedsieve_migrations` (version, description, SHA-384 of the SQL).
+//! A transaction-level advisory lock orders daemons migrating one database at
+//! once, so each migration is applied exactly once. It runs no statement of
+//! its own beyond that bookkeeping.
+
+use std::time::Instant;
+
+use sha2::{Digest, Sha384};
+
+/// One file of `migrations/postgres/`.
+#[derive(Debug)]
+pub struct Migration {
+    pub version: i64,
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration, in version order.
+pub const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/postgres_migrations.rs"));
+
+/// The advisory lock key migrations hold (an arbitrary constant: "feedsieve" in ASCII, cut).
+const LOCK_KEY: i64 = 0x6665_6564_7369_6576;
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub enum PgMigrateError {
+    #[error(
+        "the database was migrated to version {0}, which this feedsieve does not know: \
+         it was made by a newer feedsieve"
+    )]
+    Newer(i64),
+    #[error("migration {0} was applied with different SQL than this feedsieve's")]
+    Changed(i64),
+    #[error("migration {version} ({description}): {source}")]
+    Apply {
+        version: i64,
+        description: &'static str,
+        source: postgres::Error,
+    },
+    #[error(transparent)]
+    Sql(#[from] postgres::Error),
+}
+
+fn checksum(sql: &str) -> Vec<u8> {
+    Sha384::digest(sql.as_bytes()).to_vec()
+}
+
+/// Applies the migrations the database has not had yet; returns how many.
+/// Checks the ones it has had first: same SQL, none unknown.
+pub fn run(client: &mut postgres::Client) -> Result<usize, PgMigrateError> {
+    client.batch_execute(
+        "CREATE TABLE IF NOT EXISTS feedsieve_migrations (
+            version        BIGINT PRIMARY KEY,
+            description    TEXT NOT NULL,
+            installed_on   TIMESTAMPTZ NOT NULL DEFAULT now(),
+            checksum       BYTEA NOT NULL,
+            execution_ms   BIGINT NOT NULL
+        )",
+    )?;
+    let mut count = 0;
+    for m in MIGRATIONS {
+        let started = Instant::now();
+        let mut tx = client.transaction()?;
+        // Held to the end of this transaction: another process migrating the
+        // same database waits here, then finds this migration recorded.
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
+        let applied: Vec<(i64, Vec<u8>)> = tx
+            .query(
+                "SELECT version, checksum FROM feedsieve_migrations ORDER BY version",
+                &[],
+            )?
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        for (version, sum) in &applied {
+            match MIGRATIONS.iter().find(|k| k.version == *version) {
+                None => return Err(PgMigrateError::Newer(*version)),
+                Some(k) if checksum(k.sql) != *sum => {
+                    return Err(PgMigrateError::Changed(*version));
+                }
+                Some(_) => {}
+            }
+        }
+        if applied.iter().any(|(v, _)| *v == m.version) {
+            continue;
+        }
+        tx.batch_execute(m.sql)
+            .map_err(|source| PgMigrateError::Apply {
+                version: m.version,
+                description: m.description,
+                source,
+            })?;
+        let millis = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO feedsieve_migrations (version, description, checksum, execution_ms)
+             VALUES ($1, $2, $3, $4)",
+            &[&m.version, &m.description, &checksum(m.sql), &millis],
+        )?;
+        tx.commit()?;
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "PostgreSQL database migrated"
+        );
+        count += 1;
+    }
+    Ok(count)
+}
+
+// Test code: its unwraps act on the build's own embedded list.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_listed_in_version_order() {
+        assert!(!MIGRATIONS.is_empty());
+        assert!(MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version));
+        assert_eq!(MIGRATIONS[0].description, "init");
+    }
+}

@@ -1,0 +1,138 @@
+//! PostgreSQL (issue 19, phase 1): which databases are PostgreSQL ones, the
+//! connection (rust-postgres's synchronous client, TLS through rustls), the
+//! schema's own migrations (`migrate.rs`) and `feedsieve copy` between a SQLite
+//! file and a PostgreSQL database (`copy.rs`; `sides.rs` its statements on
+//! either engine, `tables.rs` the tables and their columns).
+//!
+//! The daemon and the other commands do not run on PostgreSQL yet. Like the
+//! rest of `store/`, it holds every SQL statement it runs and never decides
+//! anything about feeds. A [`postgres::Client`] blocks the thread that calls it:
+//! it must never be called on a tokio runtime thread (the store's work runs on
+//! its own threads, or `spawn_blocking`).
+
+pub mod copy;
+pub mod migrate;
+mod sides;
+mod tables;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use copy::{CopyError, CopyOptions, CopyReport, Direction};
+pub use migrate::PgMigrateError;
+
+/// How long connecting may take before it fails.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether `database` (`[storage] database`, `--database`) names a
+/// PostgreSQL server rather than a SQLite file.
+pub fn is_url(database: &Path) -> bool {
+    database
+        .to_str()
+        .is_some_and(|s| s.starts_with("postgres://") || s.starts_with("postgresql://"))
+}
+
+/// `url` with its password, if any, replaced by `***`: for messages and logs.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// What went wrong talking to PostgreSQL.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("invalid PostgreSQL URL {url}: {source}")]
+    Url {
+        url: String,
+        source: postgres::Error,
+    },
+    #[error("cannot set up TLS for PostgreSQL: {0}")]
+    Tls(String),
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        url: String,
+        source: postgres::Error,
+    },
+    #[error("PostgreSQL: {0}")]
+    Sql(#[from] postgres::Error),
+}
+
+/// Opens a connection to `url` (`postgres://user[:password]@host[:port]/db`,
+/// with `?sslmode=disable|prefer|require`; a host that is a folder, written
+/// percent-encoded, is a unix socket). TLS is rustls with the platform's
+/// certificate verifier; `prefer` (the default) uses it when the server offers
+/// it, as libpq does. Blocks the calling thread.
+pub fn connect(url: &str) -> Result<postgres::Client, PgError> {
+    let shown = redact(url);
+    let mut config: postgres::Config = url.parse().map_err(|source| PgError::Url {
+        url: shown.clone(),
+        source,
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("feedsieve");
+    }
+    config
+        .connect(tls()?)
+        .map_err(|source| PgError::Connect { url: shown, source })
+}
+
+/// rustls with ring (the provider reqwest uses here), verifying the server's
+/// certificate as the platform does.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, PgError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| PgError::Tls(e.to_string()))?
+        .with_platform_verifier()
+        .map_err(|e| PgError::Tls(e.to_string()))?
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+// Test code: its unwraps act on the test's own fixed inputs; a panic is the
+// test failing.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_told_from_paths() {
+        assert!(is_url(Path::new("postgres://u@h/db")));
+        assert!(is_url(Path::new("postgresql://h/db")));
+        assert!(!is_url(Path::new("/var/lib/feedsieve/feedsieve.db")));
+        assert!(!is_url(Path::new("postgres.db")));
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db?sslmode=require"),
+            "postgres://u:***@h:5432/db?sslmode=require"
+        );
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("postgres://h/a@b"), "postgres://h/a@b");
+    }
+
+    #[test]
+    fn a_malformed_url_is_an_error_not_a_panic() {
+        let Err(e) = connect("postgres://u@h:notaport/db") else {
+            panic!("connected with a malformed URL");
+        };
+        assert!(matches!(e, PgError::Url { .. }), "{e}");
+    }
+}

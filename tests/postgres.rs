@@ -1,0 +1,543 @@
+//! PostgreSQL, phase 1 of issue 19, against a real server (`support::pg`: a
+//! throwaway cluster, or `$FEEDSIEVE_TEST_POSTGRES`): the schema's migrations,
+//! `feedsieve copy` both ways through the real binary over a database the real
+//! pipeline built from loopback feeds (every table compared row by row), an
+//! interrupted copy resuming, the refusals, full-text search the PostgreSQL
+//! way, TLS through rustls with the certificate checked, and the error every
+//! other command gives a `postgres://` database.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use rusqlite::types::Value;
+use support::pg::{self, off_runtime};
+use support::{Env, Route, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
+
+/// Every table `copy` moves; each must hold rows in the test's database.
+const TABLES: [(&str, &str); 13] = [
+    ("feeds", "id"),
+    ("stories", "id"),
+    ("story_merges", "story_id"),
+    ("entries", "id"),
+    ("entry_pages", "entry_id"),
+    ("entry_enclosures", "entry_id, position"),
+    ("entry_anchors", "entry_id"),
+    ("entry_shingles", "entry_id"),
+    ("entry_raw_bases", "entry_id"),
+    ("clean_templates", "feed_id"),
+    ("clean_template_blocks", "feed_id, block_hash"),
+    ("filtered_entries", "feed_id, guid"),
+    ("meta", "key"),
+];
+
+const WIRE: &str = "<p>The city council voted on Tuesday to convert three downtown parking garages into year-round housing, a plan that supporters say will add nearly four hundred apartments within five years.</p><p>The garages, built in the seventies, have averaged less than half occupancy since the pandemic, according to a report by the planning office released last month.</p><p>Converting them will cost an estimated ninety million dollars, about a third of it covered by a state grant, and engineers say the concrete decks can carry residential loads.</p>";
+
+/// Runs the binary off the async runtime, which keeps serving the feeds.
+async fn feedsieve(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(&args)
+            .env_remove("RUST_LOG")
+            .env_remove("FEEDSIEVE_DATABASE")
+            .env_remove("FEEDSIEVE_CONFIG")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A feed with an enclosure, hand-written (the `rss` helper has none).
+fn podcast() -> String {
+    "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Podcast</title><link>https://example.org/</link>\
+     <item><guid>p1</guid><title>Episode one: the harbour</title><link>https://example.org/p1</link>\
+     <description><![CDATA[<p>In this episode the harbour master explains how the tides decide when the ferries leave, and why the schedule changes every spring.</p>]]></description>\
+     <enclosure url=\"https://example.org/p1.mp3\" type=\"audio/mpeg\" length=\"12345\"/></item>\
+     </channel></rss>"
+        .to_string()
+}
+
+/// A database built by the real pipeline from three loopback feeds (a wire
+/// story carried twice, an own story, a podcast), plus the rows no run of
+/// these feeds writes (a merge, a page, a filtered entry, a raw-HTML base),
+/// written in SQL as feedsieve would. Every copied table holds rows.
+async fn pipeline_database() -> (Server, Env) {
+    let server = Server::start().await;
+    let a = format!("{WIRE}<p>Sign up to receive the latest news in your inbox.</p>");
+    let b = format!("{WIRE}<p>The post appeared first on Site B News.</p>");
+    server.route(
+        "/a.xml",
+        Route::rss(support::rss(
+            "Site A",
+            &[
+                ("a1", "Council votes to turn garages into housing", a.as_str()),
+                ("a2", "Ferries keep their winter timetable", "<p>The ferry company said on Monday that the winter timetable will stay in place until the end of April because of repairs at the northern pier.</p>"),
+            ],
+        )),
+    );
+    server.route(
+        "/b.xml",
+        Route::rss(support::rss(
+            "Site B",
+            &[("b1", "Garages become homes", b.as_str())],
+        )),
+    );
+    server.route("/c.xml", Route::rss(podcast()));
+    let env = Env::new(
+        &[
+            server.url("/a.xml"),
+            server.url("/b.xml"),
+            server.url("/c.xml"),
+        ],
+        &[],
+    );
+    env.run(std::time::Duration::from_secs(60)).await;
+    env.db().exec(
+        "INSERT INTO story_merges (story_id, into_id, merged_at)
+             SELECT MAX(id) + 100, MIN(id), '2026-11-28T12:00:00Z' FROM stories;
+         INSERT INTO entry_pages (entry_id, html, etag, last_modified, html_zstd)
+             SELECT MIN(id), '', '\"v1\"', NULL, X'28B52FFD' FROM entries;
+         INSERT INTO filtered_entries (feed_id, guid, raw_hash, title, url, reason, filtered_at)
+             SELECT MIN(id), 'x1', -42, 'Sponsored: a sale', NULL, 'drop title /(?i)sponsored/',
+                    '2026-11-28T12:00:00Z' FROM feeds;
+         UPDATE entries SET content_html = content_html || ' '
+             WHERE id = (SELECT MIN(id) FROM entries WHERE content_raw_delta IS NOT NULL);",
+    );
+    let conn = env.db().conn();
+    for (table, _) in TABLES {
+        let rows: i64 = support::sql::scalar(&conn, &format!("SELECT COUNT(*) FROM {table}"), []);
+        assert!(rows > 0, "the test database has no {table} rows");
+    }
+    (server, env)
+}
+
+/// Every row of every copied table, in key order (meta without `copy.*`).
+fn dump(path: &Path) -> Vec<(&'static str, Vec<Vec<Value>>)> {
+    let conn = support::sql::connect(path);
+    TABLES
+        .iter()
+        .map(|(table, order)| {
+            let filter = if *table == "meta" {
+                " WHERE key NOT LIKE 'copy.%'"
+            } else {
+                ""
+            };
+            let sql = format!("SELECT * FROM {table}{filter} ORDER BY {order}");
+            let mut statement = conn.prepare(&sql).unwrap();
+            let width = statement.column_count();
+            let rows = statement
+                .query_map([], |row| {
+                    (0..width).map(|i| row.get::<_, Value>(i)).collect()
+                })
+                .unwrap()
+                .collect::<Result<Vec<Vec<Value>>, _>>()
+                .unwrap();
+            (*table, rows)
+        })
+        .collect()
+}
+
+fn assert_same(original: &Path, copy: &Path) {
+    for ((table, ours), (_, theirs)) in dump(original).into_iter().zip(dump(copy)) {
+        assert_eq!(ours.len(), theirs.len(), "{table}: row counts differ");
+        for (a, b) in ours.iter().zip(&theirs) {
+            assert_eq!(a, b, "{table}: a row differs");
+        }
+    }
+}
+
+fn pg_scalar(url: &str, sql: &str) -> i64 {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        client.query_one(sql.as_str(), &[]).unwrap().get(0)
+    })
+}
+
+#[test]
+fn migrations_apply_once_and_again_do_nothing() {
+    let db = pg::database();
+    let url = db.url.clone();
+    off_runtime(move || {
+        use feedsieve::store::postgres::{connect, migrate};
+        let mut client = connect(&url).unwrap();
+        assert_eq!(
+            migrate::run(&mut client).unwrap(),
+            migrate::MIGRATIONS.len()
+        );
+        assert_eq!(migrate::run(&mut client).unwrap(), 0);
+        // A second connection (a second daemon) finds nothing to do either.
+        let mut other = connect(&url).unwrap();
+        assert_eq!(migrate::run(&mut other).unwrap(), 0);
+        let recorded: i64 = client
+            .query_one("SELECT COUNT(*) FROM feedsieve_migrations", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(recorded, migrate::MIGRATIONS.len() as i64);
+        for view in ["story_list", "feed_health", "page_failures", "story_ids"] {
+            client
+                .query(format!("SELECT * FROM {view} LIMIT 1").as_str(), &[])
+                .unwrap_or_else(|e| panic!("{view}: {e}"));
+        }
+        // A changed migration is refused, not applied again.
+        client
+            .execute(
+                "UPDATE feedsieve_migrations SET checksum = '\\x00' WHERE version = 1",
+                &[],
+            )
+            .unwrap();
+        let e = migrate::run(&mut client).unwrap_err();
+        assert!(matches!(e, migrate::PgMigrateError::Changed(1)), "{e}");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_to_postgres_and_back_keeps_every_row_and_search_works_there() {
+    let (_server, env) = pipeline_database().await;
+    let db = pg::database();
+    let config = env.config_path().display().to_string();
+
+    let out = feedsieve(args(&["--config", &config, "copy", "--to", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("verified: the same row counts"),
+        "{}",
+        text(&out)
+    );
+
+    // Story ids resolve as they did, merged-away ones too.
+    let merged = pg_scalar(
+        &db.url,
+        "SELECT current_story_id FROM story_ids WHERE story_id = (SELECT MAX(story_id) FROM story_merges)",
+    );
+    assert_eq!(merged, pg_scalar(&db.url, "SELECT MIN(id) FROM stories"));
+    // New rows take ids past the copied ones.
+    assert!(
+        pg_scalar(
+            &db.url,
+            "SELECT nextval(pg_get_serial_sequence('stories', 'id'))"
+        ) > pg_scalar(&db.url, "SELECT MAX(story_id) FROM story_merges")
+    );
+
+    // Search the PostgreSQL way: a word of the text finds its story, with a snippet.
+    let url = db.url.clone();
+    let (story, headline) = off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        let rows = client
+            .query(
+                "SELECT s.id, ts_headline('simple', e.content_text, q) AS snippet
+                 FROM stories s JOIN entries e ON e.id = s.canonical_entry_id,
+                      websearch_to_tsquery('simple', $1) AS q
+                 WHERE e.search_vector @@ q
+                 ORDER BY ts_rank(e.search_vector, q) DESC, s.id",
+                &[&"occupancy pandemic"],
+            )
+            .unwrap();
+        assert_eq!(rows.len(), 1, "one story carries those words");
+        let none = client
+            .query(
+                "SELECT 1 FROM entries WHERE search_vector @@ websearch_to_tsquery('simple', 'occupancy -pandemic')",
+                &[],
+            )
+            .unwrap();
+        assert!(none.is_empty());
+        // A word glued to the one before by a full stop, a slash or an at sign
+        // is still a word (PostgreSQL's parser alone would take a host name).
+        // Rolled back: the copy back must find the rows as they were.
+        let mut tx = client.transaction().unwrap();
+        tx.batch_execute(
+            "UPDATE entries SET content_text = 'It ended.Zebras crossed in/out at noon@dusk.'
+             WHERE guid = 'a2'",
+        )
+        .unwrap();
+        for word in ["ended", "zebras", "in", "out", "noon", "dusk"] {
+            let hits = tx
+                .query(
+                    "SELECT 1 FROM entries
+                     WHERE search_vector @@ websearch_to_tsquery('simple', $1) AND guid = 'a2'",
+                    &[&word],
+                )
+                .unwrap();
+            assert_eq!(hits.len(), 1, "{word}");
+        }
+        tx.rollback().unwrap();
+        (rows[0].get::<_, i64>(0), rows[0].get::<_, String>(1))
+    });
+    let wire: i64 = env
+        .db()
+        .scalar("SELECT story_id FROM entries WHERE guid = 'a1'", []);
+    assert_eq!(story, wire);
+    assert!(headline.contains("<b>occupancy</b>"), "{headline}");
+
+    // The README's search query runs there as written.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let query = readme
+        .split("## PostgreSQL (moving a database)")
+        .nth(1)
+        .and_then(|section| section.split("```sql").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("README's PostgreSQL section has a query")
+        .trim()
+        .trim_end_matches(';')
+        .to_string();
+    let url = db.url.clone();
+    let found = off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        client.query(query.as_str(), &[]).unwrap().len()
+    });
+    assert_eq!(found, 1, "the README's query finds the wire story");
+
+    // And back into a new SQLite file (in a folder copy makes): every row as it was.
+    let back = env.dir.path().join("restored").join("back.db");
+    let back_arg = back.display().to_string();
+    let out = feedsieve(args(&["--database", &back_arg, "copy", "--from", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_same(&env.db_path(), &back);
+
+    // The copy of the copy is the same database: copying it again says so.
+    let out = feedsieve(args(&["--database", &back_arg, "copy", "--to", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("already holds this database"),
+        "{}",
+        text(&out)
+    );
+
+    // The restored file works with the ordinary commands (its index is rebuilt).
+    let out = feedsieve(args(&[
+        "--database",
+        &back_arg,
+        "search",
+        "--json",
+        "occupancy",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_copy_resumes_where_it_stopped() {
+    let (_server, env) = pipeline_database().await;
+    let db = pg::database();
+    let config = env.config_path().display().to_string();
+    let copy = |extra: &[&str]| {
+        let mut list = args(&[
+            "--config",
+            &config,
+            "copy",
+            "--to",
+            &db.url,
+            "--batch-rows",
+            "2",
+        ]);
+        list.extend(args(extra));
+        list
+    };
+
+    let out = feedsieve(copy(&["--stop-after-batches", "3"])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("stopped after 3 batches"),
+        "{}",
+        text(&out)
+    );
+    let feeds = pg_scalar(&db.url, "SELECT COUNT(*) FROM feeds");
+    let entries = pg_scalar(&db.url, "SELECT COUNT(*) FROM entries");
+    assert!(feeds >= 2, "the first batches are committed");
+    assert_eq!(entries, 0, "nothing past the stop");
+
+    let out = feedsieve(copy(&["--stop-after-batches", "4"])).await;
+    assert!(!out.status.success(), "{}", text(&out));
+    let out = feedsieve(copy(&[])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("(resumed)"), "{}", text(&out));
+
+    let back = env.dir.path().join("back.db");
+    let back_arg = back.display().to_string();
+    let out = feedsieve(args(&[
+        "--database",
+        &back_arg,
+        "copy",
+        "--from",
+        &db.url,
+        "--batch-rows",
+        "3",
+    ]))
+    .await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_same(&env.db_path(), &back);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_holding_another_database_is_refused() {
+    let (_server, env) = pipeline_database().await;
+    let db = pg::database();
+    let config = env.config_path().display().to_string();
+    let out = feedsieve(args(&["--config", &config, "copy", "--to", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Another database, into the same PostgreSQL database.
+    let server = Server::start().await;
+    server.route(
+        "/other.xml",
+        Route::rss(support::rss(
+            "Other",
+            &[(
+                "o1",
+                "Other news",
+                "<p>Something else entirely happened in another town on another day.</p>",
+            )],
+        )),
+    );
+    let other = Env::new(&[server.url("/other.xml")], &[]);
+    other.run(std::time::Duration::from_secs(30)).await;
+    let other_config = other.config_path().display().to_string();
+    let out = feedsieve(args(&["--config", &other_config, "copy", "--to", &db.url])).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("a copy of another database"),
+        "{}",
+        text(&out)
+    );
+
+    // A daemon running on the source: refused before anything moves.
+    let lock = feedsieve::store::DaemonLock::acquire(&other.db_path()).unwrap();
+    let fresh = pg::database();
+    let out = feedsieve(args(&[
+        "--config",
+        &other_config,
+        "copy",
+        "--to",
+        &fresh.url,
+    ]))
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("stop it before copying"),
+        "{}",
+        text(&out)
+    );
+    drop(lock);
+
+    // Back into a SQLite file that already holds data.
+    let out = feedsieve(args(&[
+        "--config",
+        &other_config,
+        "copy",
+        "--from",
+        &db.url,
+    ]))
+    .await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("already holds data"), "{}", text(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_commands_refuse_a_postgres_database_by_name() {
+    for (command, extra) in [
+        ("run", vec!["--once"]),
+        ("run", vec![]),
+        ("feeds", vec![]),
+        ("search", vec!["x"]),
+        ("vacuum", vec![]),
+    ] {
+        let mut list = args(&[
+            "--database",
+            "postgres://feedsieve:secret@db.invalid/feeds",
+            command,
+        ]);
+        list.extend(args(&extra));
+        let out = feedsieve(list).await;
+        assert!(!out.status.success());
+        let said = text(&out);
+        assert!(said.contains(&format!("`feedsieve {command}`")), "{said}");
+        assert!(
+            said.contains("only `feedsieve copy` supports PostgreSQL so far"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("secret") && !said.contains("panicked"),
+            "{said}"
+        );
+    }
+    // The same from the config file.
+    let env = Env::new(&[], &[]);
+    let config = env.config_path();
+    let toml = std::fs::read_to_string(&config).unwrap().replace(
+        "database = \"feeds.db\"",
+        "database = \"postgres://u@db.invalid/feeds\"",
+    );
+    std::fs::write(&config, toml).unwrap();
+    let out = feedsieve(args(&[
+        "--config",
+        &config.display().to_string(),
+        "run",
+        "--once",
+    ]))
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out)
+            .contains("`feedsieve run`: postgres://u@db.invalid/feeds is a PostgreSQL database"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_negotiated_with_rustls_and_the_certificate_is_checked() {
+    let server = pg::tls_server();
+    let env = Env::new(&[], &[]);
+    env.run(std::time::Duration::from_secs(30)).await;
+    let config = env.config_path().display().to_string();
+    let url = format!("{}?sslmode=require", server.url);
+    let copy = |trusted: Option<std::path::PathBuf>| {
+        let list = args(&["--config", &config, "copy", "--to", &url]);
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let mut command = Command::new(BIN);
+                command.args(&list).env_remove("RUST_LOG");
+                // rustls-native-certs reads the trusted certificates from here.
+                match trusted {
+                    Some(ca) => command.env("SSL_CERT_FILE", ca),
+                    None => command.env_remove("SSL_CERT_FILE"),
+                };
+                command.output().unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    // A certificate no CA of the system's signed: refused, not used unchecked.
+    let out = copy(None).await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("cannot connect to"), "{}", text(&out));
+    assert!(text(&out).contains("UnknownIssuer"), "{}", text(&out));
+    // Its CA trusted: the copy runs over TLS (the server takes TCP over TLS only).
+    let out = copy(Some(server.ca.clone())).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("verified: the same row counts"),
+        "{}",
+        text(&out)
+    );
+}
