@@ -206,11 +206,11 @@ pub fn guid_hashes(
 /// the first free entry id and story id. INTEGER PRIMARY KEY without
 /// AUTOINCREMENT: SQLite itself would give out max + 1, and the write lock
 /// is the caller's until commit. (An id set by hand near i64::MAX makes the
-/// inserts fail on a duplicate id: the feed's error, not a crash.) New
-/// stories' rows may come after the entries that name them, hence the
-/// PRAGMA (it ends with the transaction).
+/// inserts fail on a duplicate id: the feed's error, not a crash.) The
+/// caller inserts new stories' rows before the entries that name them: no
+/// `PRAGMA defer_foreign_keys`, which would expire every statement the
+/// writer prepared, in every transaction.
 pub fn reserve_ids(conn: &rusqlite::Connection) -> Result<(i64, i64), StoreError> {
-    conn.pragma_update(None, "defer_foreign_keys", "ON")?;
     let (last_entry, last_story): (i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
