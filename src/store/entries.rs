@@ -123,16 +123,21 @@ pub fn due_pages(
     now: &str,
     limit: usize,
 ) -> Result<Vec<DuePage>, StoreError> {
-    let mut select = conn.prepare_cached(
+    // The limit is written into the statement, not bound: SQLite's planner
+    // reads a bound LIMIT, so binding one (or clearing it, as the statement
+    // cache does) expires the statement, and it was compiled again for
+    // every feed (1% of a cold run's CPU). A feed's limit rarely changes,
+    // so the cache holds one statement per limit in use.
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut select = conn.prepare_cached(&format!(
         "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
                 p.html_zstd, p.html, p.etag, p.last_modified
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
          WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
                AND e.url IS NOT NULL
-         ORDER BY e.page_due_at, e.id LIMIT ?3",
-    )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut rows = select.query(rusqlite::params![feed_id, now, limit])?;
+         ORDER BY e.page_due_at, e.id LIMIT {limit}"
+    ))?;
+    let mut rows = select.query(rusqlite::params![feed_id, now])?;
     let mut due = Vec::new();
     while let Some(row) = rows.next()? {
         let packed: Option<Vec<u8>> = row.get(4)?;
