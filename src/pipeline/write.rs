@@ -163,7 +163,8 @@ fn write_fetch_in(
 /// checked, inside this write transaction), each row once and complete: the
 /// de-duplicator (with what it prefetched before the writer was taken)
 /// places them in stories first, with the ids the store gives out, then
-/// their rows go in, then the stories' rows. Writing simhash and story_id
+/// new stories' rows go in, then the entries' rows, then the analyses and
+/// the stories' refreshed rows. Writing simhash and story_id
 /// afterwards, as before, rewrote each ~20 KB row a second time.
 pub fn insert_new(
     conn: &rusqlite::Connection,
@@ -195,6 +196,8 @@ pub fn insert_new(
             (&e.entry, placed)
         })
         .collect();
+    // Stories first, so every entry's story exists as its row goes in.
+    dedup.record_stories(Db::new(conn), &placement)?;
     store::insert_entries(conn, feed_id, fetched_at, &rows)?;
     dedup.record(Db::new(conn), &placement)?;
     Ok(())
