@@ -19,7 +19,9 @@
 //! feedsieve's and newsboat's cold runs, alternating `BENCH_ROUNDS` times
 //! (default 3), with medians; `BENCH_KEEP=1` keeps the bench's
 //! directory; the library run for the stage split is skipped above 2,000
-//! feeds unless `BENCH_SPLIT_ALL=1`.
+//! feeds unless `BENCH_SPLIT_ALL=1`. With `BENCH_ONLY=cold`, `BENCH_STEADY=1`
+//! then runs `feedsieve vacuum` five days later (under `faketime`) and
+//! prints the footprint again: every entry past the de-duplication window.
 //!
 //! Entries are generated from the real article bodies in
 //! `shared/bench-data/article-extraction-benchmark/ground-truth.json` (read in
@@ -31,6 +33,15 @@
 //! stress case: unrelated entries then share paragraphs). Every third entry of a feed is a syndicated story that four feeds
 //! carry (same text, a different "published by" footer): a third of the
 //! entries are copies the de-duplication has to join.
+//!
+//! `BENCH_CONTENT=pages`: each entry carries instead the article markup of
+//! one of the 181 real pages of `article-extraction-benchmark/html/` (links,
+//! attributes, figures with `srcset`, lists, embeds, as
+//! `tests/support/clean_real.rs` cuts it from the page), with only its text
+//! nodes' words replaced by chain text of the same length; the widget,
+//! pixel and syndication are as above. Real markup makes the text a
+//! smaller share of an entry's bytes than the plain paragraphs do, which is
+//! what the footprint depends on (see [`Pages`]).
 
 use std::convert::Infallible;
 use std::fmt::Write as _;
@@ -50,6 +61,9 @@ const CONCURRENCY: usize = 32;
 const COPIES: usize = 4;
 const LAST_MODIFIED: &str = "Sun, 01 Nov 2026 00:00:00 GMT";
 
+#[path = "../tests/support/clean_real.rs"]
+#[allow(dead_code)]
+mod clean_real;
 #[path = "../tests/support/shared.rs"]
 mod shared;
 use shared::shared_dir;
@@ -61,6 +75,8 @@ struct Corpus {
     chain: WordChain,
     /// `BENCH_TEXT=paragraphs`: entries of whole real paragraphs.
     whole_paragraphs: bool,
+    /// `BENCH_CONTENT=pages`: entries with real pages' markup (see [`Pages`]).
+    pages: Option<Pages>,
 }
 
 /// A first-order Markov chain over the words of the real bodies (words with
@@ -114,15 +130,24 @@ impl WordChain {
 
     /// A paragraph of 40–120 words (more until a sentence ends).
     fn paragraph(&self, rng: &mut fastrand::Rng) -> String {
-        let length = rng.usize(40..120);
         let mut out = String::new();
-        let mut word = self.starts[rng.usize(..self.starts.len())];
-        for count in 1.. {
-            let text = &self.words[word as usize];
+        for id in self.paragraph_ids(rng) {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(text);
+            out.push_str(&self.words[id as usize]);
+        }
+        out
+    }
+
+    /// The words of [`WordChain::paragraph`], as indices into `words`.
+    fn paragraph_ids(&self, rng: &mut fastrand::Rng) -> Vec<u32> {
+        let length = rng.usize(40..120);
+        let mut out = Vec::new();
+        let mut word = self.starts[rng.usize(..self.starts.len())];
+        for count in 1.. {
+            let text = &self.words[word as usize];
+            out.push(word);
             if (count >= length && text.ends_with('.')) || count >= 3 * length {
                 break;
             }
@@ -153,10 +178,163 @@ fn load_corpus() -> Corpus {
         .collect();
     let chain = WordChain::new(&raw);
     let whole_paragraphs = std::env::var("BENCH_TEXT").as_deref() == Ok("paragraphs");
+    let pages = (std::env::var("BENCH_CONTENT").as_deref() == Ok("pages")).then(Pages::load);
     Corpus {
         raw,
         chain,
         whole_paragraphs,
+        pages,
+    }
+}
+
+/// `BENCH_CONTENT=pages`: entries that carry real markup. Real feeds'
+/// `content:encoded` is not plain paragraphs: links with long hrefs,
+/// classes, figures with `srcset`, inline styles, lists and embeds make the
+/// text a much smaller share of an entry's bytes, and the byte mix is what
+/// the footprint depends on (how well zstd packs the raw HTML, how much
+/// `content_html` and `content_text` keep). So each entry takes the markup
+/// of one real page's article region, as `tests/support/clean_real.rs`
+/// builds it from the shared benchmark's 181 pages (read in place), and
+/// only the words of its text nodes are replaced by word-chain text of the
+/// same length: every entry stays unique and the de-duplication structure
+/// (a third syndicated, four copies each) is the default mode's.
+struct Pages {
+    /// Each usable page's article markup, split at its text nodes.
+    templates: Vec<Vec<Piece>>,
+}
+
+enum Piece {
+    /// Tags, comments, whitespace and `script`/`style` bodies: kept as the
+    /// page has them.
+    Markup(String),
+    /// A text node's words: replaced, `len` bytes of them (entities as
+    /// written), with its own leading and trailing whitespace kept.
+    Text {
+        lead: String,
+        len: usize,
+        trail: String,
+    },
+}
+
+impl Pages {
+    fn load() -> Pages {
+        let dir = shared_dir().join("bench-data/article-extraction-benchmark");
+        let templates: Vec<Vec<Piece>> = clean_real::load(&dir)
+            .iter()
+            .map(|e| split_markup(&e.html))
+            .filter(|pieces| pieces.iter().any(|p| matches!(p, Piece::Text { .. })))
+            .collect();
+        assert!(!templates.is_empty(), "no pages under {}", dir.display());
+        Pages { templates }
+    }
+}
+
+/// Splits HTML (as scraper serialises it) into markup and text nodes. A
+/// tag ends at the first `>` outside quotes; `script` and `style` bodies
+/// are markup, not words.
+fn split_markup(html: &str) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut markup = String::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            let end = if html[i..].starts_with("<!--") {
+                html[i..].find("-->").map_or(html.len(), |e| i + e + 3)
+            } else {
+                let mut quote = None;
+                let mut k = i + 1;
+                while k < bytes.len() {
+                    match (quote, bytes[k]) {
+                        (None, b'"' | b'\'') => quote = Some(bytes[k]),
+                        (Some(q), c) if c == q => quote = None,
+                        (None, b'>') => break,
+                        _ => {}
+                    }
+                    k += 1;
+                }
+                (k + 1).min(html.len())
+            };
+            let tag = &html[i..end];
+            markup.push_str(tag);
+            i = end;
+            let lower = tag.to_ascii_lowercase();
+            for raw in ["script", "style"] {
+                if lower.starts_with(&format!("<{raw}")) {
+                    let close = format!("</{raw}");
+                    let body_end = html[i..]
+                        .to_ascii_lowercase()
+                        .find(&close)
+                        .map_or(html.len(), |e| i + e);
+                    markup.push_str(&html[i..body_end]);
+                    i = body_end;
+                }
+            }
+        } else {
+            let end = html[i..].find('<').map_or(html.len(), |e| i + e);
+            let node = &html[i..end];
+            // Spaces between a link and its sentence are often `&nbsp;`
+            // (as scraper writes U+00A0): whitespace to keep, not a word.
+            let (mut a, mut b) = (0, node.len());
+            loop {
+                let rest = &node[a..b];
+                let trimmed = rest.trim_start();
+                a += rest.len() - trimmed.len();
+                match trimmed.strip_prefix("&nbsp;") {
+                    Some(_) => a += "&nbsp;".len(),
+                    None => break,
+                }
+            }
+            loop {
+                let rest = &node[a..b];
+                let trimmed = rest.trim_end();
+                b -= rest.len() - trimmed.len();
+                match trimmed.strip_suffix("&nbsp;") {
+                    Some(_) => b -= "&nbsp;".len(),
+                    None => break,
+                }
+            }
+            // A node without words (a link's closing period) stays as it is.
+            if !node[a..b].chars().any(char::is_alphanumeric) {
+                markup.push_str(node);
+            } else {
+                pieces.push(Piece::Markup(std::mem::take(&mut markup)));
+                pieces.push(Piece::Text {
+                    lead: node[..a].to_string(),
+                    len: b - a,
+                    trail: node[b..].to_string(),
+                });
+            }
+            i = end;
+        }
+    }
+    pieces.push(Piece::Markup(markup));
+    pieces
+}
+
+/// Words walked from the chain, one paragraph after another.
+struct Words<'a> {
+    chain: &'a WordChain,
+    paragraph: Vec<u32>,
+    at: usize,
+}
+
+impl<'a> Words<'a> {
+    fn new(chain: &'a WordChain) -> Words<'a> {
+        Words {
+            chain,
+            paragraph: Vec::new(),
+            at: 0,
+        }
+    }
+
+    fn next(&mut self, rng: &mut fastrand::Rng) -> &'a str {
+        while self.at >= self.paragraph.len() {
+            self.paragraph = self.chain.paragraph_ids(rng);
+            self.at = 0;
+        }
+        self.at += 1;
+        &self.chain.words[self.paragraph[self.at - 1] as usize]
     }
 }
 
@@ -197,6 +375,20 @@ fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
         splitmix((f as u64) << 24 | j as u64)
     };
     let mut rng = fastrand::Rng::with_seed(seed);
+    if let Some(pages) = &c.pages {
+        // Consecutive pages in a feed, from a place of its own (its
+        // group's for syndicated stories): no page twice among a feed's
+        // first 181 plain entries, so its learned templates see what
+        // distinct articles give, not a page's figure again.
+        let base = if syndicated {
+            (f % groups) * 53 + pages.templates.len() / 2
+        } else {
+            f * 53
+        };
+        let template = &pages.templates[(base + j) % pages.templates.len()];
+        let (html, text, title) = page_body(c, template, &mut rng);
+        return finish(shape, f, j, syndicated, groups, html, text, title);
+    }
     let target = rng.usize(3000..10_000);
     let mut html = String::with_capacity(target + 512);
     let mut text = String::with_capacity(target);
@@ -226,6 +418,22 @@ fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
         text.push_str(&paragraph);
         paragraph = next_paragraph(&mut rng);
     }
+    finish(shape, f, j, syndicated, groups, html, text, title)
+}
+
+/// The end every entry shares: a share widget and a tracking pixel for the
+/// cleaner to remove, and on a syndicated copy the footer naming its feed.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    shape: Shape,
+    f: usize,
+    j: usize,
+    syndicated: bool,
+    groups: usize,
+    mut html: String,
+    text: String,
+    title: String,
+) -> Entry {
     let _ = write!(
         html,
         "<div class=\"share\"><a href=\"https://social.example/share?u=feed{f}-{j}\">Share this</a> \
@@ -251,6 +459,52 @@ fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
         text,
         published,
     }
+}
+
+/// An entry's body in `BENCH_CONTENT=pages`: the page's markup with every
+/// text node's words walked from the chain, as many bytes as the page's
+/// (to the nearest word); the title is the first nine words.
+fn page_body(c: &Corpus, template: &[Piece], rng: &mut fastrand::Rng) -> (String, String, String) {
+    let mut words = Words::new(&c.chain);
+    let mut html = String::from("<div class=\"post\">");
+    let mut text = String::new();
+    let mut title: Vec<&str> = Vec::new();
+    for piece in template {
+        match piece {
+            Piece::Markup(m) => html.push_str(m),
+            Piece::Text { lead, len, trail } => {
+                let mut node = String::new();
+                let len = *len as i64;
+                loop {
+                    let word = words.next(rng);
+                    let have = node.len() as i64;
+                    // Stop at the length nearest the page's (the word that
+                    // would overshoot more than it fills is left unused).
+                    if have > 0 && have + 1 + word.len() as i64 - len > len - have {
+                        break;
+                    }
+                    if title.len() < 9 {
+                        title.push(word);
+                    }
+                    if !node.is_empty() {
+                        node.push(' ');
+                    }
+                    node.push_str(word);
+                    if node.len() as i64 >= len {
+                        break;
+                    }
+                }
+                html.push_str(lead);
+                html.push_str(&escape(&node));
+                html.push_str(trail);
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&node);
+            }
+        }
+    }
+    (html, text, title.join(" "))
 }
 
 fn feed_xml(c: &Corpus, shape: Shape, f: usize) -> String {
@@ -457,6 +711,39 @@ fn feedsieve(dir: &Path, config: &Path) -> (Proc, String) {
     )
 }
 
+/// `BENCH_STEADY=1` (with `BENCH_ONLY=cold`): the footprint of a database
+/// whose entries are all past the de-duplication window, as months of
+/// feeds are, made by the daemon's own path: `feedsieve vacuum` run five
+/// days later (libfaketime's `faketime`; the bench's window is the default
+/// 3 days, plus the day's margin), which forgets the entries' shingles and
+/// compacts the file.
+fn steady_state(c: &Corpus, shape: Shape, dir: &Path, config: &Path) {
+    let (p, out) = timed(
+        dir,
+        "faketime",
+        &[
+            "-f",
+            "+5d",
+            env!("CARGO_BIN_EXE_feedsieve"),
+            "--config",
+            config.to_str().expect("utf-8 path"),
+            "vacuum",
+        ],
+        &[("RUST_LOG", "warn")],
+    );
+    if out.trim().is_empty() {
+        println!("  steady state skipped: `faketime` failed (apt-get install faketime)");
+        return;
+    }
+    println!(
+        "  steady state, `feedsieve vacuum` 5 days later: {} | {p:?}",
+        out.trim().replace('\n', "; ")
+    );
+    if let Some(f) = footprint(c, shape, dir) {
+        println!("{f}");
+    }
+}
+
 fn db_size_mb(dir: &Path) -> f64 {
     ["feedsieve.db", "feedsieve.db-wal", "feedsieve.db-shm"]
         .iter()
@@ -472,10 +759,19 @@ fn db_size_mb(dir: &Path) -> f64 {
 /// the ratio with and without the parts other issues own (entry_shingles:
 /// de-duplication; clean_template_blocks: the cleaner).
 fn footprint(c: &Corpus, shape: Shape, dir: &Path) -> Option<String> {
-    let content: usize = (0..shape.feeds)
-        .flat_map(|f| (0..shape.entries).map(move |j| (f, j)))
-        .map(|(f, j)| entry(c, shape, f, j).html.len())
-        .sum();
+    // With real markup, also the entries' text share and how well zstd
+    // (the store's level, 3) packs each one alone: the two properties of
+    // the content that the footprint depends on and the default mode's
+    // plain paragraphs do not have.
+    let (mut content, mut text, mut packed) = (0usize, 0usize, 0usize);
+    for (f, j) in (0..shape.feeds).flat_map(|f| (0..shape.entries).map(move |j| (f, j))) {
+        let e = entry(c, shape, f, j);
+        content += e.html.len();
+        if c.pages.is_some() {
+            text += e.text.len();
+            packed += zstd::bulk::compress(e.html.as_bytes(), 3).map_or(0, |z| z.len());
+        }
+    }
     let conn = rusqlite::Connection::open(dir.join("feedsieve.db")).ok()?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
         .ok()?;
@@ -529,6 +825,15 @@ fn footprint(c: &Corpus, shape: Shape, dir: &Path) -> Option<String> {
         (file - others) / entries / per_entry,
         file / 1e6
     );
+    if c.pages.is_some() {
+        let _ = writeln!(
+            out,
+            "    content: text nodes {:.0} bytes/entry ({:.2}× the content); zstd -3 packs an entry {:.2}×",
+            text as f64 / entries,
+            text as f64 / content as f64,
+            content as f64 / packed as f64
+        );
+    }
     tables.retain(|(_, b)| b / entries >= 10.0);
     let _ = writeln!(
         out,
@@ -858,6 +1163,12 @@ fn main() {
     if let Err(why) = &newsboat_ok {
         println!("newsboat section skipped: {why}");
     }
+    if let Some(pages) = &corpus.pages {
+        println!(
+            "BENCH_CONTENT=pages: entries carry the article markup of {} real pages, their text nodes' words walked from the chain",
+            pages.templates.len()
+        );
+    }
     let mut table = String::new();
     for &n in &feed_counts {
         let shape = Shape { feeds: n, entries };
@@ -901,6 +1212,9 @@ fn main() {
             );
             if let Some(f) = footprint(&corpus, shape, dir.path()) {
                 println!("{f}");
+            }
+            if std::env::var("BENCH_STEADY").as_deref() == Ok("1") {
+                steady_state(&corpus, shape, dir.path(), &config);
             }
             // BENCH_KEEP=1: the directory stays, for runs by hand against its database.
             if std::env::var("BENCH_KEEP").as_deref() == Ok("1") {
