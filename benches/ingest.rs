@@ -61,6 +61,7 @@ const CONCURRENCY: usize = 32;
 const COPIES: usize = 4;
 const LAST_MODIFIED: &str = "Sun, 01 Nov 2026 00:00:00 GMT";
 
+// Only `load` is used here: the labelling API is the cleaner benches'.
 #[path = "../tests/support/clean_real.rs"]
 #[allow(dead_code)]
 mod clean_real;
