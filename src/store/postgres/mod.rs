@@ -7,9 +7,9 @@
 //! The read commands' statements are `reads.rs`, run on `pool.rs`'s clients by
 //! the store's functions, which choose the engine. The daemon and the commands
 //! that write do not run on PostgreSQL yet. Like the rest of `store/`, it holds
-//! every SQL statement it runs and never decides anything about feeds. A [`postgres::Client`] blocks the thread that calls it:
-//! it must never be called on a tokio runtime thread (the store's work runs on
-//! its own threads, or `spawn_blocking`).
+//! every SQL statement it runs and never decides anything about feeds. A
+//! [`postgres::Client`] blocks the thread that calls it: it must never be
+//! called on a tokio runtime thread (calls go through [`off_runtime`]).
 
 pub mod copy;
 pub mod migrate;
