@@ -29,7 +29,7 @@ struct Cli {
     /// The feed list [default: $FEEDSIEVE_CONFIG, else /etc/feedsieve/feedsieve.toml]
     #[arg(long, short, global = true, env = "FEEDSIEVE_CONFIG")]
     config: Option<PathBuf>,
-    /// The SQLite database, overriding [storage] database of the config.
+    /// The database (a SQLite file, or postgres://… for copy and the read commands), overriding [storage] database.
     #[arg(long, global = true, env = "FEEDSIEVE_DATABASE")]
     database: Option<PathBuf>,
     /// More logging (-v: one line per fetch, -vv: everything); RUST_LOG overrides.
@@ -445,23 +445,20 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// The name of a command that opens the database, for the error a PostgreSQL
-/// database gets; `None` for commands that do not, and for `copy`.
+/// The name of a command that opens the database and does not run on
+/// PostgreSQL yet, for the error a PostgreSQL database gets; `None` for the
+/// others (`copy` and the read commands run there).
 fn database_command(command: &Command) -> Option<&'static str> {
     Some(match command {
         Command::Run { .. } => "run",
-        Command::Feeds { .. } => "feeds",
-        Command::Search { .. } => "search",
         Command::Vacuum => "vacuum",
-        Command::Stories { .. } => "stories",
         Command::Rededup => "rededup",
         Command::Reclean => "reclean",
-        Command::Export { .. } => "export",
         _ => return None,
     })
 }
 
-/// Only `copy` runs on PostgreSQL so far: another command given a
+/// Only `copy` and the read commands run on PostgreSQL so far: another command given a
 /// `postgres://` database stops here, naming itself. The config is read
 /// quietly (its warnings are the command's to log); one that does not load
 /// is left to the command's own report.

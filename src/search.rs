@@ -1,11 +1,13 @@
-//! Full-text search over stories (SQLite FTS5), ranked by bm25, one hit per
-//! story.
+//! Full-text search over stories, ranked with titles weighted, one hit per
+//! story: SQLite's FTS5 (bm25) or PostgreSQL's `tsvector` (`ts_rank`), the
+//! query parsed here once ([`parse_query`]) and run by `store::search`.
 //!
-//! Writers never touch the index directly: triggers queue changed stories in
-//! `search_dirty`, and `index_batch` indexes the queue in large batches:
+//! On SQLite, writers never touch the index directly: triggers queue changed
+//! stories in `search_dirty`, and `index_batch` indexes the queue in large batches:
 //! the daemon every few seconds and at the end of `run --once`, through its
 //! writer (`Store::catch_up_search`); `search` and other commands before
-//! they query, through [`catch_up`], so results are never stale. It never
+//! they query, through [`catch_up`], so results are never stale. PostgreSQL
+//! keeps its index itself, on every write: nothing is queued there. It never
 //! changes entries or stories.
 
 use serde::Serialize;
@@ -31,6 +33,9 @@ pub const BATCH_ALONE: i64 = 10_000;
 ///
 /// [`Store::catch_up_search`]: crate::store::Store::catch_up_search
 pub async fn catch_up(store: &Store) -> Result<usize, StoreError> {
+    if !store.queues_search() {
+        return Ok(0);
+    }
     // One connection for every batch, a transaction each.
     crate::store::read_alone(store, |conn| {
         let queued = crate::store::search::queued(conn)?;
@@ -71,7 +76,8 @@ pub struct SearchHit {
     pub first_seen_at: String,
     /// The canonical copy's own published date, when the feed gave one.
     pub published_at: Option<String>,
-    /// bm25 score (lower is better, as SQLite reports it).
+    /// The engine's score, lower is better: SQLite's bm25, PostgreSQL's
+    /// `-ts_rank` (not comparable between the two).
     pub score: f64,
     pub copies: i64,
     pub snippet: String,
@@ -93,36 +99,56 @@ pub enum SearchError {
 /// `"a phrase"`, `OR`, `NOT` and `prefix*` work as in FTS5, and anything else
 /// is taken literally, so "covid-19" or "AT&T" need no escaping.
 pub async fn search(store: &Store, query: &str, limit: i64) -> Result<Vec<SearchHit>, SearchError> {
-    let expr = to_fts_query(query).ok_or(SearchError::EmptyQuery)?;
+    let parts = parse_query(query).ok_or(SearchError::EmptyQuery)?;
     // A read-only database is searched as indexed: stories the daemon
     // stored since its last indexing pass (within seconds) are not found yet.
     if !store.read_only {
         catch_up(store).await?;
     }
-    let hits = store
-        .read(|conn| crate::store::search::matching(conn, &expr, limit))
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(_, Some(message)) => SearchError::BadQuery {
-                query: query.to_string(),
-                message,
-            },
-            other => SearchError::Store(other.into()),
-        })?;
+    let hits = crate::store::search::matching(store, &parts, limit).map_err(|e| match e {
+        crate::store::search::MatchError::BadQuery(message) => SearchError::BadQuery {
+            query: query.to_string(),
+            message,
+        },
+        crate::store::search::MatchError::Store(e) => SearchError::Store(e),
+    })?;
     let terms = query_terms(query);
     Ok(hits
         .into_iter()
         .map(|mut hit| {
-            hit.snippet = snippet(hit.body.as_deref().unwrap_or(""), &terms, 30);
+            // The engine's own snippet when it made one (PostgreSQL's ts_headline).
+            if hit.snippet.is_empty() {
+                hit.snippet = snippet(hit.body.as_deref().unwrap_or(""), &terms, 30);
+            }
             hit.body = None;
             hit
         })
         .collect())
 }
 
-/// Turns user input into an FTS5 expression: words are quoted (so
-/// punctuation is literal), quoted phrases stay phrases, `OR`/`NOT`/`AND`
-/// stay operators, a trailing `*` stays a prefix search.
-pub fn to_fts_query(input: &str) -> Option<String> {
+/// One piece of a parsed search query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A word, taken literally; `prefix`: it ended in `*`.
+    Word { text: String, prefix: bool },
+    /// A quoted phrase.
+    Phrase(String),
+    /// An operator between two terms.
+    Op(Op),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    And,
+    Or,
+    Not,
+}
+
+/// Parses user input: quoted phrases stay phrases, `OR`/`NOT`/`AND` between
+/// terms stay operators, a trailing `*` makes a prefix, every other word is
+/// literal; `None` when no term is left. The store turns it into its
+/// engine's query.
+pub fn parse_query(input: &str) -> Option<Vec<Part>> {
     let mut parts = Vec::new();
     let mut rest = input.trim();
     while !rest.is_empty() {
@@ -130,7 +156,7 @@ pub fn to_fts_query(input: &str) -> Option<String> {
             let end = after.find('"').unwrap_or(after.len());
             let phrase = after[..end].trim();
             if !phrase.is_empty() {
-                parts.push(format!("\"{}\"", phrase.replace('"', "")));
+                parts.push(Part::Phrase(phrase.replace('"', "")));
             }
             rest = after.get(end + 1..).unwrap_or("").trim_start();
             continue;
@@ -138,30 +164,58 @@ pub fn to_fts_query(input: &str) -> Option<String> {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..end];
         rest = rest[end..].trim_start();
-        match word {
+        let op = match word {
+            "OR" => Some(Op::Or),
+            "NOT" => Some(Op::Not),
+            "AND" => Some(Op::And),
+            _ => None,
+        };
+        match op {
             // An operator between terms; a dangling one is dropped, not searched for.
-            "OR" | "NOT" | "AND" => {
+            Some(op) => {
                 if !parts.is_empty() && !rest.is_empty() {
-                    parts.push(word.to_string());
+                    parts.push(Part::Op(op));
                 }
             }
-            _ => {
+            None => {
                 let (stem, prefix) = match word.strip_suffix('*') {
-                    Some(stem) if !stem.is_empty() => (stem, "*"),
-                    _ => (word, ""),
+                    Some(stem) if !stem.is_empty() => (stem, true),
+                    _ => (word, false),
                 };
-                let stem = stem.replace('"', "");
-                if stem.chars().any(char::is_alphanumeric) {
-                    parts.push(format!("\"{stem}\"{prefix}"));
+                let text = stem.replace('"', "");
+                if text.chars().any(char::is_alphanumeric) {
+                    parts.push(Part::Word { text, prefix });
                 }
             }
         }
     }
     // A query that ended in an operator, or was all punctuation, has no terms.
-    while matches!(parts.last().map(String::as_str), Some("OR" | "NOT" | "AND")) {
+    while matches!(parts.last(), Some(Part::Op(_))) {
         parts.pop();
     }
-    (!parts.is_empty()).then(|| parts.join(" "))
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Turns user input into an FTS5 expression: words are quoted (so
+/// punctuation is literal), quoted phrases stay phrases, `OR`/`NOT`/`AND`
+/// stay operators, a trailing `*` stays a prefix search.
+pub fn to_fts_query(input: &str) -> Option<String> {
+    parse_query(input).map(|parts| fts_expression(&parts))
+}
+
+/// A parsed query as an FTS5 expression.
+pub(crate) fn fts_expression(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Word { text, prefix } => format!("\"{text}\"{}", if *prefix { "*" } else { "" }),
+            Part::Phrase(text) => format!("\"{text}\""),
+            Part::Op(Op::And) => "AND".to_string(),
+            Part::Op(Op::Or) => "OR".to_string(),
+            Part::Op(Op::Not) => "NOT".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn query_terms(query: &str) -> Vec<String> {

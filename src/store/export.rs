@@ -2,6 +2,7 @@
 //! that carried each, and the canonical copy's enclosures. Rendering is
 //! `crate::export`'s; this only reads.
 
+use super::postgres::reads;
 use super::{Store, StoreError};
 
 /// A story and its canonical copy.
@@ -48,6 +49,9 @@ impl Store {
         category: Option<&str>,
         limit: i64,
     ) -> Result<Vec<StoryRow>, StoreError> {
+        if let Some(pg) = self.pg() {
+            return Ok(pg.run(|c| reads::story_rows(c, from, category, limit))?);
+        }
         Ok(self.read(|conn| {
             conn.prepare_cached(
                 "SELECT s.id, s.canonical_entry_id, COALESCE(s.title, e.title) AS title,
@@ -82,6 +86,9 @@ impl Store {
     /// Every copy of the stories first seen at or after `from`, by story,
     /// then in the order they were fetched.
     pub async fn copy_rows(&self, from: &str) -> Result<Vec<CopyRow>, StoreError> {
+        if let Some(pg) = self.pg() {
+            return Ok(pg.run(|c| reads::copy_rows(c, from))?);
+        }
         Ok(self.read(|conn| {
             conn.prepare_cached(
                 "SELECT e.story_id, e.id AS entry_id, e.url AS entry_url,
@@ -108,6 +115,9 @@ impl Store {
     /// The enclosures of the canonical copies of the stories first seen at
     /// or after `from`, by story, in their feed's order.
     pub async fn enclosure_rows(&self, from: &str) -> Result<Vec<EnclosureRow>, StoreError> {
+        if let Some(pg) = self.pg() {
+            return Ok(pg.run(|c| reads::enclosure_rows(c, from))?);
+        }
         Ok(self.read(|conn| {
             conn.prepare_cached(
                 "SELECT s.id AS story_id, x.url, x.type AS mime_type, x.length

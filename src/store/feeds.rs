@@ -91,6 +91,9 @@ impl Store {
 
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
+        if let Some(pg) = self.pg() {
+            return Ok(pg.run(super::postgres::reads::feed_overview)?);
+        }
         Ok(self.read(|conn| {
             conn.prepare_cached(
                 "SELECT f.id, f.url, f.fetch_url, COALESCE(f.name, f.title) AS name, f.enabled,

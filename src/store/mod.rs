@@ -1,4 +1,5 @@
-//! Storage: the SQLite database of feeds, entries and stories.
+//! Storage: the database of feeds, entries and stories, a SQLite file or
+//! (for the read commands so far, issue 19) a PostgreSQL database.
 //!
 //! One transaction per fetched feed, so a crash never leaves half a feed.
 //! It never fetches, parses, cleans or decides: it persists and reads what
@@ -9,7 +10,8 @@
 //! checkpoints) and the statements the de-duplicator's decisions call.
 //! `open.rs` opens and migrates the file; `feeds.rs` holds the feed rows,
 //! `entries.rs` the entry rows and pages; `maintain.rs` retention and
-//! vacuum, `export.rs` the merged feed's reads.
+//! vacuum, `export.rs` the merged feed's reads; `postgres/` PostgreSQL's
+//! side. Which engine runs a read is decided here, in `store/`, never above.
 
 pub(crate) mod stories;
 
@@ -18,6 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+mod engine;
 mod entries;
 mod export;
 mod feeds;
@@ -28,6 +31,7 @@ mod maintain;
 mod migrate;
 mod open;
 
+use engine::Engine;
 pub use entries::*;
 pub use export::{CopyRow, EnclosureRow, StoryRow};
 pub use feeds::*;
@@ -76,10 +80,13 @@ pub enum StoreError {
     )]
     Outdated { path: String },
     #[error(
-        "{url} is a PostgreSQL database: only `feedsieve copy` supports PostgreSQL so far \
-         (issue 19); the daemon and the other commands need a SQLite file"
+        "{url} is a PostgreSQL database: only `copy`, `feeds`, `stories`, `search` and \
+         `export` support PostgreSQL so far (issue 19); the daemon and the commands that \
+         write need a SQLite file"
     )]
     Postgres { url: String },
+    #[error(transparent)]
+    Pg(#[from] postgres::PgError),
 }
 
 impl StoreError {
@@ -131,6 +138,8 @@ const WRITER_CACHE_KIB: u32 = 4 * 1024;
 /// together queue in-process instead of failing on SQLITE_BUSY.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Which engine holds the database.
+    engine: Engine,
     /// How connections open the file (read-write, or the read-only fallback).
     mode: Mode,
     /// Opened read-only ([`Access::Read`] on a file that cannot be written).
@@ -339,10 +348,11 @@ impl Store {
     /// Opens the database as `access` allows (see [`Access`]).
     pub async fn open_with(path: &Path, access: Access) -> Result<Store, StoreError> {
         if postgres::is_url(path) {
-            return Err(StoreError::postgres(path));
+            return Store::open_postgres(path, access);
         }
         let mode = run_blocking(|| open_with(path, access))?;
         Ok(Store {
+            engine: Engine::Sqlite,
             mode,
             read_only: mode != Mode::Write,
             path: path.to_path_buf(),

@@ -4,10 +4,51 @@
 //! story's title and text through the view `story_search_source`, and the
 //! triggers of migration 0015 keep one rule (a queued story has no tokens in
 //! the index; any other story is indexed with exactly what the view says), so
-//! this only ever inserts. It never changes entries or stories.
+//! this only ever inserts. [`matching`] runs a query on either engine
+//! (PostgreSQL's index is `entries.search_vector`, kept by the engine: nothing
+//! to index there). It never changes entries or stories.
 
-use super::StoreError;
-use crate::search::SearchHit;
+use super::{Store, StoreError};
+use crate::search::{Part, SearchHit};
+
+/// Why a query found nothing to return.
+#[derive(Debug)]
+pub(crate) enum MatchError {
+    /// The engine rejected the query; its message.
+    BadQuery(String),
+    Store(StoreError),
+}
+
+/// The stories matching `query`, best first (titles weighing ten times the
+/// text), at most `limit` (all when negative). On SQLite each hit carries the
+/// canonical copy's text for the caller's snippet; on PostgreSQL a snippet
+/// of its own (`ts_headline`).
+pub(crate) fn matching(
+    store: &Store,
+    query: &[Part],
+    limit: i64,
+) -> Result<Vec<SearchHit>, MatchError> {
+    if let Some(pg) = store.pg() {
+        return pg
+            .run(|client| super::postgres::reads::search(client, query, limit))
+            .map_err(|e| match e {
+                super::postgres::PgError::Sql(e)
+                    if e.code() == Some(&postgres::error::SqlState::SYNTAX_ERROR) =>
+                {
+                    let message = e.as_db_error().map(|d| d.message().to_string());
+                    MatchError::BadQuery(message.unwrap_or_else(|| e.to_string()))
+                }
+                other => MatchError::Store(other.into()),
+            });
+    }
+    let expr = crate::search::fts_expression(query);
+    store
+        .read(|conn| fts_matching(conn, &expr, limit))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(_, Some(message)) => MatchError::BadQuery(message),
+            other => MatchError::Store(other.into()),
+        })
+}
 
 /// Indexes up to `batch` queued stories, inside the caller's write
 /// transaction; returns how many (0: the queue is empty).
@@ -57,7 +98,7 @@ pub(crate) fn forget_index(conn: &rusqlite::Connection) -> Result<(), StoreError
 /// The stories matching the FTS5 expression `expr`, best first (bm25,
 /// titles weighing ten times the text), with the canonical copy's text for
 /// the caller's snippet.
-pub(crate) fn matching(
+fn fts_matching(
     conn: &rusqlite::Connection,
     expr: &str,
     limit: i64,

@@ -1,6 +1,6 @@
 //! The `stories` table's SQL: keeps one story's row in step with its
 //! entries (canonical entry, title, url, times) and lists stories for
-//! `feedsieve stories`.
+//! `feedsieve stories` (on PostgreSQL through `postgres/reads.rs`).
 //!
 //! It never decides which entries belong together; that is the
 //! de-duplicator's job (`dedup/`), which calls it to record what it decided.
@@ -213,6 +213,9 @@ pub async fn list_stories_limited(
     let since = since
         .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
         .unwrap_or_default();
+    if let Some(pg) = store.pg() {
+        return Ok(pg.run(|c| super::postgres::reads::stories(c, &since, limit))?);
+    }
     type Row = (
         i64,
         Option<String>,

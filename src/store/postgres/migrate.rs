@@ -39,12 +39,51 @@ pub enum PgMigrateError {
         description: &'static str,
         source: postgres::Error,
     },
+    #[error("it holds no feedsieve database: `feedsieve copy --to` fills one from a SQLite file")]
+    Empty,
+    #[error(
+        "it needs migration {0}, which only `feedsieve copy --to` applies so far \
+         (it was made by an older feedsieve)"
+    )]
+    Behind(i64),
     #[error(transparent)]
     Sql(#[from] postgres::Error),
 }
 
 fn checksum(sql: &str) -> Vec<u8> {
     Sha384::digest(sql.as_bytes()).to_vec()
+}
+
+/// Checks, changing nothing, that the database has every migration of this
+/// feedsieve, each with this feedsieve's SQL, and none it does not know: for
+/// opening a database that only reads.
+pub fn check(client: &mut postgres::Client) -> Result<(), PgMigrateError> {
+    let recorded: bool = client
+        .query_one(
+            "SELECT to_regclass('feedsieve_migrations') IS NOT NULL",
+            &[],
+        )?
+        .try_get(0)?;
+    if !recorded {
+        return Err(PgMigrateError::Empty);
+    }
+    let applied = client.query(
+        "SELECT version, checksum FROM feedsieve_migrations ORDER BY version",
+        &[],
+    )?;
+    let mut versions = Vec::with_capacity(applied.len());
+    for row in &applied {
+        let (version, sum): (i64, Vec<u8>) = (row.try_get(0)?, row.try_get(1)?);
+        match MIGRATIONS.iter().find(|k| k.version == version) {
+            None => return Err(PgMigrateError::Newer(version)),
+            Some(k) if checksum(k.sql) != sum => return Err(PgMigrateError::Changed(version)),
+            Some(_) => versions.push(version),
+        }
+    }
+    match MIGRATIONS.iter().find(|m| !versions.contains(&m.version)) {
+        Some(m) => Err(PgMigrateError::Behind(m.version)),
+        None => Ok(()),
+    }
 }
 
 /// Applies the migrations the database has not had yet; returns how many.

@@ -4,14 +4,17 @@
 //! file and a PostgreSQL database (`copy.rs`; `sides.rs` its statements on
 //! either engine, `tables.rs` the tables and their columns).
 //!
-//! The daemon and the other commands do not run on PostgreSQL yet. Like the
-//! rest of `store/`, it holds every SQL statement it runs and never decides
-//! anything about feeds. A [`postgres::Client`] blocks the thread that calls it:
-//! it must never be called on a tokio runtime thread (the store's work runs on
-//! its own threads, or `spawn_blocking`).
+//! The read commands' statements are `reads.rs`, run on `pool.rs`'s clients by
+//! the store's functions, which choose the engine. The daemon and the commands
+//! that write do not run on PostgreSQL yet. Like the rest of `store/`, it holds
+//! every SQL statement it runs and never decides anything about feeds. A
+//! [`postgres::Client`] blocks the thread that calls it: it must never be
+//! called on a tokio runtime thread (calls go through [`off_runtime`]).
 
 pub mod copy;
 pub mod migrate;
+mod pool;
+pub(crate) mod reads;
 mod sides;
 mod tables;
 
@@ -21,6 +24,7 @@ use std::time::Duration;
 
 pub use copy::{CopyError, CopyOptions, CopyReport, Direction};
 pub use migrate::PgMigrateError;
+pub use pool::{Pool, off_runtime};
 
 /// How long connecting may take before it fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -64,6 +68,8 @@ pub enum PgError {
         url: String,
         source: postgres::Error,
     },
+    #[error("PostgreSQL database {url}: {source}")]
+    Schema { url: String, source: PgMigrateError },
     #[error("PostgreSQL: {0}")]
     Sql(#[from] postgres::Error),
 }
