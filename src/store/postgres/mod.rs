@@ -38,19 +38,37 @@ pub fn is_url(database: &Path) -> bool {
 }
 
 /// `url` with its password, if any, replaced by `***`: for messages and logs.
+/// The password can be in the user info (`user:password@`) or, as libpq
+/// also accepts, a `password=` query parameter.
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
+    let authority = match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_string(),
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_string(),
         },
-        None => url.to_string(),
-    }
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|param| match param.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => param.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", params.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    format!("{scheme}://{authority}{tail}")
 }
 
 /// What went wrong talking to PostgreSQL.
@@ -132,6 +150,14 @@ mod tests {
         );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("postgres://h/a@b"), "postgres://h/a@b");
+        assert_eq!(
+            redact("postgres://u@h/db?sslmode=disable&password=secret&application_name=x"),
+            "postgres://u@h/db?sslmode=disable&password=***&application_name=x"
+        );
+        assert_eq!(
+            redact("postgresql://u:a@h/db?Password=b"),
+            "postgresql://u:***@h/db?Password=***"
+        );
     }
 
     #[test]
