@@ -12,6 +12,10 @@
 //! [`maintain`] serve the stored data: full-text search, retention, vacuum.
 //! See ARCHITECTURE.md.
 
+// The docs are the developers' map (`cargo doc --document-private-items`):
+// a public item's doc may point at the private helper that does the work.
+#![allow(rustdoc::private_intra_doc_links)]
+
 pub mod clean;
 pub mod config;
 pub mod copy;

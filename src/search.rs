@@ -227,7 +227,7 @@ fn query_terms(query: &str) -> Vec<String> {
 }
 
 /// About `words` words of `body` around the first query term, the terms in
-/// [brackets].
+/// \[brackets\].
 pub fn snippet(body: &str, terms: &[String], words: usize) -> String {
     let tokens: Vec<&str> = body.split_whitespace().collect();
     let is_term = |token: &str| {

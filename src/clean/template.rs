@@ -100,8 +100,8 @@ pub struct BlockStat {
 pub struct FeedTemplate {
     pub entries_seen: u64,
     pub blocks: HashMap<u64, BlockStat>,
-    /// Blocks added or counted since [`load`](FeedTemplate::load): the rows
-    /// [`save`](FeedTemplate::save) writes. A feed's template holds up to
+    /// Blocks added or counted since [`load_template`](crate::store::load_template): the rows
+    /// [`save_template`](crate::store::save_template) writes. A feed's template holds up to
     /// [`MAX_BLOCKS`] rows, and a poll brings a few new entries: rewriting
     /// them all at each poll was most of a small feed's write.
     changed: HashSet<u64>,

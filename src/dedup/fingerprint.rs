@@ -506,7 +506,7 @@ pub fn verdict(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Match,
 /// Whether two entries run under one headline: the shorter title's words
 /// (at least [`MIN_TITLE_WORDS`] of them) appear in order and together in
 /// the longer one, both as [`title_key`] normalises them. An aggregator's
-/// "<headline> - <Outlet>", a numbered wire update of the headline and an
+/// "\<headline\> - \<Outlet\>", a numbered wire update of the headline and an
 /// upper-cased headline agree with the article's; a digest's own title
 /// does not.
 pub fn headlines_agree(a: Option<&str>, b: Option<&str>) -> bool {

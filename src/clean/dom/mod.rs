@@ -5,7 +5,7 @@
 //!
 //! Split along its seams: this file holds the arena and its building;
 //! [`allow`] says which tags, attributes and URLs are kept; [`scan`] counts
-//! words and collapses whitespace (the byte-level scanners); [`write`] writes
+//! words and collapses whitespace (the byte-level scanners); [`write`](mod@write) writes
 //! the kept nodes as HTML and text.
 //!
 //! It must never emit a tag, attribute or URL scheme that is not on the

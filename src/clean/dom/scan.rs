@@ -262,7 +262,7 @@ pub(super) fn chunk_masks(chunk: &[u8]) -> (u64, u64, u64, u64) {
     swar_masks(chunk)
 }
 
-/// [`swar_masks`] sixteen bytes at a time with SSE2, which every x86-64
+/// `swar_masks` sixteen bytes at a time with SSE2, which every x86-64
 /// processor has: the eight-byte range tests and bit gathering were most
 /// of word counting, itself the largest single cost of cleaning. Rust lets
 /// a `#[target_feature]` function be called only in `unsafe`, even for a

@@ -142,7 +142,7 @@ impl Ends {
     }
 }
 
-/// A character [`bare`] keeps: a letter or digit.
+/// A character `bare` keeps: a letter or digit.
 #[inline]
 pub(super) fn bare_keeps(c: char) -> bool {
     if c.is_ascii() {
@@ -153,7 +153,7 @@ pub(super) fn bare_keeps(c: char) -> bool {
     }
 }
 
-/// The last four bytes of [`bare`]`(lower)`, the last one lowest and NUL
+/// The last four bytes of `bare``(lower)`, the last one lowest and NUL
 /// where it is shorter, without writing it: a backward scan that stops as
 /// soon as it has them.
 pub(super) fn bare_tail(lower: &str) -> u32 {
@@ -309,7 +309,7 @@ pub(super) fn bare(lower: &str) -> String {
     out
 }
 
-/// [`bare`], appended to `out`.
+/// `bare`, appended to `out`.
 pub(super) fn bare_into(lower: &str, out: &mut String) {
     let bytes = lower.as_bytes();
     let from = out.len();

@@ -72,7 +72,7 @@ fn ends_sentence(raw: &str) -> bool {
 }
 
 /// Contexts where both texts state a fact and no fact of one is a fact of
-/// the other: "fall [11] cents" against "fall [3] cents". Copies state the
+/// the other: "fall \[11\] cents" against "fall \[3\] cents". Copies state the
 /// same facts in the same places; a text that only adds or lacks passages
 /// has facts in contexts the other lacks, which do not count.
 pub fn conflicts(a: &[Fact], b: &[Fact]) -> usize {

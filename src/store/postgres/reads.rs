@@ -183,7 +183,7 @@ pub(crate) fn enclosure_rows(
 }
 
 /// `ts_headline`'s options: about 30 words around the terms, each in
-/// [brackets], as the SQLite path's snippet marks them.
+/// \[brackets\], as the SQLite path's snippet marks them.
 const HEADLINE: &str = "StartSel=[, StopSel=], MaxWords=30, MinWords=15, ShortWord=0";
 
 /// The stories whose canonical copy matches `query`, best first (score:
