@@ -48,6 +48,7 @@ pub async fn run(
         direction,
         batch_rows,
         stop_after_batches,
+        migrate_up_to: None,
     };
     let report = tokio::task::spawn_blocking(move || postgres::copy::run(&options))
         .await

@@ -48,6 +48,9 @@ pub struct CopyOptions {
     /// For tests: stop with [`CopyError::Stopped`] after this many batches
     /// committed, as a copy killed there would.
     pub stop_after_batches: Option<u64>,
+    /// For tests: migrate the PostgreSQL database only up to this version,
+    /// as an older feedsieve would have (`None`: every migration).
+    pub migrate_up_to: Option<i64>,
 }
 
 /// What a finished copy did.
@@ -147,10 +150,10 @@ pub fn run(options: &CopyOptions) -> Result<CopyReport, CopyError> {
     let (mut source, mut target): (Box<dyn Side>, Box<dyn Side>) = match options.direction {
         Direction::ToPostgres => (
             Box::new(SqliteSide::open(&options.sqlite, Access::Read)?),
-            Box::new(PgSide::open(&options.url)?),
+            Box::new(PgSide::open(&options.url, options.migrate_up_to)?),
         ),
         Direction::FromPostgres => (
-            Box::new(PgSide::open(&options.url)?),
+            Box::new(PgSide::open(&options.url, options.migrate_up_to)?),
             Box::new(SqliteSide::open(&options.sqlite, Access::Create)?),
         ),
     };

@@ -89,6 +89,12 @@ pub fn check(client: &mut postgres::Client) -> Result<(), PgMigrateError> {
 /// Applies the migrations the database has not had yet; returns how many.
 /// Checks the ones it has had first: same SQL, none unknown.
 pub fn run(client: &mut postgres::Client) -> Result<usize, PgMigrateError> {
+    run_up_to(client, i64::MAX)
+}
+
+/// [`run`], stopping after version `last`: for tests, which make a database
+/// as an older feedsieve left it, to see the later migrations apply to it.
+pub fn run_up_to(client: &mut postgres::Client, last: i64) -> Result<usize, PgMigrateError> {
     client.batch_execute(
         "CREATE TABLE IF NOT EXISTS feedsieve_migrations (
             version        BIGINT PRIMARY KEY,
@@ -99,7 +105,7 @@ pub fn run(client: &mut postgres::Client) -> Result<usize, PgMigrateError> {
         )",
     )?;
     let mut count = 0;
-    for m in MIGRATIONS {
+    for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
         let started = Instant::now();
         let mut tx = client.transaction()?;
         // Held to the end of this transaction: another process migrating the

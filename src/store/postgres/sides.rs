@@ -261,12 +261,15 @@ pub(super) struct PgSide {
 const COPY_LOCK_KEY: i64 = 0x6673_2063_6f70_7900;
 
 impl PgSide {
-    /// Connects and migrates.
-    pub fn open(url: &str) -> Result<PgSide, CopyError> {
+    /// Connects and migrates (up to version `up_to`, for tests; all of them
+    /// by default).
+    pub fn open(url: &str, up_to: Option<i64>) -> Result<PgSide, CopyError> {
         let mut client = super::connect(url)?;
-        super::migrate::run(&mut client).map_err(|source| CopyError::PgMigrate {
-            url: super::redact(url),
-            source,
+        super::migrate::run_up_to(&mut client, up_to.unwrap_or(i64::MAX)).map_err(|source| {
+            CopyError::PgMigrate {
+                url: super::redact(url),
+                source,
+            }
         })?;
         Ok(PgSide {
             client,
