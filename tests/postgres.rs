@@ -260,19 +260,26 @@ async fn copy_to_postgres_and_back_keeps_every_row_and_search_works_there() {
             .unwrap();
         assert!(none.is_empty());
         // A word glued to the one before by a full stop, a slash or an at sign
-        // is still a word (PostgreSQL's parser alone would take a host name).
-        // Rolled back: the copy back must find the rows as they were.
+        // is still a word (PostgreSQL's parser alone would take a host name),
+        // so is each part of a hyphenated word, a word in angle brackets (a
+        // tag to the parser) and after a '+'; accents fold, in the text and in
+        // the query folded as the README says. Rolled back: the copy back must
+        // find the rows as they were.
         let mut tx = client.transaction().unwrap();
         tx.batch_execute(
-            "UPDATE entries SET content_text = 'It ended.Zebras crossed in/out at noon@dusk.'
+            "UPDATE entries SET content_text = 'It ended.Zebras crossed in/out at noon@dusk              by a York-listed CAFÉ, <The Palace> &amp; +49.'
              WHERE guid = 'a2'",
         )
         .unwrap();
-        for word in ["ended", "zebras", "in", "out", "noon", "dusk"] {
+        for word in [
+            "ended", "zebras", "in", "out", "noon", "dusk", "york", "listed", "cafe", "café",
+            "Café", "palace", "amp", "49",
+        ] {
             let hits = tx
                 .query(
                     "SELECT 1 FROM entries
-                     WHERE search_vector @@ websearch_to_tsquery('simple', $1) AND guid = 'a2'",
+                     WHERE search_vector @@ websearch_to_tsquery('simple', feedsieve_search_text($1))
+                       AND guid = 'a2'",
                     &[&word],
                 )
                 .unwrap();
@@ -580,6 +587,129 @@ async fn read_commands_give_the_same_answers_on_postgres() {
         !said.contains("secret") && !said.contains("panicked"),
         "{said}"
     );
+}
+
+/// A database the real pipeline built from one loopback feed whose stories
+/// hold accented words, unaccented and capitalised forms of them, and phrases
+/// across a hyphen and an en dash: what SQLite's unicode61 index folds and
+/// splits, and PostgreSQL's parser by itself does not.
+async fn accents_database() -> (Server, Env) {
+    let server = Server::start().await;
+    server.route(
+        "/d.xml",
+        Route::rss(support::rss(
+            "Site D",
+            &[
+                ("d1", "A café opens by the harbour", "<p>The new café by the harbour serves fish soup and crème brûlée, and its owner says the terrace will stay open all winter long.</p>"),
+                ("d2", "Rents push out the corner cafe", "<p>The corner cafe on Station Road will close in March after its rent doubled, the third small business on the street to go this year.</p>"),
+                ("d3", "CAFÉ SOCIETY RETURNS TO THE OLD THEATRE", "<p>A music festival named after the old film fills the theatre with jazz bands from Tuesday to Sunday, with tickets sold at the door only.</p>"),
+                ("d4", "Shipping group lists its shares", "<p>Shares of the New York-listed shipping group rose sharply on Monday after it reported record freight volumes across the Atlantic routes.</p>"),
+                ("d5", "Mayor of New York visits the port", "<p>The mayor of New York toured the container terminal on Friday and promised money for dredging the channel before the autumn storms.</p>"),
+                ("d6", "Night train returns", "<p>The Paris–Berlin night train will run again from December, the operators said, with sleeping cars bought second hand from Austria.</p>"),
+            ],
+        )),
+    );
+    let env = Env::new(&[server.url("/d.xml")], &[]);
+    env.run(std::time::Duration::from_secs(60)).await;
+    (server, env)
+}
+
+/// The queries SQLite's index folds or splits, with the stories (by guid of
+/// their entry) each must find on both engines.
+const FOLDED_QUERIES: [(&str, &[&str]); 9] = [
+    ("café", &["d1", "d2", "d3"]),
+    ("cafe", &["d1", "d2", "d3"]),
+    ("CAFÉ", &["d1", "d2", "d3"]),
+    ("caf*", &["d1", "d2", "d3"]),
+    ("creme brulee", &["d1"]),
+    ("\"new york\"", &["d4", "d5"]),
+    ("\"york listed\"", &["d4"]),
+    ("york-listed", &["d4"]),
+    ("\"paris berlin\"", &["d6"]),
+];
+
+/// Each of [`FOLDED_QUERIES`] finds its stories on SQLite and on `url`.
+async fn assert_folded_search_matches(env: &Env, url: &str) {
+    let sqlite = env.db_path().display().to_string();
+    for (query, guids) in FOLDED_QUERIES {
+        let mut expect: Vec<i64> = guids
+            .iter()
+            .map(|guid| {
+                env.db().scalar(
+                    "SELECT story_id FROM entries WHERE guid = ?1",
+                    [guid.to_string()],
+                )
+            })
+            .collect();
+        expect.sort();
+        for database in [sqlite.as_str(), url] {
+            let out = feedsieve(args(&["--database", database, "search", "--json", query])).await;
+            let mut found: Vec<i64> = hits(&out).into_iter().map(|(id, _)| id).collect();
+            found.sort();
+            assert_eq!(found, expect, "{query} on {database}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_folds_accents_and_splits_hyphens_on_both_engines() {
+    let (_server, env) = accents_database().await;
+    let db = pg::database();
+    let config = env.config_path().display().to_string();
+    let out = feedsieve(args(&["--config", &config, "copy", "--to", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert_folded_search_matches(&env, &db.url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migration_2_applies_to_a_database_at_version_1_holding_data() {
+    use feedsieve::store::postgres::{CopyOptions, Direction, copy};
+    let (_server, env) = accents_database().await;
+    let db = pg::database();
+    // The copy an older feedsieve made: schema version 1, every row.
+    let options = CopyOptions {
+        sqlite: env.db_path(),
+        url: db.url.clone(),
+        direction: Direction::ToPostgres,
+        batch_rows: 1000,
+        stop_after_batches: None,
+        migrate_up_to: Some(1),
+    };
+    off_runtime(move || copy::run(&options).unwrap());
+    assert_eq!(
+        pg_scalar(&db.url, "SELECT MAX(version) FROM feedsieve_migrations"),
+        1
+    );
+    let entries = pg_scalar(&db.url, "SELECT COUNT(*) FROM entries");
+    assert_eq!(entries, 6);
+    // Version 1's vector: accents count, so 'cafe' misses the two cafés.
+    let unaccented =
+        "SELECT COUNT(*) FROM entries WHERE search_vector @@ to_tsquery('simple', 'cafe')";
+    assert_eq!(pg_scalar(&db.url, unaccented), 1);
+    // This feedsieve's read commands want version 2, and say who applies it.
+    let out = feedsieve(args(&["--database", &db.url, "search", "cafe"])).await;
+    assert!(!out.status.success());
+    assert!(text(&out).contains("needs migration 2"), "{}", text(&out));
+
+    // `copy --to` again: migration 2 recomputes every row's vector in place.
+    let config = env.config_path().display().to_string();
+    let out = feedsieve(args(&["--config", &config, "copy", "--to", &db.url])).await;
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("already holds"), "{}", text(&out));
+    assert_eq!(
+        pg_scalar(&db.url, "SELECT MAX(version) FROM feedsieve_migrations"),
+        2
+    );
+    assert_eq!(pg_scalar(&db.url, "SELECT COUNT(*) FROM entries"), entries);
+    assert_eq!(pg_scalar(&db.url, unaccented), 3);
+    assert_eq!(
+        pg_scalar(
+            &db.url,
+            "SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'entries_search'"
+        ),
+        1
+    );
+    assert_folded_search_matches(&env, &db.url).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

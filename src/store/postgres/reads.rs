@@ -194,7 +194,7 @@ pub(crate) fn search(
     query: &[Part],
     limit: i64,
 ) -> Result<Vec<SearchHit>, PgError> {
-    let tsquery = tsquery(query);
+    let tsquery = tsquery(query, &fold(client, query)?);
     let limit = self::limit(limit);
     let params: [&(dyn ToSql + Sync); 3] = [&tsquery, &limit, &HEADLINE];
     let rows = client.query(
@@ -231,21 +231,41 @@ pub(crate) fn search(
         .collect()
 }
 
+/// Every word and phrase of the query as `entries.search_vector` reads text
+/// (`feedsieve_search_text`, migration 0002: accents folded, `-`, `+`, `.`,
+/// `/`, `@`, `<`, `>` and `&` as spaces), in the query's order. The server folds them, with the
+/// very function the index uses, so both sides always agree: unaccent's rules
+/// are the server's, and a copy of them here could drift. Folding can yield
+/// quotes ('’' is `'`), so it happens before [`tsquery`] escapes the terms.
+fn fold(client: &mut Client, parts: &[Part]) -> Result<Vec<String>, PgError> {
+    let terms: Vec<&str> = parts
+        .iter()
+        .filter_map(|part| match part {
+            Part::Word { text, .. } | Part::Phrase(text) => Some(text.as_str()),
+            Part::Op(_) => None,
+        })
+        .collect();
+    let row = client.query_one(
+        "SELECT coalesce(array_agg(feedsieve_search_text(t) ORDER BY i), '{}')
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(t, i)",
+        &[&terms],
+    )?;
+    Ok(row.try_get(0)?)
+}
+
 /// The parsed query as `to_tsquery` text, with FTS5's meaning: terms side by
 /// side must all match (`&`), `OR` is `|`, `a NOT b` is `a & !b` (tsquery's
 /// precedence, `!` over `&` over `|`, is FTS5's), a phrase or a word the
 /// parser splits ("covid-19") is a quoted lexeme whose tokens must follow
-/// each other, `word*` a prefix (`:*`). `.`, `/` and `@` become spaces, as in
-/// `entries.search_vector`.
-pub(crate) fn tsquery(parts: &[Part]) -> String {
+/// each other, `word*` a prefix (`:*`). `folded` holds the words and phrases
+/// as [`fold`] returned them, in order (a term it lacks is taken as written).
+pub(crate) fn tsquery(parts: &[Part], folded: &[String]) -> String {
     let quote = |text: &str, prefix: bool| {
-        let text: String = text
-            .chars()
-            .map(|c| if matches!(c, '.' | '/' | '@') { ' ' } else { c })
-            .collect();
         let escaped = text.replace('\\', "\\\\").replace('\'', "''");
         format!("'{escaped}'{}", if prefix { ":*" } else { "" })
     };
+    let mut folded = folded.iter();
+    let mut term = |text: &str| folded.next().map_or(text.to_string(), String::clone);
     let mut out = String::new();
     let mut after_term = false;
     for part in parts {
@@ -254,14 +274,14 @@ pub(crate) fn tsquery(parts: &[Part]) -> String {
                 if after_term {
                     out.push_str(" & ");
                 }
-                out.push_str(&quote(text, *prefix));
+                out.push_str(&quote(&term(text), *prefix));
                 after_term = true;
             }
             Part::Phrase(text) => {
                 if after_term {
                     out.push_str(" & ");
                 }
-                out.push_str(&quote(text, false));
+                out.push_str(&quote(&term(text), false));
                 after_term = true;
             }
             Part::Op(op) => {
@@ -284,16 +304,24 @@ mod tests {
     #[test]
     fn queries_keep_their_fts5_meaning_as_tsquery_text() {
         let parse = |q: &str| crate::search::parse_query(q).unwrap_or_default();
-        assert_eq!(tsquery(&parse("parking garages")), "'parking' & 'garages'");
+        let as_written = |q: &str| tsquery(&parse(q), &[]);
+        assert_eq!(as_written("parking garages"), "'parking' & 'garages'");
         assert_eq!(
-            tsquery(&parse("\"city council\" OR mayor")),
+            as_written("\"city council\" OR mayor"),
             "'city council' | 'mayor'"
         );
-        assert_eq!(tsquery(&parse("garage* NOT mall")), "'garage':* & !'mall'");
+        assert_eq!(as_written("garage* NOT mall"), "'garage':* & !'mall'");
+        assert_eq!(as_written("a\\b AND c"), "'a\\\\b' & 'c'");
+    }
+
+    #[test]
+    fn folded_terms_replace_the_written_ones_in_order_and_are_escaped() {
+        let parts = crate::search::parse_query("Café* OR \"New York-listed\" NOT l’Oréal")
+            .unwrap_or_default();
+        let folded = ["Cafe", "New York listed", "l'Oreal"].map(String::from);
         assert_eq!(
-            tsquery(&parse("o'brien example.org")),
-            "'o''brien' & 'example org'"
+            tsquery(&parts, &folded),
+            "'Cafe':* | 'New York listed' & !'l''Oreal'"
         );
-        assert_eq!(tsquery(&parse("a\\b AND c")), "'a\\\\b' & 'c'");
     }
 }
