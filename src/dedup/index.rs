@@ -434,7 +434,7 @@ impl AnchorIndex {
         for (cell, &anchor) in cells.iter_mut().zip(pool) {
             *cell = anchor;
         }
-        self.index_slots(vec![slot]);
+        self.index_slots(slot);
     }
 
     /// The first [`ANCHORS`] non-stop anchors of `slot`'s pool, with their
@@ -456,25 +456,32 @@ impl AnchorIndex {
             .is_some()
     }
 
-    /// Gives each of `slots` a posting for every anchor it is to be indexed
-    /// under ([`indexed`](Self::indexed)) that it lacks. An anchor that
+    /// Gives `fresh`, a slot without postings, one for every anchor it is
+    /// to be indexed under ([`indexed`](Self::indexed)). An anchor that
     /// becomes a stop-anchor on the way takes the postings of other slots
-    /// with it, and they are indexed under their next anchors in turn.
-    fn index_slots(&mut self, mut slots: Vec<u32>) {
+    /// with it, and they are given the ones they now lack in turn.
+    fn index_slots(&mut self, fresh: u32) {
+        let mut slots = vec![fresh];
+        let mut first = true;
         while let Some(slot) = slots.pop() {
-            let mut at = 0;
-            // Each pass adds one posting or finds the slot complete; a stop
-            // made on the way changes what `indexed` yields, so look again.
-            loop {
-                let missing = self
-                    .indexed(slot)
-                    .skip(at)
-                    .find(|&(_, a)| !self.has_posting(a, slot));
-                let Some((place, anchor)) = missing else {
+            // The fresh slot has no postings the first time; later (a slot
+            // whose anchor stopped, the fresh one too if a refill stopped
+            // one of its) a slot lacks only what the stop took, so it looks
+            // for its postings before adding: never one twice.
+            let check = !std::mem::take(&mut first);
+            let base = slot as usize * POOL;
+            let mut kept = 0;
+            for i in base..base + POOL {
+                let anchor = self.slot_pool[i];
+                if kept == ANCHORS {
                     break;
-                };
-                at = place;
-                if !self.add_posting(anchor, slot) {
+                }
+                if anchor == VACANT || self.stop.contains(&anchor) {
+                    continue;
+                }
+                if (check && self.has_posting(anchor, slot)) || self.add_posting(anchor, slot) {
+                    kept += 1;
+                } else {
                     slots.extend(self.make_stop(anchor));
                 }
             }

@@ -245,3 +245,44 @@ fn key_index_finds_what_eager_pruning_would_keep() {
         }
     }
 }
+
+/// Every slot has one posting for each anchor it is indexed under and no
+/// other, however its anchors stopped: a refill never posts one twice, nor
+/// leaves one out (pools from a small universe, so stops cascade).
+#[test]
+fn postings_are_exactly_the_indexed_anchors() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut index = AnchorIndex::new();
+    for id in 0..4000i64 {
+        let mut pool: Vec<u32> = Vec::new();
+        while pool.len() < POOL {
+            // The first anchors common (they stop), the next less so (they
+            // stop as refills reach them), the rest rare.
+            let a = match pool.len() {
+                0..10 => rng.u32(0..60),
+                10..16 => rng.u32(60..400),
+                _ => rng.u32(1000..9000),
+            };
+            if !pool.contains(&a) {
+                pool.push(a);
+            }
+        }
+        index.insert(id, &pool, id, 0);
+        if id % 5 == 0 {
+            index.remove(id / 2);
+        }
+    }
+    let postings = index.table.cells.iter().filter(|c| !c.is_empty()).count();
+    let mut expected = 0;
+    for slot in 0..index.slots.items.len() as u32 {
+        if index.slots.get(slot).id < 0 {
+            continue;
+        }
+        for (_, anchor) in index.indexed(slot) {
+            assert!(index.has_posting(anchor, slot));
+            expected += 1;
+        }
+    }
+    assert!(expected > 0 && !index.stop.is_empty());
+    assert_eq!(postings, expected);
+}
