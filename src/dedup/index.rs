@@ -10,7 +10,12 @@
 //! anchors. An anchor whose posting list reaches [`STOP_AFTER`] entries is a
 //! common phrase ("according to the", a site's footer), not evidence of a
 //! copy: it becomes a stop-anchor, its postings are dropped, and it is
-//! skipped when anchors are chosen, for queries and for later entries alike.
+//! skipped when anchors are chosen, for queries and for every entry alike:
+//! the entries that had it are indexed under the next anchor of their pool
+//! instead. So at any time every entry is indexed under the anchors a query
+//! with its pool would choose then, whenever it arrived (issue 17, item 4:
+//! entries indexed before a template's anchors stopped kept none, and their
+//! copies arriving later could not find them).
 //!
 //! Entries sit in numbered slots, and every table holds slot numbers (4
 //! bytes) or postings (8), never a copy of an id or a key: at 500,000
@@ -35,6 +40,10 @@ pub const STOP_AFTER: usize = 64;
 
 /// Keys kept per entry by [`KeyIndex`]: its normalised title and link.
 pub const KEYS: usize = 2;
+
+/// Anchors kept per slot: an entry's whole pool, so it can be indexed under
+/// further ones when some of its first become stop-anchors.
+pub const POOL: usize = crate::dedup::fingerprint::ANCHOR_POOL;
 
 /// Marks a vacant table cell (no slot has this number).
 const VACANT: u32 = u32::MAX;
@@ -341,9 +350,11 @@ pub struct AnchorIndex {
     /// the matcher reads it for every candidate the anchors bring (the
     /// `max_distance` filter), and a map by id cost ~50 bytes an entry more.
     slots: Slab<u64>,
-    /// The anchors indexed for each slot, [`ANCHORS`] per slot, the unused
-    /// ones [`VACANT`]: removal needs them.
-    slot_anchors: Vec<u32>,
+    /// The anchor pool of each slot, [`POOL`] per slot, the unused cells
+    /// [`VACANT`]: its postings are the first [`ANCHORS`] non-stop ones,
+    /// which removal and the refill after a stop need (4 bytes × [`POOL`]
+    /// a slot, where the indexed anchors alone were × [`ANCHORS`]).
+    slot_pool: Vec<u32>,
     stop: HashSet<u32>,
     /// Oldest time that may still be stored: pruning is a scan of the
     /// slots, done only once the horizon has moved by `prune_step`.
@@ -361,7 +372,7 @@ impl AnchorIndex {
         AnchorIndex {
             table: Probe::new(1024),
             slots: Slab::new(),
-            slot_anchors: Vec::new(),
+            slot_pool: Vec::new(),
             stop: HashSet::new(),
             pruned_to: i64::MIN,
         }
@@ -398,7 +409,7 @@ impl AnchorIndex {
     /// 500,000 entries, 32 MB beside 64 MB).
     pub fn reserve(&mut self, entries: usize) {
         self.slots.reserve(entries);
-        self.slot_anchors.reserve(entries.saturating_mul(ANCHORS));
+        self.slot_pool.reserve(entries.saturating_mul(POOL));
         self.table
             .reserve(entries.saturating_mul(ANCHORS), &posting_hash);
     }
@@ -406,8 +417,7 @@ impl AnchorIndex {
     /// Adds or replaces entry `id` with the anchors chosen from `pool`.
     pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64) {
         self.remove(id);
-        let chosen = self.choose(pool);
-        if chosen.is_empty() {
+        if self.choose(pool).is_empty() {
             return;
         }
         let slot = self.slots.add(Item {
@@ -415,20 +425,66 @@ impl AnchorIndex {
             time,
             data: simhash,
         });
-        let base = slot as usize * ANCHORS;
-        if self.slot_anchors.len() < base + ANCHORS {
-            self.slot_anchors.extend([VACANT; ANCHORS]);
+        let base = slot as usize * POOL;
+        if self.slot_pool.len() < base + POOL {
+            self.slot_pool.resize(base + POOL, VACANT);
         }
-        let base = slot as usize * ANCHORS;
-        let mut kept = 0;
-        for anchor in chosen {
-            if self.add_posting(anchor, slot) {
-                self.slot_anchors[base + kept] = anchor;
-                kept += 1;
+        let cells = &mut self.slot_pool[base..base + POOL];
+        cells.fill(VACANT);
+        for (cell, &anchor) in cells.iter_mut().zip(pool) {
+            *cell = anchor;
+        }
+        self.index_slots(slot);
+    }
+
+    /// The first [`ANCHORS`] non-stop anchors of `slot`'s pool, with their
+    /// place among them: the ones it has postings under.
+    fn indexed(&self, slot: u32) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let base = slot as usize * POOL;
+        self.slot_pool[base..base + POOL]
+            .iter()
+            .copied()
+            .filter(|&a| a != VACANT && !self.stop.contains(&a))
+            .take(ANCHORS)
+            .enumerate()
+    }
+
+    fn has_posting(&self, anchor: u32, slot: u32) -> bool {
+        let wanted = Posting { anchor, slot };
+        self.table
+            .find(anchor_hash(anchor), |p| p == wanted)
+            .is_some()
+    }
+
+    /// Gives `fresh`, a slot without postings, one for every anchor it is
+    /// to be indexed under ([`indexed`](Self::indexed)). An anchor that
+    /// becomes a stop-anchor on the way takes the postings of other slots
+    /// with it, and they are given the ones they now lack in turn.
+    fn index_slots(&mut self, fresh: u32) {
+        let mut slots = vec![fresh];
+        let mut first = true;
+        while let Some(slot) = slots.pop() {
+            // The fresh slot has no postings the first time; later (a slot
+            // whose anchor stopped, the fresh one too if a refill stopped
+            // one of its) a slot lacks only what the stop took, so it looks
+            // for its postings before adding: never one twice.
+            let check = !std::mem::take(&mut first);
+            let base = slot as usize * POOL;
+            let mut kept = 0;
+            for i in base..base + POOL {
+                let anchor = self.slot_pool[i];
+                if kept == ANCHORS {
+                    break;
+                }
+                if anchor == VACANT || self.stop.contains(&anchor) {
+                    continue;
+                }
+                if (check && self.has_posting(anchor, slot)) || self.add_posting(anchor, slot) {
+                    kept += 1;
+                } else {
+                    slots.extend(self.make_stop(anchor));
+                }
             }
-        }
-        for cell in &mut self.slot_anchors[base + kept..base + ANCHORS] {
-            *cell = VACANT;
         }
     }
 
@@ -436,14 +492,13 @@ impl AnchorIndex {
         let Some((slot, _)) = self.slots.take(id) else {
             return;
         };
-        let base = slot as usize * ANCHORS;
-        for i in base..base + ANCHORS {
-            let anchor = std::mem::replace(&mut self.slot_anchors[i], VACANT);
-            if anchor != VACANT {
-                self.table
-                    .remove(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
-            }
+        let anchors: Vec<u32> = self.indexed(slot).map(|(_, a)| a).collect();
+        for anchor in anchors {
+            self.table
+                .remove(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
         }
+        let base = slot as usize * POOL;
+        self.slot_pool[base..base + POOL].fill(VACANT);
     }
 
     /// Drops every entry older than `time`. Lookups filter on time anyway, so
@@ -495,9 +550,11 @@ impl AnchorIndex {
     ) -> Vec<Ranked> {
         let mut hits = Vec::new();
         self.hits(pool, times, exclude, |id, slot, at, anchor| {
-            let base = slot as usize * ANCHORS;
             let lead = at < LEAD_INDEXED
-                && self.slot_anchors[base..base + LEAD_INDEXED.min(ANCHORS)].contains(&anchor);
+                && self
+                    .indexed(slot)
+                    .take(LEAD_INDEXED)
+                    .any(|(_, a)| a == anchor);
             hits.push((id, slot, lead));
         });
         hits.sort_unstable();
@@ -547,23 +604,19 @@ impl AnchorIndex {
     pub fn approx_bytes(&self) -> usize {
         self.table.bytes()
             + self.slots.bytes()
-            + self.slot_anchors.capacity() * 4
+            + self.slot_pool.capacity() * 4
             // hashbrown: key + 1 control byte per bucket.
             + self.stop.capacity() * (4 + 1) * 8 / 7
     }
 
-    /// Adds a posting, unless the anchor is or now becomes a stop-anchor;
-    /// returns whether it was added.
+    /// Adds a posting of a non-stop anchor, unless the anchor has enough
+    /// postings to become a stop-anchor; returns whether it was added.
     fn add_posting(&mut self, anchor: u32, slot: u32) -> bool {
-        if self.stop.contains(&anchor) {
-            return false;
-        }
         let mut count = 0;
         self.table.for_each(anchor_hash(anchor), |p| {
             count += usize::from(p.anchor == anchor);
         });
         if count + 1 >= STOP_AFTER {
-            self.make_stop(anchor);
             return false;
         }
         self.table
@@ -571,26 +624,21 @@ impl AnchorIndex {
         true
     }
 
-    /// Turns `anchor` into a stop-anchor: drops its postings, and its entry
-    /// in the anchor lists of the slots that had it.
-    fn make_stop(&mut self, anchor: u32) {
+    /// Turns `anchor` into a stop-anchor: drops its postings; returns the
+    /// slots that had them, to be indexed under their next anchors.
+    fn make_stop(&mut self, anchor: u32) -> Vec<u32> {
         let mut slots = Vec::new();
         self.table.for_each(anchor_hash(anchor), |p| {
             if p.anchor == anchor {
                 slots.push(p.slot);
             }
         });
-        for slot in slots {
+        for &slot in &slots {
             self.table
                 .remove(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
-            let base = slot as usize * ANCHORS;
-            let list = &mut self.slot_anchors[base..base + ANCHORS];
-            if let Some(pos) = list.iter().position(|&a| a == anchor) {
-                list[pos..].rotate_left(1);
-                list[ANCHORS - 1] = VACANT;
-            }
         }
         self.stop.insert(anchor);
+        slots
     }
 }
 

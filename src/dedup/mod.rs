@@ -81,7 +81,10 @@ const MIN_SHARED_ANCHORS: usize = 2;
 /// nearest simhash, then the lowest id. Copies share the most anchors, so
 /// they come first; the cap only matters for an entry with more than this
 /// many candidates (a template's items sharing its fixed text before its
-/// anchors turn into stop-anchors), where it bounds the reads.
+/// anchors turn into stop-anchors), where it bounds the reads. Which 24
+/// depends on what the window holds; it is kept because copies outrank a
+/// template's siblings (20 orders of 120 entries a template give one
+/// partition), not because it is proven never to decide a link.
 const MAX_CANDIDATES: usize = 24;
 /// Entries assigned per batch during [`rededup`].
 const REDEDUP_BATCH: usize = 500;

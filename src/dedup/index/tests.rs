@@ -4,18 +4,15 @@
 use super::*;
 use std::collections::HashMap;
 
-/// Brute force: the ids among `stored` (anchors as chosen when each was
-/// inserted) sharing one of the query's chosen anchors, stop-anchors
-/// ignored on both sides.
+/// Brute force: the ids among `stored` (their pools) sharing one of the
+/// query's chosen anchors, each entry's anchors chosen from its pool as they
+/// would be now, whenever it was inserted: an entry inserted before some of
+/// its anchors became stop-anchors is found under its next ones.
 fn brute(index: &AnchorIndex, stored: &HashMap<i64, Vec<u32>>, pool: &[u32]) -> Vec<i64> {
     let query = index.choose(pool);
     let mut want: Vec<i64> = stored
         .iter()
-        .filter(|(_, chosen)| {
-            chosen
-                .iter()
-                .any(|a| !index.is_stop(*a) && query.contains(a))
-        })
+        .filter(|(_, pool)| index.choose(pool).iter().any(|a| query.contains(a)))
         .map(|(&id, _)| id)
         .collect();
     want.sort_unstable();
@@ -37,7 +34,7 @@ fn finds_every_entry_sharing_an_anchor_and_ignores_stop_anchors() {
                 pool.push(a);
             }
         }
-        stored.insert(id, index.choose(&pool));
+        stored.insert(id, pool.clone());
         index.insert(id, &pool, id, id as u64);
     }
     // Removals and replacements, so backward-shift deletion is exercised.
@@ -47,7 +44,7 @@ fn finds_every_entry_sharing_an_anchor_and_ignores_stop_anchors() {
     }
     for id in (1..3000i64).step_by(11) {
         let pool: Vec<u32> = (0..20).map(|_| rng.u32(0..40_000)).collect();
-        stored.insert(id, index.choose(&pool));
+        stored.insert(id, pool.clone());
         index.insert(id, &pool, id, id as u64);
     }
     assert!(index.is_stop(7));
@@ -247,4 +244,45 @@ fn key_index_finds_what_eager_pruning_would_keep() {
             }
         }
     }
+}
+
+/// Every slot has one posting for each anchor it is indexed under and no
+/// other, however its anchors stopped: a refill never posts one twice, nor
+/// leaves one out (pools from a small universe, so stops cascade).
+#[test]
+fn postings_are_exactly_the_indexed_anchors() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut index = AnchorIndex::new();
+    for id in 0..4000i64 {
+        let mut pool: Vec<u32> = Vec::new();
+        while pool.len() < POOL {
+            // The first anchors common (they stop), the next less so (they
+            // stop as refills reach them), the rest rare.
+            let a = match pool.len() {
+                0..10 => rng.u32(0..60),
+                10..16 => rng.u32(60..400),
+                _ => rng.u32(1000..9000),
+            };
+            if !pool.contains(&a) {
+                pool.push(a);
+            }
+        }
+        index.insert(id, &pool, id, 0);
+        if id % 5 == 0 {
+            index.remove(id / 2);
+        }
+    }
+    let postings = index.table.cells.iter().filter(|c| !c.is_empty()).count();
+    let mut expected = 0;
+    for slot in 0..index.slots.items.len() as u32 {
+        if index.slots.get(slot).id < 0 {
+            continue;
+        }
+        for (_, anchor) in index.indexed(slot) {
+            assert!(index.has_posting(anchor, slot));
+            expected += 1;
+        }
+    }
+    assert!(expected > 0 && !index.stop.is_empty());
+    assert_eq!(postings, expected);
 }
