@@ -12,7 +12,7 @@ use sha2::{Digest, Sha384};
 
 /// One file of `migrations/`.
 #[derive(Debug)]
-pub(crate) struct Migration {
+pub struct Migration {
     pub version: i64,
     pub description: &'static str,
     pub sql: &'static str,
@@ -48,8 +48,45 @@ pub(crate) fn latest() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)
 }
 
-fn checksum(sql: &str) -> Vec<u8> {
+/// A migration's checksum as recorded: SHA-384 of its SQL (as sqlx did).
+/// PostgreSQL's runner records the same.
+pub(crate) fn checksum(sql: &str) -> Vec<u8> {
     Sha384::digest(sql.as_bytes()).to_vec()
+}
+
+/// How a database's record of applied migrations disagrees with a build's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Disagreement {
+    /// A version this build does not know: a newer feedsieve made the database.
+    Newer(i64),
+    /// A version applied with other SQL than this build's.
+    Changed(i64),
+}
+
+/// Checks each recorded `(version, checksum)` against `known`: every one
+/// known, with the same SQL. Both engines' runners, and PostgreSQL's
+/// read-only check, go through here.
+pub(crate) fn check_applied(
+    known: &[Migration],
+    applied: &[(i64, Vec<u8>)],
+) -> Result<(), Disagreement> {
+    for (version, sum) in applied {
+        match known.iter().find(|m| m.version == *version) {
+            None => return Err(Disagreement::Newer(*version)),
+            Some(m) if checksum(m.sql) != *sum => return Err(Disagreement::Changed(*version)),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+impl From<Disagreement> for MigrateError {
+    fn from(d: Disagreement) -> Self {
+        match d {
+            Disagreement::Newer(v) => MigrateError::Newer(v),
+            Disagreement::Changed(v) => MigrateError::Changed(v),
+        }
+    }
 }
 
 /// The newest migration recorded as applied; `None` when the record is
@@ -91,13 +128,7 @@ pub(crate) fn run(conn: &mut Connection) -> Result<usize, MigrateError> {
         .prepare("SELECT version, checksum FROM _sqlx_migrations ORDER BY version")?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for (version, sum) in &applied {
-        match MIGRATIONS.iter().find(|m| m.version == *version) {
-            None => return Err(MigrateError::Newer(*version)),
-            Some(m) if checksum(m.sql) != *sum => return Err(MigrateError::Changed(*version)),
-            Some(_) => {}
-        }
-    }
+    check_applied(MIGRATIONS, &applied)?;
     let mut count = 0;
     for m in MIGRATIONS {
         if applied.iter().any(|(v, _)| *v == m.version) {

@@ -7,17 +7,9 @@
 
 use std::time::Instant;
 
-use sha2::{Digest, Sha384};
+use crate::store::migrate::{Disagreement, Migration, check_applied, checksum};
 
-/// One file of `migrations/postgres/`.
-#[derive(Debug)]
-pub struct Migration {
-    pub version: i64,
-    pub description: &'static str,
-    pub sql: &'static str,
-}
-
-/// Every migration, in version order.
+/// Every migration of `migrations/postgres/`, in version order.
 pub const MIGRATIONS: &[Migration] = include!(concat!(env!("OUT_DIR"), "/postgres_migrations.rs"));
 
 /// The advisory lock key migrations hold (an arbitrary constant: "feedsieve" in ASCII, cut).
@@ -50,8 +42,29 @@ pub enum PgMigrateError {
     Sql(#[from] postgres::Error),
 }
 
-fn checksum(sql: &str) -> Vec<u8> {
-    Sha384::digest(sql.as_bytes()).to_vec()
+impl From<Disagreement> for PgMigrateError {
+    fn from(d: Disagreement) -> Self {
+        match d {
+            Disagreement::Newer(v) => PgMigrateError::Newer(v),
+            Disagreement::Changed(v) => PgMigrateError::Changed(v),
+        }
+    }
+}
+
+/// The recorded `(version, checksum)` of every applied migration. `try_get`,
+/// not `get`: a table of that name made by something else is an error, not
+/// a panic.
+fn applied(
+    client: &mut impl postgres::GenericClient,
+) -> Result<Vec<(i64, Vec<u8>)>, postgres::Error> {
+    client
+        .query(
+            "SELECT version, checksum FROM feedsieve_migrations ORDER BY version",
+            &[],
+        )?
+        .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+        .collect()
 }
 
 /// Checks, changing nothing, that the database has every migration of this
@@ -67,20 +80,12 @@ pub fn check(client: &mut postgres::Client) -> Result<(), PgMigrateError> {
     if !recorded {
         return Err(PgMigrateError::Empty);
     }
-    let applied = client.query(
-        "SELECT version, checksum FROM feedsieve_migrations ORDER BY version",
-        &[],
-    )?;
-    let mut versions = Vec::with_capacity(applied.len());
-    for row in &applied {
-        let (version, sum): (i64, Vec<u8>) = (row.try_get(0)?, row.try_get(1)?);
-        match MIGRATIONS.iter().find(|k| k.version == version) {
-            None => return Err(PgMigrateError::Newer(version)),
-            Some(k) if checksum(k.sql) != sum => return Err(PgMigrateError::Changed(version)),
-            Some(_) => versions.push(version),
-        }
-    }
-    match MIGRATIONS.iter().find(|m| !versions.contains(&m.version)) {
+    let applied = applied(client)?;
+    check_applied(MIGRATIONS, &applied)?;
+    match MIGRATIONS
+        .iter()
+        .find(|m| !applied.iter().any(|(v, _)| *v == m.version))
+    {
         Some(m) => Err(PgMigrateError::Behind(m.version)),
         None => Ok(()),
     }
@@ -111,23 +116,8 @@ pub fn run_up_to(client: &mut postgres::Client, last: i64) -> Result<usize, PgMi
         // Held to the end of this transaction: another process migrating the
         // same database waits here, then finds this migration recorded.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
-        let applied: Vec<(i64, Vec<u8>)> = tx
-            .query(
-                "SELECT version, checksum FROM feedsieve_migrations ORDER BY version",
-                &[],
-            )?
-            .iter()
-            .map(|row| (row.get(0), row.get(1)))
-            .collect();
-        for (version, sum) in &applied {
-            match MIGRATIONS.iter().find(|k| k.version == *version) {
-                None => return Err(PgMigrateError::Newer(*version)),
-                Some(k) if checksum(k.sql) != *sum => {
-                    return Err(PgMigrateError::Changed(*version));
-                }
-                Some(_) => {}
-            }
-        }
+        let applied = applied(&mut tx)?;
+        check_applied(MIGRATIONS, &applied)?;
         if applied.iter().any(|(v, _)| *v == m.version) {
             continue;
         }

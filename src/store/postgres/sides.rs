@@ -398,17 +398,20 @@ impl Side for PgSide {
         let n: i64 = self
             .client
             .query_one(&count_sql(table), &[])
-            .map_err(super::PgError::from)?
-            .get(0);
+            .and_then(|row| row.try_get(0))
+            .map_err(super::PgError::from)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn meta(&mut self, key: &str) -> Result<Option<String>, CopyError> {
-        Ok(self
+        let row = self
             .client
             .query_opt("SELECT value FROM meta WHERE key = $1", &[&key])
-            .map_err(super::PgError::from)?
-            .map(|r| r.get(0)))
+            .map_err(super::PgError::from)?;
+        Ok(row
+            .map(|r| r.try_get(0))
+            .transpose()
+            .map_err(super::PgError::from)?)
     }
 
     fn set_meta(&mut self, key: &str, value: &str) -> Result<(), CopyError> {
@@ -423,11 +426,12 @@ impl Side for PgSide {
     }
 
     fn lock_for_copy(&mut self) -> Result<bool, CopyError> {
-        let row = self
+        let locked = self
             .client
             .query_one("SELECT pg_try_advisory_lock($1)", &[&COPY_LOCK_KEY])
+            .and_then(|row| row.try_get(0))
             .map_err(super::PgError::from)?;
-        Ok(row.get(0))
+        Ok(locked)
     }
 
     fn finish(&mut self) -> Result<(), CopyError> {
