@@ -447,10 +447,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 /// The name of a command that opens the database and does not run on
 /// PostgreSQL yet, for the error a PostgreSQL database gets; `None` for the
-/// others (`copy` and the read commands run there).
+/// others (`run`, `copy` and the read commands run there).
 fn database_command(command: &Command) -> Option<&'static str> {
     Some(match command {
-        Command::Run { .. } => "run",
         Command::Vacuum => "vacuum",
         Command::Rededup => "rededup",
         Command::Reclean => "reclean",
@@ -458,7 +457,7 @@ fn database_command(command: &Command) -> Option<&'static str> {
     })
 }
 
-/// Only `copy` and the read commands run on PostgreSQL so far: another command given a
+/// Only `run`, `copy` and the read commands run on PostgreSQL so far: another command given a
 /// `postgres://` database stops here, naming itself. The config is read
 /// quietly (its warnings are the command's to log); one that does not load
 /// is left to the command's own report.

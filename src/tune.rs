@@ -248,7 +248,7 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let template = store.read(|conn| store::load_template(conn, feed_id))?;
+        let template = store.read(|conn| store::load_template(store::Db::new(conn), feed_id))?;
         let mut after = 0i64;
         loop {
             let rows = store.read(|conn| store::stored_texts(conn, feed_id, after, PAGE))?;

@@ -1,9 +1,10 @@
 //! Which engine holds a [`Store`]'s database: a SQLite file (the store's
 //! own fields: writer, readers, checkpoints) or a PostgreSQL database, which
-//! serves the read commands so far (issue 19). The store's functions ask
-//! [`Store::pg`] and run PostgreSQL's statements (`postgres/reads.rs`) when it
-//! answers; nothing above `store/` ever chooses an engine. It opens nothing
-//! for writing on PostgreSQL: that is refused until the write path is ported.
+//! serves the daemon (`run`) and the read commands so far (issue 19). The
+//! store's functions ask [`Store::pg`], or match the [`super::Db`] they are
+//! lent, and run PostgreSQL's statements (`postgres/`) there; nothing above
+//! `store/` ever chooses an engine. The maintenance commands that write
+//! (`vacuum`, `rededup`, `reclean`) are refused on PostgreSQL so far.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,8 +12,7 @@ use std::sync::Arc;
 use super::open::Mode;
 use super::{Access, Store, StoreError, Writer, postgres};
 
-/// The engine of a [`Store`]: SQLite (the fields beside it), or PostgreSQL,
-/// read-only so far.
+/// The engine of a [`Store`]: SQLite (the fields beside it), or PostgreSQL.
 #[derive(Debug, Clone)]
 pub(super) enum Engine {
     Sqlite,
@@ -20,15 +20,21 @@ pub(super) enum Engine {
 }
 
 impl Store {
-    /// A PostgreSQL database, for the read commands only so far: anything that
-    /// writes is refused. Its schema must be this feedsieve's (made by `copy --to`).
+    /// A PostgreSQL database: for `run` ([`Access::Create`]), whose schema is
+    /// made or brought up to date here, or for the read commands, whose schema
+    /// must be this feedsieve's already. The maintenance commands that write
+    /// ([`Access::Existing`]) are refused.
     pub(super) fn open_postgres(url: &Path, access: Access) -> Result<Store, StoreError> {
-        let Some(text) = url.to_str().filter(|_| access == Access::Read) else {
+        let Some(text) = url.to_str().filter(|_| access != Access::Existing) else {
             return Err(StoreError::postgres(url));
         };
-        let pool = postgres::Pool::open(text)?;
-        // The SQLite fields stay unused: every read this store serves on
-        // PostgreSQL goes to `pool` first (`Store::pg`).
+        let pool = match access {
+            Access::Create => postgres::Pool::open_migrated(text)?,
+            _ => postgres::Pool::open(text)?,
+        };
+        // The SQLite fields stay unused: everything this store serves on
+        // PostgreSQL goes to `pool` first (`Store::pg`). The writer's path is
+        // no file, and its connection (opened without create) would fail.
         let shown = std::path::PathBuf::from(postgres::redact(text));
         Ok(Store {
             engine: Engine::Postgres(Arc::new(pool)),
@@ -39,6 +45,17 @@ impl Store {
             readers: Default::default(),
             checkpoints: Default::default(),
         })
+    }
+
+    /// Whether `database` (`[storage] database`) names this store's database.
+    pub fn is_at(&self, database: &Path) -> bool {
+        match &self.engine {
+            // The store shows its URL without the password.
+            Engine::Postgres(_) => {
+                self.path == Path::new(&postgres::redact(&database.to_string_lossy()))
+            }
+            Engine::Sqlite => self.path == database,
+        }
     }
 
     /// The PostgreSQL database, when this store is one.

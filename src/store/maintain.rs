@@ -3,6 +3,7 @@
 //! de-duplication window, and `VACUUM`. The policy (how old is too
 //! old, when the search index catches up) is `crate::maintain`'s.
 
+use super::postgres::maintain as pg;
 use super::{Store, StoreError};
 
 /// The entries fetched before `?1` whose shingles are still stored, at most
@@ -21,6 +22,9 @@ impl Store {
     /// its earliest remaining copy (stamped `now`); one transaction.
     /// Returns the entries and the stories deleted.
     pub async fn prune_before(&self, cutoff: &str, now: &str) -> Result<(u64, u64), StoreError> {
+        if let Some(pool) = self.pg() {
+            return pool.write(|lent| Ok(pg::prune_before(lent, cutoff, now)?));
+        }
         self.write(|tx| {
             let entries = tx.execute("DELETE FROM entries WHERE fetched_at < ?", [cutoff])?;
             // Records of dropped entries age like entries: one still in its feed
@@ -55,6 +59,10 @@ impl Store {
     /// Entries fetched before `cutoff` whose shingles are still stored
     /// (for the progress line of [`Store::forget_shingles_before`]).
     pub fn shingles_kept_before(&self, cutoff: &str) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            let n = pool.lend(|lent| pg::shingles_kept_before(lent, cutoff))?;
+            return Ok(u64::try_from(n).unwrap_or(0));
+        }
         self.read(|conn| {
             let n: i64 = conn
                 .prepare_cached(&format!("SELECT COUNT(*) FROM ({KEPT_BEFORE})"))?
@@ -72,6 +80,9 @@ impl Store {
         cutoff: &str,
         batch: i64,
     ) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            return Ok(pool.write(|lent| pg::forget_shingles_before(lent, cutoff, batch))?);
+        }
         self.write(|tx| {
             let n = tx
                 .prepare_cached(&format!(
