@@ -19,11 +19,13 @@ mod shared;
 mod site;
 mod support;
 
-use std::process::Output;
+use std::process::{Command, Output};
 
 use site::Article;
 use support::pg::{self, off_runtime};
 use support::{Route, Server, feedsieve, text};
+
+const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
 /// A feed with an enclosure and an entry the config's filter drops.
 fn podcast() -> String {
@@ -372,4 +374,135 @@ fn pg_value(url: &str, sql: &str) -> String {
             _ => String::new(),
         }
     })
+}
+
+fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !check() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_daemon_runs_on_postgres_follows_config_edits_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = pg::database();
+    let feed = |name: &str, items: &[(&str, &str, &str)]| {
+        std::fs::write(dir.path().join(name), support::rss(name, items)).unwrap();
+    };
+    feed(
+        "a.xml",
+        &[(
+            "a1",
+            "Harbour",
+            "<p>The harbour master explains the tides and the ferries that leave with them every morning.</p>",
+        )],
+    );
+    feed(
+        "b.xml",
+        &[
+            (
+                "b1",
+                "Council",
+                "<p>The council voted to turn three parking garages into housing for four hundred families.</p>",
+            ),
+            (
+                "b2",
+                "Ferries",
+                "<p>The ferry company keeps its winter timetable until April because of repairs at the pier.</p>",
+            ),
+        ],
+    );
+    // The database from the config file's [storage] database.
+    let config = |feeds: &[&str]| {
+        let mut text = format!(
+            "[storage]\ndatabase = \"{}\"\n[fetch]\ndefault_interval = \"1h\"\n",
+            db.url
+        );
+        for f in feeds {
+            text.push_str(&format!("[[feed]]\nurl = \"file://{f}\"\n"));
+        }
+        let path = dir.path().join("feedsieve.toml");
+        std::fs::write(dir.path().join("feedsieve.toml.tmp"), text).unwrap();
+        std::fs::rename(dir.path().join("feedsieve.toml.tmp"), &path).unwrap();
+        path
+    };
+    let path = config(&["a.xml"]);
+    let spawn = || {
+        Command::new(BIN)
+            .arg("--config")
+            .arg(&path)
+            .args(["-v", "run"])
+            .env_remove("RUST_LOG")
+            .env_remove("FEEDSIEVE_DATABASE")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut daemon = spawn();
+    let count = |sql: &str| pg_value(&db.url, &format!("SELECT COUNT(*)::text FROM {sql}"));
+    wait_for("feed a", || count("entries") == "1");
+    // Fetched once, and due again an interval later (not at once).
+    let (fetched, due) = (
+        pg_value(&db.url, "SELECT last_fetched_at FROM feeds"),
+        pg_value(&db.url, "SELECT next_fetch_at FROM feeds"),
+    );
+    assert!(!fetched.is_empty() && due > fetched, "{fetched} → {due}");
+
+    // Added while running: fetched within seconds, without a restart.
+    config(&["a.xml", "b.xml"]);
+    wait_for("feed b after the edit", || count("entries") == "3");
+    assert_eq!(count("stories"), "3");
+    // Removed: the feed is disabled, its entries kept.
+    config(&["b.xml"]);
+    wait_for("feed a disabled", || {
+        pg_value(
+            &db.url,
+            "SELECT enabled::text FROM feeds WHERE url LIKE '%a.xml'",
+        ) == "false"
+    });
+    assert_eq!(count("entries"), "3");
+    assert_eq!(count("feeds WHERE enabled"), "1");
+    // A second daemon on the same PostgreSQL database takes no lock file and
+    // is not refused (which daemon fetches what is for the fleet's leases):
+    // it starts, syncs the same feed list and runs beside the first.
+    let mut second = spawn();
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    assert!(
+        second.try_wait().unwrap().is_none(),
+        "the second daemon exited"
+    );
+    assert!(daemon.try_wait().unwrap().is_none());
+
+    for mut daemon in [daemon, second] {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(daemon.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = daemon.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(10) {
+                let _ = daemon.kill();
+                panic!("a daemon did not stop within 10 s of SIGTERM");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
+        let out = daemon.wait_with_output().unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        assert!(status.success(), "{status:?}\n{log}");
+        assert!(log.contains("stopped"), "{log}");
+        assert!(!log.contains("ERROR") && !log.contains("WARN"), "{log}");
+    }
+    // Nothing half-written: every entry has its story.
+    assert_eq!(count("entries WHERE story_id IS NULL"), "0");
 }
