@@ -438,7 +438,7 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     // Reclean's write packs it again against the new text; the kept one goes.
     let (raw, _) = raw_and_clean(1);
     feedsieve::store::rewrite_texts(
-        &conn,
+        feedsieve::store::Db::new(&conn),
         &[feedsieve::store::TextRewrite {
             id: 1,
             raw: codec::Packed::against(&raw, "<p>recleaned</p>"),

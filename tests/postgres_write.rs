@@ -23,9 +23,14 @@ use std::process::{Command, Output};
 
 use site::Article;
 use support::pg::{self, off_runtime};
-use support::{Route, Server, feedsieve, text};
+use support::{Route, Server, text};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
+
+/// The real binary, run off the async runtime.
+async fn feedsieve(args: Vec<String>) -> Output {
+    support::run_binary(BIN, args).await
+}
 
 /// A feed with an enclosure and an entry the config's filter drops.
 fn podcast() -> String {
@@ -282,21 +287,51 @@ fn assert_same_rows(sqlite: &str, url: &str) -> usize {
     entries
 }
 
+/// The world stored by `run --once` into a SQLite file and into an empty
+/// PostgreSQL database (`run` makes the schema there itself).
+struct Stored {
+    server: Server,
+    config_text: String,
+    dir: tempfile::TempDir,
+    config: String,
+    sqlite: String,
+    db: pg::TestDb,
+}
+
+impl Stored {
+    async fn new() -> Stored {
+        let (server, config_text) = world().await;
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = dir.path().join("feeds.db").display().to_string();
+        let mut stored = Stored {
+            server,
+            config_text,
+            dir,
+            config: String::new(),
+            sqlite,
+            db: pg::database(),
+        };
+        stored.config = stored.config_with("feedsieve.toml", "");
+        for database in [&stored.sqlite, &stored.db.url] {
+            let out = on(&stored.config, database, &["run", "--once"]).await;
+            assert!(out.status.success(), "{database}: {}", text(&out));
+        }
+        stored
+    }
+
+    /// A config file `name` of the world's feeds with `extra` TOML first.
+    fn config_with(&self, name: &str, extra: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, format!("{extra}{}", self.config_text)).unwrap();
+        path.display().to_string()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn run_once_stores_on_postgres_what_it_stores_on_sqlite() {
-    let (server, config_text) = world().await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("feedsieve.toml");
-    std::fs::write(&config, &config_text).unwrap();
-    let config = config.display().to_string();
-    let sqlite = dir.path().join("feeds.db").display().to_string();
-    let db = pg::database();
-
-    // An empty PostgreSQL database: `run` makes the schema itself.
-    for database in [&sqlite, &db.url] {
-        let out = on(&config, database, &["run", "--once"]).await;
-        assert!(out.status.success(), "{database}: {}", text(&out));
-    }
+    let stored = Stored::new().await;
+    let (server, db) = (&stored.server, &stored.db);
+    let (config, sqlite) = (stored.config.clone(), stored.sqlite.clone());
     let entries = assert_same_rows(&sqlite, &db.url);
     // Six articles' teasers, four full copies, the podcast (its sponsored
     // entry dropped), nothing from the broken feed.
@@ -505,4 +540,97 @@ fn the_daemon_runs_on_postgres_follows_config_edits_and_stops_on_sigterm() {
     }
     // Nothing half-written: every entry has its story.
     assert_eq!(count("entries WHERE story_id IS NULL"), "0");
+}
+
+/// The first line of a command's stdout that starts with `start`.
+fn line_of(out: &Output, start: &str) -> String {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line `{start}…` in {}", text(out)))
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
+    let stored = Stored::new().await;
+    let db = &stored.db;
+    let (config, sqlite) = (stored.config.clone(), stored.sqlite.clone());
+    let write = |name: &str, extra: &str| stored.config_with(name, extra);
+    let entries = assert_same_rows(&sqlite, &db.url);
+
+    // A new cleaning rule: the entries' texts that held a matching block
+    // change, and move story if their fingerprints say so.
+    let recleaning = write(
+        "reclean.toml",
+        "[clean]\nremove = [\"(?i)declined to comment\", \"(?i)^the company\"]\n\n",
+    );
+    let mut said = Vec::new();
+    for database in [&sqlite, &db.url] {
+        let out = on(&recleaning, database, &["reclean"]).await;
+        assert!(out.status.success(), "{database}: {}", text(&out));
+        said.push(line_of(&out, "recleaned"));
+    }
+    assert_eq!(said[0], said[1]);
+    assert!(
+        said[0].starts_with(&format!("recleaned {entries} entries: "))
+            && !said[0].ends_with(": 0 changed"),
+        "{}",
+        said[0]
+    );
+    assert_eq!(assert_same_rows(&sqlite, &db.url), entries);
+    let removed = pg_value(
+        &db.url,
+        "SELECT COUNT(*)::text FROM entries WHERE content_text ILIKE '%declined to comment%'",
+    );
+    assert_eq!(removed, "0");
+
+    // Every story made again from the stored entries: the same groups.
+    let mut said = Vec::new();
+    for database in [&sqlite, &db.url] {
+        let out = on(&config, database, &["rededup"]).await;
+        assert!(out.status.success(), "{database}: {}", text(&out));
+        let line = line_of(&out, "regrouped");
+        said.push(line[..line.rfind(" in ").unwrap()].to_string());
+    }
+    assert_eq!(said[0], said[1]);
+    assert_eq!(assert_same_rows(&sqlite, &db.url), entries);
+    assert_eq!(
+        pg_value(&db.url, "SELECT COUNT(*)::text FROM story_merges"),
+        "0"
+    );
+
+    // Retention and VACUUM: everything is older than a second by now.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let pruning = write("vacuum.toml", "[storage]\nkeep = \"1s\"\n\n");
+    let mut said = Vec::new();
+    for database in [&sqlite, &db.url] {
+        let out = on(&pruning, database, &["vacuum"]).await;
+        assert!(out.status.success(), "{database}: {}", text(&out));
+        said.push(line_of(&out, "pruned"));
+        assert!(
+            line_of(&out, "database ").contains(" MB -> "),
+            "{}",
+            text(&out)
+        );
+    }
+    assert_eq!(said[0], said[1]);
+    assert!(
+        said[0].starts_with(&format!("pruned {entries} entries and ")),
+        "{}",
+        said[0]
+    );
+    for table in ["entries", "stories", "entry_shingles", "entry_pages"] {
+        assert_eq!(
+            pg_value(&db.url, &format!("SELECT COUNT(*)::text FROM {table}")),
+            "0",
+            "{table}"
+        );
+    }
+    let vacuumed = pg_value(
+        &db.url,
+        "SELECT (last_vacuum IS NOT NULL AND last_analyze IS NOT NULL)::text
+         FROM pg_stat_user_tables WHERE relname = 'entries'",
+    );
+    assert_eq!(vacuumed, "true");
 }

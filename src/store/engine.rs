@@ -1,10 +1,9 @@
 //! Which engine holds a [`Store`]'s database: a SQLite file (the store's
-//! own fields: writer, readers, checkpoints) or a PostgreSQL database, which
-//! serves the daemon (`run`) and the read commands so far (issue 19). The
+//! own fields: writer, readers, checkpoints) or a PostgreSQL database (issue
+//! 19), which serves every command that opens a database. The
 //! store's functions ask [`Store::pg`], or match the [`super::Db`] they are
 //! lent, and run PostgreSQL's statements (`postgres/`) there; nothing above
-//! `store/` ever chooses an engine. The maintenance commands that write
-//! (`vacuum`, `rededup`, `reclean`) are refused on PostgreSQL so far.
+//! `store/` ever chooses an engine.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,21 +20,19 @@ pub(super) enum Engine {
 
 impl Store {
     /// A PostgreSQL database: for `run` ([`Access::Create`]), whose schema is
-    /// made or brought up to date here, or for the read commands, whose schema
-    /// must be this feedsieve's already. The maintenance commands that write
-    /// ([`Access::Existing`]) are refused.
+    /// made or brought up to date here, or for the other commands, whose
+    /// schema must be this feedsieve's already.
     pub(super) fn open_postgres(url: &Path, access: Access) -> Result<Store, StoreError> {
-        let Some(text) = url.to_str().filter(|_| access != Access::Existing) else {
-            return Err(StoreError::postgres(url));
-        };
+        // `postgres::is_url` said it is UTF-8.
+        let text = url.to_string_lossy();
         let pool = match access {
-            Access::Create => postgres::Pool::open_migrated(text)?,
-            _ => postgres::Pool::open(text)?,
+            Access::Create => postgres::Pool::open_migrated(&text)?,
+            Access::Existing | Access::Read => postgres::Pool::open(&text)?,
         };
         // The SQLite fields stay unused: everything this store serves on
         // PostgreSQL goes to `pool` first (`Store::pg`). The writer's path is
         // no file, and its connection (opened without create) would fail.
-        let shown = std::path::PathBuf::from(postgres::redact(text));
+        let shown = std::path::PathBuf::from(postgres::redact(&text));
         Ok(Store {
             engine: Engine::Postgres(Arc::new(pool)),
             mode: Mode::ReadOnly,

@@ -526,11 +526,18 @@ pub struct StoredText {
 /// The entries of `feed_id` after id `after`, at most `limit`, by id, with
 /// their raw text and stored page.
 pub fn stored_texts(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredText>, StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => {
+            let rows = pg::stored_texts(lent, feed_id, after, limit)?;
+            return Ok(rows.into_iter().map(stored_text).collect());
+        }
+    };
     let mut select = conn.prepare_cached(
         "SELECT e.id, e.content_html AS html,
                 e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
@@ -542,40 +549,67 @@ pub fn stored_texts(
          WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
     )?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
-        let id: i64 = row.get(0)?;
-        let raw_packed: Option<Vec<u8>> = row.get(6)?;
-        let raw_plain: Option<String> = row.get(7)?;
-        let page_packed: Option<Vec<u8>> = row.get(8)?;
-        let page_plain: Option<String> = row.get(9)?;
-        let raw_delta: Option<Vec<u8>> = row.get(10)?;
-        let base: Option<String> = row.get(11)?;
-        let html: Option<String> = row.get(1)?;
-        let unpacked = (|| {
-            let raw = codec::raw_html(
-                raw_delta.as_deref(),
-                &[base.as_deref(), html.as_deref()],
-                raw_packed.as_deref(),
-                raw_plain,
-            )?;
-            let page = match (page_packed, page_plain) {
-                (None, None) => None,
-                (packed, plain) => Some(codec::unpack_or(packed.as_deref(), plain)?),
-            };
-            Ok::<_, StoreError>((raw, page))
-        })()
-        .inspect_err(|e| tracing::warn!(entry = id, error = %e, "cannot read a stored text back"))
-        .ok();
-        Ok(StoredText {
-            id,
-            unpacked,
-            html,
+        Ok(stored_text(StoredTextColumns {
+            id: row.get(0)?,
+            html: row.get(1)?,
             text: row.get(2)?,
             text_source: row.get(3)?,
             teaser: row.get(4)?,
             page_url: row.get(5)?,
-        })
+            raw_packed: row.get(6)?,
+            raw_plain: row.get(7)?,
+            page_packed: row.get(8)?,
+            page_plain: row.get(9)?,
+            raw_delta: row.get(10)?,
+            base: row.get(11)?,
+        }))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The columns [`stored_texts`] reads, on either engine.
+pub(crate) struct StoredTextColumns {
+    pub id: i64,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    pub text_source: String,
+    pub teaser: bool,
+    pub page_url: Option<String>,
+    pub raw_packed: Option<Vec<u8>>,
+    pub raw_plain: Option<String>,
+    pub page_packed: Option<Vec<u8>>,
+    pub page_plain: Option<String>,
+    pub raw_delta: Option<Vec<u8>>,
+    pub base: Option<String>,
+}
+
+/// A [`StoredText`] from its columns, the raw HTML and page read back.
+fn stored_text(c: StoredTextColumns) -> StoredText {
+    let id = c.id;
+    let unpacked = (|| {
+        let raw = codec::raw_html(
+            c.raw_delta.as_deref(),
+            &[c.base.as_deref(), c.html.as_deref()],
+            c.raw_packed.as_deref(),
+            c.raw_plain,
+        )?;
+        let page = match (c.page_packed, c.page_plain) {
+            (None, None) => None,
+            (packed, plain) => Some(codec::unpack_or(packed.as_deref(), plain)?),
+        };
+        Ok::<_, StoreError>((raw, page))
+    })()
+    .inspect_err(|e| tracing::warn!(entry = id, error = %e, "cannot read a stored text back"))
+    .ok();
+    StoredText {
+        id,
+        unpacked,
+        html: c.html,
+        text: c.text,
+        text_source: c.text_source,
+        teaser: c.teaser,
+        page_url: c.page_url,
+    }
 }
 
 /// An entry's text cleaned again.
@@ -594,10 +628,11 @@ pub struct TextRewrite {
 }
 
 /// Writes entries' texts cleaned again; inside the caller's transaction.
-pub fn rewrite_texts(
-    conn: &rusqlite::Connection,
-    rewrites: &[TextRewrite],
-) -> Result<(), StoreError> {
+pub fn rewrite_texts(db: Db<'_>, rewrites: &[TextRewrite]) -> Result<(), StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(pg::rewrite_texts(lent, rewrites)?),
+    };
     let mut update = conn.prepare_cached(
         "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
             teaser_text = COALESCE(?4, teaser_text),
@@ -653,7 +688,11 @@ fn raw_from(columns: Option<pg::RawColumns>) -> Result<Option<String>, StoreErro
 }
 
 /// How many entries are stored (for progress lines).
-pub fn entry_count(conn: &rusqlite::Connection) -> Result<u64, StoreError> {
+pub fn entry_count(db: Db<'_>) -> Result<u64, StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(u64::try_from(pg::entry_count(lent)?).unwrap_or(0)),
+    };
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }

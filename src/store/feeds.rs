@@ -338,7 +338,8 @@ impl FeedState {
 }
 
 /// Every feed's id and URL, by id.
-pub fn feed_urls(conn: &rusqlite::Connection) -> Result<Vec<(i64, String)>, StoreError> {
+pub fn feed_urls(db: Db<'_>) -> Result<Vec<(i64, String)>, StoreError> {
+    let conn = sqlite_or!(db, |lent| pg::feed_urls(lent));
     let mut select = conn.prepare_cached("SELECT id, url FROM feeds ORDER BY id")?;
     let rows = select.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)

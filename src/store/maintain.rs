@@ -98,7 +98,22 @@ impl Store {
     /// Merges the search index's segments, rewrites the file without free
     /// pages and checkpoints the WAL into it. Needs as much free disk as
     /// the file.
-    pub async fn compact(&self, step_done: impl Fn()) -> Result<(), StoreError> {
+    ///
+    /// On PostgreSQL: `VACUUM (ANALYZE)` of the database (dead rows' space
+    /// made reusable, the planner's statistics refreshed; the files are not
+    /// rewritten, as `VACUUM FULL`, which locks every table, would), as
+    /// three steps for the progress line.
+    pub async fn compact(&self, step_done: impl Fn() + Send + Sync) -> Result<(), StoreError> {
+        if let Some(pool) = self.pg() {
+            pool.run(|client| {
+                step_done();
+                client.batch_execute("VACUUM (ANALYZE)")?;
+                step_done();
+                step_done();
+                Ok(())
+            })?;
+            return Ok(());
+        }
         super::read_alone(self, |conn| {
             conn.execute(
                 "INSERT INTO story_search (story_search) VALUES ('optimize')",
@@ -111,5 +126,20 @@ impl Store {
             step_done();
             Ok(())
         })
+    }
+
+    /// The bytes the database takes: the SQLite file and its WAL, or the
+    /// PostgreSQL database's size (`pg_database_size`).
+    pub fn size_bytes(&self) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            let bytes = pool.run(|client| {
+                Ok(client
+                    .query_one("SELECT pg_database_size(current_database())", &[])?
+                    .try_get::<_, i64>(0)?)
+            })?;
+            return Ok(u64::try_from(bytes).unwrap_or(0));
+        }
+        let size = |path: &std::path::Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(size(self.path()) + size(&self.path().with_extension("db-wal")))
     }
 }

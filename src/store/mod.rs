@@ -81,23 +81,8 @@ pub enum StoreError {
          read-only open cannot do; run feedsieve once with write access to it"
     )]
     Outdated { path: String },
-    #[error(
-        "{url} is a PostgreSQL database: only `run` (the daemon and --once), `copy`, \
-         `feeds`, `stories`, `search` and `export` support PostgreSQL so far (issue 19); \
-         `vacuum`, `rededup` and `reclean` need a SQLite file"
-    )]
-    Postgres { url: String },
     #[error(transparent)]
     Pg(#[from] postgres::PgError),
-}
-
-impl StoreError {
-    /// The error of a command that does not run on PostgreSQL yet, given `url`.
-    pub fn postgres(url: &Path) -> StoreError {
-        StoreError::Postgres {
-            url: postgres::redact(&url.to_string_lossy()),
-        }
-    }
 }
 
 /// How a command may use the database file.
@@ -445,6 +430,33 @@ impl Store {
         run_blocking(|| writer.transaction(work))
     }
 
+    /// [`Store::write`] for work that holds only a [`Db`], on either engine
+    /// (on PostgreSQL one transaction holding the write lock, as
+    /// [`Store::write_feed`]'s).
+    pub async fn write_db<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        let mut writer = self.writer.lock().await;
+        self.write_held(&mut writer, work)
+    }
+
+    /// Runs `work` in one write transaction while the caller holds the
+    /// writer: on SQLite the writer's connection, on PostgreSQL a pooled
+    /// session holding the database's write lock (`postgres::Pool::write`).
+    fn write_held<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        writer: &mut Writer,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        match self.pg() {
+            Some(pool) => pool
+                .write(|lent| work(Db::pg(lent)).map_err(LentError::Work))
+                .map_err(LentError::into_inner),
+            None => run_blocking(|| writer.transaction(|tx| work(Db::new(tx)))),
+        }
+    }
+
     /// Runs one feed's write as [`Store::write`] does, then checkpoints
     /// once enough pages gathered (`wal_pages`: about how many the commit
     /// adds to the WAL, [`wal_pages`]); also returns how long it
@@ -464,15 +476,11 @@ impl Store {
         let waited = std::time::Instant::now();
         let mut writer = self.writer.lock().await;
         let lock_wait = waited.elapsed();
-        if let Some(pool) = self.pg() {
-            let result = pool
-                .write(|lent| work(Db::pg(lent)).map_err(LentError::Work))
-                .map_err(LentError::into_inner)?;
-            return Ok((result, lock_wait));
-        }
-        let result = run_blocking(|| writer.transaction(|tx| work(Db::new(tx))))?;
+        let result = self.write_held(&mut writer, work)?;
         drop(writer);
-        self.checkpoint_if_due(wal_pages).await;
+        if self.pg().is_none() {
+            self.checkpoint_if_due(wal_pages).await;
+        }
         Ok((result, lock_wait))
     }
 

@@ -394,11 +394,13 @@ pub fn rss<G: AsRef<str>, T: AsRef<str>, B: AsRef<str>>(
     doc
 }
 
-/// Runs the real binary with `args` off the async runtime, which keeps
-/// serving the feeds; no log level, database or config from the environment.
-pub async fn feedsieve(args: Vec<String>) -> std::process::Output {
+/// Runs the binary `bin` (a test's `env!("CARGO_BIN_EXE_feedsieve")`, which
+/// examples sharing this file do not have) with `args` off the async runtime,
+/// which keeps serving the feeds; no log level, database or config from the
+/// environment.
+pub async fn run_binary(bin: &'static str, args: Vec<String>) -> std::process::Output {
     tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_feedsieve"))
+        std::process::Command::new(bin)
             .args(&args)
             .env_remove("RUST_LOG")
             .env_remove("FEEDSIEVE_DATABASE")

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::stories::lock_ids;
 use super::{Lent, PgError, Session};
-use crate::store::{DuePage, EntryWrite, Placed, codec};
+use crate::store::{DuePage, EntryWrite, Placed, StoredTextColumns, TextRewrite, codec};
 
 /// The stored raw hash of each of `guids` that the feed has: one statement.
 pub(crate) fn guid_hashes(
@@ -376,4 +376,79 @@ pub(crate) fn due_page(row: DueRow) -> DuePage {
         attempts: u32::try_from(attempts).unwrap_or(0),
         stored: crate::store::stored_page(packed, plain, etag, last_modified),
     }
+}
+
+/// `entries::stored_texts`' rows.
+pub(crate) fn stored_texts(
+    pg: &Lent,
+    feed_id: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<StoredTextColumns>, PgError> {
+    pg.with(|s| {
+        let select = s.prepare(
+            "SELECT e.id, e.content_html, e.content_text, e.text_source,
+                    e.teaser_text IS NOT NULL, COALESCE(e.page_url, e.url),
+                    e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
+                    e.content_raw_delta, b.html
+             FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+                  LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
+             WHERE e.feed_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3",
+        )?;
+        s.client
+            .query(&select, &[&feed_id, &after, &limit])?
+            .iter()
+            .map(|r| {
+                Ok(StoredTextColumns {
+                    id: r.try_get(0)?,
+                    html: r.try_get(1)?,
+                    text: r.try_get(2)?,
+                    text_source: r.try_get(3)?,
+                    teaser: r.try_get(4)?,
+                    page_url: r.try_get(5)?,
+                    raw_packed: r.try_get(6)?,
+                    raw_plain: r.try_get(7)?,
+                    page_packed: r.try_get(8)?,
+                    page_plain: r.try_get(9)?,
+                    raw_delta: r.try_get(10)?,
+                    base: r.try_get(11)?,
+                })
+            })
+            .collect()
+    })
+}
+
+/// `entries::rewrite_texts`: entries' texts cleaned again.
+pub(crate) fn rewrite_texts(pg: &Lent, rewrites: &[TextRewrite]) -> Result<(), PgError> {
+    pg.with(|s| {
+        let update = s.prepare(
+            "UPDATE entries SET content_html = $1, content_text = $2, text_source = $3,
+                teaser_text = COALESCE($4, teaser_text),
+                page_error = CASE WHEN $3 = 'page' THEN NULL ELSE page_error END,
+                content_raw_delta = $6, content_raw_zstd = NULL, content_raw = NULL
+             WHERE id = $5",
+        )?;
+        for u in rewrites {
+            s.client.execute(
+                &update,
+                &[
+                    &u.html,
+                    &u.text,
+                    &u.source,
+                    &u.teaser,
+                    &u.id,
+                    &u.raw.as_bytes(),
+                ],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+pub(crate) fn entry_count(pg: &Lent) -> Result<i64, PgError> {
+    pg.with(|s| {
+        s.client
+            .query_one("SELECT COUNT(*) FROM entries", &[])?
+            .try_get(0)
+    })
 }

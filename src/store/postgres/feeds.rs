@@ -171,3 +171,13 @@ pub(crate) fn record_fetch(pg: &Lent, feed_id: i64, record: &FetchRecord) -> Res
         Ok(())
     })
 }
+
+pub(crate) fn feed_urls(pg: &Lent) -> Result<Vec<(i64, String)>, PgError> {
+    pg.with(|s| {
+        s.client
+            .query("SELECT id, url FROM feeds ORDER BY id", &[])?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    })
+}

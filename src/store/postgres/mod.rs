@@ -8,9 +8,9 @@
 //! transactions on them; the store's functions choose the engine and call
 //! the statements here: the read commands' (`reads.rs`), and the daemon's,
 //! split by table as on SQLite (`feeds.rs`, `entries.rs`, `stories.rs` with
-//! the de-duplicator's, `templates.rs`, `maintain.rs`). `vacuum`, `rededup`
-//! and `reclean` do not run on PostgreSQL yet. Like the rest of `store/`, it
-//! holds every SQL statement it runs and never decides anything about feeds.
+//! the de-duplicator's, `templates.rs`, `maintain.rs`). Like the rest of
+//! `store/`, it holds every SQL statement it runs and never decides anything
+//! about feeds.
 //! A [`postgres::Client`] blocks the thread that calls it: it must never be
 //! called on a tokio runtime thread (calls go through [`off_runtime`]).
 
