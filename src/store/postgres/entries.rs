@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use super::stories::lock_ids;
 use super::{Lent, PgError, Session};
 use crate::store::{DuePage, EntryWrite, Placed, StoredTextColumns, TextRewrite, codec};
 
@@ -34,15 +33,18 @@ pub(crate) fn guid_hashes(
 /// on SQLite: the largest plus one. Not the identity columns' sequences: the
 /// de-duplicator gives out ids one after another from these before it knows
 /// how many stories it makes, and blocks taken from a sequence by concurrent
-/// writers interleave. Instead the transaction takes an advisory lock
-/// ([`super::stories::IDS_LOCK`]) first, held to its commit, so a second
-/// writer (another daemon of a fleet) waits here and then reads the ids this
-/// one inserted: writers of new entries are serialised from here to commit,
-/// as SQLite's one writer is, and everything before (fetch, parse, clean,
-/// the matcher's read-ahead) still runs beside them.
+/// writers interleave. Instead the caller's transaction holds the database's
+/// write lock from its start ([`super::stories::WRITE_LOCK`], `Pool::write`),
+/// so another writer (another daemon of a fleet) waits for its commit and
+/// then reads the ids it inserted: writers are serialised from their first
+/// statement to commit, as SQLite's one writer is, and everything before
+/// (fetch, parse, clean, the matcher's read-ahead) still runs beside them.
+/// The lock is taken in a statement before this one: in READ COMMITTED each
+/// statement reads from a snapshot taken when it starts, so a read that
+/// waited for the lock inside its own statement would miss the rows the
+/// writer before committed.
 pub(crate) fn reserve_ids(pg: &Lent) -> Result<(i64, i64), PgError> {
     pg.with(|s| {
-        lock_ids(s)?;
         let select = s.prepare(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
                     (SELECT COALESCE(MAX(id), 0) FROM stories)",
@@ -63,7 +65,7 @@ pub(crate) struct EntryValues<'a> {
 }
 
 /// Inserts one new entry with its [`Placed`] columns (an entry without an
-/// id gets the next, under the ids' lock [`reserve_ids`] took).
+/// id gets the next, under the write lock the transaction holds).
 pub(crate) fn insert_entry(
     pg: &Lent,
     feed_id: i64,

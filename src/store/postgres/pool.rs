@@ -129,16 +129,22 @@ impl Pool {
         self.session(|lent| Ok(work(lent)))?
     }
 
-    /// Runs `work` in one transaction on a session of this database, off the
-    /// async runtime: committed if it returns `Ok`, rolled back otherwise.
-    /// The whole transaction runs on the one thread, with no hand-off per
-    /// statement.
-    pub fn transaction<R: Send, E: From<PgError> + Send>(
+    /// Runs `work` in one transaction that `begin` (SQL) starts, on a session
+    /// of this database, off the async runtime: committed if it returns
+    /// `Ok`, rolled back otherwise. The whole transaction runs on the one
+    /// thread, with no hand-off per statement.
+    fn within<R: Send, E: From<PgError> + Send>(
         &self,
+        begin: &str,
         work: impl FnOnce(&Lent) -> Result<R, E> + Send,
     ) -> Result<R, E> {
         self.session(|lent| {
-            lent.with(|s| s.client.batch_execute("BEGIN"))?;
+            if let Err(e) = lent.with(|s| s.client.batch_execute(begin)) {
+                // It may have begun a transaction that the lock's wait then
+                // left: the session is not kept inside it.
+                lent.0.borrow_mut().broken = true;
+                return Err(e);
+            }
             let result = work(lent);
             let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
             let mut session = lent.0.borrow_mut();
@@ -155,19 +161,21 @@ impl Pool {
         })?
     }
 
-    /// [`Pool::transaction`] holding the database's write lock (an advisory
-    /// lock, to commit): writers of one database, in this process or others,
+    /// Runs `work` in one transaction that holds the database's write lock
+    /// ([`super::stories::WRITE_LOCK`], an advisory lock, to commit): writers of one database, in this process or others,
     /// take turns, as SQLite's one writer does, and each reads every row the
     /// writers before it committed. It is the lock the ids given out before
-    /// inserting need (`entries::reserve_ids`).
+    /// inserting need (`entries::reserve_ids`). `BEGIN` and the lock go in one
+    /// round trip.
     pub fn write<R: Send, E: From<PgError> + Send>(
         &self,
         work: impl FnOnce(&Lent) -> Result<R, E> + Send,
     ) -> Result<R, E> {
-        self.transaction(|lent| {
-            lent.with(super::stories::lock_ids)?;
-            work(lent)
-        })
+        let begin = format!(
+            "BEGIN; SELECT pg_advisory_xact_lock({})",
+            super::stories::WRITE_LOCK
+        );
+        self.within(&begin, work)
     }
 
     /// Ends the kept sessions (those in use end when returned).
