@@ -1,6 +1,5 @@
-//! Storage: the database of feeds, entries and stories, a SQLite file or
-//! (for the daemon and the read commands so far, issue 19) a PostgreSQL
-//! database.
+//! Storage: the database of feeds, entries and stories, a SQLite file or a
+//! PostgreSQL database (issue 19).
 //!
 //! One transaction per fetched feed, so a crash never leaves half a feed.
 //! It never fetches, parses, cleans or decides: it persists and reads what
@@ -248,7 +247,7 @@ impl<'c> Db<'c> {
 }
 
 /// [`write_alone`] for work that holds only a [`Db`], on either engine (on
-/// PostgreSQL one transaction on a pooled session).
+/// PostgreSQL one transaction holding the write lock, on a pooled session).
 pub fn write_alone_db<R: Send, E: From<StoreError> + Send>(
     store: &Store,
     work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
