@@ -34,6 +34,11 @@
 //! carry (same text, a different "published by" footer): a third of the
 //! entries are copies the de-duplication has to join.
 //!
+//! `BENCH_DATABASE=postgres://…` (with `BENCH_ONLY=cold`): the cold run stores
+//! into that PostgreSQL database instead of a SQLite file, emptied first (its
+//! `public` schema dropped and made again: give it a database of its own);
+//! the line then gives the database's size, not the file's.
+//!
 //! `BENCH_CONTENT=pages`: each entry carries instead the article markup of
 //! one of the real pages of `article-extraction-benchmark/html/` (167 of 181
 //! have 3 article blocks or more; links,
@@ -156,10 +161,11 @@ fn start_server(c: Arc<Corpus>) -> SocketAddr {
 }
 
 fn write_config(dir: &Path, addr: SocketAddr, shape: Shape) -> PathBuf {
+    let database = postgres_database().unwrap_or_else(|| "feedsieve.db".to_string());
     // per_host high: every feed is on one loopback host, and the default
     // (2) would serialise them all.
     let mut toml = format!(
-        "[storage]\ndatabase = \"feedsieve.db\"\n\n[fetch]\ntimeout = \"120s\"\n\
+        "[storage]\ndatabase = \"{database}\"\n\n[fetch]\ntimeout = \"120s\"\n\
          concurrency = {CONCURRENCY}\nper_host = {CONCURRENCY}\n\n"
     );
     for f in 0..shape.feeds {
@@ -168,6 +174,37 @@ fn write_config(dir: &Path, addr: SocketAddr, shape: Shape) -> PathBuf {
     let path = dir.join("feedsieve.toml");
     std::fs::write(&path, toml).expect("config");
     path
+}
+
+/// `BENCH_DATABASE`, when it names a PostgreSQL database.
+fn postgres_database() -> Option<String> {
+    std::env::var("BENCH_DATABASE")
+        .ok()
+        .filter(|d| feedsieve::store::postgres::is_url(Path::new(d)))
+}
+
+/// Empties the PostgreSQL database (its `public` schema, where feedsieve's
+/// tables and its migrations' record live), so a cold run starts from
+/// nothing. (The synchronous client off the bench's async runtime.)
+fn empty_postgres(url: &str) {
+    feedsieve::store::postgres::off_runtime(|| {
+        let mut client = feedsieve::store::postgres::connect(url).expect("BENCH_DATABASE");
+        client
+            .batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+            .expect("emptying BENCH_DATABASE");
+    })
+}
+
+/// The PostgreSQL database's size in MB.
+fn postgres_mb(url: &str) -> f64 {
+    feedsieve::store::postgres::off_runtime(|| {
+        let mut client = feedsieve::store::postgres::connect(url).expect("BENCH_DATABASE");
+        let bytes: i64 = client
+            .query_one("SELECT pg_database_size(current_database())", &[])
+            .and_then(|row| row.try_get(0))
+            .expect("database size");
+        bytes as f64 / 1e6
+    })
 }
 
 /// Whole-process figures of a child, from GNU time.
@@ -744,14 +781,25 @@ fn main() {
         // newsboat), for quick A/B runs of one figure.
         let cold_only = std::env::var("BENCH_ONLY").as_deref() == Ok("cold");
         if cold_only {
+            let pg = postgres_database();
+            if let Some(url) = &pg {
+                empty_postgres(url);
+            }
             let load_before = loadavg();
             let (cold, out) = feedsieve(dir.path(), &config);
+            let db_mb = match &pg {
+                Some(url) => postgres_mb(url),
+                None => db_size_mb(dir.path()),
+            };
             println!(
-                "  cold: {} | {cold:?} db {:.0} MB (load average {load_before} → {})",
+                "  cold: {} | {cold:?} db {db_mb:.0} MB{} (load average {load_before} → {})",
                 out.trim(),
-                db_size_mb(dir.path()),
+                if pg.is_some() { " (PostgreSQL)" } else { "" },
                 loadavg()
             );
+            if pg.is_some() {
+                continue;
+            }
             if let Some(f) = footprint(&corpus, shape, dir.path()) {
                 println!("{f}");
             }

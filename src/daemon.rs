@@ -35,9 +35,6 @@ pub enum DaemonError {
     Signal(std::io::Error),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
-    /// `[storage] database` names a PostgreSQL server, which the daemon does not run on yet.
-    #[error("`feedsieve run`: {0}")]
-    Postgres(crate::store::StoreError),
     #[error("[serve] listen: cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
@@ -261,12 +258,14 @@ fn log_report(report: &FeedReport) {
 /// [`crate::store::DaemonLock`]), taken before the database is opened, so a
 /// second daemon stops before it migrates or fetches anything; when the
 /// database's folder does not exist yet, right after opening creates it.
-async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, DaemonLock), DaemonError> {
+/// A PostgreSQL database takes no lock file: several daemons may share one
+/// (issue 19), each feed's write is its own transaction there, and which
+/// daemon fetches which feed is for the fleet's leases to decide, not built
+/// yet: until then two daemons on one database both fetch every feed.
+async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, Option<DaemonLock>), DaemonError> {
     let database = &config.storage.database;
     if crate::store::postgres::is_url(database) {
-        return Err(DaemonError::Postgres(crate::store::StoreError::postgres(
-            database,
-        )));
+        return Ok((Arc::new(Pipeline::new(config).await?), None));
     }
     let early = match DaemonLock::acquire(database) {
         Ok(lock) => Some(lock),
@@ -278,7 +277,7 @@ async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, DaemonLock), Dae
         Some(lock) => lock,
         None => DaemonLock::acquire(database)?,
     };
-    Ok((pipeline, lock))
+    Ok((pipeline, Some(lock)))
 }
 
 /// Runs until SIGTERM or SIGINT.
@@ -444,7 +443,7 @@ async fn reload(
     schedule: &mut Schedule,
 ) -> Result<Config, DaemonError> {
     let config = config::load_with(path, database)?;
-    if config.storage.database != pipeline.store.path() {
+    if !pipeline.store.is_at(&config.storage.database) {
         tracing::warn!(
             database = %config.storage.database.display(),
             "the database path changed; it takes effect at the next restart"

@@ -17,7 +17,7 @@ macro_rules! out {
         writeln!(std::io::stdout().lock(), $($arg)*)?
     }};
 }
-use feedsieve::store::{Access, Store, StoreError};
+use feedsieve::store::{Access, Store};
 
 #[derive(Parser)]
 #[command(
@@ -271,7 +271,6 @@ fn load_config(cli: &Cli) -> Result<Config> {
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode> {
-    refuse_postgres(&cli)?;
     match &cli.command {
         Command::Run { once: true } => {
             let config = load_config(&cli)?;
@@ -442,35 +441,6 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-/// The name of a command that opens the database and does not run on
-/// PostgreSQL yet, for the error a PostgreSQL database gets; `None` for the
-/// others (`copy` and the read commands run there).
-fn database_command(command: &Command) -> Option<&'static str> {
-    Some(match command {
-        Command::Run { .. } => "run",
-        Command::Vacuum => "vacuum",
-        Command::Rededup => "rededup",
-        Command::Reclean => "reclean",
-        _ => return None,
-    })
-}
-
-/// Only `copy` and the read commands run on PostgreSQL so far: another command given a
-/// `postgres://` database stops here, naming itself. The config is read
-/// quietly (its warnings are the command's to log); one that does not load
-/// is left to the command's own report.
-fn refuse_postgres(cli: &Cli) -> Result<()> {
-    let Some(name) = database_command(&cli.command) else {
-        return Ok(());
-    };
-    let config = || config::load(&config::resolve_path(cli.config.clone())).ok();
-    let database = (cli.database.clone()).or_else(|| Some(config()?.storage.database));
-    match database.filter(|db| feedsieve::store::postgres::is_url(db)) {
-        Some(db) => anyhow::bail!("`feedsieve {name}`: {}", StoreError::postgres(&db)),
-        None => Ok(()),
     }
 }
 

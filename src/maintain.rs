@@ -86,11 +86,10 @@ pub struct VacuumReport {
 }
 
 /// Compacts the database: merges the search index, checkpoints the WAL and
-/// rewrites the file without free pages. Needs as much free disk as the file.
+/// rewrites the file without free pages (needs as much free disk as the
+/// file); on PostgreSQL, `VACUUM (ANALYZE)`.
 pub async fn vacuum(store: &Store) -> Result<VacuumReport, StoreError> {
-    let path = store.path();
-    let size = || file_size(path) + file_size(&path.with_extension("db-wal"));
-    let bytes_before = size();
+    let bytes_before = store.size_bytes()?;
     crate::search::catch_up(store).await?;
     // Three steps, each one statement: the line says which one runs.
     let progress =
@@ -99,10 +98,6 @@ pub async fn vacuum(store: &Store) -> Result<VacuumReport, StoreError> {
     progress.finish();
     Ok(VacuumReport {
         bytes_before,
-        bytes_after: size(),
+        bytes_after: store.size_bytes()?,
     })
-}
-
-fn file_size(path: &std::path::Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
 }

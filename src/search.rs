@@ -56,8 +56,12 @@ pub async fn catch_up(store: &Store) -> Result<usize, StoreError> {
 
 /// Empties the index and queues every story for the next [`catch_up`]:
 /// before `rededup` rewrites every story, so that its deletes do not each
-/// take their story's tokens out of the index one at a time.
+/// take their story's tokens out of the index one at a time. (PostgreSQL's
+/// index follows the rows by itself: nothing to do there.)
 pub async fn forget_index(store: &Store) -> Result<(), StoreError> {
+    if !store.queues_search() {
+        return Ok(());
+    }
     crate::store::write_alone(store, |tx| crate::store::search::forget_index(tx))
 }
 

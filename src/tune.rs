@@ -239,19 +239,19 @@ const PAGE: i64 = 500;
 pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, TuneError> {
     let cleaner = Cleaner::new(&config.clean)?;
     let deduper = Deduper::load(store, &config.dedup).await?;
-    let feeds = store.read(store::feed_urls)?;
+    let feeds = store.read_db(store::feed_urls)?;
     let mut report = RecleanReport::default();
-    let total = store.read(crate::store::entry_count)?;
+    let total = store.read_db(crate::store::entry_count)?;
     let progress = crate::progress::Progress::new("recleaning entries", total);
     for (feed_id, url) in feeds {
         let rules = match config.feeds.iter().find(|f| f.url.as_str() == url) {
             Some(feed) => CompiledRules::for_feed(&feed.clean)?,
             None => None,
         };
-        let template = store.read(|conn| store::load_template(conn, feed_id))?;
+        let template = store.read_db(|db| store::load_template(db, feed_id))?;
         let mut after = 0i64;
         loop {
-            let rows = store.read(|conn| store::stored_texts(conn, feed_id, after, PAGE))?;
+            let rows = store.read_db(|db| store::stored_texts(db, feed_id, after, PAGE))?;
             let Some(last) = rows.last() else { break };
             after = last.id;
             report.entries += rows.len() as u64;
@@ -293,9 +293,9 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             }
             let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
             store
-                .write(|tx| -> Result<(), TuneError> {
-                    store::rewrite_texts(tx, &updates)?;
-                    Ok(deduper.assign(crate::store::Db::new(tx), &ids)?)
+                .write_db(|db| -> Result<(), TuneError> {
+                    store::rewrite_texts(db, &updates)?;
+                    Ok(deduper.assign(db, &ids)?)
                 })
                 .await?;
             report.changed += ids.len() as u64;

@@ -616,7 +616,8 @@ async fn template_learning_persists_and_guards_real_content() {
         feed_id,
     } = template_setup().await;
     {
-        let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
+        let mut template =
+            feedsieve::store::load_template(feedsieve::store::Db::new(&conn), feed_id).unwrap();
         assert_eq!(template.entries_seen, 0);
         // Eight entries, one at a time as the pipeline sees them; the quote
         // appears in three of them.
@@ -625,14 +626,16 @@ async fn template_learning_persists_and_guards_real_content() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        feedsieve::store::save_template(&conn, feed_id, &template).unwrap();
+        feedsieve::store::save_template(feedsieve::store::Db::new(&conn), feed_id, &template)
+            .unwrap();
     }
     drop(conn);
 
     // A new process: the template comes back from the file.
     let _pool = feedsieve::store::Store::open(&db).await.unwrap();
     let conn = feedsieve::store::connect_sync(&db).unwrap();
-    let template = feedsieve::store::load_template(&conn, feed_id).unwrap();
+    let template =
+        feedsieve::store::load_template(feedsieve::store::Db::new(&conn), feed_id).unwrap();
     assert_eq!(template.entries_seen, 8);
 
     let html = entry(&bodies, 20, true);
@@ -736,7 +739,8 @@ async fn template_saves_match_memory_through_pruning() {
     } = template_setup().await;
     let mut distinct = std::collections::HashSet::new();
     for round in bodies.chunks(bodies.len().div_ceil(4)) {
-        let mut template = feedsieve::store::load_template(&conn, feed_id).unwrap();
+        let mut template =
+            feedsieve::store::load_template(feedsieve::store::Db::new(&conn), feed_id).unwrap();
         for body in round {
             let paras = paragraphs(body);
             distinct.extend(paras.iter().cloned());
@@ -744,8 +748,10 @@ async fn template_saves_match_memory_through_pruning() {
             let out = c.clean(&html, None, Some(&template));
             template.observe(&html, &out);
         }
-        feedsieve::store::save_template(&conn, feed_id, &template).unwrap();
-        let reloaded = feedsieve::store::load_template(&conn, feed_id).unwrap();
+        feedsieve::store::save_template(feedsieve::store::Db::new(&conn), feed_id, &template)
+            .unwrap();
+        let reloaded =
+            feedsieve::store::load_template(feedsieve::store::Db::new(&conn), feed_id).unwrap();
         assert_eq!(reloaded.entries_seen, template.entries_seen);
         assert_eq!(reloaded.blocks.len(), template.blocks.len());
         assert!(

@@ -424,7 +424,7 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
         .query_row("SELECT id FROM entries", [], |r| r.get(0))
         .unwrap();
     assert!(
-        feedsieve::store::raw_of(&conn, id)
+        feedsieve::store::raw_of(feedsieve::store::Db::new(&conn), id)
             .unwrap()
             .unwrap()
             .contains("Acme Boats"),

@@ -353,7 +353,14 @@ async fn an_id_at_the_top_of_the_range_fails_the_insert_cleanly() {
     });
     let mut conn = db.conn();
     let tx = conn.transaction().unwrap();
-    let result = feedsieve::pipeline::insert_new(&tx, &deduper, f, &ts(1), &[&write], prefetched);
+    let result = feedsieve::pipeline::insert_new(
+        feedsieve::store::Db::new(&tx),
+        &deduper,
+        f,
+        &ts(1),
+        &[&write],
+        prefetched,
+    );
     assert!(result.is_err(), "{result:?}");
 }
 

@@ -106,7 +106,9 @@ fn assert_converted(conn: &Connection, entries: usize) {
             .unwrap();
         assert!(frame.len() < raw_html(i).len() / 4);
         assert_eq!(
-            feedsieve::store::raw_of(conn, i as i64).unwrap().unwrap(),
+            feedsieve::store::raw_of(feedsieve::store::Db::new(conn), i as i64)
+                .unwrap()
+                .unwrap(),
             raw_html(i)
         );
     }
@@ -395,7 +397,9 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     );
     for i in 1..=entries {
         assert_eq!(
-            feedsieve::store::raw_of(&conn, i as i64).unwrap().unwrap(),
+            feedsieve::store::raw_of(feedsieve::store::Db::new(&conn), i as i64)
+                .unwrap()
+                .unwrap(),
             raw_and_clean(i).0
         );
     }
@@ -418,7 +422,9 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     )
     .unwrap();
     assert_eq!(
-        feedsieve::store::raw_of(&conn, 1).unwrap().unwrap(),
+        feedsieve::store::raw_of(feedsieve::store::Db::new(&conn), 1)
+            .unwrap()
+            .unwrap(),
         raw_and_clean(1).0
     );
     let kept: String = conn
@@ -432,7 +438,7 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     // Reclean's write packs it again against the new text; the kept one goes.
     let (raw, _) = raw_and_clean(1);
     feedsieve::store::rewrite_texts(
-        &conn,
+        feedsieve::store::Db::new(&conn),
         &[feedsieve::store::TextRewrite {
             id: 1,
             raw: codec::Packed::against(&raw, "<p>recleaned</p>"),
@@ -444,12 +450,17 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     )
     .unwrap();
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM entry_raw_bases"), 0);
-    assert_eq!(feedsieve::store::raw_of(&conn, 1).unwrap().unwrap(), raw);
+    assert_eq!(
+        feedsieve::store::raw_of(feedsieve::store::Db::new(&conn), 1)
+            .unwrap()
+            .unwrap(),
+        raw
+    );
 
     // The page step replaces content_html with the article's and packs the
     // raw HTML again against it in the same statement.
     feedsieve::store::write_page(
-        &conn,
+        feedsieve::store::Db::new(&conn),
         1,
         &feedsieve::store::PageWrite {
             entry_id: 2,
@@ -465,7 +476,9 @@ async fn the_raw_html_is_packed_against_the_cleaned_html_and_stays_readable() {
     .unwrap();
     assert_eq!(count(&conn, "SELECT COUNT(*) FROM entry_raw_bases"), 0);
     assert_eq!(
-        feedsieve::store::raw_of(&conn, 2).unwrap().unwrap(),
+        feedsieve::store::raw_of(feedsieve::store::Db::new(&conn), 2)
+            .unwrap()
+            .unwrap(),
         raw_and_clean(2).0
     );
 }

@@ -236,7 +236,7 @@ impl Pipeline {
         let _slot = self.slots.acquire().await.ok();
         let started = Instant::now();
         let fetched_at = Utc::now();
-        let state = self.store.read(|conn| store::feed_state(conn, job.id))?;
+        let state = self.store.read_db(|db| store::feed_state(db, job.id))?;
         let mut stages = StageTimes {
             store: started.elapsed(),
             ..StageTimes::default()
@@ -497,7 +497,7 @@ impl Pipeline {
         let known_started = Instant::now();
         let known = self
             .store
-            .read(|conn| store::guid_hashes(conn, job.id, &guids))?;
+            .read_db(|db| store::guid_hashes(db, job.id, &guids))?;
         // Only entries not stored can have been dropped: in a steady feed, none.
         // Read even without filters, so that removing a rule admits and forgets them.
         let unknown: Vec<&str> = guids
@@ -509,7 +509,7 @@ impl Pipeline {
             Default::default()
         } else {
             self.store
-                .read(|conn| store::filtered_hashes(conn, job.id, &unknown))?
+                .read_db(|db| store::filtered_hashes(db, job.id, &unknown))?
         };
         stages.store += known_started.elapsed();
         let changed: Vec<(ParsedEntry, i64)> = entries
@@ -538,7 +538,7 @@ impl Pipeline {
             .map(|(e, _)| !known.contains_key(&e.guid))
             .collect();
         let filter = job.filter.clone();
-        let mut template = self.store.read(|conn| store::load_template(conn, job.id))?;
+        let mut template = self.store.read_db(|db| store::load_template(db, job.id))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let store = self.store.clone();

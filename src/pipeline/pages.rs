@@ -30,8 +30,8 @@ impl Pipeline {
         feed_addr: Option<std::net::IpAddr>,
     ) -> Result<(usize, usize), PipelineError> {
         let now = Utc::now();
-        let due = self.store.read(|conn| {
-            store::due_pages(conn, job.id, &store::timestamp(now), job.pages_per_run)
+        let due = self.store.read_db(|db| {
+            store::due_pages(db, job.id, &store::timestamp(now), job.pages_per_run)
         })?;
         if due.is_empty() {
             return Ok((0, 0));
@@ -70,7 +70,7 @@ impl Pipeline {
         }
         let mut template = None;
         if !read.is_empty() {
-            let mut learned = self.store.read(|conn| store::load_template(conn, job.id))?;
+            let mut learned = self.store.read_db(|db| store::load_template(db, job.id))?;
             let cleaner = self.cleaner();
             let rules = job.rules.clone();
             let pages: Vec<PageToRead> = read

@@ -72,7 +72,7 @@ pub fn prefetch(
         return Ok(Prefetched::default());
     }
     let incoming: Vec<Incoming<'_>> = entries.iter().map(ReadyEntry::incoming).collect();
-    store.read(|conn| Ok(dedup.prefetch(Db::new(conn), fetched_at, &incoming)?))
+    store.read_db(|db| Ok(dedup.prefetch(db, fetched_at, &incoming)?))
 }
 
 /// Writes one fetch in a single transaction: new and changed entries, their
@@ -99,9 +99,9 @@ pub async fn write_fetch(
     };
     let pages = store::wal_pages(entries.iter().map(|e| &e.entry));
     let ((), lock_wait) = store
-        .write_feed(pages, |tx| {
+        .write_feed(pages, |db| {
             write_fetch_in(
-                tx,
+                db,
                 dedup,
                 feed_id,
                 record,
@@ -119,7 +119,7 @@ pub async fn write_fetch(
 /// The body of [`write_fetch`], inside its transaction.
 #[allow(clippy::too_many_arguments)]
 fn write_fetch_in(
-    tx: &rusqlite::Connection,
+    db: Db<'_>,
     dedup: &Deduper,
     feed_id: i64,
     record: &FetchRecord,
@@ -131,7 +131,7 @@ fn write_fetch_in(
     // Read again inside the write transaction: no other writer can add
     // one of these guids before the inserts below.
     let guids: Vec<&str> = entries.iter().map(|e| e.entry.guid.as_str()).collect();
-    let stored = store::guid_hashes(tx, feed_id, &guids)?;
+    let stored = store::guid_hashes(db, feed_id, &guids)?;
     // A guid given twice is inserted once, then updated, as a feed
     // reader would show its last copy.
     let mut fresh_guids = std::collections::HashSet::new();
@@ -141,21 +141,21 @@ fn write_fetch_in(
     if !fresh.is_empty() {
         let started = Instant::now();
         summary.inserted = fresh.len();
-        insert_new(tx, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        insert_new(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
         summary.dedup += started.elapsed();
     }
     let updates: Vec<&EntryWrite> = updates.iter().map(|e| &e.entry).collect();
     summary.updated = updates.len();
-    let changed = store::update_entries(tx, feed_id, &record.fetched_at, &updates)?;
+    let changed = store::update_entries(db, feed_id, &record.fetched_at, &updates)?;
     if !changed.is_empty() {
         let started = Instant::now();
-        dedup.assign(Db::new(tx), &changed)?;
+        dedup.assign(db, &changed)?;
         summary.dedup += started.elapsed();
     }
     if let Some(template) = template {
-        store::save_template(tx, feed_id, template)?;
+        store::save_template(db, feed_id, template)?;
     }
-    store::record_fetch(tx, feed_id, record)?;
+    store::record_fetch(db, feed_id, record)?;
     Ok(())
 }
 
@@ -167,22 +167,17 @@ fn write_fetch_in(
 /// the stories' refreshed rows. Writing simhash and story_id
 /// afterwards, as before, rewrote each ~20 KB row a second time.
 pub fn insert_new(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     dedup: &Deduper,
     feed_id: i64,
     fetched_at: &str,
     fresh: &[&ReadyEntry],
     prefetched: Prefetched,
 ) -> Result<(), PipelineError> {
-    let (next_entry, next_story) = store::reserve_ids(conn)?;
+    let (next_entry, next_story) = store::reserve_ids(db)?;
     let incoming: Vec<Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup.place(
-        Db::new(conn),
-        next_entry,
-        next_story,
-        fetched_at,
-        &incoming,
-        prefetched,
+        db, next_entry, next_story, fetched_at, &incoming, prefetched,
     )?;
     let rows: Vec<(&EntryWrite, store::Placed)> = fresh
         .iter()
@@ -197,9 +192,9 @@ pub fn insert_new(
         })
         .collect();
     // Stories first, so every entry's story exists as its row goes in.
-    dedup.record_stories(Db::new(conn), &placement)?;
-    store::insert_entries(conn, feed_id, fetched_at, &rows)?;
-    dedup.record(Db::new(conn), &placement)?;
+    dedup.record_stories(db, &placement)?;
+    store::insert_entries(db, feed_id, fetched_at, &rows)?;
+    dedup.record(db, &placement)?;
     Ok(())
 }
 
@@ -224,18 +219,18 @@ pub async fn write_pages(
         .sum();
     let pages = 4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX);
     store
-        .write_feed(pages, |tx| -> Result<(), PipelineError> {
+        .write_feed(pages, |db| -> Result<(), PipelineError> {
             let mut grown = Vec::new();
             for w in writes {
-                if store::write_page(tx, feed_id, w)? {
+                if store::write_page(db, feed_id, w)? {
                     grown.push(w.entry_id);
                 }
             }
             if !grown.is_empty() {
-                dedup.assign(Db::new(tx), &grown)?;
+                dedup.assign(db, &grown)?;
             }
             if let Some(template) = template {
-                store::save_template(tx, feed_id, template)?;
+                store::save_template(db, feed_id, template)?;
             }
             Ok(())
         })

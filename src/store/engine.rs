@@ -1,9 +1,9 @@
 //! Which engine holds a [`Store`]'s database: a SQLite file (the store's
-//! own fields: writer, readers, checkpoints) or a PostgreSQL database, which
-//! serves the read commands so far (issue 19). The store's functions ask
-//! [`Store::pg`] and run PostgreSQL's statements (`postgres/reads.rs`) when it
-//! answers; nothing above `store/` ever chooses an engine. It opens nothing
-//! for writing on PostgreSQL: that is refused until the write path is ported.
+//! own fields: writer, readers, checkpoints) or a PostgreSQL database (issue
+//! 19), which serves every command that opens a database. The
+//! store's functions ask [`Store::pg`], or match the [`super::Db`] they are
+//! lent, and run PostgreSQL's statements (`postgres/`) there; nothing above
+//! `store/` ever chooses an engine.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -11,8 +11,7 @@ use std::sync::Arc;
 use super::open::Mode;
 use super::{Access, Store, StoreError, Writer, postgres};
 
-/// The engine of a [`Store`]: SQLite (the fields beside it), or PostgreSQL,
-/// read-only so far.
+/// The engine of a [`Store`]: SQLite (the fields beside it), or PostgreSQL.
 #[derive(Debug, Clone)]
 pub(super) enum Engine {
     Sqlite,
@@ -20,16 +19,20 @@ pub(super) enum Engine {
 }
 
 impl Store {
-    /// A PostgreSQL database, for the read commands only so far: anything that
-    /// writes is refused. Its schema must be this feedsieve's (made by `copy --to`).
+    /// A PostgreSQL database: for `run` ([`Access::Create`]), whose schema is
+    /// made or brought up to date here, or for the other commands, whose
+    /// schema must be this feedsieve's already.
     pub(super) fn open_postgres(url: &Path, access: Access) -> Result<Store, StoreError> {
-        let Some(text) = url.to_str().filter(|_| access == Access::Read) else {
-            return Err(StoreError::postgres(url));
+        // `postgres::is_url` said it is UTF-8.
+        let text = url.to_string_lossy();
+        let pool = match access {
+            Access::Create => postgres::Pool::open_migrated(&text)?,
+            Access::Existing | Access::Read => postgres::Pool::open(&text)?,
         };
-        let pool = postgres::Pool::open(text)?;
-        // The SQLite fields stay unused: every read this store serves on
-        // PostgreSQL goes to `pool` first (`Store::pg`).
-        let shown = std::path::PathBuf::from(postgres::redact(text));
+        // The SQLite fields stay unused: everything this store serves on
+        // PostgreSQL goes to `pool` first (`Store::pg`). The writer's path is
+        // no file, and its connection (opened without create) would fail.
+        let shown = std::path::PathBuf::from(postgres::redact(&text));
         Ok(Store {
             engine: Engine::Postgres(Arc::new(pool)),
             mode: Mode::ReadOnly,
@@ -39,6 +42,17 @@ impl Store {
             readers: Default::default(),
             checkpoints: Default::default(),
         })
+    }
+
+    /// Whether `database` (`[storage] database`) names this store's database.
+    pub fn is_at(&self, database: &Path) -> bool {
+        match &self.engine {
+            // The store shows its URL without the password.
+            Engine::Postgres(_) => {
+                self.path == Path::new(&postgres::redact(&database.to_string_lossy()))
+            }
+            Engine::Sqlite => self.path == database,
+        }
     }
 
     /// The PostgreSQL database, when this store is one.

@@ -2,7 +2,8 @@
 //! and stories the caller decided), changed entries updated, their
 //! enclosures, and the page step's rows. It decides nothing about stories.
 
-use super::{StoreError, codec};
+use super::postgres::entries as pg;
+use super::{Conn, Db, StoreError, codec};
 
 /// One new or changed entry, cleaned, ready to write.
 #[derive(Debug, Clone)]
@@ -44,11 +45,13 @@ impl EntryExtras {
     }
 
     /// Replaces the entry's enclosure rows with these.
-    fn write_enclosures(
-        &self,
-        conn: &rusqlite::Connection,
-        entry_id: i64,
-    ) -> Result<(), StoreError> {
+    fn write_enclosures(&self, db: Db<'_>, entry_id: i64) -> Result<(), StoreError> {
+        let conn = match db.0 {
+            Conn::Sqlite(conn) => conn,
+            Conn::Postgres(lent) => {
+                return Ok(pg::write_enclosures(lent, entry_id, &self.enclosures)?);
+            }
+        };
         conn.prepare_cached("DELETE FROM entry_enclosures WHERE entry_id = ?")?
             .execute([entry_id])?;
         let mut insert = conn.prepare_cached(
@@ -118,17 +121,24 @@ pub struct PageWrite {
 /// The entries of `feed_id` whose page is due at `now`, the longest
 /// waiting first, at most `limit`.
 pub fn due_pages(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     now: &str,
     limit: usize,
 ) -> Result<Vec<DuePage>, StoreError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => {
+            let rows = pg::due_pages(lent, feed_id, now, limit)?;
+            return Ok(rows.into_iter().map(pg::due_page).collect());
+        }
+    };
     // The limit is written into the statement, not bound: SQLite's planner
     // reads a bound LIMIT, so binding one (or clearing it, as the statement
     // cache does) expires the statement, and it was compiled again for
     // every feed (1% of a cold run's CPU). A feed's limit rarely changes,
     // so the cache holds one statement per limit in use.
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let mut select = conn.prepare_cached(&format!(
         "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
                 p.html_zstd, p.html, p.etag, p.last_modified
@@ -140,29 +150,42 @@ pub fn due_pages(
     let mut rows = select.query(rusqlite::params![feed_id, now])?;
     let mut due = Vec::new();
     while let Some(row) = rows.next()? {
-        let packed: Option<Vec<u8>> = row.get(4)?;
-        let plain: Option<String> = row.get(5)?;
-        // A page that cannot be read back is fetched without validators.
-        let stored = match (packed, plain) {
-            (None, None) => None,
-            (packed, plain) => codec::unpack_or(packed.as_deref(), plain)
-                .inspect_err(|e| tracing::warn!(error = %e, "stored page unreadable"))
-                .ok()
-                .map(|html| StoredPage {
-                    html,
-                    etag: row.get(6).ok().flatten(),
-                    last_modified: row.get(7).ok().flatten(),
-                }),
-        };
         due.push(DuePage {
             entry_id: row.get(0)?,
             url: row.get(1)?,
             teaser_text: row.get(2)?,
             attempts: u32::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
-            stored,
+            stored: stored_page(
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6).ok().flatten(),
+                row.get(7).ok().flatten(),
+            ),
         });
     }
     Ok(due)
+}
+
+/// A kept page as read back from `entry_pages` (packed, or plain as stored
+/// before packing); `None` without one. A page that cannot be read back is
+/// fetched without validators.
+pub(crate) fn stored_page(
+    packed: Option<Vec<u8>>,
+    plain: Option<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+) -> Option<StoredPage> {
+    match (packed, plain) {
+        (None, None) => None,
+        (packed, plain) => codec::unpack_or(packed.as_deref(), plain)
+            .inspect_err(|e| tracing::warn!(error = %e, "stored page unreadable"))
+            .ok()
+            .map(|html| StoredPage {
+                html,
+                etag,
+                last_modified,
+            }),
+    }
 }
 
 /// About how many pages a fetch's commit adds to the WAL: its entries' text
@@ -188,10 +211,14 @@ fn page_columns<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> (Option<&'a str>,
 
 /// The stored raw hash of each of `guids` that the feed has.
 pub fn guid_hashes(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     guids: &[&str],
 ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(pg::guid_hashes(lent, feed_id, guids)?),
+    };
     let mut known = std::collections::HashMap::new();
     let mut select =
         conn.prepare_cached("SELECT raw_hash FROM entries WHERE feed_id = ? AND guid = ?")?;
@@ -214,8 +241,13 @@ pub fn guid_hashes(
 /// inserts fail on a duplicate id: the feed's error, not a crash.) The
 /// caller inserts new stories' rows before the entries that name them: no
 /// `PRAGMA defer_foreign_keys`, which would expire every statement the
-/// writer prepared, in every transaction.
-pub fn reserve_ids(conn: &rusqlite::Connection) -> Result<(i64, i64), StoreError> {
+/// writer prepared, in every transaction. On PostgreSQL the same ids, under
+/// a lock held to commit (`postgres::entries::reserve_ids` says why).
+pub fn reserve_ids(db: Db<'_>) -> Result<(i64, i64), StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(pg::reserve_ids(lent)?),
+    };
     let (last_entry, last_story): (i64, i64) = conn
         .prepare_cached(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM entries),
@@ -238,11 +270,26 @@ pub struct Placed {
 /// transaction, that their guids are not stored), each row once and
 /// complete with its [`Placed`] columns, and their enclosures.
 pub fn insert_entries(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     fetched_at: &str,
     fresh: &[(&EntryWrite, Placed)],
 ) -> Result<(), StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => {
+            for (e, placed) in fresh {
+                let id =
+                    pg::insert_entry(lent, feed_id, fetched_at, &values(e, fetched_at), *placed)?;
+                if let Some(id) = id
+                    && !e.extras.enclosures.is_empty()
+                {
+                    e.extras.write_enclosures(db, id)?;
+                }
+            }
+            return Ok(());
+        }
+    };
     let mut insert = conn.prepare_cached(
         "INSERT INTO entries (id, feed_id, guid, url, title, author, published_at, updated_at,
                               fetched_at, changed_at, content_raw_delta, content_html, content_text,
@@ -277,17 +324,29 @@ pub fn insert_entries(
         if let Some(id) = placed.id
             && !e.extras.enclosures.is_empty()
         {
-            e.extras.write_enclosures(conn, id)?;
+            e.extras.write_enclosures(db, id)?;
         }
     }
     Ok(())
+}
+
+/// An entry's column values as both engines write them.
+fn values<'a>(e: &'a EntryWrite, fetched_at: &'a str) -> pg::EntryValues<'a> {
+    let (teaser, due) = page_columns(e, fetched_at);
+    pg::EntryValues {
+        entry: e,
+        authors: EntryExtras::json(&e.extras.authors),
+        categories: EntryExtras::json(&e.extras.categories),
+        teaser,
+        due,
+    }
 }
 
 /// Writes the new text of a feed's stored entries that changed; returns
 /// their ids, in order. A changed entry is the feed's text again until its
 /// page is fetched anew (the page may have changed with it).
 pub fn update_entries(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     fetched_at: &str,
     updates: &[&EntryWrite],
@@ -296,6 +355,17 @@ pub fn update_entries(
     if updates.is_empty() {
         return Ok(changed);
     }
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => {
+            for e in updates {
+                let id = pg::update_entry(lent, feed_id, fetched_at, &values(e, fetched_at))?;
+                e.extras.write_enclosures(db, id)?;
+                changed.push(id);
+            }
+            return Ok(changed);
+        }
+    };
     let mut update = conn.prepare_cached(
         "UPDATE entries SET
             url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
@@ -329,7 +399,7 @@ pub fn update_entries(
             ],
             |row| row.get(0),
         )?;
-        e.extras.write_enclosures(conn, id)?;
+        e.extras.write_enclosures(db, id)?;
         changed.push(id);
     }
     Ok(changed)
@@ -339,26 +409,42 @@ pub fn update_entries(
 /// the kept page; an entry pruned meanwhile is skipped. Returns whether the
 /// entry's text became its page's article (the caller then has its
 /// fingerprints redone).
-pub fn write_page(
-    tx: &rusqlite::Connection,
-    feed_id: i64,
-    w: &PageWrite,
-) -> Result<bool, StoreError> {
+pub fn write_page(db: Db<'_>, feed_id: i64, w: &PageWrite) -> Result<bool, StoreError> {
+    // The raw HTML was packed against the content_html an article replaces:
+    // packed again against the article's, in the same statement. One that
+    // cannot be read back stays as it is, and the trigger of migration 0016
+    // keeps what it was packed against.
+    let repacked = |html: &str| match raw_of(db, w.entry_id) {
+        Ok(raw) => Ok(raw.map(|raw| codec::pack_against(&raw, html))),
+        Err(StoreError::Codec(e)) => {
+            tracing::warn!(entry = w.entry_id, error = %e, "stored raw HTML unreadable");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    };
+    let tx = match db.0 {
+        Conn::Sqlite(tx) => tx,
+        Conn::Postgres(lent) => {
+            let update = match &w.outcome {
+                PageOutcome::Article { html, text } => pg::PageUpdate::Article {
+                    html,
+                    text,
+                    raw: repacked(html)?,
+                },
+                PageOutcome::KeptTeaser { note } => pg::PageUpdate::KeptTeaser { note },
+                PageOutcome::Failed { error, retry_at } => {
+                    pg::PageUpdate::Failed { error, retry_at }
+                }
+            };
+            let grown = matches!(update, pg::PageUpdate::Article { .. });
+            pg::write_page(lent, feed_id, w, update)?;
+            return Ok(grown);
+        }
+    };
     let mut grown = false;
     match &w.outcome {
         PageOutcome::Article { html, text } => {
-            // The raw HTML was packed against the content_html this replaces:
-            // packed again against the article's, in the same statement. One
-            // that cannot be read back stays as it is, and the trigger of
-            // migration 0016 keeps what it was packed against.
-            let raw = match raw_of(tx, w.entry_id) {
-                Ok(raw) => raw.map(|raw| codec::pack_against(&raw, html)),
-                Err(StoreError::Codec(e)) => {
-                    tracing::warn!(entry = w.entry_id, error = %e, "stored raw HTML unreadable");
-                    None
-                }
-                Err(e) => return Err(e),
-            };
+            let raw = repacked(html)?;
             tx.prepare_cached(
                 "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = 'page',
                     page_url = ?3, page_fetched_at = ?4, page_error = NULL,
@@ -440,11 +526,18 @@ pub struct StoredText {
 /// The entries of `feed_id` after id `after`, at most `limit`, by id, with
 /// their raw text and stored page.
 pub fn stored_texts(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredText>, StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => {
+            let rows = pg::stored_texts(lent, feed_id, after, limit)?;
+            return Ok(rows.into_iter().map(stored_text).collect());
+        }
+    };
     let mut select = conn.prepare_cached(
         "SELECT e.id, e.content_html AS html,
                 e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
@@ -456,40 +549,67 @@ pub fn stored_texts(
          WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
     )?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
-        let id: i64 = row.get(0)?;
-        let raw_packed: Option<Vec<u8>> = row.get(6)?;
-        let raw_plain: Option<String> = row.get(7)?;
-        let page_packed: Option<Vec<u8>> = row.get(8)?;
-        let page_plain: Option<String> = row.get(9)?;
-        let raw_delta: Option<Vec<u8>> = row.get(10)?;
-        let base: Option<String> = row.get(11)?;
-        let html: Option<String> = row.get(1)?;
-        let unpacked = (|| {
-            let raw = codec::raw_html(
-                raw_delta.as_deref(),
-                &[base.as_deref(), html.as_deref()],
-                raw_packed.as_deref(),
-                raw_plain,
-            )?;
-            let page = match (page_packed, page_plain) {
-                (None, None) => None,
-                (packed, plain) => Some(codec::unpack_or(packed.as_deref(), plain)?),
-            };
-            Ok::<_, StoreError>((raw, page))
-        })()
-        .inspect_err(|e| tracing::warn!(entry = id, error = %e, "cannot read a stored text back"))
-        .ok();
-        Ok(StoredText {
-            id,
-            unpacked,
-            html,
+        Ok(stored_text(StoredTextColumns {
+            id: row.get(0)?,
+            html: row.get(1)?,
             text: row.get(2)?,
             text_source: row.get(3)?,
             teaser: row.get(4)?,
             page_url: row.get(5)?,
-        })
+            raw_packed: row.get(6)?,
+            raw_plain: row.get(7)?,
+            page_packed: row.get(8)?,
+            page_plain: row.get(9)?,
+            raw_delta: row.get(10)?,
+            base: row.get(11)?,
+        }))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The columns [`stored_texts`] reads, on either engine.
+pub(crate) struct StoredTextColumns {
+    pub id: i64,
+    pub html: Option<String>,
+    pub text: Option<String>,
+    pub text_source: String,
+    pub teaser: bool,
+    pub page_url: Option<String>,
+    pub raw_packed: Option<Vec<u8>>,
+    pub raw_plain: Option<String>,
+    pub page_packed: Option<Vec<u8>>,
+    pub page_plain: Option<String>,
+    pub raw_delta: Option<Vec<u8>>,
+    pub base: Option<String>,
+}
+
+/// A [`StoredText`] from its columns, the raw HTML and page read back.
+fn stored_text(c: StoredTextColumns) -> StoredText {
+    let id = c.id;
+    let unpacked = (|| {
+        let raw = codec::raw_html(
+            c.raw_delta.as_deref(),
+            &[c.base.as_deref(), c.html.as_deref()],
+            c.raw_packed.as_deref(),
+            c.raw_plain,
+        )?;
+        let page = match (c.page_packed, c.page_plain) {
+            (None, None) => None,
+            (packed, plain) => Some(codec::unpack_or(packed.as_deref(), plain)?),
+        };
+        Ok::<_, StoreError>((raw, page))
+    })()
+    .inspect_err(|e| tracing::warn!(entry = id, error = %e, "cannot read a stored text back"))
+    .ok();
+    StoredText {
+        id,
+        unpacked,
+        html: c.html,
+        text: c.text,
+        text_source: c.text_source,
+        teaser: c.teaser,
+        page_url: c.page_url,
+    }
 }
 
 /// An entry's text cleaned again.
@@ -508,10 +628,11 @@ pub struct TextRewrite {
 }
 
 /// Writes entries' texts cleaned again; inside the caller's transaction.
-pub fn rewrite_texts(
-    conn: &rusqlite::Connection,
-    rewrites: &[TextRewrite],
-) -> Result<(), StoreError> {
+pub fn rewrite_texts(db: Db<'_>, rewrites: &[TextRewrite]) -> Result<(), StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(pg::rewrite_texts(lent, rewrites)?),
+    };
     let mut update = conn.prepare_cached(
         "UPDATE entries SET content_html = ?1, content_text = ?2, text_source = ?3,
             teaser_text = COALESCE(?4, teaser_text),
@@ -534,16 +655,13 @@ pub fn rewrite_texts(
 
 /// An entry's raw HTML as received, read back from whichever column holds
 /// it; `None` when there is no such entry.
-pub fn raw_of(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, StoreError> {
+pub fn raw_of(db: Db<'_>, id: i64) -> Result<Option<String>, StoreError> {
     use rusqlite::OptionalExtension;
-    type Columns = (
-        Option<Vec<u8>>,
-        Option<String>,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<String>,
-    );
-    let columns: Option<Columns> = conn
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return raw_from(pg::raw_columns(lent, id)?),
+    };
+    let columns: Option<pg::RawColumns> = conn
         .prepare_cached(
             "SELECT e.content_raw_delta, b.html, e.content_html, e.content_raw_zstd, e.content_raw
              FROM entries e LEFT JOIN entry_raw_bases b ON b.entry_id = e.id WHERE e.id = ?",
@@ -552,6 +670,11 @@ pub fn raw_of(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, St
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
+    raw_from(columns)
+}
+
+/// The raw HTML from the columns that may hold it (see [`raw_of`]).
+fn raw_from(columns: Option<pg::RawColumns>) -> Result<Option<String>, StoreError> {
     let Some((delta, base, html, packed, plain)) = columns else {
         return Ok(None);
     };
@@ -565,7 +688,11 @@ pub fn raw_of(conn: &rusqlite::Connection, id: i64) -> Result<Option<String>, St
 }
 
 /// How many entries are stored (for progress lines).
-pub fn entry_count(conn: &rusqlite::Connection) -> Result<u64, StoreError> {
+pub fn entry_count(db: Db<'_>) -> Result<u64, StoreError> {
+    let conn = match db.0 {
+        Conn::Sqlite(conn) => conn,
+        Conn::Postgres(lent) => return Ok(u64::try_from(pg::entry_count(lent)?).unwrap_or(0)),
+    };
     let n: i64 = conn.query_row("SELECT COUNT(*) FROM entries", [], |row| row.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }

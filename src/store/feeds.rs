@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use super::{Store, StoreError, load_template, now};
+use super::postgres::feeds as pg;
+use super::{Db, Store, StoreError, load_template, now, sqlite_or};
 
 /// A feed's stored state, as the scheduler and fetcher need it.
 #[derive(Debug, Clone)]
@@ -62,6 +63,9 @@ impl Store {
         feeds: &[crate::config::FeedConfig],
     ) -> Result<Vec<FeedState>, StoreError> {
         let added_at = now();
+        if let Some(pool) = self.pg() {
+            return pool.write(|lent| Ok(pg::sync(lent, feeds, &added_at)?));
+        }
         self.write(|tx| -> Result<_, StoreError> {
             tx.execute("UPDATE feeds SET enabled = 0", [])?;
             let mut upsert = tx.prepare(
@@ -157,7 +161,7 @@ pub fn stored_feed_state(
     else {
         return (None, None);
     };
-    let template = load_template(&conn, feed_id)
+    let template = load_template(Db::new(&conn), feed_id)
         .ok()
         .filter(|t| t.entries_seen > 0);
     (template, kind)
@@ -208,11 +212,12 @@ pub struct FilterOutcome {
 /// The recorded drop (raw hash, reason) of each of `guids` that the feed
 /// has in `filtered_entries`.
 pub fn filtered_hashes(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     guids: &[&str],
 ) -> Result<std::collections::HashMap<String, (i64, String)>, StoreError> {
     use rusqlite::OptionalExtension;
+    let conn = sqlite_or!(db, |lent| pg::filtered_hashes(lent, feed_id, guids));
     let mut found = std::collections::HashMap::new();
     let mut select = conn.prepare_cached(
         "SELECT raw_hash, reason FROM filtered_entries WHERE feed_id = ? AND guid = ?",
@@ -266,11 +271,8 @@ fn record_filtered(
 /// Records one fetch attempt in the feed's row (validators, status, error
 /// and failure count, next due time, the feed's title and kind) and what
 /// its filters dropped and let in again; inside the fetch's transaction.
-pub fn record_fetch(
-    tx: &rusqlite::Connection,
-    feed_id: i64,
-    record: &FetchRecord,
-) -> Result<(), StoreError> {
+pub fn record_fetch(db: Db<'_>, feed_id: i64, record: &FetchRecord) -> Result<(), StoreError> {
+    let tx = sqlite_or!(db, |lent| pg::record_fetch(lent, feed_id, record));
     record_filtered(tx, feed_id, &record.fetched_at, &record.filtered)?;
     let ok = record.error.is_none();
     tx.prepare_cached(
@@ -308,7 +310,8 @@ pub fn record_fetch(
 }
 
 /// One feed's stored state, by id.
-pub fn feed_state(conn: &rusqlite::Connection, feed_id: i64) -> Result<FeedState, StoreError> {
+pub fn feed_state(db: Db<'_>, feed_id: i64) -> Result<FeedState, StoreError> {
+    let conn = sqlite_or!(db, |lent| pg::feed_state(lent, feed_id));
     let query = format!("SELECT {FEED_STATE_COLUMNS} FROM feeds WHERE id = ?");
     Ok(conn
         .prepare_cached(&query)?
@@ -335,7 +338,8 @@ impl FeedState {
 }
 
 /// Every feed's id and URL, by id.
-pub fn feed_urls(conn: &rusqlite::Connection) -> Result<Vec<(i64, String)>, StoreError> {
+pub fn feed_urls(db: Db<'_>) -> Result<Vec<(i64, String)>, StoreError> {
+    let conn = sqlite_or!(db, |lent| pg::feed_urls(lent));
     let mut select = conn.prepare_cached("SELECT id, url FROM feeds ORDER BY id")?;
     let rows = select.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)

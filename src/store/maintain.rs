@@ -3,6 +3,7 @@
 //! de-duplication window, and `VACUUM`. The policy (how old is too
 //! old, when the search index catches up) is `crate::maintain`'s.
 
+use super::postgres::maintain as pg;
 use super::{Store, StoreError};
 
 /// The entries fetched before `?1` whose shingles are still stored, at most
@@ -21,6 +22,9 @@ impl Store {
     /// its earliest remaining copy (stamped `now`); one transaction.
     /// Returns the entries and the stories deleted.
     pub async fn prune_before(&self, cutoff: &str, now: &str) -> Result<(u64, u64), StoreError> {
+        if let Some(pool) = self.pg() {
+            return pool.write(|lent| Ok(pg::prune_before(lent, cutoff, now)?));
+        }
         self.write(|tx| {
             let entries = tx.execute("DELETE FROM entries WHERE fetched_at < ?", [cutoff])?;
             // Records of dropped entries age like entries: one still in its feed
@@ -55,6 +59,10 @@ impl Store {
     /// Entries fetched before `cutoff` whose shingles are still stored
     /// (for the progress line of [`Store::forget_shingles_before`]).
     pub fn shingles_kept_before(&self, cutoff: &str) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            let n = pool.lend(|lent| pg::shingles_kept_before(lent, cutoff))?;
+            return Ok(u64::try_from(n).unwrap_or(0));
+        }
         self.read(|conn| {
             let n: i64 = conn
                 .prepare_cached(&format!("SELECT COUNT(*) FROM ({KEPT_BEFORE})"))?
@@ -72,6 +80,9 @@ impl Store {
         cutoff: &str,
         batch: i64,
     ) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            return Ok(pool.write(|lent| pg::forget_shingles_before(lent, cutoff, batch))?);
+        }
         self.write(|tx| {
             let n = tx
                 .prepare_cached(&format!(
@@ -87,7 +98,22 @@ impl Store {
     /// Merges the search index's segments, rewrites the file without free
     /// pages and checkpoints the WAL into it. Needs as much free disk as
     /// the file.
-    pub async fn compact(&self, step_done: impl Fn()) -> Result<(), StoreError> {
+    ///
+    /// On PostgreSQL: `VACUUM (ANALYZE)` of the database (dead rows' space
+    /// made reusable, the planner's statistics refreshed; the files are not
+    /// rewritten, as `VACUUM FULL`, which locks every table, would), as
+    /// three steps for the progress line.
+    pub async fn compact(&self, step_done: impl Fn() + Send + Sync) -> Result<(), StoreError> {
+        if let Some(pool) = self.pg() {
+            pool.run(|client| {
+                step_done();
+                client.batch_execute("VACUUM (ANALYZE)")?;
+                step_done();
+                step_done();
+                Ok(())
+            })?;
+            return Ok(());
+        }
         super::read_alone(self, |conn| {
             conn.execute(
                 "INSERT INTO story_search (story_search) VALUES ('optimize')",
@@ -100,5 +126,20 @@ impl Store {
             step_done();
             Ok(())
         })
+    }
+
+    /// The bytes the database takes: the SQLite file and its WAL, or the
+    /// PostgreSQL database's size (`pg_database_size`).
+    pub fn size_bytes(&self) -> Result<u64, StoreError> {
+        if let Some(pool) = self.pg() {
+            let bytes = pool.run(|client| {
+                Ok(client
+                    .query_one("SELECT pg_database_size(current_database())", &[])?
+                    .try_get::<_, i64>(0)?)
+            })?;
+            return Ok(u64::try_from(bytes).unwrap_or(0));
+        }
+        let size = |path: &std::path::Path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        Ok(size(self.path()) + size(&self.path().with_extension("db-wal")))
     }
 }

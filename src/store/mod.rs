@@ -1,5 +1,5 @@
-//! Storage: the database of feeds, entries and stories, a SQLite file or
-//! (for the read commands so far, issue 19) a PostgreSQL database.
+//! Storage: the database of feeds, entries and stories, a SQLite file or a
+//! PostgreSQL database (issue 19).
 //!
 //! One transaction per fetched feed, so a crash never leaves half a feed.
 //! It never fetches, parses, cleans or decides: it persists and reads what
@@ -11,7 +11,8 @@
 //! `open.rs` opens and migrates the file; `feeds.rs` holds the feed rows,
 //! `entries.rs` the entry rows and pages; `maintain.rs` retention and
 //! vacuum, `export.rs` the merged feed's reads; `postgres/` PostgreSQL's
-//! side. Which engine runs a read is decided here, in `store/`, never above.
+//! side. Which engine runs a statement is decided here, in `store/`, never
+//! above: each function matches the [`Db`] it is lent, or asks [`Store::pg`].
 
 pub(crate) mod stories;
 
@@ -79,23 +80,8 @@ pub enum StoreError {
          read-only open cannot do; run feedsieve once with write access to it"
     )]
     Outdated { path: String },
-    #[error(
-        "{url} is a PostgreSQL database: only `copy`, `feeds`, `stories`, `search` and \
-         `export` support PostgreSQL so far (issue 19); the daemon and the commands that \
-         write need a SQLite file"
-    )]
-    Postgres { url: String },
     #[error(transparent)]
     Pg(#[from] postgres::PgError),
-}
-
-impl StoreError {
-    /// The error of a command that does not run on PostgreSQL yet, given `url`.
-    pub fn postgres(url: &Path) -> StoreError {
-        StoreError::Postgres {
-            url: postgres::redact(&url.to_string_lossy()),
-        }
-    }
 }
 
 /// How a command may use the database file.
@@ -220,55 +206,100 @@ pub(crate) fn immediate<R, E: From<rusqlite::Error>>(
     Ok(result)
 }
 
-/// A connection lent to de-duplication, the one stage that reads and
-/// records rows as it decides: it can hand the connection to this module's
-/// functions and do nothing else with it (the connection inside is private
-/// to storage), so every statement stays in `store/`.
+/// A connection lent to the pipeline's write and to de-duplication, the one
+/// stage that reads and records rows as it decides: they can hand it to this
+/// module's functions and do nothing else with it (the connection inside is
+/// private to storage), so every statement stays in `store/`. Either
+/// engine's: each function matches it once and runs that engine's statements
+/// (PostgreSQL's in `postgres/`), so the stages above stay engine-blind.
 #[derive(Clone, Copy)]
-pub struct Db<'c>(&'c rusqlite::Connection);
+pub struct Db<'c>(Conn<'c>);
+
+/// The connection inside a [`Db`].
+#[derive(Clone, Copy)]
+enum Conn<'c> {
+    Sqlite(&'c rusqlite::Connection),
+    Postgres(&'c postgres::Lent),
+}
+
+/// The SQLite connection inside a [`Db`]; on PostgreSQL, returns from the
+/// function what `$pg` (a PostgreSQL statement function over `$lent`) gives.
+macro_rules! sqlite_or {
+    ($db:expr, |$lent:ident| $pg:expr) => {
+        match $db.0 {
+            $crate::store::Conn::Sqlite(conn) => conn,
+            $crate::store::Conn::Postgres($lent) => return Ok($pg?),
+        }
+    };
+}
+use sqlite_or;
 
 impl<'c> Db<'c> {
     /// Lends `conn` (a transaction or a reader's connection) to a stage.
     pub fn new(conn: &'c rusqlite::Connection) -> Db<'c> {
-        Db(conn)
+        Db(Conn::Sqlite(conn))
+    }
+
+    /// Lends a PostgreSQL session (a transaction or autocommit).
+    pub(crate) fn pg(lent: &'c postgres::Lent) -> Db<'c> {
+        Db(Conn::Postgres(lent))
     }
 }
 
-/// [`write_alone`] for work that holds only a [`Db`].
-pub fn write_alone_db<R, E: From<StoreError>>(
+/// [`write_alone`] for work that holds only a [`Db`], on either engine (on
+/// PostgreSQL one transaction holding the write lock, on a pooled session).
+pub fn write_alone_db<R: Send, E: From<StoreError> + Send>(
     store: &Store,
-    work: impl FnOnce(Db<'_>) -> Result<R, E>,
+    work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
 ) -> Result<R, E> {
-    write_alone(store, |tx| work(Db(tx)).map_err(Lent::Work)).map_err(Lent::into_inner)
+    if let Some(pool) = store.pg() {
+        return pool
+            .write(|lent| work(Db::pg(lent)).map_err(LentError::Work))
+            .map_err(LentError::into_inner);
+    }
+    write_alone(store, |tx| work(Db::new(tx)).map_err(LentError::Work))
+        .map_err(LentError::into_inner)
 }
 
-/// [`read_alone`] for work that holds only a [`Db`].
-pub fn read_alone_db<R, E: From<StoreError>>(
+/// [`read_alone`] for work that holds only a [`Db`], on either engine.
+pub fn read_alone_db<R: Send, E: From<StoreError> + Send>(
     store: &Store,
-    work: impl FnOnce(Db<'_>) -> Result<R, E>,
+    work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
 ) -> Result<R, E> {
-    read_alone(store, |conn| work(Db(conn)).map_err(Lent::Work)).map_err(Lent::into_inner)
+    if store.pg().is_some() {
+        return store.read_db(work);
+    }
+    read_alone(store, |conn| work(Db::new(conn)).map_err(LentError::Work))
+        .map_err(LentError::into_inner)
 }
 
 /// The error of work lent a [`Db`], or of the connection or transaction
 /// around it: so the `_db` variants reuse [`write_alone`], [`read_alone`]
 /// and [`Store::read`] while the work's error knows only [`StoreError`].
-enum Lent<E> {
+enum LentError<E> {
     Sql(rusqlite::Error),
+    Pg(postgres::PgError),
     Work(E),
 }
 
-impl<E> From<rusqlite::Error> for Lent<E> {
+impl<E> From<rusqlite::Error> for LentError<E> {
     fn from(e: rusqlite::Error) -> Self {
-        Lent::Sql(e)
+        LentError::Sql(e)
     }
 }
 
-impl<E: From<StoreError>> Lent<E> {
+impl<E> From<postgres::PgError> for LentError<E> {
+    fn from(e: postgres::PgError) -> Self {
+        LentError::Pg(e)
+    }
+}
+
+impl<E: From<StoreError>> LentError<E> {
     fn into_inner(self) -> E {
         match self {
-            Lent::Sql(e) => E::from(StoreError::from(e)),
-            Lent::Work(e) => e,
+            LentError::Sql(e) => E::from(StoreError::from(e)),
+            LentError::Pg(e) => E::from(StoreError::from(e)),
+            LentError::Work(e) => e,
         }
     }
 }
@@ -364,6 +395,10 @@ impl Store {
 
     /// Closes the writer's and the readers' connections; the last connection to close checkpoints the WAL into the database.
     pub async fn close(&self) {
+        if let Some(pool) = self.pg() {
+            pool.close();
+            return;
+        }
         let writer = self.writer.lock().await.conn.take();
         if let Some(conn) = writer
             && let Err((_, e)) = conn.close()
@@ -394,21 +429,57 @@ impl Store {
         run_blocking(|| writer.transaction(work))
     }
 
+    /// [`Store::write`] for work that holds only a [`Db`], on either engine
+    /// (on PostgreSQL one transaction holding the write lock, as
+    /// [`Store::write_feed`]'s).
+    pub async fn write_db<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        let mut writer = self.writer.lock().await;
+        self.write_held(&mut writer, work)
+    }
+
+    /// Runs `work` in one write transaction while the caller holds the
+    /// writer: on SQLite the writer's connection, on PostgreSQL a pooled
+    /// session holding the database's write lock (`postgres::Pool::write`).
+    fn write_held<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        writer: &mut Writer,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        match self.pg() {
+            Some(pool) => pool
+                .write(|lent| work(Db::pg(lent)).map_err(LentError::Work))
+                .map_err(LentError::into_inner),
+            None => run_blocking(|| writer.transaction(|tx| work(Db::new(tx)))),
+        }
+    }
+
     /// Runs one feed's write as [`Store::write`] does, then checkpoints
     /// once enough pages gathered (`wal_pages`: about how many the commit
     /// adds to the WAL, [`wal_pages`]); also returns how long it
     /// waited for the writer (other feeds' transactions).
-    pub async fn write_feed<R, E: From<rusqlite::Error>>(
+    ///
+    /// On PostgreSQL the transaction runs on a pooled session, whole on this
+    /// thread (off the runtime), one feed at a time as on SQLite: the
+    /// de-duplicator's placements read what earlier feeds wrote, and its
+    /// in-memory window follows the order of commits. The transaction also
+    /// holds the database's write lock (`postgres::Pool::write`) so that
+    /// writers in other processes take turns with this one.
+    pub async fn write_feed<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
         &self,
         wal_pages: i64,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<R, E>,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
     ) -> Result<(R, Duration), E> {
         let waited = std::time::Instant::now();
         let mut writer = self.writer.lock().await;
         let lock_wait = waited.elapsed();
-        let result = run_blocking(|| writer.transaction(work))?;
+        let result = self.write_held(&mut writer, work)?;
         drop(writer);
-        self.checkpoint_if_due(wal_pages).await;
+        if self.pg().is_none() {
+            self.checkpoint_if_due(wal_pages).await;
+        }
         Ok((result, lock_wait))
     }
 
@@ -439,13 +510,19 @@ impl Store {
         result
     }
 
-    /// [`Store::read`] for work that holds only a [`Db`].
-    pub fn read_db<R, E: From<StoreError>>(
+    /// [`Store::read`] for work that holds only a [`Db`], on either engine
+    /// (on PostgreSQL a pooled session in autocommit).
+    pub fn read_db<R: Send, E: From<StoreError> + Send>(
         &self,
-        work: impl FnOnce(Db<'_>) -> Result<R, E>,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
     ) -> Result<R, E> {
-        self.read(|conn| work(Db(conn)).map_err(Lent::Work))
-            .map_err(Lent::into_inner)
+        if let Some(pool) = self.pg() {
+            return pool
+                .lend(|lent| work(Db::pg(lent)).map_err(LentError::Work))
+                .map_err(LentError::into_inner);
+        }
+        self.read(|conn| work(Db::new(conn)).map_err(LentError::Work))
+            .map_err(LentError::into_inner)
     }
 
     /// Whether the database file opens and answers a query now (for
@@ -453,6 +530,11 @@ impl Store {
     /// from under the daemon is seen (kept connections would still answer
     /// from the old file) and none is created in its place.
     pub fn ping(&self) -> Result<(), StoreError> {
+        if let Some(pool) = self.pg() {
+            // A session of its own: a kept one would answer for a server
+            // that no longer takes new connections.
+            return Ok(pool.ping()?);
+        }
         run_blocking(|| {
             let failed = |source| StoreError::Open {
                 path: self.path.display().to_string(),
@@ -537,6 +619,9 @@ impl Store {
     /// [`search::BATCH_BETWEEN_FEEDS`]: crate::search::BATCH_BETWEEN_FEEDS
     /// [`search::BATCH_ALONE`]: crate::search::BATCH_ALONE
     pub async fn catch_up_search(&self, batch: i64) -> Result<usize, StoreError> {
+        if !self.queues_search() {
+            return Ok(0);
+        }
         let mut total = 0;
         loop {
             let indexed = self
@@ -563,7 +648,7 @@ fn checkpoint(conn: &rusqlite::Connection, kind: &str) -> Result<(i64, i64, i64)
 
 /// A value of the `meta` table; `None` when it has no row.
 pub fn meta_value(db: Db<'_>, key: &str) -> Result<Option<String>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::meta_value(pg, key));
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT value FROM meta WHERE key = ?")?
         .query_row([key], |row| row.get(0))
@@ -573,35 +658,45 @@ pub fn meta_value(db: Db<'_>, key: &str) -> Result<Option<String>, StoreError> {
 
 /// Whether any entry is stored.
 pub fn any_entries(db: Db<'_>) -> Result<bool, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::any_entries(pg));
     conn.query_row("SELECT EXISTS (SELECT 1 FROM entries)", [], |row| {
         row.get(0)
     })
     .map_err(StoreError::from)
 }
 
+/// A row of `clean_template_blocks`: block hash, shape hash, count, first
+/// and last seen, sample.
+pub(crate) type TemplateBlockRow = (i64, Option<i64>, i64, i64, i64, String);
+
 /// What the cleaner learned about a feed's template (empty if nothing yet).
-pub fn load_template(
-    conn: &rusqlite::Connection,
-    feed_id: i64,
-) -> Result<crate::clean::FeedTemplate, rusqlite::Error> {
-    use crate::clean::{BlockStat, FeedTemplate};
+pub fn load_template(db: Db<'_>, feed_id: i64) -> Result<crate::clean::FeedTemplate, StoreError> {
     use rusqlite::OptionalExtension;
+    let conn = sqlite_or!(db, |pg| postgres::templates::load(pg, feed_id)
+        .map(template_of));
     let seen: Option<i64> = conn
         .prepare_cached("SELECT entries_seen FROM clean_templates WHERE feed_id = ?")?
         .query_row([feed_id], |row| row.get(0))
         .optional()?;
     let Some(seen) = seen else {
-        return Ok(FeedTemplate::default());
+        return Ok(template_of(None));
     };
-    type Row = (i64, Option<i64>, i64, i64, i64, String);
-    let rows: Vec<Row> = conn
+    let rows: Vec<TemplateBlockRow> = conn
         .prepare_cached(
             "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample
              FROM clean_template_blocks WHERE feed_id = ?",
         )?
         .query_map([feed_id], |row| row.try_into())?
         .collect::<Result<_, _>>()?;
+    Ok(template_of(Some((seen, rows))))
+}
+
+/// A template from its stored count and blocks (`None`: nothing learned).
+fn template_of(stored: Option<(i64, Vec<TemplateBlockRow>)>) -> crate::clean::FeedTemplate {
+    use crate::clean::{BlockStat, FeedTemplate};
+    let Some((seen, rows)) = stored else {
+        return FeedTemplate::default();
+    };
     let clamp = |v: i64| u64::try_from(v).unwrap_or(0);
     // u64 hashes are stored as i64 bit patterns; no shape means the block's
     // own hash (a block without digits, or one stored before 0012).
@@ -617,30 +712,50 @@ pub fn load_template(
             };
             (hash as u64, stat)
         });
-    Ok(FeedTemplate::from_stored(clamp(seen), blocks))
+    FeedTemplate::from_stored(clamp(seen), blocks)
 }
 
 /// Writes what changed in a feed's template since it was loaded (counted
 /// blocks, pruned blocks). Run it inside the caller's transaction so a
 /// crash never leaves half a template.
 pub fn save_template(
-    conn: &rusqlite::Connection,
+    db: Db<'_>,
     feed_id: i64,
     template: &crate::clean::FeedTemplate,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), StoreError> {
     let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    // The sample stays as first stored; a shape the same as the hash is
+    // stored as NULL.
+    let changed = template.changed_blocks().map(|(hash, s)| {
+        (
+            hash as i64,
+            i64::from(s.count),
+            to_i64(s.first_seen),
+            to_i64(s.last_seen),
+            s.sample.as_str(),
+            (s.shape != hash).then_some(s.shape as i64),
+        )
+    });
+    let pruned = template.pruned_blocks().iter().map(|&hash| hash as i64);
+    let conn = sqlite_or!(db, |pg| postgres::templates::save(
+        pg,
+        feed_id,
+        to_i64(template.entries_seen),
+        &pruned.collect::<Vec<_>>(),
+        &changed.collect::<Vec<_>>(),
+    ));
     conn.prepare_cached(
         "INSERT INTO clean_templates (feed_id, entries_seen) VALUES (?, ?)
          ON CONFLICT (feed_id) DO UPDATE SET entries_seen = excluded.entries_seen",
     )?
     .execute([feed_id, to_i64(template.entries_seen)])?;
-    let pruned = template.pruned_blocks();
-    if !pruned.is_empty() {
+    let mut pruned = pruned.peekable();
+    if pruned.peek().is_some() {
         let mut delete = conn.prepare_cached(
             "DELETE FROM clean_template_blocks WHERE feed_id = ? AND block_hash = ?",
         )?;
-        for &hash in pruned {
-            delete.execute([feed_id, hash as i64])?;
+        for hash in pruned {
+            delete.execute([feed_id, hash])?;
         }
     }
     let mut upsert = conn.prepare_cached(
@@ -650,17 +765,9 @@ pub fn save_template(
          ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
            first_seen = excluded.first_seen, last_seen = excluded.last_seen",
     )?;
-    // The sample stays as first stored; a shape the same as the hash is
-    // stored as NULL.
-    for (hash, s) in template.changed_blocks() {
+    for (hash, count, first, last, sample, shape) in changed {
         upsert.execute(rusqlite::params![
-            feed_id,
-            hash as i64,
-            i64::from(s.count),
-            to_i64(s.first_seen),
-            to_i64(s.last_seen),
-            s.sample,
-            (s.shape != hash).then_some(s.shape as i64),
+            feed_id, hash, count, first, last, sample, shape
         ])?;
     }
     Ok(())
@@ -671,7 +778,9 @@ pub fn save_template(
 /// and `story_merges` records that `from` (and every id merged into it
 /// before) now resolves to `into`. The caller refreshes `into`'s row.
 pub fn merge_stories(db: Db<'_>, from: i64, into: i64, at: &str) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::merge_stories(
+        pg, from, into, at
+    ));
     conn.prepare_cached("UPDATE entries SET story_id = ?2 WHERE story_id = ?1")?
         .execute([from, into])?;
     conn.prepare_cached("UPDATE story_merges SET into_id = ?2 WHERE into_id = ?1")?
@@ -690,14 +799,16 @@ pub fn merge_stories(db: Db<'_>, from: i64, into: i64, at: &str) -> Result<(), S
 
 /// Empties `story_merges`: `rededup` gives out new story ids.
 pub fn forget_story_merges(db: Db<'_>) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::forget_story_merges(pg));
     conn.execute("DELETE FROM story_merges", [])?;
     Ok(())
 }
 
 /// Whether story `story` has an entry other than `entry`.
 pub fn story_has_others(db: Db<'_>, story: i64, entry: i64) -> Result<bool, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::story_has_others(
+        pg, story, entry
+    ));
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE story_id = ? AND id != ?)")?
         .query_row([story, entry], |row| row.get(0))
         .map_err(StoreError::from)
@@ -705,7 +816,7 @@ pub fn story_has_others(db: Db<'_>, story: i64, entry: i64) -> Result<bool, Stor
 
 /// An entry's story and `changed_at` as stored now; `None` if it has no row.
 pub fn entry_story(db: Db<'_>, entry: i64) -> Result<Option<(Option<i64>, String)>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |pg| postgres::stories::entry_story(pg, entry));
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT story_id, changed_at FROM entries WHERE id = ?")?
         .query_row([entry], |row| Ok((row.get(0)?, row.get(1)?)))

@@ -8,7 +8,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{Db, StoreError};
+use super::postgres::stories as pg;
+use super::{Db, StoreError, sqlite_or};
 
 /// One story as `feedsieve stories` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -46,11 +47,11 @@ pub(crate) const CANONICAL_ORDER: &str = "published_at IS NULL, published_at,
 /// entries; deletes the story when no entry is left. Returns the canonical
 /// entry id, or `None` if the story was deleted.
 pub(crate) fn refresh(db: Db<'_>, story_id: i64) -> Result<Option<i64>, StoreError> {
-    let conn = db.0;
     match refresh_if_any(db, story_id)? {
         Some(canonical) => Ok(canonical),
         None => {
             // No row updated: the story has no entries left.
+            let conn = sqlite_or!(db, |lent| pg::delete_story(lent, story_id).map(|()| None));
             conn.prepare_cached("DELETE FROM stories WHERE id = ?")?
                 .execute([story_id])?;
             Ok(None)
@@ -61,7 +62,7 @@ pub(crate) fn refresh(db: Db<'_>, story_id: i64) -> Result<Option<i64>, StoreErr
 /// [`refresh`] for a story that still has entries; one without is left
 /// alone (`None`).
 pub(crate) fn refresh_if_any(db: Db<'_>, story_id: i64) -> Result<Option<Option<i64>>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::refresh_if_any(lent, story_id));
     let sql = format!(
         "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
                 first_seen_at = agg.first_seen, updated_at = agg.updated
@@ -91,7 +92,7 @@ pub(crate) struct StoryRow {
 /// Inserts a story's row, with id `id` if given (the caller holds the
 /// writer and chose a free one), else the next; returns its id.
 pub(crate) fn insert_story(db: Db<'_>, id: Option<i64>, row: &StoryRow) -> Result<i64, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::insert_story(lent, id, row));
     conn.prepare_cached(
         "INSERT INTO stories (id, canonical_entry_id, title, url, first_seen_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -117,7 +118,7 @@ pub(crate) fn set_entry_story(
     simhash: i64,
     story: i64,
 ) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::set_entry_story(lent, entry, simhash, story));
     conn.prepare_cached("UPDATE entries SET simhash = ?, story_id = ? WHERE id = ?")?
         .execute([simhash, story, entry])?;
     Ok(())
@@ -139,7 +140,7 @@ pub(crate) fn save_analysis(
     entry: i64,
     stored: &StoredAnalysis,
 ) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::save_analysis(lent, entry, stored));
     conn.prepare_cached(
         "INSERT INTO entry_anchors (entry_id, anchors) VALUES (?, ?)
          ON CONFLICT (entry_id) DO UPDATE SET anchors = excluded.anchors",
@@ -164,7 +165,7 @@ pub(crate) fn save_analysis(
 /// Empties every story and what the de-duplicator stored per entry, for
 /// `rededup`; returns the entries' ids in the order they were fetched.
 pub(crate) fn forget_stories(db: Db<'_>) -> Result<Vec<i64>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::forget_stories(lent));
     conn.execute_batch(
         "UPDATE entries SET story_id = NULL, simhash = NULL;
          DELETE FROM stories;
@@ -179,14 +180,15 @@ pub(crate) fn forget_stories(db: Db<'_>) -> Result<Vec<i64>, StoreError> {
 
 /// Number of stories.
 pub(crate) fn count(db: Db<'_>) -> Result<u64, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::count(lent)
+        .map(|n| u64::try_from(n).unwrap_or(0)));
     let stories: i64 = conn.query_row("SELECT COUNT(*) FROM stories", [], |row| row.get(0))?;
     Ok(u64::try_from(stories).unwrap_or(0))
 }
 
 /// Sets a `meta` key's value.
 pub(crate) fn set_meta(db: Db<'_>, key: &str, value: &str) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::set_meta(lent, key, value));
     conn.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -356,7 +358,7 @@ pub(crate) fn match_rows(
     ids: &[i64],
     read: TextRead,
 ) -> Result<Vec<MatchRow>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::match_rows(lent, ids, read));
     let select = match read {
         // CASE reads the text only where it is used: a row's text lies
         // behind its other two bodies, ~20 KB of overflow pages.
@@ -395,7 +397,7 @@ impl TryFrom<&rusqlite::Row<'_>> for PlacedRow {
 
 /// The story, time and stored anchors of each of `ids` that exists.
 pub(crate) fn placed_rows(db: Db<'_>, ids: &[i64]) -> Result<Vec<PlacedRow>, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::placed_rows(lent, ids));
     select_by_ids(
         conn,
         // The index holds these columns; the row has them after its bodies
@@ -449,7 +451,7 @@ pub(crate) struct WindowRow {
 
 /// How many entries were fetched at or after `since` (RFC 3339 text).
 pub(crate) fn count_fetched_since(db: Db<'_>, since: &str) -> Result<i64, StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::count_fetched_since(lent, since));
     conn.prepare("SELECT COUNT(*) FROM entries WHERE fetched_at >= ?")?
         .query_row([since], |row| row.get(0))
         .map_err(StoreError::from)
@@ -462,7 +464,7 @@ pub(crate) fn window_rows(
     since: &str,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
 ) -> Result<(), StoreError> {
-    let conn = db.0;
+    let conn = sqlite_or!(db, |lent| pg::window_rows(lent, since, &mut each));
     // The simhash from the placement index: in the row it lies after
     // the bodies, and reading it there walked every overflow page.
     let mut select = conn.prepare(

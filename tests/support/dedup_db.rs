@@ -139,7 +139,7 @@ fn insert_run(
     let writes = writes_of(run);
     let refs: Vec<&ReadyEntry> = writes.iter().collect();
     feedsieve::pipeline::insert_new(
-        conn,
+        feedsieve::store::Db::new(conn),
         deduper,
         run[0].feed,
         &run[0].fetched,

@@ -394,6 +394,33 @@ pub fn rss<G: AsRef<str>, T: AsRef<str>, B: AsRef<str>>(
     doc
 }
 
+/// Runs the binary `bin` (a test's `env!("CARGO_BIN_EXE_feedsieve")`, which
+/// examples sharing this file do not have) with `args` off the async runtime,
+/// which keeps serving the feeds; no log level, database or config from the
+/// environment.
+pub async fn run_binary(bin: &'static str, args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(bin)
+            .args(&args)
+            .env_remove("RUST_LOG")
+            .env_remove("FEEDSIEVE_DATABASE")
+            .env_remove("FEEDSIEVE_CONFIG")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// A command's stdout then stderr, as text.
+pub fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
 /// A test environment: config and database in a tempdir.
 pub struct Env {
     pub dir: tempfile::TempDir,

@@ -31,10 +31,13 @@ pub enum PgMigrateError {
         description: &'static str,
         source: postgres::Error,
     },
-    #[error("it holds no feedsieve database: `feedsieve copy --to` fills one from a SQLite file")]
+    #[error(
+        "it holds no feedsieve database: `feedsieve run` makes one, `feedsieve copy --to` \
+         fills one from a SQLite file"
+    )]
     Empty,
     #[error(
-        "it needs migration {0}, which only `feedsieve copy --to` applies so far \
+        "it needs migration {0}, which `feedsieve run` (or `copy --to`) applies \
          (it was made by an older feedsieve)"
     )]
     Behind(i64),

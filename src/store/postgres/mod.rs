@@ -1,22 +1,30 @@
-//! PostgreSQL (issue 19, phase 1): which databases are PostgreSQL ones, the
-//! connection (rust-postgres's synchronous client, TLS through rustls), the
-//! schema's own migrations (`migrate.rs`) and `feedsieve copy` between a SQLite
-//! file and a PostgreSQL database (`copy.rs`; `sides.rs` its statements on
-//! either engine, `tables.rs` the tables and their columns).
+//! PostgreSQL (issue 19): which databases are PostgreSQL ones, the connection
+//! (rust-postgres's synchronous client, TLS through rustls), the schema's own
+//! migrations (`migrate.rs`) and `feedsieve copy` between a SQLite file and a
+//! PostgreSQL database (`copy.rs`; `sides.rs` its statements on either
+//! engine, `tables.rs` the tables and their columns).
 //!
-//! The read commands' statements are `reads.rs`, run on `pool.rs`'s clients by
-//! the store's functions, which choose the engine. The daemon and the commands
-//! that write do not run on PostgreSQL yet. Like the rest of `store/`, it holds
-//! every SQL statement it runs and never decides anything about feeds. A
-//! [`postgres::Client`] blocks the thread that calls it: it must never be
+//! `pool.rs` keeps sessions (a client and its prepared statements) and runs
+//! transactions on them; the store's functions choose the engine and call
+//! the statements here: the read commands' (`reads.rs`), and the daemon's,
+//! split by table as on SQLite (`feeds.rs`, `entries.rs`, `stories.rs` with
+//! the de-duplicator's, `templates.rs`, `maintain.rs`). Like the rest of
+//! `store/`, it holds every SQL statement it runs and never decides anything
+//! about feeds.
+//! A [`postgres::Client`] blocks the thread that calls it: it must never be
 //! called on a tokio runtime thread (calls go through [`off_runtime`]).
 
 pub mod copy;
+pub(crate) mod entries;
+pub(crate) mod feeds;
+pub(crate) mod maintain;
 pub mod migrate;
 mod pool;
 pub(crate) mod reads;
 mod sides;
+pub(crate) mod stories;
 mod tables;
+pub(crate) mod templates;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,7 +32,7 @@ use std::time::Duration;
 
 pub use copy::{CopyError, CopyOptions, CopyReport, Direction};
 pub use migrate::PgMigrateError;
-pub use pool::{Pool, off_runtime};
+pub use pool::{Lent, Pool, Session, off_runtime};
 
 /// How long connecting may take before it fails.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
