@@ -12,6 +12,7 @@
 //! called on a tokio runtime thread (calls go through [`off_runtime`]).
 
 pub mod copy;
+pub mod leases;
 pub mod migrate;
 mod pool;
 pub(crate) mod reads;
