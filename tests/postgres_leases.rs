@@ -26,10 +26,19 @@ use support::pg;
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
-/// The scheduler's "now" in these tests; feeds due at or before it.
+/// The daemons' clock: the machine's, as the database's is (a leased
+/// feed's `next_fetch_at` is its lease's expiry by the database's clock).
 fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// A fixed "now" for the test of due times, which involves no expiry.
+fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap()
 }
+
+/// Due long before any test runs.
+const PAST: &str = "2000-01-01T11:00:00Z";
 
 /// Due long after the test: a feed released with it is done.
 const LATER: &str = "2999-01-01T00:00:00Z";
@@ -63,7 +72,7 @@ fn due_feeds(n: usize, hosts: usize) -> Vec<(String, Option<String>, bool)> {
         .map(|i| {
             (
                 format!("https://host{}.example/feed/{i}", i % hosts),
-                Some("2026-12-01T11:00:00Z".to_string()),
+                Some(PAST.to_string()),
                 true,
             )
         })
@@ -144,7 +153,8 @@ struct Counts {
 /// One daemon: leases batches of due feeds until every feed is done, with
 /// random ttls and fates: most finish within their ttl and release, some
 /// renew first, some die (never release), some overrun their ttl and then
-/// release (accepted only if nobody took the feed meanwhile).
+/// release (accepted only if nobody took the feed meanwhile). Every other
+/// daemon's clock is 2 s fast.
 fn daemon(
     url: &str,
     seed: u64,
@@ -158,13 +168,18 @@ fn daemon(
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut counts = Counts::default();
     let mut held = Vec::new();
+    // Every other daemon's clock runs 2 s fast: it sees a leased feed due
+    // before its lease ends (due times are whole seconds of the expiry),
+    // which the database's clock must still refuse it.
+    let skew = chrono::Duration::seconds(if seed.is_multiple_of(2) { 2 } else { 0 });
     while done.load(Ordering::SeqCst) < total {
         assert!(
             Instant::now() < deadline,
             "the feeds were not all done in time"
         );
         let ttl = Duration::from_millis(rng.u64(100..300));
-        let batch = leases::lease_due(&mut client, &me, now(), rng.usize(1..8), ttl).unwrap();
+        let clock = now() + skew;
+        let batch = leases::lease_due(&mut client, &me, clock, rng.usize(1..8), ttl).unwrap();
         let start = Instant::now();
         if batch.is_empty() {
             std::thread::sleep(Duration::from_millis(5));
@@ -295,8 +310,9 @@ fn an_expired_lease_is_taken_over_and_the_old_holder_is_refused() {
     let none = leases::lease_due(&mut client, &second, now(), 10, Duration::from_secs(60));
     assert_eq!(none.unwrap(), vec![]);
 
-    // The holder "dies" past its ttl; the other takes the feed over.
-    std::thread::sleep(Duration::from_millis(300));
+    // The holder "dies" past its ttl; the other takes the feed over once it
+    // is due again: at the lease's expiry, rounded up to the second.
+    std::thread::sleep(Duration::from_millis(1200));
     let new = leases::lease_due(&mut client, &second, now(), 10, Duration::from_secs(60)).unwrap();
     assert_eq!(new.len(), 1);
     assert_eq!(new[0].feed_id, old[0].feed_id);
@@ -321,10 +337,10 @@ fn an_expired_lease_is_taken_over_and_the_old_holder_is_refused() {
             &[&old[0].feed_id],
         )
         .unwrap();
-    assert_eq!(
-        row.get::<_, Option<String>>(0).as_deref(),
-        Some("2026-12-01T11:00:00Z")
-    );
+    // Due when the new lease ends, as the new lease set it.
+    let due: String = row.get(0);
+    assert_ne!(due, LATER);
+    assert!(due.as_str() >= &new[0].expires_at[..19], "{due}");
     assert_eq!(row.get::<_, Option<String>>(1), Some(second.clone()));
     assert_eq!(row.get::<_, i64>(2), new[0].token);
     assert_eq!(
@@ -365,8 +381,10 @@ fn an_expired_lease_nobody_took_is_still_its_holders() {
         leases::release(&mut client, &mine[0], None).unwrap(),
         Released::Released
     );
-    // Given back without a new due time: due again at once.
-    let again = leases::lease_due(&mut client, &me, now(), 1, Duration::from_secs(1)).unwrap();
+    // Given back without a new due time: due again at once (to the second,
+    // rounded up: a clock 2 s on sees it).
+    let soon = now() + chrono::Duration::seconds(2);
+    let again = leases::lease_due(&mut client, &me, soon, 1, Duration::from_secs(1)).unwrap();
     assert_eq!(again.len(), 1);
     assert!(again[0].token > token);
 }
@@ -450,7 +468,7 @@ fn feeds_not_due_disabled_or_held_are_never_leased() {
         ],
     );
     let me = leases::register(&mut client, "machine-a", 1).unwrap();
-    let leased = leases::lease_due(&mut client, &me, now(), 100, Duration::from_secs(60)).unwrap();
+    let leased = leases::lease_due(&mut client, &me, noon(), 100, Duration::from_secs(60)).unwrap();
     let urls: BTreeSet<&str> = leased.iter().map(|l| l.url.as_str()).collect();
     assert_eq!(
         urls,
@@ -464,11 +482,11 @@ fn feeds_not_due_disabled_or_held_are_never_leased() {
     assert_eq!(leased[0].url, "https://c.example/never-fetched");
     // Held now: a second call finds nothing.
     assert_eq!(
-        leases::lease_due(&mut client, &me, now(), 100, Duration::from_secs(60)).unwrap(),
+        leases::lease_due(&mut client, &me, noon(), 100, Duration::from_secs(60)).unwrap(),
         vec![]
     );
     // A second later the next feed is due.
-    let later = now() + chrono::Duration::seconds(1);
+    let later = noon() + chrono::Duration::seconds(1);
     let next = leases::lease_due(&mut client, &me, later, 100, Duration::from_secs(60)).unwrap();
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].url, "https://d.example/not-yet");
@@ -482,14 +500,14 @@ fn the_per_host_limit_holds_fleet_wide() {
         .map(|i| {
             (
                 format!("https://busy.example/{i}"),
-                Some("2026-12-01T11:00:00Z".to_string()),
+                Some(PAST.to_string()),
                 true,
             )
         })
         .collect();
     feeds.push((
         "https://quiet.example/feed".into(),
-        Some("2026-12-01T11:30:00Z".into()),
+        Some("2000-01-01T11:30:00Z".into()),
         true,
     ));
     insert_feeds(&mut client, &feeds);
@@ -681,6 +699,21 @@ fn fleet_lists_daemons_and_their_leases_through_the_binary() {
     assert!(text.contains("expired"), "{text}");
     // Read-only: nothing changed.
     assert_eq!(leases::held_by(&mut client, None).unwrap().len(), 4);
+
+    // The README's query of the leases held now finds the live ones.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let query = readme
+        .split("### Several daemons on one PostgreSQL database")
+        .nth(1)
+        .and_then(|s| s.split("```sql").nth(1))
+        .and_then(|s| s.split("```").next())
+        .expect("README's lease query");
+    let rows = client
+        .query(query.trim().trim_end_matches(';'), &[])
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.get::<_, String>(0) == "machine-a"));
 }
 
 #[test]

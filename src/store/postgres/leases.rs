@@ -25,7 +25,12 @@
 //!   expiry, and are renewed together or not at all.
 //! * Due-ness compares the `now` the caller passes with `next_fetch_at`,
 //!   which daemons wrote from their own clocks: skew there moves a fetch by
-//!   the skew, which costs nothing but a few seconds' punctuality.
+//!   the skew, which costs punctuality, never safety. A leased feed's
+//!   `next_fetch_at` is its lease's expiry (the database's clock, rounded up
+//!   to the second), so the index of due feeds does not hold the feeds in
+//!   flight at its head; a daemon whose clock runs fast sees such a feed due
+//!   early and is refused by the expiry test, one whose clock runs slow
+//!   takes an abandoned feed over late, and other daemons take it first.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -35,9 +40,22 @@ use postgres::GenericClient;
 
 use super::{PgError, Pool, is_url};
 
+/// A timestamp as `next_fetch_at` holds it (RFC 3339 UTC, whole seconds),
+/// rounded up: never before the time itself.
+macro_rules! due_text {
+    ($time:literal) => {
+        concat!(
+            "to_char(date_trunc('second', (",
+            $time,
+            ") + interval '999999 microseconds') AT TIME ZONE 'UTC', \
+             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        )
+    };
+}
+
 /// How many due feeds the lease statement reads for each one it may lease:
 /// room for hosts that have fewer free slots than due feeds.
-const SCAN_FACTOR: i64 = 4;
+const SCAN_FACTOR: i64 = 2;
 
 /// A timestamp column as RFC 3339 UTC text with milliseconds.
 macro_rules! utc_text {
@@ -154,45 +172,48 @@ pub fn set_per_host(client: &mut postgres::Client, per_host: u32) -> Result<(), 
 /// free slot of its host, all taken at once for `$1` with a `$4` ms ttl.
 ///
 /// `scanned` reads, without locking, the first [`SCAN_FACTOR`] × limit due
-/// feeds whose host has a free slot in this snapshot (the index walks due
-/// feeds oldest first; the host test skips the backlog of a host whose slots
-/// are all taken, which would otherwise fill every batch). `capped` keeps
-/// no more feeds of a host than it has free slots, so a host with a deep
-/// backlog and one free slot gives one feed and leaves the rest of the
-/// batch to other hosts. `candidates` then locks those feeds, skipping any
+/// feeds whose host has a free slot in this snapshot, with how many (the
+/// index walks due feeds oldest first; a host whose slots are all taken is
+/// skipped, or its backlog would fill every batch). `capped` keeps no more
+/// feeds of a host than it has free slots, so a host with a deep backlog and
+/// one free slot gives one feed and leaves the rest of the batch to others.
+/// `candidates` then locks those rows (found again by their physical place,
+/// which an update since moves: such a row is left out), skipping any that
 /// another daemon holds, and checks each again in its newest version;
 /// `free_slots` locks the free slots of their hosts the same way, and the
 /// n-th candidate of a host takes its n-th locked free slot.
+///
+/// A leased feed's `next_fetch_at` moves to its lease's expiry: the index of
+/// due feeds no longer holds it near its head while it is in flight (the
+/// lease statement would read past every lease held, at every call), and a
+/// feed whose holder died falls due again when its lease ends.
 const LEASE_DUE: &str = concat!(
     "WITH scanned AS MATERIALIZED (
-        SELECT f.id, f.host, coalesce(f.next_fetch_at, '') AS due
+        SELECT f.ctid AS place, f.id, f.host, coalesce(f.next_fetch_at, '') AS due,
+               free.slots
         FROM feeds f
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS slots FROM host_slots s
+            WHERE s.host = f.host AND (s.expires_at IS NULL OR s.expires_at <= now())
+        ) free
         WHERE f.enabled
           AND coalesce(f.next_fetch_at, '') <= $2
           AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
-          AND EXISTS (SELECT 1 FROM host_slots s
-                      WHERE s.host = f.host
-                        AND (s.expires_at IS NULL OR s.expires_at <= now()))
+          AND free.slots > 0
         ORDER BY coalesce(f.next_fetch_at, ''), f.id
         LIMIT $3::bigint * $5::bigint
     ),
-    free AS MATERIALIZED (
-        SELECT s.host, count(*) AS n
-        FROM host_slots s
-        WHERE s.host IN (SELECT c.host FROM scanned c)
-          AND (s.expires_at IS NULL OR s.expires_at <= now())
-        GROUP BY s.host
-    ),
     capped AS MATERIALIZED (
-        SELECT c.id
-        FROM (SELECT id, host, row_number() OVER (PARTITION BY host ORDER BY due, id) AS n
+        SELECT c.place
+        FROM (SELECT place, slots,
+                     row_number() OVER (PARTITION BY host ORDER BY due, id) AS n
               FROM scanned) c
-        JOIN free ON free.host = c.host AND c.n <= free.n
+        WHERE c.n <= c.slots
     ),
     candidates AS MATERIALIZED (
         SELECT f.id, f.host, coalesce(f.next_fetch_at, '') AS due
         FROM feeds f
-        WHERE f.id IN (SELECT id FROM capped)
+        WHERE f.ctid = ANY (ARRAY(SELECT place FROM capped))
           AND f.enabled
           AND coalesce(f.next_fetch_at, '') <= $2
           AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
@@ -229,7 +250,10 @@ const LEASE_DUE: &str = concat!(
     )
     UPDATE feeds f
     SET lease_owner = $1, lease_token = t.token,
-        lease_expires_at = now() + $4::bigint * interval '1 millisecond'
+        lease_expires_at = now() + $4::bigint * interval '1 millisecond',
+        next_fetch_at = ",
+    due_text!("now() + $4::bigint * interval '1 millisecond'"),
+    "
     FROM tokened t
     WHERE f.id = t.id
     RETURNING f.id, f.url, f.fetch_url, f.host, t.slot, t.token, ",
@@ -310,7 +334,10 @@ pub fn renew(
                 UPDATE daemons SET heartbeat_at = now() WHERE id = $1
             )
             UPDATE feeds f
-            SET lease_expires_at = now() + $5::bigint * interval '1 millisecond'
+            SET lease_expires_at = now() + $5::bigint * interval '1 millisecond',
+                next_fetch_at = ",
+            due_text!("now() + $5::bigint * interval '1 millisecond'"),
+            "
             FROM slots_renewed s
             WHERE f.id = s.feed_id AND f.lease_token = s.token AND f.lease_owner = $1
             RETURNING f.lease_token, ",
@@ -334,8 +361,8 @@ pub fn renew(
 
 /// Ends `lease`: frees its host slot, and, when it is still the feed's
 /// current lease, frees the feed and sets when it is due next
-/// (`next_fetch_at`: RFC 3339 UTC; `None` leaves it, for a lease given back
-/// unworked). A superseded lease changes nothing of the feed. Runs on a
+/// (`next_fetch_at`: RFC 3339 UTC; `None`: due at once, for a lease given
+/// back unworked). A superseded lease changes nothing of the feed. Runs on a
 /// transaction as well as a client, so a caller can make its write of the
 /// fetch's results depend on the outcome.
 pub fn release(
@@ -346,18 +373,22 @@ pub fn release(
     // The slot goes back whatever the feed's outcome: a slot with this
     // token is held by this lease and nobody else.
     let released = client.query_one(
-        "WITH slot_freed AS (
+        concat!(
+            "WITH slot_freed AS (
             UPDATE host_slots SET feed_id = NULL, token = NULL, expires_at = NULL
             WHERE host = $3 AND slot = $4 AND token = $2
         ),
         released AS (
             UPDATE feeds
             SET lease_owner = NULL, lease_expires_at = NULL,
-                next_fetch_at = coalesce($5, next_fetch_at)
+                next_fetch_at = coalesce($5, ",
+            due_text!("now()"),
+            ")
             WHERE id = $1 AND lease_token = $2
             RETURNING id
         )
-        SELECT EXISTS (SELECT 1 FROM released)",
+        SELECT EXISTS (SELECT 1 FROM released)"
+        ),
         &[
             &lease.feed_id,
             &lease.token,
