@@ -17,7 +17,9 @@
 //! Throughput round: the same without the baseline, as fast as it goes:
 //! feeds leased and released per second, and statements per second.
 //!
-//! Run: cargo bench --bench pg_leases (BENCH_FEEDS=100000 for a quick look).
+//! Run: cargo bench --bench pg_leases (BENCH_FEEDS=100000 for a quick look;
+//! BENCH_LEASERS=4,16 for only those rounds; BENCH_BIG_PERMILLE=10 for five
+//! hosts with 1% of the feeds each, more than their two slots can serve).
 
 use std::collections::VecDeque;
 use std::io::Write as _;
@@ -303,7 +305,11 @@ fn main() {
     let db = pg::database();
     fill(&db.url, feeds, big);
     let clock = AtomicU64::new(0);
-    for leasers in [1, 4, 16] {
+    let counts: Vec<usize> = std::env::var("BENCH_LEASERS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 4, 16]);
+    for leasers in counts {
         let (mut t, _) = round(&db.url, feeds, leasers, calls, &clock, true);
         println!(
             "{leasers} leaser(s), {calls} calls of {BATCH}, {} leased ({} calls short), with the baseline:",
