@@ -436,6 +436,24 @@ fn a_renewed_lease_outlives_its_first_ttl() {
         .unwrap(),
         Vec::<i64>::new()
     );
+    // A daemon that leaves is gone from the list; its heartbeat says so.
+    assert!(leases::heartbeat(&mut client, &second).unwrap());
+    leases::deregister(&mut client, &second).unwrap();
+    assert!(!leases::heartbeat(&mut client, &second).unwrap());
+    let listed: Vec<String> = leases::daemons(&mut client)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(listed, vec![first.clone()]);
+    // A feed deleted while leased: its release says so.
+    client
+        .execute("DELETE FROM feeds WHERE id = $1", &[&mine[0].feed_id])
+        .unwrap();
+    assert_eq!(
+        leases::release(&mut client, &mine[0], Some(LATER)).unwrap(),
+        Released::Gone
+    );
 }
 
 #[test]

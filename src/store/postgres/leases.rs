@@ -3,7 +3,8 @@
 //! once and per-host politeness holds fleet-wide (migration 0003 has the
 //! columns and tables). The daemon's scheduler calls these through `store/`;
 //! `feedsieve fleet` reads [`fleet`]. It runs the lease statements and never
-//! decides when a feed is due next: the caller passes that in.
+//! decides when a feed is due next: the caller passes that in. Its functions
+//! are public so that tests/ and benches/ drive them against a real server.
 //!
 //! The rules every statement here keeps:
 //! * A feed is leased only when it is enabled, due, and holds no live lease,
@@ -95,9 +96,9 @@ pub struct Lease {
 pub enum Released {
     /// The lease was current: the feed is free, due at the time given.
     Released,
-    /// The lease had expired and another lease was taken since (or the
-    /// feed's lease was cleared): nothing of the feed was changed. The
-    /// holder's work must be dropped, not written.
+    /// The lease had expired and another lease was taken since: nothing
+    /// of the feed was changed. The holder's work must be dropped, not
+    /// written.
     Superseded {
         /// The lease that replaced it, if one is held now.
         owner: Option<String>,
