@@ -581,6 +581,24 @@ fn the_per_host_limit_holds_fleet_wide() {
     let log = log.into_inner().unwrap();
     assert_never_overlapping(&log, 3);
     assert_eq!(done.load(Ordering::SeqCst), remaining);
+
+    // Lowered to one: the other slots go, and one feed a host is leased
+    // (all due alike, the quiet host's feed comes after the busy host's
+    // 300, past the 100 candidates one call of 50 locks: the next call's).
+    leases::set_per_host(&mut client, 1).unwrap();
+    assert_eq!(
+        scalar(
+            &mut client,
+            "SELECT COUNT(*) FROM host_slots WHERE host = 'busy.example'"
+        ),
+        1
+    );
+    client
+        .execute("UPDATE feeds SET next_fetch_at = $1", &[&PAST])
+        .unwrap();
+    let one = leases::lease_due(&mut client, &first, now(), 50, Duration::from_secs(60)).unwrap();
+    let hosts: Vec<&str> = one.iter().map(|l| l.host.as_str()).collect();
+    assert_eq!(hosts, ["busy.example"]);
 }
 
 #[test]

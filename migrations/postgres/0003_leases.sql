@@ -93,7 +93,8 @@ CREATE TRIGGER feeds_host_slots_moved AFTER UPDATE OF url, fetch_url ON feeds
 
 INSERT INTO host_slots (host, slot)
 SELECT DISTINCT f.host, s.slot
-FROM feeds f CROSS JOIN generate_series(0, 1) AS s (slot);
+FROM feeds f
+CROSS JOIN generate_series(0, (SELECT per_host - 1 FROM lease_settings)) AS s (slot);
 
 -- The daemons sharing this database, for `feedsieve fleet`: each registers
 -- when it starts and beats while it runs (the database's clock again). A
