@@ -55,6 +55,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The daemons sharing a PostgreSQL database and the feeds each holds leased (read-only).
+    Fleet {
+        /// Print JSON ({"daemons", "leases", "per_host"}) instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
     /// Full-text search over stories, best first, one hit per story.
     Search {
         /// Words (all must match); "a phrase", OR, NOT and prefix* work too.
@@ -337,6 +343,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Fleet { json } => fleet(&cli, *json),
         Command::Search { query, limit, json } => search(&cli, query, *limit, *json).await,
         Command::Vacuum => vacuum(&cli).await,
         Command::Preview { target, json } => preview(&cli, target, *json).await,
@@ -720,6 +727,79 @@ fn print_feeds(feeds: &[feedsieve::store::FeedOverview]) -> Result<()> {
         ],
         &rows,
     )
+}
+
+/// `feedsieve fleet`: the daemons sharing the database and their leases.
+fn fleet(cli: &Cli, json: bool) -> Result<ExitCode> {
+    use feedsieve::store::postgres::leases::{self, Fleet};
+    let database = database_path(cli)?;
+    let (daemons, mut held, per_host) =
+        match leases::fleet(&database).context("reading the fleet")? {
+            Fleet::OneDaemon { database } => {
+                out!(
+                    "{} is a SQLite database: it has one daemon, the one holding its lock. \
+                     `fleet` lists the daemons sharing a PostgreSQL database.",
+                    database.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            Fleet::Shared {
+                daemons,
+                leases,
+                per_host,
+            } => (daemons, leases, per_host),
+        };
+    for lease in &mut held {
+        lease.url = config::redact_url(&lease.url);
+    }
+    if json {
+        let all = serde_json::json!({ "daemons": daemons, "leases": held, "per_host": per_host });
+        out!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<[String; 6]> = daemons
+        .iter()
+        .map(|d| {
+            let mine = held.iter().filter(|l| l.owner == d.id);
+            let expired = mine.clone().filter(|l| l.expired).count();
+            [
+                d.id.clone(),
+                d.host_name.clone(),
+                d.pid.to_string(),
+                d.started_at.clone(),
+                format!("{} s ago", d.silent_secs),
+                format!("{} ({expired} expired)", mine.count()),
+            ]
+        })
+        .collect();
+    out!(
+        "{} (at most {per_host} leased per host)",
+        count(daemons.len(), "daemon", "daemons")
+    );
+    print_table(
+        &["DAEMON", "MACHINE", "PID", "STARTED", "HEARTBEAT", "LEASES"],
+        &rows,
+    )?;
+    out!("");
+    let rows: Vec<[String; 5]> = held
+        .iter()
+        .map(|l| {
+            [
+                l.owner.clone(),
+                l.feed_id.to_string(),
+                l.url.clone(),
+                l.host.clone(),
+                format!(
+                    "{}{}",
+                    l.expires_at,
+                    if l.expired { " (expired)" } else { "" }
+                ),
+            ]
+        })
+        .collect();
+    out!("{} held", count(held.len(), "lease", "leases"));
+    print_table(&["DAEMON", "FEED", "URL", "HOST", "EXPIRES"], &rows)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// "1 feed", "2 feeds".

@@ -17,6 +17,7 @@
 pub mod copy;
 pub(crate) mod entries;
 pub(crate) mod feeds;
+pub mod leases;
 pub(crate) mod maintain;
 pub mod migrate;
 mod pool;

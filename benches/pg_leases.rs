@@ -1,0 +1,338 @@
+//! What the lease statement costs with 10^6 feeds (issue 19): a throwaway
+//! PostgreSQL (tests/support/pg.rs) is filled by COPY with `BENCH_FEEDS`
+//! feeds (default 1,000,000) at a 30-minute interval, 1/60 of them due at
+//! the start (a 30 s backlog), on hosts of three sizes: five with 1% of the
+//! feeds each, 2,000 with 0.01% each, the rest two feeds a host. Then 1, 4
+//! and 16 leasers, each on a connection of its own, lease batches of 50
+//! (`lease_due`) while a virtual clock moves 50/555 s a call, so new feeds
+//! fall due as fast as they are leased; each leaser holds its share of
+//! ~1,000 leases in flight fleet-wide (as daemons fetching would), renews
+//! 50 of them every 10th call, and releases the oldest with a next due time
+//! 30 minutes on.
+//!
+//! Latency round: `BENCH_CALLS` lease calls in all (default 2,000), each
+//! followed by the baseline, the same SELECT without locking or updating,
+//! on the same connection with the same clock; p50 / p99 / max of each and
+//! their ratios, and of renew (50 leases) and release (one lease).
+//! Throughput round: the same without the baseline, as fast as it goes:
+//! feeds leased and released per second, and statements per second.
+//!
+//! Run: cargo bench --bench pg_leases (BENCH_FEEDS=100000 for a quick look;
+//! BENCH_LEASERS=4,16 for only those rounds; BENCH_BIG_PERMILLE=10 for five
+//! hosts with 1% of the feeds each, more than their two slots can serve).
+
+use std::collections::VecDeque;
+use std::io::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use feedsieve::store::postgres::leases::{self, Lease, Released};
+use feedsieve::store::postgres::{connect, migrate};
+
+// The TLS server is for the tests only.
+#[allow(dead_code)]
+#[path = "../tests/support/pg.rs"]
+mod pg;
+
+const INTERVAL_SECS: i64 = 30 * 60;
+const BATCH: usize = 50;
+/// Leases in flight across the fleet (daemons fetching ~1,000 feeds at once).
+const HELD: usize = 1_000;
+const TTL: Duration = Duration::from_secs(300);
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
+        .single()
+        .expect("a valid time")
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The baseline: the lease statement's first SELECT, no lock, no update.
+const BASELINE: &str = "SELECT f.id, f.host
+    FROM feeds f
+    WHERE f.enabled
+      AND coalesce(f.next_fetch_at, '') <= $1
+      AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
+      AND EXISTS (SELECT 1 FROM host_slots s
+                  WHERE s.host = f.host
+                    AND (s.expires_at IS NULL OR s.expires_at <= now()))
+    ORDER BY coalesce(f.next_fetch_at, ''), f.id
+    LIMIT $2";
+
+/// Feed i's host: five big hosts with `big` per mille of the feeds each
+/// (1,000 feeds at 10^6 by default, within what two slots serve at one fetch
+/// a 30 minutes: 2 x 1,800 s / a ~1.8 s fetch), 2,000 hosts with 0.001% each,
+/// the rest two feeds a host.
+fn host_of(i: usize, big: usize) -> String {
+    if i % 1000 < 5 * big {
+        format!("big{}.example", i % 5)
+    } else if i % 100 < 2 {
+        format!("mid{}.example", (i / 100) % 2_000)
+    } else {
+        format!("h{}.example", i / 2)
+    }
+}
+
+fn fill(url: &str, feeds: usize, big: usize) {
+    let mut client = connect(url).expect("connect");
+    migrate::run(&mut client).expect("migrate");
+    let started = Instant::now();
+    let mut rng = fastrand::Rng::with_seed(19);
+    let t0 = start();
+    let mut copy = client
+        .copy_in("COPY feeds (url, added_at, next_fetch_at, enabled) FROM STDIN")
+        .expect("COPY");
+    let mut line = String::new();
+    for i in 0..feeds {
+        // Due between 30 s ago and 29.5 minutes from now: 1/60 due at t0.
+        let offset = rng.i64(-30..INTERVAL_SECS - 30);
+        let due = feedsieve::store::timestamp(t0 + chrono::Duration::seconds(offset));
+        line.clear();
+        line.push_str(&format!(
+            "https://{}/feed/{i}\t2026-11-01T00:00:00Z\t{due}\tt\n",
+            host_of(i, big)
+        ));
+        copy.write_all(line.as_bytes()).expect("COPY row");
+    }
+    copy.finish().expect("COPY finish");
+    let copied = started.elapsed();
+    for table in ["feeds", "host_slots"] {
+        client
+            .batch_execute(&format!("VACUUM ANALYZE {table}"))
+            .expect("vacuum");
+    }
+    let due: i64 = client
+        .query_one(
+            "SELECT count(*) FROM feeds WHERE coalesce(next_fetch_at, '') <= $1",
+            &[&feedsieve::store::timestamp(t0)],
+        )
+        .expect("count")
+        .get(0);
+    let hosts: i64 = client
+        .query_one("SELECT count(DISTINCT host) FROM host_slots", &[])
+        .expect("count")
+        .get(0);
+    let size: String = client
+        .query_one(
+            "SELECT pg_size_pretty(pg_total_relation_size('feeds'))",
+            &[],
+        )
+        .expect("size")
+        .get(0);
+    println!(
+        "{feeds} feeds on {hosts} hosts ({due} due at the start) copied in {:.1} s, \
+         vacuumed in {:.1} s more; feeds with its indexes: {size}",
+        copied.as_secs_f64(),
+        started.elapsed().as_secs_f64() - copied.as_secs_f64()
+    );
+}
+
+#[derive(Default)]
+struct Times {
+    lease: Vec<Duration>,
+    baseline: Vec<Duration>,
+    renew: Vec<Duration>,
+    release: Vec<Duration>,
+    leased: usize,
+    short: usize,
+}
+
+impl Times {
+    fn merge(&mut self, other: Times) {
+        self.lease.extend(other.lease);
+        self.baseline.extend(other.baseline);
+        self.renew.extend(other.renew);
+        self.release.extend(other.release);
+        self.leased += other.leased;
+        self.short += other.short;
+    }
+}
+
+/// The virtual clock: `calls` lease calls in, as long as `feeds` feeds at
+/// one fetch a 30 minutes take to fall due 50 at a time (50/555 s at 10^6).
+fn virtual_now(feeds: usize, calls: u64) -> DateTime<Utc> {
+    let per_sec = feeds as f64 / INTERVAL_SECS as f64;
+    let millis = (calls as f64 * BATCH as f64 / per_sec * 1000.0) as i64;
+    start() + chrono::Duration::milliseconds(millis)
+}
+
+/// One leaser's share of `calls` lease calls.
+fn leaser(
+    url: &str,
+    feeds: usize,
+    clock: &AtomicU64,
+    calls: u64,
+    hold: usize,
+    baseline: bool,
+) -> Times {
+    let mut client = connect(url).expect("connect");
+    let me = leases::register(&mut client, "bench", std::process::id()).expect("register");
+    let mut held: VecDeque<Lease> = VecDeque::new();
+    let mut times = Times::default();
+    let mut n = 0u64;
+    loop {
+        let call = clock.fetch_add(1, Ordering::SeqCst);
+        if call >= calls {
+            break;
+        }
+        let now = virtual_now(feeds, call);
+        let t = Instant::now();
+        let batch = leases::lease_due(&mut client, &me, now, BATCH, TTL).expect("lease");
+        times.lease.push(t.elapsed());
+        times.leased += batch.len();
+        if batch.len() < BATCH {
+            times.short += 1;
+        }
+        if baseline {
+            let t = Instant::now();
+            let rows = client
+                .query(
+                    BASELINE,
+                    &[&feedsieve::store::timestamp(now), &(BATCH as i64)],
+                )
+                .expect("baseline");
+            times.baseline.push(t.elapsed());
+            std::hint::black_box(rows);
+        }
+        held.extend(batch);
+        n += 1;
+        if n.is_multiple_of(10) && !held.is_empty() {
+            let take = held.len().min(BATCH);
+            let mut some: Vec<Lease> = held.iter().take(take).cloned().collect();
+            let t = Instant::now();
+            let renewed = leases::renew(&mut client, &me, &mut some, TTL).expect("renew");
+            times.renew.push(t.elapsed());
+            assert_eq!(renewed.len(), take, "a held lease was lost");
+        }
+        let next = feedsieve::store::timestamp(now + chrono::Duration::seconds(INTERVAL_SECS));
+        while held.len() > hold {
+            let Some(lease) = held.pop_front() else { break };
+            let t = Instant::now();
+            let outcome = leases::release(&mut client, &lease, Some(&next)).expect("release");
+            times.release.push(t.elapsed());
+            assert_eq!(outcome, Released::Released);
+        }
+    }
+    // Leave nothing held for the next round.
+    for lease in held {
+        leases::release(&mut client, &lease, None).expect("release");
+    }
+    leases::deregister(&mut client, &me).expect("deregister");
+    times
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn summary(name: &str, list: &mut [Duration]) -> (Duration, Duration) {
+    list.sort();
+    let (p50, p99) = (percentile(list, 0.5), percentile(list, 0.99));
+    println!(
+        "  {name:<22} n={:<6} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms",
+        list.len(),
+        ms(p50),
+        ms(p99),
+        ms(list.last().copied().unwrap_or_default())
+    );
+    (p50, p99)
+}
+
+fn round(
+    url: &str,
+    feeds: usize,
+    leasers: usize,
+    calls: u64,
+    clock: &AtomicU64,
+    baseline: bool,
+) -> (Times, Duration) {
+    let hold = HELD / leasers;
+    let end = clock.load(Ordering::SeqCst) + calls;
+    let all = Mutex::new(Times::default());
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..leasers {
+            scope.spawn(|| {
+                let times = leaser(url, feeds, clock, end, hold, baseline);
+                all.lock().unwrap_or_else(|e| e.into_inner()).merge(times);
+            });
+        }
+    });
+    let wall = started.elapsed();
+    // The clock overshot by one call per leaser; the next round starts here.
+    clock.store(end, Ordering::SeqCst);
+    (all.into_inner().unwrap_or_else(|e| e.into_inner()), wall)
+}
+
+/// How many feeds are due now (every lease released), and how many of those
+/// are the big hosts' (their backlog when two slots cannot keep up).
+fn backlog(url: &str, feeds: usize, clock: &AtomicU64) {
+    let mut client = connect(url).expect("connect");
+    let now = feedsieve::store::timestamp(virtual_now(feeds, clock.load(Ordering::SeqCst)));
+    let row = client
+        .query_one(
+            "SELECT count(*), count(*) FILTER (WHERE host LIKE 'big%')
+             FROM feeds WHERE enabled AND coalesce(next_fetch_at, '') <= $1",
+            &[&now],
+        )
+        .expect("backlog");
+    let (due, big): (i64, i64) = (row.get(0), row.get(1));
+    println!("  due now: {due}, of which {big} on the five big hosts");
+}
+
+fn main() {
+    let feeds = env("BENCH_FEEDS", 1_000_000);
+    let calls = env("BENCH_CALLS", 2_000) as u64;
+    let big = env("BENCH_BIG_PERMILLE", 1);
+    let db = pg::database();
+    fill(&db.url, feeds, big);
+    let clock = AtomicU64::new(0);
+    let counts: Vec<usize> = std::env::var("BENCH_LEASERS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![1, 4, 16]);
+    for leasers in counts {
+        let (mut t, _) = round(&db.url, feeds, leasers, calls, &clock, true);
+        println!(
+            "{leasers} leaser(s), {calls} calls of {BATCH}, {} leased ({} calls short), with the baseline:",
+            t.leased, t.short
+        );
+        let (lease50, lease99) = summary("lease_due(50)", &mut t.lease);
+        let (base50, base99) = summary("baseline SELECT", &mut t.baseline);
+        summary("renew(50)", &mut t.renew);
+        summary("release(1)", &mut t.release);
+        println!(
+            "  lease / baseline: p50 {:.2}x, p99 {:.2}x",
+            ms(lease50) / ms(base50),
+            ms(lease99) / ms(base99)
+        );
+        backlog(&db.url, feeds, &clock);
+        let (t, wall) = round(&db.url, feeds, leasers, calls, &clock, false);
+        let statements = t.lease.len() + t.renew.len() + t.release.len();
+        println!(
+            "  throughput without the baseline: {} leased and {} released in {:.2} s: \
+             {:.0} feeds/s through lease and release, {:.0} statements/s",
+            t.leased,
+            t.release.len(),
+            wall.as_secs_f64(),
+            t.release.len() as f64 / wall.as_secs_f64(),
+            statements as f64 / wall.as_secs_f64()
+        );
+    }
+}
