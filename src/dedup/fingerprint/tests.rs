@@ -306,3 +306,43 @@ fn headlines_agree_on_whole_words_of_the_shorter_title() {
     assert!(!headlines_agree(Some("Flats"), Some("Flats")));
     assert!(!headlines_agree(article, None));
 }
+
+#[test]
+fn a_common_run_is_found_at_any_place_and_only_whole() {
+    let a = [1, 2, 3, 4, 5, 6];
+    let b = [9, 9, 3, 4, 5, 8, 1, 2];
+    assert!(shares_run(&a, &b, 3));
+    assert!(!shares_run(&a, &b, 4));
+    assert!(shares_run(&a, &a, a.len()));
+    assert!(!shares_run(&a, &b[..2], 3));
+}
+
+/// Two texts going round one refrain in their own order share all its
+/// shingles; a copy of one runs with it in order.
+#[test]
+fn refrains_in_another_order_are_not_copies_and_their_copies_are() {
+    let refrain = |choices: &[usize]| {
+        choices
+            .iter()
+            .map(|&c| {
+                if c == 0 {
+                    "row your boat gently down the stream"
+                } else {
+                    "row your boat merrily down the stream"
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let one = refrain(&[0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1]);
+    let other = refrain(&[1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0]);
+    let (a, b) = (Analysis::of(&one), Analysis::of(&other));
+    assert!(repeats_itself(&a.shingles));
+    assert!(matches!(
+        verdict(&a.shingles, &b.shingles, true),
+        Err(Rejection::Order(_))
+    ));
+    let copy = Analysis::of(&format!("{one} Distributed by Wire 3."));
+    assert!(verdict(&a.shingles, &copy.shingles, false).is_ok());
+    assert!(verdict(&copy.shingles, &a.shingles, false).is_ok());
+}
