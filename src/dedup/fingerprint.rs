@@ -441,37 +441,52 @@ fn repeats_itself(s: &Shingles) -> bool {
     s.set.len() * 2 < s.order.len()
 }
 
-/// Whether two texts run together, in order, for at least half of the
-/// shorter one: one common stretch of consecutive shingles that long. A
-/// copy, a cut copy or an excerpt is the other text's words in the same
-/// order (its own lines at the edges are short); two texts going round one
-/// refrain in different orders share every shingle but only short stretches
-/// (on the ingest bench's chain text, a loop of 19 shingles with a choice of
-/// word every few words: 100,000 entries joined 14 stories through three of
-/// them; issue 17, item 4).
+/// Consecutive shingles that two texts must share, in order, for the
+/// stretch to count as running together ([`runs_together`]): twice the
+/// longest passage of its own a copy may have, about fifty words.
+pub const IN_ORDER_RUN: usize = 2 * MAX_OWN_PASSAGE;
+
+/// Whether two texts run together, in order: half of the shingles of one
+/// of them lie in stretches of at least [`IN_ORDER_RUN`] consecutive
+/// shingles (half the shorter text, if less: a one-paragraph excerpt and
+/// its "Read the full story" line) that the other has too. A copy, a cut
+/// copy or an excerpt is the other text's words in the same order,
+/// broken only by its own lines and changed words (a labelled copy pair of
+/// an article printed four times over shares stretches of 98 to 623); two
+/// texts going round one refrain in different orders share every shingle
+/// but only short stretches (on the ingest bench's chain text, a loop of
+/// 19 shingles with a choice of word every few words: three such texts
+/// joined 14 of 74,500 stories; issue 17, item 4).
 fn runs_together(a: &Shingles, b: &Shingles) -> bool {
-    let run = a.order.len().min(b.order.len()).div_ceil(2);
-    shares_run(&a.order, &b.order, run.max(1))
+    let (a, b) = (&a.order, &b.order);
+    let run = IN_ORDER_RUN.min(a.len().min(b.len()).div_ceil(2)).max(1);
+    covered_by_runs(a, b, run) * 2 >= a.len() || covered_by_runs(b, a, run) * 2 >= b.len()
 }
 
-/// Whether `a` and `b` have a common run of `len` consecutive values: the
-/// runs of `a` by a rolling hash, those of `b` looked up and compared.
-/// O(|a| + |b|) for any `len`.
-fn shares_run(a: &[u32], b: &[u32], len: usize) -> bool {
+/// How many values of `a` lie in a run of `len` consecutive values that
+/// `b` has too: the runs of `b` by a rolling hash, those of `a` looked up
+/// and compared. O(|a| + |b|) for any `len`.
+fn covered_by_runs(a: &[u32], b: &[u32], len: usize) -> usize {
     if a.len() < len || b.len() < len {
-        return false;
+        return 0;
     }
     let mut starts: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
-    for (at, hash) in run_hashes(a, len) {
+    for (at, hash) in run_hashes(b, len) {
         starts.entry(hash).or_default().push(at);
     }
-    run_hashes(b, len).any(|(at, hash)| {
-        starts.get(&hash).is_some_and(|found| {
+    let (mut covered, mut covered_to) = (0, 0);
+    for (at, hash) in run_hashes(a, len) {
+        let shared = starts.get(&hash).is_some_and(|found| {
             found
                 .iter()
-                .any(|&from| a[from..from + len] == b[at..at + len])
-        })
-    })
+                .any(|&from| b[from..from + len] == a[at..at + len])
+        });
+        if shared {
+            covered += at + len - at.max(covered_to);
+            covered_to = at + len;
+        }
+    }
+    covered
 }
 
 /// The start and hash of every run of `len` consecutive values of

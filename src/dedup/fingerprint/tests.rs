@@ -308,13 +308,15 @@ fn headlines_agree_on_whole_words_of_the_shorter_title() {
 }
 
 #[test]
-fn a_common_run_is_found_at_any_place_and_only_whole() {
-    let a = [1, 2, 3, 4, 5, 6];
-    let b = [9, 9, 3, 4, 5, 8, 1, 2];
-    assert!(shares_run(&a, &b, 3));
-    assert!(!shares_run(&a, &b, 4));
-    assert!(shares_run(&a, &a, a.len()));
-    assert!(!shares_run(&a, &b[..2], 3));
+fn what_lies_in_common_runs_is_counted_once() {
+    let a = [1, 2, 3, 4, 5, 6, 7];
+    let b = [9, 9, 3, 4, 5, 8, 1, 2, 3, 4];
+    // 1 2 3 4 (in b from its 7th value) and 3 4 5 overlap in a.
+    assert_eq!(covered_by_runs(&a, &b, 3), 5);
+    assert_eq!(covered_by_runs(&a, &b, 4), 4);
+    assert_eq!(covered_by_runs(&a, &b, 5), 0);
+    assert_eq!(covered_by_runs(&a, &a, a.len()), a.len());
+    assert_eq!(covered_by_runs(&a, &b[..2], 3), 0);
 }
 
 /// Two texts going round one refrain in their own order share all its
