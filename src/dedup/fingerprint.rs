@@ -420,9 +420,9 @@ pub enum Rejection {
 /// at any size, as aggregators and syndicated copies keep the article's
 /// headline and a digest has one of its own.
 ///
-/// Sets and passages see a text that repeats itself ([`repeats_itself`])
+/// Sets and passages see a text that repeats itself (`repeats_itself`)
 /// as its few distinct shingles: a pair with one is a copy only if the
-/// two also run together in order ([`runs_together`]).
+/// two also run together in order (`runs_together`).
 pub fn verdict(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Match, Rejection> {
     let found = verdict_on_sets(a, b, same_headline)?;
     if (repeats_itself(a) || repeats_itself(b)) && !runs_together(a, b) {
@@ -442,8 +442,9 @@ fn repeats_itself(s: &Shingles) -> bool {
 }
 
 /// Consecutive shingles that two texts must share, in order, for the
-/// stretch to count as running together ([`runs_together`]): twice the
-/// longest passage of its own a copy may have, about fifty words.
+/// stretch to count as running together (`runs_together`, in
+/// [`verdict`]): twice the longest passage of its own a copy may have,
+/// about fifty words.
 pub const IN_ORDER_RUN: usize = 2 * MAX_OWN_PASSAGE;
 
 /// Whether two texts run together, in order: half of the shingles of one
