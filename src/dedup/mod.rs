@@ -17,7 +17,8 @@
 //! starts whatever their distance; or share a normalised title or link), pass the
 //! sketch test both ways ([`Deduper::sketches_agree`]) and verify as
 //! copies: on shingles, facts and, where the shingles cannot tell an
-//! excerpt from a digest, headlines; a short entry (under `min_words`)
+//! excerpt from a digest, headlines (and order, for a text that repeats
+//! itself); a short entry (under `min_words`)
 //! on its keys, or as the excerpt of a long one it is anchored to. Whatever the order, a new entry is linked to every
 //! entry already stored that it would have been linked to had it come
 //! first, so the components come out the same. An entry linked to entries

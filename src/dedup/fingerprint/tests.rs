@@ -306,3 +306,45 @@ fn headlines_agree_on_whole_words_of_the_shorter_title() {
     assert!(!headlines_agree(Some("Flats"), Some("Flats")));
     assert!(!headlines_agree(article, None));
 }
+
+#[test]
+fn what_lies_in_common_runs_is_counted_once() {
+    let a = [1, 2, 3, 4, 5, 6, 7];
+    let b = [9, 9, 3, 4, 5, 8, 1, 2, 3, 4];
+    // 1 2 3 4 (in b from its 7th value) and 3 4 5 overlap in a.
+    assert_eq!(covered_by_runs(&a, &b, 3), 5);
+    assert_eq!(covered_by_runs(&a, &b, 4), 4);
+    assert_eq!(covered_by_runs(&a, &b, 5), 0);
+    assert_eq!(covered_by_runs(&a, &a, a.len()), a.len());
+    assert_eq!(covered_by_runs(&a, &b[..2], 3), 0);
+}
+
+/// Two texts going round one refrain in their own order share all its
+/// shingles; a copy of one runs with it in order.
+#[test]
+fn refrains_in_another_order_are_not_copies_and_their_copies_are() {
+    let refrain = |choices: &[usize]| {
+        choices
+            .iter()
+            .map(|&c| {
+                if c == 0 {
+                    "row your boat gently down the stream"
+                } else {
+                    "row your boat merrily down the stream"
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let one = refrain(&[0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 1, 0, 1]);
+    let other = refrain(&[1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0]);
+    let (a, b) = (Analysis::of(&one), Analysis::of(&other));
+    assert!(repeats_itself(&a.shingles));
+    assert!(matches!(
+        verdict(&a.shingles, &b.shingles, true),
+        Err(Rejection::Order(_))
+    ));
+    let copy = Analysis::of(&format!("{one} Distributed by Wire 3."));
+    assert!(verdict(&a.shingles, &copy.shingles, false).is_ok());
+    assert!(verdict(&copy.shingles, &a.shingles, false).is_ok());
+}
