@@ -94,6 +94,10 @@ pub struct FetchConfig {
     pub full_text: FullText,
     /// Pages fetched at most per feed per run (the rest wait for the next).
     pub pages_per_run: usize,
+    /// On a database daemons share (PostgreSQL): how long a feed's lease
+    /// lasts unless its holder renews it (every third of it), so how long a
+    /// daemon that died keeps its feeds from the others.
+    pub lease: Duration,
 }
 
 impl Default for FetchConfig {
@@ -113,6 +117,7 @@ impl Default for FetchConfig {
             max_redirects: 10,
             full_text: FullText::Auto,
             pages_per_run: 10,
+            lease: Duration::from_secs(60),
         }
     }
 }

@@ -195,6 +195,7 @@ const LEASE_DUE: &str = concat!(
         FROM feeds f
         WHERE f.enabled
           AND coalesce(f.next_fetch_at, '') <= $2
+          AND ($6::bigint[] IS NULL OR f.id = ANY ($6::bigint[]))
           AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
           AND EXISTS (SELECT 1 FROM host_slots s
                       WHERE s.host = f.host
@@ -253,15 +254,49 @@ pub fn lease_due(
     limit: usize,
     ttl: Duration,
 ) -> Result<Vec<Lease>, PgError> {
+    lease_where(
+        client,
+        daemon,
+        &crate::store::timestamp(now),
+        None,
+        limit,
+        ttl,
+    )
+}
+
+/// Leases those of `feeds` that are free, due or not (for `run --once`,
+/// which fetches every feed once), as [`lease_due`] does otherwise.
+pub fn lease_feeds(
+    client: &mut impl GenericClient,
+    daemon: &str,
+    feeds: &[i64],
+    ttl: Duration,
+) -> Result<Vec<Lease>, PgError> {
+    // Later than every due time a feed can hold.
+    let any_time = "9999-12-31T23:59:59Z";
+    let ids = feeds.to_vec();
+    lease_where(client, daemon, any_time, Some(&ids), feeds.len(), ttl)
+}
+
+/// The lease statement for feeds due by `due` (and, when given, among `ids`).
+fn lease_where(
+    client: &mut impl GenericClient,
+    daemon: &str,
+    due: &str,
+    ids: Option<&Vec<i64>>,
+    limit: usize,
+    ttl: Duration,
+) -> Result<Vec<Lease>, PgError> {
     let sent = Instant::now();
     let rows = client.query(
         LEASE_DUE,
         &[
             &daemon,
-            &crate::store::timestamp(now),
+            &due,
             &bigint(limit),
             &millis(ttl),
             &SCAN_FACTOR,
+            &ids,
         ],
     )?;
     let valid_until = sent + ttl;

@@ -1,0 +1,183 @@
+//! The daemon's part in a fleet of daemons sharing one database (issue 19):
+//! which feeds this one fetches now. It asks the store for due feeds as it
+//! has room, keeps the claims it holds renewed while their fetches run, and
+//! gives back what it holds when it stops; each claim ends inside the
+//! transaction that writes its feed's fetch (`pipeline::write_fetch`). On a
+//! database only this daemon uses (SQLite) it is never made: the scheduler
+//! decides alone. It never decides when a feed is due, and runs no SQL.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::pipeline::FeedJob;
+use crate::store::{Claim, Member, Store, StoreError};
+
+/// How often due feeds are looked for at most (one statement each time).
+const POLL_AT_MOST: Duration = Duration::from_secs(1);
+
+/// This daemon's membership of the fleet and the claims it holds.
+pub struct Leasing {
+    store: Store,
+    member: Member,
+    ttl: Duration,
+    held: HashMap<i64, Claim>,
+    /// The feed each running task fetches, so that a task that crashed
+    /// gives its claim up (else it would be renewed for ever).
+    tasks: HashMap<tokio::task::Id, i64>,
+    renewed_at: Instant,
+}
+
+impl Leasing {
+    /// Joins the fleet when the database is shared (`None` otherwise).
+    pub fn join(store: &Store, config: &Config) -> Result<Option<Leasing>, StoreError> {
+        Ok(store.join_fleet(config.fetch.per_host)?.map(|member| {
+            tracing::info!(
+                daemon = member.id(),
+                "joined the fleet sharing the database"
+            );
+            Leasing {
+                store: store.clone(),
+                member,
+                ttl: config.fetch.lease,
+                held: HashMap::new(),
+                tasks: HashMap::new(),
+                renewed_at: Instant::now(),
+            }
+        }))
+    }
+
+    /// How long to wait before looking for due feeds again.
+    pub fn poll_every(&self) -> Duration {
+        (self.ttl / 3).min(POLL_AT_MOST)
+    }
+
+    /// Claims up to `room` due feeds; returns the jobs of those this daemon's
+    /// config lists (each carrying its claim). A feed it does not list
+    /// (another daemon's feed list added it) is given back, due again
+    /// `unknown_due_in` from now.
+    pub fn take_due(
+        &mut self,
+        jobs: &HashMap<i64, FeedJob>,
+        room: usize,
+        unknown_due_in: Duration,
+    ) -> Result<Vec<FeedJob>, StoreError> {
+        let claims = self
+            .store
+            .claim_due(&self.member, Utc::now(), room, self.ttl)?;
+        self.jobs_of(jobs, claims, unknown_due_in)
+    }
+
+    /// Claims those of `pending` that no other daemon holds, due or not
+    /// (`run --once`), and takes them out of `pending`.
+    pub fn take_these(
+        &mut self,
+        jobs: &HashMap<i64, FeedJob>,
+        pending: &mut BTreeSet<i64>,
+    ) -> Result<Vec<FeedJob>, StoreError> {
+        let wanted: Vec<i64> = pending.iter().copied().collect();
+        let claims = self.store.claim_feeds(&self.member, &wanted, self.ttl)?;
+        for claim in &claims {
+            pending.remove(&claim.feed_id());
+        }
+        self.jobs_of(jobs, claims, Duration::ZERO)
+    }
+
+    fn jobs_of(
+        &mut self,
+        jobs: &HashMap<i64, FeedJob>,
+        claims: Vec<Claim>,
+        unknown_due_in: Duration,
+    ) -> Result<Vec<FeedJob>, StoreError> {
+        let mut ready = Vec::with_capacity(claims.len());
+        let mut unknown = Vec::new();
+        for claim in claims {
+            match jobs.get(&claim.feed_id()) {
+                Some(job) => {
+                    let mut job = job.clone();
+                    job.claim = Some(claim.clone());
+                    self.held.insert(claim.feed_id(), claim);
+                    ready.push(job);
+                }
+                None => unknown.push(claim),
+            }
+        }
+        if !unknown.is_empty() {
+            let due = Utc::now() + chrono::Duration::from_std(unknown_due_in).unwrap_or_default();
+            tracing::debug!(
+                feeds = unknown.len(),
+                "claimed feeds this daemon's list lacks; given back"
+            );
+            self.store
+                .give_back(&unknown, Some(&crate::store::timestamp(due)))?;
+        }
+        Ok(ready)
+    }
+
+    /// Renews the claims held, every third of their lifetime; logs those
+    /// lost (their writes will be refused and rolled back).
+    pub fn renew_if_due(&mut self) {
+        if self.renewed_at.elapsed() < self.ttl / 3 {
+            return;
+        }
+        let mut claims: Vec<Claim> = self.held.values().cloned().collect();
+        match self.store.renew_claims(&self.member, &mut claims, self.ttl) {
+            Ok(lost) => {
+                self.renewed_at = Instant::now();
+                for claim in claims {
+                    if lost.contains(&claim.feed_id()) {
+                        tracing::warn!(
+                            feed_id = claim.feed_id(),
+                            "lease lost while fetching: another daemon holds the feed now"
+                        );
+                        self.held.remove(&claim.feed_id());
+                    } else {
+                        self.held.insert(claim.feed_id(), claim);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot renew leases; retrying"),
+        }
+    }
+
+    /// Task `task` fetches `feed_id`.
+    pub fn started(&mut self, task: tokio::task::Id, feed_id: i64) {
+        self.tasks.insert(task, feed_id);
+    }
+
+    /// Task `task` ended (its claim ended with its write, or will expire if
+    /// the write failed or the task crashed): it is renewed no more.
+    pub fn done(&mut self, task: tokio::task::Id) {
+        if let Some(feed_id) = self.tasks.remove(&task) {
+            self.held.remove(&feed_id);
+        }
+    }
+
+    /// How many claims this daemon holds.
+    pub fn held(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Gives back what is still held (due at once, for another daemon) and
+    /// leaves the fleet: at a clean shutdown.
+    pub fn leave(self) {
+        let claims: Vec<Claim> = self.held.into_values().collect();
+        if let Err(e) = self.store.give_back(&claims, None) {
+            tracing::warn!(error = %e, "cannot give leases back; they will expire");
+        }
+        if let Err(e) = self.store.leave_fleet(&self.member) {
+            tracing::warn!(error = %e, "cannot leave the fleet's daemon list");
+        }
+    }
+}
+
+/// Whether a feed's write failed because its claim was lost to another
+/// daemon (not a database failure: nothing to retry).
+pub fn claim_lost(e: &crate::pipeline::PipelineError) -> bool {
+    matches!(
+        e,
+        crate::pipeline::PipelineError::Store(StoreError::ClaimLost { .. })
+    )
+}
