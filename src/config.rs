@@ -95,7 +95,7 @@ pub struct FetchConfig {
     /// Pages fetched at most per feed per run (the rest wait for the next).
     pub pages_per_run: usize,
     /// On a database daemons share (PostgreSQL): how long a feed's lease
-    /// lasts unless its holder renews it (every third of it), so how long a
+    /// lasts unless its holder renews it (every quarter of it), so how long a
     /// daemon that died keeps its feeds from the others.
     pub lease: Duration,
 }

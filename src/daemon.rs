@@ -93,7 +93,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             let (pipeline, id) = (pipeline.clone(), job.id);
             let task = tasks.spawn(async move { pipeline.run_feed(&job).await });
             if let Some(leasing) = leasing.as_mut() {
-                leasing.started(task.id(), id);
+                leasing.started(task, id);
             }
         }
         if tasks.is_empty() && pending.is_empty() {
@@ -134,7 +134,10 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             Ok((_, Err(e))) => return Err(e.into()),
             Err(e) => {
                 summary.failed += 1;
-                tracing::error!(error = %e, "feed task crashed");
+                // A task stopped because its lease ran out was logged then.
+                if !e.is_cancelled() {
+                    tracing::error!(error = %e, "feed task crashed");
+                }
             }
         }
     }
@@ -393,15 +396,20 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let maintenance = tokio::spawn(maintenance(pipeline.clone(), keep_rx, stop_rx));
 
     let mut in_flight: JoinSet<FeedDone> = JoinSet::new();
+    // A tick, not a sleep made again each turn: feeds finishing one after
+    // another must not put renewals off.
+    let mut lease_tick = tokio::time::interval(
+        leasing
+            .as_ref()
+            .map_or(Duration::from_secs(3600), Leasing::poll_every),
+    );
+    lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         metrics.set_queue(schedule.len(), in_flight.len());
-        let sleep_for = match &leasing {
-            Some(leasing) => leasing.poll_every(),
-            None => schedule
-                .next_due()
-                .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO))
-                .unwrap_or(Duration::from_secs(3600)),
-        };
+        let sleep_for = schedule
+            .next_due()
+            .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO))
+            .unwrap_or(Duration::from_secs(3600));
         tokio::select! {
             _ = sigterm.recv() => break,
             _ = sigint.recv() => break,
@@ -424,7 +432,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
             _ = watchdog_tick.tick(), if watchdog.is_some() => {
                 let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
             }
-            _ = tokio::time::sleep(sleep_for), if leasing.is_some() => {
+            _ = lease_tick.tick(), if leasing.is_some() => {
                 let Some(leasing) = leasing.as_mut() else { continue };
                 leasing.renew_if_due();
                 let room = config.fetch.concurrency.saturating_sub(in_flight.len());
@@ -432,7 +440,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                     Ok(ready) => for job in ready {
                         let (pipeline, id) = (pipeline.clone(), job.id);
                         let task = in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });
-                        leasing.started(task.id(), id);
+                        leasing.started(task, id);
                     },
                     Err(e) => tracing::warn!(error = %e, "cannot claim due feeds; retrying"),
                 }
@@ -478,9 +486,21 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     tracing::info!(in_flight = in_flight.len(), "shutting down");
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        while let Some(joined) = in_flight.join_next().await {
-            if let Ok((_, Ok(report))) = joined {
-                log_report(&report);
+        loop {
+            tokio::select! {
+                joined = in_flight.join_next_with_id() => match (joined, leasing.as_mut()) {
+                    (None, _) => break,
+                    (Some(joined), Some(leasing)) => finish_leased(leasing, &metrics, joined),
+                    (Some(Ok((_, (_, Ok(report))))), None) => log_report(&report),
+                    (Some(_), None) => {}
+                },
+                // Leases are kept (and a fetch whose lease runs out is
+                // stopped) while the fetches finish.
+                _ = lease_tick.tick(), if leasing.is_some() => {
+                    if let Some(leasing) = leasing.as_mut() {
+                        leasing.renew_if_due();
+                    }
+                }
             }
         }
     })
@@ -532,6 +552,8 @@ fn finish_leased(
                 );
             }
         },
+        // Stopped because its lease ran out: logged when it was stopped.
+        Err(e) if e.is_cancelled() => {}
         Err(e) => tracing::error!(error = %e, "feed task crashed"),
     }
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use tokio::task::AbortHandle;
 
 use crate::config::Config;
 use crate::pipeline::FeedJob;
@@ -24,9 +25,10 @@ pub struct Leasing {
     member: Member,
     ttl: Duration,
     held: HashMap<i64, Claim>,
-    /// The feed each running task fetches, so that a task that crashed
-    /// gives its claim up (else it would be renewed for ever).
-    tasks: HashMap<tokio::task::Id, i64>,
+    /// The feed each running task fetches and the handle that stops it: a
+    /// task whose claim is lost or runs out is stopped, and one that
+    /// crashed gives its claim up (else it would be renewed for ever).
+    tasks: HashMap<tokio::task::Id, (i64, AbortHandle)>,
     renewed_at: Instant,
 }
 
@@ -49,9 +51,10 @@ impl Leasing {
         }))
     }
 
-    /// How long to wait before looking for due feeds again.
+    /// How long to wait before looking for due feeds again, and between
+    /// the checks of [`Leasing::renew_if_due`].
     pub fn poll_every(&self) -> Duration {
-        (self.ttl / 3).min(POLL_AT_MOST)
+        (self.ttl / 4).min(POLL_AT_MOST)
     }
 
     /// Claims up to `room` due feeds; returns the jobs of those this daemon's
@@ -116,12 +119,45 @@ impl Leasing {
         Ok(ready)
     }
 
-    /// Renews the claims held, every third of their lifetime; logs those
-    /// lost (their writes will be refused and rolled back).
+    /// Renews the claims held, every quarter of their lifetime (so at most
+    /// half of it has gone when the renewal is sent), then stops
+    /// the fetches whose claims were lost or are about to run out unrenewed
+    /// (the database could not be reached): a fetch never goes on past its
+    /// lease, when another daemon may take the feed. Call it at least every
+    /// [`Leasing::poll_every`].
     pub fn renew_if_due(&mut self) {
-        if self.renewed_at.elapsed() < self.ttl / 3 {
-            return;
+        if self.renewed_at.elapsed() >= self.ttl / 4 {
+            self.renew();
         }
+        // Stopped before the next check could come too late, with a margin:
+        // a task stops at its next await.
+        let stop_at = Instant::now() + self.poll_every() + self.ttl / 10;
+        let ending: Vec<i64> = self
+            .held
+            .values()
+            .filter(|c| c.valid_until() <= stop_at)
+            .map(Claim::feed_id)
+            .collect();
+        for feed_id in ending {
+            tracing::warn!(
+                feed_id,
+                "lease running out unrenewed: the fetch is stopped, any daemon may retry it"
+            );
+            self.stop(feed_id);
+        }
+    }
+
+    /// Stops the task fetching `feed_id` and forgets its claim.
+    fn stop(&mut self, feed_id: i64) {
+        self.held.remove(&feed_id);
+        for (feed, task) in self.tasks.values() {
+            if *feed == feed_id {
+                task.abort();
+            }
+        }
+    }
+
+    fn renew(&mut self) {
         let mut claims: Vec<Claim> = self.held.values().cloned().collect();
         match self.store.renew_claims(&self.member, &mut claims, self.ttl) {
             Ok(lost) => {
@@ -130,9 +166,9 @@ impl Leasing {
                     if lost.contains(&claim.feed_id()) {
                         tracing::warn!(
                             feed_id = claim.feed_id(),
-                            "lease lost while fetching: another daemon holds the feed now"
+                            "lease lost while fetching: the fetch is stopped"
                         );
-                        self.held.remove(&claim.feed_id());
+                        self.stop(claim.feed_id());
                     } else {
                         self.held.insert(claim.feed_id(), claim);
                     }
@@ -143,14 +179,14 @@ impl Leasing {
     }
 
     /// Task `task` fetches `feed_id`.
-    pub fn started(&mut self, task: tokio::task::Id, feed_id: i64) {
-        self.tasks.insert(task, feed_id);
+    pub fn started(&mut self, task: AbortHandle, feed_id: i64) {
+        self.tasks.insert(task.id(), (feed_id, task));
     }
 
     /// Task `task` ended (its claim ended with its write, or will expire if
     /// the write failed or the task crashed): it is renewed no more.
     pub fn done(&mut self, task: tokio::task::Id) {
-        if let Some(feed_id) = self.tasks.remove(&task) {
+        if let Some((feed_id, _)) = self.tasks.remove(&task) {
             self.held.remove(&feed_id);
         }
     }

@@ -37,7 +37,9 @@ struct FeedLog {
     overlaps: usize,
 }
 
-/// Serves `bodies(path)` after `delay`, recording each path's requests.
+/// Serves `bodies(path)` after `delay`, recording each path's requests: a
+/// request is in flight from when it arrives until its answer is sent or
+/// its client closes the connection.
 struct OverlapServer {
     addr: std::net::SocketAddr,
     log: Arc<Mutex<HashMap<String, FeedLog>>>,
@@ -84,7 +86,16 @@ impl OverlapServer {
                         }
                         feed.in_flight += 1;
                     }
-                    tokio::time::sleep(delay).await;
+                    // A fetcher that gives up (stopped, killed) closes its
+                    // end: its request is no longer in flight from then.
+                    let gone = tokio::select! {
+                        _ = tokio::time::sleep(delay) => false,
+                        read = socket.read(&mut buf) => matches!(read, Ok(0) | Err(_)),
+                    };
+                    if gone {
+                        log.lock().unwrap().entry(path).or_default().in_flight -= 1;
+                        return;
+                    }
                     let response = match bodies(&path) {
                         Some(body) => format!(
                             "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\
@@ -215,17 +226,30 @@ async fn three_daemons_one_killed_again_and_again_fetch_every_entry_once_and_nev
         kills += 1;
         daemons[victim] = daemon(&config);
     }
-    // While they ran, `feedsieve fleet` listed every daemon started: the
-    // three running and those killed (a killed daemon cannot deregister).
-    let registered = || pg_value(&db.url, "SELECT COUNT(*)::text FROM daemons");
+    // While they ran, `feedsieve fleet` listed the three running (and
+    // those killed after they registered: a killed daemon cannot leave).
+    let running: Vec<String> = daemons.iter().map(|d| d.id().to_string()).collect();
+    let registered = || pg_value(&db.url, "SELECT string_agg(pid::text, ' ') FROM daemons");
     let waited = Instant::now();
-    while registered() != (3 + kills).to_string() && waited.elapsed() < Duration::from_secs(10) {
+    while !running
+        .iter()
+        .all(|pid| registered().split(' ').any(|p| p == pid))
+    {
+        assert!(waited.elapsed() < Duration::from_secs(20), "not registered");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let fleet = feedsieve(&config, &["fleet", "--json"]).await;
     assert!(fleet.status.success(), "{}", support::text(&fleet));
     let listed: serde_json::Value = serde_json::from_slice(&fleet.stdout).unwrap();
-    assert_eq!(listed["daemons"].as_array().unwrap().len(), 3 + kills);
+    let pids: Vec<String> = listed["daemons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["pid"].to_string())
+        .collect();
+    assert!(running.iter().all(|pid| pids.contains(pid)), "{pids:?}");
+    let killed = pids.len() - 3;
+    assert!(killed <= kills, "{pids:?}");
     for mut child in daemons {
         signal(&child, "TERM");
         let out = tokio::task::spawn_blocking(move || {
@@ -247,7 +271,7 @@ async fn three_daemons_one_killed_again_and_again_fetch_every_entry_once_and_nev
     }
     // The daemons that stopped cleanly left the list; the killed stay.
     let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
-    assert_eq!(count("SELECT COUNT(*) FROM daemons"), kills.to_string());
+    assert_eq!(count("SELECT COUNT(*) FROM daemons"), killed.to_string());
     let once = feedsieve(&config, &["run", "--once"]).await;
     assert!(once.status.success(), "{}", support::text(&once));
 
@@ -351,4 +375,40 @@ async fn one_story_arriving_at_two_daemons_at_once_is_one_story_every_time() {
     }
     let stories = pg_value(&db.url, "SELECT COUNT(*)::text FROM stories");
     assert_eq!(stories, ROUNDS.to_string());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_longer_than_its_lease_is_renewed_not_taken_over() {
+    // Each fetch takes four leases' time: only renewals keep the other
+    // daemon off the feed.
+    let bodies: Bodies = Arc::new(|_: &str| {
+        Some(support::rss(
+            "Slow",
+            &[("s1", "Slow", "<p>A slow server sends this one item.</p>")],
+        ))
+    });
+    let server = OverlapServer::start(Duration::from_secs(4), bodies).await;
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[storage]\ndatabase = \"{}\"\n[fetch]\ndefault_interval = \"1s\"\n\
+         lease = \"1s\"\nfull_text = \"never\"\n[[feed]]\nurl = \"http://{}/slow.xml\"\n",
+        db.url, server.addr
+    );
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(&config, text).unwrap();
+    let daemons: Vec<Child> = (0..2).map(|_| daemon(&config)).collect();
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    for mut child in daemons {
+        signal(&child, "TERM");
+        tokio::task::spawn_blocking(move || child.wait().unwrap())
+            .await
+            .unwrap();
+    }
+    let log = server.log();
+    let slow = log.get("/slow.xml").cloned().unwrap_or_default();
+    assert!(slow.hits >= 2, "{slow:?}");
+    assert_eq!(slow.overlaps, 0, "{slow:?}");
+    let entries = pg_value(&db.url, "SELECT COUNT(*)::text FROM entries");
+    assert_eq!(entries, "1", "{slow:?}");
 }
