@@ -444,6 +444,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                     },
                     Err(e) => tracing::warn!(error = %e, "cannot claim due feeds; retrying"),
                 }
+                metrics.set_fleet(leasing.held(), leasing.due_unclaimed());
             }
             _ = tokio::time::sleep(sleep_for), if leasing.is_none() => {
                 for id in schedule.take_due(Utc::now()) {

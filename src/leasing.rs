@@ -18,6 +18,9 @@ use crate::store::{Claim, Member, Store, StoreError};
 
 /// How often due feeds are looked for at most (one statement each time).
 const POLL_AT_MOST: Duration = Duration::from_secs(1);
+/// How often the fleet's queue of due feeds is counted for `/metrics` (a
+/// walk of the due index: not at every poll).
+const COUNT_DUE_EVERY: Duration = Duration::from_secs(5);
 
 /// This daemon's membership of the fleet and the claims it holds.
 pub struct Leasing {
@@ -30,6 +33,8 @@ pub struct Leasing {
     /// crashed gives its claim up (else it would be renewed for ever).
     tasks: HashMap<tokio::task::Id, (i64, AbortHandle)>,
     renewed_at: Instant,
+    /// The fleet's due feeds held by nobody, when last counted.
+    due: Option<(Instant, u64)>,
 }
 
 impl Leasing {
@@ -47,6 +52,7 @@ impl Leasing {
                 held: HashMap::new(),
                 tasks: HashMap::new(),
                 renewed_at: Instant::now(),
+                due: None,
             }
         }))
     }
@@ -194,6 +200,29 @@ impl Leasing {
     /// How many claims this daemon holds.
     pub fn held(&self) -> usize {
         self.held.len()
+    }
+
+    /// How many feeds are due and held by no daemon, counted at most every
+    /// few seconds (`None` until first counted, or when counting failed).
+    pub fn due_unclaimed(&mut self) -> Option<u64> {
+        let fresh = self
+            .due
+            .filter(|(at, _)| at.elapsed() < COUNT_DUE_EVERY)
+            .map(|(_, n)| n);
+        if fresh.is_some() {
+            return fresh;
+        }
+        match self.store.due_unclaimed(Utc::now()) {
+            Ok(Some(n)) => {
+                self.due = Some((Instant::now(), n));
+                Some(n)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot count the due feeds");
+                None
+            }
+        }
     }
 
     /// Gives back what is still held (due at once, for another daemon) and

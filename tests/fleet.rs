@@ -10,6 +10,8 @@
 //! * Two daemons' pipelines place copies of one wire story arriving on two
 //!   feeds at the same moment, 50 times: one story each time.
 
+#[path = "support/http.rs"]
+mod http;
 #[path = "support/shared.rs"]
 mod shared;
 #[path = "support/site.rs"]
@@ -411,4 +413,80 @@ async fn a_fetch_longer_than_its_lease_is_renewed_not_taken_over() {
     assert_eq!(slow.overlaps, 0, "{slow:?}");
     let entries = pg_value(&db.url, "SELECT COUNT(*)::text FROM entries");
     assert_eq!(entries, "1", "{slow:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_show_the_leases_held_and_the_fleets_due_feeds_and_health_the_database() {
+    // Two slow feeds of one host, one lease a host: while one is fetched
+    // the other waits, due and leased by nobody.
+    let bodies: Bodies = Arc::new(|path: &str| {
+        let name = path.trim_start_matches('/');
+        Some(support::rss(
+            name,
+            &[(name, "Slow", "<p>A slow server sends this one item.</p>")],
+        ))
+    });
+    let server = OverlapServer::start(Duration::from_secs(3), bodies).await;
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let listen = http::free_address();
+    let text = format!(
+        "[storage]\ndatabase = \"{}\"\n[serve]\nlisten = \"{listen}\"\n\
+         [fetch]\nper_host = 1\nfull_text = \"never\"\n\
+         [[feed]]\nurl = \"http://{addr}/one.xml\"\n[[feed]]\nurl = \"http://{addr}/two.xml\"\n",
+        db.url,
+        addr = server.addr
+    );
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(&config, text).unwrap();
+    let mut child = daemon(&config);
+    let metrics = scrape_until(&listen, "a lease held and a feed due", |m| {
+        m.contains("feedsieve_leases_held 1\n") && m.contains("feedsieve_feeds_due 1\n")
+    })
+    .await;
+    assert!(
+        metrics.contains("# TYPE feedsieve_leases_held gauge\n"),
+        "{metrics}"
+    );
+    let (status, body) = get(&listen, "/healthz").await.unwrap();
+    let health: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(status, 200, "{health}");
+    assert_eq!(health["database"], "ok", "{health}");
+    // Both fetched one after the other: nothing due, nothing held.
+    scrape_until(&listen, "both feeds fetched", |m| {
+        m.contains("feedsieve_leases_held 0\n")
+            && m.contains("feedsieve_fetches_total{outcome=\"ok\"} 2\n")
+    })
+    .await;
+    signal(&child, "TERM");
+    tokio::task::spawn_blocking(move || child.wait().unwrap())
+        .await
+        .unwrap();
+    let log = server.log();
+    assert_eq!(log.values().map(|f| f.overlaps).sum::<usize>(), 0);
+}
+
+/// `GET path` from the daemon's `[serve]` at `listen`, off the runtime.
+async fn get(listen: &str, path: &'static str) -> Option<(u16, Vec<u8>)> {
+    let listen = listen.to_string();
+    tokio::task::spawn_blocking(move || http::http_get(&listen, path))
+        .await
+        .unwrap()
+}
+
+/// Scrapes `/metrics` until `done` holds for an answer (20 s at most).
+async fn scrape_until(listen: &str, what: &str, done: impl Fn(&str) -> bool) -> String {
+    let waited = Instant::now();
+    let mut metrics = String::new();
+    while !done(&metrics) {
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "never saw {what} in:\n{metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if let Some((200, body)) = get(listen, "/metrics").await {
+            metrics = String::from_utf8_lossy(&body).into_owned();
+        }
+    }
+    metrics
 }

@@ -89,6 +89,16 @@ impl Store {
         Ok(leases.into_iter().map(Claim).collect())
     }
 
+    /// How many feeds are due by `now` and held by no daemon: the fleet's
+    /// queue (`None` on a database one daemon owns).
+    pub fn due_unclaimed(&self, now: DateTime<Utc>) -> Result<Option<u64>, StoreError> {
+        let Some(pool) = self.pg() else {
+            return Ok(None);
+        };
+        let due = pool.run(|client| leases::due_count(client, now))?;
+        Ok(Some(u64::try_from(due).unwrap_or(0)))
+    }
+
     /// Extends `claims` by `ttl` and beats this daemon's heartbeat; returns
     /// the feeds whose claims were lost (expired and taken by another
     /// daemon): their fetches' writes will be refused.

@@ -320,6 +320,17 @@ fn lease_where(
     Ok(leases)
 }
 
+/// How many enabled feeds are due by `now` and not leased (a leased feed's
+/// `next_fetch_at` is its lease's expiry): the fleet's queue, for
+/// `/metrics`. Walks the index of due feeds.
+pub fn due_count(client: &mut impl GenericClient, now: DateTime<Utc>) -> Result<i64, PgError> {
+    let row = client.query_one(
+        "SELECT count(*) FROM feeds WHERE enabled AND coalesce(next_fetch_at, '') <= $1",
+        &[&crate::store::timestamp(now)],
+    )?;
+    Ok(row.try_get(0)?)
+}
+
 /// Extends, by `ttl` from now, those of `leases` that `daemon` still holds
 /// (same token: not expired and taken since), and beats its heartbeat.
 /// A feed's lease is extended only with its host slot's. Returns the tokens
