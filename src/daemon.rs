@@ -68,7 +68,7 @@ pub struct OnceSummary {
 /// per feed and counted; only an unusable config or database is an error.
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let (pipeline, _lock) = open_locked(config).await?;
-    let jobs = sync(&pipeline, config).await?;
+    let jobs = jobs_of(&sync(&pipeline, config).await?, config);
     let mut leasing = Leasing::join(&pipeline.store, config).map_err(PipelineError::from)?;
     let mut tasks = JoinSet::new();
     let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
@@ -252,13 +252,32 @@ async fn maintenance(
     }
 }
 
-/// Brings the database's feed list in step with the config; returns a job per enabled feed.
+/// Brings the database's feed list in step with the config, by the rule of
+/// a fleet sharing the database (`Store::apply_feed_list`: a version of the
+/// file never applied before wins); returns a job per enabled feed that the
+/// config lists.
 async fn sync(
     pipeline: &Pipeline,
     config: &Config,
-) -> Result<HashMap<i64, FeedJob>, PipelineError> {
-    let states = pipeline.store.sync_feeds(&config.feeds).await?;
-    Ok(jobs_of(&states, config))
+) -> Result<Vec<crate::store::FeedState>, PipelineError> {
+    let Some(version) = &config.version else {
+        return Ok(pipeline.store.sync_feeds(&config.feeds).await?);
+    };
+    let (applied, states) = pipeline
+        .store
+        .apply_feed_list(&config.feeds, version)
+        .await?;
+    if !applied {
+        let listed = jobs_of(&states, config).len();
+        tracing::info!(
+            feeds = states.len(),
+            listed_here = listed,
+            "the database holds a feed list applied from a newer version of a feed list \
+             (this file's was applied before, or another daemon's was edited since): \
+             following it, fetching the feeds this file also lists"
+        );
+    }
+    Ok(states)
 }
 
 /// A job per enabled feed of `states` that the config lists.
@@ -337,11 +356,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let mut config = config::load_with(&config_path, database.as_deref())?;
     let (pipeline, _lock) = open_locked(&config).await?;
-    let states = pipeline
-        .store
-        .sync_feeds(&config.feeds)
-        .await
-        .map_err(PipelineError::from)?;
+    let states = sync(&pipeline, &config).await?;
     let mut jobs = jobs_of(&states, &config);
     // On a database other daemons share, the due times live there and feeds
     // are claimed as they fall due; the schedule stays empty.
@@ -577,7 +592,7 @@ async fn reload(
         );
     }
     let cleaner = Cleaner::new(&config.clean).map_err(PipelineError::from)?;
-    let new_jobs = sync(pipeline, &config).await?;
+    let new_jobs = jobs_of(&sync(pipeline, &config).await?, &config);
     pipeline.set_cleaner(cleaner);
     let now = Utc::now();
     let (mut added, mut removed) = (0, 0);

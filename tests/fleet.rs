@@ -122,16 +122,16 @@ impl OverlapServer {
     }
 }
 
-/// One value of a PostgreSQL query, as text.
+/// One value of a PostgreSQL query, as text ("" for NULL, or before the
+/// first daemon made the schema).
 fn pg_value(url: &str, sql: &str) -> String {
     let (url, sql) = (url.to_string(), sql.to_string());
     off_runtime(move || {
         let mut client = feedsieve::store::postgres::connect(&url).unwrap();
-        client
-            .query_one(sql.as_str(), &[])
-            .unwrap()
-            .get::<_, Option<String>>(0)
-            .unwrap_or_default()
+        match client.query_one(sql.as_str(), &[]) {
+            Ok(row) => row.get::<_, Option<String>>(0).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
     })
 }
 
@@ -489,4 +489,92 @@ async fn scrape_until(listen: &str, what: &str, done: impl Fn(&str) -> bool) -> 
         }
     }
     metrics
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daemons_with_different_feed_lists_do_not_flap_and_the_last_edit_wins() {
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=4 {
+        std::fs::write(
+            dir.path().join(format!("{n}.xml")),
+            support::rss(
+                &format!("Feed {n}"),
+                &[(format!("g{n}"), "One", "<p>One item of a local feed.</p>")],
+            ),
+        )
+        .unwrap();
+    }
+    let write = |name: &str, feeds: &[u32]| {
+        let mut text = format!(
+            "[storage]\ndatabase = \"{}\"\n[fetch]\ndefault_interval = \"1s\"\nlease = \"2s\"\n",
+            db.url
+        );
+        for n in feeds {
+            text.push_str(&format!("[[feed]]\nurl = \"file://{n}.xml\"\n"));
+        }
+        let path = dir.path().join(name);
+        let tmp = dir.path().join(format!("{name}.tmp"));
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        path
+    };
+    let enabled = || {
+        pg_value(
+            &db.url,
+            "SELECT coalesce(string_agg(regexp_replace(url, '^.*/', ''), ' ' ORDER BY url), '') \
+             FROM feeds WHERE enabled",
+        )
+    };
+    let versions = || pg_value(&db.url, "SELECT COUNT(*)::text FROM feed_lists");
+    let wait_until = |what: &str, done: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !done() {
+            assert!(start.elapsed() < Duration::from_secs(20), "never {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    // Watches the list for `secs`: it must not change.
+    let steady = |secs: u64, expected: &str| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(secs) {
+            assert_eq!(enabled(), expected);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let a = write("a.toml", &[1, 2]);
+    let b = write("b.toml", &[2, 3]);
+    let mut first = daemon(&a);
+    wait_until("A's list applied", &|| enabled() == "1.xml 2.xml");
+    let second = daemon(&b);
+    // B's file is new to the database: its list wins, once.
+    wait_until("B's list applied", &|| enabled() == "2.xml 3.xml");
+    steady(3, "2.xml 3.xml");
+    assert_eq!(versions(), "2");
+    // A restarted with its file unchanged follows the database.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let first = daemon(&a);
+    wait_until("A registered again", &|| {
+        pg_value(&db.url, "SELECT COUNT(*)::text FROM daemons") == "3"
+    });
+    steady(3, "2.xml 3.xml");
+    assert_eq!(versions(), "2");
+    // An edit of A's file wins, once; B, running, does not undo it.
+    write("a.toml", &[1, 2, 4]);
+    wait_until("A's edit applied", &|| enabled() == "1.xml 2.xml 4.xml");
+    steady(3, "1.xml 2.xml 4.xml");
+    assert_eq!(versions(), "3");
+    // Every feed of the database's list is fetched, each by a daemon
+    // whose file lists it (4 only by A, the others by either).
+    wait_until("every listed feed fetched", &|| {
+        pg_value(
+            &db.url,
+            "SELECT COUNT(*)::text FROM feeds WHERE enabled AND last_fetched_at IS NOT NULL",
+        ) == "3"
+    });
+    for mut child in [first, second] {
+        signal(&child, "TERM");
+        child.wait().unwrap();
+    }
 }

@@ -789,6 +789,7 @@ impl Validator<'_> {
             filter,
             feeds,
             warnings: Vec::new(),
+            version: None,
         }
     }
 }

@@ -187,6 +187,11 @@ pub fn others_may_write(db: Db<'_>) -> bool {
     matches!(db.0, Conn::Postgres(_))
 }
 
+/// This daemon as `feed_lists.applied_by` names it: host name and pid.
+pub(super) fn daemon_name() -> String {
+    format!("{} pid {}", hostname(), std::process::id())
+}
+
 /// This machine's name, for `feedsieve fleet`.
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
