@@ -438,6 +438,10 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                         if new_config.serve != config.serve {
                             tracing::warn!("[serve] changed; it takes effect at the next restart");
                         }
+                        if leasing.is_some() {
+                            // The due times live in the shared database.
+                            schedule = Schedule::default();
+                        }
                         let _ = keep_tx.send(new_config.storage.keep);
                         config = new_config;
                     }

@@ -578,3 +578,56 @@ async fn daemons_with_different_feed_lists_do_not_flap_and_the_last_edit_wins() 
         child.wait().unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn daemons_started_at_once_on_an_empty_database_all_start_and_share_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 0..6 {
+        std::fs::write(
+            dir.path().join(format!("{n}.xml")),
+            support::rss(
+                &format!("Feed {n}"),
+                &[(
+                    format!("g{n}"),
+                    format!("Item {n}"),
+                    format!(
+                        "<p>Item {n} of a local feed, with words of its own: {}.</p>",
+                        n * 7919
+                    ),
+                )],
+            ),
+        )
+        .unwrap();
+    }
+    // Fresh databases, four `run --once` at once on each: they migrate the
+    // empty database together, then lease the feeds among themselves.
+    for round in 0..4 {
+        let db = pg::database();
+        let mut text = format!("[storage]\ndatabase = \"{}\"\n", db.url);
+        for n in 0..6 {
+            text.push_str(&format!("[[feed]]\nurl = \"file://{n}.xml\"\n"));
+        }
+        let config = dir.path().join(format!("round-{round}.toml"));
+        std::fs::write(&config, text).unwrap();
+        let runs: Vec<_> = (0..4)
+            .map(|_| {
+                let config = config.clone();
+                tokio::spawn(async move { feedsieve(&config, &["run", "--once"]).await })
+            })
+            .collect();
+        for run in runs {
+            let out = run.await.unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                support::text(&out)
+            );
+        }
+        let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+        assert_eq!(count("SELECT COUNT(*) FROM entries"), "6", "round {round}");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM feeds WHERE last_fetched_at IS NOT NULL"),
+            "6"
+        );
+    }
+}
