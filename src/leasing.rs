@@ -166,17 +166,18 @@ impl Leasing {
     fn renew(&mut self) {
         let mut claims: Vec<Claim> = self.held.values().cloned().collect();
         match self.store.renew_claims(&self.member, &mut claims, self.ttl) {
-            Ok(lost) => {
+            Ok(renewal) => {
                 self.renewed_at = Instant::now();
                 for claim in claims {
-                    if lost.contains(&claim.feed_id()) {
-                        tracing::warn!(
-                            feed_id = claim.feed_id(),
-                            "lease lost while fetching: the fetch is stopped"
-                        );
-                        self.stop(claim.feed_id());
+                    let feed_id = claim.feed_id();
+                    if renewal.lost.contains(&feed_id) {
+                        tracing::warn!(feed_id, "lease lost while fetching: the fetch is stopped");
+                        self.stop(feed_id);
+                    } else if renewal.ended.contains(&feed_id) {
+                        // Written; its page step, if any, goes on unleased.
+                        self.held.remove(&feed_id);
                     } else {
-                        self.held.insert(claim.feed_id(), claim);
+                        self.held.insert(feed_id, claim);
                     }
                 }
             }

@@ -100,8 +100,13 @@ impl OverlapServer {
                     }
                     let response = match bodies(&path) {
                         Some(body) => format!(
-                            "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\
+                            "HTTP/1.1 200 OK\r\nContent-Type: {}\r\n\
                              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            if body.starts_with("<?xml") {
+                                "application/rss+xml"
+                            } else {
+                                "text/html; charset=utf-8"
+                            },
                             body.len()
                         ),
                         None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\
@@ -630,4 +635,57 @@ async fn daemons_started_at_once_on_an_empty_database_all_start_and_share_one_ru
             "6"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teasers_page_step_outlives_the_lease_its_write_ended() {
+    // The feed's write ends its lease; the page behind its teaser, slower
+    // than a lease, is then fetched unleased, and not stopped as "lost".
+    let addr: Arc<Mutex<String>> = Arc::default();
+    let base = addr.clone();
+    let article = site::ground_truth(&shared::shared_dir(), 0, 1).remove(0);
+    let bodies: Bodies = Arc::new(move |path: &str| {
+        let base = base.lock().unwrap().clone();
+        match path {
+            "/feed.xml" => Some(
+                support::rss(
+                    "Teasers",
+                    &[("t1", escape(&article.title), escape(&article.teaser()))],
+                )
+                .replace("https://example.org/t1", &format!("{base}/article")),
+            ),
+            "/article" => Some(site::page(&base, &article, &[])),
+            _ => None,
+        }
+    });
+    let server = OverlapServer::start(Duration::from_secs(3), bodies).await;
+    *addr.lock().unwrap() = format!("http://{}", server.addr);
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "[storage]\ndatabase = \"{}\"\n[fetch]\nlease = \"1s\"\nfull_text = \"always\"\n\
+         [[feed]]\nurl = \"http://{}/feed.xml\"\n",
+        db.url, server.addr
+    );
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(&config, text).unwrap();
+    let mut child = daemon(&config);
+    let start = Instant::now();
+    while pg_value(&db.url, "SELECT page_fetched_at FROM entries").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no page stored");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    signal(&child, "TERM");
+    let out = tokio::task::spawn_blocking(move || {
+        child.wait().unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(!log.contains("lost") && !log.contains("stopped,"), "{log}");
+    assert_eq!(
+        pg_value(&db.url, "SELECT coalesce(page_error, '') FROM entries"),
+        ""
+    );
 }

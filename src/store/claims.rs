@@ -30,6 +30,15 @@ impl Claim {
     }
 }
 
+/// What [`Store::renew_claims`] found of the claims it did not renew.
+#[derive(Debug, Default)]
+pub struct Renewal {
+    /// Feeds whose claims their own write ended.
+    pub ended: Vec<i64>,
+    /// Feeds whose claims expired and another daemon took.
+    pub lost: Vec<i64>,
+}
+
 /// This daemon's membership of the fleet sharing the database: its id is
 /// the owner its leases carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,35 +108,48 @@ impl Store {
         Ok(Some(u64::try_from(due).unwrap_or(0)))
     }
 
-    /// Extends `claims` by `ttl` and beats this daemon's heartbeat; returns
-    /// the feeds whose claims were lost (expired and taken by another
-    /// daemon): their fetches' writes will be refused.
+    /// Extends `claims` by `ttl` and beats this daemon's heartbeat. Returns
+    /// the feeds whose claims ended with their write (the feed's page step
+    /// may still run: nothing to renew) and those whose claims were lost
+    /// (expired and taken by another daemon: their writes will be refused).
     pub fn renew_claims(
         &self,
         member: &Member,
         claims: &mut [Claim],
         ttl: Duration,
-    ) -> Result<Vec<i64>, StoreError> {
+    ) -> Result<Renewal, StoreError> {
         let Some(pool) = self.pg() else {
-            return Ok(Vec::new());
+            return Ok(Renewal::default());
         };
         let mut held: Vec<Lease> = claims.iter().map(|c| c.0.clone()).collect();
-        let renewed = pool.run(|client| {
+        let (renewed, ended) = pool.run(|client| {
             if held.is_empty() {
                 leases::heartbeat(client, &member.0)?;
-                return Ok(Vec::new());
+                return Ok((Vec::new(), Vec::new()));
             }
-            leases::renew(client, &member.0, &mut held, ttl)
+            let renewed = leases::renew(client, &member.0, &mut held, ttl)?;
+            let missing: Vec<Lease> = held
+                .iter()
+                .filter(|l| renewed.binary_search(&l.token).is_err())
+                .cloned()
+                .collect();
+            let ended = match missing.is_empty() {
+                true => Vec::new(),
+                false => leases::released(client, &missing)?,
+            };
+            Ok((renewed, ended))
         })?;
-        let mut lost = Vec::new();
+        let mut renewal = Renewal::default();
         for (claim, lease) in claims.iter_mut().zip(held) {
             if renewed.binary_search(&lease.token).is_ok() {
                 claim.0 = lease;
+            } else if ended.contains(&lease.token) {
+                renewal.ended.push(claim.0.feed_id);
             } else {
-                lost.push(claim.0.feed_id);
+                renewal.lost.push(claim.0.feed_id);
             }
         }
-        Ok(lost)
+        Ok(renewal)
     }
 
     /// Gives `claims` back unworked: due at `due` (RFC 3339 UTC), or at once

@@ -33,7 +33,7 @@ mod maintain;
 mod migrate;
 mod open;
 
-pub use claims::{Claim, Member, end_claim, others_may_write};
+pub use claims::{Claim, Member, Renewal, end_claim, others_may_write};
 use engine::Engine;
 pub use entries::*;
 pub use export::{CopyRow, EnclosureRow, StoryRow};

@@ -387,6 +387,22 @@ pub fn renew(
     Ok(renewed)
 }
 
+/// Those of `leases` that were released as they were (their feed still
+/// carries their token, and no owner): ended by their holder's own write,
+/// not lost to another daemon. Returns their tokens.
+pub fn released(client: &mut impl GenericClient, leases: &[Lease]) -> Result<Vec<i64>, PgError> {
+    let ids: Vec<i64> = leases.iter().map(|l| l.feed_id).collect();
+    let tokens: Vec<i64> = leases.iter().map(|l| l.token).collect();
+    let rows = client.query(
+        "SELECT f.lease_token FROM feeds f
+         JOIN unnest($1::bigint[], $2::bigint[]) AS w (id, token)
+           ON f.id = w.id AND f.lease_token = w.token
+         WHERE f.lease_owner IS NULL",
+        &[&ids, &tokens],
+    )?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
 /// Ends `lease`: frees its host slot, and, when it is still the feed's
 /// current lease, frees the feed and sets when it is due next
 /// (`next_fetch_at`: RFC 3339 UTC; `None`: due at once, for a lease given
