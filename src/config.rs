@@ -63,6 +63,11 @@ pub struct Config {
     /// What is allowed but probably not meant (an interval under a minute),
     /// at its position; [`load_with`] logs them.
     pub warnings: Vec<Problem>,
+    /// The file's version when [`load`] read it (its modification time and
+    /// bytes, hashed): the stamp by which a fleet sharing a database decides
+    /// whose feed list applies (`Store::apply_feed_list`). `None` when parsed
+    /// from text.
+    pub version: Option<String>,
 }
 
 /// `[serve]`: the merged feed over HTTP (off unless `listen` is set).
@@ -94,6 +99,10 @@ pub struct FetchConfig {
     pub full_text: FullText,
     /// Pages fetched at most per feed per run (the rest wait for the next).
     pub pages_per_run: usize,
+    /// On a database daemons share (PostgreSQL): how long a feed's lease
+    /// lasts unless its holder renews it (every quarter of it), so how long a
+    /// daemon that died keeps its feeds from the others.
+    pub lease: Duration,
 }
 
 impl Default for FetchConfig {
@@ -113,6 +122,7 @@ impl Default for FetchConfig {
             max_redirects: 10,
             full_text: FullText::Auto,
             pages_per_run: 10,
+            lease: Duration::from_secs(60),
         }
     }
 }
@@ -276,12 +286,15 @@ pub fn load_with(path: &Path, database_override: Option<&Path>) -> Result<Config
 
 /// Reads and validates the config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source: explain_read_error(path, source),
     })?;
     let text = utf8_text(&bytes, path)?;
-    parse(text, path)
+    let mut config = parse(text, path)?;
+    config.version = Some(version_of(modified, &bytes));
+    Ok(config)
 }
 
 mod read;
@@ -350,3 +363,18 @@ pub fn resolve_feed_url(text: &str, base_dir: &Path) -> Result<Url, String> {
 
 #[cfg(test)]
 mod tests;
+
+/// The version of a feed list file: SHA-256 of its modification time (read
+/// before its bytes, so an edit made meanwhile gives the next load a new
+/// version) and its bytes. Each edit makes a new one; the same file
+/// restarted keeps its own.
+fn version_of(modified: Option<std::time::SystemTime>, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let since = modified
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    let mut hash = sha2::Sha256::new();
+    hash.update(since.as_nanos().to_le_bytes());
+    hash.update(bytes);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::clean::Cleaner;
 use crate::config::{self, Config};
+use crate::leasing::Leasing;
 use crate::metrics::Metrics;
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::{self, Schedule};
@@ -67,19 +68,56 @@ pub struct OnceSummary {
 /// per feed and counted; only an unusable config or database is an error.
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let (pipeline, _lock) = open_locked(config).await?;
-    let jobs = sync(&pipeline, config).await?;
+    let jobs = jobs_of(&sync(&pipeline, config).await?, config);
+    let mut leasing = Leasing::join(&pipeline.store, config).map_err(PipelineError::from)?;
     let mut tasks = JoinSet::new();
     let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
-    for job in jobs.into_values() {
-        let pipeline = pipeline.clone();
-        tasks.spawn(async move { pipeline.run_feed(&job).await });
-    }
+    // On a shared database each feed is fetched under a claim, as soon as
+    // no other daemon holds it; elsewhere every feed at once.
+    let mut pending: std::collections::BTreeSet<i64> = jobs.keys().copied().collect();
     let mut summary = OnceSummary::default();
-    while let Some(joined) = tasks.join_next().await {
+    loop {
+        let ready: Vec<FeedJob> = match leasing.as_mut() {
+            Some(leasing) => {
+                leasing.renew_if_due();
+                leasing
+                    .take_these(&jobs, &mut pending)
+                    .map_err(PipelineError::from)?
+            }
+            None => std::mem::take(&mut pending)
+                .into_iter()
+                .filter_map(|id| jobs.get(&id).cloned())
+                .collect(),
+        };
+        for job in ready {
+            let (pipeline, id) = (pipeline.clone(), job.id);
+            let task = tasks.spawn(async move { pipeline.run_feed(&job).await });
+            if let Some(leasing) = leasing.as_mut() {
+                leasing.started(task, id);
+            }
+        }
+        if tasks.is_empty() && pending.is_empty() {
+            break;
+        }
+        let poll = leasing
+            .as_ref()
+            .map_or(Duration::from_secs(3600), Leasing::poll_every);
+        let joined = tokio::select! {
+            joined = tasks.join_next_with_id(), if !tasks.is_empty() => joined,
+            _ = tokio::time::sleep(poll) => continue,
+        };
+        let Some(joined) = joined else { continue };
         summary.feeds += 1;
         progress.add(1);
+        let task = match &joined {
+            Ok((task, _)) => *task,
+            Err(e) => e.id(),
+        };
+        if let Some(leasing) = leasing.as_mut() {
+            leasing.done(task);
+        }
         match joined {
-            Ok(Ok(report)) => {
+            Ok((_, Ok(report))) => {
                 log_report(&report);
                 summary.failed += usize::from(report.error.is_some());
                 summary.inserted += report.inserted;
@@ -89,12 +127,22 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 summary.pages_failed += report.pages_failed;
                 summary.stages += report.stages;
             }
-            Ok(Err(e)) => return Err(e.into()),
+            Ok((_, Err(e))) if crate::leasing::claim_lost(&e) => {
+                summary.failed += 1;
+                tracing::warn!(error = %e, "fetch not stored");
+            }
+            Ok((_, Err(e))) => return Err(e.into()),
             Err(e) => {
                 summary.failed += 1;
-                tracing::error!(error = %e, "feed task crashed");
+                // A task stopped because its lease ran out was logged then.
+                if !e.is_cancelled() {
+                    tracing::error!(error = %e, "feed task crashed");
+                }
             }
         }
+    }
+    if let Some(leasing) = leasing {
+        leasing.leave();
     }
     progress.finish();
     let s = summary.stages;
@@ -204,13 +252,32 @@ async fn maintenance(
     }
 }
 
-/// Brings the database's feed list in step with the config; returns a job per enabled feed.
+/// Brings the database's feed list in step with the config, by the rule of
+/// a fleet sharing the database (`Store::apply_feed_list`: a version of the
+/// file never applied before wins); returns a job per enabled feed that the
+/// config lists.
 async fn sync(
     pipeline: &Pipeline,
     config: &Config,
-) -> Result<HashMap<i64, FeedJob>, PipelineError> {
-    let states = pipeline.store.sync_feeds(&config.feeds).await?;
-    Ok(jobs_of(&states, config))
+) -> Result<Vec<crate::store::FeedState>, PipelineError> {
+    let Some(version) = &config.version else {
+        return Ok(pipeline.store.sync_feeds(&config.feeds).await?);
+    };
+    let (applied, states) = pipeline
+        .store
+        .apply_feed_list(&config.feeds, version)
+        .await?;
+    if !applied {
+        let listed = jobs_of(&states, config).len();
+        tracing::info!(
+            feeds = states.len(),
+            listed_here = listed,
+            "the database holds a feed list applied from a newer version of a feed list \
+             (this file's was applied before, or another daemon's was edited since): \
+             following it, fetching the feeds this file also lists"
+        );
+    }
+    Ok(states)
 }
 
 /// A job per enabled feed of `states` that the config lists.
@@ -259,9 +326,8 @@ fn log_report(report: &FeedReport) {
 /// second daemon stops before it migrates or fetches anything; when the
 /// database's folder does not exist yet, right after opening creates it.
 /// A PostgreSQL database takes no lock file: several daemons may share one
-/// (issue 19), each feed's write is its own transaction there, and which
-/// daemon fetches which feed is for the fleet's leases to decide, not built
-/// yet: until then two daemons on one database both fetch every feed.
+/// (issue 19); which daemon fetches which feed is decided by leases
+/// ([`Leasing`]).
 async fn open_locked(config: &Config) -> Result<(Arc<Pipeline>, Option<DaemonLock>), DaemonError> {
     let database = &config.storage.database;
     if crate::store::postgres::is_url(database) {
@@ -290,15 +356,14 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let mut sighup = signal(SignalKind::hangup()).map_err(DaemonError::Signal)?;
     let mut config = config::load_with(&config_path, database.as_deref())?;
     let (pipeline, _lock) = open_locked(&config).await?;
-    let states = pipeline
-        .store
-        .sync_feeds(&config.feeds)
-        .await
-        .map_err(PipelineError::from)?;
+    let states = sync(&pipeline, &config).await?;
     let mut jobs = jobs_of(&states, &config);
+    // On a database other daemons share, the due times live there and feeds
+    // are claimed as they fall due; the schedule stays empty.
+    let mut leasing = Leasing::join(&pipeline.store, &config).map_err(PipelineError::from)?;
     let mut schedule = Schedule::default();
     let now = Utc::now();
-    for state in &states {
+    for state in states.iter().filter(|_| leasing.is_none()) {
         let Some(job) = jobs.get(&state.id) else {
             continue;
         };
@@ -345,7 +410,15 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let maintenance = tokio::spawn(maintenance(pipeline.clone(), keep_rx, stop_rx));
 
-    let mut in_flight: JoinSet<(i64, Result<FeedReport, PipelineError>)> = JoinSet::new();
+    let mut in_flight: JoinSet<FeedDone> = JoinSet::new();
+    // A tick, not a sleep made again each turn: feeds finishing one after
+    // another must not put renewals off.
+    let mut lease_tick = tokio::time::interval(
+        leasing
+            .as_ref()
+            .map_or(Duration::from_secs(3600), Leasing::poll_every),
+    );
+    lease_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         metrics.set_queue(schedule.len(), in_flight.len());
         let sleep_for = schedule
@@ -365,6 +438,10 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                         if new_config.serve != config.serve {
                             tracing::warn!("[serve] changed; it takes effect at the next restart");
                         }
+                        if leasing.is_some() {
+                            // The due times live in the shared database.
+                            schedule = Schedule::default();
+                        }
                         let _ = keep_tx.send(new_config.storage.keep);
                         config = new_config;
                     }
@@ -374,14 +451,30 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
             _ = watchdog_tick.tick(), if watchdog.is_some() => {
                 let _ = sd_notify::notify(&[sd_notify::NotifyState::Watchdog]);
             }
-            _ = tokio::time::sleep(sleep_for) => {
+            _ = lease_tick.tick(), if leasing.is_some() => {
+                let Some(leasing) = leasing.as_mut() else { continue };
+                leasing.renew_if_due();
+                let room = config.fetch.concurrency.saturating_sub(in_flight.len());
+                match leasing.take_due(&jobs, room, config.fetch.default_interval) {
+                    Ok(ready) => for job in ready {
+                        let (pipeline, id) = (pipeline.clone(), job.id);
+                        let task = in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });
+                        leasing.started(task, id);
+                    },
+                    Err(e) => tracing::warn!(error = %e, "cannot claim due feeds; retrying"),
+                }
+                metrics.set_fleet(leasing.held(), leasing.due_unclaimed());
+            }
+            _ = tokio::time::sleep(sleep_for), if leasing.is_none() => {
                 for id in schedule.take_due(Utc::now()) {
                     let Some(job) = jobs.get(&id).cloned() else { continue };
                     let pipeline = pipeline.clone();
                     in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });
                 }
             }
-            Some(joined) = in_flight.join_next() => match joined {
+            Some(joined) = in_flight.join_next_with_id() => if let Some(leasing) = leasing.as_mut() {
+                finish_leased(leasing, &metrics, joined);
+            } else { match joined.map(|(_, done)| done) {
                 Ok((id, Ok(report))) => {
                     log_report(&report);
                     metrics.record(&report);
@@ -406,21 +499,36 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "feed task crashed"),
-            },
+            }},
         }
     }
 
     let _ = sd_notify::notify(&[sd_notify::NotifyState::Stopping]);
     tracing::info!(in_flight = in_flight.len(), "shutting down");
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
-        while let Some(joined) = in_flight.join_next().await {
-            if let Ok((_, Ok(report))) = joined {
-                log_report(&report);
+        loop {
+            tokio::select! {
+                joined = in_flight.join_next_with_id() => match (joined, leasing.as_mut()) {
+                    (None, _) => break,
+                    (Some(joined), Some(leasing)) => finish_leased(leasing, &metrics, joined),
+                    (Some(Ok((_, (_, Ok(report))))), None) => log_report(&report),
+                    (Some(_), None) => {}
+                },
+                // Leases are kept (and a fetch whose lease runs out is
+                // stopped) while the fetches finish.
+                _ = lease_tick.tick(), if leasing.is_some() => {
+                    if let Some(leasing) = leasing.as_mut() {
+                        leasing.renew_if_due();
+                    }
+                }
             }
         }
     })
     .await;
     in_flight.shutdown().await;
+    if let Some(leasing) = leasing {
+        leasing.leave();
+    }
     let _ = stop_tx.send(true);
     if let Some(server) = server {
         server.abort();
@@ -430,6 +538,44 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     pipeline.store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// What a feed's task gives back: its id and how its run ended.
+type FeedDone = (i64, Result<FeedReport, PipelineError>);
+
+/// A fetch under a claim ended: the feed's due time was stored with its
+/// write; a feed whose write failed keeps its claim until it expires, then
+/// any daemon may try it again.
+fn finish_leased(
+    leasing: &mut Leasing,
+    metrics: &Metrics,
+    joined: Result<(tokio::task::Id, FeedDone), tokio::task::JoinError>,
+) {
+    leasing.done(match &joined {
+        Ok((task, _)) => *task,
+        Err(e) => e.id(),
+    });
+    match joined {
+        Ok((_, (id, result))) => match result {
+            Ok(report) => {
+                log_report(&report);
+                metrics.record(&report);
+            }
+            Err(e) if crate::leasing::claim_lost(&e) => {
+                tracing::warn!(feed_id = id, error = %e, "fetch not stored");
+            }
+            Err(e) => {
+                metrics.record_store_failure();
+                tracing::error!(
+                    feed_id = id, error = %e,
+                    "cannot store fetch; any daemon tries again when its lease ends"
+                );
+            }
+        },
+        // Stopped because its lease ran out: logged when it was stopped.
+        Err(e) if e.is_cancelled() => {}
+        Err(e) => tracing::error!(error = %e, "feed task crashed"),
+    }
 }
 
 /// Loads the config again and applies it: new feeds are due at once, removed
@@ -450,7 +596,7 @@ async fn reload(
         );
     }
     let cleaner = Cleaner::new(&config.clean).map_err(PipelineError::from)?;
-    let new_jobs = sync(pipeline, &config).await?;
+    let new_jobs = jobs_of(&sync(pipeline, &config).await?, &config);
     pipeline.set_cleaner(cleaner);
     let now = Utc::now();
     let (mut added, mut removed) = (0, 0);

@@ -27,6 +27,7 @@ pub mod extract;
 pub mod fetch;
 pub mod filter;
 pub mod fulltext;
+pub mod leasing;
 pub mod maintain;
 pub mod metrics;
 pub mod opml;

@@ -7,7 +7,7 @@
 //! only) and never fails.
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use crate::pipeline::FeedReport;
@@ -70,6 +70,10 @@ pub struct Metrics {
     pages_failed: AtomicU64,
     feeds_scheduled: AtomicU64,
     feeds_in_flight: AtomicU64,
+    /// On a database daemons share: set once the daemon leases.
+    leasing: AtomicBool,
+    leases_held: AtomicU64,
+    feeds_due: AtomicU64,
     /// Unix time of the last fetch that succeeded (0: none yet).
     last_success_unix: AtomicI64,
     fetch_seconds: Histogram,
@@ -92,6 +96,9 @@ impl Default for Metrics {
             pages_failed: Default::default(),
             feeds_scheduled: Default::default(),
             feeds_in_flight: Default::default(),
+            leasing: Default::default(),
+            leases_held: Default::default(),
+            feeds_due: Default::default(),
             last_success_unix: Default::default(),
             fetch_seconds: Default::default(),
             write_seconds: Default::default(),
@@ -133,6 +140,16 @@ impl Metrics {
     pub fn set_queue(&self, scheduled: usize, in_flight: usize) {
         self.feeds_scheduled.store(scheduled as u64, Relaxed);
         self.feeds_in_flight.store(in_flight as u64, Relaxed);
+    }
+
+    /// On a database daemons share: the leases this daemon holds and, when
+    /// counted, the fleet's feeds due and held by nobody.
+    pub fn set_fleet(&self, held: usize, due: Option<u64>) {
+        self.leasing.store(true, Relaxed);
+        self.leases_held.store(held as u64, Relaxed);
+        if let Some(due) = due {
+            self.feeds_due.store(due, Relaxed);
+        }
     }
 
     /// Seconds since the last successful fetch, if there was one.
@@ -208,6 +225,20 @@ impl Metrics {
             "Feeds being fetched and stored right now.",
             &[("", load(&self.feeds_in_flight))],
         );
+        if self.leasing.load(Relaxed) {
+            family(
+                "feedsieve_leases_held",
+                "gauge",
+                "Feeds this daemon holds leases on (fetching or storing them).",
+                &[("", load(&self.leases_held))],
+            );
+            family(
+                "feedsieve_feeds_due",
+                "gauge",
+                "Feeds of the fleet due and leased by no daemon (counted every few seconds).",
+                &[("", load(&self.feeds_due))],
+            );
+        }
         let last = self.last_success_unix.load(Relaxed);
         let _ = writeln!(
             out,

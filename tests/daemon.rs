@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use http::{free_address, http_get};
+
+#[path = "support/http.rs"]
+mod http;
 #[path = "support/sql.rs"]
 mod sql;
 
@@ -454,34 +458,6 @@ fn reclean_applies_new_rules_to_stored_entries_and_search_follows() {
 
 /// A GET over a plain socket: (status, body).
 /// A loopback address whose port was free a moment ago.
-fn free_address() -> String {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .to_string()
-}
-
-fn http_get(addr: &str, path: &str) -> Option<(u16, Vec<u8>)> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).ok()?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let status = String::from_utf8_lossy(&raw[..split])
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()?;
-    Some((status, raw[split + 4..].to_vec()))
-}
-
 #[test]
 fn daemon_serves_the_merged_feed_and_a_taken_port_is_a_startup_error() {
     let s = Setup::new();

@@ -504,8 +504,9 @@ fn the_daemon_runs_on_postgres_follows_config_edits_and_stops_on_sigterm() {
     assert_eq!(count("entries"), "3");
     assert_eq!(count("feeds WHERE enabled"), "1");
     // A second daemon on the same PostgreSQL database takes no lock file and
-    // is not refused (which daemon fetches what is for the fleet's leases):
-    // it starts, syncs the same feed list and runs beside the first.
+    // is not refused (which daemon fetches what is for the fleet's leases,
+    // tests/fleet.rs): it starts, syncs the same feed list and runs beside
+    // the first.
     let mut second = spawn();
     std::thread::sleep(std::time::Duration::from_secs(1));
     assert!(

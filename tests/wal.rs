@@ -58,6 +58,13 @@ fn fetch(rng: &mut fastrand::Rng, feed: i64, fetch: usize) -> Vec<ReadyEntry> {
 }
 
 /// A successful fetch record, now.
+/// Writes one successful fetch of `feed` bringing `entries`.
+async fn write(store: &Store, deduper: &Deduper, feed: i64, entries: &[ReadyEntry]) {
+    write_fetch(store, deduper, feed, None, &ok_now(), entries, None, None)
+        .await
+        .unwrap();
+}
+
 fn ok_now() -> FetchRecord {
     FetchRecord {
         fetched_at: feedsieve::store::now(),
@@ -116,9 +123,7 @@ async fn wal_stays_small_under_sustained_writes_and_closing_folds_it_in() {
             let mut rng = fastrand::Rng::with_seed(n as u64);
             for f in 0..FETCHES {
                 let entries = fetch(&mut rng, feed, f);
-                write_fetch(&store, &deduper, feed, &ok_now(), &entries, None, None)
-                    .await
-                    .unwrap();
+                write(&store, &deduper, feed, &entries).await;
                 largest_wal.fetch_max(wal_size(&db), Ordering::Relaxed);
             }
         }));
@@ -173,9 +178,7 @@ async fn a_reader_left_open_does_not_stall_the_writer() {
     let mut write = async |f: usize, slowest: &mut std::time::Duration| {
         let entries = fetch(&mut rng, feed, f);
         let started = std::time::Instant::now();
-        write_fetch(&store, &deduper, feed, &ok_now(), &entries, None, None)
-            .await
-            .unwrap();
+        write(&store, &deduper, feed, &entries).await;
         *slowest = (*slowest).max(started.elapsed());
     };
     // ~80 MB with the reader in: the WAL holds all of it.

@@ -288,6 +288,7 @@ struct RawFetch {
     max_redirects: Option<Spanned<i64>>,
     full_text: Option<Spanned<String>>,
     pages_per_run: Option<Spanned<i64>>,
+    lease: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -684,6 +685,7 @@ impl Validator<'_> {
                 0..10_001,
                 defaults.pages_per_run,
             ),
+            lease: self.duration(f.lease, "lease", defaults.lease),
         };
 
         let database = match raw.storage.database {
@@ -787,6 +789,7 @@ impl Validator<'_> {
             filter,
             feeds,
             warnings: Vec::new(),
+            version: None,
         }
     }
 }

@@ -248,49 +248,80 @@ impl Deduper {
 
     /// Reads the window's entries into the in-memory indexes.
     fn read_window(&self, store: &crate::store::Store) -> Result<(), DedupError> {
-        let config = &self.config;
-        let now = Utc::now().timestamp();
-        let since = DateTime::from_timestamp(now.saturating_sub(window_secs(config)), 0)
-            .unwrap_or(DateTime::UNIX_EPOCH)
-            .to_rfc3339_opts(SecondsFormat::Secs, true);
         crate::store::read_alone_db(store, |conn| {
+            let since = self.since(Utc::now().timestamp());
             let entries = stories::count_fetched_since(conn, &since)?;
-            // Straight into the window, row by row: no list of every row first.
-            let mut window = self.lock();
-            window.newest = now;
-            window.reserve(usize::try_from(entries).unwrap_or(0));
-            let mut left_out = 0u64;
-            let mut first_left_out = None;
-            stories::window_rows(conn, &since, |row| {
-                // A row another tool wrote with a value of the wrong type (a
-                // BLOB title, say) is left out, as one with an unreadable time
-                // is: failing here would stop every feed's new entries.
-                let decoded = row.and_then(|r| {
-                    let id = r.id;
-                    parse_time(&r.fetched_at).map(|t| (t, r)).ok_or(Some(id))
-                });
-                let (time, r) = match decoded {
-                    Ok(found) => found,
-                    Err(id) => {
-                        left_out += 1;
-                        first_left_out = first_left_out.or(id);
-                        return;
-                    }
-                };
-                let keys = keys_of(r.title.as_deref(), r.url.as_deref());
-                let anchors = r.anchors.as_deref().map(decode_anchors).unwrap_or_default();
-                window.add(r.id, &anchors, time, keys, r.simhash as u64);
-            })?;
-            if left_out > 0 {
-                tracing::warn!(
-                    entries = left_out,
-                    first_entry_id = first_left_out,
-                    "entries left out of the de-duplication window: a column holds a value \
-                     of the wrong type or fetched_at is not a time"
-                );
-            }
-            Ok::<_, DedupError>(())
+            self.lock().reserve(usize::try_from(entries).unwrap_or(0));
+            self.read_rows(conn, &since, 0)
         })
+    }
+
+    /// Takes into the window the entries other daemons sharing the database
+    /// committed since it last looked (issue 19): those with an id above the
+    /// highest it read. The pipeline calls it first in each write
+    /// transaction, under the write lock, before this transaction adds a
+    /// row (its own uncommitted ids would be taken for read, and given
+    /// out again should it roll back): ids are given out under that lock
+    /// (`store::reserve_ids`), so an entry not yet committed when the window
+    /// last looked has an id above every one committed then, and nothing is
+    /// skipped. Its own earlier entries come back too (harmless: adding an
+    /// entry again replaces it). On a database only this process writes
+    /// there is nothing to take, and nothing is read.
+    pub fn catch_up(&self, conn: Db<'_>) -> Result<(), DedupError> {
+        if !crate::store::others_may_write(conn) || !self.window_read() {
+            return Ok(());
+        }
+        let newest = self.lock().newest;
+        let since = self.since(newest.max(Utc::now().timestamp()));
+        let after = self.lock().read_up_to;
+        self.read_rows(conn, &since, after)
+    }
+
+    /// The earliest fetch time the window holds when it ends at `end`.
+    fn since(&self, end: i64) -> String {
+        DateTime::from_timestamp(end.saturating_sub(window_secs(&self.config)), 0)
+            .unwrap_or(DateTime::UNIX_EPOCH)
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+
+    /// Adds the entries fetched at or after `since` with ids above `after`
+    /// to the window, row by row.
+    fn read_rows(&self, conn: Db<'_>, since: &str, after: i64) -> Result<(), DedupError> {
+        // Straight into the window, row by row: no list of every row first.
+        let mut window = self.lock();
+        window.newest = window.newest.max(Utc::now().timestamp());
+        let mut left_out = 0u64;
+        let mut first_left_out = None;
+        stories::window_rows(conn, since, after, |row| {
+            // A row another tool wrote with a value of the wrong type (a
+            // BLOB title, say) is left out, as one with an unreadable time
+            // is: failing here would stop every feed's new entries.
+            let decoded = row.and_then(|r| {
+                let id = r.id;
+                parse_time(&r.fetched_at).map(|t| (t, r)).ok_or(Some(id))
+            });
+            let (time, r) = match decoded {
+                Ok(found) => found,
+                Err(id) => {
+                    left_out += 1;
+                    first_left_out = first_left_out.or(id);
+                    return;
+                }
+            };
+            let keys = keys_of(r.title.as_deref(), r.url.as_deref());
+            let anchors = r.anchors.as_deref().map(decode_anchors).unwrap_or_default();
+            window.read_up_to = window.read_up_to.max(r.id);
+            window.add(r.id, &anchors, time, keys, r.simhash as u64);
+        })?;
+        if left_out > 0 {
+            tracing::warn!(
+                entries = left_out,
+                first_entry_id = first_left_out,
+                "entries left out of the de-duplication window: a column holds a value \
+                 of the wrong type or fetched_at is not a time"
+            );
+        }
+        Ok(())
     }
 
     /// How far apart in fetch time two entries may be and still be

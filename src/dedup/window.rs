@@ -62,6 +62,9 @@ pub(super) struct Window {
     pub(super) keys: KeyIndex,
     /// Latest entry time seen; the window reaches back from here.
     pub(super) newest: i64,
+    /// The highest entry id read from the database (not placed here): where
+    /// the next look at what other daemons committed starts.
+    pub(super) read_up_to: i64,
 }
 
 impl Window {

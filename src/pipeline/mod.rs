@@ -81,6 +81,9 @@ pub struct FeedJob {
     pub full_text: FullText,
     /// Pages fetched at most per run.
     pub pages_per_run: usize,
+    /// When other daemons share the database: the claim (lease) under which
+    /// this daemon fetches the feed, ended by the fetch's write.
+    pub claim: Option<store::Claim>,
 }
 
 impl FeedJob {
@@ -106,6 +109,7 @@ impl FeedJob {
             max_backoff: config.fetch.max_backoff,
             full_text: config.full_text_of(feed),
             pages_per_run: config.fetch.pages_per_run,
+            claim: None,
         }
     }
 }
@@ -456,6 +460,7 @@ impl Pipeline {
             &self.store,
             &self.deduper,
             job.id,
+            job.claim.as_ref(),
             record,
             &entries,
             template.as_ref(),

@@ -78,11 +78,14 @@ pub fn prefetch(
 /// Writes one fetch in a single transaction: new and changed entries, their
 /// stories (placed with what [`prefetch`] read for them, or reading it here
 /// if `prefetched` is `None`), the cleaner's learned template, and the
-/// feed's fetch record. Either all of it lands or none.
+/// feed's fetch record, and the end of the feed's `claim` when it has one
+/// (a lost claim rolls everything back). Either all of it lands or none.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_fetch(
     store: &Store,
     dedup: &Deduper,
     feed_id: i64,
+    claim: Option<&store::Claim>,
     record: &FetchRecord,
     entries: &[ReadyEntry],
     template: Option<&FeedTemplate>,
@@ -104,6 +107,7 @@ pub async fn write_fetch(
                 db,
                 dedup,
                 feed_id,
+                claim,
                 record,
                 entries,
                 template,
@@ -122,12 +126,20 @@ fn write_fetch_in(
     db: Db<'_>,
     dedup: &Deduper,
     feed_id: i64,
+    claim: Option<&store::Claim>,
     record: &FetchRecord,
     entries: &[ReadyEntry],
     template: Option<&FeedTemplate>,
     prefetched: Prefetched,
     summary: &mut WriteSummary,
 ) -> Result<(), PipelineError> {
+    // First, so that a daemon whose claim was lost does no more work: the
+    // transaction rolls back.
+    if let Some(claim) = claim {
+        store::end_claim(db, claim, &record.next_fetch_at)?;
+    }
+    // What other daemons committed, before this transaction adds a row.
+    dedup.catch_up(db)?;
     // Read again inside the write transaction: no other writer can add
     // one of these guids before the inserts below.
     let guids: Vec<&str> = entries.iter().map(|e| e.entry.guid.as_str()).collect();
@@ -220,6 +232,7 @@ pub async fn write_pages(
     let pages = 4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX);
     store
         .write_feed(pages, |db| -> Result<(), PipelineError> {
+            dedup.catch_up(db)?;
             let mut grown = Vec::new();
             for w in writes {
                 if store::write_page(db, feed_id, w)? {

@@ -93,6 +93,25 @@ impl Store {
         .await
     }
 
+    /// Makes the feeds table match the feed list of a file whose version is
+    /// `stamp` (`Config::version`), by the rule for a database daemons share:
+    /// only when that version was never applied to it (an edit wins, the
+    /// last edit wins; a daemon restarted with an older file follows the
+    /// database). A database one daemon owns (SQLite) always applies it, as
+    /// [`Store::sync_feeds`]. Returns whether the list was applied and the
+    /// enabled feeds.
+    pub async fn apply_feed_list(
+        &self,
+        feeds: &[crate::config::FeedConfig],
+        stamp: &str,
+    ) -> Result<(bool, Vec<FeedState>), StoreError> {
+        let Some(pool) = self.pg() else {
+            return Ok((true, self.sync_feeds(feeds).await?));
+        };
+        let (added_at, by) = (now(), super::claims::daemon_name());
+        Ok(pool.write(|lent| pg::apply_list(lent, feeds, stamp, &by, &added_at))?)
+    }
+
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
         if let Some(pg) = self.pg() {

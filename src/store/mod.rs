@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+mod claims;
 mod engine;
 mod entries;
 mod export;
@@ -32,6 +33,7 @@ mod maintain;
 mod migrate;
 mod open;
 
+pub use claims::{Claim, Member, Renewal, end_claim, others_may_write};
 use engine::Engine;
 pub use entries::*;
 pub use export::{CopyRow, EnclosureRow, StoryRow};
@@ -82,6 +84,11 @@ pub enum StoreError {
     Outdated { path: String },
     #[error(transparent)]
     Pg(#[from] postgres::PgError),
+    #[error(
+        "feed {feed_id}'s lease was lost (held now by {}); this fetch's write was rolled back",
+        owner.as_deref().unwrap_or("nobody")
+    )]
+    ClaimLost { feed_id: i64, owner: Option<String> },
 }
 
 /// How a command may use the database file.

@@ -457,14 +457,16 @@ pub(crate) fn count_fetched_since(db: Db<'_>, since: &str) -> Result<i64, StoreE
         .map_err(StoreError::from)
 }
 
-/// Each entry fetched at or after `since` that has a simhash, row by row;
-/// a row whose columns do not decode comes as `Err` with its id if readable.
+/// Each entry fetched at or after `since`, with an id above `after`, that
+/// has a simhash, row by row; a row whose columns do not decode comes as
+/// `Err` with its id if readable.
 pub(crate) fn window_rows(
     db: Db<'_>,
     since: &str,
+    after: i64,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
 ) -> Result<(), StoreError> {
-    let conn = sqlite_or!(db, |lent| pg::window_rows(lent, since, &mut each));
+    let conn = sqlite_or!(db, |lent| pg::window_rows(lent, since, after, &mut each));
     // The simhash from the placement index: in the row it lies after
     // the bodies, and reading it there walked every overflow page.
     let mut select = conn.prepare(
@@ -473,10 +475,10 @@ pub(crate) fn window_rows(
                    (SELECT p.simhash FROM entries p INDEXED BY entries_placement
                     WHERE p.id = e.id) AS simhash
             FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-            WHERE e.fetched_at >= ?)
+            WHERE e.fetched_at >= ?1 AND e.id > ?2)
          WHERE simhash IS NOT NULL",
     )?;
-    let mut rows = select.query([since])?;
+    let mut rows = select.query(rusqlite::params![since, after])?;
     while let Some(row) = rows.next()? {
         let decoded = (|| {
             Ok::<_, rusqlite::Error>(WindowRow {

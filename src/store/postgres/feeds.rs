@@ -66,6 +66,36 @@ pub(crate) fn sync(
     })
 }
 
+/// Applies `feeds` (as [`sync`]) only when `stamp`, the version of the file
+/// they come from, was never applied to this database: recorded in
+/// `feed_lists` in the same transaction. Otherwise changes nothing. Returns
+/// whether it applied, and the enabled feeds either way.
+pub(crate) fn apply_list(
+    pg: &Lent,
+    feeds: &[crate::config::FeedConfig],
+    stamp: &str,
+    applied_by: &str,
+    added_at: &str,
+) -> Result<(bool, Vec<FeedState>), PgError> {
+    let new = pg.with(|s| {
+        s.client.execute(
+            "INSERT INTO feed_lists (stamp, applied_by) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&stamp, &applied_by],
+        )
+    })? == 1;
+    if new {
+        return Ok((true, sync(pg, feeds, added_at)?));
+    }
+    let states = pg.with(|s| {
+        s.client
+            .query(&format!("{STATE} WHERE enabled ORDER BY id"), &[])?
+            .iter()
+            .map(state_of)
+            .collect()
+    })?;
+    Ok((false, states))
+}
+
 pub(crate) fn feed_state(pg: &Lent, feed_id: i64) -> Result<FeedState, PgError> {
     pg.with(|s| {
         let select = s.prepare(state_by_id())?;

@@ -195,6 +195,7 @@ const LEASE_DUE: &str = concat!(
         FROM feeds f
         WHERE f.enabled
           AND coalesce(f.next_fetch_at, '') <= $2
+          AND ($6::bigint[] IS NULL OR f.id = ANY ($6::bigint[]))
           AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
           AND EXISTS (SELECT 1 FROM host_slots s
                       WHERE s.host = f.host
@@ -253,15 +254,49 @@ pub fn lease_due(
     limit: usize,
     ttl: Duration,
 ) -> Result<Vec<Lease>, PgError> {
+    lease_where(
+        client,
+        daemon,
+        &crate::store::timestamp(now),
+        None,
+        limit,
+        ttl,
+    )
+}
+
+/// Leases those of `feeds` that are free, due or not (for `run --once`,
+/// which fetches every feed once), as [`lease_due`] does otherwise.
+pub fn lease_feeds(
+    client: &mut impl GenericClient,
+    daemon: &str,
+    feeds: &[i64],
+    ttl: Duration,
+) -> Result<Vec<Lease>, PgError> {
+    // Later than every due time a feed can hold.
+    let any_time = "9999-12-31T23:59:59Z";
+    let ids = feeds.to_vec();
+    lease_where(client, daemon, any_time, Some(&ids), feeds.len(), ttl)
+}
+
+/// The lease statement for feeds due by `due` (and, when given, among `ids`).
+fn lease_where(
+    client: &mut impl GenericClient,
+    daemon: &str,
+    due: &str,
+    ids: Option<&Vec<i64>>,
+    limit: usize,
+    ttl: Duration,
+) -> Result<Vec<Lease>, PgError> {
     let sent = Instant::now();
     let rows = client.query(
         LEASE_DUE,
         &[
             &daemon,
-            &crate::store::timestamp(now),
+            &due,
             &bigint(limit),
             &millis(ttl),
             &SCAN_FACTOR,
+            &ids,
         ],
     )?;
     let valid_until = sent + ttl;
@@ -283,6 +318,17 @@ pub fn lease_due(
     // Tokens are drawn in due order.
     leases.sort_by_key(|l| l.token);
     Ok(leases)
+}
+
+/// How many enabled feeds are due by `now` and not leased (a leased feed's
+/// `next_fetch_at` is its lease's expiry): the fleet's queue, for
+/// `/metrics`. Walks the index of due feeds.
+pub fn due_count(client: &mut impl GenericClient, now: DateTime<Utc>) -> Result<i64, PgError> {
+    let row = client.query_one(
+        "SELECT count(*) FROM feeds WHERE enabled AND coalesce(next_fetch_at, '') <= $1",
+        &[&crate::store::timestamp(now)],
+    )?;
+    Ok(row.try_get(0)?)
 }
 
 /// Extends, by `ttl` from now, those of `leases` that `daemon` still holds
@@ -339,6 +385,22 @@ pub fn renew(
     }
     renewed.sort_unstable();
     Ok(renewed)
+}
+
+/// Those of `leases` that were released as they were (their feed still
+/// carries their token, and no owner): ended by their holder's own write,
+/// not lost to another daemon. Returns their tokens.
+pub fn released(client: &mut impl GenericClient, leases: &[Lease]) -> Result<Vec<i64>, PgError> {
+    let ids: Vec<i64> = leases.iter().map(|l| l.feed_id).collect();
+    let tokens: Vec<i64> = leases.iter().map(|l| l.token).collect();
+    let rows = client.query(
+        "SELECT f.lease_token FROM feeds f
+         JOIN unnest($1::bigint[], $2::bigint[]) AS w (id, token)
+           ON f.id = w.id AND f.lease_token = w.token
+         WHERE f.lease_owner IS NULL",
+        &[&ids, &tokens],
+    )?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }
 
 /// Ends `lease`: frees its host slot, and, when it is still the feed's

@@ -103,7 +103,13 @@ pub fn run(client: &mut postgres::Client) -> Result<usize, PgMigrateError> {
 /// [`run`], stopping after version `last`: for tests, which make a database
 /// as an older feedsieve left it, to see the later migrations apply to it.
 pub fn run_up_to(client: &mut postgres::Client, last: i64) -> Result<usize, PgMigrateError> {
-    client.batch_execute(
+    // Under the migrations' lock too: daemons of a fleet started at once on
+    // an empty database all create this table, and `IF NOT EXISTS` does not
+    // keep two sessions from colliding in the catalog (one failed with a
+    // duplicate key in pg_type).
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
+    tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS feedsieve_migrations (
             version        BIGINT PRIMARY KEY,
             description    TEXT NOT NULL,
@@ -112,6 +118,7 @@ pub fn run_up_to(client: &mut postgres::Client, last: i64) -> Result<usize, PgMi
             execution_ms   BIGINT NOT NULL
         )",
     )?;
+    tx.commit()?;
     let mut count = 0;
     for m in MIGRATIONS.iter().take_while(|m| m.version <= last) {
         let started = Instant::now();

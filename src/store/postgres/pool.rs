@@ -69,6 +69,17 @@ impl Lent {
     }
 }
 
+impl Lent {
+    /// Runs `work`, which may fail with a [`PgError`] of its own, on the
+    /// session's client (the lease statements take a client).
+    pub(crate) fn with_client<R>(
+        &self,
+        work: impl FnOnce(&mut Client) -> Result<R, PgError>,
+    ) -> Result<R, PgError> {
+        work(&mut self.0.borrow_mut().client)
+    }
+}
+
 impl std::fmt::Debug for Pool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pool")

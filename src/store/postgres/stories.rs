@@ -319,15 +319,16 @@ pub(crate) fn count_fetched_since(pg: &Lent, since: &str) -> Result<i64, PgError
 pub(crate) fn window_rows(
     pg: &Lent,
     since: &str,
+    after: i64,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
 ) -> Result<(), PgError> {
     let rows = pg.with(|s| {
         s.client.query(
             "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash
              FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-             WHERE e.fetched_at COLLATE \"C\" >= $1 AND e.simhash IS NOT NULL
+             WHERE e.fetched_at COLLATE \"C\" >= $1 AND e.id > $2 AND e.simhash IS NOT NULL
              ORDER BY e.fetched_at COLLATE \"C\", e.id",
-            &[&since],
+            &[&since, &after],
         )
     })?;
     for row in &rows {
