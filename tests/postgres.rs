@@ -490,8 +490,8 @@ async fn read_commands_give_the_same_answers_on_postgres() {
         assert!(theirs.status.success(), "{command:?}: {}", text(&theirs));
         assert!(!ours.stdout.is_empty(), "{command:?}");
         assert_eq!(
-            String::from_utf8_lossy(&ours.stdout),
-            String::from_utf8_lossy(&theirs.stdout),
+            without_clock(&String::from_utf8_lossy(&ours.stdout)),
+            without_clock(&String::from_utf8_lossy(&theirs.stdout)),
             "{command:?}: PostgreSQL answers differently"
         );
     }
@@ -784,4 +784,25 @@ async fn tls_is_negotiated_with_rustls_and_the_certificate_is_checked() {
         "{}",
         text(&out)
     );
+}
+
+/// An export's text with the feed's own update time hidden when it holds no
+/// story: that time is then the clock's (Atom's `<updated>`, RSS's
+/// `<lastBuildDate>`), and two runs a second apart print different ones.
+fn without_clock(export: &str) -> String {
+    if export.contains("<entry>") || export.contains("<item>") {
+        return export.to_string();
+    }
+    export
+        .lines()
+        .map(|line| {
+            let tag = line.trim_start();
+            if tag.starts_with("<updated>") || tag.starts_with("<lastBuildDate>") {
+                "(the clock)"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
