@@ -277,6 +277,17 @@ impl Deduper {
         self.read_rows(conn, &since, after)
     }
 
+    /// Marks the entries up to `id` as read, once the transaction that
+    /// inserted them (this daemon's, which placed them in the window itself)
+    /// has committed: ids are given out under the write lock that
+    /// [`catch_up`](Self::catch_up) reads under, so none below `id` can still
+    /// appear. Called before the commit, a rolled-back write would leave ids
+    /// another daemon then gives out marked as read.
+    pub fn committed_through(&self, id: i64) {
+        let mut window = self.lock();
+        window.read_up_to = window.read_up_to.max(id);
+    }
+
     /// The earliest fetch time the window holds when it ends at `end`.
     fn since(&self, end: i64) -> String {
         DateTime::from_timestamp(end.saturating_sub(window_secs(&self.config)), 0)

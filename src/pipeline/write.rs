@@ -56,6 +56,8 @@ pub struct WriteSummary {
     pub lock_wait: Duration,
     /// Time spent in the de-duplicator (read-ahead, placement, assignment).
     pub dedup: Duration,
+    /// The highest entry id this write gave out, once committed.
+    pub newest_entry: Option<i64>,
 }
 
 /// Reads ahead, before the writer is taken, what the matcher will need
@@ -117,6 +119,11 @@ pub async fn write_fetch(
         })
         .await?;
     summary.lock_wait = lock_wait;
+    if let Some(id) = summary.newest_entry {
+        // Committed: the next look at what other daemons wrote need not
+        // read these rows back.
+        dedup.committed_through(id);
+    }
     Ok(summary)
 }
 
@@ -153,7 +160,8 @@ fn write_fetch_in(
     if !fresh.is_empty() {
         let started = Instant::now();
         summary.inserted = fresh.len();
-        insert_new(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        summary.newest_entry =
+            insert_new(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
         summary.dedup += started.elapsed();
     }
     let updates: Vec<&EntryWrite> = updates.iter().map(|e| &e.entry).collect();
@@ -177,7 +185,8 @@ fn write_fetch_in(
 /// places them in stories first, with the ids the store gives out, then
 /// new stories' rows go in, then the entries' rows, then the analyses and
 /// the stories' refreshed rows. Writing simhash and story_id
-/// afterwards, as before, rewrote each ~20 KB row a second time.
+/// afterwards, as before, rewrote each ~20 KB row a second time. Returns the
+/// highest entry id given out.
 pub fn insert_new(
     db: Db<'_>,
     dedup: &Deduper,
@@ -185,7 +194,7 @@ pub fn insert_new(
     fetched_at: &str,
     fresh: &[&ReadyEntry],
     prefetched: Prefetched,
-) -> Result<(), PipelineError> {
+) -> Result<Option<i64>, PipelineError> {
     let (next_entry, next_story) = store::reserve_ids(db)?;
     let incoming: Vec<Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup.place(
@@ -207,7 +216,7 @@ pub fn insert_new(
     dedup.record_stories(db, &placement)?;
     store::insert_entries(db, feed_id, fetched_at, &rows)?;
     dedup.record(db, &placement)?;
-    Ok(())
+    Ok(placement.ids.iter().copied().max())
 }
 
 /// Writes one feed's page attempts in a single transaction: each entry's
