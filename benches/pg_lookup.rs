@@ -27,15 +27,20 @@
 //!   entry (checked to land in its story), half new stories, each the
 //!   real path (`pipeline::prefetch` on a reader, then `write_fetch`, one
 //!   transaction under the write lock), each followed by the baseline;
-//! * `BENCH_LOG_LOOKUPS` more (default 600) with the server logging every
-//!   statement's duration (`log_min_duration_statement = 0`): each
+//!   the stored size of the COPYed rows' columns against the placed ones';
+//! * 200 merges of two stored stories (`store::merge_stories`), a write
+//!   transaction each;
+//! * `BENCH_LOG_LOOKUPS` more placements (default 600) and 100 merges with
+//!   the server logging every statement's duration
+//!   (`log_min_duration_statement = 0`, on the throwaway server only): each
 //!   statement's own server time (bind + execute), p50/p99;
 //! * the README's lookups: an entry's story (`story_list`, the entries of
 //!   a story), a story id resolved through `story_ids`, `feedsieve
 //!   search` and README's `websearch_to_tsquery` query by how common the
 //!   terms are, and `feedsieve stories` for the last day.
 //!
-//! Run: cargo bench --bench pg_lookup (BENCH_ENTRIES=50000 for a quick look).
+//! Run: cargo bench --bench pg_lookup (BENCH_ENTRIES=50000 for a quick look;
+//! BENCH_HOLD_SECS=600 keeps the database that long afterwards, to EXPLAIN).
 //! It caches nothing: the database goes with the run.
 
 use std::collections::HashMap;
