@@ -252,7 +252,7 @@ impl Deduper {
             let since = self.since(Utc::now().timestamp());
             let entries = stories::count_fetched_since(conn, &since)?;
             self.lock().reserve(usize::try_from(entries).unwrap_or(0));
-            self.read_rows(conn, &since, 0)
+            self.read_rows(conn, &since, 0).map(|_| ())
         })
     }
 
@@ -271,10 +271,17 @@ impl Deduper {
         if !crate::store::others_may_write(conn) || !self.window_read() {
             return Ok(());
         }
+        let started = Instant::now();
         let newest = self.lock().newest;
         let since = self.since(newest.max(Utc::now().timestamp()));
         let after = self.lock().read_up_to;
-        self.read_rows(conn, &since, after)
+        let rows = self.read_rows(conn, &since, after)?;
+        tracing::debug!(
+            rows,
+            duration_us = started.elapsed().as_micros() as u64,
+            "caught up with what other daemons committed"
+        );
+        Ok(())
     }
 
     /// Marks the entries up to `id` as read, once the transaction that
@@ -296,14 +303,16 @@ impl Deduper {
     }
 
     /// Adds the entries fetched at or after `since` with ids above `after`
-    /// to the window, row by row.
-    fn read_rows(&self, conn: Db<'_>, since: &str, after: i64) -> Result<(), DedupError> {
+    /// to the window, row by row; returns how many rows it read.
+    fn read_rows(&self, conn: Db<'_>, since: &str, after: i64) -> Result<u64, DedupError> {
         // Straight into the window, row by row: no list of every row first.
         let mut window = self.lock();
         window.newest = window.newest.max(Utc::now().timestamp());
         let mut left_out = 0u64;
         let mut first_left_out = None;
+        let mut read = 0u64;
         stories::window_rows(conn, since, after, |row| {
+            read += 1;
             // A row another tool wrote with a value of the wrong type (a
             // BLOB title, say) is left out, as one with an unreadable time
             // is: failing here would stop every feed's new entries.
@@ -332,7 +341,7 @@ impl Deduper {
                  of the wrong type or fetched_at is not a time"
             );
         }
-        Ok(())
+        Ok(read)
     }
 
     /// How far apart in fetch time two entries may be and still be
