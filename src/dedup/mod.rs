@@ -262,7 +262,7 @@ impl Deduper {
     /// story or merged, entries deleted (by retention, a removed feed,
     /// `rededup`, `reclean`, another daemon's page step). The store reads
     /// them as "what changed since change number N" (`stories::window_changes`);
-    /// the changed entries also count as edits ([`EditLog`]), so that a
+    /// the changed entries also count as edits (the edit log), so that a
     /// read-ahead that read one of them before is read again.
     ///
     /// Every caller that places or assigns entries calls it first in its
