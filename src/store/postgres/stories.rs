@@ -359,9 +359,16 @@ fn window_row(row: &Row, first: usize) -> Result<WindowRow, postgres::Error> {
 /// (`entry_removals`); and last, kind 3, how far that reaches: the highest
 /// number on any entry, whatever its fetch time (an old entry edited is not
 /// read, and not read again next time either), and the transaction.
+///
+/// The anchors come by a subquery per row, not a join: prepared once, the
+/// statement soon runs on a generic plan, which guessed a ninth of the
+/// entries changed and hashed a scan of all of `entry_anchors` (growing with
+/// the database, where the rows changed since are a few).
 const WINDOW_CHANGES: &str = "SELECT CASE WHEN e.simhash IS NULL THEN 1 ELSE 0 END,
-            e.id, e.fetched_at, e.title, e.url, a.anchors, COALESCE(e.simhash, 0), e.revision
-     FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
+            e.id, e.fetched_at, e.title, e.url,
+            (SELECT a.anchors FROM entry_anchors a WHERE a.entry_id = e.id),
+            COALESCE(e.simhash, 0), e.revision
+     FROM entries e
      WHERE e.revision > $2 AND e.fetched_at COLLATE \"C\" >= $1
      UNION ALL
      SELECT 2, r.entry_id, r.fetched_at, NULL, NULL, NULL, 0, r.revision
