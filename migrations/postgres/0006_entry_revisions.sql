@@ -2,7 +2,7 @@
 -- entry that a de-duplication window relies on gets a number from one
 -- counter, so each daemon of a fleet can ask "what changed since the highest
 -- number I have seen" and bring its in-memory window up to date with what the
--- other daemons (and `reclean`, `rededup`, retention, a removed feed) wrote:
+-- other daemons (and `reclean`, `rededup`, retention) wrote:
 -- new entries, texts edited in place, entries moved to another story or
 -- merged, entries deleted. src/store/postgres/stories.rs (`window_changes`)
 -- reads them; src/dedup/mod.rs (`Deduper::catch_up`) says why the order holds.

@@ -259,8 +259,8 @@ impl Deduper {
     /// Brings the window up to date with every change other processes
     /// committed to the entries it holds since it last looked (issue 19):
     /// entries inserted, texts edited in place, entries moved to another
-    /// story or merged, entries deleted (by retention, a removed feed,
-    /// `rededup`, `reclean`, another daemon's page step). The store reads
+    /// story or merged, entries deleted by retention; by other daemons
+    /// (their page steps too), `rededup` or `reclean`. The store reads
     /// them as "what changed since change number N" (`stories::window_changes`);
     /// the changed entries also count as edits (the edit log), so that a
     /// read-ahead that read one of them before is read again.
