@@ -294,6 +294,8 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
             store
                 .write_db(|db| -> Result<(), TuneError> {
+                    // Daemons sharing the database may have written since.
+                    deduper.catch_up(db)?;
                     store::rewrite_texts(db, &updates)?;
                     Ok(deduper.assign(db, &ids)?)
                 })

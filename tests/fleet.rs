@@ -19,6 +19,8 @@ mod site;
 mod support;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,8 +58,18 @@ impl Drop for OverlapServer {
 
 type Bodies = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// How long the server holds a request for a path before it answers.
+type Hold = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
 impl OverlapServer {
+    /// Answers each request after `delay`.
     async fn start(delay: Duration, bodies: Bodies) -> OverlapServer {
+        let hold: Hold = Arc::new(move |_| Box::pin(tokio::time::sleep(delay)));
+        OverlapServer::start_holding(hold, bodies).await
+    }
+
+    /// Answers each request once `hold` for its path has finished.
+    async fn start_holding(hold: Hold, bodies: Bodies) -> OverlapServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let log: Arc<Mutex<HashMap<String, FeedLog>>> = Arc::default();
@@ -67,7 +79,7 @@ impl OverlapServer {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     continue;
                 };
-                let (log, bodies) = (shared.clone(), bodies.clone());
+                let (log, bodies, hold) = (shared.clone(), bodies.clone(), hold.clone());
                 tokio::spawn(async move {
                     let mut request = Vec::new();
                     let mut buf = [0u8; 4096];
@@ -91,7 +103,7 @@ impl OverlapServer {
                     // A fetcher that gives up (stopped, killed) closes its
                     // end: its request is no longer in flight from then.
                     let gone = tokio::select! {
-                        _ = tokio::time::sleep(delay) => false,
+                        _ = hold(path.clone()) => false,
                         read = socket.read(&mut buf) => matches!(read, Ok(0) | Err(_)),
                     };
                     if gone {
@@ -384,6 +396,325 @@ async fn one_story_arriving_at_two_daemons_at_once_is_one_story_every_time() {
     assert_eq!(stories, ROUNDS.to_string());
 }
 
+/// Config files for daemons that each fetch feeds of their own from one
+/// shared list: a file per daemon (`head` and its feeds), then a file of
+/// every feed, each applied by a `run --once` in that order. The database's
+/// list is then the whole one, and a daemon started on its own file (applied
+/// before) follows it, fetching the feeds its file lists (README: "Whose
+/// feed list applies"). Returns the daemons' files.
+async fn own_feed_files(
+    dir: &std::path::Path,
+    head: &str,
+    feeds: &[&[String]],
+) -> Vec<std::path::PathBuf> {
+    let file = |name: &str, urls: &[&String]| {
+        let mut text = head.to_string();
+        for url in urls {
+            text.push_str(&format!("[[feed]]\nurl = \"{url}\"\n"));
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let mut files: Vec<std::path::PathBuf> = feeds
+        .iter()
+        .enumerate()
+        .map(|(n, own)| file(&format!("daemon-{n}.toml"), &own.iter().collect::<Vec<_>>()))
+        .collect();
+    files.push(file(
+        "all.toml",
+        &feeds.iter().flat_map(|f| f.iter()).collect::<Vec<_>>(),
+    ));
+    for path in &files {
+        let out = feedsieve(path, &["run", "--once"]).await;
+        assert!(out.status.success(), "{}", support::text(&out));
+    }
+    files.pop();
+    files
+}
+
+/// `run --once` on each of `configs`, all at once: each must succeed
+/// (`what` names the case in a failure).
+async fn run_once_together(configs: Vec<std::path::PathBuf>, what: &str) {
+    let runs: Vec<_> = configs
+        .into_iter()
+        .map(|config| tokio::spawn(async move { feedsieve(&config, &["run", "--once"]).await }))
+        .collect();
+    for run in runs {
+        let out = run.await.unwrap();
+        assert!(out.status.success(), "{what}: {}", support::text(&out));
+    }
+}
+
+/// An item of a feed: guid, title (escaped) and HTML body.
+type Item = (String, String, String);
+
+/// `article` as an item of `site`'s feed: its paragraphs and the site's own
+/// line under them, as two sites carry one wire story.
+fn wire_copy(site: &str, guid: &str, article: &site::Article) -> Item {
+    let mut body: String = article
+        .paragraphs
+        .iter()
+        .map(|p| format!("<p>{}</p>", escape(p)))
+        .collect();
+    body.push_str(&format!(
+        "<p>Read more from {site} every morning in our newsletter.</p>"
+    ));
+    (guid.to_string(), escape(&article.title), body)
+}
+
+/// Rounds of the story race between two daemon processes.
+const PROCESS_ROUNDS: usize = 50;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_story_arriving_at_two_daemon_processes_at_once_is_one_story_every_time() {
+    let articles = site::ground_truth(&shared::shared_dir(), 0, PROCESS_ROUNDS);
+    assert_eq!(articles.len(), PROCESS_ROUNDS);
+    // The round served (none while the files are applied: empty feeds) and
+    // how many of its requests arrived. Each of the two feeds, one a daemon,
+    // carries the round's story under its own guid, link and last line;
+    // the server holds each request until both have arrived, then answers
+    // both at once.
+    let gate: Arc<Mutex<(Option<usize>, usize)>> = Arc::default();
+    let served = gate.clone();
+    let bodies: Bodies = Arc::new(move |path: &str| {
+        let site = path.strip_prefix("/")?.strip_suffix(".xml")?.to_string();
+        let items: Vec<Item> = match served.lock().unwrap().0 {
+            Some(r) => vec![wire_copy(&site, &format!("{site}-{r}"), &articles[r])],
+            None => Vec::new(),
+        };
+        Some(support::rss(&site, &items))
+    });
+    let held = gate.clone();
+    let hold: Hold = Arc::new(move |_| {
+        let gate = held.clone();
+        Box::pin(async move {
+            let armed = {
+                let mut gate = gate.lock().unwrap();
+                gate.1 += 1;
+                gate.0.is_some()
+            };
+            let waited = Instant::now();
+            while armed && gate.lock().unwrap().1 < 2 && waited.elapsed() < Duration::from_secs(20)
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+    });
+    let server = OverlapServer::start_holding(hold, bodies).await;
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let head = format!(
+        "[storage]\ndatabase = \"{}\"\n[fetch]\nfull_text = \"never\"\n",
+        db.url
+    );
+    let feed = |site: &str| vec![format!("http://{}/{site}.xml", server.addr)];
+    let files = own_feed_files(dir.path(), &head, &[&feed("a"), &feed("b")]).await;
+    let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+    for r in 0..PROCESS_ROUNDS {
+        *gate.lock().unwrap() = (Some(r), 0);
+        run_once_together(files.clone(), &format!("round {r}")).await;
+        assert_eq!(
+            gate.lock().unwrap().1,
+            2,
+            "round {r}: the fetches did not meet"
+        );
+        let both = format!("guid IN ('a-{r}', 'b-{r}')");
+        assert_eq!(
+            count(&format!("SELECT COUNT(*) FROM entries WHERE {both}")),
+            "2",
+            "round {r}"
+        );
+        assert_eq!(
+            count(&format!(
+                "SELECT COUNT(DISTINCT story_id) FROM entries WHERE {both}"
+            )),
+            "1",
+            "round {r}: the two copies made two stories"
+        );
+    }
+    assert_eq!(
+        count("SELECT COUNT(*) FROM stories"),
+        PROCESS_ROUNDS.to_string()
+    );
+}
+
+/// The stories of a database as a partition of its entries' guids.
+type Partition = std::collections::BTreeSet<Vec<String>>;
+
+fn partition(rows: Vec<(String, i64)>) -> Partition {
+    let mut stories: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for (guid, story) in rows {
+        stories.entry(story).or_default().push(guid);
+    }
+    stories
+        .into_values()
+        .map(|mut guids| {
+            guids.sort();
+            guids
+        })
+        .collect()
+}
+
+const GUIDS_AND_STORIES: &str = "SELECT guid, story_id FROM entries ORDER BY guid";
+
+fn pg_partition(url: &str) -> Partition {
+    let url = url.to_string();
+    partition(off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        client
+            .query(GUIDS_AND_STORIES, &[])
+            .unwrap()
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect()
+    }))
+}
+
+fn sqlite_partition(path: &std::path::Path) -> Partition {
+    let conn = support::sql::connect_read_only(path).unwrap();
+    let mut select = conn.prepare(GUIDS_AND_STORIES).unwrap();
+    let rows = select
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    partition(rows)
+}
+
+/// Waits (20 s at most) until `done`.
+async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let waited = Instant::now();
+    while !done() {
+        assert!(waited.elapsed() < Duration::from_secs(20), "never {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Stops a daemon with SIGTERM; it must exit cleanly, logging no error.
+async fn stop(child: Child) {
+    signal(&child, "TERM");
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{log}");
+    assert!(!log.contains("ERROR"), "{log}");
+}
+
+/// The feeds of the edit scenario: what `/one.xml` and `/two.xml` serve now.
+#[derive(Default)]
+struct EditFeeds {
+    one: Vec<Item>,
+    two: Vec<Item>,
+}
+
+async fn edit_server(feeds: Arc<Mutex<EditFeeds>>) -> OverlapServer {
+    let bodies: Bodies = Arc::new(move |path: &str| {
+        let feeds = feeds.lock().unwrap();
+        match path {
+            "/one.xml" => Some(support::rss("one", &feeds.one)),
+            "/two.xml" => Some(support::rss("two", &feeds.two)),
+            _ => None,
+        }
+    });
+    OverlapServer::start(Duration::ZERO, bodies).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_edited_by_one_daemon_is_placed_against_by_another_as_one_daemon_would() {
+    // X is stored with story T1 and W, a copy of it, joins it; Z is another
+    // story. Then X is edited into story T2 (leaving W), and Y, a copy of
+    // T2, arrives. Y belongs with X: found only through X's new text.
+    let articles = site::ground_truth(&shared::shared_dir(), 0, 3);
+    let (t1, t2, t3) = (&articles[0], &articles[1], &articles[2]);
+    let x1 = wire_copy("one", "x", t1);
+    let x2 = wire_copy("one", "x", t2);
+    let w = wire_copy("two", "w", t1);
+    let z = wire_copy("two", "z", t3);
+    let y = wire_copy("two", "y", t2);
+    let expected: Partition = [vec!["w"], vec!["x", "y"], vec!["z"]]
+        .into_iter()
+        .map(|s| s.into_iter().map(String::from).collect())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let interval = "[fetch]\ndefault_interval = \"1s\"\nfull_text = \"never\"\n";
+
+    // Two daemons on PostgreSQL: A, running, fetches two.xml; B, a `run
+    // --once` each time, fetches one.xml.
+    let feeds: Arc<Mutex<EditFeeds>> = Arc::default();
+    feeds.lock().unwrap().one = vec![x1.clone()];
+    let server = edit_server(feeds.clone()).await;
+    let db = pg::database();
+    let url = |name: &str| vec![format!("http://{}/{name}.xml", server.addr)];
+    let head = format!("[storage]\ndatabase = \"{}\"\n{interval}", db.url);
+    let files = own_feed_files(dir.path(), &head, &[&url("two"), &url("one")]).await;
+    let (a, b) = (&files[0], &files[1]);
+    let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+    let entries = || count("SELECT COUNT(*) FROM entries");
+    assert_eq!(entries(), "1");
+    feeds.lock().unwrap().two = vec![w.clone(), z.clone()];
+    let daemon_a = daemon(a);
+    wait_until("W and Z stored by A", || entries() == "3").await;
+    let story = |guid: &str| {
+        count(&format!(
+            "SELECT story_id FROM entries WHERE guid = '{guid}'"
+        ))
+    };
+    assert_eq!(story("w"), story("x"), "W did not join X");
+    feeds.lock().unwrap().one = vec![x2.clone()];
+    let out = feedsieve(b, &["run", "--once"]).await;
+    assert!(out.status.success(), "{}", support::text(&out));
+    assert_ne!(
+        story("w"),
+        story("x"),
+        "X was not edited into another story"
+    );
+    feeds.lock().unwrap().two = vec![w.clone(), z.clone(), y.clone()];
+    wait_until("Y stored by A", || entries() == "4").await;
+    stop(daemon_a).await;
+    let fleet = pg_partition(&db.url);
+
+    // One daemon on SQLite, fetching both feeds, through the same steps.
+    let feeds: Arc<Mutex<EditFeeds>> = Arc::default();
+    feeds.lock().unwrap().one = vec![x1];
+    let server = edit_server(feeds.clone()).await;
+    let file = dir.path().join("one.db");
+    let config = dir.path().join("sqlite.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[storage]\ndatabase = \"{}\"\n{interval}\
+             [[feed]]\nurl = \"http://{addr}/one.xml\"\n[[feed]]\nurl = \"http://{addr}/two.xml\"\n",
+            file.display(),
+            addr = server.addr
+        ),
+    )
+    .unwrap();
+    let value = |sql: &str| -> Option<String> {
+        let conn = support::sql::connect_read_only(&file).ok()?;
+        conn.query_row(sql, [], |row| row.get::<_, Option<String>>(0))
+            .ok()
+            .flatten()
+    };
+    let entries = || value("SELECT CAST(COUNT(*) AS TEXT) FROM entries");
+    let one_daemon = daemon(&config);
+    wait_until("X stored", || entries().as_deref() == Some("1")).await;
+    feeds.lock().unwrap().two = vec![w.clone(), z.clone()];
+    wait_until("W and Z stored", || entries().as_deref() == Some("3")).await;
+    let x_hash = || value("SELECT CAST(raw_hash AS TEXT) FROM entries WHERE guid = 'x'");
+    let first = x_hash();
+    feeds.lock().unwrap().one = vec![x2];
+    wait_until("X edited", || x_hash() != first).await;
+    feeds.lock().unwrap().two = vec![w, z, y];
+    wait_until("Y stored", || entries().as_deref() == Some("4")).await;
+    stop(one_daemon).await;
+    let alone = sqlite_partition(&file);
+
+    assert_eq!(alone, expected, "one daemon's stories");
+    assert_eq!(fleet, alone, "the fleet's stories differ from one daemon's");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fetch_longer_than_its_lease_is_renewed_not_taken_over() {
     // Each fetch takes four leases' time: only renewals keep the other
@@ -614,20 +945,7 @@ async fn daemons_started_at_once_on_an_empty_database_all_start_and_share_one_ru
         }
         let config = dir.path().join(format!("round-{round}.toml"));
         std::fs::write(&config, text).unwrap();
-        let runs: Vec<_> = (0..4)
-            .map(|_| {
-                let config = config.clone();
-                tokio::spawn(async move { feedsieve(&config, &["run", "--once"]).await })
-            })
-            .collect();
-        for run in runs {
-            let out = run.await.unwrap();
-            assert!(
-                out.status.success(),
-                "round {round}: {}",
-                support::text(&out)
-            );
-        }
+        run_once_together(vec![config; 4], &format!("round {round}")).await;
         let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
         assert_eq!(count("SELECT COUNT(*) FROM entries"), "6", "round {round}");
         assert_eq!(

@@ -252,40 +252,111 @@ impl Deduper {
             let since = self.since(Utc::now().timestamp());
             let entries = stories::count_fetched_since(conn, &since)?;
             self.lock().reserve(usize::try_from(entries).unwrap_or(0));
-            self.read_rows(conn, &since, 0)
+            self.read_rows(conn, &since)
         })
     }
 
-    /// Takes into the window the entries other daemons sharing the database
-    /// committed since it last looked (issue 19): those with an id above the
-    /// highest it read. The pipeline calls it first in each write
-    /// transaction, under the write lock, before this transaction adds a
-    /// row (its own uncommitted ids would be taken for read, and given
-    /// out again should it roll back): ids are given out under that lock
-    /// (`store::reserve_ids`), so an entry not yet committed when the window
-    /// last looked has an id above every one committed then, and nothing is
-    /// skipped. Its own earlier entries come back too (harmless: adding an
-    /// entry again replaces it). On a database only this process writes
-    /// there is nothing to take, and nothing is read.
+    /// Brings the window up to date with every change other processes
+    /// committed to the entries it holds since it last looked (issue 19):
+    /// entries inserted, texts edited in place, entries moved to another
+    /// story or merged, entries deleted by retention; by other daemons
+    /// (their page steps too), `rededup` or `reclean`. The store reads
+    /// them as "what changed since change number N" (`stories::window_changes`);
+    /// the changed entries also count as edits (the edit log), so that a
+    /// read-ahead that read one of them before is read again.
+    ///
+    /// Every caller that places or assigns entries calls it first in its
+    /// write transaction, under the write lock. Why nothing is skipped: on
+    /// PostgreSQL every transaction that writes entries holds the one write
+    /// lock from its first statement to its commit, and takes its change
+    /// numbers from one sequence while it holds it, so every number of a
+    /// transaction is larger than every number of the transactions that
+    /// committed before it: commit order is number order. Reading under the
+    /// lock, this transaction sees every transaction committed before it
+    /// and none in flight; so every change not yet seen has a number above
+    /// the highest it saw before. The window's first read (not under the
+    /// lock) sees the transactions committed before its snapshot, whose
+    /// numbers are all below those of any that commits after it. A sequence
+    /// never gives a number twice, so a rolled-back transaction leaves a gap,
+    /// never a number that a later change reuses. Deletions leave a numbered
+    /// row (`entry_removals`); they are applied before the entries read, as
+    /// an id deleted and then given out again has the deletion's number below
+    /// the new row's. On a SQLite file (one writer: this process, whose
+    /// window took each change as it made it) the store reads nothing.
     pub fn catch_up(&self, conn: Db<'_>) -> Result<(), DedupError> {
-        if !crate::store::others_may_write(conn) || !self.window_read() {
+        if !self.window_read() {
+            // The first read, still to come, will see every commit.
             return Ok(());
         }
+        let started = Instant::now();
         let newest = self.lock().newest;
         let since = self.since(newest.max(Utc::now().timestamp()));
-        let after = self.lock().read_up_to;
-        self.read_rows(conn, &since, after)
+        let after = self.lock().seen;
+        let mut entries = Vec::new();
+        let mut gone = Vec::new();
+        let mut unreadable = Unreadable::default();
+        let read = stories::window_changes(conn, &since, after, |change| match change {
+            Ok(stories::WindowChange::Entry(row)) => entries.push(row),
+            Ok(stories::WindowChange::Gone(id)) => gone.push(id),
+            Err(id) => unreadable.note(id),
+        })?;
+        let Some(read) = read else {
+            return Ok(());
+        };
+        let mut changed: Vec<i64> = gone.clone();
+        changed.extend(entries.iter().map(|r| r.id));
+        {
+            let mut window = self.lock();
+            window.newest = window.newest.max(Utc::now().timestamp());
+            for &id in &gone {
+                window.remove(id);
+            }
+            for row in entries {
+                let id = row.id;
+                if !add_row(&mut window, row) {
+                    // Its time is unreadable: it is no candidate.
+                    window.remove(id);
+                    unreadable.note(Some(id));
+                }
+            }
+            window.seen = window.seen.max(read.through);
+            window.caught_up_in = Some(read.transaction);
+        }
+        if !changed.is_empty() {
+            self.edits
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .record(&changed);
+        }
+        unreadable.warn();
+        tracing::debug!(
+            rows = changed.len() as u64,
+            duration_us = started.elapsed().as_micros() as u64,
+            "caught up with what other daemons committed"
+        );
+        Ok(())
     }
 
-    /// Marks the entries up to `id` as read, once the transaction that
-    /// inserted them (this daemon's, which placed them in the window itself)
-    /// has committed: ids are given out under the write lock that
-    /// [`catch_up`](Self::catch_up) reads under, so none below `id` can still
-    /// appear. Called before the commit, a rolled-back write would leave ids
-    /// another daemon then gives out marked as read.
-    pub fn committed_through(&self, id: i64) {
+    /// Marks this transaction's own changes of entries as seen, once they are
+    /// written (end of [`record`](Self::record) and [`assign`](Self::assign)):
+    /// the window placed them itself, and reading them back at the next
+    /// [`catch_up`](Self::catch_up) would only count them as edits and throw
+    /// read-aheads away. Only in the transaction that caught up: then every
+    /// number up to the highest it sees is either read already or its own
+    /// (the write lock kept every other writer out since). If it rolls back,
+    /// its numbers are never given out again: marking them loses nothing.
+    fn mark_own_changes(&self, conn: Db<'_>) -> Result<(), DedupError> {
+        if self.lock().caught_up_in.is_none() {
+            return Ok(());
+        }
+        let Some(reached) = stories::changes_reached(conn)? else {
+            return Ok(());
+        };
         let mut window = self.lock();
-        window.read_up_to = window.read_up_to.max(id);
+        if window.caught_up_in == Some(reached.transaction) {
+            window.seen = window.seen.max(reached.through);
+        }
+        Ok(())
     }
 
     /// The earliest fetch time the window holds when it ends at `end`.
@@ -295,43 +366,31 @@ impl Deduper {
             .to_rfc3339_opts(SecondsFormat::Secs, true)
     }
 
-    /// Adds the entries fetched at or after `since` with ids above `after`
-    /// to the window, row by row.
-    fn read_rows(&self, conn: Db<'_>, since: &str, after: i64) -> Result<(), DedupError> {
+    /// Adds the entries fetched at or after `since` to the window, row by
+    /// row, and notes the highest change number read.
+    fn read_rows(&self, conn: Db<'_>, since: &str) -> Result<(), DedupError> {
         // Straight into the window, row by row: no list of every row first.
         let mut window = self.lock();
         window.newest = window.newest.max(Utc::now().timestamp());
-        let mut left_out = 0u64;
-        let mut first_left_out = None;
-        stories::window_rows(conn, since, after, |row| {
+        let mut unreadable = Unreadable::default();
+        stories::window_rows(conn, since, |row| {
             // A row another tool wrote with a value of the wrong type (a
             // BLOB title, say) is left out, as one with an unreadable time
             // is: failing here would stop every feed's new entries.
-            let decoded = row.and_then(|r| {
-                let id = r.id;
-                parse_time(&r.fetched_at).map(|t| (t, r)).ok_or(Some(id))
-            });
-            let (time, r) = match decoded {
-                Ok(found) => found,
-                Err(id) => {
-                    left_out += 1;
-                    first_left_out = first_left_out.or(id);
-                    return;
+            match row {
+                Ok(r) => {
+                    let (id, revision) = (r.id, r.revision);
+                    if add_row(&mut window, r) {
+                        window.seen = window.seen.max(revision);
+                    } else {
+                        unreadable.note(Some(id));
+                    }
                 }
-            };
-            let keys = keys_of(r.title.as_deref(), r.url.as_deref());
-            let anchors = r.anchors.as_deref().map(decode_anchors).unwrap_or_default();
-            window.read_up_to = window.read_up_to.max(r.id);
-            window.add(r.id, &anchors, time, keys, r.simhash as u64);
+                Err(id) => unreadable.note(id),
+            }
         })?;
-        if left_out > 0 {
-            tracing::warn!(
-                entries = left_out,
-                first_entry_id = first_left_out,
-                "entries left out of the de-duplication window: a column holds a value \
-                 of the wrong type or fetched_at is not a time"
-            );
-        }
+        drop(window);
+        unreadable.warn();
         Ok(())
     }
 
@@ -396,7 +455,7 @@ impl Deduper {
             self.assign_one(conn, &mut batch, id)?;
         }
         self.advance_window(batch.rows.values().filter_map(|r| r.time).max());
-        Ok(())
+        self.mark_own_changes(conn)
     }
 
     /// Chooses the stories of entries about to be inserted, as [`assign`]
@@ -616,7 +675,7 @@ impl Deduper {
         for &story in &placement.touched {
             stories::refresh_if_any(conn, story)?;
         }
-        Ok(())
+        self.mark_own_changes(conn)
     }
 
     /// Moves the window's end to `time` if later, and drops what fell out.
@@ -682,4 +741,47 @@ fn settings_text(config: &DedupConfig) -> String {
 
 fn window_secs(config: &DedupConfig) -> i64 {
     i64::try_from(config.window.as_secs()).unwrap_or(i64::MAX / 4)
+}
+
+/// Adds an entry read from the database to the window (replacing what it
+/// held of it); false, adding nothing, when its fetch time is not a time.
+fn add_row(window: &mut Window, row: stories::WindowRow) -> bool {
+    let Some(time) = parse_time(&row.fetched_at) else {
+        return false;
+    };
+    let keys = keys_of(row.title.as_deref(), row.url.as_deref());
+    let anchors = row
+        .anchors
+        .as_deref()
+        .map(decode_anchors)
+        .unwrap_or_default();
+    // SQLite has no u64: the simhash's bits are stored as i64.
+    window.add(row.id, &anchors, time, keys, row.simhash as u64);
+    true
+}
+
+/// Rows left out of the window because a column held a value of the wrong
+/// type or `fetched_at` is not a time: counted, and warned of once.
+#[derive(Default)]
+struct Unreadable {
+    rows: u64,
+    first: Option<i64>,
+}
+
+impl Unreadable {
+    fn note(&mut self, id: Option<i64>) {
+        self.rows += 1;
+        self.first = self.first.or(id);
+    }
+
+    fn warn(&self) {
+        if self.rows > 0 {
+            tracing::warn!(
+                entries = self.rows,
+                first_entry_id = self.first,
+                "entries left out of the de-duplication window: a column holds a value \
+                 of the wrong type or fetched_at is not a time"
+            );
+        }
+    }
 }

@@ -62,9 +62,13 @@ pub(super) struct Window {
     pub(super) keys: KeyIndex,
     /// Latest entry time seen; the window reaches back from here.
     pub(super) newest: i64,
-    /// The highest entry id read from the database (not placed here): where
-    /// the next look at what other daemons committed starts.
-    pub(super) read_up_to: i64,
+    /// The highest change number (`store::stories::ChangesRead`) whose
+    /// change the window holds: where the next look at what other daemons
+    /// committed starts. 0 on a database that numbers no changes.
+    pub(super) seen: i64,
+    /// The transaction of the last look ([`super::Deduper::catch_up`]):
+    /// only inside it may this daemon's own changes be marked as seen.
+    pub(super) caught_up_in: Option<i64>,
 }
 
 impl Window {
@@ -84,6 +88,12 @@ impl Window {
         // An empty text has no anchors and is only removed (if it was there).
         self.anchors.insert(id, anchors, time, simhash);
         self.keys.insert(id, &keys, time);
+    }
+
+    /// Takes entry `id` out (deleted, or no longer a candidate).
+    pub(super) fn remove(&mut self, id: i64) {
+        self.anchors.remove(id);
+        self.keys.remove(id);
     }
 
     pub(super) fn prune_before(&mut self, horizon: i64, window: i64) {

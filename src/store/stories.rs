@@ -447,6 +447,57 @@ pub(crate) struct WindowRow {
     /// Its stored anchors (`entry_anchors.anchors`).
     pub anchors: Option<Vec<u8>>,
     pub simhash: i64,
+    /// The number of its last change, where the database numbers changes
+    /// (PostgreSQL's `entries.revision`); 0 on SQLite.
+    pub revision: i64,
+}
+
+/// One change of the entries a de-duplication window holds, as
+/// [`window_changes`] reads it.
+pub(crate) enum WindowChange {
+    /// An entry inserted or changed, as it is now.
+    Entry(WindowRow),
+    /// An entry deleted, or left without a fingerprint: no longer a candidate.
+    Gone(i64),
+}
+
+/// How far [`window_changes`] or [`changes_reached`] read: the highest change
+/// number committed or made in the reading transaction, and that transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ChangesRead {
+    pub through: i64,
+    /// The reading transaction, as the database names it: two reads in one
+    /// transaction give the same value.
+    pub transaction: i64,
+}
+
+/// What changed, since change number `after`, in the entries fetched at or
+/// after `since`: each entry inserted or changed (as it is now) and each one
+/// deleted, then how far that reaches ([`ChangesRead`]). Where the database
+/// numbers no changes (a SQLite file: one writer, this process, whose
+/// de-duplicator saw each change as it made it) it reads nothing and gives
+/// `None`. A row whose columns do not decode comes as `Err` with its id if
+/// readable.
+pub(crate) fn window_changes(
+    db: Db<'_>,
+    since: &str,
+    after: i64,
+    each: impl FnMut(Result<WindowChange, Option<i64>>),
+) -> Result<Option<ChangesRead>, StoreError> {
+    match db.0 {
+        super::Conn::Sqlite(_) => Ok(None),
+        super::Conn::Postgres(lent) => Ok(Some(pg::window_changes(lent, since, after, each)?)),
+    }
+}
+
+/// The highest change number the current transaction sees (its own changes
+/// included), and the transaction: where the database numbers no changes,
+/// `None`.
+pub(crate) fn changes_reached(db: Db<'_>) -> Result<Option<ChangesRead>, StoreError> {
+    match db.0 {
+        super::Conn::Sqlite(_) => Ok(None),
+        super::Conn::Postgres(lent) => Ok(Some(pg::changes_reached(lent)?)),
+    }
 }
 
 /// How many entries were fetched at or after `since` (RFC 3339 text).
@@ -457,16 +508,14 @@ pub(crate) fn count_fetched_since(db: Db<'_>, since: &str) -> Result<i64, StoreE
         .map_err(StoreError::from)
 }
 
-/// Each entry fetched at or after `since`, with an id above `after`, that
-/// has a simhash, row by row; a row whose columns do not decode comes as
-/// `Err` with its id if readable.
+/// Each entry fetched at or after `since` that has a simhash, row by row; a
+/// row whose columns do not decode comes as `Err` with its id if readable.
 pub(crate) fn window_rows(
     db: Db<'_>,
     since: &str,
-    after: i64,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
 ) -> Result<(), StoreError> {
-    let conn = sqlite_or!(db, |lent| pg::window_rows(lent, since, after, &mut each));
+    let conn = sqlite_or!(db, |lent| pg::window_rows(lent, since, &mut each));
     // The simhash from the placement index: in the row it lies after
     // the bodies, and reading it there walked every overflow page.
     let mut select = conn.prepare(
@@ -475,10 +524,10 @@ pub(crate) fn window_rows(
                    (SELECT p.simhash FROM entries p INDEXED BY entries_placement
                     WHERE p.id = e.id) AS simhash
             FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-            WHERE e.fetched_at >= ?1 AND e.id > ?2)
+            WHERE e.fetched_at >= ?1)
          WHERE simhash IS NOT NULL",
     )?;
-    let mut rows = select.query(rusqlite::params![since, after])?;
+    let mut rows = select.query([since])?;
     while let Some(row) = rows.next()? {
         let decoded = (|| {
             Ok::<_, rusqlite::Error>(WindowRow {
@@ -488,6 +537,7 @@ pub(crate) fn window_rows(
                 url: row.get(3)?,
                 anchors: row.get(4)?,
                 simhash: row.get(5)?,
+                revision: 0,
             })
         })();
         each(decoded.map_err(|_| row.get::<_, i64>(0).ok()));

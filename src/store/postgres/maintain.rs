@@ -1,6 +1,7 @@
 //! PostgreSQL's statements for retention and the shingles' horizon: the rows
 //! older than a cutoff, the stories left without entries, and emptying the
-//! shingles of entries past the de-duplication window. Each does what its
+//! shingles of entries past the de-duplication window (and the removals of
+//! such entries, which only PostgreSQL records). Each does what its
 //! SQLite counterpart in `store/maintain.rs` does; the policy (how old is
 //! too old) is `crate::maintain`'s.
 
@@ -24,8 +25,14 @@ pub(crate) fn shingles_kept_before(pg: &Lent, cutoff: &str) -> Result<i64, PgErr
     })
 }
 
+/// Also deletes the removals (`entry_removals`) of entries fetched before
+/// `cutoff`: past the de-duplication window, no daemon's window holds them.
 pub(crate) fn forget_shingles_before(pg: &Lent, cutoff: &str, batch: i64) -> Result<u64, PgError> {
     pg.with(|s| {
+        s.client.execute(
+            "DELETE FROM entry_removals WHERE fetched_at COLLATE \"C\" < $1",
+            &[&cutoff],
+        )?;
         s.client.execute(
             &format!(
                 "UPDATE entry_shingles SET shingles = '\\x'::bytea, facts = NULL

@@ -9,7 +9,9 @@
 use postgres::Row;
 
 use super::{Lent, PgError};
-use crate::store::stories::{MatchRow, PlacedRow, StoredAnalysis, StoryRow, TextRead, WindowRow};
+use crate::store::stories::{
+    ChangesRead, MatchRow, PlacedRow, StoredAnalysis, StoryRow, TextRead, WindowChange, WindowRow,
+};
 
 /// The database's write lock: the advisory lock every writing transaction
 /// takes first and holds to its commit (`Pool::write`), so that writers take
@@ -319,31 +321,105 @@ pub(crate) fn count_fetched_since(pg: &Lent, since: &str) -> Result<i64, PgError
 pub(crate) fn window_rows(
     pg: &Lent,
     since: &str,
-    after: i64,
     mut each: impl FnMut(Result<WindowRow, Option<i64>>),
 ) -> Result<(), PgError> {
     let rows = pg.with(|s| {
         s.client.query(
-            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash
+            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash, e.revision
              FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
-             WHERE e.fetched_at COLLATE \"C\" >= $1 AND e.id > $2 AND e.simhash IS NOT NULL
+             WHERE e.fetched_at COLLATE \"C\" >= $1 AND e.simhash IS NOT NULL
              ORDER BY e.fetched_at COLLATE \"C\", e.id",
-            &[&since, &after],
+            &[&since],
         )
     })?;
     for row in &rows {
-        each(window_row(row).map_err(|_| row.try_get::<_, i64>(0).ok()));
+        each(window_row(row, 0).map_err(|_| row.try_get::<_, i64>(0).ok()));
     }
     Ok(())
 }
 
-fn window_row(row: &Row) -> Result<WindowRow, postgres::Error> {
+/// The columns of a [`WindowRow`] from `first` on: id, fetched_at, title,
+/// url, anchors, simhash, revision.
+fn window_row(row: &Row, first: usize) -> Result<WindowRow, postgres::Error> {
     Ok(WindowRow {
-        id: row.try_get(0)?,
-        fetched_at: row.try_get(1)?,
-        title: row.try_get(2)?,
-        url: row.try_get(3)?,
-        anchors: row.try_get(4)?,
-        simhash: row.try_get(5)?,
+        id: row.try_get(first)?,
+        fetched_at: row.try_get(first + 1)?,
+        title: row.try_get(first + 2)?,
+        url: row.try_get(first + 3)?,
+        anchors: row.try_get(first + 4)?,
+        simhash: row.try_get(first + 5)?,
+        revision: row.try_get(first + 6)?,
+    })
+}
+
+/// What `window_changes` reads, in one statement (one snapshot, one round
+/// trip, under the write lock): kind 0, an entry changed since `$2` and
+/// fetched at or after `$1`, as it is now; kind 1, one left without a
+/// fingerprint (never kept in a window); kind 2, one deleted
+/// (`entry_removals`); and last, kind 3, how far that reaches: the highest
+/// number on any entry, whatever its fetch time (an old entry edited is not
+/// read, and not read again next time either), and the transaction.
+///
+/// The anchors come by a subquery per row, not a join: prepared once, the
+/// statement soon runs on a generic plan, which guessed a ninth of the
+/// entries changed and hashed a scan of all of `entry_anchors` (growing with
+/// the database, where the rows changed since are a few).
+const WINDOW_CHANGES: &str = "SELECT CASE WHEN e.simhash IS NULL THEN 1 ELSE 0 END,
+            e.id, e.fetched_at, e.title, e.url,
+            (SELECT a.anchors FROM entry_anchors a WHERE a.entry_id = e.id),
+            COALESCE(e.simhash, 0), e.revision
+     FROM entries e
+     WHERE e.revision > $2 AND e.fetched_at COLLATE \"C\" >= $1
+     UNION ALL
+     SELECT 2, r.entry_id, r.fetched_at, NULL, NULL, NULL, 0, r.revision
+     FROM entry_removals r WHERE r.revision > $2
+     UNION ALL
+     SELECT 3, txid_current(), '', NULL, NULL, NULL, 0,
+            COALESCE((SELECT MAX(revision) FROM entries), 0)";
+
+/// `stories::window_changes`.
+pub(crate) fn window_changes(
+    pg: &Lent,
+    since: &str,
+    after: i64,
+    mut each: impl FnMut(Result<WindowChange, Option<i64>>),
+) -> Result<ChangesRead, PgError> {
+    let rows = pg.with(|s| {
+        let select = s.prepare(WINDOW_CHANGES)?;
+        s.client.query(&select, &[&since, &after])
+    })?;
+    let mut read = ChangesRead {
+        through: after,
+        transaction: 0,
+    };
+    for row in &rows {
+        let kind: i32 = row.try_get(0)?;
+        let id = || row.try_get::<_, i64>(1).ok();
+        match kind {
+            0 => each(
+                window_row(row, 1)
+                    .map(WindowChange::Entry)
+                    .map_err(|_| id()),
+            ),
+            1 | 2 => match id() {
+                Some(gone) => each(Ok(WindowChange::Gone(gone))),
+                None => each(Err(None)),
+            },
+            _ => read.transaction = row.try_get(1)?,
+        }
+        read.through = read.through.max(row.try_get(7)?);
+    }
+    Ok(read)
+}
+
+/// `stories::changes_reached`.
+pub(crate) fn changes_reached(pg: &Lent) -> Result<ChangesRead, PgError> {
+    pg.with(|s| {
+        let select = s.prepare("SELECT COALESCE(MAX(revision), 0), txid_current() FROM entries")?;
+        let row = s.client.query_one(&select, &[])?;
+        Ok(ChangesRead {
+            through: row.try_get(0)?,
+            transaction: row.try_get(1)?,
+        })
     })
 }
