@@ -184,7 +184,9 @@ CREATE TRIGGER feeds_schedule_updated AFTER UPDATE ON feeds
 -- therefore sees every change committed to those hosts before their locks
 -- were taken, each host's free slots are paired with its earliest due,
 -- unleased feeds, the oldest `wanted` of those are leased, and each host's
--- slots, due time and readiness are written back.
+-- slots, due time and readiness are written back. The feeds' rows are not
+-- locked before their update: the host's lock guards them (locking them
+-- first as well cost ~40 us a row, more than the update).
 CREATE FUNCTION feedsieve_lease(a_owner TEXT, a_due_by TEXT, a_wanted BIGINT, a_ttl_ms BIGINT,
                                 a_only_feeds BIGINT[])
 RETURNS TABLE (feed_id BIGINT, url TEXT, fetch_url TEXT, host TEXT, slot BIGINT, token BIGINT,
@@ -236,8 +238,7 @@ BEGIN
               AND (s.lease_expires_at IS NULL OR s.lease_expires_at <= now())
               AND (a_only_feeds IS NULL OR s.feed_id = ANY (a_only_feeds))
             ORDER BY s.due, s.feed_id
-            LIMIT h.capacity
-            FOR UPDATE OF s SKIP LOCKED) c
+            LIMIT h.capacity) c
     ),
     chosen AS MATERIALIZED (
         SELECT c.host_id, c.feed_id, h.free[c.n] - 1 AS slot
@@ -253,7 +254,11 @@ BEGIN
         SET lease_owner = a_owner, lease_token = t.token, lease_expires_at = v_expires,
             due = feedsieve_due_text(v_expires)
         FROM tokened t
-        WHERE s.feed_id = t.feed_id
+        -- The host's lock keeps these true; checked again all the same on
+        -- the row's newest version (a feed deleted or moved meanwhile), and
+        -- a row not taken here takes no slot: the slots follow `leased`.
+        WHERE s.feed_id = t.feed_id AND s.host_id = t.host_id AND s.enabled
+          AND (s.lease_expires_at IS NULL OR s.lease_expires_at <= now())
         RETURNING s.feed_id, t.host_id, t.slot, t.token
     ),
     slots AS MATERIALIZED (
