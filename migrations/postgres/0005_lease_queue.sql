@@ -191,10 +191,15 @@ CREATE FUNCTION feedsieve_lease(a_owner TEXT, a_due_by TEXT, a_wanted BIGINT, a_
                                 a_only_feeds BIGINT[])
 RETURNS TABLE (feed_id BIGINT, url TEXT, fetch_url TEXT, host TEXT, slot BIGINT, token BIGINT,
                expires_at TIMESTAMPTZ)
--- The planner's guesses for the slot arrays are far off (it takes each
--- array for a thousand rows), past JIT's threshold: compiling took 1.1 s
--- of a 1.2 s call on 2,000 feeds.
-LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+-- The planner's guesses here are far off: it takes each array for a
+-- thousand rows and the locked hosts for 10% of all, so its plans are
+-- costed in the millions. That crossed JIT's threshold (compiling took
+-- 1.1 s of a 1.2 s call on 2,000 feeds) and, at 10^6 feeds, chose hash
+-- joins over whole tables (2.1 s a call, spilling to disk). Every set here
+-- is a few dozen rows reached by key: nested loops over indexes, planned
+-- once (a generic plan: no planning at every call).
+LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan
+    SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
 #variable_conflict use_column
 DECLARE
     locked BIGINT[];
@@ -309,7 +314,9 @@ $$;
 CREATE FUNCTION feedsieve_renew(a_owner TEXT, a_tokens BIGINT[], a_hosts TEXT[], a_slots BIGINT[],
                                 a_feeds BIGINT[], a_ttl_ms BIGINT)
 RETURNS TABLE (token BIGINT, expires_at TIMESTAMPTZ)
-LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+-- As feedsieve_lease: a few rows reached by key.
+LANGUAGE plpgsql SET jit = off SET plan_cache_mode = force_generic_plan
+    SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = off AS $$
 #variable_conflict use_column
 DECLARE
     v_expires TIMESTAMPTZ := now() + a_ttl_ms * interval '1 millisecond';
