@@ -129,7 +129,7 @@ macro_rules! reap_dead {
 
 /// Registers a daemon sharing this database (its host name and process id,
 /// for `feedsieve fleet`); returns its id, the owner its leases carry.
-/// Removes dead daemons on the way ([`reap_dead`]).
+/// Removes dead daemons on the way (`reap_dead!`).
 pub fn register(
     client: &mut impl GenericClient,
     host_name: &str,
@@ -148,7 +148,7 @@ pub fn register(
 
 /// Records that `daemon` is alive (the database's clock), and removes dead
 /// daemons; false when it is not registered (removed by [`deregister`], or
-/// by another daemon after a long silence: [`reap_dead`]).
+/// by another daemon after a long silence: `reap_dead!`).
 pub fn heartbeat(client: &mut impl GenericClient, daemon: &str) -> Result<bool, PgError> {
     let n = client.execute(
         concat!(
