@@ -322,7 +322,7 @@ async fn three_daemons_one_killed_again_and_again_fetch_every_entry_once_and_nev
     );
     // Every lease ended: nothing is held after the last daemon stopped.
     assert_eq!(
-        count("SELECT COUNT(*) FROM feeds WHERE lease_owner IS NOT NULL"),
+        count("SELECT COUNT(*) FROM feed_schedule WHERE lease_owner IS NOT NULL"),
         "0"
     );
     assert!(kills >= 3, "{kills} kills");

@@ -32,6 +32,11 @@ fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// A time as the schedule holds it.
+fn store_time(time: DateTime<Utc>) -> String {
+    feedsieve::store::timestamp(time)
+}
+
 /// A fixed "now" for the test of due times, which involves no expiry.
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap()
@@ -276,7 +281,7 @@ fn eight_daemons_share_two_thousand_feeds_without_overlap() {
         scalar(
             &mut client,
             &format!(
-                "SELECT COUNT(*) FROM feeds WHERE next_fetch_at = '{LATER}' AND lease_owner IS NULL"
+                "SELECT COUNT(*) FROM feed_schedule WHERE due = '{LATER}' AND lease_owner IS NULL"
             )
         ),
         FEEDS as i64
@@ -333,7 +338,7 @@ fn an_expired_lease_is_taken_over_and_the_old_holder_is_refused() {
     );
     let row = client
         .query_one(
-            "SELECT next_fetch_at, lease_owner, lease_token FROM feeds WHERE id = $1",
+            "SELECT due, lease_owner, lease_token FROM feed_schedule WHERE feed_id = $1",
             &[&old[0].feed_id],
         )
         .unwrap();
@@ -533,32 +538,40 @@ fn the_per_host_limit_holds_fleet_wide() {
     let first = leases::register(&mut client, "machine-a", 1).unwrap();
     let second = leases::register(&mut client, "machine-b", 2).unwrap();
 
-    // Three of the busy host at most, though 50 are asked for (the quiet
-    // host's feed is due after the busy host's whole backlog, beyond what
-    // one call reads).
+    // Three of the busy host at most, though 50 are asked for; the quiet
+    // host's feed, due after the busy host's whole backlog, is not starved
+    // behind it: the lease walks hosts, not feeds.
     let a = leases::lease_due(&mut client, &first, now(), 50, Duration::from_secs(60)).unwrap();
-    assert_eq!(a.len(), 3);
-    assert!(a.iter().all(|l| l.host == "busy.example"));
-    // The quiet host's feed is not starved behind that backlog: the next
-    // call skips the busy host's 297 other due feeds.
-    let quiet =
-        leases::lease_due(&mut client, &second, now(), 50, Duration::from_secs(60)).unwrap();
-    assert_eq!(quiet.len(), 1);
-    assert_eq!(quiet[0].host, "quiet.example");
+    assert_eq!(a.len(), 4);
+    let busy: Vec<&Lease> = a.iter().filter(|l| l.host == "busy.example").collect();
+    assert_eq!(busy.len(), 3);
+    assert_eq!(a[3].host, "quiet.example", "oldest due first");
+    // A host whose slots are all taken leaves the queue until one frees:
+    // its 297 other due feeds cost the next calls nothing.
+    let ready = |client: &mut postgres::Client, host: &str| -> Option<String> {
+        client
+            .query_one("SELECT ready FROM lease_hosts WHERE host = $1", &[&host])
+            .unwrap()
+            .get(0)
+    };
+    let busy_ready = ready(&mut client, "busy.example").unwrap();
+    assert!(busy_ready > store_time(now()), "{busy_ready}");
     assert_eq!(
         leases::lease_due(&mut client, &second, now(), 50, Duration::from_secs(60)).unwrap(),
         vec![]
     );
-    // One released: one slot for the other daemon, the same slot.
+    // One released: one slot for the other daemon, the same slot, and the
+    // host is back in the queue at once.
     assert_eq!(
-        leases::release(&mut client, &a[0], Some(LATER)).unwrap(),
+        leases::release(&mut client, busy[0], Some(LATER)).unwrap(),
         Released::Released
     );
+    assert_eq!(ready(&mut client, "busy.example").as_deref(), Some(PAST));
     let b = leases::lease_due(&mut client, &second, now(), 50, Duration::from_secs(60)).unwrap();
     assert_eq!(b.len(), 1);
     assert_eq!(b[0].host, "busy.example");
-    assert_eq!(b[0].slot, a[0].slot);
-    for lease in a[1..].iter().chain(&b).chain(&quiet) {
+    assert_eq!(b[0].slot, busy[0].slot);
+    for lease in a.iter().filter(|l| l.token != busy[0].token).chain(&b) {
         assert_eq!(
             leases::release(&mut client, lease, Some(LATER)).unwrap(),
             Released::Released
@@ -568,7 +581,7 @@ fn the_per_host_limit_holds_fleet_wide() {
     // Then 8 daemons at once over the rest: never more than 3 in flight.
     let remaining = scalar(
         &mut client,
-        &format!("SELECT COUNT(*) FROM feeds WHERE next_fetch_at <> '{LATER}'"),
+        &format!("SELECT COUNT(*) FROM feed_schedule WHERE due <> '{LATER}'"),
     ) as usize;
     let done = AtomicUsize::new(0);
     let log = Mutex::new(Vec::new());
@@ -582,23 +595,64 @@ fn the_per_host_limit_holds_fleet_wide() {
     assert_never_overlapping(&log, 3);
     assert_eq!(done.load(Ordering::SeqCst), remaining);
 
-    // Lowered to one: the other slots go, and one feed a host is leased
-    // (all due alike, the quiet host's feed comes after the busy host's
-    // 300, past the 100 candidates one call of 50 locks: the next call's).
+    // Lowered to one while three leases are held: none is stranded. Each
+    // is renewed and released as before, and the host takes no new lease
+    // until its live leases number fewer than one. (A release sets when the
+    // feed may be leased again, not the feed's `next_fetch_at`: the write
+    // of its fetch does. Here the feed list's write makes them all due.)
+    client
+        .execute(
+            "UPDATE feeds SET next_fetch_at = '2000-01-01T10:00:00Z'",
+            &[],
+        )
+        .unwrap();
+    let mut three =
+        leases::lease_due(&mut client, &first, now(), 3, Duration::from_secs(60)).unwrap();
+    assert_eq!(three.len(), 3);
+    assert!(three.iter().all(|l| l.host == "busy.example"));
     leases::set_per_host(&mut client, 1).unwrap();
+    let tokens: BTreeSet<i64> = three.iter().map(|l| l.token).collect();
+    let renewed = leases::renew(&mut client, &first, &mut three, Duration::from_secs(60)).unwrap();
+    assert_eq!(renewed.into_iter().collect::<BTreeSet<_>>(), tokens);
+    let others =
+        leases::lease_due(&mut client, &second, now(), 50, Duration::from_secs(60)).unwrap();
+    let hosts: Vec<&str> = others.iter().map(|l| l.host.as_str()).collect();
+    assert_eq!(
+        hosts,
+        ["quiet.example"],
+        "the busy host is over its new limit"
+    );
+    // The highest slots first: the host stays full while one lease is held.
+    three.sort_by_key(|l| std::cmp::Reverse(l.slot));
+    for (i, lease) in three.iter().enumerate() {
+        assert_eq!(
+            leases::release(&mut client, lease, None).unwrap(),
+            Released::Released
+        );
+        let got =
+            leases::lease_due(&mut client, &second, now(), 50, Duration::from_secs(60)).unwrap();
+        if i + 1 < three.len() {
+            assert_eq!(
+                got,
+                vec![],
+                "a lease past the limit of one after {} releases",
+                i + 1
+            );
+        } else {
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0].host, "busy.example");
+            assert_eq!(got[0].slot, 0);
+        }
+    }
+    // Slots past the limit are dropped once free.
     assert_eq!(
         scalar(
             &mut client,
-            "SELECT COUNT(*) FROM host_slots WHERE host = 'busy.example'"
+            "SELECT count(*) FROM lease_hosts, unnest(slot_tokens) t
+             WHERE host = 'busy.example' AND t IS NOT NULL"
         ),
         1
     );
-    client
-        .execute("UPDATE feeds SET next_fetch_at = $1", &[&PAST])
-        .unwrap();
-    let one = leases::lease_due(&mut client, &first, now(), 50, Duration::from_secs(60)).unwrap();
-    let hosts: Vec<&str> = one.iter().map(|l| l.host.as_str()).collect();
-    assert_eq!(hosts, ["busy.example"]);
 }
 
 #[test]
@@ -635,9 +689,9 @@ fn the_host_follows_the_url_a_fetch_goes_to() {
     assert_eq!(
         scalar(
             &mut client,
-            "SELECT COUNT(*) FROM host_slots WHERE host = 'new.example'"
+            "SELECT COUNT(*) FROM lease_hosts WHERE host = 'new.example'"
         ),
-        2
+        1
     );
     let me = leases::register(&mut client, "machine-a", 1).unwrap();
     let leased = leases::lease_due(&mut client, &me, now(), 10, Duration::from_secs(60)).unwrap();
@@ -651,7 +705,7 @@ fn the_host_follows_the_url_a_fetch_goes_to() {
 }
 
 #[test]
-fn migration_3_gives_existing_feeds_their_hosts_and_slots() {
+fn migrations_3_and_5_carry_existing_feeds_and_a_held_lease_over() {
     let db = pg::database();
     let mut client = connect(&db.url).unwrap();
     migrate::run_up_to(&mut client, 2).unwrap();
@@ -662,15 +716,130 @@ fn migration_3_gives_existing_feeds_their_hosts_and_slots() {
              ('https://b.example/1', 'x', NULL)",
         )
         .unwrap();
-    assert_eq!(migrate::run_up_to(&mut client, 3).unwrap(), 1);
-    assert_eq!(
-        scalar(&mut client, "SELECT COUNT(*) FROM host_slots"),
-        4,
-        "two slots for each of two hosts"
-    );
+    assert_eq!(migrate::run_up_to(&mut client, 4).unwrap(), 2);
+    // A lease version 3 granted, held across the upgrade.
+    client
+        .batch_execute(
+            "UPDATE feeds SET lease_owner = 'old-daemon', lease_token = 7,
+                 lease_expires_at = now() + interval '1 hour',
+                 next_fetch_at = '2999-01-01T00:00:00Z'
+             WHERE url = 'https://a.example/1';
+             UPDATE host_slots SET feed_id = (SELECT id FROM feeds WHERE url = 'https://a.example/1'),
+                 token = 7, expires_at = now() + interval '1 hour'
+             WHERE host = 'a.example' AND slot = 0",
+        )
+        .unwrap();
+    assert_eq!(migrate::run(&mut client).unwrap(), 1);
+    let held = leases::held_by(&mut client, None).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!((held[0].owner.as_str(), held[0].token), ("old-daemon", 7));
+    // The other two feeds are leased; the held one's slot stays taken.
     let me = leases::register(&mut client, "machine-a", 1).unwrap();
     let leased = leases::lease_due(&mut client, &me, now(), 10, Duration::from_secs(60)).unwrap();
-    assert_eq!(leased.len(), 3);
+    let urls: BTreeSet<&str> = leased.iter().map(|l| l.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        BTreeSet::from(["https://a.example/2", "https://b.example/1"])
+    );
+    let on_a = leased.iter().find(|l| l.host == "a.example").unwrap();
+    assert_eq!(on_a.slot, 1);
+    // The old holder ends its lease as before.
+    let old = Lease {
+        feed_id: held[0].feed_id,
+        url: held[0].url.clone(),
+        fetch_url: None,
+        host: "a.example".into(),
+        slot: 0,
+        token: 7,
+        expires_at: held[0].expires_at.clone(),
+        valid_until: Instant::now(),
+    };
+    assert_eq!(
+        leases::release(&mut client, &old, None).unwrap(),
+        Released::Released
+    );
+    let again = leases::lease_due(
+        &mut client,
+        &me,
+        now() + chrono::Duration::seconds(2),
+        10,
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].url, "https://a.example/1");
+    assert_eq!(again[0].slot, 0);
+}
+
+#[test]
+fn a_living_daemon_removes_the_dead_from_the_fleet() {
+    let (_db, mut client) = database();
+    insert_feeds(&mut client, &due_feeds(1, 1));
+    // One daemon renews with a 100 ms ttl, then dies silently.
+    let dead = leases::register(&mut client, "machine-a", 1).unwrap();
+    let mut held =
+        leases::lease_due(&mut client, &dead, now(), 1, Duration::from_millis(100)).unwrap();
+    assert_eq!(
+        leases::renew(&mut client, &dead, &mut held, Duration::from_millis(100)).unwrap(),
+        vec![held[0].token]
+    );
+    // Another never renewed anything: its ttl is unknown, so only a long
+    // silence (ten minutes) counts as death.
+    let quiet = leases::register(&mut client, "machine-b", 2).unwrap();
+    let living = leases::register(&mut client, "machine-c", 3).unwrap();
+    let ids = |client: &mut postgres::Client| -> BTreeSet<String> {
+        leases::daemons(client)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    assert_eq!(ids(&mut client).len(), 3);
+    // Silent for less than four of its ttls: still listed.
+    std::thread::sleep(Duration::from_millis(250));
+    assert!(leases::heartbeat(&mut client, &living).unwrap());
+    assert!(ids(&mut client).contains(&dead));
+    // Past four ttls: a living daemon's heartbeat removes it.
+    std::thread::sleep(Duration::from_millis(250));
+    assert!(leases::heartbeat(&mut client, &living).unwrap());
+    assert_eq!(
+        ids(&mut client),
+        BTreeSet::from([quiet.clone(), living.clone()])
+    );
+    assert!(!leases::heartbeat(&mut client, &dead).unwrap());
+    // Its lease expired long ago; another daemon takes the feed over.
+    let taken = leases::lease_due(
+        &mut client,
+        &living,
+        now() + chrono::Duration::seconds(2),
+        1,
+        Duration::from_secs(60),
+    )
+    .unwrap();
+    assert_eq!(taken.len(), 1);
+    // A register removes the dead too, as a renew does.
+    client
+        .execute(
+            "UPDATE daemons SET heartbeat_at = now() - interval '11 minutes' WHERE id = $1",
+            &[&quiet],
+        )
+        .unwrap();
+    let newcomer = leases::register(&mut client, "machine-d", 4).unwrap();
+    assert_eq!(
+        ids(&mut client),
+        BTreeSet::from([living.clone(), newcomer.clone()])
+    );
+    client
+        .execute(
+            "UPDATE daemons SET heartbeat_at = now() - interval '1 second', lease_ttl_ms = 100
+             WHERE id = $1",
+            &[&living],
+        )
+        .unwrap();
+    // ...and a renew (this one renews nothing: the lease is another's).
+    let mut theirs = taken;
+    leases::renew(&mut client, &newcomer, &mut theirs, Duration::from_secs(60)).unwrap();
+    assert_eq!(ids(&mut client), BTreeSet::from([newcomer]));
 }
 
 fn feedsieve(args: &[&str]) -> std::process::Output {

@@ -1,18 +1,23 @@
 //! Feed leases on PostgreSQL (issue 19): how a fleet of daemons sharing one
 //! database divides the due feeds so that no feed is ever fetched by two at
-//! once and per-host politeness holds fleet-wide (migration 0003 has the
-//! columns and tables). The daemon's scheduler calls these through `store/`;
-//! `feedsieve fleet` reads [`fleet`]. It runs the lease statements and never
-//! decides when a feed is due next: the caller passes that in. Its functions
-//! are public so that tests/ and benches/ drive them against a real server.
+//! once and per-host politeness holds fleet-wide (migration 0005 has the
+//! tables and the statements' functions: `feed_schedule`, one narrow row a
+//! feed, and `lease_hosts`, the queue of hosts with their slots). The
+//! daemon's scheduler calls these through `store/`; `feedsieve fleet` reads
+//! [`fleet`]. It runs the lease statements and never decides when a feed is
+//! due next: the caller passes that in. Its functions are public so that
+//! tests/ and benches/ drive them against a real server.
 //!
 //! The rules every statement here keeps:
 //! * A feed is leased only when it is enabled, due, and holds no live lease,
-//!   and only together with a free slot of its host (`host_slots`: `per_host`
-//!   a host, `lease_settings`): both rows are locked `FOR UPDATE SKIP LOCKED`,
-//!   so daemons leasing at once skip each other's rows instead of waiting, and
-//!   a row another daemon changed since this statement's snapshot is checked
-//!   again, in its newest version, before it is taken.
+//!   and only together with a free slot of its host (at most `per_host`
+//!   live leases a host, `lease_settings`). The lease locks hosts `FOR NO KEY
+//!   UPDATE SKIP LOCKED`, so daemons leasing at once take different hosts
+//!   instead of waiting, and every statement that changes a host's slots or
+//!   its feeds' leases (lease, renew, release, and the triggers that follow
+//!   `feeds`' writes) locks the host's row first, before any feed's row: what
+//!   a lease reads of a host it locked stays true until it commits, and no
+//!   two statements wait on each other in opposite orders.
 //! * Expiry is the database's clock (`now()`), never a daemon's. Every daemon
 //!   judges expiry by one clock, so clock skew between machines cannot make a
 //!   lease look expired to one daemon while its holder still counts on it.
@@ -24,14 +29,17 @@
 //!   expired and was taken is refused, and never overwrites the newer
 //!   holder's record. The feed and its host slot carry the same token and
 //!   expiry, and are renewed together or not at all.
-//! * Due-ness compares the `now` the caller passes with `next_fetch_at`,
-//!   which daemons wrote from their own clocks: skew there moves a fetch by
-//!   the skew, which costs punctuality, never safety. A leased feed's
-//!   `next_fetch_at` is its lease's expiry (the database's clock, rounded up
-//!   to the second), so the index of due feeds does not hold the feeds in
-//!   flight at its head; a daemon whose clock runs fast sees such a feed due
-//!   early and is refused by the expiry test, one whose clock runs slow
-//!   takes an abandoned feed over late, and other daemons take it first.
+//! * Due-ness compares the `now` the caller passes with the feed's due time
+//!   (`next_fetch_at`), which daemons wrote from their own clocks: skew there
+//!   moves a fetch by the skew, which costs punctuality, never safety. While
+//!   a feed is leased its schedule's due time is its lease's expiry (the
+//!   database's clock, rounded up to the second), so a feed whose holder died
+//!   falls due when its lease ends; a daemon whose clock runs fast sees such
+//!   a feed due early and is refused by the expiry test.
+//! * A host's place in the queue (`lease_hosts.ready`) is never later than
+//!   when it can next lease a feed: early costs one look, late would delay
+//!   its feeds, so whatever makes a feed due earlier or frees a slot moves it
+//!   back.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -40,24 +48,6 @@ use chrono::{DateTime, Utc};
 use postgres::GenericClient;
 
 use super::{PgError, Pool, is_url};
-
-/// A timestamp as `next_fetch_at` holds it (RFC 3339 UTC, whole seconds),
-/// rounded up: never before the time itself.
-macro_rules! due_text {
-    ($time:literal) => {
-        concat!(
-            "to_char(date_trunc('second', (",
-            $time,
-            ") + interval '999999 microseconds') AT TIME ZONE 'UTC', \
-             'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-        )
-    };
-}
-
-/// How many due feeds the lease statement locks for each one it may lease:
-/// room for hosts that have fewer free slots than due feeds (each costs a
-/// locked row, ~10 µs at 10^6 feeds on the bench's machine).
-const SCAN_FACTOR: i64 = 2;
 
 /// A timestamp column as RFC 3339 UTC text with milliseconds.
 macro_rules! utc_text {
@@ -118,25 +108,54 @@ fn bigint(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Removes the daemons silent for more than four times the lease ttl they
+/// last renewed with (ten minutes when they never renewed one, their ttl
+/// unknown): they died without deregistering (killed, machine lost), and
+/// `feedsieve fleet` lists the living. Their leases expired long before, and
+/// nothing else names a daemon's row. A CTE run ahead of every register,
+/// heartbeat and renew; never removes the daemon named by `$except`.
+macro_rules! reap_dead {
+    ($except:literal) => {
+        concat!(
+            "reaped AS (
+            DELETE FROM daemons
+            WHERE heartbeat_at < now() - coalesce(lease_ttl_ms * 4, 600000) * interval '1 millisecond'
+              AND id <> ",
+            $except,
+            ")"
+        )
+    };
+}
+
 /// Registers a daemon sharing this database (its host name and process id,
 /// for `feedsieve fleet`); returns its id, the owner its leases carry.
+/// Removes dead daemons on the way (`reap_dead!`).
 pub fn register(
     client: &mut impl GenericClient,
     host_name: &str,
     pid: u32,
 ) -> Result<String, PgError> {
     let row = client.query_one(
-        "INSERT INTO daemons (host_name, pid) VALUES ($1, $2) RETURNING id",
+        concat!(
+            "WITH ",
+            reap_dead!("''"),
+            " INSERT INTO daemons (host_name, pid) VALUES ($1, $2) RETURNING id"
+        ),
         &[&host_name, &i64::from(pid)],
     )?;
     Ok(row.try_get(0)?)
 }
 
-/// Records that `daemon` is alive (the database's clock); false when it is
-/// not registered (removed by [`deregister`]).
+/// Records that `daemon` is alive (the database's clock), and removes dead
+/// daemons; false when it is not registered (removed by [`deregister`], or
+/// by another daemon after a long silence: `reap_dead!`).
 pub fn heartbeat(client: &mut impl GenericClient, daemon: &str) -> Result<bool, PgError> {
     let n = client.execute(
-        "UPDATE daemons SET heartbeat_at = now() WHERE id = $1",
+        concat!(
+            "WITH ",
+            reap_dead!("$1"),
+            " UPDATE daemons SET heartbeat_at = now() WHERE id = $1"
+        ),
         &[&daemon],
     )?;
     Ok(n == 1)
@@ -150,103 +169,44 @@ pub fn deregister(client: &mut impl GenericClient, daemon: &str) -> Result<(), P
 }
 
 /// Sets how many feeds of one host may be leased at once, fleet-wide
-/// (`[fetch] per_host`; 2 until set). Raising it adds slots to every host;
-/// lowering it removes the higher slots, and a lease holding one of those
-/// keeps its feed until it ends but cannot be renewed.
+/// (`[fetch] per_host`; 2 until set). The rule that keeps it sound whichever
+/// daemon sets it: a host takes a new lease only while its live leases,
+/// on whatever slot, number fewer than `per_host`. Raising it frees slots at
+/// once; lowering it takes no lease away: a lease on a slot past the new
+/// limit is renewed and released as any other, and its slot is dropped once
+/// it is free, so the host is back within the limit when the extra leases
+/// end, and never further over it than it was.
 pub fn set_per_host(client: &mut postgres::Client, per_host: u32) -> Result<(), PgError> {
     let per_host = i64::from(per_host.max(1));
-    let mut tx = client.transaction()?;
-    tx.execute("UPDATE lease_settings SET per_host = $1", &[&per_host])?;
-    tx.execute(
-        "INSERT INTO host_slots (host, slot)
-         SELECT h.host, s.slot
-         FROM (SELECT DISTINCT host FROM feeds) h
-         CROSS JOIN generate_series(0, $1::bigint - 1) AS s (slot)
-         ON CONFLICT DO NOTHING",
+    // Hosts whose slots were all taken may have room now: they look again.
+    client.execute(
+        "WITH changed AS (
+            UPDATE lease_settings SET per_host = $1 WHERE per_host <> $1 RETURNING 1
+        )
+        UPDATE lease_hosts SET full_until = ''
+        WHERE full_until <> '' AND EXISTS (SELECT 1 FROM changed)",
         &[&per_host],
     )?;
-    tx.execute("DELETE FROM host_slots WHERE slot >= $1", &[&per_host])?;
-    tx.commit()?;
     Ok(())
 }
 
-/// The lease statement: due, unleased feeds oldest first, each paired with a
-/// free slot of its host, all taken at once for `$1` with a `$4` ms ttl.
-///
-/// `candidates` walks the index of due feeds oldest first and locks up to
-/// [`SCAN_FACTOR`] × limit of them whose host has a free slot in this
-/// snapshot (a host whose slots are all taken is skipped, or its backlog
-/// would fill every batch), skipping rows another daemon has locked and
-/// checking each again in its newest version, so leasers running at once
-/// each go on past the others' rows. `free_slots` locks the free slots of
-/// their hosts the same way, and the n-th candidate of a host takes its n-th
-/// locked free slot; candidates left without a slot are unlocked at commit.
-/// (Reading the candidates first without locks, to keep no more of a host
-/// than its free slots, then locking them, left leasers running at once
-/// with the same rows and short batches: 481 of 600 calls at 16 leasers.)
-///
-/// A leased feed's `next_fetch_at` moves to its lease's expiry: the index of
-/// due feeds no longer holds it near its head while it is in flight (the
-/// lease statement would read past every lease held, at every call), and a
-/// feed whose holder died falls due again when its lease ends.
-const LEASE_DUE: &str = concat!(
-    "WITH candidates AS MATERIALIZED (
-        SELECT f.id, f.host, coalesce(f.next_fetch_at, '') AS due
-        FROM feeds f
-        WHERE f.enabled
-          AND coalesce(f.next_fetch_at, '') <= $2
-          AND ($6::bigint[] IS NULL OR f.id = ANY ($6::bigint[]))
-          AND (f.lease_expires_at IS NULL OR f.lease_expires_at <= now())
-          AND EXISTS (SELECT 1 FROM host_slots s
-                      WHERE s.host = f.host
-                        AND (s.expires_at IS NULL OR s.expires_at <= now()))
-        ORDER BY coalesce(f.next_fetch_at, ''), f.id
-        LIMIT $3::bigint * $5::bigint
-        FOR UPDATE OF f SKIP LOCKED
-    ),
-    free_slots AS MATERIALIZED (
-        SELECT s.host, s.slot
-        FROM host_slots s
-        WHERE s.host IN (SELECT c.host FROM candidates c)
-          AND (s.expires_at IS NULL OR s.expires_at <= now())
-        FOR UPDATE SKIP LOCKED
-    ),
-    paired AS MATERIALIZED (
-        SELECT c.id, c.host, s.slot
-        FROM (SELECT id, host, due,
-                     row_number() OVER (PARTITION BY host ORDER BY due, id) AS n
-              FROM candidates) c
-        JOIN (SELECT host, slot, row_number() OVER (PARTITION BY host ORDER BY slot) AS n
-              FROM free_slots) s ON s.host = c.host AND s.n = c.n
-        ORDER BY c.due, c.id
-        LIMIT $3::bigint
-    ),
-    tokened AS MATERIALIZED (
-        SELECT p.id, p.host, p.slot, nextval('lease_tokens') AS token FROM paired p
-    ),
-    slots_taken AS (
-        UPDATE host_slots s
-        SET feed_id = t.id, token = t.token,
-            expires_at = now() + $4::bigint * interval '1 millisecond'
-        FROM tokened t
-        WHERE s.host = t.host AND s.slot = t.slot
-    )
-    UPDATE feeds f
-    SET lease_owner = $1, lease_token = t.token,
-        lease_expires_at = now() + $4::bigint * interval '1 millisecond',
-        next_fetch_at = ",
-    due_text!("now() + $4::bigint * interval '1 millisecond'"),
-    "
-    FROM tokened t
-    WHERE f.id = t.id
-    RETURNING f.id, f.url, f.fetch_url, f.host, t.slot, t.token, ",
-    utc_text!("f.lease_expires_at")
-);
-
 /// Leases up to `limit` due feeds (`next_fetch_at` at or before `now`, or
-/// never fetched) to `daemon` for `ttl`, oldest due first, in one statement.
-/// Fewer (or none) when fewer are due, held by others, or their hosts have
-/// no free slot.
+/// never fetched) to `daemon` for `ttl`, oldest due first, in one statement
+/// (`feedsieve_lease`, migration 0005). Fewer (or none) when fewer are due,
+/// held by others, or their hosts have no free slot.
+///
+/// The statement walks hosts, not feeds: the queue of hosts that are ready
+/// (a feed due, a slot free), oldest first, `limit` of them locked `FOR NO
+/// KEY UPDATE SKIP LOCKED`, so leasers running at once take different hosts
+/// instead of waiting. A host whose slots are all taken is out of the queue
+/// until a slot frees, so its backlog costs nothing, however long. Then, in
+/// a second statement that sees everything committed to those hosts before
+/// their locks were taken, each host's free slots go to its earliest due
+/// feeds (read off the index of its own feeds), and each leased feed's
+/// narrow `feed_schedule` row, not its `feeds` row, is written. Every
+/// statement that changes a host's slots or its feeds' leases locks the
+/// host's row first, so what the second statement reads of a locked host
+/// stays true until it commits.
 pub fn lease_due(
     client: &mut impl GenericClient,
     daemon: &str,
@@ -289,19 +249,16 @@ fn lease_where(
 ) -> Result<Vec<Lease>, PgError> {
     let sent = Instant::now();
     let rows = client.query(
-        LEASE_DUE,
-        &[
-            &daemon,
-            &due,
-            &bigint(limit),
-            &millis(ttl),
-            &SCAN_FACTOR,
-            &ids,
-        ],
+        concat!(
+            "SELECT feed_id, url, fetch_url, host, slot, token, ",
+            utc_text!("expires_at"),
+            " FROM feedsieve_lease($1, $2, $3, $4, $5)"
+        ),
+        &[&daemon, &due, &bigint(limit), &millis(ttl), &ids],
     )?;
     let valid_until = sent + ttl;
-    let mut leases = rows
-        .iter()
+    // In token order: tokens are drawn in due order.
+    rows.iter()
         .map(|row| {
             Ok(Lease {
                 feed_id: row.try_get(0)?,
@@ -314,28 +271,27 @@ fn lease_where(
                 valid_until,
             })
         })
-        .collect::<Result<Vec<_>, PgError>>()?;
-    // Tokens are drawn in due order.
-    leases.sort_by_key(|l| l.token);
-    Ok(leases)
+        .collect()
 }
 
-/// How many enabled feeds are due by `now` and not leased (a leased feed's
-/// `next_fetch_at` is its lease's expiry): the fleet's queue, for
-/// `/metrics`. Walks the index of due feeds.
+/// How many enabled feeds are due by `now` and not leased: the fleet's
+/// queue, for `/metrics`. Walks the index of unleased due feeds (a feed whose
+/// holder died counts again once its lease is taken over or released).
 pub fn due_count(client: &mut impl GenericClient, now: DateTime<Utc>) -> Result<i64, PgError> {
     let row = client.query_one(
-        "SELECT count(*) FROM feeds WHERE enabled AND coalesce(next_fetch_at, '') <= $1",
+        "SELECT count(*) FROM feed_schedule
+         WHERE enabled AND lease_owner IS NULL AND due <= $1",
         &[&crate::store::timestamp(now)],
     )?;
     Ok(row.try_get(0)?)
 }
 
 /// Extends, by `ttl` from now, those of `leases` that `daemon` still holds
-/// (same token: not expired and taken since), and beats its heartbeat.
-/// A feed's lease is extended only with its host slot's. Returns the tokens
-/// renewed; each of those leases' `valid_until` moves on. A lease missing
-/// from the answer is lost: its holder must stop and drop its work.
+/// (same token: not expired and taken since), and beats its heartbeat
+/// (recording the ttl, by which a silent daemon is judged dead). A feed's
+/// lease is extended only with its host slot's. Returns the tokens renewed;
+/// each of those leases' `valid_until` moves on. A lease missing from the
+/// answer is lost: its holder must stop and drop its work.
 pub fn renew(
     client: &mut impl GenericClient,
     daemon: &str,
@@ -346,32 +302,16 @@ pub fn renew(
     let tokens: Vec<i64> = leases.iter().map(|l| l.token).collect();
     let hosts: Vec<&str> = leases.iter().map(|l| l.host.as_str()).collect();
     let slots: Vec<i64> = leases.iter().map(|l| l.slot).collect();
+    let feeds: Vec<i64> = leases.iter().map(|l| l.feed_id).collect();
     let rows = client.query(
         concat!(
-            "WITH wanted AS (
-                SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[]) AS w (token, host, slot)
-            ),
-            slots_renewed AS (
-                UPDATE host_slots s
-                SET expires_at = now() + $5::bigint * interval '1 millisecond'
-                FROM wanted w
-                WHERE s.host = w.host AND s.slot = w.slot AND s.token = w.token
-                RETURNING s.token, s.feed_id
-            ),
-            beat AS (
-                UPDATE daemons SET heartbeat_at = now() WHERE id = $1
-            )
-            UPDATE feeds f
-            SET lease_expires_at = now() + $5::bigint * interval '1 millisecond',
-                next_fetch_at = ",
-            due_text!("now() + $5::bigint * interval '1 millisecond'"),
-            "
-            FROM slots_renewed s
-            WHERE f.id = s.feed_id AND f.lease_token = s.token AND f.lease_owner = $1
-            RETURNING f.lease_token, ",
-            utc_text!("f.lease_expires_at")
+            "WITH ",
+            reap_dead!("$1"),
+            " SELECT token, ",
+            utc_text!("expires_at"),
+            " FROM feedsieve_renew($1, $2, $3, $4, $5, $6)"
         ),
-        &[&daemon, &tokens, &hosts, &slots, &millis(ttl)],
+        &[&daemon, &tokens, &hosts, &slots, &feeds, &millis(ttl)],
     )?;
     let mut renewed = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -394,10 +334,10 @@ pub fn released(client: &mut impl GenericClient, leases: &[Lease]) -> Result<Vec
     let ids: Vec<i64> = leases.iter().map(|l| l.feed_id).collect();
     let tokens: Vec<i64> = leases.iter().map(|l| l.token).collect();
     let rows = client.query(
-        "SELECT f.lease_token FROM feeds f
+        "SELECT s.lease_token FROM feed_schedule s
          JOIN unnest($1::bigint[], $2::bigint[]) AS w (id, token)
-           ON f.id = w.id AND f.lease_token = w.token
-         WHERE f.lease_owner IS NULL",
+           ON s.feed_id = w.id AND s.lease_token = w.token
+         WHERE s.lease_owner IS NULL",
         &[&ids, &tokens],
     )?;
     rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
@@ -408,31 +348,15 @@ pub fn released(client: &mut impl GenericClient, leases: &[Lease]) -> Result<Vec
 /// (`next_fetch_at`: RFC 3339 UTC; `None`: due at once, for a lease given
 /// back unworked). A superseded lease changes nothing of the feed. Runs on a
 /// transaction as well as a client, so a caller can make its write of the
-/// fetch's results depend on the outcome.
+/// fetch's results depend on the outcome. The feed's own `next_fetch_at` is
+/// the write's to set: this sets when the lease statement may take it.
 pub fn release(
     client: &mut impl GenericClient,
     lease: &Lease,
     next_fetch_at: Option<&str>,
 ) -> Result<Released, PgError> {
-    // The slot goes back whatever the feed's outcome: a slot with this
-    // token is held by this lease and nobody else.
     let released = client.query_one(
-        concat!(
-            "WITH slot_freed AS (
-            UPDATE host_slots SET feed_id = NULL, token = NULL, expires_at = NULL
-            WHERE host = $3 AND slot = $4 AND token = $2
-        ),
-        released AS (
-            UPDATE feeds
-            SET lease_owner = NULL, lease_expires_at = NULL,
-                next_fetch_at = coalesce($5, ",
-            due_text!("now()"),
-            ")
-            WHERE id = $1 AND lease_token = $2
-            RETURNING id
-        )
-        SELECT EXISTS (SELECT 1 FROM released)"
-        ),
+        "SELECT feedsieve_release($1, $2, $3, $4, $5)",
         &[
             &lease.feed_id,
             &lease.token,
@@ -447,7 +371,7 @@ pub fn release(
     // Refused (the rare path): who holds the feed now, read afresh.
     let now = client.query_opt(
         "SELECT CASE WHEN lease_expires_at > now() THEN lease_owner END, lease_token
-         FROM feeds WHERE id = $1",
+         FROM feed_schedule WHERE feed_id = $1",
         &[&lease.feed_id],
     )?;
     Ok(match now {
@@ -481,12 +405,12 @@ pub fn held_by(
 ) -> Result<Vec<HeldLease>, PgError> {
     let rows = client.query(
         concat!(
-            "SELECT lease_owner, id, coalesce(fetch_url, url), host, lease_token, ",
-            utc_text!("lease_expires_at"),
-            ", lease_expires_at <= now()
-            FROM feeds
-            WHERE lease_owner IS NOT NULL AND ($1::text IS NULL OR lease_owner = $1)
-            ORDER BY lease_owner, lease_expires_at, id"
+            "SELECT s.lease_owner, f.id, coalesce(f.fetch_url, f.url), f.host, s.lease_token, ",
+            utc_text!("s.lease_expires_at"),
+            ", s.lease_expires_at <= now()
+            FROM feed_schedule s JOIN feeds f ON f.id = s.feed_id
+            WHERE s.lease_owner IS NOT NULL AND ($1::text IS NULL OR s.lease_owner = $1)
+            ORDER BY s.lease_owner, s.lease_expires_at, f.id"
         ),
         &[&daemon],
     )?;
