@@ -21,7 +21,7 @@ use crate::leasing::Leasing;
 use crate::metrics::Metrics;
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::{self, Schedule};
-use crate::store::{DaemonLock, LockError};
+use crate::store::{DaemonLock, FeedState, LockError};
 
 /// How long in-flight fetches may run on after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -81,7 +81,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             Some(leasing) => {
                 leasing.renew_if_due();
                 leasing
-                    .take_these(&jobs, &mut pending)
+                    .take_these(&|state: &FeedState| job_of(state, config), &mut pending)
                     .map_err(PipelineError::from)?
             }
             None => std::mem::take(&mut pending)
@@ -256,42 +256,59 @@ async fn maintenance(
 /// a fleet sharing the database (`Store::apply_feed_list`: a version of the
 /// file never applied before wins); returns a job per enabled feed that the
 /// config lists.
-async fn sync(
-    pipeline: &Pipeline,
-    config: &Config,
-) -> Result<Vec<crate::store::FeedState>, PipelineError> {
+async fn sync(pipeline: &Pipeline, config: &Config) -> Result<Vec<FeedState>, PipelineError> {
     let Some(version) = &config.version else {
         return Ok(pipeline.store.sync_feeds(&config.feeds).await?);
     };
+    let settings: Vec<String> = config.feeds.iter().map(|f| config.settings_of(f)).collect();
     let (applied, states) = pipeline
         .store
-        .apply_feed_list(&config.feeds, version)
+        .apply_feed_list(&config.feeds, &settings, version)
         .await?;
     if !applied {
-        let listed = jobs_of(&states, config).len();
         tracing::info!(
             feeds = states.len(),
-            listed_here = listed,
             "the database holds a feed list applied from a newer version of a feed list \
              (this file's was applied before, or another daemon's was edited since): \
-             following it, fetching the feeds this file also lists"
+             following it, each feed with the settings stored with it"
         );
     }
     Ok(states)
 }
 
-/// A job per enabled feed of `states` that the config lists.
-fn jobs_of(states: &[crate::store::FeedState], config: &Config) -> HashMap<i64, FeedJob> {
-    let by_url: HashMap<&str, &config::FeedConfig> =
-        config.feeds.iter().map(|f| (f.url.as_str(), f)).collect();
+/// A job per enabled feed of `states` that this daemon can fetch
+/// ([`job_of`]).
+fn jobs_of(states: &[FeedState], config: &Config) -> HashMap<i64, FeedJob> {
     states
         .iter()
-        .filter_map(|s| {
-            by_url
-                .get(s.url.as_str())
-                .map(|f| (s.id, FeedJob::new(s.id, f, config)))
-        })
+        .filter_map(|s| job_of(s, config).map(|job| (s.id, job)))
         .collect()
+}
+
+/// The job of a feed: with the settings the applied list stored with it (a
+/// shared database), whether or not `config` lists it; else with `config`'s
+/// settings for it. `None` when this daemon cannot fetch it: `config` does
+/// not list a feed stored without settings, or lacks the credentials the
+/// feed needs (never stored); a daemon that has them fetches it.
+fn job_of(state: &FeedState, config: &Config) -> Option<FeedJob> {
+    let own = config.feeds.iter().find(|f| f.url.as_str() == state.url);
+    let Some(settings) = state.settings.as_deref() else {
+        return own.map(|feed| FeedJob::new(state.id, feed, config));
+    };
+    match config::listed_feed(&state.url, settings, own) {
+        Ok(listed) => Some(FeedJob::listed(state.id, &listed, config)),
+        Err(e @ config::ListedError::NoCredentials(_)) => {
+            tracing::debug!(feed_id = state.id, reason = %e, "feed left to other daemons");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(
+                feed_id = state.id, error = %e,
+                "feed's stored settings unusable; this file's own settings apply, if it lists it"
+            );
+            own.map(|feed| FeedJob::new(state.id, feed, config))
+        }
+    }
 }
 
 /// The log target of the one line per successful fetch that `-v` shows.
@@ -438,9 +455,10 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                         if new_config.serve != config.serve {
                             tracing::warn!("[serve] changed; it takes effect at the next restart");
                         }
-                        if leasing.is_some() {
+                        if let Some(leasing) = leasing.as_mut() {
                             // The due times live in the shared database.
                             schedule = Schedule::default();
+                            leasing.forget_jobs();
                         }
                         let _ = keep_tx.send(new_config.storage.keep);
                         config = new_config;
@@ -455,7 +473,8 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 let Some(leasing) = leasing.as_mut() else { continue };
                 leasing.renew_if_due();
                 let room = config.fetch.concurrency.saturating_sub(in_flight.len());
-                match leasing.take_due(&jobs, room, config.fetch.default_interval) {
+                let job_of = |state: &FeedState| job_of(state, &config);
+                match leasing.take_due(&job_of, room, config.fetch.default_interval) {
                     Ok(ready) => for job in ready {
                         let (pipeline, id) = (pipeline.clone(), job.id);
                         let task = in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });

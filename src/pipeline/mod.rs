@@ -87,7 +87,25 @@ pub struct FeedJob {
 }
 
 impl FeedJob {
+    /// `feed` as `config`, the file that lists it, says.
     pub fn new(id: i64, feed: &FeedConfig, config: &Config) -> FeedJob {
+        FeedJob::with_list_filter(id, feed, &config.filter, config)
+    }
+
+    /// A feed of the list applied to a shared database, with the settings
+    /// stored with it (its `[filter]` too), whichever file this daemon has;
+    /// only this daemon's own limits (`[fetch] max_backoff`,
+    /// `pages_per_run`) come from `config`.
+    pub fn listed(id: i64, listed: &crate::config::ListedFeed, config: &Config) -> FeedJob {
+        FeedJob::with_list_filter(id, &listed.feed, &listed.list_filter, config)
+    }
+
+    fn with_list_filter(
+        id: i64,
+        feed: &FeedConfig,
+        list_filter: &crate::filter::FilterRules,
+        config: &Config,
+    ) -> FeedJob {
         // The config was validated, so the rules compile; should one not, the
         // feed is cleaned by the global rules alone rather than not at all.
         let rules = CompiledRules::for_feed(&feed.clean)
@@ -95,7 +113,7 @@ impl FeedJob {
             .ok()
             .flatten()
             .map(Arc::new);
-        let filter = EntryFilter::compile(&config.filter, &feed.filter)
+        let filter = EntryFilter::compile(list_filter, &feed.filter)
             .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed filters ignored"))
             .ok()
             .flatten()

@@ -1,0 +1,180 @@
+//! Whose feed list applies in a fleet on one PostgreSQL database (issue 19),
+//! and what a daemon fetches of it, against real parts: the real binary, a
+//! throwaway PostgreSQL and feeds served over HTTP on 127.0.0.1.
+//!
+//! * A feed that only a daemon since killed listed is fetched by another
+//!   daemon, whose older file never listed it, with the settings of the list
+//!   that added it (its filter); a feed's credentials never reach the
+//!   database, and only a daemon that has them fetches it.
+
+mod support;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::pg::{self, off_runtime};
+use support::{Route, Server};
+
+const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
+
+/// One value of a PostgreSQL query, as text ("" for NULL, or before the
+/// first daemon made the schema).
+fn pg_value(url: &str, sql: &str) -> String {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    off_runtime(move || {
+        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
+        match client.query_one(sql.as_str(), &[]) {
+            Ok(row) => row.get::<_, Option<String>>(0).unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    })
+}
+
+fn daemon(config: &std::path::Path) -> Child {
+    Command::new(BIN)
+        .arg("--config")
+        .arg(config)
+        .arg("run")
+        .env_remove("RUST_LOG")
+        .env_remove("FEEDSIEVE_DATABASE")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(mut child: Child) {
+    let status = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    child.wait().unwrap();
+}
+
+/// Waits (up to 30 s) until `done`.
+async fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(30), "never {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A feed list file: `[fetch]` settings for a fleet that moves fast, then
+/// `feeds` as written.
+fn write_config(path: &std::path::Path, database: &str, fetch: &str, feeds: &str) {
+    let text = format!(
+        "[storage]\ndatabase = \"{database}\"\n[fetch]\ndefault_interval = \"1s\"\n\
+         lease = \"2s\"\nfull_text = \"never\"\n{fetch}\n{feeds}"
+    );
+    // Renamed into place: a daemon watching the folder never reads half a file.
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+fn item(guid: &str, title: &str) -> (String, String, String) {
+    (
+        guid.to_string(),
+        title.to_string(),
+        format!("<p>{title}: an item of its own, with words that no other item has.</p>"),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_settings() {
+    let server = Server::start().await;
+    let common = [item("c1", "Common one")];
+    server.route("/common.xml", Route::rss(support::rss("Common", &common)));
+    server.route(
+        "/x.xml",
+        Route::rss(support::rss("X", &[item("x1", "X first")])),
+    );
+    const SECRET: &str = "s3cret-key-value";
+    server.route(
+        "/members.xml",
+        Route::rss(support::rss("Members", &[item("m1", "Members first")])),
+    );
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
+    let common_feed = format!("[[feed]]\nurl = \"{}\"\n", server.url("/common.xml"));
+    // B's file, applied first, lists only the common feed.
+    write_config(&b, &db.url, "", &common_feed);
+    let daemon_b = daemon(&b);
+    let fetched = |feed: &str| {
+        pg_value(
+            &db.url,
+            &format!(
+                "SELECT last_fetched_at FROM feeds WHERE url LIKE '%/{feed}' AND enabled \
+                 AND last_fetched_at IS NOT NULL"
+            ),
+        )
+    };
+    wait_until("B fetched its feed", || !fetched("common.xml").is_empty()).await;
+    // A's file is newer and adds X (with a filter) and a feed behind a key.
+    let a_feeds = format!(
+        "{common_feed}[[feed]]\nurl = \"{}\"\nname = \"Ex\"\n\
+         [feed.filter.drop]\ntitle = [\"(?i)sponsored\"]\n\
+         [[feed]]\nurl = \"{}\"\nheaders = {{ \"X-Api-Key\" = \"{SECRET}\" }}\n",
+        server.url("/x.xml"),
+        server.url("/members.xml"),
+    );
+    write_config(&a, &db.url, "", &a_feeds);
+    let mut daemon_a = daemon(&a);
+    wait_until("A's list applied and its feeds fetched", || {
+        !fetched("x.xml").is_empty() && !fetched("members.xml").is_empty()
+    })
+    .await;
+    // Only names of secret headers are stored, never their values.
+    let settings = pg_value(&db.url, "SELECT string_agg(settings, ' ') FROM feeds");
+    assert!(settings.contains("X-Api-Key"), "{settings}");
+    assert!(!settings.contains(SECRET), "{settings}");
+
+    // A dies; X changes. B, whose file never listed X, fetches it as A's
+    // list says: the sponsored item dropped by X's own filter.
+    daemon_a.kill().unwrap();
+    daemon_a.wait().unwrap();
+    let members_hits = server.hits("/members.xml");
+    server.route(
+        "/x.xml",
+        Route::rss(support::rss(
+            "X",
+            &[
+                item("x1", "X first"),
+                item("x2", "X second"),
+                item("x3", "Sponsored: X third"),
+            ],
+        )),
+    );
+    let stored = |guid: &str| {
+        pg_value(
+            &db.url,
+            &format!("SELECT COUNT(*)::text FROM entries WHERE guid = '{guid}'"),
+        ) == "1"
+    };
+    wait_until("B fetched X", || stored("x2")).await;
+    assert!(!stored("x3"));
+    let dropped = pg_value(
+        &db.url,
+        "SELECT reason FROM filtered_entries WHERE guid = 'x3'",
+    );
+    assert!(dropped.contains("sponsored"), "{dropped:?}");
+    assert_eq!(
+        pg_value(&db.url, "SELECT name FROM feeds WHERE url LIKE '%/x.xml'"),
+        "Ex"
+    );
+    // B has no key for the members' feed: it leaves it to a daemon that has
+    // one, and never asks for it without the key.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    stop(daemon_b);
+    let members = server.requests_to("/members.xml");
+    assert_eq!(members.len(), members_hits, "only A ever fetched it");
+    assert!(
+        members
+            .iter()
+            .all(|r| r.header("x-api-key") == Some(SECRET))
+    );
+}
