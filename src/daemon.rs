@@ -36,11 +36,29 @@ pub enum DaemonError {
     Signal(std::io::Error),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
+    #[error(
+        "run --once: {} not fetched: other daemons held {} for longer than {} s \
+         ([fetch] lease plus [fetch] timeout) once nothing else was left ({fetched} fetched): {}",
+        count_feeds(feeds.len()), if feeds.len() == 1 { "it" } else { "them" },
+        waited.as_secs(), feeds.join(", ")
+    )]
+    HeldElsewhere {
+        fetched: usize,
+        waited: Duration,
+        feeds: Vec<String>,
+    },
     #[error("[serve] listen: cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+}
+
+fn count_feeds(n: usize) -> String {
+    match n {
+        1 => "1 feed".to_string(),
+        n => format!("{n} feeds"),
+    }
 }
 
 /// Totals of a `run --once`.
@@ -65,7 +83,10 @@ pub struct OnceSummary {
 }
 
 /// Fetches every enabled feed once and returns. Feed failures are recorded
-/// per feed and counted; only an unusable config or database is an error.
+/// per feed and counted; only an unusable config or database is an error,
+/// and, on a shared database, feeds that other daemons held past
+/// [`once_wait_bound`] ([`DaemonError::HeldElsewhere`], after every other
+/// feed was written).
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let (pipeline, _lock) = open_locked(config).await?;
     let jobs = jobs_of(&sync(&pipeline, config).await?, config);
@@ -76,6 +97,9 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     // no other daemon holds it; elsewhere every feed at once.
     let mut pending: std::collections::BTreeSet<i64> = jobs.keys().copied().collect();
     let mut summary = OnceSummary::default();
+    let wait_bound = once_wait_bound(config);
+    let mut waiting_since = None;
+    let mut held_elsewhere: Vec<String> = Vec::new();
     loop {
         let ready: Vec<FeedJob> = match leasing.as_mut() {
             Some(leasing) => {
@@ -89,6 +113,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 .filter_map(|id| jobs.get(&id).cloned())
                 .collect(),
         };
+        let claimed_any = !ready.is_empty();
         for job in ready {
             let (pipeline, id) = (pipeline.clone(), job.id);
             let task = tasks.spawn(async move { pipeline.run_feed(&job).await });
@@ -97,6 +122,22 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             }
         }
         if tasks.is_empty() && pending.is_empty() {
+            break;
+        }
+        // Nothing of its own in flight, and the rest held by other daemons:
+        // one working as configured ends its fetch (or loses its lease) by
+        // the bound; past it, waiting on is waiting on nobody knows what.
+        if claimed_any || !tasks.is_empty() {
+            waiting_since = None;
+        } else if waiting_since
+            .get_or_insert_with(std::time::Instant::now)
+            .elapsed()
+            >= wait_bound
+        {
+            held_elsewhere = std::mem::take(&mut pending)
+                .iter()
+                .filter_map(|id| jobs.get(id).map(|job| job.feed.url.to_string()))
+                .collect();
             break;
         }
         let poll = leasing
@@ -160,7 +201,22 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     (summary.indexed, summary.index_time) =
         maintain_once(&pipeline, config.storage.keep, INDEX_BATCH_ONCE).await;
     pipeline.store.close().await;
+    if !held_elsewhere.is_empty() {
+        return Err(DaemonError::HeldElsewhere {
+            fetched: summary.feeds,
+            waited: wait_bound,
+            feeds: held_elsewhere,
+        });
+    }
     Ok(summary)
+}
+
+/// How long `run --once`, with nothing of its own left in flight, waits
+/// for the feeds other daemons hold: a lease plus a fetch's deadline, by
+/// which a holder with the same settings has written its fetch (renewing
+/// its lease meanwhile) or, dead, lost its lease.
+pub fn once_wait_bound(config: &Config) -> Duration {
+    config.fetch.lease + config.fetch.timeout
 }
 
 /// Brings the search index up to date, applies retention and forgets the

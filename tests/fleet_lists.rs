@@ -6,6 +6,8 @@
 //!   daemon, whose older file never listed it, with the settings of the list
 //!   that added it (its filter); a feed's credentials never reach the
 //!   database, and only a daemon that has them fetches it.
+//! * `run --once` waits for a feed another daemon holds only so long (its
+//!   lease plus its fetch timeout), then names it and fails.
 
 mod support;
 
@@ -177,4 +179,53 @@ async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_s
             .iter()
             .all(|r| r.header("x-api-key") == Some(SECRET))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_once_waits_for_a_feed_another_daemon_holds_only_for_its_bound_then_names_it() {
+    let server = Server::start().await;
+    server.route(
+        "/ok.xml",
+        Route::rss(support::rss("Ok", &[item("ok1", "Ok first")])),
+    );
+    // Its fetch never ends before the holder's own 60 s deadline.
+    server.route("/hang.xml", Route::Hang);
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = format!(
+        "[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n",
+        server.url("/hang.xml"),
+        server.url("/ok.xml"),
+    );
+    let holder_config = dir.path().join("holder.toml");
+    write_config(&holder_config, &db.url, "timeout = \"60s\"", &feeds);
+    let holder = daemon(&holder_config);
+    wait_until("the holder fetching the hanging feed", || {
+        server.hits("/hang.xml") == 1 && server.hits("/ok.xml") >= 1
+    })
+    .await;
+    // Same list (a copy of the file: the database follows the list applied).
+    let once_config = dir.path().join("once.toml");
+    write_config(&once_config, &db.url, "timeout = \"2s\"", &feeds);
+    let ok_hits = server.hits("/ok.xml");
+    let out = support::run_binary(
+        BIN,
+        vec![
+            "--config".into(),
+            once_config.display().to_string(),
+            "run".into(),
+            "--once".into(),
+        ],
+    )
+    .await;
+    let text = support::text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains(&server.url("/hang.xml")), "{text}");
+    assert!(!text.contains(&server.url("/ok.xml")), "{text}");
+    assert!(text.contains("1 feed not fetched"), "{text}");
+    // It fetched the other feed itself; the hanging one only the holder
+    // asked for, once, still in flight.
+    assert!(server.hits("/ok.xml") > ok_hits, "{text}");
+    assert_eq!(server.hits("/hang.xml"), 1, "{text}");
+    stop(holder);
 }
