@@ -8,6 +8,9 @@
 //!   database, and only a daemon that has them fetches it.
 //! * `run --once` waits for a feed another daemon holds only so long (its
 //!   lease plus its fetch timeout), then names it and fails.
+//! * A fetch that brings nothing new is recorded while another transaction
+//!   holds the fleet's write lock (a fetch with a new entry waits for it),
+//!   and its lease's fencing still holds: a lost lease's write is refused.
 
 mod support;
 
@@ -75,6 +78,13 @@ fn write_config(path: &std::path::Path, database: &str, fetch: &str, feeds: &str
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, text).unwrap();
     std::fs::rename(&tmp, path).unwrap();
+}
+
+/// A `[[feed]]` table for each URL.
+fn feed_tables(urls: &[String]) -> String {
+    urls.iter()
+        .map(|url| format!("[[feed]]\nurl = \"{url}\"\n"))
+        .collect()
 }
 
 fn item(guid: &str, title: &str) -> (String, String, String) {
@@ -192,11 +202,7 @@ async fn run_once_waits_for_a_feed_another_daemon_holds_only_for_its_bound_then_
     server.route("/hang.xml", Route::Hang);
     let db = pg::database();
     let dir = tempfile::tempdir().unwrap();
-    let feeds = format!(
-        "[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n",
-        server.url("/hang.xml"),
-        server.url("/ok.xml"),
-    );
+    let feeds = feed_tables(&[server.url("/hang.xml"), server.url("/ok.xml")]);
     let holder_config = dir.path().join("holder.toml");
     write_config(&holder_config, &db.url, "timeout = \"60s\"", &feeds);
     let holder = daemon(&holder_config);
@@ -228,4 +234,143 @@ async fn run_once_waits_for_a_feed_another_daemon_holds_only_for_its_bound_then_
     assert!(server.hits("/ok.xml") > ok_hits, "{text}");
     assert_eq!(server.hits("/hang.xml"), 1, "{text}");
     stop(holder);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unchanged_fetches_are_recorded_while_the_fleets_write_lock_is_held_and_new_entries_wait() {
+    let server = Server::start().await;
+    let first = [item("s1", "Same first")];
+    // One feed answers 304 to its validator, one the same bytes again.
+    server.route(
+        "/tagged.xml",
+        Route::rss(support::rss("Tagged", &first)).header("ETag", "\"v1\""),
+    );
+    server.route("/same.xml", Route::rss(support::rss("Same", &first)));
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let feeds = feed_tables(&[server.url("/tagged.xml"), server.url("/same.xml")]);
+    let config = dir.path().join("feedsieve.toml");
+    write_config(&config, &db.url, "", &feeds);
+    let running = daemon(&config);
+    let fetches = || {
+        pg_value(
+            &db.url,
+            "SELECT string_agg(last_fetched_at, ' ' ORDER BY id) FROM feeds",
+        )
+    };
+    let entries = || pg_value(&db.url, "SELECT COUNT(*)::text FROM entries");
+    wait_until("both feeds stored", || entries() == "2").await;
+
+    // Another writer holds the fleet's write lock (a transaction of the
+    // store's own kind), from a thread of its own, until told to end.
+    let store = feedsieve::store::Store::open(std::path::Path::new(&db.url))
+        .await
+        .unwrap();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        feedsieve::store::write_alone_db(&store, move |_db| {
+            locked_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok::<_, feedsieve::store::StoreError>(())
+        })
+        .unwrap();
+    });
+    locked_rx.recv().unwrap();
+    // Both unchanged feeds are polled and recorded again, twice, meanwhile.
+    let before = fetches();
+    wait_until("an unchanged poll recorded", || fetches() != before).await;
+    let again = fetches();
+    wait_until("unchanged polls recorded again", || fetches() != again).await;
+    let tagged = server.requests_to("/tagged.xml");
+    assert!(
+        tagged
+            .iter()
+            .any(|r| r.header("if-none-match") == Some("\"v1\"")),
+        "{tagged:?}"
+    );
+    // A new entry waits for the lock.
+    server.route(
+        "/same.xml",
+        Route::rss(support::rss(
+            "Same",
+            &[item("s1", "Same first"), item("s2", "Same second")],
+        )),
+    );
+    let hits = server.hits("/same.xml");
+    wait_until("the new entry fetched", || server.hits("/same.xml") > hits).await;
+    // Its write waits for the lock (unlocked, it would land in milliseconds).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(entries(), "2");
+    release_tx.send(()).unwrap();
+    holder.join().unwrap();
+    wait_until("the new entry stored once the lock is free", || {
+        entries() == "3"
+    })
+    .await;
+    stop(running);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unchanged_fetchs_write_under_a_lost_lease_is_refused() {
+    let db = pg::database();
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("feedsieve.toml");
+    write_config(
+        &config_path,
+        &db.url,
+        "",
+        "[[feed]]\nurl = \"http://127.0.0.1:9/never.xml\"\n",
+    );
+    let config = feedsieve::config::load(&config_path).unwrap();
+    let pipeline = feedsieve::pipeline::Pipeline::new(&config).await.unwrap();
+    let store = &pipeline.store;
+    let feed_id = store.sync_feeds(&config.feeds).await.unwrap()[0].id;
+    let first = store.join_fleet(2).unwrap().unwrap();
+    let second = store.join_fleet(2).unwrap().unwrap();
+    let ttl = Duration::from_secs(1);
+    let lost = store.claim_feeds(&first, &[feed_id], ttl).unwrap();
+    assert_eq!(lost.len(), 1);
+    // It runs out; another daemon takes the feed.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let taken = store.claim_feeds(&second, &[feed_id], ttl).unwrap();
+    assert_eq!(taken.len(), 1);
+    let record = |at: &str| feedsieve::store::FetchRecord {
+        fetched_at: at.to_string(),
+        status: Some(304),
+        next_fetch_at: "2100-01-01T00:00:00Z".to_string(),
+        ..Default::default()
+    };
+    let fetched_at = || {
+        pg_value(
+            &db.url,
+            &format!("SELECT last_fetched_at FROM feeds WHERE id = {feed_id}"),
+        )
+    };
+    let write = |claim: &feedsieve::store::Claim, at: &str| {
+        let record = record(at);
+        let claim = claim.clone();
+        let pipeline = &pipeline;
+        async move {
+            feedsieve::pipeline::write_fetch(
+                &pipeline.store,
+                &pipeline.deduper,
+                feed_id,
+                Some(&claim),
+                &record,
+                &[],
+                None,
+                None,
+            )
+            .await
+        }
+    };
+    let refused = write(&lost[0], "2030-01-01T00:00:00Z").await;
+    assert!(
+        feedsieve::leasing::claim_lost(refused.as_ref().unwrap_err()),
+        "{refused:?}"
+    );
+    assert_eq!(fetched_at(), "", "the lost lease's record was rolled back");
+    write(&taken[0], "2030-01-02T00:00:00Z").await.unwrap();
+    assert_eq!(fetched_at(), "2030-01-02T00:00:00Z");
 }

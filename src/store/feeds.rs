@@ -119,6 +119,27 @@ impl Store {
         Ok(pool.write(|lent| pg::apply_list(lent, feeds, settings, stamp, &by, &added_at))?)
     }
 
+    /// Runs `work`, a fetch's write that touches only its own feed's rows
+    /// (its record, its filters' records, its template, the end of its
+    /// claim: rows that the claim keeps every other writer from), in one
+    /// transaction. On PostgreSQL that transaction takes neither the
+    /// database's write lock nor this process's writer: a fetch that brought
+    /// no new or changed entry never waits for other feeds' writes, nor
+    /// they for it. On SQLite it is [`Store::write_feed`]'s, the one writer.
+    /// Returns how long it waited for the writer.
+    pub async fn write_feed_own<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<(R, std::time::Duration), E> {
+        if let Some(pool) = self.pg() {
+            let result = pool
+                .transaction(|lent| work(Db::pg(lent)).map_err(super::LentError::Work))
+                .map_err(super::LentError::into_inner)?;
+            return Ok((result, std::time::Duration::ZERO));
+        }
+        self.write_feed(super::wal_pages([]), work).await
+    }
+
     /// The feed overview that `feedsieve feeds` prints.
     pub async fn feed_overview(&self) -> Result<Vec<FeedOverview>, StoreError> {
         if let Some(pg) = self.pg() {
