@@ -58,6 +58,11 @@ pub struct Pipeline {
     /// analyses until it is written. More of them than the cores and the
     /// writer can work on only wait, in memory.
     processing: tokio::sync::Semaphore,
+    /// Writes of fetches that brought no new or changed entry, at once.
+    /// They take no turn on the writer (`write_fetch`), so they run side by
+    /// side, each on a session of the store's; unbounded, 32 of them at once
+    /// opened a connection each beyond the sessions the store keeps.
+    own_writes: tokio::sync::Semaphore,
     /// Counts every feed as fetched from a public address, so the SSRF
     /// guard applies to all pages ([`Pipeline::count_feeds_as_public`]).
     feeds_public: bool,
@@ -65,6 +70,10 @@ pub struct Pipeline {
 
 /// Feeds processed (parse to commit) at once, per core.
 const PROCESSING_PER_CORE: usize = 2;
+
+/// Writes without new entries at once: a few (BENCHMARKS, "The fleet,
+/// second pass": 4 kept a daemon at 15 database sessions, 32 at 26).
+const OWN_WRITES_AT_ONCE: usize = 4;
 
 /// Per-feed settings from the config, resolved.
 #[derive(Debug, Clone)]
@@ -221,6 +230,7 @@ impl Pipeline {
             processing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()) * PROCESSING_PER_CORE,
             ),
+            own_writes: tokio::sync::Semaphore::new(OWN_WRITES_AT_ONCE),
             fetcher: Fetcher::new(&config.fetch)?,
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
             deduper: Arc::new(deduper),
@@ -474,6 +484,11 @@ impl Pipeline {
             Outcome::NotModified | Outcome::Failed { .. } => (Vec::new(), None, None),
         };
         let write_started = Instant::now();
+        // Never closed, so acquire cannot fail; if it ever did, run unbounded.
+        let _own_write = match entries.is_empty() {
+            true => self.own_writes.acquire().await.ok(),
+            false => None,
+        };
         let summary = write_fetch(
             &self.store,
             &self.deduper,
