@@ -90,6 +90,7 @@ pub struct OnceSummary {
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let (pipeline, _lock) = open_locked(config).await?;
     let jobs = jobs_of(&sync(&pipeline, config).await?, config);
+    let own = own_feeds(config);
     let mut leasing = Leasing::join(&pipeline.store, config).map_err(PipelineError::from)?;
     let mut tasks = JoinSet::new();
     let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
@@ -105,7 +106,10 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             Some(leasing) => {
                 leasing.renew_if_due();
                 leasing
-                    .take_these(&|state: &FeedState| job_of(state, config), &mut pending)
+                    .take_these(
+                        &|state: &FeedState| job_of(state, config, &own),
+                        &mut pending,
+                    )
                     .map_err(PipelineError::from)?
             }
             None => std::mem::take(&mut pending)
@@ -335,9 +339,21 @@ async fn sync(pipeline: &Pipeline, config: &Config) -> Result<Vec<FeedState>, Pi
 /// A job per enabled feed of `states` that this daemon can fetch
 /// ([`job_of`]).
 fn jobs_of(states: &[FeedState], config: &Config) -> HashMap<i64, FeedJob> {
+    let own = own_feeds(config);
     states
         .iter()
-        .filter_map(|s| job_of(s, config).map(|job| (s.id, job)))
+        .filter_map(|s| job_of(s, config, &own).map(|job| (s.id, job)))
+        .collect()
+}
+
+/// Where each feed of `config`'s own list is in `config.feeds`, by URL: a
+/// fleet's list may hold a million feeds, each looked up by [`job_of`].
+fn own_feeds(config: &Config) -> HashMap<String, usize> {
+    config
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(i, feed)| (feed.url.to_string(), i))
         .collect()
 }
 
@@ -346,8 +362,12 @@ fn jobs_of(states: &[FeedState], config: &Config) -> HashMap<i64, FeedJob> {
 /// settings for it. `None` when this daemon cannot fetch it: `config` does
 /// not list a feed stored without settings, or lacks the credentials the
 /// feed needs (never stored); a daemon that has them fetches it.
-fn job_of(state: &FeedState, config: &Config) -> Option<FeedJob> {
-    let own = config.feeds.iter().find(|f| f.url.as_str() == state.url);
+fn job_of(
+    state: &FeedState,
+    config: &Config,
+    own_feeds: &HashMap<String, usize>,
+) -> Option<FeedJob> {
+    let own = own_feeds.get(&state.url).and_then(|&i| config.feeds.get(i));
     let Some(settings) = state.settings.as_deref() else {
         return own.map(|feed| FeedJob::new(state.id, feed, config));
     };
@@ -431,6 +451,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let (pipeline, _lock) = open_locked(&config).await?;
     let states = sync(&pipeline, &config).await?;
     let mut jobs = jobs_of(&states, &config);
+    let mut own = own_feeds(&config);
     // On a database other daemons share, the due times live there and feeds
     // are claimed as they fall due; the schedule stays empty.
     let mut leasing = Leasing::join(&pipeline.store, &config).map_err(PipelineError::from)?;
@@ -517,6 +538,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                             leasing.forget_jobs();
                         }
                         let _ = keep_tx.send(new_config.storage.keep);
+                        own = own_feeds(&new_config);
                         config = new_config;
                     }
                     Err(e) => tracing::warn!("config not reloaded, the last good config keeps running:\n{e}"),
@@ -529,7 +551,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 let Some(leasing) = leasing.as_mut() else { continue };
                 leasing.renew_if_due();
                 let room = config.fetch.concurrency.saturating_sub(in_flight.len());
-                let job_of = |state: &FeedState| job_of(state, &config);
+                let job_of = |state: &FeedState| job_of(state, &config, &own);
                 match leasing.take_due(&job_of, room, config.fetch.default_interval) {
                     Ok(ready) => for job in ready {
                         let (pipeline, id) = (pipeline.clone(), job.id);
