@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::filter::FilterRules;
@@ -128,7 +128,7 @@ impl Default for FetchConfig {
 }
 
 /// User rules for the cleaner, global (`[clean]`) or per feed (`[feed.clean]`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CleanRules {
     /// Regexes: a block whose text matches one is removed.
@@ -297,7 +297,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+mod listed;
 mod read;
+pub use listed::{ListedError, ListedFeed, listed_feed};
 pub(crate) use read::line_col;
 use read::{explain_read_error, utf8_text};
 pub use read::{normalize_category, parse};

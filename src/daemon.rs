@@ -21,7 +21,7 @@ use crate::leasing::Leasing;
 use crate::metrics::Metrics;
 use crate::pipeline::{FeedJob, FeedReport, Pipeline, PipelineError, StageTimes};
 use crate::scheduler::{self, Schedule};
-use crate::store::{DaemonLock, LockError};
+use crate::store::{DaemonLock, FeedState, LockError};
 
 /// How long in-flight fetches may run on after SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -36,11 +36,29 @@ pub enum DaemonError {
     Signal(std::io::Error),
     #[error(transparent)]
     Lock(#[from] crate::store::LockError),
+    #[error(
+        "run --once: {} not fetched: other daemons held {} for longer than {} s \
+         ([fetch] lease plus [fetch] timeout) once nothing else was left ({fetched} fetched): {}",
+        count_feeds(feeds.len()), if feeds.len() == 1 { "it" } else { "them" },
+        waited.as_secs(), feeds.join(", ")
+    )]
+    HeldElsewhere {
+        fetched: usize,
+        waited: Duration,
+        feeds: Vec<String>,
+    },
     #[error("[serve] listen: cannot listen on {addr}: {source}")]
     Listen {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+}
+
+fn count_feeds(n: usize) -> String {
+    match n {
+        1 => "1 feed".to_string(),
+        n => format!("{n} feeds"),
+    }
 }
 
 /// Totals of a `run --once`.
@@ -65,10 +83,14 @@ pub struct OnceSummary {
 }
 
 /// Fetches every enabled feed once and returns. Feed failures are recorded
-/// per feed and counted; only an unusable config or database is an error.
+/// per feed and counted; only an unusable config or database is an error,
+/// and, on a shared database, feeds that other daemons held past
+/// [`once_wait_bound`] ([`DaemonError::HeldElsewhere`], after every other
+/// feed was written).
 pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     let (pipeline, _lock) = open_locked(config).await?;
     let jobs = jobs_of(&sync(&pipeline, config).await?, config);
+    let own = own_feeds(config);
     let mut leasing = Leasing::join(&pipeline.store, config).map_err(PipelineError::from)?;
     let mut tasks = JoinSet::new();
     let progress = crate::progress::Progress::new("fetching feeds", jobs.len() as u64);
@@ -76,12 +98,18 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     // no other daemon holds it; elsewhere every feed at once.
     let mut pending: std::collections::BTreeSet<i64> = jobs.keys().copied().collect();
     let mut summary = OnceSummary::default();
+    let wait_bound = once_wait_bound(config);
+    let mut waiting_since = None;
+    let mut held_elsewhere: Vec<String> = Vec::new();
     loop {
         let ready: Vec<FeedJob> = match leasing.as_mut() {
             Some(leasing) => {
                 leasing.renew_if_due();
                 leasing
-                    .take_these(&jobs, &mut pending)
+                    .take_these(
+                        &|state: &FeedState| job_of(state, config, &own),
+                        &mut pending,
+                    )
                     .map_err(PipelineError::from)?
             }
             None => std::mem::take(&mut pending)
@@ -89,6 +117,7 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
                 .filter_map(|id| jobs.get(&id).cloned())
                 .collect(),
         };
+        let claimed_any = !ready.is_empty();
         for job in ready {
             let (pipeline, id) = (pipeline.clone(), job.id);
             let task = tasks.spawn(async move { pipeline.run_feed(&job).await });
@@ -97,6 +126,22 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
             }
         }
         if tasks.is_empty() && pending.is_empty() {
+            break;
+        }
+        // Nothing of its own in flight, and the rest held by other daemons:
+        // one working as configured ends its fetch (or loses its lease) by
+        // the bound; past it, waiting on is waiting on nobody knows what.
+        if claimed_any || !tasks.is_empty() {
+            waiting_since = None;
+        } else if waiting_since
+            .get_or_insert_with(std::time::Instant::now)
+            .elapsed()
+            >= wait_bound
+        {
+            held_elsewhere = std::mem::take(&mut pending)
+                .iter()
+                .filter_map(|id| jobs.get(id).map(|job| job.feed.url.to_string()))
+                .collect();
             break;
         }
         let poll = leasing
@@ -160,7 +205,22 @@ pub async fn run_once(config: &Config) -> Result<OnceSummary, DaemonError> {
     (summary.indexed, summary.index_time) =
         maintain_once(&pipeline, config.storage.keep, INDEX_BATCH_ONCE).await;
     pipeline.store.close().await;
+    if !held_elsewhere.is_empty() {
+        return Err(DaemonError::HeldElsewhere {
+            fetched: summary.feeds,
+            waited: wait_bound,
+            feeds: held_elsewhere,
+        });
+    }
     Ok(summary)
+}
+
+/// How long `run --once`, with nothing of its own left in flight, waits
+/// for the feeds other daemons hold: a lease plus a fetch's deadline, by
+/// which a holder with the same settings has written its fetch (renewing
+/// its lease meanwhile) or, dead, lost its lease.
+pub fn once_wait_bound(config: &Config) -> Duration {
+    config.fetch.lease + config.fetch.timeout
 }
 
 /// Brings the search index up to date, applies retention and forgets the
@@ -256,42 +316,75 @@ async fn maintenance(
 /// a fleet sharing the database (`Store::apply_feed_list`: a version of the
 /// file never applied before wins); returns a job per enabled feed that the
 /// config lists.
-async fn sync(
-    pipeline: &Pipeline,
-    config: &Config,
-) -> Result<Vec<crate::store::FeedState>, PipelineError> {
+async fn sync(pipeline: &Pipeline, config: &Config) -> Result<Vec<FeedState>, PipelineError> {
     let Some(version) = &config.version else {
         return Ok(pipeline.store.sync_feeds(&config.feeds).await?);
     };
+    let settings: Vec<String> = config.feeds.iter().map(|f| config.settings_of(f)).collect();
     let (applied, states) = pipeline
         .store
-        .apply_feed_list(&config.feeds, version)
+        .apply_feed_list(&config.feeds, &settings, version)
         .await?;
     if !applied {
-        let listed = jobs_of(&states, config).len();
         tracing::info!(
             feeds = states.len(),
-            listed_here = listed,
             "the database holds a feed list applied from a newer version of a feed list \
              (this file's was applied before, or another daemon's was edited since): \
-             following it, fetching the feeds this file also lists"
+             following it, each feed with the settings stored with it"
         );
     }
     Ok(states)
 }
 
-/// A job per enabled feed of `states` that the config lists.
-fn jobs_of(states: &[crate::store::FeedState], config: &Config) -> HashMap<i64, FeedJob> {
-    let by_url: HashMap<&str, &config::FeedConfig> =
-        config.feeds.iter().map(|f| (f.url.as_str(), f)).collect();
+/// A job per enabled feed of `states` that this daemon can fetch
+/// ([`job_of`]).
+fn jobs_of(states: &[FeedState], config: &Config) -> HashMap<i64, FeedJob> {
+    let own = own_feeds(config);
     states
         .iter()
-        .filter_map(|s| {
-            by_url
-                .get(s.url.as_str())
-                .map(|f| (s.id, FeedJob::new(s.id, f, config)))
-        })
+        .filter_map(|s| job_of(s, config, &own).map(|job| (s.id, job)))
         .collect()
+}
+
+/// Where each feed of `config`'s own list is in `config.feeds`, by URL: a
+/// fleet's list may hold a million feeds, each looked up by [`job_of`].
+fn own_feeds(config: &Config) -> HashMap<String, usize> {
+    config
+        .feeds
+        .iter()
+        .enumerate()
+        .map(|(i, feed)| (feed.url.to_string(), i))
+        .collect()
+}
+
+/// The job of a feed: with the settings the applied list stored with it (a
+/// shared database), whether or not `config` lists it; else with `config`'s
+/// settings for it. `None` when this daemon cannot fetch it: `config` does
+/// not list a feed stored without settings, or lacks the credentials the
+/// feed needs (never stored); a daemon that has them fetches it.
+fn job_of(
+    state: &FeedState,
+    config: &Config,
+    own_feeds: &HashMap<String, usize>,
+) -> Option<FeedJob> {
+    let own = own_feeds.get(&state.url).and_then(|&i| config.feeds.get(i));
+    let Some(settings) = state.settings.as_deref() else {
+        return own.map(|feed| FeedJob::new(state.id, feed, config));
+    };
+    match config::listed_feed(&state.url, settings, own) {
+        Ok(listed) => Some(FeedJob::listed(state.id, &listed, config)),
+        Err(e @ config::ListedError::NoCredentials(_)) => {
+            tracing::debug!(feed_id = state.id, reason = %e, "feed left to other daemons");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(
+                feed_id = state.id, error = %e,
+                "feed's stored settings unusable; this file's own settings apply, if it lists it"
+            );
+            own.map(|feed| FeedJob::new(state.id, feed, config))
+        }
+    }
 }
 
 /// The log target of the one line per successful fetch that `-v` shows.
@@ -358,6 +451,7 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
     let (pipeline, _lock) = open_locked(&config).await?;
     let states = sync(&pipeline, &config).await?;
     let mut jobs = jobs_of(&states, &config);
+    let mut own = own_feeds(&config);
     // On a database other daemons share, the due times live there and feeds
     // are claimed as they fall due; the schedule stays empty.
     let mut leasing = Leasing::join(&pipeline.store, &config).map_err(PipelineError::from)?;
@@ -438,11 +532,13 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                         if new_config.serve != config.serve {
                             tracing::warn!("[serve] changed; it takes effect at the next restart");
                         }
-                        if leasing.is_some() {
+                        if let Some(leasing) = leasing.as_mut() {
                             // The due times live in the shared database.
                             schedule = Schedule::default();
+                            leasing.forget_jobs();
                         }
                         let _ = keep_tx.send(new_config.storage.keep);
+                        own = own_feeds(&new_config);
                         config = new_config;
                     }
                     Err(e) => tracing::warn!("config not reloaded, the last good config keeps running:\n{e}"),
@@ -455,7 +551,8 @@ pub async fn run(config_path: PathBuf, database: Option<PathBuf>) -> Result<(), 
                 let Some(leasing) = leasing.as_mut() else { continue };
                 leasing.renew_if_due();
                 let room = config.fetch.concurrency.saturating_sub(in_flight.len());
-                match leasing.take_due(&jobs, room, config.fetch.default_interval) {
+                let job_of = |state: &FeedState| job_of(state, &config, &own);
+                match leasing.take_due(&job_of, room, config.fetch.default_interval) {
                     Ok(ready) => for job in ready {
                         let (pipeline, id) = (pipeline.clone(), job.id);
                         let task = in_flight.spawn(async move { (id, pipeline.run_feed(&job).await) });

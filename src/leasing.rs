@@ -14,7 +14,11 @@ use tokio::task::AbortHandle;
 
 use crate::config::Config;
 use crate::pipeline::FeedJob;
-use crate::store::{Claim, Member, Store, StoreError};
+use crate::store::{Claim, FeedState, Member, Store, StoreError};
+
+/// Makes the job of a feed from its row (`None`: this daemon cannot fetch
+/// it), as the daemon's config says.
+pub type JobOf<'a> = dyn Fn(&FeedState) -> Option<FeedJob> + 'a;
 
 /// How often due feeds are looked for at most (one statement each time).
 const POLL_AT_MOST: Duration = Duration::from_secs(1);
@@ -33,6 +37,8 @@ pub struct Leasing {
     /// crashed gives its claim up (else it would be renewed for ever).
     tasks: HashMap<tokio::task::Id, (i64, AbortHandle)>,
     renewed_at: Instant,
+    /// The jobs made so far, each with the stored settings it was made from.
+    jobs: HashMap<i64, (Option<String>, FeedJob)>,
     /// The fleet's due feeds held by nobody, when last counted.
     due: Option<(Instant, u64)>,
 }
@@ -52,6 +58,7 @@ impl Leasing {
                 held: HashMap::new(),
                 tasks: HashMap::new(),
                 renewed_at: Instant::now(),
+                jobs: HashMap::new(),
                 due: None,
             }
         }))
@@ -63,27 +70,29 @@ impl Leasing {
         (self.ttl / 4).min(POLL_AT_MOST)
     }
 
-    /// Claims up to `room` due feeds; returns the jobs of those this daemon's
-    /// config lists (each carrying its claim). A feed it does not list
-    /// (another daemon's feed list added it) is given back, due again
-    /// `unknown_due_in` from now.
+    /// Claims up to `room` due feeds; returns their jobs (each carrying its
+    /// claim), made by `job_of` from each feed's row as it is now (the
+    /// feed list another daemon applied may have added the feed or changed
+    /// its settings since this daemon last looked). A feed this daemon
+    /// cannot fetch (`job_of` gives `None`: it lacks the feed's
+    /// credentials) is given back, due again `unknown_due_in` from now.
     pub fn take_due(
         &mut self,
-        jobs: &HashMap<i64, FeedJob>,
+        job_of: &JobOf<'_>,
         room: usize,
         unknown_due_in: Duration,
     ) -> Result<Vec<FeedJob>, StoreError> {
         let claims = self
             .store
             .claim_due(&self.member, Utc::now(), room, self.ttl)?;
-        self.jobs_of(jobs, claims, unknown_due_in)
+        self.jobs_of(job_of, claims, unknown_due_in)
     }
 
     /// Claims those of `pending` that no other daemon holds, due or not
     /// (`run --once`), and takes them out of `pending`.
     pub fn take_these(
         &mut self,
-        jobs: &HashMap<i64, FeedJob>,
+        job_of: &JobOf<'_>,
         pending: &mut BTreeSet<i64>,
     ) -> Result<Vec<FeedJob>, StoreError> {
         let wanted: Vec<i64> = pending.iter().copied().collect();
@@ -91,21 +100,39 @@ impl Leasing {
         for claim in &claims {
             pending.remove(&claim.feed_id());
         }
-        self.jobs_of(jobs, claims, Duration::ZERO)
+        self.jobs_of(job_of, claims, Duration::ZERO)
+    }
+
+    /// Forgets the jobs made so far: the daemon's own file changed, and
+    /// with it what `job_of` makes of a feed.
+    pub fn forget_jobs(&mut self) {
+        self.jobs.clear();
     }
 
     fn jobs_of(
         &mut self,
-        jobs: &HashMap<i64, FeedJob>,
+        job_of: &JobOf<'_>,
         claims: Vec<Claim>,
         unknown_due_in: Duration,
     ) -> Result<Vec<FeedJob>, StoreError> {
+        if claims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = claims.iter().map(Claim::feed_id).collect();
+        let states: HashMap<i64, FeedState> = self
+            .store
+            .read_db(|db| crate::store::feed_states(db, &ids))?
+            .into_iter()
+            .map(|state| (state.id, state))
+            .collect();
         let mut ready = Vec::with_capacity(claims.len());
         let mut unknown = Vec::new();
         for claim in claims {
-            match jobs.get(&claim.feed_id()) {
-                Some(job) => {
-                    let mut job = job.clone();
+            let job = states
+                .get(&claim.feed_id())
+                .and_then(|state| self.job_for(state, job_of));
+            match job {
+                Some(mut job) => {
                     job.claim = Some(claim.clone());
                     self.held.insert(claim.feed_id(), claim);
                     ready.push(job);
@@ -117,12 +144,28 @@ impl Leasing {
             let due = Utc::now() + chrono::Duration::from_std(unknown_due_in).unwrap_or_default();
             tracing::debug!(
                 feeds = unknown.len(),
-                "claimed feeds this daemon's list lacks; given back"
+                "claimed feeds this daemon cannot fetch (their credentials are not in its \
+                 file); given back"
             );
             self.store
                 .give_back(&unknown, Some(&crate::store::timestamp(due)))?;
         }
         Ok(ready)
+    }
+
+    /// The job of `state`'s feed: the one made before while its stored
+    /// settings are unchanged (compiling its rules again at every fetch is
+    /// waste), else a new one.
+    fn job_for(&mut self, state: &FeedState, job_of: &JobOf<'_>) -> Option<FeedJob> {
+        if let Some((settings, job)) = self.jobs.get(&state.id)
+            && *settings == state.settings
+        {
+            return Some(job.clone());
+        }
+        let job = job_of(state)?;
+        self.jobs
+            .insert(state.id, (state.settings.clone(), job.clone()));
+        Some(job)
     }
 
     /// Renews the claims held, every quarter of their lifetime (so at most

@@ -58,6 +58,11 @@ pub struct Pipeline {
     /// analyses until it is written. More of them than the cores and the
     /// writer can work on only wait, in memory.
     processing: tokio::sync::Semaphore,
+    /// Writes of fetches that brought no new or changed entry, at once.
+    /// They take no turn on the writer (`write_fetch`), so they run side by
+    /// side, each on a session of the store's; unbounded, 32 of them at once
+    /// opened a connection each beyond the sessions the store keeps.
+    own_writes: tokio::sync::Semaphore,
     /// Counts every feed as fetched from a public address, so the SSRF
     /// guard applies to all pages ([`Pipeline::count_feeds_as_public`]).
     feeds_public: bool,
@@ -65,6 +70,10 @@ pub struct Pipeline {
 
 /// Feeds processed (parse to commit) at once, per core.
 const PROCESSING_PER_CORE: usize = 2;
+
+/// Writes without new entries at once: a few (BENCHMARKS, "The fleet,
+/// second pass": 4 kept a daemon at 15 database sessions, 32 at 26).
+const OWN_WRITES_AT_ONCE: usize = 4;
 
 /// Per-feed settings from the config, resolved.
 #[derive(Debug, Clone)]
@@ -87,7 +96,25 @@ pub struct FeedJob {
 }
 
 impl FeedJob {
+    /// `feed` as `config`, the file that lists it, says.
     pub fn new(id: i64, feed: &FeedConfig, config: &Config) -> FeedJob {
+        FeedJob::with_list_filter(id, feed, &config.filter, config)
+    }
+
+    /// A feed of the list applied to a shared database, with the settings
+    /// stored with it (its `[filter]` too), whichever file this daemon has;
+    /// only this daemon's own limits (`[fetch] max_backoff`,
+    /// `pages_per_run`) come from `config`.
+    pub fn listed(id: i64, listed: &crate::config::ListedFeed, config: &Config) -> FeedJob {
+        FeedJob::with_list_filter(id, &listed.feed, &listed.list_filter, config)
+    }
+
+    fn with_list_filter(
+        id: i64,
+        feed: &FeedConfig,
+        list_filter: &crate::filter::FilterRules,
+        config: &Config,
+    ) -> FeedJob {
         // The config was validated, so the rules compile; should one not, the
         // feed is cleaned by the global rules alone rather than not at all.
         let rules = CompiledRules::for_feed(&feed.clean)
@@ -95,7 +122,7 @@ impl FeedJob {
             .ok()
             .flatten()
             .map(Arc::new);
-        let filter = EntryFilter::compile(&config.filter, &feed.filter)
+        let filter = EntryFilter::compile(list_filter, &feed.filter)
             .map_err(|e| tracing::warn!(feed = %feed.url, error = %e, "feed filters ignored"))
             .ok()
             .flatten()
@@ -203,6 +230,7 @@ impl Pipeline {
             processing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(1, |n| n.get()) * PROCESSING_PER_CORE,
             ),
+            own_writes: tokio::sync::Semaphore::new(OWN_WRITES_AT_ONCE),
             fetcher: Fetcher::new(&config.fetch)?,
             cleaner: RwLock::new(Arc::new(Cleaner::new(&config.clean)?)),
             deduper: Arc::new(deduper),
@@ -456,6 +484,11 @@ impl Pipeline {
             Outcome::NotModified | Outcome::Failed { .. } => (Vec::new(), None, None),
         };
         let write_started = Instant::now();
+        // Never closed, so acquire cannot fail; if it ever did, run unbounded.
+        let _own_write = match entries.is_empty() {
+            true => self.own_writes.acquire().await.ok(),
+            false => None,
+        };
         let summary = write_fetch(
             &self.store,
             &self.deduper,

@@ -81,7 +81,9 @@ pub fn prefetch(
 /// stories (placed with what [`prefetch`] read for them, or reading it here
 /// if `prefetched` is `None`), the cleaner's learned template, and the
 /// feed's fetch record, and the end of the feed's `claim` when it has one
-/// (a lost claim rolls everything back). Either all of it lands or none.
+/// (a lost claim rolls everything back). Either all of it lands or none. A
+/// fetch without new or changed entries writes only its feed's own rows,
+/// without a turn on the writer ([`Store::write_feed_own`]).
 #[allow(clippy::too_many_arguments)]
 pub async fn write_fetch(
     store: &Store,
@@ -94,6 +96,21 @@ pub async fn write_fetch(
     prefetched: Option<Prefetched>,
 ) -> Result<WriteSummary, PipelineError> {
     let started = Instant::now();
+    if entries.is_empty() {
+        // Nothing for the de-duplicator to place, no ids to give out: only
+        // this feed's rows change, which its claim guards, so the write
+        // needs no turn on the writer (on PostgreSQL, the fleet-wide lock).
+        let ((), lock_wait) = store
+            .write_feed_own(|db| {
+                end_claim_in(db, claim, record)?;
+                finish_in(db, feed_id, record, template)
+            })
+            .await?;
+        return Ok(WriteSummary {
+            lock_wait,
+            ..WriteSummary::default()
+        });
+    }
     let prefetched = match prefetched {
         Some(prefetched) => prefetched,
         None => prefetch(store, dedup, &record.fetched_at, entries)?,
@@ -135,11 +152,7 @@ fn write_fetch_in(
     prefetched: Prefetched,
     summary: &mut WriteSummary,
 ) -> Result<(), PipelineError> {
-    // First, so that a daemon whose claim was lost does no more work: the
-    // transaction rolls back.
-    if let Some(claim) = claim {
-        store::end_claim(db, claim, &record.next_fetch_at)?;
-    }
+    end_claim_in(db, claim, record)?;
     // What other daemons committed, before this transaction adds a row.
     dedup.catch_up(db)?;
     // Read again inside the write transaction: no other writer can add
@@ -167,6 +180,30 @@ fn write_fetch_in(
         dedup.assign(db, &changed)?;
         summary.dedup += started.elapsed();
     }
+    finish_in(db, feed_id, record, template)
+}
+
+/// Ends the feed's claim, first in a fetch's transaction so that a daemon
+/// whose claim was lost does no more work: the transaction rolls back.
+fn end_claim_in(
+    db: Db<'_>,
+    claim: Option<&store::Claim>,
+    record: &FetchRecord,
+) -> Result<(), PipelineError> {
+    if let Some(claim) = claim {
+        store::end_claim(db, claim, &record.next_fetch_at)?;
+    }
+    Ok(())
+}
+
+/// Last in a fetch's transaction: the cleaner's learned template and the
+/// fetch's record.
+fn finish_in(
+    db: Db<'_>,
+    feed_id: i64,
+    record: &FetchRecord,
+    template: Option<&FeedTemplate>,
+) -> Result<(), PipelineError> {
     if let Some(template) = template {
         store::save_template(db, feed_id, template)?;
     }

@@ -22,6 +22,10 @@ pub struct FeedState {
     pub min_interval_secs: Option<i64>,
     /// What its recent entries showed: `fulltext::ContentKind` as text.
     pub content_kind: Option<String>,
+    /// Its settings as the feed list applied to a shared database gave them
+    /// (`Config::settings_of`); `None` on a database one daemon owns, whose
+    /// file alone lists its feeds.
+    pub settings: Option<String>,
 }
 
 /// The columns of [`FeedState`], for every query that reads one.
@@ -64,7 +68,7 @@ impl Store {
     ) -> Result<Vec<FeedState>, StoreError> {
         let added_at = now();
         if let Some(pool) = self.pg() {
-            return pool.write(|lent| Ok(pg::sync(lent, feeds, &added_at)?));
+            return pool.write(|lent| Ok(pg::sync(lent, feeds, None, &added_at)?));
         }
         self.write(|tx| -> Result<_, StoreError> {
             tx.execute("UPDATE feeds SET enabled = 0", [])?;
@@ -97,19 +101,43 @@ impl Store {
     /// `stamp` (`Config::version`), by the rule for a database daemons share:
     /// only when that version was never applied to it (an edit wins, the
     /// last edit wins; a daemon restarted with an older file follows the
-    /// database). A database one daemon owns (SQLite) always applies it, as
-    /// [`Store::sync_feeds`]. Returns whether the list was applied and the
-    /// enabled feeds.
+    /// database). There each feed keeps `settings[i]`, the settings of
+    /// `feeds[i]` as the caller gives them ([`FeedState::settings`]). A
+    /// database one daemon owns (SQLite) always applies the list, as
+    /// [`Store::sync_feeds`], and keeps no settings. Returns whether the
+    /// list was applied and the enabled feeds.
     pub async fn apply_feed_list(
         &self,
         feeds: &[crate::config::FeedConfig],
+        settings: &[String],
         stamp: &str,
     ) -> Result<(bool, Vec<FeedState>), StoreError> {
         let Some(pool) = self.pg() else {
             return Ok((true, self.sync_feeds(feeds).await?));
         };
         let (added_at, by) = (now(), super::claims::daemon_name());
-        Ok(pool.write(|lent| pg::apply_list(lent, feeds, stamp, &by, &added_at))?)
+        Ok(pool.write(|lent| pg::apply_list(lent, feeds, settings, stamp, &by, &added_at))?)
+    }
+
+    /// Runs `work`, a fetch's write that touches only its own feed's rows
+    /// (its record, its filters' records, its template, the end of its
+    /// claim: rows that the claim keeps every other writer from), in one
+    /// transaction. On PostgreSQL that transaction takes neither the
+    /// database's write lock nor this process's writer: a fetch that brought
+    /// no new or changed entry never waits for other feeds' writes, nor
+    /// they for it. On SQLite it is [`Store::write_feed`]'s, the one writer.
+    /// Returns how long it waited for the writer.
+    pub async fn write_feed_own<R: Send, E: From<rusqlite::Error> + From<StoreError> + Send>(
+        &self,
+        work: impl FnOnce(Db<'_>) -> Result<R, E> + Send,
+    ) -> Result<(R, std::time::Duration), E> {
+        if let Some(pool) = self.pg() {
+            let result = pool
+                .transaction(|lent| work(Db::pg(lent)).map_err(super::LentError::Work))
+                .map_err(super::LentError::into_inner)?;
+            return Ok((result, std::time::Duration::ZERO));
+        }
+        self.write_feed(super::wal_pages([]), work).await
     }
 
     /// The feed overview that `feedsieve feeds` prints.
@@ -352,8 +380,27 @@ impl FeedState {
             next_fetch_at: row.get(8)?,
             min_interval_secs: row.get(9)?,
             content_kind: row.get(10)?,
+            settings: None,
         })
     }
+}
+
+/// The stored states of `feed_ids` (those that exist), in no set order.
+pub fn feed_states(db: Db<'_>, feed_ids: &[i64]) -> Result<Vec<FeedState>, StoreError> {
+    let conn = sqlite_or!(db, |lent| pg::feed_states(lent, feed_ids));
+    let query = format!("SELECT {FEED_STATE_COLUMNS} FROM feeds WHERE id = ?");
+    let mut select = conn.prepare_cached(&query)?;
+    let mut states = Vec::with_capacity(feed_ids.len());
+    for id in feed_ids {
+        if let Some(state) = select
+            .query_map([id], FeedState::from_row)?
+            .next()
+            .transpose()?
+        {
+            states.push(state);
+        }
+    }
+    Ok(states)
 }
 
 /// Every feed's id and URL, by id.

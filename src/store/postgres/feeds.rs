@@ -12,7 +12,7 @@ use crate::store::{FeedState, FetchRecord, FilterOutcome};
 
 /// The columns of [`FeedState`], in its order.
 const STATE: &str = "SELECT id, url, fetch_url, name, title, etag, last_modified, \
-     consecutive_failures, next_fetch_at, min_interval_secs, content_kind FROM feeds";
+     consecutive_failures, next_fetch_at, min_interval_secs, content_kind, settings FROM feeds";
 
 fn state_of(row: &Row) -> Result<FeedState, postgres::Error> {
     Ok(FeedState {
@@ -27,26 +27,31 @@ fn state_of(row: &Row) -> Result<FeedState, postgres::Error> {
         next_fetch_at: row.try_get(8)?,
         min_interval_secs: row.try_get(9)?,
         content_kind: row.try_get(10)?,
+        settings: row.try_get(11)?,
     })
 }
 
 /// `Store::sync_feeds` inside the caller's transaction, which holds the write
 /// lock: every feed disabled, the listed ones upserted (a new feed gets the
-/// largest id plus one, as on SQLite), the enabled ones' states returned by id.
+/// largest id plus one, as on SQLite) with `settings[i]` for `feeds[i]`
+/// (NULL without), the enabled ones' states returned by id.
 pub(crate) fn sync(
     pg: &Lent,
     feeds: &[crate::config::FeedConfig],
+    settings: Option<&[String]>,
     added_at: &str,
 ) -> Result<Vec<FeedState>, PgError> {
     pg.with(|s| {
         s.client.batch_execute("UPDATE feeds SET enabled = FALSE")?;
         let upsert = s.prepare(
-            "INSERT INTO feeds (id, url, name, enabled, added_at, category)
-             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM feeds), $1, $2, $3, $4, $5)
+            "INSERT INTO feeds (id, url, name, enabled, added_at, category, settings)
+             VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM feeds), $1, $2, $3, $4, $5, $6)
              ON CONFLICT (url) DO UPDATE SET name = excluded.name, enabled = excluded.enabled,
-                                             category = excluded.category",
+                                             category = excluded.category,
+                                             settings = excluded.settings",
         )?;
-        for feed in feeds {
+        for (i, feed) in feeds.iter().enumerate() {
+            let settings = settings.and_then(|all| all.get(i));
             s.client.execute(
                 &upsert,
                 &[
@@ -55,6 +60,7 @@ pub(crate) fn sync(
                     &feed.enabled,
                     &added_at,
                     &feed.category.as_deref(),
+                    &settings,
                 ],
             )?;
         }
@@ -73,6 +79,7 @@ pub(crate) fn sync(
 pub(crate) fn apply_list(
     pg: &Lent,
     feeds: &[crate::config::FeedConfig],
+    settings: &[String],
     stamp: &str,
     applied_by: &str,
     added_at: &str,
@@ -84,7 +91,7 @@ pub(crate) fn apply_list(
         )
     })? == 1;
     if new {
-        return Ok((true, sync(pg, feeds, added_at)?));
+        return Ok((true, sync(pg, feeds, Some(settings), added_at)?));
     }
     let states = pg.with(|s| {
         s.client
@@ -100,6 +107,20 @@ pub(crate) fn feed_state(pg: &Lent, feed_id: i64) -> Result<FeedState, PgError> 
     pg.with(|s| {
         let select = s.prepare(state_by_id())?;
         state_of(&s.client.query_one(&select, &[&feed_id])?)
+    })
+}
+
+/// `feeds::feed_states`: one statement.
+pub(crate) fn feed_states(pg: &Lent, feed_ids: &[i64]) -> Result<Vec<FeedState>, PgError> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| format!("{STATE} WHERE id = ANY($1)"));
+    pg.with(|s| {
+        let select = s.prepare(sql)?;
+        s.client
+            .query(&select, &[&feed_ids])?
+            .iter()
+            .map(state_of)
+            .collect()
     })
 }
 

@@ -172,6 +172,16 @@ impl Pool {
         })?
     }
 
+    /// Runs `work` in one transaction without the database's write lock: for
+    /// writes to rows that no other writer writes meanwhile (a leased feed's
+    /// own), which need not wait for other feeds' writes.
+    pub fn transaction<R: Send, E: From<PgError> + Send>(
+        &self,
+        work: impl FnOnce(&Lent) -> Result<R, E> + Send,
+    ) -> Result<R, E> {
+        self.within("BEGIN", work)
+    }
+
     /// Runs `work` in one transaction that holds the database's write lock
     /// ([`super::stories::WRITE_LOCK`], an advisory lock, to commit): writers of one database, in this process or others,
     /// take turns, as SQLite's one writer does, and each reads every row the

@@ -1,0 +1,13 @@
+-- feedsieve's PostgreSQL schema, version 8 (issue 19): each feed's settings
+-- as the applied feed list gives them, so that every daemon of a fleet can
+-- fetch every enabled feed of that list, including those its own file does
+-- not list (a daemon that listed them may have died). Written when a list is
+-- applied (src/store/postgres/feeds.rs); read when a daemon makes a feed's job
+-- (src/config/listed.rs says the shape).
+--
+-- JSON text: name, category, interval_secs, full_text, clean, filter,
+-- list_filter (the file's [filter]) and credentials, the NAMES of the feed's
+-- secret headers only: their values are never stored, and a feed that needs
+-- them is fetched only by daemons whose own file gives them. NULL for a feed
+-- listed by an older feedsieve: daemons then use their own file's settings.
+ALTER TABLE feeds ADD COLUMN settings TEXT;
