@@ -400,17 +400,22 @@ async fn one_story_arriving_at_two_daemons_at_once_is_one_story_every_time() {
 /// shared list: a file per daemon (`head` and its feeds), then a file of
 /// every feed, each applied by a `run --once` in that order. The database's
 /// list is then the whole one, and a daemon started on its own file (applied
-/// before) follows it, fetching the feeds its file lists (README: "Whose
-/// feed list applies"). Returns the daemons' files.
+/// before) follows it. Each feed sends a header whose value only its own
+/// daemon's file (and the whole list's) gives: header values are never
+/// stored, so only that daemon fetches it (README: "Whose feed list
+/// applies"); any daemon would fetch a feed of the list otherwise. Returns
+/// the daemons' files.
 async fn own_feed_files(
     dir: &std::path::Path,
     head: &str,
     feeds: &[&[String]],
 ) -> Vec<std::path::PathBuf> {
-    let file = |name: &str, urls: &[&String]| {
+    let file = |name: &str, urls: &[(usize, &String)]| {
         let mut text = head.to_string();
-        for url in urls {
-            text.push_str(&format!("[[feed]]\nurl = \"{url}\"\n"));
+        for (daemon, url) in urls {
+            text.push_str(&format!(
+                "[[feed]]\nurl = \"{url}\"\nheaders = {{ \"X-Fetched-By\" = \"daemon-{daemon}\" }}\n"
+            ));
         }
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
@@ -419,12 +424,17 @@ async fn own_feed_files(
     let mut files: Vec<std::path::PathBuf> = feeds
         .iter()
         .enumerate()
-        .map(|(n, own)| file(&format!("daemon-{n}.toml"), &own.iter().collect::<Vec<_>>()))
+        .map(|(n, own)| {
+            let own: Vec<_> = own.iter().map(|url| (n, url)).collect();
+            file(&format!("daemon-{n}.toml"), &own)
+        })
         .collect();
-    files.push(file(
-        "all.toml",
-        &feeds.iter().flat_map(|f| f.iter()).collect::<Vec<_>>(),
-    ));
+    let all: Vec<_> = feeds
+        .iter()
+        .enumerate()
+        .flat_map(|(n, own)| own.iter().map(move |url| (n, url)))
+        .collect();
+    files.push(file("all.toml", &all));
     for path in &files {
         let out = feedsieve(path, &["run", "--once"]).await;
         assert!(out.status.success(), "{}", support::text(&out));
