@@ -44,6 +44,13 @@ use feedsieve::store::postgres::{connect, migrate};
 #[allow(dead_code)]
 #[path = "../tests/support/pg.rs"]
 mod pg;
+#[path = "support/timing.rs"]
+mod timing;
+
+use timing::{env, ms, summary};
+
+/// How wide the name column of a summary line is.
+const NAME_WIDTH: usize = 22;
 
 const INTERVAL_SECS: i64 = 30 * 60;
 /// Feeds a lease call asks for (`BENCH_BATCH`, default 50).
@@ -59,13 +66,6 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0)
         .single()
         .expect("a valid time")
-}
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// The baseline: the cheapest read of as many due feeds, oldest first, off
@@ -237,31 +237,6 @@ fn leaser(
     }
     leases::deregister(&mut client, &me).expect("deregister");
     times
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn summary(name: &str, list: &mut [Duration]) -> (Duration, Duration) {
-    list.sort();
-    let (p50, p99) = (percentile(list, 0.5), percentile(list, 0.99));
-    println!(
-        "  {name:<22} n={:<6} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>7.3} ms",
-        list.len(),
-        ms(p50),
-        ms(p99),
-        ms(list.last().copied().unwrap_or_default())
-    );
-    (p50, p99)
 }
 
 fn round(
@@ -454,10 +429,11 @@ fn main() {
             t.short,
             load_average()
         );
-        let (lease50, lease99) = summary(&format!("lease_due({})", batch()), &mut t.lease);
-        let (base50, base99) = summary("baseline SELECT", &mut t.baseline);
-        summary(&format!("renew({})", batch()), &mut t.renew);
-        summary("release(1)", &mut t.release);
+        let (lease50, lease99) =
+            summary(&format!("lease_due({})", batch()), NAME_WIDTH, &mut t.lease);
+        let (base50, base99) = summary("baseline SELECT", NAME_WIDTH, &mut t.baseline);
+        summary(&format!("renew({})", batch()), NAME_WIDTH, &mut t.renew);
+        summary("release(1)", NAME_WIDTH, &mut t.release);
         println!(
             "  lease / baseline: p50 {:.2}x, p99 {:.2}x",
             ms(lease50) / ms(base50),

@@ -63,6 +63,13 @@ use postgres::types::Type;
 #[allow(dead_code)]
 #[path = "../tests/support/pg.rs"]
 mod pg;
+#[path = "support/timing.rs"]
+mod timing;
+
+use timing::{env, ms, percentile, summary};
+
+/// How wide the name column of a summary line is.
+const NAME_WIDTH: usize = 44;
 #[path = "../tests/support/shared.rs"]
 mod shared;
 
@@ -75,13 +82,6 @@ const MERGED_EVERY: i64 = 50;
 const CHUNK: usize = 10_000;
 /// The window the fill spreads entries over: inside `[dedup] window` (3 days).
 const SPAN_SECS: i64 = 3 * 86_400 - 3_600;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// Words of real articles, drawn by their frequency there.
 struct Words {
@@ -541,31 +541,6 @@ fn fill(url: &str, words: &Words, plan: &Plan) {
     );
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-/// Prints p50 / p99 / max of `list`; returns p50 and p99.
-fn summary(name: &str, list: &mut [Duration]) -> (Duration, Duration) {
-    list.sort();
-    let (p50, p99) = (percentile(list, 0.5), percentile(list, 0.99));
-    println!(
-        "  {name:<44} n={:<5} p50 {:>8.3} ms  p99 {:>8.3} ms  max {:>8.3} ms",
-        list.len(),
-        ms(p50),
-        ms(p99),
-        ms(list.last().copied().unwrap_or_default())
-    );
-    (p50, p99)
-}
-
 fn ratio(name: &str, (a50, a99): (Duration, Duration), (b50, b99): (Duration, Duration)) {
     println!(
         "  {name}: p50 {:.1}x, p99 {:.1}x the baseline",
@@ -888,7 +863,11 @@ impl Timer {
     }
 
     fn summary(mut self, name: &str) {
-        summary(&format!("{name} ({} rows)", self.rows), &mut self.times);
+        summary(
+            &format!("{name} ({} rows)", self.rows),
+            NAME_WIDTH,
+            &mut self.times,
+        );
     }
 }
 
@@ -984,12 +963,20 @@ async fn rounds(url: String, words: Arc<Words>, plan: Arc<Plan>, lookups: usize,
         ms(cpu) / lookups as f64
     );
     let mut total: Vec<Duration> = p.total_copy.iter().chain(&p.total_new).copied().collect();
-    let whole = summary("placement: prefetch + write_fetch", &mut total);
-    summary("  a copy of a stored entry", &mut p.total_copy);
-    summary("  a new story", &mut p.total_new);
-    summary("  prefetch (reader, before the lock)", &mut p.prefetch);
-    summary("  write_fetch (one transaction)", &mut p.write);
-    let base = summary("baseline: entries primary-key SELECT", &mut p.baseline);
+    let whole = summary("placement: prefetch + write_fetch", NAME_WIDTH, &mut total);
+    summary("  a copy of a stored entry", NAME_WIDTH, &mut p.total_copy);
+    summary("  a new story", NAME_WIDTH, &mut p.total_new);
+    summary(
+        "  prefetch (reader, before the lock)",
+        NAME_WIDTH,
+        &mut p.prefetch,
+    );
+    summary("  write_fetch (one transaction)", NAME_WIDTH, &mut p.write);
+    let base = summary(
+        "baseline: entries primary-key SELECT",
+        NAME_WIDTH,
+        &mut p.baseline,
+    );
     ratio("placement / baseline", whole, base);
     off_runtime(|| rows_alike(&mut baseline.client, plan.entries as i64));
     let merges = 200;
@@ -997,6 +984,7 @@ async fn rounds(url: String, words: Arc<Words>, plan: Arc<Plan>, lookups: usize,
     let mut t = merge(&store, &plan, merges, 4).await;
     summary(
         &format!("{merges} merges of two stored stories, a transaction each"),
+        NAME_WIDTH,
         &mut t,
     );
 
@@ -1197,7 +1185,11 @@ async fn user_lookups(
             })
             .summary("story_ids: half merged ids");
         let mut base: Vec<Duration> = (0..n).map(|_| baseline.time()).collect();
-        summary("baseline: entries primary-key SELECT", &mut base);
+        summary(
+            "baseline: entries primary-key SELECT",
+            NAME_WIDTH,
+            &mut base,
+        );
     });
 
     // Search, by how common the terms are.
@@ -1270,6 +1262,10 @@ async fn user_lookups(
     }
     timer.summary("feedsieve stories, last day, limit 50");
     let mut base: Vec<Duration> = (0..200).map(|_| off_runtime(|| baseline.time())).collect();
-    summary("baseline: entries primary-key SELECT", &mut base);
+    summary(
+        "baseline: entries primary-key SELECT",
+        NAME_WIDTH,
+        &mut base,
+    );
     off_runtime(move || drop(client));
 }

@@ -32,6 +32,9 @@ use support::pg::{self, off_runtime};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
+/// How long a test waits for what a daemon does before it fails.
+const WAIT: Duration = Duration::from_secs(20);
+
 /// What the server saw of one feed.
 #[derive(Debug, Default, Clone)]
 struct FeedLog {
@@ -139,19 +142,6 @@ impl OverlapServer {
     }
 }
 
-/// One value of a PostgreSQL query, as text ("" for NULL, or before the
-/// first daemon made the schema).
-fn pg_value(url: &str, sql: &str) -> String {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    off_runtime(move || {
-        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
-        match client.query_one(sql.as_str(), &[]) {
-            Ok(row) => row.get::<_, Option<String>>(0).unwrap_or_default(),
-            Err(_) => String::new(),
-        }
-    })
-}
-
 /// Text as XML character data.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -248,7 +238,7 @@ async fn three_daemons_one_killed_again_and_again_fetch_every_entry_once_and_nev
     // While they ran, `feedsieve fleet` listed the three running (and
     // those killed after they registered: a killed daemon cannot leave).
     let running: Vec<String> = daemons.iter().map(|d| d.id().to_string()).collect();
-    let registered = || pg_value(&db.url, "SELECT string_agg(pid::text, ' ') FROM daemons");
+    let registered = || pg::value(&db.url, "SELECT string_agg(pid::text, ' ') FROM daemons");
     let waited = Instant::now();
     while !running
         .iter()
@@ -289,7 +279,7 @@ async fn three_daemons_one_killed_again_and_again_fetch_every_entry_once_and_nev
         assert!(!log.contains("ERROR"), "{log}");
     }
     // The daemons that stopped cleanly left the list; the killed stay.
-    let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+    let count = |sql: &str| pg::value(&db.url, &format!("SELECT ({sql})::text"));
     assert_eq!(count("SELECT COUNT(*) FROM daemons"), killed.to_string());
     let once = feedsieve(&config, &["run", "--once"]).await;
     assert!(once.status.success(), "{}", support::text(&once));
@@ -383,7 +373,7 @@ async fn one_story_arriving_at_two_daemons_at_once_is_one_story_every_time() {
         let (one, two) = (one.unwrap(), two.unwrap());
         assert_eq!((one.error, two.error), (None, None));
         assert_eq!((one.inserted, two.inserted), (1, 1), "round {r}");
-        let stories = pg_value(
+        let stories = pg::value(
             &db.url,
             &format!(
                 "SELECT COUNT(DISTINCT story_id)::text FROM entries \
@@ -392,7 +382,7 @@ async fn one_story_arriving_at_two_daemons_at_once_is_one_story_every_time() {
         );
         assert_eq!(stories, "1", "round {r}: the two copies made two stories");
     }
-    let stories = pg_value(&db.url, "SELECT COUNT(*)::text FROM stories");
+    let stories = pg::value(&db.url, "SELECT COUNT(*)::text FROM stories");
     assert_eq!(stories, ROUNDS.to_string());
 }
 
@@ -520,7 +510,7 @@ async fn one_story_arriving_at_two_daemon_processes_at_once_is_one_story_every_t
     );
     let feed = |site: &str| vec![format!("http://{}/{site}.xml", server.addr)];
     let files = own_feed_files(dir.path(), &head, &[&feed("a"), &feed("b")]).await;
-    let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+    let count = |sql: &str| pg::value(&db.url, &format!("SELECT ({sql})::text"));
     for r in 0..PROCESS_ROUNDS {
         *gate.lock().unwrap() = (Some(r), 0);
         run_once_together(files.clone(), &format!("round {r}")).await;
@@ -592,15 +582,6 @@ fn sqlite_partition(path: &std::path::Path) -> Partition {
     partition(rows)
 }
 
-/// Waits (20 s at most) until `done`.
-async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let waited = Instant::now();
-    while !done() {
-        assert!(waited.elapsed() < Duration::from_secs(20), "never {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// Stops a daemon with SIGTERM; it must exit cleanly, logging no error.
 async fn stop(child: Child) {
     signal(&child, "TERM");
@@ -660,12 +641,12 @@ async fn an_entry_edited_by_one_daemon_is_placed_against_by_another_as_one_daemo
     let head = format!("[storage]\ndatabase = \"{}\"\n{interval}", db.url);
     let files = own_feed_files(dir.path(), &head, &[&url("two"), &url("one")]).await;
     let (a, b) = (&files[0], &files[1]);
-    let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+    let count = |sql: &str| pg::value(&db.url, &format!("SELECT ({sql})::text"));
     let entries = || count("SELECT COUNT(*) FROM entries");
     assert_eq!(entries(), "1");
     feeds.lock().unwrap().two = vec![w.clone(), z.clone()];
     let daemon_a = daemon(a);
-    wait_until("W and Z stored by A", || entries() == "3").await;
+    support::wait_until("W and Z stored by A", WAIT, || entries() == "3").await;
     let story = |guid: &str| {
         count(&format!(
             "SELECT story_id FROM entries WHERE guid = '{guid}'"
@@ -681,7 +662,7 @@ async fn an_entry_edited_by_one_daemon_is_placed_against_by_another_as_one_daemo
         "X was not edited into another story"
     );
     feeds.lock().unwrap().two = vec![w.clone(), z.clone(), y.clone()];
-    wait_until("Y stored by A", || entries() == "4").await;
+    support::wait_until("Y stored by A", WAIT, || entries() == "4").await;
     stop(daemon_a).await;
     let fleet = pg_partition(&db.url);
 
@@ -709,15 +690,15 @@ async fn an_entry_edited_by_one_daemon_is_placed_against_by_another_as_one_daemo
     };
     let entries = || value("SELECT CAST(COUNT(*) AS TEXT) FROM entries");
     let one_daemon = daemon(&config);
-    wait_until("X stored", || entries().as_deref() == Some("1")).await;
+    support::wait_until("X stored", WAIT, || entries().as_deref() == Some("1")).await;
     feeds.lock().unwrap().two = vec![w.clone(), z.clone()];
-    wait_until("W and Z stored", || entries().as_deref() == Some("3")).await;
+    support::wait_until("W and Z stored", WAIT, || entries().as_deref() == Some("3")).await;
     let x_hash = || value("SELECT CAST(raw_hash AS TEXT) FROM entries WHERE guid = 'x'");
     let first = x_hash();
     feeds.lock().unwrap().one = vec![x2];
-    wait_until("X edited", || x_hash() != first).await;
+    support::wait_until("X edited", WAIT, || x_hash() != first).await;
     feeds.lock().unwrap().two = vec![w, z, y];
-    wait_until("Y stored", || entries().as_deref() == Some("4")).await;
+    support::wait_until("Y stored", WAIT, || entries().as_deref() == Some("4")).await;
     stop(one_daemon).await;
     let alone = sqlite_partition(&file);
 
@@ -757,7 +738,7 @@ async fn a_fetch_longer_than_its_lease_is_renewed_not_taken_over() {
     let slow = log.get("/slow.xml").cloned().unwrap_or_default();
     assert!(slow.hits >= 2, "{slow:?}");
     assert_eq!(slow.overlaps, 0, "{slow:?}");
-    let entries = pg_value(&db.url, "SELECT COUNT(*)::text FROM entries");
+    let entries = pg::value(&db.url, "SELECT COUNT(*)::text FROM entries");
     assert_eq!(entries, "1", "{slow:?}");
 }
 
@@ -866,13 +847,13 @@ async fn daemons_with_different_feed_lists_do_not_flap_and_the_last_edit_wins() 
         path
     };
     let enabled = || {
-        pg_value(
+        pg::value(
             &db.url,
             "SELECT coalesce(string_agg(regexp_replace(url, '^.*/', ''), ' ' ORDER BY url), '') \
              FROM feeds WHERE enabled",
         )
     };
-    let versions = || pg_value(&db.url, "SELECT COUNT(*)::text FROM feed_lists");
+    let versions = || pg::value(&db.url, "SELECT COUNT(*)::text FROM feed_lists");
     let wait_until = |what: &str, done: &dyn Fn() -> bool| {
         let start = Instant::now();
         while !done() {
@@ -902,7 +883,7 @@ async fn daemons_with_different_feed_lists_do_not_flap_and_the_last_edit_wins() 
     first.wait().unwrap();
     let first = daemon(&a);
     wait_until("A registered again", &|| {
-        pg_value(&db.url, "SELECT COUNT(*)::text FROM daemons") == "3"
+        pg::value(&db.url, "SELECT COUNT(*)::text FROM daemons") == "3"
     });
     steady(3, "2.xml 3.xml");
     assert_eq!(versions(), "2");
@@ -914,7 +895,7 @@ async fn daemons_with_different_feed_lists_do_not_flap_and_the_last_edit_wins() 
     // Every feed of the database's list is fetched, each by a daemon
     // whose file lists it (4 only by A, the others by either).
     wait_until("every listed feed fetched", &|| {
-        pg_value(
+        pg::value(
             &db.url,
             "SELECT COUNT(*)::text FROM feeds WHERE enabled AND last_fetched_at IS NOT NULL",
         ) == "3"
@@ -956,7 +937,7 @@ async fn daemons_started_at_once_on_an_empty_database_all_start_and_share_one_ru
         let config = dir.path().join(format!("round-{round}.toml"));
         std::fs::write(&config, text).unwrap();
         run_once_together(vec![config; 4], &format!("round {round}")).await;
-        let count = |sql: &str| pg_value(&db.url, &format!("SELECT ({sql})::text"));
+        let count = |sql: &str| pg::value(&db.url, &format!("SELECT ({sql})::text"));
         assert_eq!(count("SELECT COUNT(*) FROM entries"), "6", "round {round}");
         assert_eq!(
             count("SELECT COUNT(*) FROM feeds WHERE last_fetched_at IS NOT NULL"),
@@ -999,7 +980,7 @@ async fn a_teasers_page_step_outlives_the_lease_its_write_ended() {
     std::fs::write(&config, text).unwrap();
     let mut child = daemon(&config);
     let start = Instant::now();
-    while pg_value(&db.url, "SELECT page_fetched_at FROM entries").is_empty() {
+    while pg::value(&db.url, "SELECT page_fetched_at FROM entries").is_empty() {
         assert!(start.elapsed() < Duration::from_secs(30), "no page stored");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -1013,7 +994,7 @@ async fn a_teasers_page_step_outlives_the_lease_its_write_ended() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(!log.contains("lost") && !log.contains("stopped,"), "{log}");
     assert_eq!(
-        pg_value(&db.url, "SELECT coalesce(page_error, '') FROM entries"),
+        pg::value(&db.url, "SELECT coalesce(page_error, '') FROM entries"),
         ""
     );
 }

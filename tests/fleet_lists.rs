@@ -15,25 +15,15 @@
 mod support;
 
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use support::pg::{self, off_runtime};
+use support::pg;
 use support::{Route, Server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
-/// One value of a PostgreSQL query, as text ("" for NULL, or before the
-/// first daemon made the schema).
-fn pg_value(url: &str, sql: &str) -> String {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    off_runtime(move || {
-        let mut client = feedsieve::store::postgres::connect(&url).unwrap();
-        match client.query_one(sql.as_str(), &[]) {
-            Ok(row) => row.get::<_, Option<String>>(0).unwrap_or_default(),
-            Err(_) => String::new(),
-        }
-    })
-}
+/// How long a test waits for what a daemon does before it fails.
+const WAIT: Duration = Duration::from_secs(30);
 
 fn daemon(config: &std::path::Path) -> Child {
     Command::new(BIN)
@@ -56,15 +46,6 @@ fn stop(mut child: Child) {
         .unwrap();
     assert!(status.success());
     child.wait().unwrap();
-}
-
-/// Waits (up to 30 s) until `done`.
-async fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < Duration::from_secs(30), "never {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// A feed list file: `[fetch]` settings for a fleet that moves fast, then
@@ -117,7 +98,7 @@ async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_s
     write_config(&b, &db.url, "", &common_feed);
     let daemon_b = daemon(&b);
     let fetched = |feed: &str| {
-        pg_value(
+        pg::value(
             &db.url,
             &format!(
                 "SELECT last_fetched_at FROM feeds WHERE url LIKE '%/{feed}' AND enabled \
@@ -125,7 +106,10 @@ async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_s
             ),
         )
     };
-    wait_until("B fetched its feed", || !fetched("common.xml").is_empty()).await;
+    support::wait_until("B fetched its feed", WAIT, || {
+        !fetched("common.xml").is_empty()
+    })
+    .await;
     // A's file is newer and adds X (with a filter) and a feed behind a key.
     let a_feeds = format!(
         "{common_feed}[[feed]]\nurl = \"{}\"\nname = \"Ex\"\n\
@@ -136,12 +120,12 @@ async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_s
     );
     write_config(&a, &db.url, "", &a_feeds);
     let mut daemon_a = daemon(&a);
-    wait_until("A's list applied and its feeds fetched", || {
+    support::wait_until("A's list applied and its feeds fetched", WAIT, || {
         !fetched("x.xml").is_empty() && !fetched("members.xml").is_empty()
     })
     .await;
     // Only names of secret headers are stored, never their values.
-    let settings = pg_value(&db.url, "SELECT string_agg(settings, ' ') FROM feeds");
+    let settings = pg::value(&db.url, "SELECT string_agg(settings, ' ') FROM feeds");
     assert!(settings.contains("X-Api-Key"), "{settings}");
     assert!(!settings.contains(SECRET), "{settings}");
 
@@ -162,20 +146,20 @@ async fn a_feed_only_a_dead_daemon_listed_is_fetched_by_another_with_its_lists_s
         )),
     );
     let stored = |guid: &str| {
-        pg_value(
+        pg::value(
             &db.url,
             &format!("SELECT COUNT(*)::text FROM entries WHERE guid = '{guid}'"),
         ) == "1"
     };
-    wait_until("B fetched X", || stored("x2")).await;
+    support::wait_until("B fetched X", WAIT, || stored("x2")).await;
     assert!(!stored("x3"));
-    let dropped = pg_value(
+    let dropped = pg::value(
         &db.url,
         "SELECT reason FROM filtered_entries WHERE guid = 'x3'",
     );
     assert!(dropped.contains("sponsored"), "{dropped:?}");
     assert_eq!(
-        pg_value(&db.url, "SELECT name FROM feeds WHERE url LIKE '%/x.xml'"),
+        pg::value(&db.url, "SELECT name FROM feeds WHERE url LIKE '%/x.xml'"),
         "Ex"
     );
     // B has no key for the members' feed: it leaves it to a daemon that has
@@ -206,7 +190,7 @@ async fn run_once_waits_for_a_feed_another_daemon_holds_only_for_its_bound_then_
     let holder_config = dir.path().join("holder.toml");
     write_config(&holder_config, &db.url, "timeout = \"60s\"", &feeds);
     let holder = daemon(&holder_config);
-    wait_until("the holder fetching the hanging feed", || {
+    support::wait_until("the holder fetching the hanging feed", WAIT, || {
         server.hits("/hang.xml") == 1 && server.hits("/ok.xml") >= 1
     })
     .await;
@@ -253,13 +237,13 @@ async fn unchanged_fetches_are_recorded_while_the_fleets_write_lock_is_held_and_
     write_config(&config, &db.url, "", &feeds);
     let running = daemon(&config);
     let fetches = || {
-        pg_value(
+        pg::value(
             &db.url,
             "SELECT string_agg(last_fetched_at, ' ' ORDER BY id) FROM feeds",
         )
     };
-    let entries = || pg_value(&db.url, "SELECT COUNT(*)::text FROM entries");
-    wait_until("both feeds stored", || entries() == "2").await;
+    let entries = || pg::value(&db.url, "SELECT COUNT(*)::text FROM entries");
+    support::wait_until("both feeds stored", WAIT, || entries() == "2").await;
 
     // Another writer holds the fleet's write lock (a transaction of the
     // store's own kind), from a thread of its own, until told to end.
@@ -279,9 +263,12 @@ async fn unchanged_fetches_are_recorded_while_the_fleets_write_lock_is_held_and_
     locked_rx.recv().unwrap();
     // Both unchanged feeds are polled and recorded again, twice, meanwhile.
     let before = fetches();
-    wait_until("an unchanged poll recorded", || fetches() != before).await;
+    support::wait_until("an unchanged poll recorded", WAIT, || fetches() != before).await;
     let again = fetches();
-    wait_until("unchanged polls recorded again", || fetches() != again).await;
+    support::wait_until("unchanged polls recorded again", WAIT, || {
+        fetches() != again
+    })
+    .await;
     let tagged = server.requests_to("/tagged.xml");
     assert!(
         tagged
@@ -298,13 +285,16 @@ async fn unchanged_fetches_are_recorded_while_the_fleets_write_lock_is_held_and_
         )),
     );
     let hits = server.hits("/same.xml");
-    wait_until("the new entry fetched", || server.hits("/same.xml") > hits).await;
+    support::wait_until("the new entry fetched", WAIT, || {
+        server.hits("/same.xml") > hits
+    })
+    .await;
     // Its write waits for the lock (unlocked, it would land in milliseconds).
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(entries(), "2");
     release_tx.send(()).unwrap();
     holder.join().unwrap();
-    wait_until("the new entry stored once the lock is free", || {
+    support::wait_until("the new entry stored once the lock is free", WAIT, || {
         entries() == "3"
     })
     .await;
@@ -342,7 +332,7 @@ async fn an_unchanged_fetchs_write_under_a_lost_lease_is_refused() {
         ..Default::default()
     };
     let fetched_at = || {
-        pg_value(
+        pg::value(
             &db.url,
             &format!("SELECT last_fetched_at FROM feeds WHERE id = {feed_id}"),
         )

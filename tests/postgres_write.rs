@@ -336,7 +336,7 @@ async fn run_once_stores_on_postgres_what_it_stores_on_sqlite() {
     // Six articles' teasers, four full copies, the podcast (its sponsored
     // entry dropped), nothing from the broken feed.
     assert_eq!(entries, 11);
-    let scalar = |sql: &str| pg_value(&db.url, sql);
+    let scalar = |sql: &str| pg::value(&db.url, sql);
     let pages = scalar("SELECT COUNT(*)::text FROM entries WHERE text_source = 'page'");
     assert_eq!(pages, "6", "every teaser got its page");
     let joined = scalar(
@@ -394,21 +394,6 @@ async fn run_once_stores_on_postgres_what_it_stores_on_sqlite() {
         assert_eq!(row[1].as_deref(), Some("304"), "{row:?}");
     }
     answers("second run").await;
-}
-
-/// One value of a PostgreSQL query, as text ("" for NULL or no row; nothing
-/// before the daemon made the schema).
-fn pg_value(url: &str, sql: &str) -> String {
-    let (url, sql) = (url.to_string(), sql.to_string());
-    off_runtime(move || {
-        let Ok(mut client) = feedsieve::store::postgres::connect(&url) else {
-            return String::new();
-        };
-        match client.query_opt(sql.as_str(), &[]) {
-            Ok(Some(row)) => row.get::<_, Option<String>>(0).unwrap_or_default(),
-            _ => String::new(),
-        }
-    })
 }
 
 fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
@@ -480,12 +465,12 @@ fn the_daemon_runs_on_postgres_follows_config_edits_and_stops_on_sigterm() {
             .unwrap()
     };
     let mut daemon = spawn();
-    let count = |sql: &str| pg_value(&db.url, &format!("SELECT COUNT(*)::text FROM {sql}"));
+    let count = |sql: &str| pg::value(&db.url, &format!("SELECT COUNT(*)::text FROM {sql}"));
     wait_for("feed a", || count("entries") == "1");
     // Fetched once, and due again an interval later (not at once).
     let (fetched, due) = (
-        pg_value(&db.url, "SELECT last_fetched_at FROM feeds"),
-        pg_value(&db.url, "SELECT next_fetch_at FROM feeds"),
+        pg::value(&db.url, "SELECT last_fetched_at FROM feeds"),
+        pg::value(&db.url, "SELECT next_fetch_at FROM feeds"),
     );
     assert!(!fetched.is_empty() && due > fetched, "{fetched} → {due}");
 
@@ -496,7 +481,7 @@ fn the_daemon_runs_on_postgres_follows_config_edits_and_stops_on_sigterm() {
     // Removed: the feed is disabled, its entries kept.
     config(&["b.xml"]);
     wait_for("feed a disabled", || {
-        pg_value(
+        pg::value(
             &db.url,
             "SELECT enabled::text FROM feeds WHERE url LIKE '%a.xml'",
         ) == "false"
@@ -580,7 +565,7 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
         said[0]
     );
     assert_eq!(assert_same_rows(&sqlite, &db.url), entries);
-    let removed = pg_value(
+    let removed = pg::value(
         &db.url,
         "SELECT COUNT(*)::text FROM entries WHERE content_text ILIKE '%declined to comment%'",
     );
@@ -597,7 +582,7 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
     assert_eq!(said[0], said[1]);
     assert_eq!(assert_same_rows(&sqlite, &db.url), entries);
     assert_eq!(
-        pg_value(&db.url, "SELECT COUNT(*)::text FROM story_merges"),
+        pg::value(&db.url, "SELECT COUNT(*)::text FROM story_merges"),
         "0"
     );
 
@@ -623,12 +608,12 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
     );
     for table in ["entries", "stories", "entry_shingles", "entry_pages"] {
         assert_eq!(
-            pg_value(&db.url, &format!("SELECT COUNT(*)::text FROM {table}")),
+            pg::value(&db.url, &format!("SELECT COUNT(*)::text FROM {table}")),
             "0",
             "{table}"
         );
     }
-    let vacuumed = pg_value(
+    let vacuumed = pg::value(
         &db.url,
         "SELECT (last_vacuum IS NOT NULL AND last_analyze IS NOT NULL)::text
          FROM pg_stat_user_tables WHERE relname = 'entries'",

@@ -632,3 +632,13 @@ impl Db {
         sql::rows(&self.conn(), sql, params)
     }
 }
+
+/// Waits until `done`, polling every 100 ms, failing the test with "never
+/// {what}" after `within`.
+pub async fn wait_until(what: &str, within: std::time::Duration, done: impl Fn() -> bool) {
+    let waited = std::time::Instant::now();
+    while !done() {
+        assert!(waited.elapsed() < within, "never {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

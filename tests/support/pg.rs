@@ -98,6 +98,22 @@ pub fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     })
 }
 
+/// One value of a PostgreSQL query, as text: "" for NULL or no row, and
+/// before a daemon made the schema (so a test can poll a database the binary
+/// is still creating).
+pub fn value(url: &str, sql: &str) -> String {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    off_runtime(move || {
+        let Ok(mut client) = feedsieve::store::postgres::connect(&url) else {
+            return String::new();
+        };
+        match client.query_opt(sql.as_str(), &[]) {
+            Ok(Some(row)) => row.get::<_, Option<String>>(0).unwrap_or_default(),
+            _ => String::new(),
+        }
+    })
+}
+
 static SERVER: Mutex<Weak<Server>> = Mutex::new(Weak::new());
 static NEXT: AtomicU32 = AtomicU32::new(0);
 
