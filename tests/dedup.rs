@@ -1366,3 +1366,47 @@ async fn texts_going_round_one_chorus_join_only_their_copies() {
         assert_eq!(hard::joined_first(&items, &stories, "copy"), (2, 2));
     }
 }
+
+/// Issue 17, item 4 at scale: a wire story carried by hundreds of sites in
+/// one window. Once an article's anchors had 64 postings they became
+/// stop-anchors, and every later copy found no candidate and stayed alone,
+/// which copies made it in before depending on the order.
+#[tokio::test]
+async fn hundreds_of_copies_of_one_story_join_it_in_any_order() {
+    let items = hard::mass_syndicated(&corpus::bodies(), hard::Half::HeldOut, 3, 200);
+    let mut rng = fastrand::Rng::with_seed(1717);
+    let mut first: Option<Vec<Vec<String>>> = None;
+    for round in 0..3 {
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        rng.shuffle(&mut order);
+        let db = store_in_order(&items, &order, &mut rng).await;
+        let partition = partition_by_guid(&db);
+        let by_guid: HashMap<String, i64> =
+            sql::rows(&db.conn(), "SELECT guid, story_id FROM entries", [])
+                .into_iter()
+                .collect();
+        let stories: Vec<Option<i64>> = (0..items.len())
+            .map(|i| by_guid.get(&format!("i{i}")).copied())
+            .collect();
+        let (wrong, _) = hard::wrongly_merged(&items, &stories);
+        assert_eq!(
+            wrong, 0,
+            "order {round}: copies of different articles joined"
+        );
+        let (copies, of) = hard::joined_first(&items, &stories, "mass-copy");
+        assert_eq!(copies, of, "order {round}: copies left out of their story");
+        let (excerpts, of) = hard::joined_first(&items, &stories, "mass-excerpt");
+        assert!(
+            excerpts * 20 >= of * 19,
+            "order {round}: {excerpts} of {of} excerpts joined"
+        );
+        match &first {
+            None => first = Some(partition),
+            Some(first) => assert!(
+                &partition == first,
+                "order {round} gave another partition: {:?}",
+                new_parts(first, &partition)
+            ),
+        }
+    }
+}

@@ -17,6 +17,18 @@
 //! entries indexed before a template's anchors stopped kept none, and their
 //! copies arriving later could not find them).
 //!
+//! An anchor keeps few postings of one story: at most [`NEAR_COPIES`] of
+//! its near copies of one text and [`PER_STORY`] in all. The copies of a
+//! wire story carried by hundreds of feeds share nearly all their anchors,
+//! and counted one by one they turned every anchor of the story into a
+//! stop-anchor at its 64th copy, after which no copy found it (issue 17: at
+//! ~220 copies an article, two thirds stayed alone, and which ones depended
+//! on the order). A story's postings under an anchor are its newest entries
+//! having it, so it is found as long as any of them is in the window, and
+//! an anchor of its own text never stops. An entry whose quota is full
+//! under one of its anchors is not posted there: a copy looking it up finds
+//! its story through the near copies that are.
+//!
 //! Entries sit in numbered slots, and every table holds slot numbers (4
 //! bytes) or postings (8), never a copy of an id or a key: at 500,000
 //! entries a window's bytes per entry are most of the daemon's memory.
@@ -37,6 +49,29 @@ pub const ANCHORS: usize = 12;
 /// Posting-list length at which an anchor becomes a stop-anchor. It also
 /// bounds the candidates one anchor can bring to ANCHORS * STOP_AFTER.
 pub const STOP_AFTER: usize = 64;
+
+/// Postings of one story's near copies of one text (within
+/// [`NEAR_COPY_BITS`] of the entry being posted) an anchor keeps at most:
+/// their newest. What verifies with an entry left unposted verifies with
+/// the near copies posted in its place, so which ones are posted does not
+/// decide a link; the story's other versions (an excerpt, a trimmed copy,
+/// an update) keep their own postings, for entries that verify with only
+/// some of the story. Capping a story at 4 in all, whatever the distance,
+/// left one version of a 13-entry story unfound in one order of 20.
+pub const NEAR_COPIES: usize = 4;
+
+/// Simhash bits within which two entries of one story are near copies for
+/// [`NEAR_COPIES`]. Copies of one article differing by a line of their own
+/// lie 0-7 bits apart (median 4); one cut by a paragraph, 3-13 (median 7);
+/// an excerpt, 8-31.
+pub const NEAR_COPY_BITS: u32 = 6;
+
+/// Postings of one story an anchor keeps at most, near copies or not (a
+/// story copied by hundreds of papers, each trimming and editing, spreads
+/// over 20 bits): its newest. Well under [`STOP_AFTER`], so that an anchor
+/// of a story's own text never stops however many copies arrive, and a
+/// phrase stops once it is shared beyond a few stories.
+pub const PER_STORY: usize = 16;
 
 /// Keys kept per entry by [`KeyIndex`]: its normalised title and link.
 pub const KEYS: usize = 2;
@@ -207,6 +242,46 @@ fn anchor_hash(anchor: u32) -> u64 {
     u64::from(anchor)
 }
 
+/// What the anchor index keeps of an entry besides its anchors.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    simhash: u64,
+    /// Its story when it was added: a story merged away since keeps its
+    /// postings under its old id, which only lets the merged story hold a
+    /// few more than [`PER_STORY`] under an anchor.
+    story: i64,
+}
+
+/// Postings of one kind seen under an anchor, and the oldest of them (by
+/// time, then id) with its slot.
+#[derive(Debug, Default, Clone, Copy)]
+struct Oldest {
+    count: usize,
+    oldest: Option<((i64, i64), u32)>,
+}
+
+impl Oldest {
+    fn see(&mut self, age: (i64, i64), slot: u32) {
+        self.count += 1;
+        if self.oldest.is_none_or(|(o, _)| age < o) {
+            self.oldest = Some((age, slot));
+        }
+    }
+}
+
+/// What [`AnchorIndex::add_posting`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Posted {
+    /// The entry has a posting under the anchor (perhaps in place of an
+    /// older entry of its story).
+    Added,
+    /// Its story holds [`PER_STORY`] newer postings under the anchor: it is
+    /// found through them.
+    Covered,
+    /// The anchor has [`STOP_AFTER`] postings: it is to become a stop-anchor.
+    Full,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Posting {
     anchor: u32,
@@ -349,7 +424,7 @@ pub struct AnchorIndex {
     /// Each entry's simhash, kept here rather than in a map of its own:
     /// the matcher reads it for every candidate the anchors bring (the
     /// `max_distance` filter), and a map by id cost ~50 bytes an entry more.
-    slots: Slab<u64>,
+    slots: Slab<Placed>,
     /// The anchor pool of each slot, [`POOL`] per slot, the unused cells
     /// [`VACANT`]: its postings are the first [`ANCHORS`] non-stop ones,
     /// which removal and the refill after a stop need (4 bytes × [`POOL`]
@@ -414,8 +489,9 @@ impl AnchorIndex {
             .reserve(entries.saturating_mul(ANCHORS), &posting_hash);
     }
 
-    /// Adds or replaces entry `id` with the anchors chosen from `pool`.
-    pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64) {
+    /// Adds or replaces entry `id`, of story `story`, with the anchors
+    /// chosen from `pool`.
+    pub fn insert(&mut self, id: i64, pool: &[u32], time: i64, simhash: u64, story: i64) {
         self.remove(id);
         if self.choose(pool).is_empty() {
             return;
@@ -423,7 +499,7 @@ impl AnchorIndex {
         let slot = self.slots.add(Item {
             id,
             time,
-            data: simhash,
+            data: Placed { simhash, story },
         });
         let base = slot as usize * POOL;
         if self.slot_pool.len() < base + POOL {
@@ -479,10 +555,13 @@ impl AnchorIndex {
                 if anchor == VACANT || self.stop.contains(&anchor) {
                     continue;
                 }
-                if (check && self.has_posting(anchor, slot)) || self.add_posting(anchor, slot) {
+                if check && self.has_posting(anchor, slot) {
                     kept += 1;
-                } else {
-                    slots.extend(self.make_stop(anchor));
+                    continue;
+                }
+                match self.add_posting(anchor, slot) {
+                    Posted::Added | Posted::Covered => kept += 1,
+                    Posted::Full => slots.extend(self.make_stop(anchor)),
                 }
             }
         }
@@ -569,7 +648,7 @@ impl AnchorIndex {
                     id,
                     shared: 1,
                     lead,
-                    simhash: self.slots.get(slot).data,
+                    simhash: self.slots.get(slot).data.simhash,
                 }),
             }
         }
@@ -609,23 +688,68 @@ impl AnchorIndex {
             + self.stop.capacity() * (4 + 1) * 8 / 7
     }
 
-    /// Adds a posting of a non-stop anchor, unless the anchor has enough
-    /// postings to become a stop-anchor; returns whether it was added.
-    fn add_posting(&mut self, anchor: u32, slot: u32) -> bool {
+    /// Adds a posting of a non-stop anchor for `slot`, unless its story
+    /// holds newer ones there up to its quota ([`NEAR_COPIES`] of near
+    /// copies of it, [`PER_STORY`] in all) or the anchor has enough
+    /// postings to become a stop-anchor. The oldest posting of a full quota
+    /// gives way to a newer entry: the window drops its oldest entries
+    /// first, so a story keeps its postings while any entry of it with the
+    /// anchor is there.
+    fn add_posting(&mut self, anchor: u32, slot: u32) -> Posted {
+        let placed = self.slots.get(slot);
+        let (story, simhash) = (placed.data.story, placed.data.simhash);
+        let age = (placed.time, placed.id);
         let mut count = 0;
+        let (mut near, mut same) = (Oldest::default(), Oldest::default());
         self.table.for_each(anchor_hash(anchor), |p| {
-            count += usize::from(p.anchor == anchor);
+            if p.anchor != anchor {
+                return;
+            }
+            count += 1;
+            let other = self.slots.get(p.slot);
+            if other.data.story == story {
+                let other_age = (other.time, other.id);
+                same.see(other_age, p.slot);
+                if (other.data.simhash ^ simhash).count_ones() <= NEAR_COPY_BITS {
+                    near.see(other_age, p.slot);
+                }
+            }
         });
+        let full = if near.count >= NEAR_COPIES {
+            Some(near)
+        } else if same.count >= PER_STORY {
+            Some(same)
+        } else {
+            None
+        };
+        if let Some(quota) = full {
+            return match quota.oldest {
+                Some((old_age, old)) if old_age < age => {
+                    self.table.remove(
+                        anchor_hash(anchor),
+                        Posting { anchor, slot: old },
+                        posting_hash,
+                    );
+                    self.table
+                        .insert(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
+                    Posted::Added
+                }
+                _ => Posted::Covered,
+            };
+        }
         if count + 1 >= STOP_AFTER {
-            return false;
+            return Posted::Full;
         }
         self.table
             .insert(anchor_hash(anchor), Posting { anchor, slot }, posting_hash);
-        true
+        Posted::Added
     }
 
     /// Turns `anchor` into a stop-anchor: drops its postings; returns the
-    /// slots that had them, to be indexed under their next anchors.
+    /// slots that had them, to be indexed under their next anchors. Entries
+    /// that were covered by their story's postings under it keep what they
+    /// have: their story's posted entries, indexed under their next anchors,
+    /// hold the story's place there.
     fn make_stop(&mut self, anchor: u32) -> Vec<u32> {
         let mut slots = Vec::new();
         self.table.for_each(anchor_hash(anchor), |p| {
@@ -647,6 +771,8 @@ impl AnchorIndex {
 struct Keys {
     keys: [u64; KEYS],
     count: u8,
+    /// Its story when added, for the quota of [`PER_STORY`] a key.
+    story: i64,
     /// Added below the horizon: still found until the next prune, as it
     /// would be had pruning removed every old entry at once.
     below: bool,
@@ -704,10 +830,12 @@ impl KeyIndex {
         slots[(cell >> 1) as usize].data.keys[(cell & 1) as usize]
     }
 
-    /// Adds or replaces the keys of entry `id`, at `time` (unix seconds): at
-    /// most [`KEYS`] of them (the title's and the link's), further ones are
-    /// not kept.
-    pub fn insert(&mut self, id: i64, keys: &[String], time: i64) {
+    /// Adds or replaces the keys of entry `id`, of story `story`, at `time`
+    /// (unix seconds): at most [`KEYS`] of them (the title's and the
+    /// link's), further ones are not kept. A key keeps the newest
+    /// [`PER_STORY`] entries of one story, as an anchor does: the copies of
+    /// a wire story that kept its headline made every copy read hundreds.
+    pub fn insert(&mut self, id: i64, keys: &[String], time: i64, story: i64) {
         self.remove(id);
         debug_assert!(keys.len() <= KEYS, "more keys than a slot holds");
         if keys.is_empty() {
@@ -716,6 +844,7 @@ impl KeyIndex {
         let mut data = Keys {
             keys: [0; KEYS],
             count: 0,
+            story,
             below: time < self.horizon,
         };
         for (cell, key) in data.keys.iter_mut().zip(keys) {
@@ -726,12 +855,34 @@ impl KeyIndex {
         if data.below {
             self.below.push(slot);
         }
-        let slots = &self.slots.items;
         for k in 0..u32::from(data.count) {
-            let cell = slot << 1 | k;
-            self.by_key
-                .insert(Self::key_of(slots, cell), cell, |c| Self::key_of(slots, c));
+            self.post(slot << 1 | k);
         }
+    }
+
+    /// Adds key cell `cell` unless its story has [`PER_STORY`] newer
+    /// entries under that key; the oldest of a full quota gives way.
+    fn post(&mut self, cell: u32) {
+        let slots = &self.slots.items;
+        let key = Self::key_of(slots, cell);
+        let me = &slots[(cell >> 1) as usize];
+        let mut same = Oldest::default();
+        self.by_key.for_each(key, |c| {
+            let other = &slots[(c >> 1) as usize];
+            if Self::key_of(slots, c) == key && other.data.story == me.data.story {
+                same.see((other.time, other.id), c);
+            }
+        });
+        if same.count >= PER_STORY {
+            match same.oldest {
+                Some((age, old)) if age < (me.time, me.id) => {
+                    self.by_key.remove(key, old, |c| Self::key_of(slots, c));
+                }
+                _ => return,
+            }
+        }
+        let slots = &self.slots.items;
+        self.by_key.insert(key, cell, |c| Self::key_of(slots, c));
     }
 
     /// Drops every entry older than `time`, which never decreases from one

@@ -53,11 +53,7 @@ impl Deduper {
         }
         if let Some(entry) = batch.rows.get_mut(&id) {
             entry.story_id = Some(story);
-            if let Some(time) = entry.time {
-                let keys = entry.keys();
-                self.lock()
-                    .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
-            }
+            self.remember(entry, id, &analysis, story);
         }
         Ok(())
     }

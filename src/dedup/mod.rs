@@ -20,8 +20,13 @@
 //! excerpt from a digest, headlines (and order, for a text that repeats
 //! itself); a short entry (under `min_words`)
 //! on its keys, or as the excerpt of a long one it is anchored to. Whatever the order, a new entry is linked to every
-//! entry already stored that it would have been linked to had it come
-//! first, so the components come out the same. An entry linked to entries
+//! story already stored that it would have been linked to had it come
+//! first, so the components come out the same. It meets a story through
+//! the entries the index keeps of it, which are bounded: under one anchor
+//! or key, a story's newest few near copies of a text and newest
+//! [`index::PER_STORY`] in all (a wire story carried by hundreds of feeds
+//! would otherwise turn its own anchors into stop-anchors, or make every
+//! copy read all the others). An entry linked to entries
 //! of several stories joins them into one: the story with the lowest id
 //! survives, the others' entries move to it, and each merge is recorded in
 //! `story_merges` so an old story id still resolves. A story's canonical
@@ -159,8 +164,10 @@ pub struct Placement {
     analyses: Vec<(std::sync::Arc<Analysis>, Option<i64>)>,
     /// Stories to create: (story id, its first entry's index in the input).
     new_stories: Vec<(i64, usize)>,
-    /// Stories that gained entries, whose rows must be recomputed.
-    touched: BTreeSet<i64>,
+    /// Stories that took in another: their rows are recomputed from all
+    /// their entries, the rows of the others that gained entries only from
+    /// what they gained.
+    absorbed: BTreeSet<i64>,
     /// Title, url of each incoming entry, and the fetch time, for new stories' rows.
     heads: Vec<(Option<String>, Option<String>)>,
     fetched_at: String,
@@ -176,8 +183,8 @@ impl Placement {
             }
         }
         self.new_stories.retain(|&(story, _)| story != from);
-        self.touched.remove(&from);
-        self.touched.insert(into);
+        self.absorbed.remove(&from);
+        self.absorbed.insert(into);
     }
 }
 
@@ -524,17 +531,12 @@ impl Deduper {
                     story
                 }
             };
-            placement.touched.insert(story);
             let Some(entry) = batch.rows.get_mut(&id) else {
                 continue;
             };
             entry.story_id = Some(story);
             let analysis = &new.analysis;
-            if let Some(time) = entry.time {
-                let keys = entry.keys();
-                self.lock()
-                    .add(id, analysis.anchors(), time, keys, analysis.fingerprint());
-            }
+            self.remember(entry, id, analysis, story);
             placement.ids.push(id);
             placement.stories.push(story);
             // SQLite has no unsigned 64-bit integer: the bits are stored as i64.
@@ -672,10 +674,29 @@ impl Deduper {
         for (id, (analysis, chars)) in placement.ids.iter().zip(&placement.analyses) {
             save_analysis(conn, *id, analysis, *chars)?;
         }
-        for &story in &placement.touched {
+        for (&id, &story) in placement.ids.iter().zip(&placement.stories) {
+            if !placement.absorbed.contains(&story) {
+                stories::refresh_gained(conn, story, id)?;
+            }
+        }
+        for &story in &placement.absorbed {
             stories::refresh_if_any(conn, story)?;
         }
         self.mark_own_changes(conn)
+    }
+
+    /// Puts entry `id`, placed in `story`, in the window (if it has a time).
+    fn remember(&self, entry: &Loaded, id: i64, analysis: &Analysis, story: i64) {
+        if let Some(time) = entry.time {
+            self.lock().add(
+                id,
+                analysis.anchors(),
+                time,
+                entry.keys(),
+                analysis.fingerprint(),
+                story,
+            );
+        }
     }
 
     /// Moves the window's end to `time` if later, and drops what fell out.
@@ -755,8 +776,11 @@ fn add_row(window: &mut Window, row: stories::WindowRow) -> bool {
         .as_deref()
         .map(decode_anchors)
         .unwrap_or_default();
+    // An entry not yet in a story (a row caught between its insert and its
+    // placement) is a story of its own: no story id is negative.
+    let story = row.story.unwrap_or(-1 - row.id);
     // SQLite has no u64: the simhash's bits are stored as i64.
-    window.add(row.id, &anchors, time, keys, row.simhash as u64);
+    window.add(row.id, &anchors, time, keys, row.simhash as u64, story);
     true
 }
 

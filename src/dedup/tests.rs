@@ -122,12 +122,12 @@ fn max_distance_is_waived_for_two_shared_anchors_or_a_lead_one() {
     {
         let mut window = deduper.lock();
         // 1 and 2 stand for anchors of their own, before the shared one.
-        window.add(10, &[1, 2, anchors[5]], 0, Vec::new(), far);
-        window.add(11, &[1, 2, anchors[4], anchors[5]], 0, Vec::new(), far);
-        window.add(12, &[1, 2, anchors[5]], 0, Vec::new(), own);
-        window.add(13, &anchors[..1], 0, Vec::new(), far);
+        window.add(10, &[1, 2, anchors[5]], 0, Vec::new(), far, 10);
+        window.add(11, &[1, 2, anchors[4], anchors[5]], 0, Vec::new(), far, 11);
+        window.add(12, &[1, 2, anchors[5]], 0, Vec::new(), own, 12);
+        window.add(13, &anchors[..1], 0, Vec::new(), far, 13);
         // The candidate's first anchor, but no lead anchor of the entry.
-        window.add(14, &[anchors[7], 7, 8], 0, Vec::new(), far);
+        window.add(14, &[anchors[7], 7, 8], 0, Vec::new(), far, 14);
     }
     let mut found: Vec<i64> = deduper.candidates(&entry, 1).iter().map(|c| c.id).collect();
     found.sort_unstable();

@@ -84,10 +84,11 @@ impl Window {
         time: i64,
         keys: Vec<String>,
         simhash: u64,
+        story: i64,
     ) {
         // An empty text has no anchors and is only removed (if it was there).
-        self.anchors.insert(id, anchors, time, simhash);
-        self.keys.insert(id, &keys, time);
+        self.anchors.insert(id, anchors, time, simhash, story);
+        self.keys.insert(id, &keys, time, story);
     }
 
     /// Takes entry `id` out (deleted, or no longer a candidate).

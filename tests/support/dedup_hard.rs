@@ -834,3 +834,70 @@ pub fn press_statements(bodies: &[String], half: Half, statements: usize) -> Vec
     }
     items
 }
+
+/// A wire story carried by hundreds of sites in one window: for each long
+/// article of `half` (up to `articles`), `copies` copies, each titled with
+/// the article's head (half of them with their site after it), and each
+/// with a note of its own at the
+/// end naming its site and a number. Every fourth copy drops the article's
+/// last paragraph, every fourth has a dateline, every eighth a byline and a
+/// paragraph trimmed from the middle, every fourth is an aggregator's
+/// excerpt of the first two or three paragraphs. All the
+/// copies of an article are one story (group).
+pub fn mass_syndicated(bodies: &[String], half: Half, articles: usize, copies: usize) -> Vec<Item> {
+    let mut rng = Rng::with_seed(half.seed() + 4);
+    let mut items = Vec::new();
+    for (group, paras) in self::articles(bodies, half, 6)
+        .into_iter()
+        .take(articles)
+        .enumerate()
+    {
+        let title = head(&paras);
+        for site in 0..copies {
+            let outlet = pick(&mut rng, OUTLETS);
+            let note = format!(
+                "Site {site}, item {group}: a note of its own about harbour number {}.",
+                site * 1000 + group
+            );
+            let (kind, mut text) = match site % 4 {
+                // A paper that trims a paragraph from the middle and puts
+                // its own byline on top: copies spread over more bits.
+                0 if site % 8 == 4 => {
+                    let mut trimmed = paras.clone();
+                    trimmed.remove(rng.usize(1..paras.len() - 1));
+                    trimmed.insert(0, format!("By {}, {outlet}", pick(&mut rng, NAMES)));
+                    ("mass-copy", trimmed)
+                }
+                0 => ("mass-copy", paras.clone()),
+                1 => {
+                    let mut dated = paras.clone();
+                    dated[0] = format!(
+                        "{} ({outlet}) — {}",
+                        pick(&mut rng, CITIES).to_uppercase(),
+                        dated[0]
+                    );
+                    ("mass-copy", dated)
+                }
+                2 => ("mass-copy", paras[..paras.len() - 1].to_vec()),
+                _ => {
+                    let mut excerpt = paras[..rng.usize(2..4)].to_vec();
+                    excerpt.push(format!("Read the full story at {outlet}."));
+                    ("mass-excerpt", excerpt)
+                }
+            };
+            text.push(note);
+            items.push(Item {
+                group,
+                kind,
+                // Half keep the wire's headline as it was.
+                title: if site % 8 < 4 {
+                    title.clone()
+                } else {
+                    format!("{title} ({site})")
+                },
+                text: text.join("\n\n"),
+            });
+        }
+    }
+    items
+}

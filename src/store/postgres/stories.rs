@@ -55,6 +55,30 @@ pub(crate) fn refresh_if_any(pg: &Lent, story: i64) -> Result<Option<Option<i64>
     })
 }
 
+/// `stories::refresh_gained`.
+pub(crate) fn refresh_gained(pg: &Lent, story: i64, gained: i64) -> Result<(), PgError> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "UPDATE stories SET canonical_entry_id = c.id, title = c.title, url = c.url,
+                    first_seen_at = LEAST(stories.first_seen_at COLLATE \"C\", n.fetched_at),
+                    updated_at = GREATEST(stories.updated_at COLLATE \"C\", n.changed_at)
+             FROM (SELECT id, title, url FROM entries
+                   WHERE id IN ($2, (SELECT canonical_entry_id FROM stories WHERE id = $1))
+                     AND story_id = $1
+                   ORDER BY {CANONICAL_ORDER} LIMIT 1) AS c,
+                  (SELECT fetched_at, changed_at FROM entries
+                   WHERE id = $2 AND story_id = $1) AS n
+             WHERE stories.id = $1"
+        )
+    });
+    pg.with(|s| {
+        let update = s.prepare(sql)?;
+        s.client.execute(&update, &[&story, &gained])?;
+        Ok(())
+    })
+}
+
 pub(crate) fn delete_story(pg: &Lent, story: i64) -> Result<(), PgError> {
     pg.with(|s| {
         let delete = s.prepare("DELETE FROM stories WHERE id = $1")?;
@@ -325,7 +349,8 @@ pub(crate) fn window_rows(
 ) -> Result<(), PgError> {
     let rows = pg.with(|s| {
         s.client.query(
-            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash, e.revision
+            "SELECT e.id, e.fetched_at, e.title, e.url, a.anchors, e.simhash, e.revision,
+                    e.story_id
              FROM entries e LEFT JOIN entry_anchors a ON a.entry_id = e.id
              WHERE e.fetched_at COLLATE \"C\" >= $1 AND e.simhash IS NOT NULL
              ORDER BY e.fetched_at COLLATE \"C\", e.id",
@@ -339,7 +364,7 @@ pub(crate) fn window_rows(
 }
 
 /// The columns of a [`WindowRow`] from `first` on: id, fetched_at, title,
-/// url, anchors, simhash, revision.
+/// url, anchors, simhash, revision, story_id.
 fn window_row(row: &Row, first: usize) -> Result<WindowRow, postgres::Error> {
     Ok(WindowRow {
         id: row.try_get(first)?,
@@ -349,6 +374,7 @@ fn window_row(row: &Row, first: usize) -> Result<WindowRow, postgres::Error> {
         anchors: row.try_get(first + 4)?,
         simhash: row.try_get(first + 5)?,
         revision: row.try_get(first + 6)?,
+        story: row.try_get(first + 7)?,
     })
 }
 
@@ -367,15 +393,15 @@ fn window_row(row: &Row, first: usize) -> Result<WindowRow, postgres::Error> {
 const WINDOW_CHANGES: &str = "SELECT CASE WHEN e.simhash IS NULL THEN 1 ELSE 0 END,
             e.id, e.fetched_at, e.title, e.url,
             (SELECT a.anchors FROM entry_anchors a WHERE a.entry_id = e.id),
-            COALESCE(e.simhash, 0), e.revision
+            COALESCE(e.simhash, 0), e.revision, e.story_id
      FROM entries e
      WHERE e.revision > $2 AND e.fetched_at COLLATE \"C\" >= $1
      UNION ALL
-     SELECT 2, r.entry_id, r.fetched_at, NULL, NULL, NULL, 0, r.revision
+     SELECT 2, r.entry_id, r.fetched_at, NULL, NULL, NULL, 0, r.revision, NULL
      FROM entry_removals r WHERE r.revision > $2
      UNION ALL
      SELECT 3, txid_current(), '', NULL, NULL, NULL, 0,
-            COALESCE((SELECT MAX(revision) FROM entries), 0)";
+            COALESCE((SELECT MAX(revision) FROM entries), 0), NULL";
 
 /// `stories::window_changes`.
 pub(crate) fn window_changes(
