@@ -59,6 +59,9 @@ fn main() {
     if only.is_empty() || only == "hard" {
         hard_cases();
     }
+    if only.is_empty() || only == "hard" || only == "mass" {
+        mass_syndication(&corpus);
+    }
     if only == "why" {
         why(&corpus);
     }
@@ -193,7 +196,7 @@ fn quality(corpus: &corpus::Corpus) {
     );
     let mut index = AnchorIndex::new();
     for (i, a) in analyses.iter().enumerate() {
-        index.insert(i as i64, a.anchors(), 0, 0);
+        index.insert(i as i64, a.anchors(), 0, 0, i as i64);
     }
     let chosen: Vec<Vec<u32>> = analyses.iter().map(|a| index.choose(a.anchors())).collect();
     let mut per_lookup: Vec<usize> = (0..n)
@@ -327,7 +330,7 @@ fn lookup_latency() {
         let mut index = AnchorIndex::new();
         let t = Instant::now();
         for (i, pool) in pools.iter().enumerate() {
-            index.insert(i as i64, pool, 0, 0);
+            index.insert(i as i64, pool, 0, 0, i as i64);
         }
         let build = t.elapsed();
         // What the index holds for each entry: the first anchors of its pool
@@ -499,6 +502,79 @@ fn hard_cases() {
     }
 }
 
+/// The labelled corpus's documents as items of the issue 17 corpora.
+fn items_of(corpus: &corpus::Corpus) -> Vec<hard::Item> {
+    corpus
+        .docs
+        .iter()
+        .map(|d| hard::Item {
+            group: d.group,
+            kind: d.kind,
+            title: d.title.clone(),
+            text: d.text.clone(),
+        })
+        .collect()
+}
+
+/// Items as sets of item indices, one set per story, sorted: comparable
+/// across databases whose story ids differ.
+fn partition(stories: &[Option<i64>]) -> Vec<Vec<usize>> {
+    let mut by_story = std::collections::BTreeMap::<Option<i64>, Vec<usize>>::new();
+    for (i, story) in stories.iter().enumerate() {
+        by_story.entry(*story).or_default().push(i);
+    }
+    let mut parts: Vec<Vec<usize>> = by_story.into_values().collect();
+    parts.sort();
+    parts
+}
+
+/// Issue 17 at scale: a wire story carried by hundreds of feeds in one
+/// window (`DEDUP_BENCH_MASS=ARTICLES×COPIES`, default 10×300), each half
+/// in three shuffled orders: copies and excerpts joined, wrong merges,
+/// whether the orders agree, and the cost an entry against the labelled
+/// corpus's, stored the same way in the same run.
+fn mass_syndication(corpus: &corpus::Corpus) {
+    let bodies = corpus::bodies();
+    let size = std::env::var("DEDUP_BENCH_MASS").unwrap_or_default();
+    let (articles, copies) = size
+        .split_once(['x', '×'])
+        .and_then(|(a, c)| Some((a.trim().parse().ok()?, c.trim().parse().ok()?)))
+        .unwrap_or((10, 300));
+    let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+    let ordinary = items_of(corpus);
+    let (_, base_ms) = store_shuffled(&ordinary, 21);
+    println!(
+        "\n== a story with hundreds of copies ({articles} articles × {copies} copies a half, 3 shuffled orders; baseline: the labelled corpus, {} entries, {base_ms:.2} ms/entry)",
+        ordinary.len()
+    );
+    for half in [hard::Half::Tune, hard::Half::HeldOut] {
+        let items = hard::mass_syndicated(&bodies, half, articles, copies);
+        let mut first: Option<Vec<Vec<usize>>> = None;
+        let mut same_orders = 0;
+        for seed in 0..3 {
+            let (stories, ms) = store_shuffled(&items, 30 + seed);
+            let (joined, of) = hard::joined_first(&items, &stories, "mass-copy");
+            let (excerpts, of_excerpts) = hard::joined_first(&items, &stories, "mass-excerpt");
+            let (wrong, all) = hard::wrongly_merged(&items, &stories);
+            let parts = partition(&stories);
+            let alone = parts.iter().filter(|p| p.len() == 1).count();
+            println!(
+                "{half:?} order {seed}: {} stories for {} articles ({alone} entries alone); copies joined {joined}/{of} = {:.2}%, excerpts {excerpts}/{of_excerpts} = {:.2}%; wrongly merged {wrong}/{all}; {ms:.2} ms/entry = {:.2}× baseline",
+                parts.len(),
+                items.iter().map(|i| i.group).max().map_or(0, |g| g + 1),
+                pct(joined, of),
+                pct(excerpts, of_excerpts),
+                ms / base_ms
+            );
+            match &first {
+                None => first = Some(parts),
+                Some(first) => same_orders += usize::from(*first == parts),
+            }
+        }
+        println!("{half:?}: orders 1 and 2 gave order 0's partition: {same_orders}/2");
+    }
+}
+
 /// One pair as the matcher sees it: words, simhash distance, anchors of
 /// one among the other's shingles (the sketch test, both ways), overlap,
 /// facts in conflict, passages of their own, where the shared text lies,
@@ -550,16 +626,7 @@ fn explain(a: &Analysis, b: &Analysis, titles: (&str, &str)) -> String {
 /// that stay out of their article's story: the scored draw and three more
 /// draws of other cuts, lead lines and outlets. Never the held-out half.
 fn why(corpus: &corpus::Corpus) {
-    let items: Vec<hard::Item> = corpus
-        .docs
-        .iter()
-        .map(|d| hard::Item {
-            group: d.group,
-            kind: d.kind,
-            title: d.title.clone(),
-            text: d.text.clone(),
-        })
-        .collect();
+    let items = items_of(corpus);
     let analyses: Vec<Analysis> = items.iter().map(|i| Analysis::of(&i.text)).collect();
     let (stories, _) = store_shuffled(&items, 9);
     let mut by_group = std::collections::BTreeMap::<usize, Vec<usize>>::new();
@@ -607,7 +674,7 @@ fn why(corpus: &corpus::Corpus) {
     println!("== labelled corpus: contained pairs ruled out by shape");
     let mut index = feedsieve::dedup::index::AnchorIndex::new();
     for (i, a) in analyses.iter().enumerate() {
-        index.insert(i as i64, a.anchors(), 0, 0);
+        index.insert(i as i64, a.anchors(), 0, 0, i as i64);
     }
     let chosen: Vec<Vec<u32>> = analyses.iter().map(|a| index.choose(a.anchors())).collect();
     for i in 0..items.len() {

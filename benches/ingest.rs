@@ -34,6 +34,11 @@
 //! carry (same text, a different "published by" footer): a third of the
 //! entries are copies the de-duplication has to join.
 //!
+//! `BENCH_COPIES=N`: syndicated stories are carried by N feeds instead of
+//! four (hundreds: one wire story in every feed's window; every other
+//! feed's copy with a headline of its own); the cold run
+//! prints how many stories the world is built as.
+//!
 //! `BENCH_DATABASE=postgres://…` (with `BENCH_ONLY=cold`): the cold run stores
 //! into that PostgreSQL database instead of a SQLite file, emptied first (its
 //! `public` schema dropped and made again: give it a database of its own);
@@ -792,8 +797,9 @@ fn main() {
                 None => db_size_mb(dir.path()),
             };
             println!(
-                "  cold: {} | {cold:?} db {db_mb:.0} MB{} (load average {load_before} → {})",
+                "  cold: {} (built as {} stories) | {cold:?} db {db_mb:.0} MB{} (load average {load_before} → {})",
                 out.trim(),
+                built_stories(shape),
                 if pg.is_some() { " (PostgreSQL)" } else { "" },
                 loadavg()
             );

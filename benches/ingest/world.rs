@@ -302,10 +302,36 @@ pub(super) struct Entry {
     pub(super) published: String,
 }
 
+/// Feeds that carry each syndicated story: [`COPIES`], or `BENCH_COPIES`
+/// (a wire story carried by hundreds of feeds: issue 17; every other feed's
+/// copy then has a headline of its own).
+pub(super) fn copies() -> usize {
+    static COPIES_SET: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *COPIES_SET.get_or_init(|| {
+        std::env::var("BENCH_COPIES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .filter(|&c| c >= 2)
+            .unwrap_or(COPIES)
+    })
+}
+
+/// The stories `shape` is built as: every entry its own, but a third (j a
+/// multiple of 3) one story a group of [`copies`] feeds shares.
+pub(super) fn built_stories(shape: Shape) -> usize {
+    let syndicated_per_feed = if shape.feeds >= copies() {
+        shape.entries.div_ceil(3)
+    } else {
+        0
+    };
+    let groups = (shape.feeds / copies()).max(1);
+    shape.feeds * (shape.entries - syndicated_per_feed) + groups * syndicated_per_feed
+}
+
 /// Entry `j` of feed `f`: deterministic, so every reader gets the same bytes.
 pub(super) fn entry(c: &Corpus, shape: Shape, f: usize, j: usize) -> Entry {
-    let groups = (shape.feeds / COPIES).max(1);
-    let syndicated = j.is_multiple_of(3) && shape.feeds >= COPIES;
+    let groups = (shape.feeds / copies()).max(1);
+    let syndicated = j.is_multiple_of(3) && shape.feeds >= copies();
     let seed = if syndicated {
         splitmix(((f % groups) as u64) << 24 | j as u64 | 1 << 62)
     } else {
@@ -385,6 +411,14 @@ pub(super) fn finish(
         );
     }
     html.push_str("</div>");
+    // With hundreds of copies (BENCH_COPIES), every other feed puts its own
+    // mark on the headline, as many papers do: those copies meet by their
+    // text, not by a shared title.
+    let title = if syndicated && copies() != COPIES && f % 2 == 1 {
+        format!("{title} (feed {f})")
+    } else {
+        title
+    };
     let minutes = (f * shape.entries + j) as i64;
     let published = chrono::DateTime::from_timestamp(1_793_491_200 - minutes * 60, 0)
         .unwrap_or_default()
