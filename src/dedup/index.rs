@@ -52,9 +52,10 @@ pub const STOP_AFTER: usize = 64;
 
 /// Postings of one story's near copies of one text (within
 /// [`NEAR_COPY_BITS`] of the entry being posted) an anchor keeps at most:
-/// their newest. What verifies with an entry left unposted verifies with
-/// the near copies posted in its place, so which ones are posted does not
-/// decide a link; the story's other versions (an excerpt, a trimmed copy,
+/// their newest. What verifies with an entry left unposted almost always
+/// verifies with the near copies posted in its place, so which ones are
+/// posted rarely decides a link (not never: it is a bound, not a proof of
+/// order independence); the story's other versions (an excerpt, a trimmed copy,
 /// an update) keep their own postings, for entries that verify with only
 /// some of the story. Capping a story at 4 in all, whatever the distance,
 /// left one version of a 13-entry story unfound in one order of 20.
@@ -275,8 +276,8 @@ enum Posted {
     /// The entry has a posting under the anchor (perhaps in place of an
     /// older entry of its story).
     Added,
-    /// Its story holds [`PER_STORY`] newer postings under the anchor: it is
-    /// found through them.
+    /// Its quota under the anchor (its near copies', or its story's) is
+    /// full of newer entries: it is found through them.
     Covered,
     /// The anchor has [`STOP_AFTER`] postings: it is to become a stop-anchor.
     Full,
