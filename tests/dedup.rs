@@ -1400,6 +1400,23 @@ async fn hundreds_of_copies_of_one_story_join_it_in_any_order() {
             excerpts * 20 >= of * 19,
             "order {round}: {excerpts} of {of} excerpts joined"
         );
+        // Each story's row, kept up entry by entry as copies arrived, is
+        // the row its entries give: the canonical by content, the times.
+        let stale: i64 = sql::scalar(
+            &db.conn(),
+            "SELECT COUNT(*) FROM stories s
+             WHERE canonical_entry_id IS NOT
+                   (SELECT id FROM entries e WHERE e.story_id = s.id
+                    ORDER BY published_at IS NULL, published_at,
+                             length(content_text) DESC, url, guid, feed_id, id LIMIT 1)
+                OR first_seen_at IS NOT (SELECT MIN(fetched_at) FROM entries e WHERE e.story_id = s.id)
+                OR updated_at IS NOT (SELECT MAX(changed_at) FROM entries e WHERE e.story_id = s.id)",
+            [],
+        );
+        assert_eq!(
+            stale, 0,
+            "order {round}: story rows not as their entries give"
+        );
         match &first {
             None => first = Some(partition),
             Some(first) => assert!(
