@@ -21,7 +21,7 @@ mod support;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use support::pg::{self, off_runtime};
+use support::signal;
 
 const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 
@@ -157,25 +158,7 @@ async fn feedsieve(config: &std::path::Path, args: &[&str]) -> std::process::Out
 }
 
 fn daemon(config: &std::path::Path) -> Child {
-    Command::new(BIN)
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .env_remove("RUST_LOG")
-        .env_remove("FEEDSIEVE_DATABASE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
-}
-
-fn signal(child: &Child, signal: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    support::spawn_daemon(BIN, config, Stdio::piped())
 }
 
 /// Feeds in the fleet test, entries each, and how far apart their entries

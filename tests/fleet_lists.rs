@@ -14,7 +14,7 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use support::pg;
@@ -26,25 +26,11 @@ const BIN: &str = env!("CARGO_BIN_EXE_feedsieve");
 const WAIT: Duration = Duration::from_secs(30);
 
 fn daemon(config: &std::path::Path) -> Child {
-    Command::new(BIN)
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .env_remove("RUST_LOG")
-        .env_remove("FEEDSIEVE_DATABASE")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap()
+    support::spawn_daemon(BIN, config, Stdio::null())
 }
 
 fn stop(mut child: Child) {
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    support::signal(&child, "TERM");
     child.wait().unwrap();
 }
 

@@ -642,3 +642,32 @@ pub async fn wait_until(what: &str, within: std::time::Duration, done: impl Fn()
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// The real binary `bin` as a daemon (`run`) on `config`, without the
+/// environment's log level or database, its standard error as `stderr`.
+pub fn spawn_daemon(
+    bin: &str,
+    config: &std::path::Path,
+    stderr: std::process::Stdio,
+) -> std::process::Child {
+    std::process::Command::new(bin)
+        .arg("--config")
+        .arg(config)
+        .arg("run")
+        .env_remove("RUST_LOG")
+        .env_remove("FEEDSIEVE_DATABASE")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// Sends `signal` ("TERM", "KILL", "HUP") to `child` with kill(1).
+pub fn signal(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
