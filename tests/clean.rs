@@ -270,15 +270,17 @@ fn real_article_bodies_lose_almost_nothing() {
             }
         }
     }
-    // 0.155% at the time of writing: the photo credits ("(Image credit:
+    // 0.155% after issue 17's kinds: the photo credits ("(Image credit:
     // …)", "Image Source: … / Shutterstock") and update and correction
     // notes ("Editor's note: This story was updated at …", "Correction,
     // Nov. 15, 2019: This article originally misidentified …") left in by
     // the annotators are boilerplate the cleaner removes since issue 17
-    // (under 0.1% before it).
+    // (under 0.1% before it). 0.178% since the labels of other languages:
+    // one Russian page's six "Фото: личный архив …" credits and an Italian
+    // "Leggi anche" (read also) heading, kept by the annotators too.
     let share = removed_words as f64 / total_words as f64;
     assert!(
-        share < 0.0017,
+        share < 0.0019,
         "removed {removed_words} of {total_words} words of real article text"
     );
 }
@@ -846,4 +848,90 @@ fn real_page_conventions_go_with_their_reasons() {
     let out = cleaner().clean(&gallery, None, None);
     assert!(!out.text.contains("Traders work"), "{}", out.text);
     assert!(out.text.contains(article[0]) && out.text.contains(article[2]));
+}
+
+/// Feeds are written in many languages, and so is their boilerplate: the
+/// labels of credits, related and read-more links, update notes, follow
+/// calls, share buttons, copyright lines and WordPress's translated
+/// "appeared first on" footer go with their reasons, while article
+/// sentences that use the same words in a sentence of their own stay.
+#[test]
+fn labels_in_other_languages_go_with_their_reasons() {
+    let article = [
+        "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke ab März für Autos zu sperren, nachdem Risse in zwei Pfeilern gefunden wurden.",
+        "Das Foto zeigt den Riss im zweiten Pfeiler, den die Ingenieure im Januar entdeckten.",
+        "Lesen Sie auch die Stellungnahme des Bauamts, die der Stadtrat am Montag veröffentlicht hat.",
+        "La reparación costará unos 40 millones de euros y durará dos años, según el ayuntamiento.",
+        "Le conseil a mis à jour son plan de circulation pour les bus qui traversent le pont.",
+        "Wszyscy mieszkańcy mogą zobaczyć także nowe trasy autobusów na stronie miasta.",
+        "Фото моста сделали жители северного берега в понедельник утром.",
+    ];
+    let boilerplate = [
+        (
+            "<p>Foto: Jana Schmidt / dpa</p>",
+            "Jana Schmidt",
+            "photo credit",
+        ),
+        ("<p>Фото: Иван Петров</p>", "Иван Петров", "photo credit"),
+        (
+            "<div>Die Brücke am Montagmorgen. | © Stadt Neustadt/Getty Images</div>",
+            "Die Brücke am Montagmorgen",
+            "photo credit",
+        ),
+        (
+            "<p>Lesen Sie auch: <a href=\"https://example.de/x\">Fähre kommt im Sommer</a></p>",
+            "Fähre kommt im Sommer",
+            "inline related link",
+        ),
+        (
+            "<p>Czytaj też: <a href=\"https://example.pl/x\">Nowy most w planach</a></p>",
+            "Nowy most w planach",
+            "inline related link",
+        ),
+        ("<h3>Mehr zum Thema</h3>", "Mehr zum Thema", "related links"),
+        ("<p>Weiterlesen …</p>", "Weiterlesen", "read-more link"),
+        (
+            "<p>Aktualisiert am 3. Mai: Die Kosten wurden korrigiert.</p>",
+            "Die Kosten wurden korrigiert",
+            "update note",
+        ),
+        (
+            "<p>Síguenos en Telegram, Instagram, Facebook y Twitter</p>",
+            "Síguenos en Telegram",
+            "share/follow call",
+        ),
+        ("<p>Teilen Drucken</p>", "Teilen Drucken", "share buttons"),
+        (
+            "<p>Der Beitrag Brücke gesperrt erschien zuerst auf Neustadt Kurier.</p>",
+            "erschien zuerst auf",
+            "syndication footer",
+        ),
+        (
+            "<p>© 2024 Neustadt Kurier. Alle Rechte vorbehalten.</p>",
+            "Alle Rechte vorbehalten",
+            "copyright notice",
+        ),
+    ];
+    let mut html = String::new();
+    for (i, a) in article.iter().enumerate() {
+        html.push_str(&format!("<p>{a}</p>\n"));
+        if let Some((b, _, _)) = boilerplate.get(2 * i) {
+            html.push_str(b);
+        }
+        if let Some((b, _, _)) = boilerplate.get(2 * i + 1) {
+            html.push_str(b);
+        }
+    }
+    let out = cleaner().clean(&html, None, None);
+    for a in article {
+        assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+    }
+    for (_, gone, reason) in boilerplate {
+        assert!(!out.text.contains(gone), "kept {gone:?}:\n{}", out.text);
+        let why = out.removed.iter().find(|b| b.text.contains(gone));
+        assert!(
+            why.is_some_and(|b| b.reason.starts_with(reason)),
+            "{gone:?}: {why:?}"
+        );
+    }
 }

@@ -61,7 +61,7 @@ const LONE: &[Rule] = &[
     ),
     rule(
         "share buttons",
-        r"^((share|share this|share on|share via|shares|tweet|email|e mail|mail|print|pin|pin it|save|copy|copy link|link|facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|x|messenger|flipboard|pocket|tumblr|mastodon|threads|bluesky|sms|more|this|article|story|post|page|opens in new window|on|it|comments?|\d+)( |$))+$",
+        r"^((share|share this|share on|share via|shares|tweet|email|e mail|mail|print|pin|pin it|save|copy|copy link|link|teilen|drucken|partager|imprimer|compartir|imprimir|compartilhar|condividi|stampa|delen|udostępnij|drukuj|поделиться|facebook|twitter|linkedin|whatsapp|reddit|pinterest|telegram|x|messenger|flipboard|pocket|tumblr|mastodon|threads|bluesky|sms|more|this|article|story|post|page|opens in new window|on|it|comments?|\d+)( |$))+$",
         20,
     ),
     rule(
@@ -94,6 +94,14 @@ const SHARE_WORDS: &[&str] = &[
     "pocket",
     "email",
     "print",
+    "teilen",
+    "partager",
+    "compartir",
+    "compartilhar",
+    "condividi",
+    "delen",
+    "udostępnij",
+    "поделиться",
 ];
 
 /// Phrase patterns, matched against the block's lower-cased text.
@@ -113,6 +121,13 @@ const PHRASES: &[Rule] = &[
         r"^(originally|first) (published|appeared|posted) (on|at|in|by|here)\b",
         30,
     ),
+    // The same footer as WordPress's translations print it (German,
+    // French, Spanish, Portuguese, Italian, Dutch, Polish, Russian).
+    rule(
+        "syndication footer",
+        r"^(der beitrag .+ erschien zuerst auf|l'article .+ est apparu en premier sur|la entrada .+ (se publicó|apareció|aparece) primero en|o post .+ apareceu primeiro em|l'articolo .+ (sembra essere il primo su|proviene da)|het bericht .+ verscheen eerst op|(wpis|artykuł|post) .+ pojawił się (po raz pierwszy )?(na|w)|запись .+ впервые появилась (на|в)) .+",
+        80,
+    ),
     rule(
         "syndication footer",
         r"\b(republished|reprinted|reproduced|reposted|published|used|shared) (here )?with (the )?(kind |express )?permission\b",
@@ -129,9 +144,19 @@ const PHRASES: &[Rule] = &[
         20,
     ),
     rule("read-more link", r"^read more\b", 15),
+    rule(
+        "read-more link",
+        r"^(weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leia mais|continue lendo|continua a leggere|leggi tutto|lees verder|czytaj dalej|czytaj więcej|читать далее)(\s|$|[:.…»›>])",
+        15,
+    ),
     rule("read-more link", r"^(continue|keep) reading\b", 20),
     rule("copyright notice", r"^(©|\(c\)|copyright\b)", 50),
     rule("copyright notice", r"\ball rights reserved\b", 50),
+    rule(
+        "copyright notice",
+        r"(alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены)",
+        50,
+    ),
     rule(
         "copyright notice",
         r"\bmay not be (re)?(published|reproduced|distributed|redistributed|rewritten|broadcast|copied|reposted)\b",
@@ -153,6 +178,11 @@ const PHRASES: &[Rule] = &[
         30,
     ),
     rule("share/follow call", r"^follow us\b", 20),
+    rule(
+        "share/follow call",
+        r"^(folgen sie uns|folge uns|folgt uns|suivez-nous|suivez nous|síguenos|siguenos|sígannos|siga-nos|sigam-nos|seguici|seguiteci|volg ons|obserwuj nas|подписывайтесь на нас)(\s|$|[:.,!])",
+        20,
+    ),
     // A reading-time strip ("By the staff · 7 min read"): its number
     // changes from entry to entry, so the template, which learns exact
     // text, does not take it.
@@ -185,6 +215,13 @@ const PHRASES: &[Rule] = &[
         30,
     ),
     rule("photo credit", r"^[(\[]?courtesy (of )?\S", 8),
+    // "Foto: …", "Bild: …", "Фото: …", "Crédit photo : …": the labels of
+    // the languages feeds are most often written in.
+    rule(
+        "photo credit",
+        r"^[(\[]?(fotos?|fotó|fotograf(ie|ía|ia)|bild(er|quelle|nachweis)?|foto ?quelle|fotonachweis|фото|фотография|zdjęci[ea]|fot\.|imagen|imágenes|immagin[ei]|crédits? photos?|kuva|φωτογραφία)\s*(:|/|\||©)",
+        12,
+    ),
     rule(
         "photo credit",
         r"\((photo|image|pic)(graph|ture)?s?( credits?)?( by\b| ?:| courtesy\b| via\b| ?/| ?©)",
@@ -216,6 +253,19 @@ const PHRASES: &[Rule] = &[
         r"^[(\[*]?(updated (with|to (include|add|reflect|correct))|this is a (developing|breaking)|this (story|article) is (developing|breaking)|this (story|article) (will|may) be updated|we (have )?(updated|corrected|amended|revised) this (story|article|post|report|piece))\b",
         40,
     ),
+    // The labels of update notes in the languages feeds are most often
+    // written in: "Aktualisiert am 3. Mai:", "Mise à jour :", "Nota del
+    // editor:", "Обновлено: 12.05".
+    rule(
+        "update note",
+        r"^[(\[*]?(aktualisiert|aktualisierung|zuletzt aktualisiert|korrektur|berichtigung|anmerkung der redaktion|hinweis der redaktion|mis à jour|mise à jour|rectificatif|note de la rédaction|actualizado|actualización|corrección|fe de erratas|nota del editor|nota de la redacción|aggiornato|aggiornamento|correzione|nota della redazione|atualizado|atualização|correção|nota da redação|bijgewerkt|correctie|noot van de redactie|zaktualizowano|aktualizacja|sprostowanie|od redakcji|обновлено|исправлено|примечание редакции)(\s[^:]{0,25}?)?\s*[:—–]",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(aktualisiert|zuletzt aktualisiert|stand|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено)( am| le| el| il| em| op| на)?:? \d",
+        15,
+    ),
     // Wire services' change notes: "This version corrects the date …".
     rule(
         "update note",
@@ -233,6 +283,12 @@ const PHRASES: &[Rule] = &[
     rule(
         "inline related link",
         r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+|(more |also )?on [a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6})\s*(:|>>|»|›|\|)",
+        30,
+    ),
+    // The same labels in the languages feeds are most often written in.
+    rule(
+        "inline related link",
+        r"^(lesen sie (auch|mehr)|lies auch|auch interessant|mehr zum thema|mehr dazu|zum weiterlesen|weiterlesen|siehe auch|passend (dazu|zum thema)|lesetipp|lire aussi|à lire (aussi|également)|a lire (aussi|également)|voir aussi|à voir aussi|sur le même sujet|lee (también|además)|lea (también|además)|te puede interesar|le puede interesar|ver también|leia (também|mais)|veja (também|mais)|saiba mais|leggi anche|leggi pure|vedi anche|potrebbe interessarti|lees ook|lees meer|zie ook|czytaj (też|także|również|więcej)|zobacz (też|także|również)|przeczytaj (też|także|również)|polecamy|читайте (также|еще|ещё)|смотрите также|по теме|читайте також)\s*(:|>>|»|›|\|)",
         30,
     ),
     rule(
@@ -271,6 +327,14 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "(image",
     "(pic",
     "contributed",
+    "rechte vorbehalten",
+    "droits réservés",
+    "derechos reservados",
+    "direitos reservados",
+    "diritti riservati",
+    "rechten voorbehouden",
+    "prawa zastrzeżone",
+    "права защищены",
 ];
 
 /// Calls to act that mark a subscription block (second person, imperative).
@@ -328,7 +392,7 @@ const NEWSLETTER_TOPICS: &[&str] = &[
 
 /// Heads of related-link blocks; a match counts only for a lone label, a
 /// block with a colon near the start, or a link-heavy block.
-const RELATED: &str = r"^(more from|more on|more about|more stories|more news|more coverage|more like this|more in|you (may|might|will) (also )?(like|enjoy|be interested)|we recommend|recommended( for you| reading| stories| articles| videos)?|related( stories| articles| posts| coverage| content| reading| news| links| topics| videos)?|see also|also (read|see|on|watch)|read (also|next)|what to read next|don't miss|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|top stories|popular (posts|stories)|in case you missed it|editor'?s picks|up next|watch next|suggested (reading|articles|stories)|previous (post|article)|next (post|article))\b";
+const RELATED: &str = r"^(more from|more on|more about|more stories|more news|more coverage|more like this|more in|you (may|might|will) (also )?(like|enjoy|be interested)|we recommend|recommended( for you| reading| stories| articles| videos)?|related( stories| articles| posts| coverage| content| reading| news| links| topics| videos)?|see also|also (read|see|on|watch)|read (also|next)|what to read next|don't miss|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|top stories|popular (posts|stories)|in case you missed it|editor'?s picks|up next|watch next|suggested (reading|articles|stories)|previous (post|article)|next (post|article))\b|^(mehr zum thema|mehr dazu|das könnte (sie|dich|euch) (auch )?interessieren|lesen sie auch|auch interessant|weitere (artikel|themen|beiträge|nachrichten|meldungen)|neueste (artikel|beiträge|nachrichten)|ähnliche (artikel|beiträge)|verwandte (artikel|themen|beiträge)|zum weiterlesen|lire aussi|à lire aussi|a lire aussi|sur le même sujet|articles (similaires|liés|associés)|voir aussi|à voir aussi|te puede interesar|noticias relacionadas|artículos relacionados|lee también|lea también|ver también|leia também|veja também|notícias relacionadas|leggi anche|articoli correlati|potrebbe interessarti|lees ook|gerelateerde artikelen|zie ook|zobacz (też|także|również)|czytaj (też|także|również)|polecane|podobne artykuły|читайте также|похожие статьи|по теме)(\s|$|[:.!?…»›|])";
 
 /// Weak hints that make a short block at the article's edge boilerplate.
 /// Anchored at the start: "request for comment" ends many news stories.
@@ -517,6 +581,13 @@ impl Builtin {
             }
         }
         if words <= AGENCY_CREDIT_MAX_WORDS && agency_credit(lower) {
+            return Some(Verdict {
+                reason: "photo credit",
+            });
+        }
+        // Named as the other credit lines: a caption above it pairs with
+        // it as with them (classify).
+        if words <= CREDIT_AT_END_MAX_WORDS && credit_at_end(lower) {
             return Some(Verdict {
                 reason: "photo credit",
             });

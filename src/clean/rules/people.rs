@@ -180,3 +180,38 @@ pub(super) fn agency_credit(lower: &str) -> bool {
         })
     })
 }
+
+/// The longest block taken for a caption with its credit at the end: a
+/// longer one is a paragraph that happens to end with a credit.
+pub(super) const CREDIT_AT_END_MAX_WORDS: u32 = 30;
+
+/// The marks that open a picture's credit at the end of its caption.
+const CREDIT_MARKS: &[&str] = &["©", "(c)", "photo:", "foto:", "bild:", "фото:"];
+
+/// Whether a short block ends with its picture's credit after a bar or a
+/// sentence: "Lee Elder, 1975. | © Name/Getty Images", "… mit Freunden.
+/// Foto: Name". The credit is a few words with no sentence of its own. By
+/// substring, without a regex: most blocks hold none of the marks.
+pub(super) fn credit_at_end(lower: &str) -> bool {
+    let line = lower.trim_end();
+    // Every mark ends with one of these bytes ('©' is C2 A9): one pass
+    // spares most blocks the searches below.
+    if memchr::memchr3(b':', b')', 0xA9, line.as_bytes()).is_none() {
+        return false;
+    }
+    CREDIT_MARKS.iter().any(|mark| {
+        let Some(at) = line.rfind(mark) else {
+            return false;
+        };
+        let (before, credit) = (line[..at].trim_end(), line[at + mark.len()..].trim());
+        let opens = before.ends_with(['|', '/', '·', '•'])
+            || (before.ends_with(['.', '!', '?', '…', '"', ')']) && line[..at].ends_with(' '));
+        opens
+            && !before
+                .trim_end_matches(['|', '/', '·', '•'])
+                .trim()
+                .is_empty()
+            && (1..=60).contains(&credit.chars().count())
+            && !credit.contains(['.', '!', '?', '©', '|'])
+    })
+}

@@ -389,6 +389,32 @@ mod agency_tests {
             assert!(!super::agency_credit(text), "{text}");
         }
     }
+
+    #[test]
+    fn a_captions_credit_ends_it_after_a_bar_or_a_sentence() {
+        for caption in [
+            "lee elder war beim masters 1975 der zuschauermagnet. | © augusta national/getty images",
+            "die brücke am montagmorgen. foto: jana schmidt",
+            "the pier on monday. photo: valley transit",
+            "мост утром. фото: иван петров",
+            "the old mill before the fire. (c) town archive",
+        ] {
+            assert!(super::credit_at_end(caption), "{caption}");
+        }
+        for text in [
+            // No caption before the mark: a credit line alone, or a
+            // copyright line (other rules' business).
+            "© 2024 neustadt kurier",
+            "| © getty images",
+            // A sentence after the mark, or a mark inside a sentence.
+            "the court ruled. © the publisher keeps its rights. the rest is free.",
+            "he wrote to the paper: photo: none were taken",
+            "the ratio was 3:2 in the end",
+            "the council met on monday.",
+        ] {
+            assert!(!super::credit_at_end(text), "{text}");
+        }
+    }
 }
 
 /// The BBC's "Image copyright …" line is a credit; "On <site>:" before a

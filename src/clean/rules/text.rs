@@ -13,14 +13,25 @@ use super::*;
 /// cannot match, and skips the regex call (most blocks: article paragraphs
 /// rarely open with "the post", "read more" or "related"), which for a
 /// short anchored search is mostly fixed cost.
+/// Filed by their first byte (every literal has one), so a text is held
+/// against the few that start as it does, not all of them: the phrase
+/// rules know labels in several languages, a few hundred starts.
 #[derive(Debug)]
-pub(super) struct Starts(pub(super) Option<Vec<(u32, u32)>>);
+pub(super) struct Starts(pub(super) Option<Vec<Vec<(u32, u32)>>>);
 
 impl Starts {
     /// `None` inside when some pattern is not anchored at the start or may
     /// begin with anything: then every text may match.
     pub(super) fn of(patterns: &[String]) -> Self {
-        Starts(Self::heads(patterns))
+        Starts(Self::heads(patterns).map(|heads| {
+            let mut by_first = vec![Vec::new(); 256];
+            for (bytes, mask) in heads {
+                if let Some(bucket) = by_first.get_mut((bytes & 0xFF) as usize) {
+                    bucket.push((bytes, mask));
+                }
+            }
+            by_first
+        }))
     }
 
     pub(super) fn heads(patterns: &[String]) -> Option<Vec<(u32, u32)>> {
@@ -65,7 +76,9 @@ impl Starts {
             *w = b;
         }
         let head = u32::from_le_bytes(word);
-        heads.iter().any(|&(bytes, mask)| head & mask == bytes)
+        heads
+            .get((head & 0xFF) as usize)
+            .is_some_and(|starts| starts.iter().any(|&(bytes, mask)| head & mask == bytes))
     }
 }
 
