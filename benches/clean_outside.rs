@@ -20,8 +20,9 @@
 //! had left.
 //!
 //! Pages are split by file name (FNV-1a, even = dev). Tune on the dev half
-//! only: `CLEAN_OUTSIDE_MISSES=1` prints the dev half's passages the
-//! cleaner took (article) or left (boilerplate), never the held-out half's.
+//! only: `CLEAN_OUTSIDE_MISSES=1` prints the dev half's article passages
+//! extraction missed, and those the cleaner took (article) or left
+//! (boilerplate), never the held-out half's.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -197,6 +198,16 @@ fn main() {
                 None => (String::new(), None),
             };
             extracted.add(page, &raw);
+            if show && dev {
+                let text = norm(&raw);
+                for w in page.with.iter().filter(|w| !text.contains(w.as_str())) {
+                    notes.push(format!(
+                        "extraction missed {} ({} chars extracted): {w}",
+                        page.file,
+                        text.len()
+                    ));
+                }
+            }
             let clean_text = out.as_ref().map_or("", |o| o.text.as_str());
             cleaned.add(page, clean_text);
             let (raw, clean_text) = (norm(&raw), norm(clean_text));

@@ -330,11 +330,77 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             keep[i] = false;
         }
     }
+    // The standfirst under the headline, which many sites set outside the
+    // body's element: the root grows to hold it, and only it is kept there.
+    let mut root = root;
+    for i in standfirst(page, &furniture, inside[0]) {
+        keep[i] = true;
+        root = common_ancestor(page, root, page.runs[i].owner);
+    }
     Some(Content {
         root,
         keep,
         furniture,
     })
+}
+
+/// Runs looked at, back from the article's first, for its standfirst.
+const STANDFIRST_LOOKBACK: usize = 12;
+/// A standfirst is a sentence or three: at most this many paragraphs and
+/// non-space bytes.
+const STANDFIRST_PARAGRAPHS: usize = 2;
+const STANDFIRST_MAX: u32 = 700;
+
+/// The paragraphs between the page's headline and the article's first run
+/// (`first`), in page order: what lies there, under the headline and before
+/// the body, is its standfirst ("Schwere Schlappe für Johnson: …"), with
+/// only dates, bylines and labels around it. Nothing unless the way back
+/// meets the headline (an `h1`, or a heading the page's title names) within
+/// a few runs of text and no link list: a teaser's blurb over the article
+/// sits under its own small heading and among links.
+fn standfirst(page: &Page<'_>, furniture: &[bool], first: usize) -> Vec<usize> {
+    let titles: Vec<String> = [&page.title, &page.meta_title]
+        .into_iter()
+        .flatten()
+        .map(|t| t.to_lowercase())
+        .collect();
+    let is_headline = |i: usize, r: &Run| {
+        r.heading == 1 || {
+            let h = page.run_text(i).to_lowercase();
+            h.chars().count() >= 20 && titles.iter().any(|t| t.contains(&h) || h.contains(t))
+        }
+    };
+    let (mut lead, mut bytes, mut seen) = (Vec::new(), 0u32, 0);
+    for i in (0..first).rev() {
+        let Some(r) = page.runs.get(i) else {
+            break;
+        };
+        if r.len == 0 || furniture.get(r.first as usize).copied().unwrap_or(true) {
+            continue;
+        }
+        seen += 1;
+        if seen > STANDFIRST_LOOKBACK {
+            return Vec::new();
+        }
+        if r.heading > 0 {
+            if !is_headline(i, r) {
+                return Vec::new();
+            }
+            lead.reverse();
+            return lead;
+        }
+        if r.link_density() >= 0.5 {
+            return Vec::new();
+        }
+        if paragraph(r) {
+            lead.push(i);
+            bytes += r.len;
+            if lead.len() > STANDFIRST_PARAGRAPHS || bytes > STANDFIRST_MAX {
+                return Vec::new();
+            }
+        }
+    }
+    Vec::new()
 }
 
 /// Where the article ends when its last paragraphs are the blurbs of

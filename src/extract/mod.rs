@@ -488,6 +488,53 @@ mod tests {
         assert!(!text.contains('<'), "{text}");
     }
 
+    /// Many sites set the standfirst under the headline, outside the
+    /// body's element: it is the article's opening, so it is kept, in its
+    /// place, in the text and the markup alike.
+    #[test]
+    fn the_standfirst_under_the_headline_opens_the_article() {
+        let lead = "Schwere Schlappe für den Premier: das Parlament vertagt die Abstimmung über den Vertrag.";
+        let page = format!(
+            "<html><head><title>Parlament vertagt Abstimmung - Zeitung</title></head><body>\
+             <div class=\"top\"><h1>Parlament vertagt Abstimmung</h1><div>19. Oktober 2019</div>\
+             <p class=\"intro\">{lead}</p></div>\
+             <div class=\"article-body\">{}</div></body></html>",
+            para("Story", 4)
+        );
+        let article = extract(&page, None);
+        let text = article.as_ref().map(|a| a.text.as_str()).unwrap_or("");
+        assert!(text.starts_with(lead), "{text}");
+        assert!(text.contains("Story sentence number 3") && !text.contains("2019"));
+        let html = article.as_ref().map(|a| a.html.as_str()).unwrap_or("");
+        let (at_lead, at_story) = (html.find("Schwere"), html.find("Story sentence"));
+        assert!(at_lead.is_some() && at_lead < at_story, "{html}");
+        assert!(!html.contains("Parlament vertagt Abstimmung<"), "{html}");
+    }
+
+    /// What lies before the body under another heading (a teaser's blurb)
+    /// or beyond a list of links is not the article's.
+    #[test]
+    fn a_blurb_under_a_small_heading_or_past_links_is_not_a_standfirst() {
+        let blurb =
+            "A blurb of another story that sits before this one, long enough to read as prose.";
+        let teaser = format!(
+            "<html><head><title>Headline of the page</title></head><body>\
+             <h1>Headline of the page</h1><div class=\"box\"><h3>Other news</h3><p>{blurb}</p></div>\
+             <div class=\"article-body\">{}</div></body></html>",
+            para("Story", 4)
+        );
+        let past_links = format!(
+            "<html><body><h1>Headline of the page</h1><p>{blurb}</p>\
+             <div><a href=/a>Home and more of the site</a> <a href=/b>News of the region</a></div>\
+             <div class=\"article-body\">{}</div></body></html>",
+            para("Story", 4)
+        );
+        for page in [teaser, past_links] {
+            let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+            assert!(text.starts_with("Story sentence number 0"), "{text}");
+        }
+    }
+
     #[test]
     fn a_page_without_text_has_no_article() {
         assert_eq!(extract("<html><body><img src=x></body></html>", None), None);
