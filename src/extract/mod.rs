@@ -511,6 +511,25 @@ mod tests {
         assert!(!html.contains("Parlament vertagt Abstimmung<"), "{html}");
     }
 
+    /// A header inside the article is the article's (its headline and
+    /// standfirst); the page's own header is the site's.
+    #[test]
+    fn the_articles_header_is_its_own_and_the_pages_is_the_sites() {
+        let dek = "The council closes the old bridge to cars from March, after engineers found cracks in two piers.";
+        let page = format!(
+            "<html><body><header><p>The Valley Courier, news of the valley and the towns around it since 1901.</p></header>\
+             <article><header><h1>Bridge to close</h1><p class=\"dek\">{dek}</p></header>\
+             <div class=\"story-body\">{}</div></article></body></html>",
+            para("Story", 4)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with(dek), "{text}");
+        assert!(
+            !text.contains("since 1901") && !text.contains("Bridge to close"),
+            "{text}"
+        );
+    }
+
     /// What lies before the body under another heading (a teaser's blurb)
     /// or beyond a list of links is not the article's.
     #[test]

@@ -141,7 +141,20 @@ impl<'a> Page<'a> {
                             el.attr("class").unwrap_or(""),
                             el.attr("id").unwrap_or(""),
                         ]);
-                        let furniture = class == TagClass::Furniture
+                        // A header inside an article (or the page's main
+                        // part, or its body) is the article's own: its
+                        // headline, standfirst and byline, not the site's.
+                        let article_header = name == "header"
+                            && stack.iter().any(|o| {
+                                page.nodes.get(o.idx as usize).is_some_and(|n| {
+                                    n.body_hint
+                                        || n.dom
+                                            .value()
+                                            .as_element()
+                                            .is_some_and(|e| matches!(e.name(), "article" | "main"))
+                                })
+                            });
+                        let furniture = (class == TagClass::Furniture && !article_header)
                             || el.attr("role").is_some_and(signals::furniture_role)
                             || (tokens.furniture && !matches!(name, "body" | "html"));
                         let body_hint = tokens.body

@@ -78,14 +78,15 @@ pub(super) struct Tokens {
 }
 
 /// Splits `class`/`id` values into lower-case tokens at every
-/// non-alphanumeric character and camelCase boundary, and looks each up.
+/// non-alphanumeric character and camelCase boundary, and looks each up
+/// with its neighbours in the same value.
 pub(super) fn tokens(values: &[&str]) -> Tokens {
     let mut out = Tokens::default();
-    let mut token = String::new();
-    let mut prev: Option<&str> = None;
-    let mut prev_owned = String::new();
     let mut caption = false;
+    let mut words: Vec<String> = Vec::new();
     for value in values {
+        words.clear();
+        let mut token = String::new();
         let mut chars = value.chars().peekable();
         let mut last_lower = false;
         loop {
@@ -96,12 +97,7 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
                 Some(c) => c.is_uppercase() && last_lower,
             };
             if boundary && !token.is_empty() {
-                judge(&token, prev, &mut out);
-                caption |= matches!(token.as_str(), "caption" | "credit" | "credits");
-                prev_owned.clear();
-                prev_owned.push_str(&token);
-                prev = Some(prev_owned.as_str()).filter(|s| !s.is_empty());
-                token.clear();
+                words.push(std::mem::take(&mut token));
             }
             let Some(c) = c else { break };
             if c.is_alphanumeric() {
@@ -111,8 +107,15 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
                 last_lower = false;
             }
         }
-        prev = None;
-        prev_owned.clear();
+        for (i, word) in words.iter().enumerate() {
+            let prev = i
+                .checked_sub(1)
+                .and_then(|p| words.get(p))
+                .map(String::as_str);
+            let next = words.get(i + 1).map(String::as_str);
+            judge(word, prev, next, &mut out);
+            caption |= matches!(word.as_str(), "caption" | "credit" | "credits");
+        }
     }
     if out.embed && !caption {
         out.furniture = false;
@@ -120,7 +123,44 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
     out
 }
 
-fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
+/// Screen sizes of responsive classes ("hidden-xs", "print-full"): an
+/// element hidden at one size or laid out for print is shown otherwise.
+const SIZES: &[&str] = &[
+    "xs", "sm", "md", "lg", "xl", "xxl", "mobile", "tablet", "desktop", "phone", "small", "medium",
+    "large", "full", "screen",
+];
+
+/// Whether a token that names furniture is only a word of a longer name
+/// that does not: a layout utility ("overflow-hidden"), a field whose
+/// label is hidden ("field--label-hidden"), a responsive class
+/// ("hidden-xs"), a page builder's wrapper of every block
+/// ("elementor-widget-wrap"), a region laid out for print ("contentBox
+/// print", "print-full") rather than what only paper shows or a button
+/// ("print-header", "print-button").
+fn not_furniture(token: &str, prev: Option<&str>, next: Option<&str>) -> bool {
+    match token {
+        "hidden" => {
+            matches!(
+                prev,
+                Some("overflow" | "label" | "title" | "heading" | "labels")
+            ) || next.is_some_and(|n| SIZES.contains(&n))
+        }
+        "widget" => prev == Some("elementor"),
+        // A lone "print" class, or "print-full": the region to print.
+        // "print-header", "print-only", "print-button", "social-icon
+        // print": shown only on paper, or a button.
+        "print" => {
+            (prev.is_none() && next.is_none())
+                || matches!(
+                    next,
+                    Some("full" | "content" | "area" | "container" | "box")
+                )
+        }
+        _ => false,
+    }
+}
+
+fn judge(token: &str, prev: Option<&str>, next: Option<&str>, out: &mut Tokens) {
     let comments = matches!(
         token,
         "comment" | "comments" | "commentlist" | "disqus" | "discussion" | "replies"
@@ -199,6 +239,7 @@ fn judge(token: &str, prev: Option<&str>, out: &mut Tokens) {
     ) || (prev == Some("read") && matches!(token, "more" | "next" | "also"))
         || (prev == Some("more") && matches!(token, "stories" | "from" | "news"))
         || (prev == Some("see") && token == "also");
+    let furniture = furniture && !not_furniture(token, prev, next);
     let body = matches!(
         token,
         "articlebody" | "storybody" | "postbody" | "entrycontent" | "postcontent"
@@ -224,5 +265,30 @@ mod tests {
         assert!(!tokens(&["loaded"]).furniture);
         assert!(!tokens(&["social-media-embed"]).furniture);
         assert!(tokens(&["InlineImage-imageEmbedCaption"]).furniture);
+    }
+
+    #[test]
+    fn furniture_words_inside_longer_names_that_are_not_furniture() {
+        for name in [
+            "field field--label-hidden",
+            "kb-overflow-hidden",
+            "recipe-tab-sec hidden-xs",
+            "elementor-widget-wrap elementor-element-populated",
+            "col-md-6 print-full",
+            "print",
+        ] {
+            assert!(!tokens(&[name]).furniture, "{name}");
+        }
+        for name in [
+            "hidden",
+            "is-hidden",
+            "widget widget_recent_entries",
+            "print-button",
+            "print-header",
+            "socialIcon print",
+            "sidebar hidden-xs",
+        ] {
+            assert!(tokens(&[name]).furniture, "{name}");
+        }
     }
 }
