@@ -83,12 +83,16 @@ pub(super) struct Tokens {
 pub(super) fn tokens(values: &[&str]) -> Tokens {
     let mut out = Tokens::default();
     let mut caption = false;
-    let mut words: Vec<String> = Vec::new();
+    // One buffer of the value's tokens and their spans: an element's
+    // names are split without an allocation per token.
+    let mut buf = String::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     for value in values {
-        words.clear();
-        let mut token = String::new();
-        let mut chars = value.chars().peekable();
+        buf.clear();
+        spans.clear();
+        let mut start = 0;
         let mut last_lower = false;
+        let mut chars = value.chars();
         loop {
             let c = chars.next();
             let boundary = match c {
@@ -96,25 +100,24 @@ pub(super) fn tokens(values: &[&str]) -> Tokens {
                 Some(c) if !c.is_alphanumeric() => true,
                 Some(c) => c.is_uppercase() && last_lower,
             };
-            if boundary && !token.is_empty() {
-                words.push(std::mem::take(&mut token));
+            if boundary && buf.len() > start {
+                spans.push((start, buf.len()));
+                start = buf.len();
             }
             let Some(c) = c else { break };
             if c.is_alphanumeric() {
                 last_lower = c.is_lowercase() || c.is_ascii_digit();
-                token.extend(c.to_lowercase());
+                buf.extend(c.to_lowercase());
             } else {
                 last_lower = false;
             }
         }
-        for (i, word) in words.iter().enumerate() {
-            let prev = i
-                .checked_sub(1)
-                .and_then(|p| words.get(p))
-                .map(String::as_str);
-            let next = words.get(i + 1).map(String::as_str);
-            judge(word, prev, next, &mut out);
-            caption |= matches!(word.as_str(), "caption" | "credit" | "credits");
+        let word = |i: usize| spans.get(i).and_then(|&(a, b)| buf.get(a..b));
+        for i in 0..spans.len() {
+            let Some(token) = word(i) else { continue };
+            let prev = i.checked_sub(1).and_then(word);
+            judge(token, prev, word(i + 1), &mut out);
+            caption |= matches!(token, "caption" | "credit" | "credits");
         }
     }
     if out.embed && !caption {
