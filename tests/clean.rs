@@ -935,3 +935,37 @@ fn labels_in_other_languages_go_with_their_reasons() {
         );
     }
 }
+
+/// A wire photo's caption in a gallery or figure that names neither, and
+/// holds no image (lazy-loaded): its dated words, as the agencies' style
+/// writes them, tell it. Article sentences with a date stay.
+#[test]
+fn wire_captions_go_by_their_dated_words() {
+    let article = [
+        "The candidate spoke to about two hundred supporters at a diner on Tuesday, Nov. 19, and promised to return.",
+        "The vote, held Tuesday, Nov. 19, 2019, in Columbia, was the first of three on the plan.",
+        "In this election the turnout was higher than in 2016, officials said on Wednesday.",
+    ];
+    let captions = [
+        "Former Massachusetts Gov. Deval Patrick, left, speaks with a business owner during a campaign stop, Tuesday, Nov. 19, 2019, in Columbia, S.C.",
+        "In this Sunday, Nov. 10, 2019, photograph, a long row of unsold sports-utility vehicles sits at a dealership in Littleton, Colo. (AP Photo/David Zalubowski)",
+        "Supporters cheer as the results come in, Wednesday, Nov. 20, 2019. (AP Photo/Jane Doe)",
+    ];
+    let html = format!(
+        "<p>{}</p><ul><li>{}</li><li>{}</li></ul><p>{}</p><div><div>{}</div></div><p>{}</p>",
+        article[0], captions[0], captions[1], article[1], captions[2], article[2]
+    );
+    let out = cleaner().clean(&html, None, None);
+    for a in article {
+        assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+    }
+    for c in captions {
+        let start: String = c.chars().take(40).collect();
+        assert!(!out.text.contains(&start), "kept {c:?}:\n{}", out.text);
+        let why = out.removed.iter().find(|b| b.text.contains(&start));
+        assert!(
+            why.is_some_and(|b| b.reason.starts_with("image caption")),
+            "{c:?}: {why:?}"
+        );
+    }
+}

@@ -69,6 +69,14 @@ const LONE: &[Rule] = &[
         r"^(like this|like loading|loading|be the first to like this|\d+ (likes?|bloggers like this))$",
         10,
     ),
+    // A copyright line in the languages feeds are most often written in
+    // ends so ("© 2024 Kurier. Alle Rechte vorbehalten."): by its end, so
+    // the tail check spares every other block.
+    rule(
+        "copyright notice",
+        r"(alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены)$",
+        20,
+    ),
     rule(
         "logo or icon label",
         r"^((site|company|brand|header|footer|the|our|main|\w+) )?(logo|favicon|icon|avatar)( (logo|favicon|icon|image|img|png|jpg|svg|small|large))*$",
@@ -152,11 +160,6 @@ const PHRASES: &[Rule] = &[
     rule("read-more link", r"^(continue|keep) reading\b", 20),
     rule("copyright notice", r"^(©|\(c\)|copyright\b)", 50),
     rule("copyright notice", r"\ball rights reserved\b", 50),
-    rule(
-        "copyright notice",
-        r"(alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены)",
-        50,
-    ),
     rule(
         "copyright notice",
         r"\bmay not be (re)?(published|reproduced|distributed|redistributed|rewritten|broadcast|copied|reposted)\b",
@@ -298,6 +301,20 @@ const PHRASES: &[Rule] = &[
     ),
 ];
 
+/// A wire photo's caption as the agencies' style writes it, which no
+/// article sentence does: "In this Nov. 10, 2019, file photo, …", or a
+/// scene that ends with its weekday, date, year and place ("… speaks
+/// during a campaign stop, Tuesday, Nov. 19, 2019, in Columbia, S.C."),
+/// and perhaps its credit. Captions set in galleries and figures without
+/// a caption's name or an image beside them go by these words alone.
+const WIRE_CAPTION: [&str; 2] = [
+    r"^in this( (mon|tues|wednes|thurs|fri|satur|sun)day,)? ((jan|feb|aug|sept?|oct|nov|dec)\.|march|april|may|june|july) \d{1,2}, (19|20)\d\d,? (file |handout |courtesy )?(photo|photograph|image|picture|frame grab)",
+    // Anchored at the end only, so the search runs backwards from it.
+    r", (mon|tues|wednes|thurs|fri|satur|sun)day, ((jan|feb|aug|sept?|oct|nov|dec)\.|march|april|may|june|july) \d{1,2}, (19|20)\d\d(, (in|at|near|outside|inside|on) [^()]{2,60}?)?\.?( \([^)]*photo[^)]*\))?$",
+];
+/// The longest block taken for a wire caption by its words.
+const WIRE_CAPTION_MAX_WORDS: u32 = 60;
+
 /// Bullets, arrows and dashes that may lead a label.
 const DECORATION: &[char] = &[
     '»', '›', '>', '•', '*', '▶', '►', '·', '-', '–', '—', '|', '→', ' ',
@@ -327,14 +344,6 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "(image",
     "(pic",
     "contributed",
-    "rechte vorbehalten",
-    "droits réservés",
-    "derechos reservados",
-    "direitos reservados",
-    "diritti riservati",
-    "rechten voorbehouden",
-    "prawa zastrzeżone",
-    "права защищены",
 ];
 
 /// Calls to act that mark a subscription block (second person, imperative).
@@ -433,6 +442,8 @@ pub(crate) struct Builtin {
     bio_contact: Regex,
     bio_beat: Regex,
     name_credit: Regex,
+    wire_caption: [Regex; 2],
+    weekday_comma: memchr::memmem::Finder<'static>,
 }
 
 pub(crate) struct Verdict {
@@ -475,6 +486,11 @@ impl Builtin {
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
             bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
             name_credit: Regex::new(NAME_CREDIT).map_err(err)?,
+            wire_caption: [
+                Regex::new(&ascii(WIRE_CAPTION[0])).map_err(err)?,
+                Regex::new(&ascii(WIRE_CAPTION[1])).map_err(err)?,
+            ],
+            weekday_comma: memchr::memmem::Finder::new("day, "),
         })
     }
 
@@ -583,6 +599,16 @@ impl Builtin {
         if words <= AGENCY_CREDIT_MAX_WORDS && agency_credit(lower) {
             return Some(Verdict {
                 reason: "photo credit",
+            });
+        }
+        // Each form needs its words: most blocks skip both regexes.
+        let wire = words <= WIRE_CAPTION_MAX_WORDS
+            && ((lower.starts_with("in this ") && self.wire_caption[0].is_match(lower))
+                || (self.weekday_comma.find(lower.as_bytes()).is_some()
+                    && self.wire_caption[1].is_match(lower)));
+        if wire {
+            return Some(Verdict {
+                reason: "image caption (a wire photo's dated caption)",
             });
         }
         // Named as the other credit lines: a caption above it pairs with
