@@ -375,7 +375,9 @@ fn standfirst(page: &Page<'_>, furniture: &[bool], first: usize) -> Vec<usize> {
         let Some(r) = page.runs.get(i) else {
             break;
         };
-        if r.len == 0 || furniture.get(r.first as usize).copied().unwrap_or(true) {
+        // A run without an owning block cannot be placed in the article.
+        if r.len == 0 || r.owner == NONE || furniture.get(r.first as usize).copied().unwrap_or(true)
+        {
             continue;
         }
         seen += 1;
