@@ -6,8 +6,9 @@
 //! numbers keeps it in every entry, however many fetches the template has
 //! seen, while its verbatim footer is learned and removed. Item 6: image
 //! captions, photo credits, author bios, update notes and inline "MORE:"
-//! links are removed, and article sentences that mention a photo, a writer
-//! or an update stay; `preview` says why a caption, a bio or a credit went.
+//! links are removed (their labels in another language too), and article
+//! sentences that mention a photo, a writer or an update stay; `preview`
+//! says why a caption, a bio or a credit went.
 
 mod support;
 
@@ -198,6 +199,78 @@ async fn captions_credits_bios_notes_and_inline_links_go_and_the_article_stays()
             .any(|r| r["reason"] == "image caption (class \"wp-caption-text\")"),
         "{removed:#?}"
     );
+}
+
+/// A German entry's credit, related link, update note and WordPress
+/// footer, in their own words, go as the English ones do; its article
+/// sentences, one of them about a photo, stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kinds_in_another_language_go_and_the_article_stays() {
+    let server = Server::start().await;
+    let url = server.url("/hochwasser.xml");
+    let article = [
+        "Die Sandsäcke entlang der Uferpromenade haben das Wasser in der Nacht zum Dienstag zurückgehalten, teilte die Stadt mit.",
+        "Das Foto eines Anwohners zeigt, wie hoch das Wasser an der Mauer stand.",
+        "Die Pumpstation am Nordufer soll bis Ende des Monats wieder arbeiten.",
+    ];
+    let kinds = [
+        ("<p>Foto: Jana Schmidt</p>", "Jana Schmidt", "photo credit"),
+        (
+            "<p>Lesen Sie auch: <a href=\"https://news.example/3\">So wurde die Mauer gebaut</a></p>",
+            "So wurde die Mauer gebaut",
+            "inline related link",
+        ),
+        (
+            "<p>Aktualisiert am 3. März: Die Uferstraße ist wieder offen.</p>",
+            "Die Uferstraße ist wieder offen",
+            "update note",
+        ),
+        (
+            "<p>Der Beitrag Sandsäcke halten erschien zuerst auf Neustadt Kurier.</p>",
+            "erschien zuerst auf",
+            "syndication footer",
+        ),
+    ];
+    let html = format!(
+        "<p>{}</p>\n<p><img src=\"https://cdn.example/mauer.jpg\" alt=\"\"></p>\n{}\n<p>{}</p>\n{}\n<p>{}</p>\n{}\n{}",
+        article[0], kinds[0].0, article[1], kinds[1].0, article[2], kinds[2].0, kinds[3].0
+    );
+    server.route(
+        "/hochwasser.xml",
+        Route::rss(rss("Hochwasser", &[("d1", "Sandsäcke halten", html)])),
+    );
+    let env = Env::new(std::slice::from_ref(&url), &[]);
+    env.run(Duration::from_secs(20)).await;
+    let entries = env.db().entries(&url);
+    let text = entries[0].content_text.as_deref().unwrap_or("");
+    for a in article {
+        assert!(text.contains(a), "article sentence lost: {a}\n{text}");
+    }
+    for (_, probe, _) in kinds {
+        assert!(!text.contains(probe), "{probe:?} kept:\n{text}");
+    }
+
+    let mut command = Command::new(BIN);
+    command
+        .arg("--config")
+        .arg(env.config_path())
+        .args(["preview", "--json", &url])
+        .env_remove("RUST_LOG");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let preview: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let removed = preview["entries"][0]["removed"].as_array().unwrap();
+    for (_, probe, reason) in kinds {
+        assert!(
+            removed.iter().any(|r| {
+                r["text"].as_str().is_some_and(|t| t.contains(probe))
+                    && r["reason"].as_str().is_some_and(|x| x.starts_with(reason))
+            }),
+            "{probe:?} not removed as {reason:?}: {removed:#?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
