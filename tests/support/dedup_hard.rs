@@ -153,7 +153,10 @@ fn money(rng: &mut Rng, lo: u32, hi: u32) -> String {
 /// One templated item: its title and paragraphs, every slot drawn from
 /// `rng`. Dates come from few values, so many items of one template share
 /// a date and differ in place, names and numbers only, like the evening's
-/// draws of five state lotteries.
+/// draws of five state lotteries. Like real ones, some templates end with
+/// a short line of the item's own facts (the next draw and jackpot,
+/// tomorrow's forecast, the next game), a closing note worded alike in
+/// every item.
 fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
     let day = pick(rng, DAYS);
     let date = format!("{} {}", pick(rng, MONTHS), rng.u32(1..4));
@@ -189,6 +192,13 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     ),
                     p(
                         "Please play responsibly. If you or someone you know has a gambling problem, help is available around the clock from the state's confidential helpline.",
+                    ),
+                    // A closing line with the item's own facts, as real
+                    // draws end.
+                    format!(
+                        "Next drawing: {}. Estimated jackpot: ${} million.",
+                        pick(rng, DAYS),
+                        rng.u32(1..90)
                     ),
                 ],
             )
@@ -250,6 +260,11 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     ),
                     p(
                         "This forecast is updated automatically every morning from data published by the weather service. Check back for changes before you head out.",
+                    ),
+                    format!(
+                        "Tomorrow: a high of {} and a low of {}.",
+                        rng.u32(50..95),
+                        rng.u32(20..50)
                     ),
                 ],
             )
@@ -532,6 +547,7 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     p(
                         "Air quality data are preliminary and updated hourly by the environmental agency; this report is generated automatically.",
                     ),
+                    format!("Tomorrow's forecast index in {city}: {}.", rng.u32(20..200)),
                 ],
             )
         }
