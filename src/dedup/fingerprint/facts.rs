@@ -35,13 +35,12 @@ const _: () = assert!(MAX_CLOSING_WORDS as u64 <= CLOSING_MASK);
 pub fn closing_note(text: &str) -> Option<(usize, usize)> {
     let text = text.trim_end();
     let at = text.rfind("\n\n")? + 2;
-    let count = |part: &str| {
-        let mut words = 0;
-        super::for_each_word(part, |_| words += 1);
-        words
-    };
-    let words = count(&text[at..]);
-    ((1..=MAX_CLOSING_WORDS).contains(&words) && count(&text[..at]) > 0).then_some((at, words))
+    let mut words = 0;
+    super::for_each_word(&text[at..], |_| words += 1);
+    // A word before it: any letter or digit, found at once (counting the
+    // words before would walk the whole text again).
+    let after_words = text[..at].chars().any(char::is_alphanumeric);
+    ((1..=MAX_CLOSING_WORDS).contains(&words) && after_words).then_some((at, words))
 }
 
 /// The facts of a text, sorted and distinct. Tokens are split on white
