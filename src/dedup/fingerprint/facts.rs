@@ -39,8 +39,8 @@ pub fn closing_note(text: &str) -> Option<(usize, usize)> {
     super::for_each_word(&text[at..], |_| words += 1);
     // A word before it: any letter or digit, found at once (counting the
     // words before would walk the whole text again).
-    let after_words = text[..at].chars().any(char::is_alphanumeric);
-    ((1..=MAX_CLOSING_WORDS).contains(&words) && after_words).then_some((at, words))
+    let words_before = text[..at].chars().any(char::is_alphanumeric);
+    ((1..=MAX_CLOSING_WORDS).contains(&words) && words_before).then_some((at, words))
 }
 
 /// The facts of a text, sorted and distinct. Tokens are split on white
