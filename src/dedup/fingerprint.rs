@@ -15,7 +15,9 @@ use std::hash::Hasher;
 use siphasher::sip::SipHasher13;
 
 mod facts;
-pub use facts::{Fact, conflicts, facts_of};
+pub use facts::{
+    Conflicts, Fact, MAX_CLOSING_WORDS, closing_note, conflicts, conflicts_by_place, facts_of,
+};
 
 /// Version of the fingerprint and shingle format stored in `entries.simhash`,
 /// `entry_anchors` and `entry_shingles`. Bump it whenever anything in this
@@ -30,7 +32,10 @@ pub use facts::{Fact, conflicts, facts_of};
 /// 4: the first anchor is the smallest of the first 16 shingles (was 48),
 /// so that a one-paragraph excerpt holds it; excerpts and headlines count
 /// in the verdict. Regroups every story.
-pub const FINGERPRINT_VERSION: u32 = 4;
+/// 5: a fact records whether it lies in the text's closing note (its short
+/// last paragraph), and conflicts that lie only there are weighed apart
+/// ([`verdict`]). Re-stores every entry's facts and regroups every story.
+pub const FINGERPRINT_VERSION: u32 = 5;
 
 /// Fixed SipHash keys: the fingerprint must be the same on every machine and
 /// in every build, so the keys are constants and not secrets.
@@ -156,6 +161,24 @@ impl Shingles {
             .iter()
             .flat_map(|v| v.to_le_bytes().into_iter().take(SHINGLE_BYTES))
             .collect()
+    }
+
+    /// These shingles without the text's closing note (as its facts record
+    /// it, [`facts::closing_words`]): the shingles wholly before it and the
+    /// facts outside it.
+    fn without_closing(&self) -> Shingles {
+        let before = self.words.saturating_sub(facts::closing_words(&self.facts));
+        let wholly_before = before.saturating_sub(SHINGLE_WORDS - 1);
+        let order = self.order[..wholly_before.min(self.order.len())].to_vec();
+        Shingles {
+            facts: self
+                .facts
+                .iter()
+                .copied()
+                .filter(|&f| !facts::in_closing(f))
+                .collect(),
+            ..Shingles::from_order(before, order)
+        }
     }
 
     /// Whether another text's anchor is one of these shingles (to the
@@ -512,6 +535,34 @@ fn run_hashes(values: &[u32], len: usize) -> impl Iterator<Item = (usize, u64)> 
 /// [`verdict`] on what the shingle sets, the passages and the facts say,
 /// before the order of a text that repeats itself is looked at.
 fn verdict_on_sets(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Match, Rejection> {
+    weigh(a, b, same_headline, 0)
+}
+
+/// [`verdict_on_sets`], with `notes` facts already found stated
+/// differently in closing notes cut off the two texts (0 or 1).
+///
+/// Facts that differ in both texts' closing notes ([`closing_note`]: each
+/// text's short last paragraph, "Site 12, item 3: … harbour number 12003."
+/// against "Site 40, item 3: … 40003.") are either notes of each copy's own
+/// appended to one story or one template's last fact ("The jackpot is now
+/// $N.") differing between two items worded alike elsewhere: the texts
+/// cannot tell which. So the notes are cut off, the rest is weighed alone,
+/// and the notes count as one fact stated differently, whatever their
+/// number: two texts that differ in nothing else must share
+/// [`SHINGLES_PER_CONFLICT`] shingles, as when they differ in one fact
+/// anywhere. A note stating two numbers no longer outweighs a verbatim
+/// copy of a short story; two items of a template that differ in one last
+/// fact are weighed as one fact against what the rest shares (the words
+/// their closing lines share no longer count for them); facts that differ
+/// elsewhere count as before. An excerpt's note is its own line at its
+/// edge, where facts may differ (as in its "Read the full story at …"
+/// line).
+fn weigh(
+    a: &Shingles,
+    b: &Shingles,
+    same_headline: bool,
+    notes: usize,
+) -> Result<Match, Rejection> {
     let s = similarity(&a.set, &b.set);
     if s.shared == 0 {
         return Err(Rejection::Disjoint);
@@ -526,7 +577,13 @@ fn verdict_on_sets(a: &Shingles, b: &Shingles, same_headline: bool) -> Result<Ma
     if s.jaccard < CLEAR_JACCARD && !s.is_same_story() && !may_excerpt {
         return Err(Rejection::BelowFloors(s));
     }
-    let conflicting = conflicts(&a.facts, &b.facts);
+    let conflicting = conflicts_by_place(&a.facts, &b.facts);
+    if conflicting.closing > 0 {
+        // Without their notes, the texts have no fact in a note: this
+        // recurses once.
+        return weigh(&a.without_closing(), &b.without_closing(), same_headline, 1);
+    }
+    let conflicting = conflicting.body + notes;
     let disagree = conflicting * SHINGLES_PER_CONFLICT > s.shared;
     if disagree && !may_excerpt {
         return Err(Rejection::Facts(s, conflicting));

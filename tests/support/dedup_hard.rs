@@ -153,7 +153,10 @@ fn money(rng: &mut Rng, lo: u32, hi: u32) -> String {
 /// One templated item: its title and paragraphs, every slot drawn from
 /// `rng`. Dates come from few values, so many items of one template share
 /// a date and differ in place, names and numbers only, like the evening's
-/// draws of five state lotteries.
+/// draws of five state lotteries. Like real ones, some templates end with
+/// a short line of the item's own facts (the next draw and jackpot,
+/// tomorrow's forecast, the next game), a closing note worded alike in
+/// every item.
 fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
     let day = pick(rng, DAYS);
     let date = format!("{} {}", pick(rng, MONTHS), rng.u32(1..4));
@@ -189,6 +192,13 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     ),
                     p(
                         "Please play responsibly. If you or someone you know has a gambling problem, help is available around the clock from the state's confidential helpline.",
+                    ),
+                    // A closing line with the item's own facts, as real
+                    // draws end.
+                    format!(
+                        "Next drawing: {}. Estimated jackpot: ${} million.",
+                        pick(rng, DAYS),
+                        rng.u32(1..90)
                     ),
                 ],
             )
@@ -250,6 +260,11 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     ),
                     p(
                         "This forecast is updated automatically every morning from data published by the weather service. Check back for changes before you head out.",
+                    ),
+                    format!(
+                        "Tomorrow: a high of {} and a low of {}.",
+                        rng.u32(50..95),
+                        rng.u32(20..50)
                     ),
                 ],
             )
@@ -532,6 +547,7 @@ fn templated_item(template: usize, rng: &mut Rng) -> (String, Vec<String>) {
                     p(
                         "Air quality data are preliminary and updated hourly by the environmental agency; this report is generated automatically.",
                     ),
+                    format!("Tomorrow's forecast index in {city}: {}.", rng.u32(20..200)),
                 ],
             )
         }
@@ -898,6 +914,107 @@ pub fn mass_syndicated(bodies: &[String], half: Half, articles: usize, copies: u
                 text: text.join("\n\n"),
             });
         }
+    }
+    items
+}
+
+/// Short wire stories carried by many sites, each copy ending with a note
+/// of its own: for each real body of 60 to 120 words (its lines as
+/// paragraphs), `copies` copies, each ending with its site's closing line
+/// in the wording every site of the story's network uses (the same words,
+/// its own name and numbers): "Site s, item g: a note of its own about
+/// harbour number N." for every other story, "Contact the <City> <Paper>
+/// newsroom at 555-01NN." for the rest. (Copies with notes in two
+/// wordings state no fact in the same place, so they join whatever the
+/// notes say.) Every third copy keeps the headline; the others add their
+/// site's number to it. A note states two facts where every other copy
+/// states others, so a pair of copies of a 64-word story disagrees in two
+/// places and shares about 70 shingles. All copies of a story are one
+/// group.
+pub fn noted_short_copies(bodies: &[String], copies: usize) -> Vec<Item> {
+    let mut rng = Rng::with_seed(17_005);
+    let mut items = Vec::new();
+    let short = bodies.iter().filter(|b| {
+        let words = b.split_whitespace().count();
+        (60..=120).contains(&words)
+    });
+    for (group, body) in short.enumerate() {
+        let paras: Vec<&str> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        let title = head(&[paras[0].to_string()]);
+        for site in 0..copies {
+            let note = if group % 2 == 0 {
+                format!(
+                    "Site {site}, item {group}: a note of its own about harbour number {}.",
+                    site * 1000 + group
+                )
+            } else {
+                format!(
+                    "Contact the {} {} newsroom at 555-01{:02}.",
+                    pick(&mut rng, CITIES),
+                    pick(&mut rng, &["Herald", "Courier", "Gazette", "Times", "Post"]),
+                    rng.u32(0..100)
+                )
+            };
+            items.push(Item {
+                group,
+                kind: "noted-copy",
+                title: if site % 3 == 0 {
+                    title.clone()
+                } else {
+                    format!("{title} ({site})")
+                },
+                text: format!("{}\n\n{note}", paras.join("\n\n")),
+            });
+        }
+    }
+    items
+}
+
+/// A template whose items differ in one fact, in their closing line: the
+/// draws of one game on `draws` evenings, worded alike, each ending "The
+/// jackpot is now $N million." with its own N, evenings alternating
+/// between two days (so half the pairs differ in the day as well); and a
+/// syndicated copy of each, the same text under an outlet's title. 45
+/// words an item, 6 of them the closing line: what two items share apart
+/// from it (37 shingles) outweighs no fact that differs. (A copy with a
+/// credit line added would share 40 with another item's copy, which
+/// outweighs one fact: the verifier cannot tell such a template's items
+/// from copies whose notes differ.) Each draw and its copy are one group.
+pub fn jackpot_draws(draws: usize) -> Vec<Item> {
+    let mut rng = Rng::with_seed(17_006);
+    let mut items = Vec::new();
+    for group in 0..draws {
+        let (day, next) = if group % 2 == 0 {
+            ("Saturday", "Wednesday")
+        } else {
+            ("Wednesday", "Saturday")
+        };
+        let jackpot = 100 + 10 * group;
+        let text = format!(
+            "No ticket matched all five numbers drawn in {day} night's Mega Draw, lottery \
+             officials said. The next drawing is on {next} night, and tickets for it are \
+             sold until 9:45 p.m. at retailers across the state.\n\nThe jackpot is now \
+             ${jackpot} million."
+        );
+        let title =
+            format!("No Mega Draw jackpot winner {day}; jackpot grows to ${jackpot} million");
+        let outlet = pick(&mut rng, OUTLETS);
+        items.push(Item {
+            group,
+            kind: "draw",
+            title: title.clone(),
+            text: text.clone(),
+        });
+        items.push(Item {
+            group,
+            kind: "draw-copy",
+            title: format!("{title} | {outlet}"),
+            text,
+        });
     }
     items
 }

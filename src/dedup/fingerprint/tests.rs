@@ -348,3 +348,165 @@ fn refrains_in_another_order_are_not_copies_and_their_copies_are() {
     assert!(verdict(&a.shingles, &copy.shingles, false).is_ok());
     assert!(verdict(&copy.shingles, &a.shingles, false).is_ok());
 }
+
+/// A short wire story (70 words, as the shortest of the loopback world's
+/// articles) in two paragraphs.
+const WIRE: &str = "Rescuers pulled a fisherman from the cold water off Point Reyes on \
+    Tuesday after his boat capsized in heavy swells, the Coast Guard said. He was \
+    taken to a hospital in San Rafael with mild hypothermia and is expected to \
+    recover.\n\nThe boat, a 28-foot trawler, had left Bodega Bay before dawn. A \
+    passing crew heard the fisherman's radio call and stayed with him until a \
+    helicopter arrived about 40 minutes later.";
+
+/// The wire story with a last paragraph of a site's own: the template of
+/// every site's note, with its own numbers.
+fn noted(site: u32, item: u32) -> Shingles {
+    Analysis::of(&format!(
+        "{WIRE}\n\nSite {site}, item {item}: a note of its own about harbour number {}.",
+        site * 1000 + item
+    ))
+    .shingles
+}
+
+#[test]
+fn the_closing_note_is_a_short_last_paragraph_after_another() {
+    let text = format!("{WIRE}\n\nContact the Springfield Herald newsroom at 555-0134.\n");
+    let (at, words) = closing_note(&text).unwrap();
+    assert!(text[at..].starts_with("Contact the Springfield"));
+    assert_eq!(words, 8, "555-0134 is two words, as Analysis counts them");
+    // One paragraph only, a last paragraph over the limit, or one without
+    // words: no note.
+    assert_eq!(
+        closing_note("Contact the Springfield Herald at 555-0134."),
+        None
+    );
+    let long = vec!["word"; MAX_CLOSING_WORDS + 1].join(" ");
+    assert_eq!(closing_note(&format!("{WIRE}\n\n{long}")), None);
+    let limit = vec!["word"; MAX_CLOSING_WORDS].join(" ");
+    assert!(closing_note(&format!("{WIRE}\n\n{limit}")).is_some());
+    assert_eq!(closing_note(&format!("{WIRE}\n\n— * —")), None);
+    assert_eq!(closing_note("\n\nContact us at 555-0134."), None);
+}
+
+#[test]
+fn facts_that_differ_only_in_both_closing_notes_are_counted_apart() {
+    let (one, other) = (noted(12, 3), noted(40, 3));
+    let found = conflicts_by_place(&one.facts, &other.facts);
+    assert_eq!(
+        found,
+        Conflicts {
+            body: 0,
+            closing: 2
+        },
+        "the site and the harbour number"
+    );
+    assert_eq!(conflicts(&one.facts, &other.facts), 2);
+    // The same fact in a note on one side and in the body on the other
+    // is the same fact.
+    let in_body = Analysis::of(&format!(
+        "{WIRE} Site 12, item 3: a note of its own about harbour number 12003.\n\nEnds."
+    ))
+    .shingles;
+    assert_eq!(conflicts(&one.facts, &in_body.facts), 0);
+    // A number that differs in the note on one side and in the body on
+    // the other is a conflict of the body.
+    let changed = Analysis::of(&format!(
+        "{WIRE} Site 12, item 3: a note of its own about harbour number 99003.\n\nEnds."
+    ))
+    .shingles;
+    assert_eq!(
+        conflicts_by_place(&one.facts, &changed.facts),
+        Conflicts {
+            body: 1,
+            closing: 0
+        }
+    );
+}
+
+/// Copies of a short story, each with a note of its own stating two
+/// numbers, are one story: before, the two conflicts needed 80 shared
+/// shingles and the copies share about 70. A template's items, worded
+/// alike but for one fact in the body, stay apart, and so do items that
+/// differ only in their closing line while what they share is short.
+#[test]
+fn notes_of_their_own_do_not_outweigh_a_verbatim_copy() {
+    let (one, other) = (noted(12, 3), noted(40, 7));
+    let shared = similarity(&one.set, &other.set).shared;
+    assert!(shared < 2 * SHINGLES_PER_CONFLICT, "{shared}");
+    assert!(same_story(&one, &other).is_some());
+    assert!(same_story(&other, &one).is_some());
+    // As stored (a candidate is verified from its stored row): the same.
+    let stored = Shingles::decode(other.words, &other.encode()).with_facts(&other.encode_facts());
+    assert_eq!(stored, other);
+    assert!(same_story(&one, &stored).is_some());
+    // The same numbers stated in the body instead: two items of a template.
+    let body = |site: u32| {
+        Analysis::of(&format!(
+            "{}\n\nThe rest of the story is told elsewhere.",
+            WIRE.replace("28-foot", &format!("{site}-foot"))
+                .replace("40 minutes", &format!("{} minutes", site + 1))
+        ))
+        .shingles
+    };
+    assert!(same_story(&body(12), &body(40)).is_none());
+    // A body fact that differs counts with the notes: the bodies differ in
+    // the boat's length, the notes in two numbers.
+    let both = Analysis::of(&format!(
+        "{}\n\nSite 40, item 7: a note of its own about harbour number 40007.",
+        WIRE.replace("28-foot", "35-foot")
+    ))
+    .shingles;
+    assert!(same_story(&one, &both).is_none());
+}
+
+/// A template whose items differ only in their closing line ("The jackpot
+/// is now $N million.") is weighed as before: one fact that differs,
+/// against what the rest shares. Short items stay apart.
+#[test]
+fn a_templates_last_fact_counts_as_one_conflict() {
+    let draw = |jackpot: u32| {
+        Analysis::of(&format!(
+            "No ticket matched all five numbers in Saturday night's Mega Draw, lottery \
+             officials said. The next drawing is Wednesday night, and tickets are sold \
+             across the state.\n\nThe jackpot is now ${jackpot} million."
+        ))
+        .shingles
+    };
+    let (one, other) = (draw(150), draw(170));
+    assert_eq!(
+        conflicts_by_place(&one.facts, &other.facts).closing,
+        1,
+        "the jackpot"
+    );
+    assert!(similarity(&one.set, &other.set).shared < SHINGLES_PER_CONFLICT);
+    assert!(matches!(
+        verdict(&one, &other, false),
+        Err(Rejection::Facts(_, 1))
+    ));
+    assert!(same_story(&other, &one).is_none());
+    assert!(same_story(&one, &draw(150)).is_some(), "a copy of one draw");
+}
+
+/// An aggregator's excerpt of a story, with its "Read the full story at
+/// …" line and the site's note after it, joins a full copy with another
+/// site's note: the notes are the two texts' edges.
+#[test]
+fn an_excerpt_with_a_note_of_its_own_joins_a_copy_with_another() {
+    let mut paras: Vec<String> = (0..8).map(paragraph).collect();
+    // A short first paragraph: what the excerpt shares outweighs no fact.
+    paras[0] = paras[0].split(' ').take(25).collect::<Vec<_>>().join(" ") + ".";
+    let note = |site: u32| {
+        format!("Site {site}, item 3: a note of its own about harbour number {site}003.")
+    };
+    let full = Analysis::of(&format!("{}\n\n{}", paras.join("\n\n"), note(12))).shingles;
+    let excerpt = Analysis::of(&format!(
+        "{}\n\nRead the full story at the Valley Herald.\n\n{}",
+        paras[..1].join("\n\n"),
+        note(40)
+    ))
+    .shingles;
+    assert!(similarity(&excerpt.set, &full.set).shared < SHINGLES_PER_CONFLICT);
+    let found = verdict(&excerpt, &full, false).unwrap();
+    assert!(found.excerpt);
+    assert!(verdict(&full, &excerpt, false).unwrap().excerpt);
+}
