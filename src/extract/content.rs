@@ -185,8 +185,12 @@ pub(super) fn find(page: &Page<'_>) -> Option<Content> {
             i += 1;
         }
     }
-    if articles.len() > 1 {
-        let in_articles: u64 = articles.iter().map(|a| good[a.start]).sum();
+    // Only while they hold most of the scope's prose: when most of it lies
+    // outside every `<article>`, those are teasers around an article set in
+    // other elements (a page builder's post, its "more posts" cards).
+    let in_articles: u64 = articles.iter().map(|a| good[a.start]).sum();
+    let in_scope = good.get(scope.start).copied().unwrap_or(0);
+    if articles.len() > 1 && in_articles as f32 >= LARGEST_ARTICLE * in_scope as f32 {
         let share = |a: &std::ops::Range<usize>| good[a.start] as f32 / in_articles as f32;
         let with_headline = articles
             .iter()

@@ -530,6 +530,32 @@ mod tests {
         );
     }
 
+    /// A page builder's post set in plain elements, with the cards of two
+    /// other posts as `<article>` elements under it: the cards are teasers,
+    /// not the page's article, however their names read.
+    #[test]
+    fn article_cards_under_a_post_set_in_other_elements_are_teasers() {
+        let card = |n: u32| {
+            format!(
+                "<article class=\"card\"><h3><a href=/p{n}>Another post {n}</a></h3>\
+                 <div class=\"post-text\"><p>The teaser of another post number {n}, long enough to read as a paragraph of prose.</p></div></article>"
+            )
+        };
+        let page = format!(
+            "<html><body><h1>Hope</h1><div class=\"widget-post-content\">{}</div>\
+             <div class=\"more\">{}{}</div></body></html>",
+            para("Story", 5),
+            card(1),
+            card(2)
+        );
+        let text = extract(&page, None).map(|a| a.text).unwrap_or_default();
+        assert!(text.starts_with("Story sentence number 0"), "{text}");
+        assert!(
+            text.contains("Story sentence number 4") && !text.contains("teaser"),
+            "{text}"
+        );
+    }
+
     /// What lies before the body under another heading (a teaser's blurb)
     /// or beyond a list of links is not the article's.
     #[test]
