@@ -692,25 +692,27 @@ async fn an_entry_edited_by_one_daemon_is_placed_against_by_another_as_one_daemo
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fetch_longer_than_its_lease_is_renewed_not_taken_over() {
     // Each fetch takes four leases' time: only renewals keep the other
-    // daemon off the feed.
+    // daemon off the feed. A lease of 2 s, renewed every half second: with
+    // 1 s, a renewal delayed by a starved 2-core machine (the suite's
+    // other daemons and PostgreSQL) let the other daemon in once.
     let bodies: Bodies = Arc::new(|_: &str| {
         Some(support::rss(
             "Slow",
             &[("s1", "Slow", "<p>A slow server sends this one item.</p>")],
         ))
     });
-    let server = OverlapServer::start(Duration::from_secs(4), bodies).await;
+    let server = OverlapServer::start(Duration::from_secs(8), bodies).await;
     let db = pg::database();
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "[storage]\ndatabase = \"{}\"\n[fetch]\ndefault_interval = \"1s\"\n\
-         lease = \"1s\"\nfull_text = \"never\"\n[[feed]]\nurl = \"http://{}/slow.xml\"\n",
+         lease = \"2s\"\nfull_text = \"never\"\n[[feed]]\nurl = \"http://{}/slow.xml\"\n",
         db.url, server.addr
     );
     let config = dir.path().join("feedsieve.toml");
     std::fs::write(&config, text).unwrap();
     let daemons: Vec<Child> = (0..2).map(|_| daemon(&config)).collect();
-    tokio::time::sleep(Duration::from_secs(10)).await;
+    tokio::time::sleep(Duration::from_secs(19)).await;
     for mut child in daemons {
         signal(&child, "TERM");
         tokio::task::spawn_blocking(move || child.wait().unwrap())
