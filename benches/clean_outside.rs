@@ -31,17 +31,13 @@ use feedsieve::clean::Cleaner;
 use feedsieve::config::CleanRules;
 use feedsieve::{extract, fulltext, parse};
 
-/// FNV-1a, as `tests/support/clean_real.rs` splits its pages.
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// Whitespace collapsed to one space, as the evaluation's own `norm`.
-fn norm(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+// The real pages' corpus, for its split (`is_dev`, FNV-1a of a name) and
+// its whitespace collapsing (the evaluation's own `norm`): one rule for
+// both benches. Its page loading is not used here.
+#[allow(dead_code)]
+#[path = "../tests/support/clean_real.rs"]
+mod clean_real;
+use clean_real::{collapse as norm, is_dev};
 
 struct Page {
     file: String,
@@ -155,7 +151,7 @@ fn main() {
         let name = name.to_string_lossy().to_string();
         let dev_pages = pages
             .iter()
-            .filter(|p| fnv(&p.file).is_multiple_of(2) && p.file.starts_with(&name));
+            .filter(|p| is_dev(&p.file) && p.file.starts_with(&name));
         for page in dev_pages {
             let Some(article) = extract::extract(&page.html, page.url.as_ref()) else {
                 println!("{}: no article", page.file);
@@ -177,10 +173,7 @@ fn main() {
         pages.len()
     );
     for (name, dev) in [("dev", true), ("held-out", false)] {
-        let half: Vec<&Page> = pages
-            .iter()
-            .filter(|p| fnv(&p.file).is_multiple_of(2) == dev)
-            .collect();
+        let half: Vec<&Page> = pages.iter().filter(|p| is_dev(&p.file) == dev).collect();
         let (mut extracted, mut cleaned) = (Counts::default(), Counts::default());
         let mut articles = 0;
         // Passages present after extraction that the cleaner took, by the
