@@ -136,6 +136,16 @@ fn fixtures() -> Vec<Fixture> {
     out
 }
 
+/// Asserts that `gone` left the entry and that `preview` names the reason.
+fn assert_removed_for(out: &CleanedEntry, gone: &str, reason: &str) {
+    assert!(!out.text.contains(gone), "kept {gone:?}:\n{}", out.text);
+    let why = out.removed.iter().find(|b| b.text.contains(gone));
+    assert!(
+        why.is_some_and(|b| b.reason.starts_with(reason)),
+        "{gone:?}: {why:?}"
+    );
+}
+
 fn cleaner() -> Cleaner {
     Cleaner::new(&CleanRules::default()).unwrap()
 }
@@ -830,12 +840,7 @@ fn real_page_conventions_go_with_their_reasons() {
         ("Tom Berg joined the Valley Courier", "author bio"),
         ("More articles from Tom Berg", "author bio"),
     ] {
-        assert!(!out.text.contains(gone), "kept {gone:?}:\n{}", out.text);
-        let why = out.removed.iter().find(|b| b.text.contains(gone));
-        assert!(
-            why.is_some_and(|b| b.reason.starts_with(reason)),
-            "{gone:?}: {why:?}"
-        );
+        assert_removed_for(&out, gone, reason);
     }
     // A gallery prints a caption twice, for two screen sizes: both copies
     // repeat the alt text, here without the credit the caption adds.
@@ -927,12 +932,7 @@ fn labels_in_other_languages_go_with_their_reasons() {
         assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
     }
     for (_, gone, reason) in boilerplate {
-        assert!(!out.text.contains(gone), "kept {gone:?}:\n{}", out.text);
-        let why = out.removed.iter().find(|b| b.text.contains(gone));
-        assert!(
-            why.is_some_and(|b| b.reason.starts_with(reason)),
-            "{gone:?}: {why:?}"
-        );
+        assert_removed_for(&out, gone, reason);
     }
 }
 
@@ -961,11 +961,82 @@ fn wire_captions_go_by_their_dated_words() {
     }
     for c in captions {
         let start: String = c.chars().take(40).collect();
-        assert!(!out.text.contains(&start), "kept {c:?}:\n{}", out.text);
-        let why = out.removed.iter().find(|b| b.text.contains(&start));
-        assert!(
-            why.is_some_and(|b| b.reason.starts_with("image caption")),
-            "{c:?}: {why:?}"
-        );
+        assert_removed_for(&out, &start, "image caption");
     }
+}
+
+/// An author's box goes by its head in any language ("Sobre <name>"), by a
+/// heading that is its subject's name, or by a descriptor before the name
+/// ("Pulitzer Prize-winning journalist …"); a caption by its credit or its
+/// wire date at the end. An article's last paragraph about a reporter, a
+/// last section headed "About <something>" that the text under it does not
+/// name, and a quoted tweet's attribution line stay.
+#[test]
+fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+        "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
+    ];
+    let body = article.map(|a| format!("<p>{a}</p>\n")).concat();
+    let boxes = [
+        (
+            "<h4>Sobre Carlos Nadal</h4>\n<img alt=\"Carlos Nadal\" src=\"https://example.com/cn.jpg\">\n\
+             <p>Pai de dois filhos, Carlos Nadal é coordenador pedagógico numa escola em Londrina e escreve sobre educação infantil.</p>\n\
+             <p><a href=\"https://facebook.com/cn\">Facebook</a></p>",
+            ["Sobre Carlos Nadal", "Pai de dois filhos"],
+        ),
+        (
+            "<div><h4>Pamela Stone</h4><div>Pamela Stone is an online educator, keynote speaker, and the founder of Brand School.</div></div>",
+            ["Pamela Stone", "online educator"],
+        ),
+        (
+            "<div>Pulitzer Prize-winning journalist Tom Berg writes a weekly column on the economy for the Valley Courier. He lives in Springfield.</div>",
+            ["Pulitzer Prize-winning", "He lives in Springfield"],
+        ),
+    ];
+    for (bio, gone) in boxes {
+        let out = cleaner().clean(&format!("{body}{bio}"), None, None);
+        for a in article {
+            assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+        }
+        for g in gone {
+            assert_removed_for(&out, g, "author bio");
+        }
+    }
+    for (last, lines) in [
+        (
+            "<p>Former reporter Tom Berg was arrested in Texas last week on fraud charges.</p>",
+            &["Former reporter Tom Berg was arrested"][..],
+        ),
+        (
+            "<h3>About Town Hall</h3>\n<p>The hall opened in 1911 and seats 400 people in its main chamber.</p>",
+            &["About Town Hall", "The hall opened in 1911"],
+        ),
+        (
+            "<blockquote><p>The bridge closes to cars from March <a href=\"https://t.co/x\">pic.twitter.com/x</a></p>\n\
+             <p>— Valley Courier (@valleycourier) <a href=\"https://twitter.com/valleycourier/status/1\">November 4, 2019</a></p></blockquote>",
+            &[
+                "The bridge closes to cars",
+                "(@valleycourier) November 4, 2019",
+            ],
+        ),
+    ] {
+        let out = cleaner().clean(&format!("{body}{last}"), None, None);
+        for line in lines {
+            assert!(out.text.contains(line), "lost {line:?}:\n{}", out.text);
+        }
+    }
+    let captions = format!(
+        "<p>{}</p>\n<div><div>Lakers forward Anthony Davis dunks during the first half against the Thunder on Tuesday, Nov. 19, 2019, in Los Angeles.</div></div>\n\
+         <p>{}</p>\n<p>Council members listen to residents during the meeting. Credit: Jane Doe</p>\n\
+         <p>{}</p>\n<p>Joe Biden speaks to supporters in Iowa. (AP Photo/John Locher)</p>\n\
+         <p>The vote took place on Tuesday, Nov. 19, 2019, in Columbia, and a second one is due in May.</p>",
+        article[0], article[1], article[2]
+    );
+    let out = cleaner().clean(&captions, None, None);
+    assert!(out.text.contains("The vote took place"), "{}", out.text);
+    assert_removed_for(&out, "Anthony Davis dunks", "image caption");
+    assert_removed_for(&out, "Council members listen", "photo credit");
+    assert_removed_for(&out, "Joe Biden speaks", "photo credit");
 }

@@ -56,6 +56,13 @@ const CAPTION_LABELS: &[&str] = &[
     "clockwise from top left",
 ];
 
+/// The blocks an author's box may hold above its head's search: its head,
+/// a bio, a contact line and one more.
+const BIO_BOX_BLOCKS: usize = 4;
+/// The longest head of an author's box ("About the author", "Sobre Ana
+/// Maria Ruiz").
+const BIO_HEAD_WORDS: u32 = 6;
+
 /// The longest headline link taken for an inline link by its shape alone.
 const LONE_LINK_MAX_WORDS: u32 = 20;
 
@@ -187,6 +194,17 @@ fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
     }
 }
 
+/// Whether a line is an embedded post's attribution, the last line of a
+/// quoted tweet ("— Ana Ruiz (@anaruiz) November 4, 2019"): a link at the
+/// article's edge, but part of what the article quotes.
+fn post_attribution(text: &str) -> bool {
+    let year = text
+        .rsplit(' ')
+        .next()
+        .is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()));
+    text.starts_with(['—', '–']) && text.contains("(@") && year
+}
+
 /// What the decisions need besides the blocks.
 pub(crate) struct Context<'a> {
     pub builtin: &'a Builtin,
@@ -267,6 +285,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if captioned_above {
             b.flags &= !AFTER_IMAGE;
         }
+        // A longer figcaption holds the article: a page that sets its lead
+        // under the lead picture (measured on the outside pages).
         if b.protected || b.verdict.is_some() || b.words > CAPTION_MAX_WORDS * 2 {
             continue;
         }
@@ -285,14 +305,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // entry, not the article's wrapper): "<div><p>…</p><p>Image: …</p>
         // </div>". Wire copy's "(Graphic: …)" lines after a paragraph stand
         // among the article's paragraphs.
-        // Right under a picture, the box is its figure: a wire caption
-        // may be long.
-        let longest = if b.flags & AFTER_IMAGE != 0 {
-            CAPTION_MAX_WORDS * 2
-        } else {
-            CAPTION_MAX_WORDS
-        };
-        let paired = b.words <= longest
+        // A wire caption may be long: the box's holding only the two is
+        // what tells it.
+        let paired = b.words <= CAPTION_MAX_WORDS * 2
             && b.container != 0
             && after.first().is_some_and(|n| {
                 credit(n)
@@ -468,7 +483,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             if (first..=last).contains(&i) || b.protected || b.verdict.is_some() {
                 continue;
             }
-            if b.link_heavy() && b.words <= 40 {
+            if b.link_heavy() && b.words <= 40 && !post_attribution(slice(texts, b.text)) {
                 b.verdict = Some((
                     "link-heavy block at the edge of the article".into(),
                     Strength::Soft,
@@ -504,12 +519,12 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if b.verdict.is_some() {
             continue;
         }
-        // Longer blocks are no part of a bio box (and have no lower case
-        // kept: see `lower_of`).
-        if b.protected || b.words > rules::PHRASE_MAX_WORDS {
+        // Longer blocks are no part of a bio box.
+        if b.protected || b.words > rules::BIO_MAX_WORDS {
             break;
         }
-        let lower = slice(lowers, b.lower);
+        let lower = lower_of(texts, lowers, b);
+        let lower = lower.as_ref();
         if let Some(name) = cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
             if subject.is_some_and(|s| s != name) {
                 break;
@@ -527,6 +542,37 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         } else {
             break;
         }
+    }
+    // The box's head, among its last few blocks: "About the author", or a
+    // label and a name ("Sobre Ana Ruiz"), or the bio's subject alone (the
+    // box's heading). A head takes the box from it to the end when the
+    // block after it names the person, so a bio box in any language goes
+    // by its head.
+    let mut looked = 0;
+    for (i, b) in blocks.iter().enumerate().rev() {
+        if b.verdict.is_some() {
+            continue;
+        }
+        if b.protected || b.words > rules::BIO_MAX_WORDS || looked == BIO_BOX_BLOCKS {
+            break;
+        }
+        looked += 1;
+        if b.words > BIO_HEAD_WORDS {
+            continue;
+        }
+        let text = slice(texts, b.text);
+        let Some(name) = rules::bio_head(text, &lower_of(texts, lowers, b))
+            .or_else(|| subject.filter(|s| *s == text.trim()))
+        else {
+            continue;
+        };
+        let next = blocks
+            .get(i + 1..)
+            .and_then(|r| r.iter().find(|n| n.verdict.is_none()));
+        if next.is_some_and(|n| slice(texts, n.text).contains(name)) {
+            bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
+        }
+        break;
     }
     if let Some(from) = bio_from {
         for b in blocks.iter_mut().skip(from) {

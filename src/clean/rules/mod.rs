@@ -28,6 +28,7 @@ use super::CleanError;
 use super::dom;
 pub(crate) use markup::*;
 use people::*;
+pub(crate) use people::{BIO_MAX_WORDS, bio_head};
 pub(crate) use text::*;
 
 /// Blocks longer than this are article text as far as phrase rules go: the
@@ -227,7 +228,7 @@ const PHRASES: &[Rule] = &[
     ),
     rule(
         "photo credit",
-        r"\((photo|image|pic)(graph|ture)?s?( credits?)?( by\b| ?:| courtesy\b| via\b| ?/| ?©)",
+        r"\(((ap|afp|reuters|epa|upi|dpa|pa|xinhua|getty|ap file) )?(photo|image|pic)(graph|ture)?s?( credits?)?( by\b| ?:| courtesy\b| via\b| ?/| ?©)",
         60,
     ),
     // Notes about the story itself: updates and corrections.
@@ -304,13 +305,16 @@ const PHRASES: &[Rule] = &[
 /// A wire photo's caption as the agencies' style writes it, which no
 /// article sentence does: "In this Nov. 10, 2019, file photo, …", or a
 /// scene that ends with its weekday, date, year and place ("… speaks
-/// during a campaign stop, Tuesday, Nov. 19, 2019, in Columbia, S.C."),
+/// during a campaign stop, Tuesday, Nov. 19, 2019, in Columbia, S.C.", "…
+/// against the Thunder on Tuesday, Nov. 19, 2019, in Los Angeles."): the
+/// place is a name and perhaps its state or country after one comma, not a
+/// clause ("…, in Columbia, and a second vote is due in May." is news),
 /// and perhaps its credit. Captions set in galleries and figures without
 /// a caption's name or an image beside them go by these words alone.
 const WIRE_CAPTION: [&str; 2] = [
     r"^in this( (mon|tues|wednes|thurs|fri|satur|sun)day,)? ((jan|feb|aug|sept?|oct|nov|dec)\.|march|april|may|june|july) \d{1,2}, (19|20)\d\d,? (file |handout |courtesy )?(photo|photograph|image|picture|frame grab)",
     // Anchored at the end only, so the search runs backwards from it.
-    r", (mon|tues|wednes|thurs|fri|satur|sun)day, ((jan|feb|aug|sept?|oct|nov|dec)\.|march|april|may|june|july) \d{1,2}, (19|20)\d\d(, (in|at|near|outside|inside|on) [^()]{2,60}?)?\.?( \([^)]*photo[^)]*\))?$",
+    r"(,| on) (mon|tues|wednes|thurs|fri|satur|sun)day, ((jan|feb|aug|sept?|oct|nov|dec)\.|march|april|may|june|july) \d{1,2}, (19|20)\d\d(, (in|at|near|outside|inside|on) [^(),]{2,50}(, [^(), ]+( [^(), ]+){0,2})?)?\.?( \([^)]*photo[^)]*\))?$",
 ];
 /// The longest block taken for a wire caption by its words.
 const WIRE_CAPTION_MAX_WORDS: u32 = 60;
@@ -341,6 +345,7 @@ const PHRASES_ANY_NEEDS: &[&str] = &[
     "min. read",
     "reading time",
     "(photo",
+    "photo/",
     "(image",
     "(pic",
     "contributed",
@@ -582,6 +587,18 @@ impl Builtin {
             .and_then(|i| PHRASES.get(i))
             .map(|r| Verdict { reason: r.name })
         };
+        // Each form needs its words: most blocks skip both regexes. Before
+        // the phrase rules: a wire caption may end with its credit ("… (AP
+        // Photo/Name)"), and the block is the caption.
+        let wire = words <= WIRE_CAPTION_MAX_WORDS
+            && ((lower.starts_with("in this ") && self.wire_caption[0].is_match(lower))
+                || (self.weekday_comma.find(lower.as_bytes()).is_some()
+                    && self.wire_caption[1].is_match(lower)));
+        if wire {
+            return Some(Verdict {
+                reason: "image caption (a wire photo's dated caption)",
+            });
+        }
         if let Some(v) = first(&self.lone, LONE, bare).or_else(phrase) {
             // The button list pattern accepts filler words ("more", "this",
             // "post") so it also needs one word that names a button; a
@@ -599,16 +616,6 @@ impl Builtin {
         if words <= AGENCY_CREDIT_MAX_WORDS && agency_credit(lower) {
             return Some(Verdict {
                 reason: "photo credit",
-            });
-        }
-        // Each form needs its words: most blocks skip both regexes.
-        let wire = words <= WIRE_CAPTION_MAX_WORDS
-            && ((lower.starts_with("in this ") && self.wire_caption[0].is_match(lower))
-                || (self.weekday_comma.find(lower.as_bytes()).is_some()
-                    && self.wire_caption[1].is_match(lower)));
-        if wire {
-            return Some(Verdict {
-                reason: "image caption (a wire photo's dated caption)",
             });
         }
         // Named as the other credit lines: a caption above it pairs with

@@ -6,8 +6,9 @@
 
 use super::Builtin;
 
-/// The longest block taken for part of an author's bio.
-pub(super) const BIO_MAX_WORDS: u32 = 80;
+/// The longest block taken for part of an author's bio (a columnist's box
+/// may list six books).
+pub(crate) const BIO_MAX_WORDS: u32 = 100;
 /// The start of an author's bio: a name (not a pronoun or article), then
 /// what bios say of people. Matched against the block's own text, for its
 /// capitals. A bio box may be headed ("About the author:"), and the name may
@@ -16,8 +17,11 @@ pub(super) const BIO_MAX_WORDS: u32 = 80;
 /// has covered the courts since 2010, is …"): what follows the name is what
 /// tells a bio, and the clause only delays it: after a clause, the bio's
 /// words must be in what follows it ("Ana Ruiz, who covers the courts, was
-/// subpoenaed" is news about a reporter).
-pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// subpoenaed" is news about a reporter). A bio may also name its subject
+/// after a descriptor that ends with the trade ("Pulitzer Prize-winning
+/// journalist Ana Ruiz writes …"); then too the bio's words must follow the
+/// name ("Former reporter Ana Ruiz was arrested in Texas" is news).
+pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
     "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
@@ -25,7 +29,7 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
 ];
 /// What a bio says of its subject.
-pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?column|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?(column|blog|newsletter)|educator|keynote speaker|(co-?)?founder of|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
 /// A journalist's beat.
 pub(super) const BIO_BEAT: &str =
     r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
@@ -109,7 +113,14 @@ impl Builtin {
         let predicate = found
             .name("clause")
             .filter(|c| c.len() > 1)
-            .map(|c| text.get(c.end()..).unwrap_or("").to_lowercase());
+            .map(|c| c.end())
+            .or_else(|| {
+                found
+                    .name("descriptor")
+                    .and(found.name("name"))
+                    .map(|n| n.end())
+            })
+            .map(|from| text.get(from..).unwrap_or("").to_lowercase());
         let lower = predicate.as_deref().unwrap_or(lower);
         // And where (in the clause too): a named outlet, a handle or
         // address, or a beat ("a reporter for a student paper" may be anyone).
@@ -186,11 +197,20 @@ pub(super) fn agency_credit(lower: &str) -> bool {
 pub(super) const CREDIT_AT_END_MAX_WORDS: u32 = 30;
 
 /// The marks that open a picture's credit at the end of its caption.
-const CREDIT_MARKS: &[&str] = &["©", "(c)", "photo:", "foto:", "bild:", "фото:"];
+const CREDIT_MARKS: &[&str] = &[
+    "©",
+    "(c)",
+    "photo:",
+    "foto:",
+    "bild:",
+    "фото:",
+    "credit:",
+    "credits:",
+];
 
 /// Whether a short block ends with its picture's credit after a bar or a
 /// sentence: "Lee Elder, 1975. | © Name/Getty Images", "… mit Freunden.
-/// Foto: Name". The credit is a few words with no sentence of its own. By
+/// Foto: Name", "… during the cruise phase. Credit: ESA". The credit is a few words with no sentence of its own. By
 /// substring, without a regex: most blocks hold none of the marks.
 pub(super) fn credit_at_end(lower: &str) -> bool {
     let line = lower.trim_end();
@@ -214,4 +234,71 @@ pub(super) fn credit_at_end(lower: &str) -> bool {
             && (1..=60).contains(&credit.chars().count())
             && !credit.contains(['.', '!', '?', '©', '|'])
     })
+}
+
+/// Heads of an author's box that name no one, lower case: the box is the
+/// author's ("About the author", "Sobre o autor", "Über den Autor").
+const AUTHOR_HEADS: &[&str] = &[
+    "about the author",
+    "about the authors",
+    "about the writer",
+    "about the reporter",
+    "sobre o autor",
+    "sobre a autora",
+    "sobre el autor",
+    "sobre la autora",
+    "über den autor",
+    "über die autorin",
+    "à propos de l'auteur",
+    "à propos de l’auteur",
+    "acerca del autor",
+    "sull'autore",
+    "sull’autore",
+    "over de auteur",
+    "o autorze",
+    "об авторе",
+];
+
+/// Labels that head an author's box before the person's name, lower case
+/// ("About Ana Ruiz", "Sobre Ana Ruiz", "Über Ana Ruiz").
+const ABOUT_LABELS: &[&str] = &[
+    "about",
+    "sobre",
+    "über",
+    "à propos de",
+    "a propos de",
+    "acerca de",
+    "informazioni su",
+];
+
+/// The most words a box head's name may have; it has at least two, so that
+/// "About Us" or "Über Uns" name no one.
+const HEAD_NAME_WORDS: usize = 4;
+
+/// Whether a short block heads an author's box, and whom it names: `""` for
+/// a head that names no one ("About the author"), the name for a label and
+/// a name in capitals ("Sobre Carlos Nadalim" gives "Carlos Nadalim").
+/// Only what follows the head (a block that names the person, at the end
+/// of the entry) makes it one: the classifier checks that.
+pub(crate) fn bio_head<'t>(text: &'t str, lower: &str) -> Option<&'t str> {
+    let lower = lower.trim_end_matches([':', ' ']);
+    if AUTHOR_HEADS.contains(&lower) {
+        return Some("");
+    }
+    let label = ABOUT_LABELS
+        .iter()
+        .find(|l| lower.strip_prefix(**l).is_some_and(|r| r.starts_with(' ')))?;
+    let skip = label.split(' ').count();
+    let name = text
+        .trim()
+        .splitn(skip + 1, char::is_whitespace)
+        .nth(skip)?
+        .trim()
+        .trim_end_matches(':');
+    let words = name.split_whitespace().count();
+    ((2..=HEAD_NAME_WORDS).contains(&words)
+        && name
+            .split_whitespace()
+            .all(|w| w.starts_with(char::is_uppercase)))
+    .then_some(name)
 }

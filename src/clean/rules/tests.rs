@@ -470,8 +470,33 @@ fn bios_are_not_reported_speech() -> Result<(), CleanError> {
     assert!(!bio(
         "Ana Ruiz, a reporter for The Times, told Reuters she would appeal."
     ));
+    // A descriptor before the name: the bio's words must follow the name.
+    assert!(bio(
+        "Pulitzer Prize-winning journalist Ana Ruiz writes a weekly column for The Herald."
+    ));
+    assert!(!bio(
+        "Former reporter Ana Ruiz was arrested in Texas last week on fraud charges."
+    ));
     assert!(b.bio_contact("more articles from emiliano bellini", 4));
     assert!(b.bio_contact("see all stories by ana ruiz", 5));
     assert!(!b.bio_contact("more articles are expected next week", 6));
     Ok(())
+}
+
+/// A bio box's head names its subject after a label, in the languages the
+/// labels know, or names no one ("About the author"); a label before one
+/// word or lower-case words names no one.
+#[test]
+fn bio_heads_name_their_subject() {
+    fn head(t: &str) -> Option<&str> {
+        super::bio_head(t, &t.to_lowercase())
+    }
+    assert_eq!(head("Sobre Carlos Nadalim"), Some("Carlos Nadalim"));
+    assert_eq!(head("Über Anna Maria Schmidt:"), Some("Anna Maria Schmidt"));
+    assert_eq!(head("À propos de Jeanne Roux"), Some("Jeanne Roux"));
+    assert_eq!(head("About the Author"), Some(""));
+    assert_eq!(head("Sobre o autor"), Some(""));
+    assert_eq!(head("About Us"), None);
+    assert_eq!(head("About the new bridge"), None);
+    assert_eq!(head("Carlos Nadalim"), None);
 }
