@@ -1027,10 +1027,40 @@ fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
             assert!(out.text.contains(line), "lost {line:?}:\n{}", out.text);
         }
     }
+    // A contact line alone ends many stories.
+    let out = cleaner().clean(
+        &format!(
+            "{body}<p>Contact reporter Ana Ruiz at ana@valleycourier.example or 555-0142.</p>"
+        ),
+        None,
+        None,
+    );
+    assert_removed_for(&out, "Contact reporter Ana Ruiz", "author bio");
+    // A headline link after a label of any words goes; a link after a
+    // label that says where a fact comes from or how to get something
+    // stays.
+    let links = format!(
+        "<p>{}</p>\n<p><strong>Go deeper:</strong> <a href=\"https://valleycourier.example/1\">Ferry plan gets a first hearing</a></p>\n\
+         <p>{}</p>\n<p>Mehr: <a href=\"https://valleycourier.example/2\">Die Fähre kommt im Sommer</a></p>\n\
+         <p>Source: <a href=\"https://bls.example\">Bureau of Labor Statistics</a></p>\n\
+         <p>Tickets: <a href=\"https://hall.example\">Buy them at the box office</a></p>\n<p>{} {}</p>",
+        article[0], article[1], article[2], article[0]
+    );
+    let out = cleaner().clean(&links, None, None);
+    for kept in ["Bureau of Labor Statistics", "Buy them at the box office"] {
+        assert!(out.text.contains(kept), "lost {kept:?}:\n{}", out.text);
+    }
+    for gone in [
+        "Ferry plan gets a first hearing",
+        "Die Fähre kommt im Sommer",
+    ] {
+        assert_removed_for(&out, gone, "inline related link");
+    }
     let captions = format!(
         "<p>{}</p>\n<div><div>Lakers forward Anthony Davis dunks during the first half against the Thunder on Tuesday, Nov. 19, 2019, in Los Angeles.</div></div>\n\
          <p>{}</p>\n<p>Council members listen to residents during the meeting. Credit: Jane Doe</p>\n\
          <p>{}</p>\n<p>Joe Biden speaks to supporters in Iowa. (AP Photo/John Locher)</p>\n\
+         <div><img src=\"https://example.com/b.jpg\"></div>\n<p>Jane Doe, The Valley Courier</p>\n\
          <p>The vote took place on Tuesday, Nov. 19, 2019, in Columbia, and a second one is due in May.</p>",
         article[0], article[1], article[2]
     );
@@ -1039,4 +1069,5 @@ fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
     assert_removed_for(&out, "Anthony Davis dunks", "image caption");
     assert_removed_for(&out, "Council members listen", "photo credit");
     assert_removed_for(&out, "Joe Biden speaks", "photo credit");
+    assert_removed_for(&out, "Jane Doe, The Valley Courier", "photo credit");
 }

@@ -194,6 +194,55 @@ fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
     }
 }
 
+/// Labels before a link that name where a fact comes from or how to reach
+/// something, not another story ("Source: <a>Bureau of Labor
+/// Statistics</a>", "Tickets: <a>…</a>"): lower case.
+const FACT_LABELS: &[&str] = &[
+    "source",
+    "sources",
+    "data",
+    "via",
+    "credit",
+    "credits",
+    "photo",
+    "image",
+    "tickets",
+    "website",
+    "web",
+    "info",
+    "information",
+    "phone",
+    "email",
+    "address",
+    "where",
+    "when",
+    "cost",
+    "price",
+    "location",
+    "map",
+    "download",
+    "pdf",
+    "document",
+    "documents",
+];
+
+/// The fewest linked words a labelled link needs: a headline, not a site's
+/// name.
+const LABELLED_LINK_MIN_WORDS: u32 = 4;
+
+/// The words of a short label that opens a line ("Go deeper:", "ICYMI:",
+/// "Mehr:"): one to three words without digits before a colon, none of
+/// [`FACT_LABELS`].
+fn link_label_words(text: &str) -> Option<u32> {
+    let colon = text.char_indices().take(40).find(|(_, c)| *c == ':')?.0;
+    let label = text.get(..colon)?;
+    let label = label.trim_matches(|c: char| !c.is_alphanumeric());
+    let words = label.split_whitespace().count();
+    let fact = FACT_LABELS.contains(&label.to_lowercase().as_str());
+    ((1..=3).contains(&words) && !fact && !label.contains(|c: char| c.is_ascii_digit()))
+        .then(|| u32::try_from(words).unwrap_or(u32::MAX))
+}
+
 /// Whether a line is an embedded post's attribution, the last line of a
 /// quoted tweet ("— Ana Ruiz (@anaruiz) November 4, 2019"): a link at the
 /// article's edge, but part of what the article quotes.
@@ -381,24 +430,42 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     }
 
     // 1c. A headline link alone in its paragraph between the article's
-    // paragraphs ("[<a>Headline</a>]", "<strong><a>Headline</a></strong>"):
-    // a pointer to another story. Not a list item (a list of links may be
-    // the article's), not a sentence.
+    // paragraphs ("[<a>Headline</a>]", "<strong><a>Headline</a></strong>"),
+    // or after a short label of its own ("Go deeper: <a>Headline</a>",
+    // in any words): a pointer to another story. Not a list item (a list
+    // of links may be the article's), not a sentence.
     for b in blocks.iter_mut() {
         if b.protected
             || b.verdict.is_some()
-            || !(3..=LONE_LINK_MAX_WORDS).contains(&b.words)
-            || b.link_words < b.words
             || matches!(b.tag, "li" | "td" | "th" | "dd" | "dt")
             || b.tag.starts_with('h')
-            || slice(texts, b.text).ends_with(['.', '!', '?', ':'])
         {
             continue;
         }
-        b.verdict = Some((
-            "inline related link (a headline link alone in its paragraph)".into(),
-            Strength::Soft,
-        ));
+        let text = slice(texts, b.text);
+        let label = if b.link_words < b.words {
+            match link_label_words(text) {
+                Some(n)
+                    if b.words - b.link_words <= n && b.link_words >= LABELLED_LINK_MIN_WORDS =>
+                {
+                    n
+                }
+                _ => continue,
+            }
+        } else {
+            0
+        };
+        if !(3..=LONE_LINK_MAX_WORDS + label).contains(&b.words)
+            || text.ends_with(['.', '!', '?', ':'])
+        {
+            continue;
+        }
+        let why = if label == 0 {
+            "inline related link (a headline link alone in its paragraph)"
+        } else {
+            "inline related link (a headline link after a short label)"
+        };
+        b.verdict = Some((why.into(), Strength::Soft));
     }
 
     // 2. Repeated verbatim within this entry, where it is also at the
@@ -505,8 +572,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // 5b. An author's bio box at the end: a block that reads as a bio's
     // start ("Ana Ruiz joined the Herald in 2014 and covers …"), and after
     // it only more of the bio (its subject's pronoun, contact and follow
-    // lines) or what is removed already. The same sentence before the end
-    // is the article's.
+    // lines) or what is removed already; or contact lines alone. The same
+    // sentence before the end is the article's.
     // From the end back: the blocks after the bio's start all qualify, so
     // the walk stops at the article's last paragraph.
     // A bio box is of one person: another's bio start before it is the
@@ -531,7 +598,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             }
             subject = Some(name);
             bio_from = Some(i);
-        } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_more(lower, b.words) {
+        } else if cx.builtin.bio_contact(lower, b.words) {
+            // A contact line is the box's, with or without a bio above it
+            // ("Contact reporter Ana Ruiz at …" alone ends many stories).
+            bio_from = Some(i);
+        } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
         } else if subject.is_none()
             && trailing < TRAILING_LABELS

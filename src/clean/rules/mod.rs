@@ -270,6 +270,21 @@ const PHRASES: &[Rule] = &[
         r"^[(\[*]?(aktualisiert|zuletzt aktualisiert|stand|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено)( am| le| el| il| em| op| на)?:? \d",
         15,
     ),
+    // Wire services' change notes in brackets, at the top: "(Corrects
+    // spelling of the mayor's name in second paragraph)", "(Adds comment
+    // from the ministry)". A whole paragraph in brackets that opens with
+    // the verb is no sentence of the article.
+    rule(
+        "update note",
+        r"^\((corrects|adds|updates|recasts|refiles|fixes|removes|changes|rewrites|inserts|clarifies|deletes|restores|replaces|moves|withdraws)\b[^()]*\)$",
+        40,
+    ),
+    // "Originally published March 3; updated with the result of the vote."
+    rule(
+        "update note",
+        r"^[(\[*]?(originally |first )?(published|posted)\b[^;]{0,40}[;,] (last )?(updated|modified|revised)\b",
+        25,
+    ),
     // Wire services' change notes: "This version corrects the date …".
     rule(
         "update note",
@@ -286,7 +301,7 @@ const PHRASES: &[Rule] = &[
     // HoustonChronicle.com:" names the site it is on.
     rule(
         "inline related link",
-        r"^(more|read more|more news|read|related|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+|(more |also )?on [a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6})\s*(:|>>|»|›|\|)",
+        r"^(more|read more|more news|read|related|go deeper|dig deeper|go further|icymi|in case you missed it|see more|more coverage|must see|editor'?s picks?|top stor(y|ies)|further reading|more to read|related (story|stories|article|articles|coverage|content|link|links|reading|video)|see also|also read|read also|also see|also|don't miss|do not miss|must read|recommended|previously|click here|read next|up next|in other news|also on [^ :]+|(more |also )?on [a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,6})\s*(:|>>|»|›|\|)",
         30,
     ),
     // The same labels in the languages feeds are most often written in.

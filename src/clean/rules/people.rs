@@ -39,7 +39,7 @@ pub(super) const BIO_BEAT: &str =
 const REPORTED: &[&str] = &[" said", " says", " told ", "according to"];
 /// A contact or follow line of a bio box, or its link to the writer's
 /// other work ("More articles from Ana Ruiz").
-pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist))\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
+pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
 
 /// Picture agencies and libraries, lower case: a short line that ends with
 /// one after a slash, bar, dash or "via" is a photo credit
@@ -88,8 +88,9 @@ pub(super) const AGENCY_CREDIT_MAX_WORDS: u32 = 12;
 /// A photographer's credit to a publication, which only its place beside an
 /// image tells from a line of text: a name, "for" or a mark, and a
 /// title-cased outlet ("Jane Doe for The Times", "Jane Doe | Metro Ledger").
+/// A comma may stand for the mark ("Jane Doe, The Metro Ledger").
 /// Matched against the block's own text, for its capitals.
-pub(super) const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2} (?:for|/|\||—|–) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
+pub(super) const NAME_CREDIT: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2}(?: (?:for|/|\||—|–)|,) (?:the )?\p{Lu}[\p{L}'’.&\-]*(?: (?:of |the )?\p{Lu}[\p{L}'’.&\-]*){0,4}$";
 
 impl Builtin {
     /// Whether a block reads as the start of an author's bio: a name, a
@@ -219,6 +220,9 @@ pub(super) fn credit_at_end(lower: &str) -> bool {
     if memchr::memchr3(b':', b')', 0xA9, line.as_bytes()).is_none() {
         return false;
     }
+    if slashed_credit_at_end(line) {
+        return true;
+    }
     CREDIT_MARKS.iter().any(|mark| {
         let Some(at) = line.rfind(mark) else {
             return false;
@@ -301,4 +305,29 @@ pub(crate) fn bio_head<'t>(text: &'t str, lower: &str) -> Option<&'t str> {
             .split_whitespace()
             .all(|w| w.starts_with(char::is_uppercase)))
     .then_some(name)
+}
+
+/// Whether a caption ends with its credit in brackets, names between
+/// slashes after its sentence: "… map of Titan. (nasa/jpl-caltech/asu)",
+/// "… in 1975. (jane doe/the times)". "(50/50)" or "(and/or)" after a
+/// sentence is no credit: letters on both sides, a few words.
+fn slashed_credit_at_end(line: &str) -> bool {
+    let Some(inner) = line.strip_suffix(')') else {
+        return false;
+    };
+    let Some(open) = inner.rfind('(') else {
+        return false;
+    };
+    let (before, credit) = (&inner[..open], &inner[open + 1..]);
+    let lettered = |s: &str| s.chars().any(char::is_alphabetic);
+    before
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '\u{201d}'])
+        && before.ends_with(' ')
+        && credit.split_whitespace().count() <= 6
+        && credit.split('/').count() >= 2
+        && credit
+            .split('/')
+            .all(|part| lettered(part) && part.len() <= 40)
+        && !matches!(credit, "and/or" | "he/him" | "she/her" | "they/them")
 }

@@ -398,6 +398,9 @@ mod agency_tests {
             "the pier on monday. photo: valley transit",
             "мост утром. фото: иван петров",
             "the old mill before the fire. (c) town archive",
+            "the first global geologic map of titan. (nasa/jpl-caltech/asu)",
+            "the shuttle on its pad in 1981. (jane doe/the times)",
+            "the council in session. credit: valley transit",
         ] {
             assert!(super::credit_at_end(caption), "{caption}");
         }
@@ -411,6 +414,10 @@ mod agency_tests {
             "he wrote to the paper: photo: none were taken",
             "the ratio was 3:2 in the end",
             "the council met on monday.",
+            // Slashes in brackets that are no names.
+            "the seats were split evenly. (50/50)",
+            "the form asks for a name. (and/or)",
+            "the ratio was (3/4)",
         ] {
             assert!(!super::credit_at_end(text), "{text}");
         }
@@ -449,6 +456,37 @@ fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
         ),
         None
     );
+    // Wire change notes and a dateline's update; a sentence that says when
+    // something was published and updated is the article's.
+    for (text, why) in [
+        (
+            "(corrects spelling of the mayor's name in second paragraph)",
+            Some("update note"),
+        ),
+        (
+            "originally published sept. 9; updated with the result of the vote.",
+            Some("update note"),
+        ),
+        (
+            "published in 1998, the guide was updated in 2005 and again last year.",
+            None,
+        ),
+        (
+            "go deeper: the council's plan for the old bridge",
+            Some("inline related link"),
+        ),
+        (
+            "icymi: the council's plan for the old bridge",
+            Some("inline related link"),
+        ),
+    ] {
+        let links = if why == Some("inline related link") {
+            6
+        } else {
+            0
+        };
+        assert_eq!(reason(text, links, &mut scratch), why, "{text}");
+    }
     Ok(())
 }
 
