@@ -14,7 +14,18 @@
 //! own mention sentences (third pass, in `clean_corpus_blind.rs`: written
 //! before any rule was changed; their odd half is held out). A seen-set
 //! generator draws exactly what it drew before the blind set was added.
-//! Included with `#[path]` by benches/clean_kinds.rs.
+//!
+//! A fourth pass, `Set::Blind4`: forms 32–39 and their own mention
+//! sentences (in `clean_corpus_blind4.rs`), written from how publishing
+//! systems and outlets print the five kinds (WordPress plugins and blocks,
+//! Chorus, Guardian, BBC, NYT, AP, Reuters, McClatchy, and German, French,
+//! Spanish, Italian, Portuguese, Polish and Dutch outlets, at least two
+//! non-English forms per kind) by someone who had not read the cleaner's
+//! rules, their tests or their benchmark notes. Each of its forms gives its
+//! whole markup and its probe, so where a block sits, whether an image is
+//! beside it and whether it has class names vary by form. Adding it left the
+//! seen and third-pass sets' output byte-identical (checked on the bench's
+//! output). Included with `#[path]` by benches/clean_kinds.rs.
 
 #![allow(dead_code)]
 
@@ -22,6 +33,8 @@
 mod automated;
 #[path = "clean_corpus_blind.rs"]
 mod blind;
+#[path = "clean_corpus_blind4.rs"]
+mod blind4;
 pub use automated::automated_feeds;
 
 /// How many surface forms each kind has in the seen set: 16 in the first
@@ -33,6 +46,8 @@ const BIO_FORMS: usize = 24;
 const UPDATE_FORMS: usize = 24;
 const LINK_FORMS: usize = 24;
 const BLIND_FORMS: std::ops::Range<usize> = 24..32;
+/// The fourth pass's forms; each gives its whole markup and its probe.
+const BLIND4_FORMS: std::ops::Range<usize> = 32..40;
 
 /// "the Harbour Times" as a credit line writes it: "The Harbour Times".
 fn title_case(s: &str) -> String {
@@ -51,12 +66,14 @@ pub enum Half {
     Held,
 }
 
-/// Which forms an entry's boilerplate takes: forms 0–23 (`Seen`) or the
-/// third pass's forms 24–31 (`Blind`).
+/// Which forms an entry's boilerplate takes: forms 0–23 (`Seen`), the
+/// third pass's forms 24–31 (`Blind`) or the fourth pass's 32–39
+/// (`Blind4`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Set {
     Seen,
     Blind,
+    Blind4,
 }
 
 impl Half {
@@ -72,6 +89,12 @@ pub struct Placed {
     pub kind: &'static str,
     pub form: usize,
     pub probe: String,
+}
+
+impl Placed {
+    fn new(kind: &'static str, form: usize, probe: String) -> Placed {
+        Placed { kind, form, probe }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -202,12 +225,18 @@ impl Gen {
     fn kind_form(&mut self, n: usize) -> usize {
         match self.set {
             Set::Seen => self.form(n),
-            Set::Blind => loop {
-                let f = self.rng.usize(BLIND_FORMS);
-                if self.half.takes(f) {
-                    return f;
-                }
-            },
+            Set::Blind => self.form_in(BLIND_FORMS),
+            Set::Blind4 => self.form_in(BLIND4_FORMS),
+        }
+    }
+
+    /// A form of this half out of `forms`.
+    fn form_in(&mut self, forms: std::ops::Range<usize>) -> usize {
+        loop {
+            let f = self.rng.usize(forms.clone());
+            if self.half.takes(f) {
+                return f;
+            }
         }
     }
 
@@ -253,6 +282,10 @@ impl Gen {
     /// A standalone photo credit, beside an image.
     fn credit(&mut self) -> (String, Placed) {
         let form = self.kind_form(CREDIT_FORMS);
+        if BLIND4_FORMS.contains(&form) {
+            let (html, probe) = self.blind4_credit(form);
+            return (html, Placed::new("credit", form, probe));
+        }
         let text = self.credit_text(form);
         let img = self.image();
         let html = match form % 4 {
@@ -388,6 +421,7 @@ impl Gen {
                 format!("<p>{img}</p>\n<p>Pictured: {scene} on {day}.</p>"),
                 scene.clone(),
             ),
+            32.. => self.blind4_caption(form, &img),
             _ => (self.blind_caption(form, &scene, day, &img), scene.clone()),
         };
         (
@@ -410,6 +444,10 @@ impl Gen {
         let year = self.rng.u32(2005..2024);
         let pron = self.pick(&["her", "him", "them"]);
         let handle = format!("@{}", name.replace([' ', '\''], "").to_lowercase());
+        if BLIND4_FORMS.contains(&form) {
+            let (html, probe) = self.blind4_bio(form, &name, site, topic, year, pron);
+            return (html, Placed::new("bio", form, probe));
+        }
         let text = match form {
             0 => format!("{name} joined {site} in {year} and reports on {topic}."),
             1 => format!("{name} is a reporter for {site} covering {topic}."),
@@ -490,6 +528,10 @@ impl Gen {
     fn update(&mut self) -> (String, Placed) {
         let form = self.kind_form(UPDATE_FORMS);
         let day = self.pick(&["March 3", "Jan. 14", "Sept. 9", "Nov. 21"]);
+        if BLIND4_FORMS.contains(&form) {
+            let (html, probe) = self.blind4_update(form);
+            return (html, Placed::new("update", form, probe));
+        }
         let text = match form {
             0 => "This story has been updated to include comment from the mayor's office."
                 .to_string(),
@@ -554,6 +596,10 @@ impl Gen {
         let url = format!("https://news.example/story/{}", self.rng.u32(1000..99999));
         let a = format!("<a href=\"{url}\">{head}</a>");
         let site = self.pick(SITES);
+        if BLIND4_FORMS.contains(&form) {
+            let (html, probe) = self.blind4_link(form, &url, head);
+            return (html, Placed::new("inline link", form, probe));
+        }
         let html = match form {
             0 => format!("<p>MORE: {a}</p>"),
             1 => format!("<p>READ MORE: {a}</p>"),
@@ -595,8 +641,10 @@ impl Gen {
     /// An article paragraph that mentions a photo, a writer or an update:
     /// article text, which must stay.
     fn mention(&mut self) -> String {
-        if self.set == Set::Blind {
-            return self.blind_mention();
+        match self.set {
+            Set::Blind => return self.blind_mention(),
+            Set::Blind4 => return self.blind4_mention(),
+            Set::Seen => {}
         }
         let name = self.name();
         let site = self.pick(SITES);
