@@ -1047,6 +1047,23 @@ fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
         article[0], article[1], article[2], article[0]
     );
     let out = cleaner().clean(&links, None, None);
+    // A label alone heads the list of links under it; a figure whose
+    // caption and credit went by their class has its caption, so the
+    // short paragraph under it is the article's.
+    let listed = format!(
+        "<p>{}</p>\n<p><strong>Mehr zum Thema:</strong></p>\n<ul><li><a href=\"https://valleycourier.example/3\">Fähre soll im Sommer kommen</a></li></ul>\n\
+         <figure><img src=\"https://example.com/f.jpg\"><figcaption><span class=\"element-image__caption\">Crowds gather on the bank on Monday.</span> \
+         <span class=\"element-image__credit\">Photograph: Jane Doe/AFP</span></figcaption></figure>\n<p>What the ferry would cost</p>\n<p>{} {}</p>",
+        article[0], article[1], article[2]
+    );
+    let listed = cleaner().clean(&listed, None, None);
+    assert_removed_for(&listed, "Fähre soll im Sommer kommen", "related links");
+    assert_removed_for(&listed, "Crowds gather on the bank", "image caption");
+    assert!(
+        listed.text.contains("What the ferry would cost"),
+        "{}",
+        listed.text
+    );
     for kept in ["Bureau of Labor Statistics", "Buy them at the box office"] {
         assert!(out.text.contains(kept), "lost {kept:?}:\n{}", out.text);
     }

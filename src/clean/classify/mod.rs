@@ -155,6 +155,20 @@ pub(crate) struct Blocks {
     alt: String,
 }
 
+impl Blocks {
+    /// Text was removed by its class while segmenting. Right after an
+    /// image, it was that image's caption, so the next block is not beside
+    /// the image; before one (or in its run), it is the next image's.
+    fn text_removed(&mut self) {
+        if self.images_pending > 0 {
+            self.images_pending = 0;
+            self.image_captioned = true;
+        } else if !self.image_captioned {
+            self.removed_since_block = true;
+        }
+    }
+}
+
 fn slice(buf: &str, (start, end): (usize, usize)) -> &str {
     buf.get(start..end).unwrap_or("")
 }
@@ -520,10 +534,16 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     }
 
     // 4. Link lists under a related-links head.
+    // A link's label alone in its paragraph ("<strong>Mehr zum
+    // Thema:</strong>") heads the list under it like a heading.
     let mut under_related = false;
     for b in blocks.iter_mut() {
+        let label_alone = b.words <= 6 && slice(texts, b.text).ends_with(':');
         match &b.verdict {
             Some((r, _)) if r == "related links" => under_related = true,
+            Some((r, _)) if label_alone && r.starts_with("inline related link") => {
+                under_related = true;
+            }
             Some(_) => {}
             None if b.protected => under_related = false,
             None if under_related && b.link_heavy() && b.words <= 40 => {

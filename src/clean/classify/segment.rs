@@ -78,12 +78,7 @@ fn segment_into(
             // Right after an image, it was that image's caption; before
             // one (or in its run), it is the next image's.
             if n.words > 0 {
-                if out.images_pending > 0 {
-                    out.images_pending = 0;
-                    out.image_captioned = true;
-                } else if !out.image_captioned {
-                    out.removed_since_block = true;
-                }
+                out.text_removed();
             }
             continue;
         }
@@ -171,6 +166,15 @@ fn flush(
         // Whitespace or images only: nothing to judge, nothing to learn;
         // an image marks its neighbours (a caption's place).
         out.text.truncate(start);
+        // Or a block whose text its class removed (a figcaption whose
+        // caption and credit spans went): as a removed node above.
+        let had_text = arena
+            .run(first, last)
+            .any(|i| arena.nodes.get(i).is_some_and(|n| n.words > 0));
+        if had_text && !image {
+            out.text_removed();
+            return;
+        }
         // An image one of whose sides lost text to a class rule (its caption
         // named so) has its caption: the blocks around it are not.
         if image && !std::mem::take(&mut out.removed_since_block) {

@@ -223,7 +223,7 @@ const PHRASES: &[Rule] = &[
     // the languages feeds are most often written in.
     rule(
         "photo credit",
-        r"^[(\[]?(fotos?|fotó|fotograf(ie|ía|ia)|bild(er|quelle|nachweis)?|foto ?quelle|fotonachweis|фото|фотография|zdjęci[ea]|fot\.|imagen|imágenes|immagin[ei]|crédits? photos?|kuva|φωτογραφία)\s*(:|/|\||©)",
+        r"^[(\[]?(fotos?|fotó|fotograf(ie|ía|ia)|bild(er|quelle|nachweis)?|beeld|foto ?quelle|fotonachweis|фото|фотография|zdjęci[ea]|fot\.|imagen|imágenes|immagin[ei]|crédits? photos?|kuva|φωτογραφία)\s*(:|/|\||©)",
         12,
     ),
     rule(
@@ -262,13 +262,38 @@ const PHRASES: &[Rule] = &[
     // editor:", "Обновлено: 12.05".
     rule(
         "update note",
-        r"^[(\[*]?(aktualisiert|aktualisierung|zuletzt aktualisiert|korrektur|berichtigung|anmerkung der redaktion|hinweis der redaktion|mis à jour|mise à jour|rectificatif|note de la rédaction|actualizado|actualización|corrección|fe de erratas|nota del editor|nota de la redacción|aggiornato|aggiornamento|correzione|nota della redazione|atualizado|atualização|correção|nota da redação|bijgewerkt|correctie|noot van de redactie|zaktualizowano|aktualizacja|sprostowanie|od redakcji|обновлено|исправлено|примечание редакции)(\s[^:]{0,25}?)?\s*[:—–]",
+        r"^[(\[*]?(aktualisiert|aktualisierung|zuletzt aktualisiert|korrektur|berichtigung|anmerkung der redaktion|hinweis der redaktion|mis à jour|mise à jour|rectificatif|note de la rédaction|actualizado|actualización|corrección|fe de erratas|fe de errores|nota del editor|nota de la redacción|aggiornato|aggiornamento|correzione|nota della redazione|atualizado|atualização|correção|nota da redação|bijgewerkt|correctie|noot van de redactie|zaktualizowano|aktualizacja|sprostowanie|od redakcji|обновлено|исправлено|примечание редакции)(\s[^:]{0,25}?)?\s*[:—–]",
         80,
     ),
     rule(
         "update note",
         r"^[(\[*]?(aktualisiert|zuletzt aktualisiert|stand|mis à jour|actualizado|aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено)( am| le| el| il| em| op| на)?:? \d",
         15,
+    ),
+    // A correction's own paragraph, as the New York Times prints it under
+    // its "Correction:" label: "An article on Sunday about … misstated …".
+    rule(
+        "update note",
+        r"^an? (article|story|report|review|obituary|picture caption|photo caption|caption|headline|chart|graphic|map|video)\b.{0,200}\b(misstated|misidentified|misspelled|misattributed|misquoted|incorrectly (described|stated|said|reported|identified|referred|gave)|referred erroneously|erroneously)\b",
+        80,
+    ),
+    // "An earlier version of this story …" and "This story has been
+    // updated …" in the languages feeds are most often written in.
+    rule(
+        "update note",
+        r"^[(\[*]?(en una versión anterior de (esta|este) (noticia|información|artículo|nota)|dans une (précédente|première) version de cet article|in einer früheren (version|fassung) (dieses|des) (artikels|beitrags|textes)|in una (precedente|prima) versione (di questo|dell['’] ?)articolo|numa versão anterior (desta|deste) (notícia|artigo|texto)|in een eerdere versie van dit (artikel|bericht)|w (poprzedniej|pierwszej) wersji (tego )?(artykułu|tekstu)|в предыдущей версии (этой )?(статьи|материала))",
+        80,
+    ),
+    rule(
+        "update note",
+        r"^[(\[*]?(cet article a été (mis à jour|corrigé|modifié)|este (artículo|texto) (ha sido|fue) (actualizado|corregido)|esta (noticia|información) (ha sido|fue) (actualizada|corregida)|dieser (artikel|beitrag|text) wurde (aktualisiert|korrigiert|geändert)|questo articolo è stato (aggiornato|corretto)|este (artigo|texto) foi (atualizado|actualizado|corrigido)|esta notícia foi (atualizada|actualizada|corrigida)|(notícia|artigo) (atualizad[oa]|actualizad[oa]) (às|em|a)|dit artikel is (bijgewerkt|aangepast|gecorrigeerd)|ten (artykuł|tekst) (został|zostal) (zaktualizowany|poprawiony))\b",
+        60,
+    ),
+    // A prompt to the reader after the article: no part of it.
+    rule(
+        "reader prompt",
+        r"^(do you have an opinion on the issues raised in this article|have your say\b|if you would like to (submit|send) a letter|was this (article|story|page) helpful|ist dieser (beitrag|artikel) hilfreich|did you (find|like|enjoy) this (article|story))",
+        60,
     ),
     // Wire services' change notes in brackets, at the top: "(Corrects
     // spelling of the mayor's name in second paragraph)", "(Adds comment
@@ -458,6 +483,7 @@ pub(crate) struct Builtin {
     edge_note: [Regex; 2],
     url: Regex,
     bio_name: Regex,
+    bio_name_other: Regex,
     bio_words: Regex,
     bio_contact: Regex,
     bio_beat: Regex,
@@ -502,6 +528,7 @@ impl Builtin {
             ],
             url: Regex::new(r"(https?://|www\.)\S+").map_err(err)?,
             bio_name: Regex::new(BIO_NAME).map_err(err)?,
+            bio_name_other: Regex::new(BIO_NAME_OTHER).map_err(err)?,
             bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
             bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,

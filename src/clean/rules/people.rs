@@ -22,6 +22,13 @@ pub(crate) const BIO_MAX_WORDS: u32 = 100;
 /// journalist Ana Ruiz writes …"); then too the bio's words must follow the
 /// name ("Former reporter Ana Ruiz was arrested in Texas" is news).
 pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+/// The start of an author's bio in the other languages feeds are most
+/// often written in: a name, the verb "to be" and the trade ("Ana Ruiz es
+/// periodista y …", "Anna Bianchi è giornalista professionista dal 2004",
+/// "Jan Kowalski jest dziennikarzem …"). The trade says it is a bio, so
+/// no further words are needed; only the place (the end) makes it one.
+pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar)\b";
+
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
     "He", "She", "They", "It", "The", "This", "That", "These", "Those", "A", "An", "We", "I",
@@ -36,7 +43,22 @@ pub(super) const BIO_BEAT: &str =
 /// A sentence that reports what someone said is news about the person, not
 /// the person's own bio ("Ana Ruiz is a correspondent for a radio station
 /// and was held at the border for six hours, the station said").
-const REPORTED: &[&str] = &[" said", " says", " told ", "according to"];
+const REPORTED: &[&str] = &[
+    " said",
+    " says",
+    " told ",
+    "according to",
+    " dijo",
+    " afirmó",
+    " a déclaré",
+    " a dit",
+    " sagte",
+    " erklärte",
+    " ha detto",
+    " disse",
+    " powiedział",
+    " zei ",
+];
 /// A contact or follow line of a bio box, or its link to the writer's
 /// other work ("More articles from Ana Ruiz").
 pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
@@ -106,7 +128,11 @@ impl Builtin {
         if NOT_NAMES.contains(&first) || REPORTED.iter().any(|r| lower.contains(r)) {
             return None;
         }
-        let found = self.bio_name.captures(text)?;
+        let Some(found) = self.bio_name.captures(text) else {
+            // Another language's bio names the trade itself.
+            let other = self.bio_name_other.captures(text)?;
+            return other.name("name").map(|m| m.as_str());
+        };
         let name = found.get(0)?;
         let person = found.name("name").map_or("", |m| m.as_str());
         // After a clause, what is said of the person is the rest (rare:
@@ -243,6 +269,23 @@ pub(super) fn credit_at_end(lower: &str) -> bool {
 /// Heads of an author's box that name no one, lower case: the box is the
 /// author's ("About the author", "Sobre o autor", "Über den Autor").
 const AUTHOR_HEADS: &[&str] = &[
+    "the author",
+    "l'autore",
+    "l’autore",
+    "l'autrice",
+    "l’autrice",
+    "l'auteur",
+    "l’auteur",
+    "l'auteure",
+    "el autor",
+    "la autora",
+    "o autor",
+    "a autora",
+    "der autor",
+    "die autorin",
+    "de auteur",
+    "autor",
+    "autorin",
     "about the author",
     "about the authors",
     "about the writer",

@@ -472,6 +472,26 @@ fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
             None,
         ),
         (
+            "an article on sunday about the bridge misstated its length. it is 340 meters, not 210.",
+            Some("update note"),
+        ),
+        (
+            "an article in the journal found the bridge had been poorly maintained for years.",
+            None,
+        ),
+        (
+            "fe de errores: en una versión anterior de esta noticia se indicaba otra fecha.",
+            Some("update note"),
+        ),
+        (
+            "in einer früheren version dieses artikels hieß es, die brücke sei 200 meter lang.",
+            Some("update note"),
+        ),
+        (
+            "do you have an opinion on the issues raised in this article? email us a letter.",
+            Some("reader prompt"),
+        ),
+        (
             "go deeper: the council's plan for the old bridge",
             Some("inline related link"),
         ),
@@ -515,6 +535,18 @@ fn bios_are_not_reported_speech() -> Result<(), CleanError> {
     assert!(!bio(
         "Former reporter Ana Ruiz was arrested in Texas last week on fraud charges."
     ));
+    // Other languages: the trade after the verb "to be" tells a bio;
+    // reported speech is news there too.
+    assert!(bio(
+        "Anna Bianchi è giornalista professionista dal 2004 e si occupa di cronaca."
+    ));
+    assert!(bio(
+        "Lucía Romero es catedrática de Derecho Constitucional en la Universidad de Sevilla."
+    ));
+    assert!(!bio(
+        "María López es periodista y fue detenida ayer en la frontera, dijo la policía."
+    ));
+    assert!(!bio("Lucía Romero es la alcaldesa de Sevilla desde 2019."));
     assert!(b.bio_contact("more articles from emiliano bellini", 4));
     assert!(b.bio_contact("see all stories by ana ruiz", 5));
     assert!(!b.bio_contact("more articles are expected next week", 6));

@@ -44,7 +44,13 @@ impl Starts {
             if !hir.properties().look_set_prefix().contains(Look::Start) {
                 return None;
             }
-            let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            // Only the first four bytes are kept, but the extractor gives up
+            // (an infinite set) past its default total of 250 literals,
+            // which the multilingual label rules exceed.
+            let mut seq = Extractor::new()
+                .kind(ExtractKind::Prefix)
+                .limit_total(4096)
+                .extract(&hir);
             seq.keep_first_bytes(4);
             seq.dedup();
             for lit in seq.literals()? {
