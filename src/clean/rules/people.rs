@@ -1,7 +1,7 @@
 //! What tells the two kinds that are about people by their words: an
 //! author's bio (a name, a verb, what bios say of journalists, in English
 //! and in the other languages feeds are most often written in; a box's
-//! head, "About <name>") and a photo credit (a photographer, an agency, an
+//! head, "About Ana Ruiz") and a photo credit (a photographer, an agency, an
 //! outlet). Each judges one block's text; only the classifier's place rules
 //! (the end of the entry, beside an image) make most of them boilerplate.
 
