@@ -26,6 +26,17 @@
 //! beside it and whether it has class names vary by form. Adding it left the
 //! seen and third-pass sets' output byte-identical (checked on the bench's
 //! output). Included with `#[path]` by benches/clean_kinds.rs.
+//!
+//! A fifth pass, `Set::Blind5`: bios and update notes only, forms 40–51 of
+//! each and their own mention sentences (in `clean_corpus_blind5.rs`),
+//! written blind like the fourth (Lee, Gannett, Tribune/Hearst, CNHI,
+//! Substack, Ghost, PublishPress, Telegraph, Independent, Indian Express,
+//! Canadian Press, AP, Reuters, Bloomberg, EFE, Dutch and Swedish papers).
+//! Its entries draw their captions, credits and inline links from the
+//! fourth pass's forms 32–39, and a third of their update notes sit between
+//! paragraphs rather than at the top or the end (a draw only this set
+//! makes). Adding it left the other sets' output byte-identical (checked on
+//! the bench's output); the bench names none of its held-out misses.
 
 #![allow(dead_code)]
 
@@ -35,6 +46,8 @@ mod automated;
 mod blind;
 #[path = "clean_corpus_blind4.rs"]
 mod blind4;
+#[path = "clean_corpus_blind5.rs"]
+mod blind5;
 pub use automated::automated_feeds;
 
 /// How many surface forms each kind has in the seen set: 16 in the first
@@ -48,6 +61,9 @@ const LINK_FORMS: usize = 24;
 const BLIND_FORMS: std::ops::Range<usize> = 24..32;
 /// The fourth pass's forms; each gives its whole markup and its probe.
 const BLIND4_FORMS: std::ops::Range<usize> = 32..40;
+/// The fifth pass's forms, of bios and update notes only; its entries take
+/// their captions, credits and inline links from the fourth pass.
+const BLIND5_FORMS: std::ops::Range<usize> = 40..52;
 
 /// "the Harbour Times" as a credit line writes it: "The Harbour Times".
 fn title_case(s: &str) -> String {
@@ -68,12 +84,14 @@ pub enum Half {
 
 /// Which forms an entry's boilerplate takes: forms 0–23 (`Seen`), the
 /// third pass's forms 24–31 (`Blind`) or the fourth pass's 32–39
-/// (`Blind4`).
+/// (`Blind4`), or the fifth pass's bios and update notes 40–51 with the
+/// fourth pass's other kinds (`Blind5`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Set {
     Seen,
     Blind,
     Blind4,
+    Blind5,
 }
 
 impl Half {
@@ -226,7 +244,15 @@ impl Gen {
         match self.set {
             Set::Seen => self.form(n),
             Set::Blind => self.form_in(BLIND_FORMS),
-            Set::Blind4 => self.form_in(BLIND4_FORMS),
+            Set::Blind4 | Set::Blind5 => self.form_in(BLIND4_FORMS),
+        }
+    }
+
+    /// A bio or update-note form: the fifth pass has its own.
+    fn bio_or_update_form(&mut self, n: usize) -> usize {
+        match self.set {
+            Set::Blind5 => self.form_in(BLIND5_FORMS),
+            _ => self.kind_form(n),
         }
     }
 
@@ -238,6 +264,14 @@ impl Gen {
                 return f;
             }
         }
+    }
+
+    /// One of `forms` (mention sentences) of this half: even indexes for
+    /// the dev half, odd for held out.
+    fn sentence_of_half<const N: usize>(&mut self, forms: [String; N]) -> String {
+        let start = usize::from(self.half == Half::Held);
+        let i = start + 2 * self.rng.usize(..N / 2);
+        forms[i].clone()
     }
 
     fn image(&mut self) -> String {
@@ -436,7 +470,7 @@ impl Gen {
 
     /// An author bio box: at the end of the entry.
     fn bio(&mut self) -> (String, Placed) {
-        let form = self.kind_form(BIO_FORMS);
+        let form = self.bio_or_update_form(BIO_FORMS);
         let name = self.name();
         let first = name.split(' ').next().unwrap_or("").to_string();
         let site = self.pick(SITES);
@@ -446,6 +480,10 @@ impl Gen {
         let handle = format!("@{}", name.replace([' ', '\''], "").to_lowercase());
         if BLIND4_FORMS.contains(&form) {
             let (html, probe) = self.blind4_bio(form, &name, site, topic, year, pron);
+            return (html, Placed::new("bio", form, probe));
+        }
+        if BLIND5_FORMS.contains(&form) {
+            let (html, probe) = self.blind5_bio(form, &name, site, topic, year, pron);
             return (html, Placed::new("bio", form, probe));
         }
         let text = match form {
@@ -526,10 +564,14 @@ impl Gen {
     }
 
     fn update(&mut self) -> (String, Placed) {
-        let form = self.kind_form(UPDATE_FORMS);
+        let form = self.bio_or_update_form(UPDATE_FORMS);
         let day = self.pick(&["March 3", "Jan. 14", "Sept. 9", "Nov. 21"]);
         if BLIND4_FORMS.contains(&form) {
             let (html, probe) = self.blind4_update(form);
+            return (html, Placed::new("update", form, probe));
+        }
+        if BLIND5_FORMS.contains(&form) {
+            let (html, probe) = self.blind5_update(form);
             return (html, Placed::new("update", form, probe));
         }
         let text = match form {
@@ -644,6 +686,7 @@ impl Gen {
         match self.set {
             Set::Blind => return self.blind_mention(),
             Set::Blind4 => return self.blind4_mention(),
+            Set::Blind5 => return self.blind5_mention(),
             Set::Seen => {}
         }
         let name = self.name();
@@ -734,7 +777,13 @@ impl Gen {
             slots[at].push(l);
         }
         let u = self.update();
-        if self.rng.bool() {
+        // The fifth pass also puts a third of its update notes between
+        // paragraphs (a draw only that set makes, so the others' entries
+        // stay as they were).
+        if self.set == Set::Blind5 && self.rng.u8(..3) == 0 {
+            let at = between(self, article.len());
+            slots[at].push(u);
+        } else if self.rng.bool() {
             slots[0].push(u);
         } else {
             slots[article.len()].push(u);

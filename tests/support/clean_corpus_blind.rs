@@ -7,7 +7,7 @@
 //! the mention sentences are split the same way (by their index).
 //! Part of `clean_corpus.rs` (included from it).
 
-use super::{AGENCIES, Gen, Half, SITES, esc, title_case};
+use super::{AGENCIES, Gen, SITES, esc, title_case};
 
 impl Gen {
     /// Credit text of blind form `form` (24–31).
@@ -220,8 +220,6 @@ impl Gen {
                 "Credit unions in {place} lent {n} percent more to small businesses this year than last, {name} said."
             ),
         ];
-        let start = usize::from(self.half == Half::Held);
-        let i = start + 2 * self.rng.usize(..forms.len() / 2);
-        forms[i].clone()
+        self.sentence_of_half(forms)
     }
 }

@@ -13,7 +13,7 @@
 //! split the same way (by their index).
 //! Part of `clean_corpus.rs` (included from it).
 
-use super::{AGENCIES, Gen, Half, SCENES, esc};
+use super::{AGENCIES, Gen, SCENES, esc};
 
 const SCENES_DE: &[&str] = &[
     "Feuerwehrleute löschen einen Brand in einer Lagerhalle am Hafen",
@@ -557,8 +557,6 @@ impl Gen {
                 "A fotografia de {name}, feita em {place}, venceu o prémio de fotojornalismo entre {n} concorrentes."
             ),
         ];
-        let start = usize::from(self.half == Half::Held);
-        let i = start + 2 * self.rng.usize(..forms.len() / 2);
-        forms[i].clone()
+        self.sentence_of_half(forms)
     }
 }
