@@ -991,6 +991,10 @@ fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
             ["Pamela Stone", "online educator"],
         ),
         (
+            "<p><em>Tom Berg: 916-555-0142, @tomberg</em></p>",
+            ["916-555-0142", "@tomberg"],
+        ),
+        (
             "<div>Pulitzer Prize-winning journalist Tom Berg writes a weekly column on the economy for the Valley Courier. He lives in Springfield.</div>",
             ["Pulitzer Prize-winning", "He lives in Springfield"],
         ),
@@ -1012,6 +1016,10 @@ fn bio_boxes_go_by_their_heads_and_captions_by_their_ends() {
         (
             "<h3>About Town Hall</h3>\n<p>The hall opened in 1911 and seats 400 people in its main chamber.</p>",
             &["About Town Hall", "The hall opened in 1911"],
+        ),
+        (
+            "<h3>Maria Stone</h3>\n<p>The mayor thanked her for forty years at the library desk.</p>",
+            &["Maria Stone", "The mayor thanked her"],
         ),
         (
             "<blockquote><p>The bridge closes to cars from March <a href=\"https://t.co/x\">pic.twitter.com/x</a></p>\n\

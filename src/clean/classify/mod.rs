@@ -618,7 +618,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             }
             subject = Some(name);
             bio_from = Some(i);
-        } else if cx.builtin.bio_contact(lower, b.words) {
+        } else if cx.builtin.bio_contact(lower, b.words)
+            || cx.builtin.bio_tagline(slice(texts, b.text), b.words)
+        {
             // A contact line is the box's, with or without a bio above it
             // ("Contact reporter Ana Ruiz at …" alone ends many stories).
             bio_from = Some(i);
@@ -652,18 +654,20 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             continue;
         }
         let text = slice(texts, b.text);
-        let Some(name) = rules::bio_head(text, &lower_of(texts, lowers, b))
-            .or_else(|| subject.filter(|s| *s == text.trim()))
-        else {
-            continue;
-        };
         let next = blocks
             .get(i + 1..)
             .and_then(|r| r.iter().find(|n| n.verdict.is_none()));
-        if next.is_some_and(|n| slice(texts, n.text).contains(name)) {
+        let head = rules::bio_head(text, &lower_of(texts, lowers, b))
+            .or_else(|| subject.filter(|s| *s == text.trim()));
+        let boxed =
+            head.is_some_and(|name| next.is_some_and(|n| slice(texts, n.text).contains(name)));
+        if boxed {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
+            break;
         }
-        break;
+        if head.is_some() {
+            break;
+        }
     }
     if let Some(from) = bio_from {
         for b in blocks.iter_mut().skip(from) {

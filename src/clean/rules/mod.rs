@@ -262,7 +262,7 @@ const PHRASES: &[Rule] = &[
     // editor:", "Обновлено: 12.05".
     rule(
         "update note",
-        r"^[(\[*]?(aktualisiert|aktualisierung|zuletzt aktualisiert|korrektur|berichtigung|anmerkung der redaktion|hinweis der redaktion|mis à jour|mise à jour|rectificatif|note de la rédaction|actualizado|actualización|corrección|fe de erratas|fe de errores|nota del editor|nota de la redacción|aggiornato|aggiornamento|correzione|nota della redazione|atualizado|atualização|correção|nota da redação|bijgewerkt|correctie|noot van de redactie|zaktualizowano|aktualizacja|sprostowanie|od redakcji|обновлено|исправлено|примечание редакции)(\s[^:]{0,25}?)?\s*[:—–]",
+        r"^[(\[*]?(aktualisiert|aktualisierung|zuletzt aktualisiert|korrektur|berichtigung|anmerkung der redaktion|hinweis der redaktion|mis à jour|mise à jour|rectificatif|note de la rédaction|actualizado|actualización|corrección|fe de erratas|fe de errores|nota del editor|nota de la redacción|aggiornato|aggiornamento|correzione|nota della redazione|atualizado|atualização|correção|nota da redação|bijgewerkt|correctie|noot van de redactie|zaktualizowano|aktualizacja|sprostowanie|od redakcji|обновлено|исправлено|примечание редакции|korrekturhinweis|transparenzhinweis|erratum|précision|aclaración|rectificación|precisazione|rettifica|errata corrige|errata|esclarecimento|rectificatie|rättelse|uppdaterad|uppdatering|rettelse|opdateret|korrektion|oppdatert|korrigering|oprava|aktualizace|aktualizováno)(\s[^:]{0,25}?)?\s*[:—–]",
         80,
     ),
     rule(
@@ -302,6 +302,13 @@ const PHRASES: &[Rule] = &[
     rule(
         "update note",
         r"^\((corrects|adds|updates|recasts|refiles|fixes|removes|changes|rewrites|inserts|clarifies|deletes|restores|replaces|moves|withdraws)\b[^()]*\)$",
+        40,
+    ),
+    // A note that names the story first: "Story updated with the
+    // council's response." (not "Story time is at 10 a.m.").
+    rule(
+        "update note",
+        r"^[(\[*]?(story|article|post|report) (updated|corrected|amended|revised|refiled)\b",
         40,
     ),
     // "Originally published March 3; updated with the result of the vote."
@@ -486,6 +493,7 @@ pub(crate) struct Builtin {
     bio_name_other: Regex,
     bio_words: Regex,
     bio_contact: Regex,
+    bio_tagline: Regex,
     bio_beat: Regex,
     name_credit: Regex,
     wire_caption: [Regex; 2],
@@ -531,6 +539,7 @@ impl Builtin {
             bio_name_other: Regex::new(BIO_NAME_OTHER).map_err(err)?,
             bio_words: Regex::new(&ascii(BIO_WORDS)).map_err(err)?,
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
+            bio_tagline: Regex::new(BIO_TAGLINE).map_err(err)?,
             bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
             name_credit: Regex::new(NAME_CREDIT).map_err(err)?,
             wire_caption: [

@@ -22,13 +22,13 @@ pub(crate) const BIO_MAX_WORDS: u32 = 100;
 /// after a descriptor that ends with the trade ("Pulitzer Prize-winning
 /// journalist Ana Ruiz writes …"); then too the bio's words must follow the
 /// name ("Former reporter Ana Ruiz was arrested in Texas" is news).
-pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed)\b";
+pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed|reported)\b";
 /// The start of an author's bio in the other languages feeds are most
 /// often written in: a name, the verb "to be" and the trade ("Ana Ruiz es
 /// periodista y …", "Anna Bianchi è giornalista professionista dal 2004",
 /// "Jan Kowalski jest dziennikarzem …"). The trade says it is a bio, so
 /// no further words are needed; only the place (the end) makes it one.
-pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar)\b";
+pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka)\b";
 
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
@@ -37,7 +37,7 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "And", "If", "When", "Now", "Then", "Also", "Still", "Yet",
 ];
 /// What a bio says of its subject.
-pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?(column|blog|newsletter)|educator|keynote speaker|(co-?)?founder of|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|host of|contributed (reporting|to this))\b";
+pub(super) const BIO_WORDS: &str = r"\b(writes (a|an|the) (\w+ )?(column|blog|newsletter)|educator|keynote speaker|(co-?)?founder of|(daily|weekly|monthly) newsletter|newsletter (about|on)|reporter|writer|correspondent|editor|journalist|columnist|contributor|contributing|producer|photographer|photojournalist|intern|bureau|freelance|freelancer|anchor|critic|blogger|author of|covers|covered|covering|edits|reports on|reporting on|writes about|writing about|has written for|has reported|reported (this story |this article |this report )?from|host of|contributed (reporting|to this))\b";
 /// A journalist's beat.
 pub(super) const BIO_BEAT: &str =
     r"\b(covers|covered|covering|reports on|reporting on|writes about|writing about|edits)\b";
@@ -62,7 +62,15 @@ const REPORTED: &[&str] = &[
 ];
 /// A contact or follow line of a bio box, or its link to the writer's
 /// other work ("More articles from Ana Ruiz").
-pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(additional )?(reporting|writing|editing) by\b|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
+pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(with )?(additional )?(reporting|writing|editing|research) by\b|^(con (información|informacion|reporte|informes) de|mit material (von|der)|mitarbeit:|avec (l'afp|l’afp|afp|reuters|ap)\b|con (informazioni|fonti) di|com (informações|agências))|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
+
+/// A writer's tagline that says how to reach them: a name, a colon, dash
+/// or comma, then an address, a handle or a phone number ("Ana Ruiz:
+/// 916-555-0142, @anaruiz", "Ana Ruiz — aruiz@herald.example"). Matched
+/// against the block's own text, for the name's capitals.
+pub(super) const BIO_TAGLINE: &str = r"^\p{Lu}[\p{L}'’.\-]+(?: \p{Lu}[\p{L}'’.\-]+){1,2}\s*(?::|—|–|\||,)\s*(?:\S+@\S+\.\w+|@\w{2,}|\(?\d{3}\)?[ .\-]\d{3}[ .\-]\d{4})";
+/// The longest tagline taken for one.
+const BIO_TAGLINE_MAX_WORDS: u32 = 15;
 
 /// Picture agencies and libraries, lower case: a short line that ends with
 /// one after a slash, bar, dash or "via" is a photo credit
@@ -165,6 +173,12 @@ impl Builtin {
     /// "Email: …", "Reporting by …").
     pub fn bio_contact(&self, lower: &str, words: u32) -> bool {
         words <= 25 && self.bio_contact.is_match(lower)
+    }
+
+    /// A writer's tagline with an address, a handle or a phone number
+    /// ("Ana Ruiz: 916-555-0142, @anaruiz").
+    pub fn bio_tagline(&self, text: &str, words: u32) -> bool {
+        words <= BIO_TAGLINE_MAX_WORDS && self.bio_tagline.is_match(text)
     }
 
     /// A bio box's further sentences about its subject ("She previously

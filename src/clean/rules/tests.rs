@@ -492,6 +492,18 @@ fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
             Some("reader prompt"),
         ),
         (
+            "story updated with the council's response.",
+            Some("update note"),
+        ),
+        (
+            "story time is at 10 a.m. on saturdays in the library.",
+            None,
+        ),
+        (
+            "rättelse: i en tidigare version angavs fel datum för mötet.",
+            Some("update note"),
+        ),
+        (
             "go deeper: the council's plan for the old bridge",
             Some("inline related link"),
         ),
@@ -547,6 +559,18 @@ fn bios_are_not_reported_speech() -> Result<(), CleanError> {
         "María López es periodista y fue detenida ayer en la frontera, dijo la policía."
     ));
     assert!(!bio("Lucía Romero es la alcaldesa de Sevilla desde 2019."));
+    assert!(bio(
+        "Karin Lund är reporter på Sydsvenskan och bevakar rättsfrågor."
+    ));
+    assert!(bio("Ana Ruiz reported from Kyiv for The Herald."));
+    assert!(!bio("Ana Ruiz reported the theft to the police in Kyiv."));
+    // Taglines with an address; wire credits in other languages.
+    assert!(b.bio_tagline("Ana Ruiz: 916-555-0142, @anaruiz", 4));
+    assert!(b.bio_tagline("Ana Ruiz — aruiz@herald.example", 4));
+    assert!(!b.bio_tagline("Tickets: 916-555-0142", 2));
+    assert!(!b.bio_tagline("The council meets at 7 p.m.: call 916-555-0142.", 9));
+    assert!(b.bio_contact("with reporting by ana ruiz in kyiv", 7));
+    assert!(b.bio_contact("con información de efe y europa press", 7));
     assert!(b.bio_contact("more articles from emiliano bellini", 4));
     assert!(b.bio_contact("see all stories by ana ruiz", 5));
     assert!(!b.bio_contact("more articles are expected next week", 6));
