@@ -311,6 +311,12 @@ const PHRASES: &[Rule] = &[
         r"^[(\[*]?(story|article|post|report) (updated|corrected|amended|revised|refiled)\b",
         40,
     ),
+    // A blogger's note: "[Edit 3/4: I've fixed the link above.]".
+    rule(
+        "update note",
+        r"^[(\[*]?edit( \d{1,2}[/.]\d{1,2}([/.]\d{2,4})?)?\s*:",
+        60,
+    ),
     // "Originally published March 3; updated with the result of the vote."
     rule(
         "update note",

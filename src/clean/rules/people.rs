@@ -26,9 +26,32 @@ pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:?
 /// The start of an author's bio in the other languages feeds are most
 /// often written in: a name, the verb "to be" and the trade ("Ana Ruiz es
 /// periodista y …", "Anna Bianchi è giornalista professionista dal 2004",
-/// "Jan Kowalski jest dziennikarzem …"). The trade says it is a bio, so
+/// "Jan Kowalski jest dziennikarzem …"), the trade perhaps compounded
+/// ("Wirtschaftsredakteurin", "frilansjournalist"). The trade says it is a bio, so
 /// no further words are needed; only the place (the end) makes it one.
-pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka)\b";
+pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:\p{L}*(?:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka))\b";
+
+/// How an unnamed tagline starts, lower case.
+const UNNAMED_BIO: &[&str] = &[
+    "(the writer is",
+    "(the writer was",
+    "(the author is",
+    "(the authors are",
+    "(the columnist is",
+    "the writer is",
+    "the author is",
+    "the authors are",
+    "the columnist is",
+];
+/// A tagline's disclaimer, lower case.
+const DISCLAIMERS: &[&str] = &[
+    "views are personal",
+    "views expressed are",
+    "views are his own",
+    "views are her own",
+    "views are their own",
+    "opinions expressed are",
+];
 
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
@@ -132,6 +155,13 @@ impl Builtin {
     pub fn bio_start<'t>(&self, text: &'t str, lower: &str, words: u32) -> Option<&'t str> {
         if words > BIO_MAX_WORDS {
             return None;
+        }
+        // An opinion page's unnamed tagline: "(The writer is a former
+        // ambassador. Views are personal.)". Bracketed, or with the
+        // disclaimer: "The writer is expected at the festival" is news.
+        let unnamed = UNNAMED_BIO.iter().any(|p| lower.starts_with(p));
+        if unnamed && (lower.starts_with('(') || DISCLAIMERS.iter().any(|d| lower.contains(d))) {
+            return Some("");
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
         if NOT_NAMES.contains(&first) || REPORTED.iter().any(|r| lower.contains(r)) {

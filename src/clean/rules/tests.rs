@@ -496,6 +496,10 @@ fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
             Some("update note"),
         ),
         (
+            "[edit 3/4: i've fixed the link above.]",
+            Some("update note"),
+        ),
+        (
             "story time is at 10 a.m. on saturdays in the library.",
             None,
         ),
@@ -563,6 +567,17 @@ fn bios_are_not_reported_speech() -> Result<(), CleanError> {
         "Karin Lund är reporter på Sydsvenskan och bevakar rättsfrågor."
     ));
     assert!(bio("Ana Ruiz reported from Kyiv for The Herald."));
+    // Compounded trades; an opinion page's unnamed tagline, bracketed or
+    // with its disclaimer, but not a sentence about a writer.
+    assert!(bio("Anna Svensson är frilansjournalist och bor i Malmö."));
+    assert!(bio("Jana Becker ist Wirtschaftsredakteurin in Frankfurt."));
+    assert!(bio("(The writer is a former ambassador to Japan.)"));
+    assert!(bio(
+        "The writer is a former ambassador to Japan. Views are personal."
+    ));
+    assert!(!bio(
+        "The writer is expected at the book festival on Friday."
+    ));
     assert!(!bio("Ana Ruiz reported the theft to the police in Kyiv."));
     // Taglines with an address; wire credits in other languages.
     assert!(b.bio_tagline("Ana Ruiz: 916-555-0142, @anaruiz", 4));
