@@ -56,8 +56,8 @@ const CAPTION_LABELS: &[&str] = &[
     "clockwise from top left",
 ];
 
-/// The blocks an author's box may hold above its head's search: its head,
-/// a bio, a contact line and one more.
+/// How many of the entry's last blocks the search for an author box's head
+/// looks at: its head, a bio, a contact line and one more.
 const BIO_BOX_BLOCKS: usize = 4;
 /// The longest head of an author's box ("About the author", "Sobre Ana
 /// Maria Ruiz").
