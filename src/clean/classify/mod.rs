@@ -654,20 +654,18 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             continue;
         }
         let text = slice(texts, b.text);
+        let Some(name) = rules::bio_head(text, &lower_of(texts, lowers, b))
+            .or_else(|| subject.filter(|s| *s == text.trim()))
+        else {
+            continue;
+        };
         let next = blocks
             .get(i + 1..)
             .and_then(|r| r.iter().find(|n| n.verdict.is_none()));
-        let head = rules::bio_head(text, &lower_of(texts, lowers, b))
-            .or_else(|| subject.filter(|s| *s == text.trim()));
-        let boxed =
-            head.is_some_and(|name| next.is_some_and(|n| slice(texts, n.text).contains(name)));
-        if boxed {
+        if next.is_some_and(|n| slice(texts, n.text).contains(name)) {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
-            break;
         }
-        if head.is_some() {
-            break;
-        }
+        break;
     }
     if let Some(from) = bio_from {
         for b in blocks.iter_mut().skip(from) {
