@@ -27,7 +27,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use feedsieve::clean::Cleaner;
+use feedsieve::clean::{Cleaner, EntryInput};
 use feedsieve::config::CleanRules;
 use feedsieve::{extract, fulltext, parse};
 
@@ -172,10 +172,16 @@ fn main() {
         "clean_outside: {} of the {named} pages named are present",
         pages.len()
     );
-    for (name, dev) in [("dev", true), ("held-out", false)] {
+    // Then as the daemon reads a page: with the writers the page names.
+    for (name, dev, bylines) in [
+        ("dev", true, false),
+        ("held-out", false, false),
+        ("dev, with the pages' writers", true, true),
+        ("held-out, with the pages' writers", false, true),
+    ] {
         let half: Vec<&Page> = pages.iter().filter(|p| is_dev(&p.file) == dev).collect();
         let (mut extracted, mut cleaned) = (Counts::default(), Counts::default());
-        let mut articles = 0;
+        let (mut articles, mut named_writers) = (0, 0);
         // Passages present after extraction that the cleaner took, by the
         // reason of the removed block that holds them.
         let mut article_taken: BTreeMap<String, usize> = BTreeMap::new();
@@ -186,7 +192,12 @@ fn main() {
             let (raw, out) = match &article {
                 Some(a) => {
                     articles += 1;
-                    (a.text.clone(), Some(cleaner.clean(&a.html, None, None)))
+                    named_writers += usize::from(bylines && !a.authors.is_empty());
+                    let page = EntryInput {
+                        html: &a.html,
+                        authors: if bylines { &a.authors } else { &[] },
+                    };
+                    (a.text.clone(), Some(cleaner.clean_entry(page, None, None)))
                 }
                 None => (String::new(), None),
             };
@@ -243,8 +254,13 @@ fn main() {
             }
         }
         println!(
-            "{name}: {} pages, an article extracted from {articles}",
-            half.len()
+            "{name}: {} pages, an article extracted from {articles}{}",
+            half.len(),
+            if bylines {
+                format!(", {named_writers} naming a writer")
+            } else {
+                String::new()
+            }
         );
         println!("    extraction alone:  {}", extracted.line());
         println!("    and the cleaner:   {}", cleaned.line());

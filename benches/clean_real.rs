@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use feedsieve::clean::Cleaner;
+use feedsieve::clean::{Cleaner, EntryInput};
 use feedsieve::config::CleanRules;
 
 #[path = "../tests/support/clean_real.rs"]
@@ -112,11 +112,30 @@ fn main() {
             ..e.clone()
         })
         .collect();
-    for (name, dev, set) in [
-        ("dev pages", true, &entries),
-        ("held-out pages", false, &entries),
-        ("dev pages, class and id removed", true, &stripped),
-        ("held-out pages, class and id removed", false, &stripped),
+    // Last, as a feed that names its writers would give them: the pages'
+    // own writers (JSON-LD or meta tags) as the entries' bylines.
+    for (name, dev, set, bylines) in [
+        ("dev pages", true, &entries, false),
+        ("held-out pages", false, &entries, false),
+        ("dev pages, class and id removed", true, &stripped, false),
+        (
+            "held-out pages, class and id removed",
+            false,
+            &stripped,
+            false,
+        ),
+        (
+            "dev pages, with the pages' writers as bylines",
+            true,
+            &entries,
+            true,
+        ),
+        (
+            "held-out pages, with the pages' writers as bylines",
+            false,
+            &entries,
+            true,
+        ),
     ] {
         let half: Vec<_> = set.iter().filter(|e| e.dev == dev).collect();
         let mut by_kind: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -126,8 +145,18 @@ fn main() {
         let (mut named_kept, mut named_all) = (0, 0);
         let mut lost_to: BTreeMap<&str, usize> = BTreeMap::new();
         let mut notes = Vec::new();
+        let mut named_writers = 0;
         for e in &half {
-            let out = cleaner.clean(&e.html, None, None);
+            let authors: &[String] = if bylines { &e.authors } else { &[] };
+            named_writers += usize::from(!authors.is_empty());
+            let out = cleaner.clean_entry(
+                EntryInput {
+                    html: &e.html,
+                    authors,
+                },
+                None,
+                None,
+            );
             let text = squash(&out.text);
             let article_text = squash(&e.article.join("\u{1}"));
             // How many copies of each probe's text are still to be found.
@@ -204,7 +233,14 @@ fn main() {
                 }
             }
         }
-        println!("{name}: {} pages", half.len());
+        if bylines {
+            println!(
+                "{name}: {} pages, {named_writers} naming a writer",
+                half.len()
+            );
+        } else {
+            println!("{name}: {} pages", half.len());
+        }
         for kind in KINDS {
             let (r, n) = by_kind.get(kind).copied().unwrap_or_default();
             println!(

@@ -13,7 +13,7 @@ use std::path::Path;
 use serde::Serialize;
 use url::Url;
 
-use crate::clean::{CleanError, Cleaner, CompiledRules, FeedTemplate, RemovedBlock};
+use crate::clean::{CleanError, Cleaner, CompiledRules, EntryInput, FeedTemplate, RemovedBlock};
 use crate::config::Config;
 use crate::dedup::{DedupError, Deduper};
 use crate::fetch::{ClientError, FetchError, Fetcher, Reach, Validators};
@@ -145,16 +145,19 @@ async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> 
             source,
         })?;
 
-    let htmls: Vec<&str> = feed
+    let inputs: Vec<EntryInput<'_>> = feed
         .entries
         .iter()
-        .map(|e| e.content_html.as_str())
+        .map(|e| EntryInput {
+            html: &e.content_html,
+            authors: &e.authors,
+        })
         .collect();
     let (template, cleaned) = match stored {
         Some(template) => {
-            let cleaned = htmls
+            let cleaned = inputs
                 .iter()
-                .map(|h| cleaner.clean(h, rules.as_ref(), Some(&template)))
+                .map(|&e| cleaner.clean_entry(e, rules.as_ref(), Some(&template)))
                 .collect();
             ("stored", cleaned)
         }
@@ -162,7 +165,7 @@ async fn preview_feed(config: &Config, url: &Url) -> Result<Preview, TuneError> 
             let mut fresh = FeedTemplate::default();
             (
                 "this fetch",
-                cleaner.clean_batch(&htmls, rules.as_ref(), &mut fresh),
+                cleaner.clean_entries(&inputs, rules.as_ref(), &mut fresh),
             )
         }
     };
@@ -260,13 +263,22 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
                 .into_iter()
                 .filter_map(|mut row| {
                     let (raw, page) = row.unpacked.take()?;
-                    let cleaned = cleaner.clean(&raw, rules.as_ref(), Some(&template));
+                    let entry = EntryInput {
+                        html: &raw,
+                        authors: &row.authors,
+                    };
+                    let cleaned = cleaner.clean_entry(entry, rules.as_ref(), Some(&template));
                     let teaser = row.teaser.then(|| cleaned.text.clone());
                     // A stored page is read again from its stored HTML.
                     let article = page.as_deref().map(|page| {
                         let url = row.page_url.as_deref().and_then(|u| Url::parse(u).ok());
-                        let article = crate::extract::extract(page, url.as_ref())
-                            .map(|a| cleaner.clean(&a.html, rules.as_ref(), Some(&template)));
+                        let article = crate::extract::extract(page, url.as_ref()).map(|a| {
+                            let page = EntryInput {
+                                html: &a.html,
+                                authors: crate::pipeline::page_writers(&row.authors, &a.authors),
+                            };
+                            cleaner.clean_entry(page, rules.as_ref(), Some(&template))
+                        });
                         crate::pipeline::page_outcome(&cleaned.text, article)
                     });
                     let (html, text, source) = match article {
@@ -346,7 +358,11 @@ pub async fn extract_source(
     let base = response.final_url.unwrap_or(url);
     let article = crate::extract::extract(&page, Some(&base))
         .ok_or_else(|| failed("no article found on the page".into()))?;
-    let cleaned = cleaner.clean(&article.html, None, None);
+    let page = EntryInput {
+        html: &article.html,
+        authors: &article.authors,
+    };
+    let cleaned = cleaner.clean_entry(page, None, None);
     Ok(ExtractedPage {
         source: source.to_string(),
         title: article.title,

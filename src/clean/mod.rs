@@ -34,6 +34,22 @@ pub enum CleanError {
     InvalidRule { rule: String, message: String },
 }
 
+/// An entry as its feed gave it: the HTML, and its writers' names as the
+/// feed prints them (`entries.authors`: "Ana Ruiz", "aruiz@herald.example
+/// (Ana Ruiz)", "By Ana Ruiz and Tom Berg").
+#[derive(Debug, Clone, Copy)]
+pub struct EntryInput<'a> {
+    pub html: &'a str,
+    pub authors: &'a [String],
+}
+
+impl<'a> EntryInput<'a> {
+    /// An entry whose feed names no writer.
+    pub fn new(html: &'a str) -> Self {
+        EntryInput { html, authors: &[] }
+    }
+}
+
 /// A block the cleaner removed, and why: what `feedsieve preview` shows.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RemovedBlock {
@@ -196,8 +212,25 @@ impl Cleaner {
         feed: Option<&CompiledRules>,
         template: Option<&FeedTemplate>,
     ) -> CleanedEntry {
-        let analysis = self.analyze(html, feed);
-        self.finish(analysis, feed, template, true)
+        self.clean_entry(EntryInput::new(html), feed, template)
+    }
+
+    /// [`Cleaner::clean`] with what the feed says of the entry besides its
+    /// HTML.
+    pub fn clean_entry(
+        &self,
+        entry: EntryInput<'_>,
+        feed: Option<&CompiledRules>,
+        template: Option<&FeedTemplate>,
+    ) -> CleanedEntry {
+        let analysis = self.analyze(entry.html, feed);
+        self.finish(
+            analysis,
+            feed,
+            template,
+            true,
+            &rules::writers(entry.authors),
+        )
     }
 
     /// Cleans the new or changed entries of one fetch: observes them all into
@@ -210,15 +243,30 @@ impl Cleaner {
         feed: Option<&CompiledRules>,
         template: &mut FeedTemplate,
     ) -> Vec<CleanedEntry> {
-        let analyses: Vec<Analysis> = htmls.iter().map(|h| self.analyze(h, feed)).collect();
+        let entries: Vec<EntryInput<'_>> =
+            htmls.iter().map(|&html| EntryInput::new(html)).collect();
+        self.clean_entries(&entries, feed, template)
+    }
+
+    /// [`Cleaner::clean_batch`] with what the feed says of each entry
+    /// besides its HTML: its writers' names, which tell their bio boxes.
+    pub fn clean_entries(
+        &self,
+        entries: &[EntryInput<'_>],
+        feed: Option<&CompiledRules>,
+        template: &mut FeedTemplate,
+    ) -> Vec<CleanedEntry> {
+        let analyses: Vec<Analysis> = entries.iter().map(|e| self.analyze(e.html, feed)).collect();
         for a in &analyses {
             template.observe_fingerprints(&fingerprints_of(&a.blocks));
         }
         analyses
             .into_iter()
-            .map(|a| {
+            .zip(entries)
+            .map(|(a, e)| {
+                let writers = rules::writers(e.authors);
                 // Already counted above.
-                self.finish(a, feed, Some(template), false)
+                self.finish(a, feed, Some(template), false, &writers)
             })
             .collect()
     }
@@ -248,6 +296,7 @@ impl Cleaner {
         feed: Option<&CompiledRules>,
         template: Option<&FeedTemplate>,
         with_prints: bool,
+        writers: &[rules::Writer],
     ) -> CleanedEntry {
         let Analysis {
             mut arena,
@@ -266,6 +315,7 @@ impl Cleaner {
             keep: &keep,
             remove: &remove,
             template,
+            writers,
         };
         classify::decide(&mut blocks, &cx);
         for b in &mut blocks.list {

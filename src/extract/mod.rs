@@ -44,6 +44,10 @@ pub struct Article {
     /// Plain text, paragraphs separated by a blank line.
     pub text: String,
     pub method: Method,
+    /// The writers the page names in its JSON-LD article or its meta tags,
+    /// as printed ("Ana Ruiz", "By Ana Ruiz"): the cleaner's byline for a
+    /// page read without a feed.
+    pub authors: Vec<String>,
 }
 
 /// Extracts the main article of `page_html`; `None` when the page has no
@@ -81,11 +85,17 @@ pub fn extract(page_html: &str, page_url: Option<&Url>) -> Option<Article> {
     if text.trim().is_empty() {
         return None;
     }
+    let authors = if structured.authors.is_empty() {
+        page.meta_authors.clone()
+    } else {
+        structured.authors.clone()
+    };
     Some(Article {
         title,
         html,
         text,
         method,
+        authors,
     })
 }
 

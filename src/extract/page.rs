@@ -65,6 +65,9 @@ pub(super) struct Page<'a> {
     pub title: Option<String>,
     /// `og:title` / `twitter:title`.
     pub meta_title: Option<String>,
+    /// The writers the head's meta tags name (`author`, `article:author`
+    /// when it is no address, `dc.creator`, `parsely-author`, …).
+    pub meta_authors: Vec<String>,
     /// The text of each `application/ld+json` script.
     pub json_ld: Vec<String>,
 }
@@ -113,6 +116,7 @@ impl<'a> Page<'a> {
             runs: Vec::new(),
             title: None,
             meta_title: None,
+            meta_authors: Vec::new(),
             json_ld: Vec::new(),
         };
         let root = html.tree.root();
@@ -284,16 +288,24 @@ impl<'a> Page<'a> {
                     self.title = Some(t);
                 }
             }
-            "meta" if self.meta_title.is_none() => {
+            "meta" => {
                 let key = el.attr("property").or_else(|| el.attr("name"));
-                if key.is_some_and(|k| {
-                    k.eq_ignore_ascii_case("og:title") || k.eq_ignore_ascii_case("twitter:title")
-                }) && let Some(c) = el.attr("content")
+                let Some((key, content)) = key.zip(el.attr("content")) else {
+                    return;
+                };
+                let key = key.to_ascii_lowercase();
+                let t = collapse(content);
+                if t.is_empty() {
+                    return;
+                }
+                if self.meta_title.is_none() && matches!(key.as_str(), "og:title" | "twitter:title")
                 {
-                    let t = collapse(c);
-                    if !t.is_empty() {
-                        self.meta_title = Some(t);
-                    }
+                    self.meta_title = Some(t);
+                } else if AUTHOR_METAS.contains(&key.as_str())
+                    && !t.starts_with("http")
+                    && !self.meta_authors.contains(&t)
+                {
+                    self.meta_authors.push(t);
                 }
             }
             "script"
@@ -307,6 +319,18 @@ impl<'a> Page<'a> {
         }
     }
 }
+
+/// Meta tags that name the page's writers.
+const AUTHOR_METAS: &[&str] = &[
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "cxenseparse:author",
+];
 
 /// The head's elements of interest (titles, meta, JSON-LD), without
 /// recursion: `descendants` walks the tree iteratively.

@@ -1,5 +1,5 @@
-//! schema.org structured data: the `articleBody` and `headline` of the
-//! page's JSON-LD article, when it has one.
+//! schema.org structured data: the `articleBody`, `headline` and `author`
+//! names of the page's JSON-LD article, when it has one.
 //!
 //! Only reads what the scripts say; whether to believe the body (some sites
 //! cut it short) is for the caller, who compares it with the DOM.
@@ -11,6 +11,8 @@ use serde_json::Value;
 pub(super) struct Structured {
     pub body: Option<String>,
     pub headline: Option<String>,
+    /// The first article's authors' names.
+    pub authors: Vec<String>,
 }
 
 /// JSON-LD objects are nested at most this deep before we stop looking
@@ -54,6 +56,9 @@ pub(super) fn read(scripts: &[String]) -> Structured {
                     {
                         out.headline = Some(h.to_string());
                     }
+                    if out.authors.is_empty() && is_article(map.get("@type")) {
+                        out.authors = names(map.get("author"));
+                    }
                     stack.extend(map.values().rev());
                 }
                 _ => {}
@@ -61,6 +66,28 @@ pub(super) fn read(scripts: &[String]) -> Structured {
         }
     }
     out
+}
+
+/// The names an `author` value gives: a name, a person or organisation
+/// with a `name`, or a list of those.
+fn names(author: Option<&Value>) -> Vec<String> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Object(o) => o
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_string()),
+        _ => None,
+    };
+    let all: Vec<String> = match author {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(v) => one(v).into_iter().collect(),
+        None => Vec::new(),
+    };
+    // A profile's address is no name.
+    all.into_iter()
+        .filter(|n| !n.is_empty() && !n.starts_with("http"))
+        .collect()
 }
 
 fn is_article(kind: Option<&Value>) -> bool {
@@ -86,6 +113,27 @@ mod tests {
         let s = read(&[script.to_string()]);
         assert_eq!(s.body.as_deref(), Some("Body text."));
         assert_eq!(s.headline.as_deref(), Some("The headline"));
+    }
+
+    #[test]
+    fn reads_the_article_authors_names_in_each_shape() {
+        for (author, want) in [
+            (r#""Ana Ruiz""#, vec!["Ana Ruiz"]),
+            (
+                r#"{"@type":"Person","name":"Ana Ruiz","url":"https://x.example/ana"}"#,
+                vec!["Ana Ruiz"],
+            ),
+            (
+                r#"[{"@type":"Person","name":"Ana Ruiz"},{"name":"Tom Berg"}]"#,
+                vec!["Ana Ruiz", "Tom Berg"],
+            ),
+            (r#""https://x.example/author/ana""#, vec![]),
+        ] {
+            let script = format!(
+                r#"{{"@graph":[{{"@type":"WebPage","name":"P"}},{{"@type":"NewsArticle","headline":"H","author":{author}}}]}}"#
+            );
+            assert_eq!(read(&[script]).authors, want, "{author}");
+        }
     }
 
     #[test]

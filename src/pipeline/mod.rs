@@ -20,7 +20,7 @@ use chrono::Utc;
 use siphasher::sip::SipHasher13;
 use url::Url;
 
-use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
+use crate::clean::{Cleaner, CompiledRules, EntryInput, FeedTemplate};
 use crate::config::{Config, FeedConfig};
 use crate::dedup::Deduper;
 use crate::fetch::{FetchError, Fetcher, Validators};
@@ -34,7 +34,7 @@ use crate::workers::Workers;
 mod pages;
 mod write;
 
-pub use pages::{PageToRead, page_outcome, read_articles};
+pub use pages::{PageToRead, page_outcome, page_writers, read_articles};
 pub use write::{ReadyEntry, WriteSummary, insert_new, prefetch, write_fetch, write_pages};
 
 /// Everything needed to run feeds; shared by all fetch tasks.
@@ -590,11 +590,14 @@ impl Pipeline {
                 // One batch: the template learns from all new entries of this
                 // fetch (a new feed's first 30 entries teach it its footer)
                 // before any of them is cleaned.
-                let htmls: Vec<&str> = changed
+                let inputs: Vec<EntryInput<'_>> = changed
                     .iter()
-                    .map(|(e, _)| e.content_html.as_str())
+                    .map(|(e, _)| EntryInput {
+                        html: &e.content_html,
+                        authors: &e.authors,
+                    })
                     .collect();
-                let cleaned = cleaner.clean_batch(&htmls, rules.as_deref(), &mut template);
+                let cleaned = cleaner.clean_entries(&inputs, rules.as_deref(), &mut template);
                 let clean_took = t.elapsed();
                 // Made ready to store (teaser signs, filters, the raw HTML
                 // packed): counted with the cleaner, whose output this is.

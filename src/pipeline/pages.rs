@@ -8,7 +8,7 @@
 use chrono::Utc;
 use url::Url;
 
-use crate::clean::{Cleaner, CompiledRules, FeedTemplate};
+use crate::clean::{Cleaner, CompiledRules, EntryInput, FeedTemplate};
 use crate::fetch::{Reach, Validators};
 use crate::fulltext;
 use crate::parse;
@@ -79,6 +79,7 @@ impl Pipeline {
                     teaser: page.teaser_text.clone(),
                     url: url.clone(),
                     html: stored.html.clone(),
+                    authors: page.authors.clone(),
                 })
                 .collect();
             let judged = self
@@ -177,6 +178,8 @@ pub struct PageToRead {
     pub teaser: String,
     pub url: String,
     pub html: String,
+    /// The entry's writers, as its feed named them.
+    pub authors: Vec<String>,
 }
 
 /// Extracts the article of each page, cleans them as one batch with the
@@ -193,8 +196,17 @@ pub fn read_articles(
         .iter()
         .map(|p| crate::extract::extract(&p.html, Url::parse(&p.url).ok().as_ref()))
         .collect();
-    let htmls: Vec<&str> = articles.iter().flatten().map(|a| a.html.as_str()).collect();
-    let mut cleaned = cleaner.clean_batch(&htmls, rules, template).into_iter();
+    let inputs: Vec<EntryInput<'_>> = pages
+        .iter()
+        .zip(&articles)
+        .filter_map(|(page, article)| {
+            article.as_ref().map(|a| EntryInput {
+                html: &a.html,
+                authors: page_writers(&page.authors, &a.authors),
+            })
+        })
+        .collect();
+    let mut cleaned = cleaner.clean_entries(&inputs, rules, template).into_iter();
     pages
         .iter()
         .zip(&articles)
@@ -203,6 +215,12 @@ pub fn read_articles(
             page_outcome(&page.teaser, cleaned)
         })
         .collect()
+}
+
+/// The writers a page's cleaning goes by: the feed's for the entry, else
+/// those the page itself names.
+pub fn page_writers<'a>(entry: &'a [String], page: &'a [String]) -> &'a [String] {
+    if entry.is_empty() { page } else { entry }
 }
 
 /// The article (cleaned), or the teaser and why, as [`fulltext::judge`] decides.

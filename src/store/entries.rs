@@ -82,6 +82,9 @@ pub struct DuePage {
     pub attempts: u32,
     /// The page as last fetched, for a conditional GET's 304.
     pub stored: Option<StoredPage>,
+    /// The entry's writers (`entries.authors`), which the page's cleaning
+    /// uses as the entry's did.
+    pub authors: Vec<String>,
 }
 
 /// A fetched page as kept in `entry_pages`.
@@ -141,7 +144,7 @@ pub fn due_pages(
     // so the cache holds one statement per limit in use.
     let mut select = conn.prepare_cached(&format!(
         "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
-                p.html_zstd, p.html, p.etag, p.last_modified
+                p.html_zstd, p.html, p.etag, p.last_modified, e.authors
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
          WHERE e.feed_id = ?1 AND e.page_due_at IS NOT NULL AND e.page_due_at <= ?2
                AND e.url IS NOT NULL
@@ -161,9 +164,16 @@ pub fn due_pages(
                 row.get(6).ok().flatten(),
                 row.get(7).ok().flatten(),
             ),
+            authors: authors_of(row.get(8)?),
         });
     }
     Ok(due)
+}
+
+/// `entries.authors` read back: a JSON array of names, or none.
+pub(crate) fn authors_of(json: Option<String>) -> Vec<String> {
+    json.and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default()
 }
 
 /// A kept page as read back from `entry_pages` (packed, or plain as stored
@@ -521,6 +531,8 @@ pub struct StoredText {
     /// Its page was wanted: `teaser_text` follows the feed's text.
     pub teaser: bool,
     pub page_url: Option<String>,
+    /// The entry's writers (`entries.authors`).
+    pub authors: Vec<String>,
 }
 
 /// The entries of `feed_id` after id `after`, at most `limit`, by id, with
@@ -543,7 +555,7 @@ pub fn stored_texts(
                 e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
                 COALESCE(e.page_url, e.url) AS page_url,
                 e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
-                e.content_raw_delta, b.html
+                e.content_raw_delta, b.html, e.authors
          FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
               LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
          WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
@@ -562,6 +574,7 @@ pub fn stored_texts(
             page_plain: row.get(9)?,
             raw_delta: row.get(10)?,
             base: row.get(11)?,
+            authors: row.get(12)?,
         }))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -581,6 +594,7 @@ pub(crate) struct StoredTextColumns {
     pub page_plain: Option<String>,
     pub raw_delta: Option<Vec<u8>>,
     pub base: Option<String>,
+    pub authors: Option<String>,
 }
 
 /// A [`StoredText`] from its columns, the raw HTML and page read back.
@@ -609,6 +623,7 @@ fn stored_text(c: StoredTextColumns) -> StoredText {
         text_source: c.text_source,
         teaser: c.teaser,
         page_url: c.page_url,
+        authors: authors_of(c.authors),
     }
 }
 

@@ -80,6 +80,9 @@ pub struct Entry {
     /// ([`named_boilerplate`]): the annotators kept them in the body.
     pub named_boilerplate: Vec<String>,
     pub probes: Vec<Probe>,
+    /// The writers the page names (its JSON-LD article's authors, or its
+    /// meta tags), as `extract` reads them: what a feed's byline would say.
+    pub authors: Vec<String>,
 }
 
 /// 64-bit FNV-1a.
@@ -808,6 +811,9 @@ pub fn entry(id: &str, page: &str, truth: &str) -> Option<Entry> {
         article,
         named_boilerplate: named,
         probes,
+        authors: feedsieve::extract::extract(page, None)
+            .map(|a| a.authors)
+            .unwrap_or_default(),
     })
 }
 

@@ -62,6 +62,9 @@ const BIO_BOX_BLOCKS: usize = 4;
 /// The longest head of an author's box ("About the author", "Sobre Ana
 /// Maria Ruiz").
 const BIO_HEAD_WORDS: u32 = 6;
+/// The longest line that is the entry's writer's name alone, the head of
+/// the writer's box ("Dr. Ana María Ruiz").
+const WRITER_HEAD_WORDS: u32 = 5;
 
 /// The longest headline link taken for an inline link by its shape alone.
 const LONE_LINK_MAX_WORDS: u32 = 20;
@@ -268,12 +271,19 @@ fn post_attribution(text: &str) -> bool {
     text.starts_with(['—', '–']) && text.contains("(@") && year
 }
 
+/// Whether a block opens with the name of one of the entry's writers.
+fn opens_with_writer(b: &Block, texts: &str, writers: &[rules::Writer]) -> bool {
+    rules::opens_with_writer(slice(texts, b.text), writers).is_some()
+}
+
 /// What the decisions need besides the blocks.
 pub(crate) struct Context<'a> {
     pub builtin: &'a Builtin,
     pub keep: &'a dyn Fn(&str) -> bool,
     pub remove: &'a dyn Fn(&str) -> Option<String>,
     pub template: Option<&'a FeedTemplate>,
+    /// The entry's writers, as its feed names them (none when it does not).
+    pub writers: &'a [rules::Writer],
 }
 
 /// The article's core: from the first to the last substantial block not yet
@@ -599,11 +609,23 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // A bio box is of one person: another's bio start before it is the
     // article's (its last paragraph may say who someone is; co-authors'
     // boxes then lose all but the last, which errs on keeping).
+    // A block that opens with the name of one of the entry's own writers
+    // (as its feed names them) starts a bio in any language and wording: an
+    // article does not name its own writer so. Co-writers' boxes are all
+    // the entry's.
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
+    let mut writer_box = false;
+    let mut relabel = Vec::new();
     let mut trailing = 0;
     for (i, b) in blocks.iter().enumerate().rev() {
-        if b.verdict.is_some() {
+        if let Some((reason, _)) = &b.verdict {
+            // A portrait beside the box made its text an image's caption.
+            let pictured =
+                reason.starts_with(rules::IMAGE_CAPTION) && opens_with_writer(b, texts, cx.writers);
+            if pictured {
+                relabel.push(i);
+            }
             continue;
         }
         // Longer blocks are no part of a bio box.
@@ -612,7 +634,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
         let lower = lower_of(texts, lowers, b);
         let lower = lower.as_ref();
-        if let Some(name) = cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+        if rules::writer_bio(slice(texts, b.text), lower, b.words, cx.writers).is_some() {
+            writer_box = true;
+            bio_from = Some(i);
+        } else if let Some(name) = cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
             if subject.is_some_and(|s| s != name) {
                 break;
             }
@@ -627,6 +652,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
         } else if subject.is_none()
+            && !writer_box
             && trailing < TRAILING_LABELS
             && b.words <= TRAILING_LABEL_WORDS
             && !slice(texts, b.text).ends_with(['.', '!', '?'])
@@ -654,27 +680,43 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             continue;
         }
         let text = slice(texts, b.text);
+        let next = blocks
+            .get(i + 1..)
+            .and_then(|r| r.iter().find(|n| n.verdict.is_none()));
+        // The writer's name alone heads the writer's box, whatever it says.
+        let writer_head = b.words <= WRITER_HEAD_WORDS
+            && !text.ends_with(['.', '!', '?'])
+            && opens_with_writer(b, texts, cx.writers);
+        if writer_head && next.is_some() {
+            bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
+            break;
+        }
         let Some(name) = rules::bio_head(text, &lower_of(texts, lowers, b))
             .or_else(|| subject.filter(|s| *s == text.trim()))
         else {
             continue;
         };
-        let next = blocks
-            .get(i + 1..)
-            .and_then(|r| r.iter().find(|n| n.verdict.is_none()));
         if next.is_some_and(|n| slice(texts, n.text).contains(name)) {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
         }
         break;
     }
+    let bio = || {
+        Some((
+            "author bio (at the end of the entry)".into(),
+            Strength::Soft,
+        ))
+    };
     if let Some(from) = bio_from {
         for b in blocks.iter_mut().skip(from) {
             if b.verdict.is_none() {
-                b.verdict = Some((
-                    "author bio (at the end of the entry)".into(),
-                    Strength::Soft,
-                ));
+                b.verdict = bio();
             }
+        }
+    }
+    for i in relabel {
+        if let Some(b) = blocks.get_mut(i) {
+            b.verdict = bio();
         }
     }
 

@@ -11,8 +11,11 @@
 //! holds the cheap checks that spare most blocks a regex; [`markup`]
 //! judges elements (class/id tokens, hidden elements, tracking images,
 //! URLs); [`people`] holds what tells an author's bio and a photo credit
-//! (names, agencies) by their words. The tests are in `tests.rs`.
+//! (names, agencies) by their words; [`byline`] reads the entry's writers
+//! from its feed and finds a block that opens with one's name. The tests
+//! are in `tests.rs`.
 
+mod byline;
 mod markup;
 mod people;
 #[cfg(test)]
@@ -26,6 +29,7 @@ use regex::{Regex, RegexSet};
 
 use super::CleanError;
 use super::dom;
+pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writers};
 pub(crate) use markup::*;
 use people::*;
 pub(crate) use people::{BIO_MAX_WORDS, bio_head};

@@ -67,7 +67,7 @@ pub(super) const BIO_BEAT: &str =
 /// A sentence that reports what someone said is news about the person, not
 /// the person's own bio ("Ana Ruiz is a correspondent for a radio station
 /// and was held at the border for six hours, the station said").
-const REPORTED: &[&str] = &[
+pub(super) const REPORTED: &[&str] = &[
     " said",
     " says",
     " told ",

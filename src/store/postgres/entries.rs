@@ -194,6 +194,7 @@ pub(crate) type DueRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 pub(crate) fn due_pages(
@@ -205,7 +206,7 @@ pub(crate) fn due_pages(
     pg.with(|s| {
         let select = s.prepare(
             "SELECT e.id, e.url, COALESCE(e.teaser_text, e.content_text, ''), e.page_attempts,
-                    p.html_zstd, p.html, p.etag, p.last_modified
+                    p.html_zstd, p.html, p.etag, p.last_modified, e.authors
              FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
              WHERE e.feed_id = $1 AND e.page_due_at IS NOT NULL
                    AND e.page_due_at COLLATE \"C\" <= $2 AND e.url IS NOT NULL
@@ -224,6 +225,7 @@ pub(crate) fn due_pages(
                     r.try_get(5)?,
                     r.try_get(6)?,
                     r.try_get(7)?,
+                    r.try_get(8)?,
                 ))
             })
             .collect()
@@ -370,13 +372,14 @@ fn keep_page(
 
 /// Turns [`DueRow`]s into what the page step needs (shared with SQLite's reads).
 pub(crate) fn due_page(row: DueRow) -> DuePage {
-    let (entry_id, url, teaser_text, attempts, packed, plain, etag, last_modified) = row;
+    let (entry_id, url, teaser_text, attempts, packed, plain, etag, last_modified, authors) = row;
     DuePage {
         entry_id,
         url,
         teaser_text,
         attempts: u32::try_from(attempts).unwrap_or(0),
         stored: crate::store::stored_page(packed, plain, etag, last_modified),
+        authors: crate::store::authors_of(authors),
     }
 }
 
@@ -392,7 +395,7 @@ pub(crate) fn stored_texts(
             "SELECT e.id, e.content_html, e.content_text, e.text_source,
                     e.teaser_text IS NOT NULL, COALESCE(e.page_url, e.url),
                     e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
-                    e.content_raw_delta, b.html
+                    e.content_raw_delta, b.html, e.authors
              FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
                   LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
              WHERE e.feed_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3",
@@ -414,6 +417,7 @@ pub(crate) fn stored_texts(
                     page_plain: r.try_get(9)?,
                     raw_delta: r.try_get(10)?,
                     base: r.try_get(11)?,
+                    authors: r.try_get(12)?,
                 })
             })
             .collect()

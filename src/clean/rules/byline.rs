@@ -1,0 +1,327 @@
+//! The entry's writers as its feed names them (RSS `<author>`,
+//! `<dc:creator>`, Atom and JSON Feed authors), and whether a block opens
+//! with one of their names. A bio box names the entry's own writer in the
+//! third person; an article rarely does, so at the end of an entry a block
+//! that opens with the writer's name is the writer's box, in any language
+//! and any wording.
+//!
+//! It never decides a block alone: the classifier's place rules (the end of
+//! the entry, only short blocks after it) do. It reads only the names given;
+//! a byline that names no person (a desk, an agency, an address) gives none.
+
+/// One writer of the entry: the first and last words of the name, lower
+/// case, which is what a bio's fuller or shorter form of it keeps ("Dr.
+/// Jane M. Doe" for "Jane Doe").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Writer {
+    given: String,
+    surname: String,
+}
+
+/// Words that join writers in one byline ("Ana Ruiz and Tom Berg"), in the
+/// languages feeds are most often written in.
+const JOINERS: &[&str] = &[
+    " and ", " & ", " und ", " y ", " et ", " e ", " en ", " och ", " og ", " i ", " a ",
+];
+/// What a byline may print before the name ("By Ana Ruiz", "Von Ana
+/// Ruiz"), lower case.
+const BY_WORDS: &[&str] = &[
+    "by", "von", "par", "por", "door", "av", "di", "da", "przez", "af", "text", "tekst", "texto",
+    "words",
+];
+/// Titles before a name, lower case, without their full stop.
+const TITLES: &[&str] = &[
+    "dr", "prof", "mr", "mrs", "ms", "mx", "sir", "dame", "rev", "dott", "sra", "sr", "mme", "m",
+    "herr", "frau",
+];
+/// Words after a surname that are not it ("Ana Ruiz Jr.").
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv", "phd", "md"];
+/// Words that say a byline names a desk or an agency, not a person
+/// ("Staff Reports", "Associated Press", "Metro Desk"), lower case.
+const NOT_PERSONS: &[&str] = &[
+    "staff",
+    "writer",
+    "writers",
+    "report",
+    "reports",
+    "press",
+    "news",
+    "desk",
+    "editor",
+    "editors",
+    "editorial",
+    "team",
+    "service",
+    "wire",
+    "agency",
+    "bureau",
+    "newsroom",
+    "redaktion",
+    "rédaction",
+    "redacción",
+    "redazione",
+    "redactie",
+    "redaktionen",
+    "agencias",
+    "agences",
+    "admin",
+    "administrator",
+    "contributor",
+    "contributors",
+    "guest",
+    "media",
+];
+/// How many of a block's first words may stand before the writer's name:
+/// a label, a "by" word and a title ("Written by Dr. Ana Ruiz").
+const NAME_AT: usize = 4;
+/// The most words a name may have between its given name and surname
+/// ("Ana María García López").
+const NAME_GAP: usize = 3;
+
+/// A word as names are compared: lower case, without the punctuation
+/// around it or a possessive ("Ruiz's", "Ruiz," and "ruiz" are one).
+fn bare(word: &str) -> String {
+    let w = word
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    match w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
+        Some(stem) => stem.to_string(),
+        None => w,
+    }
+}
+
+/// The persons a feed's author strings name.
+pub(crate) fn writers(authors: &[String]) -> Vec<Writer> {
+    let mut out: Vec<Writer> = Vec::new();
+    for author in authors {
+        // RSS 2.0 prints "address (Name)": the name is in the brackets.
+        let named = match (author.find('('), author.rfind(')')) {
+            (Some(open), Some(close)) if open < close && author[..open].contains('@') => {
+                &author[open + 1..close]
+            }
+            _ => author.as_str(),
+        };
+        // A role after a dash or bar ("Ana Ruiz | Staff Writer").
+        let named = named.split([';', '|', '—', '–', '/']).collect::<Vec<_>>();
+        for part in named {
+            let mut persons = vec![format!(" {} ", part.trim())];
+            for joiner in JOINERS {
+                persons = persons
+                    .iter()
+                    .flat_map(|p| p.split(joiner).map(|s| format!(" {} ", s.trim())))
+                    .collect();
+            }
+            for person in persons.iter().flat_map(|p| p.split(',')) {
+                if let Some(w) = writer(person)
+                    && !out.contains(&w)
+                {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One person's name from a piece of a byline, if it is one: two to five
+/// words of letters, none an address or a desk's word.
+fn writer(person: &str) -> Option<Writer> {
+    let mut words: Vec<String> = person
+        .split_whitespace()
+        .filter(|w| !w.contains('@'))
+        .map(bare)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words
+        .first()
+        .is_some_and(|w| BY_WORDS.contains(&w.as_str()))
+    {
+        words.remove(0);
+    }
+    while words.first().is_some_and(|w| TITLES.contains(&w.as_str())) {
+        words.remove(0);
+    }
+    while words.last().is_some_and(|w| SUFFIXES.contains(&w.as_str())) {
+        words.pop();
+    }
+    let person = (2..=5).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_alphabetic() || "'’-.".contains(c)))
+        && !words.iter().any(|w| NOT_PERSONS.contains(&w.as_str()));
+    if !person {
+        return None;
+    }
+    Some(Writer {
+        given: words.first()?.clone(),
+        surname: words.last()?.clone(),
+    })
+}
+
+/// Whether `text` opens with one of `writers`' names: the surname among its
+/// first words, the given name (or its initial, or a short form of it:
+/// "J.", "Jim" for "James") shortly before it, and before the name only a
+/// label, a "by" word or a title. Returns the writer's index.
+pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize> {
+    if writers.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = text
+        .split_whitespace()
+        .take(NAME_AT + NAME_GAP + 2)
+        .map(bare)
+        .collect();
+    // Where the name may start: after a label ("Author:"), a "by" word or
+    // titles, and nothing else.
+    let mut start = 0;
+    let raw: Vec<&str> = text.split_whitespace().take(NAME_AT).collect();
+    while start < NAME_AT.min(raw.len()) {
+        let w = &words[start];
+        let label = raw[start].ends_with(':');
+        if label || BY_WORDS.contains(&w.as_str()) || TITLES.contains(&w.as_str()) || w == "written"
+        {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    let given = words.get(start)?;
+    writers.iter().position(|wr| {
+        given_fits(given, &wr.given)
+            && words
+                .iter()
+                .skip(start + 1)
+                .take(NAME_GAP + 1)
+                .any(|w| *w == wr.surname)
+    })
+}
+
+/// Whether a block opens a bio of one of the entry's writers: it opens
+/// with the writer's name, is short enough for a bio, and does not report
+/// what someone said (a quote names its speaker, who may share a name).
+/// Returns the writer's index.
+pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]) -> Option<usize> {
+    if words > super::BIO_MAX_WORDS || super::people::REPORTED.iter().any(|r| lower.contains(r)) {
+        return None;
+    }
+    opens_with_writer(text, writers)
+}
+
+/// Whether a block's first name may be the byline's given name: the same,
+/// or with the same initial, an initial on either side ("J. Okafor"), a
+/// short form ("Jim", "Sam" for "Samantha") or a full one ("Samuel" for
+/// "Sam").
+fn given_fits(seen: &str, byline: &str) -> bool {
+    if seen == byline {
+        return true;
+    }
+    let initial = seen.chars().next();
+    initial.is_some()
+        && initial == byline.chars().next()
+        && (seen.chars().count() <= 4
+            || byline.chars().count() == 1
+            || byline.starts_with(seen)
+            || (byline.chars().count() >= 3 && seen.starts_with(byline)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(authors: &[&str]) -> Vec<(String, String)> {
+        let authors: Vec<String> = authors.iter().map(|s| s.to_string()).collect();
+        writers(&authors)
+            .into_iter()
+            .map(|w| (w.given, w.surname))
+            .collect()
+    }
+
+    fn pair(g: &str, s: &str) -> (String, String) {
+        (g.to_string(), s.to_string())
+    }
+
+    #[test]
+    fn bylines_as_feeds_print_them_give_their_persons() {
+        assert_eq!(names(&["Ana Ruiz"]), vec![pair("ana", "ruiz")]);
+        assert_eq!(
+            names(&["aruiz@herald.example (Ana Ruiz)"]),
+            vec![pair("ana", "ruiz")]
+        );
+        assert_eq!(names(&["By ANA RUIZ"]), vec![pair("ana", "ruiz")]);
+        assert_eq!(
+            names(&["Ana Ruiz, Staff Writer"]),
+            vec![pair("ana", "ruiz")]
+        );
+        assert_eq!(
+            names(&["Ana Ruiz and Tom O'Neill"]),
+            vec![pair("ana", "ruiz"), pair("tom", "o'neill")]
+        );
+        assert_eq!(
+            names(&["Dr. Ana María García López Jr."]),
+            vec![pair("ana", "lópez")]
+        );
+        assert_eq!(
+            names(&["Von Jan Berg | Redaktion"]),
+            vec![pair("jan", "berg")]
+        );
+    }
+
+    #[test]
+    fn desks_agencies_addresses_and_single_words_name_no_one() {
+        for byline in [
+            "Associated Press",
+            "Staff Reports",
+            "Reuters",
+            "news@herald.example",
+            "Redaktion",
+            "admin",
+            "The Metro Desk",
+            "",
+        ] {
+            assert_eq!(names(&[byline]), vec![], "{byline}");
+        }
+    }
+
+    #[test]
+    fn a_block_opens_with_the_writer_in_fuller_or_shorter_forms() {
+        let w = writers(&["James Okafor".to_string(), "Ana Ruiz".to_string()]);
+        assert_eq!(
+            opens_with_writer("James Okafor is a reporter.", &w),
+            Some(0)
+        );
+        assert_eq!(
+            opens_with_writer("Dr. James T. Okafor teaches.", &w),
+            Some(0)
+        );
+        assert_eq!(
+            opens_with_writer("Jim Okafor schrijft over ...", &w),
+            Some(0)
+        );
+        assert_eq!(opens_with_writer("J. Okafor", &w), Some(0));
+        assert_eq!(opens_with_writer("Jameson Okafor writes.", &w), Some(0));
+        assert_eq!(opens_with_writer("Author: Ana Ruiz", &w), Some(1));
+        assert_eq!(
+            opens_with_writer("Written by Ana Ruiz, who ...", &w),
+            Some(1)
+        );
+        assert_eq!(
+            opens_with_writer("ANA RUIZ’S new book is out.", &w),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn a_block_that_names_the_writer_later_or_another_person_does_not() {
+        let w = writers(&["Ana Ruiz".to_string()]);
+        for text in [
+            "In an interview with Ana Ruiz, the mayor said the plan was dead.",
+            "The mayor told the Herald's Ana Ruiz that the plan was dead.",
+            "Tom Ruiz is a reporter for the Herald.",
+            "Ana Berg is a reporter for the Herald.",
+            "Ruiz is a reporter for the Herald.",
+        ] {
+            assert_eq!(opens_with_writer(text, &w), None, "{text}");
+        }
+        assert_eq!(opens_with_writer("Ana Ruiz is a reporter.", &[]), None);
+    }
+}
