@@ -37,6 +37,17 @@
 //! paragraphs rather than at the top or the end (a draw only this set
 //! makes). Adding it left the other sets' output byte-identical (checked on
 //! the bench's output); the bench names none of its held-out misses.
+//!
+//! A sixth pass, `Set::Blind6`: bios and update notes 52–63 and their own
+//! mention sentences (in `clean_corpus_blind6.rs`), written blind, and the
+//! first set whose entries carry bylines (`Entry::bylines`, the author
+//! names the feed gives, as feed-rs hands them on), drawn with the entry's
+//! writers: a bio may name its writer otherwise than the byline, a quarter
+//! of the entries have no bio, and some mention sentences name the entry's
+//! own writer. Captions, credits and inline links come from the fourth
+//! pass; update notes sit where each form's site prints them. Every other
+//! set's entries have no bylines and are drawn exactly as before (checked
+//! on the bench's output).
 
 #![allow(dead_code)]
 
@@ -48,6 +59,8 @@ mod blind;
 mod blind4;
 #[path = "clean_corpus_blind5.rs"]
 mod blind5;
+#[path = "clean_corpus_blind6.rs"]
+mod blind6;
 pub use automated::automated_feeds;
 
 /// How many surface forms each kind has in the seen set: 16 in the first
@@ -64,6 +77,8 @@ const BLIND4_FORMS: std::ops::Range<usize> = 32..40;
 /// The fifth pass's forms, of bios and update notes only; its entries take
 /// their captions, credits and inline links from the fourth pass.
 const BLIND5_FORMS: std::ops::Range<usize> = 40..52;
+/// The sixth pass's forms, of bios and update notes only, with bylines.
+const BLIND6_FORMS: std::ops::Range<usize> = 52..64;
 
 /// "the Harbour Times" as a credit line writes it: "The Harbour Times".
 fn title_case(s: &str) -> String {
@@ -85,13 +100,15 @@ pub enum Half {
 /// Which forms an entry's boilerplate takes: forms 0–23 (`Seen`), the
 /// third pass's forms 24–31 (`Blind`) or the fourth pass's 32–39
 /// (`Blind4`), or the fifth pass's bios and update notes 40–51 with the
-/// fourth pass's other kinds (`Blind5`).
+/// fourth pass's other kinds (`Blind5`), or the sixth pass's 52–63 with
+/// bylines (`Blind6`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Set {
     Seen,
     Blind,
     Blind4,
     Blind5,
+    Blind6,
 }
 
 impl Half {
@@ -123,6 +140,9 @@ pub struct Entry {
     /// Of those, the ones that mention a photo, a writer or an update.
     pub mentions: Vec<String>,
     pub placed: Vec<Placed>,
+    /// The author names the feed gives for the entry, as printed (empty in
+    /// every set but the sixth pass's).
+    pub bylines: Vec<String>,
 }
 
 const FIRST: &[&str] = &[
@@ -200,6 +220,8 @@ pub struct Gen {
     rng: fastrand::Rng,
     half: Half,
     set: Set,
+    /// The sixth pass's writers of the entry being drawn.
+    cast: Option<blind6::Cast>,
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -218,6 +240,7 @@ impl Gen {
             rng: fastrand::Rng::with_seed(seed),
             half,
             set,
+            cast: None,
         }
     }
 
@@ -244,7 +267,7 @@ impl Gen {
         match self.set {
             Set::Seen => self.form(n),
             Set::Blind => self.form_in(BLIND_FORMS),
-            Set::Blind4 | Set::Blind5 => self.form_in(BLIND4_FORMS),
+            Set::Blind4 | Set::Blind5 | Set::Blind6 => self.form_in(BLIND4_FORMS),
         }
     }
 
@@ -252,6 +275,7 @@ impl Gen {
     fn bio_or_update_form(&mut self, n: usize) -> usize {
         match self.set {
             Set::Blind5 => self.form_in(BLIND5_FORMS),
+            Set::Blind6 => self.form_in(BLIND6_FORMS),
             _ => self.kind_form(n),
         }
     }
@@ -687,6 +711,7 @@ impl Gen {
             Set::Blind => return self.blind_mention(),
             Set::Blind4 => return self.blind4_mention(),
             Set::Blind5 => return self.blind5_mention(),
+            Set::Blind6 => return self.blind6_mention(),
             Set::Seen => {}
         }
         let name = self.name();
@@ -740,6 +765,13 @@ impl Gen {
     /// One entry of `paras` (real article paragraphs) with boilerplate of
     /// every kind in realistic places and a sentence that mentions them.
     pub fn entry(&mut self, paras: &[&str]) -> Entry {
+        // The sixth pass draws its writers first: its bylines, its bio and
+        // some of its mention sentences name them.
+        let bylines = if self.set == Set::Blind6 {
+            self.blind6_cast()
+        } else {
+            Vec::new()
+        };
         let mut article: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
         let mut mentions = Vec::new();
         // One or two mention sentences inside the body, sometimes last.
@@ -760,28 +792,31 @@ impl Gen {
         // Between paragraphs: captions, credits, inline links; an update
         // note at the top or bottom; a bio box last.
         let mut slots: Vec<Vec<(String, Placed)>> = vec![Vec::new(); article.len() + 1];
-        let between = |g: &mut Gen, n: usize| 1 + g.rng.usize(..n.saturating_sub(1).max(1));
         for _ in 0..self.rng.usize(1..=2) {
-            let at = between(self, article.len());
+            let at = self.between(article.len());
             let c = self.caption();
             slots[at].push(c);
         }
         if self.rng.bool() {
-            let at = between(self, article.len());
+            let at = self.between(article.len());
             let c = self.credit();
             slots[at].push(c);
         }
         for _ in 0..self.rng.usize(1..=2) {
-            let at = between(self, article.len());
+            let at = self.between(article.len());
             let l = self.inline_link();
             slots[at].push(l);
+        }
+        if self.set == Set::Blind6 {
+            self.blind6_notes_and_bios(&mut slots);
+            return assemble(slots, article, mentions, bylines);
         }
         let u = self.update();
         // The fifth pass also puts a third of its update notes between
         // paragraphs (a draw only that set makes, so the others' entries
         // stay as they were).
         if self.set == Set::Blind5 && self.rng.u8(..3) == 0 {
-            let at = between(self, article.len());
+            let at = self.between(article.len());
             slots[at].push(u);
         } else if self.rng.bool() {
             slots[0].push(u);
@@ -790,25 +825,42 @@ impl Gen {
         }
         let b = self.bio();
         slots[article.len()].push(b);
+        assemble(slots, article, mentions, bylines)
+    }
 
-        let mut html = String::from("<div class=\"entry-content\">\n");
-        let mut placed = Vec::new();
-        for (i, slot) in slots.into_iter().enumerate() {
-            for (h, p) in slot {
-                html.push_str(&h);
-                html.push('\n');
-                placed.push(p);
-            }
-            if let Some(p) = article.get(i) {
-                html.push_str(&format!("<p>{}</p>\n", esc(p)));
-            }
+    /// A slot between two of `n` article paragraphs (never before the
+    /// first or after the last, when there are two or more).
+    fn between(&mut self, n: usize) -> usize {
+        1 + self.rng.usize(..n.saturating_sub(1).max(1))
+    }
+}
+
+/// The entry's markup: each slot's blocks before the article paragraph of
+/// the same index, the last slot after them all.
+fn assemble(
+    slots: Vec<Vec<(String, Placed)>>,
+    article: Vec<String>,
+    mentions: Vec<String>,
+    bylines: Vec<String>,
+) -> Entry {
+    let mut html = String::from("<div class=\"entry-content\">\n");
+    let mut placed = Vec::new();
+    for (i, slot) in slots.into_iter().enumerate() {
+        for (h, p) in slot {
+            html.push_str(&h);
+            html.push('\n');
+            placed.push(p);
         }
-        html.push_str("</div>\n");
-        Entry {
-            html,
-            article,
-            mentions,
-            placed,
+        if let Some(p) = article.get(i) {
+            html.push_str(&format!("<p>{}</p>\n", esc(p)));
         }
+    }
+    html.push_str("</div>\n");
+    Entry {
+        html,
+        article,
+        mentions,
+        placed,
+        bylines,
     }
 }
