@@ -39,6 +39,9 @@ const PAIR_SLACK_WORDS: u32 = 3;
 /// most [`TRAILING_LABEL_WORDS`] words, without a sentence's end.
 const TRAILING_LABELS: usize = 3;
 const TRAILING_LABEL_WORDS: u32 = 4;
+/// Or set apart from the article (a network's tagline in italics), of at
+/// most this many words.
+const TRAILING_APART_WORDS: u32 = 60;
 
 /// Labels a caption may open with, before a colon (lower case; "Below,
 /// we analyze …" is the article's).
@@ -65,6 +68,12 @@ const BIO_HEAD_WORDS: u32 = 6;
 /// The longest line that is the entry's writer's name alone, the head of
 /// the writer's box ("Dr. Ana María Ruiz").
 const WRITER_HEAD_WORDS: u32 = 5;
+
+/// The longest note about a change to the story taken by its type and
+/// vocabulary ([`rules::change_note`]), and the longest heading that is
+/// such a note's label.
+const NOTE_MAX_WORDS: u32 = 40;
+const NOTE_HEAD_WORDS: u32 = 2;
 
 /// The longest headline link taken for an inline link by its shape alone.
 const LONE_LINK_MAX_WORDS: u32 = 20;
@@ -105,11 +114,25 @@ pub(crate) struct Block {
     pub protected: bool,
     /// Where the block stands next to images ([`AFTER_IMAGE`], ...).
     pub flags: u8,
+    pub typeset: Typeset,
     /// The element holding the block's first node (0: the entry itself),
     /// and its words: a caption and its credit share a small one.
     pub container: usize,
     pub container_words: u32,
     pub verdict: Option<(String, Strength)>,
+}
+
+/// How a block is set in type: what sets a note or a writer's box apart
+/// from the article's paragraphs in any language.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Typeset {
+    /// All its words are in emphasis (`em`, `i`, `small`, `cite`).
+    pub emphasis: bool,
+    /// All its words are in bold (`strong`, `b`).
+    pub bold: bool,
+    /// The words of the bold part it opens with, when more follows
+    /// ("<strong>Ana Ruiz</strong> er journalist …"); 0 when none.
+    pub lead_bold_words: u8,
 }
 
 /// An image comes right before the block (no text between).
@@ -269,6 +292,62 @@ fn post_attribution(text: &str) -> bool {
         .next()
         .is_some_and(|y| y.len() == 4 && y.bytes().all(|c| c.is_ascii_digit()));
     text.starts_with(['—', '–']) && text.contains("(@") && year
+}
+
+/// Where the article's paragraphs stand: the element and the tag that hold
+/// the most words of its substantial blocks (a long bio in a box of its
+/// own is not where the article is).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct ArticlePlace {
+    container: usize,
+    tag: &'static str,
+}
+
+impl ArticlePlace {
+    fn of(blocks: &[Block]) -> Option<ArticlePlace> {
+        let mut places: Vec<(ArticlePlace, u32)> = Vec::new();
+        let substantial = blocks
+            .iter()
+            .filter(|b| b.verdict.is_none() && b.words >= SUBSTANTIAL_WORDS && !b.link_heavy());
+        for b in substantial {
+            let place = ArticlePlace {
+                container: b.container,
+                tag: b.tag,
+            };
+            match places.iter_mut().find(|(p, _)| *p == place) {
+                Some((_, words)) => *words += b.words,
+                None => places.push((place, b.words)),
+            }
+        }
+        // Of equals, the first: the same answer for the same input.
+        places
+            .iter()
+            .rev()
+            .max_by_key(|(_, words)| *words)
+            .map(|(place, _)| *place)
+    }
+}
+
+/// Whether a block's type sets it apart from the article's paragraphs, as
+/// notes and writers' boxes are in any language: in emphasis or bold, in
+/// brackets, or (`bold_opening`) opening with a bold part.
+fn typeset_apart(b: &Block, text: &str, bold_opening: bool) -> bool {
+    let bracketed = (text.starts_with('[') && text.ends_with(']'))
+        || (text.starts_with('(') && text.ends_with(')'));
+    b.typeset.emphasis
+        || b.typeset.bold
+        || (bold_opening && b.typeset.lead_bold_words > 0)
+        || bracketed
+}
+
+/// [`typeset_apart`] without a bold opening, or in another element than
+/// the article's paragraphs (an `<aside>`, a box of its own). Real pages
+/// wrap their own paragraphs in many elements, so only a note's short,
+/// worded block goes by its place (measured on the outside pages: a bio
+/// by its place took article text).
+fn set_apart(b: &Block, text: &str, article: Option<ArticlePlace>) -> bool {
+    typeset_apart(b, text, false)
+        || article.is_some_and(|a| a.container != b.container || a.tag != b.tag)
 }
 
 /// Whether a block opens with the name of one of the entry's writers.
@@ -573,6 +652,40 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
     }
 
+    // 4b. A note about a change to the story, anywhere, in any wording:
+    // short, set apart from the article's paragraphs (see `set_apart`), and
+    // naming a change with its label, a time or a word for the story. A
+    // bold opening counts only as the note's own label ("<strong>
+    // Rectificatif :</strong> …"), not as a paragraph's lead-in; a heading
+    // only as a label of two words at most ("Clarification"), not a
+    // section's title.
+    let article = ArticlePlace::of(blocks);
+    for b in blocks.iter_mut() {
+        if b.protected || b.verdict.is_some() || b.words > NOTE_MAX_WORDS {
+            continue;
+        }
+        if b.tag.starts_with('h') && b.words > NOTE_HEAD_WORDS {
+            continue;
+        }
+        let text = slice(texts, b.text);
+        let lower = slice(lowers, b.lower);
+        if !rules::change_note(lower) {
+            continue;
+        }
+        let label = || {
+            let n = usize::from(b.typeset.lead_bold_words);
+            let head: String = lower.split(' ').take(n).collect::<Vec<_>>().join(" ");
+            rules::change_note(&head)
+        };
+        let apart = set_apart(b, text, article) || (b.typeset.lead_bold_words > 0 && label());
+        if apart {
+            b.verdict = Some((
+                "update note (set apart, about a change to the story)".into(),
+                Strength::Soft,
+            ));
+        }
+    }
+
     // 5. Short blocks at the edges of the article.
     let (first, last) = core(blocks);
     if first <= last {
@@ -612,7 +725,12 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // A block that opens with the name of one of the entry's own writers
     // (as its feed names them) starts a bio in any language and wording: an
     // article does not name its own writer so. Co-writers' boxes are all
-    // the entry's.
+    // the entry's. Without a byline, a block whose type sets it apart from
+    // the article's paragraphs (see `typeset_apart`) that opens with a
+    // person's name and says more is a bio in any language ("<em>Ana Ruiz
+    // est maîtresse de conférences …</em>"); such lines after a box (a
+    // network's tagline) are the box's. Only type counts here: a writer's
+    // name opening a plain paragraph may be news about the writer.
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
     let mut writer_box = false;
@@ -634,10 +752,21 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
         let lower = lower_of(texts, lowers, b);
         let lower = lower.as_ref();
-        if rules::writer_bio(slice(texts, b.text), lower, b.words, cx.writers).is_some() {
+        let text = slice(texts, b.text);
+        let apart = typeset_apart(b, text, true);
+        let named = || {
+            cx.builtin.bio_start(text, lower, b.words).or_else(|| {
+                let unreported = !rules::reported(lower);
+                apart
+                    .then(|| rules::named_lead(text, b.typeset.lead_bold_words))
+                    .flatten()
+                    .filter(|_| unreported)
+            })
+        };
+        if rules::writer_bio(text, lower, b.words, cx.writers, apart).is_some() {
             writer_box = true;
             bio_from = Some(i);
-        } else if let Some(name) = cx.builtin.bio_start(slice(texts, b.text), lower, b.words) {
+        } else if let Some(name) = named() {
             if subject.is_some_and(|s| s != name) {
                 break;
             }
@@ -654,8 +783,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         } else if subject.is_none()
             && !writer_box
             && trailing < TRAILING_LABELS
-            && b.words <= TRAILING_LABEL_WORDS
-            && !slice(texts, b.text).ends_with(['.', '!', '?'])
+            && ((b.words <= TRAILING_LABEL_WORDS && !text.ends_with(['.', '!', '?']))
+                || (apart && b.words <= TRAILING_APART_WORDS))
         {
             trailing += 1;
         } else {

@@ -122,22 +122,53 @@ fn segment_into(
     flush(arena, &mut run, "", in_caption, builtin, out, scratch);
 }
 
-/// Whether all the words of a block are in emphasis elements: its run's
-/// nodes (or a lone block element's children) are such elements and blank
-/// text.
-fn emphasised(arena: &Arena, first: usize, last: usize) -> bool {
+/// How a block is set in type, from its parts (its run's nodes, or a lone
+/// block element's children, that hold words): all in emphasis (`em`, `i`,
+/// `small`, `cite`), all in bold, or opening with a bold part (a name in
+/// bold, a label). One emphasis around it all is looked into for a bold
+/// opening ("<em><strong>Ana Ruiz</strong> writes …</em>").
+fn typeset(arena: &Arena, first: usize, last: usize) -> Typeset {
     let lone_block = first == last && arena.nodes.get(first).is_some_and(|n| n.block);
-    let emphasis = |i: usize| {
-        arena.nodes.get(i).is_none_or(|n| match &n.kind {
-            _ if n.removed || n.words == 0 => true,
-            Kind::Element { tag, .. } => matches!(*tag, "em" | "i" | "small" | "cite"),
-            _ => false,
-        })
-    };
-    if lone_block {
-        arena.children(first).all(emphasis)
+    let parts: Vec<usize> = if lone_block {
+        arena.children(first).collect()
     } else {
-        arena.run(first, last).all(emphasis)
+        arena.run(first, last).collect()
+    };
+    let with_words = |i: &usize| {
+        arena
+            .nodes
+            .get(*i)
+            .is_some_and(|n| !n.removed && n.words > 0)
+    };
+    let tag_of = |i: usize| match arena.nodes.get(i).map(|n| &n.kind) {
+        Some(Kind::Element { tag, .. }) => *tag,
+        _ => "",
+    };
+    let worded: Vec<usize> = parts.into_iter().filter(with_words).collect();
+    let all =
+        |tags: &[&str]| !worded.is_empty() && worded.iter().all(|&i| tags.contains(&tag_of(i)));
+    let emphasis = all(&["em", "i", "small", "cite"]);
+    let bold = all(&["strong", "b"]);
+    // The bold part that opens it, here or inside one emphasis around all.
+    let inner: Vec<usize>;
+    let opening = match worded.as_slice() {
+        [only] if emphasis => {
+            inner = arena.children(*only).filter(with_words).collect();
+            inner.as_slice()
+        }
+        parts => parts,
+    };
+    let lead_bold_words = match opening {
+        [head, _, ..] if matches!(tag_of(*head), "strong" | "b") => arena
+            .nodes
+            .get(*head)
+            .map_or(0, |n| u8::try_from(n.words).unwrap_or(u8::MAX)),
+        _ => 0,
+    };
+    Typeset {
+        emphasis,
+        bold,
+        lead_bold_words,
     }
 }
 
@@ -198,7 +229,8 @@ fn flush(
     if image {
         flags |= WITH_IMAGE;
     }
-    if words <= CAPTION_MAX_WORDS && emphasised(arena, first, last) {
+    let typeset = typeset(arena, first, last);
+    if words <= CAPTION_MAX_WORDS && typeset.emphasis {
         flags |= EMPHASISED;
     }
     // `gather` collapsed the whitespace to single spaces and never starts
@@ -244,6 +276,7 @@ fn flush(
         exact,
         protected: false,
         flags,
+        typeset,
         container,
         container_words,
         verdict: None,

@@ -163,6 +163,11 @@ fn writer(person: &str) -> Option<Writer> {
 /// "J.", "Jim" for "James") shortly before it, and before the name only a
 /// label, a "by" word or a title. Returns the writer's index.
 pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize> {
+    writer_at(text, writers).map(|(writer, _)| writer)
+}
+
+/// [`opens_with_writer`], and the index of the word that ends the name.
+fn writer_at(text: &str, writers: &[Writer]) -> Option<(usize, usize)> {
     if writers.is_empty() {
         return None;
     }
@@ -186,25 +191,39 @@ pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize>
         }
     }
     let given = words.get(start)?;
-    writers.iter().position(|wr| {
-        given_fits(given, &wr.given)
-            && words
-                .iter()
-                .skip(start + 1)
-                .take(NAME_GAP + 1)
-                .any(|w| *w == wr.surname)
+    writers.iter().enumerate().find_map(|(i, wr)| {
+        if !given_fits(given, &wr.given) {
+            return None;
+        }
+        let surname = words
+            .iter()
+            .enumerate()
+            .skip(start + 1)
+            .take(NAME_GAP + 1)
+            .find(|(_, w)| **w == wr.surname)?;
+        Some((i, surname.0))
     })
 }
 
 /// Whether a block opens a bio of one of the entry's writers: it opens
 /// with the writer's name, is short enough for a bio, and does not report
 /// what someone said (a quote names its speaker, who may share a name).
-/// Returns the writer's index.
-pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]) -> Option<usize> {
-    if words > super::BIO_MAX_WORDS || super::people::REPORTED.iter().any(|r| lower.contains(r)) {
+/// In the article's own type (not `set_apart`), a clause after the name
+/// makes it news about the writer ("Ana Ruiz, who was covering the march,
+/// was pushed …"), unless the phrase rules read it as a bio. Returns the
+/// writer's index.
+pub(crate) fn writer_bio(
+    text: &str,
+    lower: &str,
+    words: u32,
+    writers: &[Writer],
+    set_apart: bool,
+) -> Option<usize> {
+    if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
         return None;
     }
-    opens_with_writer(text, writers)
+    let (writer, _) = writer_at(text, writers)?;
+    set_apart.then_some(writer)
 }
 
 /// Whether a block's first name may be the byline's given name: the same,

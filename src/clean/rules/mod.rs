@@ -12,11 +12,13 @@
 //! judges elements (class/id tokens, hidden elements, tracking images,
 //! URLs); [`people`] holds what tells an author's bio and a photo credit
 //! (names, agencies) by their words; [`byline`] reads the entry's writers
-//! from its feed and finds a block that opens with one's name. The tests
+//! from its feed and finds a block that opens with one's name; [`notes`]
+//! knows the vocabulary of notes about a change to the story. The tests
 //! are in `tests.rs`.
 
 mod byline;
 mod markup;
+mod notes;
 mod people;
 #[cfg(test)]
 mod tests;
@@ -31,8 +33,9 @@ use super::CleanError;
 use super::dom;
 pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writers};
 pub(crate) use markup::*;
+pub(crate) use notes::change_note;
 use people::*;
-pub(crate) use people::{BIO_MAX_WORDS, bio_head};
+pub(crate) use people::{BIO_MAX_WORDS, bio_head, named_lead, reported};
 pub(crate) use text::*;
 
 /// Blocks longer than this are article text as far as phrase rules go: the

@@ -21,8 +21,10 @@ pub(crate) const BIO_MAX_WORDS: u32 = 100;
 /// subpoenaed" is news about a reporter). A bio may also name its subject
 /// after a descriptor that ends with the trade ("Pulitzer Prize-winning
 /// journalist Ana Ruiz writes …"); then too the bio's words must follow the
-/// name ("Former reporter Ana Ruiz was arrested in Texas" is news).
-pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed|reported)\b";
+/// name ("Former reporter Ana Ruiz was arrested in Texas" is news). "Was"
+/// says a bio only before what the person was ("was a reporter at …", "was
+/// born in …"): "Ana Ruiz was detained while covering the protest" is news.
+pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:? )?(?P<descriptor>(?:[\p{L}\-]+ ){0,3}(?i:journalist|reporter|writer|columnist|correspondent|editor|photographer|critic) )?(?:(?:Dr|Mr|Ms|Mrs|Prof)\.? )?(?P<name>\p{Lu}[\p{L}'’.\-]*(?: \p{Lu}[\p{L}'’.\-]*){0,3})(?: \([^()]{1,40}\))?(?P<clause>, (?:a|an|the|our|who|whose|formerly|previously|now)\b[^,]{1,80},|,)? (?:now |also )?(?:is|was (?:a|an|the|previously|formerly|born)|has been|has|joined|covers|covered|reports|writes|wrote|edits|previously|spent|began|started|leads|lives|holds|graduated|came|contributed|reported)\b";
 /// The start of an author's bio in the other languages feeds are most
 /// often written in: a name, the verb "to be" and the trade ("Ana Ruiz es
 /// periodista y …", "Anna Bianchi è giornalista professionista dal 2004",
@@ -67,7 +69,7 @@ pub(super) const BIO_BEAT: &str =
 /// A sentence that reports what someone said is news about the person, not
 /// the person's own bio ("Ana Ruiz is a correspondent for a radio station
 /// and was held at the border for six hours, the station said").
-pub(super) const REPORTED: &[&str] = &[
+const REPORTED: &[&str] = &[
     " said",
     " says",
     " told ",
@@ -164,7 +166,7 @@ impl Builtin {
             return Some("");
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
-        if NOT_NAMES.contains(&first) || REPORTED.iter().any(|r| lower.contains(r)) {
+        if NOT_NAMES.contains(&first) || reported(lower) {
             return None;
         }
         let Some(found) = self.bio_name.captures(text) else {
@@ -231,6 +233,85 @@ impl Builtin {
         let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
         AGENCIES.contains(&line) || self.name_credit.is_match(text)
     }
+}
+
+/// Whether a block reports what someone said ("… the station said").
+pub(crate) fn reported(lower: &str) -> bool {
+    REPORTED.iter().any(|r| lower.contains(r))
+}
+
+/// Little words inside a name ("Ana de la Cruz", "Jan van Berg").
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "di", "do", "dos", "das", "del", "della", "van", "von", "der", "den", "ten", "ter",
+    "le", "la", "du", "bin", "al", "el",
+];
+/// Capitalised words that open a sentence but no name in the other
+/// languages feeds are most often written in (articles, pronouns, a
+/// greeting).
+const NOT_NAMES_OTHER: &[&str] = &[
+    "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einer", "Alle", "Vielen", "Le", "La",
+    "Les", "Un", "Une", "El", "Los", "Las", "Una", "Il", "Lo", "Gli", "Uno", "De", "Het", "Een",
+    "O", "Os", "As", "Um", "Uma", "Ich", "Wir", "Sie", "Er", "Es", "Je", "Nous", "Yo", "Io", "Ik",
+];
+/// Titles before a name.
+const NAME_TITLES: &[&str] = &["Dr.", "Dr", "Prof.", "Prof", "Mr.", "Ms.", "Mrs."];
+/// The most capitalised words of a name.
+const NAME_MAX_WORDS: usize = 4;
+
+/// The person's name a block opens with, when more is said after it: two
+/// to four capitalised words (after a title), ended by a lower-case word,
+/// a comma, or the end of the block's bold opening part ("<strong>Ana
+/// Ruiz</strong> er journalist …", "Ana Ruiz est maîtresse de conférences
+/// …"; not a colon, a speaker's label), in any language, in a sentence (ending with its full stop: a
+/// score line, "Merritt Island d. Titusville", is none). Only a block set
+/// apart at the end of an entry makes that a bio: an article's last
+/// paragraph may well open with someone's name. `text` has its whitespace
+/// collapsed.
+pub(crate) fn named_lead(text: &str, lead_bold_words: u8) -> Option<&str> {
+    let capital = |w: &str| w.starts_with(char::is_uppercase) && w.chars().any(char::is_lowercase);
+    if !text.ends_with('.') {
+        return None;
+    }
+    let bold = usize::from(lead_bold_words);
+    let (mut start, mut end, mut names) = (None, 0, 0);
+    let mut offset = 0;
+    for (i, raw) in text.split(' ').enumerate() {
+        let at = offset;
+        offset += raw.len() + 1;
+        let word = raw.trim_end_matches([',', ':']);
+        if i == 0 && NAME_TITLES.contains(&word) {
+            continue;
+        }
+        if capital(word) {
+            if names == 0 && (NOT_NAMES.contains(&word) || NOT_NAMES_OTHER.contains(&word)) {
+                return None;
+            }
+            start.get_or_insert(at);
+            names += 1;
+            end = at + word.len();
+            if names > NAME_MAX_WORDS {
+                return None;
+            }
+            if raw.contains(':') {
+                // A speaker's label before a quote ("Sportdirektor Bruno
+                // Hübner: „Ich …"), not a bio.
+                return None;
+            }
+            if word.len() < raw.len() {
+                // "Ana Ruiz, …": the name ends here.
+                return (names >= 2).then(|| text.get(start?..end)).flatten();
+            }
+        } else if names > 0 && NAME_PARTICLES.contains(&word) {
+            continue;
+        } else {
+            let bold_ends = bold > 0 && i == bold;
+            let said = bold_ends || word.starts_with(char::is_lowercase);
+            return (said && names >= 2)
+                .then(|| text.get(start?..end))
+                .flatten();
+        }
+    }
+    None
 }
 
 /// Whether a short line ends with a picture agency after a separator
