@@ -669,6 +669,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
         let text = slice(texts, b.text);
         let lower = slice(lowers, b.lower);
+        // The cheap test first: most blocks are the article's own.
+        let placed_apart = set_apart(b, text, article);
+        if !placed_apart && b.typeset.lead_bold_words == 0 {
+            continue;
+        }
         if !rules::change_note(lower) {
             continue;
         }
@@ -677,7 +682,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             let head: String = lower.split(' ').take(n).collect::<Vec<_>>().join(" ");
             rules::change_note(&head)
         };
-        let apart = set_apart(b, text, article) || (b.typeset.lead_bold_words > 0 && label());
+        let apart = placed_apart || label();
         if apart {
             b.verdict = Some((
                 "update note (set apart, about a change to the story)".into(),

@@ -129,39 +129,27 @@ fn segment_into(
 /// opening ("<em><strong>Ana Ruiz</strong> writes …</em>").
 fn typeset(arena: &Arena, first: usize, last: usize) -> Typeset {
     let lone_block = first == last && arena.nodes.get(first).is_some_and(|n| n.block);
-    let parts: Vec<usize> = if lone_block {
-        arena.children(first).collect()
+    // One pass, no allocation: this runs for every block.
+    let (mut children, mut run);
+    let parts: &mut dyn Iterator<Item = usize> = if lone_block {
+        children = arena.children(first);
+        &mut children
     } else {
-        arena.run(first, last).collect()
+        run = arena.run(first, last);
+        &mut run
     };
-    let with_words = |i: &usize| {
-        arena
-            .nodes
-            .get(*i)
-            .is_some_and(|n| !n.removed && n.words > 0)
-    };
-    let tag_of = |i: usize| match arena.nodes.get(i).map(|n| &n.kind) {
-        Some(Kind::Element { tag, .. }) => *tag,
-        _ => "",
-    };
-    let worded: Vec<usize> = parts.into_iter().filter(with_words).collect();
-    let all =
-        |tags: &[&str]| !worded.is_empty() && worded.iter().all(|&i| tags.contains(&tag_of(i)));
-    let emphasis = all(&["em", "i", "small", "cite"]);
-    let bold = all(&["strong", "b"]);
+    let parts = Parts::of(arena, parts);
+    let emphasis = parts.count > 0 && parts.all_emphasis;
+    let bold = parts.count > 0 && parts.all_bold;
     // The bold part that opens it, here or inside one emphasis around all.
-    let inner: Vec<usize>;
-    let opening = match worded.as_slice() {
-        [only] if emphasis => {
-            inner = arena.children(*only).filter(with_words).collect();
-            inner.as_slice()
-        }
-        parts => parts,
+    let opening = match parts.first {
+        Some(only) if parts.count == 1 && emphasis => Parts::of(arena, &mut arena.children(only)),
+        _ => parts,
     };
-    let lead_bold_words = match opening {
-        [head, _, ..] if matches!(tag_of(*head), "strong" | "b") => arena
+    let lead_bold_words = match opening.first {
+        Some(head) if opening.count > 1 && matches!(tag_of(arena, head), "strong" | "b") => arena
             .nodes
-            .get(*head)
+            .get(head)
             .map_or(0, |n| u8::try_from(n.words).unwrap_or(u8::MAX)),
         _ => 0,
     };
@@ -169,6 +157,48 @@ fn typeset(arena: &Arena, first: usize, last: usize) -> Typeset {
         emphasis,
         bold,
         lead_bold_words,
+    }
+}
+
+/// What [`typeset`] needs of a block's parts that hold words.
+#[derive(Clone, Copy)]
+struct Parts {
+    count: usize,
+    first: Option<usize>,
+    all_emphasis: bool,
+    all_bold: bool,
+}
+
+impl Parts {
+    fn of(arena: &Arena, nodes: &mut dyn Iterator<Item = usize>) -> Parts {
+        let mut parts = Parts {
+            count: 0,
+            first: None,
+            all_emphasis: true,
+            all_bold: true,
+        };
+        let worded = |i: usize| {
+            arena
+                .nodes
+                .get(i)
+                .is_some_and(|n| !n.removed && n.words > 0)
+        };
+        for i in nodes.filter(|&i| worded(i)) {
+            parts.count += 1;
+            parts.first.get_or_insert(i);
+            let tag = tag_of(arena, i);
+            parts.all_emphasis &= matches!(tag, "em" | "i" | "small" | "cite");
+            parts.all_bold &= matches!(tag, "strong" | "b");
+        }
+        parts
+    }
+}
+
+/// A node's tag, or `""` for text.
+fn tag_of(arena: &Arena, i: usize) -> &'static str {
+    match arena.nodes.get(i).map(|n| &n.kind) {
+        Some(Kind::Element { tag, .. }) => tag,
+        _ => "",
     }
 }
 
