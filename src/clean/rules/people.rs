@@ -268,7 +268,14 @@ const NAME_MAX_WORDS: usize = 4;
 /// paragraph may well open with someone's name. `text` has its whitespace
 /// collapsed.
 pub(crate) fn named_lead(text: &str, lead_bold_words: u8) -> Option<&str> {
-    let capital = |w: &str| w.starts_with(char::is_uppercase) && w.chars().any(char::is_lowercase);
+    // A capitalised word, or an initial ("Robert J. Lindqvist").
+    let capital = |w: &str| {
+        let mut chars = w.chars();
+        let initial = chars.next().is_some_and(char::is_uppercase)
+            && chars.next() == Some('.')
+            && chars.next().is_none();
+        initial || (w.starts_with(char::is_uppercase) && w.chars().any(char::is_lowercase))
+    };
     if !text.ends_with('.') {
         return None;
     }
