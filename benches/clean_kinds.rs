@@ -16,7 +16,9 @@
 //! how many forms were missed, never which, nor the lost sentences. So is
 //! the sixth pass (bios and update notes 52–63, blind, whose entries also
 //! carry the feed's bylines), run twice: with the bylines given to the
-//! cleaner, as the daemon gives them, and withheld.
+//! cleaner, as the daemon gives them, and withheld; and the seventh pass
+//! (bios and update notes 64–75, blind, with bylines, and article text set
+//! apart by its type as articles set it), run the same two ways.
 //! Prints, per half, the share of each kind removed, the article paragraphs
 //! kept (all, and the mention sentences), the reasons given, and the forms
 //! missed.
@@ -92,6 +94,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         Set::Blind4 => clean_corpus::Gen::with_set(4139 + half as u64, half, set),
         Set::Blind5 => clean_corpus::Gen::with_set(5251 + half as u64, half, set),
         Set::Blind6 => clean_corpus::Gen::with_set(6263 + half as u64, half, set),
+        Set::Blind7 => clean_corpus::Gen::with_set(7275 + half as u64, half, set),
     };
     let mut entries = Vec::new();
     for body in bodies {
@@ -126,14 +129,15 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let (mut kept, mut paras, mut m_kept, mut m_all) = (0, 0, 0, 0);
     let mut lost = Vec::new();
     let mut lost_to_new = 0;
-    // The fifth and sixth passes' held-out halves stay blind: their misses
+    // The fifth to seventh passes' held-out halves stay blind: their misses
     // are counted, never shown (no form numbers, markup or lost sentences).
-    let blind = half == Half::Held && matches!(set, Set::Blind5 | Set::Blind6);
+    let blind = half == Half::Held && matches!(set, Set::Blind5 | Set::Blind6 | Set::Blind7);
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
         let text = collapse(&out.text);
-        // The sixth pass's context lines say what the feed gave as bylines.
-        let bylines = if set == Set::Blind6 {
+        // The sixth and seventh passes' context lines say what the feed
+        // gave as bylines.
+        let bylines = if matches!(set, Set::Blind6 | Set::Blind7) {
             format!(" (bylines {:?})", e.bylines)
         } else {
             String::new()
@@ -206,10 +210,16 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         (Half::Held, Set::Blind6) => {
             "held-out forms (odd), 52-63 (blind, sixth pass, with bylines)"
         }
+        (Half::Dev, Set::Blind7) => {
+            "dev forms (even), 64-75 (with bylines and set-apart article text)"
+        }
+        (Half::Held, Set::Blind7) => {
+            "held-out forms (odd), 64-75 (blind, seventh pass, with bylines and set-apart article text)"
+        }
     };
     let given = match (set, bylines) {
-        (Set::Blind6, true) => ", the bylines given to the cleaner",
-        (Set::Blind6, false) => ", the bylines withheld",
+        (Set::Blind6 | Set::Blind7, true) => ", the bylines given to the cleaner",
+        (Set::Blind6 | Set::Blind7, false) => ", the bylines withheld",
         _ => "",
     };
     println!("{name}{given}: {} entries", entries.len());
@@ -300,5 +310,9 @@ fn main() {
     }
     run_half(Half::Dev, Set::Blind6, &bodies, &cleaner, false);
     run_half(Half::Held, Set::Blind6, &bodies, &cleaner, false);
+    for bylines in [true, false] {
+        run_half(Half::Dev, Set::Blind7, &bodies, &cleaner, bylines);
+        run_half(Half::Held, Set::Blind7, &bodies, &cleaner, bylines);
+    }
     automated(&cleaner);
 }

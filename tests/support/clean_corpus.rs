@@ -48,6 +48,16 @@
 //! pass; update notes sit where each form's site prints them. Every other
 //! set's entries have no bylines and are drawn exactly as before (checked
 //! on the bench's output).
+//!
+//! A seventh pass, `Set::Blind7`: bios and update notes 64–75 with bylines
+//! (in `clean_corpus_blind7.rs`), written blind, in English and languages
+//! new to the corpus, and the first set whose article sentences
+//! carry their own markup and place: text set apart as articles set it (a
+//! standfirst, a bold lead-in, a Q&A speaker, a blockquote, an aside, a
+//! closing line), which a cleaner could mistake for a bio or a note.
+//! Captions, credits and inline links come from the fourth pass. Every
+//! other set's entries are drawn exactly as before (checked on the bench's
+//! output).
 
 #![allow(dead_code)]
 
@@ -61,6 +71,8 @@ mod blind4;
 mod blind5;
 #[path = "clean_corpus_blind6.rs"]
 mod blind6;
+#[path = "clean_corpus_blind7.rs"]
+mod blind7;
 pub use automated::automated_feeds;
 
 /// How many surface forms each kind has in the seen set: 16 in the first
@@ -79,6 +91,9 @@ const BLIND4_FORMS: std::ops::Range<usize> = 32..40;
 const BLIND5_FORMS: std::ops::Range<usize> = 40..52;
 /// The sixth pass's forms, of bios and update notes only, with bylines.
 const BLIND6_FORMS: std::ops::Range<usize> = 52..64;
+/// The seventh pass's forms, of bios and update notes only, with bylines
+/// and article text in its own markup.
+const BLIND7_FORMS: std::ops::Range<usize> = 64..76;
 
 /// "the Harbour Times" as a credit line writes it: "The Harbour Times".
 fn title_case(s: &str) -> String {
@@ -101,7 +116,7 @@ pub enum Half {
 /// third pass's forms 24–31 (`Blind`) or the fourth pass's 32–39
 /// (`Blind4`), or the fifth pass's bios and update notes 40–51 with the
 /// fourth pass's other kinds (`Blind5`), or the sixth pass's 52–63 with
-/// bylines (`Blind6`).
+/// bylines (`Blind6`), or the seventh pass's 64–75 (`Blind7`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Set {
     Seen,
@@ -109,6 +124,7 @@ pub enum Set {
     Blind4,
     Blind5,
     Blind6,
+    Blind7,
 }
 
 impl Half {
@@ -222,6 +238,8 @@ pub struct Gen {
     set: Set,
     /// The sixth pass's writers of the entry being drawn.
     cast: Option<blind6::Cast>,
+    /// The seventh pass's writers of the entry being drawn.
+    cast7: Option<blind7::Cast>,
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -241,6 +259,7 @@ impl Gen {
             half,
             set,
             cast: None,
+            cast7: None,
         }
     }
 
@@ -267,7 +286,7 @@ impl Gen {
         match self.set {
             Set::Seen => self.form(n),
             Set::Blind => self.form_in(BLIND_FORMS),
-            Set::Blind4 | Set::Blind5 | Set::Blind6 => self.form_in(BLIND4_FORMS),
+            Set::Blind4 | Set::Blind5 | Set::Blind6 | Set::Blind7 => self.form_in(BLIND4_FORMS),
         }
     }
 
@@ -276,6 +295,7 @@ impl Gen {
         match self.set {
             Set::Blind5 => self.form_in(BLIND5_FORMS),
             Set::Blind6 => self.form_in(BLIND6_FORMS),
+            Set::Blind7 => self.form_in(BLIND7_FORMS),
             _ => self.kind_form(n),
         }
     }
@@ -292,7 +312,7 @@ impl Gen {
 
     /// One of `forms` (mention sentences) of this half: even indexes for
     /// the dev half, odd for held out.
-    fn sentence_of_half<const N: usize>(&mut self, forms: [String; N]) -> String {
+    fn sentence_of_half<T: Clone, const N: usize>(&mut self, forms: [T; N]) -> T {
         let start = usize::from(self.half == Half::Held);
         let i = start + 2 * self.rng.usize(..N / 2);
         forms[i].clone()
@@ -712,6 +732,7 @@ impl Gen {
             Set::Blind4 => return self.blind4_mention(),
             Set::Blind5 => return self.blind5_mention(),
             Set::Blind6 => return self.blind6_mention(),
+            Set::Blind7 => return self.blind7_mention().text,
             Set::Seen => {}
         }
         let name = self.name();
@@ -762,32 +783,63 @@ impl Gen {
         forms[self.rng.usize(..forms.len())].clone()
     }
 
+    /// An article paragraph that mentions a photo, a writer or an update,
+    /// with its markup and where it goes: the seventh pass gives each its
+    /// own, the others a plain paragraph anywhere.
+    fn mention_in_markup(&mut self) -> blind7::Mention {
+        if self.set == Set::Blind7 {
+            return self.blind7_mention();
+        }
+        let text = self.mention();
+        blind7::Mention {
+            html: format!("<p>{}</p>", esc(&text)),
+            text,
+            place: blind7::MentionPlace::Anywhere,
+        }
+    }
+
     /// One entry of `paras` (real article paragraphs) with boilerplate of
     /// every kind in realistic places and a sentence that mentions them.
     pub fn entry(&mut self, paras: &[&str]) -> Entry {
         // The sixth pass draws its writers first: its bylines, its bio and
         // some of its mention sentences name them.
-        let bylines = if self.set == Set::Blind6 {
-            self.blind6_cast()
-        } else {
-            Vec::new()
+        let bylines = match self.set {
+            Set::Blind6 => self.blind6_cast(),
+            Set::Blind7 => self.blind7_cast(),
+            _ => Vec::new(),
         };
         let mut article: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+        let mut article_html: Vec<String> = article
+            .iter()
+            .map(|p| format!("<p>{}</p>", esc(p)))
+            .collect();
         let mut mentions = Vec::new();
+        // Paragraphs that must stay last (a column's closing line).
+        let mut last_ones = 0;
         // One or two mention sentences inside the body, sometimes last.
         for _ in 0..self.rng.usize(1..=2) {
-            let m = self.mention();
+            let blind7::Mention { text, html, place } = self.mention_in_markup();
             // An article does not say the same sentence twice.
-            if mentions.contains(&m) {
+            if mentions.contains(&text) {
                 continue;
             }
-            let at = if self.rng.u8(..5) == 0 {
-                article.len()
-            } else {
-                self.rng.usize(1..=article.len().max(1))
+            let closing = matches!(place, blind7::MentionPlace::End);
+            let at = match place {
+                blind7::MentionPlace::Top => 0,
+                blind7::MentionPlace::End => article.len(),
+                blind7::MentionPlace::Anywhere if self.rng.u8(..5) == 0 => article.len(),
+                blind7::MentionPlace::Anywhere => self.rng.usize(1..=article.len().max(1)),
             };
-            article.insert(at.min(article.len()), m.clone());
-            mentions.push(m);
+            // Nothing but another closing paragraph goes after one.
+            let at = if closing {
+                last_ones += 1;
+                at
+            } else {
+                at.min(article.len() - last_ones)
+            };
+            article.insert(at, text.clone());
+            article_html.insert(at, html);
+            mentions.push(text);
         }
         // Between paragraphs: captions, credits, inline links; an update
         // note at the top or bottom; a bio box last.
@@ -807,9 +859,13 @@ impl Gen {
             let l = self.inline_link();
             slots[at].push(l);
         }
-        if self.set == Set::Blind6 {
-            self.blind6_notes_and_bios(&mut slots);
-            return assemble(slots, article, mentions, bylines);
+        match self.set {
+            Set::Blind6 => self.blind6_notes_and_bios(&mut slots),
+            Set::Blind7 => self.blind7_notes_and_bios(&mut slots),
+            _ => {}
+        }
+        if matches!(self.set, Set::Blind6 | Set::Blind7) {
+            return assemble(slots, article, article_html, mentions, bylines);
         }
         let u = self.update();
         // The fifth pass also puts a third of its update notes between
@@ -825,7 +881,7 @@ impl Gen {
         }
         let b = self.bio();
         slots[article.len()].push(b);
-        assemble(slots, article, mentions, bylines)
+        assemble(slots, article, article_html, mentions, bylines)
     }
 
     /// A slot between two of `n` article paragraphs (never before the
@@ -840,6 +896,7 @@ impl Gen {
 fn assemble(
     slots: Vec<Vec<(String, Placed)>>,
     article: Vec<String>,
+    article_html: Vec<String>,
     mentions: Vec<String>,
     bylines: Vec<String>,
 ) -> Entry {
@@ -851,8 +908,9 @@ fn assemble(
             html.push('\n');
             placed.push(p);
         }
-        if let Some(p) = article.get(i) {
-            html.push_str(&format!("<p>{}</p>\n", esc(p)));
+        if let Some(p) = article_html.get(i) {
+            html.push_str(p);
+            html.push('\n');
         }
     }
     html.push_str("</div>\n");

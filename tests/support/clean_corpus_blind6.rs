@@ -240,7 +240,7 @@ const NEWSROOMS: &[&str] = &[
 const PLACES: &[&str] = &["Dayton", "Yakima", "Joplin", "Lowell", "Macon", "Bemidji"];
 
 impl Gen {
-    fn weighted<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
+    pub(super) fn weighted<T: Copy>(&mut self, xs: &[(T, u32)]) -> T {
         let total: u32 = xs.iter().map(|(_, w)| w).sum();
         let mut at = self.rng.u32(..total);
         for &(x, w) in xs {
@@ -650,8 +650,22 @@ impl Gen {
         let form = self.form_in(super::BLIND6_FORMS);
         let (html, probe, place) = self.blind6_update(form);
         let note = (html, Placed::new("update", form, probe));
+        let after_bio = self.place_note(slots, note, place);
+        let bios = self.blind6_bios();
         let end = slots.len() - 1;
-        let mut after_bio = None;
+        slots[end].extend(bios);
+        slots[end].extend(after_bio);
+    }
+
+    /// Puts `note` in its slot, or hands it back when it goes after the
+    /// bio boxes, which are drawn after it.
+    pub(super) fn place_note(
+        &mut self,
+        slots: &mut [Vec<(String, Placed)>],
+        note: (String, Placed),
+        place: NotePlace,
+    ) -> Option<(String, Placed)> {
+        let end = slots.len() - 1;
         match place {
             NotePlace::Top => slots[0].push(note),
             NotePlace::Between => {
@@ -659,11 +673,9 @@ impl Gen {
                 slots[at].push(note);
             }
             NotePlace::End => slots[end].push(note),
-            NotePlace::AfterBio => after_bio = Some(note),
+            NotePlace::AfterBio => return Some(note),
         }
-        let bios = self.blind6_bios();
-        slots[end].extend(bios);
-        slots[end].extend(after_bio);
+        None
     }
 
     /// Update-note markup of sixth-pass form `form` (52–63), its probe
