@@ -74,6 +74,10 @@ const WRITER_HEAD_WORDS: u32 = 5;
 /// such a note's label.
 const NOTE_MAX_WORDS: u32 = 40;
 const NOTE_HEAD_WORDS: u32 = 2;
+/// The longest label that heads the note under it ("Nota de la redacció"),
+/// and the longest note it heads.
+const NOTE_LABEL_WORDS: u32 = 4;
+const NOTE_BODY_WORDS: u32 = 80;
 
 /// The longest headline link taken for an inline link by its shape alone.
 const LONE_LINK_MAX_WORDS: u32 = 20;
@@ -183,12 +187,16 @@ pub(crate) struct Blocks {
 
 impl Blocks {
     /// Text was removed by its class while segmenting. Right after an
-    /// image, it was that image's caption, so the next block is not beside
-    /// the image; before one (or in its run), it is the next image's.
+    /// image, it was that image's caption, so neither the next block nor the
+    /// one above the image is beside it as its caption; before one (or in
+    /// its run), it is the next image's.
     fn text_removed(&mut self) {
         if self.images_pending > 0 {
             self.images_pending = 0;
             self.image_captioned = true;
+            if let Some(above) = self.list.last_mut() {
+                above.flags &= !BEFORE_IMAGE;
+            }
         } else if !self.image_captioned {
             self.removed_since_block = true;
         }
@@ -437,6 +445,18 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if captioned_above {
             b.flags &= !AFTER_IMAGE;
         }
+        // Nor is the block above an image its caption when the image's own
+        // paragraph, figure or figcaption holds text, or a credit or caption
+        // comes right under it (an italic standfirst over the lead picture).
+        let captioned_below = b.flags & (AFTER_IMAGE | WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) == 0
+            && after.first().is_some_and(|n| {
+                let under = n.flags & AFTER_IMAGE != 0 && n.flags & AFTER_IMAGES == 0;
+                n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
+                    || (under && (credit(n) || caption(n)))
+            });
+        if captioned_below {
+            b.flags &= !BEFORE_IMAGE;
+        }
         // A longer figcaption holds the article: a page that sets its lead
         // under the lead picture (measured on the outside pages).
         if b.protected || b.verdict.is_some() || b.words > CAPTION_MAX_WORDS * 2 {
@@ -664,11 +684,12 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if b.protected || b.verdict.is_some() || b.words > NOTE_MAX_WORDS {
             continue;
         }
-        if b.tag.starts_with('h') && b.words > NOTE_HEAD_WORDS {
-            continue;
-        }
         let text = slice(texts, b.text);
         let lower = slice(lowers, b.lower);
+        let label = b.words <= NOTE_LABEL_WORDS && rules::note_head(lower);
+        if b.tag.starts_with('h') && b.words > NOTE_HEAD_WORDS && !label {
+            continue;
+        }
         // The cheap test first: most blocks are the article's own.
         let placed_apart = set_apart(b, text, article);
         if !placed_apart && b.typeset.lead_bold_words == 0 {
@@ -677,15 +698,35 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if !rules::change_note(lower) {
             continue;
         }
-        let label = || {
+        let bold_label = || {
             let n = usize::from(b.typeset.lead_bold_words);
             let head: String = lower.split(' ').take(n).collect::<Vec<_>>().join(" ");
             rules::change_note(&head)
         };
-        let apart = placed_apart || label();
+        let apart = placed_apart || bold_label();
         if apart {
             b.verdict = Some((
                 "update note (set apart, about a change to the story)".into(),
+                Strength::Soft,
+            ));
+        }
+    }
+    // An editor's or a correction's label alone ("Editor's note",
+    // "Correction:") heads the note under it, whatever that says ("Ana
+    // Ruiz's husband is a nurse at the hospital …").
+    for i in 1..blocks.len() {
+        let Some((head, rest)) = blocks.get_mut(i - 1..).and_then(|r| r.split_first_mut()) else {
+            break;
+        };
+        let Some(body) = rest.first_mut() else {
+            break;
+        };
+        let labelled = head.words <= NOTE_LABEL_WORDS
+            && matches!(&head.verdict, Some((r, _)) if r.starts_with("update note"))
+            && rules::note_head(slice(lowers, head.lower));
+        if labelled && !body.protected && body.verdict.is_none() && body.words <= NOTE_BODY_WORDS {
+            body.verdict = Some((
+                "update note (under an editor's or a correction's label)".into(),
                 Strength::Soft,
             ));
         }
@@ -785,12 +826,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             bio_from = Some(i);
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
-        } else if subject.is_none()
-            && !writer_box
-            && trailing < TRAILING_LABELS
-            && ((b.words <= TRAILING_LABEL_WORDS && !text.ends_with(['.', '!', '?']))
+        } else if trailing < TRAILING_LABELS
+            && ((subject.is_none()
+                && !writer_box
+                && b.words <= TRAILING_LABEL_WORDS
+                && !text.ends_with(['.', '!', '?']))
                 || (apart && b.words <= TRAILING_APART_WORDS))
         {
+            // A set-apart line between two boxes (co-writers' boxes and a
+            // partnership line) is theirs only if a box comes before it.
             trailing += 1;
         } else {
             break;

@@ -79,15 +79,44 @@ const NAME_AT: usize = 4;
 const NAME_GAP: usize = 3;
 
 /// A word as names are compared: lower case, without the punctuation
-/// around it or a possessive ("Ruiz's", "Ruiz," and "ruiz" are one).
+/// around it, a possessive or the accents of Latin letters ("Ruiz's",
+/// "Ruiz," and "ruiz" are one; "José" and "Jose"; Turkish "ÇELİK" and
+/// "Çelik").
 fn bare(word: &str) -> String {
-    let w = word
+    let w: String = word
         .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
+        .to_lowercase()
+        .chars()
+        .filter_map(fold_accent)
+        .collect();
     match w.strip_suffix("'s").or_else(|| w.strip_suffix("’s")) {
         Some(stem) => stem.to_string(),
         None => w,
     }
+}
+
+/// A lower-case letter without its accent (None for a combining mark, as
+/// "İ" lower-cases to "i" and a combining dot).
+fn fold_accent(c: char) -> Option<char> {
+    Some(match c {
+        '\u{0300}'..='\u{036f}' => return None,
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ą' | 'ă' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+        'í' | 'ì' | 'î' | 'ï' | 'ı' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' | 'ő' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ç' | 'ć' | 'č' => 'c',
+        'ş' | 'ś' | 'š' | 'ș' => 's',
+        'ţ' | 'ț' | 'ť' => 't',
+        'ž' | 'ź' | 'ż' => 'z',
+        'ğ' => 'g',
+        'ł' => 'l',
+        'ř' => 'r',
+        'ď' => 'd',
+        other => other,
+    })
 }
 
 /// The persons a feed's author strings name.
@@ -126,9 +155,11 @@ pub(crate) fn writers(authors: &[String]) -> Vec<Writer> {
 /// One person's name from a piece of a byline, if it is one: two to five
 /// words of letters, none an address or a desk's word.
 fn writer(person: &str) -> Option<Writer> {
+    // An address or a bracketed agency ("Mehmet Öztürk (DHA)") is no part
+    // of the name.
     let mut words: Vec<String> = person
         .split_whitespace()
-        .filter(|w| !w.contains('@'))
+        .filter(|w| !w.contains('@') && !w.starts_with('('))
         .map(bare)
         .filter(|w| !w.is_empty())
         .collect();
@@ -277,11 +308,19 @@ mod tests {
         );
         assert_eq!(
             names(&["Dr. Ana María García López Jr."]),
-            vec![pair("ana", "lópez")]
+            vec![pair("ana", "lopez")]
         );
         assert_eq!(
             names(&["Von Jan Berg | Redaktion"]),
             vec![pair("jan", "berg")]
+        );
+    }
+
+    #[test]
+    fn a_bracketed_agency_is_no_part_of_the_name() {
+        assert_eq!(
+            names(&["Mehmet Öztürk (DHA)"]),
+            vec![pair("mehmet", "ozturk")]
         );
     }
 
@@ -325,6 +364,12 @@ mod tests {
         );
         assert_eq!(
             opens_with_writer("ANA RUIZ’S new book is out.", &w),
+            Some(1)
+        );
+        let accented = writers(&["İlker Çelik".to_string(), "José Álvarez".to_string()]);
+        assert_eq!(opens_with_writer("İLKER ÇELİK", &accented), Some(0));
+        assert_eq!(
+            opens_with_writer("Jose Alvarez writes.", &accented),
             Some(1)
         );
     }

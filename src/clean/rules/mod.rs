@@ -33,7 +33,7 @@ use super::CleanError;
 use super::dom;
 pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writers};
 pub(crate) use markup::*;
-pub(crate) use notes::change_note;
+pub(crate) use notes::{change_note, note_head};
 use people::*;
 pub(crate) use people::{BIO_MAX_WORDS, bio_head, named_lead, reported};
 pub(crate) use text::*;

@@ -61,6 +61,15 @@ const CHANGE_STEMS: &[&str] = &[
     "precisazione",
     "päivit",
     "korjat",
+    "actualitz",
+    "correcció",
+    "düzeltme",
+    "güncellen",
+    "corectur",
+    "frissít",
+    "helyesbít",
+    "ενημέρω",
+    "διόρθω",
 ];
 /// Labels of several words, lower case, anywhere in the note.
 const CHANGE_LABELS: &[&str] = &[
@@ -78,6 +87,9 @@ const CHANGE_LABELS: &[&str] = &[
     "hinweis der redaktion",
     "noot van de redactie",
     "od redakcji",
+    "nota de la redacció",
+    "nota redacției",
+    "nota redactiei",
 ];
 /// "This" before a word for the story ("denne saken oppdateres").
 const THIS: &[&str] = &[
@@ -137,6 +149,43 @@ fn is_time(word: &str) -> bool {
     digits(h, 1..=2) && digits(m.trim_end_matches(|c: char| !c.is_ascii_digit()), 2..=2)
 }
 
+/// Words that open a correction's or an editor's label (a heading over the
+/// note: "Editor's note", "Correction", "Rectificatif"), lower case.
+const NOTE_HEADS: &[&str] = &[
+    "correction",
+    "clarif",
+    "rectif",
+    "retific",
+    "rettific",
+    "berichtig",
+    "korrektur",
+    "correcció",
+    "corrección",
+    "correção",
+    "correzion",
+    "correctie",
+    "düzeltme",
+    "sprostow",
+    "oprava",
+    "erratum",
+    "errata",
+    "rättelse",
+    "rettelse",
+    "aclaración",
+    "precisazione",
+    "helyesbít",
+    "διόρθω",
+];
+
+/// Whether a short block is a note's label that heads the note under it:
+/// an editor's note or a correction by its label ("Editor's note",
+/// "Correction:", "Nota de la redacció"), not an update's ("Update" heads
+/// live blogs' news).
+pub(crate) fn note_head(lower: &str) -> bool {
+    let label = lower.trim_end_matches([':', '.', ' ']);
+    CHANGE_LABELS.contains(&label) || NOTE_HEADS.iter().any(|h| label.starts_with(h))
+}
+
 /// Whether a short block's words say it is a note about a change to the
 /// story: a word of change among its first words (its label: "Saken
 /// oppdateres.", "Rectificatif :"), or anywhere with a time or a word for
@@ -187,6 +236,21 @@ mod tests {
             "wij hebben dit bericht bijgewerkt met een reactie van de gemeente.",
         ] {
             assert!(change_note(note), "{note}");
+        }
+    }
+
+    #[test]
+    fn note_heads_are_editors_and_corrections_labels() {
+        for head in [
+            "editor's note",
+            "correction:",
+            "nota de la redacció",
+            "rectificatif :",
+        ] {
+            assert!(note_head(head), "{head}");
+        }
+        for text in ["update", "live updates", "the correction came on tuesday."] {
+            assert!(!note_head(text), "{text}");
         }
     }
 
