@@ -192,11 +192,14 @@ impl Blocks {
     /// its run), it is the next image's.
     fn text_removed(&mut self) {
         if self.images_pending > 0 {
-            self.images_pending = 0;
-            self.image_captioned = true;
-            if let Some(above) = self.list.last_mut() {
+            // One image: its caption was below it (after two, the second's).
+            if self.images_pending == 1
+                && let Some(above) = self.list.last_mut()
+            {
                 above.flags &= !BEFORE_IMAGE;
             }
+            self.images_pending = 0;
+            self.image_captioned = true;
         } else if !self.image_captioned {
             self.removed_since_block = true;
         }
