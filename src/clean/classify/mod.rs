@@ -1,8 +1,9 @@
 //! Blocks and decisions: splits the sanitised arena into text blocks
 //! (paragraphs, list items, lines between `<br>`s) and decides, block by
 //! block, what is boilerplate, combining user rules, phrase rules, repeats
-//! within the entry, the feed's learned template, related-link runs and
-//! short link-heavy blocks at the article's edges.
+//! within the entry, the feed's learned template, related-link runs,
+//! short link-heavy blocks at the article's edges, the entry's writers as
+//! its feed names them, and what the type sets apart from the article.
 //!
 //! It must never drop a block without a reason, and never leave an entry
 //! empty on soft evidence alone (repeats, template, edge heuristics).
@@ -689,8 +690,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
         let text = slice(texts, b.text);
         let lower = slice(lowers, b.lower);
-        let label = b.words <= NOTE_LABEL_WORDS && rules::note_head(lower);
-        if b.tag.starts_with('h') && b.words > NOTE_HEAD_WORDS && !label {
+        let section_title = b.tag.starts_with('h')
+            && b.words > NOTE_HEAD_WORDS
+            && !(b.words <= NOTE_LABEL_WORDS && rules::note_head(lower));
+        if section_title {
             continue;
         }
         // The cheap test first: most blocks are the article's own.

@@ -194,11 +194,6 @@ fn writer(person: &str) -> Option<Writer> {
 /// "J.", "Jim" for "James") shortly before it, and before the name only a
 /// label, a "by" word or a title. Returns the writer's index.
 pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize> {
-    writer_at(text, writers).map(|(writer, _)| writer)
-}
-
-/// [`opens_with_writer`], and the index of the word that ends the name.
-fn writer_at(text: &str, writers: &[Writer]) -> Option<(usize, usize)> {
     if writers.is_empty() {
         return None;
     }
@@ -209,40 +204,36 @@ fn writer_at(text: &str, writers: &[Writer]) -> Option<(usize, usize)> {
         .collect();
     // Where the name may start: after a label ("Author:"), a "by" word or
     // titles, and nothing else.
-    let mut start = 0;
-    let raw: Vec<&str> = text.split_whitespace().take(NAME_AT).collect();
-    while start < NAME_AT.min(raw.len()) {
-        let w = &words[start];
-        let label = raw[start].ends_with(':');
-        if label || BY_WORDS.contains(&w.as_str()) || TITLES.contains(&w.as_str()) || w == "written"
-        {
-            start += 1;
-        } else {
-            break;
-        }
-    }
+    let lead_in = |(raw, w): (&str, &String)| {
+        raw.ends_with(':')
+            || BY_WORDS.contains(&w.as_str())
+            || TITLES.contains(&w.as_str())
+            || w == "written"
+    };
+    let start = text
+        .split_whitespace()
+        .zip(&words)
+        .take(NAME_AT)
+        .take_while(|&pair| lead_in(pair))
+        .count();
     let given = words.get(start)?;
-    writers.iter().enumerate().find_map(|(i, wr)| {
-        if !given_fits(given, &wr.given) {
-            return None;
-        }
-        let surname = words
-            .iter()
-            .enumerate()
-            .skip(start + 1)
-            .take(NAME_GAP + 1)
-            .find(|(_, w)| **w == wr.surname)?;
-        Some((i, surname.0))
+    writers.iter().position(|wr| {
+        given_fits(given, &wr.given)
+            && words
+                .iter()
+                .skip(start + 1)
+                .take(NAME_GAP + 1)
+                .any(|w| *w == wr.surname)
     })
 }
 
 /// Whether a block opens a bio of one of the entry's writers: it opens
 /// with the writer's name, is short enough for a bio, and does not report
 /// what someone said (a quote names its speaker, who may share a name).
-/// In the article's own type (not `set_apart`), a clause after the name
-/// makes it news about the writer ("Ana Ruiz, who was covering the march,
-/// was pushed …"), unless the phrase rules read it as a bio. Returns the
-/// writer's index.
+/// Only a block whose type sets it apart (`set_apart`): in the article's
+/// own type, a last paragraph that opens with the writer's name may be
+/// news about the writer ("Ana Ruiz was detained while covering the
+/// march"). Returns the writer's index.
 pub(crate) fn writer_bio(
     text: &str,
     lower: &str,
@@ -253,7 +244,7 @@ pub(crate) fn writer_bio(
     if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
         return None;
     }
-    let (writer, _) = writer_at(text, writers)?;
+    let writer = opens_with_writer(text, writers)?;
     set_apart.then_some(writer)
 }
 
