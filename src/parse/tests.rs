@@ -264,3 +264,14 @@ fn json_feed() {
     assert_eq!(feed.entries[0].content_html, "<p>x</p>");
     assert_eq!(feed.entries[0].url.as_deref(), Some("https://j.example/1"));
 }
+
+/// RSS 2.0's `<author>` is an address with the name in brackets; the
+/// cleaner's byline reader takes the name from either form feed-rs gives.
+#[test]
+fn an_rss_author_address_keeps_its_name() {
+    let rss = r#"<rss version="2.0"><channel><title>P</title>
+<item><guid>e1</guid><title>T</title><author>aruiz@courier.example (Ana Ruiz)</author></item></channel></rss>"#;
+    let e = &parse(rss.as_bytes(), None, None).unwrap().entries[0];
+    assert_eq!(e.authors.len(), 1, "{:?}", e.authors);
+    assert!(e.authors[0].contains("Ana Ruiz"), "{:?}", e.authors);
+}

@@ -123,12 +123,20 @@ fn fold_accent(c: char) -> Option<char> {
 pub(crate) fn writers(authors: &[String]) -> Vec<Writer> {
     let mut out: Vec<Writer> = Vec::new();
     for author in authors {
-        // RSS 2.0 prints "address (Name)": the name is in the brackets.
+        // RSS 2.0 prints "address (Name)", which feed-rs may hand on as
+        // "(Name)": the name is in the brackets. After a name, brackets
+        // hold an agency or a place ("Mehmet Öztürk (DHA)").
         let named = match (author.find('('), author.rfind(')')) {
-            (Some(open), Some(close)) if open < close && author[..open].contains('@') => {
-                &author[open + 1..close]
+            (Some(open), Some(close)) if open < close => {
+                let before = author.get(..open).unwrap_or("").trim();
+                let inside = author.get(open + 1..close).unwrap_or("");
+                if before.is_empty() || before.contains('@') {
+                    inside.to_string()
+                } else {
+                    format!("{before} {}", author.get(close + 1..).unwrap_or(""))
+                }
             }
-            _ => author.as_str(),
+            _ => author.clone(),
         };
         // A role after a dash or bar ("Ana Ruiz | Staff Writer").
         let named = named.split([';', '|', '—', '–', '/']).collect::<Vec<_>>();
@@ -155,11 +163,9 @@ pub(crate) fn writers(authors: &[String]) -> Vec<Writer> {
 /// One person's name from a piece of a byline, if it is one: two to five
 /// words of letters, none an address or a desk's word.
 fn writer(person: &str) -> Option<Writer> {
-    // An address or a bracketed agency ("Mehmet Öztürk (DHA)") is no part
-    // of the name.
     let mut words: Vec<String> = person
         .split_whitespace()
-        .filter(|w| !w.contains('@') && !w.starts_with('('))
+        .filter(|w| !w.contains('@'))
         .map(bare)
         .filter(|w| !w.is_empty())
         .collect();
@@ -313,6 +319,11 @@ mod tests {
             names(&["Mehmet Öztürk (DHA)"]),
             vec![pair("mehmet", "ozturk")]
         );
+        assert_eq!(
+            names(&["Jan Berg (Ritzau Scanpix)"]),
+            vec![pair("jan", "berg")]
+        );
+        assert_eq!(names(&["(Ana Ruiz)"]), vec![pair("ana", "ruiz")]);
     }
 
     #[test]
