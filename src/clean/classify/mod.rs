@@ -148,8 +148,6 @@ pub(crate) const BEFORE_IMAGE: u8 = 2;
 pub(crate) const WITH_IMAGE: u8 = 4;
 /// Inside a `<figcaption>`.
 pub(crate) const IN_FIGCAPTION: u8 = 8;
-/// All its text is in one emphasis (`em`, `i`, `small`, `cite`).
-pub(crate) const EMPHASISED: u8 = 16;
 /// More than one image comes right before the block.
 pub(crate) const AFTER_IMAGES: u8 = 32;
 /// Inside a small container that holds an image (a figure by another
@@ -547,7 +545,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let labelled = CAPTION_LABELS
             .iter()
             .any(|l| lower.strip_prefix(l).is_some_and(|r| r.starts_with(':')));
-        let emphasised = b.flags & EMPHASISED != 0 && !voiced;
+        // The block is no longer than a caption here (checked above).
+        let emphasised = b.typeset.emphasis && !voiced;
         if emphasised || b.flags & IN_FIGURE != 0 || unfinished || by_credit || labelled {
             b.verdict = Some((
                 "image caption (short paragraph beside an image)".into(),
@@ -774,10 +773,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // A bio box is of one person: another's bio start before it is the
     // article's (its last paragraph may say who someone is; co-authors'
     // boxes then lose all but the last, which errs on keeping).
-    // A block that opens with the name of one of the entry's own writers
-    // (as its feed names them) starts a bio in any language and wording: an
-    // article does not name its own writer so. Co-writers' boxes are all
-    // the entry's. Without a byline, a block whose type sets it apart from
+    // A block set apart by its type that opens with the name of one of the
+    // entry's own writers (as its feed names them) starts a bio in any
+    // language and wording. Co-writers' boxes are all the entry's. Without a byline, a block whose type sets it apart from
     // the article's paragraphs (see `typeset_apart`) that opens with a
     // person's name and says more is a bio in any language ("<em>Ana Ruiz
     // est maîtresse de conférences …</em>"); such lines after a box (a
@@ -815,7 +813,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                     .filter(|_| unreported)
             })
         };
-        if rules::writer_bio(text, lower, b.words, cx.writers, apart).is_some() {
+        if apart && rules::writer_bio(text, lower, b.words, cx.writers).is_some() {
             writer_box = true;
             bio_from = Some(i);
         } else if let Some(name) = named() {
@@ -824,9 +822,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             }
             subject = Some(name);
             bio_from = Some(i);
-        } else if cx.builtin.bio_contact(lower, b.words)
-            || cx.builtin.bio_tagline(slice(texts, b.text), b.words)
-        {
+        } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_tagline(text, b.words) {
             // A contact line is the box's, with or without a bio above it
             // ("Contact reporter Ana Ruiz at …" alone ends many stories).
             bio_from = Some(i);

@@ -260,9 +260,6 @@ fn flush(
         flags |= WITH_IMAGE;
     }
     let typeset = typeset(arena, first, last);
-    if words <= CAPTION_MAX_WORDS && typeset.emphasis {
-        flags |= EMPHASISED;
-    }
     // `gather` collapsed the whitespace to single spaces and never starts
     // with one.
     let end = out.text.trim_end_matches(' ').len();

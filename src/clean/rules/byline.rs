@@ -236,22 +236,15 @@ pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize>
 /// Whether a block opens a bio of one of the entry's writers: it opens
 /// with the writer's name, is short enough for a bio, and does not report
 /// what someone said (a quote names its speaker, who may share a name).
-/// Only a block whose type sets it apart (`set_apart`): in the article's
-/// own type, a last paragraph that opens with the writer's name may be
-/// news about the writer ("Ana Ruiz was detained while covering the
+/// The classifier asks only of blocks whose type sets them apart: in the
+/// article's own type, a last paragraph that opens with the writer's name
+/// may be news about the writer ("Ana Ruiz was detained while covering the
 /// march"). Returns the writer's index.
-pub(crate) fn writer_bio(
-    text: &str,
-    lower: &str,
-    words: u32,
-    writers: &[Writer],
-    set_apart: bool,
-) -> Option<usize> {
+pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]) -> Option<usize> {
     if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
         return None;
     }
-    let writer = opens_with_writer(text, writers)?;
-    set_apart.then_some(writer)
+    opens_with_writer(text, writers)
 }
 
 /// Whether a block's first name may be the byline's given name: the same,
