@@ -23,6 +23,9 @@
 //! kept (all, and the mention sentences), the reasons given, and the forms
 //! missed.
 //!
+//! `CLEAN_KINDS_CONTEXT=1` prints the markup around the dev halves' misses
+//! and losses; `CLEAN_KINDS_DUMP=<dir>` also writes those entries whole.
+//!
 //! Item 5: automated feeds (quakes, gas prices, lottery, weather, sports),
 //! each fetched 3 entries at a time with its template carried over: how many
 //! fact sentences the template removed (target 0) and how often the verbatim
@@ -66,6 +69,25 @@ fn context(html: &str, probe: &str) -> String {
     let from = html.floor_char_boundary(at.saturating_sub(300));
     let to = html.floor_char_boundary((at + 300).min(html.len()));
     html[from..to].replace('\n', " ⏎ ")
+}
+
+/// With CLEAN_KINDS_DUMP=<dir> (and CLEAN_KINDS_CONTEXT) set, a dev
+/// entry's whole markup into a numbered file of that folder, headed by its
+/// bylines and what was missed or lost, to run through `feedsieve preview`.
+fn dump(what: &str, probe: &str, e: &clean_corpus::Entry) {
+    let Some(dir) = std::env::var_os("CLEAN_KINDS_DUMP") else {
+        return;
+    };
+    let n = std::fs::read_dir(&dir).map_or(0, Iterator::count);
+    let path = std::path::Path::new(&dir).join(format!("{what}-{n}.html"));
+    let head = format!(
+        "<!-- {:?} -->\n<!-- {} -->\n",
+        e.bylines,
+        probe.replace("--", "- -")
+    );
+    if let Err(err) = std::fs::write(&path, head + &e.html) {
+        eprintln!("{}: {err}", path.display());
+    }
 }
 
 fn bodies() -> Vec<String> {
@@ -150,6 +172,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
             if !gone {
                 *missed_forms.entry((p.kind, p.form)).or_default() += 1;
                 if show_context {
+                    dump(&format!("{}-{}", p.kind, p.form), &p.probe, e);
                     lost.push(format!(
                         "missed {} form {}{bylines}: {}",
                         p.kind,
@@ -192,6 +215,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
                 ));
                 // With CLEAN_KINDS_CONTEXT set, the markup around the loss.
                 if show_context {
+                    dump("lost", a, e);
                     lost.push(format!("        context{bylines}: {}", context(&e.html, a)));
                 }
             }

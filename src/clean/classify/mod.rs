@@ -148,6 +148,10 @@ pub(crate) const BEFORE_IMAGE: u8 = 2;
 pub(crate) const WITH_IMAGE: u8 = 4;
 /// Inside a `<figcaption>`.
 pub(crate) const IN_FIGCAPTION: u8 = 8;
+/// In the image's own small paragraph, after it and a line break
+/// (`<p><img><br>Beeld Ana Ruiz / ANP</p>`): what the paragraph says is the
+/// image's.
+pub(crate) const IMAGE_PARAGRAPH: u8 = 16;
 /// More than one image comes right before the block.
 pub(crate) const AFTER_IMAGES: u8 = 32;
 /// Inside a small container that holds an image (a figure by another
@@ -179,6 +183,8 @@ pub(crate) struct Blocks {
     /// more removed text before the next block is still its own (a credit
     /// after the caption), not the next image's caption.
     image_captioned: bool,
+    /// While segmenting: the element holding the last pending image.
+    image_parent: usize,
     /// While segmenting: the alt text of the image just before the next
     /// block (empty when none).
     alt: String,
@@ -454,7 +460,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             && after.first().is_some_and(|n| {
                 let under = n.flags & AFTER_IMAGE != 0 && n.flags & AFTER_IMAGES == 0;
                 n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
-                    || (under && (credit(n) || caption(n)))
+                    || (under && (credit(n) || caption(n) || n.flags & IMAGE_PARAGRAPH != 0))
             });
         if captioned_below {
             b.flags &= !BEFORE_IMAGE;
@@ -520,7 +526,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             .filter(|w| w.starts_with(char::is_lowercase))
             .count();
         let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
-        let unfinished = under_image && phrase && (b.flags & WITH_IMAGE != 0 || sentence_case);
+        let unfinished = under_image
+            && phrase
+            && (b.flags & (WITH_IMAGE | IMAGE_PARAGRAPH) != 0 || sentence_case);
         // Image, this block, then a credit: the caption and its credit.
         // A paragraph of some length before a credit line is the article's
         // (wire copy puts "(Graphic: …)" lines after its paragraphs).
@@ -718,7 +726,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     }
     // An editor's or a correction's label alone ("Editor's note",
     // "Correction:") heads the note under it, whatever that says ("Ana
-    // Ruiz's husband is a nurse at the hospital …").
+    // Ruiz's husband is a nurse at the hospital …"), also when the feed's
+    // template took the label first (a label the feed prints often).
     for i in 1..blocks.len() {
         let Some((head, rest)) = blocks.get_mut(i - 1..).and_then(|r| r.split_first_mut()) else {
             break;
@@ -727,7 +736,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             break;
         };
         let labelled = head.words <= NOTE_LABEL_WORDS
-            && matches!(&head.verdict, Some((r, _)) if r.starts_with("update note"))
+            && head.verdict.is_some()
             && rules::note_head(slice(lowers, head.lower));
         if labelled && !body.protected && body.verdict.is_none() && body.words <= NOTE_BODY_WORDS {
             body.verdict = Some((

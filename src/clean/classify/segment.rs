@@ -18,6 +18,7 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     out.images_pending = 0;
     out.removed_since_block = false;
     out.image_captioned = false;
+    out.image_parent = 0;
     out.alt.clear();
     segment_into(arena, 0, 0, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
@@ -78,6 +79,20 @@ fn segment_into(
             // Right after an image, it was that image's caption; before
             // one (or in its run), it is the next image's.
             if n.words > 0 {
+                // An image run before it is flushed first, so the removed
+                // text is counted as that image's caption (a figure's
+                // classed figcaption), not the next image's.
+                let image_only = run.is_some_and(|(first, last)| {
+                    arena
+                        .run(first, last)
+                        .all(|i| arena.nodes.get(i).is_some_and(|n| n.words == 0))
+                        && arena
+                            .run(first, last)
+                            .any(|i| arena.nodes.get(i).is_some_and(|n| n.has_img && !n.removed))
+                });
+                if image_only {
+                    flush(arena, &mut run, "", in_caption, builtin, out, scratch);
+                }
                 out.text_removed();
             }
             continue;
@@ -240,9 +255,12 @@ fn flush(
         // named so) has its caption: the blocks around it are not.
         if image && !std::mem::take(&mut out.removed_since_block) {
             image_alt(arena, first, last, &mut out.alt);
-            out.image_captioned = false;
+            // A captioned image between the last block and this one: that
+            // block is not beside this image.
+            let apart = std::mem::take(&mut out.image_captioned);
             out.images_pending = out.images_pending.saturating_add(1);
-            if let Some(prev) = out.list.last_mut() {
+            out.image_parent = arena.nodes.get(first).map_or(0, |n| n.parent);
+            if let Some(prev) = out.list.last_mut().filter(|_| !apart) {
                 prev.flags |= BEFORE_IMAGE;
             }
         }
@@ -259,6 +277,12 @@ fn flush(
     if image {
         flags |= WITH_IMAGE;
     }
+    let container = arena.nodes.get(first).map_or(0, |n| n.parent);
+    let container_words = arena.nodes.get(container).map_or(0, |n| n.words);
+    let own_paragraph = container != 0 && container_words <= IMAGE_PARAGRAPH_MAX_WORDS;
+    if flags & AFTER_IMAGE != 0 && container == out.image_parent && own_paragraph {
+        flags |= IMAGE_PARAGRAPH;
+    }
     let typeset = typeset(arena, first, last);
     // `gather` collapsed the whitespace to single spaces and never starts
     // with one.
@@ -272,8 +296,6 @@ fn flush(
     } else {
         out.alt.clear();
     }
-    let container = arena.nodes.get(first).map_or(0, |n| n.parent);
-    let container_words = arena.nodes.get(container).map_or(0, |n| n.words);
     // Short blocks keep their lower case for the phrase rules: written
     // straight into the shared buffer; longer ones only need it for the key.
     let ((key, exact), lower) = if words <= rules::PHRASE_MAX_WORDS {
@@ -309,6 +331,10 @@ fn flush(
         verdict: None,
     });
 }
+
+/// The most words of a paragraph that is an image's own (the image, its
+/// caption and credit): a longer one is the article's, with a picture in it.
+const IMAGE_PARAGRAPH_MAX_WORDS: u32 = 40;
 
 /// The fewest words of an alt text that tells a caption by repeating it.
 const ALT_MIN_WORDS: usize = 4;
