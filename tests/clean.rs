@@ -1393,3 +1393,65 @@ fn a_learned_note_label_still_heads_its_note() {
         assert!(out.text.contains(&format!("Story {i}:")), "{}", out.text);
     }
 }
+
+/// A person's name alone in capitals, in bold or as a heading, over the
+/// entry's last short sentences is a signature heading the writer's box,
+/// whatever the byline says (none, an agency): the box goes. A subhead of words the article writes in lower
+/// case, a list of people each under a name, and a section that names its
+/// subject again stay.
+#[test]
+fn a_name_alone_heads_the_writers_box_and_sections_stay() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council is looking at the idea.",
+    ];
+    let body = format!("<p>{}</p>\n<p>{}</p>\n", article[0], article[1]);
+    let box_text =
+        "Urodziła się w Gdańsku w 1985 roku. Od 12 lat pracuje jako dziennikarka ekonomiczna.";
+    for head in [
+        "<p><strong>KATARZYNA NOWAK</strong></p>",
+        "<h4>KATARZYNA NOWAK</h4>",
+    ] {
+        for byline in [&[][..], &["PAP".to_string()][..]] {
+            let html = format!("{body}{head}\n<p>{box_text}</p>");
+            let out = cleaner().clean_entry(
+                EntryInput {
+                    html: &html,
+                    authors: byline,
+                },
+                None,
+                None,
+            );
+            assert_removed_for(&out, "Urodziła się", "author bio");
+            assert!(!out.text.contains("NOWAK") && !out.text.contains("Nowak"));
+            for a in article {
+                assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+            }
+        }
+    }
+    let stay = [
+        // A subhead whose word the article writes in lower case.
+        format!("{body}<h3>LOOKING AHEAD</h3>\n<p>The council will vote on the plan in March.</p>"),
+        // A name in title case may head a section about that person.
+        format!(
+            "{body}<h3>Maria Stone</h3>\n<p>The mayor thanked her for forty years at the library.</p>"
+        ),
+        // A list of people, each under a name.
+        format!(
+            "{body}<h3>SERENA WILLIAMS</h3>\n<p>Few players have won as often on grass.</p>\n<h3>STEFFI GRAF</h3>\n<p>She won all four majors and gold in one year.</p>"
+        ),
+        // A section that names its subject again.
+        format!(
+            "{body}<p><strong>BEE SIMULATOR</strong></p>\n<p>In Bee Simulator up to four players fly together.</p>"
+        ),
+    ];
+    for html in stay {
+        let out = cleaner().clean(&html, None, None);
+        let last = html
+            .rsplit("<p>")
+            .next()
+            .and_then(|p| p.split('<').next())
+            .unwrap_or_default();
+        assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
+    }
+}

@@ -69,6 +69,8 @@ const BIO_HEAD_WORDS: u32 = 6;
 /// The longest line that is the entry's writer's name alone, the head of
 /// the writer's box ("Dr. Ana María Ruiz").
 const WRITER_HEAD_WORDS: u32 = 5;
+/// The most blocks under a name alone that make its box.
+const NAME_HEAD_BLOCKS: usize = 2;
 
 /// The longest note about a change to the story taken by its type and
 /// vocabulary ([`rules::change_note`]), and the longest heading that is
@@ -877,6 +879,45 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             && !text.ends_with(['.', '!', '?'])
             && opens_with_writer(b, texts, cx.writers);
         if writer_head && next.is_some() {
+            bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
+            break;
+        }
+        // A person's name alone in capitals, in bold or as a heading, over
+        // the entry's last one or two short sentences is a signature heading
+        // the writer's box, whoever it names (a byline naming a desk or an
+        // agency, or none). A name in title case there may head a section
+        // about that person ("Maria Stone" over "The mayor thanked her …").
+        // Not when the
+        // entry has other such headings (a list of people, plants or games,
+        // each under its name), nor when the text under it names it again:
+        // a section about someone or something names its subject, a box
+        // under its writer's name needs not (both measured on the outside
+        // pages); nor when a word of it is written in lower case in the
+        // entry (a subhead: "Looking Ahead").
+        let after: Vec<&Block> = blocks
+            .get(i + 1..)
+            .map(|r| r.iter().filter(|n| n.verdict.is_none()).collect())
+            .unwrap_or_default();
+        let head_like = |h: &Block| {
+            h.verdict.is_none()
+                && h.words <= BIO_HEAD_WORDS
+                && h.tag == b.tag
+                && h.typeset.bold == b.typeset.bold
+        };
+        let headed = (b.typeset.bold || b.tag.starts_with('h'))
+            && rules::name_alone(text).is_some()
+            && !text.chars().any(char::is_lowercase)
+            && !blocks.get(..i).is_some_and(|r| r.iter().any(head_like))
+            && !rules::written_lower(text, texts)
+            && (1..=NAME_HEAD_BLOCKS).contains(&after.len())
+            && after.iter().all(|n| {
+                !n.protected
+                    && !rules::names_again(text, &lower_of(texts, lowers, n))
+                    && !n.tag.starts_with('h')
+                    && n.words <= rules::BIO_MAX_WORDS
+                    && slice(texts, n.text).ends_with(['.', '!'])
+            });
+        if headed {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
             break;
         }

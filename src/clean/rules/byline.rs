@@ -21,7 +21,8 @@ pub(crate) struct Writer {
 /// Words that join writers in one byline ("Ana Ruiz and Tom Berg"), in the
 /// languages feeds are most often written in.
 const JOINERS: &[&str] = &[
-    " and ", " & ", " und ", " y ", " et ", " e ", " en ", " och ", " og ", " i ", " a ",
+    " and ", " & ", " und ", " y ", " et ", " e ", " en ", " och ", " og ", " i ", " a ", " ve ",
+    " ja ", " és ", " și ", " şi ", " και ", " и ", " dan ", " ir ",
 ];
 /// What a byline may print before the name ("By Ana Ruiz", "Von Ana
 /// Ruiz"), lower case.
@@ -304,6 +305,14 @@ mod tests {
             names(&["Von Jan Berg | Redaktion"]),
             vec![pair("jan", "berg")]
         );
+        // "and" in the other languages bylines are printed in.
+        for joined in [
+            "Ayşe Yılmaz ve Mehmet Öztürk",
+            "Anna Virtanen ja Mikko Korhonen",
+            "Kovács Anna és Nagy Péter",
+        ] {
+            assert_eq!(names(&[joined]).len(), 2, "{joined}");
+        }
     }
 
     #[test]

@@ -35,7 +35,9 @@ pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writers};
 pub(crate) use markup::*;
 pub(crate) use notes::{change_note, note_head};
 use people::*;
-pub(crate) use people::{BIO_MAX_WORDS, bio_head, named_lead, reported};
+pub(crate) use people::{
+    BIO_MAX_WORDS, bio_head, name_alone, named_lead, names_again, reported, written_lower,
+};
 pub(crate) use text::*;
 
 /// Blocks longer than this are article text as far as phrase rules go: the

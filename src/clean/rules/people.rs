@@ -321,6 +321,62 @@ pub(crate) fn named_lead(text: &str, lead_bold_words: u8) -> Option<&str> {
     None
 }
 
+/// A person's name alone, as a writer's box is headed by it ("MEHMET
+/// ÖZTÜRK", "Ana M. Ruiz"): two to four capitalised words or initials (in
+/// title case or capitals), nothing else, no word that opens sentences
+/// rather than names ("The", "Der").
+pub(crate) fn name_alone(text: &str) -> Option<&str> {
+    let words: Vec<&str> = text.split(' ').collect();
+    if !(2..=NAME_MAX_WORDS).contains(&words.len()) {
+        return None;
+    }
+    // Each part of "Jean-Luc" or "O'Neill" capitalised; "ÖZTÜRK" in
+    // capitals.
+    let part = |p: &str| {
+        let mut chars = p.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && (chars.clone().all(char::is_lowercase) || chars.all(char::is_uppercase))
+    };
+    let name_word = |w: &str| {
+        let initial =
+            w.chars().count() == 2 && w.ends_with('.') && w.starts_with(char::is_uppercase);
+        let not_name = NOT_NAMES
+            .iter()
+            .chain(NOT_NAMES_OTHER)
+            .any(|n| n.eq_ignore_ascii_case(w));
+        initial
+            || (w.chars().count() >= 2 && !not_name && w.split(['-', '\'', '\u{2019}']).all(part))
+    };
+    let surnames = words.iter().filter(|w| !w.ends_with('.')).count();
+    (surnames >= 1 && words.iter().all(|w| name_word(w))).then_some(text)
+}
+
+/// Whether a block (lower case) says again a word of a name that heads it
+/// ("Bee Simulator" over "In Bee Simulator kannst Du …"); initials and
+/// short particles do not count.
+pub(crate) fn names_again(name: &str, lower: &str) -> bool {
+    name.split(' ')
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .any(|w| {
+            let w = w.to_lowercase();
+            lower.split(|c: char| !c.is_alphabetic()).any(|x| x == w)
+        })
+}
+
+/// Whether a word of a name-like heading is written in lower case in the
+/// entry's text (case kept): then it is a word, not a name ("Looking Ahead"
+/// over an article that says "looking"); a person's name never is.
+pub(crate) fn written_lower(name: &str, texts: &str) -> bool {
+    let words: Vec<String> = name
+        .split(' ')
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .map(str::to_lowercase)
+        .collect();
+    texts
+        .split(|c: char| !c.is_alphabetic())
+        .any(|x| x.starts_with(char::is_lowercase) && words.iter().any(|w| w == x))
+}
+
 /// Whether a short line ends with a picture agency after a separator
 /// ("jane doe / ap", "(photo by x via getty images)"): by suffix, without a
 /// regex, since few lines end so.

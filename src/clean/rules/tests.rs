@@ -609,3 +609,48 @@ fn bio_heads_name_their_subject() {
     assert_eq!(head("About the new bridge"), None);
     assert_eq!(head("Carlos Nadalim"), None);
 }
+
+/// A name alone is two to four capitalised words or initials, in title case
+/// or capitals; a subhead of sentence words, a label or a number is none.
+/// A heading's words said again under it, or written in lower case in the
+/// entry, tell a section's subject or a word, not a writer's name.
+#[test]
+fn a_name_alone_is_told_from_a_subhead() {
+    for name in [
+        "MEHMET ÖZTÜRK",
+        "Ana M. Ruiz",
+        "Jean-Luc O'Neill",
+        "KATARZYNA NOWAK",
+    ] {
+        assert_eq!(super::name_alone(name), Some(name), "{name}");
+    }
+    for not in [
+        "Ana",
+        "The Road Ahead",
+        "Der Vorstand",
+        "What Comes Next",
+        "Domestic industry",
+        "Top 10 Picks",
+        "Ana Ruiz:",
+        "One Two Three Four Five",
+        "A. B.",
+    ] {
+        assert_eq!(super::name_alone(not), None, "{not}");
+    }
+    assert!(super::names_again(
+        "Bee Simulator",
+        "in bee simulator kannst du mit bis zu 4 spielern spielen."
+    ));
+    assert!(!super::names_again(
+        "MEHMET ÖZTÜRK",
+        "bursa'de 1978 yılında doğdu."
+    ));
+    assert!(super::written_lower(
+        "Looking Ahead",
+        "The council is looking at two plans."
+    ));
+    assert!(!super::written_lower(
+        "Ana Ruiz",
+        "The council met Ana Ruiz on Monday."
+    ));
+}
