@@ -824,7 +824,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                     .filter(|_| unreported)
             })
         };
-        if apart && rules::writer_bio(text, lower, b.words, cx.writers).is_some() {
+        let writer_said = || {
+            if apart {
+                rules::writer_bio(text, lower, b.words, cx.writers).is_some()
+            } else {
+                rules::writer_is(text, lower, b.words, cx.writers)
+            }
+        };
+        if writer_said() {
             writer_box = true;
             bio_from = Some(i);
         } else if let Some(name) = named() {

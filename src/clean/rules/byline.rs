@@ -248,6 +248,81 @@ pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]
     opens_with_writer(text, writers)
 }
 
+/// Verbs that say what a person is, in the languages feeds are most often
+/// written in: "Ana Ruiz is …", "est …", "ist …", "er …", "on …".
+const COPULAS: &[&str] = &[
+    "is",
+    "est",
+    "es",
+    "é",
+    "è",
+    "ist",
+    "är",
+    "er",
+    "on",
+    "jest",
+    "je",
+    "és",
+    "este",
+    "είναι",
+    "ir",
+    "yra",
+    "adalah",
+];
+/// The most words of an apposition between a writer's name and the verb
+/// ("Ana Ruiz, Jahrgang 1975, ist …"); a longer one is a clause ("Ana
+/// Ruiz, who covered the march, is recovering …").
+const APPOSITION_WORDS: usize = 3;
+
+/// Whether a block opens by saying what one of the entry's writers is:
+/// the writer's name (see [`opens_with_writer`]), perhaps an apposition
+/// between commas, then a copula, not "is doing" or "is done" ("Ana Ruiz
+/// is an investigative reporter …", "Jan Berg, Jahrgang 1975, ist Redakteur
+/// …"). Of a plain last
+/// paragraph, that is the writer's bio; news about the writer says what
+/// the writer did ("Ana Ruiz was detained …", "Ana Ruiz, who covered the
+/// march, was pushed …").
+pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer]) -> bool {
+    if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
+        return false;
+    }
+    let Some(surname) = opens_with_writer(text, writers)
+        .and_then(|i| writers.get(i))
+        .map(|w| &w.surname)
+    else {
+        return false;
+    };
+    let raw: Vec<&str> = text
+        .split_whitespace()
+        .take(NAME_AT + NAME_GAP + APPOSITION_WORDS + 3)
+        .collect();
+    let Some(at) = raw.iter().position(|r| bare(r) == *surname) else {
+        return false;
+    };
+    let verb_at = if raw.get(at).is_some_and(|r| r.ends_with(',')) {
+        match raw
+            .iter()
+            .enumerate()
+            .skip(at + 1)
+            .take(APPOSITION_WORDS)
+            .find(|(_, r)| r.ends_with(','))
+        {
+            Some((close, _)) => close + 1,
+            None => return false,
+        }
+    } else {
+        at + 1
+    };
+    // "is recovering", "is expected": what is happening to the writer.
+    let happening = raw
+        .get(verb_at + 1)
+        .is_some_and(|w| w.ends_with("ing") || w.ends_with("ed"));
+    !happening
+        && raw
+            .get(verb_at)
+            .is_some_and(|w| COPULAS.contains(&w.to_lowercase().as_str()))
+}
+
 /// Whether a block's first name may be the byline's given name: the same,
 /// or with the same initial, an initial on either side ("J. Okafor"), a
 /// short form ("Jim", "Sam" for "Samantha") or a full one ("Samuel" for
