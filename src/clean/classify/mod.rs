@@ -782,8 +782,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // From the end back: the blocks after the bio's start all qualify, so
     // the walk stops at the article's last paragraph.
     // A bio box is of one person: another's bio start before it is the
-    // article's (its last paragraph may say who someone is; co-authors'
-    // boxes then lose all but the last, which errs on keeping).
+    // article's (its last paragraph may say who someone is), unless both
+    // are set apart by their type (co-writers' boxes).
     // A block set apart by its type that opens with the name of one of the
     // entry's own writers (as its feed names them) starts a bio in any
     // language and wording. Co-writers' boxes are all the entry's. Without a byline, a block whose type sets it apart from
@@ -794,6 +794,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // name opening a plain paragraph may be news about the writer.
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
+    let mut subject_apart = false;
     let mut writer_box = false;
     let mut relabel = Vec::new();
     let mut trailing = 0;
@@ -835,10 +836,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             writer_box = true;
             bio_from = Some(i);
         } else if let Some(name) = named() {
-            if subject.is_some_and(|s| s != name) {
+            // Another person's box set in the same type as the one after it
+            // is a co-writer's.
+            if subject.is_some_and(|s| s != name) && !(apart && subject_apart) {
                 break;
             }
             subject = Some(name);
+            subject_apart = apart;
             bio_from = Some(i);
         } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_tagline(text, b.words) {
             // A contact line is the box's, with or without a bio above it
