@@ -1337,8 +1337,9 @@ fn set_apart_notes_and_boxes_go_in_any_wording_and_the_article_stays() {
     }
 }
 
-/// A picture that has its own caption (a classed figcaption, or a line in
-/// its own paragraph after a break) claims no neighbour as its caption: an
+/// A picture that has its own caption (a classed figcaption, a line in its
+/// own paragraph after a break, a copyright line under it) claims no
+/// neighbour as its caption: an
 /// italic standfirst over it, or an italic sentence under it past another
 /// captioned picture, is the article's. The line in its paragraph goes.
 #[test]
@@ -1369,6 +1370,10 @@ fn a_picture_with_its_own_caption_claims_no_neighbour() {
         // Over a picture whose own paragraph holds its credit after a break.
         format!(
             "<p><em>{italic}</em></p>\n<p><img src=\"https://cdn.example/p.jpg\" alt=\"\"><br>Beeld Omar McAllister / ANP</p>\n"
+        ),
+        // Over a picture with a copyright line right under it.
+        format!(
+            "<p><em>{italic}</em></p>\n<img src=\"https://cdn.example/c.jpg\" alt=\"\">\n<div>© picture alliance / dpa | Elena Okafor</div>\n"
         ),
     ];
     let mut lost = Vec::new();

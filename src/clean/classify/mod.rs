@@ -69,6 +69,8 @@ const BIO_HEAD_WORDS: u32 = 6;
 /// The longest line that is the entry's writer's name alone, the head of
 /// the writer's box ("Dr. Ana María Ruiz").
 const WRITER_HEAD_WORDS: u32 = 5;
+/// The most words of a copyright line that is a picture's credit.
+const CREDIT_LINE_WORDS: u32 = 12;
 /// The most blocks under a name alone that make its box.
 const NAME_HEAD_BLOCKS: usize = 2;
 
@@ -461,8 +463,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let captioned_below = b.flags & (AFTER_IMAGE | WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) == 0
             && after.first().is_some_and(|n| {
                 let under = n.flags & AFTER_IMAGE != 0 && n.flags & AFTER_IMAGES == 0;
+                // A short copyright line right under a picture is its credit
+                // ("© picture alliance / dpa | Ana Ruiz").
+                let copyright = n.words <= CREDIT_LINE_WORDS
+                    && matches!(&n.verdict, Some((r, _)) if r.starts_with("copyright notice"));
                 n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
-                    || (under && (credit(n) || caption(n) || n.flags & IMAGE_PARAGRAPH != 0))
+                    || (under
+                        && (credit(n) || caption(n) || copyright || n.flags & IMAGE_PARAGRAPH != 0))
             });
         if captioned_below {
             b.flags &= !BEFORE_IMAGE;
