@@ -1393,6 +1393,14 @@ fn a_picture_with_its_own_caption_claims_no_neighbour() {
         }
     }
     assert!(lost.is_empty(), "{lost:#?}");
+    // A caption over the first of two pictures whose second has a caption
+    // of its own is the first one's.
+    let html = format!(
+        "<p>{}</p>\n<p><small>A crane lifts a beam into place downtown on Sunday.</small></p>\n<img src=\"https://cdn.example/1.jpg\" alt=\"\">\n<div class=\"photo\"><img src=\"https://cdn.example/2.jpg\" alt=\"\"><p>The new bridge from the east bank at dusk.</p></div>\n<p>{}</p>",
+        article[0], article[1]
+    );
+    let out = cleaner().clean(&html, None, None);
+    assert_removed_for(&out, "A crane lifts", "image caption");
 }
 
 /// An editor's note's label that the feed prints in many entries is taken by

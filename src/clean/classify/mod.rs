@@ -189,6 +189,9 @@ pub(crate) struct Blocks {
     image_captioned: bool,
     /// While segmenting: the element holding the last pending image.
     image_parent: usize,
+    /// While segmenting: images since the last block, also those whose
+    /// caption its class removed.
+    images_since_block: u8,
     /// While segmenting: the alt text of the image just before the next
     /// block (empty when none).
     alt: String,
@@ -467,7 +470,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                 // ("© picture alliance / dpa | Ana Ruiz").
                 let copyright = n.words <= CREDIT_LINE_WORDS
                     && matches!(&n.verdict, Some((r, _)) if r.starts_with("copyright notice"));
-                n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
+                // Its caption is the last picture's when pictures stand
+                // between (a caption above the first of several).
+                (n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
+                    && n.flags & AFTER_IMAGES == 0)
                     || (under
                         && (credit(n) || caption(n) || copyright || n.flags & IMAGE_PARAGRAPH != 0))
             });

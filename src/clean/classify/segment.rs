@@ -19,6 +19,7 @@ pub(crate) fn segment(arena: &Arena, builtin: &Builtin) -> Blocks {
     out.removed_since_block = false;
     out.image_captioned = false;
     out.image_parent = 0;
+    out.images_since_block = 0;
     out.alt.clear();
     segment_into(arena, 0, 0, builtin, &mut out, &mut scratch);
     // A big entry's buffers are sized to fit (many entries of a batch are
@@ -259,6 +260,7 @@ fn flush(
             // block is not beside this image.
             let apart = std::mem::take(&mut out.image_captioned);
             out.images_pending = out.images_pending.saturating_add(1);
+            out.images_since_block = out.images_since_block.saturating_add(1);
             out.image_parent = arena.nodes.get(first).map_or(0, |n| n.parent);
             if let Some(prev) = out.list.last_mut().filter(|_| !apart) {
                 prev.flags |= BEFORE_IMAGE;
@@ -273,6 +275,9 @@ fn flush(
         0 => {}
         1 => flags |= AFTER_IMAGE,
         _ => flags |= AFTER_IMAGE | AFTER_IMAGES,
+    }
+    if std::mem::take(&mut out.images_since_block) > 1 && flags & AFTER_IMAGE != 0 {
+        flags |= AFTER_IMAGES;
     }
     if image {
         flags |= WITH_IMAGE;
