@@ -174,7 +174,7 @@ pub struct Entry {
     pub mentions: Vec<String>,
     pub placed: Vec<Placed>,
     /// The author names the feed gives for the entry, as printed (empty in
-    /// every set but the sixth pass's).
+    /// every set before the sixth pass's).
     pub bylines: Vec<String>,
 }
 
