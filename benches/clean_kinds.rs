@@ -18,7 +18,10 @@
 //! carry the feed's bylines), run twice: with the bylines given to the
 //! cleaner, as the daemon gives them, and withheld; and the seventh pass
 //! (bios and update notes 64–75, blind, with bylines, and article text set
-//! apart by its type as articles set it), run the same two ways.
+//! apart by its type as articles set it), run the same two ways, as is the
+//! eighth pass (bios and update notes 76–87, blind, with bylines: bios and
+//! notes in the body's own type, bios that never name their writer, and
+//! article text that names the writer or is set apart by its type).
 //! Prints, per half, the share of each kind removed, the article paragraphs
 //! kept (all, and the mention sentences), the reasons given, and the forms
 //! missed.
@@ -117,6 +120,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         Set::Blind5 => clean_corpus::Gen::with_set(5251 + half as u64, half, set),
         Set::Blind6 => clean_corpus::Gen::with_set(6263 + half as u64, half, set),
         Set::Blind7 => clean_corpus::Gen::with_set(7275 + half as u64, half, set),
+        Set::Blind8 => clean_corpus::Gen::with_set(8287 + half as u64, half, set),
     };
     let mut entries = Vec::new();
     for body in bodies {
@@ -151,15 +155,17 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let (mut kept, mut paras, mut m_kept, mut m_all) = (0, 0, 0, 0);
     let mut lost = Vec::new();
     let mut lost_to_new = 0;
-    // The fifth to seventh passes' held-out halves stay blind: their misses
-    // are counted, never shown (no form numbers, markup or lost sentences).
-    let blind = half == Half::Held && matches!(set, Set::Blind5 | Set::Blind6 | Set::Blind7);
+    // The fifth to eighth passes' held-out halves stay blind: their misses
+    // are counted, never shown (no form numbers, markup or lost sentences),
+    // nor dumped.
+    let blind =
+        half == Half::Held && matches!(set, Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8);
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
         let text = collapse(&out.text);
-        // The sixth and seventh passes' context lines say what the feed
-        // gave as bylines.
-        let bylines = if matches!(set, Set::Blind6 | Set::Blind7) {
+        // The sixth to eighth passes' context lines say what the feed gave
+        // as bylines.
+        let bylines = if matches!(set, Set::Blind6 | Set::Blind7 | Set::Blind8) {
             format!(" (bylines {:?})", e.bylines)
         } else {
             String::new()
@@ -240,10 +246,16 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         (Half::Held, Set::Blind7) => {
             "held-out forms (odd), 64-75 (blind, seventh pass, with bylines and set-apart article text)"
         }
+        (Half::Dev, Set::Blind8) => {
+            "dev forms (even), 76-87 (with bylines, plain-type bios and notes, and set-apart article text)"
+        }
+        (Half::Held, Set::Blind8) => {
+            "held-out forms (odd), 76-87 (blind, eighth pass, with bylines, plain-type bios and notes, and set-apart article text)"
+        }
     };
     let given = match (set, bylines) {
-        (Set::Blind6 | Set::Blind7, true) => ", the bylines given to the cleaner",
-        (Set::Blind6 | Set::Blind7, false) => ", the bylines withheld",
+        (Set::Blind6 | Set::Blind7 | Set::Blind8, true) => ", the bylines given to the cleaner",
+        (Set::Blind6 | Set::Blind7 | Set::Blind8, false) => ", the bylines withheld",
         _ => "",
     };
     println!("{name}{given}: {} entries", entries.len());
@@ -337,6 +349,10 @@ fn main() {
     for bylines in [true, false] {
         run_half(Half::Dev, Set::Blind7, &bodies, &cleaner, bylines);
         run_half(Half::Held, Set::Blind7, &bodies, &cleaner, bylines);
+    }
+    for bylines in [true, false] {
+        run_half(Half::Dev, Set::Blind8, &bodies, &cleaner, bylines);
+        run_half(Half::Held, Set::Blind8, &bodies, &cleaner, bylines);
     }
     automated(&cleaner);
 }

@@ -23,24 +23,24 @@ use super::{Gen, Placed, esc};
 /// A writer, with the forms of the name that pages, feeds and English
 /// text print.
 #[derive(Debug, Clone, Copy)]
-struct Writer {
+pub(super) struct Writer {
     /// As the writer's own site prints it (Hungarian: family name first;
-    /// Greek: in Greek script).
-    name: &'static str,
+    /// Greek and Ukrainian: in their own script).
+    pub(super) name: &'static str,
     /// As some feed metadata stores it: without diacritics, in Latin
-    /// letters, or in the Western order.
-    meta: &'static str,
+    /// letters, in the Western order, or shorter.
+    pub(super) meta: &'static str,
     /// As an English sentence names the writer.
-    english: &'static str,
-    she: bool,
+    pub(super) english: &'static str,
+    pub(super) she: bool,
     /// The CMS login, which a blog's feed shows when no display name was
     /// set.
-    login: &'static str,
+    pub(super) login: &'static str,
 }
 
-/// The language a seventh-pass site writes in.
+/// The language a seventh- or eighth-pass site writes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
+pub(super) enum Lang {
     En,
     Fi,
     Cs,
@@ -49,6 +49,14 @@ enum Lang {
     Hu,
     Ca,
     El,
+    // The eighth pass's.
+    Es,
+    Pt,
+    De,
+    Fr,
+    Id,
+    Uk,
+    Hr,
 }
 
 // One writer a line: the table reads better than rustfmt's seven lines each.
@@ -101,9 +109,51 @@ const WRITERS_EL: &[Writer] = &[
     Writer { name: "Γιώργος Παπαδόπουλος", meta: "Giorgos Papadopoulos", english: "Giorgos Papadopoulos", she: false, login: "gpapadopoulos" },
     Writer { name: "Ελένη Κωνσταντίνου", meta: "Eleni Konstantinou", english: "Eleni Konstantinou", she: true, login: "ekonstantinou" },
 ];
+#[rustfmt::skip]
+const WRITERS_ES: &[Writer] = &[
+    Writer { name: "Lucía Fernández Ortega", meta: "Lucia Fernandez", english: "Lucía Fernández", she: true, login: "lfernandez" },
+    Writer { name: "Alejandro Ruiz Méndez", meta: "Alejandro Ruiz", english: "Alejandro Ruiz", she: false, login: "aruiz" },
+    Writer { name: "Carmen Salazar", meta: "Carmen Salazar", english: "Carmen Salazar", she: true, login: "csalazar" },
+];
+#[rustfmt::skip]
+const WRITERS_PT: &[Writer] = &[
+    Writer { name: "Mariana Albuquerque", meta: "Mariana Albuquerque", english: "Mariana Albuquerque", she: true, login: "malbuquerque" },
+    Writer { name: "João Pedro Carvalho", meta: "Joao Pedro Carvalho", english: "João Pedro Carvalho", she: false, login: "jpcarvalho" },
+    Writer { name: "Luíza Batista", meta: "Luiza Batista", english: "Luíza Batista", she: true, login: "lbatista" },
+];
+#[rustfmt::skip]
+const WRITERS_DE: &[Writer] = &[
+    Writer { name: "Katharina Weiß", meta: "Katharina Weiss", english: "Katharina Weiß", she: true, login: "kweiss" },
+    Writer { name: "Jonas Brückner", meta: "Jonas Brueckner", english: "Jonas Brückner", she: false, login: "jbrueckner" },
+    Writer { name: "Lena Hoffmann", meta: "Lena Hoffmann", english: "Lena Hoffmann", she: true, login: "lhoffmann" },
+];
+#[rustfmt::skip]
+const WRITERS_FR: &[Writer] = &[
+    Writer { name: "Élodie Gagnon", meta: "Elodie Gagnon", english: "Élodie Gagnon", she: true, login: "egagnon" },
+    Writer { name: "Mathieu Bouchard", meta: "Mathieu Bouchard", english: "Mathieu Bouchard", she: false, login: "mbouchard" },
+    Writer { name: "Geneviève Tremblay", meta: "Genevieve Tremblay", english: "Geneviève Tremblay", she: true, login: "gtremblay" },
+];
+#[rustfmt::skip]
+const WRITERS_ID: &[Writer] = &[
+    Writer { name: "Siti Rahmawati", meta: "Siti Rahmawati", english: "Siti Rahmawati", she: true, login: "srahmawati" },
+    Writer { name: "Andi Pratama", meta: "Andi Pratama", english: "Andi Pratama", she: false, login: "apratama" },
+    Writer { name: "Dewi Lestari Nugroho", meta: "Dewi Lestari", english: "Dewi Lestari Nugroho", she: true, login: "dlestari" },
+];
+#[rustfmt::skip]
+const WRITERS_UK: &[Writer] = &[
+    Writer { name: "Олена Коваленко", meta: "Olena Kovalenko", english: "Olena Kovalenko", she: true, login: "okovalenko" },
+    Writer { name: "Андрій Шевчук", meta: "Andrii Shevchuk", english: "Andriy Shevchuk", she: false, login: "ashevchuk" },
+    Writer { name: "Ірина Бондар", meta: "Iryna Bondar", english: "Iryna Bondar", she: true, login: "ibondar" },
+];
+#[rustfmt::skip]
+const WRITERS_HR: &[Writer] = &[
+    Writer { name: "Ivana Horvat", meta: "Ivana Horvat", english: "Ivana Horvat", she: true, login: "ihorvat" },
+    Writer { name: "Marko Babić", meta: "Marko Babic", english: "Marko Babić", she: false, login: "mbabic" },
+    Writer { name: "Petra Kovačević", meta: "Petra Kovacevic", english: "Petra Kovačević", she: true, login: "pkovacevic" },
+];
 
 impl Lang {
-    fn writers(self) -> &'static [Writer] {
+    pub(super) fn writers(self) -> &'static [Writer] {
         match self {
             Lang::En => WRITERS_EN,
             Lang::Fi => WRITERS_FI,
@@ -113,6 +163,13 @@ impl Lang {
             Lang::Hu => WRITERS_HU,
             Lang::Ca => WRITERS_CA,
             Lang::El => WRITERS_EL,
+            Lang::Es => WRITERS_ES,
+            Lang::Pt => WRITERS_PT,
+            Lang::De => WRITERS_DE,
+            Lang::Fr => WRITERS_FR,
+            Lang::Id => WRITERS_ID,
+            Lang::Uk => WRITERS_UK,
+            Lang::Hr => WRITERS_HR,
         }
     }
 
@@ -127,6 +184,12 @@ impl Lang {
             Lang::Hu => "Szerző:",
             Lang::Ca => "Per",
             Lang::El => "Γράφει:",
+            Lang::Es | Lang::Pt => "Por",
+            Lang::De => "Von",
+            Lang::Fr => "Par",
+            Lang::Id => "Oleh",
+            Lang::Uk => "Автор:",
+            Lang::Hr => "Piše:",
         }
     }
 
@@ -149,6 +212,13 @@ impl Lang {
             Lang::Hu => "és",
             Lang::Ca => "i",
             Lang::El => "και",
+            Lang::Es => "y",
+            Lang::Pt => "e",
+            Lang::De => "und",
+            Lang::Fr => "et",
+            Lang::Id => "dan",
+            Lang::Uk => "та",
+            Lang::Hr => "i",
         }
     }
 
@@ -164,6 +234,13 @@ impl Lang {
             Lang::Hu => &["MTI", "Szerkesztőség", "hvg.hu"],
             Lang::Ca => &["ACN", "Redacció", "EFE"],
             Lang::El => &["ΑΠΕ-ΜΠΕ", "Newsroom", "Σύνταξη"],
+            Lang::Es => &["EFE", "Redacción", "Europa Press"],
+            Lang::Pt => &["Folhapress", "Redação", "Agência Brasil"],
+            Lang::De => &["dpa", "Redaktion", "AFP/dpa"],
+            Lang::Fr => &["La Presse Canadienne", "Rédaction", "AFP"],
+            Lang::Id => &["Antara", "Redaksi", "Tim detikcom"],
+            Lang::Uk => &["Укрінформ", "Редакція", "УНІАН"],
+            Lang::Hr => &["Hina", "Redakcija", "Index.hr"],
         }
     }
 }
@@ -171,7 +248,7 @@ impl Lang {
 /// The kind of site a bio form models, which decides how its feed prints
 /// bylines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Family {
+pub(super) enum Family {
     /// Blogs and newsletters on WordPress or Ghost: the display name, the
     /// login, or nothing.
     Blog,
@@ -253,11 +330,17 @@ const BIO_SITES: [(Family, Lang); 12] = [
 /// Who wrote an entry of the seventh pass, and where it was published.
 #[derive(Debug, Clone)]
 pub(super) struct Cast {
-    bio_form: usize,
+    pub(super) bio_form: usize,
     has_bio: bool,
-    writers: Vec<Writer>,
-    lang: Lang,
+    pub(super) writers: Vec<Writer>,
+    pub(super) lang: Lang,
 }
+
+/// An update-note writer of a pass: markup, probe and place of form `form`.
+pub(super) type UpdateForm = fn(&mut Gen, usize) -> (String, String, NotePlace);
+/// A bio writer of a pass: markup and probe of the cast's bio form for
+/// writer `which`.
+pub(super) type BioForm = fn(&mut Gen, &Cast, usize) -> (String, String);
 
 /// Where an article paragraph of this pass goes.
 #[derive(Debug, Clone, Copy)]
@@ -278,14 +361,14 @@ pub(super) struct Mention {
     pub(super) place: MentionPlace,
 }
 
-const PAPERS: &[&str] = &[
+pub(super) const PAPERS: &[&str] = &[
     "Tri-County Register",
     "Mesa Valley Sun",
     "Bayfront Examiner",
     "Ridgeline Press",
 ];
 const ROOMS: &[&str] = &["Ozark Reporting Lab", "the Delta Voice", "Inland Beat"];
-const PLACES: &[&str] = &[
+pub(super) const PLACES: &[&str] = &[
     "Cedar Falls",
     "Ellensburg",
     "Hattiesburg",
@@ -293,14 +376,26 @@ const PLACES: &[&str] = &[
     "Pueblo",
     "Watertown",
 ];
-const DAYS: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
+pub(super) const DAYS: [&str; 5] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"];
 
 impl Gen {
     /// Draws the entry's bio form, writers and bylines; keeps the cast for
     /// the entry's bio, notes and article text.
     pub(super) fn blind7_cast(&mut self) -> Vec<String> {
-        let bio_form = self.form_in(super::BLIND7_FORMS);
-        let (family, lang) = BIO_SITES[bio_form - super::BLIND7_FORMS.start];
+        self.site_cast(super::BLIND7_FORMS, &BIO_SITES)
+    }
+
+    /// Draws the entry's bio form out of `forms`, its writers (from the
+    /// language of the form's site in `sites`) and the feed's bylines (by
+    /// the site family's conventions); keeps the cast for the entry's bio,
+    /// notes and article text.
+    pub(super) fn site_cast(
+        &mut self,
+        forms: std::ops::Range<usize>,
+        sites: &[(Family, Lang)],
+    ) -> Vec<String> {
+        let bio_form = self.form_in(forms.clone());
+        let (family, lang) = sites[bio_form - forms.start];
         let has_bio = self.rng.u8(..5) != 0;
         let convention = self.weighted(conventions(family));
         let pool = lang.writers();
@@ -322,7 +417,7 @@ impl Gen {
             lang,
         };
         let bylines = self.blind7_bylines(&cast, convention);
-        self.cast7 = Some(cast);
+        self.site_cast = Some(cast);
         bylines
     }
 
@@ -365,11 +460,32 @@ impl Gen {
     /// The entry's update note, where its site prints it, and its bio
     /// boxes in the last slot.
     pub(super) fn blind7_notes_and_bios(&mut self, slots: &mut [Vec<(String, Placed)>]) {
-        let form = self.form_in(super::BLIND7_FORMS);
-        let (html, probe, place) = self.blind7_update(form);
+        self.notes_and_bios(
+            slots,
+            super::BLIND7_FORMS,
+            Gen::blind7_update,
+            Gen::blind7_bio,
+            &[66, 70, 74],
+        );
+    }
+
+    /// A pass's update note (a form out of `forms`, written by `update`)
+    /// where its site prints it, and the cast's bio boxes (written by
+    /// `bio`) in the last slot; the bio forms in `boxes_each` print a box
+    /// for each of two writers, some of the time.
+    pub(super) fn notes_and_bios(
+        &mut self,
+        slots: &mut [Vec<(String, Placed)>],
+        forms: std::ops::Range<usize>,
+        update: UpdateForm,
+        bio: BioForm,
+        boxes_each: &[usize],
+    ) {
+        let form = self.form_in(forms);
+        let (html, probe, place) = update(self, form);
         let note = (html, Placed::new("update", form, probe));
         let after_bio = self.place_note(slots, note, place);
-        let bios = self.blind7_bios();
+        let bios = self.bios(bio, boxes_each);
         let end = slots.len() - 1;
         slots[end].extend(bios);
         slots[end].extend(after_bio);
@@ -377,14 +493,14 @@ impl Gen {
 
     /// The entry's bio boxes: none, one, or one a writer where the site
     /// prints a box for each.
-    fn blind7_bios(&mut self) -> Vec<(String, Placed)> {
-        let Some(cast) = self.cast7.clone() else {
+    fn bios(&mut self, bio: BioForm, boxes_each: &[usize]) -> Vec<(String, Placed)> {
+        let Some(cast) = self.site_cast.clone() else {
             return Vec::new();
         };
         if !cast.has_bio {
             return Vec::new();
         }
-        let boxes_each = matches!(cast.bio_form, 66 | 70 | 74);
+        let boxes_each = boxes_each.contains(&cast.bio_form);
         let count = if cast.writers.len() == 2 && boxes_each && self.rng.bool() {
             2
         } else {
@@ -392,7 +508,7 @@ impl Gen {
         };
         (0..count)
             .map(|which| {
-                let (html, probe) = self.blind7_bio(&cast, which);
+                let (html, probe) = bio(self, &cast, which);
                 (html, Placed::new("bio", cast.bio_form, probe))
             })
             .collect()
@@ -727,7 +843,7 @@ impl Gen {
             // A disclosure with its own heading at the top, naming the
             // entry's writer.
             72 => {
-                let writer = self.cast7_writer();
+                let writer = self.cast_writer();
                 let kin = self.pick(&["spouse", "brother", "mother"]);
                 let text = format!(
                     "{writer}’s {kin} is a nurse at {} General Hospital, which is not a subject of this story.",
@@ -779,8 +895,8 @@ impl Gen {
     }
 
     /// The entry's first writer as English text names them.
-    fn cast7_writer(&self) -> &'static str {
-        self.cast7
+    pub(super) fn cast_writer(&self) -> &'static str {
+        self.site_cast
             .as_ref()
             .map_or("Hollis Greer", |c| c.writers[0].english)
     }
@@ -789,8 +905,8 @@ impl Gen {
     /// an update and is set apart as articles set such text: even indexes
     /// for the dev half, odd for held out.
     pub(super) fn blind7_mention(&mut self) -> Mention {
-        let writer = self.cast7_writer();
-        let writer_his = match &self.cast7 {
+        let writer = self.cast_writer();
+        let writer_his = match &self.site_cast {
             Some(c) if c.writers[0].she => "her",
             _ => "his",
         };
@@ -1013,7 +1129,7 @@ impl Gen {
         Mention { text, html, place }
     }
 
-    fn pick2<A: Copy, B: Copy>(&mut self, xs: &[(A, B)]) -> (A, B) {
+    pub(super) fn pick2<A: Copy, B: Copy>(&mut self, xs: &[(A, B)]) -> (A, B) {
         xs[self.rng.usize(..xs.len())]
     }
 }
