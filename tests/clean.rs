@@ -1490,3 +1490,50 @@ fn a_name_alone_heads_the_writers_box_and_sections_stay() {
         assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
     }
 }
+
+/// An opinion page's unnamed tagline ("The writer is …", in the languages
+/// op-eds are written in) goes at the end when a footnote's star or a
+/// bracket marks it, or a line under it says the views are the writer's
+/// own (which goes with it). Unmarked and alone, it is a book review's
+/// last word on its author, and stays.
+#[test]
+fn an_opinion_pages_unnamed_tagline_goes_when_marked_or_disclaimed() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+    ];
+    let body = format!("<p>{}</p>\n<p>{}</p>\n", article[0], article[1]);
+    for (tail, gone) in [
+        (
+            "<p>*) Penulis adalah peneliti di Pusat Studi Kebijakan Publik Universitas Airlangga.</p>",
+            &["Penulis adalah"][..],
+        ),
+        (
+            "<p>* L’auteure est professeure de droit à l’Université de Sherbrooke.</p>",
+            &["L’auteure est"],
+        ),
+        (
+            "<p>Авторка — журналістка ZAXID.NET</p>\n<p>Колонка відображає думку автора. Редакція може не поділяти її.</p>",
+            &["Авторка", "Колонка відображає"],
+        ),
+        (
+            "<p>Der Autor ist Politikwissenschaftler in Kassel.</p>\n<p>Der Text gibt die Meinung des Autors wieder.</p>",
+            &["Der Autor ist", "gibt die Meinung"],
+        ),
+    ] {
+        let out = cleaner().clean(&format!("{body}{tail}"), None, None);
+        for a in article {
+            assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+        }
+        for g in gone {
+            assert_removed_for(&out, g, "author bio");
+        }
+    }
+    for last in [
+        "The author is a former nurse who lives in Ohio with her two sons.",
+        "L’auteur est un ancien juge qui vit à Lyon.",
+    ] {
+        let out = cleaner().clean(&format!("{body}<p>{last}</p>"), None, None);
+        assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
+    }
+}

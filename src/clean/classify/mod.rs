@@ -71,6 +71,8 @@ const BIO_HEAD_WORDS: u32 = 6;
 const WRITER_HEAD_WORDS: u32 = 5;
 /// The most words of a copyright line that is a picture's credit.
 const CREDIT_LINE_WORDS: u32 = 12;
+/// The most words of a line saying the views are the writer's own.
+const DISCLAIMER_WORDS: u32 = 40;
 /// The most blocks under a name alone that make its box.
 const NAME_HEAD_BLOCKS: usize = 2;
 
@@ -808,6 +810,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
     let mut subject_apart = false;
+    let mut disclaimed_below = false;
     let mut writer_box = false;
     let mut relabel = Vec::new();
     let mut trailing = 0;
@@ -845,8 +848,16 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                 rules::writer_is(text, lower, b.words, cx.writers)
             }
         };
+        // An opinion page's unnamed tagline over the line that says the
+        // views are the writer's own ("Авторка — журналістка …" over
+        // "Колонка відображає думку автора.").
+        let below = std::mem::take(&mut disclaimed_below);
+        let tagline_over_disclaimer = || below && rules::unnamed_tagline(lower).is_some();
+        let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
         if writer_said() {
             writer_box = true;
+            bio_from = Some(i);
+        } else if tagline_over_disclaimer() {
             bio_from = Some(i);
         } else if let Some(name) = named() {
             // Another person's box set in the same type as the one after it
@@ -857,6 +868,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             subject = Some(name);
             subject_apart = apart;
             bio_from = Some(i);
+        } else if disclaims {
+            // More of the box, if a tagline comes above it.
+            disclaimed_below = true;
         } else if cx.builtin.bio_contact(lower, b.words) || cx.builtin.bio_tagline(text, b.words) {
             // A contact line is the box's, with or without a bio above it
             // ("Contact reporter Ana Ruiz at …" alone ends many stories).

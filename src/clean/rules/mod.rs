@@ -36,7 +36,8 @@ pub(crate) use markup::*;
 pub(crate) use notes::{change_note, note_head};
 use people::*;
 pub(crate) use people::{
-    BIO_MAX_WORDS, bio_head, name_alone, named_lead, names_again, reported, written_lower,
+    BIO_MAX_WORDS, bio_head, disclaimer, name_alone, named_lead, names_again, reported,
+    unnamed_tagline, written_lower,
 };
 pub(crate) use text::*;
 

@@ -33,19 +33,62 @@ pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:?
 /// no further words are needed; only the place (the end) makes it one.
 pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:\p{L}*(?:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka))\b";
 
-/// How an unnamed tagline starts, lower case.
+/// How an unnamed tagline starts ("The writer is a former ambassador"),
+/// lower case, after a bracket or a footnote's star, in the languages
+/// opinion pages are most often written in.
 const UNNAMED_BIO: &[&str] = &[
-    "(the writer is",
-    "(the writer was",
-    "(the author is",
-    "(the authors are",
-    "(the columnist is",
     "the writer is",
+    "the writer was",
     "the author is",
     "the authors are",
     "the columnist is",
+    "l'auteur est",
+    "l’auteur est",
+    "l'auteure est",
+    "l’auteure est",
+    "l'autrice est",
+    "l’autrice est",
+    "les auteurs sont",
+    "les auteures sont",
+    "der autor ist",
+    "die autorin ist",
+    "die autoren sind",
+    "el autor es",
+    "la autora es",
+    "los autores son",
+    "o autor é",
+    "a autora é",
+    "os autores são",
+    "l'autore è",
+    "l’autore è",
+    "l'autrice è",
+    "l’autrice è",
+    "gli autori sono",
+    "de auteur is",
+    "de schrijver is",
+    "författaren är",
+    "forfatteren er",
+    "kirjoittaja on",
+    "autor jest",
+    "autorka jest",
+    "autor je",
+    "autorka je",
+    "l'autor és",
+    "l’autor és",
+    "l'autora és",
+    "l’autora és",
+    "autorul este",
+    "autoarea este",
+    "penulis adalah",
+    "penulis merupakan",
+    "автор —",
+    "авторка —",
+    "автори —",
+    "автор –",
+    "авторка –",
+    "автор является",
 ];
-/// A tagline's disclaimer, lower case.
+/// A tagline's disclaimer, lower case: the views are the writer's own.
 const DISCLAIMERS: &[&str] = &[
     "views are personal",
     "views expressed are",
@@ -53,7 +96,28 @@ const DISCLAIMERS: &[&str] = &[
     "views are her own",
     "views are their own",
     "opinions expressed are",
+    "do not necessarily reflect",
+    "does not necessarily reflect",
+    "n'engagent que",
+    "n’engagent que",
+    "gibt die meinung",
+    "meinung des autors",
+    "meinung der autorin",
+    "opinión del autor",
+    "opinión de la autora",
+    "opinião do autor",
+    "opinião da autora",
+    "opinione dell'autore",
+    "opinione dell’autore",
+    "opini pribadi",
+    "tidak mencerminkan",
+    "думку автор",
+    "мнение автора",
+    "poglądy autora",
+    "names van de auteur",
 ];
+/// What opens a footnote or a bracketed tagline ("(", "*) ", "* ").
+const TAGLINE_MARKS: &[&str] = &["(", "*) ", "*)", "* ", "*"];
 
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
@@ -161,8 +225,7 @@ impl Builtin {
         // An opinion page's unnamed tagline: "(The writer is a former
         // ambassador. Views are personal.)". Bracketed, or with the
         // disclaimer: "The writer is expected at the festival" is news.
-        let unnamed = UNNAMED_BIO.iter().any(|p| lower.starts_with(p));
-        if unnamed && (lower.starts_with('(') || DISCLAIMERS.iter().any(|d| lower.contains(d))) {
+        if unnamed_tagline(lower).is_some_and(|marked| marked || disclaimer(lower)) {
             return Some("");
         }
         let first = text.split([' ', ',']).next().unwrap_or("");
@@ -233,6 +296,26 @@ impl Builtin {
         let line = lower.trim_matches(|c: char| c == '(' || c == ')' || c == '.' || c == ' ');
         AGENCIES.contains(&line) || self.name_credit.is_match(text)
     }
+}
+
+/// Whether a block opens as an opinion page's unnamed tagline ("The writer
+/// is …", "L’auteure est …", "Penulis adalah …"), and whether a bracket or
+/// a footnote's star marks it so. Unmarked, it needs a disclaimer in it or
+/// right under it: "The author is expected at the festival" ends a book
+/// review.
+pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
+    let mark = TAGLINE_MARKS.iter().find(|m| lower.starts_with(*m));
+    let rest = mark.map_or(lower, |m| &lower[m.len()..]);
+    UNNAMED_BIO
+        .iter()
+        .any(|p| rest.starts_with(p))
+        .then_some(mark.is_some())
+}
+
+/// Whether a block says the views are the writer's own (in it, or as the
+/// line under a tagline).
+pub(crate) fn disclaimer(lower: &str) -> bool {
+    DISCLAIMERS.iter().any(|d| lower.contains(d))
 }
 
 /// Whether a block reports what someone said ("… the station said").
