@@ -1537,3 +1537,63 @@ fn an_opinion_pages_unnamed_tagline_goes_when_marked_or_disclaimed() {
         assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
     }
 }
+
+/// A note stamped with its time ("Noticia en actualización desde las
+/// 14:32 h", "Artikel ini telah diperbarui pada pukul 14.10 WIB") goes in
+/// the article's own type, at the top or between paragraphs; a sentence of
+/// the article with a change and a time stays.
+#[test]
+fn a_note_stamped_with_its_time_goes_in_plain_type() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+        "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
+    ];
+    let p = |t: &str| format!("<p>{t}</p>\n");
+    for (note, top) in [
+        (
+            "Noticia en actualización desde las 14:32 h. Esta información se irá ampliando.",
+            true,
+        ),
+        (
+            "Artikel ini telah diperbarui pada pukul 14.10 WIB dengan tambahan keterangan dari kepolisian.",
+            false,
+        ),
+    ] {
+        let html = if top {
+            format!(
+                "{}{}{}{}",
+                p(note),
+                p(article[0]),
+                p(article[1]),
+                p(article[2])
+            )
+        } else {
+            format!(
+                "{}{}{}{}",
+                p(article[0]),
+                p(note),
+                p(article[1]),
+                p(article[2])
+            )
+        };
+        let out = cleaner().clean(&html, None, None);
+        let head: String = note.chars().take(20).collect();
+        assert_removed_for(&out, &head, "update note");
+        for a in article {
+            assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+        }
+    }
+    for sentence in [
+        "The bill was amended at 10.30 on Monday by the senate, which sent it back to the house.",
+        "Article 5 was amended at 10.30 on Monday, the ministry said.",
+    ] {
+        let html = format!("{}{}{}", p(article[0]), p(sentence), p(article[1]));
+        let out = cleaner().clean(&html, None, None);
+        assert!(
+            out.text.contains(sentence),
+            "lost {sentence:?}:\n{}",
+            out.text
+        );
+    }
+}

@@ -722,7 +722,9 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         }
         // The cheap test first: most blocks are the article's own.
         let placed_apart = set_apart(b, text, article);
-        if !placed_apart && b.typeset.lead_bold_words == 0 {
+        // A note stamped with its time needs no type of its own.
+        let stamped = || rules::stamped_note(lower);
+        if !placed_apart && b.typeset.lead_bold_words == 0 && !stamped() {
             continue;
         }
         if !rules::change_note(lower) {
@@ -733,7 +735,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             let head: String = lower.split(' ').take(n).collect::<Vec<_>>().join(" ");
             rules::change_note(&head)
         };
-        let apart = placed_apart || bold_label();
+        let apart = placed_apart || bold_label() || stamped();
         if apart {
             b.verdict = Some((
                 "update note (set apart, about a change to the story)".into(),

@@ -70,6 +70,9 @@ const CHANGE_STEMS: &[&str] = &[
     "helyesbít",
     "ενημέρω",
     "διόρθω",
+    "diperbarui",
+    "pembaruan",
+    "ralat",
 ];
 /// Labels of several words, lower case, anywhere in the note.
 const CHANGE_LABELS: &[&str] = &[
@@ -218,9 +221,69 @@ pub(crate) fn change_note(lower: &str) -> bool {
             .any(|w| STORY_WORDS.contains(&w.trim_end_matches(['.', '!', '?'])))
 }
 
+/// Whether a block opens as a note stamped with its time, in any type: a
+/// word of change first, or after a word for the story and little words
+/// ("Noticia en actualización desde las 14:32 h", "Artikel ini telah
+/// diperbarui pada pukul 14.10 WIB", "Updated at 5:45 p.m. with …"), and a
+/// time of day among its first words. Such a line says what happened to
+/// the story, not in it; "The bill was amended at 10.30" names no story,
+/// "Article 5 was amended" a number.
+pub(crate) fn stamped_note(lower: &str) -> bool {
+    // Split at spaces only: a time keeps its colon ("14:32").
+    let words: Vec<&str> = lower
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| "()[]*—–:;,.".contains(c)))
+        .filter(|w| !w.is_empty())
+        .take(STAMP_WORDS)
+        .collect();
+    let Some(at) = words
+        .iter()
+        .take(STAMP_LABEL_AT + 1)
+        .position(|w| is_change(w))
+    else {
+        return false;
+    };
+    let before = words.get(..at).unwrap_or_default();
+    let story = |w: &&str| STORY_WORDS.contains(w);
+    let little = |w: &&str| {
+        THIS.contains(w)
+            || (w.chars().count() <= LITTLE_WORD_CHARS && w.chars().all(char::is_alphabetic))
+    };
+    let labelled = before.is_empty()
+        || (before.iter().any(story) && before.iter().all(|w| story(w) || little(w)));
+    labelled && words.iter().skip(at + 1).any(|w| is_time(w))
+}
+
+/// How many words of a note the stamp's label and time are looked for in.
+const STAMP_WORDS: usize = 10;
+/// The most words before a stamped note's word of change.
+const STAMP_LABEL_AT: usize = 3;
+/// The longest little word before it ("en", "ini", "telah", "has").
+const LITTLE_WORD_CHARS: usize = 5;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_stamped_with_its_time_is_told_in_any_type() {
+        for note in [
+            "noticia en actualización desde las 14:32 h. esta información se irá ampliando.",
+            "artikel ini telah diperbarui pada pukul 14.10 wib dengan tambahan keterangan.",
+            "updated at 5:45 p.m. with the vote count.",
+            "atualização às 14h32: a prefeitura suspendeu as aulas.",
+        ] {
+            assert!(stamped_note(note), "{note}");
+        }
+        for sentence in [
+            "the bill was amended at 10.30 on monday by the senate.",
+            "article 5 was amended at 10.30 on monday.",
+            "the software updates at 10:00 every night.",
+            "updated figures will follow next week.",
+        ] {
+            assert!(!stamped_note(sentence), "{sentence}");
+        }
+    }
 
     #[test]
     fn notes_in_any_wording_name_a_change_to_the_story() {
