@@ -299,6 +299,13 @@ const PHRASES: &[Rule] = &[
         r"^[(\[*]?(cet article a été (mis à jour|corrigé|modifié)|este (artículo|texto) (ha sido|fue) (actualizado|corregido)|esta (noticia|información) (ha sido|fue) (actualizada|corregida)|dieser (artikel|beitrag|text) wurde (aktualisiert|korrigiert|geändert)|questo articolo è stato (aggiornato|corretto)|este (artigo|texto) foi (atualizado|actualizado|corrigido)|esta notícia foi (atualizada|actualizada|corrigida)|(notícia|artigo) (atualizad[oa]|actualizad[oa]) (às|em|a)|dit artikel is (bijgewerkt|aangepast|gecorrigeerd)|ten (artykuł|tekst) (został|zostal) (zaktualizowany|poprawiony))\b",
         60,
     ),
+    // A live blog's closing or pausing line: "This blog is now closed.",
+    // "That's all from us tonight.", "Dieser Liveblog ist beendet."
+    rule(
+        "update note",
+        r"^(this (live )?blog is (now )?(closed|paused)|(that's|that’s|that is) (all|it) from (us|me)\b|we('re| are| have)? (now )?(paused|pausing|ending|ended|closed|closing|wrapping up|wrapped up) (our|this|the) live (blog|coverage|updates)|our live coverage (of [^.]{1,60} )?(has )?(now )?(ended|closed|finished)|(dieser|der|unser) (live-?blog|liveticker|newsblog|ticker) (ist|wird) (hiermit |nun |jetzt )?(beendet|geschlossen)|ce (direct|live) est (désormais |maintenant )?(terminé|clos|fermé)|(este|el) directo (ha )?(finalizado|terminado)|(questa|la) diretta (è|si è) (terminata|conclusa|chiusa)|(este|o) (liveblog|ao vivo|minuto a minuto) (foi )?(encerrado|terminou))\b",
+        60,
+    ),
     // A prompt to the reader after the article: no part of it.
     rule(
         "reader prompt",

@@ -500,6 +500,22 @@ fn credit_and_link_labels_of_real_pages() -> Result<(), CleanError> {
             Some("update note"),
         ),
         (
+            "that's all from us tonight. we'll be back with live updates at 8 a.m.",
+            Some("update note"),
+        ),
+        (
+            "this blog is now closed. our live coverage of the storm ended at 11 p.m.",
+            Some("update note"),
+        ),
+        (
+            "dieser liveblog ist beendet. vielen dank fürs mitlesen.",
+            Some("update note"),
+        ),
+        (
+            "that is all from the archive, the librarian said of the two letters.",
+            None,
+        ),
+        (
             "story time is at 10 a.m. on saturdays in the library.",
             None,
         ),
