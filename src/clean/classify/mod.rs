@@ -803,7 +803,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // are set apart by their type (co-writers' boxes).
     // A block set apart by its type that opens with the name of one of the
     // entry's own writers (as its feed names them) starts a bio in any
-    // language and wording. Co-writers' boxes are all the entry's. Without a byline, a block whose type sets it apart from
+    // language and wording, and so does a plain one that says what the
+    // writer is ("Jan Berg, Jahrgang 1975, ist …", see `writer_is`).
+    // Co-writers' boxes are all the entry's. An opinion page's unnamed
+    // tagline ("L'auteure est …") starts one when marked or over its
+    // disclaimer. Without a byline, a block whose type sets it apart from
     // the article's paragraphs (see `typeset_apart`) that opens with a
     // person's name and says more is a bio in any language ("<em>Ana Ruiz
     // est maîtresse de conférences …</em>"); such lines after a box (a
@@ -927,36 +931,41 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // the writer's box, whoever it names (a byline naming a desk or an
         // agency, or none). A name in title case there may head a section
         // about that person ("Maria Stone" over "The mayor thanked her …").
-        // Not when the
-        // entry has other such headings (a list of people, plants or games,
-        // each under its name), nor when the text under it names it again:
-        // a section about someone or something names its subject, a box
-        // under its writer's name needs not (both measured on the outside
-        // pages); nor when a word of it is written in lower case in the
-        // entry (a subhead: "Looking Ahead").
-        let after: Vec<&Block> = blocks
-            .get(i + 1..)
-            .map(|r| r.iter().filter(|n| n.verdict.is_none()).collect())
-            .unwrap_or_default();
+        // Not when the entry has other such headings (a list of people,
+        // plants or games, each under its name), nor when the text under it
+        // names it again (a section about someone or something names its
+        // subject; a box under its writer's name needs not), both measured
+        // on the outside pages; nor when a word of it is written in lower
+        // case in the entry (a subhead: "LOOKING AHEAD").
+        let signature = (b.typeset.bold || b.tag.starts_with('h'))
+            && !text.chars().any(char::is_lowercase)
+            && rules::name_alone(text).is_some();
         let head_like = |h: &Block| {
             h.verdict.is_none()
                 && h.words <= BIO_HEAD_WORDS
                 && h.tag == b.tag
                 && h.typeset.bold == b.typeset.bold
         };
-        let headed = (b.typeset.bold || b.tag.starts_with('h'))
-            && rules::name_alone(text).is_some()
-            && !text.chars().any(char::is_lowercase)
+        let headed = signature
             && !blocks.get(..i).is_some_and(|r| r.iter().any(head_like))
             && !rules::written_lower(text, texts)
-            && (1..=NAME_HEAD_BLOCKS).contains(&after.len())
-            && after.iter().all(|n| {
-                !n.protected
-                    && !rules::names_again(text, &lower_of(texts, lowers, n))
-                    && !n.tag.starts_with('h')
-                    && n.words <= rules::BIO_MAX_WORDS
-                    && slice(texts, n.text).ends_with(['.', '!'])
-            });
+            && {
+                let under = || {
+                    blocks
+                        .get(i + 1..)
+                        .into_iter()
+                        .flatten()
+                        .filter(|n| n.verdict.is_none())
+                };
+                (1..=NAME_HEAD_BLOCKS).contains(&under().count())
+                    && under().all(|n| {
+                        !n.protected
+                            && !rules::names_again(text, &lower_of(texts, lowers, n))
+                            && !n.tag.starts_with('h')
+                            && n.words <= rules::BIO_MAX_WORDS
+                            && slice(texts, n.text).ends_with(['.', '!'])
+                    })
+            };
         if headed {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
             break;
