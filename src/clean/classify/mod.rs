@@ -799,8 +799,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // From the end back: the blocks after the bio's start all qualify, so
     // the walk stops at the article's last paragraph.
     // A bio box is of one person: another's bio start before it is the
-    // article's (its last paragraph may say who someone is), unless both
-    // are set apart by their type (co-writers' boxes).
+    // article's (its last paragraph may say who someone is; co-authors'
+    // boxes then lose all but the last, which errs on keeping).
     // A block set apart by its type that opens with the name of one of the
     // entry's own writers (as its feed names them) starts a bio in any
     // language and wording, and so does a plain one that says what the
@@ -815,7 +815,6 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // name opening a plain paragraph may be news about the writer.
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
-    let mut subject_apart = false;
     let mut disclaimed_below = false;
     let mut writer_box = false;
     let mut relabel = Vec::new();
@@ -866,13 +865,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         } else if tagline_over_disclaimer() {
             bio_from = Some(i);
         } else if let Some(name) = named() {
-            // Another person's box set in the same type as the one after it
-            // is a co-writer's.
-            if subject.is_some_and(|s| s != name) && !(apart && subject_apart) {
+            if subject.is_some_and(|s| s != name) {
                 break;
             }
             subject = Some(name);
-            subject_apart = apart;
             bio_from = Some(i);
         } else if disclaims {
             // More of the box, if a tagline comes above it.
