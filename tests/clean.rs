@@ -1175,6 +1175,11 @@ fn the_feeds_byline_tells_its_writers_bio_in_any_wording() {
             &["Ana Ruiz"],
             &["doctora en Historia"],
         ),
+        (
+            "<p>Ana Ruiz is based in Lisbon, where she lives with two cats and a boat.</p>",
+            &["Ana Ruiz"],
+            &["based in Lisbon"],
+        ),
     ];
     for (bio, authors, probes) in gone {
         let out = entry(bio, authors);
@@ -1201,6 +1206,8 @@ fn the_feeds_byline_tells_its_writers_bio_in_any_wording() {
         "Tom Ruiz schrijft sinds 2019 over klimaat en woont in Utrecht.".to_string(),
         "Ana Ruiz was detained by the police for six hours while covering the protest.".to_string(),
         "Ana Ruiz, who covered the march, is recovering from a cut to the head.".to_string(),
+        "Ana Ruiz on Monday walked the length of the closed bridge with two engineers.".to_string(),
+        "Ana Ruiz este lunes recorrió el puente cerrado con dos ingenieros.".to_string(),
         "Ana Ruiz is a correspondent for a radio station and was held for six hours, the station said.".to_string(),
         long,
     ] {

@@ -249,7 +249,9 @@ pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]
 }
 
 /// Verbs that say what a person is, in the languages feeds are most often
-/// written in: "Ana Ruiz is …", "est …", "ist …", "er …", "on …".
+/// written in: "Ana Ruiz is …", "est …", "ist …", "er …". Not Finnish "on"
+/// nor Romanian "este": "Ana Ruiz on Monday …" and "Ana Ruiz este lunes
+/// …" open news in English and Spanish.
 const COPULAS: &[&str] = &[
     "is",
     "est",
@@ -259,16 +261,17 @@ const COPULAS: &[&str] = &[
     "ist",
     "är",
     "er",
-    "on",
     "jest",
     "je",
     "és",
-    "este",
     "είναι",
     "ir",
     "yra",
     "adalah",
 ];
+/// Participles after "is" that still say what a person is ("is based in
+/// Lisbon"), not what is happening to the person ("is recovering").
+const STATIVE: &[&str] = &["based", "married", "retired"];
 /// The most words of an apposition between a writer's name and the verb
 /// ("Ana Ruiz, Jahrgang 1975, ist …"); a longer one is a clause ("Ana
 /// Ruiz, who covered the march, is recovering …").
@@ -314,9 +317,9 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
         at + 1
     };
     // "is recovering", "is expected": what is happening to the writer.
-    let happening = raw
-        .get(verb_at + 1)
-        .is_some_and(|w| w.ends_with("ing") || w.ends_with("ed"));
+    let happening = raw.get(verb_at + 1).is_some_and(|w| {
+        (w.ends_with("ing") || w.ends_with("ed")) && !STATIVE.contains(&w.to_lowercase().as_str())
+    });
     !happening
         && raw
             .get(verb_at)
