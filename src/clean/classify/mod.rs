@@ -935,7 +935,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // case in the entry (a subhead: "LOOKING AHEAD").
         let signature = (b.typeset.bold || b.tag.starts_with('h'))
             && !text.chars().any(char::is_lowercase)
-            && rules::name_alone(text).is_some();
+            && rules::name_alone(text);
         let head_like = |h: &Block| {
             h.verdict.is_none()
                 && h.words <= BIO_HEAD_WORDS

@@ -280,11 +280,10 @@ const APPOSITION_WORDS: usize = 3;
 /// Whether a block opens by saying what one of the entry's writers is:
 /// the writer's name (see [`opens_with_writer`]), perhaps an apposition
 /// between commas, then a copula, not "is doing" or "is done" ("Ana Ruiz
-/// is an investigative reporter …", "Jan Berg, Jahrgang 1975, ist Redakteur
-/// …"). Of a plain last
-/// paragraph, that is the writer's bio; news about the writer says what
-/// the writer did ("Ana Ruiz was detained …", "Ana Ruiz, who covered the
-/// march, was pushed …").
+/// is an investigative reporter …", "Jan Berg, Jahrgang 1975, ist
+/// Redakteur …"). Of a plain last paragraph, that is the writer's bio;
+/// news about the writer says what the writer did ("Ana Ruiz was detained
+/// …", "Ana Ruiz, who covered the march, was pushed …").
 pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer]) -> bool {
     if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
         return false;

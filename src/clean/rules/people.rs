@@ -116,8 +116,6 @@ const DISCLAIMERS: &[&str] = &[
     "poglądy autora",
     "names van de auteur",
 ];
-/// What opens a footnote or a bracketed tagline ("(", "*) ", "* ").
-const TAGLINE_MARKS: &[&str] = &["(", "*) ", "*)", "* ", "*"];
 
 /// Words that start a sentence but never a name.
 pub(super) const NOT_NAMES: &[&str] = &[
@@ -304,12 +302,17 @@ impl Builtin {
 /// right under it: "The author is expected at the festival" ends a book
 /// review.
 pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
-    let mark = TAGLINE_MARKS.iter().find(|m| lower.starts_with(*m));
-    let rest = mark.map_or(lower, |m| &lower[m.len()..]);
+    // A bracket, or a footnote's star ("*) ", "* ").
+    let marked = lower.strip_prefix('(').or_else(|| {
+        lower
+            .strip_prefix('*')
+            .map(|r| r.trim_start_matches(')').trim_start())
+    });
+    let rest = marked.unwrap_or(lower);
     UNNAMED_BIO
         .iter()
         .any(|p| rest.starts_with(p))
-        .then_some(mark.is_some())
+        .then_some(marked.is_some())
 }
 
 /// Whether a block says the views are the writer's own (in it, or as the
@@ -404,14 +407,14 @@ pub(crate) fn named_lead(text: &str, lead_bold_words: u8) -> Option<&str> {
     None
 }
 
-/// A person's name alone, as a writer's box is headed by it ("MEHMET
-/// ÖZTÜRK", "Ana M. Ruiz"): two to four capitalised words or initials (in
-/// title case or capitals), nothing else, no word that opens sentences
-/// rather than names ("The", "Der").
-pub(crate) fn name_alone(text: &str) -> Option<&str> {
+/// Whether a block is a person's name alone, as a writer's box is headed
+/// by it ("MEHMET ÖZTÜRK", "Ana M. Ruiz"): two to four capitalised words or
+/// initials (in title case or capitals), nothing else, no word that opens
+/// sentences rather than names ("The", "Der").
+pub(crate) fn name_alone(text: &str) -> bool {
     let words: Vec<&str> = text.split(' ').collect();
     if !(2..=NAME_MAX_WORDS).contains(&words.len()) {
-        return None;
+        return false;
     }
     // Each part of "Jean-Luc" or "O'Neill" capitalised; "ÖZTÜRK" in
     // capitals.
@@ -431,33 +434,37 @@ pub(crate) fn name_alone(text: &str) -> Option<&str> {
             || (w.chars().count() >= 2 && !not_name && w.split(['-', '\'', '\u{2019}']).all(part))
     };
     let surnames = words.iter().filter(|w| !w.ends_with('.')).count();
-    (surnames >= 1 && words.iter().all(|w| name_word(w))).then_some(text)
+    surnames >= 1 && words.iter().all(|w| name_word(w))
 }
 
 /// Whether a block (lower case) says again a word of a name that heads it
 /// ("Bee Simulator" over "In Bee Simulator kannst Du …"); initials and
 /// short particles do not count.
 pub(crate) fn names_again(name: &str, lower: &str) -> bool {
-    name.split(' ')
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-        .any(|w| {
-            let w = w.to_lowercase();
-            lower.split(|c: char| !c.is_alphabetic()).any(|x| x == w)
-        })
+    let words = name_words(name);
+    lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|x| words.iter().any(|w| w == x))
 }
 
 /// Whether a word of a name-like heading is written in lower case in the
 /// entry's text (case kept): then it is a word, not a name ("Looking Ahead"
 /// over an article that says "looking"); a person's name never is.
 pub(crate) fn written_lower(name: &str, texts: &str) -> bool {
-    let words: Vec<String> = name
-        .split(' ')
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-        .map(str::to_lowercase)
-        .collect();
+    let words = name_words(name);
     texts
         .split(|c: char| !c.is_alphabetic())
         .any(|x| x.starts_with(char::is_lowercase) && words.iter().any(|w| w == x))
+}
+
+/// A name's words of three letters or more, lower case: what
+/// [`names_again`] and [`written_lower`] look for (not initials or short
+/// particles).
+fn name_words(name: &str) -> Vec<String> {
+    name.split(' ')
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Whether a short line ends with a picture agency after a separator

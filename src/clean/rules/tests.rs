@@ -638,7 +638,7 @@ fn a_name_alone_is_told_from_a_subhead() {
         "Jean-Luc O'Neill",
         "KATARZYNA NOWAK",
     ] {
-        assert_eq!(super::name_alone(name), Some(name), "{name}");
+        assert!(super::name_alone(name), "{name}");
     }
     for not in [
         "Ana",
@@ -651,7 +651,7 @@ fn a_name_alone_is_told_from_a_subhead() {
         "One Two Three Four Five",
         "A. B.",
     ] {
-        assert_eq!(super::name_alone(not), None, "{not}");
+        assert!(!super::name_alone(not), "{not}");
     }
     assert!(super::names_again(
         "Bee Simulator",
