@@ -112,7 +112,9 @@ fn bodies() -> Vec<String> {
     bodies
 }
 
-fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines: bool) {
+/// The entries of one half of one pass: three of eight paragraphs at most
+/// from each body, with that pass's boilerplate.
+fn entries_of(half: Half, set: Set, bodies: &[String]) -> Vec<clean_corpus::Entry> {
     let mut g = match set {
         Set::Seen => clean_corpus::Gen::new(17 + half as u64, half),
         Set::Blind => clean_corpus::Gen::with_set(31 + half as u64, half, set),
@@ -133,6 +135,11 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
             entries.push(g.entry(chunk));
         }
     }
+    entries
+}
+
+fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines: bool) {
+    let entries = entries_of(half, set, bodies);
     // Feeds of 15 entries, each feed's first fetch as one batch.
     let outs: Vec<CleanedEntry> = entries
         .chunks(15)
@@ -301,6 +308,157 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     }
 }
 
+/// Entries in a feed of the writer-pool world.
+const POOL_FEED: usize = 30;
+/// A feed's first fetch, and each later one.
+const POOL_FIRST_FETCH: usize = 10;
+const POOL_FETCH: usize = 2;
+
+/// An entry as the daemon gives it to the cleaner, bylines included.
+fn input(e: &clean_corpus::Entry) -> EntryInput<'_> {
+    EntryInput {
+        html: &e.html,
+        authors: &e.bylines,
+    }
+}
+
+/// What one cleaning of the writer-pool world kept and removed.
+#[derive(Default)]
+struct PoolTally {
+    /// Bios removed and placed, by the entry's rank among its writer's in
+    /// the feed: first, second, third or later.
+    bios: [(usize, usize); 3],
+    kept: usize,
+    paras: usize,
+    mentions_kept: usize,
+    mentions: usize,
+    /// Blocks removed as a learned box, and of them article paragraphs.
+    learned: usize,
+    lost_to_learning: usize,
+}
+
+impl PoolTally {
+    fn count(&mut self, e: &clean_corpus::Entry, out: &CleanedEntry, rank: usize) {
+        const LEARNED: &str = "of this writer's entries";
+        let text = collapse(&out.text);
+        let bucket = &mut self.bios[rank.min(2)];
+        for p in e.placed.iter().filter(|p| p.kind == "bio") {
+            bucket.0 += usize::from(!text.contains(&collapse(&p.probe)));
+            bucket.1 += 1;
+        }
+        self.learned += out
+            .removed
+            .iter()
+            .filter(|b| b.reason.contains(LEARNED))
+            .count();
+        for a in &e.article {
+            let ok = text.contains(&collapse(a));
+            self.paras += 1;
+            self.kept += usize::from(ok);
+            if e.mentions.contains(a) {
+                self.mentions += 1;
+                self.mentions_kept += usize::from(ok);
+            }
+            let head: String = collapse(a).chars().take(40).collect();
+            self.lost_to_learning += usize::from(
+                !ok && out
+                    .removed
+                    .iter()
+                    .any(|b| b.reason.contains(LEARNED) && collapse(&b.text).starts_with(&head)),
+            );
+        }
+    }
+
+    fn print(&self, when: &str) {
+        let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+        let (r, n) = self
+            .bios
+            .iter()
+            .fold((0, 0), |(r, n), (a, b)| (r + a, n + b));
+        let rank = |i: usize| {
+            let (a, b) = self.bios[i];
+            format!("{a}/{b} = {:.2}%", pct(a, b))
+        };
+        println!(
+            "    {when}: bio removed {r}/{n} = {:.2}% (writer's first entry of the feed {}, second {}, third and later {})",
+            pct(r, n),
+            rank(0),
+            rank(1),
+            rank(2),
+        );
+        println!(
+            "    {when}: article paragraphs kept {}/{} = {:.3}%, mention sentences {}/{} = {:.2}%; blocks removed as a learned box {}, of them article paragraphs {}",
+            self.kept,
+            self.paras,
+            pct(self.kept, self.paras),
+            self.mentions_kept,
+            self.mentions,
+            pct(self.mentions_kept, self.mentions),
+            self.learned,
+            self.lost_to_learning,
+        );
+    }
+}
+
+/// The writer-pool world: the sixth to eighth passes' entries as feeds of
+/// 30 entries by `writers` recurring writers, each with their own bio box
+/// repeated verbatim (`clean_corpus::pool_writers`), fetched as a daemon
+/// fetches them (10, then 2 at a time, the template carried over), then
+/// cleaned again with what was learned, as `feedsieve reclean` does. Bios
+/// are counted by the entry's rank among its writer's (the first has
+/// nothing to learn from). Held-out halves print only aggregates, as
+/// everywhere.
+fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers: usize) {
+    let entries = entries_of(half, set, bodies);
+    let (mut fetched, mut recleaned) = (PoolTally::default(), PoolTally::default());
+    for (f, feed) in entries.chunks(POOL_FEED).enumerate() {
+        let pooled = clean_corpus::pool_writers(feed, writers, 9000 + f as u64);
+        // Each entry's rank among its writer's, in fetch order.
+        let mut ranks = Vec::with_capacity(pooled.len());
+        let mut per_writer = vec![0; writers];
+        for (w, _) in &pooled {
+            ranks.push(per_writer[*w]);
+            per_writer[*w] += 1;
+        }
+        let mut template = FeedTemplate::default();
+        let mut at = 0;
+        while at < pooled.len() {
+            let n = if at == 0 {
+                POOL_FIRST_FETCH
+            } else {
+                POOL_FETCH
+            };
+            let end = (at + n).min(pooled.len());
+            let batch = &pooled[at..end];
+            let inputs: Vec<EntryInput<'_>> = batch.iter().map(|(_, e)| input(e)).collect();
+            let outs = cleaner.clean_entries(&inputs, None, &mut template);
+            for (((_, e), out), &rank) in batch.iter().zip(&outs).zip(&ranks[at..end]) {
+                fetched.count(e, out, rank);
+            }
+            at = end;
+        }
+        for ((_, e), &rank) in pooled.iter().zip(&ranks) {
+            let out = cleaner.clean_entry(input(e), None, Some(&template));
+            recleaned.count(e, &out, rank);
+        }
+    }
+    let pass = match set {
+        Set::Blind6 => "sixth",
+        Set::Blind7 => "seventh",
+        _ => "eighth",
+    };
+    let half = match half {
+        Half::Dev => "dev",
+        Half::Held => "held-out",
+    };
+    println!(
+        "writer pools, {pass} pass {half} forms, {writers} writers a feed of {POOL_FEED}: {} entries",
+        entries.len()
+    );
+    fetched.print("as fetched");
+    recleaned.print("recleaned ");
+}
+
 fn automated(cleaner: &Cleaner) {
     println!("automated feeds, 60 entries each, fetched 3 at a time (first fetch 9):");
     for feed in clean_corpus::automated_feeds(5, 60) {
@@ -353,6 +511,12 @@ fn main() {
     for bylines in [true, false] {
         run_half(Half::Dev, Set::Blind8, &bodies, &cleaner, bylines);
         run_half(Half::Held, Set::Blind8, &bodies, &cleaner, bylines);
+    }
+    for set in [Set::Blind6, Set::Blind7, Set::Blind8] {
+        for writers in [3, 8] {
+            run_pools(Half::Dev, set, &bodies, &cleaner, writers);
+            run_pools(Half::Held, set, &bodies, &cleaner, writers);
+        }
     }
     automated(&cleaner);
 }

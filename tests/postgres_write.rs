@@ -216,7 +216,7 @@ const SAME_ROWS: [(&str, &str, &str); 7] = [
     (
         "templates",
         "SELECT f.url, CAST(t.entries_seen AS TEXT), CAST(b.block_hash AS TEXT),
-                CAST(b.seen_count AS TEXT), b.sample, CAST(b.shape_hash AS TEXT)
+                CAST(b.seen_count AS TEXT), b.sample, CAST(b.shape_hash AS TEXT), b.writer
          FROM clean_templates t JOIN feeds f ON f.id = t.feed_id
          LEFT JOIN clean_template_blocks b ON b.feed_id = t.feed_id",
         "1, 3",

@@ -135,6 +135,21 @@ impl CompiledRules {
     }
 }
 
+/// What the cleaner reads from an entry's byline: the persons it names,
+/// and the names their boxes are learned under.
+struct Byline {
+    writers: Vec<rules::Writer>,
+    keys: Vec<String>,
+}
+
+impl Byline {
+    fn of(authors: &[String]) -> Byline {
+        let writers = rules::writers(authors);
+        let keys = rules::writer_keys(authors, &writers);
+        Byline { writers, keys }
+    }
+}
+
 /// A cleaner compiled from the global rules of the config.
 #[derive(Debug)]
 pub struct Cleaner {
@@ -149,9 +164,14 @@ struct Analysis {
     removed: Vec<RemovedBlock>,
 }
 
+/// The fewest words of a paragraph that tells a fresh entry from another
+/// version of a recent one.
+const FRESH_BODY_WORDS: u32 = 15;
 /// Each distinct block of an entry once, as the template counts them: by
-/// its exact text, with its shape.
-fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
+/// its exact text, with its shape; and its last short blocks under each of
+/// `writer_keys` (see [`template`]; none when the caller has no byline to
+/// give, not even an empty one).
+fn fingerprints_of(blocks: &Blocks, writer_keys: &[String]) -> Fingerprints {
     // Each key's first block, found by sorting (key, position) rather than
     // by a hash set: the keys are hashes already.
     let mut order: Vec<(u64, usize)> = blocks
@@ -185,6 +205,27 @@ fn fingerprints_of(blocks: &Blocks) -> Fingerprints {
     let mut prints = Fingerprints::with_capacity(firsts.len(), bytes);
     for (exact, shape, sample) in firsts {
         prints.push(exact, shape, sample);
+    }
+    if writer_keys.is_empty() {
+        return prints;
+    }
+    for b in &blocks.list {
+        if b.words >= FRESH_BODY_WORDS && !b.link_heavy() {
+            prints.push_body(b.exact);
+        }
+    }
+    // The tail: the last few short blocks, back to the first long one.
+    prints.set_writers(writer_keys.to_vec());
+    let tail = blocks
+        .list
+        .iter()
+        .rev()
+        .take(classify::WRITER_TAIL_SCAN)
+        .take_while(|b| b.words <= rules::BIO_MAX_WORDS)
+        .filter(|b| b.writer_tail())
+        .take(classify::WRITER_TAIL_BLOCKS);
+    for b in tail {
+        prints.push_tail(b.exact, blocks.sample(b));
     }
     prints
 }
@@ -224,13 +265,7 @@ impl Cleaner {
         template: Option<&FeedTemplate>,
     ) -> CleanedEntry {
         let analysis = self.analyze(entry.html, feed);
-        self.finish(
-            analysis,
-            feed,
-            template,
-            true,
-            &rules::writers(entry.authors),
-        )
+        self.finish(analysis, feed, template, true, &Byline::of(entry.authors))
     }
 
     /// Cleans the new or changed entries of one fetch: observes them all into
@@ -257,17 +292,15 @@ impl Cleaner {
         template: &mut FeedTemplate,
     ) -> Vec<CleanedEntry> {
         let analyses: Vec<Analysis> = entries.iter().map(|e| self.analyze(e.html, feed)).collect();
-        for a in &analyses {
-            template.observe_fingerprints(&fingerprints_of(&a.blocks));
+        let bylines: Vec<Byline> = entries.iter().map(|e| Byline::of(e.authors)).collect();
+        for (a, b) in analyses.iter().zip(&bylines) {
+            template.observe_fingerprints(&fingerprints_of(&a.blocks, &b.keys));
         }
         analyses
             .into_iter()
-            .zip(entries)
-            .map(|(a, e)| {
-                let writers = rules::writers(e.authors);
-                // Already counted above.
-                self.finish(a, feed, Some(template), false, &writers)
-            })
+            .zip(&bylines)
+            // Already counted above.
+            .map(|(a, b)| self.finish(a, feed, Some(template), false, b))
             .collect()
     }
 
@@ -296,14 +329,14 @@ impl Cleaner {
         feed: Option<&CompiledRules>,
         template: Option<&FeedTemplate>,
         with_prints: bool,
-        writers: &[rules::Writer],
+        byline: &Byline,
     ) -> CleanedEntry {
         let Analysis {
             mut arena,
             mut blocks,
             mut removed,
         } = a;
-        let prints = with_prints.then(|| fingerprints_of(&blocks));
+        let prints = with_prints.then(|| fingerprints_of(&blocks, &byline.keys));
         let keep = |t: &str| self.global.keeps(t) || feed.is_some_and(|f| f.keeps(t));
         let remove = |t: &str| {
             self.global
@@ -315,7 +348,8 @@ impl Cleaner {
             keep: &keep,
             remove: &remove,
             template,
-            writers,
+            writers: &byline.writers,
+            writer_keys: &byline.keys,
         };
         classify::decide(&mut blocks, &cx);
         for b in &mut blocks.list {
@@ -415,5 +449,5 @@ pub(crate) fn fingerprints(html: &str) -> Fingerprints {
         global: CompiledRules::default(),
         builtin,
     };
-    fingerprints_of(&cleaner.analyze(html, None).blocks)
+    fingerprints_of(&cleaner.analyze(html, None).blocks, &[])
 }

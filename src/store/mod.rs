@@ -673,8 +673,8 @@ pub fn any_entries(db: Db<'_>) -> Result<bool, StoreError> {
 }
 
 /// A row of `clean_template_blocks`: block hash, shape hash, count, first
-/// and last seen, sample.
-pub(crate) type TemplateBlockRow = (i64, Option<i64>, i64, i64, i64, String);
+/// and last seen, sample, writer.
+pub(crate) type TemplateBlockRow = (i64, Option<i64>, i64, i64, i64, String, Option<String>);
 
 /// What the cleaner learned about a feed's template (empty if nothing yet).
 pub fn load_template(db: Db<'_>, feed_id: i64) -> Result<crate::clean::FeedTemplate, StoreError> {
@@ -690,7 +690,7 @@ pub fn load_template(db: Db<'_>, feed_id: i64) -> Result<crate::clean::FeedTempl
     };
     let rows: Vec<TemplateBlockRow> = conn
         .prepare_cached(
-            "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample
+            "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample, writer
              FROM clean_template_blocks WHERE feed_id = ?",
         )?
         .query_map([feed_id], |row| row.try_into())?
@@ -709,13 +709,14 @@ fn template_of(stored: Option<(i64, Vec<TemplateBlockRow>)>) -> crate::clean::Fe
     // own hash (a block without digits, or one stored before 0012).
     let blocks = rows
         .into_iter()
-        .map(|(hash, shape, count, first, last, sample)| {
+        .map(|(hash, shape, count, first, last, sample, writer)| {
             let stat = BlockStat {
                 count: u32::try_from(count).unwrap_or(0),
                 first_seen: clamp(first),
                 last_seen: clamp(last),
                 shape: shape.unwrap_or(hash) as u64,
                 sample,
+                writer,
             };
             (hash as u64, stat)
         });
@@ -741,6 +742,7 @@ pub fn save_template(
             to_i64(s.last_seen),
             s.sample.as_str(),
             (s.shape != hash).then_some(s.shape as i64),
+            s.writer.as_deref(),
         )
     });
     let pruned = template.pruned_blocks().iter().map(|&hash| hash as i64);
@@ -767,14 +769,14 @@ pub fn save_template(
     }
     let mut upsert = conn.prepare_cached(
         "INSERT INTO clean_template_blocks
-           (feed_id, block_hash, seen_count, first_seen, last_seen, sample, shape_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+           (feed_id, block_hash, seen_count, first_seen, last_seen, sample, shape_hash, writer)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
            first_seen = excluded.first_seen, last_seen = excluded.last_seen",
     )?;
-    for (hash, count, first, last, sample, shape) in changed {
+    for (hash, count, first, last, sample, shape, writer) in changed {
         upsert.execute(rusqlite::params![
-            feed_id, hash, count, first, last, sample, shape
+            feed_id, hash, count, first, last, sample, shape, writer
         ])?;
     }
     Ok(())

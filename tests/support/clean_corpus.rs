@@ -173,6 +173,8 @@ pub struct Entry {
     /// Of those, the ones that mention a photo, a writer or an update.
     pub mentions: Vec<String>,
     pub placed: Vec<Placed>,
+    /// The markup of each of `placed`, as it stands in `html`.
+    pub placed_html: Vec<String>,
     /// The author names the feed gives for the entry, as printed (empty in
     /// every set before the sixth pass's).
     pub bylines: Vec<String>,
@@ -928,11 +930,13 @@ fn assemble(
 ) -> Entry {
     let mut html = String::from("<div class=\"entry-content\">\n");
     let mut placed = Vec::new();
+    let mut placed_html = Vec::new();
     for (i, slot) in slots.into_iter().enumerate() {
         for (h, p) in slot {
             html.push_str(&h);
             html.push('\n');
             placed.push(p);
+            placed_html.push(h);
         }
         if let Some(p) = article_html.get(i) {
             html.push_str(p);
@@ -945,6 +949,66 @@ fn assemble(
         article,
         mentions,
         placed,
+        placed_html,
         bylines,
     }
+}
+
+/// One feed's entries as a feed of `writers` recurring writers: each entry
+/// is given to one of them (drawn with `seed`), takes that writer's bylines,
+/// and its own bio box is replaced by the writer's, which is the box of the
+/// first entry the writer was given, verbatim (a writer's bio repeats
+/// across their entries). Everything else (the article, its mention
+/// sentences, which may name the entry's original writer, the other kinds)
+/// stays as drawn. Returns each entry's writer too.
+pub fn pool_writers(entries: &[Entry], writers: usize, seed: u64) -> Vec<(usize, Entry)> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    // Each writer's bylines, bio markup and bio probes.
+    type Boxed = (Vec<String>, Vec<(String, Placed)>);
+    let mut boxes: Vec<Option<Boxed>> = vec![None; writers.max(1)];
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let w = rng.usize(..boxes.len());
+        let own: Vec<(String, Placed)> = e
+            .placed_html
+            .iter()
+            .zip(&e.placed)
+            .filter(|(_, p)| p.kind == "bio")
+            .map(|(h, p)| (h.clone(), p.clone()))
+            .collect();
+        let (bylines, bio) = boxes[w]
+            .get_or_insert_with(|| (e.bylines.clone(), own.clone()))
+            .clone();
+        let mut pooled = e.clone();
+        // The writer's box where the entry's own stood (its first block's
+        // place), or last.
+        let at = own
+            .first()
+            .and_then(|(h, _)| pooled.html.find(h.as_str()))
+            .unwrap_or_else(|| pooled.html.rfind("</div>").unwrap_or(pooled.html.len()));
+        let mut html = pooled.html[..at].to_string();
+        let mut rest = pooled.html[at..].to_string();
+        for (h, _) in &own {
+            rest = rest.replacen(&format!("{h}\n"), "", 1);
+        }
+        for (h, _) in &bio {
+            html.push_str(h);
+            html.push('\n');
+        }
+        html.push_str(&rest);
+        pooled.html = html;
+        let (placed_html, placed): (Vec<String>, Vec<Placed>) = e
+            .placed_html
+            .iter()
+            .cloned()
+            .zip(e.placed.iter().cloned())
+            .filter(|(_, p)| p.kind != "bio")
+            .chain(bio)
+            .unzip();
+        pooled.placed = placed;
+        pooled.placed_html = placed_html;
+        pooled.bylines = bylines;
+        out.push((w, pooled));
+    }
+    out
 }

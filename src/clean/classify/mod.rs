@@ -167,8 +167,24 @@ pub(crate) const IN_FIGURE: u8 = 64;
 /// the caption), or after such a block: the image's own description.
 pub(crate) const ALT_TEXT: u8 = 128;
 
+/// The most blocks at an entry's end counted under its writers' names (a
+/// writer's box and its contact line), and the most looked through for
+/// them (past share lines, labels and links).
+pub(crate) const WRITER_TAIL_BLOCKS: usize = 2;
+pub(crate) const WRITER_TAIL_SCAN: usize = 6;
+/// The fewest words of a block counted under the writers' names (a label
+/// is the feed-wide template's business).
+const WRITER_TAIL_MIN_WORDS: u32 = 4;
+
 impl Block {
-    fn link_heavy(&self) -> bool {
+    /// Whether the block, among an entry's last, is counted under its
+    /// writers' names (see `template`): a few words at least, no longer
+    /// than a bio, and not mostly links.
+    pub(crate) fn writer_tail(&self) -> bool {
+        (WRITER_TAIL_MIN_WORDS..=rules::BIO_MAX_WORDS).contains(&self.words) && !self.link_heavy()
+    }
+
+    pub(crate) fn link_heavy(&self) -> bool {
         self.link_words * 2 >= self.words
     }
 }
@@ -388,6 +404,8 @@ pub(crate) struct Context<'a> {
     pub template: Option<&'a FeedTemplate>,
     /// The entry's writers, as its feed names them (none when it does not).
     pub writers: &'a [rules::Writer],
+    /// The names the template learned the writers' boxes under.
+    pub writer_keys: &'a [String],
 }
 
 /// The article's core: from the first to the last substantial block not yet
@@ -813,6 +831,17 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // est maîtresse de conférences …</em>"); such lines after a box (a
     // network's tagline) are the box's. Only type counts here: a writer's
     // name opening a plain paragraph may be news about the writer.
+    // A block the feed's template learned ends this writer's entries is
+    // their box, whatever its wording (see `template`), when no rule says
+    // otherwise: it starts a box like a block that says what the writer is.
+    let learned = |b: &Block| {
+        let t = cx.template?;
+        cx.writer_keys
+            .iter()
+            .find_map(|w| t.writer_recurring(w, b.exact, !cx.writers.is_empty()))
+    };
+    let mut learned_at = Vec::new();
+    let mut all_learned_after = true;
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
     let mut disclaimed_below = false;
@@ -859,6 +888,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let below = std::mem::take(&mut disclaimed_below);
         let tagline_over_disclaimer = || below && rules::unnamed_tagline(lower).is_some();
         let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
+        // Only a run of learned blocks ends the entry: a sentence that
+        // ended three of the writer's entries above what ends this one is
+        // the article's.
+        let learned = learned(b).filter(|_| all_learned_after);
+        all_learned_after &= learned.is_some() || !b.writer_tail();
         if writer_said() {
             writer_box = true;
             bio_from = Some(i);
@@ -877,6 +911,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             // A contact line is the box's, with or without a bio above it
             // ("Contact reporter Ana Ruiz at …" alone ends many stories).
             bio_from = Some(i);
+        } else if let Some(n) = learned {
+            // Learned, and no rule above says what it is.
+            writer_box = true;
+            bio_from = Some(i);
+            learned_at.push((i, n));
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
         } else if trailing < TRAILING_LABELS
@@ -992,6 +1031,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     for i in relabel {
         if let Some(b) = blocks.get_mut(i) {
             b.verdict = bio();
+        }
+    }
+    for (i, n) in learned_at {
+        if let Some(b) = blocks.get_mut(i) {
+            b.verdict = Some((
+                format!("author bio (ends {n} of this writer's entries in this feed)"),
+                Strength::Soft,
+            ));
         }
     }
 

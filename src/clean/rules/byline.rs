@@ -120,6 +120,39 @@ fn fold_accent(c: char) -> Option<char> {
     })
 }
 
+impl Writer {
+    /// The name as the template counts the writer's box under it: given
+    /// name and surname, lower case (the same for "Dr. Ana M. Ruiz" and
+    /// "Ana Ruiz").
+    pub(crate) fn key(&self) -> String {
+        format!("{} {}", self.given, self.surname)
+    }
+}
+
+/// The most writers of one entry whose boxes are learned.
+const WRITERS_LEARNED: usize = 2;
+
+/// The names the template learns an entry's writer's box under (see
+/// `template`): each person the byline names (two at most); for a byline
+/// that names no person (a desk, an agency), its own words, lower case;
+/// for none, "" (the feed's unnamed writer: a newsletter that prints no
+/// byline still signs off the same way).
+pub(crate) fn writer_keys(authors: &[String], writers: &[Writer]) -> Vec<String> {
+    if !writers.is_empty() {
+        return writers
+            .iter()
+            .take(WRITERS_LEARNED)
+            .map(Writer::key)
+            .collect();
+    }
+    let words: Vec<String> = authors
+        .iter()
+        .flat_map(|a| a.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    vec![words.join(" ")]
+}
+
 /// The persons a feed's author strings name.
 pub(crate) fn writers(authors: &[String]) -> Vec<Writer> {
     let mut out: Vec<Writer> = Vec::new();

@@ -31,7 +31,7 @@ use regex::{Regex, RegexSet};
 
 use super::CleanError;
 use super::dom;
-pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writer_is, writers};
+pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writer_is, writer_keys, writers};
 pub(crate) use markup::*;
 pub(crate) use notes::{change_note, note_head, stamped_note};
 use people::*;

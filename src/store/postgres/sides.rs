@@ -45,9 +45,8 @@ pub(super) trait Side {
 
 /// `SELECT` of the rows of the keys after `$1`, at least `$2` rows' worth
 /// (`?` placeholders for SQLite, `$n` for PostgreSQL).
-fn select(table: &Table, pg: bool) -> String {
+fn select(table: &Table, pg: bool, columns: &str) -> String {
     let (a, b) = if pg { ("$1", "$2") } else { ("?1", "?2") };
-    let columns = table.column_list();
     let name = table.name;
     match table.key {
         Some(key) => format!(
@@ -156,7 +155,7 @@ impl Side for SqliteSide {
     }
 
     fn read(&mut self, table: &Table, after: i64, limit: usize) -> Result<Batch, CopyError> {
-        let sql = select(table, false);
+        let sql = select(table, false, &table.column_list());
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut statement = self.conn.prepare_cached(&sql).map_err(StoreError::from)?;
         let mut rows = match table.key {
@@ -254,6 +253,8 @@ impl Side for SqliteSide {
 pub(super) struct PgSide {
     client: postgres::Client,
     url: String,
+    /// The schema version it was migrated to (the latest but in tests).
+    version: i64,
 }
 
 /// The session-level advisory lock a copy holds on its PostgreSQL database
@@ -271,10 +272,24 @@ impl PgSide {
                 source,
             }
         })?;
+        let latest = super::migrate::MIGRATIONS.last().map_or(0, |m| m.version);
         Ok(PgSide {
             client,
             url: super::redact(url),
+            version: up_to.map_or(latest, |v| v.min(latest)),
         })
+    }
+
+    /// The table's columns this database's schema has, comma-separated.
+    fn column_list(&self, table: &Table) -> String {
+        let names: Vec<&str> = table
+            .columns
+            .iter()
+            .zip(table.in_pg_schema(self.version))
+            .filter(|(_, here)| *here)
+            .map(|((n, _), _)| *n)
+            .collect();
+        names.join(", ")
     }
 }
 
@@ -332,7 +347,8 @@ impl Side for PgSide {
     }
 
     fn read(&mut self, table: &Table, after: i64, limit: usize) -> Result<Batch, CopyError> {
-        let sql = select(table, true);
+        let present = table.in_pg_schema(self.version);
+        let sql = select(table, true, &self.column_list(table));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = match table.key {
             Some(_) => self.client.query(&sql, &[&after, &limit]),
@@ -341,11 +357,19 @@ impl Side for PgSide {
         .map_err(super::PgError::from)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
+            // A column the schema lacks reads as NULL, in its place.
+            let mut at = 0;
             let values = table
                 .columns
                 .iter()
-                .enumerate()
-                .map(|(i, (_, kind))| pg_value(row, i, *kind))
+                .zip(&present)
+                .map(|((_, kind), &here)| {
+                    if !here {
+                        return Ok(Value::Null);
+                    }
+                    at += 1;
+                    pg_value(row, at - 1, *kind)
+                })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(super::PgError::from)?;
             out.push(values);
@@ -360,6 +384,7 @@ impl Side for PgSide {
 
     fn write(&mut self, table: &Table, rows: &[Vec<Value>], through: i64) -> Result<(), CopyError> {
         let pg = |e: postgres::Error| CopyError::row(table.name, e.to_string());
+        let (present, columns) = (table.in_pg_schema(self.version), self.column_list(table));
         let mut tx = self.client.transaction().map_err(pg)?;
         if table.key.is_none() {
             tx.execute("DELETE FROM meta WHERE key NOT LIKE 'copy.%'", &[])
@@ -367,16 +392,25 @@ impl Side for PgSide {
         }
         let sink = tx
             .copy_in(&format!(
-                "COPY {} ({}) FROM STDIN (FORMAT binary)",
+                "COPY {} ({columns}) FROM STDIN (FORMAT binary)",
                 table.name,
-                table.column_list()
             ))
             .map_err(pg)?;
-        let types: Vec<Type> = table.columns.iter().map(|(_, k)| pg_type(*k)).collect();
+        let types: Vec<Type> = table
+            .columns
+            .iter()
+            .zip(&present)
+            .filter(|(_, here)| **here)
+            .map(|((_, k), _)| pg_type(*k))
+            .collect();
         let mut writer = BinaryCopyInWriter::new(sink, &types);
         for row in rows {
-            let values: Vec<&(dyn ToSql + Sync)> =
-                row.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+            let values: Vec<&(dyn ToSql + Sync)> = row
+                .iter()
+                .zip(&present)
+                .filter(|(_, here)| **here)
+                .map(|(v, _)| v as &(dyn ToSql + Sync))
+                .collect();
             writer.write(&values).map_err(pg)?;
         }
         writer.finish().map_err(pg)?;

@@ -30,11 +30,29 @@ pub(super) struct Table {
     pub columns: &'static [(&'static str, Kind)],
 }
 
+/// Columns a later PostgreSQL migration added: (table, column, the
+/// schema version that added it). A database at an older version (a copy
+/// a test makes as an older feedsieve would, `migrate_up_to`) has none of
+/// them: the copy writes NULL for them to SQLite and leaves them out there.
+const PG_ADDED: &[(&str, &str, i64)] = &[("clean_template_blocks", "writer", 9)];
+
 impl Table {
     /// The column names, comma-separated.
     pub fn column_list(&self) -> String {
         let names: Vec<&str> = self.columns.iter().map(|(n, _)| *n).collect();
         names.join(", ")
+    }
+
+    /// Whether each column exists in a PostgreSQL schema at `version`.
+    pub fn in_pg_schema(&self, version: i64) -> Vec<bool> {
+        self.columns
+            .iter()
+            .map(|(column, _)| {
+                !PG_ADDED
+                    .iter()
+                    .any(|&(t, c, added)| t == self.name && c == *column && added > version)
+            })
+            .collect()
     }
 
     /// The columns that order rows inside one key value (the primary key's
@@ -207,6 +225,7 @@ pub(super) const TABLES: &[Table] = &[
             ("last_seen", Int),
             ("sample", Text),
             ("shape_hash", Int),
+            ("writer", Text),
         ],
     },
     Table {

@@ -17,7 +17,7 @@ pub(crate) fn load(
             return Ok(None);
         };
         let blocks = s.prepare(
-            "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample
+            "SELECT block_hash, shape_hash, seen_count, first_seen, last_seen, sample, writer
              FROM clean_template_blocks WHERE feed_id = $1",
         )?;
         let rows = s
@@ -32,6 +32,7 @@ pub(crate) fn load(
                     r.try_get(3)?,
                     r.try_get(4)?,
                     r.try_get(5)?,
+                    r.try_get(6)?,
                 ))
             })
             .collect::<Result<_, postgres::Error>>()?;
@@ -40,8 +41,9 @@ pub(crate) fn load(
 }
 
 /// A changed block as written: hash, count, first and last seen, sample,
-/// shape (`None`: the hash), as `store::save_template` computes them.
-pub(crate) type ChangedBlock<'a> = (i64, i64, i64, i64, &'a str, Option<i64>);
+/// shape (`None`: the hash), writer (`None`: the feed's), as
+/// `store::save_template` computes them.
+pub(crate) type ChangedBlock<'a> = (i64, i64, i64, i64, &'a str, Option<i64>, Option<&'a str>);
 
 /// Writes a template's count, its pruned blocks and its changed blocks.
 pub(crate) fn save(
@@ -71,9 +73,10 @@ pub(crate) fn save(
         // of a cold run's statements.
         let upsert = s.prepare(
             "INSERT INTO clean_template_blocks
-               (feed_id, block_hash, seen_count, first_seen, last_seen, sample, shape_hash)
+               (feed_id, block_hash, seen_count, first_seen, last_seen, sample, shape_hash,
+                writer)
              SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
-                                      $6::text[], $7::bigint[])
+                                      $6::text[], $7::bigint[], $8::text[])
              ON CONFLICT (feed_id, block_hash) DO UPDATE SET seen_count = excluded.seen_count,
                first_seen = excluded.first_seen, last_seen = excluded.last_seen",
         )?;
@@ -81,6 +84,7 @@ pub(crate) fn save(
             |pick: fn(&ChangedBlock<'_>) -> i64| -> Vec<i64> { changed.iter().map(pick).collect() };
         let samples: Vec<&str> = changed.iter().map(|c| c.4).collect();
         let shapes: Vec<Option<i64>> = changed.iter().map(|c| c.5).collect();
+        let writers: Vec<Option<&str>> = changed.iter().map(|c| c.6).collect();
         s.client.execute(
             &upsert,
             &[
@@ -91,6 +95,7 @@ pub(crate) fn save(
                 &column(|c| c.3),
                 &samples,
                 &shapes,
+                &writers,
             ],
         )?;
         Ok(())

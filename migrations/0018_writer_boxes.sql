@@ -1,0 +1,21 @@
+-- feedsieve schema, version 18: the cleaner learns each writer's box (issue
+-- 17, item 6). A feed of many writers never shows one writer's bio in half
+-- its entries, so the feed-wide template never learned it; a rule written
+-- from one bio's wording rarely catches the next. Each of an entry's last few
+-- short blocks is now also counted under each of its writers' names, and a
+-- block that ends three of one writer's entries, each new to the feed, is
+-- that writer's box (five under a byline that names no person).
+--
+-- Those counts are rows of clean_template_blocks like the feed-wide ones:
+-- block_hash is the hash of the writer's name and the block's exact text, and
+-- `writer` names the writer (given name and surname, lower case; a byline
+-- that names no person as printed, lower case; '' for entries without one).
+-- NULL is a block counted across the whole feed, as every existing row was.
+-- A writer's block seen once is forgotten when their next new entry does not
+-- end with it, and any seen fewer than three times after 100 of the feed's
+-- entries without it; all are bounded with the feed's (2,000 rows per feed).
+--
+--   SELECT writer, seen_count, sample FROM clean_template_blocks
+--    WHERE writer IS NOT NULL AND seen_count >= 3;
+
+ALTER TABLE clean_template_blocks ADD COLUMN writer TEXT;  -- whose entries the block ends; NULL: the feed's
