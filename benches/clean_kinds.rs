@@ -403,14 +403,20 @@ impl PoolTally {
 /// The writer-pool world: the sixth to eighth passes' entries as feeds of
 /// 30 entries by `writers` recurring writers, each with their own bio box
 /// repeated verbatim (`clean_corpus::pool_writers`), fetched as a daemon
-/// fetches them (10, then 2 at a time, the template carried over), then
-/// cleaned again with what was learned, as `feedsieve reclean` does. Bios
+/// fetches them (10, then 2 at a time, the template carried over; a
+/// writer's earlier entries cleaned again when a fetch teaches their box,
+/// as the pipeline does), then cleaned again with what was learned, as
+/// `feedsieve reclean` does. Bios
 /// are counted by the entry's rank among its writer's (the first has
 /// nothing to learn from). Held-out halves print only aggregates, as
 /// everywhere.
 fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers: usize) {
     let entries = entries_of(half, set, bodies);
-    let (mut fetched, mut recleaned) = (PoolTally::default(), PoolTally::default());
+    let (mut fetched, mut stored, mut recleaned) = (
+        PoolTally::default(),
+        PoolTally::default(),
+        PoolTally::default(),
+    );
     for (f, feed) in entries.chunks(POOL_FEED).enumerate() {
         let pooled = clean_corpus::pool_writers(feed, writers, 9000 + f as u64);
         // Each entry's rank among its writer's, in fetch order.
@@ -421,6 +427,10 @@ fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers
             per_writer[*w] += 1;
         }
         let mut template = FeedTemplate::default();
+        // What the daemon holds for each entry: cleaned when fetched, and
+        // again when a later fetch teaches its writer's box (the pipeline's
+        // writers' step).
+        let mut held: Vec<Option<CleanedEntry>> = vec![None; pooled.len()];
         let mut at = 0;
         while at < pooled.len() {
             let n = if at == 0 {
@@ -435,7 +445,22 @@ fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers
             for (((_, e), out), &rank) in batch.iter().zip(&outs).zip(&ranks[at..end]) {
                 fetched.count(e, out, rank);
             }
+            for (slot, out) in held[at..end].iter_mut().zip(outs) {
+                *slot = Some(out);
+            }
+            let learned = template.take_writers_learned();
+            for ((_, e), slot) in pooled[..at].iter().zip(&mut held) {
+                let keys = feedsieve::clean::writer_keys(&e.bylines);
+                if keys.iter().any(|k| learned.contains(k)) {
+                    *slot = Some(cleaner.clean_entry(input(e), None, Some(&template)));
+                }
+            }
             at = end;
+        }
+        for (((_, e), out), &rank) in pooled.iter().zip(&held).zip(&ranks) {
+            if let Some(out) = out {
+                stored.count(e, out, rank);
+            }
         }
         for ((_, e), &rank) in pooled.iter().zip(&ranks) {
             let out = cleaner.clean_entry(input(e), None, Some(&template));
@@ -455,8 +480,9 @@ fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers
         "writer pools, {pass} pass {half} forms, {writers} writers a feed of {POOL_FEED}: {} entries",
         entries.len()
     );
-    fetched.print("as fetched");
-    recleaned.print("recleaned ");
+    fetched.print("when fetched");
+    stored.print("as stored  ");
+    recleaned.print("recleaned  ");
 }
 
 fn automated(cleaner: &Cleaner) {

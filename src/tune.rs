@@ -19,7 +19,7 @@ use crate::dedup::{DedupError, Deduper};
 use crate::fetch::{ClientError, FetchError, Fetcher, Reach, Validators};
 use crate::fulltext::{self, TeaserSigns};
 use crate::parse::ParseError;
-use crate::store::{self, PageOutcome, Store, StoreError, TextRewrite};
+use crate::store::{self, Store, StoreError, TextRewrite};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TuneError {
@@ -43,6 +43,8 @@ pub enum TuneError {
     Filter(#[from] regex::Error),
     #[error("{page}: {message}")]
     Page { page: String, message: String },
+    #[error(transparent)]
+    Pipeline(#[from] crate::pipeline::PipelineError),
 }
 
 impl From<rusqlite::Error> for TuneError {
@@ -261,58 +263,13 @@ pub async fn reclean(store: &Store, config: &Config) -> Result<RecleanReport, Tu
             progress.add(rows.len() as u64);
             let updates: Vec<TextRewrite> = rows
                 .into_iter()
-                .filter_map(|mut row| {
-                    let (raw, page) = row.unpacked.take()?;
-                    let entry = EntryInput {
-                        html: &raw,
-                        authors: &row.authors,
-                    };
-                    let cleaned = cleaner.clean_entry(entry, rules.as_ref(), Some(&template));
-                    let teaser = row.teaser.then(|| cleaned.text.clone());
-                    // A stored page is read again from its stored HTML.
-                    let article = page.as_deref().map(|page| {
-                        let url = row.page_url.as_deref().and_then(|u| Url::parse(u).ok());
-                        let article = crate::extract::extract(page, url.as_ref()).map(|a| {
-                            let page = EntryInput {
-                                html: &a.html,
-                                authors: crate::pipeline::page_writers(&row.authors, &a.authors),
-                            };
-                            cleaner.clean_entry(page, rules.as_ref(), Some(&template))
-                        });
-                        crate::pipeline::page_outcome(&cleaned.text, article)
-                    });
-                    let (html, text, source) = match article {
-                        Some(PageOutcome::Article { html, text }) => (html, text, "page"),
-                        _ => (cleaned.html, cleaned.text, "feed"),
-                    };
-                    let same = row.html.as_deref() == Some(html.as_str())
-                        && row.text.as_deref() == Some(text.as_str())
-                        && row.text_source == source;
-                    (!same).then(|| TextRewrite {
-                        id: row.id,
-                        // Packed again: the stored frame decodes only with
-                        // the content_html this replaces.
-                        raw: crate::store::codec::Packed::against(&raw, &html),
-                        html,
-                        text,
-                        source,
-                        teaser,
-                    })
+                .filter_map(|row| {
+                    crate::pipeline::recleaned(&cleaner, rules.as_ref(), &template, row)
                 })
                 .collect();
-            if updates.is_empty() {
-                continue;
-            }
-            let ids: Vec<i64> = updates.iter().map(|u| u.id).collect();
-            store
-                .write_db(|db| -> Result<(), TuneError> {
-                    // Daemons sharing the database may have written since.
-                    deduper.catch_up(db)?;
-                    store::rewrite_texts(db, &updates)?;
-                    Ok(deduper.assign(db, &ids)?)
-                })
-                .await?;
-            report.changed += ids.len() as u64;
+            let ids = updates.len();
+            crate::pipeline::write_rewrites(store, &deduper, &updates).await?;
+            report.changed += ids as u64;
         }
     }
     progress.finish();

@@ -150,6 +150,12 @@ impl Byline {
     }
 }
 
+/// The names an entry's writers' boxes are learned under (see
+/// [`template`]), from its authors as the feed gives them.
+pub fn writer_keys(authors: &[String]) -> Vec<String> {
+    Byline::of(authors).keys
+}
+
 /// A cleaner compiled from the global rules of the config.
 #[derive(Debug)]
 pub struct Cleaner {

@@ -32,7 +32,7 @@
 //! that ended one of their entries and not the next is forgotten.
 //! It never touches the database.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::CleanedEntry;
 
@@ -186,6 +186,10 @@ pub struct FeedTemplate {
     /// The blocks of each shape whose text differs from the shape (those
     /// with digits), to find a block's shape-mates.
     variants: HashMap<u64, Vec<u64>>,
+    /// Writers one of whose blocks reached a box's count since loading (or
+    /// the last [`FeedTemplate::take_writers_learned`]): their earlier
+    /// entries still hold it.
+    learned_writers: BTreeSet<String>,
 }
 
 impl FeedTemplate {
@@ -246,6 +250,11 @@ impl FeedTemplate {
             stat.count = stat.count.saturating_add(1);
             stat.last_seen = now;
             self.changed.insert(hash);
+            if let Some(w) = &stat.writer
+                && (stat.count == WRITER_MIN_COUNT || stat.count == MIN_COUNT)
+            {
+                self.learned_writers.insert(w.clone());
+            }
         }
     }
 
@@ -436,6 +445,15 @@ impl FeedTemplate {
             loaded_seen: entries_seen,
             ..FeedTemplate::default()
         }
+    }
+
+    /// The writers (as [`writer_block`] names them) one of whose blocks
+    /// reached a box's count since the template was loaded or this was last
+    /// called, in order: what their entries cleaned before still hold.
+    pub fn take_writers_learned(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.learned_writers)
+            .into_iter()
+            .collect()
     }
 
     /// The blocks added or counted since the template was loaded: the rows

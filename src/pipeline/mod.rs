@@ -32,10 +32,14 @@ use crate::store::{self, EntryWrite, FetchRecord, Store, StoreError};
 use crate::workers::Workers;
 
 mod pages;
+mod reclean;
 mod write;
 
 pub use pages::{PageToRead, page_outcome, page_writers, read_articles};
-pub use write::{ReadyEntry, WriteSummary, insert_new, prefetch, write_fetch, write_pages};
+pub use reclean::recleaned;
+pub use write::{
+    ReadyEntry, WriteSummary, insert_new, prefetch, write_fetch, write_pages, write_rewrites,
+};
 
 /// Everything needed to run feeds; shared by all fetch tasks.
 pub struct Pipeline {
@@ -301,16 +305,26 @@ impl Pipeline {
         record.next_fetch_at = store::timestamp(next_due);
         record.duration_ms = started.elapsed().as_millis() as i64;
         let not_modified = matches!(fetched.outcome, Outcome::NotModified);
-        let summary = self
+        let (summary, mut writers_learned) = self
             .write_stage(job, &mut record, fetched.outcome, &mut stages)
             .await?;
         drop(fetched.processing);
         let (mut pages, mut pages_failed) = (0, 0);
         if record.error.is_none() && job.full_text != FullText::Never {
             let pages_started = Instant::now();
-            (pages, pages_failed) = self.fetch_pages(job, fetched.feed_addr).await?;
+            let learned_from_pages;
+            (pages, pages_failed, learned_from_pages) =
+                self.fetch_pages(job, fetched.feed_addr).await?;
+            writers_learned.extend(learned_from_pages);
             stages.pages = pages_started.elapsed();
         }
+        // Last: the entries that taught a writer's box lose it too.
+        writers_learned.sort();
+        writers_learned.dedup();
+        let reclean_started = Instant::now();
+        self.reclean_writers(job, writers_learned, &summary.written)
+            .await?;
+        stages.clean += reclean_started.elapsed();
         Ok(FeedReport {
             feed_id: job.id,
             url: job.feed.url.to_string(),
@@ -466,14 +480,15 @@ impl Pipeline {
 
     /// The store stage: the fetch's record and, when the feed parsed, its
     /// new and changed entries and learned template, in one transaction.
+    /// Also returns the writers whose box the template learned.
     async fn write_stage(
         &self,
         job: &FeedJob,
         record: &mut FetchRecord,
         outcome: Outcome,
         stages: &mut StageTimes,
-    ) -> Result<WriteSummary, PipelineError> {
-        let (entries, template, prefetched) = match outcome {
+    ) -> Result<(WriteSummary, Vec<String>), PipelineError> {
+        let (entries, mut template, prefetched) = match outcome {
             Outcome::Parsed(prepared) => {
                 if !prepared.entries.is_empty() {
                     record.content_kind = Some(prepared.kind.map(ContentKind::as_str));
@@ -505,7 +520,11 @@ impl Pipeline {
         stages.store += write_started
             .elapsed()
             .saturating_sub(summary.dedup + summary.lock_wait);
-        Ok(summary)
+        let writers_learned = template
+            .as_mut()
+            .map(FeedTemplate::take_writers_learned)
+            .unwrap_or_default();
+        Ok((summary, writers_learned))
     }
 
     /// Keeps the entries that are new or changed since they were stored,

@@ -21,20 +21,21 @@ impl Pipeline {
     /// `pages_per_run`, concurrently within the fetcher's host and global
     /// limits), extracts and cleans their articles on a worker (the batch
     /// teaches the feed's template, as entries do), and writes each entry's
-    /// outcome. Returns the articles stored and the pages that left the
-    /// teaser. A page's failure is its entry's, retried with capped backoff;
-    /// only a database failure is returned.
+    /// outcome. Returns the articles stored, the pages that left the
+    /// teaser and the writers whose box the pages taught the template. A
+    /// page's failure is its entry's, retried with capped backoff; only a
+    /// database failure is returned.
     pub(super) async fn fetch_pages(
         &self,
         job: &FeedJob,
         feed_addr: Option<std::net::IpAddr>,
-    ) -> Result<(usize, usize), PipelineError> {
+    ) -> Result<(usize, usize, Vec<String>), PipelineError> {
         let now = Utc::now();
         let due = self.store.read_db(|db| {
             store::due_pages(db, job.id, &store::timestamp(now), job.pages_per_run)
         })?;
         if due.is_empty() {
-            return Ok((0, 0));
+            return Ok((0, 0, Vec::new()));
         }
         // The guard: a feed's pages reach private addresses only when the
         // feed itself came from one (a file:// feed counts as public).
@@ -130,7 +131,11 @@ impl Pipeline {
             template.as_ref(),
         )
         .await?;
-        Ok((articles, failed))
+        let writers_learned = template
+            .as_mut()
+            .map(FeedTemplate::take_writers_learned)
+            .unwrap_or_default();
+        Ok((articles, failed, writers_learned))
     }
 
     /// Fetches one due page: its final URL, the page (fresh, or the stored

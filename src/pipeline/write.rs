@@ -48,7 +48,7 @@ impl ReadyEntry {
 }
 
 /// What one feed's write changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteSummary {
     pub inserted: usize,
     pub updated: usize,
@@ -58,6 +58,9 @@ pub struct WriteSummary {
     pub dedup: Duration,
     /// The highest entry id this write gave out, once committed.
     pub newest_entry: Option<i64>,
+    /// The entries this write inserted or changed: cleaned with the
+    /// template as it now stands.
+    pub written: Vec<i64>,
 }
 
 /// Reads ahead, before the writer is taken, what the matcher will need
@@ -168,13 +171,15 @@ fn write_fetch_in(
     if !fresh.is_empty() {
         let started = Instant::now();
         summary.inserted = fresh.len();
-        summary.newest_entry =
-            insert_new(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        let ids = insert_new_ids(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        summary.newest_entry = ids.iter().copied().max();
+        summary.written = ids;
         summary.dedup += started.elapsed();
     }
     let updates: Vec<&EntryWrite> = updates.iter().map(|e| &e.entry).collect();
     summary.updated = updates.len();
     let changed = store::update_entries(db, feed_id, &record.fetched_at, &updates)?;
+    summary.written.extend(&changed);
     if !changed.is_empty() {
         let started = Instant::now();
         dedup.assign(db, &changed)?;
@@ -227,6 +232,19 @@ pub fn insert_new(
     fresh: &[&ReadyEntry],
     prefetched: Prefetched,
 ) -> Result<Option<i64>, PipelineError> {
+    let ids = insert_new_ids(db, dedup, feed_id, fetched_at, fresh, prefetched)?;
+    Ok(ids.iter().copied().max())
+}
+
+/// [`insert_new`], returning every id it gave out.
+fn insert_new_ids(
+    db: Db<'_>,
+    dedup: &Deduper,
+    feed_id: i64,
+    fetched_at: &str,
+    fresh: &[&ReadyEntry],
+    prefetched: Prefetched,
+) -> Result<Vec<i64>, PipelineError> {
     let (next_entry, next_story) = store::reserve_ids(db)?;
     let incoming: Vec<Incoming<'_>> = fresh.iter().map(|e| e.incoming()).collect();
     let placement = dedup.place(
@@ -248,7 +266,7 @@ pub fn insert_new(
     dedup.record_stories(db, &placement)?;
     store::insert_entries(db, feed_id, fetched_at, &rows)?;
     dedup.record(db, &placement)?;
-    Ok(placement.ids.iter().copied().max())
+    Ok(placement.ids)
 }
 
 /// Writes one feed's page attempts in a single transaction: each entry's
@@ -287,6 +305,31 @@ pub async fn write_pages(
                 store::save_template(db, feed_id, template)?;
             }
             Ok(())
+        })
+        .await?;
+    Ok(())
+}
+
+/// Writes entries' texts cleaned again (`reclean`, a writer's learned box)
+/// in one transaction: each entry's text, then the de-duplicator's edit
+/// path for them (new fingerprints, maybe another story).
+pub async fn write_rewrites(
+    store: &Store,
+    dedup: &Deduper,
+    rewrites: &[store::TextRewrite],
+) -> Result<(), PipelineError> {
+    if rewrites.is_empty() {
+        return Ok(());
+    }
+    let bytes: usize = rewrites.iter().map(|r| r.html.len() + r.text.len()).sum();
+    let pages = 4 + i64::try_from(bytes / 3000).unwrap_or(i64::MAX);
+    let ids: Vec<i64> = rewrites.iter().map(|r| r.id).collect();
+    store
+        .write_feed(pages, |db| -> Result<(), PipelineError> {
+            // Daemons sharing the database may have written since.
+            dedup.catch_up(db)?;
+            store::rewrite_texts(db, rewrites)?;
+            Ok(dedup.assign(db, &ids)?)
         })
         .await?;
     Ok(())

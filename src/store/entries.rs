@@ -518,6 +518,20 @@ pub fn write_page(db: Db<'_>, feed_id: i64, w: &PageWrite) -> Result<bool, Store
     Ok(grown)
 }
 
+/// What [`stored_texts`] reads of an entry, on either engine, before its
+/// `WHERE` (the engines' placeholders differ).
+macro_rules! stored_texts_select {
+    () => {
+        "SELECT e.id, e.content_html, e.content_text, e.text_source,
+                e.teaser_text IS NOT NULL, COALESCE(e.page_url, e.url),
+                e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
+                e.content_raw_delta, b.html, e.authors
+         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
+              LEFT JOIN entry_raw_bases b ON b.entry_id = e.id"
+    };
+}
+pub(crate) use stored_texts_select;
+
 /// One stored entry as `reclean` reads it again.
 #[derive(Debug, Clone)]
 pub struct StoredText {
@@ -543,23 +557,44 @@ pub fn stored_texts(
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredText>, StoreError> {
+    texts_of(db, feed_id, after, limit, false)
+}
+
+/// The newest `limit` entries of `feed_id`, newest first, as
+/// [`stored_texts`] reads them.
+pub fn newest_stored_texts(
+    db: Db<'_>,
+    feed_id: i64,
+    limit: i64,
+) -> Result<Vec<StoredText>, StoreError> {
+    texts_of(db, feed_id, i64::MIN, limit, true)
+}
+
+fn texts_of(
+    db: Db<'_>,
+    feed_id: i64,
+    after: i64,
+    limit: i64,
+    newest_first: bool,
+) -> Result<Vec<StoredText>, StoreError> {
     let conn = match db.0 {
         Conn::Sqlite(conn) => conn,
         Conn::Postgres(lent) => {
-            let rows = pg::stored_texts(lent, feed_id, after, limit)?;
+            let rows = pg::stored_texts(lent, feed_id, after, limit, newest_first)?;
             return Ok(rows.into_iter().map(stored_text).collect());
         }
     };
-    let mut select = conn.prepare_cached(
-        "SELECT e.id, e.content_html AS html,
-                e.content_text AS text, e.text_source, e.teaser_text IS NOT NULL AS teaser,
-                COALESCE(e.page_url, e.url) AS page_url,
-                e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
-                e.content_raw_delta, b.html, e.authors
-         FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
-              LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
-         WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?",
-    )?;
+    let mut select = conn.prepare_cached(if newest_first {
+        concat!(
+            stored_texts_select!(),
+            " WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id DESC LIMIT ?"
+        )
+    } else {
+        concat!(
+            stored_texts_select!(),
+            " WHERE e.feed_id = ? AND e.id > ? ORDER BY e.id LIMIT ?"
+        )
+    })?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
         Ok(stored_text(StoredTextColumns {
             id: row.get(0)?,

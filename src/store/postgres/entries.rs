@@ -389,17 +389,21 @@ pub(crate) fn stored_texts(
     feed_id: i64,
     after: i64,
     limit: i64,
+    newest_first: bool,
 ) -> Result<Vec<StoredTextColumns>, PgError> {
+    use crate::store::entries::stored_texts_select;
     pg.with(|s| {
-        let select = s.prepare(
-            "SELECT e.id, e.content_html, e.content_text, e.text_source,
-                    e.teaser_text IS NOT NULL, COALESCE(e.page_url, e.url),
-                    e.content_raw_zstd, e.content_raw, p.html_zstd, NULLIF(p.html, ''),
-                    e.content_raw_delta, b.html, e.authors
-             FROM entries e LEFT JOIN entry_pages p ON p.entry_id = e.id
-                  LEFT JOIN entry_raw_bases b ON b.entry_id = e.id
-             WHERE e.feed_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3",
-        )?;
+        let select = s.prepare(if newest_first {
+            concat!(
+                stored_texts_select!(),
+                " WHERE e.feed_id = $1 AND e.id > $2 ORDER BY e.id DESC LIMIT $3"
+            )
+        } else {
+            concat!(
+                stored_texts_select!(),
+                " WHERE e.feed_id = $1 AND e.id > $2 ORDER BY e.id LIMIT $3"
+            )
+        })?;
         s.client
             .query(&select, &[&feed_id, &after, &limit])?
             .iter()
