@@ -171,7 +171,7 @@ fn write_fetch_in(
     if !fresh.is_empty() {
         let started = Instant::now();
         summary.inserted = fresh.len();
-        let ids = insert_new_ids(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
+        let ids = insert_new(db, dedup, feed_id, &record.fetched_at, &fresh, prefetched)?;
         summary.newest_entry = ids.iter().copied().max();
         summary.written = ids;
         summary.dedup += started.elapsed();
@@ -223,21 +223,8 @@ fn finish_in(
 /// new stories' rows go in, then the entries' rows, then the analyses and
 /// the stories' refreshed rows. Writing simhash and story_id
 /// afterwards, as before, rewrote each ~20 KB row a second time. Returns the
-/// highest entry id given out.
+/// ids given out.
 pub fn insert_new(
-    db: Db<'_>,
-    dedup: &Deduper,
-    feed_id: i64,
-    fetched_at: &str,
-    fresh: &[&ReadyEntry],
-    prefetched: Prefetched,
-) -> Result<Option<i64>, PipelineError> {
-    let ids = insert_new_ids(db, dedup, feed_id, fetched_at, fresh, prefetched)?;
-    Ok(ids.iter().copied().max())
-}
-
-/// [`insert_new`], returning every id it gave out.
-fn insert_new_ids(
     db: Db<'_>,
     dedup: &Deduper,
     feed_id: i64,
