@@ -831,9 +831,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // est maîtresse de conférences …</em>"); such lines after a box (a
     // network's tagline) are the box's. Only type counts here: a writer's
     // name opening a plain paragraph may be news about the writer.
-    // A block the feed's template learned ends this writer's entries is
-    // their box, whatever its wording (see `template`), when no rule says
-    // otherwise: it starts a box like a block that says what the writer is.
+    // A block that the feed's template learned ends this writer's entries
+    // is their box, whatever its wording (see `template`), when no rule
+    // says otherwise: it starts a box like a block that says what the
+    // writer is.
     let learned = |b: &Block| {
         let t = cx.template?;
         cx.writer_keys
