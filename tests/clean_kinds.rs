@@ -11,6 +11,8 @@
 //! says why a caption, a bio or a credit went.
 
 mod support;
+#[path = "support/writers.rs"]
+mod writers;
 
 use std::process::Command;
 use std::time::Duration;
@@ -514,62 +516,6 @@ async fn the_feeds_byline_tells_its_writers_bio_through_the_daemon_preview_and_r
     );
 }
 
-/// A writer's box in a wording no rule knows, as a multi-writer feed prints
-/// it at the end of each of the writer's entries.
-const ANA_BOX: &str = "Ana Ruiz's newsletter on rivers, Field Notes, goes out on Fridays; her next book maps the Ebro delta.";
-const TOM_BOX: &str =
-    "Tom Berg's maps of the valley's rail lines hang in the county library through the spring.";
-/// The closing paragraph of each version of a developing story.
-const HEARING: &str = "The hearing resumes on Monday at 9 a.m. in courtroom 4, and the judge has asked both sides to keep their closing arguments under an hour.";
-
-/// Article paragraphs of entry `i`, each its own.
-fn own_paragraphs(i: usize) -> [String; 2] {
-    [
-        format!(
-            "The council's transport committee met for the {i}th time this year on Tuesday evening and spent most of the session on the bus lanes planned for the east side."
-        ),
-        format!(
-            "Residents who spoke at meeting {i} asked for more crossings near the schools, and the committee promised a written answer within a month of the vote."
-        ),
-    ]
-}
-
-/// An RSS item with its writer as `<dc:creator>`.
-fn item(guid: &str, writer: &str, paragraphs: &[String]) -> String {
-    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
-    format!(
-        "<item><guid isPermaLink=\"false\">{guid}</guid><title>{guid}</title><link>https://example.org/{guid}</link><dc:creator>{writer}</dc:creator><description><![CDATA[{body}]]></description></item>\n"
-    )
-}
-
-fn writers_feed(items: &[String]) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Opinion</title><link>https://example.org/</link>\n{}</channel></rss>\n",
-        items.concat()
-    )
-}
-
-/// A writer's entry: its own paragraphs, then the writer's box.
-fn boxed(i: usize, writer: &str, bio: &str) -> String {
-    let [a, b] = own_paragraphs(i);
-    item(&format!("w{i}"), writer, &[a, b, bio.to_string()])
-}
-
-/// Version `v` of a developing story: a new lead over the same paragraphs
-/// and the same closing one.
-fn version(v: usize) -> String {
-    let [a, b] = own_paragraphs(100);
-    let lead = format!(
-        "The jury heard from witness number {v} on Thursday, a former clerk who kept the county's contracts for nine years and signed most of them."
-    );
-    let c = "Prosecutors say the contracts were split to stay under the limit that would have required a vote of the full council.".to_string();
-    item(
-        &format!("v{v}"),
-        "Lee Park",
-        &[lead, a, b, c, HEARING.to_string()],
-    )
-}
-
 /// Item 6's bios in a feed of several writers: a box no rule knows goes
 /// once it has ended three of its writer's entries, new to the feed, from
 /// those entries too (the first was stored a fetch before), and `preview`
@@ -580,23 +526,10 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
     let server = Server::start().await;
     let url = server.url("/opinion.xml");
     let env = Env::new(std::slice::from_ref(&url), &[]);
-    let mut items = vec![
-        boxed(1, "Ana Ruiz", ANA_BOX),
-        boxed(2, "Tom Berg", TOM_BOX),
-        version(1),
-    ];
-    server.route("/opinion.xml", Route::rss(writers_feed(&items)));
+    let [first, second] = writers::fetches();
+    server.route("/opinion.xml", Route::rss(first));
     env.run(Duration::from_secs(20)).await;
-    items.extend([
-        boxed(3, "Ana Ruiz", ANA_BOX),
-        version(2),
-        boxed(4, "Tom Berg", TOM_BOX),
-        version(3),
-        boxed(5, "Ana Ruiz", ANA_BOX),
-    ]);
-    // Newest first, as feeds list them.
-    items.reverse();
-    server.route("/opinion.xml", Route::rss(writers_feed(&items)));
+    server.route("/opinion.xml", Route::rss(second));
     env.run(Duration::from_secs(20)).await;
 
     let text_of = |guid: &str| {
@@ -607,7 +540,7 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
     };
     for i in 1..=5 {
         let text = text_of(&format!("w{i}"));
-        for p in own_paragraphs(i) {
+        for p in writers::own_paragraphs(i) {
             assert!(text.contains(&p), "w{i} lost {p:?}:\n{text}");
         }
     }
@@ -615,16 +548,25 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
     // the second and third, and from the first, cleaned at the first fetch
     // and cleaned again once the box was learned.
     for guid in ["w1", "w3", "w5"] {
-        assert!(!text_of(guid).contains(ANA_BOX), "{guid} kept Ana's box");
+        assert!(
+            !text_of(guid).contains(writers::ANA_BOX),
+            "{guid} kept Ana's box"
+        );
     }
     // Tom's ended two: it stays.
     for guid in ["w2", "w4"] {
-        assert!(text_of(guid).contains(TOM_BOX), "{guid} lost Tom's box");
+        assert!(
+            text_of(guid).contains(writers::TOM_BOX),
+            "{guid} lost Tom's box"
+        );
     }
     // Three versions of one story share their last paragraph: they teach
     // nothing, and it stays.
     for v in 1..=3 {
-        assert!(text_of(&format!("v{v}")).contains(HEARING), "version {v}");
+        assert!(
+            text_of(&format!("v{v}")).contains(writers::HEARING),
+            "version {v}"
+        );
     }
     let (writer, count): (String, i64) = env.db().row(
         "SELECT writer, seen_count FROM clean_template_blocks WHERE sample LIKE 'Ana Ruiz''s newsletter%'",
@@ -656,9 +598,9 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
         "{out:?}"
     );
     assert!(
-        !text_of("w1").contains(ANA_BOX),
+        !text_of("w1").contains(writers::ANA_BOX),
         "reclean put Ana's box back"
     );
-    assert!(text_of("w2").contains(TOM_BOX));
-    assert!(text_of("v1").contains(HEARING));
+    assert!(text_of("w2").contains(writers::TOM_BOX));
+    assert!(text_of("v1").contains(writers::HEARING));
 }

@@ -18,6 +18,8 @@ mod shared;
 #[path = "support/site.rs"]
 mod site;
 mod support;
+#[path = "support/writers.rs"]
+mod writers;
 
 use std::process::{Command, Output};
 
@@ -619,4 +621,52 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
          FROM pg_stat_user_tables WHERE relname = 'entries'",
     );
     assert_eq!(vacuumed, "true");
+}
+
+/// A writer's box learned over two fetches (`support/writers.rs`) on both
+/// engines: the same entries' texts and the same template rows, the
+/// writers' among them, and on PostgreSQL as on SQLite the box gone from the
+/// entry that taught it a fetch before (the writers' step reads the feed's
+/// newest entries there with its own statement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
+    let server = Server::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("feedsieve.toml");
+    std::fs::write(
+        &config,
+        format!("[[feed]]\nurl = \"{}\"\n", server.url("/opinion.xml")),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let sqlite = dir.path().join("feeds.db").display().to_string();
+    let db = pg::database();
+    for document in writers::fetches() {
+        server.route("/opinion.xml", Route::rss(document));
+        for database in [&sqlite, &db.url] {
+            let out = on(&config, database, &["run", "--once"]).await;
+            assert!(out.status.success(), "{database}: {}", text(&out));
+        }
+    }
+    for (what, sql) in [
+        ("texts", "SELECT guid, content_text FROM entries"),
+        (
+            "writers' rows",
+            "SELECT writer, CAST(seen_count AS TEXT), sample FROM clean_template_blocks
+             WHERE writer IS NOT NULL",
+        ),
+    ] {
+        // In byte order, whatever the engine's collation.
+        let (mut on_sqlite, mut on_pg) = (sqlite_rows(&sqlite, sql), pg_rows(&db.url, sql));
+        on_sqlite.sort();
+        on_pg.sort();
+        assert!(!on_sqlite.is_empty(), "{what}: no rows");
+        assert_eq!(on_sqlite, on_pg, "{what} differ");
+    }
+    let w1 = pg::value(
+        &db.url,
+        "SELECT content_text FROM entries WHERE guid = 'w1'",
+    );
+    assert!(!w1.contains(writers::ANA_BOX), "{w1}");
+    assert!(w1.contains(&writers::own_paragraphs(1)[0]), "{w1}");
 }

@@ -1,0 +1,81 @@
+//! A feed of several writers, fetched twice: Ana Ruiz's box, in a wording
+//! no rule knows, ends three of her entries; Tom Berg's ends two; three
+//! versions of Lee Park's developing story share their closing paragraph.
+//! The first fetch carries one entry of each; the second the rest.
+
+/// A writer's box in a wording no rule knows, as a multi-writer feed prints
+/// it at the end of each of the writer's entries.
+pub const ANA_BOX: &str = "Ana Ruiz's newsletter on rivers, Field Notes, goes out on Fridays; her next book maps the Ebro delta.";
+pub const TOM_BOX: &str =
+    "Tom Berg's maps of the valley's rail lines hang in the county library through the spring.";
+/// The closing paragraph of each version of a developing story.
+pub const HEARING: &str = "The hearing resumes on Monday at 9 a.m. in courtroom 4, and the judge has asked both sides to keep their closing arguments under an hour.";
+
+/// Article paragraphs of entry `i`, each its own.
+pub fn own_paragraphs(i: usize) -> [String; 2] {
+    [
+        format!(
+            "The council's transport committee met for the {i}th time this year on Tuesday evening and spent most of the session on the bus lanes planned for the east side."
+        ),
+        format!(
+            "Residents who spoke at meeting {i} asked for more crossings near the schools, and the committee promised a written answer within a month of the vote."
+        ),
+    ]
+}
+
+/// An RSS item with its writer as `<dc:creator>`.
+fn item(guid: &str, writer: &str, paragraphs: &[String]) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    format!(
+        "<item><guid isPermaLink=\"false\">{guid}</guid><title>{guid}</title><link>https://example.org/{guid}</link><dc:creator>{writer}</dc:creator><description><![CDATA[{body}]]></description></item>\n"
+    )
+}
+
+fn writers_feed(items: &[String]) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><title>Opinion</title><link>https://example.org/</link>\n{}</channel></rss>\n",
+        items.concat()
+    )
+}
+
+/// A writer's entry: its own paragraphs, then the writer's box.
+fn boxed(i: usize, writer: &str, bio: &str) -> String {
+    let [a, b] = own_paragraphs(i);
+    item(&format!("w{i}"), writer, &[a, b, bio.to_string()])
+}
+
+/// Version `v` of a developing story: a new lead over the same paragraphs
+/// and the same closing one.
+fn version(v: usize) -> String {
+    let [a, b] = own_paragraphs(100);
+    let lead = format!(
+        "The jury heard from witness number {v} on Thursday, a former clerk who kept the county's contracts for nine years and signed most of them."
+    );
+    let c = "Prosecutors say the contracts were split to stay under the limit that would have required a vote of the full council.".to_string();
+    item(
+        &format!("v{v}"),
+        "Lee Park",
+        &[lead, a, b, c, HEARING.to_string()],
+    )
+}
+
+/// The feed as the first fetch finds it, and as the second does: entries
+/// w1–w5 (Ana's w1, w3, w5; Tom's w2, w4) and v1–v3, newest first, Ana's
+/// w5 first of all.
+pub fn fetches() -> [String; 2] {
+    let mut items = vec![
+        boxed(1, "Ana Ruiz", ANA_BOX),
+        boxed(2, "Tom Berg", TOM_BOX),
+        version(1),
+    ];
+    let first = writers_feed(&items);
+    items.extend([
+        boxed(3, "Ana Ruiz", ANA_BOX),
+        version(2),
+        boxed(4, "Tom Berg", TOM_BOX),
+        version(3),
+        boxed(5, "Ana Ruiz", ANA_BOX),
+    ]);
+    items.reverse();
+    [first, writers_feed(&items)]
+}
