@@ -1,11 +1,13 @@
 //! The pipeline, the one place that knows the order: runs one feed through
 //! fetch → parse → clean → fingerprint → store (the de-duplicator places the
 //! entries inside the store's transaction, in the order `write.rs` gives) →
-//! pages, each stage a function of [`Pipeline`]; the scheduler says when the
-//! feed is due next. The page step fetches the pages of teaser entries
-//! (stored already, with their teaser), extracts and cleans their articles
-//! and writes them in a second transaction, through the de-duplicator's
-//! edit path.
+//! pages → writers, each stage a function of [`Pipeline`]; the scheduler
+//! says when the feed is due next. The page step fetches the pages of teaser
+//! entries (stored already, with their teaser), extracts and cleans their
+//! articles and writes them in a second transaction, through the
+//! de-duplicator's edit path. The writers' step (`reclean.rs`) does the same
+//! for a writer's earlier entries when the fetch taught the template their
+//! box.
 //!
 //! Any failure of a feed (network, HTTP status, malformed document) becomes
 //! that feed's recorded error and a backoff; it is never returned as an error
