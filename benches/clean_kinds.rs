@@ -308,8 +308,6 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     }
 }
 
-/// Entries in a feed of the writer-pool world.
-const POOL_FEED: usize = 30;
 /// A feed's first fetch, and each later one.
 const POOL_FIRST_FETCH: usize = 10;
 const POOL_FETCH: usize = 2;
@@ -401,23 +399,28 @@ impl PoolTally {
 }
 
 /// The writer-pool world: the sixth to eighth passes' entries as feeds of
-/// 30 entries by `writers` recurring writers, each with their own bio box
-/// repeated verbatim (`clean_corpus::pool_writers`), fetched as a daemon
-/// fetches them (10, then 2 at a time, the template carried over; a
+/// `feed_len` entries by `writers` recurring writers, each with their own
+/// bio box repeated verbatim (`clean_corpus::pool_writers`), fetched as a
+/// daemon fetches them (10, then 2 at a time, the template carried over; a
 /// writer's earlier entries cleaned again when a fetch teaches their box,
 /// as the pipeline does), then cleaned again with what was learned, as
-/// `feedsieve reclean` does. Bios
-/// are counted by the entry's rank among its writer's (the first has
-/// nothing to learn from). Held-out halves print only aggregates, as
-/// everywhere.
-fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers: usize) {
+/// `feedsieve reclean` does. Bios are counted by the entry's rank among its
+/// writer's (the first has nothing to learn from). Held-out halves print
+/// only aggregates, as everywhere.
+fn run_pools(
+    half: Half,
+    set: Set,
+    bodies: &[String],
+    cleaner: &Cleaner,
+    (writers, feed_len): (usize, usize),
+) {
     let entries = entries_of(half, set, bodies);
     let (mut fetched, mut stored, mut recleaned) = (
         PoolTally::default(),
         PoolTally::default(),
         PoolTally::default(),
     );
-    for (f, feed) in entries.chunks(POOL_FEED).enumerate() {
+    for (f, feed) in entries.chunks(feed_len).enumerate() {
         let pooled = clean_corpus::pool_writers(feed, writers, 9000 + f as u64);
         // Each entry's rank among its writer's, in fetch order.
         let mut ranks = Vec::with_capacity(pooled.len());
@@ -477,7 +480,7 @@ fn run_pools(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, writers
         Half::Held => "held-out",
     };
     println!(
-        "writer pools, {pass} pass {half} forms, {writers} writers a feed of {POOL_FEED}: {} entries",
+        "writer pools, {pass} pass {half} forms, {writers} writers a feed of {feed_len}: {} entries",
         entries.len()
     );
     fetched.print("when fetched");
@@ -538,10 +541,12 @@ fn main() {
         run_half(Half::Dev, Set::Blind8, &bodies, &cleaner, bylines);
         run_half(Half::Held, Set::Blind8, &bodies, &cleaner, bylines);
     }
+    // Feeds of 30 entries by 3 or 8 writers, and of 90 by 8: a writer's
+    // share of a feed's entries, not the feed's length, is what is learned.
     for set in [Set::Blind6, Set::Blind7, Set::Blind8] {
-        for writers in [3, 8] {
-            run_pools(Half::Dev, set, &bodies, &cleaner, writers);
-            run_pools(Half::Held, set, &bodies, &cleaner, writers);
+        for pool in [(3, 30), (8, 30), (8, 90)] {
+            run_pools(Half::Dev, set, &bodies, &cleaner, pool);
+            run_pools(Half::Held, set, &bodies, &cleaner, pool);
         }
     }
     automated(&cleaner);
