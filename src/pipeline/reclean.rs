@@ -81,21 +81,20 @@ impl Pipeline {
         if writers.is_empty() {
             return Ok(0);
         }
-        let template = self.store.read_db(|db| store::load_template(db, job.id))?;
-        let rows: Vec<StoredText> = self
-            .store
-            .read_db(|db| store::newest_stored_texts(db, job.id, WRITERS_RECENT_ENTRIES))?
-            .into_iter()
-            .filter(|row| {
-                !written.contains(&row.id)
-                    && crate::clean::writer_keys(&row.authors)
-                        .iter()
-                        .any(|k| writers.contains(k))
-            })
-            .collect();
+        // Only the writers' entries this fetch did not write are unpacked.
+        let wanted = |id: i64, authors: &[String]| {
+            !written.contains(&id)
+                && crate::clean::writer_keys(authors)
+                    .iter()
+                    .any(|k| writers.contains(k))
+        };
+        let rows: Vec<StoredText> = self.store.read_db(|db| {
+            store::newest_stored_texts(db, job.id, WRITERS_RECENT_ENTRIES, &wanted)
+        })?;
         if rows.is_empty() {
             return Ok(0);
         }
+        let template = self.store.read_db(|db| store::load_template(db, job.id))?;
         let cleaner = self.cleaner();
         let rules = job.rules.clone();
         let rewrites = self

@@ -557,17 +557,19 @@ pub fn stored_texts(
     after: i64,
     limit: i64,
 ) -> Result<Vec<StoredText>, StoreError> {
-    texts_of(db, feed_id, after, limit, false)
+    texts_of(db, feed_id, after, limit, false, &|_, _| true)
 }
 
-/// The newest `limit` entries of `feed_id`, newest first, as
-/// [`stored_texts`] reads them.
+/// Of the newest `limit` entries of `feed_id`, newest first, those that
+/// `wanted` takes by id and authors, as [`stored_texts`] reads them: the
+/// others' stored HTML is never unpacked.
 pub fn newest_stored_texts(
     db: Db<'_>,
     feed_id: i64,
     limit: i64,
+    wanted: &dyn Fn(i64, &[String]) -> bool,
 ) -> Result<Vec<StoredText>, StoreError> {
-    texts_of(db, feed_id, i64::MIN, limit, true)
+    texts_of(db, feed_id, i64::MIN, limit, true, wanted)
 }
 
 fn texts_of(
@@ -576,12 +578,17 @@ fn texts_of(
     after: i64,
     limit: i64,
     newest_first: bool,
+    wanted: &dyn Fn(i64, &[String]) -> bool,
 ) -> Result<Vec<StoredText>, StoreError> {
+    let read = |mut c: StoredTextColumns| {
+        let authors = authors_of(c.authors.take());
+        wanted(c.id, &authors).then(|| stored_text(c, authors))
+    };
     let conn = match db.0 {
         Conn::Sqlite(conn) => conn,
         Conn::Postgres(lent) => {
             let rows = pg::stored_texts(lent, feed_id, after, limit, newest_first)?;
-            return Ok(rows.into_iter().map(stored_text).collect());
+            return Ok(rows.into_iter().filter_map(read).collect());
         }
     };
     let mut select = conn.prepare_cached(if newest_first {
@@ -596,7 +603,7 @@ fn texts_of(
         )
     })?;
     let rows = select.query_map(rusqlite::params![feed_id, after, limit], |row| {
-        Ok(stored_text(StoredTextColumns {
+        Ok(read(StoredTextColumns {
             id: row.get(0)?,
             html: row.get(1)?,
             text: row.get(2)?,
@@ -612,7 +619,9 @@ fn texts_of(
             authors: row.get(12)?,
         }))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    Ok(rows
+        .filter_map(Result::transpose)
+        .collect::<Result<_, _>>()?)
 }
 
 /// The columns [`stored_texts`] reads, on either engine.
@@ -633,7 +642,7 @@ pub(crate) struct StoredTextColumns {
 }
 
 /// A [`StoredText`] from its columns, the raw HTML and page read back.
-fn stored_text(c: StoredTextColumns) -> StoredText {
+fn stored_text(c: StoredTextColumns, authors: Vec<String>) -> StoredText {
     let id = c.id;
     let unpacked = (|| {
         let raw = codec::raw_html(
@@ -658,7 +667,7 @@ fn stored_text(c: StoredTextColumns) -> StoredText {
         text_source: c.text_source,
         teaser: c.teaser,
         page_url: c.page_url,
-        authors: authors_of(c.authors),
+        authors,
     }
 }
 
