@@ -1616,3 +1616,73 @@ fn a_note_stamped_with_its_time_goes_in_plain_type() {
         );
     }
 }
+
+/// A note about the story in the article's own type, in the languages feeds
+/// are written in, goes at the top or the foot of the article: a word for
+/// the story that opens it and a word of change ("Новость дополняется",
+/// "Dieser Text wurde um eine Stellungnahme ergänzt"), a story still
+/// developing, an earlier version, a correction's or an editor's label, or
+/// the newsroom's live coverage ending. A closing sentence of the article
+/// with such words stays.
+#[test]
+fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+        "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
+    ];
+    let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
+    for note in [
+        "Dieser Artikel wird laufend aktualisiert.",
+        "Dieser Text wurde um eine Stellungnahme der Stadt ergänzt.",
+        "Cet article est en cours d'actualisation.",
+        "Esta noticia se está actualizando.",
+        "Noticia en desarrollo.",
+        "Notizia in aggiornamento.",
+        "Dit bericht is aangevuld met een reactie van de gemeente.",
+        "Juttua päivitetään.",
+        "Artykuł jest aktualizowany.",
+        "A cikket folyamatosan frissítjük.",
+        "Vijest se ažurira.",
+        "Новость дополняется.",
+        "Новину доповнено о 14:20.",
+        "Η είδηση ενημερώνεται.",
+        "Haber güncelleniyor.",
+        "Berita ini akan terus diperbarui.",
+        "Bài viết đang được cập nhật.",
+        "Hinweis: In einer früheren Fassung hieß es, die Brücke sei gesperrt.",
+        "Catatan redaksi: Judul artikel ini telah diubah pada Senin.",
+        "Oikaisu: Jutussa kerrottiin aiemmin virheellisesti, että silta suljetaan.",
+        "Ce texte a été modifié lundi pour corriger le nom du maire.",
+        "That concludes our live coverage for today.",
+        "Wir beenden an dieser Stelle unseren Liveblog.",
+        "Il nostro live finisce qui.",
+    ] {
+        let head: String = note.chars().take(16).collect();
+        for html in [
+            format!("<p>{note}</p>\n{body}"),
+            format!("{body}<p>{note}</p>\n"),
+        ] {
+            let out = cleaner().clean(&html, None, None);
+            assert_removed_for(&out, &head, "update note");
+            for a in article {
+                assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+            }
+        }
+    }
+    for last in [
+        "The report will be updated next year, the agency said.",
+        "Officials will give an update at 10:30 a.m. on Thursday.",
+        "Updated figures are expected next month.",
+        "An earlier version of the bill was rejected in 2019.",
+        "Der Bericht soll im Frühjahr ergänzt werden.",
+        "Berita itu diperbarui oleh kementerian pada Senin.",
+        "The city said the live stream of the meeting ended early.",
+        "La diretta della partita finisce alle 22.",
+        "Correction fluid, pens and 42 boxes of paper were taken from the office, police said.",
+        "Il testo della legge è stato modificato dalla Camera.",
+    ] {
+        let out = cleaner().clean(&format!("{body}<p>{last}</p>"), None, None);
+        assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
+    }
+}

@@ -81,6 +81,9 @@ const NAME_HEAD_BLOCKS: usize = 2;
 /// such a note's label.
 const NOTE_MAX_WORDS: u32 = 40;
 const NOTE_HEAD_WORDS: u32 = 2;
+/// The longest note told by its words alone at the article's edge, in
+/// plain type: "Dieser Artikel wird laufend aktualisiert." is one line.
+const NOTE_EDGE_WORDS: u32 = 25;
 /// The longest label that heads the note under it ("Nota de la redacció"),
 /// and the longest note it heads.
 const NOTE_LABEL_WORDS: u32 = 4;
@@ -803,6 +806,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             } else if b.words <= 40 && cx.builtin.edge_note(slice(lowers, b.lower)) {
                 b.verdict = Some((
                     "update note (about this story, at the edge of the article)".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= NOTE_EDGE_WORDS
+                && (rules::story_note(slice(lowers, b.lower))
+                    || rules::live_closing(slice(lowers, b.lower)))
+            {
+                b.verdict = Some((
+                    "update note (a change to the story, at the edge of the article)".into(),
                     Strength::Soft,
                 ));
             }

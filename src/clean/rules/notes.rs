@@ -1,10 +1,15 @@
 //! A note about the story itself (an update, a correction, an editor's
-//! note) by a few words in the languages feeds are most often written in:
-//! a word of change as the note's label, or anywhere with a time or a word
-//! for the story. The phrase rules know the notes' usual wordings; this
-//! knows only their vocabulary, so it judges only blocks whose type sets
-//! them apart from the article (the classifier checks that): "The agency
-//! updated its guidance on Thursday" in an article's paragraph stays.
+//! note, a live blog's last line) by a few words in the languages feeds are
+//! most often written in: a word of change as the note's label, or anywhere
+//! with a time or a word for the story. The phrase rules know the notes'
+//! usual wordings; this knows only their vocabulary, so it judges blocks
+//! whose type sets them apart from the article ([`change_note`]), or, in
+//! the article's own type, only a block stamped with its time
+//! ([`stamped_note`]) or one at the article's edge that opens with the story
+//! itself ([`story_note`], [`live_closing`]); the classifier checks the
+//! place. "The agency updated its guidance on Thursday" in an article's
+//! paragraph stays, and so does "The report will be updated next year" at
+//! its end.
 
 /// Stems of the words for a change to a story, lower case, matched at a
 /// word's start: "updat" is "update", "updated", "updates".
@@ -71,8 +76,98 @@ const CHANGE_STEMS: &[&str] = &[
     "ενημέρω",
     "διόρθω",
     "diperbarui",
+    "diperbaharui",
+    "dikemaskini",
     "pembaruan",
     "ralat",
+    "ενημερών",
+    "ενημερώθ",
+    "обновл",
+    "оновл",
+    "исправл",
+    "виправл",
+    "актуализ",
+    "ажурир",
+    "ažurir",
+    "posodob",
+    "posodablj",
+    "aktualizovan",
+    "atnaujin",
+    "atjaunin",
+    "uuenda",
+    "koreksi",
+    "oikaisu",
+    "helyreigazít",
+    "ispravak",
+    "ispravk",
+    "rectificare",
+    "pembetulan",
+    "dibetulkan",
+    "korekta",
+];
+/// Words of a change that are written as two ("cập nhật", "dikemas
+/// kini"), lower case: each pair counts as one word of change.
+const CHANGE_PAIRS: &[(&str, &str)] = &[("cập", "nhật"), ("dikemas", "kini")];
+/// Stems of the words for what was added to a story or changed in it
+/// ("Dieser Text wurde um … ergänzt", "Новость дополняется", "Ce texte a
+/// été modifié"): a change only beside a word for the story, as "the set
+/// was completed" or "the law was changed" says nothing of one.
+const ADDITION_STEMS: &[&str] = &[
+    "ergänzt",
+    "complété",
+    "complétée",
+    "ampliad",
+    "ampliació",
+    "aangevuld",
+    "uzupełnion",
+    "uzupełnia",
+    "doplněn",
+    "doplnen",
+    "dopunjen",
+    "dopunjava",
+    "kiegészítet",
+    "kiegészül",
+    "täiendat",
+    "papildināt",
+    "дополнен",
+    "дополня",
+    "доповнен",
+    "доповню",
+    "допълнен",
+    "допълва",
+    "допуњен",
+    "допуњава",
+    "erweitert",
+    "ampliará",
+    "ampliaremos",
+    "modifi",
+    "geändert",
+    "alterad",
+    "aangepast",
+    "gewijzigd",
+    "zmienion",
+    "změněn",
+    "upraven",
+    "izmijenjen",
+    "izmenjen",
+    "spremenjen",
+    "изменен",
+    "змінен",
+    "değiştiril",
+    "düzenlen",
+    "ändrad",
+    "ändrats",
+    "endret",
+    "ændret",
+    "muokat",
+    "módosít",
+    "diubah",
+    "dibetulkan",
+    "τροποποι",
+    "άλλαξε",
+    "edited",
+    "changed",
+    "refreshed",
 ];
 /// Labels of several words, lower case, anywhere in the note.
 const CHANGE_LABELS: &[&str] = &[
@@ -93,13 +188,37 @@ const CHANGE_LABELS: &[&str] = &[
     "nota de la redacció",
     "nota redacției",
     "nota redactiei",
+    "nota editorului",
+    "nota redakcji",
+    "catatan redaksi",
+    "catatan editor",
+    "toimittajan huomautus",
+    "toimituksen huomautus",
+    "napomena urednika",
+    "napomena uredništva",
+    "uredniška opomba",
+    "poznámka redakce",
+    "poznámka redakcie",
+    "примітка редакції",
+    "editörün notu",
+    "editör notu",
+    "σημείωση της σύνταξης",
+    "σημείωση σύνταξης",
+    "redaktionell anmärkning",
+    "redaksjonell merknad",
+    "redaktionel note",
+    "redaktionel bemærkning",
+    "a szerkesztőség megjegyzése",
 ];
 /// "This" before a word for the story ("denne saken oppdateres").
 const THIS: &[&str] = &[
     "this", "the", "denne", "dette", "den", "det", "detta", "diese", "dieser", "dieses", "der",
-    "die", "das", "cet", "cette", "este", "esta", "questo", "questa", "dit", "deze", "ten", "ta",
-    "tento",
+    "die", "das", "cet", "cette", "ce", "este", "esta", "questo", "questa", "dit", "deze", "ten",
+    "ta", "tento", "tento", "bu", "ez", "tämä", "tätä", "tässä", "acest", "această", "αυτό",
+    "αυτή", "этот", "эта", "этой", "цей", "ця", "цю", "ovaj", "ova", "ovo", "tej", "tego", "denna",
 ];
+/// "This" after the word for the story ("artikel ini", "articolul acesta").
+const THIS_AFTER: &[&str] = &["ini", "acesta", "aceasta"];
 /// Words for the story itself, lower case.
 const STORY_WORDS: &[&str] = &[
     "story",
@@ -135,10 +254,319 @@ const STORY_WORDS: &[&str] = &[
     "artykułu",
     "článek",
     "článku",
+    "článok",
+    "texto",
+    "matéria",
+    "información",
+    "meldung",
+    "nachricht",
+    "haber",
+    "haberi",
+    "makale",
+    "berita",
+    "cikk",
+    "cikket",
+    "cikkünket",
+    "hír",
+    "hírt",
+    "știre",
+    "știrea",
+    "articol",
+    "articolul",
+    "vijest",
+    "vest",
+    "članak",
+    "članek",
+    "članku",
+    "správa",
+    "správu",
+    "juttu",
+    "juttua",
+    "uutinen",
+    "uutista",
+    "artikkeli",
+    "artikkelia",
+    "artiklen",
+    "nyhed",
+    "nyheden",
+    "uudis",
+    "uudist",
+    "straipsnis",
+    "ziņa",
+    "raksts",
+    "новость",
+    "новина",
+    "новину",
+    "статья",
+    "статью",
+    "стаття",
+    "статтю",
+    "статията",
+    "материал",
+    "матеріал",
+    "вестта",
+    "вест",
+    "вијест",
+    "είδηση",
+    "άρθρο",
+    "άρθρου",
+    "bài",
+    "headline",
+    "tulisan",
 ];
+/// Words that say a story is still developing, beside a word for the story
+/// ("Developing story", "Noticia en desarrollo", "Notizia in evoluzione").
+const DEVELOPING: &[&str] = &[
+    "developing",
+    "desarrollo",
+    "sviluppo",
+    "evoluzione",
+    "desenvolvimento",
+    "entwicklung",
+    "développement",
+    "ontwikkeling",
+    "развитии",
+    "розвитку",
+    "razvoju",
+    "rozwojowa",
+    "gelişiyor",
+];
+/// "Earlier" before a word for a version ("In einer früheren Fassung hieß
+/// es …"): a correction, whatever label it has.
+const EARLIER: &[&str] = &[
+    "earlier",
+    "previous",
+    "früheren",
+    "vorherigen",
+    "précédente",
+    "première",
+    "anterior",
+    "precedente",
+    "eerdere",
+    "vorige",
+    "poprzedniej",
+    "wcześniejszej",
+    "предыдущей",
+    "попередній",
+    "tidligere",
+    "tidigare",
+    "aiemmassa",
+    "korábbi",
+    "anterioară",
+    "prethodnoj",
+    "předchozí",
+    "önceki",
+];
+const VERSION: &[&str] = &[
+    "version",
+    "fassung",
+    "versión",
+    "versione",
+    "versão",
+    "versie",
+    "wersji",
+    "версии",
+    "версії",
+    "versjon",
+    "versjonen",
+    "versionen",
+    "versiossa",
+    "verziójában",
+    "versiune",
+    "verziji",
+    "verzi",
+    "sürümünde",
+];
+
+/// Every word a note needs one of, as one search: most blocks hold none,
+/// and the word-by-word tests below cost more than this (`None` only if it
+/// would not build, when every block is tested).
+static VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    let words = [
+        CHANGE_STEMS,
+        ADDITION_STEMS,
+        CHANGE_LABELS,
+        NOTE_HEADS,
+        DEVELOPING,
+        EARLIER,
+        LIVE,
+        LIVE_NOUNS,
+    ]
+    .concat()
+    .into_iter()
+    .chain(CHANGE_PAIRS.iter().map(|p| p.0));
+    let escaped: Vec<String> = words.map(regex::escape).collect();
+    regex::Regex::new(&escaped.join("|")).ok()
+});
+
+/// Whether a block holds a word some note needs: when not, none of the
+/// tests here can say it is one.
+fn may_be_note(lower: &str) -> bool {
+    VOCABULARY.as_ref().is_none_or(|v| v.is_match(lower))
+}
 
 fn is_change(word: &str) -> bool {
     CHANGE_STEMS.iter().any(|s| word.starts_with(s))
+}
+
+/// A word without its elided article ("d'actualisation", "l’article").
+fn unelided(word: &str) -> &str {
+    ["d'", "l'", "d’", "l’", "dell'", "dell’"]
+        .iter()
+        .find_map(|p| word.strip_prefix(p))
+        .unwrap_or(word)
+}
+
+fn is_story(word: &str) -> bool {
+    STORY_WORDS.contains(&unelided(word.trim_end_matches(['.', '!', '?'])))
+}
+
+/// Where the first word of change is among `words`: a word of change, the
+/// first of a pair ("cập nhật"), or, when a word for the story is among
+/// them, a word of addition ("Dieser Text wurde um … ergänzt").
+fn change_at(words: &[&str]) -> Option<usize> {
+    let any_story = || words.iter().any(|w| is_story(w));
+    words
+        .iter()
+        .enumerate()
+        .position(|(i, w)| {
+            let w = unelided(w);
+            is_change(w)
+                || CHANGE_PAIRS.iter().any(|&(a, b)| {
+                    w == a
+                        && words
+                            .get(i + 1)
+                            .is_some_and(|n| n.trim_end_matches(['.', '!', '?']) == b)
+                })
+        })
+        .or_else(|| {
+            words
+                .iter()
+                .position(|w| ADDITION_STEMS.iter().any(|s| w.starts_with(s)))
+                .filter(|_| any_story())
+        })
+        .or_else(|| developing(words))
+        .or_else(|| earlier_version(words))
+}
+
+/// Where a word that says the story is developing stands beside a word for
+/// the story ("Developing story", "Noticia en desarrollo").
+fn developing(words: &[&str]) -> Option<usize> {
+    let near_story = |i: usize| {
+        words
+            .get(i.saturating_sub(2)..words.len().min(i + 3))
+            .is_some_and(|near| near.iter().any(|w| is_story(w)))
+    };
+    words.iter().enumerate().position(|(i, w)| {
+        DEVELOPING.contains(&w.trim_end_matches(['.', '!', '?'])) && near_story(i)
+    })
+}
+
+/// Where "an earlier version" is among `words`.
+fn earlier_version(words: &[&str]) -> Option<usize> {
+    words.windows(2).position(|pair| {
+        EARLIER.contains(&pair[0]) && VERSION.contains(&pair[1].trim_end_matches(['.', ',']))
+    })
+}
+
+/// Words for live coverage, alone or with a determiner before them.
+const LIVE: &[&str] = &[
+    "live", "direct", "directo", "direto", "diretta", "vivo", "żywo",
+];
+/// Words for live coverage on their own ("Liveblog", "Liveticker").
+const LIVE_NOUNS: &[&str] = &[
+    "liveblog",
+    "live-blog",
+    "liveticker",
+    "live-ticker",
+    "newsblog",
+    "newsticker",
+    "minuto-a-minuto",
+];
+/// What follows "live" in English ("live blog", "our live coverage").
+const LIVE_AFTER: &[&str] = &["blog", "coverage", "updates", "ticker", "thread", "stream"];
+/// Words for coverage, which make any word for live coverage's
+/// ("cobertura en directo", "copertura in diretta").
+const COVERAGE: &[&str] = &[
+    "coverage",
+    "cobertura",
+    "copertura",
+    "couverture",
+    "berichterstattung",
+    "retransmisión",
+    "transmisión",
+    "transmissão",
+    "relacja",
+    "relację",
+];
+/// A newsroom's own coverage: "our", "this" before the word for live.
+const OURS: &[&str] = &[
+    "our", "this", "ce", "notre", "nuestro", "nuestra", "este", "esta", "nostro", "nostra",
+    "questo", "questa", "nosso", "nossa", "unser", "unseren", "unserem", "diesen", "dieser",
+    "naszą", "tę",
+];
+/// "We": the newsroom ends its coverage ("Wir beenden …").
+const WE: &[&str] = &[
+    "we", "we're", "we’re", "us", "wir", "nous", "nosotros", "noi", "nós", "my", "мы", "ми",
+];
+/// Stems of the words for ending or pausing it.
+const LIVE_END: &[&str] = &[
+    "end",
+    "conclud",
+    "close",
+    "closing",
+    "paus",
+    "wrap",
+    "finish",
+    "beend",
+    "schließ",
+    "geschlossen",
+    "fin",
+    "termin",
+    "conclu",
+    "finisc",
+    "chiud",
+    "chius",
+    "encerr",
+    "cerr",
+    "zakończ",
+    "kończ",
+    "ukonč",
+    "заверш",
+    "закры",
+    "befejez",
+    "sona",
+];
+
+/// Whether a short block says the newsroom's live coverage ends or pauses
+/// ("That concludes our live coverage for today", "Wir beenden an dieser
+/// Stelle unseren Liveblog", "Il nostro live finisce qui"): a word for live
+/// coverage (a noun of its own, "live" before "blog" or "coverage", a word
+/// for live beside one for coverage, or after "our" or "this") and a word
+/// for its end. Told only at the article's edge.
+pub(crate) fn live_closing(lower: &str) -> bool {
+    if !may_be_note(lower) {
+        return false;
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || ".,;:!?()[]—–\"“”«»".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let coverage = words.iter().any(|w| COVERAGE.contains(w));
+    let live = words.iter().enumerate().any(|(i, w)| {
+        LIVE_NOUNS.contains(w)
+            || (LIVE.contains(w)
+                && (coverage
+                    || (*w == "live" && words.get(i + 1).is_some_and(|n| LIVE_AFTER.contains(n)))
+                    || i.checked_sub(1)
+                        .and_then(|p| words.get(p))
+                        .is_some_and(|p| OURS.contains(p))))
+    });
+    let ours = words.iter().any(|w| OURS.contains(w) || WE.contains(w));
+    live && ours
+        && words
+            .iter()
+            .any(|w| LIVE_END.iter().any(|e| w.starts_with(e)))
 }
 
 /// A time of day ("13:42", "9.49", "18h30").
@@ -178,6 +606,15 @@ const NOTE_HEADS: &[&str] = &[
     "precisazione",
     "helyesbít",
     "διόρθω",
+    "koreksi",
+    "oikaisu",
+    "helyreigazít",
+    "ispravak",
+    "rectificare",
+    "pembetulan",
+    "korekta",
+    "исправлени",
+    "виправлення",
 ];
 
 /// Whether a short block is a note's label that heads the note under it:
@@ -195,30 +632,143 @@ pub(crate) fn note_head(lower: &str) -> bool {
 /// the story ("Articolo aggiornato alle 13:42"), or a label of several
 /// words ("Note de la rédaction").
 pub(crate) fn change_note(lower: &str) -> bool {
+    if !may_be_note(lower) {
+        return false;
+    }
     if CHANGE_LABELS.iter().any(|l| lower.contains(l)) {
         return true;
     }
-    let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || "()[]*—–:;,".contains(c))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let Some(at) = words.iter().position(|w| is_change(w)) else {
+    let words = note_words(lower);
+    let Some(at) = change_at(&words) else {
         return false;
     };
     // A label: the word of change first, or after words for the story
     // ("Saken oppdateres", "Articolo aggiornato"); "The update, pushed to
     // phones …" is a sentence about something else.
-    let story = |w: &str| STORY_WORDS.contains(&w.trim_end_matches(['.', '!', '?']));
     let labelled = words.get(..at).is_some_and(|before| {
         before.is_empty()
-            || (before.iter().any(|w| story(w))
-                && before.iter().all(|w| story(w) || THIS.contains(w)))
+            || (before.iter().any(|w| is_story(w))
+                && before.iter().all(|w| is_story(w) || THIS.contains(w)))
     });
     labelled
         || words.iter().any(|w| is_time(w))
-        || words
+        || words.iter().any(|w| is_story(w))
+        || earlier_version(&words).is_some()
+}
+
+/// Whether a short block in the article's own type says what happened to
+/// the story: it opens with a word for the story ("Saken oppdateres",
+/// "Dieser Artikel wird laufend aktualisiert", "Новость дополняется") and
+/// has a word of change, or says the story is developing, or names an
+/// earlier version ("In einer früheren Fassung hieß es …"). Stricter than
+/// [`change_note`], which judges blocks whose type sets them apart: "The
+/// council will give an update at 7:30 p.m." closes articles, and "Updated
+/// figures follow next week" too. Told only at the article's edge.
+pub(crate) fn story_note(lower: &str) -> bool {
+    if !may_be_note(lower) {
+        return false;
+    }
+    let words = note_words(lower);
+    // A label of a few words first ("Koreksi:", "Catatan redaksi:",
+    // "Eilmeldung –"): the note may follow it.
+    let after_label = lower
+        .split_once([':', ',', '–', '—'])
+        .filter(|(head, _)| head.split_whitespace().count() <= NOTE_LABEL_WORDS);
+    // Only a colon ends a correction's label: "Correction fluid, pens and
+    // 42 boxes …" is no note.
+    let colon_label = lower.split_once(':').is_some_and(|(head, _)| {
+        head.split_whitespace().count() <= NOTE_LABEL_WORDS && note_head(head.trim())
+    });
+    if colon_label {
+        return true;
+    }
+    let rest = after_label.map(|(_, rest)| note_words(rest));
+    let story_led = story_led(&words) || rest.as_deref().is_some_and(story_led);
+    let changed = || change_at(&words).is_some() || CHANGE_LABELS.iter().any(|l| lower.contains(l));
+    let said = || {
+        words
             .iter()
-            .any(|w| STORY_WORDS.contains(&w.trim_end_matches(['.', '!', '?'])))
+            .any(|w| SAID.contains(w) || (is_story(w) && !VERSION.contains(w)))
+    };
+    (story_led && changed())
+        || developing(&words).is_some()
+        || (earlier_version(&words).is_some() && said())
+}
+
+/// Whether `words` open with "this story" (in any of its orders: "Dieser
+/// Artikel", "Artikel ini"), or with a bare or definite word for the story
+/// in a label's few words ("Saken oppdateres", "Η είδηση ενημερώνεται") or
+/// stamped with a time ("Die Meldung wurde um 14.20 Uhr aktualisiert"):
+/// "Der Bericht soll im Frühjahr ergänzt werden" is the article's.
+fn story_led(words: &[&str]) -> bool {
+    // "This version of the bill was amended …" is a bill's.
+    let is_story = |w: &str| is_story(w) && !VERSION.contains(&w);
+    let label = words.len() <= STORY_LABEL_WORDS || words.iter().any(|w| is_time(w));
+    match words {
+        [first, second, ..] if is_story(first) && THIS_AFTER.contains(second) => true,
+        [first, ..] if is_story(first) => label,
+        [det, second, ..] => {
+            is_story(second)
+                && ((THIS.contains(det) && !DEFINITE.contains(det))
+                    || (label
+                        && (ARTICLES.contains(det) || DEFINITE.contains(det))
+                        && !ENGLISH_STORY.contains(second)))
+        }
+        _ => false,
+    }
+}
+
+/// The most words of a label before a note ("Catatan redaksi:").
+const NOTE_LABEL_WORDS: usize = 3;
+/// The most words of a note that names the story without "this".
+const STORY_LABEL_WORDS: usize = 6;
+/// Definite articles among [`THIS`]: "the report" is any report.
+const DEFINITE: &[&str] = &["the", "den", "det", "der", "die", "das"];
+/// What an earlier version "said" ("In einer früheren Fassung hieß es …"),
+/// which makes it the story's and not a bill's.
+const SAID: &[&str] = &[
+    "said",
+    "stated",
+    "misstated",
+    "reported",
+    "hieß",
+    "hiess",
+    "stand",
+    "dijo",
+    "decía",
+    "indicaba",
+    "señalaba",
+    "disait",
+    "indiquait",
+    "affirmait",
+    "diceva",
+    "riportava",
+    "dizia",
+    "indicava",
+    "stond",
+    "stod",
+    "stated",
+    "говорилось",
+    "указывалось",
+    "говорилося",
+];
+
+/// Articles before a word for the story in other languages ("A cikket",
+/// "Η είδηση", "La notizia"); "a" before an English one starts a sentence
+/// ("A report updated on Monday …").
+const ARTICLES: &[&str] = &[
+    "a", "az", "η", "το", "la", "le", "el", "il", "lo", "o", "os", "een", "ein", "eine",
+];
+const ENGLISH_STORY: &[&str] = &[
+    "story", "article", "post", "report", "piece", "version", "text",
+];
+
+/// A block's words, split where a note's label or a time would be.
+fn note_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| c.is_whitespace() || "()[]*—–:;,".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// Whether a block opens as a note stamped with its time, in any type: a
@@ -229,6 +779,9 @@ pub(crate) fn change_note(lower: &str) -> bool {
 /// the story, not in it; "The bill was amended at 10.30" names no story,
 /// "Article 5 was amended" a number.
 pub(crate) fn stamped_note(lower: &str) -> bool {
+    if !may_be_note(lower) {
+        return false;
+    }
     // Split at spaces only: a time keeps its colon ("14:32").
     let words: Vec<&str> = lower
         .split_whitespace()
@@ -236,15 +789,11 @@ pub(crate) fn stamped_note(lower: &str) -> bool {
         .filter(|w| !w.is_empty())
         .take(STAMP_WORDS)
         .collect();
-    let Some(at) = words
-        .iter()
-        .take(STAMP_LABEL_AT + 1)
-        .position(|w| is_change(w))
-    else {
+    let Some(at) = change_at(&words).filter(|&at| at <= STAMP_LABEL_AT) else {
         return false;
     };
     let before = words.get(..at).unwrap_or_default();
-    let story = |w: &&str| STORY_WORDS.contains(w);
+    let story = |w: &&str| is_story(w);
     let little = |w: &&str| {
         THIS.contains(w)
             || (w.chars().count() <= LITTLE_WORD_CHARS && w.chars().all(char::is_alphabetic))
@@ -327,6 +876,59 @@ mod tests {
             "the council will vote on the plan in may.",
         ] {
             assert!(!change_note(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_note_in_plain_type_opens_with_the_story_and_names_a_change() {
+        for note in [
+            "saken oppdateres.",
+            "dieser artikel wird laufend aktualisiert.",
+            "die meldung wurde um 14.20 uhr aktualisiert.",
+            "artikel ini dikemas kini pada jam 2.20 petang.",
+            "η είδηση ενημερώνεται.",
+            "ultim'ora, notizia in fase di aggiornamento.",
+            "developing story — more to come.",
+            "hinweis: in einer früheren fassung hieß es, die brücke sei gesperrt.",
+            "koreksi: artikel ini sebelumnya menyebut jumlah korban 12 orang.",
+            "ce texte a été modifié lundi pour corriger le nom du maire.",
+        ] {
+            assert!(story_note(note), "{note}");
+        }
+        for sentence in [
+            // Definite articles name any report, a bill has versions, and a
+            // bare word for the story starts long sentences.
+            "the report will be updated next year, the agency said.",
+            "der bericht soll im frühjahr ergänzt werden.",
+            "an earlier version of the bill was rejected in 2019.",
+            "this version of the plan was approved by the council.",
+            "berita itu diperbarui oleh kementerian pada senin.",
+            "correction fluid, pens and 42 boxes of paper were taken.",
+            "the developing storm could reach the coast by friday.",
+        ] {
+            assert!(!story_note(sentence), "{sentence}");
+        }
+    }
+
+    #[test]
+    fn only_the_newsroom_s_own_live_coverage_ends_in_a_closing_line() {
+        for line in [
+            "that concludes our live coverage for today.",
+            "this live blog has now ended.",
+            "wir beenden an dieser stelle unseren liveblog.",
+            "nous mettons fin à ce direct.",
+            "damos por concluida esta cobertura en directo.",
+            "il nostro live finisce qui.",
+        ] {
+            assert!(live_closing(line), "{line}");
+        }
+        for sentence in [
+            "the city said the live stream of the meeting ended early.",
+            "the live concert ended just before midnight.",
+            "our live coverage of the election starts at 6 p.m.",
+            "la diretta della partita finisce alle 22.",
+        ] {
+            assert!(!live_closing(sentence), "{sentence}");
         }
     }
 }
