@@ -857,6 +857,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
     let mut disclaimed_below = false;
+    let mut last_kept = true;
     let mut writer_box = false;
     let mut relabel = Vec::new();
     let mut trailing = 0;
@@ -899,6 +900,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // "Колонка відображає думку автора.").
         let below = std::mem::take(&mut disclaimed_below);
         let tagline_over_disclaimer = || below && rules::unnamed_tagline(lower).is_some();
+        // The same tagline as the entry's very last block, unmarked: an
+        // op-ed's foot ("The author is a professor of …", "Penulis adalah
+        // dosen …"). Not what is happening to an author ("The author is
+        // expected at the festival").
+        let is_last = std::mem::replace(&mut last_kept, false);
+        let last_tagline = || {
+            is_last && rules::unnamed_tagline(lower).is_some() && !rules::tagline_happening(lower)
+        };
         let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
         // Only a run of learned blocks ends the entry: a sentence that
         // ended three of the writer's entries above what ends this one is
@@ -908,7 +917,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if writer_said() {
             writer_box = true;
             bio_from = Some(i);
-        } else if tagline_over_disclaimer() {
+        } else if tagline_over_disclaimer() || last_tagline() {
             bio_from = Some(i);
         } else if let Some(name) = named() {
             if subject.is_some_and(|s| s != name) {

@@ -37,7 +37,7 @@ pub(crate) use notes::{change_note, live_closing, note_head, stamped_note, story
 use people::*;
 pub(crate) use people::{
     BIO_MAX_WORDS, bio_head, disclaimer, name_alone, named_lead, names_again, reported,
-    unnamed_tagline, written_lower,
+    tagline_happening, unnamed_tagline, written_lower,
 };
 pub(crate) use text::*;
 

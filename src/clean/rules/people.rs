@@ -31,7 +31,7 @@ pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:?
 /// "Jan Kowalski jest dziennikarzem …"), the trade perhaps compounded
 /// ("Wirtschaftsredakteurin", "frilansjournalist"). The trade says it is a bio, so
 /// no further words are needed; only the place (the end) makes it one.
-pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:\p{L}*(?:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka))\b";
+pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:(?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|on|este|adalah|ialah|είναι|yra|ir|là|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:\p{L}*(?:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka|toimittaja|toimittajana|kirjeenvaihtaja|reportteri|kolumnisti|jurnalist|jurnalistă|jurnalistul|redactor|corespondent|újságíró|tudósító|szerkesztő|gazeteci|muhabir|köşe yazarı|editör|журналіст|журналістка|журналист|журналистка|корреспондент|кореспондент|кореспондентка|редактор|редакторка|оглядач|оглядачка|обозреватель|колумніст|колумнистка|δημοσιογράφος|ανταποκριτής|ανταποκρίτρια|αρθρογράφος|wartawan|wartawati|jurnalis|kolumnis|nhà báo|phóng viên|novinar|novinarka|dopisnik|dopisnica|žurnalist|žurnalistka|novinár|novinárka))\b|(?:—|–) (?i:журналіст|журналістка|журналист|журналистка|корреспондент|кореспондент|кореспондентка|редактор|редакторка|оглядач|оглядачка|обозреватель|колумніст|колумнистка)\b|(?i:újságíró|tudósító|gazeteci|muhabir|δημοσιογράφος|wartawan|jurnalis)(?:,| ve | és | dan | και ))";
 
 /// How an unnamed tagline starts ("The writer is a former ambassador"),
 /// lower case, after a bracket or a footnote's star, in the languages
@@ -87,6 +87,26 @@ const UNNAMED_BIO: &[&str] = &[
     "автор –",
     "авторка –",
     "автор является",
+    "авторът е",
+    "аутор је",
+    "avtor je",
+    "avtorica je",
+    "autor on",
+    "autors ir",
+    "autorius yra",
+    "autorė yra",
+    "penulis ialah",
+    "tác giả là",
+    "skribenten är",
+    "skribenten er",
+    "the writers are",
+    "ο συγγραφέας είναι",
+    "η συγγραφέας είναι",
+    "ο αρθρογράφος είναι",
+    "η αρθρογράφος είναι",
+    "yazar,",
+    "a szerző a ",
+    "a szerző az ",
 ];
 /// A tagline's disclaimer, lower case: the views are the writer's own.
 const DISCLAIMERS: &[&str] = &[
@@ -299,8 +319,9 @@ impl Builtin {
 /// Whether a block opens as an opinion page's unnamed tagline ("The writer
 /// is …", "L’auteure est …", "Penulis adalah …"), and whether a bracket or
 /// a footnote's star marks it so. Unmarked, it needs a disclaimer in it or
-/// right under it: "The author is expected at the festival" ends a book
-/// review.
+/// right under it, or to be the entry's last line and say what the author
+/// is (see [`tagline_happening`]): "The author is expected at the
+/// festival" ends a book review.
 pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
     // A bracket, or a footnote's star ("*) ", "* ").
     let marked = lower.strip_prefix('(').or_else(|| {
@@ -314,6 +335,57 @@ pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
         .any(|p| rest.starts_with(p))
         .then_some(marked.is_some())
 }
+
+/// Whether an unnamed tagline says what is happening to the author, not
+/// what the author is: a participle after its verb ("The author is
+/// expected at the festival", "L'auteur est attendu …", "is based in"
+/// aside).
+pub(crate) fn tagline_happening(lower: &str) -> bool {
+    let rest = lower.trim_start_matches(['(', '*', ')', ' ']);
+    let Some(after) = UNNAMED_BIO.iter().find_map(|p| rest.strip_prefix(p)) else {
+        return false;
+    };
+    let words: Vec<&str> = after
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()))
+        .collect();
+    // "is currently working", "is now expected".
+    let next = words
+        .iter()
+        .find(|w| !(w.ends_with("ly") || ["now", "still", "also", "already"].contains(w)))
+        .copied()
+        .unwrap_or("");
+    let english = (next.ends_with("ing") || next.ends_with("ed"))
+        && !["based", "retired", "married", "trained", "qualified"].contains(&next);
+    // German puts the participle last: "Der Autor ist am Montag gestorben".
+    let german = rest.starts_with("der ") || rest.starts_with("die ");
+    let last_participle = german
+        && words
+            .last()
+            .is_some_and(|w| w.starts_with("ge") && w.len() > 4);
+    english || last_participle || PARTICIPLES_HAPPENING.contains(&next)
+}
+
+/// Participles of what happens to an author in the other languages of
+/// [`UNNAMED_BIO`] ("attendu", "esperado", "atteso").
+const PARTICIPLES_HAPPENING: &[&str] = &[
+    "attendu",
+    "attendue",
+    "invité",
+    "invitée",
+    "esperado",
+    "esperada",
+    "invitado",
+    "invitada",
+    "atteso",
+    "attesa",
+    "invitato",
+    "invitata",
+    "convidado",
+    "convidada",
+    "aguardado",
+    "aguardada",
+];
 
 /// Whether a block says the views are the writer's own (in it, or as the
 /// line under a tagline).
