@@ -1692,6 +1692,54 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
     }
 }
 
+/// A plain last paragraph that says what the byline's writer is or does
+/// for a living goes, past a mark before the name or a bracket after it,
+/// with the verb "to be" of Finnish and Romanian unless it opens news, and
+/// a Turkish sentence's copula suffix; where the writer lives, or news
+/// about the writer, stays.
+#[test]
+fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
+    let article = [
+        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+    ];
+    let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
+    let authors = ["Ana Ruiz".to_string()];
+    let clean = |last: &str| {
+        let html = format!("{body}<p>{last}</p>");
+        let entry = EntryInput {
+            html: &html,
+            authors: &authors,
+        };
+        cleaner().clean_entry(entry, None, None)
+    };
+    for bio in [
+        "— Ana Ruiz is a freelance writer in Denver.",
+        "Ana Ruiz (Madrid, 1975) es periodista y escritora.",
+        "Ana Ruiz teaches journalism at the University of Oregon.",
+        "Ana Ruiz arbeitet als freie Journalistin in Wien.",
+        "Ana Ruiz on kaupunkisuunnittelun tutkija Aalto-yliopistossa.",
+        "Ana Ruiz este cercetătoare la Universitatea din București.",
+        "Ana Ruiz Boğaziçi Üniversitesi'nde öğretim üyesidir.",
+    ] {
+        let out = clean(bio);
+        let head: String = bio.chars().take(12).collect();
+        assert_removed_for(&out, &head, "author bio");
+        for a in article {
+            assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+        }
+    }
+    for last in [
+        "Ana Ruiz on Monday visited the bridge for the last time.",
+        "Ana Ruiz este lunes presentó su renuncia.",
+        "Ana Ruiz lives two streets from the bridge and crosses it every day.",
+        "Ana Ruiz was detained while covering the march.",
+    ] {
+        let out = clean(last);
+        assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
+    }
+}
+
 /// A bio in the article's own type at the entry's foot, in the languages
 /// feeds are written in: a name and the writer's trade after the verb "to
 /// be" (Finnish "on", Romanian "este", a dash in Ukrainian and Russian) or

@@ -244,11 +244,13 @@ pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize>
         .collect();
     // Where the name may start: after a label ("Author:"), a "by" word or
     // titles, and nothing else.
+    // A mark before a tagline too ("— Ana Ruiz is …", "* Ana Ruiz …").
     let lead_in = |(raw, w): (&str, &String)| {
         raw.ends_with(':')
             || BY_WORDS.contains(&w.as_str())
             || TITLES.contains(&w.as_str())
             || w == "written"
+            || w.is_empty()
     };
     let start = text
         .split_whitespace()
@@ -282,9 +284,9 @@ pub(crate) fn writer_bio(text: &str, lower: &str, words: u32, writers: &[Writer]
 }
 
 /// Verbs that say what a person is, in the languages feeds are most often
-/// written in: "Ana Ruiz is …", "est …", "ist …", "er …". Not Finnish "on"
-/// nor Romanian "este": "Ana Ruiz on Monday …" and "Ana Ruiz este lunes
-/// …" open news in English and Spanish.
+/// written in: "Ana Ruiz is …", "est …", "ist …", "er …". Finnish "on" and
+/// Romanian "este" are in [`COPULAS_IF`]: "Ana Ruiz on Monday …" and "Ana
+/// Ruiz este lunes …" open news in English and Spanish.
 const COPULAS: &[&str] = &[
     "is",
     "est",
@@ -302,6 +304,100 @@ const COPULAS: &[&str] = &[
     "yra",
     "adalah",
 ];
+/// Copulas that open news in another language, and the words after them
+/// that do: "Ana Ruiz on Monday …", "Ana Ruiz este lunes …" (Finnish and
+/// Romanian say what she is with them), "Tom Berg — the reporter who …".
+const COPULAS_IF: &[(&str, &[&str])] = &[
+    (
+        "on",
+        &[
+            "the",
+            "a",
+            "an",
+            "his",
+            "her",
+            "their",
+            "this",
+            "that",
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+            "behalf",
+            "top",
+        ],
+    ),
+    (
+        "este",
+        &[
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+            "año",
+            "mes",
+            "fin",
+            "verano",
+            "invierno",
+            "otoño",
+            "primavera",
+            "domingo",
+        ],
+    ),
+    ("—", &["the", "a", "an", "who", "whose", "and"]),
+    ("–", &["the", "a", "an", "who", "whose", "and"]),
+];
+/// Verbs that say what a writer does for a living, after their name: "Ana
+/// Ruiz teaches journalism at …", "arbeitet als freie Journalistin". Not
+/// where they live: "Ana Ruiz lives two streets from the bridge" may be the
+/// article's own disclosure.
+const OCCUPIED: &[&str] = &[
+    "teaches",
+    "works",
+    "arbeitet",
+    "unterrichtet",
+    "lehrt",
+    "travaille",
+    "enseigne",
+    "trabaja",
+    "enseña",
+    "lavora",
+    "insegna",
+    "trabalha",
+    "ensina",
+    "werkt",
+    "doceert",
+    "arbetar",
+    "undervisar",
+    "jobber",
+    "arbejder",
+    "pracuje",
+    "wykłada",
+    "працює",
+    "викладає",
+    "работает",
+    "преподаёт",
+    "преподает",
+    "bekerja",
+    "mengajar",
+    "työskentelee",
+    "opettaa",
+    "lucrează",
+    "predă",
+    "dolgozik",
+    "tanít",
+    "εργάζεται",
+    "διδάσκει",
+];
+/// Turkish says what a person is in a suffix of the sentence's last word
+/// ("… öğretim üyesidir").
+const TURKISH_COPULA: &[&str] = &["dir", "dır", "dur", "dür", "tir", "tır", "tur", "tür"];
 /// Participles after "is" that still say what a person is ("is based in
 /// Lisbon"), not what is happening to the person ("is recovering").
 const STATIVE: &[&str] = &["based", "married", "retired"];
@@ -311,10 +407,11 @@ const STATIVE: &[&str] = &["based", "married", "retired"];
 const APPOSITION_WORDS: usize = 3;
 
 /// Whether a block opens by saying what one of the entry's writers is:
-/// the writer's name (see [`opens_with_writer`]), perhaps an apposition
-/// between commas, then a copula, not "is doing" or "is done" ("Ana Ruiz
-/// is an investigative reporter …", "Jan Berg, Jahrgang 1975, ist
-/// Redakteur …"). Of a plain last paragraph, that is the writer's bio;
+/// the writer's name (see [`opens_with_writer`]), perhaps a bracket or an
+/// apposition between commas, then a copula, not "is doing" or "is done"
+/// ("Ana Ruiz is an investigative reporter …", "Jan Berg, Jahrgang 1975,
+/// ist Redakteur …"), or a verb of their work ([`OCCUPIED`]), or a Turkish
+/// copula suffix on the last word. Of a plain last paragraph, that is the writer's bio;
 /// news about the writer says what the writer did ("Ana Ruiz was detained
 /// …", "Ana Ruiz, who covered the march, was pushed …").
 pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer]) -> bool {
@@ -334,6 +431,15 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
     let Some(at) = raw.iter().position(|r| bare(r) == *surname) else {
         return false;
     };
+    // "Ana Ruiz (Madrid, 1975) es periodista": past the bracket.
+    let at = match raw.get(at + 1) {
+        Some(open) if open.starts_with('(') => raw
+            .iter()
+            .skip(at + 1)
+            .position(|r| r.ends_with(')') || r.ends_with("),"))
+            .map_or(at, |p| at + 1 + p),
+        _ => at,
+    };
     let verb_at = if raw.get(at).is_some_and(|r| r.ends_with(',')) {
         match raw
             .iter()
@@ -352,10 +458,25 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
     let happening = raw.get(verb_at + 1).is_some_and(|w| {
         (w.ends_with("ing") || w.ends_with("ed")) && !STATIVE.contains(&w.to_lowercase().as_str())
     });
-    !happening
-        && raw
-            .get(verb_at)
-            .is_some_and(|w| COPULAS.contains(&w.to_lowercase().as_str()))
+    let verb = raw
+        .get(verb_at)
+        .map(|w| w.to_lowercase())
+        .unwrap_or_default();
+    let next = raw
+        .get(verb_at + 1)
+        .map(|w| w.to_lowercase())
+        .unwrap_or_default();
+    let copula = COPULAS.contains(&verb.as_str())
+        || COPULAS_IF.iter().any(|(c, not_before)| {
+            *c == verb && !next.is_empty() && !not_before.contains(&next.as_str())
+        });
+    let occupied = OCCUPIED.contains(&verb.as_str());
+    let turkish = text
+        .split_whitespace()
+        .last()
+        .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()))
+        .is_some_and(|w| w.chars().count() > 5 && TURKISH_COPULA.iter().any(|s| w.ends_with(s)));
+    !happening && (copula || occupied || turkish)
 }
 
 /// Whether a block's first name may be the byline's given name: the same,
