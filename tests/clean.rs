@@ -1717,6 +1717,7 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         "— Ana Ruiz is a freelance writer in Denver.",
         "Ana Ruiz (Madrid, 1975) es periodista y escritora.",
         "Ana Ruiz teaches journalism at the University of Oregon.",
+        "Ana Ruiz writes the weekly Commute column.",
         "Ana Ruiz arbeitet als freie Journalistin in Wien.",
         "Ana Ruiz on kaupunkisuunnittelun tutkija Aalto-yliopistossa.",
         "Ana Ruiz este cercetătoare la Universitatea din București.",

@@ -354,7 +354,8 @@ const COPULAS_IF: &[(&str, &[&str])] = &[
     ("–", &["the", "a", "an", "who", "whose", "and"]),
 ];
 /// Verbs that say what a writer does for a living, after their name: "Ana
-/// Ruiz teaches journalism at …", "arbeitet als freie Journalistin". Not
+/// Ruiz teaches journalism at …", "arbeitet als freie Journalistin",
+/// "writes the weekly Commute column", "scrive di cinema". Not
 /// where they live: "Ana Ruiz lives two streets from the bridge" may be the
 /// article's own disclosure.
 const OCCUPIED: &[&str] = &[
@@ -394,6 +395,24 @@ const OCCUPIED: &[&str] = &[
     "tanít",
     "εργάζεται",
     "διδάσκει",
+    "writes",
+    "covers",
+    "schreibt",
+    "écrit",
+    "escribe",
+    "scrive",
+    "escreve",
+    "schrijft",
+    "skriver",
+    "pisze",
+    "píše",
+    "пише",
+    "пишет",
+    "menulis",
+    "kirjoittaa",
+    "scrie",
+    "γράφει",
+    "yazıyor",
 ];
 /// Turkish says what a person is in a suffix of the sentence's last word
 /// ("… öğretim üyesidir").
