@@ -347,7 +347,6 @@ const COPULAS_IF: &[(&str, &[&str])] = &[
             "invierno",
             "otoño",
             "primavera",
-            "domingo",
         ],
     ),
     ("—", &["the", "a", "an", "who", "whose", "and"]),

@@ -91,7 +91,6 @@ const CHANGE_STEMS: &[&str] = &[
     "ažurir",
     "posodob",
     "posodablj",
-    "aktualizovan",
     "atnaujin",
     "atjaunin",
     "uuenda",
@@ -162,7 +161,6 @@ const ADDITION_STEMS: &[&str] = &[
     "muokat",
     "módosít",
     "diubah",
-    "dibetulkan",
     "τροποποι",
     "άλλαξε",
     "edited",
@@ -214,8 +212,8 @@ const CHANGE_LABELS: &[&str] = &[
 const THIS: &[&str] = &[
     "this", "the", "denne", "dette", "den", "det", "detta", "diese", "dieser", "dieses", "der",
     "die", "das", "cet", "cette", "ce", "este", "esta", "questo", "questa", "dit", "deze", "ten",
-    "ta", "tento", "tento", "bu", "ez", "tämä", "tätä", "tässä", "acest", "această", "αυτό",
-    "αυτή", "этот", "эта", "этой", "цей", "ця", "цю", "ovaj", "ova", "ovo", "tej", "tego", "denna",
+    "ta", "tento", "bu", "ez", "tämä", "tätä", "tässä", "acest", "această", "αυτό", "αυτή", "этот",
+    "эта", "этой", "цей", "ця", "цю", "ovaj", "ova", "ovo", "tej", "tego", "denna",
 ];
 /// "This" after the word for the story ("artikel ini", "articolul acesta").
 const THIS_AFTER: &[&str] = &["ini", "acesta", "aceasta"];
