@@ -567,7 +567,8 @@ pub(crate) fn live_closing(lower: &str) -> bool {
             .any(|w| LIVE_END.iter().any(|e| w.starts_with(e)))
 }
 
-/// A time of day ("13:42", "9.49", "18h30").
+/// A time of day ("13:42", "9.49", "18h30", and the whole hour as French
+/// and Portuguese write it, "18h").
 fn is_time(word: &str) -> bool {
     let Some((h, m)) = word.split_once([':', '.', 'h']) else {
         return false;
@@ -575,7 +576,10 @@ fn is_time(word: &str) -> bool {
     let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    digits(h, 1..=2) && digits(m.trim_end_matches(|c: char| !c.is_ascii_digit()), 2..=2)
+    let hour = || h.parse::<u8>().is_ok_and(|h| h < 24);
+    let whole_hour = word.ends_with('h') && m.is_empty() && hour();
+    digits(h, 1..=2)
+        && (whole_hour || digits(m.trim_end_matches(|c: char| !c.is_ascii_digit()), 2..=2))
 }
 
 /// Words that open a correction's or an editor's label (a heading over the
@@ -819,6 +823,7 @@ mod tests {
             "artikel ini telah diperbarui pada pukul 14.10 wib dengan tambahan keterangan.",
             "updated at 5:45 p.m. with the vote count.",
             "atualização às 14h32: a prefeitura suspendeu as aulas.",
+            "article actualisé à 18h avec la réaction du maire.",
         ] {
             assert!(stamped_note(note), "{note}");
         }
@@ -827,6 +832,7 @@ mod tests {
             "article 5 was amended at 10.30 on monday.",
             "the software updates at 10:00 every night.",
             "updated figures will follow next week.",
+            "updated figures arrive every 48h from the sensors.",
         ] {
             assert!(!stamped_note(sentence), "{sentence}");
         }
