@@ -22,6 +22,10 @@ fn main() {
         eprintln!("usage: probe_kinds notes|bios FILE");
         std::process::exit(2);
     };
+    if kind != "notes" && kind != "bios" {
+        eprintln!("probe_kinds: unknown kind {kind:?}: give notes or bios");
+        std::process::exit(2);
+    }
     let lines = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) => {

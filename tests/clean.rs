@@ -146,6 +146,20 @@ fn assert_removed_for(out: &CleanedEntry, gone: &str, reason: &str) {
     );
 }
 
+/// A short news story with no boilerplate, for the kinds' tests below.
+const BRIDGE_STORY: [&str; 3] = [
+    "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
+    "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
+    "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
+];
+
+/// Asserts every paragraph of `article` is in the cleaned text, verbatim.
+fn assert_article_kept(out: &CleanedEntry, article: &[&str]) {
+    for a in article {
+        assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
+    }
+}
+
 fn cleaner() -> Cleaner {
     Cleaner::new(&CleanRules::default()).unwrap()
 }
@@ -1631,11 +1645,7 @@ fn a_note_stamped_with_its_time_goes_in_plain_type() {
 /// with such words stays.
 #[test]
 fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
-    let article = [
-        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
-        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
-        "The repairs are expected to take two years and cost about $40 million, paid mostly by the state.",
-    ];
+    let article = &BRIDGE_STORY[..];
     let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
     for note in [
         "Dieser Artikel wird laufend aktualisiert.",
@@ -1670,9 +1680,7 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
         ] {
             let out = cleaner().clean(&html, None, None);
             assert_removed_for(&out, &head, "update note");
-            for a in article {
-                assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
-            }
+            assert_article_kept(&out, article);
         }
     }
     for last in [
@@ -1699,10 +1707,7 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
 /// about the writer, stays.
 #[test]
 fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
-    let article = [
-        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
-        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
-    ];
+    let article = &BRIDGE_STORY[..2];
     let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
     let authors = ["Ana Ruiz".to_string()];
     let clean = |last: &str| {
@@ -1726,9 +1731,7 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         let out = clean(bio);
         let head: String = bio.chars().take(12).collect();
         assert_removed_for(&out, &head, "author bio");
-        for a in article {
-            assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
-        }
+        assert_article_kept(&out, article);
     }
     for last in [
         "Ana Ruiz on Monday visited the bridge for the last time.",
@@ -1749,10 +1752,7 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
 /// names a journalist in a sentence, stay.
 #[test]
 fn a_plain_bio_at_the_foot_goes_in_other_languages_and_taglines_unmarked() {
-    let article = [
-        "The council voted on Tuesday to close the old bridge to cars from March, after engineers found cracks in two of its piers.",
-        "Residents have asked for a ferry service while the bridge is repaired, and the council said it would study the idea.",
-    ];
+    let article = &BRIDGE_STORY[..2];
     let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
     let authors = ["Ana Ruiz".to_string()];
     for bio in [
@@ -1777,9 +1777,7 @@ fn a_plain_bio_at_the_foot_goes_in_other_languages_and_taglines_unmarked() {
         ] {
             let out = cleaner().clean_entry(entry, None, None);
             assert_removed_for(&out, &head, "author bio");
-            for a in article {
-                assert!(out.text.contains(a), "lost {a:?}:\n{}", out.text);
-            }
+            assert_article_kept(&out, article);
         }
     }
     for last in [

@@ -793,24 +793,24 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             if (first..=last).contains(&i) || b.protected || b.verdict.is_some() {
                 continue;
             }
+            let lower = slice(lowers, b.lower);
             if b.link_heavy() && b.words <= 40 && !post_attribution(slice(texts, b.text)) {
                 b.verdict = Some((
                     "link-heavy block at the edge of the article".into(),
                     Strength::Soft,
                 ));
-            } else if b.words <= 12 && cx.builtin.edge_hint(slice(lowers, b.lower)) {
+            } else if b.words <= 12 && cx.builtin.edge_hint(lower) {
                 b.verdict = Some((
                     "short block at the edge of the article with a boilerplate word".into(),
                     Strength::Soft,
                 ));
-            } else if b.words <= 40 && cx.builtin.edge_note(slice(lowers, b.lower)) {
+            } else if b.words <= 40 && cx.builtin.edge_note(lower) {
                 b.verdict = Some((
                     "update note (about this story, at the edge of the article)".into(),
                     Strength::Soft,
                 ));
             } else if b.words <= NOTE_EDGE_WORDS
-                && (rules::story_note(slice(lowers, b.lower))
-                    || rules::live_closing(slice(lowers, b.lower)))
+                && (rules::story_note(lower) || rules::live_closing(lower))
             {
                 b.verdict = Some((
                     "update note (a change to the story, at the edge of the article)".into(),

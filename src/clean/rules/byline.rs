@@ -489,12 +489,13 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
             *c == verb && !next.is_empty() && !not_before.contains(&next.as_str())
         });
     let occupied = OCCUPIED.contains(&verb.as_str());
-    let turkish = text
-        .split_whitespace()
-        .last()
-        .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()))
-        .is_some_and(|w| w.chars().count() > 5 && TURKISH_COPULA.iter().any(|s| w.ends_with(s)));
-    !happening && (copula || occupied || turkish)
+    let turkish = || {
+        text.split_whitespace()
+            .last()
+            .map(|w| w.trim_end_matches(|c: char| !c.is_alphabetic()))
+            .is_some_and(|w| w.chars().count() > 5 && TURKISH_COPULA.iter().any(|s| w.ends_with(s)))
+    };
+    !happening && (copula || occupied || turkish())
 }
 
 /// Whether a block's first name may be the byline's given name: the same,

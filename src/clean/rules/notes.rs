@@ -392,9 +392,9 @@ static VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLo
     ]
     .concat()
     .into_iter()
-    .chain(CHANGE_PAIRS.iter().map(|p| p.0));
-    let escaped: Vec<String> = words.map(regex::escape).collect();
-    regex::Regex::new(&escaped.join("|")).ok()
+    .chain(CHANGE_PAIRS.iter().map(|p| p.0))
+    .collect::<Vec<_>>();
+    super::literals(&words).ok()
 });
 
 /// Whether a block holds a word some note needs: when not, none of the
