@@ -27,7 +27,8 @@
 //! missed.
 //!
 //! `CLEAN_KINDS_CONTEXT=1` prints the markup around the dev halves' misses
-//! and losses; `CLEAN_KINDS_DUMP=<dir>` also writes those entries whole.
+//! and losses (in the writer pools, the bios missed as stored past a
+//! writer's second entry); `CLEAN_KINDS_DUMP=<dir>` also writes those entries whole.
 //!
 //! Item 5: automated feeds (quakes, gas prices, lottery, weather, sports),
 //! each fetched 3 entries at a time with its template carried over: how many
@@ -333,6 +334,8 @@ struct PoolTally {
     /// Blocks removed as a learned box, and of them article paragraphs.
     learned: usize,
     lost_to_learning: usize,
+    /// Print the bios missed past a writer's second entry (dev halves).
+    show: bool,
 }
 
 impl PoolTally {
@@ -341,8 +344,20 @@ impl PoolTally {
         let text = collapse(&out.text);
         let bucket = &mut self.bios[rank.min(2)];
         for p in e.placed.iter().filter(|p| p.kind == "bio") {
-            bucket.0 += usize::from(!text.contains(&collapse(&p.probe)));
+            let removed = !text.contains(&collapse(&p.probe));
+            bucket.0 += usize::from(removed);
             bucket.1 += 1;
+            // With CLEAN_KINDS_CONTEXT set, a dev half's bio missed though
+            // the writer's box had two entries to be learned from.
+            if !removed && rank >= 2 && self.show {
+                println!(
+                    "    missed bio of {:?} ({} entry): {}\n        context: {}",
+                    e.bylines,
+                    rank + 1,
+                    p.probe,
+                    context(&e.html, &p.probe)
+                );
+            }
         }
         self.learned += out
             .removed
@@ -417,7 +432,10 @@ fn run_pools(
     let entries = entries_of(half, set, bodies);
     let (mut fetched, mut stored, mut recleaned) = (
         PoolTally::default(),
-        PoolTally::default(),
+        PoolTally {
+            show: matches!(half, Half::Dev) && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some(),
+            ..PoolTally::default()
+        },
         PoolTally::default(),
     );
     for (f, feed) in entries.chunks(feed_len).enumerate() {

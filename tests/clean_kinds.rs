@@ -519,7 +519,9 @@ async fn the_feeds_byline_tells_its_writers_bio_through_the_daemon_preview_and_r
 /// Item 6's bios in a feed of several writers: a box no rule knows goes
 /// once it has ended three of its writer's entries, new to the feed, from
 /// those entries too (the first was stored a fetch before), and `preview`
-/// says so; a box seen twice stays; the shared closing paragraph of a
+/// says so, though another writer's box of the same wording gives another
+/// year (numbers that change across the feed, not across hers); a box seen
+/// twice stays; the shared closing paragraph of a
 /// developing story's versions stays in every version; `reclean` agrees.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_writer_s_box_is_learned_from_their_entries() {
@@ -569,7 +571,7 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
         );
     }
     let (writer, count): (String, i64) = env.db().row(
-        "SELECT writer, seen_count FROM clean_template_blocks WHERE sample LIKE 'Ana Ruiz''s newsletter%'",
+        "SELECT writer, seen_count FROM clean_template_blocks WHERE sample LIKE '%since 2014%' AND writer <> ''",
         [],
     );
     assert_eq!((writer.as_str(), count), ("ana ruiz", 3));
@@ -578,7 +580,7 @@ async fn a_writer_s_box_is_learned_from_their_entries() {
     let removed = preview_removed(&env, &url).await;
     assert_removed_as(
         &removed,
-        "Field Notes",
+        "This letter has gone out",
         "author bio (ends 3 of this writer's entries in this feed)",
     );
 

@@ -231,7 +231,7 @@ fn fingerprints_of(blocks: &Blocks, writer_keys: &[String]) -> Fingerprints {
         .filter(|b| b.writer_tail())
         .take(classify::WRITER_TAIL_BLOCKS);
     for b in tail {
-        prints.push_tail(b.exact, blocks.sample(b));
+        prints.push_tail(b.exact, b.key, blocks.sample(b));
     }
     prints
 }

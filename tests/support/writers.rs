@@ -1,13 +1,15 @@
 //! A feed of several writers, fetched twice: Ana Ruiz's box, in a wording
-//! no rule knows, ends three of her entries; Tom Berg's ends two; three
-//! versions of Lee Park's developing story share their closing paragraph.
-//! The first fetch carries one entry of each; the second the rest.
+//! no rule knows, ends three of her entries; Tom Berg's, in the same
+//! wording with his own year (the feed's other number in that place), ends
+//! two; three versions of Lee Park's developing story share their closing
+//! paragraph. The first fetch carries one entry of each; the second the
+//! rest.
 
-/// A writer's box in a wording no rule knows, as a multi-writer feed prints
-/// it at the end of each of the writer's entries.
-pub const ANA_BOX: &str = "Ana Ruiz's newsletter on rivers, Field Notes, goes out on Fridays; her next book maps the Ebro delta.";
-pub const TOM_BOX: &str =
-    "Tom Berg's maps of the valley's rail lines hang in the county library through the spring.";
+/// A writer's box in a wording no rule knows, as a newsletter network
+/// prints it at the end of each of the writer's entries, with the year the
+/// writer's letter began.
+pub const ANA_BOX: &str = "This letter has gone out every Friday since 2014, and every reply to it is read before the next one goes.";
+pub const TOM_BOX: &str = "This letter has gone out every Friday since 2019, and every reply to it is read before the next one goes.";
 /// The closing paragraph of each version of a developing story.
 pub const HEARING: &str = "The hearing resumes on Monday at 9 a.m. in courtroom 4, and the judge has asked both sides to keep their closing arguments under an hour.";
 

@@ -850,7 +850,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let t = cx.template?;
         cx.writer_keys
             .iter()
-            .find_map(|w| t.writer_recurring(w, b.exact, !cx.writers.is_empty()))
+            .find_map(|w| t.writer_recurring(w, b.exact, b.key, !cx.writers.is_empty()))
     };
     let mut learned_at = Vec::new();
     let mut all_learned_after = true;
