@@ -160,6 +160,21 @@ fn assert_article_kept(out: &CleanedEntry, article: &[&str]) {
     }
 }
 
+/// `article`'s paragraphs and then `last`, each in a plain `<p>`, cleaned
+/// as an entry by `authors`.
+fn clean_ending(article: &[&str], last: &str, authors: &[String]) -> CleanedEntry {
+    let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
+    let html = format!("{body}<p>{last}</p>");
+    cleaner().clean_entry(
+        EntryInput {
+            html: &html,
+            authors,
+        },
+        None,
+        None,
+    )
+}
+
 fn cleaner() -> Cleaner {
     Cleaner::new(&CleanRules::default()).unwrap()
 }
@@ -1708,16 +1723,8 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
 #[test]
 fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
     let article = &BRIDGE_STORY[..2];
-    let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
     let authors = ["Ana Ruiz".to_string()];
-    let clean = |last: &str| {
-        let html = format!("{body}<p>{last}</p>");
-        let entry = EntryInput {
-            html: &html,
-            authors: &authors,
-        };
-        cleaner().clean_entry(entry, None, None)
-    };
+    let clean = |last: &str| clean_ending(article, last, &authors);
     for bio in [
         "— Ana Ruiz is a freelance writer in Denver.",
         "Ana Ruiz (Madrid, 1975) es periodista y escritora.",
@@ -1740,6 +1747,43 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         "Ana Ruiz was detained while covering the march.",
     ] {
         let out = clean(last);
+        assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
+    }
+}
+
+/// A byline's entry whose last plain paragraph is a bio that never names
+/// its writer, a pronoun and a journalist's trade ("I'm a reporter based in
+/// …", "Sie ist Redakteurin …"), loses it; without a byline, or when the
+/// pronoun's trade is no journalist's, or what follows is news, it stays.
+#[test]
+fn a_last_paragraph_on_the_writer_s_trade_without_their_name_goes_under_a_byline() {
+    let article = &BRIDGE_STORY[..2];
+    let authors = ["Ana Ruiz".to_string()];
+    let clean = |last: &str, authors: &[String]| clean_ending(article, last, authors);
+    for bio in [
+        "She is a reporter at the Herald covering city hall.",
+        "I’m a reporter based in Denver, and I cover water and land use.",
+        "He has been a staff writer since 2015 and writes about housing.",
+        "Sie ist Redakteurin im Ressort Politik.",
+        "Es periodista y cubre la información municipal desde 2016.",
+        "È giornalista e scrive di ambiente.",
+    ] {
+        let out = clean(bio, &authors);
+        let head: String = bio.chars().take(12).collect();
+        assert_removed_for(&out, &head, "author bio");
+        assert_article_kept(&out, article);
+        // Without a byline no one's bio is known to end the entry.
+        let out = clean(bio, &[]);
+        assert!(out.text.contains(bio), "lost {bio:?} without a byline");
+    }
+    for last in [
+        "She is expected to appear in court on Monday.",
+        "She is a professor of engineering and studied the piers for the council.",
+        "He is a reporter at the Herald and was arrested on Friday, his editor said.",
+        "She has been a member of the council since 2015 and chairs its budget committee.",
+        "Es la tercera vez que el tribunal aplaza el juicio.",
+    ] {
+        let out = clean(last, &authors);
         assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);
     }
 }

@@ -908,6 +908,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         let last_tagline = || {
             is_last && rules::unnamed_tagline(lower).is_some() && !rules::tagline_happening(lower)
         };
+        // A byline's entry ending on a bio that never names its writer
+        // ("She is a reporter at the Herald …", "I'm a reporter based in …").
+        let last_unnamed =
+            || is_last && !cx.writers.is_empty() && cx.builtin.unnamed_writer_bio(lower, b.words);
         let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
         // Only a run of learned blocks ends the entry: a sentence that
         // ended three of the writer's entries above what ends this one is
@@ -917,7 +921,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if writer_said() {
             writer_box = true;
             bio_from = Some(i);
-        } else if tagline_over_disclaimer() || last_tagline() {
+        } else if tagline_over_disclaimer() || last_tagline() || last_unnamed() {
             bio_from = Some(i);
         } else if let Some(name) = named() {
             if subject.is_some_and(|s| s != name) {

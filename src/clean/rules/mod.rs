@@ -518,6 +518,7 @@ pub(crate) struct Builtin {
     bio_contact: Regex,
     bio_tagline: Regex,
     bio_beat: Regex,
+    unnamed_trade: Regex,
     name_credit: Regex,
     wire_caption: [Regex; 2],
     weekday_comma: memchr::memmem::Finder<'static>,
@@ -564,6 +565,7 @@ impl Builtin {
             bio_contact: Regex::new(&ascii(BIO_CONTACT)).map_err(err)?,
             bio_tagline: Regex::new(BIO_TAGLINE).map_err(err)?,
             bio_beat: Regex::new(&ascii(BIO_BEAT)).map_err(err)?,
+            unnamed_trade: Regex::new(UNNAMED_TRADE).map_err(err)?,
             name_credit: Regex::new(NAME_CREDIT).map_err(err)?,
             wire_caption: [
                 Regex::new(&ascii(WIRE_CAPTION[0])).map_err(err)?,

@@ -33,6 +33,15 @@ pub(super) const BIO_NAME: &str = r"^(?:About the (?:author|writer|reporter)s?:?
 /// no further words are needed; only the place (the end) makes it one.
 pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:de |da |di |van |von |del |dos )?\p{Lu}[\p{L}'’.\-]*){1,3}),? (?:(?:es|est|ist|è|é|jest|era|war|foi|fue|était|är|er|je|var|byl|byla|on|este|adalah|ialah|είναι|yra|ir|là|lavora come|arbeitet als|trabaja como|travaille comme) (?:(?:un|una|uno|une|ein|eine|um|uma|el|la|il|lo|der|die|de|het|o|a) )?(?:[\p{L}\-]+ )?(?i:\p{L}*(?:periodista|redactor|redactora|corresponsal|catedrático|catedrática|profesora?|escritora?|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|professeure?|écrivaine?|journalist|journalistin|redakteur|redakteurin|korrespondent|korrespondentin|autor|autorin|kolumnist|kolumnistin|professor|professorin|giornalista|redattore|redattrice|corrispondente|scrittore|scrittrice|editorialista|jornalista|repórter|correspondente|colunista|dziennikarz|dziennikarzem|dziennikarka|dziennikarką|redaktor|redaktorką|redaktorem|korespondent|korespondentką|felietonista|verslaggever|correspondent|columnist|redacteur|schrijver|hoogleraar|reporter|skribent|redaktör|redaktør|journalisten|novinář|novinářka|reportér|reportérka|zpravodaj|zpravodajka|komentátor|komentátorka|toimittaja|toimittajana|kirjeenvaihtaja|reportteri|kolumnisti|jurnalist|jurnalistă|jurnalistul|redactor|corespondent|újságíró|tudósító|szerkesztő|gazeteci|muhabir|köşe yazarı|editör|журналіст|журналістка|журналист|журналистка|корреспондент|кореспондент|кореспондентка|редактор|редакторка|оглядач|оглядачка|обозреватель|колумніст|колумнистка|δημοσιογράφος|ανταποκριτής|ανταποκρίτρια|αρθρογράφος|wartawan|wartawati|jurnalis|kolumnis|nhà báo|phóng viên|novinar|novinarka|dopisnik|dopisnica|žurnalist|žurnalistka|novinár|novinárka))\b|(?:—|–) (?i:журналіст|журналістка|журналист|журналистка|корреспондент|кореспондент|кореспондентка|редактор|редакторка|оглядач|оглядачка|обозреватель|колумніст|колумнистка)\b|(?i:újságíró|tudósító|gazeteci|muhabir|δημοσιογράφος|wartawan|jurnalis)(?:,| ve | és | dan | και ))";
 
+/// A bio that never names its writer, lower case: a pronoun (nothing in
+/// the languages that drop it) and "to be", then a journalist's trade a
+/// few words on ("She is a reporter at …", "I'm a reporter based in …",
+/// "Sie ist Redakteurin …", "Es periodista y …"). Only journalists' trades:
+/// "She is a professor at Yale" ends many stories about a professor.
+pub(super) const UNNAMED_TRADE: &str = r"^(?:(?:she|he|they|i)(?:'m|’m|'s|’s| is| are| am| was| has been| have been|'ve been|’ve been)|(?:sie|er) (?:ist|war)|(?:elle|il) (?:est|était)|(?:ella |él )?(?:es|fue)|(?:lei |lui )?(?:è|era)|(?:ela |ele )?(?:é|foi)|(?:zij|hij|ze) (?:is|was)|(?:hon|han) (?:är|var|er)) (?:[\p{L}\-]+ ){0,4}?\p{L}*(?:reporter|journalist|correspondent|writer|columnist|editor|contributor|photographer|photojournalist|critic|freelancer|blogger|author of|periodista|redactora?|corresponsal|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|journalistin|redakteurin|redakteur|korrespondentin|korrespondent|kolumnistin|kolumnist|autorin|giornalista|redattore|redattrice|corrispondente|editorialista|jornalista|repórter|correspondente|colunista|verslaggever|redacteur|skribent|redaktör|redaktør)\b";
+/// The most words of a bio that never names its writer.
+const UNNAMED_WRITER_BIO_MAX_WORDS: u32 = 50;
+
 /// How an unnamed tagline starts ("The writer is a former ambassador"),
 /// lower case, after a bracket or a footnote's star, in the languages
 /// opinion pages are most often written in.
@@ -292,6 +301,18 @@ impl Builtin {
     /// ("Ana Ruiz: 916-555-0142, @anaruiz").
     pub fn bio_tagline(&self, text: &str, words: u32) -> bool {
         words <= BIO_TAGLINE_MAX_WORDS && self.bio_tagline.is_match(text)
+    }
+
+    /// Whether a block is a bio that never names its writer ("She is a
+    /// reporter at the Herald …", "I'm a reporter based in …"): a pronoun,
+    /// "to be" and a journalist's trade. The classifier takes it only as a
+    /// byline's entry's last block. Not what was said of someone.
+    pub fn unnamed_writer_bio(&self, lower: &str, words: u32) -> bool {
+        words <= UNNAMED_WRITER_BIO_MAX_WORDS
+            && !reported(lower)
+            && self
+                .unnamed_trade
+                .is_match(lower.trim_start_matches(['(', '*', ')', ' ']))
     }
 
     /// A bio box's further sentences about its subject ("She previously
