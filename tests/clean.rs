@@ -1258,9 +1258,11 @@ fn the_feeds_byline_tells_its_writers_bio_in_any_wording() {
 /// time or a word for the story) goes wherever it stands, in any language;
 /// an italic or bold-led last block that opens with a person's name and
 /// says more goes as a bio. The same words in the article's own paragraphs
-/// stay, as do an italic sentence about some other update, a speaker's
-/// bold label before a quote, a score line, and a German sentence whose
-/// capitalised nouns are no name.
+/// stay, as do an italic sentence about some other update or an earlier
+/// version of something else, a bold sentence that opens with a
+/// correction's word as part of a noun, a speaker's bold label before a
+/// quote, a score line, and a German sentence whose capitalised nouns are
+/// no name.
 #[test]
 fn set_apart_notes_and_boxes_go_in_any_wording_and_the_article_stays() {
     let article = [
@@ -1285,6 +1287,14 @@ fn set_apart_notes_and_boxes_go_in_any_wording_and_the_article_stays() {
         (
             "<p>[Päivitetty 12.5. klo 14.10: lisätty kaupungin vastaus.]</p>",
             "Päivitetty",
+        ),
+        (
+            "<p><em>Correction appended: the ferry carried 300 people a day, not 3,000.</em></p>",
+            "Correction appended",
+        ),
+        (
+            "<p><em>An earlier version of this story gave the wrong year for the first crack.</em></p>",
+            "An earlier version",
         ),
     ];
     for (note, probe) in notes {
@@ -1370,6 +1380,10 @@ fn set_apart_notes_and_boxes_go_in_any_wording_and_the_article_stays() {
         ),
         p("<strong>Merritt Island d. Titusville</strong> 3-2"),
         p("<em>Alle Orte der Impfung sind immer aktuell im Netz abrufbar.</em>"),
+        p(
+            "<strong>Correction fluid, pens and 42 boxes of files were found in the engineers’ office.</strong>",
+        ),
+        p("<em>An earlier version of the plan, released in 2019, had no ferry service.</em>"),
     ] {
         let html = format!("{}{}{}{last}", p(article[0]), p(article[1]), p(article[2]));
         let out = cleaner().clean(&html, None, None);

@@ -462,9 +462,22 @@ fn developing(words: &[&str]) -> Option<usize> {
 
 /// Where "an earlier version" is among `words`.
 fn earlier_version(words: &[&str]) -> Option<usize> {
-    words.windows(2).position(|pair| {
-        EARLIER.contains(&pair[0]) && VERSION.contains(&pair[1].trim_end_matches(['.', ',']))
+    words.windows(2).enumerate().position(|(i, pair)| {
+        EARLIER.contains(&pair[0])
+            && VERSION.contains(&pair[1].trim_end_matches(['.', ',']))
+            && !of_something_else(words.get(i + 2..).unwrap_or_default())
     })
+}
+
+/// Whether the words after "an earlier version" say it was of something
+/// other than the story ("An earlier version of the plan had no ferry"):
+/// "of", then a word that is no word for the story, past little words.
+fn of_something_else(after: &[&str]) -> bool {
+    let mut rest = after.iter().copied();
+    rest.next() == Some("of")
+        && rest
+            .find(|w| !["the", "this", "a", "an", "its", "their", "our"].contains(w))
+            .is_some_and(|w| !is_story(w))
 }
 
 /// Words for live coverage, alone or with a determiner before them.
@@ -648,7 +661,7 @@ pub(crate) fn change_note(lower: &str) -> bool {
     // ("Saken oppdateres", "Articolo aggiornato"); "The update, pushed to
     // phones …" is a sentence about something else.
     let labelled = words.get(..at).is_some_and(|before| {
-        before.is_empty()
+        (before.is_empty() && !compound_head(lower))
             || (before.iter().any(|w| is_story(w))
                 && before.iter().all(|w| is_story(w) || THIS.contains(w)))
     });
@@ -656,6 +669,29 @@ pub(crate) fn change_note(lower: &str) -> bool {
         || words.iter().any(|w| is_time(w))
         || words.iter().any(|w| is_story(w))
         || earlier_version(&words).is_some()
+}
+
+/// Words that may follow a correction's label word without a mark between
+/// ("Correction appended", "Correction to this article", "Rectificación
+/// de la redacción").
+const HEAD_GOES_ON: &[&str] = &[
+    "appended", "to", "notice", "note", "and", "of", "on", "made", "issued", "de", "del", "della",
+    "der", "des", "du", "da", "do", "zur", "zum", "van", "à", "a",
+];
+
+/// Whether a block opens with a correction's word as part of a noun of
+/// its own ("Correction fluid, pens and 42 boxes …", "Corrections officers
+/// found …"): the word runs straight on into another, with no mark, time
+/// or bracket after it.
+fn compound_head(lower: &str) -> bool {
+    let mut raw = lower.split_whitespace();
+    let (Some(first), Some(next)) = (raw.next(), raw.next()) else {
+        return false;
+    };
+    note_head(first)
+        && first.ends_with(char::is_alphabetic)
+        && next.starts_with(char::is_alphabetic)
+        && !HEAD_GOES_ON.contains(&next.trim_end_matches([':', '.', ',']))
 }
 
 /// Whether a short block in the article's own type says what happened to
@@ -850,6 +886,10 @@ mod tests {
             "note de la rédaction : le texte a été modifié",
             "[update 18h30] la préfecture a levé l'alerte.",
             "wij hebben dit bericht bijgewerkt met een reactie van de gemeente.",
+            "correction appended: the ferry carried 300 people a day.",
+            "correction (may 3): the bridge opened in 1911.",
+            "an earlier version of this story gave the wrong year.",
+            "an earlier version misstated the mayor's name.",
         ] {
             assert!(change_note(note), "{note}");
         }
@@ -878,6 +918,9 @@ mod tests {
             "if i remember correctly, the bridge opened in 1911.",
             "the update, pushed to phones in erie on friday, disabled the alert feature for 49 hours.",
             "the council will vote on the plan in may.",
+            "correction fluid, pens and 42 boxes of files were found in the office.",
+            "corrections officers found the inmate in his cell.",
+            "an earlier version of the plan, released in 2019, had no ferry service.",
         ] {
             assert!(!change_note(text), "{text}");
         }
