@@ -739,9 +739,15 @@ impl Builtin {
     }
 
     /// A note about the story itself, by its words ([`EDGE_NOTE`]); only
-    /// its place at the article's edge makes it one.
+    /// its place at the article's edge makes it one. "This version of the
+    /// bill was amended …" is about another version.
     pub fn edge_note(&self, lower: &str) -> bool {
-        self.edge_note.iter().all(|r| r.is_match(lower))
+        let [story, change] = &self.edge_note;
+        let about_story = story.find_iter(lower).any(|m| {
+            let after: Vec<&str> = lower[m.end()..].split_whitespace().collect();
+            !m.as_str().ends_with("version") || !notes::of_something_else(&after)
+        });
+        about_story && change.is_match(lower)
     }
 
     /// Any word of the boilerplate classes: what makes a repeated block

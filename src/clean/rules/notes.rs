@@ -472,7 +472,7 @@ fn earlier_version(words: &[&str]) -> Option<usize> {
 /// Whether the words after "an earlier version" say it was of something
 /// other than the story ("An earlier version of the plan had no ferry"):
 /// "of", then a word that is no word for the story, past little words.
-fn of_something_else(after: &[&str]) -> bool {
+pub(super) fn of_something_else(after: &[&str]) -> bool {
     let mut rest = after.iter().copied();
     rest.next() == Some("of")
         && rest

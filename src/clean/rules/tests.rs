@@ -670,3 +670,22 @@ fn a_name_alone_is_told_from_a_subhead() {
         "The council met Ana Ruiz on Monday."
     ));
 }
+
+#[test]
+fn edge_notes_are_about_this_story_not_another_version_of_something() -> Result<(), CleanError> {
+    let b = Builtin::new()?;
+    for note in [
+        "this story was updated at 5:45 p.m. with the vote count.",
+        "this version of the story was corrected to fix the mayor's name.",
+        "this version has been edited for length.",
+    ] {
+        assert!(b.edge_note(note), "{note}");
+    }
+    for text in [
+        "this version of the bill was amended in committee.",
+        "this version of the plan changes the route of the bus lane.",
+    ] {
+        assert!(!b.edge_note(text), "{text}");
+    }
+    Ok(())
+}
