@@ -1668,10 +1668,11 @@ fn a_note_stamped_with_its_time_goes_in_plain_type() {
 /// A note about the story in the article's own type, in the languages feeds
 /// are written in, goes at the top or the foot of the article: a word for
 /// the story that opens it and a word of change ("Новость дополняется",
-/// "Dieser Text wurde um eine Stellungnahme ergänzt"), a story still
-/// developing, an earlier version, a correction's or an editor's label, or
-/// the newsroom's live coverage ending. A closing sentence of the article
-/// with such words stays.
+/// "Dieser Text wurde um eine Stellungnahme ergänzt", or its title: "Le
+/// titre de cet article a été modifié"), a story still developing, more of
+/// it promised in a few words ("Details to follow"), an earlier version, a
+/// correction's or an editor's label, or the newsroom's live coverage
+/// ending. A closing sentence of the article with such words stays.
 #[test]
 fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
     let article = &BRIDGE_STORY[..];
@@ -1701,6 +1702,11 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
         "That concludes our live coverage for today.",
         "Wir beenden an dieser Stelle unseren Liveblog.",
         "Il nostro live finisce qui.",
+        "Le titre de cet article a été modifié.",
+        "Haberin başlığı güncellendi.",
+        "Details to follow.",
+        "Weitere Details folgen.",
+        "Son dakika haberi, ayrıntılar geliyor.",
     ] {
         let head: String = note.chars().take(16).collect();
         for html in [
@@ -1723,6 +1729,9 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
         "La diretta della partita finisce alle 22.",
         "Correction fluid, pens and 42 boxes of paper were taken from the office, police said.",
         "Il testo della legge è stato modificato dalla Camera.",
+        "This version of the bill was amended in committee.",
+        "Details of the settlement were not disclosed.",
+        "Der Titel des Buches wurde 1998 geändert.",
     ] {
         let out = cleaner().clean(&format!("{body}<p>{last}</p>"), None, None);
         assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);

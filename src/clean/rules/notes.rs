@@ -311,6 +311,37 @@ const STORY_WORDS: &[&str] = &[
     "bài",
     "headline",
     "tulisan",
+    "статьи",
+    "статті",
+    "haberin",
+];
+/// Words for the story's title ("Der Titel dieses Artikels wurde
+/// geändert", "Haberin başlığı güncellendi").
+const TITLE_WORDS: &[&str] = &[
+    "titel",
+    "überschrift",
+    "titre",
+    "titular",
+    "título",
+    "titolo",
+    "kop",
+    "τίτλος",
+    "заголовок",
+    "tytuł",
+    "başlığı",
+    "başlık",
+    "judul",
+    "otsikko",
+    "otsikkoa",
+    "rubrik",
+    "rubriken",
+    "overskrift",
+    "overskriften",
+    "nadpis",
+    "naslov",
+    "címe",
+    "titlul",
+    "titlu",
 ];
 /// Words that say a story is still developing, beside a word for the story
 /// ("Developing story", "Noticia en desarrollo", "Notizia in evoluzione").
@@ -389,6 +420,7 @@ static VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLo
         EARLIER,
         LIVE,
         LIVE_NOUNS,
+        TO_FOLLOW,
     ]
     .concat()
     .into_iter()
@@ -695,10 +727,12 @@ fn compound_head(lower: &str) -> bool {
 }
 
 /// Whether a short block in the article's own type says what happened to
-/// the story: it opens with a word for the story ("Saken oppdateres",
-/// "Dieser Artikel wird laufend aktualisiert", "Новость дополняется") and
-/// has a word of change, or says the story is developing, or names an
-/// earlier version ("In einer früheren Fassung hieß es …"). Stricter than
+/// the story: it opens with a word for the story or its title ("Saken
+/// oppdateres", "Dieser Artikel wird laufend aktualisiert", "Le titre de
+/// cet article a été modifié") and has a word of change, or says the story
+/// is developing, or promises more of it in a few words ("Details to
+/// follow"), or names an earlier version ("In einer früheren Fassung hieß
+/// es …"). Stricter than
 /// [`change_note`], which judges blocks whose type sets them apart: "The
 /// council will give an update at 7:30 p.m." closes articles, and "Updated
 /// figures follow next week" too. Told only at the article's edge.
@@ -721,7 +755,8 @@ pub(crate) fn story_note(lower: &str) -> bool {
         return true;
     }
     let rest = after_label.map(|(_, rest)| note_words(rest));
-    let story_led = story_led(&words) || rest.as_deref().is_some_and(story_led);
+    let story_led =
+        story_led(&words) || rest.as_deref().is_some_and(story_led) || title_led(&words);
     let changed = || change_at(&words).is_some() || CHANGE_LABELS.iter().any(|l| lower.contains(l));
     let said = || {
         words
@@ -730,6 +765,7 @@ pub(crate) fn story_note(lower: &str) -> bool {
     };
     (story_led && changed())
         || developing(&words).is_some()
+        || more_to_follow(&words)
         || (earlier_version(&words).is_some() && said())
 }
 
@@ -754,6 +790,74 @@ fn story_led(words: &[&str]) -> bool {
         }
         _ => false,
     }
+}
+
+/// Words that promise more of the story ("More details to come", "Weitere
+/// Details folgen", "Ayrıntılar birazdan") ...
+const MORE: &[&str] = &[
+    "more",
+    "details",
+    "mehr",
+    "weitere",
+    "détails",
+    "detalles",
+    "detalhes",
+    "dettagli",
+    "aggiornamenti",
+    "szczegółów",
+    "подробности",
+    "подробнее",
+    "ayrıntılar",
+    "tietoa",
+    "informationen",
+    "informations",
+    "información",
+    "informações",
+    "informazioni",
+];
+/// ... and words that say it comes soon.
+const TO_FOLLOW: &[&str] = &[
+    "come",
+    "follow",
+    "folgen",
+    "folgt",
+    "kürze",
+    "venir",
+    "suivre",
+    "breve",
+    "seguiranno",
+    "seguono",
+    "volgen",
+    "wkrótce",
+    "позже",
+    "ближайшее",
+    "geliyor",
+    "birazdan",
+    "myöhemmin",
+    "soon",
+    "shortly",
+];
+/// The most words of a promise of more: "More details of the plan will
+/// come next month" is the article's.
+const MORE_TO_FOLLOW_WORDS: usize = 6;
+
+/// Whether a short line promises more of the story soon ("Details to
+/// follow.", "Mehr in Kürze.", "Son dakika haberi, ayrıntılar geliyor.").
+fn more_to_follow(words: &[&str]) -> bool {
+    let bare = || words.iter().map(|w| w.trim_end_matches(['.', '!', '…']));
+    words.len() <= MORE_TO_FOLLOW_WORDS
+        && bare().any(|w| MORE.contains(&w))
+        && bare().any(|w| TO_FOLLOW.contains(&w))
+}
+
+/// Whether `words` open with the story's title ("Le titre de cet article
+/// …", "Haberin başlığı …"): a word for the title among the first three and
+/// a word for the story among the first five. Not English: "The title of
+/// the report was changed after protests" is any report's, and the English
+/// edge note names "this story".
+fn title_led(words: &[&str]) -> bool {
+    let head = |n: usize| words.iter().take(n).map(|w| w.trim_end_matches(['.', ',']));
+    head(3).any(|w| TITLE_WORDS.contains(&w)) && head(5).any(is_story)
 }
 
 /// The most words of a label before a note ("Catatan redaksi:").
@@ -939,6 +1043,11 @@ mod tests {
             "hinweis: in einer früheren fassung hieß es, die brücke sei gesperrt.",
             "koreksi: artikel ini sebelumnya menyebut jumlah korban 12 orang.",
             "ce texte a été modifié lundi pour corriger le nom du maire.",
+            "le titre de cet article a été modifié.",
+            "haberin başlığı güncellendi.",
+            "details to follow.",
+            "weitere details folgen.",
+            "son dakika haberi, ayrıntılar geliyor.",
         ] {
             assert!(story_note(note), "{note}");
         }
@@ -952,6 +1061,9 @@ mod tests {
             "berita itu diperbarui oleh kementerian pada senin.",
             "correction fluid, pens and 42 boxes of paper were taken.",
             "the developing storm could reach the coast by friday.",
+            "details of the settlement were not disclosed.",
+            "more details of the plan will come next month.",
+            "der titel des buches wurde 1998 geändert.",
         ] {
             assert!(!story_note(sentence), "{sentence}");
         }
