@@ -1258,8 +1258,8 @@ fn the_feeds_byline_tells_its_writers_bio_in_any_wording() {
 /// time or a word for the story) goes wherever it stands, in any language;
 /// an italic or bold-led last block that opens with a person's name and
 /// says more goes as a bio. The same words in the article's own paragraphs
-/// stay, as do an italic sentence about some other update or an earlier
-/// version of something else, a bold sentence that opens with a
+/// stay, as do an italic sentence about some other update (of "the
+/// report", not "this report") or an earlier version of something else, a bold sentence that opens with a
 /// correction's word as part of a noun, a speaker's bold label before a
 /// quote, a score line, and a German sentence whose capitalised nouns are
 /// no name.
@@ -1384,6 +1384,7 @@ fn set_apart_notes_and_boxes_go_in_any_wording_and_the_article_stays() {
             "<strong>Correction fluid, pens and 42 boxes of files were found in the engineers’ office.</strong>",
         ),
         p("<em>An earlier version of the plan, released in 2019, had no ferry service.</em>"),
+        p("<em>The report was updated in May to include the second pier.</em>"),
     ] {
         let html = format!("{}{}{}{last}", p(article[0]), p(article[1]), p(article[2]));
         let out = cleaner().clean(&html, None, None);

@@ -694,13 +694,29 @@ pub(crate) fn change_note(lower: &str) -> bool {
     // phones …" is a sentence about something else.
     let labelled = words.get(..at).is_some_and(|before| {
         (before.is_empty() && !compound_head(lower))
-            || (before.iter().any(|w| is_story(w))
-                && before.iter().all(|w| is_story(w) || THIS.contains(w)))
+            || (names_story(before) && before.iter().all(|w| is_story(w) || THIS.contains(w)))
     });
     labelled
         || words.iter().any(|w| is_time(w))
-        || words.iter().any(|w| is_story(w))
+        || names_story(&words)
         || earlier_version(&words).is_some()
+}
+
+/// English words for the story that name other things too after "the" or
+/// "a": "The report was updated in May to include the second pier" is an
+/// agency's report, "this report" the story.
+const SHARED_STORY: &[&str] = &["report", "post", "piece", "version", "text"];
+
+/// Whether `words` name the story: a word for it, but not one of
+/// [`SHARED_STORY`] after "the" or "a".
+fn names_story(words: &[&str]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let shared = SHARED_STORY.contains(&w.trim_end_matches(['.', '!', '?']))
+            && i.checked_sub(1)
+                .and_then(|p| words.get(p))
+                .is_some_and(|p| ["the", "a", "an"].contains(p));
+        is_story(w) && !shared
+    })
 }
 
 /// Words that may follow a correction's label word without a mark between
@@ -994,6 +1010,8 @@ mod tests {
             "correction (may 3): the bridge opened in 1911.",
             "an earlier version of this story gave the wrong year.",
             "an earlier version misstated the mayor's name.",
+            "this report was updated to include the mayor's response.",
+            "the story was updated at 5 p.m. with the vote count.",
         ] {
             assert!(change_note(note), "{note}");
         }
@@ -1025,6 +1043,7 @@ mod tests {
             "correction fluid, pens and 42 boxes of files were found in the office.",
             "corrections officers found the inmate in his cell.",
             "an earlier version of the plan, released in 2019, had no ferry service.",
+            "the report was updated in may to include the second pier.",
         ] {
             assert!(!change_note(text), "{text}");
         }
