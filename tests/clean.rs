@@ -1812,6 +1812,49 @@ fn a_last_paragraph_on_the_writer_s_trade_without_their_name_goes_under_a_byline
     }
 }
 
+/// An entry whose last line points somewhere (a letters address, a signup
+/// link) ends its article on the line above: an op-ed's unnamed tagline
+/// there goes, and so does a newsletter writer's first-person bio, byline
+/// or not, the line under it as the box's foot; an article's closing line
+/// above it that is no bio stays, and so does the line.
+#[test]
+fn a_bio_above_the_entry_s_last_address_line_goes() {
+    let article = &BRIDGE_STORY[..2];
+    let address = "Qu’en pensez-vous ? Écrivez-nous à opinion@journal.example.";
+    let signup = "If someone forwarded you this email, you can <a href=\"https://newsletter.example/subscribe\">sign up here</a>.";
+    for (bio, below) in [
+        (
+            "L’auteure est professeure de sociologie à l’Université de Lyon.",
+            address,
+        ),
+        (
+            "I’m a reporter based in Denver, and I cover water and land use.",
+            signup,
+        ),
+    ] {
+        let out = clean_ending(article, &format!("{bio}</p>\n<p>{below}"), &[]);
+        let head: String = bio.chars().take(12).collect();
+        assert_removed_for(&out, &head, "author bio");
+        assert_article_kept(&out, article);
+        // The box runs to the entry's end, its foot with it.
+        assert!(!out.text.contains("you can"), "{}", out.text);
+        assert!(!out.text.contains("Écrivez-nous"), "{}", out.text);
+    }
+    let authors = ["Ana Ruiz".to_string()];
+    for closing in [
+        "She is expected to appear in court on Monday.",
+        "I’m a nurse at the county hospital, and I have never seen the ward this full.",
+    ] {
+        let out = clean_ending(article, &format!("{closing}</p>\n<p>{address}"), &authors);
+        assert!(
+            out.text.contains(closing),
+            "lost {closing:?}:\n{}",
+            out.text
+        );
+        assert!(out.text.contains("Écrivez-nous"), "{}", out.text);
+    }
+}
+
 /// A bio in the article's own type at the entry's foot, in the languages
 /// feeds are written in: a name and the writer's trade after the verb "to
 /// be" (Finnish "on", Romanian "este", a dash in Ukrainian and Russian) or

@@ -43,6 +43,9 @@ const TRAILING_LABEL_WORDS: u32 = 4;
 /// Or set apart from the article (a network's tagline in italics), of at
 /// most this many words.
 const TRAILING_APART_WORDS: u32 = 60;
+/// The most words of a last line that points somewhere (an address, a
+/// link), which the lines above it may end the article before.
+const ADDRESS_LINE_WORDS: u32 = 20;
 
 /// Labels a caption may open with, before a colon (lower case; "Below,
 /// we analyze …" is the article's).
@@ -910,8 +913,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         };
         // A byline's entry ending on a bio that never names its writer
         // ("She is a reporter at the Herald …", "I'm a reporter based in …").
-        let last_unnamed =
-            || is_last && !cx.writers.is_empty() && cx.builtin.unnamed_writer_bio(lower, b.words);
+        // Without a byline, only in the first person ("I'm a reporter based
+        // in …" ends a newsletter whose feed names no one).
+        let last_unnamed = || {
+            is_last
+                && (!cx.writers.is_empty() || rules::first_person(lower))
+                && cx.builtin.unnamed_writer_bio(lower, b.words)
+        };
         let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
         // Only a run of learned blocks ends the entry: a sentence that
         // ended three of the writer's entries above what ends this one is
@@ -943,6 +951,14 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             learned_at.push((i, n));
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
+        } else if is_last
+            && b.words <= ADDRESS_LINE_WORDS
+            && (b.link_words > 0 || text.contains('@'))
+        {
+            // The entry's last line points somewhere ("Write to us at
+            // opinion@…", "… sign up here"): it stays, and the line above
+            // it ends the article as if last.
+            last_kept = true;
         } else if trailing < TRAILING_LABELS
             && ((subject.is_none()
                 && !writer_box

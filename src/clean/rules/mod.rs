@@ -36,8 +36,8 @@ pub(crate) use markup::*;
 pub(crate) use notes::{change_note, live_closing, note_head, stamped_note, story_note};
 use people::*;
 pub(crate) use people::{
-    BIO_MAX_WORDS, bio_head, disclaimer, name_alone, named_lead, names_again, reported,
-    tagline_happening, unnamed_tagline, written_lower,
+    BIO_MAX_WORDS, bio_head, disclaimer, first_person, name_alone, named_lead, names_again,
+    reported, tagline_happening, unnamed_tagline, written_lower,
 };
 pub(crate) use text::*;
 

@@ -39,6 +39,21 @@ pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:
 /// "Sie ist Redakteurin …", "Es periodista y …"). Only journalists' trades:
 /// "She is a professor at Yale" ends many stories about a professor.
 pub(super) const UNNAMED_TRADE: &str = r"^(?:(?:she|he|they|i)(?:'m|’m|'s|’s| is| are| am| was| has been| have been|'ve been|’ve been)|(?:sie|er) (?:ist|war)|(?:elle|il) (?:est|était)|(?:ella |él )?(?:es|fue)|(?:lei |lui )?(?:è|era)|(?:ela |ele )?(?:é|foi)|(?:zij|hij|ze) (?:is|was)|(?:hon|han) (?:är|var|er)) (?:[\p{L}\-]+ ){0,4}?\p{L}*(?:reporter|journalist|correspondent|writer|columnist|editor|contributor|photographer|photojournalist|critic|freelancer|blogger|author of|periodista|redactora?|corresponsal|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|journalistin|redakteurin|redakteur|korrespondentin|korrespondent|kolumnistin|kolumnist|autorin|giornalista|redattore|redattrice|corrispondente|editorialista|jornalista|repórter|correspondente|colunista|verslaggever|redacteur|skribent|redaktör|redaktør)\b";
+/// Whether a block opens in the first person with "to be" ("I'm …", "I
+/// have been …").
+pub(crate) fn first_person(lower: &str) -> bool {
+    [
+        "i'm ",
+        "i’m ",
+        "i am ",
+        "i've been ",
+        "i’ve been ",
+        "i have been ",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
 /// The most words of a bio that never names its writer.
 const UNNAMED_WRITER_BIO_MAX_WORDS: u32 = 50;
 
