@@ -864,6 +864,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     let mut writer_box = false;
     let mut relabel = Vec::new();
     let mut trailing = 0;
+    let mut below_address = false;
     for (i, b) in blocks.iter().enumerate().rev() {
         if let Some((reason, _)) = &b.verdict {
             // A portrait beside the box made its text an image's caption.
@@ -926,6 +927,11 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // the article's.
         let learned = learned(b).filter(|_| all_learned_after);
         all_learned_after &= learned.is_some() || !b.writer_tail();
+        // Above a last line that points somewhere, only a bio that must be
+        // last: anything else ends the walk, as the line would have.
+        if std::mem::take(&mut below_address) && !(last_tagline() || last_unnamed()) {
+            break;
+        }
         if writer_said() {
             writer_box = true;
             bio_from = Some(i);
@@ -956,9 +962,10 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             && (b.link_words > 0 || text.contains('@'))
         {
             // The entry's last line points somewhere ("Write to us at
-            // opinion@…", "… sign up here"): it stays, and the line above
-            // it ends the article as if last.
+            // opinion@…", "… sign up here"): the line above it may be a bio
+            // that must end the article.
             last_kept = true;
+            below_address = true;
         } else if trailing < TRAILING_LABELS
             && ((subject.is_none()
                 && !writer_box
