@@ -1740,7 +1740,8 @@ fn a_note_about_the_story_goes_at_the_article_s_edge_in_plain_type() {
 }
 
 /// A plain last paragraph that says what the byline's writer is or does
-/// for a living goes, past a mark before the name or a bracket after it,
+/// for a living goes, past a mark before the name or a bracket after it or
+/// an apposition before it ("A former public defender, Ana Ruiz teaches …"),
 /// with the verb "to be" of Finnish and Romanian unless it opens news, and
 /// a Turkish sentence's copula suffix; where the writer lives, or news
 /// about the writer, stays.
@@ -1758,6 +1759,7 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         "Ana Ruiz on kaupunkisuunnittelun tutkija Aalto-yliopistossa.",
         "Ana Ruiz este cercetătoare la Universitatea din București.",
         "Ana Ruiz Boğaziçi Üniversitesi'nde öğretim üyesidir.",
+        "A former public defender in Denver, Ana Ruiz teaches criminal law at Regis University.",
     ] {
         let out = clean(bio);
         let head: String = bio.chars().take(12).collect();
@@ -1769,6 +1771,8 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         "Ana Ruiz este lunes presentó su renuncia.",
         "Ana Ruiz lives two streets from the bridge and crosses it every day.",
         "Ana Ruiz was detained while covering the march.",
+        "A lifelong resident of the valley, Ana Ruiz was arrested on Friday.",
+        "A former nurse, Ana Ruiz said the ward had never been this full.",
     ] {
         let out = clean(last);
         assert!(out.text.contains(last), "lost {last:?}:\n{}", out.text);

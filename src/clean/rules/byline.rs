@@ -436,6 +436,11 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
     if words > super::BIO_MAX_WORDS || super::people::reported(lower) {
         return false;
     }
+    // "A former public defender in Cedar Falls, Ana Ruiz teaches …": what
+    // the writer was, first, then the sentence.
+    if let Some(rest) = after_lead_apposition(text) {
+        return writer_is(rest, &rest.to_lowercase(), words, writers);
+    }
     let Some(surname) = opens_with_writer(text, writers)
         .and_then(|i| writers.get(i))
         .map(|w| &w.surname)
@@ -496,6 +501,20 @@ pub(crate) fn writer_is(text: &str, lower: &str, words: u32, writers: &[Writer])
             .is_some_and(|w| w.chars().count() > 5 && TURKISH_COPULA.iter().any(|s| w.ends_with(s)))
     };
     !happening && (copula || occupied || turkish())
+}
+
+/// The most words of an apposition that opens a bio ("A former nurse in
+/// Ogden, …").
+const LEAD_APPOSITION_WORDS: usize = 10;
+
+/// What follows an English apposition that opens a sentence ("A former
+/// teacher, Ana Ruiz writes …" gives "Ana Ruiz writes …").
+fn after_lead_apposition(text: &str) -> Option<&str> {
+    let opens = ["A ", "An "].iter().any(|a| text.starts_with(a));
+    let comma = text.find(',')?;
+    let head_words = text.get(..comma)?.split_whitespace().count();
+    let rest = text.get(comma + 1..)?.trim_start();
+    (opens && head_words <= LEAD_APPOSITION_WORDS && !rest.is_empty()).then_some(rest)
 }
 
 /// Whether a block's first name may be the byline's given name: the same,
