@@ -39,6 +39,7 @@ pub(super) const BIO_NAME_OTHER: &str = r"^(?P<name>\p{Lu}[\p{L}'’.\-]*(?: (?:
 /// "Sie ist Redakteurin …", "Es periodista y …"). Only journalists' trades:
 /// "She is a professor at Yale" ends many stories about a professor.
 pub(super) const UNNAMED_TRADE: &str = r"^(?:(?:she|he|they|i)(?:'m|’m|'s|’s| is| are| am| was| has been| have been|'ve been|’ve been)|(?:sie|er) (?:ist|war)|(?:elle|il) (?:est|était)|(?:ella |él )?(?:es|fue)|(?:lei |lui )?(?:è|era)|(?:ela |ele )?(?:é|foi)|(?:zij|hij|ze) (?:is|was)|(?:hon|han) (?:är|var|er)) (?:[\p{L}\-]+ ){0,4}?\p{L}*(?:reporter|journalist|correspondent|writer|columnist|editor|contributor|photographer|photojournalist|critic|freelancer|blogger|author of|periodista|redactora?|corresponsal|columnista|journaliste|rédacteur|rédactrice|correspondante?|chroniqueur|chroniqueuse|journalistin|redakteurin|redakteur|korrespondentin|korrespondent|kolumnistin|kolumnist|autorin|giornalista|redattore|redattrice|corrispondente|editorialista|jornalista|repórter|correspondente|colunista|verslaggever|redacteur|skribent|redaktör|redaktør)\b";
+
 /// Whether a block opens in the first person with "to be" ("I'm …", "I
 /// have been …").
 pub(crate) fn first_person(lower: &str) -> bool {
@@ -320,8 +321,9 @@ impl Builtin {
 
     /// Whether a block is a bio that never names its writer ("She is a
     /// reporter at the Herald …", "I'm a reporter based in …"): a pronoun,
-    /// "to be" and a journalist's trade. The classifier takes it only as a
-    /// byline's entry's last block. Not what was said of someone.
+    /// "to be" and a journalist's trade. The classifier takes it only as
+    /// an entry's last block, and without a byline only in the first
+    /// person. Not what was said of someone.
     pub fn unnamed_writer_bio(&self, lower: &str, words: u32) -> bool {
         words <= UNNAMED_WRITER_BIO_MAX_WORDS
             && !reported(lower)
