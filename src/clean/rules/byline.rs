@@ -510,11 +510,13 @@ const LEAD_APPOSITION_WORDS: usize = 10;
 /// What follows an English apposition that opens a sentence ("A former
 /// teacher, Ana Ruiz writes …" gives "Ana Ruiz writes …").
 fn after_lead_apposition(text: &str) -> Option<&str> {
-    let opens = ["A ", "An "].iter().any(|a| text.starts_with(a));
+    if !["A ", "An "].iter().any(|a| text.starts_with(a)) {
+        return None;
+    }
     let comma = text.find(',')?;
     let head_words = text.get(..comma)?.split_whitespace().count();
     let rest = text.get(comma + 1..)?.trim_start();
-    (opens && head_words <= LEAD_APPOSITION_WORDS && !rest.is_empty()).then_some(rest)
+    (head_words <= LEAD_APPOSITION_WORDS && !rest.is_empty()).then_some(rest)
 }
 
 /// Whether a block's first name may be the byline's given name: the same,
