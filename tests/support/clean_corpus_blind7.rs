@@ -38,7 +38,7 @@ pub(super) struct Writer {
     pub(super) login: &'static str,
 }
 
-/// The language a seventh- or eighth-pass site writes in.
+/// The language a seventh-, eighth- or ninth-pass site writes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Lang {
     En,
@@ -57,6 +57,16 @@ pub(super) enum Lang {
     Id,
     Uk,
     Hr,
+    // The ninth pass's (their writers are in `clean_corpus_blind9.rs`).
+    EnKe,
+    EnIn,
+    EnAu,
+    Hi,
+    Sw,
+    Ko,
+    Ja,
+    Tl,
+    Af,
 }
 
 // One writer a line: the table reads better than rustfmt's seven lines each.
@@ -170,13 +180,22 @@ impl Lang {
             Lang::Id => WRITERS_ID,
             Lang::Uk => WRITERS_UK,
             Lang::Hr => WRITERS_HR,
+            Lang::EnKe => super::blind9::WRITERS_EN_KE,
+            Lang::EnIn => super::blind9::WRITERS_EN_IN,
+            Lang::EnAu => super::blind9::WRITERS_EN_AU,
+            Lang::Hi => super::blind9::WRITERS_HI,
+            Lang::Sw => super::blind9::WRITERS_SW,
+            Lang::Ko => super::blind9::WRITERS_KO,
+            Lang::Ja => super::blind9::WRITERS_JA,
+            Lang::Tl => super::blind9::WRITERS_TL,
+            Lang::Af => super::blind9::WRITERS_AF,
         }
     }
 
     /// The word a byline puts before the name.
     fn by(self) -> &'static str {
         match self {
-            Lang::En => "By",
+            Lang::En | Lang::EnKe | Lang::EnIn | Lang::EnAu => "By",
             Lang::Fi => "Teksti:",
             Lang::Cs => "Autor:",
             Lang::Ro => "de",
@@ -190,6 +209,12 @@ impl Lang {
             Lang::Id => "Oleh",
             Lang::Uk => "Автор:",
             Lang::Hr => "Piše:",
+            Lang::Hi => "लेखक:",
+            Lang::Sw => "Na",
+            Lang::Ko => "글",
+            Lang::Ja => "文",
+            Lang::Tl => "Ni",
+            Lang::Af => "Deur",
         }
     }
 
@@ -204,7 +229,7 @@ impl Lang {
 
     fn and(self) -> &'static str {
         match self {
-            Lang::En => "and",
+            Lang::En | Lang::EnKe | Lang::EnIn | Lang::EnAu => "and",
             Lang::Fi => "ja",
             Lang::Cs => "a",
             Lang::Ro => "și",
@@ -219,6 +244,12 @@ impl Lang {
             Lang::Id => "dan",
             Lang::Uk => "та",
             Lang::Hr => "i",
+            Lang::Hi => "और",
+            Lang::Sw => "na",
+            Lang::Ko => "·",
+            Lang::Ja => "、",
+            Lang::Tl => "at",
+            Lang::Af => "en",
         }
     }
 
@@ -241,6 +272,15 @@ impl Lang {
             Lang::Id => &["Antara", "Redaksi", "Tim detikcom"],
             Lang::Uk => &["Укрінформ", "Редакція", "УНІАН"],
             Lang::Hr => &["Hina", "Redakcija", "Index.hr"],
+            Lang::EnKe => &["Nation Reporter", "KNA", "Reuters"],
+            Lang::EnIn => &["PTI", "IANS", "HT Correspondent"],
+            Lang::EnAu => &["AAP", "Staff reporters", "ABC News"],
+            Lang::Hi => &["भाषा", "डेस्क", "आईएएनएस"],
+            Lang::Sw => &["Mwandishi Wetu", "Mwananchi", "TBC"],
+            Lang::Ko => &["연합뉴스", "뉴스1", "온라인뉴스팀"],
+            Lang::Ja => &["共同通信", "時事通信", "編集部"],
+            Lang::Tl => &["PNA", "Patnugutan", "Abante"],
+            Lang::Af => &["Netwerk24", "Maroela Media", "Redaksie"],
         }
     }
 }
@@ -446,6 +486,10 @@ impl Gen {
                 _ => format!("({})", w.name),
             },
             Convention::Login => w.login.to_string(),
+            // Korean and Japanese join two names with a mark and no spaces.
+            Convention::TwoInOne if matches!(lang, Lang::Ko | Lang::Ja) => {
+                format!("{}{}{}", w.name, lang.and(), cast.writers[1].name)
+            }
             Convention::TwoInOne => {
                 format!("{} {} {}", w.name, lang.and(), cast.writers[1].name)
             }
