@@ -124,6 +124,7 @@ fn entries_of(half: Half, set: Set, bodies: &[String]) -> Vec<clean_corpus::Entr
         Set::Blind6 => clean_corpus::Gen::with_set(6263 + half as u64, half, set),
         Set::Blind7 => clean_corpus::Gen::with_set(7275 + half as u64, half, set),
         Set::Blind8 => clean_corpus::Gen::with_set(8287 + half as u64, half, set),
+        Set::Blind9 => clean_corpus::Gen::with_set(9299 + half as u64, half, set),
     };
     let mut entries = Vec::new();
     for body in bodies {
@@ -166,8 +167,11 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     // The fifth to eighth passes' held-out halves stay blind: their misses
     // are counted, never shown (no form numbers, markup or lost sentences),
     // nor dumped.
-    let blind =
-        half == Half::Held && matches!(set, Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8);
+    let blind = half == Half::Held
+        && matches!(
+            set,
+            Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9
+        );
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
         let text = collapse(&out.text);
@@ -260,10 +264,16 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         (Half::Held, Set::Blind8) => {
             "held-out forms (odd), 76-87 (blind, eighth pass, with bylines, plain-type bios and notes, and set-apart article text)"
         }
+        (Half::Dev, Set::Blind9) => "dev forms (even), 88-99 (ninth pass, with bylines)",
+        (Half::Held, Set::Blind9) => {
+            "held-out forms (odd), 88-99 (blind, ninth pass, with bylines)"
+        }
     };
     let given = match (set, bylines) {
-        (Set::Blind6 | Set::Blind7 | Set::Blind8, true) => ", the bylines given to the cleaner",
-        (Set::Blind6 | Set::Blind7 | Set::Blind8, false) => ", the bylines withheld",
+        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9, true) => {
+            ", the bylines given to the cleaner"
+        }
+        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9, false) => ", the bylines withheld",
         _ => "",
     };
     println!("{name}{given}: {} entries", entries.len());
