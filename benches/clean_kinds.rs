@@ -177,7 +177,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         let text = collapse(&out.text);
         // The sixth to eighth passes' context lines say what the feed gave
         // as bylines.
-        let bylines = if matches!(set, Set::Blind6 | Set::Blind7 | Set::Blind8) {
+        let bylines = if matches!(set, Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9) {
             format!(" (bylines {:?})", e.bylines)
         } else {
             String::new()
@@ -450,63 +450,13 @@ fn run_pools(
     );
     for (f, feed) in entries.chunks(feed_len).enumerate() {
         let pooled = clean_corpus::pool_writers(feed, writers, 9000 + f as u64);
-        // Each entry's rank among its writer's, in fetch order.
-        let mut ranks = Vec::with_capacity(pooled.len());
-        let mut per_writer = vec![0; writers];
-        for (w, _) in &pooled {
-            ranks.push(per_writer[*w]);
-            per_writer[*w] += 1;
-        }
-        let mut template = FeedTemplate::default();
-        // What the daemon holds for each entry: cleaned when fetched, and
-        // again when a later fetch teaches its writer's box (the pipeline's
-        // writers' step).
-        let mut held: Vec<Option<CleanedEntry>> = vec![None; pooled.len()];
-        let mut at = 0;
-        while at < pooled.len() {
-            let n = if at == 0 {
-                POOL_FIRST_FETCH
-            } else {
-                POOL_FETCH
-            };
-            let end = (at + n).min(pooled.len());
-            let batch = &pooled[at..end];
-            let inputs: Vec<EntryInput<'_>> = batch.iter().map(|(_, e)| input(e)).collect();
-            let outs = cleaner.clean_entries(&inputs, None, &mut template);
-            for (((_, e), out), &rank) in batch.iter().zip(&outs).zip(&ranks[at..end]) {
-                fetched.count(e, out, rank);
-            }
-            for (slot, out) in held[at..end].iter_mut().zip(outs) {
-                *slot = Some(out);
-            }
-            let learned = template.take_writers_learned();
-            for ((_, e), slot) in pooled[..at].iter().zip(&mut held) {
-                let keys = feedsieve::clean::writer_keys(&e.bylines);
-                if keys.iter().any(|k| learned.contains(k)) {
-                    *slot = Some(cleaner.clean_entry(input(e), None, Some(&template)));
-                }
-            }
-            at = end;
-        }
-        for (((_, e), out), &rank) in pooled.iter().zip(&held).zip(&ranks) {
-            if let Some(out) = out {
-                stored.count(e, out, rank);
-            }
-        }
-        for ((_, e), &rank) in pooled.iter().zip(&ranks) {
-            let out = cleaner.clean_entry(input(e), None, Some(&template));
-            recleaned.count(e, &out, rank);
-        }
+        fetch_feed(
+            &pooled,
+            cleaner,
+            [&mut fetched, &mut stored, &mut recleaned],
+        );
     }
-    let pass = match set {
-        Set::Blind6 => "sixth",
-        Set::Blind7 => "seventh",
-        _ => "eighth",
-    };
-    let half = match half {
-        Half::Dev => "dev",
-        Half::Held => "held-out",
-    };
+    let (pass, half) = (pass_name(set), half_name(half));
     println!(
         "writer pools, {pass} pass {half} forms, {writers} writers a feed of {feed_len}: {} entries",
         entries.len()
@@ -514,6 +464,141 @@ fn run_pools(
     fetched.print("when fetched");
     stored.print("as stored  ");
     recleaned.print("recleaned  ");
+}
+
+/// Fetches one feed's entries as the daemon does (10, then 2 at a time, the
+/// template carried over; earlier entries cleaned again when a fetch teaches
+/// a box, as the pipeline's writers' step does) and counts them three ways:
+/// when fetched, as stored at the end, and all cleaned again with the final
+/// template (`feedsieve reclean`). Each entry comes with its writer's index,
+/// which ranks it among that writer's entries.
+fn fetch_feed(
+    pooled: &[(usize, clean_corpus::Entry)],
+    cleaner: &Cleaner,
+    [fetched, stored, recleaned]: [&mut PoolTally; 3],
+) {
+    // Each entry's rank among its writer's, in fetch order.
+    let mut ranks = Vec::with_capacity(pooled.len());
+    let mut per_writer: BTreeMap<usize, usize> = BTreeMap::new();
+    for (w, _) in pooled {
+        let seen = per_writer.entry(*w).or_default();
+        ranks.push(*seen);
+        *seen += 1;
+    }
+    let mut template = FeedTemplate::default();
+    // What the daemon holds for each entry: cleaned when fetched, and
+    // again when a later fetch teaches its writer's box (the pipeline's
+    // writers' step).
+    let mut held: Vec<Option<CleanedEntry>> = vec![None; pooled.len()];
+    let mut at = 0;
+    while at < pooled.len() {
+        let n = if at == 0 {
+            POOL_FIRST_FETCH
+        } else {
+            POOL_FETCH
+        };
+        let end = (at + n).min(pooled.len());
+        let batch = &pooled[at..end];
+        let inputs: Vec<EntryInput<'_>> = batch.iter().map(|(_, e)| input(e)).collect();
+        let outs = cleaner.clean_entries(&inputs, None, &mut template);
+        for (((_, e), out), &rank) in batch.iter().zip(&outs).zip(&ranks[at..end]) {
+            fetched.count(e, out, rank);
+        }
+        for (slot, out) in held[at..end].iter_mut().zip(outs) {
+            *slot = Some(out);
+        }
+        let learned = template.take_writers_learned();
+        for ((_, e), slot) in pooled[..at].iter().zip(&mut held) {
+            if feedsieve::clean::relearned(&learned, &e.bylines) {
+                *slot = Some(cleaner.clean_entry(input(e), None, Some(&template)));
+            }
+        }
+        at = end;
+    }
+    for (((_, e), out), &rank) in pooled.iter().zip(&held).zip(&ranks) {
+        if let Some(out) = out {
+            stored.count(e, out, rank);
+        }
+    }
+    for ((_, e), &rank) in pooled.iter().zip(&ranks) {
+        let out = cleaner.clean_entry(input(e), None, Some(&template));
+        recleaned.count(e, &out, rank);
+    }
+}
+
+/// The site world: a half's entries as the feeds of sites that each print
+/// every writer's bio in one form (the form drawn for it), as a site's
+/// publishing system does; the entries without a bio are dealt out to the
+/// sites in turn. Writers are as drawn (many a site, few recurring), with
+/// their bylines. Fetched as [`fetch_feed`] does. Held-out halves print
+/// only aggregates.
+fn run_sites(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner) {
+    let entries = entries_of(half, set, bodies);
+    let mut sites: BTreeMap<usize, Vec<clean_corpus::Entry>> = BTreeMap::new();
+    let mut unboxed = Vec::new();
+    for e in &entries {
+        match e.placed.iter().find(|p| p.kind == "bio") {
+            Some(p) => sites.entry(p.form).or_default().push(e.clone()),
+            None => unboxed.push(e.clone()),
+        }
+    }
+    let forms: Vec<usize> = sites.keys().copied().collect();
+    for (i, e) in unboxed.into_iter().enumerate() {
+        if let Some(site) = forms
+            .get(i % forms.len().max(1))
+            .and_then(|f| sites.get_mut(f))
+        {
+            site.push(e);
+        }
+    }
+    let mut tallies: [PoolTally; 3] = Default::default();
+    tallies[1].show =
+        matches!(half, Half::Dev) && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
+    for site in sites.values() {
+        // Writers by their bylines, in order of first entry.
+        let mut names: Vec<&Vec<String>> = Vec::new();
+        let pooled: Vec<(usize, clean_corpus::Entry)> = site
+            .iter()
+            .map(|e| {
+                let w = names
+                    .iter()
+                    .position(|n| **n == e.bylines)
+                    .unwrap_or_else(|| {
+                        names.push(&e.bylines);
+                        names.len() - 1
+                    });
+                (w, e.clone())
+            })
+            .collect();
+        let [a, b, c] = &mut tallies;
+        fetch_feed(&pooled, cleaner, [a, b, c]);
+    }
+    println!(
+        "sites, {} pass {} forms, one bio form a site: {} sites, {} entries",
+        pass_name(set),
+        half_name(half),
+        sites.len(),
+        entries.len()
+    );
+    tallies[0].print("when fetched");
+    tallies[1].print("as stored  ");
+    tallies[2].print("recleaned  ");
+}
+
+fn pass_name(set: Set) -> &'static str {
+    match set {
+        Set::Blind6 => "sixth",
+        Set::Blind7 => "seventh",
+        Set::Blind8 => "eighth",
+        _ => "ninth",
+    }
+}
+
+fn half_name(half: Half) -> &'static str {
+    match half {
+        Half::Dev => "dev",
+        Half::Held => "held-out",
+    }
 }
 
 fn automated(cleaner: &Cleaner) {
@@ -569,13 +654,22 @@ fn main() {
         run_half(Half::Dev, Set::Blind8, &bodies, &cleaner, bylines);
         run_half(Half::Held, Set::Blind8, &bodies, &cleaner, bylines);
     }
+    for bylines in [true, false] {
+        run_half(Half::Dev, Set::Blind9, &bodies, &cleaner, bylines);
+        run_half(Half::Held, Set::Blind9, &bodies, &cleaner, bylines);
+    }
     // Feeds of 30 entries by 3 or 8 writers, and of 90 by 8: a writer's
     // share of a feed's entries, not the feed's length, is what is learned.
-    for set in [Set::Blind6, Set::Blind7, Set::Blind8] {
+    for set in [Set::Blind6, Set::Blind7, Set::Blind8, Set::Blind9] {
         for pool in [(3, 30), (8, 30), (8, 90)] {
             run_pools(Half::Dev, set, &bodies, &cleaner, pool);
             run_pools(Half::Held, set, &bodies, &cleaner, pool);
         }
+    }
+    // Sites: one bio form a feed, many writers.
+    for set in [Set::Blind6, Set::Blind7, Set::Blind8, Set::Blind9] {
+        run_sites(Half::Dev, set, &bodies, &cleaner);
+        run_sites(Half::Held, set, &bodies, &cleaner);
     }
     automated(&cleaner);
 }

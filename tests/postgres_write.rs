@@ -624,10 +624,11 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
 }
 
 /// A writer's box learned over two fetches (`support/writers.rs`) on both
-/// engines: the same entries' texts and the same template rows, the
-/// writers' among them, and on PostgreSQL as on SQLite the box gone from the
-/// entry that taught it a fetch before (the writers' step reads the feed's
-/// newest entries there with its own statement).
+/// engines, and a site's place for its writers' boxes: the same entries'
+/// texts and the same template rows, the writers' and the place's among
+/// them, and on PostgreSQL as on SQLite the box gone from the entries that
+/// taught it a fetch before (the writers' step reads the feed's newest
+/// entries there with its own statement).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
     let server = Server::start().await;
@@ -635,14 +636,19 @@ async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
     let config = dir.path().join("feedsieve.toml");
     std::fs::write(
         &config,
-        format!("[[feed]]\nurl = \"{}\"\n", server.url("/opinion.xml")),
+        format!(
+            "[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n",
+            server.url("/opinion.xml"),
+            server.url("/site.xml")
+        ),
     )
     .unwrap();
     let config = config.display().to_string();
     let sqlite = dir.path().join("feeds.db").display().to_string();
     let db = pg::database();
-    for document in writers::fetches() {
-        server.route("/opinion.xml", Route::rss(document));
+    for (opinion, site) in writers::fetches().into_iter().zip(writers::site_fetches()) {
+        server.route("/opinion.xml", Route::rss(opinion));
+        server.route("/site.xml", Route::rss(site));
         for database in [&sqlite, &db.url] {
             let out = on(&config, database, &["run", "--once"]).await;
             assert!(out.status.success(), "{database}: {}", text(&out));
@@ -669,4 +675,15 @@ async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
     );
     assert!(!w1.contains(writers::ANA_BOX), "{w1}");
     assert!(w1.contains(&writers::own_paragraphs(1)[0]), "{w1}");
+    let s0 = pg::value(
+        &db.url,
+        "SELECT content_text FROM entries WHERE guid = 's0'",
+    );
+    assert!(!s0.contains(&writers::site_box(0)), "{s0}");
+    assert!(s0.contains(&writers::own_paragraphs(200)[0]), "{s0}");
+    let t1 = pg::value(
+        &db.url,
+        "SELECT content_text FROM entries WHERE guid = 't1'",
+    );
+    assert!(t1.contains(writers::ABOUT_THE_WRITER), "{t1}");
 }

@@ -25,7 +25,7 @@ use scraper::Selector;
 
 use crate::config::CleanRules;
 use classify::{Blocks, Context};
-pub use template::{BlockStat, FeedTemplate, Fingerprints};
+pub use template::{ANY_WRITER, BlockStat, FeedTemplate, Fingerprints};
 
 /// Errors building a cleaner from user rules (a bad regex or CSS selector).
 #[derive(Debug, thiserror::Error)]
@@ -156,6 +156,19 @@ pub fn writer_keys(authors: &[String]) -> Vec<String> {
     Byline::of(authors).keys
 }
 
+/// Whether an entry by `authors` holds a box the template learned since its
+/// entry was cleaned: `learned` is what [`FeedTemplate::take_writers_learned`]
+/// returned.
+pub fn relearned(learned: &[String], authors: &[String]) -> bool {
+    if learned.is_empty() {
+        return false;
+    }
+    let byline = Byline::of(authors);
+    // A place of the feed's boxes: any entry whose byline names a person.
+    (learned.iter().any(|w| w == ANY_WRITER) && !byline.writers.is_empty())
+        || byline.keys.iter().any(|k| learned.contains(k))
+}
+
 /// A cleaner compiled from the global rules of the config.
 #[derive(Debug)]
 pub struct Cleaner {
@@ -177,7 +190,8 @@ const FRESH_BODY_WORDS: u32 = 15;
 /// its exact text, with its shape; and its last short blocks under each of
 /// `writer_keys` (see [`template`]; none when the caller has no byline to
 /// give, not even an empty one).
-fn fingerprints_of(blocks: &Blocks, writer_keys: &[String]) -> Fingerprints {
+fn fingerprints_of(blocks: &Blocks, byline: &Byline) -> Fingerprints {
+    let writer_keys = &byline.keys;
     // Each key's first block, found by sorting (key, position) rather than
     // by a hash set: the keys are hashes already.
     let mut order: Vec<(u64, usize)> = blocks
@@ -222,17 +236,24 @@ fn fingerprints_of(blocks: &Blocks, writer_keys: &[String]) -> Fingerprints {
     }
     // The tail: the last few short blocks, back to the first long one.
     prints.set_writers(writer_keys.to_vec());
-    let tail = blocks
+    for (i, b) in blocks
         .list
         .iter()
+        .enumerate()
         .rev()
         .take(classify::WRITER_TAIL_SCAN)
-        .take_while(|b| b.words <= rules::BIO_MAX_WORDS)
-        .filter(|b| b.writer_tail())
-        .take(classify::WRITER_TAIL_BLOCKS);
-    for b in tail {
+        .take_while(|(_, b)| b.words <= rules::BIO_MAX_WORDS)
+        .filter(|(_, b)| b.writer_tail())
+        .take(classify::WRITER_TAIL_BLOCKS)
+    {
         prints.push_tail(b.exact, b.key, blocks.sample(b));
+        if blocks.opens_writer_bio(b, &byline.writers)
+            && !blocks.in_article_place(i, &byline.writers)
+        {
+            prints.push_place(b.place, blocks.sample(b));
+        }
     }
+
     prints
 }
 
@@ -300,7 +321,7 @@ impl Cleaner {
         let analyses: Vec<Analysis> = entries.iter().map(|e| self.analyze(e.html, feed)).collect();
         let bylines: Vec<Byline> = entries.iter().map(|e| Byline::of(e.authors)).collect();
         for (a, b) in analyses.iter().zip(&bylines) {
-            template.observe_fingerprints(&fingerprints_of(&a.blocks, &b.keys));
+            template.observe_fingerprints(&fingerprints_of(&a.blocks, b));
         }
         analyses
             .into_iter()
@@ -342,7 +363,7 @@ impl Cleaner {
             mut blocks,
             mut removed,
         } = a;
-        let prints = with_prints.then(|| fingerprints_of(&blocks, &byline.keys));
+        let prints = with_prints.then(|| fingerprints_of(&blocks, byline));
         let keep = |t: &str| self.global.keeps(t) || feed.is_some_and(|f| f.keeps(t));
         let remove = |t: &str| {
             self.global
@@ -455,5 +476,9 @@ pub(crate) fn fingerprints(html: &str) -> Fingerprints {
         global: CompiledRules::default(),
         builtin,
     };
-    fingerprints_of(&cleaner.analyze(html, None).blocks, &[])
+    let no_byline = Byline {
+        writers: Vec::new(),
+        keys: Vec::new(),
+    };
+    fingerprints_of(&cleaner.analyze(html, None).blocks, &no_byline)
 }

@@ -30,6 +30,14 @@
 //! a developing story, or an entry edited and fetched again, never teach
 //! their shared last paragraph. A writer's rows stay near two each: a block
 //! that ended one of their entries and not the next is forgotten.
+//!
+//! A site's place for its writers' boxes is learned across its writers: the
+//! place (tag, type, surrounding tags) of a last short block that opens
+//! with its entry's writer's name, apart from the article's own
+//! paragraphs, is counted under [`ANY_WRITER`]; once it ended
+//! [`WRITER_MIN_COUNT`] fresh entries, a quarter of the feed's since, a
+//! block there that opens with its own writer's name is that writer's box,
+//! even a writer new to the feed.
 //! It never touches the database.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -94,6 +102,26 @@ pub struct Fingerprints {
     tails: Vec<(u64, usize, usize, usize)>,
     /// The entry's writers, as [`writer_block`] hashes their names.
     writers: Vec<String>,
+    /// The places (see [`place_block`]) of the entry's last short blocks
+    /// that open with its writer's name, and each one's sample range.
+    places: Vec<(u64, usize, usize)>,
+}
+
+/// The name a feed's bio places are counted under, as a writer: no byline
+/// gives it (a byline's words are its key without brackets, or a person's
+/// given name and surname).
+pub const ANY_WRITER: &str = "(any writer)";
+
+/// The hash a block's *place* (its tag, type and surrounding tags) is
+/// counted by when the block ends a fresh entry, opens with the entry's
+/// writer's name, and stands apart from the article's own paragraphs. A
+/// site prints every writer's box in one place: once enough entries ended
+/// so (see [`FeedTemplate::place_recurring`]), a block there that opens
+/// with its entry's writer's name is that writer's box, whatever its words
+/// and whoever the writer. The article's own place is never counted: there
+/// a paragraph that opens with the writer's name may be news about them.
+pub(crate) fn place_block(place: u64) -> u64 {
+    salted(ANY_WRITER, 0xfd, place)
 }
 
 /// The hash a block ending one of `writer`'s entries is counted by: its
@@ -179,6 +207,15 @@ impl Fingerprints {
         }
     }
 
+    /// One of the entry's last short blocks that opens with its writer's
+    /// name, by its place.
+    pub(crate) fn push_place(&mut self, place: u64, sample: &str) {
+        let start = self.samples.len();
+        self.samples.push_str(sample);
+        self.places
+            .push((place_block(place), start, self.samples.len()));
+    }
+
     /// Each block's exact hash, shape hash and sample, in block order.
     pub fn iter(&self) -> impl Iterator<Item = (u64, u64, &str)> {
         self.blocks.iter().map(|&(exact, shape, start, end)| {
@@ -256,6 +293,10 @@ impl FeedTemplate {
                 let sample = fingerprints.samples.get(start..end).unwrap_or("");
                 let writer = fingerprints.writers.get(writer).map(String::as_str);
                 self.count(hash, hash, sample, writer);
+            }
+            for &(hash, start, end) in &fingerprints.places {
+                let sample = fingerprints.samples.get(start..end).unwrap_or("");
+                self.count(hash, hash, sample, Some(ANY_WRITER));
             }
         }
         let full = self.blocks.len() > MAX_BLOCKS;
@@ -454,6 +495,17 @@ impl FeedTemplate {
                 .is_some_and(|feed| self.facts_vary(exact, feed)),
         };
         (s.writer.is_some() && s.count >= least && !numbers_change).then_some(s.count)
+    }
+
+    /// `Some(n)` if `n` of the feed's fresh entries ended with a block in
+    /// `place` that opened with their writer's name: at least
+    /// [`WRITER_MIN_COUNT`], and a quarter of the feed's entries since the
+    /// first. The feed's writers' boxes stand there (see [`place_block`]).
+    pub fn place_recurring(&self, place: u64) -> Option<u32> {
+        let s = self.blocks.get(&place_block(place))?;
+        let span = self.entries_seen.saturating_sub(s.first_seen) + 1;
+        (s.writer.is_some() && s.count >= WRITER_MIN_COUNT && u64::from(s.count) * 4 >= span)
+            .then_some(s.count)
     }
 
     /// Whether another text of the block's shape (other numbers) was seen
@@ -785,6 +837,42 @@ mod tests {
             .map(|s| s.count);
         assert!(counted >= Some(MIN_COUNT), "{counted:?}");
         assert_eq!(t.writer_recurring("ana ruiz", ten, shape, true), None);
+    }
+
+    #[test]
+    fn a_place_where_entries_of_any_writers_end_with_their_name_is_learned() {
+        let mut t = FeedTemplate::default();
+        let place = 4_711;
+        // Three writers' fresh entries, each ending in the place: learned,
+        // though no writer's box has ended even two of their entries.
+        for (i, writer) in ["ana ruiz", "tom berg", "lee park"].iter().enumerate() {
+            assert_eq!(t.place_recurring(place), None);
+            let mut f = written(i as u64, writer, 100 + i as u64, None);
+            f.push_place(place, "opens with the writer's name");
+            t.observe_fingerprints(&f);
+        }
+        assert_eq!(t.place_recurring(place), Some(WRITER_MIN_COUNT));
+        assert_eq!(t.writer_recurring("ana ruiz", 100, 100, true), None);
+        assert_eq!(t.take_writers_learned(), vec![ANY_WRITER.to_string()]);
+        // Not another place, and not the place's hash read as a block's.
+        assert_eq!(t.place_recurring(place + 1), None);
+        assert_eq!(t.recurring(place_block(place)), None);
+        // A place seen in fewer than a quarter of the entries since its
+        // first is no longer the feed's.
+        for i in 3..12 {
+            t.observe_fingerprints(&written(i, "kofi okafor", 200 + i, None));
+        }
+        assert_eq!(t.place_recurring(place), Some(WRITER_MIN_COUNT));
+        t.observe_fingerprints(&written(12, "kofi okafor", 300, None));
+        assert_eq!(t.place_recurring(place), None);
+        // Versions of one story teach no place.
+        let mut v = FeedTemplate::default();
+        for i in 0..4 {
+            let mut f = written(i, "ana ruiz", 400, (i > 0).then_some(0));
+            f.push_place(place, "opens with the writer's name");
+            v.observe_fingerprints(&f);
+        }
+        assert_eq!(v.place_recurring(place), None);
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub fn recleaned(
 
 impl Pipeline {
     /// The writers' step: when this fetch taught the template the box of
-    /// `writers`, their entries among the feed's newest are cleaned again
+    /// `writers` (or the place of every writer's box:
+    /// [`ANY_WRITER`](crate::clean::ANY_WRITER)), their entries among the feed's newest are cleaned again
     /// with it (but those this fetch `written`, cleaned with it already) and
     /// those whose text changed are written. Returns how many. A crash of
     /// the cleaner here leaves the entries as they were.
@@ -83,10 +84,7 @@ impl Pipeline {
         }
         // Only the writers' entries this fetch did not write are unpacked.
         let wanted = |id: i64, authors: &[String]| {
-            !written.contains(&id)
-                && crate::clean::writer_keys(authors)
-                    .iter()
-                    .any(|k| writers.contains(k))
+            !written.contains(&id) && crate::clean::relearned(&writers, authors)
         };
         let rows: Vec<StoredText> = self.store.read_db(|db| {
             store::newest_stored_texts(db, job.id, WRITERS_RECENT_ENTRIES, &wanted)

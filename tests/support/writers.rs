@@ -28,6 +28,11 @@ pub fn own_paragraphs(i: usize) -> [String; 2] {
 /// An RSS item with its writer as `<dc:creator>`.
 fn item(guid: &str, writer: &str, paragraphs: &[String]) -> String {
     let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    item_html(guid, writer, &body)
+}
+
+/// An RSS item whose description is `body`, as markup.
+fn item_html(guid: &str, writer: &str, body: &str) -> String {
     format!(
         "<item><guid isPermaLink=\"false\">{guid}</guid><title>{guid}</title><link>https://example.org/{guid}</link><dc:creator>{writer}</dc:creator><description><![CDATA[{body}]]></description></item>\n"
     )
@@ -78,6 +83,68 @@ pub fn fetches() -> [String; 2] {
         version(3),
         boxed(5, "Ana Ruiz", ANA_BOX),
     ]);
+    items.reverse();
+    [first, writers_feed(&items)]
+}
+
+/// A site's writers and each one's beat: every entry of the site ends with
+/// its writer's box in the site's own place (a `<section>` after the
+/// article), in a wording no rule knows.
+pub const SITE_WRITERS: [(&str, &str); 5] = [
+    ("Ana Ruiz", "the courts"),
+    ("Tom Berg", "city hall"),
+    ("Lee Park", "the port"),
+    ("Maria Okafor", "the schools"),
+    ("Kofi Lindqvist", "the river towns"),
+];
+
+/// Writer `i`'s box, as the site prints it.
+pub fn site_box(i: usize) -> String {
+    let (name, beat) = SITE_WRITERS[i % SITE_WRITERS.len()];
+    format!(
+        "{name} spent ten years at sea before trading the deck for the desk that follows {beat}, and keeps a sourdough starter older than this website."
+    )
+}
+
+/// The last paragraph of the site's entry `t1`, in the article's own place,
+/// opening with its writer's name: news about her, which stays.
+pub const ABOUT_THE_WRITER: &str = "Ana Ruiz was named the paper's editor on Monday and starts in March, after eleven years on the courts beat.";
+/// The last block of entry `t2`, in the site's box place, opening with a
+/// name that is not its writer's: it stays.
+pub const NOT_THE_WRITER: &str =
+    "Maria Stone, the harbour master, answers readers' questions on the port every Friday at noon.";
+
+/// Site entry `s{i}` by writer `i`: its own paragraphs, then the box.
+fn site_entry(i: usize) -> String {
+    let (name, _) = SITE_WRITERS[i % SITE_WRITERS.len()];
+    let [a, b] = own_paragraphs(200 + i);
+    let body = format!(
+        "<p>{a}</p><p>{b}</p><section><p>{}</p></section>",
+        site_box(i)
+    );
+    item_html(&format!("s{i}"), name, &body)
+}
+
+/// The site's feed as the first fetch finds it (two writers' entries:
+/// nothing to learn yet) and as the second does (three more writers', and
+/// `t1`, `t2`).
+pub fn site_fetches() -> [String; 2] {
+    let mut items = vec![site_entry(0), site_entry(1)];
+    let first = writers_feed(&items);
+    items.extend([site_entry(2), site_entry(3), site_entry(4)]);
+    let [a, b] = own_paragraphs(300);
+    items.push(item(
+        "t1",
+        "Ana Ruiz",
+        &[a.clone(), b.clone(), ABOUT_THE_WRITER.to_string()],
+    ));
+    let body = [
+        format!("<p>{a}</p>"),
+        format!("<p>{b}</p>"),
+        format!("<section><p>{NOT_THE_WRITER}</p></section>"),
+    ]
+    .concat();
+    items.push(item_html("t2", "Lee Park", &body));
     items.reverse();
     [first, writers_feed(&items)]
 }

@@ -136,6 +136,11 @@ pub(crate) struct Block {
     /// and its words: a caption and its credit share a small one.
     pub container: usize,
     pub container_words: u32,
+    /// Where and how the block is set: its tag, its type and the tags of
+    /// the elements around it, hashed. A site prints every writer's box in
+    /// the same place; the template learns which place ends its entries
+    /// with their writers' names (see `template`).
+    pub place: u64,
     pub verdict: Option<(String, Strength)>,
 }
 
@@ -269,6 +274,50 @@ impl Blocks {
         };
         text.get(..end).unwrap_or(text)
     }
+
+    /// See [`in_article_place`].
+    pub(crate) fn in_article_place(&self, i: usize, writers: &[rules::Writer]) -> bool {
+        in_article_place(&self.list, &self.text, &self.lower, i, writers)
+    }
+
+    /// Whether the block opens with the name of one of `writers` and says
+    /// no more than a bio, reporting nothing (see `rules::writer_bio`).
+    pub(crate) fn opens_writer_bio(&self, b: &Block, writers: &[rules::Writer]) -> bool {
+        opens_writer_bio(&self.text, &self.lower, b, writers)
+    }
+}
+
+fn opens_writer_bio(texts: &str, lowers: &str, b: &Block, writers: &[rules::Writer]) -> bool {
+    !writers.is_empty()
+        && rules::writer_bio(
+            slice(texts, b.text),
+            &lower_of(texts, lowers, b),
+            b.words,
+            writers,
+        )
+        .is_some()
+}
+
+/// Whether a substantial paragraph above block `i` stands in its place
+/// (see [`Block::place`]) and is no writer's bio: the article's own place,
+/// where a paragraph that opens with the writer's name may be news about
+/// them. Only a place apart from it holds a site's boxes.
+fn in_article_place(
+    list: &[Block],
+    texts: &str,
+    lowers: &str,
+    i: usize,
+    writers: &[rules::Writer],
+) -> bool {
+    let Some(b) = list.get(i) else {
+        return false;
+    };
+    list.get(..i).unwrap_or_default().iter().any(|a| {
+        a.place == b.place
+            && a.words >= SUBSTANTIAL_WORDS
+            && !a.link_heavy()
+            && !opens_writer_bio(texts, lowers, a, writers)
+    })
 }
 
 fn lower_of<'a>(text: &'a str, lower: &'a str, b: &Block) -> Cow<'a, str> {
@@ -856,6 +905,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             .find_map(|w| t.writer_recurring(w, b.exact, b.key, !cx.writers.is_empty()))
     };
     let mut learned_at = Vec::new();
+    let mut placed_at = Vec::new();
     let mut all_learned_after = true;
     let mut bio_from = None;
     let mut subject: Option<&str> = None;
@@ -932,9 +982,21 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if std::mem::take(&mut below_address) && !(last_tagline() || last_unnamed()) {
             break;
         }
+        // In the place where this feed's entries end with their writers'
+        // boxes, a block that opens with this entry's writer's name is
+        // theirs, in any wording and type.
+        let placed = || {
+            let n = cx.template?.place_recurring(b.place)?;
+            rules::writer_bio(text, lower, b.words, cx.writers)?;
+            (!in_article_place(blocks, texts, lowers, i, cx.writers)).then_some(n)
+        };
         if writer_said() {
             writer_box = true;
             bio_from = Some(i);
+        } else if let Some(n) = placed() {
+            writer_box = true;
+            bio_from = Some(i);
+            placed_at.push((i, n));
         } else if tagline_over_disclaimer() || last_tagline() || last_unnamed() {
             bio_from = Some(i);
         } else if let Some(name) = named() {
@@ -1085,6 +1147,16 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         if let Some(b) = blocks.get_mut(i) {
             b.verdict = Some((
                 format!("author bio (ends {n} of this writer's entries in this feed)"),
+                Strength::Soft,
+            ));
+        }
+    }
+    for (i, n) in placed_at {
+        if let Some(b) = blocks.get_mut(i) {
+            b.verdict = Some((
+                format!(
+                    "author bio (opens with its writer's name, in the place where {n} of this feed's entries end with their writer's)"
+                ),
                 Strength::Soft,
             ));
         }

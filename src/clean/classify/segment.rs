@@ -176,6 +176,33 @@ fn typeset(arena: &Arena, first: usize, last: usize) -> Typeset {
     }
 }
 
+/// The ancestors a block's place counts, nearest first: a site's box sits
+/// in the same few elements in every entry.
+const PLACE_ANCESTORS: usize = 4;
+
+/// A hash of where and how a block is set: its tag, its type, and the tags
+/// of the elements around it (see `Block::place`).
+fn place(arena: &Arena, tag: &str, typeset: Typeset, container: usize) -> u64 {
+    use std::hash::Hasher;
+    let mut h = super::hasher();
+    h.write(tag.as_bytes());
+    h.write_u8(
+        u8::from(typeset.emphasis)
+            | u8::from(typeset.bold) << 1
+            | u8::from(typeset.lead_bold_words > 0) << 2,
+    );
+    let mut at = container;
+    for _ in 0..PLACE_ANCESTORS {
+        let Some(node) = arena.nodes.get(at).filter(|_| at != 0) else {
+            break;
+        };
+        h.write_u8(0);
+        h.write(tag_of(arena, at).as_bytes());
+        at = node.parent;
+    }
+    h.finish()
+}
+
 /// What [`typeset`] needs of a block's parts that hold words.
 #[derive(Clone, Copy)]
 struct Parts {
@@ -289,6 +316,7 @@ fn flush(
         flags |= IMAGE_PARAGRAPH;
     }
     let typeset = typeset(arena, first, last);
+    let place = place(arena, tag, typeset, container);
     // `gather` collapsed the whitespace to single spaces and never starts
     // with one.
     let end = out.text.trim_end_matches(' ').len();
@@ -333,6 +361,7 @@ fn flush(
         typeset,
         container,
         container_words,
+        place,
         verdict: None,
     });
 }
