@@ -1911,3 +1911,36 @@ fn a_plain_bio_at_the_foot_goes_in_other_languages_and_taglines_unmarked() {
         assert_article_kept(&out, &[last]);
     }
 }
+
+/// Item 6's bios by how any language's newsroom signs them: an entry that
+/// ends with a way to reach its writer (an address or a handle set after
+/// the text, no stop after it) ends with their sign-off. An address that
+/// ends a sentence, and what stands above it, stay.
+#[test]
+fn a_sign_off_with_an_address_ends_a_bio_in_any_language() {
+    let article = &BRIDGE_STORY;
+    for last in [
+        "Ms Odhiambo is an advocate of the High Court and has practised constitutional law for 20 years. aodhiambo@strathmore.example",
+        "Mr Ouma is a senior lecturer in economics who has advised 8 county governments. @bouma_ke",
+        "청주/이서연 기자 sylee@hani.example",
+    ] {
+        let out = clean_ending(article, last, &[]);
+        let head: String = last.chars().take(12).collect();
+        assert_removed_for(&out, &head, "author bio");
+        assert_article_kept(&out, article);
+    }
+    for (closing, last) in [
+        (
+            "Kofi Haddad is a former editor of Civic Wire and now runs a bakery on Main Street, where the meeting was held.",
+            "Questions about the bridge? Write to the desk at bridges@council.example.",
+        ),
+        (
+            "The council will publish the engineers' report on its website next week.",
+            "Residents can send their questions to the bridge office at bridges@council.example.",
+        ),
+    ] {
+        let out = clean_ending(article, &format!("{closing}</p>\n<p>{last}"), &[]);
+        assert_article_kept(&out, &[closing, last]);
+        assert_article_kept(&out, article);
+    }
+}

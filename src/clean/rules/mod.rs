@@ -37,7 +37,7 @@ pub(crate) use notes::{change_note, live_closing, note_head, stamped_note, story
 use people::*;
 pub(crate) use people::{
     BIO_MAX_WORDS, bio_head, disclaimer, first_person, name_alone, named_lead, names_again,
-    reported, tagline_happening, unnamed_tagline, written_lower,
+    reported, signed_off, tagline_happening, unnamed_tagline, written_lower,
 };
 pub(crate) use text::*;
 

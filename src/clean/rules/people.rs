@@ -431,6 +431,40 @@ pub(crate) fn disclaimer(lower: &str) -> bool {
     DISCLAIMERS.iter().any(|d| lower.contains(d))
 }
 
+/// Whether a block ends with a way to reach its writer as its last word,
+/// set after the text as a signature is: an email address or a handle with
+/// no stop after it ("… constitutional law for 20 years.
+/// aodhiambo@strathmore.example", "… county budgets. @bouma_ke", "청주/이서연
+/// 기자 sylee@hani.example"). An address that ends a sentence ("Write to us
+/// at opinion@…") is the sentence's, and an article's own paragraph ends
+/// with a word of its sentence.
+pub(crate) fn signed_off(text: &str) -> bool {
+    let Some(last) = text.split_whitespace().next_back() else {
+        return false;
+    };
+    if !last.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return false;
+    }
+    let word = |s: &str| {
+        s.len() >= 2
+            && s.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-' | '+'))
+    };
+    match last.split_once('@') {
+        // A handle.
+        Some(("", handle)) => word(handle) && !handle.contains('@'),
+        // An address: a domain with a dot after the "@".
+        Some((user, domain)) => {
+            word(user)
+                && word(domain)
+                && domain
+                    .split_once('.')
+                    .is_some_and(|(host, tld)| !host.is_empty() && tld.len() >= 2)
+        }
+        None => false,
+    }
+}
+
 /// Whether a block reports what someone said ("… the station said").
 pub(crate) fn reported(lower: &str) -> bool {
     REPORTED.iter().any(|r| lower.contains(r))

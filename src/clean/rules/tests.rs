@@ -689,3 +689,26 @@ fn edge_notes_are_about_this_story_not_another_version_of_something() -> Result<
     }
     Ok(())
 }
+
+#[test]
+fn a_sign_off_ends_with_an_address_or_a_handle() {
+    for text in [
+        "Ms Odhiambo is an advocate of the High Court. aodhiambo@strathmore.example",
+        "Mr Ouma lectures in economics at Strathmore University. @bouma_ke",
+        "청주/이서연 기자 sylee@hani.example",
+    ] {
+        assert!(signed_off(text), "{text}");
+    }
+    for text in [
+        "The council meets at 7 p.m. on Tuesday.",
+        "She posted the video as @ on Tuesday.",
+        "Send your questions to the clerk @ city hall",
+        "The address was ana@ and nothing else.",
+        "Reach her at ana@herald",
+        "Écrivez-nous à opinion@journal.example.",
+        "Questions? Write to the desk at bridges@council.example.",
+        "",
+    ] {
+        assert!(!signed_off(text), "{text}");
+    }
+}
