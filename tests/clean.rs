@@ -1944,3 +1944,55 @@ fn a_sign_off_with_an_address_ends_a_bio_in_any_language() {
         assert_article_kept(&out, article);
     }
 }
+
+/// Item 6's notes and op-ed taglines in languages written without spaces
+/// or in scripts the rules had no word for (`examples/probe/notes-4.txt`,
+/// `bios-5.txt`): a note goes at the article's top and foot, even one long
+/// enough to count as a paragraph of its own; a tagline goes as the
+/// entry's last line. The same words in the article's own sentences stay.
+#[test]
+fn notes_and_taglines_in_other_scripts_go_and_article_sentences_stay() {
+    let article = &BRIDGE_STORY;
+    for note in [
+        "※記事初出時、開催日を5月12日と記載しておりましたが、正しくは5月13日です。お詫びして訂正いたします。",
+        "[정정] 본지는 지난 5일자 기사에서 회의 날짜를 잘못 보도했기에 바로잡습니다.",
+        "(यह खबर 14:20 बजे अपडेट की गई है।)",
+        "تم تحديث هذا الخبر الساعة 15:30 بإضافة بيان الشرطة.",
+        "Habari hii imesasishwa saa 8 mchana kuongeza kauli ya polisi.",
+    ] {
+        let head: String = note.chars().take(6).collect();
+        let top: String = std::iter::once(note)
+            .chain(article.iter().copied())
+            .map(|p| format!("<p>{p}</p>\n"))
+            .collect();
+        for out in [
+            cleaner().clean(&top, None, None),
+            clean_ending(article, note, &[]),
+        ] {
+            assert_removed_for(&out, &head, "update note");
+            assert_article_kept(&out, article);
+        }
+    }
+    for tagline in [
+        "(लेखक वरिष्ठ पत्रकार हैं।)",
+        "（筆者はジャーナリスト）",
+        "作者为北京大学国际关系学院教授。",
+        "Mwandishi ni mhadhiri wa uchumi katika Chuo Kikuu cha Dar es Salaam.",
+    ] {
+        let out = clean_ending(article, tagline, &[]);
+        let head: String = tagline.chars().take(4).collect();
+        assert_removed_for(&out, &head, "author bio");
+        assert_article_kept(&out, article);
+    }
+    for line in [
+        "同社は来月、料金体系を更新する予定だ。",
+        "교육청은 잘못된 통계를 바로잡겠다고 밝혔다.",
+        "सरकार ने कहा कि वह अगले महीने नियमों में संशोधन करेगी।",
+        "लेखक को अगले महीने पुरस्कार दिया जाएगा।",
+        "筆者が取材した住民の多くは、移転に反対している。",
+        "Serikali imesema itafanya marekebisho ya sheria mwakani.",
+    ] {
+        let out = clean_ending(article, line, &[]);
+        assert_article_kept(&out, &[line]);
+    }
+}

@@ -253,7 +253,6 @@ fn fingerprints_of(blocks: &Blocks, byline: &Byline) -> Fingerprints {
             prints.push_place(b.place, blocks.sample(b));
         }
     }
-
     prints
 }
 

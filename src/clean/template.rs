@@ -557,6 +557,9 @@ impl FeedTemplate {
     /// The writers (as [`writer_block`] names them) one of whose blocks
     /// reached a box's count since the template was loaded or this was last
     /// called, in order: what their entries cleaned before still hold.
+    /// [`ANY_WRITER`] among them: a place of the feed's boxes was learned,
+    /// and every writer's entries may hold a box there
+    /// ([`relearned`](crate::clean::relearned) tells which entries).
     pub fn take_writers_learned(&mut self) -> Vec<String> {
         std::mem::take(&mut self.learned_writers)
             .into_iter()

@@ -87,6 +87,9 @@ const NOTE_HEAD_WORDS: u32 = 2;
 /// The longest note told by its words alone at the article's edge, in
 /// plain type: "Dieser Artikel wird laufend aktualisiert." is one line.
 const NOTE_EDGE_WORDS: u32 = 25;
+/// The most words of a note in a script without spaces (see
+/// `rules::script_note`) taken as the article's first or last paragraph.
+const SCRIPT_NOTE_WORDS: u32 = 60;
 /// The longest label that heads the note under it ("Nota de la redacció"),
 /// and the longest note it heads.
 const NOTE_LABEL_WORDS: u32 = 4;
@@ -842,10 +845,25 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     let (first, last) = core(blocks);
     if first <= last {
         for (i, b) in blocks.iter_mut().enumerate() {
-            if (first..=last).contains(&i) || b.protected || b.verdict.is_some() {
+            if b.protected || b.verdict.is_some() {
                 continue;
             }
             let lower = slice(lowers, b.lower);
+            // A note in a script written without spaces counts a word for
+            // about two characters, so a long one is substantial enough to
+            // be the article's first or last paragraph: it still goes there,
+            // when others remain.
+            let core_edge = (i == first || i == last) && first < last;
+            if core_edge && b.words <= SCRIPT_NOTE_WORDS && rules::script_note(lower) {
+                b.verdict = Some((
+                    "update note (a change to the story, at the edge of the article)".into(),
+                    Strength::Soft,
+                ));
+                continue;
+            }
+            if (first..=last).contains(&i) {
+                continue;
+            }
             if b.link_heavy() && b.words <= 40 && !post_attribution(slice(texts, b.text)) {
                 b.verdict = Some((
                     "link-heavy block at the edge of the article".into(),

@@ -33,7 +33,9 @@ use super::CleanError;
 use super::dom;
 pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writer_is, writer_keys, writers};
 pub(crate) use markup::*;
-pub(crate) use notes::{change_note, live_closing, note_head, stamped_note, story_note};
+pub(crate) use notes::{
+    change_note, live_closing, note_head, script_note, stamped_note, story_note,
+};
 use people::*;
 pub(crate) use people::{
     BIO_MAX_WORDS, bio_head, disclaimer, first_person, name_alone, named_lead, names_again,

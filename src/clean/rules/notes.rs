@@ -429,6 +429,133 @@ static VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLo
     super::literals(&words).ok()
 });
 
+/// Labels that open a note in languages whose words the lists above cannot
+/// split (Chinese, Japanese, Korean) or in scripts they have no word for
+/// (Devanagari, Bengali, Arabic, Persian, Hebrew, Thai), and in Swahili and
+/// Tagalog, lower case: the note's first word, after a bracket or a
+/// reference mark, and a label's end right after it ("【訂正】", "更正：",
+/// "[정정]", "अपडेट:", "تحديث:"). "修正案は可決された" opens with a word of
+/// change and no label's end.
+const SCRIPT_LABELS: &[&str] = &[
+    "更新",
+    "更正",
+    "訂正",
+    "追記",
+    "修正",
+    "编者注",
+    "編者注",
+    "編集部注",
+    "정정",
+    "수정",
+    "업데이트",
+    "अपडेट",
+    "संशोधन",
+    "सुधार",
+    "تحديث",
+    "تصحيح",
+    "עדכון",
+    "תיקון",
+    "อัปเดต",
+    "แก้ไข",
+    "به‌روزرسانی",
+    "اصلاحیه",
+    "আপডেট",
+    "সংশোধনী",
+    "marekebisho",
+    "pagwawasto",
+];
+/// What ends a label in those languages.
+const SCRIPT_LABEL_ENDS: &[char] = &[':', '：', '】', ']', '）', ')', '」'];
+/// Words for this story in those languages ("この記事は", "यह खबर", "هذا
+/// الخبر", "Habari hii"), lower case.
+const SCRIPT_STORY: &[&str] = &[
+    "この記事",
+    "本記事",
+    "記事初出",
+    "本文",
+    "本报道",
+    "本報導",
+    "이 기사",
+    "본지는",
+    "यह खबर",
+    "इस खबर",
+    "यह लेख",
+    "इस लेख",
+    "هذا الخبر",
+    "هذا المقال",
+    "הידיעה",
+    "הכתבה",
+    "ข่าวนี้",
+    "این خبر",
+    "এই খবর",
+    "habari hii",
+    "balitang ito",
+    "artikulong ito",
+];
+/// Words of a change to a story in those languages, or of its earlier
+/// version ("訂正いたします", "अपडेट की गई", "imesasishwa", "toleo la
+/// awali"), lower case: beside a word for the story, in any order ("تم
+/// تحديث هذا الخبر").
+const SCRIPT_CHANGE: &[&str] = &[
+    "更新",
+    "更正",
+    "訂正",
+    "追記",
+    "修正",
+    "수정",
+    "정정",
+    "바로잡",
+    "업데이트",
+    "अपडेट",
+    "संशोधित",
+    "पिछले संस्करण",
+    "تحديث",
+    "تصحيح",
+    "نسخة سابقة",
+    "עודכנ",
+    "תוקנ",
+    "גרסה קודמת",
+    "อัปเดต",
+    "แก้ไข",
+    "به‌روز",
+    "আপডেট",
+    "imesasishwa",
+    "toleo la awali",
+    "in-update",
+    "na-update",
+    "naunang bersyon",
+];
+
+/// Any word [`script_note`] needs: most blocks have none.
+static SCRIPT_VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> =
+    std::sync::LazyLock::new(|| {
+        let words = [SCRIPT_LABELS, SCRIPT_STORY, SCRIPT_CHANGE].concat();
+        super::literals(&words).ok()
+    });
+
+/// Whether a block is a note on the story in one of the languages of
+/// [`SCRIPT_LABELS`]: it opens with such a label, or names this story and
+/// a change to it. Asked by [`change_note`] and [`story_note`], so it
+/// goes where they go: set apart, or at the article's edge.
+pub(crate) fn script_note(lower: &str) -> bool {
+    if SCRIPT_VOCABULARY
+        .as_ref()
+        .is_some_and(|v| !v.is_match(lower))
+    {
+        return false;
+    }
+    let rest = lower.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '※' | '*' | '（' | '(' | '【' | '[' | '「')
+    });
+    let labelled = SCRIPT_LABELS.iter().any(|l| {
+        rest.strip_prefix(l)
+            .is_some_and(|after| after.trim_start().starts_with(SCRIPT_LABEL_ENDS))
+    });
+    labelled
+        || (SCRIPT_STORY.iter().any(|w| lower.contains(w))
+            && SCRIPT_CHANGE.iter().any(|w| lower.contains(w)))
+}
+
 /// Whether a block holds a word some note needs: when not, none of the
 /// tests here can say it is one.
 fn may_be_note(lower: &str) -> bool {
@@ -679,6 +806,9 @@ pub(crate) fn note_head(lower: &str) -> bool {
 /// the story ("Articolo aggiornato alle 13:42"), or a label of several
 /// words ("Note de la rédaction").
 pub(crate) fn change_note(lower: &str) -> bool {
+    if script_note(lower) {
+        return true;
+    }
     if !may_be_note(lower) {
         return false;
     }
@@ -753,6 +883,9 @@ fn compound_head(lower: &str) -> bool {
 /// council will give an update at 7:30 p.m." closes articles, and "Updated
 /// figures follow next week" too. Told only at the article's edge.
 pub(crate) fn story_note(lower: &str) -> bool {
+    if script_note(lower) {
+        return true;
+    }
     if !may_be_note(lower) {
         return false;
     }

@@ -124,6 +124,13 @@ const UNNAMED_BIO: &[&str] = &[
     "tác giả là",
     "skribenten är",
     "skribenten er",
+    "作者为",
+    "作者是",
+    "הכותב הוא",
+    "הכותבת היא",
+    "ผู้เขียนเป็น",
+    "mwandishi ni",
+    "ang may-akda ay",
     "the writers are",
     "ο συγγραφέας είναι",
     "η συγγραφέας είναι",
@@ -362,16 +369,44 @@ impl Builtin {
 /// festival" ends a book review.
 pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
     // A bracket, or a footnote's star ("*) ", "* ").
-    let marked = lower.strip_prefix('(').or_else(|| {
-        lower
-            .strip_prefix('*')
-            .map(|r| r.trim_start_matches(')').trim_start())
-    });
+    let marked = lower
+        .strip_prefix('(')
+        .or_else(|| lower.strip_prefix('（'))
+        .or_else(|| {
+            lower
+                .strip_prefix('*')
+                .map(|r| r.trim_start_matches(')').trim_start())
+        });
     let rest = marked.unwrap_or(lower);
-    UNNAMED_BIO
-        .iter()
-        .any(|p| rest.starts_with(p))
-        .then_some(marked.is_some())
+    if UNNAMED_BIO.iter().any(|p| rest.starts_with(p)) || hindi_tagline(rest) {
+        return Some(marked.is_some());
+    }
+    // Taglines whose words also open the article's own sentences about the
+    // writer ("筆者は昨年、現地を訪れた"): only in brackets.
+    (marked.is_some() && MARKED_UNNAMED_BIO.iter().any(|p| rest.starts_with(p))).then_some(true)
+}
+
+/// The starts of taglines that go only in brackets (see
+/// [`unnamed_tagline`]), lower case.
+const MARKED_UNNAMED_BIO: &[&str] = &["筆者は", "필자는", "الكاتب ", "الكاتبة "];
+
+/// A Hindi tagline: "लेखक"/"लेखिका" as its subject (no postposition after
+/// it: "लेखक को पुरस्कार …" is about the writer), ending with "है"/"हैं"
+/// ("लेखक वरिष्ठ पत्रकार हैं।").
+fn hindi_tagline(rest: &str) -> bool {
+    let Some(after) = rest
+        .strip_prefix("लेखक ")
+        .or_else(|| rest.strip_prefix("लेखिका "))
+    else {
+        return false;
+    };
+    let postposition = after
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| ["को", "ने", "का", "की", "के", "से"].contains(&w));
+    let first_sentence = after.split('।').next().unwrap_or(after);
+    let end = first_sentence.trim_end_matches([')', '.', ' ']);
+    !postposition && (end.ends_with(" है") || end.ends_with(" हैं"))
 }
 
 /// Whether an unnamed tagline says what is happening to the author, not

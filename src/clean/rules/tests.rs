@@ -712,3 +712,62 @@ fn a_sign_off_ends_with_an_address_or_a_handle() {
         assert!(!signed_off(text), "{text}");
     }
 }
+
+#[test]
+fn notes_in_scripts_without_spaces_or_other_words_for_update() {
+    for note in [
+        "※記事初出時、開催日を5月12日と記載しておりましたが、正しくは5月13日です。お詫びして訂正いたします。",
+        "【訂正】本記事の初出時、社名に誤りがありました。",
+        "更正：本文此前将会议日期误写为5月12日，现已更正。",
+        "[정정] 본지는 지난 5일자 기사에서 회의 날짜를 잘못 보도했기에 바로잡습니다.",
+        "(यह खबर 14:20 बजे अपडेट की गई है।)",
+        "تم تحديث هذا الخبر الساعة 15:30 بإضافة بيان الشرطة.",
+        "עדכון: הידיעה עודכנה עם תגובת המשטרה.",
+        "habari hii imesasishwa saa 8 mchana kuongeza kauli ya polisi.",
+        "pagwawasto: sa naunang bersyon ng artikulong ito, mali ang petsa.",
+    ] {
+        assert!(story_note(note), "{note}");
+        assert!(change_note(note), "{note}");
+    }
+    for line in [
+        "修正案は国会で可決された。",
+        "同社は来月、料金体系を更新する予定だ。",
+        "市は誤った数字を訂正し、住民に謝罪した。",
+        "교육청은 잘못된 통계를 바로잡겠다고 밝혔다.",
+        "सरकार ने कहा कि वह अगले महीने नियमों में संशोधन करेगी।",
+        "وقالت الشركة إنها ستقوم بتحديث تطبيقها الشهر المقبل.",
+        "serikali imesema itafanya marekebisho ya sheria mwakani.",
+    ] {
+        assert!(!story_note(line), "{line}");
+        assert!(!change_note(line), "{line}");
+    }
+}
+
+#[test]
+fn taglines_in_hindi_chinese_hebrew_thai_swahili_and_tagalog() {
+    for (tagline, marked) in [
+        ("(लेखक वरिष्ठ पत्रकार हैं।)", true),
+        ("लेखिका दिल्ली विश्वविद्यालय में प्रोफेसर हैं।", false),
+        ("作者为北京大学国际关系学院教授。", false),
+        ("הכותב הוא עיתונאי ופרשן פוליטי.", false),
+        ("ผู้เขียนเป็นอาจารย์คณะรัฐศาสตร์", false),
+        ("mwandishi ni mhadhiri wa uchumi.", false),
+        ("ang may-akda ay propesor ng agham pampulitika.", false),
+        // Only in brackets.
+        ("（筆者はジャーナリスト）", true),
+        ("(필자는 전 외교부 차관이다.)", true),
+        ("(الكاتبة صحفية مقيمة في بيروت)", true),
+    ] {
+        assert_eq!(unnamed_tagline(tagline), Some(marked), "{tagline}");
+    }
+    for line in [
+        "लेखक को अगले महीने पुरस्कार दिया जाएगा।",
+        "लेखक ने कहा कि किताब अगले साल आएगी।",
+        "筆者は昨年、現地を訪れた。",
+        "필자는 지난해 현장을 방문했다.",
+        "الكاتب سيزور القاهرة الشهر المقبل.",
+        "作者本人并未回应记者的采访请求。",
+    ] {
+        assert_eq!(unnamed_tagline(line), None, "{line}");
+    }
+}
