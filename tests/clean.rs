@@ -1996,3 +1996,26 @@ fn notes_and_taglines_in_other_scripts_go_and_article_sentences_stay() {
         assert_article_kept(&out, &[line]);
     }
 }
+
+/// A note on the story right above the writer's box stands at the
+/// article's foot once the box is gone, and goes as a note there does,
+/// though the box is long enough to count as the article's last paragraph
+/// while the edges are first looked at.
+#[test]
+fn a_note_above_the_writer_s_box_goes_with_the_box_gone() {
+    let article = &BRIDGE_STORY;
+    let authors = ["Ana Ruiz".to_string()];
+    for note in [
+        "※記事初出時、開催日を5月12日と記載しておりましたが、正しくは5月13日です。お詫びして訂正いたします。",
+        "Dieser Artikel wird laufend aktualisiert.",
+    ] {
+        let ending = format!(
+            "{note}</p>\n<p>Ana Ruiz is a reporter at the Herald who has covered the county's bridges, roads and transit budgets since 2015, after six years at the Valley Courier."
+        );
+        let out = clean_ending(article, &ending, &authors);
+        let head: String = note.chars().take(8).collect();
+        assert_removed_for(&out, &head, "update note");
+        assert_removed_for(&out, "Ana Ruiz is a reporter", "author bio");
+        assert_article_kept(&out, article);
+    }
+}

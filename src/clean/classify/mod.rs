@@ -480,6 +480,58 @@ fn core(blocks: &[Block]) -> (usize, usize) {
     }
 }
 
+/// Short blocks at the edges of the article (outside its core): links,
+/// boilerplate words and notes on the story.
+fn edge_blocks(blocks: &mut [Block], texts: &str, lowers: &str, cx: &Context<'_>) {
+    let (first, last) = core(blocks);
+    if first <= last {
+        for (i, b) in blocks.iter_mut().enumerate() {
+            if b.protected || b.verdict.is_some() {
+                continue;
+            }
+            let lower = slice(lowers, b.lower);
+            // A note in a script written without spaces counts a word for
+            // about two characters, so a long one is substantial enough to
+            // be the article's first or last paragraph: it still goes there,
+            // when others remain.
+            let core_edge = (i == first || i == last) && first < last;
+            if core_edge && b.words <= SCRIPT_NOTE_WORDS && rules::script_note(lower) {
+                b.verdict = Some((
+                    "update note (a change to the story, at the edge of the article)".into(),
+                    Strength::Soft,
+                ));
+                continue;
+            }
+            if (first..=last).contains(&i) {
+                continue;
+            }
+            if b.link_heavy() && b.words <= 40 && !post_attribution(slice(texts, b.text)) {
+                b.verdict = Some((
+                    "link-heavy block at the edge of the article".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= 12 && cx.builtin.edge_hint(lower) {
+                b.verdict = Some((
+                    "short block at the edge of the article with a boilerplate word".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= 40 && cx.builtin.edge_note(lower) {
+                b.verdict = Some((
+                    "update note (about this story, at the edge of the article)".into(),
+                    Strength::Soft,
+                ));
+            } else if b.words <= NOTE_EDGE_WORDS
+                && (rules::story_note(lower) || rules::live_closing(lower))
+            {
+                b.verdict = Some((
+                    "update note (a change to the story, at the edge of the article)".into(),
+                    Strength::Soft,
+                ));
+            }
+        }
+    }
+}
+
 /// Decides every block's verdict.
 pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     let Blocks {
@@ -842,53 +894,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     }
 
     // 5. Short blocks at the edges of the article.
-    let (first, last) = core(blocks);
-    if first <= last {
-        for (i, b) in blocks.iter_mut().enumerate() {
-            if b.protected || b.verdict.is_some() {
-                continue;
-            }
-            let lower = slice(lowers, b.lower);
-            // A note in a script written without spaces counts a word for
-            // about two characters, so a long one is substantial enough to
-            // be the article's first or last paragraph: it still goes there,
-            // when others remain.
-            let core_edge = (i == first || i == last) && first < last;
-            if core_edge && b.words <= SCRIPT_NOTE_WORDS && rules::script_note(lower) {
-                b.verdict = Some((
-                    "update note (a change to the story, at the edge of the article)".into(),
-                    Strength::Soft,
-                ));
-                continue;
-            }
-            if (first..=last).contains(&i) {
-                continue;
-            }
-            if b.link_heavy() && b.words <= 40 && !post_attribution(slice(texts, b.text)) {
-                b.verdict = Some((
-                    "link-heavy block at the edge of the article".into(),
-                    Strength::Soft,
-                ));
-            } else if b.words <= 12 && cx.builtin.edge_hint(lower) {
-                b.verdict = Some((
-                    "short block at the edge of the article with a boilerplate word".into(),
-                    Strength::Soft,
-                ));
-            } else if b.words <= 40 && cx.builtin.edge_note(lower) {
-                b.verdict = Some((
-                    "update note (about this story, at the edge of the article)".into(),
-                    Strength::Soft,
-                ));
-            } else if b.words <= NOTE_EDGE_WORDS
-                && (rules::story_note(lower) || rules::live_closing(lower))
-            {
-                b.verdict = Some((
-                    "update note (a change to the story, at the edge of the article)".into(),
-                    Strength::Soft,
-                ));
-            }
-        }
-    }
+    edge_blocks(blocks, texts, lowers, cx);
 
     // 5b. An author's bio box at the end: a block that reads as a bio's
     // start ("Ana Ruiz joined the Herald in 2014 and covers …"), and after
@@ -1185,6 +1191,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                 Strength::Soft,
             ));
         }
+    }
+
+    // 5c. The edges again, the writer's box gone: a note above the box
+    // ("※記事初出時、… 訂正いたします" over "About the author") stands at
+    // the article's foot.
+    if bio_from.is_some() {
+        edge_blocks(blocks, texts, lowers, cx);
     }
 
     // 6. Guard: soft evidence never empties an entry (an entry's only
