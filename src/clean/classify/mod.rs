@@ -290,6 +290,8 @@ impl Blocks {
     }
 }
 
+/// [`Blocks::opens_writer_bio`] on the blocks' shared buffers, for the
+/// decisions, which hold the list mutably apart from them.
 fn opens_writer_bio(texts: &str, lowers: &str, b: &Block, writers: &[rules::Writer]) -> bool {
     !writers.is_empty()
         && rules::writer_bio(

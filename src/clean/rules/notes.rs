@@ -434,7 +434,7 @@ static VOCABULARY: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLo
 /// (Devanagari, Bengali, Arabic, Persian, Hebrew, Thai), and in Swahili and
 /// Tagalog, lower case: the note's first word, after a bracket or a
 /// reference mark, and a label's end right after it ("【訂正】", "更正：",
-/// "[정정]", "अपडेट:", "تحديث:"). "修正案は可決された" opens with a word of
+/// "\[정정\]", "अपडेट:", "تحديث:"). "修正案は可決された" opens with a word of
 /// change and no label's end.
 const SCRIPT_LABELS: &[&str] = &[
     "更新",

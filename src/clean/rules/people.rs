@@ -366,7 +366,9 @@ impl Builtin {
 /// a footnote's star marks it so. Unmarked, it needs a disclaimer in it or
 /// right under it, or to be the entry's last line and say what the author
 /// is (see [`tagline_happening`]): "The author is expected at the
-/// festival" ends a book review.
+/// festival" ends a book review. Japanese, Korean and Arabic ones count
+/// only when marked ([`MARKED_UNNAMED_BIO`]), Hindi ones by their verb
+/// ([`hindi_tagline`]).
 pub(crate) fn unnamed_tagline(lower: &str) -> Option<bool> {
     // A bracket, or a footnote's star ("*) ", "* ").
     let marked = lower
