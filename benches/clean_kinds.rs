@@ -440,30 +440,47 @@ fn run_pools(
     (writers, feed_len): (usize, usize),
 ) {
     let entries = entries_of(half, set, bodies);
-    let (mut fetched, mut stored, mut recleaned) = (
-        PoolTally::default(),
-        PoolTally {
-            show: matches!(half, Half::Dev) && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some(),
-            ..PoolTally::default()
-        },
-        PoolTally::default(),
-    );
+    let mut views = Views::new(half);
     for (f, feed) in entries.chunks(feed_len).enumerate() {
         let pooled = clean_corpus::pool_writers(feed, writers, 9000 + f as u64);
-        fetch_feed(
-            &pooled,
-            cleaner,
-            [&mut fetched, &mut stored, &mut recleaned],
-        );
+        fetch_feed(&pooled, cleaner, &mut views);
     }
     let (pass, half) = (pass_name(set), half_name(half));
     println!(
         "writer pools, {pass} pass {half} forms, {writers} writers a feed of {feed_len}: {} entries",
         entries.len()
     );
-    fetched.print("when fetched");
-    stored.print("as stored  ");
-    recleaned.print("recleaned  ");
+    views.print();
+}
+
+/// What a fetched world kept and removed, three ways: each entry when
+/// fetched, as the daemon holds it at the end, and all cleaned again with
+/// the final template (`feedsieve reclean`).
+struct Views {
+    fetched: PoolTally,
+    stored: PoolTally,
+    recleaned: PoolTally,
+}
+
+impl Views {
+    /// Empty tallies; with CLEAN_KINDS_CONTEXT set, a dev half's stored
+    /// view prints its misses.
+    fn new(half: Half) -> Views {
+        Views {
+            fetched: PoolTally::default(),
+            stored: PoolTally {
+                show: half == Half::Dev && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some(),
+                ..PoolTally::default()
+            },
+            recleaned: PoolTally::default(),
+        }
+    }
+
+    fn print(&self) {
+        self.fetched.print("when fetched");
+        self.stored.print("as stored  ");
+        self.recleaned.print("recleaned  ");
+    }
 }
 
 /// Fetches one feed's entries as the daemon does (10, then 2 at a time, the
@@ -472,11 +489,12 @@ fn run_pools(
 /// when fetched, as stored at the end, and all cleaned again with the final
 /// template (`feedsieve reclean`). Each entry comes with its writer's index,
 /// which ranks it among that writer's entries.
-fn fetch_feed(
-    pooled: &[(usize, clean_corpus::Entry)],
-    cleaner: &Cleaner,
-    [fetched, stored, recleaned]: [&mut PoolTally; 3],
-) {
+fn fetch_feed(pooled: &[(usize, clean_corpus::Entry)], cleaner: &Cleaner, views: &mut Views) {
+    let Views {
+        fetched,
+        stored,
+        recleaned,
+    } = views;
     // Each entry's rank among its writer's, in fetch order.
     let mut ranks = Vec::with_capacity(pooled.len());
     let mut per_writer: BTreeMap<usize, usize> = BTreeMap::new();
@@ -551,9 +569,7 @@ fn run_sites(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner) {
             site.push(e);
         }
     }
-    let mut tallies: [PoolTally; 3] = Default::default();
-    tallies[1].show =
-        matches!(half, Half::Dev) && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
+    let mut views = Views::new(half);
     for site in sites.values() {
         // Writers by their bylines, in order of first entry.
         let mut names: Vec<&Vec<String>> = Vec::new();
@@ -570,8 +586,7 @@ fn run_sites(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner) {
                 (w, e.clone())
             })
             .collect();
-        let [a, b, c] = &mut tallies;
-        fetch_feed(&pooled, cleaner, [a, b, c]);
+        fetch_feed(&pooled, cleaner, &mut views);
     }
     println!(
         "sites, {} pass {} forms, one bio form a site: {} sites, {} entries",
@@ -580,9 +595,7 @@ fn run_sites(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner) {
         sites.len(),
         entries.len()
     );
-    tallies[0].print("when fetched");
-    tallies[1].print("as stored  ");
-    tallies[2].print("recleaned  ");
+    views.print();
 }
 
 fn pass_name(set: Set) -> &'static str {

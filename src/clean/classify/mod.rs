@@ -1045,20 +1045,18 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             learned_at.push((i, n));
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
-        } else if is_last && rules::signed_off(text) {
-            // The entry ends with a way to reach its writer: the block it
-            // ends is their sign-off, in any language. Above it, as above
-            // an address line, only a bio that must be last.
-            bio_from = Some(i);
-            last_kept = true;
-            below_address = true;
         } else if is_last
-            && b.words <= ADDRESS_LINE_WORDS
-            && (b.link_words > 0 || text.contains('@'))
+            && (rules::signed_off(text)
+                || (b.words <= ADDRESS_LINE_WORDS && (b.link_words > 0 || text.contains('@'))))
         {
             // The entry's last line points somewhere ("Write to us at
             // opinion@…", "… sign up here"): the line above it may be a bio
-            // that must end the article.
+            // that must end the article. One that ends with a way to reach
+            // its writer, set after the text, is their sign-off itself, in
+            // any language.
+            if rules::signed_off(text) {
+                bio_from = Some(i);
+            }
             last_kept = true;
             below_address = true;
         } else if trailing < TRAILING_LABELS
