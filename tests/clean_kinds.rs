@@ -674,3 +674,42 @@ async fn a_site_s_place_for_its_writers_boxes_is_learned() {
 
     assert_reclean_changes_nothing(&env).await;
 }
+
+/// Item 6's bios under a heading the site prints over every writer's box:
+/// once the feed's template learned "About the author" as boilerplate, the
+/// heading still takes the box under it, worded anew for each writer, in
+/// the entries fetched after (and when all are cleaned again).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_box_heading_learned_as_template_still_heads_the_box() {
+    let server = Server::start().await;
+    let url = server.url("/headed.xml");
+    let env = Env::new(std::slice::from_ref(&url), &[]);
+    let [first, second] = writers::headed_fetches();
+    server.route("/headed.xml", Route::rss(first));
+    env.run(Duration::from_secs(20)).await;
+    server.route("/headed.xml", Route::rss(second));
+    env.run(Duration::from_secs(20)).await;
+    let (count,): (i64,) = env.db().row(
+        "SELECT seen_count FROM clean_template_blocks WHERE lower(sample) = lower(?) AND writer IS NULL",
+        [writers::BOX_HEAD],
+    );
+    assert!(count >= 5, "the heading was not learned: {count}");
+
+    let check = |when: &str| {
+        for i in 0..10 {
+            let text = entry_text(&env, &format!("h{i}"));
+            assert!(
+                !text.contains(&writers::site_box(i)) && !text.contains(writers::BOX_HEAD),
+                "h{i} kept its box {when}:\n{text}"
+            );
+            for p in writers::own_paragraphs(400 + i) {
+                assert!(text.contains(&p), "h{i} lost {p:?} {when}:\n{text}");
+            }
+        }
+    };
+    check("as stored");
+    let removed = preview_removed(&env, &url).await;
+    assert_removed_as(&removed, "the desk that follows", "author bio");
+    assert_reclean_changes_nothing(&env).await;
+    check("recleaned");
+}

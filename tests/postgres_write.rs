@@ -624,7 +624,8 @@ async fn reclean_rededup_and_vacuum_do_on_postgres_what_they_do_on_sqlite() {
 }
 
 /// A writer's box learned over two fetches (`support/writers.rs`) on both
-/// engines, and a site's place for its writers' boxes: the same entries'
+/// engines, a site's place for its writers' boxes, and a site's box heading
+/// learned as template, which still heads each box: the same entries'
 /// texts and the same template rows, the writers' and the place's among
 /// them, and on PostgreSQL as on SQLite the box gone from the entries that
 /// taught it a fetch before (the writers' step reads the feed's newest
@@ -637,18 +638,24 @@ async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
     std::fs::write(
         &config,
         format!(
-            "[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n",
+            "[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n[[feed]]\nurl = \"{}\"\n",
             server.url("/opinion.xml"),
-            server.url("/site.xml")
+            server.url("/site.xml"),
+            server.url("/headed.xml")
         ),
     )
     .unwrap();
     let config = config.display().to_string();
     let sqlite = dir.path().join("feeds.db").display().to_string();
     let db = pg::database();
-    for (opinion, site) in writers::fetches().into_iter().zip(writers::site_fetches()) {
+    let fetches = writers::fetches()
+        .into_iter()
+        .zip(writers::site_fetches())
+        .zip(writers::headed_fetches());
+    for ((opinion, site), headed) in fetches {
         server.route("/opinion.xml", Route::rss(opinion));
         server.route("/site.xml", Route::rss(site));
+        server.route("/headed.xml", Route::rss(headed));
         for database in [&sqlite, &db.url] {
             let out = on(&config, database, &["run", "--once"]).await;
             assert!(out.status.success(), "{database}: {}", text(&out));
@@ -686,4 +693,13 @@ async fn a_writer_s_box_is_learned_on_postgres_as_on_sqlite() {
         "SELECT content_text FROM entries WHERE guid = 't1'",
     );
     assert!(t1.contains(writers::ABOUT_THE_WRITER), "{t1}");
+    let h9 = pg::value(
+        &db.url,
+        "SELECT content_text FROM entries WHERE guid = 'h9'",
+    );
+    assert!(
+        !h9.contains(&writers::site_box(9)) && !h9.contains(writers::BOX_HEAD),
+        "{h9}"
+    );
+    assert!(h9.contains(&writers::own_paragraphs(409)[0]), "{h9}");
 }

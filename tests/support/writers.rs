@@ -116,13 +116,23 @@ pub const NOT_THE_WRITER: &str =
 
 /// Site entry `s{i}` by writer `i`: its own paragraphs, then the box.
 fn site_entry(i: usize) -> String {
+    boxed_site_entry("s", 200, i, |bio| {
+        format!("<section><p>{bio}</p></section>")
+    })
+}
+
+/// Entry `{prefix}{i}` by writer `i`, with the article paragraphs of
+/// `paragraphs + i`, then the writer's box as `markup` prints it.
+fn boxed_site_entry(
+    prefix: &str,
+    paragraphs: usize,
+    i: usize,
+    markup: impl Fn(&str) -> String,
+) -> String {
     let (name, _) = SITE_WRITERS[i % SITE_WRITERS.len()];
-    let [a, b] = own_paragraphs(200 + i);
-    let body = format!(
-        "<p>{a}</p><p>{b}</p><section><p>{}</p></section>",
-        site_box(i)
-    );
-    item_html(&format!("s{i}"), name, &body)
+    let [a, b] = own_paragraphs(paragraphs + i);
+    let body = format!("<p>{a}</p><p>{b}</p>{}", markup(&site_box(i)));
+    item_html(&format!("{prefix}{i}"), name, &body)
 }
 
 /// The site's feed as the first fetch finds it (two writers' entries:
@@ -145,6 +155,30 @@ pub fn site_fetches() -> [String; 2] {
     ]
     .concat();
     items.push(item_html("t2", "Lee Park", &body));
+    items.reverse();
+    [first, writers_feed(&items)]
+}
+
+/// The heading a site prints over every writer's box: the feed's template
+/// learns it as boilerplate once it is in most entries.
+pub const BOX_HEAD: &str = "About the author";
+
+/// Headed site entry `h{i}` by writer `i`: its own paragraphs, then the
+/// site's heading and the writer's box under it.
+fn headed_entry(i: usize) -> String {
+    boxed_site_entry("h", 400, i, |bio| {
+        format!("<p><strong>{BOX_HEAD}</strong></p><p>{bio}</p>")
+    })
+}
+
+/// A site that heads every writer's box with [`BOX_HEAD`], as the first
+/// fetch finds it (six entries, `h0`–`h5`: enough for the template to learn
+/// the heading) and as the second does (`h6`–`h9` too), newest first.
+pub fn headed_fetches() -> [String; 2] {
+    let mut items: Vec<String> = (0..6).map(headed_entry).collect();
+    items.reverse();
+    let first = writers_feed(&items);
+    let mut items: Vec<String> = (0..10).map(headed_entry).collect();
     items.reverse();
     [first, writers_feed(&items)]
 }

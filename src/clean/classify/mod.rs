@@ -1078,9 +1078,17 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // box's heading). A head takes the box from it to the end when the
     // block after it names the person, so a bio box in any language goes
     // by its head.
+    // A head the feed's template learned ("About the author" over every
+    // writer's box of a site) is gone already, and still heads the box
+    // under it: that box is worded anew for each writer.
+    let learned_head = |b: &Block| {
+        b.words <= BIO_HEAD_WORDS
+            && cx.template.is_some_and(|t| t.recurring(b.exact).is_some())
+            && rules::bio_head(slice(texts, b.text), &lower_of(texts, lowers, b)).is_some()
+    };
     let mut looked = 0;
     for (i, b) in blocks.iter().enumerate().rev() {
-        if b.verdict.is_some() {
+        if b.verdict.is_some() && (b.protected || !learned_head(b)) {
             continue;
         }
         if b.protected || b.words > rules::BIO_MAX_WORDS || looked == BIO_BOX_BLOCKS {
