@@ -164,15 +164,12 @@ fn assert_article_kept(out: &CleanedEntry, article: &[&str]) {
 /// as an entry by `authors`.
 fn clean_ending(article: &[&str], last: &str, authors: &[String]) -> CleanedEntry {
     let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
-    let html = format!("{body}<p>{last}</p>");
-    cleaner().clean_entry(
-        EntryInput {
-            html: &html,
-            authors,
-        },
-        None,
-        None,
-    )
+    clean_by(&format!("{body}<p>{last}</p>"), authors)
+}
+
+/// `html` cleaned as an entry by `authors`, with no template.
+fn clean_by(html: &str, authors: &[String]) -> CleanedEntry {
+    cleaner().clean_entry(EntryInput { html, authors }, None, None)
 }
 
 fn cleaner() -> Cleaner {
@@ -1777,6 +1774,41 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
         let out = clean(last);
         assert_article_kept(&out, &[last]);
     }
+}
+
+/// A rule (`<hr>`) over an entry's last few short blocks sets them apart as
+/// its foot: when one of them names the byline's writer, they are the
+/// writer's box, in any wording; without the rule, or when the foot names
+/// no writer of the entry, or holds more than a box's blocks, they stay.
+#[test]
+fn short_blocks_under_a_rule_that_name_the_writer_are_the_writer_s_box() {
+    let article = &BRIDGE_STORY[..];
+    let authors = ["Ana Ruiz".to_string()];
+    let body: String = article.iter().map(|a| format!("<p>{a}</p>\n")).collect();
+    let clean = |foot: &[&str], authors: &[String]| {
+        let foot: String = foot.iter().map(|f| format!("<p>{f}</p>")).collect();
+        clean_by(&format!("{body}<hr>\n{foot}"), authors)
+    };
+    let bio = "Ana Ruiz keeps bees on a roof in Leith and answers every letter about them.";
+    let more = "Her third book comes out in the spring.";
+    for foot in [&[bio][..], &[bio, more], &["Über Ana Ruiz", bio, more]] {
+        let out = clean(foot, &authors);
+        for f in foot {
+            assert_removed_for(&out, f, "author bio");
+        }
+        assert_article_kept(&out, article);
+    }
+    // No rule: a plain last paragraph in no words a rule knows stays.
+    let out = clean_ending(article, bio, &authors);
+    assert_article_kept(&out, &[bio]);
+    // Another writer's entry, or no byline: nothing names its writer.
+    for authors in [&["Tom Berg".to_string()][..], &[]] {
+        let out = clean(&[bio, more], authors);
+        assert_article_kept(&out, &[bio, more]);
+    }
+    // More than a box: a section of the article after a rule.
+    let out = clean(&[bio, more, more, more], &authors);
+    assert_article_kept(&out, &[bio]);
 }
 
 /// A byline's entry whose last plain paragraph is a bio that never names

@@ -144,6 +144,9 @@ pub(crate) struct Block {
     /// the same place; the template learns which place ends its entries
     /// with their writers' names (see `template`).
     pub place: u64,
+    /// A horizontal rule (`<hr>`) comes right before the block, with no
+    /// text between: what follows it is set apart from what came before.
+    pub after_rule: bool,
     pub verdict: Option<(String, Strength)>,
 }
 
@@ -180,6 +183,10 @@ pub(crate) const IN_FIGURE: u8 = 64;
 /// Right after an image whose alt text it repeats (CMSs fill the alt with
 /// the caption), or after such a block: the image's own description.
 pub(crate) const ALT_TEXT: u8 = 128;
+
+/// The most blocks under a rule at the entry's end taken for its writer's
+/// box (a heading, the bio, a contact line).
+const RULED_FOOT_BLOCKS: usize = 3;
 
 /// The most blocks at an entry's end counted under its writers' names (a
 /// writer's box and its contact line), and the most looked through for
@@ -227,6 +234,8 @@ pub(crate) struct Blocks {
     /// While segmenting: the alt text of the image just before the next
     /// block (empty when none).
     alt: String,
+    /// While segmenting: a horizontal rule since the last block.
+    rule_pending: bool,
 }
 
 impl Blocks {
@@ -1163,6 +1172,31 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             bio_from = Some(bio_from.map_or(i, |f| f.min(i)));
         }
         break;
+    }
+    // A rule (`<hr>`) over the entry's last few short blocks sets them
+    // apart as its foot: when one of them names the entry's writer, they
+    // are the writer's box, in any language and type. (A subhead there does
+    // not: it may head the article's last section, which may well name its
+    // writer, "Ana Ruiz, who was covering the march, …".)
+    if let Some(r) = blocks.iter().rposition(|b| b.after_rule) {
+        let foot = blocks.get(r..).unwrap_or_default();
+        let open: Vec<&Block> = foot.iter().filter(|b| b.verdict.is_none()).collect();
+        let article_above = blocks.get(..r).is_some_and(|above| {
+            above
+                .iter()
+                .any(|b| b.verdict.is_none() && b.words >= SUBSTANTIAL_WORDS)
+        });
+        if article_above
+            && (1..=RULED_FOOT_BLOCKS).contains(&open.len())
+            && open
+                .iter()
+                .all(|b| !b.protected && b.words <= rules::BIO_MAX_WORDS)
+            && open
+                .iter()
+                .any(|b| rules::names_writer(slice(texts, b.text), cx.writers))
+        {
+            bio_from = Some(bio_from.map_or(r, |f| f.min(r)));
+        }
     }
     let bio = || {
         Some((

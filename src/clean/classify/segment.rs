@@ -279,6 +279,7 @@ fn flush(
             out.text_removed();
             return;
         }
+        out.rule_pending |= tag == "hr";
         // An image one of whose sides lost text to a class rule (its caption
         // named so) has its caption: the blocks around it are not.
         if image && !std::mem::take(&mut out.removed_since_block) {
@@ -297,6 +298,7 @@ fn flush(
     }
     out.removed_since_block = false;
     out.image_captioned = false;
+    let after_rule = std::mem::take(&mut out.rule_pending);
     let mut flags = in_caption;
     match std::mem::take(&mut out.images_pending) {
         0 => {}
@@ -362,6 +364,7 @@ fn flush(
         container,
         container_words,
         place,
+        after_rule,
         verdict: None,
     });
 }

@@ -269,6 +269,16 @@ pub(crate) fn opens_with_writer(text: &str, writers: &[Writer]) -> Option<usize>
     })
 }
 
+/// Whether `text` names one of `writers` anywhere: a word of it is the
+/// writer's surname.
+pub(crate) fn names_writer(text: &str, writers: &[Writer]) -> bool {
+    !writers.is_empty()
+        && text
+            .split_whitespace()
+            .map(bare)
+            .any(|w| writers.iter().any(|wr| wr.surname == w))
+}
+
 /// Whether a block opens a bio of one of the entry's writers: it opens
 /// with the writer's name, is short enough for a bio, and does not report
 /// what someone said (a quote names its speaker, who may share a name).

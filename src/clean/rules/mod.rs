@@ -31,7 +31,9 @@ use regex::{Regex, RegexSet};
 
 use super::CleanError;
 use super::dom;
-pub(crate) use byline::{Writer, opens_with_writer, writer_bio, writer_is, writer_keys, writers};
+pub(crate) use byline::{
+    Writer, names_writer, opens_with_writer, writer_bio, writer_is, writer_keys, writers,
+};
 pub(crate) use markup::*;
 pub(crate) use notes::{
     change_note, live_closing, note_head, script_note, stamped_note, story_note,
