@@ -38,7 +38,7 @@ pub(super) struct Writer {
     pub(super) login: &'static str,
 }
 
-/// The language a seventh-, eighth- or ninth-pass site writes in.
+/// The language a seventh- to tenth-pass site writes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Lang {
     En,
@@ -67,6 +67,16 @@ pub(super) enum Lang {
     Ja,
     Tl,
     Af,
+    // The tenth pass's (their writers are in `clean_corpus_blind10.rs`).
+    EnJm,
+    Fa,
+    Is,
+    EsMx,
+    ZhTw,
+    EnNg,
+    He,
+    Et,
+    EnNz,
 }
 
 // One writer a line: the table reads better than rustfmt's seven lines each.
@@ -189,13 +199,28 @@ impl Lang {
             Lang::Ja => super::blind9::WRITERS_JA,
             Lang::Tl => super::blind9::WRITERS_TL,
             Lang::Af => super::blind9::WRITERS_AF,
+            Lang::EnJm => super::blind10::WRITERS_EN_JM,
+            Lang::Fa => super::blind10::WRITERS_FA,
+            Lang::Is => super::blind10::WRITERS_IS,
+            Lang::EsMx => super::blind10::WRITERS_ES_MX,
+            Lang::ZhTw => super::blind10::WRITERS_ZH_TW,
+            Lang::EnNg => super::blind10::WRITERS_EN_NG,
+            Lang::He => super::blind10::WRITERS_HE,
+            Lang::Et => super::blind10::WRITERS_ET,
+            Lang::EnNz => super::blind10::WRITERS_EN_NZ,
         }
     }
 
     /// The word a byline puts before the name.
     fn by(self) -> &'static str {
         match self {
-            Lang::En | Lang::EnKe | Lang::EnIn | Lang::EnAu => "By",
+            Lang::En
+            | Lang::EnKe
+            | Lang::EnIn
+            | Lang::EnAu
+            | Lang::EnJm
+            | Lang::EnNg
+            | Lang::EnNz => "By",
             Lang::Fi => "Teksti:",
             Lang::Cs => "Autor:",
             Lang::Ro => "de",
@@ -203,7 +228,7 @@ impl Lang {
             Lang::Hu => "Szerző:",
             Lang::Ca => "Per",
             Lang::El => "Γράφει:",
-            Lang::Es | Lang::Pt => "Por",
+            Lang::Es | Lang::Pt | Lang::EsMx => "Por",
             Lang::De => "Von",
             Lang::Fr => "Par",
             Lang::Id => "Oleh",
@@ -215,6 +240,13 @@ impl Lang {
             Lang::Ja => "文",
             Lang::Tl => "Ni",
             Lang::Af => "Deur",
+            Lang::Fa => "نویسنده:",
+            Lang::Is => "Eftir",
+            // Taiwanese bylines join it to the name ("文／林怡君"): see
+            // `blind7_bylines`.
+            Lang::ZhTw => "文／",
+            Lang::He => "מאת",
+            Lang::Et => "Autor:",
         }
     }
 
@@ -229,7 +261,13 @@ impl Lang {
 
     fn and(self) -> &'static str {
         match self {
-            Lang::En | Lang::EnKe | Lang::EnIn | Lang::EnAu => "and",
+            Lang::En
+            | Lang::EnKe
+            | Lang::EnIn
+            | Lang::EnAu
+            | Lang::EnJm
+            | Lang::EnNg
+            | Lang::EnNz => "and",
             Lang::Fi => "ja",
             Lang::Cs => "a",
             Lang::Ro => "și",
@@ -237,7 +275,7 @@ impl Lang {
             Lang::Hu => "és",
             Lang::Ca => "i",
             Lang::El => "και",
-            Lang::Es => "y",
+            Lang::Es | Lang::EsMx => "y",
             Lang::Pt => "e",
             Lang::De => "und",
             Lang::Fr => "et",
@@ -250,6 +288,12 @@ impl Lang {
             Lang::Ja => "、",
             Lang::Tl => "at",
             Lang::Af => "en",
+            Lang::Fa => "و",
+            Lang::Is => "og",
+            Lang::ZhTw => "、",
+            // Written as a prefix of the next word.
+            Lang::He => "ו",
+            Lang::Et => "ja",
         }
     }
 
@@ -281,6 +325,15 @@ impl Lang {
             Lang::Ja => &["共同通信", "時事通信", "編集部"],
             Lang::Tl => &["PNA", "Patnugutan", "Abante"],
             Lang::Af => &["Netwerk24", "Maroela Media", "Redaksie"],
+            Lang::EnJm => &["Gleaner Writer", "Observer staff reporter", "JIS"],
+            Lang::Fa => &["تحریریه", "خبرگزاری فرانسه", "رویترز"],
+            Lang::Is => &["Ritstjórn", "Fréttastofa", "mbl.is"],
+            Lang::EsMx => &["Redacción", "EFE", "La Jornada"],
+            Lang::ZhTw => &["中央社", "綜合報導", "編輯部"],
+            Lang::EnNg => &["NAN", "Our Reporter", "Premium Times"],
+            Lang::He => &["מערכת", "ynet", "וואלה! חדשות"],
+            Lang::Et => &["BNS", "ERR", "Toimetus"],
+            Lang::EnNz => &["RNZ", "1News", "Local Democracy Reporting"],
         }
     }
 }
@@ -469,6 +522,7 @@ impl Gen {
             Convention::None => return Vec::new(),
             Convention::Plain => w.name.to_string(),
             Convention::Meta => w.meta.to_string(),
+            Convention::By if lang == Lang::ZhTw => format!("{}{}", lang.by(), w.name),
             Convention::By => format!("{} {}", lang.by(), w.name),
             Convention::Decorated => match (lang, self.rng.u8(..3)) {
                 (Lang::En, 0) => format!("{} | {}", w.name, self.pick(PAPERS)),
@@ -486,9 +540,13 @@ impl Gen {
                 _ => format!("({})", w.name),
             },
             Convention::Login => w.login.to_string(),
-            // Korean and Japanese join two names with a mark and no spaces.
-            Convention::TwoInOne if matches!(lang, Lang::Ko | Lang::Ja) => {
+            // Some languages join two names with a mark and no spaces;
+            // some write "and" as a prefix of the second name.
+            Convention::TwoInOne if matches!(lang, Lang::Ko | Lang::Ja | Lang::ZhTw) => {
                 format!("{}{}{}", w.name, lang.and(), cast.writers[1].name)
+            }
+            Convention::TwoInOne if lang == Lang::He => {
+                format!("{} {}{}", w.name, lang.and(), cast.writers[1].name)
             }
             Convention::TwoInOne => {
                 format!("{} {} {}", w.name, lang.and(), cast.writers[1].name)
