@@ -125,6 +125,7 @@ fn entries_of(half: Half, set: Set, bodies: &[String]) -> Vec<clean_corpus::Entr
         Set::Blind7 => clean_corpus::Gen::with_set(7275 + half as u64, half, set),
         Set::Blind8 => clean_corpus::Gen::with_set(8287 + half as u64, half, set),
         Set::Blind9 => clean_corpus::Gen::with_set(9299 + half as u64, half, set),
+        Set::Blind10 => clean_corpus::Gen::with_set(10299 + half as u64, half, set),
     };
     let mut entries = Vec::new();
     for body in bodies {
@@ -170,7 +171,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let blind = half == Half::Held
         && matches!(
             set,
-            Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9
+            Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10
         );
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
@@ -268,12 +269,18 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
         (Half::Held, Set::Blind9) => {
             "held-out forms (odd), 88-99 (blind, ninth pass, with bylines)"
         }
+        (Half::Dev, Set::Blind10) => "dev forms (even), 100-111 (tenth pass, with bylines)",
+        (Half::Held, Set::Blind10) => {
+            "held-out forms (odd), 100-111 (blind, tenth pass, with bylines)"
+        }
     };
     let given = match (set, bylines) {
-        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9, true) => {
+        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10, true) => {
             ", the bylines given to the cleaner"
         }
-        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9, false) => ", the bylines withheld",
+        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10, false) => {
+            ", the bylines withheld"
+        }
         _ => "",
     };
     println!("{name}{given}: {} entries", entries.len());
