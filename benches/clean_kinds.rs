@@ -165,7 +165,7 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let (mut kept, mut paras, mut m_kept, mut m_all) = (0, 0, 0, 0);
     let mut lost = Vec::new();
     let mut lost_to_new = 0;
-    // The fifth to eighth passes' held-out halves stay blind: their misses
+    // The fifth to tenth passes' held-out halves stay blind: their misses
     // are counted, never shown (no form numbers, markup or lost sentences),
     // nor dumped.
     let blind = half == Half::Held
@@ -176,9 +176,12 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
         let text = collapse(&out.text);
-        // The sixth to eighth passes' context lines say what the feed gave
+        // The sixth to tenth passes' context lines say what the feed gave
         // as bylines.
-        let bylines = if matches!(set, Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9) {
+        let bylines = if matches!(
+            set,
+            Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10
+        ) {
             format!(" (bylines {:?})", e.bylines)
         } else {
             String::new()
@@ -430,7 +433,7 @@ impl PoolTally {
     }
 }
 
-/// The writer-pool world: the sixth to eighth passes' entries as feeds of
+/// The writer-pool world: the sixth to tenth passes' entries as feeds of
 /// `feed_len` entries by `writers` recurring writers, each with their own
 /// bio box repeated verbatim (`clean_corpus::pool_writers`), fetched as a
 /// daemon fetches them (10, then 2 at a time, the template carried over; a
@@ -610,7 +613,8 @@ fn pass_name(set: Set) -> &'static str {
         Set::Blind6 => "sixth",
         Set::Blind7 => "seventh",
         Set::Blind8 => "eighth",
-        _ => "ninth",
+        Set::Blind9 => "ninth",
+        _ => "tenth",
     }
 }
 
@@ -657,6 +661,16 @@ fn automated(cleaner: &Cleaner) {
     }
 }
 
+/// The passes whose entries carry bylines: the writer-pool and site worlds
+/// are built from them.
+const BYLINE_SETS: [Set; 5] = [
+    Set::Blind6,
+    Set::Blind7,
+    Set::Blind8,
+    Set::Blind9,
+    Set::Blind10,
+];
+
 fn main() {
     let bodies = bodies();
     let cleaner = Cleaner::new(&CleanRules::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -666,28 +680,22 @@ fn main() {
     }
     run_half(Half::Dev, Set::Blind6, &bodies, &cleaner, false);
     run_half(Half::Held, Set::Blind6, &bodies, &cleaner, false);
-    for bylines in [true, false] {
-        run_half(Half::Dev, Set::Blind7, &bodies, &cleaner, bylines);
-        run_half(Half::Held, Set::Blind7, &bodies, &cleaner, bylines);
-    }
-    for bylines in [true, false] {
-        run_half(Half::Dev, Set::Blind8, &bodies, &cleaner, bylines);
-        run_half(Half::Held, Set::Blind8, &bodies, &cleaner, bylines);
-    }
-    for bylines in [true, false] {
-        run_half(Half::Dev, Set::Blind9, &bodies, &cleaner, bylines);
-        run_half(Half::Held, Set::Blind9, &bodies, &cleaner, bylines);
+    for set in [Set::Blind7, Set::Blind8, Set::Blind9, Set::Blind10] {
+        for bylines in [true, false] {
+            run_half(Half::Dev, set, &bodies, &cleaner, bylines);
+            run_half(Half::Held, set, &bodies, &cleaner, bylines);
+        }
     }
     // Feeds of 30 entries by 3 or 8 writers, and of 90 by 8: a writer's
     // share of a feed's entries, not the feed's length, is what is learned.
-    for set in [Set::Blind6, Set::Blind7, Set::Blind8, Set::Blind9] {
+    for set in BYLINE_SETS {
         for pool in [(3, 30), (8, 30), (8, 90)] {
             run_pools(Half::Dev, set, &bodies, &cleaner, pool);
             run_pools(Half::Held, set, &bodies, &cleaner, pool);
         }
     }
     // Sites: one bio form a feed, many writers.
-    for set in [Set::Blind6, Set::Blind7, Set::Blind8, Set::Blind9] {
+    for set in BYLINE_SETS {
         run_sites(Half::Dev, set, &bodies, &cleaner);
         run_sites(Half::Held, set, &bodies, &cleaner);
     }
