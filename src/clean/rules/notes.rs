@@ -15,6 +15,8 @@
 /// word's start: "updat" is "update", "updated", "updates".
 const CHANGE_STEMS: &[&str] = &[
     "updat",
+    "uppfær",
+    "leiðrétt",
     "correction",
     "corrected",
     "corrects",
@@ -487,6 +489,9 @@ const SCRIPT_STORY: &[&str] = &[
     "הכתבה",
     "ข่าวนี้",
     "این خبر",
+    "این گزارش",
+    "این مطلب",
+    "این یادداشت",
     "এই খবর",
     "habari hii",
     "balitang ito",
@@ -1113,6 +1118,7 @@ mod tests {
             "updated at 5:45 p.m. with the vote count.",
             "atualização às 14h32: a prefeitura suspendeu as aulas.",
             "article actualisé à 18h avec la réaction du maire.",
+            "uppfært klukkan 17:29: lögreglan segir að 6 hafi verið fluttir.",
         ] {
             assert!(stamped_note(note), "{note}");
         }

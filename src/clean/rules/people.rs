@@ -126,6 +126,9 @@ const UNNAMED_BIO: &[&str] = &[
     "skribenten er",
     "作者为",
     "作者是",
+    "作者為",
+    "höfundur er",
+    "höfundar eru",
     "הכותב הוא",
     "הכותבת היא",
     "ผู้เขียนเป็น",
@@ -201,7 +204,7 @@ const REPORTED: &[&str] = &[
 ];
 /// A contact or follow line of a bio box, or its link to the writer's
 /// other work ("More articles from Ana Ruiz").
-pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(with )?(additional )?(reporting|writing|editing|research) by\b|^(con (información|informacion|reporte|informes) de|mit material (von|der)|mitarbeit:|avec (l'afp|l’afp|afp|reuters|ap)\b|con (informazioni|fonti) di|com (informações|agências))|^\S+@\S+\.[a-z]+$|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
+pub(super) const BIO_CONTACT: &str = r"^(you can )?(follow|reach|contact|email|e-mail|message|dm|tweet at|find) (him|her|them|me|the (author|writer|reporter|columnist)|(the )?(reporter|writer|author|columnist|editor|correspondent)s? \w+)\b|^(e-?mail|twitter|x|instagram|threads|bluesky|mastodon|phone)\s*:\s*\S|\bcan be reached (at|by|on|via)\b|^(with )?(additional )?(reporting|writing|editing|research) by\b|^(con (información|informacion|reporte|informes) de|mit material (von|der)|mitarbeit:|avec (l'afp|l’afp|afp|reuters|ap)\b|con (informazioni|fonti) di|com (informações|agências))|^\S+@\S+\.[a-z]+$|^send (your )?(feedback|comments|letters) to \S+@|^(see |view |read )?(more|all) (articles|stories|posts|columns|reporting|work)? ?(from|by) \S";
 
 /// A writer's tagline that says how to reach them: a name, a colon, dash
 /// or comma, then an address, a handle or a phone number ("Ana Ruiz:

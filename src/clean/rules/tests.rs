@@ -604,6 +604,11 @@ fn bios_are_not_reported_speech() -> Result<(), CleanError> {
     assert!(b.bio_contact("con información de efe y europa press", 7));
     assert!(b.bio_contact("more articles from emiliano bellini", 4));
     assert!(b.bio_contact("see all stories by ana ruiz", 5));
+    assert!(b.bio_contact(
+        "send feedback to columns@gleaner.example and awhyte@mail.example.",
+        7
+    ));
+    assert!(!b.bio_contact("send feedback to the council before friday.", 7));
     assert!(!b.bio_contact("more articles are expected next week", 6));
     Ok(())
 }
@@ -725,6 +730,7 @@ fn notes_in_scripts_without_spaces_or_other_words_for_update() {
         "עדכון: הידיעה עודכנה עם תגובת המשטרה.",
         "habari hii imesasishwa saa 8 mchana kuongeza kauli ya polisi.",
         "pagwawasto: sa naunang bersyon ng artikulong ito, mali ang petsa.",
+        "این گزارش در تاریخ ۲۵ دی ۱۴۰۴، ساعت ۹:۴۸ به‌روزرسانی شد و آمار تازه به آن افزوده شد.",
     ] {
         assert!(story_note(note), "{note}");
         assert!(change_note(note), "{note}");
@@ -737,6 +743,7 @@ fn notes_in_scripts_without_spaces_or_other_words_for_update() {
         "सरकार ने कहा कि वह अगले महीने नियमों में संशोधन करेगी।",
         "وقالت الشركة إنها ستقوم بتحديث تطبيقها الشهر المقبل.",
         "serikali imesema itafanya marekebisho ya sheria mwakani.",
+        "این گزارش تازه‌ترین آمار وزارت بهداشت را نشان می‌دهد.",
     ] {
         assert!(!story_note(line), "{line}");
         assert!(!change_note(line), "{line}");
@@ -744,7 +751,7 @@ fn notes_in_scripts_without_spaces_or_other_words_for_update() {
 }
 
 #[test]
-fn taglines_in_hindi_chinese_hebrew_thai_swahili_and_tagalog() {
+fn taglines_in_hindi_chinese_hebrew_thai_swahili_tagalog_and_icelandic() {
     for (tagline, marked) in [
         ("(लेखक वरिष्ठ पत्रकार हैं।)", true),
         ("लेखिका दिल्ली विश्वविद्यालय में प्रोफेसर हैं।", false),
@@ -753,6 +760,11 @@ fn taglines_in_hindi_chinese_hebrew_thai_swahili_and_tagalog() {
         ("ผู้เขียนเป็นอาจารย์คณะรัฐศาสตร์", false),
         ("mwandishi ni mhadhiri wa uchumi.", false),
         ("ang may-akda ay propesor ng agham pampulitika.", false),
+        ("（作者為執業律師，從事勞動訴訟24年）", true),
+        (
+            "höfundur er prófessor í stjórnmálafræði við háskóla íslands.",
+            false,
+        ),
         // Only in brackets.
         ("（筆者はジャーナリスト）", true),
         ("(필자는 전 외교부 차관이다.)", true),
