@@ -29,7 +29,9 @@
 //! substantial paragraphs the feed has not shown lately, so the versions of
 //! a developing story, or an entry edited and fetched again, never teach
 //! their shared last paragraph. A writer's rows stay near two each: a block
-//! that ended one of their entries and not the next is forgotten.
+//! that ended one of their entries and not the next is forgotten (for a
+//! feed without bylines, whose unnamed writer may be several taking turns,
+//! not before [`UNNAMED_WRITERS_TURNS`] entries).
 //!
 //! A site's place for its writers' boxes is learned across its writers: the
 //! place (tag, type, surrounding tags) of a last short block that opens
@@ -78,8 +80,14 @@ pub const WRITER_MIN_COUNT: u32 = 3;
 /// remembered from one to the next. (A feed whose every entry has a new
 /// writer keeps two rows an entry this long: 200 at most.) A block seen
 /// once goes sooner, when the writer's next fresh entry does not end with
-/// it.
+/// it; under the unnamed writer of a feed without bylines, who may be
+/// several writers taking turns, when that entry is more than
+/// [`UNNAMED_WRITERS_TURNS`] entries later.
 pub const WRITER_MEMORY: u64 = 100;
+/// The feed's entries a box of the unnamed writer (a feed without bylines)
+/// waits for its next entry: up to this many writers taking turns each
+/// keep theirs, and the feed keeps two rows an entry this long.
+pub const UNNAMED_WRITERS_TURNS: u64 = 4;
 
 /// The distinct blocks of one entry, as the template counts them: each
 /// block's hash of its exact text (lower case, URLs masked), the hash of
@@ -340,12 +348,23 @@ impl FeedTemplate {
     fn forget_unrepeated(&mut self, fingerprints: &Fingerprints) {
         let ending: HashSet<u64> = fingerprints.tails.iter().map(|t| t.0).collect();
         let writers = &fingerprints.writers;
-        let (pruned, changed, loaded_seen) =
-            (&mut self.pruned, &mut self.changed, self.loaded_seen);
+        let (pruned, changed, loaded_seen, now) = (
+            &mut self.pruned,
+            &mut self.changed,
+            self.loaded_seen,
+            self.entries_seen,
+        );
         self.blocks.retain(|&hash, s| {
+            // The unnamed writer of a feed without bylines may be several
+            // writers taking turns: their rows wait a few entries.
+            let waited = |w: &String| {
+                !w.is_empty() || now.saturating_sub(s.last_seen) > UNNAMED_WRITERS_TURNS
+            };
             let stale = s.count <= 1
                 && !ending.contains(&hash)
-                && s.writer.as_ref().is_some_and(|w| writers.contains(w));
+                && s.writer
+                    .as_ref()
+                    .is_some_and(|w| writers.contains(w) && waited(w));
             if stale {
                 changed.remove(&hash);
                 if s.first_seen <= loaded_seen {
@@ -876,6 +895,31 @@ mod tests {
             v.observe_fingerprints(&f);
         }
         assert_eq!(v.place_recurring(place), None);
+    }
+
+    #[test]
+    fn writers_taking_turns_in_a_feed_without_bylines_each_keep_their_box() {
+        let mut t = FeedTemplate::default();
+        let (ana_box, tom_box) = (61_001, 61_002);
+        // A byline naming no one stands for many writers: MIN_COUNT entries.
+        for i in 0..u64::from(MIN_COUNT) {
+            t.observe_fingerprints(&written(2 * i, "", ana_box, None));
+            t.observe_fingerprints(&written(2 * i + 1, "", tom_box, None));
+        }
+        let count = Some(MIN_COUNT);
+        assert_eq!(t.writer_recurring("", ana_box, ana_box, false), count);
+        assert_eq!(t.writer_recurring("", tom_box, tom_box, false), count);
+        // Its rows stay bounded: each entry's own closing line is forgotten
+        // after UNNAMED_WRITERS_TURNS entries.
+        for i in 0..200 {
+            let mut f = written(100 + i, "", ana_box, None);
+            f.push(9_000 + i, 9_000 + i, "closing line");
+            f.push_tail(9_000 + i, 9_000 + i, "closing line");
+            t.observe_fingerprints(&f);
+        }
+        let rows = t.blocks.values().filter(|s| s.writer.is_some()).count();
+        let bound = usize::try_from(UNNAMED_WRITERS_TURNS).unwrap_or(usize::MAX) + 3;
+        assert!(rows <= bound, "{rows} rows");
     }
 
     #[test]
