@@ -165,6 +165,10 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     let (mut kept, mut paras, mut m_kept, mut m_all) = (0, 0, 0, 0);
     let mut lost = Vec::new();
     let mut lost_to_new = 0;
+    // The rules that took mention sentences: named even for a held-out
+    // half (a rule's name, never the sentence), so a rule that takes
+    // article text on blind forms shows which it is.
+    let mut lost_mentions: BTreeMap<String, usize> = BTreeMap::new();
     // The fifth to tenth passes' held-out halves stay blind: their misses
     // are counted, never shown (no form numbers, markup or lost sentences),
     // nor dumped.
@@ -230,6 +234,10 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
                     .map_or("?".to_string(), |b| b.reason.clone());
                 let new_rule = NEW_REASONS.iter().any(|r| why.starts_with(r));
                 lost_to_new += usize::from(new_rule);
+                if e.mentions.contains(a) {
+                    let rule = why.split(" (").next().unwrap_or("").to_string();
+                    *lost_mentions.entry(rule).or_default() += 1;
+                }
                 lost.push(format!(
                     "{}{why}: {}",
                     if new_rule { "[new rule] " } else { "" },
@@ -317,6 +325,16 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
             println!(
                 "    lost    {} article paragraphs (held out: not shown)",
                 lost.len()
+            );
+        }
+        if !lost_mentions.is_empty() {
+            let rules: Vec<String> = lost_mentions
+                .iter()
+                .map(|(rule, n)| format!("{rule} {n}"))
+                .collect();
+            println!(
+                "    lost    mention sentences, by rule: {}",
+                rules.join(", ")
             );
         }
         return;
