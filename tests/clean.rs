@@ -1776,6 +1776,30 @@ fn a_plain_last_paragraph_on_what_the_writer_is_or_does_goes() {
     }
 }
 
+/// An image has one caption: an italic line of the article above a picture
+/// whose caption, with its credit, stands under it is the article's, and the
+/// line under it is the caption; without that line under the picture, the
+/// italic line beside it is taken for its caption.
+#[test]
+fn an_italic_line_above_a_picture_captioned_under_it_is_the_article_s() {
+    let article = &BRIDGE_STORY[..];
+    let italic = "The photographs of the strike, all 20 of them, now hang in the town hall.";
+    let caption = "Moradores retiram lama de casas após a enchente — Foto: Ana Ruiz/g1";
+    let body = |under: &str| {
+        format!(
+            "<p>{}</p><p>{}</p><p><em>{italic}</em></p><p><img src=\"https://cdn.example/a.jpg\" alt=\"\"></p>{under}<p>{}</p>",
+            article[0], article[1], article[2]
+        )
+    };
+    let out = clean_by(&body(&format!("<p>{caption}</p>")), &[]);
+    assert_article_kept(&out, article);
+    assert_article_kept(&out, &[italic]);
+    assert_removed_for(&out, "Moradores retiram lama", "image caption");
+    let out = clean_by(&body(""), &[]);
+    assert_article_kept(&out, article);
+    assert_removed_for(&out, italic, "image caption");
+}
+
 /// A rule (`<hr>`) over an entry's last few short blocks sets them apart as
 /// its foot: when one of them names the byline's writer, they are the
 /// writer's box, in any wording; without the rule, or when the foot names

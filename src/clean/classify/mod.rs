@@ -477,6 +477,24 @@ pub(crate) struct Context<'a> {
     pub writer_keys: &'a [String],
 }
 
+/// Whether a block under an image reads as its caption: a phrase without a
+/// sentence's end, in the image's own paragraph, or in sentence case and of
+/// some length (a subhead is short or title-cased: "NISSAN SENTRA").
+fn unfinished_under_image(b: &Block, text: &str) -> bool {
+    let phrase = b.words <= 25
+        && !text.ends_with([
+            '.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':', '…',
+        ]);
+    let lower_words = text
+        .split(' ')
+        .filter(|w| w.starts_with(char::is_lowercase))
+        .count();
+    let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
+    b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0
+        && phrase
+        && (b.flags & (WITH_IMAGE | IMAGE_PARAGRAPH) != 0 || sentence_case)
+}
+
 /// The article's core: from the first to the last substantial block not yet
 /// removed (`(1, 0)`, an empty range, when there is none).
 fn core(blocks: &[Block]) -> (usize, usize) {
@@ -613,10 +631,23 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                     && matches!(&n.verdict, Some((r, _)) if r.starts_with("copyright notice"));
                 // Its caption is the last picture's when pictures stand
                 // between (a caption above the first of several).
+                // The line under it reads as its caption with its credit,
+                // decided below ("Moradores retiram lama … — Foto: Ana
+                // Ruiz/g1"). Without a credit it may be a subhead.
+                let reads_as_caption = || {
+                    n.verdict.is_none()
+                        && !n.protected
+                        && unfinished_under_image(n, slice(texts, n.text))
+                        && rules::credit_marked(&lower_of(texts, lowers, n))
+                };
                 (n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
                     && n.flags & AFTER_IMAGES == 0)
                     || (under
-                        && (credit(n) || caption(n) || copyright || n.flags & IMAGE_PARAGRAPH != 0))
+                        && (credit(n)
+                            || caption(n)
+                            || copyright
+                            || n.flags & IMAGE_PARAGRAPH != 0
+                            || reads_as_caption()))
             });
         if captioned_below {
             b.flags &= !BEFORE_IMAGE;
@@ -667,24 +698,13 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         // Timeline").
         let text = slice(texts, b.text);
         let under_image = b.flags & (AFTER_IMAGE | WITH_IMAGE) != 0;
-        let phrase = b.words <= 25
-            && !text.ends_with([
-                '.', '!', '?', '"', '\u{201d}', '\u{2019}', '\'', ')', ':', '…',
-            ]);
         // A caption says what the picture shows; a question or a trailing
         // "…" is the writer's voice ("“Why are we talking about this?”"
         // in italics beside a floated picture).
         let voiced = text
             .trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ' '])
             .ends_with(['?', '…']);
-        let lower_words = text
-            .split(' ')
-            .filter(|w| w.starts_with(char::is_lowercase))
-            .count();
-        let sentence_case = b.words >= 5 && lower_words * 3 >= b.words as usize;
-        let unfinished = under_image
-            && phrase
-            && (b.flags & (WITH_IMAGE | IMAGE_PARAGRAPH) != 0 || sentence_case);
+        let unfinished = unfinished_under_image(b, text);
         // Image, this block, then a credit: the caption and its credit.
         // A paragraph of some length before a credit line is the article's
         // (wire copy puts "(Graphic: …)" lines after its paragraphs).

@@ -40,8 +40,8 @@ pub(crate) use notes::{
 };
 use people::*;
 pub(crate) use people::{
-    BIO_MAX_WORDS, bio_head, disclaimer, first_person, name_alone, named_lead, names_again,
-    reported, signed_off, tagline_happening, unnamed_tagline, written_lower,
+    BIO_MAX_WORDS, bio_head, credit_marked, disclaimer, first_person, name_alone, named_lead,
+    names_again, reported, signed_off, tagline_happening, unnamed_tagline, written_lower,
 };
 pub(crate) use text::*;
 

@@ -698,6 +698,12 @@ const CREDIT_MARKS: &[&str] = &[
     "credits:",
 ];
 
+/// Whether a line carries a picture's credit mark anywhere ("… — Foto:
+/// Ana Ruiz/g1", "© Ana Ruiz"): a caption with its credit.
+pub(crate) fn credit_marked(lower: &str) -> bool {
+    CREDIT_MARKS.iter().any(|mark| lower.contains(mark))
+}
+
 /// Whether a short block ends with its picture's credit after a bar or a
 /// sentence: "Lee Elder, 1975. | © Name/Getty Images", "… mit Freunden.
 /// Foto: Name", "… during the cruise phase. Credit: ESA". The credit is a few words with no sentence of its own. By
