@@ -172,20 +172,13 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
     // The fifth to tenth passes' held-out halves stay blind: their misses
     // are counted, never shown (no form numbers, markup or lost sentences),
     // nor dumped.
-    let blind = half == Half::Held
-        && matches!(
-            set,
-            Set::Blind5 | Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10
-        );
+    let blind = half == Half::Held && (set == Set::Blind5 || BYLINE_SETS.contains(&set));
     let show_context = !blind && std::env::var_os("CLEAN_KINDS_CONTEXT").is_some();
     for (e, out) in entries.iter().zip(&outs) {
         let text = collapse(&out.text);
         // The sixth to tenth passes' context lines say what the feed gave
         // as bylines.
-        let bylines = if matches!(
-            set,
-            Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10
-        ) {
+        let bylines = if BYLINE_SETS.contains(&set) {
             format!(" (bylines {:?})", e.bylines)
         } else {
             String::new()
@@ -285,14 +278,10 @@ fn run_half(half: Half, set: Set, bodies: &[String], cleaner: &Cleaner, bylines:
             "held-out forms (odd), 100-111 (blind, tenth pass, with bylines)"
         }
     };
-    let given = match (set, bylines) {
-        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10, true) => {
-            ", the bylines given to the cleaner"
-        }
-        (Set::Blind6 | Set::Blind7 | Set::Blind8 | Set::Blind9 | Set::Blind10, false) => {
-            ", the bylines withheld"
-        }
-        _ => "",
+    let given = match (BYLINE_SETS.contains(&set), bylines) {
+        (true, true) => ", the bylines given to the cleaner",
+        (true, false) => ", the bylines withheld",
+        (false, _) => "",
     };
     println!("{name}{given}: {} entries", entries.len());
     for kind in KINDS {
@@ -680,7 +669,7 @@ fn automated(cleaner: &Cleaner) {
 }
 
 /// The passes whose entries carry bylines: the writer-pool and site worlds
-/// are built from them.
+/// are built from them, and their context lines print the bylines.
 const BYLINE_SETS: [Set; 5] = [
     Set::Blind6,
     Set::Blind7,

@@ -629,8 +629,6 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                 // ("© picture alliance / dpa | Ana Ruiz").
                 let copyright = n.words <= CREDIT_LINE_WORDS
                     && matches!(&n.verdict, Some((r, _)) if r.starts_with("copyright notice"));
-                // Its caption is the last picture's when pictures stand
-                // between (a caption above the first of several).
                 // The line under it reads as its caption with its credit,
                 // decided below ("Moradores retiram lama … — Foto: Ana
                 // Ruiz/g1"). Without a credit it may be a subhead.
@@ -640,6 +638,8 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                         && unfinished_under_image(n, slice(texts, n.text))
                         && rules::credit_marked(&lower_of(texts, lowers, n))
                 };
+                // Its caption is the last picture's when pictures stand
+                // between (a caption above the first of several).
                 (n.flags & (WITH_IMAGE | IN_FIGURE | IN_FIGCAPTION) != 0
                     && n.flags & AFTER_IMAGES == 0)
                     || (under
@@ -1027,6 +1027,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
                 && cx.builtin.unnamed_writer_bio(lower, b.words)
         };
         let disclaims = b.words <= DISCLAIMER_WORDS && rules::disclaimer(lower);
+        let signed_off = is_last && rules::signed_off(text);
         // Only a run of learned blocks ends the entry: a sentence that
         // ended three of the writer's entries above what ends this one is
         // the article's.
@@ -1075,7 +1076,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
         } else if cx.builtin.bio_more(lower, b.words) {
             // More of the box.
         } else if is_last
-            && (rules::signed_off(text)
+            && (signed_off
                 || (b.words <= ADDRESS_LINE_WORDS && (b.link_words > 0 || text.contains('@'))))
         {
             // The entry's last line points somewhere ("Write to us at
@@ -1083,7 +1084,7 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
             // that must end the article. One that ends with a way to reach
             // its writer, set after the text, is their sign-off itself, in
             // any language.
-            if rules::signed_off(text) {
+            if signed_off {
                 bio_from = Some(i);
             }
             last_kept = true;
@@ -1199,21 +1200,15 @@ pub(crate) fn decide(all: &mut Blocks, cx: &Context<'_>) {
     // not: it may head the article's last section, which may well name its
     // writer, "Ana Ruiz, who was covering the march, …".)
     if let Some(r) = blocks.iter().rposition(|b| b.after_rule) {
-        let foot = blocks.get(r..).unwrap_or_default();
-        let open: Vec<&Block> = foot.iter().filter(|b| b.verdict.is_none()).collect();
-        let article_above = blocks.get(..r).is_some_and(|above| {
-            above
-                .iter()
-                .any(|b| b.verdict.is_none() && b.words >= SUBSTANTIAL_WORDS)
-        });
+        let (above, foot) = blocks.split_at(r);
+        let open = || foot.iter().filter(|b| b.verdict.is_none());
+        let article_above = above
+            .iter()
+            .any(|b| b.verdict.is_none() && b.words >= SUBSTANTIAL_WORDS);
         if article_above
-            && (1..=RULED_FOOT_BLOCKS).contains(&open.len())
-            && open
-                .iter()
-                .all(|b| !b.protected && b.words <= rules::BIO_MAX_WORDS)
-            && open
-                .iter()
-                .any(|b| rules::names_writer(slice(texts, b.text), cx.writers))
+            && (1..=RULED_FOOT_BLOCKS).contains(&open().count())
+            && open().all(|b| !b.protected && b.words <= rules::BIO_MAX_WORDS)
+            && open().any(|b| rules::names_writer(slice(texts, b.text), cx.writers))
         {
             bio_from = Some(bio_from.map_or(r, |f| f.min(r)));
         }
